@@ -1,0 +1,7 @@
+//! The pure core of xinfang: what a petition case is, what may happen to it and
+//! when, according to the 《信访工作条例》(2022). Nothing here does IO, so every
+//! rule can be tested in isolation and shared by the API, the pages, the demo
+//! generator and the benchmarks.
+
+pub mod calendar;
+pub mod clock;

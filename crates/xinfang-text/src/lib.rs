@@ -1,0 +1,1 @@
+//! Chinese text analysis for petitions (see module docs).
