@@ -3,5 +3,15 @@
 //! rule can be tested in isolation and shared by the API, the pages, the demo
 //! generator and the benchmarks.
 
+pub mod actor;
+pub mod audit;
 pub mod calendar;
+pub mod case;
 pub mod clock;
+pub mod error;
+pub mod org;
+pub mod scope;
+
+pub use actor::{Actor, Staff};
+pub use error::DomainError;
+pub use org::{OrgTree, Role, Unit, UnitId, UnitKind, UnitLevel, UserId};

@@ -1,0 +1,77 @@
+//! Case actions: load, check scope, let the domain decide, store event and
+//! projection together. A concurrent change is retried once from fresh state.
+
+use crate::error::AppError;
+use crate::state::App;
+use xinfang_domain::case::{decide, Case, Command, Ctx};
+use xinfang_domain::scope::can_see;
+use xinfang_domain::Actor;
+
+impl App {
+    /// Perform `cmd` on case `case_no` as `actor`; returns the case after it.
+    pub async fn act(&self, actor: &Actor, case_no: &str, cmd: &Command) -> Result<Case, AppError> {
+        match self.try_act(actor, case_no, cmd).await {
+            Err(AppError::Conflict) => self.try_act(actor, case_no, cmd).await,
+            other => other,
+        }
+    }
+
+    async fn try_act(&self, actor: &Actor, case_no: &str, cmd: &Command) -> Result<Case, AppError> {
+        let (id, mut case) = self.store.load_case(case_no).await?.ok_or(AppError::NotFound)?;
+        let org = self.org();
+        if let Actor::Staff(s) = actor {
+            if !can_see(s, &case, &org) {
+                return Err(AppError::NotFound);
+            }
+        }
+        let (cal, rules) = (self.calendar(), self.rules());
+        let ctx = Ctx { org: &org, calendar: &cal, rules: &rules, now: self.now() };
+        let event = decide(&case, actor, cmd, &ctx)?;
+        let expected = case.version;
+        case.apply(&event);
+        let projection = self.project(&case);
+        self.store.append_event(id, expected, &case, &event, &projection, None).await?;
+        Ok(case)
+    }
+
+    /// Which of the usual actions `actor` may take on `case` now: each is
+    /// tried against the domain with placeholder inputs; refusals for role or
+    /// state hide it, refusals about input keep it (the form will ask).
+    pub fn available_actions(&self, actor: &Actor, case: &Case) -> Vec<&'static str> {
+        use xinfang_domain::case::{Outcome, Route, Satisfaction, TransferMode};
+        use xinfang_domain::DomainError;
+        let org = self.org();
+        let (cal, rules) = (self.calendar(), self.rules());
+        let ctx = Ctx { org: &org, calendar: &cal, rules: &rules, now: self.now() };
+        let probe_unit = org.units().map(|u| u.id).find(|u| *u != case.current_unit).unwrap_or(case.current_unit);
+        let probes: Vec<(&'static str, Command)> = vec![
+            ("transfer", Command::Transfer { to: probe_unit, mode: TransferMode::Forward, report_due: None }),
+            ("sign", Command::Sign),
+            ("object", Command::Object { reason: String::new() }),
+            ("decide_objection", Command::DecideObjection { upheld: true }),
+            ("decide_jurisdiction", Command::DecideJurisdiction { unit: probe_unit }),
+            ("notify", Command::Notify { route: Route::Accept { investigate: true } }),
+            ("start_pause", Command::StartPause { reason: String::new() }),
+            ("end_pause", Command::EndPause),
+            ("request_extension", Command::RequestExtension { days: 1, reason: String::new() }),
+            ("decide_extension", Command::DecideExtension { approved: true }),
+            ("reply", Command::Reply { outcome: Outcome::Support, basis: String::new(), text: String::new() }),
+            ("deliver", Command::Deliver),
+            ("evaluate", Command::Evaluate { satisfaction: Satisfaction::Satisfied, reason: String::new() }),
+            ("request_review", Command::RequestReview),
+            ("declare_interest", Command::DeclareInterest),
+        ];
+        probes
+            .into_iter()
+            .filter(|(_, cmd)| match decide(case, actor, cmd, &ctx) {
+                Ok(_) => true,
+                Err(DomainError::Invalid { .. })
+                | Err(DomainError::AccusedBody)
+                | Err(DomainError::AccusationNeedsDiscipline)
+                | Err(DomainError::ExtensionTooLong(_)) => true,
+                Err(_) => false,
+            })
+            .map(|(name, _)| name)
+            .collect()
+    }
+}

@@ -1,0 +1,49 @@
+//! One error type for services, mapped by the web layer to HTTP statuses and
+//! by the CLI to exit codes. Input errors list every bad field.
+
+use serde::Serialize;
+use xinfang_domain::DomainError;
+use xinfang_store::StoreError;
+
+/// A field-level input error (machine-readable `field`, Chinese `message`).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("输入有误")]
+    Invalid(Vec<FieldError>),
+    #[error("{0}")]
+    Domain(#[from] DomainError),
+    #[error("未找到")]
+    NotFound,
+    #[error("未登录或登录已过期")]
+    Unauthenticated,
+    #[error("无权访问")]
+    Forbidden,
+    #[error("尝试次数过多，请稍后再试")]
+    TooManyAttempts,
+    #[error("该信访事项已被他人更新，请刷新后重试")]
+    Conflict,
+    #[error("存储错误：{0}")]
+    Store(StoreError),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict => AppError::Conflict,
+            StoreError::NotFound => AppError::NotFound,
+            other => AppError::Store(other),
+        }
+    }
+}
+
+impl AppError {
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid(vec![FieldError { field: field.into(), message: message.into() }])
+    }
+}

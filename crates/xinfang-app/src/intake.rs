@@ -1,0 +1,267 @@
+//! Intake: register one submission from any channel. Validates every field
+//! (collecting all errors), finds an earlier case of the same petitioner and
+//! matter (by petitioner key, then text similarity — never a history scan),
+//! lets the domain decide new case / repeat / 不予受理 / 不再受理, and stores
+//! the result in one transaction.
+
+use crate::auth::random_query_code;
+use crate::error::{AppError, FieldError};
+use crate::state::App;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use xinfang_domain::case::{case_clocks, register, Accused, Case, Channel, Content, Ctx, Kind, Petitioner, PriorMatter, Register, Registration, Status};
+use xinfang_domain::clock::Grade;
+use xinfang_domain::{Actor, OrgTree, UnitId, UnitKind};
+use xinfang_store::NewCaseRecord;
+
+/// One petitioner as typed in.
+#[derive(Clone, Debug, Deserialize, Serialize, Default)]
+pub struct PetitionerInput {
+    pub name: String,
+    #[serde(default)]
+    pub id_number: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub address: String,
+}
+
+/// The accused person or body of a 检举控告.
+#[derive(Clone, Debug, Deserialize, Serialize, Default)]
+pub struct AccusedInput {
+    #[serde(default)]
+    pub person: Option<String>,
+    #[serde(default)]
+    pub unit_id: Option<i64>,
+    #[serde(default)]
+    pub unit_name: Option<String>,
+}
+
+/// A submission to register.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct IntakeRequest {
+    pub channel: Channel,
+    pub kind: Option<Kind>,
+    pub petitioners: Vec<PetitionerInput>,
+    pub persons: Option<u32>,
+    pub request: String,
+    pub facts: String,
+    pub reasons: String,
+    pub region_code: String,
+    pub accused: Option<AccusedInput>,
+    pub category: Option<String>,
+    /// None for online submissions: the 信访部门 serving the region registers it.
+    pub registering_unit: Option<UnitId>,
+}
+
+/// What registering led to.
+#[derive(Clone, Debug, Serialize)]
+pub struct IntakeOutcome {
+    pub case_no: String,
+    /// Shown once, to the petitioner; None when the submission joined an existing case.
+    pub query_code: Option<String>,
+    pub status: Status,
+    pub notice_due: Option<NaiveDate>,
+    /// Set when this was another 件次 of an open case.
+    pub repeat_of: Option<String>,
+    pub related_case: Option<String>,
+    pub not_accepted_reason: Option<String>,
+    pub skip_level: bool,
+    pub collective: bool,
+}
+
+pub fn hash_code(code: &str) -> String {
+    hex::encode(Sha256::digest(code.trim().to_uppercase().as_bytes()))
+}
+
+/// Stable keys that identify a petitioner across submissions.
+pub fn petitioner_keys(ps: &[Petitioner]) -> Vec<String> {
+    let mut keys = vec![];
+    for p in ps {
+        let name = xinfang_text::normalize::normalize_name(&p.name);
+        if let Some(id) = &p.id_number {
+            keys.push(format!("id:{id}"));
+        } else if let Some(phone) = &p.phone {
+            keys.push(format!("np:{name}|{phone}"));
+        } else {
+            keys.push(format!("na:{name}|{}", xinfang_text::normalize::normalize(&p.address)));
+        }
+    }
+    keys
+}
+
+fn bigrams(s: &str) -> HashSet<(char, char)> {
+    let chars: Vec<char> = xinfang_text::normalize::normalize(s).chars().filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation()).collect();
+    chars.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+/// Same matter: character-bigram Jaccard of 请求+事实 at or above 0.5.
+pub fn same_matter(a: &Content, b: &Content) -> bool {
+    let x = bigrams(&format!("{}{}", a.request, a.facts));
+    let y = bigrams(&format!("{}{}", b.request, b.facts));
+    if x.is_empty() || y.is_empty() {
+        return false;
+    }
+    let inter = x.intersection(&y).count() as f64;
+    inter / ((x.len() + y.len()) as f64 - inter) >= 0.5
+}
+
+/// The 信访部门 that registers an online submission for `region_code`:
+/// the bureau under the nearest government at or above the region's units.
+pub fn bureau_for_region(org: &OrgTree, region_code: &str) -> Option<UnitId> {
+    let mut units = org.units_by_region(region_code);
+    units.sort_by_key(|u| std::cmp::Reverse(u.level));
+    for u in units {
+        for anc in org.ancestors_inclusive(u.id) {
+            if let Some(b) = org.children(anc).iter().filter_map(|c| org.get(*c)).find(|c| c.kind == UnitKind::PetitionBureau) {
+                return Some(b.id);
+            }
+        }
+    }
+    None
+}
+
+fn clean(s: &Option<String>) -> Option<String> {
+    s.as_ref().map(|x| x.trim().to_string()).filter(|x| !x.is_empty())
+}
+
+/// Field checks the domain does not do (ID checksum, phone format).
+fn parse_petitioners(input: &[PetitionerInput], today: NaiveDate, errors: &mut Vec<FieldError>) -> Vec<Petitioner> {
+    let mut out = vec![];
+    for (i, p) in input.iter().enumerate() {
+        let id_number = match clean(&p.id_number) {
+            Some(raw) => match xinfang_text::id_number::IdNumber::parse_at(&raw, today) {
+                Ok(id) => Some(id.as_str().to_string()),
+                Err(e) => {
+                    errors.push(FieldError { field: format!("petitioners[{i}].id_number"), message: format!("身份证号码无效：{e}") });
+                    None
+                }
+            },
+            None => None,
+        };
+        let phone = match clean(&p.phone) {
+            Some(raw) => match xinfang_text::phone::normalize_phone(&raw) {
+                Ok(ph) => Some(ph),
+                Err(e) => {
+                    errors.push(FieldError { field: format!("petitioners[{i}].phone"), message: format!("电话号码无效：{e}") });
+                    None
+                }
+            },
+            None => None,
+        };
+        out.push(Petitioner { name: p.name.trim().to_string(), id_number, phone, address: p.address.trim().to_string() });
+    }
+    out
+}
+
+impl App {
+    /// Register a submission as `actor` (staff at a window, or the petitioner online).
+    pub async fn intake(&self, actor: &Actor, req: IntakeRequest) -> Result<IntakeOutcome, AppError> {
+        let org = self.org();
+        let now = self.now();
+        let mut errors = vec![];
+        let petitioners = parse_petitioners(&req.petitioners, now.date(), &mut errors);
+        let registering_unit = match (req.registering_unit, actor) {
+            (Some(u), _) => Some(u),
+            (None, Actor::Staff(s)) => Some(s.unit),
+            (None, _) => bureau_for_region(&org, req.region_code.trim()),
+        };
+        let Some(registering_unit) = registering_unit else {
+            errors.push(FieldError { field: "region_code".into(), message: format!("未知的行政区划代码：{}", req.region_code) });
+            return Err(AppError::Invalid(errors));
+        };
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let content = Content { request: req.request.trim().into(), facts: req.facts.trim().into(), reasons: req.reasons.trim().into() };
+        let kind = req.kind.unwrap_or(Kind::Claim);
+        let accused = req.accused.as_ref().map(|a| Accused { person: clean(&a.person), unit: a.unit_id.map(UnitId), unit_name: clean(&a.unit_name) });
+        let cmd = Register {
+            channel: req.channel,
+            kind,
+            persons: req.persons.unwrap_or(petitioners.len() as u32).max(1),
+            petitioners,
+            content,
+            region_code: req.region_code.trim().into(),
+            accused,
+            category: clean(&req.category),
+            registering_unit,
+        };
+        let keys = petitioner_keys(&cmd.petitioners);
+        let prior = self.find_prior(&keys, &cmd.content).await?;
+        let (cal, rules) = (self.calendar(), self.rules());
+        let ctx = Ctx { org: &org, calendar: &cal, rules: &rules, now };
+        let reg = register(&cmd, String::new(), prior.as_ref().map(|(_, p)| p), actor, &ctx)?;
+        let level = org.get(registering_unit).map(|u| u.level).ok_or(AppError::NotFound)?;
+        match reg {
+            Registration::NewCase(event) => {
+                let mut case = match &event.body {
+                    xinfang_domain::case::EventBody::Registered(c) => (**c).clone(),
+                    _ => return Err(AppError::NotFound),
+                };
+                case.apply(&event);
+                let projection = self.project(&case);
+                let code = random_query_code();
+                let notice_due = projection.next_due.as_ref().and_then(|d| d.parse().ok());
+                let outcome_case = case.clone();
+                let (_, case_no) = self
+                    .store
+                    .insert_case(NewCaseRecord { case, event, registering_level: level, query_code_hash: hash_code(&code), petitioner_keys: keys, projection })
+                    .await?;
+                Ok(IntakeOutcome {
+                    case_no,
+                    query_code: Some(code),
+                    status: outcome_case.status,
+                    notice_due,
+                    repeat_of: None,
+                    related_case: outcome_case.related_case.clone(),
+                    not_accepted_reason: outcome_case.not_accepted_reason.clone(),
+                    skip_level: outcome_case.submissions[0].skip_level,
+                    collective: outcome_case.is_collective(),
+                })
+            }
+            Registration::Repeat { case_no, event } => {
+                let (id, mut case) = prior.map(|(c, _)| c).ok_or(AppError::NotFound)?;
+                let expected = case.version;
+                case.apply(&event);
+                let projection = self.project(&case);
+                let (skip_level, persons) = match &event.body {
+                    xinfang_domain::case::EventBody::RepeatSubmitted { submission } => (submission.skip_level, submission.persons),
+                    _ => (false, 1),
+                };
+                self.store.append_event(id, expected, &case, &event, &projection, Some(level)).await?;
+                Ok(IntakeOutcome {
+                    case_no: case_no.clone(),
+                    query_code: None,
+                    status: case.status,
+                    notice_due: None,
+                    repeat_of: Some(case_no),
+                    related_case: None,
+                    not_accepted_reason: None,
+                    skip_level,
+                    collective: persons >= 5,
+                })
+            }
+        }
+    }
+
+    /// The most recent earlier case of the same petitioner and matter.
+    async fn find_prior(&self, keys: &[String], content: &Content) -> Result<Option<((i64, Case), PriorMatter)>, AppError> {
+        let candidates = self.store.cases_by_petitioner(keys, 20).await?;
+        let org = self.org();
+        let today = self.now().date();
+        for (id, case) in candidates {
+            if !same_matter(&case.content, content) {
+                continue;
+            }
+            let overdue = case_clocks(&case, &org, &self.calendar(), &self.rules())
+                .map(|cs| cs.iter().any(|c| c.duty && c.is_open() && c.grade(today) == Grade::Overdue))
+                .unwrap_or(false);
+            let prior = PriorMatter { case_no: case.case_no.clone(), status: case.status, stage: case.stage, current_unit: case.current_unit, within_limit: !overdue };
+            return Ok(Some(((id, case), prior)));
+        }
+        Ok(None)
+    }
+}

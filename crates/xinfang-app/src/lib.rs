@@ -1,0 +1,18 @@
+//! Application services: the one code path every entry point (HTTP API,
+//! pages, CLI, demo generator, benchmarks) goes through. A service call
+//! parses nothing and renders nothing: it loads, asks the domain, and stores
+//! the event and projection in one transaction.
+
+pub mod auth;
+pub mod calendar_admin;
+pub mod error;
+pub mod intake;
+pub mod actions;
+pub mod projection;
+pub mod scanner;
+pub mod state;
+pub mod demo;
+pub mod views;
+
+pub use error::{AppError, FieldError};
+pub use state::{App, TimeSource};

@@ -1,0 +1,35 @@
+//! The derived columns of a case row: the nearest open duty, its grade and
+//! the units involved (for scope). Computed from the case and the calendar,
+//! so re-running it after a calendar change re-flows the case.
+
+use crate::state::App;
+use xinfang_domain::case::{case_clocks, next_duty, Case};
+use xinfang_store::Projection;
+
+impl App {
+    /// Projection columns of `case` as of now. A date the calendar does not
+    /// cover leaves the due date empty rather than guessing; the case page
+    /// then shows the calendar error.
+    pub fn project(&self, case: &Case) -> Projection {
+        let org = self.org();
+        let today = self.now().date();
+        let mut p = Projection { units: case.involved_units(), ..Default::default() };
+        if let Ok(clocks) = case_clocks(case, &org, &self.calendar(), &self.rules()) {
+            if let Some((due, grade, kind)) = next_duty(&clocks, today) {
+                p.next_due = Some(due.to_string());
+                p.grade = Some(grade_key(grade).into());
+                p.next_clock = Some(kind.key().into());
+            }
+        }
+        p
+    }
+}
+
+pub fn grade_key(g: xinfang_domain::clock::Grade) -> &'static str {
+    use xinfang_domain::clock::Grade::*;
+    match g {
+        Normal => "normal",
+        Approaching => "approaching",
+        Overdue => "overdue",
+    }
+}

@@ -1,0 +1,65 @@
+//! The clock scanner: walks open cases, refreshes their grade (time passes
+//! without events) and raises each 临期 / 超期 alert exactly once for the
+//! supervisors of the unit that must act. Run in the background by `serve`
+//! and on demand by `xinfang clocks scan`.
+
+use crate::error::AppError;
+use crate::projection::grade_key;
+use crate::state::App;
+use xinfang_domain::case::case_clocks;
+use xinfang_domain::clock::Grade;
+use xinfang_store::NewAlert;
+
+/// What one scan did.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct ScanReport {
+    pub open_cases: usize,
+    pub raised_approaching: usize,
+    pub raised_overdue: usize,
+}
+
+impl App {
+    pub async fn scan_clocks(&self) -> Result<ScanReport, AppError> {
+        let mut report = ScanReport::default();
+        let org = self.org();
+        let today = self.now().date();
+        let mut after = 0i64;
+        loop {
+            let batch = self.store.open_case_ids(after, 500).await?;
+            if batch.is_empty() {
+                break;
+            }
+            for (id, case) in &batch {
+                after = *id;
+                report.open_cases += 1;
+                self.store.update_projection(*id, &self.project(case)).await?;
+                let Ok(clocks) = case_clocks(case, &org, &self.calendar(), &self.rules()) else { continue };
+                for c in clocks.iter().filter(|c| c.duty && c.is_open()) {
+                    let g = c.grade(today);
+                    if g == Grade::Normal {
+                        continue;
+                    }
+                    let due = c.due.due.to_string();
+                    let alert = NewAlert { case_id: *id, clock: c.kind.key(), stage: c.stage.key(), grade: grade_key(g), due: &due, unit_id: c.unit.0 };
+                    if self.store.raise_alert(&alert).await? {
+                        match g {
+                            Grade::Approaching => report.raised_approaching += 1,
+                            _ => report.raised_overdue += 1,
+                        }
+                    }
+                }
+            }
+        }
+        Ok(report)
+    }
+}
+
+impl App {
+    /// Alerts a staff member's inbox shows: everything in their government's area.
+    pub async fn alerts_for(&self, staff: &xinfang_domain::Staff) -> Result<Vec<xinfang_store::AlertRow>, AppError> {
+        let org = self.org();
+        let root = org.government_of(staff.unit).unwrap_or(staff.unit);
+        let path: String = org.ancestors_inclusive(root).iter().rev().map(|u| format!("{}/", u.0)).collect();
+        Ok(self.store.alerts_under(&format!("/{path}"), 200).await?)
+    }
+}

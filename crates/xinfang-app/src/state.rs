@@ -1,0 +1,85 @@
+//! The application handle: store, unit tree, calendar, clock rules and the
+//! time source, shared by every request. The tree and calendar are cached and
+//! swapped whole when an administrator changes them.
+
+use crate::error::AppError;
+use chrono::NaiveDateTime;
+use std::sync::{Arc, Mutex, RwLock};
+use xinfang_domain::calendar::Calendar;
+use xinfang_domain::clock::RuleTable;
+use xinfang_domain::OrgTree;
+use xinfang_store::Store;
+
+/// Where "now" comes from: the wall clock in Asia/Shanghai, or a manual clock
+/// that tests and the demo generator move forward.
+#[derive(Clone)]
+pub enum TimeSource {
+    System,
+    Manual(Arc<Mutex<NaiveDateTime>>),
+}
+
+impl TimeSource {
+    pub fn now(&self) -> NaiveDateTime {
+        match self {
+            TimeSource::System => xinfang_store::shanghai_now(),
+            TimeSource::Manual(t) => *t.lock().expect("time lock"),
+        }
+    }
+    pub fn set(&self, t: NaiveDateTime) {
+        if let TimeSource::Manual(m) = self {
+            *m.lock().expect("time lock") = t;
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    org: Arc<RwLock<Arc<OrgTree>>>,
+    calendar: Arc<RwLock<Arc<Calendar>>>,
+    rules: Arc<RwLock<Arc<RuleTable>>>,
+    pub time: TimeSource,
+}
+
+pub const CALENDAR_SETTING: &str = "calendar";
+
+impl App {
+    /// Load caches from the store (the calendar from settings, else the shipped one).
+    pub async fn new(store: Store, time: TimeSource) -> Result<App, AppError> {
+        let org = store.load_org().await?;
+        let calendar = match store.get_setting(CALENDAR_SETTING).await? {
+            Some(text) => Calendar::parse(&text).map_err(|e| AppError::field("calendar", e.to_string()))?,
+            None => Calendar::shipped().clone(),
+        };
+        Ok(App {
+            store,
+            org: Arc::new(RwLock::new(Arc::new(org))),
+            calendar: Arc::new(RwLock::new(Arc::new(calendar))),
+            rules: Arc::new(RwLock::new(Arc::new(RuleTable::statutory()))),
+            time,
+        })
+    }
+
+    pub fn org(&self) -> Arc<OrgTree> {
+        self.org.read().expect("org lock").clone()
+    }
+    pub fn calendar(&self) -> Arc<Calendar> {
+        self.calendar.read().expect("calendar lock").clone()
+    }
+    pub fn rules(&self) -> Arc<RuleTable> {
+        self.rules.read().expect("rules lock").clone()
+    }
+    pub fn now(&self) -> NaiveDateTime {
+        self.time.now()
+    }
+
+    /// Reload the unit tree after units changed.
+    pub async fn reload_org(&self) -> Result<(), AppError> {
+        let org = self.store.load_org().await?;
+        *self.org.write().expect("org lock") = Arc::new(org);
+        Ok(())
+    }
+    pub(crate) fn set_calendar(&self, cal: Calendar) {
+        *self.calendar.write().expect("calendar lock") = Arc::new(cal);
+    }
+}

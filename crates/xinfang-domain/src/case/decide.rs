@@ -1,0 +1,291 @@
+//! The rules: turn a command into an event, or refuse it with the article
+//! that forbids it. Every refusal the 条例 implies lives here, so the API,
+//! the pages and the demo generator cannot disagree.
+
+use super::command::Command;
+use super::event::{CaseEvent, EventBody};
+use super::model::*;
+use super::state::Case;
+use crate::actor::{Actor, Staff};
+use crate::calendar::Calendar;
+use crate::clock::{compute_due, ClockKind, RuleTable};
+use crate::error::DomainError;
+use crate::org::{OrgTree, Role, UnitId, UnitKind};
+use chrono::{NaiveDate, NaiveDateTime};
+
+/// What a decision may consult: the unit tree, the calendar, the clock rules and the time.
+pub struct Ctx<'a> {
+    pub org: &'a OrgTree,
+    pub calendar: &'a Calendar,
+    pub rules: &'a RuleTable,
+    pub now: NaiveDateTime,
+}
+
+impl Ctx<'_> {
+    pub fn today(&self) -> NaiveDate {
+        self.now.date()
+    }
+}
+
+const DESK: &[Role] = &[Role::Registrar, Role::Handler];
+const HANDLER: &[Role] = &[Role::Handler, Role::Leader];
+
+/// Check a command against the case and produce its event.
+pub fn decide(case: &Case, actor: &Actor, cmd: &Command, ctx: &Ctx) -> Result<CaseEvent, DomainError> {
+    let body = decide_body(case, actor, cmd, ctx)?;
+    Ok(CaseEvent { at: ctx.now, actor: actor.to_ref(), body })
+}
+
+fn invalid_state(case: &Case, cmd: &Command) -> DomainError {
+    DomainError::InvalidState { status: case.status.label_zh(), action: cmd.label_zh() }
+}
+
+/// The staff member must be at `unit` with one of `roles`, and not recused.
+fn staff_at<'a>(case: &Case, actor: &'a Actor, unit: UnitId, roles: &[Role]) -> Result<&'a Staff, DomainError> {
+    let s = actor
+        .staff()
+        .ok_or_else(|| DomainError::Forbidden("此操作须由工作人员办理".into()))?;
+    if case.recused.contains(&s.user) {
+        return Err(DomainError::Recused);
+    }
+    if s.unit != unit {
+        return Err(DomainError::Forbidden("此信访事项当前不在您所在单位".into()));
+    }
+    if !s.has_any(roles) {
+        let names: Vec<_> = roles.iter().map(|r| r.label_zh()).collect();
+        return Err(DomainError::Forbidden(format!("需要{}角色", names.join("或"))));
+    }
+    Ok(s)
+}
+
+fn decide_body(case: &Case, actor: &Actor, cmd: &Command, ctx: &Ctx) -> Result<EventBody, DomainError> {
+    use Command::*;
+    use Status::*;
+    let st = case.status;
+    match cmd {
+        Transfer { to, mode, report_due } => {
+            if !matches!(st, Registered | Received) {
+                return Err(invalid_state(case, cmd));
+            }
+            staff_at(case, actor, case.current_unit, DESK)?;
+            check_transfer_target(case, *to, ctx.org)?;
+            if *mode == TransferMode::Assign {
+                match report_due {
+                    Some(d) if *d > ctx.today() => {}
+                    Some(_) => return Err(DomainError::invalid("report_due", "办结报告期限应晚于今天")),
+                    None => return Err(DomainError::invalid("report_due", "交办须指定办结报告期限（第二十二条第（三）项）")),
+                }
+            }
+            Ok(EventBody::Transferred { to: *to, mode: *mode, report_due: *report_due })
+        }
+        Sign => {
+            let t = case.transfers.last().filter(|_| st == PendingReceipt).ok_or_else(|| invalid_state(case, cmd))?;
+            staff_at(case, actor, t.to, DESK)?;
+            Ok(EventBody::Signed)
+        }
+        Object { reason } => {
+            let t = case.transfers.last().filter(|_| st == PendingReceipt).ok_or_else(|| invalid_state(case, cmd))?;
+            staff_at(case, actor, t.to, DESK)?;
+            let rule = ctx.rules.get(ClockKind::Objection);
+            let due = compute_due(ctx.calendar, t.on, &rule.spec, &[], &[])?.due;
+            if ctx.today() > due {
+                return Err(DomainError::ObjectionTooLate(due));
+            }
+            if reason.trim().chars().count() < 4 {
+                return Err(DomainError::invalid("reason", "异议须详细说明理由（第二十三条第三款）"));
+            }
+            Ok(EventBody::Objected { reason: reason.trim().to_string() })
+        }
+        DecideObjection { upheld } => {
+            let t = case.transfers.last().filter(|_| st == Objected).ok_or_else(|| invalid_state(case, cmd))?;
+            staff_at(case, actor, t.from, &[Role::Registrar, Role::Handler, Role::Leader])?;
+            Ok(EventBody::ObjectionDecided { upheld: *upheld })
+        }
+        DecideJurisdiction { unit } => {
+            let t = case.transfers.last().filter(|_| st == Objected).ok_or_else(|| invalid_state(case, cmd))?;
+            let s = actor.staff().ok_or_else(|| DomainError::Forbidden("此操作须由工作人员办理".into()))?;
+            let superior = ctx
+                .org
+                .common_superior(t.from, t.to)
+                .ok_or_else(|| DomainError::Forbidden("没有共同的上一级机关，应由信访工作联席会议协调（第二十四条）".into()))?;
+            if !ctx.org.is_within(superior, s.unit) {
+                return Err(DomainError::Forbidden("受理争议由共同的上一级机关决定（第二十四条）".into()));
+            }
+            staff_at(case, actor, s.unit, &[Role::Leader, Role::Handler, Role::Registrar])?;
+            check_transfer_target(case, *unit, ctx.org)?;
+            Ok(EventBody::JurisdictionDecided { unit: *unit })
+        }
+        Notify { route } => {
+            if !matches!(st, Registered | Received) || case.stage != Stage::Initial {
+                return Err(invalid_state(case, cmd));
+            }
+            staff_at(case, actor, case.current_unit, DESK)?;
+            match route {
+                Route::Divert { guidance, .. } => {
+                    if case.kind != Kind::Claim {
+                        return Err(DomainError::invalid("route", "只有申诉求决类事项导入法定途径（第三十一条）"));
+                    }
+                    if guidance.trim().is_empty() {
+                        return Err(DomainError::invalid("guidance", "请写明向哪个机关、通过何种程序提出"));
+                    }
+                }
+                Route::NotOurs { tell_to } if tell_to.trim().is_empty() => {
+                    return Err(DomainError::invalid("tell_to", "请写明有权处理的机关（第二十三条第一款）"));
+                }
+                _ => {}
+            }
+            Ok(EventBody::Notified { route: route.clone() })
+        }
+        StartPause { reason } => {
+            if !matches!(st, Handling | UnderReview) || case.current_stage().open_pause().is_some() {
+                return Err(invalid_state(case, cmd));
+            }
+            staff_at(case, actor, case.current_unit, HANDLER)?;
+            if reason.trim().is_empty() {
+                return Err(DomainError::invalid("reason", "请写明中止计时的原因（如听证）"));
+            }
+            Ok(EventBody::PauseStarted { reason: reason.trim().into() })
+        }
+        EndPause => {
+            if case.current_stage().open_pause().is_none() {
+                return Err(invalid_state(case, cmd));
+            }
+            staff_at(case, actor, case.current_unit, HANDLER)?;
+            Ok(EventBody::PauseEnded)
+        }
+        RequestExtension { days, reason } => {
+            let stage = case.current_stage();
+            if st != Handling || case.stage != Stage::Initial || stage.pending_extension.is_some() {
+                return Err(invalid_state(case, cmd));
+            }
+            let s = staff_at(case, actor, case.current_unit, HANDLER)?;
+            let rule = ctx.rules.get(ClockKind::Handling);
+            let used: u32 = stage.extensions.iter().map(|e| e.days).sum();
+            let left = rule.max_extension_days.saturating_sub(used);
+            if *days == 0 || *days > left {
+                return Err(DomainError::ExtensionTooLong(left));
+            }
+            if reason.trim().is_empty() {
+                return Err(DomainError::invalid("reason", "延期须说明理由并告知信访人（第三十四条）"));
+            }
+            let start = stage.accepted_on.unwrap_or(stage.started_on);
+            let due = compute_due(ctx.calendar, start, &rule.spec, &stage.pauses, &stage.extensions)?.due;
+            if ctx.today() > due {
+                return Err(DomainError::invalid("days", format!("办理期限已于{due}届满，不能再申请延期")));
+            }
+            Ok(EventBody::ExtensionRequested { days: *days, reason: reason.trim().into(), by: s.user })
+        }
+        DecideExtension { approved } => {
+            if case.current_stage().pending_extension.is_none() {
+                return Err(invalid_state(case, cmd));
+            }
+            // 经本机关、单位负责人批准 (第三十四条).
+            staff_at(case, actor, case.current_unit, &[Role::Leader])?;
+            Ok(EventBody::ExtensionDecided { approved: *approved })
+        }
+        Reply { outcome, basis, text } => {
+            if !matches!(st, Handling | UnderReview) {
+                return Err(invalid_state(case, cmd));
+            }
+            staff_at(case, actor, case.current_unit, HANDLER)?;
+            if case.current_stage().open_pause().is_some() {
+                return Err(DomainError::invalid("pause", "请先恢复计时再出具意见"));
+            }
+            if !outcome.fits(case.kind) {
+                return Err(DomainError::invalid("outcome", format!("“{}”不适用于{}", outcome.label_zh(), case.kind.label_zh())));
+            }
+            if case.kind == Kind::Claim && basis.trim().is_empty() {
+                return Err(DomainError::invalid("basis", "信访处理意见书应当载明法律法规依据（第三十二条）"));
+            }
+            if text.trim().is_empty() {
+                return Err(DomainError::invalid("text", "请填写处理意见"));
+            }
+            Ok(EventBody::Replied { outcome: *outcome, basis: basis.trim().into(), text: text.trim().into() })
+        }
+        Deliver => {
+            if st != Replied {
+                return Err(invalid_state(case, cmd));
+            }
+            staff_at(case, actor, case.current_unit, DESK)?;
+            Ok(EventBody::Delivered)
+        }
+        Evaluate { satisfaction, reason } => {
+            let stage = case.current_stage();
+            if !matches!(st, Delivered | Final) || stage.evaluation.is_some() {
+                return Err(invalid_state(case, cmd));
+            }
+            let by_follow_up = match actor {
+                Actor::Petitioner => false,
+                Actor::Staff(_) => {
+                    staff_at(case, actor, case.current_unit, &[Role::Registrar, Role::Handler, Role::Supervisor])?;
+                    true
+                }
+                Actor::System => return Err(DomainError::Forbidden("评价须由信访人作出".into())),
+            };
+            if *satisfaction == Satisfaction::Dissatisfied && reason.trim().is_empty() {
+                return Err(DomainError::invalid("reason", "请说明不满意的原因"));
+            }
+            Ok(EventBody::Evaluated { satisfaction: *satisfaction, reason: reason.trim().into(), by_follow_up })
+        }
+        RequestReview => {
+            let (kind, name, article) = match case.stage {
+                Stage::Initial => (ClockKind::ReviewRequest, "复查", "第三十五条"),
+                Stage::Review => (ClockKind::ReReviewRequest, "复核", "第三十六条"),
+                Stage::ReReview => return Err(invalid_state(case, cmd)),
+            };
+            let stage = case.current_stage();
+            let delivered = stage.delivered_on.filter(|_| st == Delivered).ok_or_else(|| invalid_state(case, cmd))?;
+            let unit = ctx
+                .org
+                .parent(stage.unit)
+                .map(|u| u.id)
+                .ok_or_else(|| DomainError::Forbidden("原办理机关没有上一级机关".into()))?;
+            if let Actor::Staff(_) = actor {
+                // A staff member registers a written request received at the higher body.
+                staff_at(case, actor, unit, DESK)?;
+            } else if !matches!(actor, Actor::Petitioner) {
+                return Err(DomainError::Forbidden("复查复核须由信访人请求".into()));
+            }
+            let due = compute_due(ctx.calendar, delivered, &ctx.rules.get(kind).spec, &[], &[])?.due;
+            if ctx.today() > due {
+                return Err(DomainError::ReviewWindowClosed(due, name, article));
+            }
+            Ok(EventBody::ReviewRequested { unit })
+        }
+        DeclareInterest => {
+            let s = actor.staff().ok_or_else(|| DomainError::Forbidden("此操作须由工作人员办理".into()))?;
+            if !case.involved_units().contains(&s.unit) {
+                return Err(DomainError::Forbidden("此信访事项不在您所在单位".into()));
+            }
+            if case.recused.contains(&s.user) {
+                return Err(DomainError::Recused);
+            }
+            Ok(EventBody::InterestDeclared { user: s.user })
+        }
+    }
+}
+
+/// 第三十条: never to the accused body (or one inside it); 检举控告 goes to 纪检监察.
+fn check_transfer_target(case: &Case, to: UnitId, org: &OrgTree) -> Result<(), DomainError> {
+    let target = org
+        .get(to)
+        .ok_or_else(|| DomainError::invalid("to", "接收单位不存在"))?;
+    if to == case.current_unit {
+        return Err(DomainError::invalid("to", "不能转给本单位"));
+    }
+    if is_accused_unit(case, to, org) {
+        return Err(DomainError::AccusedBody);
+    }
+    if case.kind == Kind::Accusation && target.kind != UnitKind::Discipline {
+        return Err(DomainError::AccusationNeedsDiscipline);
+    }
+    Ok(())
+}
+
+/// True when `unit` is the accused body or lies inside it (第三十条).
+pub fn is_accused_unit(case: &Case, unit: UnitId, org: &OrgTree) -> bool {
+    match case.accused.as_ref().and_then(|a| a.unit) {
+        Some(accused) if case.kind == Kind::Accusation => org.is_within(unit, accused),
+        _ => false,
+    }
+}

@@ -1,0 +1,172 @@
+//! Registration (登记): every submission is registered truthfully
+//! (第十九、二十一条). Depending on what came before, it opens a new case, is
+//! recorded as another 件次 of an open case, or opens a case that is at once
+//! 不予受理 (第十九条第三款) or 不再受理 (第三十六条) and linked to the earlier one.
+
+use super::command::{PriorMatter, Register};
+use super::decide::Ctx;
+use super::event::{CaseEvent, EventBody};
+use super::model::*;
+use super::state::{Case, StageRecord, SubmissionRecord};
+use crate::actor::Actor;
+use crate::error::DomainError;
+use crate::org::{OrgTree, Role, UnitLevel};
+
+/// Maximum lengths (characters) of the free-text fields.
+pub const MAX_REQUEST: usize = 2_000;
+pub const MAX_LONG_TEXT: usize = 20_000;
+
+/// What registering a submission leads to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Registration {
+    /// A new case (possibly born 不予受理 / 不再受理, see `Case::status`).
+    NewCase(CaseEvent),
+    /// Another 件次 of the open case `case_no`.
+    Repeat { case_no: String, event: CaseEvent },
+}
+
+/// Validate a registration and decide what it becomes.
+pub fn register(
+    cmd: &Register,
+    case_no: String,
+    prior: Option<&PriorMatter>,
+    actor: &Actor,
+    ctx: &Ctx,
+) -> Result<Registration, DomainError> {
+    if let Actor::Staff(s) = actor {
+        if s.unit != cmd.registering_unit {
+            return Err(DomainError::Forbidden("只能以本单位名义登记".into()));
+        }
+        if !s.has_any(&[Role::Registrar, Role::Handler]) {
+            return Err(DomainError::Forbidden("需要登记员角色".into()));
+        }
+    }
+    validate(cmd, ctx.org)?;
+    let unit = ctx
+        .org
+        .get(cmd.registering_unit)
+        .ok_or_else(|| DomainError::invalid("registering_unit", "登记单位不存在"))?;
+    let submission = SubmissionRecord {
+        channel: cmd.channel,
+        at: ctx.now,
+        unit: unit.id,
+        persons: cmd.persons.max(cmd.petitioners.len() as u32),
+        skip_level: is_skip_level(cmd, unit.level, ctx.org),
+        repeat: prior.is_some(),
+    };
+    let mut case = Case {
+        case_no,
+        channel: cmd.channel,
+        kind: cmd.kind,
+        petitioners: cmd.petitioners.clone(),
+        persons: submission.persons,
+        content: cmd.content.clone(),
+        region_code: cmd.region_code.clone(),
+        accused: cmd.accused.clone(),
+        category: cmd.category.clone(),
+        registered_at: ctx.now,
+        registering_unit: unit.id,
+        current_unit: unit.id,
+        status: Status::Registered,
+        stage: Stage::Initial,
+        transfers: vec![],
+        stages: vec![StageRecord::new(Stage::Initial, unit.id, ctx.today())],
+        submissions: vec![submission.clone()],
+        related_case: None,
+        not_accepted_reason: None,
+        recused: vec![],
+        version: 0,
+    };
+    if let Some(p) = prior {
+        let superior_of_handler = ctx.org.is_superior_body(unit.id, p.current_unit);
+        if p.status == Status::Final {
+            case.status = Status::NotAccepted;
+            case.related_case = Some(p.case_no.clone());
+            case.not_accepted_reason =
+                Some(format!("该事项已经复核终结（{}），以同一事实和理由提出的投诉请求不再受理（第三十六条第三款）", p.case_no));
+        } else if !p.status.is_closed() && p.within_limit && superior_of_handler {
+            case.status = Status::NotAccepted;
+            case.related_case = Some(p.case_no.clone());
+            case.not_accepted_reason = Some(format!(
+                "同一信访事项已由下级机关受理、正在规定期限内办理（{}），上级机关不予受理（第十九条第三款）",
+                p.case_no
+            ));
+        } else if !p.status.is_closed() {
+            let event = CaseEvent { at: ctx.now, actor: actor.to_ref(), body: EventBody::RepeatSubmitted { submission } };
+            return Ok(Registration::Repeat { case_no: p.case_no.clone(), event });
+        } else {
+            case.related_case = Some(p.case_no.clone());
+        }
+    }
+    Ok(Registration::NewCase(CaseEvent {
+        at: ctx.now,
+        actor: actor.to_ref(),
+        body: EventBody::Registered(Box::new(case)),
+    }))
+}
+
+fn validate(cmd: &Register, org: &OrgTree) -> Result<(), DomainError> {
+    if cmd.petitioners.is_empty() {
+        return Err(DomainError::invalid("petitioners", "请至少填写一名信访人（第十九条）"));
+    }
+    // 第二十条第三款: representatives of a collective visit.
+    if cmd.channel == Channel::Visit && cmd.petitioners.len() > 5 {
+        return Err(DomainError::TooManyRepresentatives);
+    }
+    if cmd.petitioners.len() > 200 {
+        return Err(DomainError::invalid("petitioners", "信访人过多，请填写代表"));
+    }
+    for p in &cmd.petitioners {
+        let n = p.name.trim().chars().count();
+        if n == 0 || n > 50 {
+            return Err(DomainError::invalid("petitioners.name", "请填写信访人姓名（名称），不超过50字（第十九条）"));
+        }
+        if p.address.trim().chars().count() > 200 {
+            return Err(DomainError::invalid("petitioners.address", "住址不超过200字"));
+        }
+    }
+    if cmd.persons > 100_000 {
+        return Err(DomainError::invalid("persons", "人数不合理"));
+    }
+    let req = cmd.content.request.trim().chars().count();
+    if req == 0 {
+        return Err(DomainError::invalid("request", "请填写信访请求（第十九条）"));
+    }
+    if req > MAX_REQUEST {
+        return Err(DomainError::invalid("request", format!("信访请求不超过{MAX_REQUEST}字")));
+    }
+    if cmd.content.facts.chars().count() > MAX_LONG_TEXT {
+        return Err(DomainError::invalid("facts", format!("事实不超过{MAX_LONG_TEXT}字")));
+    }
+    if cmd.content.reasons.chars().count() > MAX_LONG_TEXT {
+        return Err(DomainError::invalid("reasons", format!("理由不超过{MAX_LONG_TEXT}字")));
+    }
+    if org.units_by_region(&cmd.region_code).is_empty() {
+        return Err(DomainError::invalid("region_code", format!("未知的行政区划代码：{}", cmd.region_code)));
+    }
+    if let Some(a) = &cmd.accused {
+        if let Some(u) = a.unit {
+            if org.get(u).is_none() {
+                return Err(DomainError::invalid("accused.unit", "被反映单位不存在"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// 越级访 (第二十条第一款): a visit registered at a body above 本级或上一级 of
+/// the area the matter belongs to.
+pub fn is_skip_level(cmd: &Register, registering_level: UnitLevel, org: &OrgTree) -> bool {
+    if cmd.channel != Channel::Visit {
+        return false;
+    }
+    let home_level = org
+        .units_by_region(&cmd.region_code)
+        .iter()
+        .map(|u| u.level)
+        .max();
+    match home_level {
+        Some(home) => OrgTree::level_gap(registering_level, home) > 1,
+        None => false,
+    }
+}

@@ -1,0 +1,66 @@
+//! Clock alerts (临期 / 超期) raised by the scanner. The unique key
+//! (case, clock, stage, grade) makes each alert fire exactly once.
+
+use crate::error::StoreError;
+use crate::Store;
+use serde::Serialize;
+use sqlx::Row;
+
+/// An alert to raise.
+pub struct NewAlert<'a> {
+    pub case_id: i64,
+    pub clock: &'a str,
+    pub stage: &'a str,
+    pub grade: &'a str,
+    pub due: &'a str,
+    pub unit_id: i64,
+}
+
+/// A raised alert, for inboxes.
+#[derive(Clone, Debug, Serialize)]
+pub struct AlertRow {
+    pub case_no: String,
+    pub clock: String,
+    pub stage: String,
+    pub grade: String,
+    pub due: String,
+    pub unit_id: i64,
+    pub raised_at: String,
+}
+
+impl Store {
+    /// Insert unless already raised; true when new.
+    pub async fn raise_alert(&self, a: &NewAlert<'_>) -> Result<bool, StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        let res = sqlx::query(
+            "INSERT INTO clock_alerts (case_id, clock, stage, grade, due, unit_id, raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+        )
+        .bind(a.case_id)
+        .bind(a.clock)
+        .bind(a.stage)
+        .bind(a.grade)
+        .bind(a.due)
+        .bind(a.unit_id)
+        .bind(crate::now_text())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(res.rows_affected() == 1)
+    }
+
+    /// Alerts for units under the path prefix ("/1/4/"), newest first.
+    pub async fn alerts_under(&self, path_prefix: &str, limit: i64) -> Result<Vec<AlertRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT c.case_no, a.clock, a.stage, a.grade, a.due, a.unit_id, a.raised_at FROM clock_alerts a JOIN cases c ON c.id = a.case_id JOIN units u ON u.id = a.unit_id \
+             WHERE u.path LIKE $1 ORDER BY a.id DESC LIMIT $2",
+        )
+        .bind(format!("{path_prefix}%"))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| AlertRow { case_no: r.get(0), clock: r.get(1), stage: r.get(2), grade: r.get(3), due: r.get(4), unit_id: r.get(5), raised_at: r.get(6) })
+            .collect())
+    }
+}

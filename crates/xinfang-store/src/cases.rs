@@ -1,0 +1,372 @@
+//! Cases: the projection row (for lists, inboxes and statistics), the
+//! submissions (件次), the petitioner index (repeat look-up without scanning
+//! history) and the event log — always written together in one transaction.
+
+use crate::chain::{append, Append};
+use crate::error::StoreError;
+use crate::rows::placeholders;
+use crate::{fmt_time, Store};
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+use xinfang_domain::case::{Case, CaseEvent, EventBody, SubmissionRecord};
+use xinfang_domain::org::{UnitId, UnitLevel};
+
+/// Derived columns the caller computes with the domain (clocks need the calendar).
+#[derive(Clone, Debug, Default)]
+pub struct Projection {
+    pub next_due: Option<String>,
+    pub grade: Option<String>,
+    pub next_clock: Option<String>,
+    pub units: Vec<UnitId>,
+}
+
+/// A case about to be registered.
+pub struct NewCaseRecord {
+    pub case: Case,
+    pub event: CaseEvent,
+    pub registering_level: UnitLevel,
+    pub query_code_hash: String,
+    pub petitioner_keys: Vec<String>,
+    pub projection: Projection,
+}
+
+/// An event as stored.
+#[derive(Clone, Debug)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub event: CaseEvent,
+}
+
+/// One line of a case list.
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseListRow {
+    pub case_no: String,
+    pub channel: String,
+    pub kind: String,
+    pub status: String,
+    pub stage: String,
+    pub registered_at: String,
+    pub current_unit: i64,
+    pub next_due: Option<String>,
+    pub grade: Option<String>,
+    pub petitioner_names: String,
+    pub request: String,
+    pub persons: i64,
+    pub skip_level: bool,
+}
+
+/// Which cases to list. `scope` restricts to what one user may see.
+#[derive(Clone, Debug, Default)]
+pub struct CaseFilter {
+    /// Path prefix of the viewer's unit ("/1/4/"), and the viewer's unit with its ancestors
+    /// (a 检举控告 against any of them is hidden, 第三十条). None = everything (system jobs).
+    pub scope: Option<(String, Vec<i64>)>,
+    pub statuses: Vec<String>,
+    pub current_unit: Option<i64>,
+    pub grade: Option<String>,
+    pub registered_from: Option<String>,
+    pub registered_to: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+fn petitioner_names(case: &Case) -> String {
+    case.petitioners.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join("、")
+}
+
+async fn insert_submission(tx: &mut Transaction<'static, Any>, case_id: i64, s: &SubmissionRecord, level: &str) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO submissions (case_id, channel, unit_id, unit_level, registered_at, registered_on, persons, skip_level, is_repeat) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(case_id)
+    .bind(s.channel.key())
+    .bind(s.unit.0)
+    .bind(level)
+    .bind(fmt_time(s.at))
+    .bind(s.at.date().to_string())
+    .bind(s.persons as i64)
+    .bind(s.skip_level as i64)
+    .bind(s.repeat as i64)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_case_units(tx: &mut Transaction<'static, Any>, case_id: i64, units: &[UnitId]) -> Result<(), StoreError> {
+    for u in units {
+        sqlx::query("INSERT INTO case_units (case_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(case_id)
+            .bind(u.0)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn append_case_event(tx: &mut Transaction<'static, Any>, case_id: i64, case_no: &str, ev: &CaseEvent) -> Result<i64, StoreError> {
+    let actor = serde_json::to_string(&ev.actor)?;
+    let payload = serde_json::to_string(&ev.body)?;
+    let at = fmt_time(ev.at);
+    let seq = append(tx, Append { stream: case_no, case_id: Some(case_id), kind: ev.body.type_key(), at: &at, actor: &actor, payload: &payload }).await?;
+    sqlx::query("INSERT INTO outbox (case_id, created_at) VALUES ($1, $2)").bind(case_id).bind(&at).execute(&mut **tx).await?;
+    Ok(seq)
+}
+
+impl Store {
+    /// Register a new case: allocate its number, write projection, 件次,
+    /// petitioner keys, the chained event and the outbox row in one transaction.
+    /// Returns the case number.
+    pub async fn insert_case(&self, mut rec: NewCaseRecord) -> Result<(i64, String), StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        let year = rec.case.registered_at.format("%Y").to_string();
+        let counter = format!("case:{}:{}", rec.case.region_code, year);
+        sqlx::query("INSERT INTO counters (name, value) VALUES ($1, 0) ON CONFLICT DO NOTHING").bind(&counter).execute(&mut *tx).await?;
+        sqlx::query("UPDATE counters SET value = value + 1 WHERE name = $1").bind(&counter).execute(&mut *tx).await?;
+        let n: i64 = sqlx::query("SELECT value FROM counters WHERE name = $1").bind(&counter).fetch_one(&mut *tx).await?.get(0);
+        let case_no = format!("XF{year}{}{n:06}", rec.case.region_code);
+        rec.case.case_no = case_no.clone();
+        if let EventBody::Registered(c) = &mut rec.event.body {
+            c.case_no = case_no.clone();
+        }
+        let c = &rec.case;
+        let now = crate::now_text();
+        let row = sqlx::query(
+            "INSERT INTO cases (case_no, query_code_hash, channel, kind, status, stage, region_code, registering_unit, registering_level, current_unit, accused_unit, registered_at, registered_on, persons, skip_level, category, related_case_no, next_due, grade, next_clock, petitioner_names, request, state_json, version, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) RETURNING id",
+        )
+        .bind(&case_no)
+        .bind(&rec.query_code_hash)
+        .bind(c.channel.key())
+        .bind(c.kind.key())
+        .bind(c.status.key())
+        .bind(c.stage.key())
+        .bind(&c.region_code)
+        .bind(c.registering_unit.0)
+        .bind(rec.registering_level.key())
+        .bind(c.current_unit.0)
+        .bind(c.accused.as_ref().and_then(|a| a.unit).map(|u| u.0))
+        .bind(fmt_time(c.registered_at))
+        .bind(c.registered_on().to_string())
+        .bind(c.persons as i64)
+        .bind(c.submissions.first().map(|s| s.skip_level).unwrap_or(false) as i64)
+        .bind(c.category.clone())
+        .bind(c.related_case.clone())
+        .bind(rec.projection.next_due.clone())
+        .bind(rec.projection.grade.clone())
+        .bind(rec.projection.next_clock.clone())
+        .bind(petitioner_names(c))
+        .bind(c.content.request.chars().take(200).collect::<String>())
+        .bind(serde_json::to_string(c)?)
+        .bind(c.version as i64)
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let id: i64 = row.get(0);
+        insert_case_units(&mut tx, id, &rec.projection.units).await?;
+        for s in &c.submissions {
+            insert_submission(&mut tx, id, s, rec.registering_level.key()).await?;
+        }
+        for k in &rec.petitioner_keys {
+            sqlx::query("INSERT INTO petitioner_index (pkey, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(k)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        append_case_event(&mut tx, id, &case_no, &rec.event).await?;
+        tx.commit().await?;
+        Ok((id, case_no))
+    }
+
+    /// Append one event to an existing case and update its projection, if the
+    /// case is still at `expected_version` (else `Conflict`).
+    pub async fn append_event(&self, case_id: i64, expected_version: u64, after: &Case, ev: &CaseEvent, proj: &Projection, submission_level: Option<UnitLevel>) -> Result<i64, StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        let res = sqlx::query(
+            "UPDATE cases SET status = $1, stage = $2, current_unit = $3, next_due = $4, grade = $5, next_clock = $6, state_json = $7, version = $8, updated_at = $9, persons = $10 WHERE id = $11 AND version = $12",
+        )
+        .bind(after.status.key())
+        .bind(after.stage.key())
+        .bind(after.current_unit.0)
+        .bind(proj.next_due.clone())
+        .bind(proj.grade.clone())
+        .bind(proj.next_clock.clone())
+        .bind(serde_json::to_string(after)?)
+        .bind(after.version as i64)
+        .bind(crate::now_text())
+        .bind(after.persons as i64)
+        .bind(case_id)
+        .bind(expected_version as i64)
+        .execute(&mut *tx)
+        .await?;
+        if res.rows_affected() != 1 {
+            return Err(StoreError::Conflict);
+        }
+        insert_case_units(&mut tx, case_id, &proj.units).await?;
+        if let (EventBody::RepeatSubmitted { submission }, Some(level)) = (&ev.body, submission_level) {
+            insert_submission(&mut tx, case_id, submission, level.key()).await?;
+        }
+        let seq = append_case_event(&mut tx, case_id, &after.case_no, ev).await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+
+    /// Rewrite only the derived clock columns (calendar re-flow, scanner).
+    pub async fn update_projection(&self, case_id: i64, proj: &Projection) -> Result<(), StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        sqlx::query("UPDATE cases SET next_due = $1, grade = $2, next_clock = $3 WHERE id = $4")
+            .bind(proj.next_due.clone())
+            .bind(proj.grade.clone())
+            .bind(proj.next_clock.clone())
+            .bind(case_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The case (id and state) by number.
+    pub async fn load_case(&self, case_no: &str) -> Result<Option<(i64, Case)>, StoreError> {
+        let row = sqlx::query("SELECT id, state_json FROM cases WHERE case_no = $1").bind(case_no).fetch_optional(&self.pool).await?;
+        match row {
+            Some(r) => {
+                let json: String = r.get(1);
+                Ok(Some((r.get(0), serde_json::from_str(&json)?)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// The stored hash of the petitioner's query code.
+    pub async fn query_code_hash(&self, case_no: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT query_code_hash FROM cases WHERE case_no = $1").bind(case_no).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    /// The case's events in order.
+    pub async fn case_events(&self, case_id: i64) -> Result<Vec<StoredEvent>, StoreError> {
+        let rows = sqlx::query("SELECT seq, at, actor, payload FROM events WHERE case_id = $1 ORDER BY seq").bind(case_id).fetch_all(&self.pool).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let at: String = r.get(1);
+            let actor: String = r.get(2);
+            let payload: String = r.get(3);
+            let at = chrono::NaiveDateTime::parse_from_str(&at, "%Y-%m-%d %H:%M:%S").map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            out.push(StoredEvent { seq: r.get(0), event: CaseEvent { at, actor: serde_json::from_str(&actor)?, body: serde_json::from_str(&payload)? } });
+        }
+        Ok(out)
+    }
+
+    /// Cases already registered for any of these petitioner keys, newest first.
+    pub async fn cases_by_petitioner(&self, keys: &[String], limit: i64) -> Result<Vec<(i64, Case)>, StoreError> {
+        if keys.is_empty() {
+            return Ok(vec![]);
+        }
+        let sql = format!(
+            "SELECT c.id, c.state_json FROM cases c WHERE c.id IN (SELECT case_id FROM petitioner_index WHERE pkey IN ({})) ORDER BY c.id DESC LIMIT ${}",
+            placeholders(1, keys.len()),
+            keys.len() + 1
+        );
+        let mut q = sqlx::query(&sql);
+        for k in keys {
+            q = q.bind(k);
+        }
+        let rows = q.bind(limit).fetch_all(&self.pool).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let json: String = r.get(1);
+            out.push((r.get(0), serde_json::from_str(&json)?));
+        }
+        Ok(out)
+    }
+
+    /// Ids of cases that are not closed, for calendar re-flow and the scanner.
+    pub async fn open_case_ids(&self, after_id: i64, limit: i64) -> Result<Vec<(i64, Case)>, StoreError> {
+        let rows = sqlx::query("SELECT id, state_json FROM cases WHERE id > $1 AND status NOT IN ('final', 'diverted', 'not_accepted') ORDER BY id LIMIT $2")
+            .bind(after_id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let json: String = r.get(1);
+            out.push((r.get(0), serde_json::from_str(&json)?));
+        }
+        Ok(out)
+    }
+
+    /// A page of cases matching the filter, newest first.
+    pub async fn list_cases(&self, f: &CaseFilter) -> Result<Vec<CaseListRow>, StoreError> {
+        let mut sql = String::from(
+            "SELECT c.case_no, c.channel, c.kind, c.status, c.stage, c.registered_at, c.current_unit, c.next_due, c.grade, c.petitioner_names, c.request, c.persons, c.skip_level FROM cases c WHERE 1 = 1",
+        );
+        let mut binds: Vec<BindVal> = vec![];
+        if let Some((prefix, ancestors)) = &f.scope {
+            binds.push(BindVal::S(format!("{prefix}%")));
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM case_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.case_id = c.id AND u.path LIKE ${})",
+                binds.len()
+            ));
+            if !ancestors.is_empty() {
+                let start = binds.len() + 1;
+                binds.extend(ancestors.iter().map(|a| BindVal::I(*a)));
+                sql.push_str(&format!(" AND NOT (c.kind = 'accusation' AND COALESCE(c.accused_unit, -1) IN ({}))", placeholders(start, ancestors.len())));
+            }
+        }
+        if !f.statuses.is_empty() {
+            let start = binds.len() + 1;
+            binds.extend(f.statuses.iter().map(|s| BindVal::S(s.clone())));
+            sql.push_str(&format!(" AND c.status IN ({})", placeholders(start, f.statuses.len())));
+        }
+        if let Some(u) = f.current_unit {
+            binds.push(BindVal::I(u));
+            sql.push_str(&format!(" AND c.current_unit = ${}", binds.len()));
+        }
+        if let Some(g) = &f.grade {
+            binds.push(BindVal::S(g.clone()));
+            sql.push_str(&format!(" AND c.grade = ${}", binds.len()));
+        }
+        if let Some(d) = &f.registered_from {
+            binds.push(BindVal::S(d.clone()));
+            sql.push_str(&format!(" AND c.registered_on >= ${}", binds.len()));
+        }
+        if let Some(d) = &f.registered_to {
+            binds.push(BindVal::S(d.clone()));
+            sql.push_str(&format!(" AND c.registered_on <= ${}", binds.len()));
+        }
+        binds.push(BindVal::I(if f.limit > 0 { f.limit } else { 50 }));
+        binds.push(BindVal::I(f.offset));
+        sql.push_str(&format!(" ORDER BY c.id DESC LIMIT ${} OFFSET ${}", binds.len() - 1, binds.len()));
+        let mut q = sqlx::query(&sql);
+        for b in &binds {
+            q = match b {
+                BindVal::S(s) => q.bind(s.clone()),
+                BindVal::I(i) => q.bind(*i),
+            };
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        Ok(rows
+            .iter()
+            .map(|r| CaseListRow {
+                case_no: r.get(0),
+                channel: r.get(1),
+                kind: r.get(2),
+                status: r.get(3),
+                stage: r.get(4),
+                registered_at: r.get(5),
+                current_unit: r.get(6),
+                next_due: r.get(7),
+                grade: r.get(8),
+                petitioner_names: r.get(9),
+                request: r.get(10),
+                persons: r.get(11),
+                skip_level: r.get::<i64, _>(12) != 0,
+            })
+            .collect())
+    }
+}
+
+enum BindVal {
+    S(String),
+    I(i64),
+}

@@ -1,0 +1,125 @@
+//! Connecting: the backend is chosen once from the URL scheme (as atuin does),
+//! SQLite gets WAL + synchronous=FULL so an acknowledged commit survives a
+//! crash, and migrations for the dialect run at startup.
+
+use crate::error::StoreError;
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor, Row};
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// Handle to the database; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) pool: AnyPool,
+    pub(crate) dialect: Dialect,
+    /// SQLite has one writer; taking this lock first avoids BUSY upgrades.
+    pub(crate) write_lock: Arc<Mutex<()>>,
+    url: String,
+}
+
+const SQLITE_MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
+const PG_MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_init.sql"))];
+
+impl Store {
+    /// Connect to `sqlite://PATH` (created if missing) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        install_default_drivers();
+        let dialect = if url.starts_with("sqlite:") {
+            Dialect::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Dialect::Postgres
+        } else {
+            return Err(StoreError::Url(url.to_string()));
+        };
+        let mut full = url.to_string();
+        if dialect == Dialect::Sqlite && !full.contains("mode=") {
+            full.push_str(if full.contains('?') { "&mode=rwc" } else { "?mode=rwc" });
+        }
+        let opts = AnyPoolOptions::new()
+            .max_connections(if dialect == Dialect::Sqlite { 8 } else { 16 })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if dialect == Dialect::Sqlite {
+                        conn.execute("PRAGMA journal_mode=WAL").await?;
+                        conn.execute("PRAGMA synchronous=FULL").await?;
+                        conn.execute("PRAGMA busy_timeout=10000").await?;
+                        conn.execute("PRAGMA foreign_keys=ON").await?;
+                    }
+                    Ok(())
+                })
+            });
+        let pool = opts.connect(&full).await?;
+        Ok(Store { pool, dialect, write_lock: Arc::new(Mutex::new(())), url: url.to_string() })
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Apply the dialect's migrations not yet applied. Returns how many ran.
+    pub async fn migrate(&self) -> Result<usize, StoreError> {
+        let _w = self.write_lock.lock().await;
+        sqlx::raw_sql("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            .execute(&self.pool)
+            .await?;
+        let done: Vec<i64> = sqlx::query("SELECT version FROM schema_migrations")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.get::<i64, _>(0))
+            .collect();
+        let list = match self.dialect {
+            Dialect::Sqlite => SQLITE_MIGRATIONS,
+            Dialect::Postgres => PG_MIGRATIONS,
+        };
+        let mut ran = 0;
+        for (version, sql) in list {
+            if done.contains(version) {
+                continue;
+            }
+            let mut tx = self.pool.begin().await?;
+            sqlx::raw_sql(sql).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
+                .bind(*version)
+                .bind(crate::now_text())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            ran += 1;
+        }
+        Ok(ran)
+    }
+
+    /// Begin a write transaction (serialised on SQLite).
+    pub(crate) async fn write_tx(&self) -> Result<(sqlx::Transaction<'static, sqlx::Any>, Option<tokio::sync::OwnedMutexGuard<()>>), StoreError> {
+        let guard = match self.dialect {
+            Dialect::Sqlite => Some(self.write_lock.clone().lock_owned().await),
+            Dialect::Postgres => None,
+        };
+        let tx = self.pool.begin().await?;
+        Ok((tx, guard))
+    }
+
+    /// Row count of a table, for tests and reports.
+    pub async fn count(&self, table: &str) -> Result<i64, StoreError> {
+        let allowed = ["cases", "events", "submissions", "units", "users", "outbox", "clock_alerts"];
+        if !allowed.contains(&table) {
+            return Err(StoreError::Corrupt(format!("unknown table {table}")));
+        }
+        let row = sqlx::query(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.pool).await?;
+        Ok(row.get::<i64, _>(0))
+    }
+}

@@ -1,0 +1,39 @@
+//! Storage for xinfang. One implementation in portable SQL over sqlx's `Any`
+//! driver serves both SQLite (embedded default, WAL, fsync on commit) and
+//! PostgreSQL (and its wire-compatible distributed relatives); the dialects
+//! differ only in their migration files (`migrations/<dialect>/`). Placeholders
+//! are `$N`, which both drivers accept. Every change to a case is one
+//! transaction: projection row + hash-chained event + search outbox row.
+
+mod chain;
+mod alerts;
+mod cases;
+mod connect;
+mod error;
+mod org;
+mod rows;
+mod settings;
+mod tokens;
+
+pub use alerts::{AlertRow, NewAlert};
+pub use cases::{CaseFilter, CaseListRow, NewCaseRecord, Projection, StoredEvent};
+pub use chain::AuditEntry;
+pub use connect::{Dialect, Store};
+pub use error::StoreError;
+pub use org::{NewUser, UserRecord};
+pub use tokens::TokenKind;
+
+/// Current time in Asia/Shanghai (UTC+8, no DST) as stored text.
+pub fn now_text() -> String {
+    fmt_time(shanghai_now())
+}
+
+/// Current wall-clock time in Asia/Shanghai.
+pub fn shanghai_now() -> chrono::NaiveDateTime {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).naive_utc()
+}
+
+/// Stored text form of a time.
+pub fn fmt_time(t: chrono::NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M:%S").to_string()
+}

@@ -1,0 +1,181 @@
+//! The staff API (bearer token): login, register, list, read, act, units,
+//! and the deadline explainer. Every staff action of the lifecycle goes
+//! through `POST /api/v1/cases/{case_no}/actions` with a tagged command.
+
+use crate::auth::{client_key, ApiUser};
+use crate::error::ApiError;
+use crate::public::{accused_from, kind_from, parse_json};
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::time::Duration;
+use xinfang_app::intake::{IntakeRequest, PetitionerInput};
+use xinfang_app::AppError;
+use xinfang_domain::calendar::Calendar;
+use xinfang_domain::case::{Channel, Command};
+use xinfang_domain::Actor;
+use xinfang_store::{CaseFilter, TokenKind};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/auth/login", post(login))
+        .route("/api/v1/cases", get(list).post(register))
+        .route("/api/v1/cases/{case_no}", get(detail))
+        .route("/api/v1/cases/{case_no}/actions", post(act))
+        .route("/api/v1/units", get(units))
+        .route("/api/v1/alerts", get(alerts))
+        .route("/api/v1/deadline", get(deadline))
+}
+
+#[derive(Deserialize)]
+struct LoginBody {
+    username: String,
+    password: String,
+}
+
+async fn login(State(st): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Result<Response, ApiError> {
+    let b: LoginBody = match parse_json(&body) {
+        Ok(b) => b,
+        Err(r) => return Ok(r),
+    };
+    let key = format!("{}|{}", client_key(&headers), b.username.trim());
+    let window = Duration::from_secs(15 * 60);
+    st.login_throttle.check(&key, 5, window)?;
+    match st.app.login(&b.username, &b.password, TokenKind::Api).await {
+        Ok((token, _, user)) => {
+            st.login_throttle.clear(&key);
+            Ok(Json(json!({ "token": token, "user": user.username, "unit": user.unit.0 })).into_response())
+        }
+        Err(e) => {
+            st.login_throttle.fail(&key, window);
+            Err(e.into())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct StaffRegistration {
+    channel: String,
+    #[serde(default)]
+    kind: Option<String>,
+    petitioners: Vec<PetitionerInput>,
+    #[serde(default)]
+    persons: Option<u32>,
+    #[serde(default)]
+    request: String,
+    #[serde(default)]
+    facts: String,
+    #[serde(default)]
+    reasons: String,
+    #[serde(default)]
+    region_code: String,
+    #[serde(default)]
+    accused: Option<Value>,
+    #[serde(default)]
+    category: Option<String>,
+}
+
+async fn register(State(st): State<AppState>, ApiUser(staff): ApiUser, body: axum::body::Bytes) -> Result<Response, ApiError> {
+    let b: StaffRegistration = match parse_json(&body) {
+        Ok(b) => b,
+        Err(r) => return Ok(r),
+    };
+    let channel = Channel::from_key(&b.channel).ok_or_else(|| ApiError(AppError::field("channel", "渠道应为 online、letter、visit、phone 或 fax")))?;
+    let req = IntakeRequest {
+        channel,
+        kind: kind_from(b.kind.as_deref())?,
+        petitioners: b.petitioners,
+        persons: b.persons,
+        request: b.request,
+        facts: b.facts,
+        reasons: b.reasons,
+        region_code: b.region_code,
+        accused: accused_from(b.accused)?,
+        category: b.category,
+        registering_unit: Some(staff.unit),
+    };
+    let out = st.app.intake(&Actor::Staff(staff), req).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::to_value(out).unwrap_or_default())).into_response())
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    status: Option<String>,
+    grade: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    #[serde(default)]
+    limit: Option<i64>,
+    #[serde(default)]
+    offset: Option<i64>,
+}
+
+async fn list(State(st): State<AppState>, ApiUser(staff): ApiUser, Query(q): Query<ListQuery>) -> Result<Json<Value>, ApiError> {
+    let filter = CaseFilter {
+        statuses: q.status.map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default(),
+        grade: q.grade,
+        registered_from: q.from,
+        registered_to: q.to,
+        limit: q.limit.unwrap_or(50).clamp(1, 500),
+        offset: q.offset.unwrap_or(0).max(0),
+        ..Default::default()
+    };
+    let rows = st.app.list_for(&staff, filter).await?;
+    Ok(Json(json!({ "cases": rows })))
+}
+
+#[derive(Deserialize)]
+struct DetailQuery {
+    #[serde(default)]
+    purpose: Option<String>,
+}
+
+async fn detail(State(st): State<AppState>, ApiUser(staff): ApiUser, Path(case_no): Path<String>, Query(q): Query<DetailQuery>) -> Result<Json<Value>, ApiError> {
+    let d = st.app.case_detail(&staff, &case_no, q.purpose.as_deref().unwrap_or("办理")).await?;
+    Ok(Json(serde_json::to_value(d).unwrap_or_default()))
+}
+
+async fn act(State(st): State<AppState>, ApiUser(staff): ApiUser, Path(case_no): Path<String>, body: axum::body::Bytes) -> Result<Response, ApiError> {
+    let cmd: Command = match parse_json(&body) {
+        Ok(c) => c,
+        Err(r) => return Ok(r),
+    };
+    let case = st.app.act(&Actor::Staff(staff), &case_no, &cmd).await?;
+    Ok(Json(json!({ "case_no": case.case_no, "status": case.status.key(), "stage": case.stage.key(), "current_unit": case.current_unit.0, "version": case.version })).into_response())
+}
+
+async fn units(State(st): State<AppState>, ApiUser(_): ApiUser) -> Json<Value> {
+    let org = st.app.org();
+    let mut units: Vec<_> = org.units().cloned().collect();
+    units.sort_by_key(|u| u.id);
+    Json(json!({ "units": units }))
+}
+
+#[derive(Deserialize)]
+struct DeadlineQuery {
+    from: String,
+    days: u32,
+    #[serde(default)]
+    working_days: bool,
+    #[serde(default)]
+    no_rollover: bool,
+}
+
+/// Explain a period: same answer as `xinfang deadline`.
+async fn deadline(State(st): State<AppState>, Query(q): Query<DeadlineQuery>) -> Result<Json<Value>, ApiError> {
+    let from = q.from.parse().map_err(|_| ApiError(AppError::field("from", "日期格式应为 YYYY-MM-DD")))?;
+    let cal: std::sync::Arc<Calendar> = st.app.calendar();
+    let d = xinfang_domain::clock::explain_simple(&cal, from, q.days, q.working_days, !q.no_rollover).map_err(|e| ApiError(AppError::field("from", e.to_string())))?;
+    Ok(Json(json!({ "due": d.due.to_string(), "explanation": d.explanation.lines })))
+}
+
+/// 临期/超期 alerts of the caller's government area (supervisors' inbox).
+async fn alerts(State(st): State<AppState>, ApiUser(staff): ApiUser) -> Result<Json<Value>, ApiError> {
+    let rows = st.app.alerts_for(&staff).await?;
+    Ok(Json(json!({ "alerts": rows })))
+}

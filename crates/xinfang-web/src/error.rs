@@ -1,0 +1,54 @@
+//! One error type for every handler: maps service errors to HTTP statuses
+//! with a machine-readable body `{"errors":[{"field","message"}], "code"}`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+use xinfang_app::AppError;
+use xinfang_domain::DomainError;
+
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        ApiError(AppError::Domain(e))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, errors) = match &self.0 {
+            AppError::Invalid(list) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", serde_json::to_value(list).unwrap_or_default()),
+            AppError::Domain(d) => {
+                let status = match d {
+                    DomainError::Forbidden(_) | DomainError::Recused => StatusCode::FORBIDDEN,
+                    DomainError::InvalidState { .. } => StatusCode::CONFLICT,
+                    _ => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                (status, d.code(), json!([{ "field": d.field().unwrap_or(""), "message": d.to_string() }]))
+            }
+            AppError::NotFound => (StatusCode::NOT_FOUND, "not_found", json!([{ "field": "", "message": "未找到该信访事项或查询码错误" }])),
+            AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", json!([{ "field": "", "message": self.0.to_string() }])),
+            AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", json!([{ "field": "", "message": self.0.to_string() }])),
+            AppError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", json!([{ "field": "", "message": self.0.to_string() }])),
+            AppError::Conflict => (StatusCode::CONFLICT, "conflict", json!([{ "field": "", "message": self.0.to_string() }])),
+            AppError::Store(e) => {
+                tracing::error!("store error: {e}");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal", json!([{ "field": "", "message": "服务器内部错误，已记录" }]))
+            }
+        };
+        (status, Json(json!({ "code": code, "errors": errors }))).into_response()
+    }
+}
+
+/// A JSON body that failed to parse becomes a 400 with the same error shape.
+pub fn bad_json(msg: String) -> Response {
+    (StatusCode::BAD_REQUEST, Json(json!({ "code": "bad_request", "errors": [{ "field": "", "message": format!("请求格式错误：{msg}") }] }))).into_response()
+}

@@ -1,0 +1,46 @@
+//! The HTTP layer: handlers parse, call an application service, render.
+//! No business rule lives here.
+
+mod api;
+mod auth;
+mod error;
+mod openapi;
+mod pages;
+mod public;
+
+use axum::Router;
+use std::sync::Arc;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use xinfang_app::auth::Throttle;
+use xinfang_app::App;
+
+pub use error::ApiError;
+
+/// Shared request state.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub portal_throttle: Arc<Throttle>,
+    pub login_throttle: Arc<Throttle>,
+}
+
+/// The whole application router.
+pub fn router(app: App) -> Router {
+    let state = AppState { app, portal_throttle: Arc::new(Throttle::default()), login_throttle: Arc::new(Throttle::default()) };
+    use axum::http::{header, HeaderValue};
+    Router::new()
+        .merge(public::routes())
+        .merge(api::routes())
+        .merge(pages::routes())
+        .route("/api/openapi.json", axum::routing::get(openapi::document))
+        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"),
+        ))
+        .with_state(state)
+}

@@ -1,0 +1,78 @@
+//! The OpenAPI 3 document, written by hand as JSON so it is served offline
+//! with no build-time downloads.
+
+use axum::Json;
+use serde_json::{json, Value};
+
+pub async fn document() -> Json<Value> {
+    Json(spec())
+}
+
+fn error_response() -> Value {
+    json!({ "description": "错误", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Errors" } } } })
+}
+
+pub fn spec() -> Value {
+    json!({
+      "openapi": "3.0.3",
+      "info": { "title": "xinfang 信访工作平台 API", "version": "1.0.0" },
+      "paths": {
+        "/api/v1/petitions": { "post": {
+          "summary": "网上信访提交（无需登录）",
+          "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/OnlinePetition" } } } },
+          "responses": { "201": { "description": "已登记", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Receipt" } } } },
+                         "400": error_response(), "422": error_response() } } },
+        "/api/v1/petitions/{case_no}": { "get": {
+          "summary": "凭信访编号和查询码查询",
+          "parameters": [ { "name": "case_no", "in": "path", "required": true, "schema": { "type": "string" } },
+                          { "name": "query_code", "in": "query", "required": true, "schema": { "type": "string" } } ],
+          "responses": { "200": { "description": "信访人可见的办理情况", "content": { "application/json": { "schema": { "type": "object" } } } },
+                         "404": error_response(), "429": error_response() } } },
+        "/api/v1/petitions/{case_no}/evaluation": { "post": {
+          "summary": "评价",
+          "parameters": [ { "name": "case_no", "in": "path", "required": true, "schema": { "type": "string" } } ],
+          "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["query_code", "satisfaction"], "properties": {
+             "query_code": { "type": "string" }, "satisfaction": { "type": "string", "enum": ["satisfied", "basically_satisfied", "dissatisfied"] }, "reason": { "type": "string" } } } } } },
+          "responses": { "200": { "description": "已评价" }, "400": error_response(), "404": error_response(), "409": error_response(), "422": error_response() } } },
+        "/api/v1/petitions/{case_no}/review": { "post": {
+          "summary": "请求复查或复核",
+          "parameters": [ { "name": "case_no", "in": "path", "required": true, "schema": { "type": "string" } } ],
+          "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["query_code"], "properties": { "query_code": { "type": "string" } } } } } },
+          "responses": { "200": { "description": "已受理复查/复核请求" }, "400": error_response(), "404": error_response(), "409": error_response(), "422": error_response() } } },
+        "/api/v1/auth/login": { "post": { "summary": "工作人员登录，取得 API 令牌",
+          "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["username", "password"], "properties": { "username": { "type": "string" }, "password": { "type": "string" } } } } } },
+          "responses": { "200": { "description": "令牌" }, "400": error_response(), "401": error_response(), "429": error_response() } } },
+        "/api/v1/cases": {
+          "get": { "summary": "本人数据范围内的信访事项", "security": [ { "bearer": [] } ], "responses": { "200": { "description": "列表" }, "401": error_response() } },
+          "post": { "summary": "登记来信、来访、来电", "security": [ { "bearer": [] } ], "responses": { "201": { "description": "已登记" }, "400": error_response(), "401": error_response(), "403": error_response(), "422": error_response() } } },
+        "/api/v1/cases/{case_no}": { "get": { "summary": "信访事项详情（含时限说明、时间线、可执行操作）", "security": [ { "bearer": [] } ],
+          "parameters": [ { "name": "case_no", "in": "path", "required": true, "schema": { "type": "string" } } ],
+          "responses": { "200": { "description": "详情" }, "401": error_response(), "404": error_response() } } },
+        "/api/v1/cases/{case_no}/actions": { "post": { "summary": "办理操作：转送、交办、签收、异议、告知、延期、答复、送达、回访……", "security": [ { "bearer": [] } ],
+          "parameters": [ { "name": "case_no", "in": "path", "required": true, "schema": { "type": "string" } } ],
+          "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["action"], "properties": { "action": { "type": "string" } } } } } },
+          "responses": { "200": { "description": "已办理" }, "400": error_response(), "401": error_response(), "403": error_response(), "404": error_response(), "409": error_response(), "422": error_response() } } },
+        "/api/v1/units": { "get": { "summary": "单位树", "security": [ { "bearer": [] } ], "responses": { "200": { "description": "单位" }, "401": error_response() } } },
+        "/api/v1/deadline": { "get": { "summary": "期限计算与说明",
+          "parameters": [ { "name": "from", "in": "query", "required": true, "schema": { "type": "string", "format": "date" } },
+                          { "name": "days", "in": "query", "required": true, "schema": { "type": "integer", "minimum": 0 } },
+                          { "name": "working_days", "in": "query", "schema": { "type": "boolean" } },
+                          { "name": "no_rollover", "in": "query", "schema": { "type": "boolean" } } ],
+          "responses": { "200": { "description": "到期日与说明" }, "400": error_response(), "422": error_response() } } }
+      },
+      "components": {
+        "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
+        "schemas": {
+          "Errors": { "type": "object", "required": ["errors"], "properties": { "code": { "type": "string" }, "errors": { "type": "array", "items": { "type": "object", "required": ["field", "message"], "properties": { "field": { "type": "string" }, "message": { "type": "string" } } } } } },
+          "OnlinePetition": { "type": "object", "required": ["petitioners", "request", "region_code"], "properties": {
+            "petitioners": { "type": "array", "minItems": 1, "items": { "type": "object", "required": ["name", "address"], "properties": {
+               "name": { "type": "string" }, "id_number": { "type": "string" }, "phone": { "type": "string" }, "address": { "type": "string" } } } },
+            "kind": { "type": "string", "enum": ["suggestion", "accusation", "claim"] },
+            "request": { "type": "string" }, "facts": { "type": "string" }, "reasons": { "type": "string" },
+            "region_code": { "type": "string" }, "accused": { "type": "string" } } },
+          "Receipt": { "type": "object", "required": ["case_no", "status"], "properties": {
+            "case_no": { "type": "string" }, "query_code": { "type": "string", "nullable": true }, "status": { "type": "string" }, "notice_due": { "type": "string", "nullable": true } } }
+        }
+      }
+    })
+}

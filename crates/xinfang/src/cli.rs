@@ -1,0 +1,232 @@
+//! Subcommands and their options. Database URL: `--database-url`, else
+//! `XINFANG_DATABASE_URL`, else `database_url` in `./xinfang.toml`, else
+//! SQLite in `./xinfang-data/xinfang.db`.
+
+use anyhow::{bail, Context};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+use xinfang_app::{App, TimeSource};
+use xinfang_domain::calendar::Calendar;
+use xinfang_store::{Store, TokenKind};
+
+#[derive(Parser)]
+#[command(name = "xinfang", version, about = "xinfang 信访工作平台")]
+pub struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(clap::Args, Clone)]
+struct Db {
+    /// sqlite://PATH or postgres://…
+    #[arg(long, env = "XINFANG_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the web server.
+    Serve {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Fill an empty database with demo data first.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations.
+    Migrate {
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Fill an empty database with the demo province.
+    Demo {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long, default_value_t = 2400)]
+        cases: usize,
+    },
+    /// Print an API token for a user (last line).
+    Token {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        user: String,
+    },
+    /// Compute and explain a statutory period (no database needed).
+    Deadline {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        days: u32,
+        #[arg(long)]
+        working_days: bool,
+        #[arg(long)]
+        no_rollover: bool,
+    },
+    /// Audit log tools.
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
+    },
+    /// Statutory clock tools.
+    Clocks {
+        #[command(subcommand)]
+        cmd: ClocksCmd,
+    },
+    /// Official calendar tools.
+    Calendar {
+        #[command(subcommand)]
+        cmd: CalendarCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Verify the hash chain of the whole log.
+    Verify {
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+#[derive(Subcommand)]
+enum ClocksCmd {
+    /// Refresh grades and raise 临期/超期 alerts (each exactly once).
+    Scan {
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCmd {
+    /// Load a year's schedule (CSV as data/calendar/cn-official.csv) and re-flow open cases.
+    Import {
+        #[command(flatten)]
+        db: Db,
+        file: std::path::PathBuf,
+    },
+}
+
+fn config_file_url() -> Option<String> {
+    let text = std::fs::read_to_string("xinfang.toml").ok()?;
+    text.lines().find_map(|l| {
+        let (k, v) = l.split_once('=')?;
+        (k.trim() == "database_url").then(|| v.trim().trim_matches('"').to_string())
+    })
+}
+
+fn resolve_url(db: &Db) -> anyhow::Result<String> {
+    if let Some(u) = db.database_url.clone().or_else(config_file_url) {
+        return Ok(u);
+    }
+    std::fs::create_dir_all("xinfang-data").context("创建 ./xinfang-data 失败")?;
+    Ok("sqlite://xinfang-data/xinfang.db".into())
+}
+
+async fn open(db: &Db) -> anyhow::Result<App> {
+    let url = resolve_url(db)?;
+    let store = Store::connect(&url).await.with_context(|| format!("连接数据库失败：{url}"))?;
+    store.migrate().await.context("数据库迁移失败")?;
+    Ok(App::new(store, TimeSource::System).await?)
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.cmd {
+        Cmd::Serve { db, listen, demo } => {
+            let app = open(&db).await?;
+            if demo && app.store.count("units").await? == 0 {
+                eprintln!("正在生成演示数据……");
+                let report = xinfang_app::demo::generate(&app, 2400).await?;
+                eprintln!("演示数据：{} 个单位，{} 名用户，{} 件信访事项", report.units, report.users, report.cases);
+            }
+            let scanner = app.clone();
+            tokio::spawn(async move {
+                loop {
+                    if let Err(e) = scanner.scan_clocks().await {
+                        tracing::warn!("clock scan failed: {e}");
+                    }
+                    tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+                }
+            });
+            let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("无法监听 {listen}"))?;
+            let addr = listener.local_addr()?;
+            println!("xinfang 已启动：http://{addr}/");
+            axum::serve(listener, xinfang_web::router(app)).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Migrate { db } => {
+            let url = resolve_url(&db)?;
+            let store = Store::connect(&url).await?;
+            let n = store.migrate().await?;
+            println!("已执行 {n} 个迁移");
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Demo { db, cases } => {
+            let app = open(&db).await?;
+            if app.store.count("units").await? > 0 {
+                bail!("数据库不为空，演示数据只能写入空库");
+            }
+            let r = xinfang_app::demo::generate(&app, cases).await?;
+            println!("演示数据：{} 个单位，{} 名用户，{} 件信访事项，{} 件次", r.units, r.users, r.cases, r.submissions);
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Token { db, user } => {
+            let app = open(&db).await?;
+            let u = app.store.user_by_name(&user).await?.with_context(|| format!("用户不存在：{user}"))?;
+            let (token, _) = app.issue_token(&u, TokenKind::Api).await?;
+            app.store.audit("audit", "token_issued", "cli", &serde_json::json!({ "user": user })).await?;
+            println!("{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Deadline { from, days, working_days, no_rollover } => {
+            let Ok(start) = from.parse::<NaiveDate>() else {
+                eprintln!("日期格式错误：{from}（应为 YYYY-MM-DD）");
+                return Ok(ExitCode::from(2));
+            };
+            match xinfang_domain::clock::explain_simple(Calendar::shipped(), start, days, working_days, !no_rollover) {
+                Ok(d) => {
+                    for line in &d.explanation.lines {
+                        println!("{line}");
+                    }
+                    println!("{}", d.due);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+        Cmd::Audit { cmd: AuditCmd::Verify { db } } => {
+            let url = resolve_url(&db)?;
+            let store = Store::connect(&url).await?;
+            match store.verify_chain().await? {
+                Ok(n) => {
+                    println!("审计链完整：已校验 {n} 条事件");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(b) => {
+                    println!("审计链断裂：第 {} 条事件：{}", b.seq, b.reason);
+                    Ok(ExitCode::from(3))
+                }
+            }
+        }
+        Cmd::Clocks { cmd: ClocksCmd::Scan { db } } => {
+            let app = open(&db).await?;
+            let r = app.scan_clocks().await?;
+            println!("未办结 {} 件；新增临期提醒 {} 条，超期提醒 {} 条", r.open_cases, r.raised_approaching, r.raised_overdue);
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Calendar { cmd: CalendarCmd::Import { db, file } } => {
+            let app = open(&db).await?;
+            let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+            let r = app.import_calendar("cli", &text).await?;
+            println!("已载入年份 {:?}；重新计算 {} 件未办结事项的期限", r.years, r.open_cases);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The one command that runs the whole test suite: every test on SQLite, and
+# on PostgreSQL (a local server is started if it is down).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -z "${XINFANG_TEST_PG_URL:-}" ]; then
+  XINFANG_TEST_PG_URL=$(scripts/pg-up.sh || true)
+  export XINFANG_TEST_PG_URL
+fi
+if [ -n "${XINFANG_TEST_PG_URL}" ]; then
+  echo "tests: SQLite and PostgreSQL (${XINFANG_TEST_PG_URL})"
+else
+  echo "tests: SQLite only (no PostgreSQL on this machine)"
+fi
+cargo test --workspace "$@"
