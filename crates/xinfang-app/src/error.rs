@@ -16,7 +16,7 @@ pub struct FieldError {
 pub enum AppError {
     #[error("输入有误")]
     Invalid(Vec<FieldError>),
-    #[error("{0}")]
+    #[error(transparent)]
     Domain(#[from] DomainError),
     #[error("未找到")]
     NotFound,

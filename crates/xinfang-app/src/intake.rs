@@ -253,7 +253,9 @@ impl App {
         let org = self.org();
         let today = self.now().date();
         for (id, case) in candidates {
-            if !same_matter(&case.content, content) {
+            // A case born 不予受理/不再受理 only points at the real one; match that instead.
+            let born_refused = case.status == Status::NotAccepted && case.related_case.is_some();
+            if born_refused || !same_matter(&case.content, content) {
                 continue;
             }
             let overdue = case_clocks(&case, &org, &self.calendar(), &self.rules())

@@ -40,7 +40,7 @@ impl Walker<'_> {
     }
 
     async fn act(&self, unit: UnitId, case_no: &str, cmd: Command) -> Result<xinfang_domain::case::Case, AppError> {
-        self.app.act(&self.desk(unit), case_no, &cmd).await
+        self.app.act(&self.desk(unit), case_no, &cmd).await.inspect_err(|e| tracing::error!("demo {case_no}: {} by unit {}: {e}", cmd.label_zh(), unit.0))
     }
 
     fn chance(&mut self, p: f64) -> bool {
@@ -92,10 +92,17 @@ pub async fn run(app: &App, org: &DemoOrg, n: usize, now: NaiveDateTime) -> Resu
             Some(*county.townships.choose(&mut w.rng).unwrap_or(&county.bureau))
         } else if roll < 0.85 {
             Some(city_bureau(org, county))
-        } else if roll < 0.95 {
+        } else if roll < 0.93 {
             Some(org.areas[1].bureau)
+        } else if roll < 0.96 {
+            Some(org.areas[0].bureau)
         } else {
             Some(county.bodies[topic.body])
+        };
+        // An accusation about a township is not registered by that township (第三十条).
+        let registering = match registering {
+            Some(u) if topic.kind == Kind::Accusation && county.townships.contains(&u) => Some(county.bureau),
+            other => other,
         };
         let accused = (topic.kind == Kind::Accusation).then(|| AccusedInput {
             person: Some("某村干部".into()),
@@ -198,7 +205,10 @@ async fn life(w: &mut Walker<'_>, case_no: &str, target: UnitId, county: &Area, 
         }
         let dissatisfied = case.current_stage().evaluation.as_ref().map(|e| e.satisfaction == Satisfaction::Dissatisfied).unwrap_or(false);
         let p = if round == 0 { if dissatisfied { 0.6 } else { 0.06 } } else { 0.35 };
-        if topic.kind != Kind::Claim || !w.chance(p) || !w.wait(2, 25) {
+        // Ask within the 30-day window (第三十五、三十六条) counted from delivery.
+        let delivered = case.current_stage().delivered_on.unwrap_or(w.t.date());
+        let left = (delivered + Duration::days(26) - w.t.date()).num_days();
+        if topic.kind != Kind::Claim || left < 1 || !w.chance(p) || !w.wait(0, left.min(20)) {
             return Ok(());
         }
         let after = w.app.act(&Actor::Petitioner, case_no, &Command::RequestReview).await?;
