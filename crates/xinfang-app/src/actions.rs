@@ -17,7 +17,11 @@ impl App {
     }
 
     async fn try_act(&self, actor: &Actor, case_no: &str, cmd: &Command) -> Result<Case, AppError> {
-        let (id, mut case) = self.store.load_case(case_no).await?.ok_or(AppError::NotFound)?;
+        let (id, mut case) = self
+            .store
+            .load_case(case_no)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let org = self.org();
         if let Actor::Staff(s) = actor {
             if !can_see(s, &case, &org) {
@@ -25,12 +29,19 @@ impl App {
             }
         }
         let (cal, rules) = (self.calendar(), self.rules());
-        let ctx = Ctx { org: &org, calendar: &cal, rules: &rules, now: self.now() };
+        let ctx = Ctx {
+            org: &org,
+            calendar: &cal,
+            rules: &rules,
+            now: self.now(),
+        };
         let event = decide(&case, actor, cmd, &ctx)?;
         let expected = case.version;
         case.apply(&event);
         let projection = self.project(&case);
-        self.store.append_event(id, expected, &case, &event, &projection, None).await?;
+        self.store
+            .append_event(id, expected, &case, &event, &projection, None)
+            .await?;
         Ok(case)
     }
 
@@ -42,22 +53,81 @@ impl App {
         use xinfang_domain::DomainError;
         let org = self.org();
         let (cal, rules) = (self.calendar(), self.rules());
-        let ctx = Ctx { org: &org, calendar: &cal, rules: &rules, now: self.now() };
-        let probe_unit = org.units().map(|u| u.id).find(|u| *u != case.current_unit).unwrap_or(case.current_unit);
+        let ctx = Ctx {
+            org: &org,
+            calendar: &cal,
+            rules: &rules,
+            now: self.now(),
+        };
+        let probe_unit = org
+            .units()
+            .map(|u| u.id)
+            .find(|u| *u != case.current_unit)
+            .unwrap_or(case.current_unit);
         let probes: Vec<(&'static str, Command)> = vec![
-            ("transfer", Command::Transfer { to: probe_unit, mode: TransferMode::Forward, report_due: None }),
+            (
+                "transfer",
+                Command::Transfer {
+                    to: probe_unit,
+                    mode: TransferMode::Forward,
+                    report_due: None,
+                },
+            ),
             ("sign", Command::Sign),
-            ("object", Command::Object { reason: String::new() }),
-            ("decide_objection", Command::DecideObjection { upheld: true }),
-            ("decide_jurisdiction", Command::DecideJurisdiction { unit: probe_unit }),
-            ("notify", Command::Notify { route: Route::Accept { investigate: true } }),
-            ("start_pause", Command::StartPause { reason: String::new() }),
+            (
+                "object",
+                Command::Object {
+                    reason: String::new(),
+                },
+            ),
+            (
+                "decide_objection",
+                Command::DecideObjection { upheld: true },
+            ),
+            (
+                "decide_jurisdiction",
+                Command::DecideJurisdiction { unit: probe_unit },
+            ),
+            (
+                "notify",
+                Command::Notify {
+                    route: Route::Accept { investigate: true },
+                },
+            ),
+            (
+                "start_pause",
+                Command::StartPause {
+                    reason: String::new(),
+                },
+            ),
             ("end_pause", Command::EndPause),
-            ("request_extension", Command::RequestExtension { days: 1, reason: String::new() }),
-            ("decide_extension", Command::DecideExtension { approved: true }),
-            ("reply", Command::Reply { outcome: Outcome::Support, basis: String::new(), text: String::new() }),
+            (
+                "request_extension",
+                Command::RequestExtension {
+                    days: 1,
+                    reason: String::new(),
+                },
+            ),
+            (
+                "decide_extension",
+                Command::DecideExtension { approved: true },
+            ),
+            (
+                "reply",
+                Command::Reply {
+                    outcome: Outcome::Support,
+                    basis: String::new(),
+                    text: String::new(),
+                },
+            ),
             ("deliver", Command::Deliver),
-            ("evaluate", Command::Evaluate { satisfaction: Satisfaction::Satisfied, reason: String::new() }),
+            (
+                "evaluate",
+                Command::Evaluate {
+                    satisfaction: Satisfaction::Satisfied,
+                    reason: String::new(),
+                },
+            ),
             ("request_review", Command::RequestReview),
             ("declare_interest", Command::DeclareInterest),
         ];

@@ -16,16 +16,28 @@ pub struct ReflowReport {
 impl App {
     /// Merge the years in `text` into the calendar, audit it and re-flow open cases.
     pub async fn import_calendar(&self, actor: &str, text: &str) -> Result<ReflowReport, AppError> {
-        let incoming = Calendar::parse(text).map_err(|e| AppError::field("calendar", e.to_string()))?;
+        let incoming =
+            Calendar::parse(text).map_err(|e| AppError::field("calendar", e.to_string()))?;
         let mut cal = (*self.calendar()).clone();
         cal.merge_years(&incoming);
-        self.store.put_setting(CALENDAR_SETTING, &cal.to_text()).await?;
         self.store
-            .audit("calendar", "calendar_imported", actor, &serde_json::json!({ "years": incoming.years() }))
+            .put_setting(CALENDAR_SETTING, &cal.to_text())
+            .await?;
+        self.store
+            .audit(
+                "calendar",
+                "calendar_imported",
+                actor,
+                &serde_json::json!({ "years": incoming.years() }),
+            )
             .await?;
         self.set_calendar(cal);
         let (open, changed) = self.reflow().await?;
-        Ok(ReflowReport { years: incoming.years(), open_cases: open, changed })
+        Ok(ReflowReport {
+            years: incoming.years(),
+            open_cases: open,
+            changed,
+        })
     }
 
     /// Recompute the projection of every open case. Returns (open, changed).

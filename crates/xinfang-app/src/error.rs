@@ -44,6 +44,9 @@ impl From<StoreError> for AppError {
 
 impl AppError {
     pub fn field(field: &str, message: impl Into<String>) -> Self {
-        AppError::Invalid(vec![FieldError { field: field.into(), message: message.into() }])
+        AppError::Invalid(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
     }
 }

@@ -11,7 +11,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
-use xinfang_domain::case::{case_clocks, register, Accused, Case, Channel, Content, Ctx, Kind, Petitioner, PriorMatter, Register, Registration, Status};
+use xinfang_domain::case::{
+    case_clocks, register, Accused, Case, Channel, Content, Ctx, Kind, Petitioner, PriorMatter,
+    Register, Registration, Status,
+};
 use xinfang_domain::clock::Grade;
 use xinfang_domain::{Actor, OrgTree, UnitId, UnitKind};
 use xinfang_store::NewCaseRecord;
@@ -86,14 +89,20 @@ pub fn petitioner_keys(ps: &[Petitioner]) -> Vec<String> {
         } else if let Some(phone) = &p.phone {
             keys.push(format!("np:{name}|{phone}"));
         } else {
-            keys.push(format!("na:{name}|{}", xinfang_text::normalize::normalize(&p.address)));
+            keys.push(format!(
+                "na:{name}|{}",
+                xinfang_text::normalize::normalize(&p.address)
+            ));
         }
     }
     keys
 }
 
 fn bigrams(s: &str) -> HashSet<(char, char)> {
-    let chars: Vec<char> = xinfang_text::normalize::normalize(s).chars().filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation()).collect();
+    let chars: Vec<char> = xinfang_text::normalize::normalize(s)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
+        .collect();
     chars.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
@@ -115,7 +124,12 @@ pub fn bureau_for_region(org: &OrgTree, region_code: &str) -> Option<UnitId> {
     units.sort_by_key(|u| std::cmp::Reverse(u.level));
     for u in units {
         for anc in org.ancestors_inclusive(u.id) {
-            if let Some(b) = org.children(anc).iter().filter_map(|c| org.get(*c)).find(|c| c.kind == UnitKind::PetitionBureau) {
+            if let Some(b) = org
+                .children(anc)
+                .iter()
+                .filter_map(|c| org.get(*c))
+                .find(|c| c.kind == UnitKind::PetitionBureau)
+            {
                 return Some(b.id);
             }
         }
@@ -124,18 +138,27 @@ pub fn bureau_for_region(org: &OrgTree, region_code: &str) -> Option<UnitId> {
 }
 
 fn clean(s: &Option<String>) -> Option<String> {
-    s.as_ref().map(|x| x.trim().to_string()).filter(|x| !x.is_empty())
+    s.as_ref()
+        .map(|x| x.trim().to_string())
+        .filter(|x| !x.is_empty())
 }
 
 /// Field checks the domain does not do (ID checksum, phone format).
-fn parse_petitioners(input: &[PetitionerInput], today: NaiveDate, errors: &mut Vec<FieldError>) -> Vec<Petitioner> {
+fn parse_petitioners(
+    input: &[PetitionerInput],
+    today: NaiveDate,
+    errors: &mut Vec<FieldError>,
+) -> Vec<Petitioner> {
     let mut out = vec![];
     for (i, p) in input.iter().enumerate() {
         let id_number = match clean(&p.id_number) {
             Some(raw) => match xinfang_text::id_number::IdNumber::parse_at(&raw, today) {
                 Ok(id) => Some(id.as_str().to_string()),
                 Err(e) => {
-                    errors.push(FieldError { field: format!("petitioners[{i}].id_number"), message: format!("身份证号码无效：{e}") });
+                    errors.push(FieldError {
+                        field: format!("petitioners[{i}].id_number"),
+                        message: format!("身份证号码无效：{e}"),
+                    });
                     None
                 }
             },
@@ -145,20 +168,32 @@ fn parse_petitioners(input: &[PetitionerInput], today: NaiveDate, errors: &mut V
             Some(raw) => match xinfang_text::phone::normalize_phone(&raw) {
                 Ok(ph) => Some(ph),
                 Err(e) => {
-                    errors.push(FieldError { field: format!("petitioners[{i}].phone"), message: format!("电话号码无效：{e}") });
+                    errors.push(FieldError {
+                        field: format!("petitioners[{i}].phone"),
+                        message: format!("电话号码无效：{e}"),
+                    });
                     None
                 }
             },
             None => None,
         };
-        out.push(Petitioner { name: p.name.trim().to_string(), id_number, phone, address: p.address.trim().to_string() });
+        out.push(Petitioner {
+            name: p.name.trim().to_string(),
+            id_number,
+            phone,
+            address: p.address.trim().to_string(),
+        });
     }
     out
 }
 
 impl App {
     /// Register a submission as `actor` (staff at a window, or the petitioner online).
-    pub async fn intake(&self, actor: &Actor, req: IntakeRequest) -> Result<IntakeOutcome, AppError> {
+    pub async fn intake(
+        &self,
+        actor: &Actor,
+        req: IntakeRequest,
+    ) -> Result<IntakeOutcome, AppError> {
         let org = self.org();
         let now = self.now();
         let mut errors = vec![];
@@ -169,15 +204,26 @@ impl App {
             (None, _) => bureau_for_region(&org, req.region_code.trim()),
         };
         let Some(registering_unit) = registering_unit else {
-            errors.push(FieldError { field: "region_code".into(), message: format!("未知的行政区划代码：{}", req.region_code) });
+            errors.push(FieldError {
+                field: "region_code".into(),
+                message: format!("未知的行政区划代码：{}", req.region_code),
+            });
             return Err(AppError::Invalid(errors));
         };
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
-        let content = Content { request: req.request.trim().into(), facts: req.facts.trim().into(), reasons: req.reasons.trim().into() };
+        let content = Content {
+            request: req.request.trim().into(),
+            facts: req.facts.trim().into(),
+            reasons: req.reasons.trim().into(),
+        };
         let kind = req.kind.unwrap_or(Kind::Claim);
-        let accused = req.accused.as_ref().map(|a| Accused { person: clean(&a.person), unit: a.unit_id.map(UnitId), unit_name: clean(&a.unit_name) });
+        let accused = req.accused.as_ref().map(|a| Accused {
+            person: clean(&a.person),
+            unit: a.unit_id.map(UnitId),
+            unit_name: clean(&a.unit_name),
+        });
         let cmd = Register {
             channel: req.channel,
             kind,
@@ -192,9 +238,23 @@ impl App {
         let keys = petitioner_keys(&cmd.petitioners);
         let prior = self.find_prior(&keys, &cmd.content).await?;
         let (cal, rules) = (self.calendar(), self.rules());
-        let ctx = Ctx { org: &org, calendar: &cal, rules: &rules, now };
-        let reg = register(&cmd, String::new(), prior.as_ref().map(|(_, p)| p), actor, &ctx)?;
-        let level = org.get(registering_unit).map(|u| u.level).ok_or(AppError::NotFound)?;
+        let ctx = Ctx {
+            org: &org,
+            calendar: &cal,
+            rules: &rules,
+            now,
+        };
+        let reg = register(
+            &cmd,
+            String::new(),
+            prior.as_ref().map(|(_, p)| p),
+            actor,
+            &ctx,
+        )?;
+        let level = org
+            .get(registering_unit)
+            .map(|u| u.level)
+            .ok_or(AppError::NotFound)?;
         match reg {
             Registration::NewCase(event) => {
                 let mut case = match &event.body {
@@ -208,7 +268,14 @@ impl App {
                 let outcome_case = case.clone();
                 let (_, case_no) = self
                     .store
-                    .insert_case(NewCaseRecord { case, event, registering_level: level, query_code_hash: hash_code(&code), petitioner_keys: keys, projection })
+                    .insert_case(NewCaseRecord {
+                        case,
+                        event,
+                        registering_level: level,
+                        query_code_hash: hash_code(&code),
+                        petitioner_keys: keys,
+                        projection,
+                    })
                     .await?;
                 Ok(IntakeOutcome {
                     case_no,
@@ -228,10 +295,14 @@ impl App {
                 case.apply(&event);
                 let projection = self.project(&case);
                 let (skip_level, persons) = match &event.body {
-                    xinfang_domain::case::EventBody::RepeatSubmitted { submission } => (submission.skip_level, submission.persons),
+                    xinfang_domain::case::EventBody::RepeatSubmitted { submission } => {
+                        (submission.skip_level, submission.persons)
+                    }
                     _ => (false, 1),
                 };
-                self.store.append_event(id, expected, &case, &event, &projection, Some(level)).await?;
+                self.store
+                    .append_event(id, expected, &case, &event, &projection, Some(level))
+                    .await?;
                 Ok(IntakeOutcome {
                     case_no: case_no.clone(),
                     query_code: None,
@@ -248,7 +319,11 @@ impl App {
     }
 
     /// The most recent earlier case of the same petitioner and matter.
-    async fn find_prior(&self, keys: &[String], content: &Content) -> Result<Option<((i64, Case), PriorMatter)>, AppError> {
+    async fn find_prior(
+        &self,
+        keys: &[String],
+        content: &Content,
+    ) -> Result<Option<((i64, Case), PriorMatter)>, AppError> {
         let candidates = self.store.cases_by_petitioner(keys, 20).await?;
         let org = self.org();
         let today = self.now().date();
@@ -259,9 +334,18 @@ impl App {
                 continue;
             }
             let overdue = case_clocks(&case, &org, &self.calendar(), &self.rules())
-                .map(|cs| cs.iter().any(|c| c.duty && c.is_open() && c.grade(today) == Grade::Overdue))
+                .map(|cs| {
+                    cs.iter()
+                        .any(|c| c.duty && c.is_open() && c.grade(today) == Grade::Overdue)
+                })
                 .unwrap_or(false);
-            let prior = PriorMatter { case_no: case.case_no.clone(), status: case.status, stage: case.stage, current_unit: case.current_unit, within_limit: !overdue };
+            let prior = PriorMatter {
+                case_no: case.case_no.clone(),
+                status: case.status,
+                stage: case.stage,
+                current_unit: case.current_unit,
+                within_limit: !overdue,
+            };
             return Ok(Some(((id, case), prior)));
         }
         Ok(None)

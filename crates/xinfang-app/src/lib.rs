@@ -3,15 +3,15 @@
 //! parses nothing and renders nothing: it loads, asks the domain, and stores
 //! the event and projection in one transaction.
 
+pub mod actions;
 pub mod auth;
 pub mod calendar_admin;
+pub mod demo;
 pub mod error;
 pub mod intake;
-pub mod actions;
 pub mod projection;
 pub mod scanner;
 pub mod state;
-pub mod demo;
 pub mod views;
 
 pub use error::{AppError, FieldError};

@@ -13,7 +13,10 @@ impl App {
     pub fn project(&self, case: &Case) -> Projection {
         let org = self.org();
         let today = self.now().date();
-        let mut p = Projection { units: case.involved_units(), ..Default::default() };
+        let mut p = Projection {
+            units: case.involved_units(),
+            ..Default::default()
+        };
         if let Ok(clocks) = case_clocks(case, &org, &self.calendar(), &self.rules()) {
             if let Some((due, grade, kind)) = next_duty(&clocks, today) {
                 p.next_due = Some(due.to_string());

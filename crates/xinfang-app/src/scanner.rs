@@ -32,15 +32,26 @@ impl App {
             for (id, case) in &batch {
                 after = *id;
                 report.open_cases += 1;
-                self.store.update_projection(*id, &self.project(case)).await?;
-                let Ok(clocks) = case_clocks(case, &org, &self.calendar(), &self.rules()) else { continue };
+                self.store
+                    .update_projection(*id, &self.project(case))
+                    .await?;
+                let Ok(clocks) = case_clocks(case, &org, &self.calendar(), &self.rules()) else {
+                    continue;
+                };
                 for c in clocks.iter().filter(|c| c.duty && c.is_open()) {
                     let g = c.grade(today);
                     if g == Grade::Normal {
                         continue;
                     }
                     let due = c.due.due.to_string();
-                    let alert = NewAlert { case_id: *id, clock: c.kind.key(), stage: c.stage.key(), grade: grade_key(g), due: &due, unit_id: c.unit.0 };
+                    let alert = NewAlert {
+                        case_id: *id,
+                        clock: c.kind.key(),
+                        stage: c.stage.key(),
+                        grade: grade_key(g),
+                        due: &due,
+                        unit_id: c.unit.0,
+                    };
                     if self.store.raise_alert(&alert).await? {
                         match g {
                             Grade::Approaching => report.raised_approaching += 1,
@@ -56,10 +67,18 @@ impl App {
 
 impl App {
     /// Alerts a staff member's inbox shows: everything in their government's area.
-    pub async fn alerts_for(&self, staff: &xinfang_domain::Staff) -> Result<Vec<xinfang_store::AlertRow>, AppError> {
+    pub async fn alerts_for(
+        &self,
+        staff: &xinfang_domain::Staff,
+    ) -> Result<Vec<xinfang_store::AlertRow>, AppError> {
         let org = self.org();
         let root = org.government_of(staff.unit).unwrap_or(staff.unit);
-        let path: String = org.ancestors_inclusive(root).iter().rev().map(|u| format!("{}/", u.0)).collect();
+        let path: String = org
+            .ancestors_inclusive(root)
+            .iter()
+            .rev()
+            .map(|u| format!("{}/", u.0))
+            .collect();
         Ok(self.store.alerts_under(&format!("/{path}"), 200).await?)
     }
 }

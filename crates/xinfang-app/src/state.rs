@@ -48,7 +48,9 @@ impl App {
     pub async fn new(store: Store, time: TimeSource) -> Result<App, AppError> {
         let org = store.load_org().await?;
         let calendar = match store.get_setting(CALENDAR_SETTING).await? {
-            Some(text) => Calendar::parse(&text).map_err(|e| AppError::field("calendar", e.to_string()))?,
+            Some(text) => {
+                Calendar::parse(&text).map_err(|e| AppError::field("calendar", e.to_string()))?
+            }
             None => Calendar::shipped().clone(),
         };
         Ok(App {

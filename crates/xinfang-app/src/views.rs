@@ -129,7 +129,11 @@ impl App {
             .map(|e| Step {
                 seq: e.seq,
                 at: e.event.at.format("%Y-%m-%d %H:%M").to_string(),
-                actor: if petitioner_only { String::new() } else { e.event.actor.label_zh() },
+                actor: if petitioner_only {
+                    String::new()
+                } else {
+                    e.event.actor.label_zh()
+                },
                 kind: e.event.body.type_key(),
                 summary: e.event.body.summary_zh(&name),
             })
@@ -138,13 +142,23 @@ impl App {
 
     /// The case page for a staff member. Full identity details are shown only
     /// to registrars/handlers at the unit holding the case; that read is audited.
-    pub async fn case_detail(&self, staff: &Staff, case_no: &str, purpose: &str) -> Result<CaseDetail, AppError> {
-        let (id, mut case) = self.store.load_case(case_no).await?.ok_or(AppError::NotFound)?;
+    pub async fn case_detail(
+        &self,
+        staff: &Staff,
+        case_no: &str,
+        purpose: &str,
+    ) -> Result<CaseDetail, AppError> {
+        let (id, mut case) = self
+            .store
+            .load_case(case_no)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let org = self.org();
         if !can_see(staff, &case, &org) {
             return Err(AppError::NotFound);
         }
-        let full = staff.unit == case.current_unit && staff.has_any(&[Role::Registrar, Role::Handler, Role::Leader]);
+        let full = staff.unit == case.current_unit
+            && staff.has_any(&[Role::Registrar, Role::Handler, Role::Leader]);
         if full {
             self.store
                 .audit("audit", "sensitive_read", &format!("user:{}", staff.username), &serde_json::json!({ "case_no": case_no, "purpose": purpose, "accusation": case.kind == Kind::Accusation }))
@@ -169,19 +183,31 @@ impl App {
     }
 
     /// Check the petitioner's query code (constant time, throttled per case and client).
-    pub async fn check_query_code(&self, throttle: &Throttle, client: &str, case_no: &str, code: &str) -> Result<(i64, Case), AppError> {
+    pub async fn check_query_code(
+        &self,
+        throttle: &Throttle,
+        client: &str,
+        case_no: &str,
+        code: &str,
+    ) -> Result<(i64, Case), AppError> {
         let window = Duration::from_secs(15 * 60);
         throttle.check(&format!("case:{case_no}"), 10, window)?;
         throttle.check(&format!("client:{client}"), 30, window)?;
         let stored = self.store.query_code_hash(case_no).await?;
         let given = hash_code(code);
-        let ok = stored.as_ref().map(|s| bool::from(s.as_bytes().ct_eq(given.as_bytes()))).unwrap_or(false);
+        let ok = stored
+            .as_ref()
+            .map(|s| bool::from(s.as_bytes().ct_eq(given.as_bytes())))
+            .unwrap_or(false);
         if !ok {
             throttle.fail(&format!("case:{case_no}"), window);
             throttle.fail(&format!("client:{client}"), window);
             return Err(AppError::NotFound);
         }
-        self.store.load_case(case_no).await?.ok_or(AppError::NotFound)
+        self.store
+            .load_case(case_no)
+            .await?
+            .ok_or(AppError::NotFound)
     }
 
     /// The petitioner's tracking view.
@@ -190,7 +216,12 @@ impl App {
         let (clocks, _) = self.clock_views(case);
         let window = clocks
             .iter()
-            .find(|c| !c.duty && c.met_on.is_none() && c.grade != "overdue" && case.status == Status::Delivered)
+            .find(|c| {
+                !c.duty
+                    && c.met_on.is_none()
+                    && c.grade != "overdue"
+                    && case.status == Status::Delivered
+            })
             .map(|w| w.due.clone());
         let replies = case
             .stages
@@ -218,15 +249,26 @@ impl App {
             due_dates: clocks.into_iter().filter(|c| c.met_on.is_none()).collect(),
             review_window_until: window.clone(),
             replies,
-            can_evaluate: matches!(case.status, Status::Delivered | Status::Final) && case.current_stage().evaluation.is_none(),
-            review_name: window.as_ref().map(|_| if case.stage == Stage::Initial { "复查" } else { "复核" }),
+            can_evaluate: matches!(case.status, Status::Delivered | Status::Final)
+                && case.current_stage().evaluation.is_none(),
+            review_name: window.as_ref().map(|_| {
+                if case.stage == Stage::Initial {
+                    "复查"
+                } else {
+                    "复核"
+                }
+            }),
             is_final: case.status == Status::Final,
             not_accepted_reason: case.not_accepted_reason.clone(),
         })
     }
 
     /// Cases `staff` may see, newest first.
-    pub async fn list_for(&self, staff: &Staff, mut filter: CaseFilter) -> Result<Vec<CaseListRow>, AppError> {
+    pub async fn list_for(
+        &self,
+        staff: &Staff,
+        mut filter: CaseFilter,
+    ) -> Result<Vec<CaseListRow>, AppError> {
         filter.scope = Some(self.scope_of(staff));
         Ok(self.store.list_cases(&filter).await?)
     }

@@ -36,7 +36,11 @@ pub enum Actor {
 impl Actor {
     pub fn to_ref(&self) -> ActorRef {
         match self {
-            Actor::Staff(s) => ActorRef::Staff { user: s.user, name: s.name.clone(), unit: s.unit },
+            Actor::Staff(s) => ActorRef::Staff {
+                user: s.user,
+                name: s.name.clone(),
+                unit: s.unit,
+            },
             Actor::Petitioner => ActorRef::Petitioner,
             Actor::System => ActorRef::System,
         }

@@ -21,7 +21,15 @@ pub struct ChainRecord<'a> {
 /// hash = SHA-256(prev ‖ seq ‖ stream ‖ kind ‖ at ‖ actor ‖ payload), fields separated by 0x1F.
 pub fn chain_hash(prev: &str, r: &ChainRecord) -> String {
     let mut h = Sha256::new();
-    for part in [prev, &r.seq.to_string(), r.stream, r.kind, r.at, r.actor, r.payload] {
+    for part in [
+        prev,
+        &r.seq.to_string(),
+        r.stream,
+        r.kind,
+        r.at,
+        r.actor,
+        r.payload,
+    ] {
         h.update(part.as_bytes());
         h.update([0x1f]);
     }
@@ -43,21 +51,41 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self { prev: GENESIS.into(), next_seq: 1 }
+        Self {
+            prev: GENESIS.into(),
+            next_seq: 1,
+        }
     }
 }
 
 impl ChainVerifier {
-    pub fn check(&mut self, stored_prev: &str, stored_hash: &str, r: &ChainRecord) -> Result<(), ChainBreak> {
+    pub fn check(
+        &mut self,
+        stored_prev: &str,
+        stored_hash: &str,
+        r: &ChainRecord,
+    ) -> Result<(), ChainBreak> {
         if r.seq != self.next_seq {
-            return Err(ChainBreak { seq: r.seq, reason: format!("序号不连续：应为 {}，实为 {}（事件被删除或重排）", self.next_seq, r.seq) });
+            return Err(ChainBreak {
+                seq: r.seq,
+                reason: format!(
+                    "序号不连续：应为 {}，实为 {}（事件被删除或重排）",
+                    self.next_seq, r.seq
+                ),
+            });
         }
         if stored_prev != self.prev {
-            return Err(ChainBreak { seq: r.seq, reason: "前一哈希不匹配（前序事件被改动、删除或重排）".into() });
+            return Err(ChainBreak {
+                seq: r.seq,
+                reason: "前一哈希不匹配（前序事件被改动、删除或重排）".into(),
+            });
         }
         let h = chain_hash(&self.prev, r);
         if h != stored_hash {
-            return Err(ChainBreak { seq: r.seq, reason: "内容哈希不匹配（事件内容被改动）".into() });
+            return Err(ChainBreak {
+                seq: r.seq,
+                reason: "内容哈希不匹配（事件内容被改动）".into(),
+            });
         }
         self.prev = h;
         self.next_seq += 1;

@@ -58,7 +58,10 @@ pub struct Calendar {
 const SHIPPED: &str = include_str!("../../../data/calendar/cn-official.csv");
 
 fn err(line: usize, message: impl Into<String>) -> CalendarError {
-    CalendarError::Parse { line, message: message.into() }
+    CalendarError::Parse {
+        line,
+        message: message.into(),
+    }
 }
 
 impl Calendar {
@@ -82,7 +85,10 @@ impl Calendar {
             }
             let parts: Vec<&str> = line.split(',').map(str::trim).collect();
             if parts[0] == "year" {
-                let y: i32 = parts.get(1).and_then(|y| y.parse().ok()).ok_or_else(|| err(n, "年份格式错误"))?;
+                let y: i32 = parts
+                    .get(1)
+                    .and_then(|y| y.parse().ok())
+                    .ok_or_else(|| err(n, "年份格式错误"))?;
                 if !cal.years.insert(y) {
                     return Err(err(n, format!("{y} 年重复声明")));
                 }
@@ -92,8 +98,11 @@ impl Calendar {
             if parts.len() < 3 {
                 return Err(err(n, "应为：日期,rest|work,名称"));
             }
-            let d = NaiveDate::parse_from_str(parts[0], "%Y-%m-%d").map_err(|_| err(n, format!("日期格式错误：{}", parts[0])))?;
-            let Some(y) = current else { return Err(err(n, "日期之前须先声明年份（year,YYYY）")) };
+            let d = NaiveDate::parse_from_str(parts[0], "%Y-%m-%d")
+                .map_err(|_| err(n, format!("日期格式错误：{}", parts[0])))?;
+            let Some(y) = current else {
+                return Err(err(n, "日期之前须先声明年份（year,YYYY）"));
+            };
             if d.year() != y {
                 return Err(err(n, format!("{d} 不属于所声明的 {y} 年")));
             }
@@ -160,7 +169,11 @@ impl Calendar {
     /// Replace (or add) the years present in `other`.
     pub fn merge_years(&mut self, other: &Calendar) {
         for y in &other.years {
-            let keys: Vec<NaiveDate> = self.marks.range(ymd(*y, 1, 1)..=ymd(*y, 12, 31)).map(|(d, _)| *d).collect();
+            let keys: Vec<NaiveDate> = self
+                .marks
+                .range(ymd(*y, 1, 1)..=ymd(*y, 12, 31))
+                .map(|(d, _)| *d)
+                .collect();
             for k in keys {
                 self.marks.remove(&k);
             }

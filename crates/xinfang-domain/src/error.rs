@@ -9,7 +9,10 @@ pub enum DomainError {
     #[error("无权执行此操作：{0}")]
     Forbidden(String),
     #[error("当前状态为“{status}”，不能{action}")]
-    InvalidState { status: &'static str, action: &'static str },
+    InvalidState {
+        status: &'static str,
+        action: &'static str,
+    },
     #[error("检举控告材料不得转给或透露给被检举、揭发的人员或单位（第三十条）")]
     AccusedBody,
     #[error("检举控告类事项应当转送有权处理的纪检监察机关（第二十二条、第三十条）")]
@@ -25,7 +28,10 @@ pub enum DomainError {
     #[error("延期不得超过30日（第三十四条），本次最多还可延期{0}日")]
     ExtensionTooLong(u32),
     #[error("{field}：{message}")]
-    Invalid { field: &'static str, message: String },
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
     #[error("{0}")]
     Calendar(#[from] CalendarError),
 }
@@ -56,6 +62,9 @@ impl DomainError {
         }
     }
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        Self::Invalid { field, message: message.into() }
+        Self::Invalid {
+            field,
+            message: message.into(),
+        }
     }
 }

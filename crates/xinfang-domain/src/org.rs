@@ -200,7 +200,9 @@ impl OrgTree {
         self.children.get(&id).map(Vec::as_slice).unwrap_or(&[])
     }
     pub fn parent(&self, id: UnitId) -> Option<&Unit> {
-        self.get(id).and_then(|u| u.parent).and_then(|p| self.get(p))
+        self.get(id)
+            .and_then(|u| u.parent)
+            .and_then(|p| self.get(p))
     }
     /// The unit and its ancestors, nearest first.
     pub fn ancestors_inclusive(&self, id: UnitId) -> Vec<UnitId> {
@@ -226,12 +228,18 @@ impl OrgTree {
     }
     /// The government (党委政府) a unit belongs to: itself or its nearest such ancestor.
     pub fn government_of(&self, id: UnitId) -> Option<UnitId> {
-        self.ancestors_inclusive(id).into_iter().find(|u| self.get(*u).map(|x| x.kind == UnitKind::Government).unwrap_or(false))
+        self.ancestors_inclusive(id).into_iter().find(|u| {
+            self.get(*u)
+                .map(|x| x.kind == UnitKind::Government)
+                .unwrap_or(false)
+        })
     }
     /// True when `upper` is a body of a higher level whose government area contains `lower`
     /// (e.g. the city 信访局 over a county 住建局): the "上级机关" of 第十九条第三款.
     pub fn is_superior_body(&self, upper: UnitId, lower: UnitId) -> bool {
-        let (Some(u), Some(l)) = (self.get(upper), self.get(lower)) else { return false };
+        let (Some(u), Some(l)) = (self.get(upper), self.get(lower)) else {
+            return false;
+        };
         if u.level >= l.level {
             return false;
         }

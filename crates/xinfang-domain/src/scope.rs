@@ -12,7 +12,9 @@ pub fn can_see(staff: &Staff, case: &Case, org: &OrgTree) -> bool {
     if is_accused_unit(case, staff.unit, org) {
         return false;
     }
-    case.involved_units().iter().any(|u| org.is_within(*u, staff.unit))
+    case.involved_units()
+        .iter()
+        .any(|u| org.is_within(*u, staff.unit))
 }
 
 /// The units whose cases `unit` may see by the subtree rule (forwarded cases

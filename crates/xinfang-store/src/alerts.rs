@@ -49,7 +49,11 @@ impl Store {
     }
 
     /// Alerts for units under the path prefix ("/1/4/"), newest first.
-    pub async fn alerts_under(&self, path_prefix: &str, limit: i64) -> Result<Vec<AlertRow>, StoreError> {
+    pub async fn alerts_under(
+        &self,
+        path_prefix: &str,
+        limit: i64,
+    ) -> Result<Vec<AlertRow>, StoreError> {
         let rows = sqlx::query(
             "SELECT c.case_no, a.clock, a.stage, a.grade, a.due, a.unit_id, a.raised_at FROM clock_alerts a JOIN cases c ON c.id = a.case_id JOIN units u ON u.id = a.unit_id \
              WHERE u.path LIKE $1 ORDER BY a.id DESC LIMIT $2",
@@ -60,7 +64,15 @@ impl Store {
         .await?;
         Ok(rows
             .iter()
-            .map(|r| AlertRow { case_no: r.get(0), clock: r.get(1), stage: r.get(2), grade: r.get(3), due: r.get(4), unit_id: r.get(5), raised_at: r.get(6) })
+            .map(|r| AlertRow {
+                case_no: r.get(0),
+                clock: r.get(1),
+                stage: r.get(2),
+                grade: r.get(3),
+                due: r.get(4),
+                unit_id: r.get(5),
+                raised_at: r.get(6),
+            })
             .collect())
     }
 }

@@ -71,10 +71,19 @@ pub struct CaseFilter {
 }
 
 fn petitioner_names(case: &Case) -> String {
-    case.petitioners.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join("、")
+    case.petitioners
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
-async fn insert_submission(tx: &mut Transaction<'static, Any>, case_id: i64, s: &SubmissionRecord, level: &str) -> Result<(), StoreError> {
+async fn insert_submission(
+    tx: &mut Transaction<'static, Any>,
+    case_id: i64,
+    s: &SubmissionRecord,
+    level: &str,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO submissions (case_id, channel, unit_id, unit_level, registered_at, registered_on, persons, skip_level, is_repeat) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
@@ -92,23 +101,49 @@ async fn insert_submission(tx: &mut Transaction<'static, Any>, case_id: i64, s: 
     Ok(())
 }
 
-async fn insert_case_units(tx: &mut Transaction<'static, Any>, case_id: i64, units: &[UnitId]) -> Result<(), StoreError> {
+async fn insert_case_units(
+    tx: &mut Transaction<'static, Any>,
+    case_id: i64,
+    units: &[UnitId],
+) -> Result<(), StoreError> {
     for u in units {
-        sqlx::query("INSERT INTO case_units (case_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(case_id)
-            .bind(u.0)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO case_units (case_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(case_id)
+        .bind(u.0)
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
 }
 
-async fn append_case_event(tx: &mut Transaction<'static, Any>, case_id: i64, case_no: &str, ev: &CaseEvent) -> Result<i64, StoreError> {
+async fn append_case_event(
+    tx: &mut Transaction<'static, Any>,
+    case_id: i64,
+    case_no: &str,
+    ev: &CaseEvent,
+) -> Result<i64, StoreError> {
     let actor = serde_json::to_string(&ev.actor)?;
     let payload = serde_json::to_string(&ev.body)?;
     let at = fmt_time(ev.at);
-    let seq = append(tx, Append { stream: case_no, case_id: Some(case_id), kind: ev.body.type_key(), at: &at, actor: &actor, payload: &payload }).await?;
-    sqlx::query("INSERT INTO outbox (case_id, created_at) VALUES ($1, $2)").bind(case_id).bind(&at).execute(&mut **tx).await?;
+    let seq = append(
+        tx,
+        Append {
+            stream: case_no,
+            case_id: Some(case_id),
+            kind: ev.body.type_key(),
+            at: &at,
+            actor: &actor,
+            payload: &payload,
+        },
+    )
+    .await?;
+    sqlx::query("INSERT INTO outbox (case_id, created_at) VALUES ($1, $2)")
+        .bind(case_id)
+        .bind(&at)
+        .execute(&mut **tx)
+        .await?;
     Ok(seq)
 }
 
@@ -120,9 +155,19 @@ impl Store {
         let (mut tx, _g) = self.write_tx().await?;
         let year = rec.case.registered_at.format("%Y").to_string();
         let counter = format!("case:{}:{}", rec.case.region_code, year);
-        sqlx::query("INSERT INTO counters (name, value) VALUES ($1, 0) ON CONFLICT DO NOTHING").bind(&counter).execute(&mut *tx).await?;
-        sqlx::query("UPDATE counters SET value = value + 1 WHERE name = $1").bind(&counter).execute(&mut *tx).await?;
-        let n: i64 = sqlx::query("SELECT value FROM counters WHERE name = $1").bind(&counter).fetch_one(&mut *tx).await?.get(0);
+        sqlx::query("INSERT INTO counters (name, value) VALUES ($1, 0) ON CONFLICT DO NOTHING")
+            .bind(&counter)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE counters SET value = value + 1 WHERE name = $1")
+            .bind(&counter)
+            .execute(&mut *tx)
+            .await?;
+        let n: i64 = sqlx::query("SELECT value FROM counters WHERE name = $1")
+            .bind(&counter)
+            .fetch_one(&mut *tx)
+            .await?
+            .get(0);
         let case_no = format!("XF{year}{}{n:06}", rec.case.region_code);
         rec.case.case_no = case_no.clone();
         if let EventBody::Registered(c) = &mut rec.event.body {
@@ -180,7 +225,15 @@ impl Store {
 
     /// Append one event to an existing case and update its projection, if the
     /// case is still at `expected_version` (else `Conflict`).
-    pub async fn append_event(&self, case_id: i64, expected_version: u64, after: &Case, ev: &CaseEvent, proj: &Projection, submission_level: Option<UnitLevel>) -> Result<i64, StoreError> {
+    pub async fn append_event(
+        &self,
+        case_id: i64,
+        expected_version: u64,
+        after: &Case,
+        ev: &CaseEvent,
+        proj: &Projection,
+        submission_level: Option<UnitLevel>,
+    ) -> Result<i64, StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
         let res = sqlx::query(
             "UPDATE cases SET status = $1, stage = $2, current_unit = $3, next_due = $4, grade = $5, next_clock = $6, state_json = $7, version = $8, updated_at = $9, persons = $10 WHERE id = $11 AND version = $12",
@@ -203,7 +256,9 @@ impl Store {
             return Err(StoreError::Conflict);
         }
         insert_case_units(&mut tx, case_id, &proj.units).await?;
-        if let (EventBody::RepeatSubmitted { submission }, Some(level)) = (&ev.body, submission_level) {
+        if let (EventBody::RepeatSubmitted { submission }, Some(level)) =
+            (&ev.body, submission_level)
+        {
             insert_submission(&mut tx, case_id, submission, level.key()).await?;
         }
         let seq = append_case_event(&mut tx, case_id, &after.case_no, ev).await?;
@@ -212,7 +267,11 @@ impl Store {
     }
 
     /// Rewrite only the derived clock columns (calendar re-flow, scanner).
-    pub async fn update_projection(&self, case_id: i64, proj: &Projection) -> Result<(), StoreError> {
+    pub async fn update_projection(
+        &self,
+        case_id: i64,
+        proj: &Projection,
+    ) -> Result<(), StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
         sqlx::query("UPDATE cases SET next_due = $1, grade = $2, next_clock = $3 WHERE id = $4")
             .bind(proj.next_due.clone())
@@ -227,7 +286,10 @@ impl Store {
 
     /// The case (id and state) by number.
     pub async fn load_case(&self, case_no: &str) -> Result<Option<(i64, Case)>, StoreError> {
-        let row = sqlx::query("SELECT id, state_json FROM cases WHERE case_no = $1").bind(case_no).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT id, state_json FROM cases WHERE case_no = $1")
+            .bind(case_no)
+            .fetch_optional(&self.pool)
+            .await?;
         match row {
             Some(r) => {
                 let json: String = r.get(1);
@@ -239,26 +301,46 @@ impl Store {
 
     /// The stored hash of the petitioner's query code.
     pub async fn query_code_hash(&self, case_no: &str) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT query_code_hash FROM cases WHERE case_no = $1").bind(case_no).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT query_code_hash FROM cases WHERE case_no = $1")
+            .bind(case_no)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.map(|r| r.get(0)))
     }
 
     /// The case's events in order.
     pub async fn case_events(&self, case_id: i64) -> Result<Vec<StoredEvent>, StoreError> {
-        let rows = sqlx::query("SELECT seq, at, actor, payload FROM events WHERE case_id = $1 ORDER BY seq").bind(case_id).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, payload FROM events WHERE case_id = $1 ORDER BY seq",
+        )
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let at: String = r.get(1);
             let actor: String = r.get(2);
             let payload: String = r.get(3);
-            let at = chrono::NaiveDateTime::parse_from_str(&at, "%Y-%m-%d %H:%M:%S").map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            out.push(StoredEvent { seq: r.get(0), event: CaseEvent { at, actor: serde_json::from_str(&actor)?, body: serde_json::from_str(&payload)? } });
+            let at = chrono::NaiveDateTime::parse_from_str(&at, "%Y-%m-%d %H:%M:%S")
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            out.push(StoredEvent {
+                seq: r.get(0),
+                event: CaseEvent {
+                    at,
+                    actor: serde_json::from_str(&actor)?,
+                    body: serde_json::from_str(&payload)?,
+                },
+            });
         }
         Ok(out)
     }
 
     /// Cases already registered for any of these petitioner keys, newest first.
-    pub async fn cases_by_petitioner(&self, keys: &[String], limit: i64) -> Result<Vec<(i64, Case)>, StoreError> {
+    pub async fn cases_by_petitioner(
+        &self,
+        keys: &[String],
+        limit: i64,
+    ) -> Result<Vec<(i64, Case)>, StoreError> {
         if keys.is_empty() {
             return Ok(vec![]);
         }
@@ -281,7 +363,11 @@ impl Store {
     }
 
     /// Ids of cases that are not closed, for calendar re-flow and the scanner.
-    pub async fn open_case_ids(&self, after_id: i64, limit: i64) -> Result<Vec<(i64, Case)>, StoreError> {
+    pub async fn open_case_ids(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, Case)>, StoreError> {
         let rows = sqlx::query("SELECT id, state_json FROM cases WHERE id > $1 AND status NOT IN ('final', 'diverted', 'not_accepted') ORDER BY id LIMIT $2")
             .bind(after_id)
             .bind(limit)
@@ -310,13 +396,19 @@ impl Store {
             if !ancestors.is_empty() {
                 let start = binds.len() + 1;
                 binds.extend(ancestors.iter().map(|a| BindVal::I(*a)));
-                sql.push_str(&format!(" AND NOT (c.kind = 'accusation' AND COALESCE(c.accused_unit, -1) IN ({}))", placeholders(start, ancestors.len())));
+                sql.push_str(&format!(
+                    " AND NOT (c.kind = 'accusation' AND COALESCE(c.accused_unit, -1) IN ({}))",
+                    placeholders(start, ancestors.len())
+                ));
             }
         }
         if !f.statuses.is_empty() {
             let start = binds.len() + 1;
             binds.extend(f.statuses.iter().map(|s| BindVal::S(s.clone())));
-            sql.push_str(&format!(" AND c.status IN ({})", placeholders(start, f.statuses.len())));
+            sql.push_str(&format!(
+                " AND c.status IN ({})",
+                placeholders(start, f.statuses.len())
+            ));
         }
         if let Some(u) = f.current_unit {
             binds.push(BindVal::I(u));
@@ -336,7 +428,11 @@ impl Store {
         }
         binds.push(BindVal::I(if f.limit > 0 { f.limit } else { 50 }));
         binds.push(BindVal::I(f.offset));
-        sql.push_str(&format!(" ORDER BY c.id DESC LIMIT ${} OFFSET ${}", binds.len() - 1, binds.len()));
+        sql.push_str(&format!(
+            " ORDER BY c.id DESC LIMIT ${} OFFSET ${}",
+            binds.len() - 1,
+            binds.len()
+        ));
         let mut q = sqlx::query(&sql);
         for b in &binds {
             q = match b {

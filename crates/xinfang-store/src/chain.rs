@@ -28,12 +28,26 @@ pub(crate) struct Append<'a> {
     pub payload: &'a str,
 }
 
-pub(crate) async fn append(tx: &mut Transaction<'static, Any>, a: Append<'_>) -> Result<i64, StoreError> {
-    sqlx::query("UPDATE chain_head SET seq = seq + 1 WHERE id = 1").execute(&mut **tx).await?;
-    let head = sqlx::query("SELECT seq, hash FROM chain_head WHERE id = 1").fetch_one(&mut **tx).await?;
+pub(crate) async fn append(
+    tx: &mut Transaction<'static, Any>,
+    a: Append<'_>,
+) -> Result<i64, StoreError> {
+    sqlx::query("UPDATE chain_head SET seq = seq + 1 WHERE id = 1")
+        .execute(&mut **tx)
+        .await?;
+    let head = sqlx::query("SELECT seq, hash FROM chain_head WHERE id = 1")
+        .fetch_one(&mut **tx)
+        .await?;
     let seq: i64 = head.get(0);
     let prev: String = head.get(1);
-    let rec = ChainRecord { seq, stream: a.stream, kind: a.kind, at: a.at, actor: a.actor, payload: a.payload };
+    let rec = ChainRecord {
+        seq,
+        stream: a.stream,
+        kind: a.kind,
+        at: a.at,
+        actor: a.actor,
+        payload: a.payload,
+    };
     let hash = chain_hash(&prev, &rec);
     sqlx::query(
         "INSERT INTO events (seq, stream, case_id, kind, at, actor, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -49,17 +63,37 @@ pub(crate) async fn append(tx: &mut Transaction<'static, Any>, a: Append<'_>) ->
     .bind(&hash)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("UPDATE chain_head SET hash = $1 WHERE id = 1").bind(&hash).execute(&mut **tx).await?;
+    sqlx::query("UPDATE chain_head SET hash = $1 WHERE id = 1")
+        .bind(&hash)
+        .execute(&mut **tx)
+        .await?;
     Ok(seq)
 }
 
 impl Store {
     /// Record an audit entry that is not a case event (login, sensitive read, settings change).
-    pub async fn audit(&self, stream: &str, kind: &str, actor: &str, payload: &serde_json::Value) -> Result<i64, StoreError> {
+    pub async fn audit(
+        &self,
+        stream: &str,
+        kind: &str,
+        actor: &str,
+        payload: &serde_json::Value,
+    ) -> Result<i64, StoreError> {
         let (mut tx, _guard) = self.write_tx().await?;
         let at = crate::now_text();
         let payload = payload.to_string();
-        let seq = append(&mut tx, Append { stream, case_id: None, kind, at: &at, actor, payload: &payload }).await?;
+        let seq = append(
+            &mut tx,
+            Append {
+                stream,
+                case_id: None,
+                kind,
+                at: &at,
+                actor,
+                payload: &payload,
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(seq)
     }
@@ -83,7 +117,14 @@ impl Store {
                 let (stream, kind, at, actor, payload): (String, String, String, String, String) =
                     (r.get(1), r.get(2), r.get(3), r.get(4), r.get(5));
                 let (prev, hash): (String, String) = (r.get(6), r.get(7));
-                let rec = ChainRecord { seq, stream: &stream, kind: &kind, at: &at, actor: &actor, payload: &payload };
+                let rec = ChainRecord {
+                    seq,
+                    stream: &stream,
+                    kind: &kind,
+                    at: &at,
+                    actor: &actor,
+                    payload: &payload,
+                };
                 if let Err(b) = v.check(&prev, &hash, &rec) {
                     return Ok(Err(b));
                 }
@@ -91,19 +132,28 @@ impl Store {
             }
         }
         // A removed tail shows as a head that runs past the last stored event.
-        let head = sqlx::query("SELECT seq, hash FROM chain_head WHERE id = 1").fetch_one(&self.pool).await?;
+        let head = sqlx::query("SELECT seq, hash FROM chain_head WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
         let head_seq: i64 = head.get(0);
         if head_seq != v.verified() {
             return Ok(Err(ChainBreak {
                 seq: v.verified() + 1,
-                reason: format!("链头记录序号 {head_seq}，但只找到 {} 条事件（末尾事件被删除）", v.verified()),
+                reason: format!(
+                    "链头记录序号 {head_seq}，但只找到 {} 条事件（末尾事件被删除）",
+                    v.verified()
+                ),
             }));
         }
         Ok(Ok(v.verified()))
     }
 
     /// Recent audit entries of a stream (e.g. "audit"), newest first.
-    pub async fn audit_entries(&self, stream: &str, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+    pub async fn audit_entries(
+        &self,
+        stream: &str,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
         let rows = sqlx::query("SELECT seq, stream, kind, at, actor, payload FROM events WHERE stream = $1 ORDER BY seq DESC LIMIT $2")
             .bind(stream)
             .bind(limit)
@@ -111,7 +161,14 @@ impl Store {
             .await?;
         Ok(rows
             .iter()
-            .map(|r| AuditEntry { seq: r.get(0), stream: r.get(1), kind: r.get(2), at: r.get(3), actor: r.get(4), payload: r.get(5) })
+            .map(|r| AuditEntry {
+                seq: r.get(0),
+                stream: r.get(1),
+                kind: r.get(2),
+                at: r.get(3),
+                actor: r.get(4),
+                payload: r.get(5),
+            })
             .collect())
     }
 }

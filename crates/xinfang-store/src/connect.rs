@@ -3,7 +3,7 @@
 //! crash, and migrations for the dialect run at startup.
 
 use crate::error::StoreError;
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::{AnyPool, Executor, Row};
 use std::sync::Arc;
 use tokio::sync::Mutex;
@@ -24,7 +24,8 @@ pub struct Store {
     url: String,
 }
 
-const SQLITE_MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
+const SQLITE_MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
 const PG_MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_init.sql"))];
 
 impl Store {
@@ -40,7 +41,11 @@ impl Store {
         };
         let mut full = url.to_string();
         if dialect == Dialect::Sqlite && !full.contains("mode=") {
-            full.push_str(if full.contains('?') { "&mode=rwc" } else { "?mode=rwc" });
+            full.push_str(if full.contains('?') {
+                "&mode=rwc"
+            } else {
+                "?mode=rwc"
+            });
         }
         let opts = AnyPoolOptions::new()
             .max_connections(if dialect == Dialect::Sqlite { 8 } else { 16 })
@@ -56,7 +61,12 @@ impl Store {
                 })
             });
         let pool = opts.connect(&full).await?;
-        Ok(Store { pool, dialect, write_lock: Arc::new(Mutex::new(())), url: url.to_string() })
+        Ok(Store {
+            pool,
+            dialect,
+            write_lock: Arc::new(Mutex::new(())),
+            url: url.to_string(),
+        })
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -104,7 +114,15 @@ impl Store {
     }
 
     /// Begin a write transaction (serialised on SQLite).
-    pub(crate) async fn write_tx(&self) -> Result<(sqlx::Transaction<'static, sqlx::Any>, Option<tokio::sync::OwnedMutexGuard<()>>), StoreError> {
+    pub(crate) async fn write_tx(
+        &self,
+    ) -> Result<
+        (
+            sqlx::Transaction<'static, sqlx::Any>,
+            Option<tokio::sync::OwnedMutexGuard<()>>,
+        ),
+        StoreError,
+    > {
         let guard = match self.dialect {
             Dialect::Sqlite => Some(self.write_lock.clone().lock_owned().await),
             Dialect::Postgres => None,
@@ -115,11 +133,21 @@ impl Store {
 
     /// Row count of a table, for tests and reports.
     pub async fn count(&self, table: &str) -> Result<i64, StoreError> {
-        let allowed = ["cases", "events", "submissions", "units", "users", "outbox", "clock_alerts"];
+        let allowed = [
+            "cases",
+            "events",
+            "submissions",
+            "units",
+            "users",
+            "outbox",
+            "clock_alerts",
+        ];
         if !allowed.contains(&table) {
             return Err(StoreError::Corrupt(format!("unknown table {table}")));
         }
-        let row = sqlx::query(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.pool).await?;
+        let row = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&self.pool)
+            .await?;
         Ok(row.get::<i64, _>(0))
     }
 }

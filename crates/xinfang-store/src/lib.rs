@@ -5,9 +5,9 @@
 //! are `$N`, which both drivers accept. Every change to a case is one
 //! transaction: projection row + hash-chained event + search outbox row.
 
-mod chain;
 mod alerts;
 mod cases;
+mod chain;
 mod connect;
 mod error;
 mod org;

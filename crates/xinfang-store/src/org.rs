@@ -48,11 +48,25 @@ const USER_COLS: &str = "id, username, display_name, unit_id, roles, password_ha
 
 impl Store {
     /// Add a unit under `parent`; its id is assigned here.
-    pub async fn insert_unit(&self, parent: Option<UnitId>, name: &str, level: UnitLevel, kind: UnitKind, region_code: &str) -> Result<UnitId, StoreError> {
+    pub async fn insert_unit(
+        &self,
+        parent: Option<UnitId>,
+        name: &str,
+        level: UnitLevel,
+        kind: UnitKind,
+        region_code: &str,
+    ) -> Result<UnitId, StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
-        let id: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) + 1 FROM units").fetch_one(&mut *tx).await?.get(0);
+        let id: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) + 1 FROM units")
+            .fetch_one(&mut *tx)
+            .await?
+            .get(0);
         let parent_path: String = match parent {
-            Some(p) => sqlx::query("SELECT path FROM units WHERE id = $1").bind(p.0).fetch_one(&mut *tx).await?.get(0),
+            Some(p) => sqlx::query("SELECT path FROM units WHERE id = $1")
+                .bind(p.0)
+                .fetch_one(&mut *tx)
+                .await?
+                .get(0),
             None => "/".into(),
         };
         sqlx::query("INSERT INTO units (id, parent_id, name, level, kind, region_code, path) VALUES ($1, $2, $3, $4, $5, $6, $7)")
@@ -71,7 +85,11 @@ impl Store {
 
     /// The whole unit tree.
     pub async fn load_org(&self) -> Result<OrgTree, StoreError> {
-        let rows = sqlx::query("SELECT id, parent_id, name, level, kind, region_code FROM units ORDER BY id").fetch_all(&self.pool).await?;
+        let rows = sqlx::query(
+            "SELECT id, parent_id, name, level, kind, region_code FROM units ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         let mut units = Vec::with_capacity(rows.len());
         for r in rows {
             let level: String = r.get(3);
@@ -80,8 +98,10 @@ impl Store {
                 id: UnitId(r.get(0)),
                 parent: r.get::<Option<i64>, _>(1).map(UnitId),
                 name: r.get(2),
-                level: UnitLevel::from_key(&level).ok_or_else(|| StoreError::Corrupt(format!("unit level {level}")))?,
-                kind: UnitKind::from_key(&kind).ok_or_else(|| StoreError::Corrupt(format!("unit kind {kind}")))?,
+                level: UnitLevel::from_key(&level)
+                    .ok_or_else(|| StoreError::Corrupt(format!("unit level {level}")))?,
+                kind: UnitKind::from_key(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("unit kind {kind}")))?,
                 region_code: r.get(5),
             });
         }
@@ -106,20 +126,27 @@ impl Store {
     }
 
     pub async fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {USER_COLS} FROM users WHERE username = $1"))
-            .bind(username)
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLS} FROM users WHERE username = $1"
+        ))
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(user_from_row))
+    }
+
+    pub async fn user_by_id(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {USER_COLS} FROM users WHERE id = $1"))
+            .bind(id.0)
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.as_ref().map(user_from_row))
     }
 
-    pub async fn user_by_id(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {USER_COLS} FROM users WHERE id = $1")).bind(id.0).fetch_optional(&self.pool).await?;
-        Ok(row.as_ref().map(user_from_row))
-    }
-
     pub async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {USER_COLS} FROM users ORDER BY id")).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(&format!("SELECT {USER_COLS} FROM users ORDER BY id"))
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows.iter().map(user_from_row).collect())
     }
 }

@@ -2,5 +2,8 @@
 
 /// `$start, $start+1, …` placeholders for an IN list of `n` values.
 pub(crate) fn placeholders(start: usize, n: usize) -> String {
-    (start..start + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    (start..start + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -7,13 +7,19 @@ use sqlx::Row;
 
 impl Store {
     pub async fn get_setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.map(|r| r.get(0)))
     }
 
     pub async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
-        sqlx::query("DELETE FROM settings WHERE key = $1").bind(key).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM settings WHERE key = $1")
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)")
             .bind(key)
             .bind(value)

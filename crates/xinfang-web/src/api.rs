@@ -38,7 +38,11 @@ struct LoginBody {
     password: String,
 }
 
-async fn login(State(st): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Result<Response, ApiError> {
+async fn login(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
     let b: LoginBody = match parse_json(&body) {
         Ok(b) => b,
         Err(r) => return Ok(r),
@@ -49,7 +53,10 @@ async fn login(State(st): State<AppState>, headers: HeaderMap, body: axum::body:
     match st.app.login(&b.username, &b.password, TokenKind::Api).await {
         Ok((token, _, user)) => {
             st.login_throttle.clear(&key);
-            Ok(Json(json!({ "token": token, "user": user.username, "unit": user.unit.0 })).into_response())
+            Ok(
+                Json(json!({ "token": token, "user": user.username, "unit": user.unit.0 }))
+                    .into_response(),
+            )
         }
         Err(e) => {
             st.login_throttle.fail(&key, window);
@@ -80,12 +87,21 @@ struct StaffRegistration {
     category: Option<String>,
 }
 
-async fn register(State(st): State<AppState>, ApiUser(staff): ApiUser, body: axum::body::Bytes) -> Result<Response, ApiError> {
+async fn register(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
     let b: StaffRegistration = match parse_json(&body) {
         Ok(b) => b,
         Err(r) => return Ok(r),
     };
-    let channel = Channel::from_key(&b.channel).ok_or_else(|| ApiError(AppError::field("channel", "渠道应为 online、letter、visit、phone 或 fax")))?;
+    let channel = Channel::from_key(&b.channel).ok_or_else(|| {
+        ApiError(AppError::field(
+            "channel",
+            "渠道应为 online、letter、visit、phone 或 fax",
+        ))
+    })?;
     let req = IntakeRequest {
         channel,
         kind: kind_from(b.kind.as_deref())?,
@@ -100,7 +116,11 @@ async fn register(State(st): State<AppState>, ApiUser(staff): ApiUser, body: axu
         registering_unit: Some(staff.unit),
     };
     let out = st.app.intake(&Actor::Staff(staff), req).await?;
-    Ok((StatusCode::CREATED, Json(serde_json::to_value(out).unwrap_or_default())).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::to_value(out).unwrap_or_default()),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -115,9 +135,16 @@ struct ListQuery {
     offset: Option<i64>,
 }
 
-async fn list(State(st): State<AppState>, ApiUser(staff): ApiUser, Query(q): Query<ListQuery>) -> Result<Json<Value>, ApiError> {
+async fn list(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
     let filter = CaseFilter {
-        statuses: q.status.map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default(),
+        statuses: q
+            .status
+            .map(|s| s.split(',').map(str::to_string).collect())
+            .unwrap_or_default(),
         grade: q.grade,
         registered_from: q.from,
         registered_to: q.to,
@@ -135,12 +162,25 @@ struct DetailQuery {
     purpose: Option<String>,
 }
 
-async fn detail(State(st): State<AppState>, ApiUser(staff): ApiUser, Path(case_no): Path<String>, Query(q): Query<DetailQuery>) -> Result<Json<Value>, ApiError> {
-    let d = st.app.case_detail(&staff, &case_no, q.purpose.as_deref().unwrap_or("办理")).await?;
+async fn detail(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Path(case_no): Path<String>,
+    Query(q): Query<DetailQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let d = st
+        .app
+        .case_detail(&staff, &case_no, q.purpose.as_deref().unwrap_or("办理"))
+        .await?;
     Ok(Json(serde_json::to_value(d).unwrap_or_default()))
 }
 
-async fn act(State(st): State<AppState>, ApiUser(staff): ApiUser, Path(case_no): Path<String>, body: axum::body::Bytes) -> Result<Response, ApiError> {
+async fn act(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Path(case_no): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
     let cmd: Command = match parse_json(&body) {
         Ok(c) => c,
         Err(r) => return Ok(r),
@@ -167,15 +207,28 @@ struct DeadlineQuery {
 }
 
 /// Explain a period: same answer as `xinfang deadline`.
-async fn deadline(State(st): State<AppState>, Query(q): Query<DeadlineQuery>) -> Result<Json<Value>, ApiError> {
-    let from = q.from.parse().map_err(|_| ApiError(AppError::field("from", "日期格式应为 YYYY-MM-DD")))?;
+async fn deadline(
+    State(st): State<AppState>,
+    Query(q): Query<DeadlineQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let from = q
+        .from
+        .parse()
+        .map_err(|_| ApiError(AppError::field("from", "日期格式应为 YYYY-MM-DD")))?;
     let cal: std::sync::Arc<Calendar> = st.app.calendar();
-    let d = xinfang_domain::clock::explain_simple(&cal, from, q.days, q.working_days, !q.no_rollover).map_err(|e| ApiError(AppError::field("from", e.to_string())))?;
-    Ok(Json(json!({ "due": d.due.to_string(), "explanation": d.explanation.lines })))
+    let d =
+        xinfang_domain::clock::explain_simple(&cal, from, q.days, q.working_days, !q.no_rollover)
+            .map_err(|e| ApiError(AppError::field("from", e.to_string())))?;
+    Ok(Json(
+        json!({ "due": d.due.to_string(), "explanation": d.explanation.lines }),
+    ))
 }
 
 /// 临期/超期 alerts of the caller's government area (supervisors' inbox).
-async fn alerts(State(st): State<AppState>, ApiUser(staff): ApiUser) -> Result<Json<Value>, ApiError> {
+async fn alerts(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+) -> Result<Json<Value>, ApiError> {
     let rows = st.app.alerts_for(&staff).await?;
     Ok(Json(json!({ "alerts": rows })))
 }

@@ -25,23 +25,55 @@ impl From<DomainError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, errors) = match &self.0 {
-            AppError::Invalid(list) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", serde_json::to_value(list).unwrap_or_default()),
+            AppError::Invalid(list) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                serde_json::to_value(list).unwrap_or_default(),
+            ),
             AppError::Domain(d) => {
                 let status = match d {
                     DomainError::Forbidden(_) | DomainError::Recused => StatusCode::FORBIDDEN,
                     DomainError::InvalidState { .. } => StatusCode::CONFLICT,
                     _ => StatusCode::UNPROCESSABLE_ENTITY,
                 };
-                (status, d.code(), json!([{ "field": d.field().unwrap_or(""), "message": d.to_string() }]))
+                (
+                    status,
+                    d.code(),
+                    json!([{ "field": d.field().unwrap_or(""), "message": d.to_string() }]),
+                )
             }
-            AppError::NotFound => (StatusCode::NOT_FOUND, "not_found", json!([{ "field": "", "message": "未找到该信访事项或查询码错误" }])),
-            AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", json!([{ "field": "", "message": self.0.to_string() }])),
-            AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", json!([{ "field": "", "message": self.0.to_string() }])),
-            AppError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", json!([{ "field": "", "message": self.0.to_string() }])),
-            AppError::Conflict => (StatusCode::CONFLICT, "conflict", json!([{ "field": "", "message": self.0.to_string() }])),
+            AppError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                json!([{ "field": "", "message": "未找到该信访事项或查询码错误" }]),
+            ),
+            AppError::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                json!([{ "field": "", "message": self.0.to_string() }]),
+            ),
+            AppError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                json!([{ "field": "", "message": self.0.to_string() }]),
+            ),
+            AppError::TooManyAttempts => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                json!([{ "field": "", "message": self.0.to_string() }]),
+            ),
+            AppError::Conflict => (
+                StatusCode::CONFLICT,
+                "conflict",
+                json!([{ "field": "", "message": self.0.to_string() }]),
+            ),
             AppError::Store(e) => {
                 tracing::error!("store error: {e}");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal", json!([{ "field": "", "message": "服务器内部错误，已记录" }]))
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    json!([{ "field": "", "message": "服务器内部错误，已记录" }]),
+                )
             }
         };
         (status, Json(json!({ "code": code, "errors": errors }))).into_response()

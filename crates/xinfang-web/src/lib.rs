@@ -27,7 +27,11 @@ pub struct AppState {
 
 /// The whole application router.
 pub fn router(app: App) -> Router {
-    let state = AppState { app, portal_throttle: Arc::new(Throttle::default()), login_throttle: Arc::new(Throttle::default()) };
+    let state = AppState {
+        app,
+        portal_throttle: Arc::new(Throttle::default()),
+        login_throttle: Arc::new(Throttle::default()),
+    };
     use axum::http::{header, HeaderValue};
     Router::new()
         .merge(public::routes())

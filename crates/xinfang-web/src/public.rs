@@ -51,18 +51,32 @@ pub fn accused_from(v: Option<Value>) -> Result<Option<AccusedInput>, ApiError> 
     match v {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-        Some(Value::String(s)) => Ok(Some(AccusedInput { person: Some(s), ..Default::default() })),
-        Some(v @ Value::Object(_)) => serde_json::from_value(v).map(Some).map_err(|e| ApiError(AppError::field("accused", format!("被反映人或单位格式错误：{e}")))),
-        Some(_) => Err(ApiError(AppError::field("accused", "被反映人或单位应为文字或对象"))),
+        Some(Value::String(s)) => Ok(Some(AccusedInput {
+            person: Some(s),
+            ..Default::default()
+        })),
+        Some(v @ Value::Object(_)) => serde_json::from_value(v).map(Some).map_err(|e| {
+            ApiError(AppError::field(
+                "accused",
+                format!("被反映人或单位格式错误：{e}"),
+            ))
+        }),
+        Some(_) => Err(ApiError(AppError::field(
+            "accused",
+            "被反映人或单位应为文字或对象",
+        ))),
     }
 }
 
 pub fn kind_from(s: Option<&str>) -> Result<Option<Kind>, ApiError> {
     match s.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(k) => Kind::from_key(k)
-            .map(Some)
-            .ok_or_else(|| ApiError(AppError::field("kind", "类型应为 suggestion（建议意见）、accusation（检举控告）或 claim（申诉求决）"))),
+        Some(k) => Kind::from_key(k).map(Some).ok_or_else(|| {
+            ApiError(AppError::field(
+                "kind",
+                "类型应为 suggestion（建议意见）、accusation（检举控告）或 claim（申诉求决）",
+            ))
+        }),
     }
 }
 
@@ -103,8 +117,21 @@ struct CodeQuery {
     query_code: String,
 }
 
-async fn track(State(st): State<AppState>, headers: HeaderMap, Path(case_no): Path<String>, Query(q): Query<CodeQuery>) -> Result<Json<Value>, ApiError> {
-    let (id, case) = st.app.check_query_code(&st.portal_throttle, &client_key(&headers), &case_no, &q.query_code).await?;
+async fn track(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(case_no): Path<String>,
+    Query(q): Query<CodeQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let (id, case) = st
+        .app
+        .check_query_code(
+            &st.portal_throttle,
+            &client_key(&headers),
+            &case_no,
+            &q.query_code,
+        )
+        .await?;
     let view = st.app.public_view(id, &case).await?;
     Ok(Json(serde_json::to_value(view).unwrap_or_default()))
 }
@@ -118,16 +145,41 @@ struct EvaluationBody {
     reason: String,
 }
 
-async fn evaluate(State(st): State<AppState>, headers: HeaderMap, Path(case_no): Path<String>, body: axum::body::Bytes) -> Result<Response, ApiError> {
+async fn evaluate(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(case_no): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
     let b: EvaluationBody = match parse_json(&body) {
         Ok(b) => b,
         Err(r) => return Ok(r),
     };
-    st.app.check_query_code(&st.portal_throttle, &client_key(&headers), &case_no, &b.query_code).await?;
+    st.app
+        .check_query_code(
+            &st.portal_throttle,
+            &client_key(&headers),
+            &case_no,
+            &b.query_code,
+        )
+        .await?;
     let satisfaction = Satisfaction::from_key(&b.satisfaction).ok_or_else(|| {
-        ApiError(AppError::Invalid(vec![FieldError { field: "satisfaction".into(), message: "评价应为 satisfied、basically_satisfied 或 dissatisfied".into() }]))
+        ApiError(AppError::Invalid(vec![FieldError {
+            field: "satisfaction".into(),
+            message: "评价应为 satisfied、basically_satisfied 或 dissatisfied".into(),
+        }]))
     })?;
-    let case = st.app.act(&Actor::Petitioner, &case_no, &Command::Evaluate { satisfaction, reason: b.reason }).await?;
+    let case = st
+        .app
+        .act(
+            &Actor::Petitioner,
+            &case_no,
+            &Command::Evaluate {
+                satisfaction,
+                reason: b.reason,
+            },
+        )
+        .await?;
     Ok(Json(json!({ "case_no": case.case_no, "status": case.status.key() })).into_response())
 }
 
@@ -137,12 +189,27 @@ struct ReviewBody {
     query_code: String,
 }
 
-async fn request_review(State(st): State<AppState>, headers: HeaderMap, Path(case_no): Path<String>, body: axum::body::Bytes) -> Result<Response, ApiError> {
+async fn request_review(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(case_no): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
     let b: ReviewBody = match parse_json(&body) {
         Ok(b) => b,
         Err(r) => return Ok(r),
     };
-    st.app.check_query_code(&st.portal_throttle, &client_key(&headers), &case_no, &b.query_code).await?;
-    let case = st.app.act(&Actor::Petitioner, &case_no, &Command::RequestReview).await?;
+    st.app
+        .check_query_code(
+            &st.portal_throttle,
+            &client_key(&headers),
+            &case_no,
+            &b.query_code,
+        )
+        .await?;
+    let case = st
+        .app
+        .act(&Actor::Petitioner, &case_no, &Command::RequestReview)
+        .await?;
     Ok(Json(json!({ "case_no": case.case_no, "status": case.status.key(), "stage": case.stage.key(), "unit": case.current_unit.0 })).into_response())
 }

@@ -129,7 +129,9 @@ fn resolve_url(db: &Db) -> anyhow::Result<String> {
 
 async fn open(db: &Db) -> anyhow::Result<App> {
     let url = resolve_url(db)?;
-    let store = Store::connect(&url).await.with_context(|| format!("连接数据库失败：{url}"))?;
+    let store = Store::connect(&url)
+        .await
+        .with_context(|| format!("连接数据库失败：{url}"))?;
     store.migrate().await.context("数据库迁移失败")?;
     Ok(App::new(store, TimeSource::System).await?)
 }
@@ -141,7 +143,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if demo && app.store.count("units").await? == 0 {
                 eprintln!("正在生成演示数据……");
                 let report = xinfang_app::demo::generate(&app, 2400).await?;
-                eprintln!("演示数据：{} 个单位，{} 名用户，{} 件信访事项", report.units, report.users, report.cases);
+                eprintln!(
+                    "演示数据：{} 个单位，{} 名用户，{} 件信访事项",
+                    report.units, report.users, report.cases
+                );
             }
             let scanner = app.clone();
             tokio::spawn(async move {
@@ -152,7 +157,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     tokio::time::sleep(std::time::Duration::from_secs(600)).await;
                 }
             });
-            let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("无法监听 {listen}"))?;
+            let listener = tokio::net::TcpListener::bind(&listen)
+                .await
+                .with_context(|| format!("无法监听 {listen}"))?;
             let addr = listener.local_addr()?;
             println!("xinfang 已启动：http://{addr}/");
             axum::serve(listener, xinfang_web::router(app)).await?;
@@ -171,23 +178,48 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 bail!("数据库不为空，演示数据只能写入空库");
             }
             let r = xinfang_app::demo::generate(&app, cases).await?;
-            println!("演示数据：{} 个单位，{} 名用户，{} 件信访事项，{} 件次", r.units, r.users, r.cases, r.submissions);
+            println!(
+                "演示数据：{} 个单位，{} 名用户，{} 件信访事项，{} 件次",
+                r.units, r.users, r.cases, r.submissions
+            );
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Token { db, user } => {
             let app = open(&db).await?;
-            let u = app.store.user_by_name(&user).await?.with_context(|| format!("用户不存在：{user}"))?;
+            let u = app
+                .store
+                .user_by_name(&user)
+                .await?
+                .with_context(|| format!("用户不存在：{user}"))?;
             let (token, _) = app.issue_token(&u, TokenKind::Api).await?;
-            app.store.audit("audit", "token_issued", "cli", &serde_json::json!({ "user": user })).await?;
+            app.store
+                .audit(
+                    "audit",
+                    "token_issued",
+                    "cli",
+                    &serde_json::json!({ "user": user }),
+                )
+                .await?;
             println!("{token}");
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Deadline { from, days, working_days, no_rollover } => {
+        Cmd::Deadline {
+            from,
+            days,
+            working_days,
+            no_rollover,
+        } => {
             let Ok(start) = from.parse::<NaiveDate>() else {
                 eprintln!("日期格式错误：{from}（应为 YYYY-MM-DD）");
                 return Ok(ExitCode::from(2));
             };
-            match xinfang_domain::clock::explain_simple(Calendar::shipped(), start, days, working_days, !no_rollover) {
+            match xinfang_domain::clock::explain_simple(
+                Calendar::shipped(),
+                start,
+                days,
+                working_days,
+                !no_rollover,
+            ) {
                 Ok(d) => {
                     for line in &d.explanation.lines {
                         println!("{line}");
@@ -201,7 +233,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Cmd::Audit { cmd: AuditCmd::Verify { db } } => {
+        Cmd::Audit {
+            cmd: AuditCmd::Verify { db },
+        } => {
             let url = resolve_url(&db)?;
             let store = Store::connect(&url).await?;
             match store.verify_chain().await? {
@@ -215,17 +249,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Cmd::Clocks { cmd: ClocksCmd::Scan { db } } => {
+        Cmd::Clocks {
+            cmd: ClocksCmd::Scan { db },
+        } => {
             let app = open(&db).await?;
             let r = app.scan_clocks().await?;
-            println!("未办结 {} 件；新增临期提醒 {} 条，超期提醒 {} 条", r.open_cases, r.raised_approaching, r.raised_overdue);
+            println!(
+                "未办结 {} 件；新增临期提醒 {} 条，超期提醒 {} 条",
+                r.open_cases, r.raised_approaching, r.raised_overdue
+            );
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Calendar { cmd: CalendarCmd::Import { db, file } } => {
+        Cmd::Calendar {
+            cmd: CalendarCmd::Import { db, file },
+        } => {
             let app = open(&db).await?;
-            let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("无法读取 {}", file.display()))?;
             let r = app.import_calendar("cli", &text).await?;
-            println!("已载入年份 {:?}；重新计算 {} 件未办结事项的期限", r.years, r.open_cases);
+            println!(
+                "已载入年份 {:?}；重新计算 {} 件未办结事项的期限",
+                r.years, r.open_cases
+            );
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -36,25 +36,71 @@ pub const TOPICS: &[Topic] = &[
     Topic { body: "renshe", kind: Kind::Suggestion, category: "劳动和社会保障/就业/建议", request: "建议{place}增加灵活就业人员技能培训", facts: "{place}灵活就业人员多，技能培训场次少、报名难，建议按季度开设夜间培训班。" },
 ];
 
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高"];
-const GIVEN: &[&str] = &["建国", "秀英", "伟", "芳", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英", "志强", "海燕"];
-const PLACES: &[&str] = &["阳光花园", "东湖小区", "新城家园", "滨江苑", "金色港湾", "和平里", "翠苑", "钱塘府", "江南水乡", "幸福村", "东沙村", "红星村"];
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "林", "罗", "高",
+];
+const GIVEN: &[&str] = &[
+    "建国", "秀英", "伟", "芳", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟",
+    "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英", "志强", "海燕",
+];
+const PLACES: &[&str] = &[
+    "阳光花园",
+    "东湖小区",
+    "新城家园",
+    "滨江苑",
+    "金色港湾",
+    "和平里",
+    "翠苑",
+    "钱塘府",
+    "江南水乡",
+    "幸福村",
+    "东沙村",
+    "红星村",
+];
 
 /// GB 11643 check digit of the first 17 digits.
 pub fn id_check_digit(body: &str) -> char {
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
-    let sum: u32 = body.chars().zip(W).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
+    let sum: u32 = body
+        .chars()
+        .zip(W)
+        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
+        .sum();
     C[(sum % 11) as usize]
 }
 
 /// A petitioner from `region_code` with a valid ID number and mobile phone.
 pub fn petitioner(rng: &mut StdRng, region_code: &str) -> PetitionerInput {
-    let name = format!("{}{}", SURNAMES.choose(rng).unwrap_or(&"王"), GIVEN.choose(rng).unwrap_or(&"伟"));
-    let body = format!("{region_code}{}{:02}{:02}{:03}", rng.gen_range(1950..2003), rng.gen_range(1..=12), rng.gen_range(1..=28), rng.gen_range(0..1000));
+    let name = format!(
+        "{}{}",
+        SURNAMES.choose(rng).unwrap_or(&"王"),
+        GIVEN.choose(rng).unwrap_or(&"伟")
+    );
+    let body = format!(
+        "{region_code}{}{:02}{:02}{:03}",
+        rng.gen_range(1950..2003),
+        rng.gen_range(1..=12),
+        rng.gen_range(1..=28),
+        rng.gen_range(0..1000)
+    );
     let id = format!("{body}{}", id_check_digit(&body));
-    let phone = format!("1{}{:09}", ["3", "5", "7", "8", "9"].choose(rng).unwrap_or(&"3"), rng.gen_range(0..1_000_000_000u64));
-    PetitionerInput { name, id_number: Some(id), phone: Some(phone), address: format!("{}{}号", PLACES.choose(rng).unwrap_or(&"东湖小区"), rng.gen_range(1..200)) }
+    let phone = format!(
+        "1{}{:09}",
+        ["3", "5", "7", "8", "9"].choose(rng).unwrap_or(&"3"),
+        rng.gen_range(0..1_000_000_000u64)
+    );
+    PetitionerInput {
+        name,
+        id_number: Some(id),
+        phone: Some(phone),
+        address: format!(
+            "{}{}号",
+            PLACES.choose(rng).unwrap_or(&"东湖小区"),
+            rng.gen_range(1..200)
+        ),
+    }
 }
 
 /// Fill a template.

@@ -32,5 +32,10 @@ pub async fn generate(app: &App, cases: usize) -> Result<DemoReport, AppError> {
     sim.time = TimeSource::Manual(clock);
     let (made, subs) = walk::run(&sim, &demo_org, cases, real_now).await?;
     app.reflow().await?;
-    Ok(DemoReport { units: app.org().len(), users: demo_org.user_count, cases: made, submissions: subs })
+    Ok(DemoReport {
+        units: app.org().len(),
+        users: demo_org.user_count,
+        cases: made,
+        submissions: subs,
+    })
 }

@@ -17,7 +17,11 @@ pub const BODIES: &[(&str, &str, UnitKind)] = &[
     ("shijian", "市场监督管理局", UnitKind::Functional),
     ("gongan", "公安局", UnitKind::Functional),
     ("zhengfa", "政法委员会", UnitKind::PoliticalLegal),
-    ("jiwei", "纪律检查委员会（监察委员会）", UnitKind::Discipline),
+    (
+        "jiwei",
+        "纪律检查委员会（监察委员会）",
+        UnitKind::Discipline,
+    ),
 ];
 
 /// One area (a government level) of the demo tree.
@@ -48,76 +52,292 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    async fn user(&mut self, username: &str, display: &str, unit: UnitId, roles: &[Role]) -> Result<Staff, AppError> {
-        let id = self.app.store.insert_user(&NewUser { username, display_name: display, unit, roles, password_hash: &self.hash }).await?;
+    async fn user(
+        &mut self,
+        username: &str,
+        display: &str,
+        unit: UnitId,
+        roles: &[Role],
+    ) -> Result<Staff, AppError> {
+        let id = self
+            .app
+            .store
+            .insert_user(&NewUser {
+                username,
+                display_name: display,
+                unit,
+                roles,
+                password_hash: &self.hash,
+            })
+            .await?;
         self.org.user_count += 1;
-        let rec = self.app.store.user_by_id(id).await?.ok_or(AppError::NotFound)?;
+        let rec = self
+            .app
+            .store
+            .user_by_id(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         Ok(staff_of(&rec))
     }
 
-    async fn unit(&mut self, parent: Option<UnitId>, name: &str, level: UnitLevel, kind: UnitKind, code: &str) -> Result<UnitId, AppError> {
-        Ok(self.app.store.insert_unit(parent, name, level, kind, code).await?)
+    async fn unit(
+        &mut self,
+        parent: Option<UnitId>,
+        name: &str,
+        level: UnitLevel,
+        kind: UnitKind,
+        code: &str,
+    ) -> Result<UnitId, AppError> {
+        Ok(self
+            .app
+            .store
+            .insert_unit(parent, name, level, kind, code)
+            .await?)
     }
 
     /// A government with its bureau and bodies; users for each.
-    async fn area(&mut self, parent: Option<UnitId>, key: &str, name: &str, gov_name: &str, level: UnitLevel, code: &str) -> Result<Area, AppError> {
-        let gov = self.unit(parent, gov_name, level, UnitKind::Government, code).await?;
-        let bureau = self.unit(Some(gov), &format!("{name}信访局"), level, UnitKind::PetitionBureau, code).await?;
-        let desk = self.user(&format!("{key}_zf"), &format!("{name}政府办理员"), gov, &[Role::Registrar, Role::Handler]).await?;
+    async fn area(
+        &mut self,
+        parent: Option<UnitId>,
+        key: &str,
+        name: &str,
+        gov_name: &str,
+        level: UnitLevel,
+        code: &str,
+    ) -> Result<Area, AppError> {
+        let gov = self
+            .unit(parent, gov_name, level, UnitKind::Government, code)
+            .await?;
+        let bureau = self
+            .unit(
+                Some(gov),
+                &format!("{name}信访局"),
+                level,
+                UnitKind::PetitionBureau,
+                code,
+            )
+            .await?;
+        let desk = self
+            .user(
+                &format!("{key}_zf"),
+                &format!("{name}政府办理员"),
+                gov,
+                &[Role::Registrar, Role::Handler],
+            )
+            .await?;
         self.org.desk.insert(gov, desk);
-        let head = self.user(&format!("{key}_ld"), &format!("{name}领导"), gov, &[Role::Leader, Role::Handler]).await?;
+        let head = self
+            .user(
+                &format!("{key}_ld"),
+                &format!("{name}领导"),
+                gov,
+                &[Role::Leader, Role::Handler],
+            )
+            .await?;
         self.org.head.insert(gov, head);
-        let reg = self.user(&format!("{key}_xfj"), &format!("{name}信访局登记员"), bureau, &[Role::Registrar, Role::Handler]).await?;
+        let reg = self
+            .user(
+                &format!("{key}_xfj"),
+                &format!("{name}信访局登记员"),
+                bureau,
+                &[Role::Registrar, Role::Handler],
+            )
+            .await?;
         self.org.desk.insert(bureau, reg);
-        let sup = self.user(&format!("{key}_dc"), &format!("{name}信访局督查员"), bureau, &[Role::Supervisor]).await?;
+        let sup = self
+            .user(
+                &format!("{key}_dc"),
+                &format!("{name}信访局督查员"),
+                bureau,
+                &[Role::Supervisor],
+            )
+            .await?;
         let _ = sup;
-        let bhead = self.user(&format!("{key}_xfj_ld"), &format!("{name}信访局局长"), bureau, &[Role::Leader, Role::Supervisor]).await?;
+        let bhead = self
+            .user(
+                &format!("{key}_xfj_ld"),
+                &format!("{name}信访局局长"),
+                bureau,
+                &[Role::Leader, Role::Supervisor],
+            )
+            .await?;
         self.org.head.insert(bureau, bhead);
         let mut bodies = HashMap::new();
         for (bkey, suffix, kind) in BODIES {
-            let u = self.unit(Some(gov), &format!("{name}{suffix}"), level, *kind, code).await?;
-            let d = self.user(&format!("{key}_{bkey}"), &format!("{name}{suffix}办理员"), u, &[Role::Handler, Role::Registrar]).await?;
+            let u = self
+                .unit(Some(gov), &format!("{name}{suffix}"), level, *kind, code)
+                .await?;
+            let d = self
+                .user(
+                    &format!("{key}_{bkey}"),
+                    &format!("{name}{suffix}办理员"),
+                    u,
+                    &[Role::Handler, Role::Registrar],
+                )
+                .await?;
             self.org.desk.insert(u, d);
-            let h = self.user(&format!("{key}_{bkey}_ld"), &format!("{name}{suffix}负责人"), u, &[Role::Leader, Role::Handler]).await?;
+            let h = self
+                .user(
+                    &format!("{key}_{bkey}_ld"),
+                    &format!("{name}{suffix}负责人"),
+                    u,
+                    &[Role::Leader, Role::Handler],
+                )
+                .await?;
             self.org.head.insert(u, h);
             bodies.insert(*bkey, u);
         }
-        Ok(Area { region_code: code.into(), level, government: gov, bureau, bodies, townships: vec![] })
+        Ok(Area {
+            region_code: code.into(),
+            level,
+            government: gov,
+            bureau,
+            bodies,
+            townships: vec![],
+        })
     }
 }
 
 const CITIES: &[(&str, &str, &str, &[(&str, &str, &str, &[&str])])] = &[
-    ("hangzhou", "杭州市", "330100", &[
-        ("shangcheng", "上城区", "330102", &["湖滨街道", "清波街道", "南星街道"]),
-        ("gongshu", "拱墅区", "330105", &["米市巷街道", "湖墅街道", "祥符街道"]),
-        ("xihu", "西湖区", "330106", &["北山街道", "西溪街道", "三墩镇"]),
-    ]),
-    ("ningbo", "宁波市", "330200", &[
-        ("haishu", "海曙区", "330203", &["南门街道", "鼓楼街道", "石碶街道"]),
-        ("jiangbei", "江北区", "330205", &["中马街道", "白沙街道", "慈城镇"]),
-        ("beilun", "北仑区", "330206", &["新碶街道", "大碶街道", "春晓街道"]),
-    ]),
+    (
+        "hangzhou",
+        "杭州市",
+        "330100",
+        &[
+            (
+                "shangcheng",
+                "上城区",
+                "330102",
+                &["湖滨街道", "清波街道", "南星街道"],
+            ),
+            (
+                "gongshu",
+                "拱墅区",
+                "330105",
+                &["米市巷街道", "湖墅街道", "祥符街道"],
+            ),
+            (
+                "xihu",
+                "西湖区",
+                "330106",
+                &["北山街道", "西溪街道", "三墩镇"],
+            ),
+        ],
+    ),
+    (
+        "ningbo",
+        "宁波市",
+        "330200",
+        &[
+            (
+                "haishu",
+                "海曙区",
+                "330203",
+                &["南门街道", "鼓楼街道", "石碶街道"],
+            ),
+            (
+                "jiangbei",
+                "江北区",
+                "330205",
+                &["中马街道", "白沙街道", "慈城镇"],
+            ),
+            (
+                "beilun",
+                "北仑区",
+                "330206",
+                &["新碶街道", "大碶街道", "春晓街道"],
+            ),
+        ],
+    ),
 ];
 
 /// Build the tree and users.
 pub async fn build(app: &App) -> Result<DemoOrg, AppError> {
-    let mut b = Builder { app, hash: hash_password(super::DEMO_PASSWORD), org: DemoOrg { areas: vec![], desk: HashMap::new(), head: HashMap::new(), user_count: 0 } };
-    let nation = b.area(None, "guojia", "国家", "国务院", UnitLevel::National, "100000").await?;
-    let province = b.area(Some(nation.government), "zhejiang", "浙江省", "浙江省人民政府", UnitLevel::Provincial, "330000").await?;
-    b.user("admin", "系统管理员", province.government, &[Role::Admin]).await?;
+    let mut b = Builder {
+        app,
+        hash: hash_password(super::DEMO_PASSWORD),
+        org: DemoOrg {
+            areas: vec![],
+            desk: HashMap::new(),
+            head: HashMap::new(),
+            user_count: 0,
+        },
+    };
+    let nation = b
+        .area(
+            None,
+            "guojia",
+            "国家",
+            "国务院",
+            UnitLevel::National,
+            "100000",
+        )
+        .await?;
+    let province = b
+        .area(
+            Some(nation.government),
+            "zhejiang",
+            "浙江省",
+            "浙江省人民政府",
+            UnitLevel::Provincial,
+            "330000",
+        )
+        .await?;
+    b.user("admin", "系统管理员", province.government, &[Role::Admin])
+        .await?;
     b.org.areas.push(nation);
     b.org.areas.push(province.clone());
     for (ckey, cname, ccode, counties) in CITIES {
-        let city = b.area(Some(province.government), ckey, cname, &format!("{cname}人民政府"), UnitLevel::Municipal, ccode).await?;
+        let city = b
+            .area(
+                Some(province.government),
+                ckey,
+                cname,
+                &format!("{cname}人民政府"),
+                UnitLevel::Municipal,
+                ccode,
+            )
+            .await?;
         b.org.areas.push(city.clone());
         for (key, name, code, towns) in counties.iter() {
             let full = format!("{cname}{name}");
-            let mut county = b.area(Some(city.government), key, &full, &format!("{full}人民政府"), UnitLevel::County, code).await?;
+            let mut county = b
+                .area(
+                    Some(city.government),
+                    key,
+                    &full,
+                    &format!("{full}人民政府"),
+                    UnitLevel::County,
+                    code,
+                )
+                .await?;
             for (i, t) in towns.iter().enumerate() {
-                let u = b.unit(Some(county.government), &format!("{full}{t}"), UnitLevel::Township, UnitKind::Township, code).await?;
-                let d = b.user(&format!("{key}_t{}", i + 1), &format!("{t}办理员"), u, &[Role::Registrar, Role::Handler]).await?;
+                let u = b
+                    .unit(
+                        Some(county.government),
+                        &format!("{full}{t}"),
+                        UnitLevel::Township,
+                        UnitKind::Township,
+                        code,
+                    )
+                    .await?;
+                let d = b
+                    .user(
+                        &format!("{key}_t{}", i + 1),
+                        &format!("{t}办理员"),
+                        u,
+                        &[Role::Registrar, Role::Handler],
+                    )
+                    .await?;
                 b.org.desk.insert(u, d);
-                let h = b.user(&format!("{key}_t{}_ld", i + 1), &format!("{t}负责人"), u, &[Role::Leader, Role::Handler]).await?;
+                let h = b
+                    .user(
+                        &format!("{key}_t{}_ld", i + 1),
+                        &format!("{t}负责人"),
+                        u,
+                        &[Role::Leader, Role::Handler],
+                    )
+                    .await?;
                 b.org.head.insert(u, h);
                 county.townships.push(u);
             }

@@ -31,7 +31,11 @@ impl CaseClock {
     }
     /// 正常 / 临期 / 超期 as of `today` (a met clock is graded by when it was met).
     pub fn grade(&self, today: NaiveDate) -> Grade {
-        grade(self.due.due, self.met_on.unwrap_or(today), self.approaching_days)
+        grade(
+            self.due.due,
+            self.met_on.unwrap_or(today),
+            self.approaching_days,
+        )
     }
     pub fn met_in_time(&self) -> Option<bool> {
         self.met_on.map(|d| d <= self.due.due)
@@ -39,27 +43,68 @@ impl CaseClock {
 }
 
 /// Every clock of the case, in the order they started.
-pub fn case_clocks(case: &Case, org: &OrgTree, cal: &Calendar, rules: &RuleTable) -> Result<Vec<CaseClock>, CalendarError> {
+pub fn case_clocks(
+    case: &Case,
+    org: &OrgTree,
+    cal: &Calendar,
+    rules: &RuleTable,
+) -> Result<Vec<CaseClock>, CalendarError> {
     let mut out = Vec::new();
     let initial = &case.stages[0];
-    let born_refused = case.status == Status::NotAccepted && case.related_case.is_some() && initial.notified_on.is_none();
+    let born_refused = case.status == Status::NotAccepted
+        && case.related_case.is_some()
+        && initial.notified_on.is_none();
     if born_refused {
         return Ok(out);
     }
-    let mut push = |kind: ClockKind, stage: Stage, unit: UnitId, start: NaiveDate, due: DueDate, met_on: Option<NaiveDate>, duty: bool| {
-        out.push(CaseClock { kind, stage, unit, start, due, met_on, duty, approaching_days: rules.get(kind).approaching_days });
+    let mut push = |kind: ClockKind,
+                    stage: Stage,
+                    unit: UnitId,
+                    start: NaiveDate,
+                    due: DueDate,
+                    met_on: Option<NaiveDate>,
+                    duty: bool| {
+        out.push(CaseClock {
+            kind,
+            stage,
+            unit,
+            start,
+            due,
+            met_on,
+            duty,
+            approaching_days: rules.get(kind).approaching_days,
+        });
     };
     let spec = |k: ClockKind| rules.get(k).spec.clone();
 
     // 1. The registering body: forward within 15 days (bureau) or notify (other body).
     let reg = case.registering_unit;
     let first_out = case.transfers.iter().find(|t| t.from == reg).map(|t| t.on);
-    let notified_at_reg = if case.transfers.is_empty() { initial.notified_on } else { None };
-    let bureau = org.get(reg).map(|u| u.kind == UnitKind::PetitionBureau).unwrap_or(false);
-    let kind = if bureau { ClockKind::Forward } else { ClockKind::DirectNotice };
+    let notified_at_reg = if case.transfers.is_empty() {
+        initial.notified_on
+    } else {
+        None
+    };
+    let bureau = org
+        .get(reg)
+        .map(|u| u.kind == UnitKind::PetitionBureau)
+        .unwrap_or(false);
+    let kind = if bureau {
+        ClockKind::Forward
+    } else {
+        ClockKind::DirectNotice
+    };
     let start = case.registered_on();
     let due = compute_due(cal, start, &spec(kind), &[], &[])?;
-    push(kind, Stage::Initial, reg, start, due, first_out.or(notified_at_reg), true);
+    push(
+        kind,
+        Stage::Initial,
+        reg,
+        start,
+        due,
+        first_out.or(notified_at_reg),
+        true,
+    );
 
     // 2. Each transfer: objection window while unsigned, notice after signing, report date of 交办.
     for (i, t) in case.transfers.iter().enumerate() {
@@ -67,17 +112,45 @@ pub fn case_clocks(case: &Case, org: &OrgTree, cal: &Calendar, rules: &RuleTable
         if t.signed_on.is_none() {
             let met = t.objection.as_ref().map(|o| o.on).or(next_out);
             let due = compute_due(cal, t.on, &spec(ClockKind::Objection), &[], &[])?;
-            push(ClockKind::Objection, Stage::Initial, t.to, t.on, due, met, false);
+            push(
+                ClockKind::Objection,
+                Stage::Initial,
+                t.to,
+                t.on,
+                due,
+                met,
+                false,
+            );
         }
         if let Some(signed) = t.signed_on {
-            let met = if i + 1 == case.transfers.len() { initial.notified_on } else { next_out };
+            let met = if i + 1 == case.transfers.len() {
+                initial.notified_on
+            } else {
+                next_out
+            };
             let due = compute_due(cal, signed, &spec(ClockKind::ReceiptNotice), &[], &[])?;
-            push(ClockKind::ReceiptNotice, Stage::Initial, t.to, signed, due, met, true);
+            push(
+                ClockKind::ReceiptNotice,
+                Stage::Initial,
+                t.to,
+                signed,
+                due,
+                met,
+                true,
+            );
         }
         if let Some(report) = t.report_due {
             let due = fixed_date_due(cal, report)?;
             let met = initial.reply.as_ref().map(|r| r.on);
-            push(ClockKind::AssignedReport, Stage::Initial, t.to, t.on, due, met, true);
+            push(
+                ClockKind::AssignedReport,
+                Stage::Initial,
+                t.to,
+                t.on,
+                due,
+                met,
+                true,
+            );
         }
     }
 
@@ -90,12 +163,32 @@ pub fn case_clocks(case: &Case, org: &OrgTree, cal: &Calendar, rules: &RuleTable
         };
         if let Some(accepted) = st.accepted_on {
             let due = compute_due(cal, accepted, &spec(answer), &st.pauses, &st.extensions)?;
-            push(answer, st.stage, st.unit, accepted, due, st.reply.as_ref().map(|r| r.on), true);
+            push(
+                answer,
+                st.stage,
+                st.unit,
+                accepted,
+                due,
+                st.reply.as_ref().map(|r| r.on),
+                true,
+            );
         }
         if let (Some(window), Some(delivered)) = (window, st.delivered_on) {
-            let next_started = case.stages.iter().find(|s| s.stage > st.stage).map(|s| s.started_on);
+            let next_started = case
+                .stages
+                .iter()
+                .find(|s| s.stage > st.stage)
+                .map(|s| s.started_on);
             let due = compute_due(cal, delivered, &spec(window), &[], &[])?;
-            push(window, st.stage, st.unit, delivered, due, next_started, false);
+            push(
+                window,
+                st.stage,
+                st.unit,
+                delivered,
+                due,
+                next_started,
+                false,
+            );
         }
     }
     Ok(out)

@@ -39,30 +39,56 @@ pub struct PriorMatter {
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Command {
     /// 转送 / 交办 (第二十二条, 第二十三条第一款).
-    Transfer { to: UnitId, mode: TransferMode, report_due: Option<NaiveDate> },
+    Transfer {
+        to: UnitId,
+        mode: TransferMode,
+        report_due: Option<NaiveDate>,
+    },
     /// 签收.
     Sign,
     /// 异议 within 5 working days with reasons (第二十三条第三款).
-    Object { reason: String },
+    Object {
+        reason: String,
+    },
     /// The sender's decision on an objection.
-    DecideObjection { upheld: bool },
+    DecideObjection {
+        upheld: bool,
+    },
     /// 共同的上一级 decides who handles (第二十四条).
-    DecideJurisdiction { unit: UnitId },
+    DecideJurisdiction {
+        unit: UnitId,
+    },
     /// 书面告知 and route (第二十三条, 第三十一条).
-    Notify { route: Route },
+    Notify {
+        route: Route,
+    },
     /// 中止计算 (听证, 补充材料).
-    StartPause { reason: String },
+    StartPause {
+        reason: String,
+    },
     EndPause,
     /// 申请延期 (第三十四条).
-    RequestExtension { days: u32, reason: String },
+    RequestExtension {
+        days: u32,
+        reason: String,
+    },
     /// 负责人审批延期.
-    DecideExtension { approved: bool },
+    DecideExtension {
+        approved: bool,
+    },
     /// 出具书面意见 (第二十九、三十二、三十三条).
-    Reply { outcome: Outcome, basis: String, text: String },
+    Reply {
+        outcome: Outcome,
+        basis: String,
+        text: String,
+    },
     /// 送达.
     Deliver,
     /// 评价 / 回访.
-    Evaluate { satisfaction: Satisfaction, reason: String },
+    Evaluate {
+        satisfaction: Satisfaction,
+        reason: String,
+    },
     /// 请求复查 / 复核 (第三十五、三十六条).
     RequestReview,
     /// 申请回避 (第二十八条第三款).
@@ -72,8 +98,14 @@ pub enum Command {
 impl Command {
     pub fn label_zh(&self) -> &'static str {
         match self {
-            Self::Transfer { mode: TransferMode::Forward, .. } => "转送",
-            Self::Transfer { mode: TransferMode::Assign, .. } => "交办",
+            Self::Transfer {
+                mode: TransferMode::Forward,
+                ..
+            } => "转送",
+            Self::Transfer {
+                mode: TransferMode::Assign,
+                ..
+            } => "交办",
             Self::Sign => "签收",
             Self::Object { .. } => "提出异议",
             Self::DecideObjection { .. } => "处理异议",

@@ -31,17 +31,34 @@ const DESK: &[Role] = &[Role::Registrar, Role::Handler];
 const HANDLER: &[Role] = &[Role::Handler, Role::Leader];
 
 /// Check a command against the case and produce its event.
-pub fn decide(case: &Case, actor: &Actor, cmd: &Command, ctx: &Ctx) -> Result<CaseEvent, DomainError> {
+pub fn decide(
+    case: &Case,
+    actor: &Actor,
+    cmd: &Command,
+    ctx: &Ctx,
+) -> Result<CaseEvent, DomainError> {
     let body = decide_body(case, actor, cmd, ctx)?;
-    Ok(CaseEvent { at: ctx.now, actor: actor.to_ref(), body })
+    Ok(CaseEvent {
+        at: ctx.now,
+        actor: actor.to_ref(),
+        body,
+    })
 }
 
 fn invalid_state(case: &Case, cmd: &Command) -> DomainError {
-    DomainError::InvalidState { status: case.status.label_zh(), action: cmd.label_zh() }
+    DomainError::InvalidState {
+        status: case.status.label_zh(),
+        action: cmd.label_zh(),
+    }
 }
 
 /// The staff member must be at `unit` with one of `roles`, and not recused.
-fn staff_at<'a>(case: &Case, actor: &'a Actor, unit: UnitId, roles: &[Role]) -> Result<&'a Staff, DomainError> {
+fn staff_at<'a>(
+    case: &Case,
+    actor: &'a Actor,
+    unit: UnitId,
+    roles: &[Role],
+) -> Result<&'a Staff, DomainError> {
     let s = actor
         .staff()
         .ok_or_else(|| DomainError::Forbidden("此操作须由工作人员办理".into()))?;
@@ -49,21 +66,35 @@ fn staff_at<'a>(case: &Case, actor: &'a Actor, unit: UnitId, roles: &[Role]) -> 
         return Err(DomainError::Recused);
     }
     if s.unit != unit {
-        return Err(DomainError::Forbidden("此信访事项当前不在您所在单位".into()));
+        return Err(DomainError::Forbidden(
+            "此信访事项当前不在您所在单位".into(),
+        ));
     }
     if !s.has_any(roles) {
         let names: Vec<_> = roles.iter().map(|r| r.label_zh()).collect();
-        return Err(DomainError::Forbidden(format!("需要{}角色", names.join("或"))));
+        return Err(DomainError::Forbidden(format!(
+            "需要{}角色",
+            names.join("或")
+        )));
     }
     Ok(s)
 }
 
-fn decide_body(case: &Case, actor: &Actor, cmd: &Command, ctx: &Ctx) -> Result<EventBody, DomainError> {
+fn decide_body(
+    case: &Case,
+    actor: &Actor,
+    cmd: &Command,
+    ctx: &Ctx,
+) -> Result<EventBody, DomainError> {
     use Command::*;
     use Status::*;
     let st = case.status;
     match cmd {
-        Transfer { to, mode, report_due } => {
+        Transfer {
+            to,
+            mode,
+            report_due,
+        } => {
             if !matches!(st, Registered | Received) {
                 return Err(invalid_state(case, cmd));
             }
@@ -72,19 +103,38 @@ fn decide_body(case: &Case, actor: &Actor, cmd: &Command, ctx: &Ctx) -> Result<E
             if *mode == TransferMode::Assign {
                 match report_due {
                     Some(d) if *d > ctx.today() => {}
-                    Some(_) => return Err(DomainError::invalid("report_due", "办结报告期限应晚于今天")),
-                    None => return Err(DomainError::invalid("report_due", "交办须指定办结报告期限（第二十二条第（三）项）")),
+                    Some(_) => {
+                        return Err(DomainError::invalid("report_due", "办结报告期限应晚于今天"))
+                    }
+                    None => {
+                        return Err(DomainError::invalid(
+                            "report_due",
+                            "交办须指定办结报告期限（第二十二条第（三）项）",
+                        ))
+                    }
                 }
             }
-            Ok(EventBody::Transferred { to: *to, mode: *mode, report_due: *report_due })
+            Ok(EventBody::Transferred {
+                to: *to,
+                mode: *mode,
+                report_due: *report_due,
+            })
         }
         Sign => {
-            let t = case.transfers.last().filter(|_| st == PendingReceipt).ok_or_else(|| invalid_state(case, cmd))?;
+            let t = case
+                .transfers
+                .last()
+                .filter(|_| st == PendingReceipt)
+                .ok_or_else(|| invalid_state(case, cmd))?;
             staff_at(case, actor, t.to, DESK)?;
             Ok(EventBody::Signed)
         }
         Object { reason } => {
-            let t = case.transfers.last().filter(|_| st == PendingReceipt).ok_or_else(|| invalid_state(case, cmd))?;
+            let t = case
+                .transfers
+                .last()
+                .filter(|_| st == PendingReceipt)
+                .ok_or_else(|| invalid_state(case, cmd))?;
             staff_at(case, actor, t.to, DESK)?;
             let rule = ctx.rules.get(ClockKind::Objection);
             let due = compute_due(ctx.calendar, t.on, &rule.spec, &[], &[])?.due;
@@ -92,26 +142,54 @@ fn decide_body(case: &Case, actor: &Actor, cmd: &Command, ctx: &Ctx) -> Result<E
                 return Err(DomainError::ObjectionTooLate(due));
             }
             if reason.trim().chars().count() < 4 {
-                return Err(DomainError::invalid("reason", "异议须详细说明理由（第二十三条第三款）"));
+                return Err(DomainError::invalid(
+                    "reason",
+                    "异议须详细说明理由（第二十三条第三款）",
+                ));
             }
-            Ok(EventBody::Objected { reason: reason.trim().to_string() })
+            Ok(EventBody::Objected {
+                reason: reason.trim().to_string(),
+            })
         }
         DecideObjection { upheld } => {
-            let t = case.transfers.last().filter(|_| st == Objected).ok_or_else(|| invalid_state(case, cmd))?;
-            staff_at(case, actor, t.from, &[Role::Registrar, Role::Handler, Role::Leader])?;
+            let t = case
+                .transfers
+                .last()
+                .filter(|_| st == Objected)
+                .ok_or_else(|| invalid_state(case, cmd))?;
+            staff_at(
+                case,
+                actor,
+                t.from,
+                &[Role::Registrar, Role::Handler, Role::Leader],
+            )?;
             Ok(EventBody::ObjectionDecided { upheld: *upheld })
         }
         DecideJurisdiction { unit } => {
-            let t = case.transfers.last().filter(|_| st == Objected).ok_or_else(|| invalid_state(case, cmd))?;
-            let s = actor.staff().ok_or_else(|| DomainError::Forbidden("此操作须由工作人员办理".into()))?;
-            let superior = ctx
-                .org
-                .common_superior(t.from, t.to)
-                .ok_or_else(|| DomainError::Forbidden("没有共同的上一级机关，应由信访工作联席会议协调（第二十四条）".into()))?;
+            let t = case
+                .transfers
+                .last()
+                .filter(|_| st == Objected)
+                .ok_or_else(|| invalid_state(case, cmd))?;
+            let s = actor
+                .staff()
+                .ok_or_else(|| DomainError::Forbidden("此操作须由工作人员办理".into()))?;
+            let superior = ctx.org.common_superior(t.from, t.to).ok_or_else(|| {
+                DomainError::Forbidden(
+                    "没有共同的上一级机关，应由信访工作联席会议协调（第二十四条）".into(),
+                )
+            })?;
             if !ctx.org.is_within(superior, s.unit) {
-                return Err(DomainError::Forbidden("受理争议由共同的上一级机关决定（第二十四条）".into()));
+                return Err(DomainError::Forbidden(
+                    "受理争议由共同的上一级机关决定（第二十四条）".into(),
+                ));
             }
-            staff_at(case, actor, s.unit, &[Role::Leader, Role::Handler, Role::Registrar])?;
+            staff_at(
+                case,
+                actor,
+                s.unit,
+                &[Role::Leader, Role::Handler, Role::Registrar],
+            )?;
             check_transfer_target(case, *unit, ctx.org)?;
             Ok(EventBody::JurisdictionDecided { unit: *unit })
         }
@@ -123,28 +201,45 @@ fn decide_body(case: &Case, actor: &Actor, cmd: &Command, ctx: &Ctx) -> Result<E
             match route {
                 Route::Divert { guidance, .. } => {
                     if case.kind != Kind::Claim {
-                        return Err(DomainError::invalid("route", "只有申诉求决类事项导入法定途径（第三十一条）"));
+                        return Err(DomainError::invalid(
+                            "route",
+                            "只有申诉求决类事项导入法定途径（第三十一条）",
+                        ));
                     }
                     if guidance.trim().is_empty() {
-                        return Err(DomainError::invalid("guidance", "请写明向哪个机关、通过何种程序提出"));
+                        return Err(DomainError::invalid(
+                            "guidance",
+                            "请写明向哪个机关、通过何种程序提出",
+                        ));
                     }
                 }
                 Route::NotOurs { tell_to } if tell_to.trim().is_empty() => {
-                    return Err(DomainError::invalid("tell_to", "请写明有权处理的机关（第二十三条第一款）"));
+                    return Err(DomainError::invalid(
+                        "tell_to",
+                        "请写明有权处理的机关（第二十三条第一款）",
+                    ));
                 }
                 _ => {}
             }
-            Ok(EventBody::Notified { route: route.clone() })
+            Ok(EventBody::Notified {
+                route: route.clone(),
+            })
         }
         StartPause { reason } => {
-            if !matches!(st, Handling | UnderReview) || case.current_stage().open_pause().is_some() {
+            if !matches!(st, Handling | UnderReview) || case.current_stage().open_pause().is_some()
+            {
                 return Err(invalid_state(case, cmd));
             }
             staff_at(case, actor, case.current_unit, HANDLER)?;
             if reason.trim().is_empty() {
-                return Err(DomainError::invalid("reason", "请写明中止计时的原因（如听证）"));
+                return Err(DomainError::invalid(
+                    "reason",
+                    "请写明中止计时的原因（如听证）",
+                ));
             }
-            Ok(EventBody::PauseStarted { reason: reason.trim().into() })
+            Ok(EventBody::PauseStarted {
+                reason: reason.trim().into(),
+            })
         }
         EndPause => {
             if case.current_stage().open_pause().is_none() {
@@ -166,14 +261,31 @@ fn decide_body(case: &Case, actor: &Actor, cmd: &Command, ctx: &Ctx) -> Result<E
                 return Err(DomainError::ExtensionTooLong(left));
             }
             if reason.trim().is_empty() {
-                return Err(DomainError::invalid("reason", "延期须说明理由并告知信访人（第三十四条）"));
+                return Err(DomainError::invalid(
+                    "reason",
+                    "延期须说明理由并告知信访人（第三十四条）",
+                ));
             }
             let start = stage.accepted_on.unwrap_or(stage.started_on);
-            let due = compute_due(ctx.calendar, start, &rule.spec, &stage.pauses, &stage.extensions)?.due;
+            let due = compute_due(
+                ctx.calendar,
+                start,
+                &rule.spec,
+                &stage.pauses,
+                &stage.extensions,
+            )?
+            .due;
             if ctx.today() > due {
-                return Err(DomainError::invalid("days", format!("办理期限已于{due}届满，不能再申请延期")));
+                return Err(DomainError::invalid(
+                    "days",
+                    format!("办理期限已于{due}届满，不能再申请延期"),
+                ));
             }
-            Ok(EventBody::ExtensionRequested { days: *days, reason: reason.trim().into(), by: s.user })
+            Ok(EventBody::ExtensionRequested {
+                days: *days,
+                reason: reason.trim().into(),
+                by: s.user,
+            })
         }
         DecideExtension { approved } => {
             if case.current_stage().pending_extension.is_none() {
@@ -181,9 +293,15 @@ fn decide_body(case: &Case, actor: &Actor, cmd: &Command, ctx: &Ctx) -> Result<E
             }
             // 经本机关、单位负责人批准 (第三十四条).
             staff_at(case, actor, case.current_unit, &[Role::Leader])?;
-            Ok(EventBody::ExtensionDecided { approved: *approved })
+            Ok(EventBody::ExtensionDecided {
+                approved: *approved,
+            })
         }
-        Reply { outcome, basis, text } => {
+        Reply {
+            outcome,
+            basis,
+            text,
+        } => {
             if !matches!(st, Handling | UnderReview) {
                 return Err(invalid_state(case, cmd));
             }
@@ -192,15 +310,25 @@ fn decide_body(case: &Case, actor: &Actor, cmd: &Command, ctx: &Ctx) -> Result<E
                 return Err(DomainError::invalid("pause", "请先恢复计时再出具意见"));
             }
             if !outcome.fits(case.kind) {
-                return Err(DomainError::invalid("outcome", format!("“{}”不适用于{}", outcome.label_zh(), case.kind.label_zh())));
+                return Err(DomainError::invalid(
+                    "outcome",
+                    format!("“{}”不适用于{}", outcome.label_zh(), case.kind.label_zh()),
+                ));
             }
             if case.kind == Kind::Claim && basis.trim().is_empty() {
-                return Err(DomainError::invalid("basis", "信访处理意见书应当载明法律法规依据（第三十二条）"));
+                return Err(DomainError::invalid(
+                    "basis",
+                    "信访处理意见书应当载明法律法规依据（第三十二条）",
+                ));
             }
             if text.trim().is_empty() {
                 return Err(DomainError::invalid("text", "请填写处理意见"));
             }
-            Ok(EventBody::Replied { outcome: *outcome, basis: basis.trim().into(), text: text.trim().into() })
+            Ok(EventBody::Replied {
+                outcome: *outcome,
+                basis: basis.trim().into(),
+                text: text.trim().into(),
+            })
         }
         Deliver => {
             if st != Replied {
@@ -209,7 +337,10 @@ fn decide_body(case: &Case, actor: &Actor, cmd: &Command, ctx: &Ctx) -> Result<E
             staff_at(case, actor, case.current_unit, DESK)?;
             Ok(EventBody::Delivered)
         }
-        Evaluate { satisfaction, reason } => {
+        Evaluate {
+            satisfaction,
+            reason,
+        } => {
             let stage = case.current_stage();
             if !matches!(st, Delivered | Final) || stage.evaluation.is_some() {
                 return Err(invalid_state(case, cmd));
@@ -217,7 +348,12 @@ fn decide_body(case: &Case, actor: &Actor, cmd: &Command, ctx: &Ctx) -> Result<E
             let by_follow_up = match actor {
                 Actor::Petitioner => false,
                 Actor::Staff(_) => {
-                    staff_at(case, actor, case.current_unit, &[Role::Registrar, Role::Handler, Role::Supervisor])?;
+                    staff_at(
+                        case,
+                        actor,
+                        case.current_unit,
+                        &[Role::Registrar, Role::Handler, Role::Supervisor],
+                    )?;
                     true
                 }
                 Actor::System => return Err(DomainError::Forbidden("评价须由信访人作出".into())),
@@ -225,7 +361,11 @@ fn decide_body(case: &Case, actor: &Actor, cmd: &Command, ctx: &Ctx) -> Result<E
             if *satisfaction == Satisfaction::Dissatisfied && reason.trim().is_empty() {
                 return Err(DomainError::invalid("reason", "请说明不满意的原因"));
             }
-            Ok(EventBody::Evaluated { satisfaction: *satisfaction, reason: reason.trim().into(), by_follow_up })
+            Ok(EventBody::Evaluated {
+                satisfaction: *satisfaction,
+                reason: reason.trim().into(),
+                by_follow_up,
+            })
         }
         RequestReview => {
             let (kind, name, article) = match case.stage {
@@ -234,7 +374,10 @@ fn decide_body(case: &Case, actor: &Actor, cmd: &Command, ctx: &Ctx) -> Result<E
                 Stage::ReReview => return Err(invalid_state(case, cmd)),
             };
             let stage = case.current_stage();
-            let delivered = stage.delivered_on.filter(|_| st == Delivered).ok_or_else(|| invalid_state(case, cmd))?;
+            let delivered = stage
+                .delivered_on
+                .filter(|_| st == Delivered)
+                .ok_or_else(|| invalid_state(case, cmd))?;
             let unit = ctx
                 .org
                 .parent(stage.unit)
@@ -246,14 +389,17 @@ fn decide_body(case: &Case, actor: &Actor, cmd: &Command, ctx: &Ctx) -> Result<E
             } else if !matches!(actor, Actor::Petitioner) {
                 return Err(DomainError::Forbidden("复查复核须由信访人请求".into()));
             }
-            let due = compute_due(ctx.calendar, delivered, &ctx.rules.get(kind).spec, &[], &[])?.due;
+            let due =
+                compute_due(ctx.calendar, delivered, &ctx.rules.get(kind).spec, &[], &[])?.due;
             if ctx.today() > due {
                 return Err(DomainError::ReviewWindowClosed(due, name, article));
             }
             Ok(EventBody::ReviewRequested { unit })
         }
         DeclareInterest => {
-            let s = actor.staff().ok_or_else(|| DomainError::Forbidden("此操作须由工作人员办理".into()))?;
+            let s = actor
+                .staff()
+                .ok_or_else(|| DomainError::Forbidden("此操作须由工作人员办理".into()))?;
             if !case.involved_units().contains(&s.unit) {
                 return Err(DomainError::Forbidden("此信访事项不在您所在单位".into()));
             }

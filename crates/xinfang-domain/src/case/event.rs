@@ -12,7 +12,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ActorRef {
-    Staff { user: UserId, name: String, unit: UnitId },
+    Staff {
+        user: UserId,
+        name: String,
+        unit: UnitId,
+    },
     Petitioner,
     System,
 }
@@ -42,36 +46,70 @@ pub enum EventBody {
     /// 登记: the case as first registered.
     Registered(Box<Case>),
     /// Another 件次 of the same matter.
-    RepeatSubmitted { submission: SubmissionRecord },
+    RepeatSubmitted {
+        submission: SubmissionRecord,
+    },
     /// 转送 / 交办 (第二十二条).
-    Transferred { to: UnitId, mode: TransferMode, report_due: Option<chrono::NaiveDate> },
+    Transferred {
+        to: UnitId,
+        mode: TransferMode,
+        report_due: Option<chrono::NaiveDate>,
+    },
     /// 签收.
     Signed,
     /// 异议 (第二十三条第三款).
-    Objected { reason: String },
+    Objected {
+        reason: String,
+    },
     /// The sender agreed (upheld, case returns) or not (receiver handles).
-    ObjectionDecided { upheld: bool },
+    ObjectionDecided {
+        upheld: bool,
+    },
     /// 共同的上一级 decided the receiving body (第二十四条).
-    JurisdictionDecided { unit: UnitId },
+    JurisdictionDecided {
+        unit: UnitId,
+    },
     /// 书面告知 with the route (第二十三条, 第三十一条).
-    Notified { route: Route },
+    Notified {
+        route: Route,
+    },
     /// Clock paused (听证 第三十六条, 补充材料).
-    PauseStarted { reason: String },
+    PauseStarted {
+        reason: String,
+    },
     PauseEnded,
     /// 延期 asked (第三十四条).
-    ExtensionRequested { days: u32, reason: String, by: UserId },
+    ExtensionRequested {
+        days: u32,
+        reason: String,
+        by: UserId,
+    },
     /// 负责人批准 or not.
-    ExtensionDecided { approved: bool },
+    ExtensionDecided {
+        approved: bool,
+    },
     /// 处理意见书 / 复查意见书 / 复核意见书 / 协议书.
-    Replied { outcome: Outcome, basis: String, text: String },
+    Replied {
+        outcome: Outcome,
+        basis: String,
+        text: String,
+    },
     /// 送达 of the written reply.
     Delivered,
     /// 评价 by the petitioner or 回访.
-    Evaluated { satisfaction: Satisfaction, reason: String, by_follow_up: bool },
+    Evaluated {
+        satisfaction: Satisfaction,
+        reason: String,
+        by_follow_up: bool,
+    },
     /// 复查 / 复核 requested at the next-higher body.
-    ReviewRequested { unit: UnitId },
+    ReviewRequested {
+        unit: UnitId,
+    },
     /// A staff member declared a direct interest (第二十八条第三款).
-    InterestDeclared { user: UserId },
+    InterestDeclared {
+        user: UserId,
+    },
 }
 
 impl EventBody {
@@ -101,28 +139,47 @@ impl EventBody {
     /// A one-line description for timelines, in Chinese.
     pub fn summary_zh(&self, unit_name: &dyn Fn(UnitId) -> String) -> String {
         match self {
-            Self::Registered(c) => format!("登记（{}，{}）", c.channel.label_zh(), c.kind.label_zh()),
+            Self::Registered(c) => {
+                format!("登记（{}，{}）", c.channel.label_zh(), c.kind.label_zh())
+            }
             Self::RepeatSubmitted { submission } => {
                 format!("重复来信来访（{}）", submission.channel.label_zh())
             }
-            Self::Transferred { to, mode, report_due } => match report_due {
-                Some(d) => format!("{}至{}，要求{}前报送办结报告", mode.label_zh(), unit_name(*to), d),
+            Self::Transferred {
+                to,
+                mode,
+                report_due,
+            } => match report_due {
+                Some(d) => format!(
+                    "{}至{}，要求{}前报送办结报告",
+                    mode.label_zh(),
+                    unit_name(*to),
+                    d
+                ),
                 None => format!("{}至{}", mode.label_zh(), unit_name(*to)),
             },
             Self::Signed => "签收".into(),
             Self::Objected { reason } => format!("提出异议：{reason}"),
             Self::ObjectionDecided { upheld: true } => "同意异议，交还材料".into(),
             Self::ObjectionDecided { upheld: false } => "不同意异议，由接收单位办理".into(),
-            Self::JurisdictionDecided { unit } => format!("共同上级决定由{}受理（第二十四条）", unit_name(*unit)),
+            Self::JurisdictionDecided { unit } => {
+                format!("共同上级决定由{}受理（第二十四条）", unit_name(*unit))
+            }
             Self::Notified { route } => match route {
                 Route::Accept { .. } => "书面告知：受理".into(),
-                Route::Divert { procedure, .. } => format!("书面告知：导入{}", procedure.label_zh()),
-                Route::NotOurs { tell_to } => format!("书面告知：不属本机关职权，告知向{tell_to}提出"),
+                Route::Divert { procedure, .. } => {
+                    format!("书面告知：导入{}", procedure.label_zh())
+                }
+                Route::NotOurs { tell_to } => {
+                    format!("书面告知：不属本机关职权，告知向{tell_to}提出")
+                }
             },
             Self::PauseStarted { reason } => format!("期限中止：{reason}"),
             Self::PauseEnded => "期限恢复计算".into(),
             Self::ExtensionRequested { days, reason, .. } => format!("申请延期{days}日：{reason}"),
-            Self::ExtensionDecided { approved: true } => "负责人批准延期，已告知信访人延期理由".into(),
+            Self::ExtensionDecided { approved: true } => {
+                "负责人批准延期，已告知信访人延期理由".into()
+            }
             Self::ExtensionDecided { approved: false } => "负责人未批准延期".into(),
             Self::Replied { outcome, .. } => format!("出具书面意见：{}", outcome.label_zh()),
             Self::Delivered => "书面答复已送达".into(),
@@ -136,7 +193,10 @@ impl EventBody {
     pub fn visible_to_petitioner(&self) -> bool {
         !matches!(
             self,
-            Self::Objected { .. } | Self::ObjectionDecided { .. } | Self::InterestDeclared { .. } | Self::ExtensionRequested { .. }
+            Self::Objected { .. }
+                | Self::ObjectionDecided { .. }
+                | Self::InterestDeclared { .. }
+                | Self::ExtensionRequested { .. }
         )
     }
 }

@@ -273,7 +273,10 @@ pub enum Route {
     /// 受理 and handle: 第三十一条(五)/(六), 第二十九条, 第三十条.
     Accept { investigate: bool },
     /// 导入法定途径 (第三十一条(一)–(四)).
-    Divert { procedure: LegalProcedure, guidance: String },
+    Divert {
+        procedure: LegalProcedure,
+        guidance: String,
+    },
     /// Not within this body's power: tell the petitioner where to go (第二十三条第一款).
     NotOurs { tell_to: String },
 }

@@ -92,8 +92,15 @@ pub fn register(
                 p.case_no
             ));
         } else if !p.status.is_closed() {
-            let event = CaseEvent { at: ctx.now, actor: actor.to_ref(), body: EventBody::RepeatSubmitted { submission } };
-            return Ok(Registration::Repeat { case_no: p.case_no.clone(), event });
+            let event = CaseEvent {
+                at: ctx.now,
+                actor: actor.to_ref(),
+                body: EventBody::RepeatSubmitted { submission },
+            };
+            return Ok(Registration::Repeat {
+                case_no: p.case_no.clone(),
+                event,
+            });
         } else {
             case.related_case = Some(p.case_no.clone());
         }
@@ -107,22 +114,34 @@ pub fn register(
 
 fn validate(cmd: &Register, org: &OrgTree) -> Result<(), DomainError> {
     if cmd.petitioners.is_empty() {
-        return Err(DomainError::invalid("petitioners", "请至少填写一名信访人（第十九条）"));
+        return Err(DomainError::invalid(
+            "petitioners",
+            "请至少填写一名信访人（第十九条）",
+        ));
     }
     // 第二十条第三款: representatives of a collective visit.
     if cmd.channel == Channel::Visit && cmd.petitioners.len() > 5 {
         return Err(DomainError::TooManyRepresentatives);
     }
     if cmd.petitioners.len() > 200 {
-        return Err(DomainError::invalid("petitioners", "信访人过多，请填写代表"));
+        return Err(DomainError::invalid(
+            "petitioners",
+            "信访人过多，请填写代表",
+        ));
     }
     for p in &cmd.petitioners {
         let n = p.name.trim().chars().count();
         if n == 0 || n > 50 {
-            return Err(DomainError::invalid("petitioners.name", "请填写信访人姓名（名称），不超过50字（第十九条）"));
+            return Err(DomainError::invalid(
+                "petitioners.name",
+                "请填写信访人姓名（名称），不超过50字（第十九条）",
+            ));
         }
         if p.address.trim().chars().count() > 200 {
-            return Err(DomainError::invalid("petitioners.address", "住址不超过200字"));
+            return Err(DomainError::invalid(
+                "petitioners.address",
+                "住址不超过200字",
+            ));
         }
     }
     if cmd.persons > 100_000 {
@@ -130,19 +149,34 @@ fn validate(cmd: &Register, org: &OrgTree) -> Result<(), DomainError> {
     }
     let req = cmd.content.request.trim().chars().count();
     if req == 0 {
-        return Err(DomainError::invalid("request", "请填写信访请求（第十九条）"));
+        return Err(DomainError::invalid(
+            "request",
+            "请填写信访请求（第十九条）",
+        ));
     }
     if req > MAX_REQUEST {
-        return Err(DomainError::invalid("request", format!("信访请求不超过{MAX_REQUEST}字")));
+        return Err(DomainError::invalid(
+            "request",
+            format!("信访请求不超过{MAX_REQUEST}字"),
+        ));
     }
     if cmd.content.facts.chars().count() > MAX_LONG_TEXT {
-        return Err(DomainError::invalid("facts", format!("事实不超过{MAX_LONG_TEXT}字")));
+        return Err(DomainError::invalid(
+            "facts",
+            format!("事实不超过{MAX_LONG_TEXT}字"),
+        ));
     }
     if cmd.content.reasons.chars().count() > MAX_LONG_TEXT {
-        return Err(DomainError::invalid("reasons", format!("理由不超过{MAX_LONG_TEXT}字")));
+        return Err(DomainError::invalid(
+            "reasons",
+            format!("理由不超过{MAX_LONG_TEXT}字"),
+        ));
     }
     if org.units_by_region(&cmd.region_code).is_empty() {
-        return Err(DomainError::invalid("region_code", format!("未知的行政区划代码：{}", cmd.region_code)));
+        return Err(DomainError::invalid(
+            "region_code",
+            format!("未知的行政区划代码：{}", cmd.region_code),
+        ));
     }
     if let Some(a) = &cmd.accused {
         if let Some(u) = a.unit {

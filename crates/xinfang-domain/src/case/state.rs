@@ -157,9 +157,9 @@ impl Case {
         self.stages.iter().find(|s| s.stage == stage)
     }
     pub fn pending_transfer(&self) -> Option<&Transfer> {
-        self.transfers.last().filter(|_| {
-            matches!(self.status, Status::PendingReceipt | Status::Objected)
-        })
+        self.transfers
+            .last()
+            .filter(|_| matches!(self.status, Status::PendingReceipt | Status::Objected))
     }
     pub fn is_collective(&self) -> bool {
         self.persons >= 5
@@ -187,7 +187,11 @@ impl Case {
         match &ev.body {
             EventBody::Registered(_) => {}
             EventBody::RepeatSubmitted { submission } => self.submissions.push(submission.clone()),
-            EventBody::Transferred { to, mode, report_due } => {
+            EventBody::Transferred {
+                to,
+                mode,
+                report_due,
+            } => {
                 self.transfers.push(Transfer {
                     from: self.current_unit,
                     to: *to,
@@ -214,7 +218,11 @@ impl Case {
             }
             EventBody::Objected { reason } => {
                 if let Some(t) = self.transfers.last_mut() {
-                    t.objection = Some(Objection { on: day, reason: reason.clone(), upheld: None });
+                    t.objection = Some(Objection {
+                        on: day,
+                        reason: reason.clone(),
+                        upheld: None,
+                    });
                 }
                 self.status = Status::Objected;
             }
@@ -234,7 +242,11 @@ impl Case {
                     self.current_unit = u;
                     self.status = Status::Registered;
                 } else {
-                    let to = self.transfers.last().map(|t| t.to).unwrap_or(self.current_unit);
+                    let to = self
+                        .transfers
+                        .last()
+                        .map(|t| t.to)
+                        .unwrap_or(self.current_unit);
                     self.current_unit = to;
                     self.current_stage_mut().unit = to;
                     self.status = Status::Received;
@@ -266,8 +278,9 @@ impl Case {
                     Route::Divert { .. } => self.status = Status::Diverted,
                     Route::NotOurs { tell_to } => {
                         self.status = Status::NotAccepted;
-                        self.not_accepted_reason =
-                            Some(format!("不属于本机关职权范围，已告知向{tell_to}提出（第二十三条第一款）"));
+                        self.not_accepted_reason = Some(format!(
+                            "不属于本机关职权范围，已告知向{tell_to}提出（第二十三条第一款）"
+                        ));
                     }
                 }
             }
@@ -277,7 +290,12 @@ impl Case {
                 reason: reason.clone(),
             }),
             EventBody::PauseEnded => {
-                if let Some(p) = self.current_stage_mut().pauses.iter_mut().find(|p| p.until.is_none()) {
+                if let Some(p) = self
+                    .current_stage_mut()
+                    .pauses
+                    .iter_mut()
+                    .find(|p| p.until.is_none())
+                {
                     p.until = Some(day);
                 }
             }
@@ -293,21 +311,42 @@ impl Case {
                 let st = self.current_stage_mut();
                 if let Some(req) = st.pending_extension.take() {
                     if *approved {
-                        st.extensions.push(Extension { days: req.days, reason: req.reason, approved_on: day });
+                        st.extensions.push(Extension {
+                            days: req.days,
+                            reason: req.reason,
+                            approved_on: day,
+                        });
                     }
                 }
             }
-            EventBody::Replied { outcome, basis, text } => {
+            EventBody::Replied {
+                outcome,
+                basis,
+                text,
+            } => {
                 let st = self.current_stage_mut();
-                st.reply = Some(Reply { outcome: *outcome, basis: basis.clone(), text: text.clone(), on: day });
+                st.reply = Some(Reply {
+                    outcome: *outcome,
+                    basis: basis.clone(),
+                    text: text.clone(),
+                    on: day,
+                });
                 st.pending_extension = None;
                 self.status = Status::Replied;
             }
             EventBody::Delivered => {
                 self.current_stage_mut().delivered_on = Some(day);
-                self.status = if self.stage == Stage::ReReview { Status::Final } else { Status::Delivered };
+                self.status = if self.stage == Stage::ReReview {
+                    Status::Final
+                } else {
+                    Status::Delivered
+                };
             }
-            EventBody::Evaluated { satisfaction, reason, by_follow_up } => {
+            EventBody::Evaluated {
+                satisfaction,
+                reason,
+                by_follow_up,
+            } => {
                 self.current_stage_mut().evaluation = Some(Evaluation {
                     satisfaction: *satisfaction,
                     reason: reason.clone(),

@@ -34,7 +34,9 @@ fn next(d: NaiveDate) -> NaiveDate {
 
 /// Closed pauses cover [from, until); an open pause is recorded but not yet counted.
 fn is_paused(d: NaiveDate, pauses: &[Pause]) -> bool {
-    pauses.iter().any(|p| matches!(p.until, Some(u) if d >= p.from && d < u))
+    pauses
+        .iter()
+        .any(|p| matches!(p.until, Some(u) if d >= p.from && d < u))
 }
 
 /// Groups consecutive non-working days with the same label into ranges.
@@ -51,7 +53,9 @@ impl Skipped {
         }
         let label = kind.label_zh();
         match self.runs.last_mut() {
-            Some((_, end, l)) if *l == label && next(*end) >= d && (d - *end).num_days() <= 3 => *end = d,
+            Some((_, end, l)) if *l == label && next(*end) >= d && (d - *end).num_days() <= 3 => {
+                *end = d
+            }
             _ => self.runs.push((d, d, label)),
         }
     }
@@ -66,16 +70,31 @@ fn range_text(a: NaiveDate, b: NaiveDate) -> String {
 }
 
 /// Compute the due date of `spec` starting on `start` (the start day itself is not counted).
-pub fn compute_due(cal: &Calendar, start: NaiveDate, spec: &PeriodSpec, pauses: &[Pause], extensions: &[Extension]) -> Result<DueDate, CalendarError> {
-    let mut lines = vec![format!("起算日：{start}，当日不计入（民法典第二百零一条），自次日 {} 起计算。", next(start))];
+pub fn compute_due(
+    cal: &Calendar,
+    start: NaiveDate,
+    spec: &PeriodSpec,
+    pauses: &[Pause],
+    extensions: &[Extension],
+) -> Result<DueDate, CalendarError> {
+    let mut lines = vec![format!(
+        "起算日：{start}，当日不计入（民法典第二百零一条），自次日 {} 起计算。",
+        next(start)
+    )];
     let ext: u32 = extensions.iter().map(|e| e.days).sum();
     let total = spec.amount + ext;
     match spec.counting {
         Counting::CalendarDays => lines.push(format!("期限：{} 日（按自然日计算）。", spec.amount)),
-        Counting::WorkingDays => lines.push(format!("期限：{} 个工作日（按国务院公布的节假日安排，法定节假日和周末不计，调休上班日计入）。", spec.amount)),
+        Counting::WorkingDays => lines.push(format!(
+            "期限：{} 个工作日（按国务院公布的节假日安排，法定节假日和周末不计，调休上班日计入）。",
+            spec.amount
+        )),
     }
     for e in extensions {
-        lines.push(format!("延期 {} 日：{}（{} 经负责人批准，第三十四条）。", e.days, e.reason, e.approved_on));
+        lines.push(format!(
+            "延期 {} 日：{}（{} 经负责人批准，第三十四条）。",
+            e.days, e.reason, e.approved_on
+        ));
     }
     if ext > 0 {
         lines.push(format!("合计 {total} 日。"));
@@ -84,7 +103,10 @@ pub fn compute_due(cal: &Calendar, start: NaiveDate, spec: &PeriodSpec, pauses: 
     let open = pauses.iter().find(|p| p.until.is_none());
     let mut d = start;
     let mut counted = 0u32;
-    let mut skipped = Skipped { runs: vec![], weekend_days: 0 };
+    let mut skipped = Skipped {
+        runs: vec![],
+        weekend_days: 0,
+    };
     let mut makeups = vec![];
     while counted < total {
         d = next(d);
@@ -109,17 +131,29 @@ pub fn compute_due(cal: &Calendar, start: NaiveDate, spec: &PeriodSpec, pauses: 
     }
     for p in pauses.iter().filter(|p| p.until.is_some()) {
         let until = p.until.expect("closed pause");
-        lines.push(format!("中止计时：{} 至 {}（{}），中止期间不计入期限。", p.from, until.pred_opt().unwrap_or(until), p.reason));
+        lines.push(format!(
+            "中止计时：{} 至 {}（{}），中止期间不计入期限。",
+            p.from,
+            until.pred_opt().unwrap_or(until),
+            p.reason
+        ));
     }
     if paused_days > 0 {
         lines.push(format!("共中止 {paused_days} 日，期限相应顺延。"));
     }
     if spec.counting == Counting::WorkingDays {
         for (a, b, label) in &skipped.runs {
-            lines.push(format!("{} 为{}，不计入工作日。", range_text(*a, *b), label));
+            lines.push(format!(
+                "{} 为{}，不计入工作日。",
+                range_text(*a, *b),
+                label
+            ));
         }
         if skipped.weekend_days > 0 {
-            lines.push(format!("期间内周末 {} 日不计入工作日。", skipped.weekend_days));
+            lines.push(format!(
+                "期间内周末 {} 日不计入工作日。",
+                skipped.weekend_days
+            ));
         }
         for (m, label) in &makeups {
             lines.push(format!("{m} 为{label}，计入工作日。"));
@@ -141,10 +175,17 @@ pub fn compute_due(cal: &Calendar, start: NaiveDate, spec: &PeriodSpec, pauses: 
         }
     }
     if let Some(p) = open {
-        lines.push(format!("自 {} 起中止计时（{}），尚未恢复；恢复后到期日相应顺延，下列到期日为暂定。", p.from, p.reason));
+        lines.push(format!(
+            "自 {} 起中止计时（{}），尚未恢复；恢复后到期日相应顺延，下列到期日为暂定。",
+            p.from, p.reason
+        ));
     }
     lines.push(format!("到期日：{d}"));
-    Ok(DueDate { due: d, explanation: Explanation { lines }, paused: open.is_some() })
+    Ok(DueDate {
+        due: d,
+        explanation: Explanation { lines },
+        paused: open.is_some(),
+    })
 }
 
 /// A date set by the assigning body (第二十二条第（三）项), checked against the calendar.
@@ -152,14 +193,39 @@ pub fn fixed_date_due(cal: &Calendar, date: NaiveDate) -> Result<DueDate, Calend
     cal.day_kind(date)?;
     Ok(DueDate {
         due: date,
-        explanation: Explanation { lines: vec![format!("交办机关指定办结报告期限：{date}（第二十二条第（三）项）。"), format!("到期日：{date}")] },
+        explanation: Explanation {
+            lines: vec![
+                format!("交办机关指定办结报告期限：{date}（第二十二条第（三）项）。"),
+                format!("到期日：{date}"),
+            ],
+        },
         paused: false,
     })
 }
 
 /// The `xinfang deadline` computation: N calendar (or working) days after `from`.
-pub fn explain_simple(cal: &Calendar, from: NaiveDate, days: u32, working: bool, rollover: bool) -> Result<DueDate, CalendarError> {
-    let counting = if working { Counting::WorkingDays } else { Counting::CalendarDays };
+pub fn explain_simple(
+    cal: &Calendar,
+    from: NaiveDate,
+    days: u32,
+    working: bool,
+    rollover: bool,
+) -> Result<DueDate, CalendarError> {
+    let counting = if working {
+        Counting::WorkingDays
+    } else {
+        Counting::CalendarDays
+    };
     cal.day_kind(from)?;
-    compute_due(cal, from, &PeriodSpec { amount: days, counting, rollover }, &[], &[])
+    compute_due(
+        cal,
+        from,
+        &PeriodSpec {
+            amount: days,
+            counting,
+            rollover,
+        },
+        &[],
+        &[],
+    )
 }

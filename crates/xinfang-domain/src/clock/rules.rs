@@ -104,10 +104,20 @@ pub struct RuleTable {
     pub rules: Vec<ClockRule>,
 }
 
-fn rule(kind: ClockKind, amount: u32, counting: Counting, article: &str, approaching_days: u32) -> ClockRule {
+fn rule(
+    kind: ClockKind,
+    amount: u32,
+    counting: Counting,
+    article: &str,
+    approaching_days: u32,
+) -> ClockRule {
     ClockRule {
         kind,
-        spec: PeriodSpec { amount, counting, rollover: true },
+        spec: PeriodSpec {
+            amount,
+            counting,
+            rollover: true,
+        },
         article: article.into(),
         approaching_days,
         max_extension_days: if kind == ClockKind::Handling { 30 } else { 0 },
@@ -145,22 +155,33 @@ impl RuleTable {
     }
 
     pub fn get(&self, k: ClockKind) -> &ClockRule {
-        self.rules.iter().find(|r| r.kind == k).expect("every clock kind has a rule")
+        self.rules
+            .iter()
+            .find(|r| r.kind == k)
+            .expect("every clock kind has a rule")
     }
 
     /// Replace a rule with a local one that is at least as strict.
     pub fn with_override(mut self, new: ClockRule) -> Result<RuleTable, RuleError> {
         let stat = RuleTable::statutory();
         let base = stat.get(new.kind);
-        let petitioner_window = matches!(new.kind, ClockKind::ReviewRequest | ClockKind::ReReviewRequest);
+        let petitioner_window = matches!(
+            new.kind,
+            ClockKind::ReviewRequest | ClockKind::ReReviewRequest
+        );
         let looser = if petitioner_window {
             // The petitioner's windows are rights: a deployment may not shorten them.
             span_days(&new.spec) != span_days(&base.spec)
         } else {
-            new.kind != ClockKind::AssignedReport && (span_days(&new.spec) > base.spec.amount.max(span_days(&base.spec)) || new.max_extension_days > base.max_extension_days)
+            new.kind != ClockKind::AssignedReport
+                && (span_days(&new.spec) > base.spec.amount.max(span_days(&base.spec))
+                    || new.max_extension_days > base.max_extension_days)
         };
         if looser {
-            return Err(RuleError::LooserThanStatute { name: new.kind.name_zh(), article: base.article.clone() });
+            return Err(RuleError::LooserThanStatute {
+                name: new.kind.name_zh(),
+                article: base.article.clone(),
+            });
         }
         if let Some(r) = self.rules.iter_mut().find(|r| r.kind == new.kind) {
             *r = new;

@@ -39,7 +39,9 @@ pub mod tempdir {
 }
 
 pub fn pg_url() -> Option<String> {
-    std::env::var("XINFANG_TEST_PG_URL").ok().filter(|s| !s.is_empty())
+    std::env::var("XINFANG_TEST_PG_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
 }
 
 /// A fresh database URL for one test.
@@ -49,15 +51,26 @@ pub async fn fresh_db(backend: Backend) -> Option<(String, Option<tempdir::Dir>)
         Backend::Sqlite => {
             let dir = std::env::temp_dir().join(format!("xinfang-test-{tag:x}"));
             std::fs::create_dir_all(&dir).ok()?;
-            Some((format!("sqlite://{}/t.db", dir.display()), Some(tempdir::Dir(dir))))
+            Some((
+                format!("sqlite://{}/t.db", dir.display()),
+                Some(tempdir::Dir(dir)),
+            ))
         }
         Backend::Postgres => {
             let admin = pg_url()?;
             let name = format!("xinfang_t_{tag:x}");
-            let store = Store::connect(&admin).await.expect("connect to XINFANG_TEST_PG_URL");
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(store.pool()).await.expect("create test database");
+            let store = Store::connect(&admin)
+                .await
+                .expect("connect to XINFANG_TEST_PG_URL");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(store.pool())
+                .await
+                .expect("create test database");
             store.pool().close().await;
-            let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin.clone());
+            let base = admin
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_string())
+                .unwrap_or(admin.clone());
             Some((format!("{base}/{name}"), None))
         }
     }
@@ -74,10 +87,19 @@ impl TestApp {
         let store = Store::connect(&url).await.expect("connect");
         store.migrate().await.expect("migrate");
         let clock = Arc::new(Mutex::new(t("2026-03-02 09:00")));
-        let app = App::new(store, TimeSource::Manual(clock.clone())).await.expect("app");
-        xinfang_app::demo::generate(&app, 0).await.expect("demo org");
+        let app = App::new(store, TimeSource::Manual(clock.clone()))
+            .await
+            .expect("app");
+        xinfang_app::demo::generate(&app, 0)
+            .await
+            .expect("demo org");
         let router = xinfang_web::router(app.clone());
-        Some(TestApp { app, router, clock, _dir: dir })
+        Some(TestApp {
+            app,
+            router,
+            clock,
+            _dir: dir,
+        })
     }
 
     pub fn set_time(&self, s: &str) {
@@ -85,21 +107,41 @@ impl TestApp {
     }
 
     pub async fn token(&self, user: &str) -> String {
-        let u = self.app.store.user_by_name(user).await.unwrap().unwrap_or_else(|| panic!("no user {user}"));
+        let u = self
+            .app
+            .store
+            .user_by_name(user)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no user {user}"));
         self.app.issue_token(&u, TokenKind::Api).await.unwrap().0
     }
 
     pub fn unit(&self, name: &str) -> i64 {
-        self.app.org().units().find(|u| u.name == name).unwrap_or_else(|| panic!("no unit {name}")).id.0
+        self.app
+            .org()
+            .units()
+            .find(|u| u.name == name)
+            .unwrap_or_else(|| panic!("no unit {name}"))
+            .id
+            .0
     }
 
-    pub async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut req = Request::builder().method(method).uri(path);
         if let Some(tk) = token {
             req = req.header("authorization", format!("Bearer {tk}"));
         }
         let req = match body {
-            Some(b) => req.header("content-type", "application/json").body(Body::from(b.to_string())),
+            Some(b) => req
+                .header("content-type", "application/json")
+                .body(Body::from(b.to_string())),
             None => req.body(Body::empty()),
         }
         .unwrap();
@@ -119,7 +161,13 @@ impl TestApp {
 
     /// Staff action; panics with the body unless 200.
     pub async fn act_ok(&self, token: &str, case_no: &str, body: Value) -> Value {
-        let (s, v) = self.post(&format!("/api/v1/cases/{case_no}/actions"), Some(token), body.clone()).await;
+        let (s, v) = self
+            .post(
+                &format!("/api/v1/cases/{case_no}/actions"),
+                Some(token),
+                body.clone(),
+            )
+            .await;
         assert_eq!(s, StatusCode::OK, "action {body} failed: {v}");
         v
     }
@@ -129,7 +177,11 @@ impl TestApp {
 pub fn id_with_check(body17: &str) -> String {
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
-    let sum: u32 = body17.chars().zip(W).map(|(c, w)| c.to_digit(10).unwrap() * w).sum();
+    let sum: u32 = body17
+        .chars()
+        .zip(W)
+        .map(|(c, w)| c.to_digit(10).unwrap() * w)
+        .sum();
     format!("{body17}{}", C[(sum % 11) as usize])
 }
 
