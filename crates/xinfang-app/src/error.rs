@@ -16,6 +16,8 @@ pub struct FieldError {
 pub enum AppError {
     #[error("输入有误")]
     Invalid(Vec<FieldError>),
+    #[error("请求格式错误：{0}")]
+    BadRequest(String),
     #[error(transparent)]
     Domain(#[from] DomainError),
     #[error("未找到")]

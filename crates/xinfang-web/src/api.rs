@@ -43,10 +43,7 @@ async fn login(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let b: LoginBody = match parse_json(&body) {
-        Ok(b) => b,
-        Err(r) => return Ok(r),
-    };
+    let b: LoginBody = parse_json(&body)?;
     let key = format!("{}|{}", client_key(&headers), b.username.trim());
     let window = Duration::from_secs(15 * 60);
     st.login_throttle.check(&key, 5, window)?;
@@ -92,10 +89,7 @@ async fn register(
     ApiUser(staff): ApiUser,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let b: StaffRegistration = match parse_json(&body) {
-        Ok(b) => b,
-        Err(r) => return Ok(r),
-    };
+    let b: StaffRegistration = parse_json(&body)?;
     let channel = Channel::from_key(&b.channel).ok_or_else(|| {
         ApiError(AppError::field(
             "channel",
@@ -181,10 +175,7 @@ async fn act(
     Path(case_no): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let cmd: Command = match parse_json(&body) {
-        Ok(c) => c,
-        Err(r) => return Ok(r),
-    };
+    let cmd: Command = parse_json(&body)?;
     let case = st.app.act(&Actor::Staff(staff), &case_no, &cmd).await?;
     Ok(Json(json!({ "case_no": case.case_no, "status": case.status.key(), "stage": case.stage.key(), "current_unit": case.current_unit.0, "version": case.version })).into_response())
 }

@@ -42,6 +42,11 @@ impl IntoResponse for ApiError {
                     json!([{ "field": d.field().unwrap_or(""), "message": d.to_string() }]),
                 )
             }
+            AppError::BadRequest(_) => (
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                json!([{ "field": "", "message": self.0.to_string() }]),
+            ),
             AppError::NotFound => (
                 StatusCode::NOT_FOUND,
                 "not_found",
@@ -78,9 +83,4 @@ impl IntoResponse for ApiError {
         };
         (status, Json(json!({ "code": code, "errors": errors }))).into_response()
     }
-}
-
-/// A JSON body that failed to parse becomes a 400 with the same error shape.
-pub fn bad_json(msg: String) -> Response {
-    (StatusCode::BAD_REQUEST, Json(json!({ "code": "bad_request", "errors": [{ "field": "", "message": format!("请求格式错误：{msg}") }] }))).into_response()
 }

@@ -3,7 +3,7 @@
 //! query code. A wrong code answers exactly like an unknown case (404).
 
 use crate::auth::client_key;
-use crate::error::{bad_json, ApiError};
+use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -43,8 +43,8 @@ pub struct OnlinePetition {
 }
 
 /// Parse a JSON body ourselves so malformed input gets our error shape.
-pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
-    serde_json::from_slice(body).map_err(|e| bad_json(e.to_string()))
+pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError(AppError::BadRequest(e.to_string())))
 }
 
 pub fn accused_from(v: Option<Value>) -> Result<Option<AccusedInput>, ApiError> {
@@ -81,10 +81,7 @@ pub fn kind_from(s: Option<&str>) -> Result<Option<Kind>, ApiError> {
 }
 
 async fn submit(State(st): State<AppState>, body: axum::body::Bytes) -> Result<Response, ApiError> {
-    let p: OnlinePetition = match parse_json(&body) {
-        Ok(p) => p,
-        Err(r) => return Ok(r),
-    };
+    let p: OnlinePetition = parse_json(&body)?;
     let req = IntakeRequest {
         channel: Channel::Online,
         kind: kind_from(p.kind.as_deref())?,
@@ -151,10 +148,7 @@ async fn evaluate(
     Path(case_no): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let b: EvaluationBody = match parse_json(&body) {
-        Ok(b) => b,
-        Err(r) => return Ok(r),
-    };
+    let b: EvaluationBody = parse_json(&body)?;
     st.app
         .check_query_code(
             &st.portal_throttle,
@@ -195,10 +189,7 @@ async fn request_review(
     Path(case_no): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let b: ReviewBody = match parse_json(&body) {
-        Ok(b) => b,
-        Err(r) => return Ok(r),
-    };
+    let b: ReviewBody = parse_json(&body)?;
     st.app
         .check_query_code(
             &st.portal_throttle,

@@ -198,7 +198,15 @@ impl Builder<'_> {
     }
 }
 
-const CITIES: &[(&str, &str, &str, &[(&str, &str, &str, &[&str])])] = &[
+/// (key, name, region code, townships) of a district.
+type District = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
+
+const CITIES: &[(&str, &str, &str, &[District])] = &[
     (
         "hangzhou",
         "杭州市",
