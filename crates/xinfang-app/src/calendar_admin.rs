@@ -10,7 +10,7 @@ use xinfang_domain::calendar::Calendar;
 pub struct ReflowReport {
     pub years: Vec<i32>,
     pub open_cases: usize,
-    pub changed: usize,
+    pub updated: usize,
 }
 
 impl App {
@@ -32,17 +32,17 @@ impl App {
             )
             .await?;
         self.set_calendar(cal);
-        let (open, changed) = self.reflow().await?;
+        let (open, updated) = self.reflow().await?;
         Ok(ReflowReport {
             years: incoming.years(),
             open_cases: open,
-            changed,
+            updated,
         })
     }
 
-    /// Recompute the projection of every open case. Returns (open, changed).
+    /// Recompute the projection of every open case. Returns (open, updated).
     pub async fn reflow(&self) -> Result<(usize, usize), AppError> {
-        let (mut after, mut open, mut changed) = (0i64, 0usize, 0usize);
+        let (mut after, mut open, mut updated) = (0i64, 0usize, 0usize);
         loop {
             let batch = self.store.open_case_ids(after, 500).await?;
             if batch.is_empty() {
@@ -52,10 +52,10 @@ impl App {
                 open += 1;
                 let p = self.project(case);
                 self.store.update_projection(*id, &p).await?;
-                changed += 1;
+                updated += 1;
                 after = *id;
             }
         }
-        Ok((open, changed))
+        Ok((open, updated))
     }
 }

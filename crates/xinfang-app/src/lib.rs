@@ -4,6 +4,7 @@
 //! the event and projection in one transaction.
 
 pub mod actions;
+pub mod admin;
 pub mod auth;
 pub mod calendar_admin;
 pub mod demo;

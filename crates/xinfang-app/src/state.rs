@@ -53,11 +53,17 @@ impl App {
             }
             None => Calendar::shipped().clone(),
         };
+        let rules = crate::admin::rules_from_setting(
+            store
+                .get_setting(crate::admin::RULES_SETTING)
+                .await?
+                .as_deref(),
+        )?;
         Ok(App {
             store,
             org: Arc::new(RwLock::new(Arc::new(org))),
             calendar: Arc::new(RwLock::new(Arc::new(calendar))),
-            rules: Arc::new(RwLock::new(Arc::new(RuleTable::statutory()))),
+            rules: Arc::new(RwLock::new(Arc::new(rules))),
             time,
         })
     }
@@ -80,6 +86,9 @@ impl App {
         let org = self.store.load_org().await?;
         *self.org.write().expect("org lock") = Arc::new(org);
         Ok(())
+    }
+    pub(crate) fn set_rules(&self, rules: RuleTable) {
+        *self.rules.write().expect("rules lock") = Arc::new(rules);
     }
     pub(crate) fn set_calendar(&self, cal: Calendar) {
         *self.calendar.write().expect("calendar lock") = Arc::new(cal);

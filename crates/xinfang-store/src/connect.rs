@@ -131,6 +131,12 @@ impl Store {
         Ok((tx, guard))
     }
 
+    /// Run one statement outside the application's rules. Only for tests that
+    /// simulate tampering and for operators' maintenance scripts.
+    pub async fn execute_raw(&self, sql: &str) -> Result<u64, StoreError> {
+        Ok(sqlx::query(sql).execute(&self.pool).await?.rows_affected())
+    }
+
     /// Row count of a table, for tests and reports.
     pub async fn count(&self, table: &str) -> Result<i64, StoreError> {
         let allowed = [

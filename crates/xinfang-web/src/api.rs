@@ -29,6 +29,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cases/{case_no}/actions", post(act))
         .route("/api/v1/units", get(units))
         .route("/api/v1/alerts", get(alerts))
+        .route("/api/v1/clock-rules", get(clock_rules).put(put_clock_rule))
+        .route("/api/v1/calendar/{year}", get(calendar_year))
+        .route("/api/v1/calendar", post(import_calendar))
         .route("/api/v1/deadline", get(deadline))
 }
 
@@ -222,4 +225,49 @@ async fn alerts(
 ) -> Result<Json<Value>, ApiError> {
     let rows = st.app.alerts_for(&staff).await?;
     Ok(Json(json!({ "alerts": rows })))
+}
+
+/// The clock rules in force (statutory limits with any local tightening).
+async fn clock_rules(State(st): State<AppState>, ApiUser(_): ApiUser) -> Json<Value> {
+    Json(json!({ "rules": st.app.rules().rules }))
+}
+
+/// Tighten one rule (管理员). Body: a `ClockRule`.
+async fn put_clock_rule(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let rule: xinfang_domain::clock::ClockRule = parse_json(&body)?;
+    let table = st.app.override_rule(&staff, rule).await?;
+    Ok(Json(json!({ "rules": table.rules })))
+}
+
+/// Every day of a year with its classification.
+async fn calendar_year(
+    State(st): State<AppState>,
+    ApiUser(_): ApiUser,
+    Path(year): Path<i32>,
+) -> Result<Json<Value>, ApiError> {
+    let days = st
+        .app
+        .calendar()
+        .year_overview(year)
+        .map_err(|e| ApiError(AppError::field("year", e.to_string())))?;
+    let days: Vec<Value> = days.iter().map(|(d, k)| json!({ "date": d.to_string(), "working": k.is_working(), "label": k.label_zh() })).collect();
+    Ok(Json(json!({ "year": year, "days": days })))
+}
+
+/// Load a year's official schedule (管理员); body is the calendar text.
+async fn import_calendar(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    body: String,
+) -> Result<Json<Value>, ApiError> {
+    st.app.require_admin(&staff)?;
+    let r = st
+        .app
+        .import_calendar(&format!("user:{}", staff.username), &body)
+        .await?;
+    Ok(Json(serde_json::to_value(r).unwrap_or_default()))
 }

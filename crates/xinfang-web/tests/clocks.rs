@@ -175,3 +175,66 @@ dual_test!(
             .unwrap());
     }
 );
+
+dual_test!(
+    rules_may_only_be_tightened_by_an_admin,
+    |app: TestApp| async move {
+        let admin = app.token("admin").await;
+        let clerk = app.token("shangcheng_xfj").await;
+        let (s, v) = app.get("/api/v1/clock-rules", Some(&clerk)).await;
+        assert_eq!(s, StatusCode::OK);
+        let forward = v["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["kind"] == "forward")
+            .unwrap()
+            .clone();
+        assert_eq!(forward["spec"]["amount"], 15);
+        assert_eq!(forward["article"], "第二十二条");
+        // 12345-style: 5 working days instead of 15 days.
+        let mut strict = forward.clone();
+        strict["spec"] = json!({"amount": 5, "counting": "working_days", "rollover": true});
+        let (s, _) = app
+            .call(
+                "PUT",
+                "/api/v1/clock-rules",
+                Some(&clerk),
+                Some(strict.clone()),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "only an administrator");
+        let (_, r) = app
+            .post(
+                "/api/v1/petitions",
+                None,
+                online_petition("马军", "33010219770707123", "要求处理噪音扰民"),
+            )
+            .await;
+        assert_eq!(r["notice_due"], "2026-03-17");
+        let (s, v) = app
+            .call("PUT", "/api/v1/clock-rules", Some(&admin), Some(strict))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        // Re-flowed: 5 working days from Mon 03-02 end Mon 03-09.
+        let (_, list) = app.get("/api/v1/cases", Some(&clerk)).await;
+        assert_eq!(list["cases"][0]["next_due"], "2026-03-09", "{list}");
+        // Looser than the statute is refused.
+        let mut loose = forward;
+        loose["spec"]["amount"] = json!(20);
+        let (s, v) = app
+            .call("PUT", "/api/v1/clock-rules", Some(&admin), Some(loose))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(v["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("不得长于法定期限"));
+        // The calendar of a year, and its import through the API.
+        let (s, v) = app.get("/api/v1/calendar/2026", Some(&clerk)).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(v["days"].as_array().unwrap().len(), 365);
+        let (s, _) = app.get("/api/v1/calendar/2030", Some(&clerk)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+);

@@ -226,3 +226,91 @@ dual_test!(full_lifecycle_to_final, |app: TestApp| async move {
         .expect("intact chain");
     assert!(verified >= 20, "{verified}");
 });
+
+// 第二十三条第三款 and 第二十四条: an objection the sender rejects stays with the
+// receiver; a dispute is decided by the common superior, and nobody else.
+dual_test!(
+    objection_rejected_and_jurisdiction_decided,
+    |app: TestApp| async move {
+        let bureau = app.token("shangcheng_xfj").await;
+        let zhujian = app.token("shangcheng_zhujian").await;
+        let mut body = online_petition("林杰", "33010219720101123", "要求查处小区违章建筑");
+        body["channel"] = json!("letter");
+        let (s, v) = app.post("/api/v1/cases", Some(&bureau), body.clone()).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let case_no = v["case_no"].as_str().unwrap().to_string();
+        app.act_ok(&bureau, &case_no, json!({"action": "transfer", "to": app.unit("杭州市上城区住房和城乡建设局"), "mode": "forward", "report_due": null})).await;
+        app.act_ok(
+            &zhujian,
+            &case_no,
+            json!({"action": "object", "reason": "违章建筑查处属于城管执法部门职权"}),
+        )
+        .await;
+        // Only the sender (or the common superior) decides; the objecting body cannot.
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/cases/{case_no}/actions"),
+                Some(&zhujian),
+                json!({"action": "decide_objection", "upheld": false}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        app.act_ok(
+            &bureau,
+            &case_no,
+            json!({"action": "decide_objection", "upheld": false}),
+        )
+        .await;
+        let (_, d) = app
+            .get(&format!("/api/v1/cases/{case_no}"), Some(&zhujian))
+            .await;
+        assert_eq!(
+            d["case"]["status"], "received",
+            "the receiver keeps it: {}",
+            d["case"]["status"]
+        );
+        assert!(
+            d["actions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a == "notify"),
+            "{}",
+            d["actions"]
+        );
+
+        // A second case: the dispute goes to the common superior (上城区人民政府).
+        body["petitioners"][0]["name"] = json!("黄秀兰");
+        body["petitioners"][0]["id_number"] = json!(id_with_check("33010219730202123"));
+        body["request"] = json!("要求处理菜市场食品安全问题");
+        body["facts"] = json!("菜市场出售过期食品。");
+        let (_, v) = app.post("/api/v1/cases", Some(&bureau), body).await;
+        let case2 = v["case_no"].as_str().unwrap().to_string();
+        app.act_ok(&bureau, &case2, json!({"action": "transfer", "to": app.unit("杭州市上城区住房和城乡建设局"), "mode": "forward", "report_due": null})).await;
+        app.act_ok(
+            &zhujian,
+            &case2,
+            json!({"action": "object", "reason": "食品安全属于市场监管部门职权"}),
+        )
+        .await;
+        let other_gov = app.token("xihu_zf").await;
+        let (s, _) = app.post(&format!("/api/v1/cases/{case2}/actions"), Some(&other_gov), json!({"action": "decide_jurisdiction", "unit": app.unit("杭州市上城区市场监督管理局")})).await;
+        assert_eq!(
+            s,
+            StatusCode::NOT_FOUND,
+            "another district cannot even see it"
+        );
+        let gov = app.token("shangcheng_zf").await;
+        app.act_ok(&gov, &case2, json!({"action": "decide_jurisdiction", "unit": app.unit("杭州市上城区市场监督管理局")})).await;
+        let shijian = app.token("shangcheng_shijian").await;
+        let v = app
+            .act_ok(
+                &shijian,
+                &case2,
+                json!({"action": "notify", "route": {"route": "accept", "investigate": true}}),
+            )
+            .await;
+        assert_eq!(v["status"], "handling");
+        assert_eq!(v["current_unit"], app.unit("杭州市上城区市场监督管理局"));
+    }
+);

@@ -1,0 +1,112 @@
+//! The command-line contracts scripts depend on: `deadline` (last line is the
+//! due date; out-of-calendar dates fail), `token` (last line is the token),
+//! `audit verify` (0 on an intact store, non-zero naming the first broken
+//! event), `calendar import`, `clocks scan`.
+
+use std::process::{Command, Output};
+
+fn xinfang(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xinfang"))
+        .args(args)
+        .env_remove("XINFANG_DATABASE_URL")
+        .output()
+        .expect("run xinfang")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+#[test]
+fn deadline_contract() {
+    let o = xinfang(&["deadline", "--from", "2025-09-20", "--days", "15"]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert_eq!(out.lines().last(), Some("2025-10-09"));
+    assert!(out.contains("顺延"), "{out}");
+    let o = xinfang(&[
+        "deadline",
+        "--from",
+        "2025-09-26",
+        "--days",
+        "5",
+        "--working-days",
+    ]);
+    assert_eq!(stdout(&o).lines().last(), Some("2025-10-10"));
+    let o = xinfang(&[
+        "deadline",
+        "--from",
+        "2025-09-20",
+        "--days",
+        "15",
+        "--no-rollover",
+    ]);
+    assert_eq!(stdout(&o).lines().last(), Some("2025-10-05"));
+    let o = xinfang(&["deadline", "--from", "2027-01-05", "--days", "5"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("不在已载入的官方日历范围内"));
+    let o = xinfang(&["deadline", "--from", "2025-02-30", "--days", "5"]);
+    assert!(!o.status.success());
+}
+
+#[tokio::test]
+async fn token_audit_and_calendar_on_a_demo_database() {
+    let dir = std::env::temp_dir().join(format!("xinfang-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/cli.db", dir.display());
+    let o = xinfang(&["demo", "--cases", "40", "--database-url", &url]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // A second demo into a non-empty database is refused.
+    assert!(!xinfang(&["demo", "--cases", "1", "--database-url", &url])
+        .status
+        .success());
+
+    let o = xinfang(&["token", "--user", "shangcheng_xfj", "--database-url", &url]);
+    assert!(o.status.success());
+    let token = stdout(&o).lines().last().unwrap().to_string();
+    assert_eq!(token.len(), 64);
+    assert!(token.chars().all(|c| c.is_ascii_hexdigit()));
+    assert!(
+        !xinfang(&["token", "--user", "nobody", "--database-url", &url])
+            .status
+            .success()
+    );
+
+    let o = xinfang(&["clocks", "scan", "--database-url", &url]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let cal = dir.join("2027.csv");
+    std::fs::write(&cal, "year,2027\n2027-01-01,rest,元旦\n").unwrap();
+    let o = xinfang(&[
+        "calendar",
+        "import",
+        cal.to_str().unwrap(),
+        "--database-url",
+        &url,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::write(&cal, "year,2027\n2027-01-04,work,错误\n").unwrap();
+    let o = xinfang(&[
+        "calendar",
+        "import",
+        cal.to_str().unwrap(),
+        "--database-url",
+        &url,
+    ]);
+    assert!(!o.status.success(), "a weekday make-up day is refused");
+
+    let o = xinfang(&["audit", "verify", "--database-url", &url]);
+    assert!(o.status.success(), "{}", stdout(&o));
+
+    // Alter one stored event outside the application.
+    let store = xinfang_store::Store::connect(&url).await.unwrap();
+    sqlx_exec(&store, "UPDATE events SET actor = 'forged' WHERE seq = 7").await;
+    let o = xinfang(&["audit", "verify", "--database-url", &url]);
+    assert!(!o.status.success());
+    assert!(stdout(&o).contains("第 7 条"), "{}", stdout(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+async fn sqlx_exec(store: &xinfang_store::Store, sql: &str) {
+    store.execute_raw(sql).await.expect("raw sql");
+}
