@@ -47,11 +47,12 @@ impl Store {
                 "?mode=rwc"
             });
         }
+        let readonly = full.contains("mode=ro");
         let opts = AnyPoolOptions::new()
             .max_connections(if dialect == Dialect::Sqlite { 8 } else { 16 })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
-                    if dialect == Dialect::Sqlite {
+                    if dialect == Dialect::Sqlite && !readonly {
                         conn.execute("PRAGMA journal_mode=WAL").await?;
                         conn.execute("PRAGMA synchronous=FULL").await?;
                         conn.execute("PRAGMA busy_timeout=10000").await?;

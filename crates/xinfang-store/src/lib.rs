@@ -6,6 +6,7 @@
 //! transaction: projection row + hash-chained event + search outbox row.
 
 mod alerts;
+mod backup;
 mod cases;
 mod chain;
 mod connect;

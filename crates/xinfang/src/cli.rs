@@ -71,6 +71,24 @@ enum Cmd {
         #[command(subcommand)]
         cmd: AuditCmd,
     },
+    /// Consistent online backup (SQLite: VACUUM INTO; PostgreSQL: pg_dump).
+    Backup {
+        #[command(flatten)]
+        db: Db,
+        /// Backup file to write (must not exist).
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Restore a backup into the database (stop the server first).
+    Restore {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// Overwrite an existing SQLite database.
+        #[arg(long)]
+        force: bool,
+    },
     /// Statutory clock tools.
     Clocks {
         #[command(subcommand)]
@@ -248,6 +266,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::from(3))
                 }
             }
+        }
+        Cmd::Backup { db, to } => {
+            let url = resolve_url(&db)?;
+            let store = Store::connect(&url).await?;
+            store.backup(&to).await?;
+            println!("已备份到 {}", to.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Restore { db, from, force } => {
+            let url = resolve_url(&db)?;
+            Store::restore(&url, &from, force).await?;
+            let store = Store::connect(&url).await?;
+            store.migrate().await?;
+            println!(
+                "已从 {} 恢复：{} 件信访事项，{} 条事件",
+                from.display(),
+                store.count("cases").await?,
+                store.count("events").await?
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Cmd::Clocks {
             cmd: ClocksCmd::Scan { db },

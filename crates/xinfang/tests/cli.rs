@@ -110,3 +110,134 @@ async fn token_audit_and_calendar_on_a_demo_database() {
 async fn sqlx_exec(store: &xinfang_store::Store, sql: &str) {
     store.execute_raw(sql).await.expect("raw sql");
 }
+
+fn count_line(o: &Output) -> String {
+    stdout(o).lines().last().unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn backup_and_restore_sqlite() {
+    let dir = std::env::temp_dir().join(format!("xinfang-bk-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/live.db", dir.display());
+    assert!(xinfang(&["demo", "--cases", "30", "--database-url", &url])
+        .status
+        .success());
+    let bk = dir.join("backup.db");
+    let o = xinfang(&[
+        "backup",
+        "--to",
+        bk.to_str().unwrap(),
+        "--database-url",
+        &url,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        !xinfang(&[
+            "backup",
+            "--to",
+            bk.to_str().unwrap(),
+            "--database-url",
+            &url
+        ])
+        .status
+        .success(),
+        "never overwrites"
+    );
+    let restored = format!("sqlite://{}/restored.db", dir.display());
+    let o = xinfang(&[
+        "restore",
+        "--from",
+        bk.to_str().unwrap(),
+        "--database-url",
+        &restored,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let live = xinfang_store::Store::connect(&url).await.unwrap();
+    let back = xinfang_store::Store::connect(&restored).await.unwrap();
+    for t in ["cases", "events", "submissions", "users", "units"] {
+        assert_eq!(
+            live.count(t).await.unwrap(),
+            back.count(t).await.unwrap(),
+            "{t}"
+        );
+    }
+    assert!(count_line(&o).contains("件信访事项"));
+    assert!(xinfang(&["audit", "verify", "--database-url", &restored])
+        .status
+        .success());
+    // Restoring over an existing database needs --force.
+    assert!(!xinfang(&[
+        "restore",
+        "--from",
+        bk.to_str().unwrap(),
+        "--database-url",
+        &restored
+    ])
+    .status
+    .success());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn backup_and_restore_postgres() {
+    let Some(admin) = std::env::var("XINFANG_TEST_PG_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+    else {
+        eprintln!("XINFANG_TEST_PG_URL not set: PostgreSQL variant not run");
+        return;
+    };
+    let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
+    let (a, b) = (
+        format!("xinfang_bk_a_{}", std::process::id()),
+        format!("xinfang_bk_b_{}", std::process::id()),
+    );
+    let root = xinfang_store::Store::connect(&admin).await.unwrap();
+    for n in [&a, &b] {
+        root.execute_raw(&format!("DROP DATABASE IF EXISTS {n}"))
+            .await
+            .unwrap();
+        root.execute_raw(&format!("CREATE DATABASE {n}"))
+            .await
+            .unwrap();
+    }
+    let (ua, ub) = (format!("{base}/{a}"), format!("{base}/{b}"));
+    assert!(xinfang(&["demo", "--cases", "20", "--database-url", &ua])
+        .status
+        .success());
+    let dir = std::env::temp_dir().join(format!("xinfang-pgbk-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bk = dir.join("pg.dump");
+    let o = xinfang(&[
+        "backup",
+        "--to",
+        bk.to_str().unwrap(),
+        "--database-url",
+        &ua,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = xinfang(&[
+        "restore",
+        "--from",
+        bk.to_str().unwrap(),
+        "--database-url",
+        &ub,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (sa, sb) = (
+        xinfang_store::Store::connect(&ua).await.unwrap(),
+        xinfang_store::Store::connect(&ub).await.unwrap(),
+    );
+    for t in ["cases", "events", "submissions"] {
+        assert_eq!(
+            sa.count(t).await.unwrap(),
+            sb.count(t).await.unwrap(),
+            "{t}"
+        );
+    }
+    assert!(xinfang(&["audit", "verify", "--database-url", &ub])
+        .status
+        .success());
+    let _ = std::fs::remove_dir_all(&dir);
+}
