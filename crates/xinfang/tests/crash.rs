@@ -23,23 +23,39 @@ fn start(url: &str) -> (Child, String) {
         .expect("spawn server");
     let out = child.stdout.take().expect("stdout");
     let mut line = String::new();
-    BufReader::new(out).read_line(&mut line).expect("read banner");
-    let base = line.trim().rsplit_once("http://").map(|(_, a)| format!("http://{}", a.trim_end_matches('/'))).expect("url in banner");
+    BufReader::new(out)
+        .read_line(&mut line)
+        .expect("read banner");
+    let base = line
+        .trim()
+        .rsplit_once("http://")
+        .map(|(_, a)| format!("http://{}", a.trim_end_matches('/')))
+        .expect("url in banner");
     (child, base)
 }
 
 fn id_with_check(body17: &str) -> String {
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
-    let sum: u32 = body17.chars().zip(W).map(|(c, w)| c.to_digit(10).unwrap() * w).sum();
+    let sum: u32 = body17
+        .chars()
+        .zip(W)
+        .map(|(c, w)| c.to_digit(10).unwrap() * w)
+        .sum();
     format!("{body17}{}", C[(sum % 11) as usize])
 }
 
 async fn crash_and_recover(url: String) {
-    let o = Command::new(bin()).args(["demo", "--cases", "0", "--database-url", &url]).output().unwrap();
+    let o = Command::new(bin())
+        .args(["demo", "--cases", "0", "--database-url", &url])
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let (mut child, base) = start(&url);
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
     let acked: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
     let mut tasks = vec![];
     for w in 0..6u32 {
@@ -75,17 +91,34 @@ async fn crash_and_recover(url: String) {
         let _ = t.await;
     }
     let acked = acked.lock().unwrap().clone();
-    assert!(acked.len() >= 60, "load reached the server: {}", acked.len());
+    assert!(
+        acked.len() >= 60,
+        "load reached the server: {}",
+        acked.len()
+    );
 
     let (mut child, base) = start(&url);
     for (case_no, code) in &acked {
-        let r = client.get(format!("{base}/api/v1/petitions/{case_no}?query_code={code}")).send().await.unwrap();
+        let r = client
+            .get(format!(
+                "{base}/api/v1/petitions/{case_no}?query_code={code}"
+            ))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200, "acknowledged {case_no} lost after SIGKILL");
     }
     let _ = child.kill();
     let _ = child.wait();
-    let o = Command::new(bin()).args(["audit", "verify", "--database-url", &url]).output().unwrap();
-    assert!(o.status.success(), "chain intact after crash: {}", String::from_utf8_lossy(&o.stdout));
+    let o = Command::new(bin())
+        .args(["audit", "verify", "--database-url", &url])
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "chain intact after crash: {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
 }
 
 fn kill9(child: &mut Child) {
@@ -104,14 +137,23 @@ async fn sigkill_loses_no_acknowledged_submission_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_loses_no_acknowledged_submission_postgres() {
-    let Some(admin) = std::env::var("XINFANG_TEST_PG_URL").ok().filter(|s| !s.is_empty()) else {
+    let Some(admin) = std::env::var("XINFANG_TEST_PG_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+    else {
         eprintln!("XINFANG_TEST_PG_URL not set: PostgreSQL variant not run");
         return;
     };
     let name = format!("xinfang_crash_{}", std::process::id());
     let store = xinfang_store::Store::connect(&admin).await.unwrap();
-    store.execute_raw(&format!("DROP DATABASE IF EXISTS {name}")).await.unwrap();
-    store.execute_raw(&format!("CREATE DATABASE {name}")).await.unwrap();
+    store
+        .execute_raw(&format!("DROP DATABASE IF EXISTS {name}"))
+        .await
+        .unwrap();
+    store
+        .execute_raw(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
     let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
     crash_and_recover(format!("{base}/{name}")).await;
 }
