@@ -13,6 +13,7 @@ pub mod intake;
 pub mod projection;
 pub mod scanner;
 pub mod state;
+pub mod stats;
 pub mod views;
 
 pub use error::{AppError, FieldError};

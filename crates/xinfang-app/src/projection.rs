@@ -4,6 +4,7 @@
 
 use crate::state::App;
 use xinfang_domain::case::{case_clocks, next_duty, Case};
+use xinfang_domain::metrics::CaseFacts;
 use xinfang_store::Projection;
 
 impl App {
@@ -23,6 +24,7 @@ impl App {
                 p.grade = Some(grade_key(grade).into());
                 p.next_clock = Some(kind.key().into());
             }
+            p.facts = CaseFacts::of(case, &clocks);
         }
         p
     }

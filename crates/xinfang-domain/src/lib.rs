@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod case;
 pub mod clock;
 pub mod error;
+pub mod metrics;
 pub mod org;
 pub mod scope;
 

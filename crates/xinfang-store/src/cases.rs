@@ -9,6 +9,7 @@ use crate::{fmt_time, Store};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 use xinfang_domain::case::{Case, CaseEvent, EventBody, SubmissionRecord};
+use xinfang_domain::metrics::CaseFacts;
 use xinfang_domain::org::{UnitId, UnitLevel};
 
 /// Derived columns the caller computes with the domain (clocks need the calendar).
@@ -18,6 +19,8 @@ pub struct Projection {
     pub grade: Option<String>,
     pub next_clock: Option<String>,
     pub units: Vec<UnitId>,
+    /// Indicator facts (see `xinfang_domain::metrics`).
+    pub facts: CaseFacts,
 }
 
 /// A case about to be registered.
@@ -96,6 +99,37 @@ async fn insert_submission(
     .bind(s.persons as i64)
     .bind(s.skip_level as i64)
     .bind(s.repeat as i64)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn day(d: Option<chrono::NaiveDate>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
+
+async fn write_facts(
+    tx: &mut Transaction<'static, Any>,
+    case_id: i64,
+    p: &Projection,
+) -> Result<(), StoreError> {
+    let f = &p.facts;
+    sqlx::query(
+        "UPDATE cases SET next_due = $1, grade = $2, next_clock = $3, accept_due = $4, accept_met = $5, handling_due = $6, handling_met = $7, \
+         delivered_on = $8, satisfaction = $9, review_requested = $10, repeats_after_delivery = $11 WHERE id = $12",
+    )
+    .bind(p.next_due.clone())
+    .bind(p.grade.clone())
+    .bind(p.next_clock.clone())
+    .bind(day(f.accept_due))
+    .bind(day(f.accept_met))
+    .bind(day(f.handling_due))
+    .bind(day(f.handling_met))
+    .bind(day(f.delivered_on))
+    .bind(f.satisfaction.map(|s| s.key().to_string()))
+    .bind(f.review_requested as i64)
+    .bind(f.repeats_after_delivery as i64)
+    .bind(case_id)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -208,6 +242,7 @@ impl Store {
         .await?;
         let id: i64 = row.get(0);
         insert_case_units(&mut tx, id, &rec.projection.units).await?;
+        write_facts(&mut tx, id, &rec.projection).await?;
         for s in &c.submissions {
             insert_submission(&mut tx, id, s, rec.registering_level.key()).await?;
         }
@@ -256,6 +291,7 @@ impl Store {
             return Err(StoreError::Conflict);
         }
         insert_case_units(&mut tx, case_id, &proj.units).await?;
+        write_facts(&mut tx, case_id, proj).await?;
         if let (EventBody::RepeatSubmitted { submission }, Some(level)) =
             (&ev.body, submission_level)
         {
@@ -273,13 +309,7 @@ impl Store {
         proj: &Projection,
     ) -> Result<(), StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
-        sqlx::query("UPDATE cases SET next_due = $1, grade = $2, next_clock = $3 WHERE id = $4")
-            .bind(proj.next_due.clone())
-            .bind(proj.grade.clone())
-            .bind(proj.next_clock.clone())
-            .bind(case_id)
-            .execute(&mut *tx)
-            .await?;
+        write_facts(&mut tx, case_id, proj).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -24,9 +24,17 @@ pub struct Store {
     url: String,
 }
 
-const SQLITE_MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
-const PG_MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_init.sql"))];
+const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_init.sql")),
+    (2, include_str!("../migrations/sqlite/0002_case_facts.sql")),
+];
+const PG_MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_init.sql")),
+    (
+        2,
+        include_str!("../migrations/postgres/0002_case_facts.sql"),
+    ),
+];
 
 impl Store {
     /// Connect to `sqlite://PATH` (created if missing) or `postgres://…`.

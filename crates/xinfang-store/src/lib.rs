@@ -14,6 +14,7 @@ mod error;
 mod org;
 mod rows;
 mod settings;
+mod stats;
 mod tokens;
 
 pub use alerts::{AlertRow, NewAlert};
@@ -22,6 +23,7 @@ pub use chain::AuditEntry;
 pub use connect::{Dialect, Store};
 pub use error::StoreError;
 pub use org::{NewUser, UserRecord};
+pub use stats::{OverviewCounts, StatsScope};
 pub use tokens::TokenKind;
 
 /// Current time in Asia/Shanghai (UTC+8, no DST) as stored text.

@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cases/{case_no}/actions", post(act))
         .route("/api/v1/units", get(units))
         .route("/api/v1/alerts", get(alerts))
+        .route("/api/v1/stats/overview", get(stats_overview))
         .route("/api/v1/clock-rules", get(clock_rules).put(put_clock_rule))
         .route("/api/v1/calendar/{year}", get(calendar_year))
         .route("/api/v1/calendar", post(import_calendar))
@@ -270,4 +271,31 @@ async fn import_calendar(
         .import_calendar(&format!("user:{}", staff.username), &body)
         .await?;
     Ok(Json(serde_json::to_value(r).unwrap_or_default()))
+}
+
+#[derive(Deserialize)]
+struct StatsQuery {
+    from: String,
+    to: String,
+    unit: Option<i64>,
+}
+
+/// The overview indicators (a stable contract, issue #6 §7).
+async fn stats_overview(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Query(q): Query<StatsQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let from = q
+        .from
+        .parse()
+        .map_err(|_| ApiError(AppError::field("from", "日期格式应为 YYYY-MM-DD")))?;
+    let to =
+        q.to.parse()
+            .map_err(|_| ApiError(AppError::field("to", "日期格式应为 YYYY-MM-DD")))?;
+    Ok(Json(
+        st.app
+            .stats_overview(&staff, from, to, q.unit.map(xinfang_domain::UnitId))
+            .await?,
+    ))
 }

@@ -346,6 +346,13 @@ impl Satisfaction {
             Self::Dissatisfied => "不满意",
         }
     }
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Satisfied => "satisfied",
+            Self::BasicallySatisfied => "basically_satisfied",
+            Self::Dissatisfied => "dissatisfied",
+        }
+    }
     pub fn from_key(s: &str) -> Option<Self> {
         match s {
             "satisfied" => Some(Self::Satisfied),

@@ -1,0 +1,171 @@
+//! Aggregates behind the indicators: counts over `submissions` (件次, 批次,
+//! 人次, channels, levels) and over the per-case facts columns of `cases`.
+//! One scan per group, indexed by date; scope is the same path rule as lists.
+
+use crate::error::StoreError;
+use crate::rows::placeholders;
+use crate::Store;
+use sqlx::Row;
+
+/// Whose cases to count: units under `path_prefix` ("/1/4/"), hiding 检举控告
+/// against `hidden_accused` (the viewer's unit and its ancestors). `None` = all.
+#[derive(Clone, Debug, Default)]
+pub struct StatsScope {
+    pub path_prefix: Option<String>,
+    pub hidden_accused: Vec<i64>,
+}
+
+/// Raw counts for the overview.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OverviewCounts {
+    pub submissions: i64,
+    pub repeats: i64,
+    pub online: i64,
+    pub visits: i64,
+    pub visit_persons: i64,
+    pub skip_level_visits: i64,
+    pub collective_batches: i64,
+    pub levels: Vec<(String, i64)>,
+    pub cases: i64,
+    pub accept_due: i64,
+    pub accept_in_time: i64,
+    pub handling_due: i64,
+    pub handling_in_time: i64,
+    pub delivered: i64,
+    pub evaluated: i64,
+    pub satisfied: i64,
+    pub basically_satisfied: i64,
+    pub first_time: i64,
+}
+
+fn sum(expr: &str) -> String {
+    format!("CAST(COALESCE(SUM({expr}), 0) AS BIGINT)")
+}
+
+impl StatsScope {
+    /// SQL condition on case alias `c`, with binds starting at `$start`.
+    fn clause(&self, start: usize) -> (String, Vec<BindV>) {
+        let mut sql = String::new();
+        let mut binds = vec![];
+        if let Some(p) = &self.path_prefix {
+            binds.push(BindV::S(format!("{p}%")));
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM case_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.case_id = c.id AND u.path LIKE ${start})"
+            ));
+        }
+        if !self.hidden_accused.is_empty() {
+            let s = start + binds.len();
+            binds.extend(self.hidden_accused.iter().map(|i| BindV::I(*i)));
+            sql.push_str(&format!(
+                " AND NOT (c.kind = 'accusation' AND COALESCE(c.accused_unit, -1) IN ({}))",
+                placeholders(s, self.hidden_accused.len())
+            ));
+        }
+        (sql, binds)
+    }
+}
+
+#[derive(Clone)]
+enum BindV {
+    S(String),
+    I(i64),
+}
+
+impl Store {
+    async fn fetch_counts(
+        &self,
+        sql: &str,
+        from: &str,
+        to: &str,
+        scope: &StatsScope,
+    ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+        let (clause, binds) = scope.clause(3);
+        let sql = sql.replace("{scope}", &clause);
+        let mut q = sqlx::query(&sql)
+            .bind(from.to_string())
+            .bind(to.to_string());
+        for b in binds {
+            q = match b {
+                BindV::S(s) => q.bind(s),
+                BindV::I(i) => q.bind(i),
+            };
+        }
+        Ok(q.fetch_all(&self.pool).await?)
+    }
+
+    /// Counts for submissions registered, cases registered, duties due (up
+    /// to `due_to`) and replies delivered in [from, to] (dates 'YYYY-MM-DD').
+    pub async fn overview_counts(
+        &self,
+        from: &str,
+        to: &str,
+        due_to: &str,
+        scope: &StatsScope,
+    ) -> Result<OverviewCounts, StoreError> {
+        let mut o = OverviewCounts::default();
+        let subs = format!(
+            "SELECT COUNT(*), {}, {}, {}, {}, {}, {} FROM submissions s JOIN cases c ON c.id = s.case_id WHERE s.registered_on >= $1 AND s.registered_on <= $2 {{scope}}",
+            sum("s.is_repeat"),
+            sum("CASE WHEN s.channel = 'online' THEN 1 ELSE 0 END"),
+            sum("CASE WHEN s.channel = 'visit' THEN 1 ELSE 0 END"),
+            sum("CASE WHEN s.channel = 'visit' THEN s.persons ELSE 0 END"),
+            sum("CASE WHEN s.channel = 'visit' AND s.skip_level = 1 THEN 1 ELSE 0 END"),
+            sum("CASE WHEN s.channel = 'visit' AND s.persons >= 5 THEN 1 ELSE 0 END"),
+        );
+        let r = &self.fetch_counts(&subs, from, to, scope).await?[0];
+        (
+            o.submissions,
+            o.repeats,
+            o.online,
+            o.visits,
+            o.visit_persons,
+            o.skip_level_visits,
+            o.collective_batches,
+        ) = (
+            r.get(0),
+            r.get(1),
+            r.get(2),
+            r.get(3),
+            r.get(4),
+            r.get(5),
+            r.get(6),
+        );
+        let levels = "SELECT s.unit_level, COUNT(*) FROM submissions s JOIN cases c ON c.id = s.case_id WHERE s.registered_on >= $1 AND s.registered_on <= $2 {scope} GROUP BY s.unit_level";
+        o.levels = self
+            .fetch_counts(levels, from, to, scope)
+            .await?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        let cases = "SELECT COUNT(*) FROM cases c WHERE c.registered_on >= $1 AND c.registered_on <= $2 {scope}";
+        o.cases = self.fetch_counts(cases, from, to, scope).await?[0].get(0);
+        let accept = format!(
+            "SELECT COUNT(*), {} FROM cases c WHERE c.accept_due >= $1 AND c.accept_due <= $2 {{scope}}",
+            sum("CASE WHEN c.accept_met IS NOT NULL AND c.accept_met <= c.accept_due THEN 1 ELSE 0 END")
+        );
+        let r = &self.fetch_counts(&accept, from, due_to, scope).await?[0];
+        (o.accept_due, o.accept_in_time) = (r.get(0), r.get(1));
+        let handling = format!(
+            "SELECT COUNT(*), {} FROM cases c WHERE c.handling_due >= $1 AND c.handling_due <= $2 {{scope}}",
+            sum("CASE WHEN c.handling_met IS NOT NULL AND c.handling_met <= c.handling_due THEN 1 ELSE 0 END")
+        );
+        let r = &self.fetch_counts(&handling, from, due_to, scope).await?[0];
+        (o.handling_due, o.handling_in_time) = (r.get(0), r.get(1));
+        let delivered = format!(
+            "SELECT COUNT(*), {}, {}, {}, {} FROM cases c WHERE c.delivered_on >= $1 AND c.delivered_on <= $2 {{scope}}",
+            sum("CASE WHEN c.satisfaction IS NOT NULL THEN 1 ELSE 0 END"),
+            sum("CASE WHEN c.satisfaction = 'satisfied' THEN 1 ELSE 0 END"),
+            sum("CASE WHEN c.satisfaction = 'basically_satisfied' THEN 1 ELSE 0 END"),
+            sum("CASE WHEN c.review_requested = 0 AND c.repeats_after_delivery = 0 THEN 1 ELSE 0 END"),
+        );
+        let r = &self.fetch_counts(&delivered, from, to, scope).await?[0];
+        (
+            o.delivered,
+            o.evaluated,
+            o.satisfied,
+            o.basically_satisfied,
+            o.first_time,
+        ) = (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4));
+        Ok(o)
+    }
+}
