@@ -6,11 +6,11 @@
 
 use crate::auth::random_query_code;
 use crate::error::{AppError, FieldError};
+use crate::intelligence::{Signal, Suggestions};
 use crate::state::App;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
 use xinfang_domain::case::{
     case_clocks, register, Accused, Case, Channel, Content, Ctx, Kind, Petitioner, PriorMatter,
     Register, Registration, Status,
@@ -73,6 +73,11 @@ pub struct IntakeOutcome {
     pub not_accepted_reason: Option<String>,
     pub skip_level: bool,
     pub collective: bool,
+    /// What the registrar is offered (kind, category, body with power, 涉法涉诉).
+    pub suggestions: Suggestions,
+    /// Risk signals found; a warning was raised when not empty.
+    pub signals: Vec<Signal>,
+    pub warning: Option<(i64, u8)>,
 }
 
 pub fn hash_code(code: &str) -> String {
@@ -98,23 +103,18 @@ pub fn petitioner_keys(ps: &[Petitioner]) -> Vec<String> {
     keys
 }
 
-fn bigrams(s: &str) -> HashSet<(char, char)> {
-    let chars: Vec<char> = xinfang_text::normalize::normalize(s)
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
-        .collect();
-    chars.windows(2).map(|w| (w[0], w[1])).collect()
-}
-
-/// Same matter: character-bigram Jaccard of 请求+事实 at or above 0.5.
+/// Same matter: Jaccard of the content features of 请求+事实+理由 at or above
+/// the tuned threshold (`xinfang_text::signature::REPEAT_THRESHOLD`).
 pub fn same_matter(a: &Content, b: &Content) -> bool {
-    let x = bigrams(&format!("{}{}", a.request, a.facts));
-    let y = bigrams(&format!("{}{}", b.request, b.facts));
-    if x.is_empty() || y.is_empty() {
+    let (x, y) = (
+        xinfang_text::analyze(&a.full_text()),
+        xinfang_text::analyze(&b.full_text()),
+    );
+    if x.tokens.is_empty() || y.tokens.is_empty() {
         return false;
     }
-    let inter = x.intersection(&y).count() as f64;
-    inter / ((x.len() + y.len()) as f64 - inter) >= 0.5
+    xinfang_text::signature::exact_jaccard(&x.tokens, &y.tokens)
+        >= xinfang_text::signature::REPEAT_THRESHOLD
 }
 
 /// The 信访部门 that registers an online submission for `region_code`:
@@ -235,6 +235,8 @@ impl App {
             category: clean(&req.category),
             registering_unit,
         };
+        let analysis = xinfang_text::analyze(&cmd.content.full_text());
+        let suggestions = self.suggest(&analysis, &cmd.region_code);
         let keys = petitioner_keys(&cmd.petitioners);
         let prior = self.find_prior(&keys, &cmd.content).await?;
         let (cal, rules) = (self.calendar(), self.rules());
@@ -266,7 +268,7 @@ impl App {
                 let code = random_query_code();
                 let notice_due = projection.next_due.as_ref().and_then(|d| d.parse().ok());
                 let outcome_case = case.clone();
-                let (_, case_no) = self
+                let (case_id, case_no) = self
                     .store
                     .insert_case(NewCaseRecord {
                         case,
@@ -276,6 +278,9 @@ impl App {
                         petitioner_keys: keys,
                         projection,
                     })
+                    .await?;
+                let (signals, warning) = self
+                    .after_intake(actor, &req, &analysis, case_id, &outcome_case)
                     .await?;
                 Ok(IntakeOutcome {
                     case_no,
@@ -287,6 +292,9 @@ impl App {
                     not_accepted_reason: outcome_case.not_accepted_reason.clone(),
                     skip_level: outcome_case.submissions[0].skip_level,
                     collective: outcome_case.is_collective(),
+                    suggestions,
+                    signals,
+                    warning,
                 })
             }
             Registration::Repeat { case_no, event } => {
@@ -303,6 +311,8 @@ impl App {
                 self.store
                     .append_event(id, expected, &case, &event, &projection, Some(level))
                     .await?;
+                let (signals, warning) =
+                    self.after_intake(actor, &req, &analysis, id, &case).await?;
                 Ok(IntakeOutcome {
                     case_no: case_no.clone(),
                     query_code: None,
@@ -313,9 +323,39 @@ impl App {
                     not_accepted_reason: None,
                     skip_level,
                     collective: persons >= 5,
+                    suggestions,
+                    signals,
+                    warning,
                 })
             }
         }
+    }
+
+    /// Learn from staff-chosen kind and category; flag 涉法涉诉; raise risk warnings.
+    async fn after_intake(
+        &self,
+        actor: &Actor,
+        req: &IntakeRequest,
+        a: &xinfang_text::Analysis,
+        case_id: i64,
+        case: &Case,
+    ) -> Result<(Vec<Signal>, Option<(i64, u8)>), AppError> {
+        if let (Actor::Staff(_), Some(kind)) = (actor, req.kind) {
+            self.learn(a, kind, req.category.as_deref()).await;
+        }
+        if !a.litigation_cues.is_empty() {
+            self.store.set_litigation(case_id).await?;
+        }
+        let sub = case.submissions.last().cloned();
+        let (persons, skip) = sub.map(|s| (s.persons, s.skip_level)).unwrap_or((1, false));
+        let signals = self.risk_signals(a, case, req.channel, persons, skip);
+        let unit = case
+            .submissions
+            .last()
+            .map(|s| s.unit)
+            .unwrap_or(case.registering_unit);
+        let warning = self.raise_warning(case_id, unit, &signals).await?;
+        Ok((signals, warning))
     }
 
     /// The most recent earlier case of the same petitioner and matter.

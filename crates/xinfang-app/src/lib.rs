@@ -10,11 +10,13 @@ pub mod calendar_admin;
 pub mod demo;
 pub mod error;
 pub mod intake;
+pub mod intelligence;
 pub mod projection;
 pub mod scanner;
 pub mod state;
 pub mod stats;
 pub mod views;
+pub mod warnings;
 
 pub use error::{AppError, FieldError};
 pub use state::{App, TimeSource};

@@ -38,6 +38,8 @@ pub struct App {
     org: Arc<RwLock<Arc<OrgTree>>>,
     calendar: Arc<RwLock<Arc<Calendar>>>,
     rules: Arc<RwLock<Arc<RuleTable>>>,
+    classifiers: Arc<RwLock<crate::intelligence::Classifiers>>,
+    sensitive: Arc<RwLock<Vec<crate::intelligence::SensitivePeriod>>>,
     pub time: TimeSource,
 }
 
@@ -59,7 +61,23 @@ impl App {
                 .await?
                 .as_deref(),
         )?;
+        let classifiers = match store
+            .get_setting(crate::intelligence::CLASSIFIER_SETTING)
+            .await?
+        {
+            Some(json) => serde_json::from_str(&json).unwrap_or_default(),
+            None => crate::intelligence::Classifiers::default(),
+        };
+        let sensitive = match store
+            .get_setting(crate::intelligence::SENSITIVE_SETTING)
+            .await?
+        {
+            Some(json) => serde_json::from_str(&json).unwrap_or_default(),
+            None => vec![],
+        };
         Ok(App {
+            classifiers: Arc::new(RwLock::new(classifiers)),
+            sensitive: Arc::new(RwLock::new(sensitive)),
             store,
             org: Arc::new(RwLock::new(Arc::new(org))),
             calendar: Arc::new(RwLock::new(Arc::new(calendar))),
@@ -86,6 +104,20 @@ impl App {
         let org = self.store.load_org().await?;
         *self.org.write().expect("org lock") = Arc::new(org);
         Ok(())
+    }
+    pub fn classifiers(&self) -> std::sync::RwLockReadGuard<'_, crate::intelligence::Classifiers> {
+        self.classifiers.read().expect("classifier lock")
+    }
+    pub(crate) fn classifiers_mut(
+        &self,
+    ) -> std::sync::RwLockWriteGuard<'_, crate::intelligence::Classifiers> {
+        self.classifiers.write().expect("classifier lock")
+    }
+    pub fn sensitive_periods(&self) -> Vec<crate::intelligence::SensitivePeriod> {
+        self.sensitive.read().expect("sensitive lock").clone()
+    }
+    pub(crate) fn set_sensitive_periods(&self, p: Vec<crate::intelligence::SensitivePeriod>) {
+        *self.sensitive.write().expect("sensitive lock") = p;
     }
     pub(crate) fn set_rules(&self, rules: RuleTable) {
         *self.rules.write().expect("rules lock") = Arc::new(rules);

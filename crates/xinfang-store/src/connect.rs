@@ -27,12 +27,20 @@ pub struct Store {
 const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../migrations/sqlite/0002_case_facts.sql")),
+    (
+        3,
+        include_str!("../migrations/sqlite/0003_intelligence.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
     (
         2,
         include_str!("../migrations/postgres/0002_case_facts.sql"),
+    ),
+    (
+        3,
+        include_str!("../migrations/postgres/0003_intelligence.sql"),
     ),
 ];
 
@@ -164,5 +172,21 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         Ok(row.get::<i64, _>(0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Both dialects must define the same schema versions, in order.
+    #[test]
+    fn dialects_have_the_same_migrations() {
+        let v = |l: &[(i64, &str)]| l.iter().map(|(v, _)| *v).collect::<Vec<_>>();
+        assert_eq!(v(SQLITE_MIGRATIONS), v(PG_MIGRATIONS));
+        assert_eq!(
+            v(SQLITE_MIGRATIONS),
+            (1..=SQLITE_MIGRATIONS.len() as i64).collect::<Vec<_>>()
+        );
     }
 }

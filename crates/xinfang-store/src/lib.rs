@@ -16,6 +16,7 @@ mod rows;
 mod settings;
 mod stats;
 mod tokens;
+mod warnings;
 
 pub use alerts::{AlertRow, NewAlert};
 pub use cases::{CaseFilter, CaseListRow, NewCaseRecord, Projection, StoredEvent};
@@ -25,6 +26,7 @@ pub use error::StoreError;
 pub use org::{NewUser, UserRecord};
 pub use stats::{OverviewCounts, StatsScope};
 pub use tokens::TokenKind;
+pub use warnings::WarningRow;
 
 /// Current time in Asia/Shanghai (UTC+8, no DST) as stored text.
 pub fn now_text() -> String {

@@ -29,6 +29,13 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cases/{case_no}/actions", post(act))
         .route("/api/v1/units", get(units))
         .route("/api/v1/alerts", get(alerts))
+        .route("/api/v1/warnings", get(warnings))
+        .route("/api/v1/warnings/{id}/{action}", post(advance_warning))
+        .route(
+            "/api/v1/sensitive-periods",
+            get(sensitive_periods).put(put_sensitive_periods),
+        )
+        .route("/api/v1/intake/analyze", post(analyze))
         .route("/api/v1/stats/overview", get(stats_overview))
         .route("/api/v1/clock-rules", get(clock_rules).put(put_clock_rule))
         .route("/api/v1/calendar/{year}", get(calendar_year))
@@ -297,5 +304,75 @@ async fn stats_overview(
         st.app
             .stats_overview(&staff, from, to, q.unit.map(xinfang_domain::UnitId))
             .await?,
+    ))
+}
+
+/// 预警 of the caller's area.
+async fn warnings(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        json!({ "warnings": st.app.warnings_for(&staff).await? }),
+    ))
+}
+
+#[derive(Deserialize)]
+struct NoteBody {
+    #[serde(default)]
+    note: String,
+}
+
+/// 核查 (verify) / 处置 (dispose) / 解除 (clear) a warning.
+async fn advance_warning(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Path((id, action)): Path<(i64, String)>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let b: NoteBody = parse_json(&body)?;
+    let w = st.app.advance_warning(&staff, id, &action, &b.note).await?;
+    Ok(Json(serde_json::to_value(w).unwrap_or_default()))
+}
+
+async fn sensitive_periods(State(st): State<AppState>, ApiUser(_): ApiUser) -> Json<Value> {
+    Json(json!({ "periods": st.app.sensitive_periods() }))
+}
+
+/// Replace the sensitive periods (管理员).
+async fn put_sensitive_periods(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let periods: Vec<xinfang_app::intelligence::SensitivePeriod> = parse_json(&body)?;
+    st.app.set_sensitive(&staff, periods).await?;
+    Ok(Json(json!({ "periods": st.app.sensitive_periods() })))
+}
+
+#[derive(Deserialize)]
+struct AnalyzeBody {
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    region_code: String,
+}
+
+/// What registration would suggest for a text, as the registrar types.
+async fn analyze(
+    State(st): State<AppState>,
+    ApiUser(_): ApiUser,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let b: AnalyzeBody = parse_json(&body)?;
+    let a = xinfang_text::analyze(&b.text);
+    let s = st.app.suggest(&a, b.region_code.trim());
+    let hits: Vec<Value> = a
+        .risk_hits
+        .iter()
+        .map(|h| json!({ "term": h.term, "category": h.category.label(), "level": h.level }))
+        .collect();
+    Ok(Json(
+        json!({ "suggestions": s, "risk_hits": hits, "tokens": a.tokens }),
     ))
 }

@@ -83,6 +83,10 @@ pub fn t(s: &str) -> NaiveDateTime {
 impl TestApp {
     /// None when the backend is not configured (PostgreSQL without XINFANG_TEST_PG_URL).
     pub async fn new(backend: Backend) -> Option<TestApp> {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("warn")
+            .with_test_writer()
+            .try_init();
         let (url, dir) = fresh_db(backend).await?;
         let store = Store::connect(&url).await.expect("connect");
         store.migrate().await.expect("migrate");

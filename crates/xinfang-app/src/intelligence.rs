@@ -1,0 +1,218 @@
+//! Intake intelligence: what xinfang understands the moment a petition is
+//! registered — suggested kind and category (an incremental Naive Bayes that
+//! learns from staff-confirmed registrations, with cue-word rules before it
+//! has data), the likely body with power, 涉法涉诉 (诉访分离, 第二十八条), and
+//! risk signals (扬言, 第二十六条 behaviours, repeats, collective size,
+//! sensitive periods) that become a warning in supervisors' inboxes at once.
+
+use crate::state::App;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use xinfang_domain::case::{Case, Channel, Kind};
+use xinfang_domain::{OrgTree, UnitId, UnitKind};
+use xinfang_text::classify::NaiveBayes;
+use xinfang_text::Analysis;
+
+/// Settings keys.
+pub const CLASSIFIER_SETTING: &str = "classifier";
+pub const SENSITIVE_SETTING: &str = "sensitive_periods";
+
+/// A repeat count at or above this is a signal.
+pub const REPEAT_SIGNAL_AT: usize = 3;
+
+/// The two incremental models.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Classifiers {
+    pub kind: NaiveBayes,
+    pub category: NaiveBayes,
+    pub learned_since_save: u32,
+}
+
+/// An administrator-set 重大活动 window with extra vigilance.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SensitivePeriod {
+    pub name: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// What registration suggests to the registrar.
+#[derive(Clone, Debug, Serialize, Default)]
+pub struct Suggestions {
+    pub kind: Option<(Kind, f64)>,
+    pub category: Option<(String, f64)>,
+    pub body: Option<(i64, String)>,
+    pub litigation: bool,
+    pub litigation_cues: Vec<&'static str>,
+}
+
+/// One risk signal.
+#[derive(Clone, Debug, Serialize)]
+pub struct Signal {
+    pub kind: &'static str,
+    pub label: String,
+    pub level: u8,
+}
+
+/// Body keyword for a category's 领域 (first path segment).
+fn body_keyword(category: &str, kind: Kind, litigation: bool) -> Option<&'static str> {
+    if kind == Kind::Accusation {
+        return Some("纪律检查");
+    }
+    if litigation {
+        return Some("政法");
+    }
+    let field = category.split('/').next().unwrap_or("");
+    Some(match field {
+        "城乡建设" => "住房和城乡建设",
+        "劳动和社会保障" => "人力资源和社会保障",
+        "自然资源" => "自然资源",
+        "市场监督" | "经济管理" => "市场监督管理",
+        "政法" => "政法",
+        "纪检监察" => "纪律检查",
+        _ => return None,
+    })
+}
+
+/// The body with power in the region's own government for the category.
+pub fn suggest_body(
+    org: &OrgTree,
+    region_code: &str,
+    category: &str,
+    kind: Kind,
+    litigation: bool,
+) -> Option<(UnitId, String)> {
+    let keyword = body_keyword(category, kind, litigation)?;
+    let gov = org
+        .units_by_region(region_code)
+        .into_iter()
+        .filter(|u| u.kind == UnitKind::Government)
+        .max_by_key(|u| u.level)?;
+    org.children(gov.id)
+        .iter()
+        .filter_map(|c| org.get(*c))
+        .find(|u| u.name.contains(keyword))
+        .map(|u| (u.id, u.name.clone()))
+}
+
+impl App {
+    /// Suggestions for a text in a region.
+    pub fn suggest(&self, a: &Analysis, region_code: &str) -> Suggestions {
+        let models = self.classifiers();
+        let kind = match models.kind.predict(&a.tokens).first() {
+            Some((k, p)) if models.kind.total_docs() >= 20 => Kind::from_key(k).map(|k| (k, *p)),
+            _ => a
+                .kind_hint
+                .and_then(|(k, p)| Kind::from_key(k).map(|k| (k, p))),
+        };
+        let category = (models.category.total_docs() >= 20)
+            .then(|| models.category.predict(&a.tokens).into_iter().next())
+            .flatten();
+        let litigation = !a.litigation_cues.is_empty();
+        let body = category
+            .as_ref()
+            .map(|(c, _)| c.as_str())
+            .or(Some(""))
+            .and_then(|c| {
+                suggest_body(
+                    &self.org(),
+                    region_code,
+                    c,
+                    kind.map(|k| k.0).unwrap_or(Kind::Claim),
+                    litigation,
+                )
+            })
+            .map(|(u, n)| (u.0, n));
+        Suggestions {
+            kind,
+            category,
+            body,
+            litigation,
+            litigation_cues: a.litigation_cues.clone(),
+        }
+    }
+
+    /// Learn from a registration whose kind and category a staff member chose.
+    pub async fn learn(&self, a: &Analysis, kind: Kind, category: Option<&str>) {
+        let snapshot = {
+            let mut m = self.classifiers_mut();
+            m.kind.learn(&a.tokens, kind.key());
+            if let Some(c) = category {
+                m.category.learn(&a.tokens, c);
+            }
+            m.learned_since_save += 1;
+            if m.learned_since_save < 25 {
+                return;
+            }
+            m.learned_since_save = 0;
+            serde_json::to_string(&*m).ok()
+        };
+        if let Some(json) = snapshot {
+            if let Err(e) = self.store.put_setting(CLASSIFIER_SETTING, &json).await {
+                tracing::warn!("saving classifier failed: {e}");
+            }
+        }
+    }
+
+    /// Risk signals of a registered submission.
+    pub fn risk_signals(
+        &self,
+        a: &Analysis,
+        case: &Case,
+        channel: Channel,
+        persons: u32,
+        skip_level: bool,
+    ) -> Vec<Signal> {
+        let mut out: Vec<Signal> = vec![];
+        let mut seen = std::collections::HashSet::new();
+        for h in &a.risk_hits {
+            if seen.insert(h.term.clone()) {
+                out.push(Signal {
+                    kind: "lexicon",
+                    label: format!("{}：{}", h.category.label(), h.term),
+                    level: h.level,
+                });
+            }
+        }
+        if persons >= 5 {
+            out.push(Signal {
+                kind: "collective",
+                label: format!("集体访 {persons} 人"),
+                level: if persons >= 50 { 3 } else { 2 },
+            });
+        }
+        let n = case.submissions.len();
+        if n >= REPEAT_SIGNAL_AT {
+            out.push(Signal {
+                kind: "repeat",
+                label: format!("重复信访第 {n} 次"),
+                level: if n >= 5 { 3 } else { 2 },
+            });
+        }
+        if skip_level && channel == Channel::Visit {
+            out.push(Signal {
+                kind: "skip_level",
+                label: "越级走访（第二十条）".into(),
+                level: 1,
+            });
+        }
+        let today = self.now().date();
+        if !out.is_empty() {
+            if let Some(p) = self
+                .sensitive_periods()
+                .into_iter()
+                .find(|p| p.from <= today && today <= p.to)
+            {
+                for s in &mut out {
+                    s.level = (s.level + 1).min(3);
+                }
+                out.push(Signal {
+                    kind: "sensitive_period",
+                    label: format!("敏感时期：{}", p.name),
+                    level: 3,
+                });
+            }
+        }
+        out
+    }
+}
