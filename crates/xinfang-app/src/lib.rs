@@ -6,6 +6,7 @@
 pub mod actions;
 pub mod admin;
 pub mod auth;
+pub mod bench;
 pub mod calendar_admin;
 pub mod demo;
 pub mod error;

@@ -64,13 +64,19 @@ impl Store {
             });
         }
         let readonly = full.contains("mode=ro");
+        // FULL: every acknowledged commit survives power loss. NORMAL (WAL) survives
+        // a process crash but may lose the last commits on power loss; opt-in only.
+        let sync = match std::env::var("XINFANG_SQLITE_SYNC").as_deref() {
+            Ok("normal") => "PRAGMA synchronous=NORMAL",
+            _ => "PRAGMA synchronous=FULL",
+        };
         let opts = AnyPoolOptions::new()
             .max_connections(if dialect == Dialect::Sqlite { 8 } else { 16 })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if dialect == Dialect::Sqlite && !readonly {
                         conn.execute("PRAGMA journal_mode=WAL").await?;
-                        conn.execute("PRAGMA synchronous=FULL").await?;
+                        conn.execute(sync).await?;
                         conn.execute("PRAGMA busy_timeout=10000").await?;
                         conn.execute("PRAGMA foreign_keys=ON").await?;
                     }

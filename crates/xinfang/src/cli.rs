@@ -89,6 +89,11 @@ enum Cmd {
         #[arg(long)]
         force: bool,
     },
+    /// Benchmarks (one JSON line each, last line).
+    Bench {
+        #[command(subcommand)]
+        cmd: BenchCmd,
+    },
     /// Statutory clock tools.
     Clocks {
         #[command(subcommand)]
@@ -107,6 +112,21 @@ enum AuditCmd {
     Verify {
         #[command(flatten)]
         db: Db,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCmd {
+    /// Register N synthetic submissions into a fresh database in the current directory.
+    Intake {
+        #[arg(long, default_value_t = 10_000)]
+        cases: usize,
+        /// Print JSON only (progress lines and the final line).
+        #[arg(long)]
+        json: bool,
+        /// Use this database instead of a fresh SQLite file (must be empty).
+        #[arg(long)]
+        database_url: Option<String>,
     },
 }
 
@@ -266,6 +286,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::from(3))
                 }
             }
+        }
+        Cmd::Bench { cmd: BenchCmd::Intake { cases, json, database_url } } => {
+            let url = match database_url {
+                Some(u) => u,
+                None => {
+                    let name = format!("xinfang-bench-{}.db", chrono::Utc::now().format("%Y%m%d%H%M%S"));
+                    format!("sqlite://{name}")
+                }
+            };
+            let store = Store::connect(&url).await?;
+            store.migrate().await?;
+            let app = App::new(store, TimeSource::System).await?;
+            if app.store.count("units").await? == 0 {
+                xinfang_app::demo::generate(&app, 0).await?;
+            }
+            if !json {
+                eprintln!("基准测试：向 {url} 登记 {cases} 件");
+            }
+            let r = xinfang_app::bench::intake(&app, cases, |w| {
+                if !json {
+                    eprintln!("  已登记 {:>8}：{:>8.0} 件/秒  p50 {:>6} µs  p99 {:>6} µs  内存 {:.0} MB", w.cases, w.per_sec, w.p50_us, w.p99_us, w.rss_mb);
+                } else {
+                    println!("{}", serde_json::json!({ "window_end": w.cases, "per_sec": w.per_sec, "p50_us": w.p50_us, "p99_us": w.p99_us, "rss_mb": w.rss_mb }));
+                }
+            })
+            .await?;
+            println!("{}", serde_json::to_string(&r)?);
+            Ok(ExitCode::SUCCESS)
         }
         Cmd::Backup { db, to } => {
             let url = resolve_url(&db)?;

@@ -3,7 +3,7 @@
 //! last 18 months in every state — all made through the same services and
 //! domain commands as real use (no SQL back doors), with a manual clock.
 
-mod content;
+pub(crate) mod content;
 mod org;
 mod walk;
 
@@ -39,3 +39,4 @@ pub async fn generate(app: &App, cases: usize) -> Result<DemoReport, AppError> {
         submissions: subs,
     })
 }
+
