@@ -29,7 +29,12 @@ pub struct IntakeReport {
 pub fn rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
 }
@@ -43,17 +48,36 @@ fn percentile(sorted: &[u64], p: f64) -> u64 {
 
 fn report(lat: &mut [u64], secs: f64, cases: usize) -> IntakeReport {
     lat.sort_unstable();
-    IntakeReport { cases, per_sec: lat.len() as f64 / secs.max(1e-9), p50_us: percentile(lat, 0.5), p99_us: percentile(lat, 0.99), rss_mb: rss_mb() }
+    IntakeReport {
+        cases,
+        per_sec: lat.len() as f64 / secs.max(1e-9),
+        p50_us: percentile(lat, 0.5),
+        p99_us: percentile(lat, 0.99),
+        rss_mb: rss_mb(),
+    }
 }
 
 /// Register `n` submissions; `on_window` receives a report for every tenth.
-pub async fn intake(app: &App, n: usize, mut on_window: impl FnMut(&IntakeReport)) -> Result<IntakeReport, AppError> {
+pub async fn intake(
+    app: &App,
+    n: usize,
+    mut on_window: impl FnMut(&IntakeReport),
+) -> Result<IntakeReport, AppError> {
     let org = app.org();
-    let mut regions: Vec<String> = org.units().filter(|u| u.level == UnitLevel::Township).map(|u| u.region_code.clone()).collect();
+    let mut regions: Vec<String> = org
+        .units()
+        .filter(|u| u.level == UnitLevel::Township)
+        .map(|u| u.region_code.clone())
+        .collect();
     regions.sort();
     regions.dedup();
     let users = app.store.list_users().await?;
-    let desk = |unit| users.iter().find(|u| u.unit == unit && u.roles.contains(&xinfang_domain::Role::Registrar)).map(crate::auth::staff_of);
+    let desk = |unit| {
+        users
+            .iter()
+            .find(|u| u.unit == unit && u.roles.contains(&xinfang_domain::Role::Registrar))
+            .map(crate::auth::staff_of)
+    };
     let mut rng = StdRng::seed_from_u64(7);
     let mut history: Vec<IntakeRequest> = Vec::with_capacity(n);
     let mut all = Vec::with_capacity(n);
@@ -73,9 +97,15 @@ pub async fn intake(app: &App, n: usize, mut on_window: impl FnMut(&IntakeReport
                 facts.push_str("再不解决我就去跳楼。");
             }
             let r = IntakeRequest {
-                channel: if collective { Channel::Visit } else { Channel::Online },
+                channel: if collective {
+                    Channel::Visit
+                } else {
+                    Channel::Online
+                },
                 kind: Some(topic.kind),
-                petitioners: (0..if collective { 3 } else { 1 }).map(|_| petitioner(&mut rng, &region)).collect(),
+                petitioners: (0..if collective { 3 } else { 1 })
+                    .map(|_| petitioner(&mut rng, &region))
+                    .collect(),
                 persons: collective.then(|| rng.gen_range(5..80)),
                 request: fill(topic.request, &mut rng),
                 facts,
@@ -90,7 +120,8 @@ pub async fn intake(app: &App, n: usize, mut on_window: impl FnMut(&IntakeReport
         };
         let actor = match req.channel {
             Channel::Visit => {
-                let bureau = crate::intake::bureau_for_region(&org, &req.region_code).ok_or(AppError::NotFound)?;
+                let bureau = crate::intake::bureau_for_region(&org, &req.region_code)
+                    .ok_or(AppError::NotFound)?;
                 Actor::Staff(desk(bureau).ok_or(AppError::NotFound)?)
             }
             _ => Actor::Petitioner,

@@ -287,11 +287,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Cmd::Bench { cmd: BenchCmd::Intake { cases, json, database_url } } => {
+        Cmd::Bench {
+            cmd:
+                BenchCmd::Intake {
+                    cases,
+                    json,
+                    database_url,
+                },
+        } => {
             let url = match database_url {
                 Some(u) => u,
                 None => {
-                    let name = format!("xinfang-bench-{}.db", chrono::Utc::now().format("%Y%m%d%H%M%S"));
+                    let name = format!(
+                        "xinfang-bench-{}.db",
+                        chrono::Utc::now().format("%Y%m%d%H%M%S")
+                    );
                     format!("sqlite://{name}")
                 }
             };

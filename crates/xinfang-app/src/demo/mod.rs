@@ -39,4 +39,3 @@ pub async fn generate(app: &App, cases: usize) -> Result<DemoReport, AppError> {
         submissions: subs,
     })
 }
-
