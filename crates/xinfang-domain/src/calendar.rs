@@ -40,6 +40,10 @@ pub enum CalendarError {
     OutOfRange(NaiveDate, String),
     #[error("日历文件第 {line} 行：{message}")]
     Parse { line: usize, message: String },
+    #[error("{0} 年的官方日历未载入（已载入年份：{1}）")]
+    YearNotLoaded(i32, String),
+    #[error("期限 {0} 日过长（最多 {1} 日）")]
+    PeriodTooLong(u32, u32),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,7 +92,8 @@ impl Calendar {
                 let y: i32 = parts
                     .get(1)
                     .and_then(|y| y.parse().ok())
-                    .ok_or_else(|| err(n, "年份格式错误"))?;
+                    .filter(|y| (1949..=2200).contains(y))
+                    .ok_or_else(|| err(n, "年份格式错误（应为 1949–2200 之间的年份）"))?;
                 if !cal.years.insert(y) {
                     return Err(err(n, format!("{y} 年重复声明")));
                 }
@@ -186,6 +191,9 @@ impl Calendar {
 
     /// Every day of a year with its kind (admin pages).
     pub fn year_overview(&self, year: i32) -> Result<Vec<(NaiveDate, DayKind)>, CalendarError> {
+        if !self.years.contains(&year) {
+            return Err(CalendarError::YearNotLoaded(year, self.range_text()));
+        }
         let mut out = vec![];
         let mut d = ymd(year, 1, 1);
         while d.year() == year {

@@ -136,6 +136,11 @@ fn outside_the_calendar_is_an_error_not_a_guess() {
     // A period running past the end of 2026 fails too.
     assert!(explain_simple(cal, d("2026-12-20"), 30, false, true).is_err());
     assert!(explain_simple(cal, d("2026-12-28"), 5, true, true).is_err());
+    // Found by schemathesis: an absurd period once overflowed the date walk.
+    assert!(matches!(
+        explain_simple(cal, d("2026-10-16"), 746_323_557, false, false),
+        Err(CalendarError::PeriodTooLong(..))
+    ));
 }
 
 #[test]
@@ -195,6 +200,7 @@ fn parse_validates_and_round_trips() {
         ("year,2026\n2025-05-01,rest,劳动节\n", "不属于"),
         ("2026-05-01,rest,劳动节\n", "年份"),
         ("year,2026\nyear,2026\n", "重复声明"),
+        ("year,262143\n", "年份格式"),
         ("year,2026\n2026-13-01,rest,x\n", "日期格式"),
         ("year,2026\n2026-05-01,holiday,x\n", "rest 或 work"),
     ];

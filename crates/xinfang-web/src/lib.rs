@@ -39,6 +39,8 @@ pub fn router(app: App) -> Router {
         .merge(pages::routes())
         .route("/api/openapi.json", axum::routing::get(openapi::document))
         .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        // A bug must cost one request a 500, never the connection or the process.
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))

@@ -236,5 +236,10 @@ dual_test!(
         assert_eq!(v["days"].as_array().unwrap().len(), 365);
         let (s, _) = app.get("/api/v1/calendar/2030", Some(&clerk)).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        // Found by schemathesis: an absurd year once panicked the handler.
+        let (s, v) = app.get("/api/v1/calendar/262143", Some(&clerk)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        let (s, v) = app.get("/api/v1/deadline?from=2026-10-16&days=746323557", None).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     }
 );

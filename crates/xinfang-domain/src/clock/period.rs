@@ -69,6 +69,9 @@ fn range_text(a: NaiveDate, b: NaiveDate) -> String {
     }
 }
 
+/// The longest period the engine computes (ten years); statutory limits are far shorter.
+pub const MAX_PERIOD_DAYS: u32 = 3_660;
+
 /// Compute the due date of `spec` starting on `start` (the start day itself is not counted).
 pub fn compute_due(
     cal: &Calendar,
@@ -81,8 +84,14 @@ pub fn compute_due(
         "起算日：{start}，当日不计入（民法典第二百零一条），自次日 {} 起计算。",
         next(start)
     )];
-    let ext: u32 = extensions.iter().map(|e| e.days).sum();
-    let total = spec.amount + ext;
+    let ext: u32 = extensions
+        .iter()
+        .map(|e| e.days)
+        .fold(0, u32::saturating_add);
+    let total = spec.amount.saturating_add(ext);
+    if total > MAX_PERIOD_DAYS {
+        return Err(CalendarError::PeriodTooLong(total, MAX_PERIOD_DAYS));
+    }
     match spec.counting {
         Counting::CalendarDays => lines.push(format!("期限：{} 日（按自然日计算）。", spec.amount)),
         Counting::WorkingDays => lines.push(format!(
