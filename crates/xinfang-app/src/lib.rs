@@ -10,6 +10,7 @@ pub mod bench;
 pub mod calendar_admin;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod intake;
 pub mod intelligence;
 pub mod projection;

@@ -37,6 +37,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/intake/analyze", post(analyze))
         .route("/api/v1/stats/overview", get(stats_overview))
+        .route(
+            "/api/v1/export/stats/overview.xlsx",
+            get(stats_overview_xlsx),
+        )
+        .route("/api/v1/export/cases.xlsx", get(cases_xlsx))
         .route("/api/v1/clock-rules", get(clock_rules).put(put_clock_rule))
         .route("/api/v1/calendar/{year}", get(calendar_year))
         .route("/api/v1/calendar", post(import_calendar))
@@ -374,5 +379,65 @@ async fn analyze(
         .collect();
     Ok(Json(
         json!({ "suggestions": s, "risk_hits": hits, "tokens": a.tokens }),
+    ))
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, XLSX.to_string()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The overview as an Excel table.
+async fn stats_overview_xlsx(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Query(q): Query<StatsQuery>,
+) -> Result<Response, ApiError> {
+    let from = q
+        .from
+        .parse()
+        .map_err(|_| ApiError(AppError::field("from", "日期格式应为 YYYY-MM-DD")))?;
+    let to =
+        q.to.parse()
+            .map_err(|_| ApiError(AppError::field("to", "日期格式应为 YYYY-MM-DD")))?;
+    let o = st
+        .app
+        .stats_overview(&staff, from, to, q.unit.map(xinfang_domain::UnitId))
+        .await?;
+    Ok(xlsx_response(st.app.export_overview(&o)?, "overview.xlsx"))
+}
+
+/// Any case list the caller may see (same filters as `GET /api/v1/cases`), as Excel.
+async fn cases_xlsx(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, ApiError> {
+    let filter = CaseFilter {
+        statuses: q
+            .status
+            .map(|s| s.split(',').map(str::to_string).collect())
+            .unwrap_or_default(),
+        grade: q.grade,
+        registered_from: q.from,
+        registered_to: q.to,
+        limit: q.limit.unwrap_or(10_000),
+        offset: q.offset.unwrap_or(0).max(0),
+        ..Default::default()
+    };
+    Ok(xlsx_response(
+        st.app.export_cases(&staff, filter).await?,
+        "cases.xlsx",
     ))
 }

@@ -239,7 +239,9 @@ dual_test!(
         // Found by schemathesis: an absurd year once panicked the handler.
         let (s, v) = app.get("/api/v1/calendar/262143", Some(&clerk)).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-        let (s, v) = app.get("/api/v1/deadline?from=2026-10-16&days=746323557", None).await;
+        let (s, v) = app
+            .get("/api/v1/deadline?from=2026-10-16&days=746323557", None)
+            .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     }
 );

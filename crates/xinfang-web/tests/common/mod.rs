@@ -156,6 +156,35 @@ impl TestApp {
         (status, v)
     }
 
+    /// GET returning status, content type and raw bytes.
+    pub async fn get_raw(&self, path: &str, token: Option<&str>) -> (StatusCode, String, Vec<u8>) {
+        let mut req = Request::builder().method("GET").uri(path);
+        if let Some(tk) = token {
+            req = req.header("authorization", format!("Bearer {tk}"));
+        }
+        let resp = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = resp.status();
+        let ct = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let bytes = resp
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        (status, ct, bytes)
+    }
+
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
         self.call("POST", path, token, Some(body)).await
     }
