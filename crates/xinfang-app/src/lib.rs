@@ -17,6 +17,7 @@ pub mod projection;
 pub mod scanner;
 pub mod state;
 pub mod stats;
+pub mod supervision;
 pub mod views;
 pub mod warnings;
 

@@ -14,6 +14,7 @@ use xinfang_store::NewAlert;
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct ScanReport {
     pub open_cases: usize,
+    pub escalated_supervisions: usize,
     pub raised_approaching: usize,
     pub raised_overdue: usize,
 }
@@ -61,6 +62,7 @@ impl App {
                 }
             }
         }
+        report.escalated_supervisions = self.escalate_overdue_supervisions().await?;
         Ok(report)
     }
 }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod metrics;
 pub mod org;
 pub mod scope;
+pub mod supervision;
 
 pub use actor::{Actor, Staff};
 pub use error::DomainError;

@@ -24,23 +24,41 @@ pub struct Store {
     url: String,
 }
 
+/// Each dialect's migrations, in version order (kept in step by a test).
 const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
-    (1, include_str!("../migrations/sqlite/0001_init.sql")),
-    (2, include_str!("../migrations/sqlite/0002_case_facts.sql")),
+    (
+        1,
+        include_str!(concat!("../migrations/sqlite/", "0001_init.sql")),
+    ),
+    (
+        2,
+        include_str!(concat!("../migrations/sqlite/", "0002_case_facts.sql")),
+    ),
     (
         3,
-        include_str!("../migrations/sqlite/0003_intelligence.sql"),
+        include_str!(concat!("../migrations/sqlite/", "0003_intelligence.sql")),
+    ),
+    (
+        4,
+        include_str!(concat!("../migrations/sqlite/", "0004_supervision.sql")),
     ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
-    (1, include_str!("../migrations/postgres/0001_init.sql")),
+    (
+        1,
+        include_str!(concat!("../migrations/postgres/", "0001_init.sql")),
+    ),
     (
         2,
-        include_str!("../migrations/postgres/0002_case_facts.sql"),
+        include_str!(concat!("../migrations/postgres/", "0002_case_facts.sql")),
     ),
     (
         3,
-        include_str!("../migrations/postgres/0003_intelligence.sql"),
+        include_str!(concat!("../migrations/postgres/", "0003_intelligence.sql")),
+    ),
+    (
+        4,
+        include_str!(concat!("../migrations/postgres/", "0004_supervision.sql")),
     ),
 ];
 

@@ -15,6 +15,7 @@ mod org;
 mod rows;
 mod settings;
 mod stats;
+mod supervisions;
 mod tokens;
 mod warnings;
 
@@ -25,6 +26,7 @@ pub use connect::{Dialect, Store};
 pub use error::StoreError;
 pub use org::{NewUser, UserRecord};
 pub use stats::{OverviewCounts, StatsScope};
+pub use supervisions::{NewSupervision, SupervisionRow};
 pub use tokens::TokenKind;
 pub use warnings::WarningRow;
 

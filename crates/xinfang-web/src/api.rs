@@ -30,6 +30,13 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/units", get(units))
         .route("/api/v1/alerts", get(alerts))
         .route("/api/v1/warnings", get(warnings))
+        .route("/api/v1/supervisions", get(supervisions))
+        .route("/api/v1/cases/{case_no}/supervisions", post(supervise))
+        .route(
+            "/api/v1/supervisions/{id}/feedback",
+            post(supervision_feedback),
+        )
+        .route("/api/v1/supervisions/{id}/close", post(close_supervision))
         .route("/api/v1/warnings/{id}/{action}", post(advance_warning))
         .route(
             "/api/v1/sensitive-periods",
@@ -439,5 +446,90 @@ async fn cases_xlsx(
     Ok(xlsx_response(
         st.app.export_cases(&staff, filter).await?,
         "cases.xlsx",
+    ))
+}
+
+#[derive(Deserialize)]
+struct SuperviseBody {
+    kind: String,
+    #[serde(default)]
+    feedback_due: Option<String>,
+    #[serde(default)]
+    requirement: String,
+}
+
+/// 催办 / 督办 / 挂牌督办 a case (第四十条).
+async fn supervise(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Path(case_no): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let b: SuperviseBody = parse_json(&body)?;
+    let kind =
+        xinfang_domain::supervision::SupervisionKind::from_key(&b.kind).ok_or_else(|| {
+            ApiError(AppError::field(
+                "kind",
+                "应为 urge（催办）、supervise（督办）或 listed（挂牌督办）",
+            ))
+        })?;
+    let due =
+        match b
+            .feedback_due
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(d) => Some(d.parse().map_err(|_| {
+                ApiError(AppError::field("feedback_due", "日期格式应为 YYYY-MM-DD"))
+            })?),
+            None => None,
+        };
+    let row = st
+        .app
+        .supervise(&staff, &case_no, kind, due, &b.requirement)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::to_value(row).unwrap_or_default()),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct FeedbackBody {
+    #[serde(default)]
+    feedback: String,
+}
+
+async fn supervision_feedback(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let b: FeedbackBody = parse_json(&body)?;
+    Ok(Json(
+        serde_json::to_value(st.app.supervision_feedback(&staff, id, &b.feedback).await?)
+            .unwrap_or_default(),
+    ))
+}
+
+async fn close_supervision(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        serde_json::to_value(st.app.close_supervision(&staff, id).await?).unwrap_or_default(),
+    ))
+}
+
+async fn supervisions(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        json!({ "supervisions": st.app.supervisions_for(&staff).await? }),
     ))
 }

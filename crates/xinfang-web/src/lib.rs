@@ -1,6 +1,9 @@
 //! The HTTP layer: handlers parse, call an application service, render.
 //! No business rule lives here.
 
+// The hand-written OpenAPI document is one large `json!` literal.
+#![recursion_limit = "512"]
+
 mod api;
 mod auth;
 mod error;

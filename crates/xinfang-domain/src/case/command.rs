@@ -93,6 +93,11 @@ pub enum Command {
     RequestReview,
     /// 申请回避 (第二十八条第三款).
     DeclareInterest,
+    /// 提级办理 (第四十条): a higher body takes over the handling.
+    Escalate {
+        to: UnitId,
+        reason: String,
+    },
 }
 
 impl Command {
@@ -120,6 +125,7 @@ impl Command {
             Self::Evaluate { .. } => "评价",
             Self::RequestReview => "请求复查复核",
             Self::DeclareInterest => "申请回避",
+            Self::Escalate { .. } => "提级办理",
         }
     }
 }

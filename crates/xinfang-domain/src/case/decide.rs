@@ -396,6 +396,40 @@ fn decide_body(
             }
             Ok(EventBody::ReviewRequested { unit })
         }
+        Escalate { to, reason } => {
+            // 提级办理: a leader of a government above the holder moves the
+            // handling to a body of a higher level within that area (第四十条).
+            if !matches!(st, Registered | Received | Handling | UnderReview) {
+                return Err(invalid_state(case, cmd));
+            }
+            let s = actor
+                .staff()
+                .ok_or_else(|| DomainError::Forbidden("此操作须由工作人员办理".into()))?;
+            if !s.has(Role::Leader) {
+                return Err(DomainError::Forbidden("提级办理须由领导决定".into()));
+            }
+            let area = ctx.org.government_of(s.unit).unwrap_or(s.unit);
+            let (Some(target), Some(holder)) = (ctx.org.get(*to), ctx.org.get(case.current_unit))
+            else {
+                return Err(DomainError::invalid("to", "接收单位不存在"));
+            };
+            if !ctx.org.is_within(case.current_unit, area) || !ctx.org.is_within(*to, area) {
+                return Err(DomainError::Forbidden("只能在本辖区内提级办理".into()));
+            }
+            if target.level >= holder.level {
+                return Err(DomainError::invalid("to", "提级办理应交由更高层级的机关"));
+            }
+            if is_accused_unit(case, *to, ctx.org) {
+                return Err(DomainError::AccusedBody);
+            }
+            if reason.trim().is_empty() {
+                return Err(DomainError::invalid("reason", "请写明提级办理的理由"));
+            }
+            Ok(EventBody::Escalated {
+                to: *to,
+                reason: reason.trim().into(),
+            })
+        }
         DeclareInterest => {
             let s = actor
                 .staff()

@@ -110,6 +110,11 @@ pub enum EventBody {
     InterestDeclared {
         user: UserId,
     },
+    /// 提级办理 (第四十条).
+    Escalated {
+        to: UnitId,
+        reason: String,
+    },
 }
 
 impl EventBody {
@@ -133,6 +138,7 @@ impl EventBody {
             Self::Evaluated { .. } => "evaluated",
             Self::ReviewRequested { .. } => "review_requested",
             Self::InterestDeclared { .. } => "interest_declared",
+            Self::Escalated { .. } => "escalated",
         }
     }
 
@@ -186,6 +192,9 @@ impl EventBody {
             Self::Evaluated { satisfaction, .. } => format!("评价：{}", satisfaction.label_zh()),
             Self::ReviewRequested { unit } => format!("请求复查/复核，由{}办理", unit_name(*unit)),
             Self::InterestDeclared { .. } => "工作人员申请回避（第二十八条）".into(),
+            Self::Escalated { to, reason } => {
+                format!("提级办理，由{}办理：{reason}", unit_name(*to))
+            }
         }
     }
 

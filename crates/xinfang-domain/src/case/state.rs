@@ -366,6 +366,10 @@ impl Case {
                 self.current_unit = *unit;
                 self.status = Status::UnderReview;
             }
+            EventBody::Escalated { to, .. } => {
+                self.current_unit = *to;
+                self.current_stage_mut().unit = *to;
+            }
             EventBody::InterestDeclared { user } => {
                 if !self.recused.contains(user) {
                     self.recused.push(*user)
