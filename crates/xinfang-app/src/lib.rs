@@ -13,6 +13,7 @@ pub mod error;
 pub mod export;
 pub mod intake;
 pub mod intelligence;
+pub mod leadership;
 pub mod projection;
 pub mod scanner;
 pub mod state;

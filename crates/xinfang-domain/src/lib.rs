@@ -11,6 +11,7 @@ pub mod clock;
 pub mod error;
 pub mod metrics;
 pub mod org;
+pub mod ownership;
 pub mod scope;
 pub mod supervision;
 

@@ -42,6 +42,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         4,
         include_str!(concat!("../migrations/sqlite/", "0004_supervision.sql")),
     ),
+    (
+        5,
+        include_str!(concat!("../migrations/sqlite/", "0005_leadership.sql")),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -59,6 +63,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
         4,
         include_str!(concat!("../migrations/postgres/", "0004_supervision.sql")),
+    ),
+    (
+        5,
+        include_str!(concat!("../migrations/postgres/", "0005_leadership.sql")),
     ),
 ];
 

@@ -11,6 +11,7 @@ mod cases;
 mod chain;
 mod connect;
 mod error;
+mod leadership;
 mod org;
 mod rows;
 mod settings;
@@ -24,6 +25,7 @@ pub use cases::{CaseFilter, CaseListRow, NewCaseRecord, Projection, StoredEvent}
 pub use chain::AuditEntry;
 pub use connect::{Dialect, Store};
 pub use error::StoreError;
+pub use leadership::{InstructionRow, OwnershipRow, ProgressRow};
 pub use org::{NewUser, UserRecord};
 pub use stats::{OverviewCounts, StatsScope};
 pub use supervisions::{NewSupervision, SupervisionRow};

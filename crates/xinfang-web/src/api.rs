@@ -31,6 +31,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/alerts", get(alerts))
         .route("/api/v1/warnings", get(warnings))
         .route("/api/v1/supervisions", get(supervisions))
+        .route("/api/v1/cases/{case_no}/ownership", post(take_charge))
+        .route("/api/v1/ownerships", get(ownership_board))
+        .route("/api/v1/ownerships/{id}/progress", post(ownership_progress))
+        .route("/api/v1/ownerships/{id}/resolve", post(resolve_ownership))
+        .route(
+            "/api/v1/cases/{case_no}/instructions",
+            get(instructions).post(instruct),
+        )
         .route("/api/v1/cases/{case_no}/supervisions", post(supervise))
         .route(
             "/api/v1/supervisions/{id}/feedback",
@@ -532,4 +540,96 @@ async fn supervisions(
     Ok(Json(
         json!({ "supervisions": st.app.supervisions_for(&staff).await? }),
     ))
+}
+
+#[derive(Deserialize)]
+struct OwnershipBody {
+    #[serde(default)]
+    team: Vec<String>,
+    #[serde(default)]
+    plan: String,
+    deadline: String,
+}
+
+/// 领导包案 (第十八条): team (usernames), plan, deadline.
+async fn take_charge(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Path(case_no): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let b: OwnershipBody = parse_json(&body)?;
+    let deadline = b
+        .deadline
+        .parse()
+        .map_err(|_| ApiError(AppError::field("deadline", "日期格式应为 YYYY-MM-DD")))?;
+    let o = st
+        .app
+        .take_charge(&staff, &case_no, &b.team, &b.plan, deadline)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::to_value(o).unwrap_or_default()),
+    )
+        .into_response())
+}
+
+async fn ownership_board(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        json!({ "ownerships": st.app.ownership_board(&staff).await? }),
+    ))
+}
+
+#[derive(Deserialize)]
+struct TextBody {
+    #[serde(default)]
+    text: String,
+}
+
+async fn ownership_progress(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let b: TextBody = parse_json(&body)?;
+    Ok(Json(
+        serde_json::to_value(st.app.ownership_progress(&staff, id, &b.text).await?)
+            .unwrap_or_default(),
+    ))
+}
+
+async fn resolve_ownership(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        serde_json::to_value(st.app.resolve_ownership(&staff, id).await?).unwrap_or_default(),
+    ))
+}
+
+async fn instructions(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Path(case_no): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        json!({ "instructions": st.app.instructions(&staff, &case_no).await? }),
+    ))
+}
+
+/// 批示 on a case (领导).
+async fn instruct(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Path(case_no): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let b: TextBody = parse_json(&body)?;
+    let list = st.app.instruct(&staff, &case_no, &b.text).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "instructions": list }))).into_response())
 }

@@ -1,0 +1,262 @@
+//! 领导包案 rows, their progress entries, and 批示. Every write is also a
+//! chained audit entry.
+
+use crate::chain::{append, Append};
+use crate::error::StoreError;
+use crate::Store;
+use serde::Serialize;
+use sqlx::Row;
+
+/// An ownership with its progress, for boards and case pages.
+#[derive(Clone, Debug, Serialize)]
+pub struct OwnershipRow {
+    pub id: i64,
+    pub case_no: String,
+    pub leader_id: i64,
+    pub leader_name: String,
+    pub team: serde_json::Value,
+    pub plan: String,
+    pub deadline: String,
+    pub status: String,
+    pub created_at: String,
+    pub progress: Vec<ProgressRow>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ProgressRow {
+    pub author: String,
+    pub text: String,
+    pub at: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct InstructionRow {
+    pub leader: String,
+    pub text: String,
+    pub at: String,
+}
+
+const COLS: &str = "o.id, c.case_no, o.leader_id, u.display_name, o.team, o.plan, o.deadline, o.status, o.created_at";
+
+impl Store {
+    async fn audit_in(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        kind: &str,
+        actor: &str,
+        payload: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let now = crate::now_text();
+        let payload = payload.to_string();
+        append(
+            tx,
+            Append {
+                stream: "leadership",
+                case_id: None,
+                kind,
+                at: &now,
+                actor,
+                payload: &payload,
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn insert_ownership(
+        &self,
+        case_id: i64,
+        leader_id: i64,
+        team: &serde_json::Value,
+        plan: &str,
+        deadline: &str,
+        actor: &str,
+    ) -> Result<i64, StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        let now = crate::now_text();
+        let id: i64 = sqlx::query(
+            "INSERT INTO ownerships (case_id, leader_id, team, plan, deadline, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'active', $6, $6) RETURNING id",
+        )
+        .bind(case_id)
+        .bind(leader_id)
+        .bind(team.to_string())
+        .bind(plan)
+        .bind(deadline)
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await?
+        .get(0);
+        self.audit_in(
+            &mut tx,
+            "ownership_created",
+            actor,
+            serde_json::json!({ "ownership": id, "case_id": case_id, "deadline": deadline }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn active_ownership_of(&self, case_id: i64) -> Result<Option<i64>, StoreError> {
+        let r = sqlx::query("SELECT id FROM ownerships WHERE case_id = $1 AND status = 'active'")
+            .bind(case_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(r.map(|r| r.get(0)))
+    }
+
+    pub async fn add_progress(
+        &self,
+        ownership_id: i64,
+        author_id: i64,
+        text: &str,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        sqlx::query("INSERT INTO ownership_progress (ownership_id, author_id, text, at) VALUES ($1, $2, $3, $4)")
+            .bind(ownership_id)
+            .bind(author_id)
+            .bind(text)
+            .bind(crate::now_text())
+            .execute(&mut *tx)
+            .await?;
+        self.audit_in(
+            &mut tx,
+            "ownership_progress",
+            actor,
+            serde_json::json!({ "ownership": ownership_id }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn resolve_ownership(&self, id: i64, actor: &str) -> Result<(), StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        let res = sqlx::query("UPDATE ownerships SET status = 'resolved', updated_at = $1 WHERE id = $2 AND status = 'active'")
+            .bind(crate::now_text())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if res.rows_affected() != 1 {
+            return Err(StoreError::Conflict);
+        }
+        self.audit_in(
+            &mut tx,
+            "ownership_resolved",
+            actor,
+            serde_json::json!({ "ownership": id }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Ownerships where the user is the leader or on the team (`team` holds user ids).
+    pub async fn ownerships_of_user(&self, user_id: i64) -> Result<Vec<OwnershipRow>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLS} FROM ownerships o JOIN cases c ON c.id = o.case_id JOIN users u ON u.id = o.leader_id ORDER BY o.status, o.deadline, o.id DESC"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = vec![];
+        for r in rows {
+            let team: serde_json::Value =
+                serde_json::from_str(&r.get::<String, _>(4)).unwrap_or_default();
+            let leader: i64 = r.get(2);
+            let on_team = team
+                .as_array()
+                .map(|a| a.iter().any(|m| m["id"].as_i64() == Some(user_id)))
+                .unwrap_or(false);
+            if leader != user_id && !on_team {
+                continue;
+            }
+            out.push(self.ownership_from_row(&r, team).await?);
+        }
+        Ok(out)
+    }
+
+    pub async fn ownership(&self, id: i64) -> Result<Option<OwnershipRow>, StoreError> {
+        let r = sqlx::query(&format!("SELECT {COLS} FROM ownerships o JOIN cases c ON c.id = o.case_id JOIN users u ON u.id = o.leader_id WHERE o.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match r {
+            Some(r) => {
+                let team = serde_json::from_str(&r.get::<String, _>(4)).unwrap_or_default();
+                Ok(Some(self.ownership_from_row(&r, team).await?))
+            }
+            None => Ok(None),
+        }
+    }
+
+    async fn ownership_from_row(
+        &self,
+        r: &sqlx::any::AnyRow,
+        team: serde_json::Value,
+    ) -> Result<OwnershipRow, StoreError> {
+        let id: i64 = r.get(0);
+        let progress = sqlx::query("SELECT u.display_name, p.text, p.at FROM ownership_progress p JOIN users u ON u.id = p.author_id WHERE p.ownership_id = $1 ORDER BY p.id")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|p| ProgressRow { author: p.get(0), text: p.get(1), at: p.get(2) })
+            .collect();
+        Ok(OwnershipRow {
+            id,
+            case_no: r.get(1),
+            leader_id: r.get(2),
+            leader_name: r.get(3),
+            team,
+            plan: r.get(5),
+            deadline: r.get(6),
+            status: r.get(7),
+            created_at: r.get(8),
+            progress,
+        })
+    }
+
+    pub async fn insert_instruction(
+        &self,
+        case_id: i64,
+        leader_id: i64,
+        text: &str,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        sqlx::query(
+            "INSERT INTO instructions (case_id, leader_id, text, at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(case_id)
+        .bind(leader_id)
+        .bind(text)
+        .bind(crate::now_text())
+        .execute(&mut *tx)
+        .await?;
+        self.audit_in(
+            &mut tx,
+            "instruction",
+            actor,
+            serde_json::json!({ "case_id": case_id }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn instructions_of(&self, case_id: i64) -> Result<Vec<InstructionRow>, StoreError> {
+        let rows = sqlx::query("SELECT u.display_name, i.text, i.at FROM instructions i JOIN users u ON u.id = i.leader_id WHERE i.case_id = $1 ORDER BY i.id")
+            .bind(case_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| InstructionRow {
+                leader: r.get(0),
+                text: r.get(1),
+                at: r.get(2),
+            })
+            .collect())
+    }
+}
