@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::state::App;
 use chrono::NaiveDate;
 use serde_json::json;
-use xinfang_domain::ownership::{check_instruction, check_take_charge};
+use xinfang_domain::ownership::{check_instruction, check_take_charge, ChargePlan};
 use xinfang_domain::scope::can_see;
 use xinfang_domain::Staff;
 use xinfang_store::{InstructionRow, OwnershipRow};
@@ -45,9 +45,11 @@ impl App {
             staff,
             &case,
             &org,
-            &units,
-            plan,
-            deadline,
+            &ChargePlan {
+                team_units: &units,
+                plan,
+                deadline,
+            },
             self.now().date(),
             owned,
         )?;

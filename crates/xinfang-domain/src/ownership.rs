@@ -9,17 +9,24 @@ use crate::error::DomainError;
 use crate::org::{OrgTree, Role, UnitId};
 use chrono::NaiveDate;
 
-/// May `leader` take charge of `case` with this team, plan and deadline?
+/// What a leader proposes when taking charge.
+pub struct ChargePlan<'a> {
+    /// Units of the 专班 members.
+    pub team_units: &'a [UnitId],
+    pub plan: &'a str,
+    pub deadline: NaiveDate,
+}
+
+/// May `leader` take charge of `case` with this plan, as of `today`?
 pub fn check_take_charge(
     leader: &Staff,
     case: &Case,
     org: &OrgTree,
-    team_units: &[UnitId],
-    plan: &str,
-    deadline: NaiveDate,
+    p: &ChargePlan,
     today: NaiveDate,
     already_owned: bool,
 ) -> Result<(), DomainError> {
+    let (team_units, plan, deadline) = (p.team_units, p.plan, p.deadline);
     if !leader.has(Role::Leader) {
         return Err(DomainError::Forbidden(
             "包案须由领导干部负责（第十八条）".into(),
