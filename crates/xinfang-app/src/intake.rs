@@ -143,6 +143,14 @@ fn clean(s: &Option<String>) -> Option<String> {
         .filter(|x| !x.is_empty())
 }
 
+/// The pure field checks of intake (ID checksums, phone formats), for fuzzing
+/// and for forms that validate before submitting.
+pub fn check_fields(req: &IntakeRequest, today: NaiveDate) -> Vec<FieldError> {
+    let mut errors = vec![];
+    parse_petitioners(&req.petitioners, today, &mut errors);
+    errors
+}
+
 /// Field checks the domain does not do (ID checksum, phone format).
 fn parse_petitioners(
     input: &[PetitionerInput],
