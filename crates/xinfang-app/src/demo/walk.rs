@@ -244,7 +244,7 @@ async fn life(
         };
         let report_due = assign.then(|| (w.t + Duration::days(45)).date());
         // A small share goes first to the wrong body, which objects.
-        let wrong = w.chance(0.04) && topic.kind != Kind::Accusation;
+        let wrong = w.chance(0.06) && topic.kind != Kind::Accusation;
         let decoy = if target == county.bodies["shijian"] {
             county.bodies["renshe"]
         } else {
@@ -273,7 +273,9 @@ async fn life(
                 },
             )
             .await?;
-            if !w.wait(0, 2) {
+            // Recent objections may still be waiting for the sender's decision.
+            let recent = (w.now - w.t).num_days() < 20;
+            if (recent && w.chance(0.5)) || !w.wait(0, 2) {
                 return Ok(());
             }
             w.act(unit, case_no, Command::DecideObjection { upheld: true })
