@@ -14,7 +14,14 @@ impl App {
     pub fn project(&self, case: &Case) -> Projection {
         let org = self.org();
         let today = self.now().date();
+        use xinfang_domain::case::Status;
+        let action_unit = match case.status {
+            Status::PendingReceipt => case.transfers.last().map(|t| t.to),
+            Status::Objected => case.transfers.last().map(|t| t.from),
+            _ => Some(case.current_unit),
+        };
         let mut p = Projection {
+            action_unit,
             units: case.involved_units(),
             ..Default::default()
         };

@@ -21,6 +21,8 @@ pub struct Projection {
     pub units: Vec<UnitId>,
     /// Indicator facts (see `xinfang_domain::metrics`).
     pub facts: CaseFacts,
+    /// The unit that must act next (inboxes).
+    pub action_unit: Option<UnitId>,
 }
 
 /// A case about to be registered.
@@ -66,6 +68,8 @@ pub struct CaseFilter {
     pub scope: Option<(String, Vec<i64>)>,
     pub statuses: Vec<String>,
     pub current_unit: Option<i64>,
+    /// Only cases where this unit must act next.
+    pub action_unit: Option<i64>,
     pub grade: Option<String>,
     pub registered_from: Option<String>,
     pub registered_to: Option<String>,
@@ -116,7 +120,7 @@ async fn write_facts(
     let f = &p.facts;
     sqlx::query(
         "UPDATE cases SET next_due = $1, grade = $2, next_clock = $3, accept_due = $4, accept_met = $5, handling_due = $6, handling_met = $7, \
-         delivered_on = $8, satisfaction = $9, review_requested = $10, repeats_after_delivery = $11 WHERE id = $12",
+         delivered_on = $8, satisfaction = $9, review_requested = $10, repeats_after_delivery = $11, action_unit = $12 WHERE id = $13",
     )
     .bind(p.next_due.clone())
     .bind(p.grade.clone())
@@ -129,6 +133,7 @@ async fn write_facts(
     .bind(f.satisfaction.map(|s| s.key().to_string()))
     .bind(f.review_requested as i64)
     .bind(f.repeats_after_delivery as i64)
+    .bind(p.action_unit.map(|u| u.0))
     .bind(case_id)
     .execute(&mut **tx)
     .await?;
@@ -443,6 +448,10 @@ impl Store {
         if let Some(u) = f.current_unit {
             binds.push(BindVal::I(u));
             sql.push_str(&format!(" AND c.current_unit = ${}", binds.len()));
+        }
+        if let Some(u) = f.action_unit {
+            binds.push(BindVal::I(u));
+            sql.push_str(&format!(" AND c.action_unit = ${}", binds.len()));
         }
         if let Some(g) = &f.grade {
             binds.push(BindVal::S(g.clone()));

@@ -46,6 +46,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         5,
         include_str!(concat!("../migrations/sqlite/", "0005_leadership.sql")),
     ),
+    (
+        6,
+        include_str!(concat!("../migrations/sqlite/", "0006_action_unit.sql")),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -67,6 +71,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
         5,
         include_str!(concat!("../migrations/postgres/", "0005_leadership.sql")),
+    ),
+    (
+        6,
+        include_str!(concat!("../migrations/postgres/", "0006_action_unit.sql")),
     ),
 ];
 

@@ -1,0 +1,229 @@
+//! The case page: the case, every clock with its Chinese explanation, the
+//! timeline, and forms for exactly the actions this user may take now.
+
+use super::html::{esc, page};
+use crate::AppState;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use std::collections::HashMap;
+use xinfang_app::AppError;
+use xinfang_domain::case::{Command, LegalProcedure, Route, Satisfaction, TransferMode};
+use xinfang_domain::{Staff, UnitId};
+
+fn field<'a>(f: &'a HashMap<String, String>, k: &str) -> &'a str {
+    f.get(k).map(String::as_str).unwrap_or("").trim()
+}
+
+/// Build a domain command from a posted form.
+pub fn command_from_form(f: &HashMap<String, String>) -> Result<Command, AppError> {
+    let unit = |k: &str| {
+        field(f, k)
+            .parse::<i64>()
+            .map(UnitId)
+            .map_err(|_| AppError::field(k, "请选择单位"))
+    };
+    Ok(match field(f, "action") {
+        "transfer" => Command::Transfer {
+            to: unit("to")?,
+            mode: if field(f, "mode") == "assign" {
+                TransferMode::Assign
+            } else {
+                TransferMode::Forward
+            },
+            report_due: field(f, "report_due").parse().ok(),
+        },
+        "sign" => Command::Sign,
+        "object" => Command::Object {
+            reason: field(f, "reason").into(),
+        },
+        "decide_objection" => Command::DecideObjection {
+            upheld: field(f, "upheld") == "yes",
+        },
+        "decide_jurisdiction" => Command::DecideJurisdiction {
+            unit: unit("unit")?,
+        },
+        "notify" => Command::Notify {
+            route: match field(f, "route") {
+                "divert" => Route::Divert {
+                    procedure: match field(f, "procedure") {
+                        "arbitration" => LegalProcedure::Arbitration,
+                        "party_appeal" => LegalProcedure::PartyAppeal,
+                        "administrative" => LegalProcedure::Administrative,
+                        _ => LegalProcedure::Litigation,
+                    },
+                    guidance: field(f, "guidance").into(),
+                },
+                "not_ours" => Route::NotOurs {
+                    tell_to: field(f, "tell_to").into(),
+                },
+                _ => Route::Accept { investigate: true },
+            },
+        },
+        "start_pause" => Command::StartPause {
+            reason: field(f, "reason").into(),
+        },
+        "end_pause" => Command::EndPause,
+        "request_extension" => Command::RequestExtension {
+            days: field(f, "days")
+                .parse()
+                .map_err(|_| AppError::field("days", "请填写延期天数"))?,
+            reason: field(f, "reason").into(),
+        },
+        "decide_extension" => Command::DecideExtension {
+            approved: field(f, "approved") == "yes",
+        },
+        "reply" => Command::Reply {
+            outcome: serde_json::from_value(serde_json::Value::String(field(f, "outcome").into()))
+                .map_err(|_| AppError::field("outcome", "请选择处理意见"))?,
+            basis: field(f, "basis").into(),
+            text: field(f, "text").into(),
+        },
+        "deliver" => Command::Deliver,
+        "evaluate" => Command::Evaluate {
+            satisfaction: Satisfaction::from_key(field(f, "satisfaction"))
+                .ok_or_else(|| AppError::field("satisfaction", "请选择评价"))?,
+            reason: field(f, "reason").into(),
+        },
+        "request_review" => Command::RequestReview,
+        "declare_interest" => Command::DeclareInterest,
+        other => return Err(AppError::field("action", format!("未知操作：{other}"))),
+    })
+}
+
+fn unit_options(st: &AppState, except: UnitId) -> String {
+    let org = st.app.org();
+    let mut units: Vec<_> = org.units().filter(|u| u.id != except).collect();
+    units.sort_by_key(|u| (u.level, u.id));
+    units
+        .iter()
+        .map(|u| {
+            format!(
+                "<option value=\"{}\">{}·{}</option>",
+                u.id.0,
+                u.level.label_zh(),
+                esc(&u.name)
+            )
+        })
+        .collect()
+}
+
+fn action_form(st: &AppState, action: &str, csrf: &str, case_no: &str, current: UnitId) -> String {
+    let (title, inner) = match action {
+        "transfer" => ("转送 / 交办", format!("<label>接收单位<select name=\"to\" required>{}</select></label><label>方式<select name=\"mode\"><option value=\"forward\">转送</option><option value=\"assign\">交办（须报送办结报告）</option></select></label><label>办结报告期限（交办）<input type=\"date\" name=\"report_due\"></label>", unit_options(st, current))),
+        "sign" => ("签收", String::new()),
+        "object" => ("提出异议（5个工作日内，第二十三条）", "<label>理由<textarea name=\"reason\" required></textarea></label>".into()),
+        "decide_objection" => ("处理异议", "<label>决定<select name=\"upheld\"><option value=\"yes\">同意异议，收回</option><option value=\"no\">不同意，由接收单位办理</option></select></label>".into()),
+        "decide_jurisdiction" => ("决定受理机关（第二十四条）", format!("<label>受理机关<select name=\"unit\">{}</select></label>", unit_options(st, current))),
+        "notify" => ("书面告知与处理途径", "<label>途径<select name=\"route\"><option value=\"accept\">受理办理</option><option value=\"divert\">导入法定途径（第三十一条）</option><option value=\"not_ours\">不属本机关职权，告知向有权机关提出</option></select></label><label>法定途径<select name=\"procedure\"><option value=\"litigation\">诉讼、复议等</option><option value=\"arbitration\">仲裁</option><option value=\"party_appeal\">党员申诉</option><option value=\"administrative\">行政程序</option></select></label><label>告知内容（导入途径或有权机关）<input name=\"guidance\"></label><label>有权处理的机关<input name=\"tell_to\"></label>".into()),
+        "start_pause" => ("中止计时（听证、补充材料）", "<label>原因<input name=\"reason\" required></label>".into()),
+        "end_pause" => ("恢复计时", String::new()),
+        "request_extension" => ("申请延期（≤30日，第三十四条）", "<label>天数<input type=\"number\" name=\"days\" min=\"1\" max=\"30\" required></label><label>理由（将告知信访人）<input name=\"reason\" required></label>".into()),
+        "decide_extension" => ("审批延期", "<label>决定<select name=\"approved\"><option value=\"yes\">批准</option><option value=\"no\">不批准</option></select></label>".into()),
+        "reply" => ("出具书面意见", "<label>处理意见<select name=\"outcome\"><option value=\"support\">予以支持</option><option value=\"explain\">解释说明</option><option value=\"not_support\">不予支持</option><option value=\"mediated\">调解达成协议</option><option value=\"settled\">和解达成协议</option><option value=\"adopted\">采纳</option><option value=\"partly_adopted\">部分采纳</option><option value=\"not_adopted\">未采纳</option><option value=\"accusation_concluded\">已办理并反馈（检举控告）</option></select></label><label>法律法规依据（第三十二条）<input name=\"basis\"></label><label>意见正文<textarea name=\"text\" required></textarea></label>".into()),
+        "deliver" => ("送达书面答复", String::new()),
+        "evaluate" => ("回访评价", "<label>评价<select name=\"satisfaction\"><option value=\"satisfied\">满意</option><option value=\"basically_satisfied\">基本满意</option><option value=\"dissatisfied\">不满意</option></select></label><label>原因<input name=\"reason\"></label>".into()),
+        "request_review" => ("登记复查/复核请求", String::new()),
+        "declare_interest" => ("申请回避（第二十八条）", String::new()),
+        _ => return String::new(),
+    };
+    format!(
+        "<details><summary>{title}</summary><form method=\"post\" action=\"/work/cases/{}/act\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"action\" value=\"{action}\">{inner}<button type=\"submit\">{title}</button></form></details>",
+        esc(case_no),
+        esc(csrf)
+    )
+}
+
+pub async fn render_case(
+    st: &AppState,
+    staff: &Staff,
+    csrf: &str,
+    case_no: &str,
+    notice: &str,
+) -> Response {
+    let d = match st.app.case_detail(staff, case_no, "页面查阅").await {
+        Ok(d) => d,
+        Err(_) => {
+            return (
+                StatusCode::NOT_FOUND,
+                Html(page(
+                    "未找到",
+                    Some(&staff.name),
+                    "<p class=\"err\">未找到该信访事项，或您无权查看。</p>",
+                )),
+            )
+                .into_response()
+        }
+    };
+    let c = &d.case;
+    let people: Vec<String> = c
+        .petitioners
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {} {}",
+                esc(&p.name),
+                esc(p.id_number.as_deref().unwrap_or("")),
+                esc(p.phone.as_deref().unwrap_or(""))
+            )
+        })
+        .collect();
+    let mut body = format!(
+        "{notice}<section><h2>信访事项 {}</h2><p>状态：<strong>{}</strong>（{}） · {} · {} · {} 人 · 登记单位：{} · 当前办理单位：{}</p><p>信访人：{}</p><h3>请求</h3><p>{}</p><h3>事实</h3><p>{}</p><h3>理由</h3><p>{}</p>{}</section>",
+        esc(&c.case_no),
+        d.status_label,
+        c.stage.label_zh(),
+        c.channel.label_zh(),
+        c.kind.label_zh(),
+        c.persons,
+        esc(&d.registering_unit_name),
+        esc(&d.current_unit_name),
+        people.join("；"),
+        esc(&c.content.request),
+        esc(&c.content.facts),
+        esc(&c.content.reasons),
+        c.not_accepted_reason.as_ref().map(|r| format!("<p class=\"err\">{}</p>", esc(r))).unwrap_or_default()
+    );
+    body.push_str("<section><h2>时限</h2><table><tr><th>时限</th><th>依据</th><th>起算</th><th>到期日</th><th>状态</th><th>说明</th></tr>");
+    for k in &d.clocks {
+        let met = k
+            .met_on
+            .as_ref()
+            .map(|m| format!("已于 {} 完成", esc(m)))
+            .unwrap_or_else(|| k.grade_label.to_string());
+        body.push_str(&format!(
+            "<tr><td>{}（{}）</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td><details><summary>为什么是这一天</summary><ol>{}</ol></details></td></tr>",
+            k.name,
+            k.stage,
+            esc(&k.article),
+            esc(&k.start),
+            k.grade,
+            esc(&k.due),
+            met,
+            k.explanation.iter().map(|l| format!("<li>{}</li>", esc(l))).collect::<String>()
+        ));
+    }
+    if let Some(e) = &d.clock_error {
+        body.push_str(&format!(
+            "<tr><td colspan=\"6\" class=\"err\">{}</td></tr>",
+            esc(e)
+        ));
+    }
+    body.push_str("</table></section><section><h2>可办理操作</h2>");
+    if d.actions.is_empty() {
+        body.push_str("<p>您当前没有可对本事项执行的操作。</p>");
+    }
+    for a in &d.actions {
+        body.push_str(&action_form(st, a, csrf, &c.case_no, c.current_unit));
+    }
+    body.push_str("</section><section><h2>办理过程</h2><table><tr><th>时间</th><th>经办</th><th>事项</th></tr>");
+    for s in &d.timeline {
+        body.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&s.at),
+            esc(&s.actor),
+            esc(&s.summary)
+        ));
+    }
+    body.push_str("</table></section>");
+    Html(page(&c.case_no, Some(&staff.name), &body)).into_response()
+}

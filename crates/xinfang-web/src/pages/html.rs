@@ -1,0 +1,46 @@
+//! Tiny HTML helpers: escaping every user-supplied string, and the page frame
+//! (inline CSS, no external assets — the CSP is `default-src 'self'`).
+
+/// Escape text for HTML element content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const CSS: &str = "body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:0;color:#1a1a1a;background:#f6f7f9;line-height:1.6}\
+header{background:#a51c1c;color:#fff;padding:.6rem 1rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}\
+header a{color:#fff}header h1{font-size:1.2rem;margin:0 1rem 0 0}main{max-width:70rem;margin:1rem auto;padding:0 1rem}\
+section{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.8rem 1rem;margin-bottom:1rem}\
+table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e5e5e5;padding:.35rem .5rem;text-align:left;vertical-align:top}\
+.normal{color:#1b5e20}.approaching{color:#b26a00;font-weight:bold}.overdue{color:#b00020;font-weight:bold}\
+.err{background:#fdecea;border:1px solid #b00020;padding:.5rem 1rem;border-radius:4px}.ok{background:#e8f5e9;border:1px solid #1b5e20;padding:.5rem 1rem;border-radius:4px}\
+label{display:block;margin:.4rem 0 .1rem}input,select,textarea{font-size:1rem;padding:.35rem;max-width:100%;box-sizing:border-box}textarea{width:100%}\
+button{padding:.4rem 1rem;font-size:1rem;background:#a51c1c;color:#fff;border:0;border-radius:4px;cursor:pointer;margin-top:.4rem}\
+:focus{outline:3px solid #1565c0;outline-offset:2px}details{margin:.3rem 0}.counts a{display:inline-block;margin:0 1rem .5rem 0}\
+@media (max-width:40rem){th,td{display:block}}";
+
+/// A full page. `nav` is shown when a user is logged in.
+pub fn page(title: &str, user: Option<&str>, body: &str) -> String {
+    let nav = match user {
+        Some(u) => format!(
+            "<nav><a href=\"/work\">我的待办</a> · <a href=\"/admin/calendar\">节假日安排</a></nav><span>{}</span><form method=\"post\" action=\"/logout\"><button type=\"submit\">退出</button></form>",
+            esc(u)
+        ),
+        None => String::new(),
+    };
+    format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} · 信访工作平台</title><style>{CSS}</style></head>\
+         <body><header><h1>信访工作平台</h1>{nav}</header><main>{body}</main></body></html>",
+        esc(title)
+    )
+}

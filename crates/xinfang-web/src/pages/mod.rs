@@ -1,0 +1,28 @@
+//! Server-rendered pages in 简体中文: the portal landing page, and the staff
+//! workbench (login, inbox, case page with every clock explained, actions,
+//! calendar administration). Every asset is inline or embedded; forms carry a
+//! CSRF token bound to the session.
+
+mod case_page;
+mod html;
+mod portal;
+mod session;
+mod work;
+
+use crate::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(portal::home))
+        .route("/login", get(session::login_form).post(session::login))
+        .route("/logout", post(session::logout))
+        .route("/work", get(work::inbox))
+        .route("/work/cases/{case_no}", get(work::case_page))
+        .route("/work/cases/{case_no}/act", post(work::act))
+        .route(
+            "/admin/calendar",
+            get(work::calendar_page).post(work::calendar_import),
+        )
+}

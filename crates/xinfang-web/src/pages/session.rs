@@ -1,0 +1,132 @@
+//! Page sessions: an HttpOnly, SameSite=Strict cookie holding a session token
+//! (only its hash is stored); each session has a CSRF secret that every form
+//! posts back. Login is throttled per client and username.
+
+use super::html::{esc, page};
+use crate::auth::client_key;
+use crate::AppState;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use std::time::Duration;
+use xinfang_domain::Staff;
+use xinfang_store::TokenKind;
+
+pub const COOKIE: &str = "xf_session";
+
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name).then(|| v.to_string())
+        })
+}
+
+/// The logged-in staff member and the session's CSRF secret.
+pub async fn current(st: &AppState, headers: &HeaderMap) -> Option<(Staff, String)> {
+    let token = cookie_value(headers, COOKIE)?;
+    st.app.authenticate(&token, TokenKind::Session).await.ok()
+}
+
+/// Compare a posted CSRF token with the session's, in constant time.
+pub fn csrf_ok(expected: &str, given: &str) -> bool {
+    expected.len() == given.len()
+        && expected
+            .bytes()
+            .zip(given.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+fn secure_flag() -> &'static str {
+    if std::env::var("XINFANG_SECURE_COOKIES").as_deref() == Ok("1") {
+        "; Secure"
+    } else {
+        ""
+    }
+}
+
+fn login_page(error: Option<&str>, username: &str) -> String {
+    let err = error
+        .map(|e| format!("<p class=\"err\" role=\"alert\">{}</p>", esc(e)))
+        .unwrap_or_default();
+    page(
+        "登录",
+        None,
+        &format!(
+            "<section><h2>工作人员登录</h2>{err}<form method=\"post\" action=\"/login\">\
+             <label for=\"username\">用户名</label><input id=\"username\" name=\"username\" autocomplete=\"username\" required value=\"{}\">\
+             <label for=\"password\">密码</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
+             <div><button type=\"submit\">登录</button></div></form></section>",
+            esc(username)
+        ),
+    )
+}
+
+pub async fn login_form() -> Html<String> {
+    Html(login_page(None, ""))
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+}
+
+pub async fn login(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let key = format!("page|{}|{}", client_key(&headers), f.username.trim());
+    let window = Duration::from_secs(15 * 60);
+    if st.login_throttle.check(&key, 5, window).is_err() {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            Html(login_page(
+                Some("登录失败次数过多，请15分钟后再试"),
+                &f.username,
+            )),
+        )
+            .into_response();
+    }
+    match st
+        .app
+        .login(&f.username, &f.password, TokenKind::Session)
+        .await
+    {
+        Ok((token, _, _)) => {
+            st.login_throttle.clear(&key);
+            let cookie = format!(
+                "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200{}",
+                secure_flag()
+            );
+            ([(header::SET_COOKIE, cookie)], Redirect::to("/work")).into_response()
+        }
+        Err(_) => {
+            st.login_throttle.fail(&key, window);
+            (
+                StatusCode::UNAUTHORIZED,
+                Html(login_page(Some("用户名或密码错误"), &f.username)),
+            )
+                .into_response()
+        }
+    }
+}
+
+pub async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = cookie_value(&headers, COOKIE) {
+        let _ = st.app.store.delete_token(&token).await;
+    }
+    let cookie = format!(
+        "{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{}",
+        secure_flag()
+    );
+    ([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response()
+}

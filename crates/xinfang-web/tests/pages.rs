@@ -1,0 +1,233 @@
+//! The workbench pages in-process: login sets a strict HttpOnly cookie, the
+//! inbox groups what my unit must do, the case page explains every due date
+//! and offers only my actions, forms need the session's CSRF token, and the
+//! calendar page lets only administrators load a year.
+
+mod common;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::*;
+use http_body_util::BodyExt;
+use serde_json::json;
+use tower::ServiceExt;
+
+async fn form(
+    app: &TestApp,
+    path: &str,
+    cookie: Option<&str>,
+    body: &str,
+) -> (StatusCode, Option<String>, Option<String>, String) {
+    let mut req = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header("content-type", "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let resp = app
+        .router
+        .clone()
+        .oneshot(req.body(Body::from(body.to_string())).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let set_cookie = resp
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let location = resp
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let text = String::from_utf8(
+        resp.into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    (status, set_cookie, location, text)
+}
+
+async fn page(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
+    let req = Request::builder()
+        .uri(path)
+        .header("cookie", cookie)
+        .body(Body::empty())
+        .unwrap();
+    let resp = app.router.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    (
+        status,
+        String::from_utf8(
+            resp.into_body()
+                .collect()
+                .await
+                .unwrap()
+                .to_bytes()
+                .to_vec(),
+        )
+        .unwrap(),
+    )
+}
+
+async fn login(app: &TestApp, user: &str) -> String {
+    let (s, cookie, loc, _) = form(
+        app,
+        "/login",
+        None,
+        &format!("username={user}&password=xinfang2026"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(loc.as_deref(), Some("/work"));
+    let cookie = cookie.expect("session cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    cookie.split(';').next().unwrap().to_string()
+}
+
+fn csrf_of(html: &str) -> String {
+    let i =
+        html.find("name=\"csrf\" value=\"").expect("csrf field") + "name=\"csrf\" value=\"".len();
+    html[i..i + 64].to_string()
+}
+
+dual_test!(workbench_pages, |app: TestApp| async move {
+    let (s, _, _, text) = form(
+        &app,
+        "/login",
+        None,
+        "username=shangcheng_xfj&password=wrong",
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert!(text.contains("用户名或密码错误"));
+    let (_, r) = app
+        .post(
+            "/api/v1/petitions",
+            None,
+            online_petition(
+                "页面测试",
+                "33010219700707123",
+                "要求<script>alert(1)</script>处理噪音扰民",
+            ),
+        )
+        .await;
+    let case_no = r["case_no"].as_str().unwrap().to_string();
+
+    let cookie = login(&app, "shangcheng_xfj").await;
+    let (s, html) = page(&app, "/work", &cookie).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("我的待办") && html.contains("待转送/待告知"));
+    assert!(
+        html.contains(&case_no),
+        "the new online case waits at the bureau"
+    );
+    assert!(
+        !html.contains("<script>alert(1)</script>"),
+        "user text is escaped"
+    );
+
+    let (s, html) = page(&app, &format!("/work/cases/{case_no}"), &cookie).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("为什么是这一天")
+            && html.contains("民法典第二百零一条")
+            && html.contains("第二十二条"),
+        "every due date explained"
+    );
+    assert!(html.contains("转送 / 交办"), "the bureau may forward");
+    assert!(!html.contains("value=\"reply\""), "but not reply");
+    let csrf = csrf_of(&html);
+    let to = app.unit("杭州市上城区住房和城乡建设局");
+    // Wrong CSRF: refused, nothing changes.
+    let (s, _, _, _) = form(
+        &app,
+        &format!("/work/cases/{case_no}/act"),
+        Some(&cookie),
+        &format!("csrf=bad&action=transfer&to={to}&mode=forward"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, loc, _) = form(
+        &app,
+        &format!("/work/cases/{case_no}/act"),
+        Some(&cookie),
+        &format!("csrf={csrf}&action=transfer&to={to}&mode=forward"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert!(loc.unwrap().contains("done=1"));
+    // A domain refusal is shown in Chinese on the page.
+    let handler = login(&app, "shangcheng_zhujian").await;
+    let (_, html) = page(&app, &format!("/work/cases/{case_no}"), &handler).await;
+    let hcsrf = csrf_of(&html);
+    let (s, _, _, html) = form(
+        &app,
+        &format!("/work/cases/{case_no}/act"),
+        Some(&handler),
+        &format!("csrf={hcsrf}&action=object&reason="),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("未能办理") && html.contains("理由"),
+        "{}",
+        &html[..200.min(html.len())]
+    );
+    let (s, _, _, _) = form(
+        &app,
+        &format!("/work/cases/{case_no}/act"),
+        Some(&handler),
+        &format!("csrf={hcsrf}&action=sign"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, d) = app
+        .get(
+            &format!("/api/v1/cases/{case_no}"),
+            Some(&app.token("shangcheng_zhujian").await),
+        )
+        .await;
+    assert_eq!(d["case"]["status"], "received");
+
+    // Not logged in: to the login page. Another district: not found.
+    let (s, _) = page(&app, "/work", "xf_session=nope").await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let other = login(&app, "xihu_xfj").await;
+    let (s, _) = page(&app, &format!("/work/cases/{case_no}"), &other).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // The calendar page: everyone reads; only an administrator loads a year.
+    let (_, html) = page(&app, "/admin/calendar?year=2026", &cookie).await;
+    assert!(html.contains("春节假期") && html.contains("春节调休上班日"));
+    assert!(!html.contains("校验并载入"));
+    let admin = login(&app, "admin").await;
+    let (_, html) = page(&app, "/admin/calendar", &admin).await;
+    let acsrf = csrf_of(&html);
+    let (s, _, _, html) = form(
+        &app,
+        "/admin/calendar",
+        Some(&admin),
+        &format!("csrf={acsrf}&text=year%2C2027%0A2027-01-01%2Crest%2C%E5%85%83%E6%97%A6"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("已载入"), "{html}");
+    let (s, _, _, _) = form(
+        &app,
+        "/admin/calendar",
+        Some(&cookie),
+        &format!("csrf={csrf}&text=year%2C2028"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let _ = json!(null);
+});
