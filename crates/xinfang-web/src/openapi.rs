@@ -5,7 +5,24 @@ use axum::Json;
 use serde_json::{json, Value};
 
 pub async fn document() -> Json<Value> {
-    Json(spec())
+    Json(with_common_responses(spec()))
+}
+
+/// Every operation can answer 400 (a path or query parameter that does not
+/// parse) with the common error shape; add it where a path did not say so.
+pub fn with_common_responses(mut doc: Value) -> Value {
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for item in paths.values_mut() {
+            if let Some(ops) = item.as_object_mut() {
+                for op in ops.values_mut() {
+                    if let Some(responses) = op["responses"].as_object_mut() {
+                        responses.entry("400").or_insert_with(error_response);
+                    }
+                }
+            }
+        }
+    }
+    doc
 }
 
 fn error_response() -> Value {
