@@ -231,3 +231,94 @@ dual_test!(workbench_pages, |app: TestApp| async move {
     assert_eq!(s, StatusCode::FORBIDDEN);
     let _ = json!(null);
 });
+
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let i = html
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} not in page"))
+        + start.len();
+    let j = html[i..].find(end).unwrap() + i;
+    &html[i..j]
+}
+
+dual_test!(
+    portal_submit_track_evaluate_review,
+    |app: TestApp| async move {
+        // Field-level errors keep the input.
+        let bad = "name=%E7%8E%8B%E4%BA%94&id_number=330102196501011230&address=%E6%B9%96%E6%BB%A8&region_code=330102&kind=claim&request=%E8%A6%81%E6%B1%82%E4%BA%A4%E6%88%BF";
+        let (s, _, _, html) = form(&app, "/submit", None, bad).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("id_number-err") && html.contains("校验码"),
+            "error beside the field"
+        );
+        assert!(html.contains("value=\"王五\""), "input kept");
+        let id = id_with_check("33010219650101123");
+        let ok = format!("name=%E7%8E%8B%E4%BA%94&id_number={id}&phone=13812345678&address=%E6%B9%96%E6%BB%A8&region_code=330102&kind=claim&request=%E8%A6%81%E6%B1%82%E4%BA%A4%E4%BB%98%E5%95%86%E5%93%81%E6%88%BF&facts=%E5%BB%B6%E6%9C%9F%E4%BA%A4%E6%88%BF");
+        let (s, _, _, html) = form(&app, "/submit", None, &ok).await;
+        assert_eq!(s, StatusCode::OK, "{html}");
+        assert!(html.contains("回执"));
+        let case_no = between(&html, "信访编号</th><td><strong>", "</strong>").to_string();
+        let code = between(&html, "查询码</th><td><strong>", "</strong>").to_string();
+        assert_eq!(code.len(), 8);
+        // Wrong code: not found; right code: the view, with explanations.
+        let (s, _, _, _) = form(
+            &app,
+            "/track",
+            None,
+            &format!("case_no={case_no}&query_code=WRONG999"),
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let track = format!("case_no={case_no}&query_code={code}");
+        let (s, _, _, html) = form(&app, "/track", None, &track).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("已登记") && html.contains("民法典第二百零一条"));
+        assert!(!html.contains("提交评价"), "nothing to evaluate yet");
+        // Staff handle it through to delivery.
+        let bureau = app.token("shangcheng_xfj").await;
+        let h = app.token("shangcheng_zhujian").await;
+        app.act_ok(&bureau, &case_no, json!({"action": "transfer", "to": app.unit("杭州市上城区住房和城乡建设局"), "mode": "forward", "report_due": null})).await;
+        for a in [
+            json!({"action": "sign"}),
+            json!({"action": "notify", "route": {"route": "accept", "investigate": true}}),
+            json!({"action": "reply", "outcome": "explain", "basis": "合同约定", "text": "已督促开发商。"}),
+            json!({"action": "deliver"}),
+        ] {
+            app.act_ok(&h, &case_no, a).await;
+        }
+        let (_, _, _, html) = form(&app, "/track", None, &track).await;
+        assert!(
+            html.contains("提交评价") && html.contains("请求复查"),
+            "evaluate and review offered"
+        );
+        assert!(
+            html.contains("2026-04-01"),
+            "the window's last day is shown"
+        );
+        let (_, _, _, html) = form(
+            &app,
+            "/track",
+            None,
+            &format!("{track}&op=evaluate&satisfaction=dissatisfied&reason=%E5%A4%AA%E6%85%A2"),
+        )
+        .await;
+        assert!(
+            html.contains("已提交"),
+            "{}",
+            &html[html.len().saturating_sub(400)..]
+        );
+        let (_, _, _, html) = form(&app, "/track", None, &format!("{track}&op=review")).await;
+        assert!(
+            html.contains("已提交") && html.contains("复查"),
+            "review requested"
+        );
+        let (_, d) = app
+            .get(
+                &format!("/api/v1/cases/{case_no}"),
+                Some(&app.token("shangcheng_zf").await),
+            )
+            .await;
+        assert_eq!(d["case"]["stage"], "review");
+    }
+);

@@ -16,6 +16,8 @@ use axum::Router;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(portal::home))
+        .route("/submit", get(portal::submit_page).post(portal::submit))
+        .route("/track", get(portal::track_page).post(portal::track))
         .route("/login", get(session::login_form).post(session::login))
         .route("/logout", post(session::logout))
         .route("/work", get(work::inbox))
