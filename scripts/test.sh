@@ -12,4 +12,7 @@ if [ -n "${XINFANG_TEST_PG_URL}" ]; then
 else
   echo "tests: SQLite only (no PostgreSQL on this machine)"
 fi
+if [ "${XINFANG_SKIP_BROWSER:-}" != "1" ]; then
+  scripts/install-browser.sh
+fi
 cargo test --workspace "$@"

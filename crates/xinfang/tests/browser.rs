@@ -1,0 +1,280 @@
+//! Real headless Chromium (Debian's chromium + chromedriver, W3C WebDriver
+//! over HTTP) against the real server: a petitioner submits online and tracks
+//! with the query code; a registrar logs in, finds it in the inbox and
+//! forwards it with the unit picker; the handler signs it. Screenshots go to
+//! `test-artifacts/`. Set XINFANG_SKIP_BROWSER=1 to skip on a machine without
+//! Chromium; otherwise a missing browser fails the test.
+
+use base64::Engine;
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use xinfang_app::{App, TimeSource};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+struct Driver {
+    http: reqwest::Client,
+    base: String,
+    session: String,
+    _chromedriver: ChildGuard,
+}
+
+struct ChildGuard(Child);
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Driver {
+    async fn start() -> Driver {
+        let port = free_port();
+        let child = Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (run scripts/install-browser.sh)");
+        let guard = ChildGuard(child);
+        let http = reqwest::Client::new();
+        let base = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if http.get(format!("{base}/status")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile = std::env::temp_dir().join(format!("xinfang-chrome-{port}"));
+        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1100,1400",
+                     format!("--user-data-dir={}", profile.display())]}}}});
+        let v: Value = http
+            .post(format!("{base}/session"))
+            .json(&caps)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let session = v["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {v}"))
+            .to_string();
+        Driver {
+            http,
+            base,
+            session,
+            _chromedriver: guard,
+        }
+    }
+    async fn cmd(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let req = self.http.request(method, url);
+        let req = if body.is_null() { req } else { req.json(&body) };
+        let v: Value = req.send().await.unwrap().json().await.unwrap();
+        v["value"].clone()
+    }
+    async fn go(&self, url: &str) {
+        self.cmd(reqwest::Method::POST, "/url", json!({"url": url}))
+            .await;
+    }
+    async fn find(&self, css: &str) -> String {
+        let v = self
+            .cmd(
+                reqwest::Method::POST,
+                "/element",
+                json!({"using": "css selector", "value": css}),
+            )
+            .await;
+        v[ELEMENT]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element {css}: {v}"))
+            .to_string()
+    }
+    async fn type_in(&self, css: &str, text: &str) {
+        let e = self.find(css).await;
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{e}/value"),
+            json!({"text": text}),
+        )
+        .await;
+    }
+    async fn click(&self, css: &str) {
+        let e = self.find(css).await;
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{e}/click"),
+            json!({}),
+        )
+        .await;
+    }
+    async fn source(&self) -> String {
+        self.cmd(reqwest::Method::GET, "/source", json!(null))
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+    async fn screenshot(&self, name: &str) {
+        let b64 = self
+            .cmd(reqwest::Method::GET, "/screenshot", json!(null))
+            .await;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(b64.as_str().unwrap_or_default())
+            .unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+    async fn quit(&self) {
+        let _ = self
+            .http
+            .delete(format!("{}/session/{}", self.base, self.session))
+            .send()
+            .await;
+    }
+}
+
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let i = html
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} not in page"))
+        + start.len();
+    let j = html[i..].find(end).unwrap() + i;
+    &html[i..j]
+}
+
+fn id_with_check(body17: &str) -> String {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+    let sum: u32 = body17
+        .chars()
+        .zip(W)
+        .map(|(c, w)| c.to_digit(10).unwrap() * w)
+        .sum();
+    format!("{body17}{}", C[(sum % 11) as usize])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn petitioner_and_staff_in_a_real_browser() {
+    if std::env::var("XINFANG_SKIP_BROWSER").as_deref() == Ok("1") {
+        eprintln!("XINFANG_SKIP_BROWSER=1: browser test not run");
+        return;
+    }
+    assert!(
+        std::path::Path::new("/usr/bin/chromium").exists(),
+        "Chromium missing: run scripts/install-browser.sh"
+    );
+    let dir = std::env::temp_dir().join(format!("xinfang-browser-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = xinfang_store::Store::connect(&format!("sqlite://{}/b.db", dir.display()))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    let app = App::new(store, TimeSource::System).await.unwrap();
+    xinfang_app::demo::generate(&app, 0).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let site = format!("http://{}", listener.local_addr().unwrap());
+    let router = xinfang_web::router(app.clone());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+
+    let d = Driver::start().await;
+    // The petitioner submits online.
+    d.go(&format!("{site}/submit")).await;
+    d.type_in("#name", "浏览器测试").await;
+    d.type_in("#id_number", &id_with_check("33010219800101123"))
+        .await;
+    d.type_in("#phone", "13912345678").await;
+    d.type_in("#address", "杭州市上城区湖滨街道").await;
+    d.click("#region_code option[value='330102']").await;
+    d.type_in("#request", "要求开发商按合同约定时间交付商品房")
+        .await;
+    d.type_in("#facts", "合同约定交房日期已过半年。").await;
+    d.screenshot("01-portal-submit").await;
+    d.click("form button[type=submit]").await;
+    let html = d.source().await;
+    assert!(
+        html.contains("回执"),
+        "receipt page: {}",
+        &html[..html.len().min(3000)]
+    );
+    let case_no = between(&html, "信访编号</th><td><strong>", "</strong>").to_string();
+    let code = between(&html, "查询码</th><td><strong>", "</strong>").to_string();
+    d.screenshot("02-portal-receipt").await;
+    // ... and tracks it.
+    d.go(&format!("{site}/track")).await;
+    d.type_in("#case_no", &case_no).await;
+    d.type_in("#query_code", &code).await;
+    d.click("form button[type=submit]").await;
+    let html = d.source().await;
+    assert!(
+        html.contains("已登记") && html.contains("民法典第二百零一条"),
+        "tracking view with explanation"
+    );
+    d.screenshot("03-portal-track").await;
+
+    // The registrar finds it in the inbox and forwards it.
+    d.go(&format!("{site}/login")).await;
+    d.type_in("#username", "shangcheng_xfj").await;
+    d.type_in("#password", "xinfang2026").await;
+    d.click("form button[type=submit]").await;
+    let html = d.source().await;
+    assert!(
+        html.contains("我的待办") && html.contains(&case_no),
+        "inbox lists the new case"
+    );
+    d.screenshot("04-work-inbox").await;
+    d.go(&format!("{site}/work/cases/{case_no}")).await;
+    let zhujian = app
+        .org()
+        .units()
+        .find(|u| u.name == "杭州市上城区住房和城乡建设局")
+        .unwrap()
+        .id
+        .0;
+    d.click("details:has(input[value=transfer]) summary").await;
+    d.click(&format!("select[name=to] option[value='{zhujian}']"))
+        .await;
+    d.screenshot("05-work-case-transfer").await;
+    d.click("details:has(input[value=transfer]) button[type=submit]")
+        .await;
+    let html = d.source().await;
+    assert!(
+        html.contains("已办理") && html.contains("转送至杭州市上城区住房和城乡建设局"),
+        "forwarded"
+    );
+    d.click("header form button[type=submit]").await;
+
+    // The handler signs it.
+    d.go(&format!("{site}/login")).await;
+    d.type_in("#username", "shangcheng_zhujian").await;
+    d.type_in("#password", "xinfang2026").await;
+    d.click("form button[type=submit]").await;
+    assert!(
+        d.source().await.contains(&case_no),
+        "待签收 in the handler's inbox"
+    );
+    d.go(&format!("{site}/work/cases/{case_no}")).await;
+    d.click("details:has(input[value=sign]) summary").await;
+    d.click("details:has(input[value=sign]) button[type=submit]")
+        .await;
+    let html = d.source().await;
+    assert!(html.contains("已签收待告知"), "signed");
+    d.screenshot("06-work-case-signed").await;
+    d.quit().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
