@@ -137,6 +137,14 @@ enum ClocksCmd {
         #[command(flatten)]
         db: Db,
     },
+    /// Explain every due date of one case (start, count, skipped days, rollover, pauses, extensions).
+    Explain {
+        #[command(flatten)]
+        db: Db,
+        /// The case number.
+        #[arg(long = "case")]
+        case_no: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -343,6 +351,42 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 store.count("cases").await?,
                 store.count("events").await?
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Clocks {
+            cmd: ClocksCmd::Explain { db, case_no },
+        } => {
+            let app = open(&db).await?;
+            let (_, case) = app
+                .store
+                .load_case(&case_no)
+                .await?
+                .with_context(|| format!("信访事项不存在：{case_no}"))?;
+            let clocks = xinfang_domain::case::case_clocks(
+                &case,
+                &app.org(),
+                &app.calendar(),
+                &app.rules(),
+            )?;
+            let today = app.now().date();
+            for c in &clocks {
+                let state = match c.met_on {
+                    Some(d) => format!("已于 {d} 完成"),
+                    None => c.grade(today).label_zh().to_string(),
+                };
+                println!(
+                    "【{}·{}】{}（{}）到期 {} —— {}",
+                    c.stage.label_zh(),
+                    c.kind.name_zh(),
+                    app.unit_name(c.unit),
+                    app.rules().get(c.kind).article,
+                    c.due.due,
+                    state
+                );
+                for line in &c.due.explanation.lines {
+                    println!("    {line}");
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Clocks {

@@ -74,6 +74,38 @@ async fn token_audit_and_calendar_on_a_demo_database() {
 
     let o = xinfang(&["clocks", "scan", "--database-url", &url]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let store = xinfang_store::Store::connect(&url).await.unwrap();
+    let rows = store
+        .list_cases(&xinfang_store::CaseFilter {
+            limit: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let o = xinfang(&[
+        "clocks",
+        "explain",
+        "--case",
+        &rows[0].case_no,
+        "--database-url",
+        &url,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        stdout(&o).contains("民法典第二百零一条") && stdout(&o).contains("到期"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!xinfang(&[
+        "clocks",
+        "explain",
+        "--case",
+        "XF-NOPE",
+        "--database-url",
+        &url
+    ])
+    .status
+    .success());
 
     let cal = dir.join("2027.csv");
     std::fs::write(&cal, "year,2027\n2027-01-01,rest,元旦\n").unwrap();
