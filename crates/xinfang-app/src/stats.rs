@@ -22,6 +22,28 @@ impl App {
         format!("/{path}")
     }
 
+    /// Submissions per month and channel for the caller's units.
+    pub async fn monthly_trend(
+        &self,
+        staff: &Staff,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(String, String, i64)>, AppError> {
+        let org = self.org();
+        let scope = StatsScope {
+            path_prefix: Some(self.unit_path(staff.unit)),
+            hidden_accused: org
+                .ancestors_inclusive(staff.unit)
+                .iter()
+                .map(|u| u.0)
+                .collect(),
+        };
+        Ok(self
+            .store
+            .monthly_by_channel(&from.to_string(), &to.to_string(), &scope)
+            .await?)
+    }
+
     /// The overview for [from, to], for the caller's units or one unit below them.
     pub async fn stats_overview(
         &self,

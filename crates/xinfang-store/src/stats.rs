@@ -168,4 +168,21 @@ impl Store {
         ) = (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4));
         Ok(o)
     }
+
+    /// Submissions per month ('YYYY-MM') and channel in [from, to].
+    pub async fn monthly_by_channel(
+        &self,
+        from: &str,
+        to: &str,
+        scope: &StatsScope,
+    ) -> Result<Vec<(String, String, i64)>, StoreError> {
+        let sql = "SELECT SUBSTR(s.registered_on, 1, 7), s.channel, COUNT(*) FROM submissions s JOIN cases c ON c.id = s.case_id \
+                   WHERE s.registered_on >= $1 AND s.registered_on <= $2 {scope} GROUP BY SUBSTR(s.registered_on, 1, 7), s.channel ORDER BY 1";
+        Ok(self
+            .fetch_counts(sql, from, to, scope)
+            .await?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
+    }
 }

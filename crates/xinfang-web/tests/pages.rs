@@ -322,3 +322,59 @@ dual_test!(
         assert_eq!(d["case"]["stage"], "review");
     }
 );
+
+dual_test!(dashboard_and_case_list, |app: TestApp| async move {
+    for (n, id) in [
+        ("统计甲", "33010219600101021"),
+        ("统计乙", "33010219600101022"),
+    ] {
+        let (s, _) = app
+            .post(
+                "/api/v1/petitions",
+                None,
+                online_petition(n, id, "要求解决停车难"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+    }
+    let cookie = login(&app, "shangcheng_zf").await;
+    let (s, html) = page(
+        &app,
+        "/work/dashboard?from=2026-03-01&to=2026-03-31",
+        &cookie,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    for needle in [
+        "满意率",
+        "一次性化解率",
+        "倒金字塔",
+        "<svg",
+        "县级",
+        "/work/cases?from=2026-03-01&amp;to=2026-03-31",
+    ] {
+        assert!(html.contains(needle), "dashboard lacks {needle}");
+    }
+    assert!(
+        html.contains(
+            "<td>信访件次</td><td><a href=\"/work/cases?from=2026-03-01&amp;to=2026-03-31\">2</a>"
+        ),
+        "figures drill down"
+    );
+    let (s, html) = page(&app, "/work/cases?from=2026-03-01&to=2026-03-31", &cookie).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("（2 件"),
+        "the drill-down lists the two cases"
+    );
+    let req = axum::http::Request::builder()
+        .uri("/work/cases.xlsx?from=2026-03-01&to=2026-03-31")
+        .header("cookie", &cookie)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let resp = app.router.clone().oneshot(req).await.unwrap();
+    assert!(resp.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("spreadsheetml"));
+});

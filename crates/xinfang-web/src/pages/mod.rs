@@ -4,6 +4,7 @@
 //! CSRF token bound to the session.
 
 mod case_page;
+mod dashboard;
 mod html;
 mod portal;
 mod session;
@@ -21,6 +22,10 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(session::login_form).post(session::login))
         .route("/logout", post(session::logout))
         .route("/work", get(work::inbox))
+        .route("/work/dashboard", get(dashboard::dashboard))
+        .route("/work/cases", get(dashboard::case_list))
+        .route("/work/cases.xlsx", get(dashboard::cases_xlsx))
+        .route("/work/stats.xlsx", get(dashboard::stats_xlsx))
         .route("/work/cases/{case_no}", get(work::case_page))
         .route("/work/cases/{case_no}/act", post(work::act))
         .route(
