@@ -8,6 +8,7 @@ pub mod admin;
 pub mod auth;
 pub mod bench;
 pub mod calendar_admin;
+pub mod campaigns;
 pub mod demo;
 pub mod error;
 pub mod export;

@@ -6,6 +6,7 @@
 pub mod actor;
 pub mod audit;
 pub mod calendar;
+pub mod campaign;
 pub mod case;
 pub mod clock;
 pub mod error;

@@ -50,6 +50,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         6,
         include_str!(concat!("../migrations/sqlite/", "0006_action_unit.sql")),
     ),
+    (
+        7,
+        include_str!(concat!("../migrations/sqlite/", "0007_campaigns.sql")),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -75,6 +79,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
         6,
         include_str!(concat!("../migrations/postgres/", "0006_action_unit.sql")),
+    ),
+    (
+        7,
+        include_str!(concat!("../migrations/postgres/", "0007_campaigns.sql")),
     ),
 ];
 

@@ -7,6 +7,7 @@
 
 mod alerts;
 mod backup;
+mod campaigns;
 mod cases;
 mod chain;
 mod connect;
@@ -21,6 +22,7 @@ mod tokens;
 mod warnings;
 
 pub use alerts::{AlertRow, NewAlert};
+pub use campaigns::{CampaignItemRow, CampaignRow, DisputeChange, DisputeRow};
 pub use cases::{CaseFilter, CaseListRow, NewCaseRecord, Projection, StoredEvent};
 pub use chain::AuditEntry;
 pub use connect::{Dialect, Store};

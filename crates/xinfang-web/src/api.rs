@@ -31,6 +31,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/alerts", get(alerts))
         .route("/api/v1/warnings", get(warnings))
         .route("/api/v1/supervisions", get(supervisions))
+        .route("/api/v1/campaigns", get(campaigns).post(create_campaign))
+        .route("/api/v1/campaigns/{id}/items", post(add_campaign_items))
+        .route("/api/v1/campaign-items/{id}", post(move_campaign_item))
+        .route("/api/v1/disputes", get(disputes).post(register_dispute))
+        .route("/api/v1/disputes/{id}", post(move_dispute))
         .route("/api/v1/cases/{case_no}/ownership", post(take_charge))
         .route("/api/v1/ownerships", get(ownership_board))
         .route("/api/v1/ownerships/{id}/progress", post(ownership_progress))
@@ -632,4 +637,182 @@ async fn instruct(
     let b: TextBody = parse_json(&body)?;
     let list = st.app.instruct(&staff, &case_no, &b.text).await?;
     Ok((StatusCode::CREATED, Json(json!({ "instructions": list }))).into_response())
+}
+
+#[derive(Deserialize)]
+struct CampaignBody {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    list_kind: String,
+    deadline: String,
+}
+
+/// 积案化解 campaign or one of the 三张清单.
+async fn create_campaign(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let b: CampaignBody = parse_json(&body)?;
+    let deadline = b
+        .deadline
+        .parse()
+        .map_err(|_| ApiError(AppError::field("deadline", "日期格式应为 YYYY-MM-DD")))?;
+    let c = st
+        .app
+        .create_campaign(&staff, &b.name, &b.list_kind, deadline)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::to_value(c).unwrap_or_default()),
+    )
+        .into_response())
+}
+
+async fn campaigns(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        json!({ "campaigns": st.app.campaigns_for(&staff).await? }),
+    ))
+}
+
+#[derive(Deserialize)]
+struct ItemsBody {
+    #[serde(default)]
+    case_nos: Vec<String>,
+    /// Add every visible case matching these filters (same as GET /api/v1/cases).
+    #[serde(default)]
+    query: Option<ItemsQuery>,
+}
+
+#[derive(Deserialize)]
+struct ItemsQuery {
+    status: Option<String>,
+    grade: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+async fn add_campaign_items(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let b: ItemsBody = parse_json(&body)?;
+    let filter = b.query.map(|q| CaseFilter {
+        statuses: q
+            .status
+            .map(|s| s.split(',').map(str::to_string).collect())
+            .unwrap_or_default(),
+        grade: q.grade,
+        registered_from: q.from,
+        registered_to: q.to,
+        limit: 5_000,
+        ..Default::default()
+    });
+    let added = st
+        .app
+        .add_to_campaign(&staff, id, &b.case_nos, filter)
+        .await?;
+    Ok(Json(json!({ "added": added })))
+}
+
+#[derive(Deserialize)]
+struct MoveBody {
+    status: String,
+    #[serde(default)]
+    evidence: String,
+}
+
+/// 化解 / 稳控 / 销号 of one campaign item.
+async fn move_campaign_item(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let b: MoveBody = parse_json(&body)?;
+    Ok(Json(
+        serde_json::to_value(st.app.move_item(&staff, id, &b.status, &b.evidence).await?)
+            .unwrap_or_default(),
+    ))
+}
+
+#[derive(Deserialize)]
+struct DisputeBody {
+    #[serde(default)]
+    region_code: String,
+    #[serde(default)]
+    parties: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    risk_level: Option<i64>,
+}
+
+/// Register a dispute in the 矛盾纠纷排查台账.
+async fn register_dispute(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let b: DisputeBody = parse_json(&body)?;
+    let d = st
+        .app
+        .register_dispute(
+            &staff,
+            b.region_code.trim(),
+            &b.parties,
+            &b.summary,
+            b.risk_level.unwrap_or(1),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::to_value(d).unwrap_or_default()),
+    )
+        .into_response())
+}
+
+async fn disputes(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        json!({ "disputes": st.app.disputes_for(&staff).await? }),
+    ))
+}
+
+#[derive(Deserialize)]
+struct DisputeMove {
+    status: String,
+    #[serde(default)]
+    track: Option<String>,
+    #[serde(default)]
+    outcome: Option<String>,
+}
+
+/// 三调联动: start mediation on a track, record the outcome, or convert into a case.
+async fn move_dispute(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let b: DisputeMove = parse_json(&body)?;
+    let d = st
+        .app
+        .move_dispute(
+            &staff,
+            id,
+            &b.status,
+            b.track.as_deref(),
+            b.outcome.as_deref(),
+        )
+        .await?;
+    Ok(Json(serde_json::to_value(d).unwrap_or_default()))
 }

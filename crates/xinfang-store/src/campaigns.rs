@@ -1,0 +1,327 @@
+//! Campaign lists and items, and the dispute ledger. Changes are chained
+//! audit entries like everything else.
+
+use crate::chain::{append, Append};
+use crate::error::StoreError;
+use crate::Store;
+use serde::Serialize;
+use sqlx::Row;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CampaignRow {
+    pub id: i64,
+    pub name: String,
+    pub list_kind: String,
+    pub owner_unit: i64,
+    pub deadline: String,
+    pub created_by: String,
+    pub items: Vec<CampaignItemRow>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CampaignItemRow {
+    pub id: i64,
+    pub case_no: String,
+    pub current_unit: i64,
+    pub status: String,
+    pub evidence: String,
+    pub updated_by: String,
+    pub updated_at: String,
+}
+
+/// Fields a dispute move may set.
+#[derive(Default)]
+pub struct DisputeChange<'a> {
+    pub track: Option<&'a str>,
+    pub outcome: Option<&'a str>,
+    pub case_no: Option<&'a str>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DisputeRow {
+    pub id: i64,
+    pub unit_id: i64,
+    pub region_code: String,
+    pub parties: String,
+    pub summary: String,
+    pub found_on: String,
+    pub risk_level: i64,
+    pub track: Option<String>,
+    pub status: String,
+    pub outcome: String,
+    pub case_no: Option<String>,
+}
+
+impl Store {
+    async fn log(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        kind: &str,
+        actor: &str,
+        payload: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let now = crate::now_text();
+        let p = payload.to_string();
+        append(
+            tx,
+            Append {
+                stream: "campaign",
+                case_id: None,
+                kind,
+                at: &now,
+                actor,
+                payload: &p,
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn insert_campaign(
+        &self,
+        name: &str,
+        list_kind: &str,
+        owner_unit: i64,
+        deadline: &str,
+        actor: &str,
+    ) -> Result<i64, StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        let id: i64 = sqlx::query("INSERT INTO campaigns (name, list_kind, owner_unit, deadline, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+            .bind(name)
+            .bind(list_kind)
+            .bind(owner_unit)
+            .bind(deadline)
+            .bind(actor)
+            .bind(crate::now_text())
+            .fetch_one(&mut *tx)
+            .await?
+            .get(0);
+        self.log(
+            &mut tx,
+            "campaign_created",
+            actor,
+            serde_json::json!({ "campaign": id, "name": name }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Add cases (by id); ones already on the list are skipped. Returns how many were added.
+    pub async fn add_campaign_items(
+        &self,
+        campaign: i64,
+        case_ids: &[i64],
+        actor: &str,
+    ) -> Result<usize, StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        let now = crate::now_text();
+        let mut n = 0;
+        for c in case_ids {
+            let r = sqlx::query("INSERT INTO campaign_items (campaign_id, case_id, status, evidence, updated_by, updated_at) VALUES ($1, $2, 'pending', '', $3, $4) ON CONFLICT DO NOTHING")
+                .bind(campaign)
+                .bind(*c)
+                .bind(actor)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+            n += r.rows_affected() as usize;
+        }
+        self.log(
+            &mut tx,
+            "campaign_items_added",
+            actor,
+            serde_json::json!({ "campaign": campaign, "added": n }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    pub async fn move_campaign_item(
+        &self,
+        item: i64,
+        from: &str,
+        to: &str,
+        evidence: &str,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        let r = sqlx::query("UPDATE campaign_items SET status = $1, evidence = $2, updated_by = $3, updated_at = $4 WHERE id = $5 AND status = $6")
+            .bind(to)
+            .bind(evidence)
+            .bind(actor)
+            .bind(crate::now_text())
+            .bind(item)
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
+        if r.rows_affected() != 1 {
+            return Err(StoreError::Conflict);
+        }
+        self.log(
+            &mut tx,
+            "campaign_item_moved",
+            actor,
+            serde_json::json!({ "item": item, "from": from, "to": to, "evidence": evidence }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn campaign(&self, id: i64) -> Result<Option<CampaignRow>, StoreError> {
+        let Some(r) = sqlx::query("SELECT id, name, list_kind, owner_unit, deadline, created_by FROM campaigns WHERE id = $1").bind(id).fetch_optional(&self.pool).await? else {
+            return Ok(None);
+        };
+        let items = sqlx::query(
+            "SELECT i.id, c.case_no, c.current_unit, i.status, i.evidence, i.updated_by, i.updated_at FROM campaign_items i JOIN cases c ON c.id = i.case_id WHERE i.campaign_id = $1 ORDER BY i.id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|i| CampaignItemRow { id: i.get(0), case_no: i.get(1), current_unit: i.get(2), status: i.get(3), evidence: i.get(4), updated_by: i.get(5), updated_at: i.get(6) })
+        .collect();
+        Ok(Some(CampaignRow {
+            id: r.get(0),
+            name: r.get(1),
+            list_kind: r.get(2),
+            owner_unit: r.get(3),
+            deadline: r.get(4),
+            created_by: r.get(5),
+            items,
+        }))
+    }
+
+    pub async fn campaign_item(&self, item: i64) -> Result<Option<(i64, String, i64)>, StoreError> {
+        let r = sqlx::query("SELECT i.campaign_id, i.status, c.current_unit FROM campaign_items i JOIN cases c ON c.id = i.case_id WHERE i.id = $1").bind(item).fetch_optional(&self.pool).await?;
+        Ok(r.map(|r| (r.get(0), r.get(1), r.get(2))))
+    }
+
+    /// Campaign ids owned by units under the path prefix.
+    pub async fn campaigns_under(&self, path_prefix: &str) -> Result<Vec<i64>, StoreError> {
+        let rows = sqlx::query("SELECT c.id FROM campaigns c JOIN units u ON u.id = c.owner_unit WHERE u.path LIKE $1 ORDER BY c.id DESC").bind(format!("{path_prefix}%")).fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    pub async fn insert_dispute(
+        &self,
+        unit_id: i64,
+        region_code: &str,
+        parties: &str,
+        summary: &str,
+        found_on: &str,
+        risk_level: i64,
+        actor: &str,
+    ) -> Result<i64, StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO disputes (unit_id, region_code, parties, summary, found_on, risk_level, track, status, outcome, case_no, created_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, 'found', '', NULL, $7, $8) RETURNING id",
+        )
+        .bind(unit_id)
+        .bind(region_code)
+        .bind(parties)
+        .bind(summary)
+        .bind(found_on)
+        .bind(risk_level)
+        .bind(actor)
+        .bind(crate::now_text())
+        .fetch_one(&mut *tx)
+        .await?
+        .get(0);
+        self.log(
+            &mut tx,
+            "dispute_found",
+            actor,
+            serde_json::json!({ "dispute": id }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Move a dispute from `from` to `to`, setting the track / outcome / case number when given.
+    pub async fn move_dispute(
+        &self,
+        id: i64,
+        from: &str,
+        to: &str,
+        change: &DisputeChange<'_>,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let (track, outcome, case_no) = (change.track, change.outcome, change.case_no);
+        let (mut tx, _g) = self.write_tx().await?;
+        let r = sqlx::query(
+            "UPDATE disputes SET status = $1, track = COALESCE($2, track), outcome = COALESCE($3, outcome), case_no = COALESCE($4, case_no), updated_at = $5 WHERE id = $6 AND status = $7",
+        )
+        .bind(to)
+        .bind(track.map(str::to_string))
+        .bind(outcome.map(str::to_string))
+        .bind(case_no.map(str::to_string))
+        .bind(crate::now_text())
+        .bind(id)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+        if r.rows_affected() != 1 {
+            return Err(StoreError::Conflict);
+        }
+        self.log(&mut tx, "dispute_moved", actor, serde_json::json!({ "dispute": id, "from": from, "to": to, "track": track, "case_no": case_no })).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn disputes_under(&self, path_prefix: &str) -> Result<Vec<DisputeRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT d.id, d.unit_id, d.region_code, d.parties, d.summary, d.found_on, d.risk_level, d.track, d.status, d.outcome, d.case_no FROM disputes d JOIN units u ON u.id = d.unit_id WHERE u.path LIKE $1 ORDER BY d.id DESC",
+        )
+        .bind(format!("{path_prefix}%"))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| DisputeRow {
+                id: r.get(0),
+                unit_id: r.get(1),
+                region_code: r.get(2),
+                parties: r.get(3),
+                summary: r.get(4),
+                found_on: r.get(5),
+                risk_level: r.get(6),
+                track: r.get(7),
+                status: r.get(8),
+                outcome: r.get(9),
+                case_no: r.get(10),
+            })
+            .collect())
+    }
+
+    pub async fn dispute(&self, id: i64) -> Result<Option<DisputeRow>, StoreError> {
+        let r = sqlx::query("SELECT d.id, d.unit_id, d.region_code, d.parties, d.summary, d.found_on, d.risk_level, d.track, d.status, d.outcome, d.case_no FROM disputes d WHERE d.id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(r.map(|r| DisputeRow {
+            id: r.get(0),
+            unit_id: r.get(1),
+            region_code: r.get(2),
+            parties: r.get(3),
+            summary: r.get(4),
+            found_on: r.get(5),
+            risk_level: r.get(6),
+            track: r.get(7),
+            status: r.get(8),
+            outcome: r.get(9),
+            case_no: r.get(10),
+        }))
+    }
+
+    pub async fn case_id_of(&self, case_no: &str) -> Result<Option<i64>, StoreError> {
+        let r = sqlx::query("SELECT id FROM cases WHERE case_no = $1")
+            .bind(case_no)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(r.map(|r| r.get(0)))
+    }
+}
