@@ -166,18 +166,16 @@ impl App {
                 format!("未知的行政区划代码：{region_code}"),
             ));
         }
-        let id = self
-            .store
-            .insert_dispute(
-                staff.unit.0,
-                region_code,
-                parties.trim(),
-                summary.trim(),
-                &self.now().date().to_string(),
-                risk_level.clamp(1, 3),
-                &actor(staff),
-            )
-            .await?;
+        let found_on = self.now().date().to_string();
+        let d = xinfang_store::NewDispute {
+            unit_id: staff.unit.0,
+            region_code,
+            parties: parties.trim(),
+            summary: summary.trim(),
+            found_on: &found_on,
+            risk_level: risk_level.clamp(1, 3),
+        };
+        let id = self.store.insert_dispute(&d, &actor(staff)).await?;
         self.store.dispute(id).await?.ok_or(AppError::NotFound)
     }
 

@@ -29,6 +29,16 @@ pub struct CampaignItemRow {
     pub updated_at: String,
 }
 
+/// A dispute found in 排查.
+pub struct NewDispute<'a> {
+    pub unit_id: i64,
+    pub region_code: &'a str,
+    pub parties: &'a str,
+    pub summary: &'a str,
+    pub found_on: &'a str,
+    pub risk_level: i64,
+}
+
 /// Fields a dispute move may set.
 #[derive(Default)]
 pub struct DisputeChange<'a> {
@@ -205,16 +215,15 @@ impl Store {
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
-    pub async fn insert_dispute(
-        &self,
-        unit_id: i64,
-        region_code: &str,
-        parties: &str,
-        summary: &str,
-        found_on: &str,
-        risk_level: i64,
-        actor: &str,
-    ) -> Result<i64, StoreError> {
+    pub async fn insert_dispute(&self, d: &NewDispute<'_>, actor: &str) -> Result<i64, StoreError> {
+        let (unit_id, region_code, parties, summary, found_on, risk_level) = (
+            d.unit_id,
+            d.region_code,
+            d.parties,
+            d.summary,
+            d.found_on,
+            d.risk_level,
+        );
         let (mut tx, _g) = self.write_tx().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO disputes (unit_id, region_code, parties, summary, found_on, risk_level, track, status, outcome, case_no, created_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, 'found', '', NULL, $7, $8) RETURNING id",

@@ -22,7 +22,7 @@ mod tokens;
 mod warnings;
 
 pub use alerts::{AlertRow, NewAlert};
-pub use campaigns::{CampaignItemRow, CampaignRow, DisputeChange, DisputeRow};
+pub use campaigns::{CampaignItemRow, CampaignRow, DisputeChange, DisputeRow, NewDispute};
 pub use cases::{CaseFilter, CaseListRow, NewCaseRecord, Projection, StoredEvent};
 pub use chain::AuditEntry;
 pub use connect::{Dialect, Store};
