@@ -16,6 +16,7 @@ pub mod intake;
 pub mod intelligence;
 pub mod leadership;
 pub mod projection;
+pub mod reports;
 pub mod scanner;
 pub mod state;
 pub mod stats;

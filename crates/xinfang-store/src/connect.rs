@@ -54,6 +54,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         7,
         include_str!(concat!("../migrations/sqlite/", "0007_campaigns.sql")),
     ),
+    (
+        8,
+        include_str!(concat!("../migrations/sqlite/", "0008_accountability.sql")),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -83,6 +87,13 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
         7,
         include_str!(concat!("../migrations/postgres/", "0007_campaigns.sql")),
+    ),
+    (
+        8,
+        include_str!(concat!(
+            "../migrations/postgres/",
+            "0008_accountability.sql"
+        )),
     ),
 ];
 

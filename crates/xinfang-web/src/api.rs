@@ -31,6 +31,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/alerts", get(alerts))
         .route("/api/v1/warnings", get(warnings))
         .route("/api/v1/supervisions", get(supervisions))
+        .route(
+            "/api/v1/accountability",
+            get(accountability).post(record_accountability),
+        )
+        .route("/api/v1/reports/annual", get(annual_report))
         .route("/api/v1/campaigns", get(campaigns).post(create_campaign))
         .route("/api/v1/campaigns/{id}/items", post(add_campaign_items))
         .route("/api/v1/campaign-items/{id}", post(move_campaign_item))
@@ -815,4 +820,61 @@ async fn move_dispute(
         )
         .await?;
     Ok(Json(serde_json::to_value(d).unwrap_or_default()))
+}
+
+#[derive(Deserialize)]
+struct AccountabilityBody {
+    kind: String,
+    unit_id: i64,
+    #[serde(default)]
+    case_no: Option<String>,
+    #[serde(default)]
+    reason: String,
+}
+
+/// 约谈 / 通报 (第三十九条).
+async fn record_accountability(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let b: AccountabilityBody = parse_json(&body)?;
+    let r = st
+        .app
+        .record_accountability(
+            &staff,
+            &b.kind,
+            xinfang_domain::UnitId(b.unit_id),
+            b.case_no.as_deref(),
+            &b.reason,
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::to_value(r).unwrap_or_default()),
+    )
+        .into_response())
+}
+
+async fn accountability(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        json!({ "records": st.app.accountability_for(&staff).await? }),
+    ))
+}
+
+#[derive(Deserialize)]
+struct YearQuery {
+    year: i32,
+}
+
+/// The annual report of 第四十一条 for the caller's area.
+async fn annual_report(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Query(q): Query<YearQuery>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(st.app.annual_report(&staff, q.year).await?))
 }

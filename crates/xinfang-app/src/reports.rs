@@ -1,0 +1,110 @@
+//! Accountability (约谈 / 通报, 第三十九条) and the annual report with the
+//! contents 第四十一条 names: statistics, the most-petitioned bodies, 转送 /
+//! 交办 / 督办 counts, adopted suggestions — for the caller's area.
+
+use crate::error::AppError;
+use crate::state::App;
+use chrono::NaiveDate;
+use serde_json::{json, Value};
+use xinfang_domain::{Role, Staff, UnitId};
+use xinfang_store::AccountabilityRow;
+
+impl App {
+    /// Record a 约谈 or 通报 of a unit in the staff member's area.
+    pub async fn record_accountability(
+        &self,
+        staff: &Staff,
+        kind: &str,
+        unit: UnitId,
+        case_no: Option<&str>,
+        reason: &str,
+    ) -> Result<AccountabilityRow, AppError> {
+        if !staff.has_any(&[Role::Leader, Role::Supervisor]) {
+            return Err(AppError::Forbidden);
+        }
+        if !matches!(kind, "talk" | "circular") {
+            return Err(AppError::field(
+                "kind",
+                "应为 talk（约谈）或 circular（通报）",
+            ));
+        }
+        let org = self.org();
+        let area = org.government_of(staff.unit).unwrap_or(staff.unit);
+        if org.get(unit).is_none() || !org.is_within(unit, area) {
+            return Err(AppError::field("unit_id", "只能约谈、通报本辖区单位"));
+        }
+        if let Some(no) = case_no {
+            self.store
+                .case_id_of(no)
+                .await?
+                .ok_or_else(|| AppError::field("case_no", format!("信访事项不存在：{no}")))?;
+        }
+        if reason.trim().chars().count() < 4 {
+            return Err(AppError::field(
+                "reason",
+                "请写明约谈、通报的事由（第三十九条）",
+            ));
+        }
+        let id = self
+            .store
+            .insert_accountability(
+                kind,
+                unit.0,
+                case_no,
+                reason.trim(),
+                &format!("user:{}", staff.username),
+            )
+            .await?;
+        let path = self.unit_path(area);
+        Ok(self
+            .store
+            .accountability_under(&path)
+            .await?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or(AppError::NotFound)?)
+    }
+
+    pub async fn accountability_for(
+        &self,
+        staff: &Staff,
+    ) -> Result<Vec<AccountabilityRow>, AppError> {
+        let area = self.org().government_of(staff.unit).unwrap_or(staff.unit);
+        Ok(self
+            .store
+            .accountability_under(&self.unit_path(area))
+            .await?)
+    }
+
+    /// The annual report for `year` (第四十一条).
+    pub async fn annual_report(&self, staff: &Staff, year: i32) -> Result<Value, AppError> {
+        let (Some(from), Some(to)) = (
+            NaiveDate::from_ymd_opt(year, 1, 1),
+            NaiveDate::from_ymd_opt(year, 12, 31),
+        ) else {
+            return Err(AppError::field("year", "年份无效"));
+        };
+        let overview = self.stats_overview(staff, from, to, None).await?;
+        let area = self.unit_path(staff.unit);
+        let c = self
+            .store
+            .annual_counts(&area, &from.to_string(), &to.to_string())
+            .await?;
+        let top: Vec<Value> = c
+            .top_units
+            .iter()
+            .map(|(u, n)| json!({ "unit_id": u, "unit": self.unit_name(UnitId(*u)), "cases": n }))
+            .collect();
+        Ok(json!({
+            "year": year,
+            "unit": self.unit_name(staff.unit),
+            "statistics": overview,
+            "most_petitioned_bodies": top,
+            "forwarded": c.forwarded,
+            "assigned": c.assigned,
+            "supervised": c.supervised,
+            "suggestions_adopted": c.suggestions_adopted,
+            "accountability_records": c.accountability,
+        }))
+    }
+}
