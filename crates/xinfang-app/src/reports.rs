@@ -56,13 +56,12 @@ impl App {
             )
             .await?;
         let path = self.unit_path(area);
-        Ok(self
-            .store
+        self.store
             .accountability_under(&path)
             .await?
             .into_iter()
             .find(|r| r.id == id)
-            .ok_or(AppError::NotFound)?)
+            .ok_or(AppError::NotFound)
     }
 
     pub async fn accountability_for(
