@@ -129,6 +129,22 @@ impl Driver {
             .unwrap_or_default()
             .to_string()
     }
+    /// Poll the page until it contains every needle (navigation after a click
+    /// may still be in flight); panics with the page after ten seconds.
+    async fn wait_for(&self, needles: &[&str]) -> String {
+        let mut html = String::new();
+        for _ in 0..100 {
+            html = self.source().await;
+            if needles.iter().all(|n| html.contains(n)) {
+                return html;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!(
+            "page never showed {needles:?}: {}",
+            &html[..html.len().min(2000)]
+        );
+    }
     async fn screenshot(&self, name: &str) {
         let b64 = self
             .cmd(reqwest::Method::GET, "/screenshot", json!(null))
@@ -206,12 +222,7 @@ async fn petitioner_and_staff_in_a_real_browser() {
     d.type_in("#facts", "合同约定交房日期已过半年。").await;
     d.screenshot("01-portal-submit").await;
     d.click("form button[type=submit]").await;
-    let html = d.source().await;
-    assert!(
-        html.contains("回执"),
-        "receipt page: {}",
-        &html[..html.len().min(3000)]
-    );
+    let html = d.wait_for(&["回执", "查询码"]).await;
     let case_no = between(&html, "信访编号</th><td><strong>", "</strong>").to_string();
     let code = between(&html, "查询码</th><td><strong>", "</strong>").to_string();
     d.screenshot("02-portal-receipt").await;
@@ -220,11 +231,7 @@ async fn petitioner_and_staff_in_a_real_browser() {
     d.type_in("#case_no", &case_no).await;
     d.type_in("#query_code", &code).await;
     d.click("form button[type=submit]").await;
-    let html = d.source().await;
-    assert!(
-        html.contains("已登记") && html.contains("民法典第二百零一条"),
-        "tracking view with explanation"
-    );
+    d.wait_for(&["已登记", "民法典第二百零一条"]).await;
     d.screenshot("03-portal-track").await;
 
     // The registrar finds it in the inbox and forwards it.
@@ -232,11 +239,7 @@ async fn petitioner_and_staff_in_a_real_browser() {
     d.type_in("#username", "shangcheng_xfj").await;
     d.type_in("#password", "xinfang2026").await;
     d.click("form button[type=submit]").await;
-    let html = d.source().await;
-    assert!(
-        html.contains("我的待办") && html.contains(&case_no),
-        "inbox lists the new case"
-    );
+    d.wait_for(&["我的待办", &case_no]).await;
     d.screenshot("04-work-inbox").await;
     d.go(&format!("{site}/work/cases/{case_no}")).await;
     let zhujian = app
@@ -252,28 +255,22 @@ async fn petitioner_and_staff_in_a_real_browser() {
     d.screenshot("05-work-case-transfer").await;
     d.click("details:has(input[value=transfer]) button[type=submit]")
         .await;
-    let html = d.source().await;
-    assert!(
-        html.contains("已办理") && html.contains("转送至杭州市上城区住房和城乡建设局"),
-        "forwarded"
-    );
+    d.wait_for(&["已办理", "转送至杭州市上城区住房和城乡建设局"])
+        .await;
     d.click("header form button[type=submit]").await;
+    d.wait_for(&["工作人员登录"]).await;
 
     // The handler signs it.
     d.go(&format!("{site}/login")).await;
     d.type_in("#username", "shangcheng_zhujian").await;
     d.type_in("#password", "xinfang2026").await;
     d.click("form button[type=submit]").await;
-    assert!(
-        d.source().await.contains(&case_no),
-        "待签收 in the handler's inbox"
-    );
+    d.wait_for(&["我的待办", "待签收", &case_no]).await;
     d.go(&format!("{site}/work/cases/{case_no}")).await;
     d.click("details:has(input[value=sign]) summary").await;
     d.click("details:has(input[value=sign]) button[type=submit]")
         .await;
-    let html = d.source().await;
-    assert!(html.contains("已签收待告知"), "signed");
+    d.wait_for(&["已签收待告知"]).await;
     d.screenshot("06-work-case-signed").await;
     d.quit().await;
     let _ = std::fs::remove_dir_all(&dir);
