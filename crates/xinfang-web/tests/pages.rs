@@ -378,3 +378,31 @@ dual_test!(dashboard_and_case_list, |app: TestApp| async move {
         .unwrap()
         .contains("spreadsheetml"));
 });
+
+dual_test!(
+    registrar_registers_a_collective_visit,
+    |app: TestApp| async move {
+        let cookie = login(&app, "shangcheng_xfj").await;
+        let (s, html) = page(&app, "/work/register", &cookie).await;
+        assert_eq!(s, StatusCode::OK);
+        let csrf = csrf_of(&html);
+        // Missing request: errors listed, input kept.
+        let (s, _, _, html) = form(&app, "/work/register", Some(&cookie), &format!("csrf={csrf}&channel=visit&kind=claim&name0=%E4%BB%A3%E8%A1%A8%E7%94%B2&persons=30&region_code=330102&request=")).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("未能登记") && html.contains("value=\"代表甲\""));
+        let body = format!("csrf={csrf}&channel=visit&kind=claim&name0=%E4%BB%A3%E8%A1%A8%E7%94%B2&name1=%E4%BB%A3%E8%A1%A8%E4%B9%99&name2=%E4%BB%A3%E8%A1%A8%E4%B8%99&persons=30&region_code=330102&request=%E8%A6%81%E6%B1%82%E8%A7%A3%E5%86%B3%E5%9B%9E%E8%BF%81%E5%AE%89%E7%BD%AE%E6%88%BF%E9%80%BE%E6%9C%9F%E4%BA%A4%E4%BB%98");
+        let (s, _, _, html) = form(&app, "/work/register", Some(&cookie), &body).await;
+        assert_eq!(s, StatusCode::OK, "{html}");
+        assert!(
+            html.contains("已登记") && html.contains("集体访") && html.contains("风险信号"),
+            "collective flag and warning shown"
+        );
+        let sup = app.token("shangcheng_dc").await;
+        let (_, w) = app.get("/api/v1/warnings", Some(&sup)).await;
+        assert!(w["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["signals"].to_string().contains("集体访 30 人")));
+    }
+);

@@ -7,6 +7,7 @@ mod case_page;
 mod dashboard;
 mod html;
 mod portal;
+mod register;
 mod session;
 mod work;
 
@@ -22,6 +23,10 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(session::login_form).post(session::login))
         .route("/logout", post(session::logout))
         .route("/work", get(work::inbox))
+        .route(
+            "/work/register",
+            get(register::register_form).post(register::register),
+        )
         .route("/work/dashboard", get(dashboard::dashboard))
         .route("/work/cases", get(dashboard::case_list))
         .route("/work/cases.xlsx", get(dashboard::cases_xlsx))

@@ -1,0 +1,246 @@
+//! Registration at the window (来信、来访、来电、传真): up to five
+//! representatives and the number present for a collective visit (第二十条),
+//! 请求/事实/理由 (第十九条), the accused for a 检举控告 — then the outcome with
+//! what intake understood: repeat link, 越级/集体 flags, suggestions, warnings.
+
+use super::html::{esc, page};
+use super::session::{csrf_ok, current};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use std::collections::HashMap;
+use xinfang_app::intake::{AccusedInput, IntakeRequest, PetitionerInput};
+use xinfang_app::AppError;
+use xinfang_domain::case::{Channel, Kind};
+use xinfang_domain::{Actor, UnitKind};
+
+fn v<'a>(f: &'a HashMap<String, String>, k: &str) -> &'a str {
+    f.get(k).map(String::as_str).unwrap_or("")
+}
+
+fn form_html(st: &AppState, csrf: &str, f: &HashMap<String, String>, errors: &str) -> String {
+    let org = st.app.org();
+    let mut regions: Vec<_> = org
+        .units()
+        .filter(|u| u.kind == UnitKind::Government)
+        .map(|u| (u.region_code.clone(), u.name.clone()))
+        .collect();
+    regions.sort();
+    regions.dedup_by(|a, b| a.0 == b.0);
+    let region_opts: String = regions
+        .iter()
+        .map(|(c, n)| {
+            format!(
+                "<option value=\"{c}\"{}>{c} {}</option>",
+                if v(f, "region_code") == c {
+                    " selected"
+                } else {
+                    ""
+                },
+                esc(n)
+            )
+        })
+        .collect();
+    let sel = |name: &str, opts: &[(&str, &str)]| -> String {
+        let o: String = opts
+            .iter()
+            .map(|(k, l)| {
+                format!(
+                    "<option value=\"{k}\"{}>{l}</option>",
+                    if v(f, name) == *k { " selected" } else { "" }
+                )
+            })
+            .collect();
+        format!("<select id=\"{name}\" name=\"{name}\">{o}</select>")
+    };
+    let mut reps = String::from("<fieldset><legend>信访人 / 代表（集体访不超过5人，第二十条）</legend><table><tr><th>姓名</th><th>身份证号码</th><th>电话</th><th>住址</th></tr>");
+    for i in 0..5 {
+        reps.push_str(&format!(
+            "<tr><td><input aria-label=\"代表{n}姓名\" name=\"name{i}\" value=\"{}\"></td><td><input aria-label=\"代表{n}身份证号码\" name=\"id{i}\" value=\"{}\"></td><td><input aria-label=\"代表{n}电话\" name=\"phone{i}\" value=\"{}\"></td><td><input aria-label=\"代表{n}住址\" name=\"addr{i}\" value=\"{}\"></td></tr>",
+            esc(v(f, &format!("name{i}"))),
+            esc(v(f, &format!("id{i}"))),
+            esc(v(f, &format!("phone{i}"))),
+            esc(v(f, &format!("addr{i}"))),
+            n = i + 1
+        ));
+    }
+    reps.push_str("</table></fieldset>");
+    let mut units: Vec<_> = org.units().collect();
+    units.sort_by_key(|u| (u.level, u.id));
+    let accused_opts: String = std::iter::once("<option value=\"\">（无）</option>".to_string())
+        .chain(units.iter().map(|u| {
+            format!(
+                "<option value=\"{}\"{}>{}</option>",
+                u.id.0,
+                if v(f, "accused_unit") == u.id.0.to_string() {
+                    " selected"
+                } else {
+                    ""
+                },
+                esc(&u.name)
+            )
+        }))
+        .collect();
+    format!(
+        "<section><h2>登记来信、来访、来电</h2>{errors}<form method=\"post\" action=\"/work/register\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+         <label for=\"channel\">渠道</label>{}<label for=\"kind\">类型</label>{}{reps}\
+         <label for=\"persons\">来访人数（集体访填写实际人数）</label><input id=\"persons\" name=\"persons\" type=\"number\" min=\"1\" value=\"{}\">\
+         <label for=\"region_code\">事项发生地</label><select id=\"region_code\" name=\"region_code\">{region_opts}</select>\
+         <label for=\"category\">内容分类（领域/类别/细类）</label><input id=\"category\" name=\"category\" value=\"{}\">\
+         <label for=\"request\">请求</label><textarea id=\"request\" name=\"request\" rows=\"3\" required>{}</textarea>\
+         <label for=\"facts\">事实</label><textarea id=\"facts\" name=\"facts\" rows=\"4\">{}</textarea>\
+         <label for=\"reasons\">理由</label><textarea id=\"reasons\" name=\"reasons\" rows=\"3\">{}</textarea>\
+         <label for=\"accused_person\">被检举控告人（检举控告类）</label><input id=\"accused_person\" name=\"accused_person\" value=\"{}\">\
+         <label for=\"accused_unit\">被检举控告单位</label><select id=\"accused_unit\" name=\"accused_unit\">{accused_opts}</select>\
+         <button type=\"submit\">登记</button></form></section>",
+        esc(csrf),
+        sel("channel", &[("letter", "来信"), ("visit", "来访"), ("phone", "来电"), ("fax", "传真")]),
+        sel("kind", &[("claim", "申诉求决类"), ("suggestion", "建议意见类"), ("accusation", "检举控告类")]),
+        esc(v(f, "persons")),
+        esc(v(f, "category")),
+        esc(v(f, "request")),
+        esc(v(f, "facts")),
+        esc(v(f, "reasons")),
+        esc(v(f, "accused_person")),
+    )
+}
+
+pub async fn register_form(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    let Some((staff, csrf)) = current(&st, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    Html(page(
+        "登记",
+        Some(&staff.name),
+        &form_html(&st, &csrf, &HashMap::new(), ""),
+    ))
+    .into_response()
+}
+
+pub async fn register(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let Some((staff, csrf)) = current(&st, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    if !csrf_ok(&csrf, v(&f, "csrf")) {
+        return (
+            StatusCode::FORBIDDEN,
+            Html(page(
+                "拒绝",
+                None,
+                "<p class=\"err\">CSRF 校验失败，请刷新页面后重试。</p>",
+            )),
+        )
+            .into_response();
+    }
+    let opt = |k: &str| Some(v(&f, k).trim().to_string()).filter(|s| !s.is_empty());
+    let petitioners: Vec<PetitionerInput> = (0..5)
+        .filter(|i| !v(&f, &format!("name{i}")).trim().is_empty())
+        .map(|i| PetitionerInput {
+            name: v(&f, &format!("name{i}")).into(),
+            id_number: opt(&format!("id{i}")),
+            phone: opt(&format!("phone{i}")),
+            address: v(&f, &format!("addr{i}")).into(),
+        })
+        .collect();
+    let accused = match (
+        opt("accused_person"),
+        v(&f, "accused_unit").parse::<i64>().ok(),
+    ) {
+        (None, None) => None,
+        (person, unit_id) => Some(AccusedInput {
+            person,
+            unit_id,
+            unit_name: None,
+        }),
+    };
+    let req = IntakeRequest {
+        channel: Channel::from_key(v(&f, "channel")).unwrap_or(Channel::Letter),
+        kind: Kind::from_key(v(&f, "kind")),
+        petitioners,
+        persons: v(&f, "persons").parse().ok(),
+        request: v(&f, "request").into(),
+        facts: v(&f, "facts").into(),
+        reasons: v(&f, "reasons").into(),
+        region_code: v(&f, "region_code").into(),
+        accused,
+        category: opt("category"),
+        registering_unit: None,
+    };
+    match st.app.intake(&Actor::Staff(staff.clone()), req).await {
+        Ok(o) => {
+            let s = &o.suggestions;
+            let mut body = format!("<section><h2>已登记</h2><p class=\"ok\" role=\"status\">信访编号 <a href=\"/work/cases/{0}\">{0}</a>，状态：{1}。</p>", esc(&o.case_no), o.status.label_zh());
+            if let Some(r) = &o.repeat_of {
+                body.push_str(&format!("<p>同一信访人、同一事项：已作为重复件次并入 <a href=\"/work/cases/{0}\">{0}</a>。</p>", esc(r)));
+            }
+            if let Some(r) = &o.not_accepted_reason {
+                body.push_str(&format!("<p class=\"err\">{}</p>", esc(r)));
+            }
+            if o.skip_level {
+                body.push_str("<p class=\"err\">越级走访（第二十条）。</p>");
+            }
+            if o.collective {
+                body.push_str("<p>集体访：计 1 批次。</p>");
+            }
+            body.push_str("<h3>登记辅助</h3><ul>");
+            if let Some((k, p)) = &s.kind {
+                body.push_str(&format!(
+                    "<li>建议类型：{}（{:.0}%）</li>",
+                    k.label_zh(),
+                    p * 100.0
+                ));
+            }
+            if let Some((c, p)) = &s.category {
+                body.push_str(&format!(
+                    "<li>建议分类：{}（{:.0}%）</li>",
+                    esc(c),
+                    p * 100.0
+                ));
+            }
+            if let Some((_, n)) = &s.body {
+                body.push_str(&format!("<li>可能的有权处理机关：{}</li>", esc(n)));
+            }
+            if s.litigation {
+                body.push_str(
+                    "<li>疑似涉法涉诉（诉访分离，第二十八条）：应引导向政法机关依法反映</li>",
+                );
+            }
+            for sig in &o.signals {
+                body.push_str(&format!(
+                    "<li class=\"err\">风险信号：{}（{}级）</li>",
+                    esc(&sig.label),
+                    sig.level
+                ));
+            }
+            body.push_str("</ul><p><a href=\"/work/register\">继续登记</a></p></section>");
+            Html(page("已登记", Some(&staff.name), &body)).into_response()
+        }
+        Err(e) => {
+            let msgs: Vec<String> = match &e {
+                AppError::Invalid(list) => list.iter().map(|x| x.message.clone()).collect(),
+                other => vec![other.to_string()],
+            };
+            let errors = format!(
+                "<div class=\"err\" role=\"alert\"><p>未能登记：</p><ul>{}</ul></div>",
+                msgs.iter()
+                    .map(|m| format!("<li>{}</li>", esc(m)))
+                    .collect::<String>()
+            );
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Html(page(
+                    "登记",
+                    Some(&staff.name),
+                    &form_html(&st, &csrf, &f, &errors),
+                )),
+            )
+                .into_response()
+        }
+    }
+}
