@@ -1,7 +1,7 @@
 //! Campaign lists and items, and the dispute ledger. Changes are chained
 //! audit entries like everything else.
 
-use crate::chain::{append, Append};
+use crate::chain::log;
 use crate::error::StoreError;
 use crate::Store;
 use serde::Serialize;
@@ -63,30 +63,6 @@ pub struct DisputeRow {
 }
 
 impl Store {
-    async fn log(
-        &self,
-        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-        kind: &str,
-        actor: &str,
-        payload: serde_json::Value,
-    ) -> Result<(), StoreError> {
-        let now = crate::now_text();
-        let p = payload.to_string();
-        append(
-            tx,
-            Append {
-                stream: "campaign",
-                case_id: None,
-                kind,
-                at: &now,
-                actor,
-                payload: &p,
-            },
-        )
-        .await?;
-        Ok(())
-    }
-
     pub async fn insert_campaign(
         &self,
         name: &str,
@@ -106,8 +82,9 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?
             .get(0);
-        self.log(
+        log(
             &mut tx,
+            "campaign",
             "campaign_created",
             actor,
             serde_json::json!({ "campaign": id, "name": name }),
@@ -137,8 +114,9 @@ impl Store {
                 .await?;
             n += r.rows_affected() as usize;
         }
-        self.log(
+        log(
             &mut tx,
+            "campaign",
             "campaign_items_added",
             actor,
             serde_json::json!({ "campaign": campaign, "added": n }),
@@ -169,8 +147,9 @@ impl Store {
         if r.rows_affected() != 1 {
             return Err(StoreError::Conflict);
         }
-        self.log(
+        log(
             &mut tx,
+            "campaign",
             "campaign_item_moved",
             actor,
             serde_json::json!({ "item": item, "from": from, "to": to, "evidence": evidence }),
@@ -239,8 +218,9 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .get(0);
-        self.log(
+        log(
             &mut tx,
+            "campaign",
             "dispute_found",
             actor,
             serde_json::json!({ "dispute": id }),
@@ -276,7 +256,7 @@ impl Store {
         if r.rows_affected() != 1 {
             return Err(StoreError::Conflict);
         }
-        self.log(&mut tx, "dispute_moved", actor, serde_json::json!({ "dispute": id, "from": from, "to": to, "track": track, "case_no": case_no })).await?;
+        log(&mut tx, "campaign", "dispute_moved", actor, serde_json::json!({ "dispute": id, "from": from, "to": to, "track": track, "case_no": case_no })).await?;
         tx.commit().await?;
         Ok(())
     }

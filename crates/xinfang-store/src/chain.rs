@@ -70,6 +70,30 @@ pub(crate) async fn append(
     Ok(seq)
 }
 
+/// Append an audit entry (not a case event) inside the caller's transaction.
+pub(crate) async fn log(
+    tx: &mut Transaction<'static, Any>,
+    stream: &str,
+    kind: &str,
+    actor: &str,
+    payload: serde_json::Value,
+) -> Result<i64, StoreError> {
+    let at = crate::now_text();
+    let payload = payload.to_string();
+    append(
+        tx,
+        Append {
+            stream,
+            case_id: None,
+            kind,
+            at: &at,
+            actor,
+            payload: &payload,
+        },
+    )
+    .await
+}
+
 impl Store {
     /// Record an audit entry that is not a case event (login, sensitive read, settings change).
     pub async fn audit(

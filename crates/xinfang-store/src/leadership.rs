@@ -1,7 +1,7 @@
 //! 领导包案 rows, their progress entries, and 批示. Every write is also a
 //! chained audit entry.
 
-use crate::chain::{append, Append};
+use crate::chain::log;
 use crate::error::StoreError;
 use crate::Store;
 use serde::Serialize;
@@ -39,30 +39,6 @@ pub struct InstructionRow {
 const COLS: &str = "o.id, c.case_no, o.leader_id, u.display_name, o.team, o.plan, o.deadline, o.status, o.created_at";
 
 impl Store {
-    async fn audit_in(
-        &self,
-        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-        kind: &str,
-        actor: &str,
-        payload: serde_json::Value,
-    ) -> Result<(), StoreError> {
-        let now = crate::now_text();
-        let payload = payload.to_string();
-        append(
-            tx,
-            Append {
-                stream: "leadership",
-                case_id: None,
-                kind,
-                at: &now,
-                actor,
-                payload: &payload,
-            },
-        )
-        .await?;
-        Ok(())
-    }
-
     pub async fn insert_ownership(
         &self,
         case_id: i64,
@@ -86,8 +62,9 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .get(0);
-        self.audit_in(
+        log(
             &mut tx,
+            "leadership",
             "ownership_created",
             actor,
             serde_json::json!({ "ownership": id, "case_id": case_id, "deadline": deadline }),
@@ -120,8 +97,9 @@ impl Store {
             .bind(crate::now_text())
             .execute(&mut *tx)
             .await?;
-        self.audit_in(
+        log(
             &mut tx,
+            "leadership",
             "ownership_progress",
             actor,
             serde_json::json!({ "ownership": ownership_id }),
@@ -141,8 +119,9 @@ impl Store {
         if res.rows_affected() != 1 {
             return Err(StoreError::Conflict);
         }
-        self.audit_in(
+        log(
             &mut tx,
+            "leadership",
             "ownership_resolved",
             actor,
             serde_json::json!({ "ownership": id }),
@@ -234,8 +213,9 @@ impl Store {
         .bind(crate::now_text())
         .execute(&mut *tx)
         .await?;
-        self.audit_in(
+        log(
             &mut tx,
+            "leadership",
             "instruction",
             actor,
             serde_json::json!({ "case_id": case_id }),
