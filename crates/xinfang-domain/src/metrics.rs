@@ -154,3 +154,61 @@ mod tests {
         assert!(!CaseFacts::default().resolved_first_time());
     }
 }
+
+/// Weights of the monthly assessment score (configurable per deployment).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RankingWeights {
+    pub timely_acceptance: f64,
+    pub on_time_completion: f64,
+    pub satisfaction: f64,
+    pub first_time_resolution: f64,
+}
+
+impl Default for RankingWeights {
+    fn default() -> Self {
+        RankingWeights {
+            timely_acceptance: 0.25,
+            on_time_completion: 0.25,
+            satisfaction: 0.3,
+            first_time_resolution: 0.2,
+        }
+    }
+}
+
+/// Weighted score in [0, 100] over the rates that have a denominator; the
+/// weights of missing rates are redistributed (a unit is not punished for
+/// having nothing due). None when no rate applies.
+pub fn assessment_score(w: &RankingWeights, rates: [Option<f64>; 4]) -> Option<f64> {
+    let weights = [
+        w.timely_acceptance,
+        w.on_time_completion,
+        w.satisfaction,
+        w.first_time_resolution,
+    ];
+    let (sum, total) = rates
+        .iter()
+        .zip(weights)
+        .filter_map(|(r, w)| r.map(|r| (r * w, w)))
+        .fold((0.0, 0.0), |(s, t), (a, b)| (s + a, t + b));
+    (total > 0.0).then(|| sum / total * 100.0)
+}
+
+#[cfg(test)]
+mod ranking_tests {
+    use super::*;
+
+    #[test]
+    fn score_redistributes_missing_rates() {
+        let w = RankingWeights::default();
+        assert_eq!(assessment_score(&w, [None; 4]), None);
+        assert_eq!(
+            assessment_score(&w, [Some(1.0), Some(1.0), Some(1.0), Some(1.0)]),
+            Some(100.0)
+        );
+        // Only satisfaction known: the score is that rate.
+        let s = assessment_score(&w, [None, None, Some(0.8), None]).unwrap();
+        assert!((s - 80.0).abs() < 1e-9);
+        let mixed = assessment_score(&w, [Some(1.0), Some(0.0), None, None]).unwrap();
+        assert!((mixed - 50.0).abs() < 1e-9);
+    }
+}

@@ -169,6 +169,45 @@ impl Store {
         Ok(o)
     }
 
+    /// Per holding unit: (unit, accept due, accept in time, handling due, handling in time,
+    /// delivered, evaluated, satisfied + basically satisfied, resolved first time), for rankings.
+    pub async fn unit_facts(
+        &self,
+        from: &str,
+        to: &str,
+        scope: &StatsScope,
+    ) -> Result<Vec<[i64; 9]>, StoreError> {
+        let sql = format!(
+            "SELECT c.current_unit, {}, {}, {}, {}, {}, {}, {}, {} FROM cases c WHERE c.registered_on <= $2 AND (c.registered_on >= $1 OR c.delivered_on >= $1) {{scope}} GROUP BY c.current_unit",
+            sum("CASE WHEN c.accept_due >= $1 AND c.accept_due <= $2 THEN 1 ELSE 0 END"),
+            sum("CASE WHEN c.accept_due >= $1 AND c.accept_due <= $2 AND c.accept_met IS NOT NULL AND c.accept_met <= c.accept_due THEN 1 ELSE 0 END"),
+            sum("CASE WHEN c.handling_due >= $1 AND c.handling_due <= $2 THEN 1 ELSE 0 END"),
+            sum("CASE WHEN c.handling_due >= $1 AND c.handling_due <= $2 AND c.handling_met IS NOT NULL AND c.handling_met <= c.handling_due THEN 1 ELSE 0 END"),
+            sum("CASE WHEN c.delivered_on >= $1 AND c.delivered_on <= $2 THEN 1 ELSE 0 END"),
+            sum("CASE WHEN c.delivered_on >= $1 AND c.delivered_on <= $2 AND c.satisfaction IS NOT NULL THEN 1 ELSE 0 END"),
+            sum("CASE WHEN c.delivered_on >= $1 AND c.delivered_on <= $2 AND c.satisfaction IN ('satisfied', 'basically_satisfied') THEN 1 ELSE 0 END"),
+            sum("CASE WHEN c.delivered_on >= $1 AND c.delivered_on <= $2 AND c.review_requested = 0 AND c.repeats_after_delivery = 0 THEN 1 ELSE 0 END"),
+        );
+        Ok(self
+            .fetch_counts(&sql, from, to, scope)
+            .await?
+            .iter()
+            .map(|r| {
+                [
+                    r.get(0),
+                    r.get(1),
+                    r.get(2),
+                    r.get(3),
+                    r.get(4),
+                    r.get(5),
+                    r.get(6),
+                    r.get(7),
+                    r.get(8),
+                ]
+            })
+            .collect())
+    }
+
     /// Submissions per month ('YYYY-MM') and channel in [from, to].
     pub async fn monthly_by_channel(
         &self,

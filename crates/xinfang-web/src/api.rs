@@ -62,6 +62,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/intake/analyze", post(analyze))
         .route("/api/v1/stats/overview", get(stats_overview))
+        .route("/api/v1/stats/rankings", get(stats_rankings))
+        .route(
+            "/api/v1/stats/ranking-weights",
+            axum::routing::put(put_ranking_weights),
+        )
         .route(
             "/api/v1/export/stats/overview.xlsx",
             get(stats_overview_xlsx),
@@ -877,4 +882,36 @@ async fn annual_report(
     Query(q): Query<YearQuery>,
 ) -> Result<Json<Value>, ApiError> {
     Ok(Json(st.app.annual_report(&staff, q.year).await?))
+}
+
+#[derive(Deserialize)]
+struct PeriodQuery {
+    from: String,
+    to: String,
+}
+
+/// Units ranked by the weighted monthly-assessment score.
+async fn stats_rankings(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let from = q
+        .from
+        .parse()
+        .map_err(|_| ApiError(AppError::field("from", "日期格式应为 YYYY-MM-DD")))?;
+    let to =
+        q.to.parse()
+            .map_err(|_| ApiError(AppError::field("to", "日期格式应为 YYYY-MM-DD")))?;
+    Ok(Json(st.app.unit_rankings(&staff, from, to).await?))
+}
+
+async fn put_ranking_weights(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let w: xinfang_domain::metrics::RankingWeights = parse_json(&body)?;
+    st.app.set_ranking_weights(&staff, w.clone()).await?;
+    Ok(Json(json!({ "weights": w })))
 }

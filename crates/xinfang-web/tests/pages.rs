@@ -349,6 +349,7 @@ dual_test!(dashboard_and_case_list, |app: TestApp| async move {
         "满意率",
         "一次性化解率",
         "倒金字塔",
+        "单位考核排名",
         "<svg",
         "县级",
         "/work/cases?from=2026-03-01&amp;to=2026-03-31",

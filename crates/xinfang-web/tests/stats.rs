@@ -171,3 +171,92 @@ dual_test!(overview_counts_by_definition, |app: TestApp| async move {
         .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 });
+
+dual_test!(unit_rankings_with_weights, |app: TestApp| async move {
+    let bureau = app.token("shangcheng_xfj").await;
+    for (name, id, body, user, sat) in [
+        (
+            "排名甲",
+            "33010219600101051",
+            "杭州市上城区住房和城乡建设局",
+            "shangcheng_zhujian",
+            "satisfied",
+        ),
+        (
+            "排名乙",
+            "33010219600101052",
+            "杭州市上城区人力资源和社会保障局",
+            "shangcheng_renshe",
+            "dissatisfied",
+        ),
+    ] {
+        let (_, r) = app
+            .post(
+                "/api/v1/petitions",
+                None,
+                online_petition(name, id, &format!("要求{name}事项尽快办理")),
+            )
+            .await;
+        let no = r["case_no"].as_str().unwrap().to_string();
+        let h = app.token(user).await;
+        app.act_ok(&bureau, &no, json!({"action": "transfer", "to": app.unit(body), "mode": "forward", "report_due": null})).await;
+        for a in [
+            json!({"action": "sign"}),
+            json!({"action": "notify", "route": {"route": "accept", "investigate": true}}),
+            json!({"action": "reply", "outcome": "explain", "basis": "有关规定", "text": "答复。"}),
+            json!({"action": "deliver"}),
+        ] {
+            app.act_ok(&h, &no, a).await;
+        }
+        app.act_ok(
+            &h,
+            &no,
+            json!({"action": "evaluate", "satisfaction": sat, "reason": "回访记录"}),
+        )
+        .await;
+    }
+    let gov = app.token("shangcheng_zf").await;
+    let (s, v) = app
+        .get(
+            "/api/v1/stats/rankings?from=2026-03-01&to=2026-03-31",
+            Some(&gov),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let units = v["units"].as_array().unwrap();
+    assert_eq!(units[0]["unit"], "杭州市上城区住房和城乡建设局", "{v}");
+    assert_eq!(units[0]["satisfaction_rate"], 1.0);
+    assert_eq!(units[1]["satisfaction_rate"], 0.0);
+    assert!(units[0]["score"].as_f64().unwrap() > units[1]["score"].as_f64().unwrap());
+    // Weights are an administrator's setting.
+    let w = json!({"timely_acceptance": 0.0, "on_time_completion": 1.0, "satisfaction": 0.0, "first_time_resolution": 0.0});
+    let (s, _) = app
+        .call(
+            "PUT",
+            "/api/v1/stats/ranking-weights",
+            Some(&gov),
+            Some(w.clone()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = app
+        .call(
+            "PUT",
+            "/api/v1/stats/ranking-weights",
+            Some(&app.token("admin").await),
+            Some(w),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, v) = app
+        .get(
+            "/api/v1/stats/rankings?from=2026-03-01&to=2026-03-31",
+            Some(&gov),
+        )
+        .await;
+    assert_eq!(v["weights"]["on_time_completion"], 1.0);
+    assert_eq!(
+        v["units"][0]["score"], v["units"][1]["score"],
+        "both on time: equal under the new weights"
+    );
+});

@@ -187,6 +187,31 @@ pub async fn dashboard(
         "<section><h2>信访件次趋势（按月、按渠道）</h2>{}</section>",
         trend_svg(&months)
     ));
+    if let Ok(r) = st.app.unit_rankings(&staff, from, to).await {
+        body.push_str("<section><h2>单位考核排名</h2><table><tr><th>名次</th><th>单位</th><th>及时受理率</th><th>按期办结率</th><th>满意率</th><th>一次性化解率</th><th>得分</th></tr>");
+        for (i, u) in r["units"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let score = u["score"]
+                .as_f64()
+                .map(|x| format!("{x:.1}"))
+                .unwrap_or_else(|| "—".into());
+            body.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{score}</td></tr>",
+                i + 1,
+                esc(u["unit"].as_str().unwrap_or("")),
+                pct(&u["timely_acceptance_rate"]),
+                pct(&u["on_time_completion_rate"]),
+                pct(&u["satisfaction_rate"]),
+                pct(&u["first_time_resolution_rate"])
+            ));
+        }
+        body.push_str("</table></section>");
+    }
     Html(page("统计分析", Some(&staff.name), &body)).into_response()
 }
 
