@@ -248,10 +248,7 @@ async fn deadline(
     State(st): State<AppState>,
     Query(q): Query<DeadlineQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let from = q
-        .from
-        .parse()
-        .map_err(|_| ApiError(AppError::field("from", "日期格式应为 YYYY-MM-DD")))?;
+    let from = date_param("from", &q.from)?;
     let cal: std::sync::Arc<Calendar> = st.app.calendar();
     let d =
         xinfang_domain::clock::explain_simple(&cal, from, q.days, q.working_days, !q.no_rollover)
@@ -328,13 +325,8 @@ async fn stats_overview(
     ApiUser(staff): ApiUser,
     Query(q): Query<StatsQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let from = q
-        .from
-        .parse()
-        .map_err(|_| ApiError(AppError::field("from", "日期格式应为 YYYY-MM-DD")))?;
-    let to =
-        q.to.parse()
-            .map_err(|_| ApiError(AppError::field("to", "日期格式应为 YYYY-MM-DD")))?;
+    let from = date_param("from", &q.from)?;
+    let to = date_param("to", &q.to)?;
     Ok(Json(
         st.app
             .stats_overview(&staff, from, to, q.unit.map(xinfang_domain::UnitId))
@@ -412,9 +404,17 @@ async fn analyze(
     ))
 }
 
+/// A date query/body parameter, or a field error naming it.
+fn date_param(field: &str, value: &str) -> Result<chrono::NaiveDate, ApiError> {
+    value
+        .parse()
+        .map_err(|_| ApiError(AppError::field(field, "日期格式应为 YYYY-MM-DD")))
+}
+
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
+/// An .xlsx download (API and pages).
+pub(crate) fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
     (
         [
             (axum::http::header::CONTENT_TYPE, XLSX.to_string()),
@@ -434,13 +434,8 @@ async fn stats_overview_xlsx(
     ApiUser(staff): ApiUser,
     Query(q): Query<StatsQuery>,
 ) -> Result<Response, ApiError> {
-    let from = q
-        .from
-        .parse()
-        .map_err(|_| ApiError(AppError::field("from", "日期格式应为 YYYY-MM-DD")))?;
-    let to =
-        q.to.parse()
-            .map_err(|_| ApiError(AppError::field("to", "日期格式应为 YYYY-MM-DD")))?;
+    let from = date_param("from", &q.from)?;
+    let to = date_param("to", &q.to)?;
     let o = st
         .app
         .stats_overview(&staff, from, to, q.unit.map(xinfang_domain::UnitId))
@@ -574,10 +569,7 @@ async fn take_charge(
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let b: OwnershipBody = parse_json(&body)?;
-    let deadline = b
-        .deadline
-        .parse()
-        .map_err(|_| ApiError(AppError::field("deadline", "日期格式应为 YYYY-MM-DD")))?;
+    let deadline = date_param("deadline", &b.deadline)?;
     let o = st
         .app
         .take_charge(&staff, &case_no, &b.team, &b.plan, deadline)
@@ -665,10 +657,7 @@ async fn create_campaign(
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let b: CampaignBody = parse_json(&body)?;
-    let deadline = b
-        .deadline
-        .parse()
-        .map_err(|_| ApiError(AppError::field("deadline", "日期格式应为 YYYY-MM-DD")))?;
+    let deadline = date_param("deadline", &b.deadline)?;
     let c = st
         .app
         .create_campaign(&staff, &b.name, &b.list_kind, deadline)
@@ -896,13 +885,8 @@ async fn stats_rankings(
     ApiUser(staff): ApiUser,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let from = q
-        .from
-        .parse()
-        .map_err(|_| ApiError(AppError::field("from", "日期格式应为 YYYY-MM-DD")))?;
-    let to =
-        q.to.parse()
-            .map_err(|_| ApiError(AppError::field("to", "日期格式应为 YYYY-MM-DD")))?;
+    let from = date_param("from", &q.from)?;
+    let to = date_param("to", &q.to)?;
     Ok(Json(st.app.unit_rankings(&staff, from, to).await?))
 }
 

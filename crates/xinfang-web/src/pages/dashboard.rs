@@ -7,7 +7,7 @@ use super::html::{esc, page};
 use super::session::current;
 use crate::AppState;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
@@ -269,8 +269,6 @@ pub async fn case_list(
     Html(page("信访事项", Some(&staff.name), &body)).into_response()
 }
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
 pub async fn cases_xlsx(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -282,17 +280,7 @@ pub async fn cases_xlsx(
     let mut f = filter_from(&q);
     f.limit = 100_000;
     match st.app.export_cases(&staff, f).await {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, XLSX),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"cases.xlsx\"",
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(bytes) => crate::api::xlsx_response(bytes, "cases.xlsx"),
         Err(e) => Html(page(
             "导出",
             Some(&staff.name),
@@ -316,17 +304,7 @@ pub async fn stats_xlsx(
         Err(e) => Err(e),
     };
     match result {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, XLSX),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"overview.xlsx\"",
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(bytes) => crate::api::xlsx_response(bytes, "overview.xlsx"),
         Err(e) => Html(page(
             "导出",
             Some(&staff.name),
