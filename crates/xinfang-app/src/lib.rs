@@ -5,8 +5,10 @@
 
 pub mod actions;
 pub mod admin;
+pub mod assist;
 pub mod auth;
 pub mod bench;
+pub mod bench_stats;
 pub mod calendar_admin;
 pub mod campaigns;
 pub mod demo;

@@ -30,12 +30,14 @@ impl App {
             if batch.is_empty() {
                 break;
             }
+            let projections: Vec<_> = batch
+                .iter()
+                .map(|(id, case)| (*id, self.project(case)))
+                .collect();
+            self.store.update_projections(&projections).await?;
             for (id, case) in &batch {
                 after = *id;
                 report.open_cases += 1;
-                self.store
-                    .update_projection(*id, &self.project(case))
-                    .await?;
                 let Ok(clocks) = case_clocks(case, &org, &self.calendar(), &self.rules()) else {
                     continue;
                 };

@@ -319,6 +319,20 @@ impl Store {
         Ok(())
     }
 
+    /// Refresh many projections in one transaction (the clock scanner's
+    /// batch: one commit instead of one per case).
+    pub async fn update_projections(&self, items: &[(i64, Projection)]) -> Result<(), StoreError> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let (mut tx, _g) = self.write_tx().await?;
+        for (case_id, proj) in items {
+            write_facts(&mut tx, *case_id, proj).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The case (id and state) by number.
     pub async fn load_case(&self, case_no: &str) -> Result<Option<(i64, Case)>, StoreError> {
         let row = sqlx::query("SELECT id, state_json FROM cases WHERE case_no = $1")

@@ -58,6 +58,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         8,
         include_str!(concat!("../migrations/sqlite/", "0008_accountability.sql")),
     ),
+    (
+        14,
+        include_str!(concat!("../migrations/sqlite/", "0014_stats_indexes.sql")),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -94,6 +98,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
             "../migrations/postgres/",
             "0008_accountability.sql"
         )),
+    ),
+    (
+        14,
+        include_str!(concat!("../migrations/postgres/", "0014_stats_indexes.sql")),
     ),
 ];
 
@@ -132,6 +140,10 @@ impl Store {
                         conn.execute(sync).await?;
                         conn.execute("PRAGMA busy_timeout=10000").await?;
                         conn.execute("PRAGMA foreign_keys=ON").await?;
+                        // Statistics scan large index ranges: a 64 MiB page
+                        // cache and memory-mapped reads keep them off syscalls.
+                        conn.execute("PRAGMA cache_size=-65536").await?;
+                        conn.execute("PRAGMA mmap_size=1073741824").await?;
                     }
                     Ok(())
                 })

@@ -7,6 +7,7 @@
 
 mod alerts;
 mod backup;
+mod bulk;
 mod campaigns;
 mod cases;
 mod chain;

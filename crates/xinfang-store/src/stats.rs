@@ -42,16 +42,34 @@ fn sum(expr: &str) -> String {
     format!("CAST(COALESCE(SUM({expr}), 0) AS BIGINT)")
 }
 
+/// How the subtree condition is written, chosen by the subtree's share of
+/// all units: a whole-tree scope needs no condition; for a small subtree the
+/// involved cases are gathered once by an uncorrelated `IN` (through the
+/// `case_units_unit` index); for a large one the holder test settles most
+/// rows and a per-row `EXISTS` probe the few others.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum ScopeShape {
+    Everything,
+    FewCases,
+    ManyCases,
+}
+
 impl StatsScope {
     /// SQL condition on case alias `c`, with binds starting at `$start`.
-    fn clause(&self, start: usize) -> (String, Vec<BindV>) {
+    fn clause(&self, start: usize, shape: ScopeShape) -> (String, Vec<BindV>) {
         let mut sql = String::new();
         let mut binds = vec![];
-        if let Some(p) = &self.path_prefix {
+        if let (Some(p), false) = (&self.path_prefix, shape == ScopeShape::Everything) {
             binds.push(BindV::S(format!("{p}%")));
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM case_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.case_id = c.id AND u.path LIKE ${start})"
-            ));
+            // The holder decides most cases at once; only the rest need the
+            // involved-units test (sent from, answered a review, …).
+            let holder =
+                format!("c.current_unit IN (SELECT id FROM units WHERE path LIKE ${start})");
+            sql.push_str(&if shape == ScopeShape::FewCases {
+                format!(" AND ({holder} OR c.id IN (SELECT cu.case_id FROM case_units cu JOIN units u ON u.id = cu.unit_id WHERE u.path LIKE ${start}))")
+            } else {
+                format!(" AND ({holder} OR EXISTS (SELECT 1 FROM case_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.case_id = c.id AND u.path LIKE ${start}))")
+            });
         }
         if !self.hidden_accused.is_empty() {
             let s = start + binds.len();
@@ -72,6 +90,28 @@ enum BindV {
 }
 
 impl Store {
+    /// Which [`ScopeShape`] suits `scope` (one count over the small units table).
+    async fn scope_shape(&self, scope: &StatsScope) -> Result<ScopeShape, StoreError> {
+        let Some(p) = &scope.path_prefix else {
+            return Ok(ScopeShape::Everything);
+        };
+        let r = sqlx::query(&format!(
+            "SELECT COUNT(*), {} FROM units",
+            sum("CASE WHEN path LIKE $1 THEN 1 ELSE 0 END")
+        ))
+        .bind(format!("{p}%"))
+        .fetch_one(&self.pool)
+        .await?;
+        let (all, inside): (i64, i64) = (r.get(0), r.get(1));
+        Ok(if inside >= all {
+            ScopeShape::Everything
+        } else if inside * 3 < all {
+            ScopeShape::FewCases
+        } else {
+            ScopeShape::ManyCases
+        })
+    }
+
     async fn fetch_counts(
         &self,
         sql: &str,
@@ -79,8 +119,17 @@ impl Store {
         to: &str,
         scope: &StatsScope,
     ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
-        let (clause, binds) = scope.clause(3);
-        let sql = sql.replace("{scope}", &clause);
+        let shape = self.scope_shape(scope).await?;
+        let (clause, binds) = scope.clause(3, shape);
+        let mut sql = sql.replace("{scope}", &clause);
+        if self.dialect == crate::Dialect::Sqlite {
+            // SQLite would look the case up by rowid (the wide row); the
+            // covering index holds every column the statistics read.
+            sql = sql.replace(
+                "JOIN cases c ON",
+                "JOIN cases c INDEXED BY cases_kind_accused ON",
+            );
+        }
         let mut q = sqlx::query(&sql)
             .bind(from.to_string())
             .bind(to.to_string());

@@ -407,3 +407,96 @@ dual_test!(
             .any(|x| x["signals"].to_string().contains("集体访 30 人")));
     }
 );
+
+/// POST JSON with the session cookie and a CSRF header.
+async fn post_json(
+    app: &TestApp,
+    path: &str,
+    cookie: &str,
+    csrf: &str,
+    body: serde_json::Value,
+) -> (StatusCode, serde_json::Value) {
+    let req = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header("cookie", cookie)
+        .header("x-csrf-token", csrf)
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let resp = app.router.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+dual_test!(
+    registration_assist_finds_the_petitioners_earlier_case,
+    |app: TestApp| async move {
+        let id = "33010219700707123";
+        let (_, r) = app
+            .post(
+                "/api/v1/petitions",
+                None,
+                online_petition("辅助测试", id, "要求开发商按合同约定时间交付商品房"),
+            )
+            .await;
+        let case_no = r["case_no"].as_str().unwrap().to_string();
+        let cookie = login(&app, "shangcheng_xfj").await;
+        let (_, html) = page(&app, "/work/register", &cookie).await;
+        assert!(html.contains("/static/register.js") && html.contains("id=\"assist\""));
+        let csrf = csrf_of(&html);
+        let (s, js) = page(&app, "/static/register.js", &cookie).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(js.contains("/work/register/assist"));
+
+        let stored_id = id_with_check(id);
+        // The typed text: same petitioner, same matter, and a threat statement.
+        let body = json!({"name": "辅助测试", "id_number": stored_id, "request": "要求开发商按合同约定时间交付商品房，否则扬言跳楼", "region_code": "330102"});
+        let (s, a) = post_json(&app, "/work/register/assist", &cookie, &csrf, body.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{a}");
+        let prior = a["prior"].as_array().unwrap();
+        assert_eq!(prior.len(), 1, "{a}");
+        assert_eq!(prior[0]["case_no"], case_no.as_str());
+        assert_eq!(prior[0]["same_matter"], true);
+        assert!(a["risk_terms"].to_string().contains("跳楼"), "{a}");
+        // A bad ID number is reported, not fatal.
+        let (s, a) = post_json(
+            &app,
+            "/work/register/assist",
+            &cookie,
+            &csrf,
+            json!({"name": "辅助测试", "id_number": "330102197007071230"}),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            a["problems"][0]
+                .as_str()
+                .unwrap()
+                .contains("身份证号码无效"),
+            "{a}"
+        );
+        // Without the CSRF header, or from another district, nothing is revealed.
+        let (s, _) = post_json(
+            &app,
+            "/work/register/assist",
+            &cookie,
+            "wrong",
+            body.clone(),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let other = login(&app, "haishu_xfj").await;
+        let (_, html) = page(&app, "/work/register", &other).await;
+        let (s, a) = post_json(&app, "/work/register/assist", &other, &csrf_of(&html), body).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            a["prior"].as_array().unwrap().is_empty(),
+            "out of scope: {a}"
+        );
+    }
+);

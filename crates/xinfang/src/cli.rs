@@ -128,6 +128,25 @@ enum BenchCmd {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// The statistics overview and unit rankings over N cases (demo cases copied up to N).
+    Stats {
+        #[arg(long, default_value_t = 100_000)]
+        cases: i64,
+        /// Repetitions per scope (the median is reported).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Use this database (filled if it holds fewer than N cases) instead of a fresh SQLite file.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+    /// The clock scanner over N cases (demo cases copied up to N).
+    Scanner {
+        #[arg(long, default_value_t = 100_000)]
+        cases: i64,
+        /// Use this database (filled if it holds fewer than N cases) instead of a fresh SQLite file.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -330,6 +349,39 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             })
             .await?;
+            println!("{}", serde_json::to_string(&r)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Bench {
+            cmd:
+                BenchCmd::Stats {
+                    cases,
+                    runs,
+                    database_url,
+                },
+        } => {
+            let app = crate::bench_cmd::filled_app(database_url, "stats", cases).await?;
+            let load = crate::bench_cmd::fill(&app, cases).await?;
+            let r = xinfang_app::bench_stats::stats(&app, load, runs).await?;
+            for s in &r.scopes {
+                eprintln!(
+                    "  {:<9} 总览 {:>8.1} ms  排名 {:>8.1} ms  件次 {}",
+                    s.scope, s.overview_ms, s.rankings_ms, s.submissions
+                );
+            }
+            println!("{}", serde_json::to_string(&r)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Bench {
+            cmd:
+                BenchCmd::Scanner {
+                    cases,
+                    database_url,
+                },
+        } => {
+            let app = crate::bench_cmd::filled_app(database_url, "scanner", cases).await?;
+            crate::bench_cmd::fill(&app, cases).await?;
+            let r = xinfang_app::bench_stats::scanner(&app).await?;
             println!("{}", serde_json::to_string(&r)?);
             Ok(ExitCode::SUCCESS)
         }

@@ -1,6 +1,7 @@
 //! `xinfang`: the command line. Each subcommand wires the store, the
 //! application services and (for `serve`) the web router; no logic of its own.
 
+mod bench_cmd;
 mod cli;
 
 use clap::Parser;

@@ -174,6 +174,56 @@ fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
     &html[i..j]
 }
 
+async fn login(d: &Driver, site: &str, user: &str) {
+    d.go(&format!("{site}/login")).await;
+    d.type_in("#username", user).await;
+    d.type_in("#password", "xinfang2026").await;
+    d.click("form button[type=submit]").await;
+    d.wait_for(&["我的待办"]).await;
+}
+
+async fn logout(d: &Driver) {
+    d.click("header form button[type=submit]").await;
+    d.wait_for(&["工作人员登录"]).await;
+}
+
+/// A letter registered forty days ago at the district bureau and never
+/// forwarded: its 15-day forwarding limit (第二十二条) is long past.
+async fn overdue_case(app: &App) -> String {
+    let past = xinfang_store::shanghai_now() - chrono::Duration::days(40);
+    let mut sim = app.clone();
+    sim.time = TimeSource::Manual(std::sync::Arc::new(std::sync::Mutex::new(past)));
+    let u = app
+        .store
+        .user_by_name("shangcheng_xfj")
+        .await
+        .unwrap()
+        .unwrap();
+    let staff = xinfang_app::auth::staff_of(&u);
+    let req = xinfang_app::intake::IntakeRequest {
+        channel: xinfang_domain::case::Channel::Letter,
+        kind: None,
+        petitioners: vec![xinfang_app::intake::PetitionerInput {
+            name: "逾期测试".into(),
+            id_number: None,
+            phone: Some("13800001111".into()),
+            address: "杭州市上城区".into(),
+        }],
+        persons: None,
+        request: "要求维修小区破损道路".into(),
+        facts: "小区道路破损多年。".into(),
+        reasons: String::new(),
+        region_code: "330102".into(),
+        accused: None,
+        category: None,
+        registering_unit: None,
+    };
+    sim.intake(&xinfang_domain::Actor::Staff(staff), req)
+        .await
+        .unwrap()
+        .case_no
+}
+
 fn id_with_check(body17: &str) -> String {
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
@@ -272,6 +322,116 @@ async fn petitioner_and_staff_in_a_real_browser() {
         .await;
     d.wait_for(&["已签收待告知"]).await;
     d.screenshot("06-work-case-signed").await;
+
+    // ... notifies acceptance (第二十三条) and asks for an extension (第三十四条).
+    d.click("details:has(input[value=notify]) summary").await;
+    d.click("details:has(input[value=notify]) select[name=route] option[value=accept]")
+        .await;
+    d.click("details:has(input[value=notify]) button[type=submit]")
+        .await;
+    d.wait_for(&["办理中"]).await;
+    d.click("details:has(input[value=request_extension]) summary")
+        .await;
+    d.type_in(
+        "details:has(input[value=request_extension]) input[name=days]",
+        "20",
+    )
+    .await;
+    d.type_in(
+        "details:has(input[value=request_extension]) input[name=reason]",
+        "需现场核查交房条件",
+    )
+    .await;
+    d.click("details:has(input[value=request_extension]) button[type=submit]")
+        .await;
+    d.wait_for(&["需现场核查交房条件"]).await;
+    logout(&d).await;
+
+    // The body's head approves the extension.
+    login(&d, &site, "shangcheng_zhujian_ld").await;
+    d.go(&format!("{site}/work/cases/{case_no}")).await;
+    d.click("details:has(input[value=decide_extension]) summary")
+        .await;
+    d.click("details:has(input[value=decide_extension]) button[type=submit]")
+        .await;
+    d.wait_for(&["延期"]).await;
+    d.screenshot("07-work-extension-approved").await;
+    logout(&d).await;
+
+    // The handler answers in writing and delivers the reply.
+    login(&d, &site, "shangcheng_zhujian").await;
+    d.go(&format!("{site}/work/cases/{case_no}")).await;
+    d.click("details:has(input[value=reply]) summary").await;
+    d.type_in(
+        "details:has(input[value=reply]) input[name=basis]",
+        "《商品房买卖合同》约定及《城市房地产开发经营管理条例》",
+    )
+    .await;
+    d.type_in(
+        "details:has(input[value=reply]) textarea[name=text]",
+        "经核查，开发商已承诺于三十日内交付，予以支持。",
+    )
+    .await;
+    d.click("details:has(input[value=reply]) button[type=submit]")
+        .await;
+    d.wait_for(&["已出具意见待送达"]).await;
+    d.click("details:has(input[value=deliver]) summary").await;
+    d.click("details:has(input[value=deliver]) button[type=submit]")
+        .await;
+    d.wait_for(&["已送达"]).await;
+    d.screenshot("08-work-delivered").await;
+    logout(&d).await;
+
+    // The petitioner evaluates and asks for 复查 while the window is open (第三十五条).
+    d.go(&format!("{site}/track")).await;
+    d.type_in("#case_no", &case_no).await;
+    d.type_in("#query_code", &code).await;
+    d.click("form button[type=submit]").await;
+    d.wait_for(&["提交评价", "请求复查"]).await;
+    d.click("input[name=satisfaction][value=dissatisfied]")
+        .await;
+    d.type_in("#reason", "交房时间仍无保障").await;
+    d.click("form:has(input[value=evaluate]) button[type=submit]")
+        .await;
+    d.wait_for(&["请求复查"]).await;
+    d.screenshot("09-portal-evaluated").await;
+    d.click("form:has(input[value=review]) button[type=submit]")
+        .await;
+    d.wait_for(&["复查复核中"]).await;
+    d.screenshot("10-portal-review-requested").await;
+
+    // A registrar registers a collective visit; the assistance panel finds the
+    // petitioner's earlier case as he types.
+    login(&d, &site, "shangcheng_xfj").await;
+    d.go(&format!("{site}/work/register")).await;
+    d.click("#channel option[value=visit]").await;
+    d.type_in("input[name=name0]", "浏览器测试").await;
+    d.type_in("input[name=id0]", &id_with_check("33010219800101123"))
+        .await;
+    d.type_in("input[name=name1]", "集体代表二").await;
+    d.type_in("input[name=id1]", &id_with_check("33010219810202234"))
+        .await;
+    d.type_in("#persons", "8").await;
+    d.click("#region_code option[value='330102']").await;
+    d.type_in("#request", "要求开发商按合同约定时间交付商品房")
+        .await;
+    d.type_in("#facts", "合同约定交房日期已过半年，业主八人来访。")
+        .await;
+    d.wait_for(&["该信访人既往事项", &case_no, "同一事项"])
+        .await;
+    d.screenshot("11-work-register-assist").await;
+    d.click("form[data-assist] button[type=submit]").await;
+    d.wait_for(&["已登记", "集体访"]).await;
+    d.screenshot("12-work-collective-registered").await;
+    logout(&d).await;
+
+    // A supervisor sees an overdue case in the inbox.
+    let overdue_no = overdue_case(&app).await;
+    app.scan_clocks().await.unwrap();
+    login(&d, &site, "shangcheng_dc").await;
+    let html = d.wait_for(&["时限提醒", &overdue_no]).await;
+    assert!(html.contains("超期"), "supervisor inbox shows 超期");
+    d.screenshot("13-work-supervisor-overdue").await;
     d.quit().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -3,6 +3,7 @@
 //! calendar administration). Every asset is inline or embedded; forms carry a
 //! CSRF token bound to the session.
 
+mod assist;
 mod case_page;
 mod dashboard;
 mod html;
@@ -27,6 +28,8 @@ pub fn routes() -> Router<AppState> {
             "/work/register",
             get(register::register_form).post(register::register),
         )
+        .route("/work/register/assist", post(assist::assist))
+        .route("/static/register.js", get(assist::script))
         .route("/work/dashboard", get(dashboard::dashboard))
         .route("/work/cases", get(dashboard::case_list))
         .route("/work/cases.xlsx", get(dashboard::cases_xlsx))

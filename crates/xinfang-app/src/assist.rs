@@ -1,0 +1,153 @@
+//! Registration assistance while the registrar types (issue #4 §3–4, #5):
+//! the same analysis intake runs — kind/category suggestion, the body with
+//! power, 涉法涉诉 cues, risk terms — plus the petitioner look-up: earlier
+//! cases of the same petitioner (ID number, else name + phone) that the
+//! registrar may see, each marked when it is the same matter, so a repeat is
+//! recognised before the form is submitted. Nothing is written except the
+//! audit entry of a look-up that found someone's cases (a sensitive read).
+
+use crate::error::AppError;
+use crate::intake::{petitioner_keys, same_matter};
+use crate::intelligence::Suggestions;
+use crate::state::App;
+use serde::{Deserialize, Serialize};
+use xinfang_domain::case::{Content, Petitioner};
+use xinfang_domain::scope::can_see;
+use xinfang_domain::Staff;
+
+/// What the form holds so far (any field may be empty).
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct AssistInput {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub id_number: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub request: String,
+    #[serde(default)]
+    pub facts: String,
+    #[serde(default)]
+    pub reasons: String,
+    #[serde(default)]
+    pub region_code: String,
+}
+
+/// An earlier case of the same petitioner, as the registrar may see it.
+#[derive(Clone, Debug, Serialize)]
+pub struct PriorCase {
+    pub case_no: String,
+    pub status: &'static str,
+    pub registered_on: String,
+    pub request: String,
+    pub same_matter: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RiskTerm {
+    pub term: String,
+    pub category: String,
+    pub level: u8,
+}
+
+/// The assistance panel's content.
+#[derive(Clone, Debug, Serialize)]
+pub struct Assist {
+    pub suggestions: Suggestions,
+    pub risk_terms: Vec<RiskTerm>,
+    pub prior: Vec<PriorCase>,
+    /// Field problems found so far (ID checksum, phone), in Chinese.
+    pub problems: Vec<String>,
+}
+
+fn clean(s: &str) -> Option<String> {
+    Some(s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+impl App {
+    /// Suggestions and the petitioner look-up for a registration in progress.
+    pub async fn intake_assist(
+        &self,
+        staff: &Staff,
+        input: &AssistInput,
+    ) -> Result<Assist, AppError> {
+        let mut problems = vec![];
+        let today = self.now().date();
+        let id_number =
+            clean(&input.id_number).and_then(
+                |raw| match xinfang_text::id_number::IdNumber::parse_at(&raw, today) {
+                    Ok(id) => Some(id.as_str().to_string()),
+                    Err(e) => {
+                        problems.push(format!("身份证号码无效：{e}"));
+                        None
+                    }
+                },
+            );
+        let phone =
+            clean(&input.phone).and_then(|raw| match xinfang_text::phone::normalize_phone(&raw) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    problems.push(format!("电话号码无效：{e}"));
+                    None
+                }
+            });
+        let content = Content {
+            request: input.request.trim().into(),
+            facts: input.facts.trim().into(),
+            reasons: input.reasons.trim().into(),
+        };
+        let analysis = xinfang_text::analyze(&content.full_text());
+        let suggestions = self.suggest(&analysis, input.region_code.trim());
+        let risk_terms = analysis
+            .risk_hits
+            .iter()
+            .map(|h| RiskTerm {
+                term: h.term.clone(),
+                category: h.category.label().to_string(),
+                level: h.level,
+            })
+            .collect();
+        let mut prior = vec![];
+        let identified = id_number.is_some() || phone.is_some();
+        if let (Some(name), true) = (clean(&input.name), identified) {
+            let keys = petitioner_keys(&[Petitioner {
+                name,
+                id_number,
+                phone,
+                address: String::new(),
+            }]);
+            let org = self.org();
+            for (_, case) in self.store.cases_by_petitioner(&keys, 20).await? {
+                if !can_see(staff, &case, &org) {
+                    continue;
+                }
+                prior.push(PriorCase {
+                    same_matter: !content.request.is_empty()
+                        && same_matter(&case.content, &content),
+                    status: case.status.label_zh(),
+                    registered_on: case.registered_on().to_string(),
+                    request: case.content.request.chars().take(80).collect(),
+                    case_no: case.case_no,
+                });
+            }
+            if !prior.is_empty() {
+                let cases: Vec<&str> = prior.iter().map(|p| p.case_no.as_str()).collect();
+                self.store
+                    .audit(
+                        "petitioner_lookup",
+                        "petitioner_looked_up",
+                        &format!("user:{}", staff.username),
+                        &serde_json::json!({ "why": "登记时查询信访人既往事项", "cases": cases }),
+                    )
+                    .await?;
+            }
+        }
+        Ok(Assist {
+            suggestions,
+            risk_terms,
+            prior,
+            problems,
+        })
+    }
+}

@@ -1,0 +1,70 @@
+// 登记辅助：登记员输入时，向 /work/register/assist 询问分类建议、风险词和
+// 信访人既往事项（同一事项标出），显示在表单旁的“登记辅助”面板中。
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-assist]");
+  var panel = document.getElementById("assist");
+  if (!form || !panel) { return; }
+  var csrf = form.querySelector("input[name=csrf]").value;
+  var timer = null;
+  var seq = 0;
+  function val(name) {
+    var el = form.querySelector("[name=" + name + "]");
+    return el ? el.value : "";
+  }
+  function text(tag, s, cls) {
+    var el = document.createElement(tag);
+    el.textContent = s;
+    if (cls) { el.className = cls; }
+    return el;
+  }
+  function render(a) {
+    panel.innerHTML = "";
+    panel.appendChild(text("h3", "登记辅助"));
+    var ul = document.createElement("ul");
+    a.problems.forEach(function (p) { ul.appendChild(text("li", p, "err")); });
+    var s = a.suggestions;
+    var kinds = { claim: "申诉求决类", suggestion: "建议意见类", accusation: "检举控告类" };
+    if (s.kind) { ul.appendChild(text("li", "建议类型：" + (kinds[s.kind[0]] || s.kind[0]) + "（" + Math.round(s.kind[1] * 100) + "%）")); }
+    if (s.category) { ul.appendChild(text("li", "建议分类：" + s.category[0] + "（" + Math.round(s.category[1] * 100) + "%）")); }
+    if (s.body) { ul.appendChild(text("li", "可能的有权处理机关：" + s.body[1])); }
+    if (s.litigation) { ul.appendChild(text("li", "疑似涉法涉诉（诉访分离，第二十八条）：" + s.litigation_cues.join("、"), "err")); }
+    a.risk_terms.forEach(function (r) { ul.appendChild(text("li", "风险词：" + r.term + "（" + r.category + "，" + r.level + "级）", "err")); });
+    panel.appendChild(ul);
+    if (a.prior.length) {
+      panel.appendChild(text("h4", "该信访人既往事项"));
+      var list = document.createElement("ul");
+      list.id = "assist-prior";
+      a.prior.forEach(function (p) {
+        var li = document.createElement("li");
+        var link = text("a", p.case_no);
+        link.href = "/work/cases/" + encodeURIComponent(p.case_no);
+        li.appendChild(link);
+        li.appendChild(document.createTextNode(" " + p.registered_on + " " + p.status + "：" + p.request));
+        if (p.same_matter) { li.appendChild(text("strong", " 同一事项：登记后将计为重复件次", "err")); }
+        list.appendChild(li);
+      });
+      panel.appendChild(list);
+    }
+  }
+  function ask() {
+    var mine = ++seq;
+    var body = {
+      name: val("name0"), id_number: val("id0"), phone: val("phone0"),
+      request: val("request"), facts: val("facts"), reasons: val("reasons"),
+      region_code: val("region_code")
+    };
+    fetch("/work/register/assist", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify(body),
+      credentials: "same-origin"
+    }).then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (a) { if (a && mine === seq) { render(a); } })
+      .catch(function () { /* 辅助失败不影响登记 */ });
+  }
+  form.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(ask, 350);
+  });
+})();
