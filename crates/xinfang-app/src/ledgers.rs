@@ -385,8 +385,7 @@ impl App {
         header(ws, &cols).map_err(xerr)?;
         for (i, r) in rows.iter().enumerate() {
             for (c, v) in r.iter().enumerate() {
-                ws.write_string((i + 1) as u32, c as u16, v)
-                    .map_err(xerr)?;
+                ws.write_string((i + 1) as u32, c as u16, v).map_err(xerr)?;
             }
         }
         self.store

@@ -1,0 +1,87 @@
+//! Routes of the supervision, leadership, campaign, dispute, accountability
+//! and warning pages, and the ledger downloads, merged into the page router.
+
+use super::{
+    accountability_pages, campaign_pages, case_levers, dispute_pages, ownership_pages,
+    supervision_pages, warning_pages,
+};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::routing::{get, post};
+use axum::Router;
+use xinfang_app::ledgers::Ledger;
+
+pub fn routes() -> Router<AppState> {
+    let mut r = Router::new()
+        .route("/work/supervisions", get(supervision_pages::list))
+        .route("/work/supervisions/{id}", get(supervision_pages::detail))
+        .route(
+            "/work/supervisions/{id}/feedback",
+            post(supervision_pages::feedback),
+        )
+        .route(
+            "/work/supervisions/{id}/close",
+            post(supervision_pages::close),
+        )
+        .route("/work/listed", get(supervision_pages::listed))
+        .route(
+            "/work/cases/{case_no}/supervise",
+            post(case_levers::supervise),
+        )
+        .route(
+            "/work/cases/{case_no}/escalate",
+            post(case_levers::escalate),
+        )
+        .route(
+            "/work/cases/{case_no}/ownership",
+            post(case_levers::take_charge),
+        )
+        .route(
+            "/work/cases/{case_no}/instruct",
+            post(case_levers::instruct),
+        )
+        .route("/work/ownerships", get(ownership_pages::board))
+        .route(
+            "/work/ownerships/{id}/progress",
+            post(ownership_pages::progress),
+        )
+        .route(
+            "/work/ownerships/{id}/resolve",
+            post(ownership_pages::resolve),
+        )
+        .route(
+            "/work/campaigns",
+            get(campaign_pages::list).post(campaign_pages::create),
+        )
+        .route("/work/campaigns/{id}", get(campaign_pages::detail))
+        .route(
+            "/work/campaigns/{id}/items",
+            post(campaign_pages::add_items),
+        )
+        .route("/work/campaign-items/{id}", post(campaign_pages::move_item))
+        .route(
+            "/work/disputes",
+            get(dispute_pages::list).post(dispute_pages::register),
+        )
+        .route("/work/disputes/{id}", post(dispute_pages::move_dispute))
+        .route(
+            "/work/accountability",
+            get(accountability_pages::list).post(accountability_pages::record),
+        )
+        .route("/work/reports/annual", get(accountability_pages::annual))
+        .route("/work/warnings", get(warning_pages::list))
+        .route(
+            "/work/warnings/{id}",
+            get(warning_pages::detail).post(warning_pages::advance),
+        );
+    for ledger in Ledger::ALL {
+        r = r.route(
+            &format!("/work/export/{}.xlsx", ledger.key()),
+            get(move |State(st): State<AppState>, headers: HeaderMap| {
+                warning_pages::export(st, headers, ledger)
+            }),
+        );
+    }
+    r
+}
