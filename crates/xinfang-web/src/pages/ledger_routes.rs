@@ -1,6 +1,7 @@
 //! Routes of the supervision, leadership, campaign, dispute, accountability
 //! and warning pages, and the ledger downloads, merged into the page router.
 
+use super::ledger_kit::{err_page, staff_or_login};
 use super::{
     accountability_pages, campaign_pages, case_levers, dispute_pages, ownership_pages,
     supervision_pages, warning_pages,
@@ -8,6 +9,7 @@ use super::{
 use crate::AppState;
 use axum::extract::State;
 use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use xinfang_app::ledgers::Ledger;
@@ -78,10 +80,20 @@ pub fn routes() -> Router<AppState> {
     for ledger in Ledger::ALL {
         r = r.route(
             &format!("/work/export/{}.xlsx", ledger.key()),
-            get(move |State(st): State<AppState>, headers: HeaderMap| {
-                warning_pages::export(st, headers, ledger)
-            }),
+            get(move |State(st): State<AppState>, headers: HeaderMap| export(st, headers, ledger)),
         );
     }
     r
+}
+
+/// A ledger's .xlsx from the pages (same rows as the list, audited).
+pub async fn export(st: AppState, headers: HeaderMap, ledger: Ledger) -> Response {
+    let (staff, _) = match staff_or_login(&st, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match st.app.export_ledger(&staff, ledger).await {
+        Ok(bytes) => crate::api::xlsx_response(bytes, &format!("{}.xlsx", ledger.key())),
+        Err(e) => err_page(&staff, "导出", e, "/work"),
+    }
 }

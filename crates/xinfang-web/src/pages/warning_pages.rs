@@ -1,7 +1,6 @@
 //! Risk warning pages (预警): the area's warnings with level and signals, one
 //! warning with its 核查 → 处置 → 解除 history from the chained log and the
-//! form for the next step (supervisors and leaders of the area); and the
-//! ledger downloads from the pages (导出 Excel).
+//! form for the next step (supervisors and leaders of the area).
 
 use super::html::esc;
 use super::ledger_kit::*;
@@ -149,17 +148,5 @@ pub async fn advance(
     {
         Ok(_) => done(&back),
         Err(e) => err_page(&staff, "风险预警", e, &back),
-    }
-}
-
-/// A ledger's .xlsx from the pages (same rows as the list, audited).
-pub async fn export(st: AppState, headers: HeaderMap, ledger: Ledger) -> Response {
-    let (staff, _) = match staff_or_login(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    match st.app.export_ledger(&staff, ledger).await {
-        Ok(bytes) => crate::api::xlsx_response(bytes, &format!("{}.xlsx", ledger.key())),
-        Err(e) => err_page(&staff, "导出", e, "/work"),
     }
 }
