@@ -155,6 +155,23 @@ impl App {
             .await?)
     }
 
+    /// The 包案 of a case the staff member can see (newest first).
+    pub async fn ownerships_of_case(
+        &self,
+        staff: &Staff,
+        case_no: &str,
+    ) -> Result<Vec<OwnershipRow>, AppError> {
+        let (case_id, case) = self
+            .store
+            .load_case(case_no)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !xinfang_domain::scope::can_see(staff, &case, &self.org()) {
+            return Err(AppError::NotFound);
+        }
+        Ok(self.store.ownerships_of_case(case_id).await?)
+    }
+
     /// A warning of the staff member's area with its 核查/处置/解除 history (from the chained log).
     pub async fn warning_history(
         &self,

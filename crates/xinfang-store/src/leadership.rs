@@ -174,6 +174,22 @@ impl Store {
         Ok(out)
     }
 
+    /// Every ownership of one case, newest first.
+    pub async fn ownerships_of_case(&self, case_id: i64) -> Result<Vec<OwnershipRow>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLS} FROM ownerships o JOIN cases c ON c.id = o.case_id JOIN users u ON u.id = o.leader_id WHERE o.case_id = $1 ORDER BY o.id DESC"
+        ))
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = vec![];
+        for r in rows {
+            let team = serde_json::from_str(&r.get::<String, _>(4)).unwrap_or_default();
+            out.push(self.ownership_from_row(&r, team).await?);
+        }
+        Ok(out)
+    }
+
     pub async fn ownership(&self, id: i64) -> Result<Option<OwnershipRow>, StoreError> {
         let r = sqlx::query(&format!("SELECT {COLS} FROM ownerships o JOIN cases c ON c.id = o.case_id JOIN users u ON u.id = o.leader_id WHERE o.id = $1"))
             .bind(id)

@@ -447,6 +447,16 @@ dual_test!(ownership_through_pages, |app: TestApp| async move {
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let oid = id_from(&r.location.replace("?done=1", ""), "/work/ownerships#o");
+    // The case page now names the leader and offers no second take-charge; the
+    // district 信访局 (which can see the case, not on the team) sees who owns it.
+    let (_, html) = get(&app, &case_page, &ld).await;
+    assert!(!html.contains("/ownership\""), "one leader per case");
+    let xfj = login(&app, "shangcheng_xfj").await;
+    let (_, html) = get(&app, &case_page, &xfj).await;
+    assert!(
+        html.contains("包案领导") && html.contains("2026-06-30"),
+        "{html}"
+    );
 
     // 批示 on the case page.
     let r = post(

@@ -87,16 +87,13 @@ pub async fn panel(
         ));
     }
     out.push_str("<h3>领导包案（第十八条）</h3>");
-    let owned: Vec<_> = st
+    let owned = st
         .app
-        .ownerships_ledger(staff)
+        .ownerships_of_case(staff, case_no)
         .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|o| o.case_no == case_no)
-        .collect();
+        .unwrap_or_default();
     if owned.is_empty() {
-        out.push_str("<p>暂无包案，或您不在包案专班。</p>");
+        out.push_str("<p>暂无包案。</p>");
     }
     for o in &owned {
         out.push_str(&format!(
@@ -109,7 +106,7 @@ pub async fn panel(
             esc(&o.plan)
         ));
     }
-    if leader {
+    if leader && !owned.iter().any(|o| o.status == "active") {
         out.push_str(&format!(
             "<details><summary>包案</summary><form method=\"post\" action=\"/work/cases/{no}/ownership\">{}\
              <label>专班成员（用户名，以逗号或空格分隔）<input name=\"team\"></label><label>化解方案<textarea name=\"plan\" required></textarea></label>\
