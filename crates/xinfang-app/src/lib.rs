@@ -21,6 +21,7 @@ pub mod reports;
 pub mod scanner;
 pub mod state;
 pub mod stats;
+pub mod stats_export;
 pub mod supervision;
 pub mod views;
 pub mod warnings;

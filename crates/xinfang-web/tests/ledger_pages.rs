@@ -121,6 +121,8 @@ fn sheet(bytes: Vec<u8>) -> Vec<Vec<String>> {
             r.iter()
                 .map(|c| match c {
                     Data::String(s) => s.clone(),
+                    Data::Float(f) => f.to_string(),
+                    Data::Int(i) => i.to_string(),
                     other => other.to_string(),
                 })
                 .collect()
@@ -930,3 +932,75 @@ dual_test!(
             .any(|e| e.kind == "export_ledger" && e.payload.contains("accountability")));
     }
 );
+
+dual_test!(statistics_tables_to_excel, |app: TestApp| async move {
+    for (name, id) in [("甲", "33010219600101011"), ("乙", "33010219600101012")] {
+        let (s, _) = app
+            .post(
+                "/api/v1/petitions",
+                None,
+                online_petition(name, id, "要求交付商品房"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+    }
+    let tk = app.token("shangcheng_zf").await;
+    let q = "from=2026-03-01&to=2026-03-31";
+    let (s, ct, bytes) = app
+        .get_raw(&format!("/api/v1/export/stats/trend.xlsx?{q}"), Some(&tk))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(ct.contains("spreadsheetml"));
+    let rows = sheet(bytes);
+    assert_eq!(rows[0][0], "月份");
+    assert_eq!(rows[0][1], "网上信访");
+    assert_eq!(rows[0][6], "合计");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows[1][0].starts_with("2026-03"), "{rows:?}");
+    assert_eq!(rows[1][1], "2");
+    assert_eq!(rows[1][6], "2");
+    let (s, _, bytes) = app
+        .get_raw(
+            &format!("/api/v1/export/stats/rankings.xlsx?{q}"),
+            Some(&tk),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let rows = sheet(bytes);
+    assert_eq!(rows[0][..3], ["名次", "单位", "及时受理率"]);
+    let (s, _) = app
+        .get(
+            "/api/v1/export/stats/trend.xlsx?from=bad&to=2026-03-31",
+            Some(&tk),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, _) = app
+        .get(&format!("/api/v1/export/stats/trend.xlsx?{q}"), None)
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // From the dashboard, with the session; another district's trend is empty.
+    let gov = login(&app, "shangcheng_zf").await;
+    let (_, html) = get(&app, "/work/dashboard?from=2026-03-01&to=2026-03-31", &gov).await;
+    assert!(html.contains("/work/export/rankings.xlsx?from=2026-03-01&to=2026-03-31"));
+    let r = send(
+        &app,
+        "GET",
+        &format!("/work/export/trend.xlsx?{q}"),
+        Some(&gov),
+        "",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(sheet(r.body).len(), 2);
+    let other = login(&app, "xihu_zf").await;
+    let r = send(
+        &app,
+        "GET",
+        &format!("/work/export/trend.xlsx?{q}"),
+        Some(&other),
+        "",
+    )
+    .await;
+    assert_eq!(sheet(r.body).len(), 1, "header only");
+});

@@ -1,17 +1,18 @@
 //! Routes of the supervision, leadership, campaign, dispute, accountability
 //! and warning pages, and the ledger downloads, merged into the page router.
 
-use super::ledger_kit::{err_page, staff_or_login};
+use super::ledger_kit::{err_page, staff_or_login, FormMap};
 use super::{
     accountability_pages, campaign_pages, case_levers, dispute_pages, ownership_pages,
     supervision_pages, warning_pages,
 };
 use crate::AppState;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
+use chrono::{Datelike, NaiveDate};
 use xinfang_app::ledgers::Ledger;
 
 pub fn routes() -> Router<AppState> {
@@ -83,7 +84,53 @@ pub fn routes() -> Router<AppState> {
             get(move |State(st): State<AppState>, headers: HeaderMap| export(st, headers, ledger)),
         );
     }
-    r
+    r.route("/work/export/rankings.xlsx", get(rankings_xlsx))
+        .route("/work/export/trend.xlsx", get(trend_xlsx))
+}
+
+/// The dashboard's period: `from`/`to` or this year to date.
+fn period(st: &AppState, q: &FormMap) -> (NaiveDate, NaiveDate) {
+    let today = st.app.now().date();
+    let from = q
+        .get("from")
+        .and_then(|d| d.parse().ok())
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today));
+    let to = q.get("to").and_then(|d| d.parse().ok()).unwrap_or(today);
+    (from, to)
+}
+
+/// 单位考核排名 from the dashboard, as Excel.
+async fn rankings_xlsx(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<FormMap>,
+) -> Response {
+    let (staff, _) = match staff_or_login(&st, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let (from, to) = period(&st, &q);
+    match st.app.export_rankings(&staff, from, to).await {
+        Ok(bytes) => crate::api::xlsx_response(bytes, "rankings.xlsx"),
+        Err(e) => err_page(&staff, "导出", e, "/work/dashboard"),
+    }
+}
+
+/// The monthly trend from the dashboard, as Excel.
+async fn trend_xlsx(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<FormMap>,
+) -> Response {
+    let (staff, _) = match staff_or_login(&st, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let (from, to) = period(&st, &q);
+    match st.app.export_trend(&staff, from, to).await {
+        Ok(bytes) => crate::api::xlsx_response(bytes, "trend.xlsx"),
+        Err(e) => err_page(&staff, "导出", e, "/work/dashboard"),
+    }
 }
 
 /// A ledger's .xlsx from the pages (same rows as the list, audited).
