@@ -993,6 +993,23 @@ dual_test!(statistics_tables_to_excel, |app: TestApp| async move {
     .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(sheet(r.body).len(), 2);
+    // The OpenAPI document lists the new downloads with their statuses.
+    let (_, doc) = app.get("/api/openapi.json", None).await;
+    for ledger in [
+        "supervisions",
+        "ownerships",
+        "campaign-items",
+        "disputes",
+        "accountability",
+        "warnings",
+    ] {
+        let op = &doc["paths"][format!("/api/v1/export/{ledger}.xlsx")]["get"];
+        assert!(
+            op["responses"]["200"].is_object() && op["responses"]["401"].is_object(),
+            "{ledger}"
+        );
+    }
+    assert!(doc["paths"]["/api/v1/export/stats/trend.xlsx"]["get"]["responses"]["422"].is_object());
     let other = login(&app, "xihu_zf").await;
     let r = send(
         &app,
