@@ -904,6 +904,21 @@ dual_test!(
         )
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
+        // A case the recorder cannot see cannot be linked (nor its existence learned).
+        let mut p = online_petition("西湖", "33010619700101123", "要求处理噪音");
+        p["region_code"] = json!("330106");
+        let (s, r) = app.post("/api/v1/petitions", None, p).await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        let xihu_case = r["case_no"].as_str().unwrap().to_string();
+        let r = post(
+            &app,
+            "/work/accountability",
+            &ld,
+            &format!("csrf={lcsrf}&kind=circular&unit_id={zj}&case_no={xihu_case}&reason={reason}"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("信访事项不存在"));
         let (_, html) = get(&app, "/work/accountability", &ld).await;
         assert!(html.contains("约谈主要负责人") && html.contains("杭州市上城区住房和城乡建设局"));
         let (_, html) = get(&app, "/work/accountability", &login(&app, "xihu_ld").await).await;
