@@ -184,9 +184,9 @@ impl App {
         if !org.is_within(UnitId(w.unit_id), area) {
             return Err(AppError::NotFound);
         }
-        let mut entries: Vec<AuditEntry> = self
+        let entries: Vec<AuditEntry> = self
             .store
-            .audit_entries("warning", 5_000)
+            .warning_events(id)
             .await?
             .into_iter()
             .filter(|e| {
@@ -195,7 +195,6 @@ impl App {
                     .unwrap_or(false)
             })
             .collect();
-        entries.reverse();
         Ok((w, entries))
     }
 
