@@ -15,6 +15,7 @@ pub mod export;
 pub mod intake;
 pub mod intelligence;
 pub mod leadership;
+pub mod ledger_export;
 pub mod ledgers;
 pub mod projection;
 pub mod reports;
