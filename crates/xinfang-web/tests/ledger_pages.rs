@@ -669,6 +669,48 @@ dual_test!(campaign_through_pages, |app: TestApp| async move {
     assert!(html.contains("已销号 1") && html.contains("经核实已交房"));
     let (_, html) = get(&app, "/work/campaigns", &ld).await;
     assert!(html.contains("信访问题源头治理三年攻坚"));
+    // The holding unit (the 信访局 still holds these cases) may 稳控 and 化解,
+    // but 销号 needs the campaign owners' sign-off.
+    let other_item = v["campaigns"][0]["items"][1]["id"].as_i64().unwrap();
+    let mv2 = format!("/work/campaign-items/{other_item}");
+    let r = post(
+        &app,
+        &mv2,
+        &clerk,
+        &format!(
+            "csrf={ccsrf}&campaign={cid}&status=stabilized&evidence={}",
+            enc("已落实稳控责任人")
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let r = post(
+        &app,
+        &mv2,
+        &clerk,
+        &format!(
+            "csrf={ccsrf}&campaign={cid}&status=resolved&evidence={}",
+            enc("已达成和解协议")
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = post(
+        &app,
+        &mv2,
+        &clerk,
+        &format!(
+            "csrf={ccsrf}&campaign={cid}&status=struck&evidence={}",
+            enc("申请销号")
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let (_, html) = get(&app, &page, &ld).await;
+    assert!(
+        html.contains("已化解 1") && html.contains("已销号 1"),
+        "{html}"
+    );
 
     // Another district neither sees nor moves it.
     let out = login(&app, "xihu_ld").await;
