@@ -260,6 +260,11 @@ dual_test!(supervision_through_pages, |app: TestApp| async move {
 
     // The supervised unit sees the 督办单 (A4) and answers.
     let zjc = login(&app, "shangcheng_zhujian").await;
+    let (_, html) = get(&app, "/work", &zjc).await;
+    assert!(
+        html.contains(&format!("/work/supervisions/{sid}")),
+        "the inbox links the 督办单"
+    );
     let detail = format!("/work/supervisions/{sid}");
     let (s, html) = get(&app, &detail, &zjc).await;
     assert_eq!(s, StatusCode::OK);
