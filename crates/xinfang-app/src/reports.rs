@@ -34,10 +34,14 @@ impl App {
             return Err(AppError::field("unit_id", "只能约谈、通报本辖区单位"));
         }
         if let Some(no) = case_no {
-            self.store
-                .case_id_of(no)
-                .await?
-                .ok_or_else(|| AppError::field("case_no", format!("信访事项不存在：{no}")))?;
+            // Only a case the recorder may see (第三十条: an accusation stays hidden from the accused).
+            let visible = match self.store.load_case(no).await? {
+                Some((_, case)) => xinfang_domain::scope::can_see(staff, &case, &org),
+                None => false,
+            };
+            if !visible {
+                return Err(AppError::field("case_no", format!("信访事项不存在：{no}")));
+            }
         }
         if reason.trim().chars().count() < 4 {
             return Err(AppError::field(

@@ -82,3 +82,12 @@ pub fn check_dispute_move(from: &str, to: &str) -> Result<(), DomainError> {
         Err(DomainError::invalid("status", "台账状态不能这样变更"))
     }
 }
+
+/// Dispute ledger states with their Chinese labels.
+pub const DISPUTE_STATES: [(&str, &str); 5] = [
+    ("found", "排查登记"),
+    ("mediating", "调解中"),
+    ("succeeded", "调解成功"),
+    ("failed", "调解不成"),
+    ("converted", "已转为信访事项"),
+];

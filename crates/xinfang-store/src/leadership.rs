@@ -155,6 +155,41 @@ impl Store {
         Ok(out)
     }
 
+    /// Ownerships led by a leader of a unit under the path prefix (the area's 包案 ledger).
+    pub async fn ownerships_led_under(
+        &self,
+        path_prefix: &str,
+    ) -> Result<Vec<OwnershipRow>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLS} FROM ownerships o JOIN cases c ON c.id = o.case_id JOIN users u ON u.id = o.leader_id JOIN units lu ON lu.id = u.unit_id WHERE lu.path LIKE $1 ORDER BY o.status, o.deadline, o.id DESC"
+        ))
+        .bind(format!("{path_prefix}%"))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = vec![];
+        for r in rows {
+            let team = serde_json::from_str(&r.get::<String, _>(4)).unwrap_or_default();
+            out.push(self.ownership_from_row(&r, team).await?);
+        }
+        Ok(out)
+    }
+
+    /// Every ownership of one case, newest first.
+    pub async fn ownerships_of_case(&self, case_id: i64) -> Result<Vec<OwnershipRow>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLS} FROM ownerships o JOIN cases c ON c.id = o.case_id JOIN users u ON u.id = o.leader_id WHERE o.case_id = $1 ORDER BY o.id DESC"
+        ))
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = vec![];
+        for r in rows {
+            let team = serde_json::from_str(&r.get::<String, _>(4)).unwrap_or_default();
+            out.push(self.ownership_from_row(&r, team).await?);
+        }
+        Ok(out)
+    }
+
     pub async fn ownership(&self, id: i64) -> Result<Option<OwnershipRow>, StoreError> {
         let r = sqlx::query(&format!("SELECT {COLS} FROM ownerships o JOIN cases c ON c.id = o.case_id JOIN users u ON u.id = o.leader_id WHERE o.id = $1"))
             .bind(id)

@@ -135,6 +135,29 @@ impl Store {
         Ok(())
     }
 
+    /// The log entries of one warning (raised, 核查, 处置, 解除), oldest first.
+    /// The payload match is a prefilter; callers check the parsed `warning` id.
+    pub async fn warning_events(&self, id: i64) -> Result<Vec<crate::AuditEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, stream, kind, at, actor, payload FROM events WHERE stream = 'warning' AND (payload LIKE $1 OR payload LIKE $2) ORDER BY seq",
+        )
+        .bind(format!("%\"warning\":{id},%"))
+        .bind(format!("%\"warning\":{id}}}%"))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| crate::AuditEntry {
+                seq: r.get(0),
+                stream: r.get(1),
+                kind: r.get(2),
+                at: r.get(3),
+                actor: r.get(4),
+                payload: r.get(5),
+            })
+            .collect())
+    }
+
     /// Warnings of units under the path prefix, open ones first, newest first.
     pub async fn warnings_under(
         &self,

@@ -5,7 +5,20 @@ use axum::Json;
 use serde_json::{json, Value};
 
 pub async fn document() -> Json<Value> {
-    Json(with_common_responses(spec()))
+    Json(with_common_responses(with_paths(
+        spec(),
+        crate::api_ledgers::openapi_paths(),
+    )))
+}
+
+/// Add path items written next to their handlers (e.g. the ledger exports).
+pub fn with_paths(mut doc: Value, extra: Value) -> Value {
+    if let (Some(paths), Some(extra)) = (doc["paths"].as_object_mut(), extra.as_object()) {
+        for (k, v) in extra {
+            paths.insert(k.clone(), v.clone());
+        }
+    }
+    doc
 }
 
 /// Every operation can answer 400 (a path or query parameter that does not

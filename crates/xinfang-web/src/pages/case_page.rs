@@ -225,5 +225,6 @@ pub async fn render_case(
         ));
     }
     body.push_str("</table></section>");
+    body.push_str(&super::case_levers::panel(st, staff, csrf, &c.case_no, c.current_unit).await);
     Html(page(&c.case_no, Some(&staff.name), &body)).into_response()
 }

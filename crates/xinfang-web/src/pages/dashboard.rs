@@ -188,7 +188,8 @@ pub async fn dashboard(
         trend_svg(&months)
     ));
     if let Ok(r) = st.app.unit_rankings(&staff, from, to).await {
-        body.push_str("<section><h2>单位考核排名</h2><table><tr><th>名次</th><th>单位</th><th>及时受理率</th><th>按期办结率</th><th>满意率</th><th>一次性化解率</th><th>得分</th></tr>");
+        body.push_str(&format!("<section><h2>单位考核排名</h2><p><a href=\"/work/export/rankings.xlsx?from={from}&to={to}\">导出 Excel</a> · <a href=\"/work/export/trend.xlsx?from={from}&to={to}\">导出月度趋势 Excel</a></p>"));
+        body.push_str("<table><tr><th>名次</th><th>单位</th><th>及时受理率</th><th>按期办结率</th><th>满意率</th><th>一次性化解率</th><th>得分</th></tr>");
         for (i, u) in r["units"]
             .as_array()
             .cloned()

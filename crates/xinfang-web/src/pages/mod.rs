@@ -3,13 +3,22 @@
 //! calendar administration). Every asset is inline or embedded; forms carry a
 //! CSRF token bound to the session.
 
+mod accountability_pages;
 mod assist;
+mod campaign_pages;
+mod case_levers;
 mod case_page;
 mod dashboard;
+mod dispute_pages;
 mod html;
+mod ledger_kit;
+mod ledger_routes;
+mod ownership_pages;
 mod portal;
 mod register;
 mod session;
+mod supervision_pages;
+mod warning_pages;
 mod work;
 
 use crate::AppState;
@@ -18,6 +27,7 @@ use axum::Router;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(ledger_routes::routes())
         .route("/", get(portal::home))
         .route("/submit", get(portal::submit_page).post(portal::submit))
         .route("/track", get(portal::track_page).post(portal::track))

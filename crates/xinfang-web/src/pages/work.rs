@@ -121,10 +121,11 @@ pub async fn inbox(State(st): State<AppState>, headers: HeaderMap) -> Response {
     extra.push_str("</table></section><section id=\"sups\"><h3>督办（待本单位反馈）</h3><table><tr><th>信访编号</th><th>要求</th><th>反馈期限</th></tr>");
     for s in my_sups.iter().take(50) {
         extra.push_str(&format!(
-            "<tr><td><a href=\"/work/cases/{0}\">{0}</a></td><td>{1}</td><td>{2}</td></tr>",
+            "<tr><td><a href=\"/work/cases/{0}\">{0}</a></td><td><a href=\"/work/supervisions/{3}\">{1}</a></td><td>{2}</td></tr>",
             esc(&s.case_no),
             esc(&s.requirement),
-            esc(s.feedback_due.as_deref().unwrap_or(""))
+            esc(s.feedback_due.as_deref().unwrap_or("")),
+            s.id
         ));
     }
     extra.push_str("</table></section>");
