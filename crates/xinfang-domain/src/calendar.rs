@@ -1,8 +1,15 @@
 //! The official working-day calendar (国务院办公厅 holiday schedules) as data.
 //! A date is a working day when it is Monday–Friday and not a listed rest day,
-//! or a listed 调休 make-up working day. A date in a year that was not loaded is
-//! an explicit error — never a guess — because the schedule is announced
-//! yearly and cannot be computed.
+//! or a listed 调休 make-up working day. The schedule is announced yearly
+//! (usually in November for the next year) and cannot be computed, so a date
+//! in a year that was not loaded is an explicit error — with one exception:
+//! the single year after the last loaded one is *provisional* until its
+//! schedule is loaded. Open cases' clocks run into it every autumn, and a
+//! clock that cannot be computed helps nobody; so it counts weekends and the
+//! fixed-date statutory holidays of 《全国年节及纪念日放假办法》 (元旦, 劳动节,
+//! 国庆节) only. Lunar holidays and 调休 are unknown, so a provisional due date
+//! can only be earlier than the official one, never later; every explanation
+//! says so, and loading the year re-flows every open case.
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use std::collections::{BTreeMap, BTreeSet};
@@ -155,7 +162,20 @@ impl Calendar {
         }
     }
 
+    /// The year after the last loaded one, counted provisionally.
+    pub fn provisional_year(&self) -> Option<i32> {
+        self.years.last().map(|y| y + 1)
+    }
+
+    /// Whether `d` falls in the provisional year (see the module docs).
+    pub fn is_provisional(&self, d: NaiveDate) -> bool {
+        !self.covers(d) && self.provisional_year() == Some(d.year())
+    }
+
     pub fn day_kind(&self, d: NaiveDate) -> Result<DayKind, CalendarError> {
+        if self.is_provisional(d) {
+            return Ok(provisional_day_kind(d));
+        }
         if !self.covers(d) {
             return Err(CalendarError::OutOfRange(d, self.range_text()));
         }
@@ -201,6 +221,28 @@ impl Calendar {
             d = d.succ_opt().expect("date in range");
         }
         Ok(out)
+    }
+}
+
+/// Fixed-date statutory holidays (《全国年节及纪念日放假办法》第二条), used
+/// only for the provisional year.
+const FIXED_HOLIDAYS: &[(u32, u32, &str)] = &[
+    (1, 1, "元旦（预估）"),
+    (5, 1, "劳动节（预估）"),
+    (5, 2, "劳动节（预估）"),
+    (10, 1, "国庆节（预估）"),
+    (10, 2, "国庆节（预估）"),
+    (10, 3, "国庆节（预估）"),
+];
+
+fn provisional_day_kind(d: NaiveDate) -> DayKind {
+    match FIXED_HOLIDAYS
+        .iter()
+        .find(|(m, day, _)| d.month() == *m && d.day() == *day)
+    {
+        Some((_, _, name)) => DayKind::Holiday((*name).to_string()),
+        None if is_weekend(d) => DayKind::Weekend,
+        None => DayKind::Working,
     }
 }
 

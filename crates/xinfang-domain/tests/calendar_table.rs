@@ -129,13 +129,40 @@ fn outside_the_calendar_is_an_error_not_a_guess() {
         cal.day_kind(d("2003-12-31")),
         Err(CalendarError::OutOfRange(..))
     ));
+    // Two years past the last loaded one is an error; so is a period reaching it.
     assert!(matches!(
-        cal.day_kind(d("2027-01-01")),
+        cal.day_kind(d("2028-01-03")),
         Err(CalendarError::OutOfRange(..))
     ));
-    // A period running past the end of 2026 fails too.
-    assert!(explain_simple(cal, d("2026-12-20"), 30, false, true).is_err());
-    assert!(explain_simple(cal, d("2026-12-28"), 5, true, true).is_err());
+    assert!(explain_simple(cal, d("2027-12-20"), 30, false, true).is_err());
+}
+
+#[test]
+fn the_year_after_the_last_loaded_is_provisional_and_only_ever_earlier() {
+    let cal = Calendar::shipped();
+    assert_eq!(cal.provisional_year(), Some(2027));
+    assert!(cal.is_provisional(d("2027-03-01")) && !cal.is_provisional(d("2026-12-31")));
+    // Fixed-date holidays and weekends are rest days; nothing else is known.
+    assert!(!cal.is_working_day(d("2027-01-01")).unwrap());
+    assert!(!cal.is_working_day(d("2027-10-02")).unwrap());
+    assert!(!cal.is_working_day(d("2027-01-02")).unwrap(), "Saturday");
+    assert!(cal.is_working_day(d("2027-02-08")).unwrap(), "春节 unknown: counted as working");
+    // A 60-day handling period from 2026-11-25 ends 2027-01-24 (a Sunday) → Monday 2027-01-25,
+    // and the explanation says the year is provisional.
+    let due = explain_simple(cal, d("2026-11-25"), 60, false, true).unwrap();
+    assert_eq!(due.due, d("2027-01-25"));
+    let text = due.explanation.lines.join("\n");
+    assert!(text.contains("2027 年国务院节假日安排尚未载入"), "{text}");
+    // Working days across 元旦: 2026-12-28 + 5 working days skips 2027-01-01..03.
+    let due = explain_simple(cal, d("2026-12-28"), 5, true, true).unwrap();
+    assert_eq!(due.due, d("2027-01-05"));
+    // Loading the year replaces the provisional count.
+    let mut loaded = cal.clone();
+    loaded.merge_years(&Calendar::parse("year,2027\n2027-01-25,rest,测试假日\n").unwrap());
+    assert!(!loaded.is_provisional(d("2027-03-01")));
+    let due = explain_simple(&loaded, d("2026-11-25"), 60, false, true).unwrap();
+    assert_eq!(due.due, d("2027-01-26"));
+    assert_eq!(loaded.provisional_year(), Some(2028));
     // Found by schemathesis: an absurd period once overflowed the date walk.
     assert!(matches!(
         explain_simple(cal, d("2026-10-16"), 746_323_557, false, false),

@@ -42,7 +42,7 @@ fn deadline_contract() {
         "--no-rollover",
     ]);
     assert_eq!(stdout(&o).lines().last(), Some("2025-10-05"));
-    let o = xinfang(&["deadline", "--from", "2027-01-05", "--days", "5"]);
+    let o = xinfang(&["deadline", "--from", "2028-01-05", "--days", "5"]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("不在已载入的官方日历范围内"));
     let o = xinfang(&["deadline", "--from", "2025-02-30", "--days", "5"]);

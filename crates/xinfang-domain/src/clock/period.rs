@@ -4,7 +4,7 @@
 
 use super::{Counting, Extension, Pause, PeriodSpec};
 use crate::calendar::{Calendar, CalendarError, DayKind};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use std::fmt;
 
 /// A computed due date with its explanation.
@@ -187,6 +187,12 @@ pub fn compute_due(
         lines.push(format!(
             "自 {} 起中止计时（{}），尚未恢复；恢复后到期日相应顺延，下列到期日为暂定。",
             p.from, p.reason
+        ));
+    }
+    if cal.is_provisional(d) {
+        lines.push(format!(
+            "{} 年国务院节假日安排尚未载入：暂按周末及元旦、劳动节、国庆节推算，春节等农历节日和调休未计入，到期日只可能偏早；载入官方安排后自动重算。",
+            d.year()
         ));
     }
     lines.push(format!("到期日：{d}"));
