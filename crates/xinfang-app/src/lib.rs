@@ -15,14 +15,18 @@ pub mod export;
 pub mod intake;
 pub mod intelligence;
 pub mod leadership;
+pub mod lexicon;
+pub mod org_admin;
 pub mod projection;
 pub mod reports;
 pub mod scanner;
 pub mod state;
 pub mod stats;
 pub mod supervision;
+pub mod taxonomy;
 pub mod views;
 pub mod warnings;
+pub mod zero_reports;
 
 pub use error::{AppError, FieldError};
 pub use state::{App, TimeSource};
