@@ -392,7 +392,7 @@ async fn analyze(
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let b: AnalyzeBody = parse_json(&body)?;
-    let a = xinfang_text::analyze(&b.text);
+    let a = st.app.analyze(&b.text);
     let s = st.app.suggest(&a, b.region_code.trim());
     let hits: Vec<Value> = a
         .risk_hits

@@ -5,7 +5,16 @@ use axum::Json;
 use serde_json::{json, Value};
 
 pub async fn document() -> Json<Value> {
-    Json(with_common_responses(spec()))
+    let mut doc = spec();
+    merge_paths(&mut doc, crate::api_admin::openapi_paths());
+    Json(with_common_responses(doc))
+}
+
+/// Add the paths another file documents (e.g. `api_admin::openapi_paths`).
+pub fn merge_paths(doc: &mut Value, extra: Value) {
+    if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), extra) {
+        paths.extend(more);
+    }
 }
 
 /// Every operation can answer 400 (a path or query parameter that does not
