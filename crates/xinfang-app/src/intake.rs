@@ -300,7 +300,14 @@ impl App {
                     })
                     .await?;
                 let (signals, warning) = self
-                    .after_intake(actor, &req, category.as_deref(), &analysis, case_id, &outcome_case)
+                    .after_intake(
+                        actor,
+                        &req,
+                        category.as_deref(),
+                        &analysis,
+                        case_id,
+                        &outcome_case,
+                    )
                     .await?;
                 Ok(IntakeOutcome {
                     case_no,

@@ -190,7 +190,11 @@ impl App {
             out.push(Signal {
                 kind: "collective",
                 label: format!("集体访 {persons} 人"),
-                level: if persons >= th.collective_high_at { 3 } else { 2 },
+                level: if persons >= th.collective_high_at {
+                    3
+                } else {
+                    2
+                },
             });
         }
         let n = case.submissions.len() as u32;

@@ -111,26 +111,56 @@ pub fn compile(s: &RiskSettings) -> Result<RiskConfig, AppError> {
     for (i, t) in s.terms.iter().enumerate() {
         let field = format!("terms[{i}]");
         let term = t.term.trim();
-        if term.is_empty() || term.chars().count() > 20 || term.chars().any(|c| c.is_whitespace() || c.is_control()) || term.starts_with('#') {
-            errors.push(FieldError { field, message: format!("第 {} 个词“{}”无效：应为 1–20 个字，不含空白", i + 1, t.term) });
+        if term.is_empty()
+            || term.chars().count() > 20
+            || term.chars().any(|c| c.is_whitespace() || c.is_control())
+            || term.starts_with('#')
+        {
+            errors.push(FieldError {
+                field,
+                message: format!(
+                    "第 {} 个词“{}”无效：应为 1–20 个字，不含空白",
+                    i + 1,
+                    t.term
+                ),
+            });
             continue;
         }
         let Some(cat) = parse_category(&t.category) else {
-            errors.push(FieldError { field, message: format!("第 {} 个词“{term}”的类别“{}”无效，应为 扬言极端、第二十六条行为、群体 或 舆情", i + 1, t.category) });
+            errors.push(FieldError {
+                field,
+                message: format!(
+                    "第 {} 个词“{term}”的类别“{}”无效，应为 扬言极端、第二十六条行为、群体 或 舆情",
+                    i + 1,
+                    t.category
+                ),
+            });
             continue;
         };
         if !(1..=3).contains(&t.level) {
-            errors.push(FieldError { field, message: format!("第 {} 个词“{term}”的等级应为 1、2 或 3", i + 1) });
+            errors.push(FieldError {
+                field,
+                message: format!("第 {} 个词“{term}”的等级应为 1、2 或 3", i + 1),
+            });
             continue;
         }
         text.push_str(&format!("{term}\t{}\t{}\n", cat.label(), t.level));
     }
     let th = &s.thresholds;
     if th.repeat_at < 2 || th.repeat_high_at < th.repeat_at || th.repeat_high_at > 100 {
-        errors.push(FieldError { field: "thresholds.repeat_at".into(), message: "重复信访阈值应满足 2 ≤ 预警次数 ≤ 高风险次数 ≤ 100".into() });
+        errors.push(FieldError {
+            field: "thresholds.repeat_at".into(),
+            message: "重复信访阈值应满足 2 ≤ 预警次数 ≤ 高风险次数 ≤ 100".into(),
+        });
     }
-    if th.collective_at < 2 || th.collective_high_at < th.collective_at || th.collective_high_at > 100_000 {
-        errors.push(FieldError { field: "thresholds.collective_at".into(), message: "集体访阈值应满足 2 ≤ 预警人数 ≤ 高风险人数 ≤ 100000".into() });
+    if th.collective_at < 2
+        || th.collective_high_at < th.collective_at
+        || th.collective_high_at > 100_000
+    {
+        errors.push(FieldError {
+            field: "thresholds.collective_at".into(),
+            message: "集体访阈值应满足 2 ≤ 预警人数 ≤ 高风险人数 ≤ 100000".into(),
+        });
     }
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
@@ -138,20 +168,26 @@ pub fn compile(s: &RiskSettings) -> Result<RiskConfig, AppError> {
     let lexicon = RiskLexicon::from_text(&text).map_err(|e| {
         // Lines of the generated text are the terms in order.
         let msg = match e {
-            xinfang_text::risk::LexiconError::Line { line, reason } => format!("第 {line} 个词：{reason}"),
+            xinfang_text::risk::LexiconError::Line { line, reason } => {
+                format!("第 {line} 个词：{reason}")
+            }
             other => other.to_string(),
         };
         AppError::field("terms", msg)
     })?;
-    Ok(RiskConfig { lexicon, thresholds: th.clone() })
+    Ok(RiskConfig {
+        lexicon,
+        thresholds: th.clone(),
+    })
 }
 
 /// Load the stored configuration, else the shipped one.
 pub async fn load(store: &Store) -> Result<RiskConfig, AppError> {
     match store.get_setting(RISK_SETTING).await? {
         Some(json) => {
-            let s: RiskSettings = serde_json::from_str(&json)
-                .map_err(|e| AppError::field("risk_lexicon", format!("风险词库配置无法解析：{e}")))?;
+            let s: RiskSettings = serde_json::from_str(&json).map_err(|e| {
+                AppError::field("risk_lexicon", format!("风险词库配置无法解析：{e}"))
+            })?;
             compile(&s)
         }
         None => Ok(RiskConfig::shipped()),
@@ -175,10 +211,23 @@ impl App {
         let config = compile(&settings)?;
         let stored = config.settings();
         let before = self.risk_config().settings();
-        let added: Vec<&str> = stored.terms.iter().filter(|t| !before.terms.iter().any(|b| b.term == t.term)).map(|t| t.term.as_str()).collect();
-        let removed: Vec<&str> = before.terms.iter().filter(|t| !stored.terms.iter().any(|b| b.term == t.term)).map(|t| t.term.as_str()).collect();
+        let added: Vec<&str> = stored
+            .terms
+            .iter()
+            .filter(|t| !before.terms.iter().any(|b| b.term == t.term))
+            .map(|t| t.term.as_str())
+            .collect();
+        let removed: Vec<&str> = before
+            .terms
+            .iter()
+            .filter(|t| !stored.terms.iter().any(|b| b.term == t.term))
+            .map(|t| t.term.as_str())
+            .collect();
         self.store
-            .put_setting(RISK_SETTING, &serde_json::to_string(&stored).unwrap_or_default())
+            .put_setting(
+                RISK_SETTING,
+                &serde_json::to_string(&stored).unwrap_or_default(),
+            )
             .await?;
         self.store
             .audit(

@@ -81,7 +81,10 @@ impl App {
             .filter(|p| self.unit_active(p.id))
             .ok_or_else(|| AppError::field("parent_id", "上级单位不存在或已停用"))?;
         let level = UnitLevel::from_key(u.level.trim()).ok_or_else(|| {
-            AppError::field("level", "层级应为 national、provincial、municipal、county 或 township")
+            AppError::field(
+                "level",
+                "层级应为 national、provincial、municipal、county 或 township",
+            )
         })?;
         let kind = UnitKind::from_key(u.kind.trim()).ok_or_else(|| {
             AppError::field("kind", "类别应为 government、petition_bureau、functional、discipline、political_legal 或 township")
@@ -93,12 +96,27 @@ impl App {
         if region.len() != 6 || !region.chars().all(|c| c.is_ascii_digit()) {
             return Err(AppError::field("region_code", "行政区划代码应为 6 位数字"));
         }
-        if org.children(parent.id).iter().filter_map(|c| org.get(*c)).any(|c| c.name == name) {
-            return Err(AppError::field("name", format!("“{}”下已有同名单位", parent.name)));
+        if org
+            .children(parent.id)
+            .iter()
+            .filter_map(|c| org.get(*c))
+            .any(|c| c.name == name)
+        {
+            return Err(AppError::field(
+                "name",
+                format!("“{}”下已有同名单位", parent.name),
+            ));
         }
         let id = self
             .store
-            .create_unit(parent.id, &name, level, kind, region, &format!("user:{}", staff.username))
+            .create_unit(
+                parent.id,
+                &name,
+                level,
+                kind,
+                region,
+                &format!("user:{}", staff.username),
+            )
             .await?;
         self.reload_org().await?;
         Ok(id)
@@ -130,13 +148,22 @@ impl App {
         if now_active && !was_active {
             if let Some(p) = org.parent(unit.id) {
                 if !self.unit_active(p.id) {
-                    return Err(AppError::field("active", "上级单位已停用，请先启用上级单位"));
+                    return Err(AppError::field(
+                        "active",
+                        "上级单位已停用，请先启用上级单位",
+                    ));
                 }
             }
         }
         let audit = serde_json::json!({ "id": id, "name_before": unit.name, "name": new_name, "active_before": was_active, "active": now_active });
         self.store
-            .update_unit(unit.id, &new_name, now_active, &format!("user:{}", staff.username), audit)
+            .update_unit(
+                unit.id,
+                &new_name,
+                now_active,
+                &format!("user:{}", staff.username),
+                audit,
+            )
             .await?;
         self.reload_org().await?;
         Ok(())
@@ -155,7 +182,11 @@ impl App {
     }
 
     /// Users, optionally those of one unit.
-    pub async fn admin_users(&self, staff: &Staff, unit: Option<i64>) -> Result<Vec<UserView>, AppError> {
+    pub async fn admin_users(
+        &self,
+        staff: &Staff,
+        unit: Option<i64>,
+    ) -> Result<Vec<UserView>, AppError> {
         self.require_admin(staff)?;
         Ok(self
             .store
@@ -171,8 +202,16 @@ impl App {
     pub async fn add_user(&self, staff: &Staff, u: UserInput) -> Result<UserView, AppError> {
         self.require_admin(staff)?;
         let username = u.username.trim();
-        if username.len() < 2 || username.len() > 32 || !username.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
-            return Err(AppError::field("username", "用户名应为 2–32 位字母、数字、下划线或点"));
+        if username.len() < 2
+            || username.len() > 32
+            || !username
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+        {
+            return Err(AppError::field(
+                "username",
+                "用户名应为 2–32 位字母、数字、下划线或点",
+            ));
         }
         let display = u.display_name.trim();
         if display.is_empty() || display.chars().count() > 40 {
@@ -188,12 +227,20 @@ impl App {
         let id = self
             .store
             .create_user(
-                &NewUser { username, display_name: display, unit, roles: &roles, password_hash: &hash },
+                &NewUser {
+                    username,
+                    display_name: display,
+                    unit,
+                    roles: &roles,
+                    password_hash: &hash,
+                },
                 &format!("user:{}", staff.username),
             )
             .await
             .map_err(|e| match e {
-                StoreError::Conflict => AppError::field("username", format!("用户名“{username}”已存在")),
+                StoreError::Conflict => {
+                    AppError::field("username", format!("用户名“{username}”已存在"))
+                }
                 other => other.into(),
             })?;
         let rec = self.store.user_by_id(id).await?.ok_or(AppError::NotFound)?;
@@ -211,7 +258,11 @@ impl App {
         active: Option<bool>,
     ) -> Result<UserView, AppError> {
         self.require_admin(staff)?;
-        let user = self.store.user_by_id(UserId(id)).await?.ok_or(AppError::NotFound)?;
+        let user = self
+            .store
+            .user_by_id(UserId(id))
+            .await?
+            .ok_or(AppError::NotFound)?;
         let roles = roles.map(parse_roles).transpose()?;
         if user.id == staff.user {
             if active == Some(false) {
@@ -234,11 +285,20 @@ impl App {
             }
             None => None,
         };
-        let change = UserChange { display_name, roles, password_hash, active };
+        let change = UserChange {
+            display_name,
+            roles,
+            password_hash,
+            active,
+        };
         self.store
             .update_user(user.id, &change, &format!("user:{}", staff.username))
             .await?;
-        let rec = self.store.user_by_id(user.id).await?.ok_or(AppError::NotFound)?;
+        let rec = self
+            .store
+            .user_by_id(user.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         Ok(self.user_view(&rec))
     }
 }

@@ -4,10 +4,10 @@
 
 use crate::error::AppError;
 use chrono::NaiveDateTime;
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex, RwLock};
 use xinfang_domain::calendar::Calendar;
 use xinfang_domain::clock::RuleTable;
-use std::collections::HashSet;
 use xinfang_domain::taxonomy::Taxonomy;
 use xinfang_domain::{OrgTree, UnitId};
 use xinfang_store::Store;
@@ -121,7 +121,11 @@ impl App {
     /// True when an administrator deactivated the unit (it keeps its history
     /// but receives nothing new).
     pub fn unit_active(&self, id: UnitId) -> bool {
-        !self.inactive_units.read().expect("units lock").contains(&id)
+        !self
+            .inactive_units
+            .read()
+            .expect("units lock")
+            .contains(&id)
     }
     /// The content taxonomy in force.
     pub fn taxonomy(&self) -> Arc<Taxonomy> {

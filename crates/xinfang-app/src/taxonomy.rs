@@ -6,7 +6,7 @@
 
 use crate::error::AppError;
 use crate::state::App;
-use xinfang_domain::taxonomy::{parse_csv, Taxonomy, TaxonNode, DEFAULT_TAXONOMY};
+use xinfang_domain::taxonomy::{parse_csv, TaxonNode, Taxonomy, DEFAULT_TAXONOMY};
 use xinfang_domain::Staff;
 use xinfang_store::Store;
 

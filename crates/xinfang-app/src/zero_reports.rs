@@ -84,9 +84,9 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let today = self.now().date();
-        let period = self.sensitive_period_on(today).ok_or_else(|| {
-            AppError::field("day", "今日不在敏感时期，无需报告")
-        })?;
+        let period = self
+            .sensitive_period_on(today)
+            .ok_or_else(|| AppError::field("day", "今日不在敏感时期，无需报告"))?;
         let note = note.trim();
         if !nothing_to_report && note.is_empty() {
             return Err(AppError::field(

@@ -72,12 +72,16 @@ pub fn parse_csv(text: &str) -> Result<Vec<TaxonNode>, TaxonomyError> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let err = |reason: String| TaxonomyError::Line { line: i + 1, reason };
+        let err = |reason: String| TaxonomyError::Line {
+            line: i + 1,
+            reason,
+        };
         let (code, name) = line
             .split_once(',')
             .ok_or_else(|| err("应为“代码,名称”".into()))?;
         let code = code.trim();
-        let level = level_of(code).ok_or_else(|| err(format!("代码“{code}”应为 2、4 或 6 位数字")))?;
+        let level =
+            level_of(code).ok_or_else(|| err(format!("代码“{code}”应为 2、4 或 6 位数字")))?;
         let name = check_name(name).map_err(|e| err(e.to_string()))?;
         if out.iter().any(|n| n.code == code) {
             return Err(err(format!("代码“{code}”重复")));

@@ -109,7 +109,14 @@ impl Store {
         .bind(crate::now_text())
         .execute(&mut *tx)
         .await?;
-        log(&mut tx, "settings", "taxon_added", actor, serde_json::to_value(node).unwrap_or_default()).await?;
+        log(
+            &mut tx,
+            "settings",
+            "taxon_added",
+            actor,
+            serde_json::to_value(node).unwrap_or_default(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -296,7 +303,10 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let roles: Option<Vec<&str>> = c.roles.as_ref().map(|r| r.iter().map(|x| x.key()).collect());
+        let roles: Option<Vec<&str>> = c
+            .roles
+            .as_ref()
+            .map(|r| r.iter().map(|x| x.key()).collect());
         log(
             &mut tx,
             "settings",

@@ -27,7 +27,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/admin/units/{id}", post(change_unit))
         .route("/api/v1/admin/users", get(users).post(add_user))
         .route("/api/v1/admin/users/{id}", post(change_user))
-        .route("/api/v1/zero-reports", get(zero_reports).post(record_zero_report))
+        .route(
+            "/api/v1/zero-reports",
+            get(zero_reports).post(record_zero_report),
+        )
 }
 
 /// The taxonomy as JSON rows with paths.
@@ -35,8 +38,10 @@ pub(crate) fn taxonomy_json(t: &xinfang_domain::taxonomy::Taxonomy) -> Value {
     let nodes: Vec<Value> = t
         .nodes()
         .iter()
-        .map(|n| json!({ "code": n.code, "name": n.name, "level": n.level, "active": n.active,
-                         "parent": n.parent_code(), "path": t.path(&n.code) }))
+        .map(|n| {
+            json!({ "code": n.code, "name": n.name, "level": n.level, "active": n.active,
+                         "parent": n.parent_code(), "path": t.path(&n.code) })
+        })
         .collect();
     json!({ "nodes": nodes })
 }
@@ -58,9 +63,16 @@ async fn add_taxon(
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let b: NewTaxon = parse_json(&body)?;
-    let node = st.app.add_taxon(&staff, b.parent.as_deref(), &b.name).await?;
+    let node = st
+        .app
+        .add_taxon(&staff, b.parent.as_deref(), &b.name)
+        .await?;
     let path = st.app.taxonomy().path(&node.code);
-    Ok((StatusCode::CREATED, Json(json!({ "node": node, "path": path }))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "node": node, "path": path })),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -100,7 +112,10 @@ async fn put_lexicon(
     Ok(Json(json!(c.settings())))
 }
 
-async fn units(State(st): State<AppState>, ApiUser(staff): ApiUser) -> Result<Json<Value>, ApiError> {
+async fn units(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+) -> Result<Json<Value>, ApiError> {
     st.app.require_admin(&staff)?;
     let org = st.app.org();
     let mut list: Vec<_> = org.units().collect();
@@ -142,7 +157,11 @@ async fn add_unit(
         )
         .await?;
     let unit = st.app.org().get(id).cloned().ok_or(AppError::NotFound)?;
-    Ok((StatusCode::CREATED, Json(json!({ "unit": unit, "active": true }))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "unit": unit, "active": true })),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -160,10 +179,14 @@ async fn change_unit(
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let b: UnitChange = parse_json(&body)?;
-    st.app.change_unit(&staff, id, b.name.as_deref(), b.active).await?;
+    st.app
+        .change_unit(&staff, id, b.name.as_deref(), b.active)
+        .await?;
     let uid = xinfang_domain::UnitId(id);
     let unit = st.app.org().get(uid).cloned().ok_or(AppError::NotFound)?;
-    Ok(Json(json!({ "unit": unit, "active": st.app.unit_active(uid) })))
+    Ok(Json(
+        json!({ "unit": unit, "active": st.app.unit_active(uid) }),
+    ))
 }
 
 async fn users(

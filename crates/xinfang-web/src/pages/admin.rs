@@ -91,18 +91,31 @@ pub(super) fn banner(r: &Result<String, AppError>) -> (StatusCode, String) {
                 AppError::Forbidden => StatusCode::FORBIDDEN,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             },
-            format!("<p class=\"err\" role=\"alert\">未保存：{}</p>", esc(&message(e))),
+            format!(
+                "<p class=\"err\" role=\"alert\">未保存：{}</p>",
+                esc(&message(e))
+            ),
         ),
     }
 }
 
 pub(super) fn admin_page(staff: &Staff, title: &str, status: StatusCode, body: &str) -> Response {
-    let body = format!("<p><a href=\"/admin\">系统管理</a> › {}</p>{body}", esc(title));
-    (status, Html(page_with(title, Some(&staff.name), true, &body))).into_response()
+    let body = format!(
+        "<p><a href=\"/admin\">系统管理</a> › {}</p>{body}",
+        esc(title)
+    );
+    (
+        status,
+        Html(page_with(title, Some(&staff.name), true, &body)),
+    )
+        .into_response()
 }
 
 pub(super) fn csrf_input(csrf: &str) -> String {
-    format!("<input type=\"hidden\" name=\"csrf\" value=\"{}\">", esc(csrf))
+    format!(
+        "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
+        esc(csrf)
+    )
 }
 
 /// `/admin`: links to every administration page.
@@ -112,13 +125,33 @@ pub async fn index(State(st): State<AppState>, headers: HeaderMap) -> Response {
         Err(r) => return r,
     };
     let links = [
-        ("/admin/units", "单位管理", "单位树：新增下级单位、更名、停用"),
-        ("/admin/users", "用户管理", "按单位查看用户；新建、调整角色、重置密码、停用"),
-        ("/admin/taxonomy", "内容分类", "领域 → 类别 → 细类：新增、更名、停用"),
-        ("/admin/lexicon", "风险词库", "扬言、第二十六条行为等风险词及重复访、集体访阈值"),
+        (
+            "/admin/units",
+            "单位管理",
+            "单位树：新增下级单位、更名、停用",
+        ),
+        (
+            "/admin/users",
+            "用户管理",
+            "按单位查看用户；新建、调整角色、重置密码、停用",
+        ),
+        (
+            "/admin/taxonomy",
+            "内容分类",
+            "领域 → 类别 → 细类：新增、更名、停用",
+        ),
+        (
+            "/admin/lexicon",
+            "风险词库",
+            "扬言、第二十六条行为等风险词及重复访、集体访阈值",
+        ),
         ("/admin/rules", "时限规则", "法定时限及本地收紧"),
         ("/admin/calendar", "节假日安排", "国务院年度节假日安排"),
-        ("/admin/sensitive-periods", "敏感时期", "重大活动期间的敏感时期及每日零报告"),
+        (
+            "/admin/sensitive-periods",
+            "敏感时期",
+            "重大活动期间的敏感时期及每日零报告",
+        ),
     ];
     let mut body = String::from("<section><h2>系统管理</h2><ul>");
     for (href, name, what) in links {
@@ -151,16 +184,29 @@ const KINDS: [UnitKind; 6] = [
     UnitKind::Township,
 ];
 
-fn render_units(st: &AppState, staff: &Staff, csrf: &str, outcome: Option<Result<String, AppError>>) -> Response {
-    let (status, mut body) = outcome.as_ref().map(banner).unwrap_or((StatusCode::OK, String::new()));
+fn render_units(
+    st: &AppState,
+    staff: &Staff,
+    csrf: &str,
+    outcome: Option<Result<String, AppError>>,
+) -> Response {
+    let (status, mut body) = outcome
+        .as_ref()
+        .map(banner)
+        .unwrap_or((StatusCode::OK, String::new()));
     let org = st.app.org();
     let roots: Vec<_> = {
-        let mut r: Vec<_> = org.units().filter(|u| u.parent.is_none()).map(|u| u.id).collect();
+        let mut r: Vec<_> = org
+            .units()
+            .filter(|u| u.parent.is_none())
+            .map(|u| u.id)
+            .collect();
         r.sort();
         r
     };
     body.push_str("<section><h2>单位树</h2><table><thead><tr><th>编号</th><th>单位</th><th>层级 / 类别 / 区划</th><th>状态</th><th>更名</th><th>停用 / 启用</th></tr></thead><tbody>");
-    let mut stack: Vec<(xinfang_domain::UnitId, usize)> = roots.into_iter().rev().map(|r| (r, 0)).collect();
+    let mut stack: Vec<(xinfang_domain::UnitId, usize)> =
+        roots.into_iter().rev().map(|r| (r, 0)).collect();
     let mut options = String::new();
     while let Some((id, depth)) = stack.pop() {
         let Some(u) = org.get(id) else { continue };
@@ -181,7 +227,11 @@ fn render_units(st: &AppState, staff: &Staff, csrf: &str, outcome: Option<Result
             op_zh = if active { "停用" } else { "启用" },
         ));
         if active {
-            options.push_str(&format!("<option value=\"{}\">{indent}{}</option>", id.0, esc(&u.name)));
+            options.push_str(&format!(
+                "<option value=\"{}\">{indent}{}</option>",
+                id.0,
+                esc(&u.name)
+            ));
         }
         let mut kids: Vec<_> = org.children(id).to_vec();
         kids.sort();
@@ -217,7 +267,11 @@ pub async fn units_page(State(st): State<AppState>, headers: HeaderMap) -> Respo
 }
 
 /// Add a unit.
-pub async fn units_add(State(st): State<AppState>, headers: HeaderMap, Form(f): Form<Fields>) -> Response {
+pub async fn units_add(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Response {
     let staff = match admin_post(&st, &headers, &f).await {
         Ok(s) => s,
         Err(r) => return r,
@@ -226,17 +280,23 @@ pub async fn units_add(State(st): State<AppState>, headers: HeaderMap, Form(f): 
         Err(_) => Err(AppError::field("parent_id", "请选择上级单位")),
         Ok(parent) => st
             .app
-            .add_unit(&staff, UnitInput {
-                parent,
-                name: field(&f, "name").into(),
-                level: field(&f, "level").into(),
-                kind: field(&f, "kind").into(),
-                region_code: field(&f, "region_code").into(),
-            })
+            .add_unit(
+                &staff,
+                UnitInput {
+                    parent,
+                    name: field(&f, "name").into(),
+                    level: field(&f, "level").into(),
+                    kind: field(&f, "kind").into(),
+                    region_code: field(&f, "region_code").into(),
+                },
+            )
             .await
             .map(|id| format!("已新增单位“{}”（编号 {}）", st.app.unit_name(id), id.0)),
     };
-    let csrf = current(&st, &headers).await.map(|x| x.1).unwrap_or_default();
+    let csrf = current(&st, &headers)
+        .await
+        .map(|x| x.1)
+        .unwrap_or_default();
     render_units(&st, &staff, &csrf, Some(r))
 }
 
@@ -252,12 +312,27 @@ pub async fn units_change(
         Err(r) => return r,
     };
     let r = match field(&f, "op") {
-        "rename" => st.app.change_unit(&staff, id, Some(field(&f, "name")), None).await.map(|_| "已更名".to_string()),
-        "deactivate" => st.app.change_unit(&staff, id, None, Some(false)).await.map(|_| "已停用（历史记录保留）".to_string()),
-        "activate" => st.app.change_unit(&staff, id, None, Some(true)).await.map(|_| "已启用".to_string()),
+        "rename" => st
+            .app
+            .change_unit(&staff, id, Some(field(&f, "name")), None)
+            .await
+            .map(|_| "已更名".to_string()),
+        "deactivate" => st
+            .app
+            .change_unit(&staff, id, None, Some(false))
+            .await
+            .map(|_| "已停用（历史记录保留）".to_string()),
+        "activate" => st
+            .app
+            .change_unit(&staff, id, None, Some(true))
+            .await
+            .map(|_| "已启用".to_string()),
         _ => Err(AppError::field("op", "未知操作")),
     };
-    let csrf = current(&st, &headers).await.map(|x| x.1).unwrap_or_default();
+    let csrf = current(&st, &headers)
+        .await
+        .map(|x| x.1)
+        .unwrap_or_default();
     render_units(&st, &staff, &csrf, Some(r))
 }
 
@@ -276,7 +351,10 @@ fn role_boxes(prefix: &str, checked: &[&str]) -> String {
 }
 
 fn roles_of(f: &Fields) -> Vec<String> {
-    f.iter().filter(|(k, _)| k == "roles").map(|(_, v)| v.clone()).collect()
+    f.iter()
+        .filter(|(k, _)| k == "roles")
+        .map(|(_, v)| v.clone())
+        .collect()
 }
 
 async fn render_users(
@@ -286,7 +364,10 @@ async fn render_users(
     unit: Option<i64>,
     outcome: Option<Result<String, AppError>>,
 ) -> Response {
-    let (status, mut body) = outcome.as_ref().map(banner).unwrap_or((StatusCode::OK, String::new()));
+    let (status, mut body) = outcome
+        .as_ref()
+        .map(banner)
+        .unwrap_or((StatusCode::OK, String::new()));
     let org = st.app.org();
     let mut units: Vec<_> = org.units().collect();
     units.sort_by_key(|u| u.id);
@@ -294,7 +375,14 @@ async fn render_users(
         units
             .iter()
             .filter(|u| !only_active || st.app.unit_active(u.id))
-            .map(|u| format!("<option value=\"{}\"{}>{}</option>", u.id.0, if Some(u.id.0) == sel { " selected" } else { "" }, esc(&u.name)))
+            .map(|u| {
+                format!(
+                    "<option value=\"{}\"{}>{}</option>",
+                    u.id.0,
+                    if Some(u.id.0) == sel { " selected" } else { "" },
+                    esc(&u.name)
+                )
+            })
             .collect()
     };
     body.push_str(&format!(
@@ -304,7 +392,12 @@ async fn render_users(
     let users = st.app.admin_users(staff, unit).await.unwrap_or_default();
     body.push_str("<table><thead><tr><th>用户名</th><th>姓名</th><th>单位</th><th>角色</th><th>状态</th><th></th></tr></thead><tbody>");
     for u in &users {
-        let roles: Vec<&str> = u.roles.iter().filter_map(|k| Role::from_key(k)).map(|r| r.label_zh()).collect();
+        let roles: Vec<&str> = u
+            .roles
+            .iter()
+            .filter_map(|k| Role::from_key(k))
+            .map(|r| r.label_zh())
+            .collect();
         body.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><a href=\"/admin/users/{}\">管理</a></td></tr>",
             esc(&u.username), esc(&u.display_name), esc(&u.unit_name), roles.join("、"),
@@ -343,7 +436,11 @@ pub async fn users_page(
 }
 
 /// Create a user.
-pub async fn users_add(State(st): State<AppState>, headers: HeaderMap, Form(f): Form<Fields>) -> Response {
+pub async fn users_add(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Response {
     let staff = match admin_post(&st, &headers, &f).await {
         Ok(s) => s,
         Err(r) => return r,
@@ -353,24 +450,51 @@ pub async fn users_add(State(st): State<AppState>, headers: HeaderMap, Form(f): 
         None => Err(AppError::field("unit_id", "请选择所属单位")),
         Some(u) => st
             .app
-            .add_user(&staff, UserInput {
-                username: field(&f, "username").into(),
-                display_name: field(&f, "display_name").into(),
-                unit: u,
-                roles: roles_of(&f),
-                password: field(&f, "password").into(),
-            })
+            .add_user(
+                &staff,
+                UserInput {
+                    username: field(&f, "username").into(),
+                    display_name: field(&f, "display_name").into(),
+                    unit: u,
+                    roles: roles_of(&f),
+                    password: field(&f, "password").into(),
+                },
+            )
             .await
             .map(|v| format!("已新建用户 {}", v.username)),
     };
-    let csrf = current(&st, &headers).await.map(|x| x.1).unwrap_or_default();
+    let csrf = current(&st, &headers)
+        .await
+        .map(|x| x.1)
+        .unwrap_or_default();
     render_users(&st, &staff, &csrf, unit, Some(r)).await
 }
 
-async fn render_user(st: &AppState, staff: &Staff, csrf: &str, id: i64, outcome: Option<Result<String, AppError>>) -> Response {
-    let (status, mut body) = outcome.as_ref().map(banner).unwrap_or((StatusCode::OK, String::new()));
-    let Some(u) = st.app.admin_users(staff, None).await.unwrap_or_default().into_iter().find(|u| u.id == id) else {
-        return admin_page(staff, "用户", StatusCode::NOT_FOUND, "<p class=\"err\">未找到该用户</p>");
+async fn render_user(
+    st: &AppState,
+    staff: &Staff,
+    csrf: &str,
+    id: i64,
+    outcome: Option<Result<String, AppError>>,
+) -> Response {
+    let (status, mut body) = outcome
+        .as_ref()
+        .map(banner)
+        .unwrap_or((StatusCode::OK, String::new()));
+    let Some(u) = st
+        .app
+        .admin_users(staff, None)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|u| u.id == id)
+    else {
+        return admin_page(
+            staff,
+            "用户",
+            StatusCode::NOT_FOUND,
+            "<p class=\"err\">未找到该用户</p>",
+        );
     };
     let c = csrf_input(csrf);
     body.push_str(&format!(
@@ -391,7 +515,11 @@ async fn render_user(st: &AppState, staff: &Staff, csrf: &str, id: i64, outcome:
 }
 
 /// `/admin/users/{id}`.
-pub async fn user_page(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
+pub async fn user_page(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
     match admin_session(&st, &headers).await {
         Ok((staff, csrf)) => render_user(&st, &staff, &csrf, id, None).await,
         Err(r) => r,
@@ -410,12 +538,31 @@ pub async fn user_change(
         Err(r) => return r,
     };
     let r = match field(&f, "op") {
-        "roles" => st.app.change_user(&staff, id, None, Some(&roles_of(&f)), None, None).await.map(|_| "已保存角色".to_string()),
-        "password" => st.app.change_user(&staff, id, None, None, Some(field(&f, "password")), None).await.map(|_| "已重置密码".to_string()),
-        "deactivate" => st.app.change_user(&staff, id, None, None, None, Some(false)).await.map(|_| "已停用".to_string()),
-        "activate" => st.app.change_user(&staff, id, None, None, None, Some(true)).await.map(|_| "已启用".to_string()),
+        "roles" => st
+            .app
+            .change_user(&staff, id, None, Some(&roles_of(&f)), None, None)
+            .await
+            .map(|_| "已保存角色".to_string()),
+        "password" => st
+            .app
+            .change_user(&staff, id, None, None, Some(field(&f, "password")), None)
+            .await
+            .map(|_| "已重置密码".to_string()),
+        "deactivate" => st
+            .app
+            .change_user(&staff, id, None, None, None, Some(false))
+            .await
+            .map(|_| "已停用".to_string()),
+        "activate" => st
+            .app
+            .change_user(&staff, id, None, None, None, Some(true))
+            .await
+            .map(|_| "已启用".to_string()),
         _ => Err(AppError::field("op", "未知操作")),
     };
-    let csrf = current(&st, &headers).await.map(|x| x.1).unwrap_or_default();
+    let csrf = current(&st, &headers)
+        .await
+        .map(|x| x.1)
+        .unwrap_or_default();
     render_user(&st, &staff, &csrf, id, Some(r)).await
 }

@@ -22,12 +22,25 @@ async fn csrf_of(st: &AppState, headers: &HeaderMap) -> String {
     current(st, headers).await.map(|x| x.1).unwrap_or_default()
 }
 
-fn render_taxonomy(st: &AppState, staff: &Staff, csrf: &str, outcome: Option<Result<String, AppError>>) -> Response {
-    let (status, mut body) = outcome.as_ref().map(banner).unwrap_or((StatusCode::OK, String::new()));
+fn render_taxonomy(
+    st: &AppState,
+    staff: &Staff,
+    csrf: &str,
+    outcome: Option<Result<String, AppError>>,
+) -> Response {
+    let (status, mut body) = outcome
+        .as_ref()
+        .map(banner)
+        .unwrap_or((StatusCode::OK, String::new()));
     let t = st.app.taxonomy();
     let mut parents = String::from("<option value=\"\">（新领域）</option>");
     for n in t.nodes().iter().filter(|n| n.level < 3 && n.active) {
-        parents.push_str(&format!("<option value=\"{}\">{} {}</option>", esc(&n.code), esc(&n.code), esc(&t.path(&n.code).unwrap_or_default())));
+        parents.push_str(&format!(
+            "<option value=\"{}\">{} {}</option>",
+            esc(&n.code),
+            esc(&n.code),
+            esc(&t.path(&n.code).unwrap_or_default())
+        ));
     }
     let c = csrf_input(csrf);
     body.push_str(&format!(
@@ -46,7 +59,9 @@ fn render_taxonomy(st: &AppState, staff: &Staff, csrf: &str, outcome: Option<Res
             "<tr><td>{}</td><td>{indent}{}</td><td>{}</td><td>{}</td></tr>",
             esc(&n.code),
             esc(&n.name),
-            ["", "领域", "类别", "细类"].get(n.level as usize).unwrap_or(&""),
+            ["", "领域", "类别", "细类"]
+                .get(n.level as usize)
+                .unwrap_or(&""),
             if n.active { "在用" } else { "已停用" }
         ));
     }
@@ -63,7 +78,11 @@ pub async fn taxonomy_page(State(st): State<AppState>, headers: HeaderMap) -> Re
 }
 
 /// Add, rename, deactivate or activate a node.
-pub async fn taxonomy_post(State(st): State<AppState>, headers: HeaderMap, Form(f): Form<Fields>) -> Response {
+pub async fn taxonomy_post(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Response {
     let staff = match admin_post(&st, &headers, &f).await {
         Ok(s) => s,
         Err(r) => return r,
@@ -72,11 +91,26 @@ pub async fn taxonomy_post(State(st): State<AppState>, headers: HeaderMap, Form(
     let r = match field(&f, "op") {
         "add" => {
             let parent = Some(field(&f, "parent")).filter(|p| !p.trim().is_empty());
-            st.app.add_taxon(&staff, parent, field(&f, "name")).await.map(|n| format!("已新增 {} {}", n.code, n.name))
+            st.app
+                .add_taxon(&staff, parent, field(&f, "name"))
+                .await
+                .map(|n| format!("已新增 {} {}", n.code, n.name))
         }
-        "rename" => st.app.change_taxon(&staff, code, Some(field(&f, "new_name")), None).await.map(|n| format!("{} 已更名为“{}”", n.code, n.name)),
-        "deactivate" => st.app.change_taxon(&staff, code, None, Some(false)).await.map(|n| format!("{} 已停用", n.code)),
-        "activate" => st.app.change_taxon(&staff, code, None, Some(true)).await.map(|n| format!("{} 已启用", n.code)),
+        "rename" => st
+            .app
+            .change_taxon(&staff, code, Some(field(&f, "new_name")), None)
+            .await
+            .map(|n| format!("{} 已更名为“{}”", n.code, n.name)),
+        "deactivate" => st
+            .app
+            .change_taxon(&staff, code, None, Some(false))
+            .await
+            .map(|n| format!("{} 已停用", n.code)),
+        "activate" => st
+            .app
+            .change_taxon(&staff, code, None, Some(true))
+            .await
+            .map(|n| format!("{} 已启用", n.code)),
         _ => Err(AppError::field("op", "未知操作")),
     };
     let csrf = csrf_of(&st, &headers).await;
@@ -93,8 +127,17 @@ fn category_label(key: &str) -> &str {
     }
 }
 
-fn render_lexicon(st: &AppState, staff: &Staff, csrf: &str, text: Option<&str>, outcome: Option<Result<String, AppError>>) -> Response {
-    let (status, mut body) = outcome.as_ref().map(banner).unwrap_or((StatusCode::OK, String::new()));
+fn render_lexicon(
+    st: &AppState,
+    staff: &Staff,
+    csrf: &str,
+    text: Option<&str>,
+    outcome: Option<Result<String, AppError>>,
+) -> Response {
+    let (status, mut body) = outcome
+        .as_ref()
+        .map(banner)
+        .unwrap_or((StatusCode::OK, String::new()));
     let s = st.app.risk_config().settings();
     let current_text: String = s
         .terms
@@ -138,11 +181,19 @@ fn lexicon_form(f: &Fields) -> Result<RiskSettings, AppError> {
                 category: category.into(),
                 level: level.parse().unwrap_or(0),
             }),
-            _ => return Err(AppError::field("terms", format!("第 {} 行应为“词语 类别 等级”三项", i + 1))),
+            _ => {
+                return Err(AppError::field(
+                    "terms",
+                    format!("第 {} 行应为“词语 类别 等级”三项", i + 1),
+                ))
+            }
         }
     }
     let num = |name: &str| -> Result<u32, AppError> {
-        field(f, name).trim().parse().map_err(|_| AppError::field(name, "阈值应为正整数"))
+        field(f, name)
+            .trim()
+            .parse()
+            .map_err(|_| AppError::field(name, "阈值应为正整数"))
     };
     Ok(RiskSettings {
         terms,
@@ -156,13 +207,21 @@ fn lexicon_form(f: &Fields) -> Result<RiskSettings, AppError> {
 }
 
 /// Save the lexicon and thresholds.
-pub async fn lexicon_post(State(st): State<AppState>, headers: HeaderMap, Form(f): Form<Fields>) -> Response {
+pub async fn lexicon_post(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Response {
     let staff = match admin_post(&st, &headers, &f).await {
         Ok(s) => s,
         Err(r) => return r,
     };
     let r = match lexicon_form(&f) {
-        Ok(s) => st.app.set_risk_settings(&staff, s).await.map(|c| format!("已保存：{} 个词", c.lexicon.len())),
+        Ok(s) => st
+            .app
+            .set_risk_settings(&staff, s)
+            .await
+            .map(|c| format!("已保存：{} 个词", c.lexicon.len())),
         Err(e) => Err(e),
     };
     let csrf = csrf_of(&st, &headers).await;
@@ -170,20 +229,52 @@ pub async fn lexicon_post(State(st): State<AppState>, headers: HeaderMap, Form(f
     render_lexicon(&st, &staff, &csrf, keep.as_deref(), Some(r))
 }
 
-fn render_rules(st: &AppState, staff: &Staff, csrf: &str, outcome: Option<Result<String, AppError>>) -> Response {
-    let (status, mut body) = outcome.as_ref().map(banner).unwrap_or((StatusCode::OK, String::new()));
+fn render_rules(
+    st: &AppState,
+    staff: &Staff,
+    csrf: &str,
+    outcome: Option<Result<String, AppError>>,
+) -> Response {
+    let (status, mut body) = outcome
+        .as_ref()
+        .map(banner)
+        .unwrap_or((StatusCode::OK, String::new()));
     let rules = st.app.rules();
     let stat = xinfang_domain::clock::RuleTable::statutory();
     body.push_str("<section><h2>时限规则</h2><p>法定时限来自《信访工作条例》；本地只能收紧（更短），不能放宽；信访人请求复查、复核的期限是其权利，不能缩短。修改后所有未办结事项的期限重新计算。</p><table><thead><tr><th>时限</th><th>依据</th><th>法定</th><th>现行</th><th>临期提醒（天）</th><th>最长延期（天）</th></tr></thead><tbody>");
-    let fmt = |s: &PeriodSpec| format!("{} {}{}", s.amount, if s.counting == Counting::WorkingDays { "个工作日" } else { "日" }, if s.rollover { "（末日遇休息日顺延）" } else { "" });
+    let fmt = |s: &PeriodSpec| {
+        format!(
+            "{} {}{}",
+            s.amount,
+            if s.counting == Counting::WorkingDays {
+                "个工作日"
+            } else {
+                "日"
+            },
+            if s.rollover {
+                "（末日遇休息日顺延）"
+            } else {
+                ""
+            }
+        )
+    };
     let mut options = String::new();
     for r in &rules.rules {
         let base = stat.get(r.kind);
         body.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            r.kind.name_zh(), esc(&r.article), fmt(&base.spec), fmt(&r.spec), r.approaching_days, r.max_extension_days
+            r.kind.name_zh(),
+            esc(&r.article),
+            fmt(&base.spec),
+            fmt(&r.spec),
+            r.approaching_days,
+            r.max_extension_days
         ));
-        options.push_str(&format!("<option value=\"{}\">{}</option>", r.kind.key(), r.kind.name_zh()));
+        options.push_str(&format!(
+            "<option value=\"{}\">{}</option>",
+            r.kind.key(),
+            r.kind.name_zh()
+        ));
     }
     body.push_str("</tbody></table></section>");
     body.push_str(&format!(
@@ -209,50 +300,88 @@ pub async fn rules_page(State(st): State<AppState>, headers: HeaderMap) -> Respo
 }
 
 fn rule_form(f: &Fields) -> Result<ClockRule, AppError> {
-    let kind = ClockKind::from_key(field(f, "kind")).ok_or_else(|| AppError::field("kind", "请选择时限"))?;
+    let kind = ClockKind::from_key(field(f, "kind"))
+        .ok_or_else(|| AppError::field("kind", "请选择时限"))?;
     let num = |name: &str| -> Result<u32, AppError> {
-        field(f, name).trim().parse().map_err(|_| AppError::field(name, "应为非负整数"))
+        field(f, name)
+            .trim()
+            .parse()
+            .map_err(|_| AppError::field(name, "应为非负整数"))
     };
     Ok(ClockRule {
         kind,
         spec: PeriodSpec {
             amount: num("amount")?,
-            counting: if field(f, "counting") == "working" { Counting::WorkingDays } else { Counting::CalendarDays },
+            counting: if field(f, "counting") == "working" {
+                Counting::WorkingDays
+            } else {
+                Counting::CalendarDays
+            },
             rollover: field(f, "rollover") == "1",
         },
-        article: xinfang_domain::clock::RuleTable::statutory().get(kind).article.clone(),
+        article: xinfang_domain::clock::RuleTable::statutory()
+            .get(kind)
+            .article
+            .clone(),
         approaching_days: num("approaching_days")?,
         max_extension_days: num("max_extension_days")?,
     })
 }
 
 /// Tighten a rule through the existing service (validated, audited, re-flowed).
-pub async fn rules_post(State(st): State<AppState>, headers: HeaderMap, Form(f): Form<Fields>) -> Response {
+pub async fn rules_post(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Response {
     let staff = match admin_post(&st, &headers, &f).await {
         Ok(s) => s,
         Err(r) => return r,
     };
     let r = match rule_form(&f) {
-        Ok(rule) => st.app.override_rule(&staff, rule).await.map(|_| "已保存，未办结事项期限已重新计算".to_string()),
+        Ok(rule) => st
+            .app
+            .override_rule(&staff, rule)
+            .await
+            .map(|_| "已保存，未办结事项期限已重新计算".to_string()),
         Err(e) => Err(e),
     };
     let csrf = csrf_of(&st, &headers).await;
     render_rules(&st, &staff, &csrf, Some(r))
 }
 
-fn render_periods(st: &AppState, staff: &Staff, csrf: &str, outcome: Option<Result<String, AppError>>) -> Response {
-    let (status, mut body) = outcome.as_ref().map(banner).unwrap_or((StatusCode::OK, String::new()));
+fn render_periods(
+    st: &AppState,
+    staff: &Staff,
+    csrf: &str,
+    outcome: Option<Result<String, AppError>>,
+) -> Response {
+    let (status, mut body) = outcome
+        .as_ref()
+        .map(banner)
+        .unwrap_or((StatusCode::OK, String::new()));
     let today = st.app.now().date();
     let c = csrf_input(csrf);
     body.push_str("<section><h2>敏感时期</h2><p>敏感时期内，风险信号等级提高一级，各信访局每日报送预警情况或零报告（<a href=\"/work/zero-reports\">查看今日报告情况</a>）。</p><table><thead><tr><th>名称</th><th>起</th><th>止</th><th>状态</th><th></th></tr></thead><tbody>");
     for (i, p) in st.app.sensitive_periods().iter().enumerate() {
-        let state = if p.to < today { "已结束" } else if p.from > today { "未开始" } else { "进行中" };
+        let state = if p.to < today {
+            "已结束"
+        } else if p.from > today {
+            "未开始"
+        } else {
+            "进行中"
+        };
         let end = if p.to >= today {
             format!("<form method=\"post\" action=\"/admin/sensitive-periods\">{c}<input type=\"hidden\" name=\"op\" value=\"end\"><input type=\"hidden\" name=\"index\" value=\"{i}\"><button type=\"submit\">结束</button></form>")
         } else {
             String::new()
         };
-        body.push_str(&format!("<tr><td>{}</td><td>{}</td><td>{}</td><td>{state}</td><td>{end}</td></tr>", esc(&p.name), p.from, p.to));
+        body.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{state}</td><td>{end}</td></tr>",
+            esc(&p.name),
+            p.from,
+            p.to
+        ));
     }
     body.push_str("</tbody></table></section>");
     body.push_str(&format!(
@@ -274,22 +403,37 @@ pub async fn periods_page(State(st): State<AppState>, headers: HeaderMap) -> Res
 }
 
 fn date_field(f: &Fields, name: &str) -> Result<NaiveDate, AppError> {
-    field(f, name).trim().parse().map_err(|_| AppError::field(name, "日期格式应为 YYYY-MM-DD"))
+    field(f, name)
+        .trim()
+        .parse()
+        .map_err(|_| AppError::field(name, "日期格式应为 YYYY-MM-DD"))
 }
 
 /// Create or end a sensitive period.
-pub async fn periods_post(State(st): State<AppState>, headers: HeaderMap, Form(f): Form<Fields>) -> Response {
+pub async fn periods_post(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Response {
     let staff = match admin_post(&st, &headers, &f).await {
         Ok(s) => s,
         Err(r) => return r,
     };
     let r = match field(&f, "op") {
         "add" => match (date_field(&f, "from"), date_field(&f, "to")) {
-            (Ok(from), Ok(to)) => st.app.add_sensitive_period(&staff, field(&f, "name"), from, to).await.map(|_| "已设立".to_string()),
+            (Ok(from), Ok(to)) => st
+                .app
+                .add_sensitive_period(&staff, field(&f, "name"), from, to)
+                .await
+                .map(|_| "已设立".to_string()),
             (Err(e), _) | (_, Err(e)) => Err(e),
         },
         "end" => match field(&f, "index").parse::<usize>() {
-            Ok(i) => st.app.end_sensitive_period(&staff, i).await.map(|_| "已结束".to_string()),
+            Ok(i) => st
+                .app
+                .end_sensitive_period(&staff, i)
+                .await
+                .map(|_| "已结束".to_string()),
             Err(_) => Err(AppError::field("index", "未指定敏感时期")),
         },
         _ => Err(AppError::field("op", "未知操作")),
@@ -298,12 +442,25 @@ pub async fn periods_post(State(st): State<AppState>, headers: HeaderMap, Form(f
     render_periods(&st, &staff, &csrf, Some(r))
 }
 
-async fn render_zero(st: &AppState, staff: &Staff, csrf: &str, day: NaiveDate, outcome: Option<Result<String, AppError>>) -> Response {
-    let (status, mut body) = outcome.as_ref().map(banner).unwrap_or((StatusCode::OK, String::new()));
+async fn render_zero(
+    st: &AppState,
+    staff: &Staff,
+    csrf: &str,
+    day: NaiveDate,
+    outcome: Option<Result<String, AppError>>,
+) -> Response {
+    let (status, mut body) = outcome
+        .as_ref()
+        .map(banner)
+        .unwrap_or((StatusCode::OK, String::new()));
     let today = st.app.now().date();
     match st.app.zero_report_status(staff, day).await {
         Ok(z) => {
-            let period = z.period.as_ref().map(|p| format!("敏感时期：{}（{} 至 {}）", esc(&p.name), p.from, p.to)).unwrap_or_else(|| "该日不在敏感时期，无需报告。".into());
+            let period = z
+                .period
+                .as_ref()
+                .map(|p| format!("敏感时期：{}（{} 至 {}）", esc(&p.name), p.from, p.to))
+                .unwrap_or_else(|| "该日不在敏感时期，无需报告。".into());
             body.push_str(&format!(
                 "<section><h2>每日零报告 · {day}</h2><p>{period}</p><form method=\"get\" action=\"/work/zero-reports\"><label for=\"day\">日期</label><input id=\"day\" name=\"day\" type=\"date\" value=\"{day}\"><button type=\"submit\">查看</button></form>\
                  <h3>已报告（{}）</h3><table><thead><tr><th>单位</th><th>报告</th><th>报告人</th><th>时间</th></tr></thead><tbody>",
@@ -311,19 +468,40 @@ async fn render_zero(st: &AppState, staff: &Staff, csrf: &str, day: NaiveDate, o
             ));
             for b in &z.reported {
                 if let Some(r) = &b.report {
-                    let what = if r.nothing_to_report { "零报告".to_string() } else { format!("预警：{}", r.note) };
-                    body.push_str(&format!("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", esc(&b.unit_name), esc(&what), esc(&r.reported_by), esc(&r.reported_at)));
+                    let what = if r.nothing_to_report {
+                        "零报告".to_string()
+                    } else {
+                        format!("预警：{}", r.note)
+                    };
+                    body.push_str(&format!(
+                        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                        esc(&b.unit_name),
+                        esc(&what),
+                        esc(&r.reported_by),
+                        esc(&r.reported_at)
+                    ));
                 }
             }
-            body.push_str(&format!("</tbody></table><h3>未报告（{}）</h3><ul>", z.missing.len()));
+            body.push_str(&format!(
+                "</tbody></table><h3>未报告（{}）</h3><ul>",
+                z.missing.len()
+            ));
             for b in &z.missing {
                 body.push_str(&format!("<li>{}</li>", esc(&b.unit_name)));
             }
             body.push_str("</ul></section>");
         }
-        Err(e) => body.push_str(&format!("<p class=\"err\">{}</p>", esc(&super::admin::message(&e)))),
+        Err(e) => body.push_str(&format!(
+            "<p class=\"err\">{}</p>",
+            esc(&super::admin::message(&e))
+        )),
     }
-    let bureau = st.app.org().get(staff.unit).map(|u| u.kind == xinfang_domain::UnitKind::PetitionBureau).unwrap_or(false);
+    let bureau = st
+        .app
+        .org()
+        .get(staff.unit)
+        .map(|u| u.kind == xinfang_domain::UnitKind::PetitionBureau)
+        .unwrap_or(false);
     if bureau && st.app.sensitive_period_on(today).is_some() {
         body.push_str(&format!(
             "<section><h2>本单位今日报告</h2><form method=\"post\" action=\"/work/zero-reports\">{}\
@@ -334,20 +512,40 @@ async fn render_zero(st: &AppState, staff: &Staff, csrf: &str, day: NaiveDate, o
             csrf_input(csrf)
         ));
     }
-    (status, Html(page_with("每日零报告", Some(&staff.name), staff.has(Role::Admin), &body))).into_response()
+    (
+        status,
+        Html(page_with(
+            "每日零报告",
+            Some(&staff.name),
+            staff.has(Role::Admin),
+            &body,
+        )),
+    )
+        .into_response()
 }
 
 /// `/work/zero-reports?day=`: who has reported (any staff; their area).
-pub async fn zero_page(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn zero_page(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let Some((staff, csrf)) = current(&st, &headers).await else {
         return Redirect::to("/login").into_response();
     };
-    let day = q.get("day").and_then(|d| d.trim().parse().ok()).unwrap_or_else(|| st.app.now().date());
+    let day = q
+        .get("day")
+        .and_then(|d| d.trim().parse().ok())
+        .unwrap_or_else(|| st.app.now().date());
     render_zero(&st, &staff, &csrf, day, None).await
 }
 
 /// Record today's report for the staff member's 信访局.
-pub async fn zero_post(State(st): State<AppState>, headers: HeaderMap, Form(f): Form<Fields>) -> Response {
+pub async fn zero_post(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Response {
     let Some((staff, csrf)) = current(&st, &headers).await else {
         return Redirect::to("/login").into_response();
     };
@@ -358,7 +556,13 @@ pub async fn zero_post(State(st): State<AppState>, headers: HeaderMap, Form(f): 
         .app
         .record_zero_report(&staff, field(&f, "nothing") == "1", field(&f, "note"))
         .await
-        .map(|r| if r.nothing_to_report { "已报送零报告".to_string() } else { "已报送预警情况".to_string() });
+        .map(|r| {
+            if r.nothing_to_report {
+                "已报送零报告".to_string()
+            } else {
+                "已报送预警情况".to_string()
+            }
+        });
     let today = st.app.now().date();
     render_zero(&st, &staff, &csrf, today, Some(r)).await
 }

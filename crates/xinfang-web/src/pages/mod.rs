@@ -46,16 +46,37 @@ pub fn routes() -> Router<AppState> {
 fn admin_routes() -> Router<AppState> {
     Router::new()
         .route("/admin", get(admin::index))
-        .route("/admin/units", get(admin::units_page).post(admin::units_add))
+        .route(
+            "/admin/units",
+            get(admin::units_page).post(admin::units_add),
+        )
         .route("/admin/units/{id}", post(admin::units_change))
-        .route("/admin/users", get(admin::users_page).post(admin::users_add))
-        .route("/admin/users/{id}", get(admin::user_page).post(admin::user_change))
-        .route("/admin/taxonomy", get(admin_data::taxonomy_page).post(admin_data::taxonomy_post))
-        .route("/admin/lexicon", get(admin_data::lexicon_page).post(admin_data::lexicon_post))
-        .route("/admin/rules", get(admin_data::rules_page).post(admin_data::rules_post))
+        .route(
+            "/admin/users",
+            get(admin::users_page).post(admin::users_add),
+        )
+        .route(
+            "/admin/users/{id}",
+            get(admin::user_page).post(admin::user_change),
+        )
+        .route(
+            "/admin/taxonomy",
+            get(admin_data::taxonomy_page).post(admin_data::taxonomy_post),
+        )
+        .route(
+            "/admin/lexicon",
+            get(admin_data::lexicon_page).post(admin_data::lexicon_post),
+        )
+        .route(
+            "/admin/rules",
+            get(admin_data::rules_page).post(admin_data::rules_post),
+        )
         .route(
             "/admin/sensitive-periods",
             get(admin_data::periods_page).post(admin_data::periods_post),
         )
-        .route("/work/zero-reports", get(admin_data::zero_page).post(admin_data::zero_post))
+        .route(
+            "/work/zero-reports",
+            get(admin_data::zero_page).post(admin_data::zero_post),
+        )
 }

@@ -85,16 +85,27 @@ fn form_html(st: &AppState, csrf: &str, f: &HashMap<String, String>, errors: &st
         .collect();
     // Active 细类 of the taxonomy; the stored value is the code.
     let chosen = st.app.category_label(v(f, "category"));
-    let category_opts: String = std::iter::once("<option value=\"\">（未分类）</option>".to_string())
-        .chain(st.app.taxonomy().leaf_choices().into_iter().map(|(code, path)| {
-            format!(
-                "<option value=\"{}\"{}>{}</option>",
-                esc(&code),
-                if path == chosen || code == v(f, "category") { " selected" } else { "" },
-                esc(&path)
+    let category_opts: String =
+        std::iter::once("<option value=\"\">（未分类）</option>".to_string())
+            .chain(
+                st.app
+                    .taxonomy()
+                    .leaf_choices()
+                    .into_iter()
+                    .map(|(code, path)| {
+                        format!(
+                            "<option value=\"{}\"{}>{}</option>",
+                            esc(&code),
+                            if path == chosen || code == v(f, "category") {
+                                " selected"
+                            } else {
+                                ""
+                            },
+                            esc(&path)
+                        )
+                    }),
             )
-        }))
-        .collect();
+            .collect();
     format!(
         "<section><h2>登记来信、来访、来电</h2>{errors}<form method=\"post\" action=\"/work/register\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
          <label for=\"channel\">渠道</label>{}<label for=\"kind\">类型</label>{}{reps}\

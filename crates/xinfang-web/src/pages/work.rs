@@ -260,7 +260,13 @@ pub async fn calendar_page(
             esc(&csrf)
         ));
     }
-    Html(page_with("节假日安排", Some(&staff.name), staff.has(Role::Admin), &body)).into_response()
+    Html(page_with(
+        "节假日安排",
+        Some(&staff.name),
+        staff.has(Role::Admin),
+        &body,
+    ))
+    .into_response()
 }
 
 pub async fn calendar_import(
