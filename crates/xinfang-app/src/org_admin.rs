@@ -214,7 +214,10 @@ impl App {
             ));
         }
         let display = u.display_name.trim();
-        if display.is_empty() || display.chars().count() > 40 {
+        if display.is_empty()
+            || display.chars().count() > 40
+            || display.chars().any(char::is_control)
+        {
             return Err(AppError::field("display_name", "姓名应为 1–40 个字"));
         }
         let unit = UnitId(u.unit);
@@ -273,7 +276,9 @@ impl App {
             }
         }
         let display_name = match display_name.map(str::trim) {
-            Some(d) if d.is_empty() || d.chars().count() > 40 => {
+            Some(d)
+                if d.is_empty() || d.chars().count() > 40 || d.chars().any(char::is_control) =>
+            {
                 return Err(AppError::field("display_name", "姓名应为 1–40 个字"))
             }
             other => other.map(str::to_string),

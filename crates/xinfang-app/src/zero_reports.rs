@@ -94,6 +94,12 @@ impl App {
                 "非零报告须填写今日预警情况；无情况请选择“零报告”",
             ));
         }
+        if note
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            return Err(AppError::field("note", "报告内容含有无效字符"));
+        }
         if note.chars().count() > 2000 {
             return Err(AppError::field("note", "报告内容不超过2000字"));
         }

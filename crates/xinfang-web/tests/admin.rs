@@ -315,6 +315,12 @@ dual_test!(
             .post("/api/v1/admin/users", Some(&admin), new_user("Abcdef12345"))
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "duplicate username");
+        // A NUL byte (which PostgreSQL cannot store) is a field error, not a 500.
+        let mut nul = new_user("Abcdef12345");
+        nul["username"] = json!("sc_nul");
+        nul["display_name"] = json!("坏\u{0}名");
+        let (s, v) = app.post("/api/v1/admin/users", Some(&admin), nul).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
 
         let login = |pw: &str| json!({"username": "sc_new", "password": pw});
         let (s, v) = app
@@ -592,6 +598,14 @@ dual_test!(
             StatusCode::UNPROCESSABLE_ENTITY,
             "warnings need a note: {v}"
         );
+        let (s, _) = app
+            .post(
+                "/api/v1/zero-reports",
+                Some(&xh),
+                json!({"nothing_to_report": false, "note": "坏\u{0}"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         let (s, _) = app
             .post(
                 "/api/v1/zero-reports",

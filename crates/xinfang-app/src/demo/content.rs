@@ -109,3 +109,21 @@ pub fn fill(t: &str, rng: &mut StdRng) -> String {
         .replace("{year}", &rng.gen_range(2015..2025).to_string())
         .replace("{n}", &rng.gen_range(2..30).to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::TOPICS;
+    use xinfang_domain::taxonomy::Taxonomy;
+
+    /// Demo registrations give name paths; each must be a 细类 of the shipped taxonomy.
+    #[test]
+    fn every_topic_category_is_in_the_taxonomy() {
+        let t = Taxonomy::default_tree();
+        for topic in TOPICS {
+            let node = t
+                .resolve(topic.category)
+                .unwrap_or_else(|| panic!("{}", topic.category));
+            assert_eq!(node.level, 3, "{}", topic.category);
+        }
+    }
+}
