@@ -66,6 +66,11 @@ impl Store {
     /// Returns how many nodes were written (0 when already seeded).
     pub async fn seed_taxonomy(&self, nodes: &[TaxonNode]) -> Result<usize, StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
+        // Take the chain head's row lock first: two processes starting on a
+        // fresh PostgreSQL database seed once, the second sees the rows.
+        sqlx::query("UPDATE chain_head SET seq = seq WHERE id = 1")
+            .execute(&mut *tx)
+            .await?;
         let n: i64 = sqlx::query("SELECT COUNT(*) FROM taxonomy")
             .fetch_one(&mut *tx)
             .await?

@@ -664,3 +664,65 @@ dual_test!(
         );
     }
 );
+
+dual_test!(admin_endpoints_are_documented, |app: TestApp| async move {
+    let (s, doc) = app.get("/api/openapi.json", None).await;
+    assert_eq!(s, StatusCode::OK);
+    for (path, method, statuses) in [
+        ("/api/v1/taxonomy", "get", &["200", "401"][..]),
+        (
+            "/api/v1/taxonomy",
+            "post",
+            &["201", "400", "401", "403", "422"][..],
+        ),
+        (
+            "/api/v1/taxonomy/{code}",
+            "post",
+            &["200", "400", "401", "403", "404", "422"][..],
+        ),
+        (
+            "/api/v1/risk-lexicon",
+            "put",
+            &["200", "400", "401", "403", "422"][..],
+        ),
+        (
+            "/api/v1/admin/units",
+            "post",
+            &["201", "400", "401", "403", "422"][..],
+        ),
+        (
+            "/api/v1/admin/units/{id}",
+            "post",
+            &["200", "400", "401", "403", "404", "422"][..],
+        ),
+        (
+            "/api/v1/admin/users",
+            "get",
+            &["200", "400", "401", "403"][..],
+        ),
+        (
+            "/api/v1/admin/users/{id}",
+            "post",
+            &["200", "400", "401", "403", "404", "422"][..],
+        ),
+        (
+            "/api/v1/zero-reports",
+            "post",
+            &["201", "400", "401", "403", "409", "422"][..],
+        ),
+        (
+            "/api/v1/zero-reports",
+            "get",
+            &["200", "400", "401", "422"][..],
+        ),
+    ] {
+        for st in statuses {
+            assert!(
+                doc["paths"][path][method]["responses"].get(*st).is_some(),
+                "{method} {path} documents {st}"
+            );
+        }
+    }
+    // The pre-existing paths are still there.
+    assert!(doc["paths"]["/api/v1/petitions"]["post"].is_object());
+});
