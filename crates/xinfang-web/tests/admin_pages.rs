@@ -371,5 +371,49 @@ dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
         !html.contains("value=\"010205\""),
         "deactivated node not offered"
     );
+    // A case registered with a category shows it by its current name.
+    let (s, html) = post(
+        &app,
+        "/work/register",
+        &clerk,
+        &[
+            ("csrf", &ccsrf),
+            ("channel", "letter"),
+            ("kind", "claim"),
+            ("name0", "分类测试"),
+            ("addr0", "湖滨街道"),
+            ("region_code", "330102"),
+            ("category", "010201"),
+            ("request", "要求整治物业乱收费"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    let i = html.find("/work/cases/").expect("case link") + "/work/cases/".len();
+    let case_no = &html[i..i + html[i..].find('"').unwrap()];
+    let (_, html) = get(&app, &format!("/work/cases/{case_no}"), &clerk).await;
+    assert!(
+        html.contains("内容分类：城乡建设/物业管理/物业乱象"),
+        "{html}"
+    );
+    // Renaming the 类别 keeps the case's code; the case shows the new name.
+    let (s, _) = post(
+        &app,
+        "/admin/taxonomy",
+        &admin,
+        &[
+            ("csrf", &csrf),
+            ("op", "rename"),
+            ("code", "0102"),
+            ("new_name", "物业服务管理"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, html) = get(&app, &format!("/work/cases/{case_no}"), &clerk).await;
+    assert!(
+        html.contains("内容分类：城乡建设/物业服务管理/物业乱象"),
+        "{html}"
+    );
     assert!(app.app.store.verify_chain().await.unwrap().is_ok());
 });
