@@ -214,7 +214,7 @@ fn render_units(
         let indent = "　".repeat(depth);
         body.push_str(&format!(
             "<tr><td>{id}</td><td>{indent}{name}</td><td>{lv} / {kind} / {region}</td><td>{state}</td>\
-             <td><form method=\"post\" action=\"/admin/units/{id}\">{c}<input type=\"hidden\" name=\"op\" value=\"rename\"><label for=\"n{id}\" class=\"sr\">新名称</label><input id=\"n{id}\" name=\"name\" value=\"{name}\" required><button type=\"submit\">更名</button></form></td>\
+             <td><form method=\"post\" action=\"/admin/units/{id}\">{c}<input type=\"hidden\" name=\"op\" value=\"rename\"><input aria-label=\"{name} 新名称\" id=\"n{id}\" name=\"name\" value=\"{name}\" required><button type=\"submit\">更名</button></form></td>\
              <td><form method=\"post\" action=\"/admin/units/{id}\">{c}<input type=\"hidden\" name=\"op\" value=\"{op}\"><button type=\"submit\">{op_zh}</button></form></td></tr>",
             id = id.0,
             name = esc(&u.name),
