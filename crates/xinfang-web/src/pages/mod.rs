@@ -5,6 +5,9 @@
 
 mod admin;
 mod admin_data;
+mod admin_rules;
+mod admin_units;
+mod admin_users;
 mod case_page;
 mod dashboard;
 mod html;
@@ -12,6 +15,7 @@ mod portal;
 mod register;
 mod session;
 mod work;
+mod zero_reports;
 
 use crate::AppState;
 use axum::routing::{get, post};
@@ -48,16 +52,16 @@ fn admin_routes() -> Router<AppState> {
         .route("/admin", get(admin::index))
         .route(
             "/admin/units",
-            get(admin::units_page).post(admin::units_add),
+            get(admin_units::units_page).post(admin_units::units_add),
         )
-        .route("/admin/units/{id}", post(admin::units_change))
+        .route("/admin/units/{id}", post(admin_units::units_change))
         .route(
             "/admin/users",
-            get(admin::users_page).post(admin::users_add),
+            get(admin_users::users_page).post(admin_users::users_add),
         )
         .route(
             "/admin/users/{id}",
-            get(admin::user_page).post(admin::user_change),
+            get(admin_users::user_page).post(admin_users::user_change),
         )
         .route(
             "/admin/taxonomy",
@@ -69,14 +73,14 @@ fn admin_routes() -> Router<AppState> {
         )
         .route(
             "/admin/rules",
-            get(admin_data::rules_page).post(admin_data::rules_post),
+            get(admin_rules::rules_page).post(admin_rules::rules_post),
         )
         .route(
             "/admin/sensitive-periods",
-            get(admin_data::periods_page).post(admin_data::periods_post),
+            get(admin_rules::periods_page).post(admin_rules::periods_post),
         )
         .route(
             "/work/zero-reports",
-            get(admin_data::zero_page).post(admin_data::zero_post),
+            get(zero_reports::zero_page).post(zero_reports::zero_post),
         )
 }
