@@ -228,8 +228,15 @@ async fn act(
 
 async fn units(State(st): State<AppState>, ApiUser(_): ApiUser) -> Json<Value> {
     let org = st.app.org();
-    let mut units: Vec<_> = org.units().cloned().collect();
-    units.sort_by_key(|u| u.id);
+    let mut units: Vec<Value> = org
+        .units()
+        .map(|u| {
+            let mut v = json!(u);
+            v["active"] = json!(st.app.unit_active(u.id));
+            v
+        })
+        .collect();
+    units.sort_by_key(|u| u["id"].as_i64());
     Json(json!({ "units": units }))
 }
 

@@ -521,6 +521,14 @@ dual_test!(
             )
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        let (_, v) = app.get("/api/v1/units", Some(&bureau)).await;
+        assert!(v["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["id"] == temp
+                && u["active"] == false
+                && u["name"] == "杭州市上城区攻坚专班"));
         let (s, _) = app
             .post(
                 "/api/v1/admin/units/999999",

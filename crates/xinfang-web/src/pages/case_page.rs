@@ -92,7 +92,10 @@ pub fn command_from_form(f: &HashMap<String, String>) -> Result<Command, AppErro
 
 fn unit_options(st: &AppState, except: UnitId) -> String {
     let org = st.app.org();
-    let mut units: Vec<_> = org.units().filter(|u| u.id != except).collect();
+    let mut units: Vec<_> = org
+        .units()
+        .filter(|u| u.id != except && st.app.unit_active(u.id))
+        .collect();
     units.sort_by_key(|u| (u.level, u.id));
     units
         .iter()
