@@ -137,6 +137,19 @@ impl App {
             Some(n) => check_unit_name(n)?,
             None => unit.name.clone(),
         };
+        if let Some(p) = org.parent(unit.id) {
+            let taken = org
+                .children(p.id)
+                .iter()
+                .filter_map(|c| org.get(*c))
+                .any(|c| c.id != unit.id && c.name == new_name);
+            if taken {
+                return Err(AppError::field(
+                    "name",
+                    format!("“{}”下已有同名单位", p.name),
+                ));
+            }
+        }
         let was_active = self.unit_active(unit.id);
         let now_active = active.unwrap_or(was_active);
         if !now_active && org.parent(unit.id).is_none() {

@@ -521,6 +521,18 @@ dual_test!(
             )
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        let (s, v) = app
+            .post(
+                &format!("/api/v1/admin/units/{temp}"),
+                Some(&admin),
+                json!({"name": "杭州市上城区城市管理局"}),
+            )
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "sibling name taken: {v}"
+        );
         let (_, v) = app.get("/api/v1/units", Some(&bureau)).await;
         assert!(v["units"]
             .as_array()
