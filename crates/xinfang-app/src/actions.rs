@@ -28,6 +28,11 @@ impl App {
                 return Err(AppError::NotFound);
             }
         }
+        if let Command::Transfer { to, .. } = cmd {
+            if !self.unit_active(*to) {
+                return Err(AppError::field("to", "该单位已停用，不能转送、交办"));
+            }
+        }
         let (cal, rules) = (self.calendar(), self.rules());
         let ctx = Ctx {
             org: &org,

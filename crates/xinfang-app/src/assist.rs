@@ -97,7 +97,7 @@ impl App {
             facts: input.facts.trim().into(),
             reasons: input.reasons.trim().into(),
         };
-        let analysis = xinfang_text::analyze(&content.full_text());
+        let analysis = self.analyze(&content.full_text());
         let suggestions = self.suggest(&analysis, input.region_code.trim());
         let risk_terms = analysis
             .risk_hits

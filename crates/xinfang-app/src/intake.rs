@@ -218,6 +218,18 @@ impl App {
             });
             return Err(AppError::Invalid(errors));
         };
+        // The category is stored as a taxonomy code (a legacy name path is accepted).
+        let category = match clean(&req.category) {
+            Some(c) => match self.resolve_category(&c) {
+                Ok(code) => Some(code),
+                Err(AppError::Invalid(mut list)) => {
+                    errors.append(&mut list);
+                    None
+                }
+                Err(e) => return Err(e),
+            },
+            None => None,
+        };
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
@@ -240,10 +252,10 @@ impl App {
             content,
             region_code: req.region_code.trim().into(),
             accused,
-            category: clean(&req.category),
+            category: category.clone(),
             registering_unit,
         };
-        let analysis = xinfang_text::analyze(&cmd.content.full_text());
+        let analysis = self.analyze(&cmd.content.full_text());
         let suggestions = self.suggest(&analysis, &cmd.region_code);
         let keys = petitioner_keys(&cmd.petitioners);
         let prior = self.find_prior(&keys, &cmd.content).await?;
@@ -288,7 +300,14 @@ impl App {
                     })
                     .await?;
                 let (signals, warning) = self
-                    .after_intake(actor, &req, &analysis, case_id, &outcome_case)
+                    .after_intake(
+                        actor,
+                        &req,
+                        category.as_deref(),
+                        &analysis,
+                        case_id,
+                        &outcome_case,
+                    )
                     .await?;
                 Ok(IntakeOutcome {
                     case_no,
@@ -319,8 +338,9 @@ impl App {
                 self.store
                     .append_event(id, expected, &case, &event, &projection, Some(level))
                     .await?;
-                let (signals, warning) =
-                    self.after_intake(actor, &req, &analysis, id, &case).await?;
+                let (signals, warning) = self
+                    .after_intake(actor, &req, category.as_deref(), &analysis, id, &case)
+                    .await?;
                 Ok(IntakeOutcome {
                     case_no: case_no.clone(),
                     query_code: None,
@@ -344,12 +364,13 @@ impl App {
         &self,
         actor: &Actor,
         req: &IntakeRequest,
+        category: Option<&str>,
         a: &xinfang_text::Analysis,
         case_id: i64,
         case: &Case,
     ) -> Result<(Vec<Signal>, Option<(i64, u8)>), AppError> {
         if let (Actor::Staff(_), Some(kind)) = (actor, req.kind) {
-            self.learn(a, kind, req.category.as_deref()).await;
+            self.learn(a, kind, category).await;
         }
         if !a.litigation_cues.is_empty() {
             self.store.set_litigation(case_id).await?;

@@ -17,9 +17,6 @@ use xinfang_text::Analysis;
 pub const CLASSIFIER_SETTING: &str = "classifier";
 pub const SENSITIVE_SETTING: &str = "sensitive_periods";
 
-/// A repeat count at or above this is a signal.
-pub const REPEAT_SIGNAL_AT: usize = 3;
-
 /// The two incremental models.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Classifiers {
@@ -40,7 +37,10 @@ pub struct SensitivePeriod {
 #[derive(Clone, Debug, Serialize, Default)]
 pub struct Suggestions {
     pub kind: Option<(Kind, f64)>,
+    /// The suggested category's name path and probability.
     pub category: Option<(String, f64)>,
+    /// Its taxonomy code (what registration stores).
+    pub category_code: Option<String>,
     pub body: Option<(i64, String)>,
     pub litigation: bool,
     pub litigation_cues: Vec<&'static str>,
@@ -105,9 +105,19 @@ impl App {
                 .kind_hint
                 .and_then(|(k, p)| Kind::from_key(k).map(|k| (k, p))),
         };
-        let category = (models.category.total_docs() >= 20)
+        // Labels are taxonomy codes (older models learned name paths: both resolve).
+        let taxonomy = self.taxonomy();
+        let (category, category_code) = match (models.category.total_docs() >= 20)
             .then(|| models.category.predict(&a.tokens).into_iter().next())
-            .flatten();
+            .flatten()
+            .and_then(|(label, p)| taxonomy.resolve(&label).map(|n| (n.code.clone(), p)))
+        {
+            Some((code, p)) => (
+                Some((taxonomy.path(&code).unwrap_or_else(|| code.clone()), p)),
+                Some(code),
+            ),
+            None => (None, None),
+        };
         let litigation = !a.litigation_cues.is_empty();
         let body = category
             .as_ref()
@@ -126,6 +136,7 @@ impl App {
         Suggestions {
             kind,
             category,
+            category_code,
             body,
             litigation,
             litigation_cues: a.litigation_cues.clone(),
@@ -174,19 +185,24 @@ impl App {
                 });
             }
         }
-        if persons >= 5 {
+        let th = self.risk_config().thresholds.clone();
+        if persons >= th.collective_at {
             out.push(Signal {
                 kind: "collective",
                 label: format!("集体访 {persons} 人"),
-                level: if persons >= 50 { 3 } else { 2 },
+                level: if persons >= th.collective_high_at {
+                    3
+                } else {
+                    2
+                },
             });
         }
-        let n = case.submissions.len();
-        if n >= REPEAT_SIGNAL_AT {
+        let n = case.submissions.len() as u32;
+        if n >= th.repeat_at {
             out.push(Signal {
                 kind: "repeat",
                 label: format!("重复信访第 {n} 次"),
-                level: if n >= 5 { 3 } else { 2 },
+                level: if n >= th.repeat_high_at { 3 } else { 2 },
             });
         }
         if skip_level && channel == Channel::Visit {

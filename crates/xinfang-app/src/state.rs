@@ -4,10 +4,12 @@
 
 use crate::error::AppError;
 use chrono::NaiveDateTime;
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex, RwLock};
 use xinfang_domain::calendar::Calendar;
 use xinfang_domain::clock::RuleTable;
-use xinfang_domain::OrgTree;
+use xinfang_domain::taxonomy::Taxonomy;
+use xinfang_domain::{OrgTree, UnitId};
 use xinfang_store::Store;
 
 /// Where "now" comes from: the wall clock in Asia/Shanghai, or a manual clock
@@ -40,6 +42,9 @@ pub struct App {
     rules: Arc<RwLock<Arc<RuleTable>>>,
     classifiers: Arc<RwLock<crate::intelligence::Classifiers>>,
     sensitive: Arc<RwLock<Vec<crate::intelligence::SensitivePeriod>>>,
+    taxonomy: Arc<RwLock<Arc<Taxonomy>>>,
+    risk: Arc<RwLock<Arc<crate::lexicon::RiskConfig>>>,
+    inactive_units: Arc<RwLock<Arc<HashSet<UnitId>>>>,
     pub time: TimeSource,
 }
 
@@ -75,7 +80,13 @@ impl App {
             Some(json) => serde_json::from_str(&json).unwrap_or_default(),
             None => vec![],
         };
+        let taxonomy = crate::taxonomy::load_or_seed(&store).await?;
+        let risk = crate::lexicon::load(&store).await?;
+        let inactive: HashSet<UnitId> = store.inactive_units().await?.into_iter().collect();
         Ok(App {
+            taxonomy: Arc::new(RwLock::new(Arc::new(taxonomy))),
+            risk: Arc::new(RwLock::new(Arc::new(risk))),
+            inactive_units: Arc::new(RwLock::new(Arc::new(inactive))),
             classifiers: Arc::new(RwLock::new(classifiers)),
             sensitive: Arc::new(RwLock::new(sensitive)),
             store,
@@ -99,11 +110,36 @@ impl App {
         self.time.now()
     }
 
-    /// Reload the unit tree after units changed.
+    /// Reload the unit tree (and which units are deactivated) after units changed.
     pub async fn reload_org(&self) -> Result<(), AppError> {
         let org = self.store.load_org().await?;
+        let inactive: HashSet<UnitId> = self.store.inactive_units().await?.into_iter().collect();
         *self.org.write().expect("org lock") = Arc::new(org);
+        *self.inactive_units.write().expect("units lock") = Arc::new(inactive);
         Ok(())
+    }
+    /// True when an administrator deactivated the unit (it keeps its history
+    /// but receives nothing new).
+    pub fn unit_active(&self, id: UnitId) -> bool {
+        !self
+            .inactive_units
+            .read()
+            .expect("units lock")
+            .contains(&id)
+    }
+    /// The content taxonomy in force.
+    pub fn taxonomy(&self) -> Arc<Taxonomy> {
+        self.taxonomy.read().expect("taxonomy lock").clone()
+    }
+    pub(crate) fn set_taxonomy(&self, t: Taxonomy) {
+        *self.taxonomy.write().expect("taxonomy lock") = Arc::new(t);
+    }
+    /// The risk lexicon and thresholds in force.
+    pub fn risk_config(&self) -> Arc<crate::lexicon::RiskConfig> {
+        self.risk.read().expect("risk lock").clone()
+    }
+    pub(crate) fn set_risk_config(&self, c: crate::lexicon::RiskConfig) {
+        *self.risk.write().expect("risk lock") = Arc::new(c);
     }
     pub fn classifiers(&self) -> std::sync::RwLockReadGuard<'_, crate::intelligence::Classifiers> {
         self.classifiers.read().expect("classifier lock")

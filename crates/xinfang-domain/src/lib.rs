@@ -15,6 +15,7 @@ pub mod org;
 pub mod ownership;
 pub mod scope;
 pub mod supervision;
+pub mod taxonomy;
 
 pub use actor::{Actor, Staff};
 pub use error::DomainError;

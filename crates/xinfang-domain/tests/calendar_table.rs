@@ -146,7 +146,10 @@ fn the_year_after_the_last_loaded_is_provisional_and_only_ever_earlier() {
     assert!(!cal.is_working_day(d("2027-01-01")).unwrap());
     assert!(!cal.is_working_day(d("2027-10-02")).unwrap());
     assert!(!cal.is_working_day(d("2027-01-02")).unwrap(), "Saturday");
-    assert!(cal.is_working_day(d("2027-02-08")).unwrap(), "春节 unknown: counted as working");
+    assert!(
+        cal.is_working_day(d("2027-02-08")).unwrap(),
+        "春节 unknown: counted as working"
+    );
     // A 60-day handling period from 2026-11-25 ends 2027-01-24 (a Sunday) → Monday 2027-01-25,
     // and the explanation says the year is provisional.
     let due = explain_simple(cal, d("2026-11-25"), 60, false, true).unwrap();

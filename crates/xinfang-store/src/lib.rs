@@ -5,6 +5,7 @@
 //! are `$N`, which both drivers accept. Every change to a case is one
 //! transaction: projection row + hash-chained event + search outbox row.
 
+mod admin;
 mod alerts;
 mod backup;
 mod bulk;
@@ -23,6 +24,7 @@ mod supervisions;
 mod tokens;
 mod warnings;
 
+pub use admin::{NewZeroReport, UserChange, ZeroReportRow};
 pub use alerts::{AlertRow, NewAlert};
 pub use campaigns::{CampaignItemRow, CampaignRow, DisputeChange, DisputeRow, NewDispute};
 pub use cases::{CaseFilter, CaseListRow, NewCaseRecord, Projection, StoredEvent};

@@ -78,11 +78,16 @@ impl Analysis {
 
 /// Analyses one petition text with the shared segmenter, lexicon and hasher.
 pub fn analyze(text: &str) -> Analysis {
+    analyze_with(text, RiskLexicon::global())
+}
+
+/// Like [`analyze`], with an administrator-edited risk lexicon.
+pub fn analyze_with(text: &str, lexicon: &RiskLexicon) -> Analysis {
     let normalized = normalize(text);
     let tokens = Segmenter::global().tokens_normalized(&normalized);
     let simhash = simhash64(&tokens);
     let minhash = min_hasher().signature(&tokens);
-    let risk_hits = RiskLexicon::global().scan(&normalized);
+    let risk_hits = lexicon.scan(&normalized);
     let litigation_cues = litigation_cues(&normalized);
     let kind_hint = suggest_kind_by_rules(&normalized);
     Analysis {

@@ -194,6 +194,20 @@ impl RiskLexicon {
         self.entries.len()
     }
 
+    /// The terms with their category and level, in lexicon order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, RiskCategory, u8)> {
+        self.entries
+            .iter()
+            .map(|e| (e.term.as_str(), e.category, e.level))
+    }
+
+    /// The lexicon as text in the file format (`词语<TAB>类别<TAB>等级`).
+    pub fn to_text(&self) -> String {
+        self.entries()
+            .map(|(t, c, l)| format!("{t}\t{}\t{l}\n", c.label()))
+            .collect()
+    }
+
     /// Whether the lexicon has no terms (never true for a built lexicon).
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()

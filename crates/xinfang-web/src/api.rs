@@ -228,8 +228,15 @@ async fn act(
 
 async fn units(State(st): State<AppState>, ApiUser(_): ApiUser) -> Json<Value> {
     let org = st.app.org();
-    let mut units: Vec<_> = org.units().cloned().collect();
-    units.sort_by_key(|u| u.id);
+    let mut units: Vec<Value> = org
+        .units()
+        .map(|u| {
+            let mut v = json!(u);
+            v["active"] = json!(st.app.unit_active(u.id));
+            v
+        })
+        .collect();
+    units.sort_by_key(|u| u["id"].as_i64());
     Json(json!({ "units": units }))
 }
 
@@ -392,7 +399,7 @@ async fn analyze(
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let b: AnalyzeBody = parse_json(&body)?;
-    let a = xinfang_text::analyze(&b.text);
+    let a = st.app.analyze(&b.text);
     let s = st.app.suggest(&a, b.region_code.trim());
     let hits: Vec<Value> = a
         .risk_hits

@@ -5,6 +5,7 @@
 #![recursion_limit = "1024"]
 
 mod api;
+mod api_admin;
 mod api_ledgers;
 mod auth;
 mod error;
@@ -41,6 +42,7 @@ pub fn router(app: App) -> Router {
         .merge(public::routes())
         .merge(api::routes())
         .merge(api_ledgers::routes())
+        .merge(api_admin::routes())
         .merge(pages::routes())
         .route("/api/openapi.json", axum::routing::get(openapi::document))
         .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))

@@ -5,20 +5,17 @@ use axum::Json;
 use serde_json::{json, Value};
 
 pub async fn document() -> Json<Value> {
-    Json(with_common_responses(with_paths(
-        spec(),
-        crate::api_ledgers::openapi_paths(),
-    )))
+    let mut doc = spec();
+    merge_paths(&mut doc, crate::api_ledgers::openapi_paths());
+    merge_paths(&mut doc, crate::api_admin::openapi_paths());
+    Json(with_common_responses(doc))
 }
 
-/// Add path items written next to their handlers (e.g. the ledger exports).
-pub fn with_paths(mut doc: Value, extra: Value) -> Value {
-    if let (Some(paths), Some(extra)) = (doc["paths"].as_object_mut(), extra.as_object()) {
-        for (k, v) in extra {
-            paths.insert(k.clone(), v.clone());
-        }
+/// Add the paths another file documents (e.g. `api_admin::openapi_paths`).
+pub fn merge_paths(doc: &mut Value, extra: Value) {
+    if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), extra) {
+        paths.extend(more);
     }
-    doc
 }
 
 /// Every operation can answer 400 (a path or query parameter that does not

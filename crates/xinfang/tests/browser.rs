@@ -141,7 +141,11 @@ impl Driver {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         let main = html.find("<main>").unwrap_or(0);
-        let end = html.char_indices().map(|(i, _)| i).find(|i| *i >= main + 3000).unwrap_or(html.len());
+        let end = html
+            .char_indices()
+            .map(|(i, _)| i)
+            .find(|i| *i >= main + 3000)
+            .unwrap_or(html.len());
         panic!("page never showed {needles:?}: {}", &html[main..end]);
     }
     async fn screenshot(&self, name: &str) {

@@ -32,8 +32,8 @@ pub const TOPICS: &[Topic] = &[
     Topic { body: "zhengfa", kind: Kind::Claim, category: "政法/涉法涉诉/不服判决", request: "不服{place}法院民事判决，要求重新审理", facts: "本人与{place}公司合同纠纷一案，法院判决认定事实错误，已申请再审未获支持。" },
     Topic { body: "jiwei", kind: Kind::Accusation, category: "纪检监察/违纪违法/侵占集体资金", request: "举报{place}村干部侵占集体资金", facts: "{place}村干部在{year}年土地流转中虚报面积，侵占集体资金约{n}万元，村务从未公开。" },
     Topic { body: "jiwei", kind: Kind::Accusation, category: "纪检监察/作风问题/吃拿卡要", request: "检举{place}工作人员办事吃拿卡要", facts: "本人在{place}办理审批时，工作人员暗示需要“意思意思”，拖延{n}个月未予办理。" },
-    Topic { body: "zhujian", kind: Kind::Suggestion, category: "城乡建设/市政设施/建议", request: "建议在{place}增设公共停车位和充电桩", facts: "{place}周边老旧小区停车难问题突出，电动车充电不便存在安全隐患，建议利用闲置地块建设。" },
-    Topic { body: "renshe", kind: Kind::Suggestion, category: "劳动和社会保障/就业/建议", request: "建议{place}增加灵活就业人员技能培训", facts: "{place}灵活就业人员多，技能培训场次少、报名难，建议按季度开设夜间培训班。" },
+    Topic { body: "zhujian", kind: Kind::Suggestion, category: "城乡建设/市政设施/停车充电设施", request: "建议在{place}增设公共停车位和充电桩", facts: "{place}周边老旧小区停车难问题突出，电动车充电不便存在安全隐患，建议利用闲置地块建设。" },
+    Topic { body: "renshe", kind: Kind::Suggestion, category: "劳动和社会保障/就业创业/职业技能培训", request: "建议{place}增加灵活就业人员技能培训", facts: "{place}灵活就业人员多，技能培训场次少、报名难，建议按季度开设夜间培训班。" },
 ];
 
 const SURNAMES: &[&str] = &[
@@ -108,4 +108,22 @@ pub fn fill(t: &str, rng: &mut StdRng) -> String {
     t.replace("{place}", PLACES.choose(rng).unwrap_or(&"东湖小区"))
         .replace("{year}", &rng.gen_range(2015..2025).to_string())
         .replace("{n}", &rng.gen_range(2..30).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TOPICS;
+    use xinfang_domain::taxonomy::Taxonomy;
+
+    /// Demo registrations give name paths; each must be a 细类 of the shipped taxonomy.
+    #[test]
+    fn every_topic_category_is_in_the_taxonomy() {
+        let t = Taxonomy::default_tree();
+        for topic in TOPICS {
+            let node = t
+                .resolve(topic.category)
+                .unwrap_or_else(|| panic!("{}", topic.category));
+            assert_eq!(node.level, 3, "{}", topic.category);
+        }
+    }
 }

@@ -92,7 +92,10 @@ pub fn command_from_form(f: &HashMap<String, String>) -> Result<Command, AppErro
 
 fn unit_options(st: &AppState, except: UnitId) -> String {
     let org = st.app.org();
-    let mut units: Vec<_> = org.units().filter(|u| u.id != except).collect();
+    let mut units: Vec<_> = org
+        .units()
+        .filter(|u| u.id != except && st.app.unit_active(u.id))
+        .collect();
     units.sort_by_key(|u| (u.level, u.id));
     units
         .iter()
@@ -168,7 +171,7 @@ pub async fn render_case(
         })
         .collect();
     let mut body = format!(
-        "{notice}<section><h2>信访事项 {}</h2><p>状态：<strong>{}</strong>（{}） · {} · {} · {} 人 · 登记单位：{} · 当前办理单位：{}</p><p>信访人：{}</p><h3>请求</h3><p>{}</p><h3>事实</h3><p>{}</p><h3>理由</h3><p>{}</p>{}</section>",
+        "{notice}<section><h2>信访事项 {}</h2><p>状态：<strong>{}</strong>（{}） · {} · {} · {} 人 · 登记单位：{} · 当前办理单位：{}</p><p>信访人：{}</p>{}<h3>请求</h3><p>{}</p><h3>事实</h3><p>{}</p><h3>理由</h3><p>{}</p>{}</section>",
         esc(&c.case_no),
         d.status_label,
         c.stage.label_zh(),
@@ -178,6 +181,8 @@ pub async fn render_case(
         esc(&d.registering_unit_name),
         esc(&d.current_unit_name),
         people.join("；"),
+        // The stored taxonomy code shown by its current name path.
+        c.category.as_deref().map(|k| format!("<p>内容分类：{}</p>", esc(&st.app.category_label(k)))).unwrap_or_default(),
         esc(&c.content.request),
         esc(&c.content.facts),
         esc(&c.content.reasons),

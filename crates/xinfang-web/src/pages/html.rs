@@ -31,9 +31,19 @@ button{display:block;padding:.4rem 1rem;font-size:1rem;background:#a51c1c;color:
 
 /// A full page. `nav` is shown when a user is logged in.
 pub fn page(title: &str, user: Option<&str>, body: &str) -> String {
+    page_with(title, user, false, body)
+}
+
+/// A full page whose nav also links 系统管理 (for administrators).
+pub fn page_with(title: &str, user: Option<&str>, admin: bool, body: &str) -> String {
+    let admin_link = if admin {
+        " · <a href=\"/admin\">系统管理</a>"
+    } else {
+        ""
+    };
     let nav = match user {
         Some(u) => format!(
-            "<nav><a href=\"/work\">我的待办</a> · <a href=\"/work/register\">登记</a> · <a href=\"/work/cases\">信访事项</a> · <a href=\"/work/dashboard\">统计分析</a> · <a href=\"/work/supervisions\">督办</a> · <a href=\"/work/ownerships\">包案</a> · <a href=\"/work/campaigns\">专项攻坚</a> · <a href=\"/work/disputes\">矛盾纠纷台账</a> · <a href=\"/work/warnings\">预警</a> · <a href=\"/admin/calendar\">节假日安排</a></nav><span>{}</span><form method=\"post\" action=\"/logout\"><button type=\"submit\">退出</button></form>",
+            "<nav><a href=\"/work\">我的待办</a> · <a href=\"/work/register\">登记</a> · <a href=\"/work/cases\">信访事项</a> · <a href=\"/work/dashboard\">统计分析</a> · <a href=\"/work/supervisions\">督办</a> · <a href=\"/work/ownerships\">包案</a> · <a href=\"/work/campaigns\">专项攻坚</a> · <a href=\"/work/disputes\">矛盾纠纷台账</a> · <a href=\"/work/warnings\">预警</a> · <a href=\"/work/zero-reports\">零报告</a> · <a href=\"/admin/calendar\">节假日安排</a>{admin_link}</nav><span>{}</span><form method=\"post\" action=\"/logout\"><button type=\"submit\">退出</button></form>",
             esc(u)
         ),
         None => String::new(),

@@ -4,6 +4,11 @@
 //! CSRF token bound to the session.
 
 mod accountability_pages;
+mod admin;
+mod admin_data;
+mod admin_rules;
+mod admin_units;
+mod admin_users;
 mod assist;
 mod campaign_pages;
 mod case_levers;
@@ -20,6 +25,7 @@ mod session;
 mod supervision_pages;
 mod warning_pages;
 mod work;
+mod zero_reports;
 
 use crate::AppState;
 use axum::routing::{get, post};
@@ -49,5 +55,45 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/admin/calendar",
             get(work::calendar_page).post(work::calendar_import),
+        )
+        .merge(admin_routes())
+}
+
+/// 系统管理 (administrators) and the 零报告 page.
+fn admin_routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(admin::index))
+        .route(
+            "/admin/units",
+            get(admin_units::units_page).post(admin_units::units_add),
+        )
+        .route("/admin/units/{id}", post(admin_units::units_change))
+        .route(
+            "/admin/users",
+            get(admin_users::users_page).post(admin_users::users_add),
+        )
+        .route(
+            "/admin/users/{id}",
+            get(admin_users::user_page).post(admin_users::user_change),
+        )
+        .route(
+            "/admin/taxonomy",
+            get(admin_data::taxonomy_page).post(admin_data::taxonomy_post),
+        )
+        .route(
+            "/admin/lexicon",
+            get(admin_data::lexicon_page).post(admin_data::lexicon_post),
+        )
+        .route(
+            "/admin/rules",
+            get(admin_rules::rules_page).post(admin_rules::rules_post),
+        )
+        .route(
+            "/admin/sensitive-periods",
+            get(admin_rules::periods_page).post(admin_rules::periods_post),
+        )
+        .route(
+            "/work/zero-reports",
+            get(zero_reports::zero_page).post(zero_reports::zero_post),
         )
 }

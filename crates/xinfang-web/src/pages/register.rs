@@ -83,12 +83,35 @@ fn form_html(st: &AppState, csrf: &str, f: &HashMap<String, String>, errors: &st
             )
         }))
         .collect();
+    // Active 细类 of the taxonomy; the stored value is the code.
+    let chosen = st.app.category_label(v(f, "category"));
+    let category_opts: String =
+        std::iter::once("<option value=\"\">（未分类）</option>".to_string())
+            .chain(
+                st.app
+                    .taxonomy()
+                    .leaf_choices()
+                    .into_iter()
+                    .map(|(code, path)| {
+                        format!(
+                            "<option value=\"{}\"{}>{}</option>",
+                            esc(&code),
+                            if path == chosen || code == v(f, "category") {
+                                " selected"
+                            } else {
+                                ""
+                            },
+                            esc(&path)
+                        )
+                    }),
+            )
+            .collect();
     format!(
         "<section><h2>登记来信、来访、来电</h2>{errors}<form method=\"post\" action=\"/work/register\" data-assist=\"1\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
          <label for=\"channel\">渠道</label>{}<label for=\"kind\">类型</label>{}{reps}\
          <label for=\"persons\">来访人数（集体访填写实际人数）</label><input id=\"persons\" name=\"persons\" type=\"number\" min=\"1\" value=\"{}\">\
          <label for=\"region_code\">事项发生地</label><select id=\"region_code\" name=\"region_code\">{region_opts}</select>\
-         <label for=\"category\">内容分类（领域/类别/细类）</label><input id=\"category\" name=\"category\" value=\"{}\">\
+         <label for=\"category\">内容分类（领域/类别/细类）</label><select id=\"category\" name=\"category\">{category_opts}</select>\
          <label for=\"request\">请求</label><textarea id=\"request\" name=\"request\" rows=\"3\" required>{}</textarea>\
          <label for=\"facts\">事实</label><textarea id=\"facts\" name=\"facts\" rows=\"4\">{}</textarea>\
          <label for=\"reasons\">理由</label><textarea id=\"reasons\" name=\"reasons\" rows=\"3\">{}</textarea>\
@@ -99,7 +122,6 @@ fn form_html(st: &AppState, csrf: &str, f: &HashMap<String, String>, errors: &st
         sel("channel", &[("letter", "来信"), ("visit", "来访"), ("phone", "来电"), ("fax", "传真")]),
         sel("kind", &[("claim", "申诉求决类"), ("suggestion", "建议意见类"), ("accusation", "检举控告类")]),
         esc(v(f, "persons")),
-        esc(v(f, "category")),
         esc(v(f, "request")),
         esc(v(f, "facts")),
         esc(v(f, "reasons")),

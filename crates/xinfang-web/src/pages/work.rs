@@ -2,7 +2,7 @@
 //! case page, actions posted from it, and the official calendar page.
 
 use super::case_page::render_case;
-use super::html::{esc, page};
+use super::html::{esc, page, page_with};
 use super::session::{csrf_ok, current};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -130,9 +130,10 @@ pub async fn inbox(State(st): State<AppState>, headers: HeaderMap) -> Response {
     }
     extra.push_str("</table></section>");
     let who = format!("{}（{}）", staff.name, st.app.unit_name(staff.unit));
-    Html(page(
+    Html(page_with(
         "我的待办",
         Some(&who),
+        staff.has(Role::Admin),
         &format!("{counts}{lists}{extra}"),
     ))
     .into_response()
@@ -260,7 +261,13 @@ pub async fn calendar_page(
             esc(&csrf)
         ));
     }
-    Html(page("节假日安排", Some(&staff.name), &body)).into_response()
+    Html(page_with(
+        "节假日安排",
+        Some(&staff.name),
+        staff.has(Role::Admin),
+        &body,
+    ))
+    .into_response()
 }
 
 pub async fn calendar_import(
