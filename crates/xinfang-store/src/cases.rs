@@ -274,6 +274,25 @@ impl Store {
         proj: &Projection,
         submission_level: Option<UnitLevel>,
     ) -> Result<i64, StoreError> {
+        self.append_event_with_documents(case_id, expected_version, after, ev, proj, submission_level, &[])
+            .await
+            .map(|(seq, _)| seq)
+    }
+
+    /// `append_event`, plus the formal documents the event requires, numbered
+    /// (文号) in the same transaction so a number exists exactly when its event does.
+    /// Returns the event's sequence and the documents' ids.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn append_event_with_documents(
+        &self,
+        case_id: i64,
+        expected_version: u64,
+        after: &Case,
+        ev: &CaseEvent,
+        proj: &Projection,
+        submission_level: Option<UnitLevel>,
+        docs: &[crate::documents::NewDocument],
+    ) -> Result<(i64, Vec<i64>), StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
         let res = sqlx::query(
             "UPDATE cases SET status = $1, stage = $2, current_unit = $3, next_due = $4, grade = $5, next_clock = $6, state_json = $7, version = $8, updated_at = $9, persons = $10 WHERE id = $11 AND version = $12",
@@ -303,8 +322,9 @@ impl Store {
             insert_submission(&mut tx, case_id, submission, level.key()).await?;
         }
         let seq = append_case_event(&mut tx, case_id, &after.case_no, ev).await?;
+        let ids = crate::documents::insert_documents(&mut tx, case_id, seq, docs).await?;
         tx.commit().await?;
-        Ok(seq)
+        Ok((seq, ids))
     }
 
     /// Rewrite only the derived clock columns (calendar re-flow, scanner).
