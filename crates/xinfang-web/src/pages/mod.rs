@@ -5,6 +5,7 @@
 
 mod case_page;
 mod dashboard;
+mod documents;
 mod html;
 mod portal;
 mod register;
@@ -18,7 +19,24 @@ use axum::Router;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(portal::home))
-        .route("/submit", get(portal::submit_page).post(portal::submit))
+        .route(
+            "/submit",
+            get(portal::submit_page)
+                .post(portal::submit)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::api_documents::UPLOAD_LIMIT,
+                )),
+        )
+        .route("/track/documents", post(documents::portal_document))
+        .route("/assets/documents.js", get(documents::script))
+        .route(
+            "/work/cases/{case_no}/documents/{id}",
+            get(documents::staff_document),
+        )
+        .route(
+            "/work/cases/{case_no}/attachments/{id}",
+            get(documents::staff_attachment),
+        )
         .route("/track", get(portal::track_page).post(portal::track))
         .route("/login", get(session::login_form).post(session::login))
         .route("/logout", post(session::logout))
