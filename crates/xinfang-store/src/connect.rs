@@ -58,6 +58,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         8,
         include_str!(concat!("../migrations/sqlite/", "0008_accountability.sql")),
     ),
+    (
+        9,
+        include_str!(concat!("../migrations/sqlite/", "0009_documents.sql")),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -94,6 +98,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
             "../migrations/postgres/",
             "0008_accountability.sql"
         )),
+    ),
+    (
+        9,
+        include_str!(concat!("../migrations/postgres/", "0009_documents.sql")),
     ),
 ];
 
