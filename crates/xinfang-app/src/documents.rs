@@ -82,7 +82,10 @@ pub fn check_attachments(
     if files.len() + already > MAX_FILES {
         errors.push(FieldError {
             field: "attachments".into(),
-            message: format!("附件最多{MAX_FILES}个（已有{already}个，本次{}个）", files.len()),
+            message: format!(
+                "附件最多{MAX_FILES}个（已有{already}个，本次{}个）",
+                files.len()
+            ),
         });
     }
     let mut out = vec![];
@@ -111,7 +114,9 @@ pub fn check_attachments(
             }),
             None => errors.push(FieldError {
                 field: "attachments".into(),
-                message: format!("{label}不是JPEG、PNG图片或PDF文件（按文件内容判断，与文件名无关）"),
+                message: format!(
+                    "{label}不是JPEG、PNG图片或PDF文件（按文件内容判断，与文件名无关）"
+                ),
             }),
         }
     }
@@ -150,9 +155,9 @@ impl App {
             .ok()
             .and_then(|cs| {
                 cs.into_iter()
-                    .filter(|c| c.kind == ClockKind::Handling && c.stage == after.stage)
+                    .rev()
+                    .find(|c| c.kind == ClockKind::Handling && c.stage == after.stage)
                     .map(|c| c.due.due)
-                    .last()
             });
         let unit_name = |u| self.unit_name(u);
         let facts = DocFacts {

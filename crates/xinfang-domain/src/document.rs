@@ -216,9 +216,9 @@ pub fn draft_for(
                     "请于{}前反馈办理结果并提交办结报告（第二十二条第（三）项）。",
                     day_zh(*d)
                 )),
-                (TransferMode::Assign, None) => {
-                    p.push("请在指定期限内反馈办理结果并提交办结报告（第二十二条第（三）项）。".into())
-                }
+                (TransferMode::Assign, None) => p.push(
+                    "请在指定期限内反馈办理结果并提交办结报告（第二十二条第（三）项）。".into(),
+                ),
                 _ => {}
             }
             p.push("如认为不属于你单位职权范围，请自收到之日起5个工作日内提出异议并详细说明理由（第二十三条第三款）。".into());
@@ -232,7 +232,10 @@ pub fn draft_for(
         }
         EventBody::Notified { route } => {
             let unit = before.current_unit;
-            let head = format!("{who}：\n你于{received}提出的信访事项（信访编号{}）收悉。信访请求：{request}", after.case_no);
+            let head = format!(
+                "{who}：\n你于{received}提出的信访事项（信访编号{}）收悉。信访请求：{request}",
+                after.case_no
+            );
             match route {
                 Route::Accept { .. } => (
                     DocType::AcceptNotice,
@@ -288,8 +291,15 @@ pub fn draft_for(
                 st.unit,
                 who.clone(),
                 vec![
-                    format!("{who}：\n你于{received}提出的信访事项（信访编号{}），本机关已于{}受理。", after.case_no, st.accepted_on.map(day_zh).unwrap_or_default()),
-                    format!("因{}，经本机关负责人批准，办理期限延长{}日{due}（第三十四条）。", ext.reason, ext.days),
+                    format!(
+                        "{who}：\n你于{received}提出的信访事项（信访编号{}），本机关已于{}受理。",
+                        after.case_no,
+                        st.accepted_on.map(day_zh).unwrap_or_default()
+                    ),
+                    format!(
+                        "因{}，经本机关负责人批准，办理期限延长{}日{due}（第三十四条）。",
+                        ext.reason, ext.days
+                    ),
                     "特此告知。".into(),
                 ],
                 vec!["第三十四条".into()],
@@ -321,7 +331,10 @@ pub fn draft_for(
             let mut p = vec![
                 format!("{who}："),
                 format!("信访请求：{request}"),
-                format!("事实和理由：{}{}", after.content.facts, after.content.reasons),
+                format!(
+                    "事实和理由：{}{}",
+                    after.content.facts, after.content.reasons
+                ),
                 format!("处理意见：{}。{text}", outcome.label_zh()),
             ];
             if !basis.trim().is_empty() {

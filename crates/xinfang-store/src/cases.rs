@@ -274,9 +274,17 @@ impl Store {
         proj: &Projection,
         submission_level: Option<UnitLevel>,
     ) -> Result<i64, StoreError> {
-        self.append_event_with_documents(case_id, expected_version, after, ev, proj, submission_level, &[])
-            .await
-            .map(|(seq, _)| seq)
+        self.append_event_with_documents(
+            case_id,
+            expected_version,
+            after,
+            ev,
+            proj,
+            submission_level,
+            &[],
+        )
+        .await
+        .map(|(seq, _)| seq)
     }
 
     /// `append_event`, plus the formal documents the event requires, numbered

@@ -110,12 +110,7 @@ pub(crate) async fn insert_documents(
 ) -> Result<Vec<i64>, StoreError> {
     let mut ids = Vec::with_capacity(docs.len());
     for d in docs {
-        let counter = format!(
-            "doc:{}:{}:{}",
-            d.issuing_unit.0,
-            d.year,
-            d.doc_type.key()
-        );
+        let counter = format!("doc:{}:{}:{}", d.issuing_unit.0, d.year, d.doc_type.key());
         sqlx::query("INSERT INTO counters (name, value) VALUES ($1, 0) ON CONFLICT DO NOTHING")
             .bind(&counter)
             .execute(&mut **tx)
@@ -163,11 +158,7 @@ impl Store {
     }
 
     /// One document of a case (None when the id belongs to another case).
-    pub async fn document(
-        &self,
-        case_id: i64,
-        id: i64,
-    ) -> Result<Option<DocumentRow>, StoreError> {
+    pub async fn document(&self, case_id: i64, id: i64) -> Result<Option<DocumentRow>, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {DOC_COLS} FROM documents WHERE id = $1 AND case_id = $2"
         ))

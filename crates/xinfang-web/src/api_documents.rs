@@ -57,7 +57,13 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > max as u64) {
-        return (StatusCode::PAYLOAD_TOO_LARGE, Json(json!({"code": "too_large", "errors": [{"field": "", "message": "请求内容过大"}]}))).into_response();
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Json(
+                json!({"code": "too_large", "errors": [{"field": "", "message": "请求内容过大"}]}),
+            ),
+        )
+            .into_response();
     }
     let (parts, body) = req.into_parts();
     let body = axum::body::Body::new(http_body_util::Limited::new(body, max));

@@ -66,7 +66,8 @@ pub fn parse(body: &[u8], boundary: &str) -> Result<Vec<Part>, String> {
         }
         pos += 2;
         let head_end = find(body, b"\r\n\r\n", pos).ok_or("multipart 头部不完整")?;
-        let head = std::str::from_utf8(&body[pos..head_end]).map_err(|_| "multipart 头部编码错误")?;
+        let head =
+            std::str::from_utf8(&body[pos..head_end]).map_err(|_| "multipart 头部编码错误")?;
         let mut name = None;
         let mut file_name = None;
         for line in head.split("\r\n") {

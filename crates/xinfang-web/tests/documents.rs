@@ -37,7 +37,13 @@ async fn send(app: &TestApp, req: Request<Body>) -> Resp {
     let resp = app.router.clone().oneshot(req).await.unwrap();
     let status = resp.status();
     let headers = resp.headers().clone();
-    let body = resp.into_body().collect().await.unwrap().to_bytes().to_vec();
+    let body = resp
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
     Resp {
         status,
         headers,
@@ -151,27 +157,50 @@ dual_test!(documents_follow_the_actions, |app: TestApp| async move {
     let handler = app.token("shangcheng_zhujian").await;
     let head = app.token("shangcheng_zhujian_ld").await;
     let zhujian = app.unit("杭州市上城区住房和城乡建设局");
-    let (case_no, _) = submit(&app, "33010219650101123", "要求开发商按合同约定交付东湖小区商品房", "330102").await;
+    let (case_no, _) = submit(
+        &app,
+        "33010219650101123",
+        "要求开发商按合同约定交付东湖小区商品房",
+        "330102",
+    )
+    .await;
 
     // 转送 (第二十二条): a 转送单 by the bureau, internal.
     app.set_time("2026-03-03 10:00");
-    app.act_ok(&bureau, &case_no, json!({"action": "transfer", "to": zhujian, "mode": "forward", "report_due": null})).await;
+    app.act_ok(
+        &bureau,
+        &case_no,
+        json!({"action": "transfer", "to": zhujian, "mode": "forward", "report_due": null}),
+    )
+    .await;
     app.set_time("2026-03-04 10:00");
-    app.act_ok(&handler, &case_no, json!({"action": "sign"})).await;
+    app.act_ok(&handler, &case_no, json!({"action": "sign"}))
+        .await;
     // 签收 issues nothing.
     assert_eq!(docs_of(&app, &case_no).await.len(), 1);
     app.set_time("2026-03-05 10:00");
-    app.act_ok(&handler, &case_no, json!({"action": "notify", "route": {"route": "accept", "investigate": true}})).await;
+    app.act_ok(
+        &handler,
+        &case_no,
+        json!({"action": "notify", "route": {"route": "accept", "investigate": true}}),
+    )
+    .await;
     // 延期 (第三十四条): only the approval issues the notice.
     app.set_time("2026-04-20 10:00");
     app.act_ok(&handler, &case_no, json!({"action": "request_extension", "days": 30, "reason": "涉及多个部门，需进一步调查核实"})).await;
     assert_eq!(docs_of(&app, &case_no).await.len(), 2);
     app.set_time("2026-04-21 10:00");
-    app.act_ok(&head, &case_no, json!({"action": "decide_extension", "approved": true})).await;
+    app.act_ok(
+        &head,
+        &case_no,
+        json!({"action": "decide_extension", "approved": true}),
+    )
+    .await;
     app.set_time("2026-05-20 10:00");
     app.act_ok(&handler, &case_no, json!({"action": "reply", "outcome": "support", "basis": "《城市房地产开发经营管理条例》第三十条", "text": "责成开发商于2026年8月底前交房。"})).await;
     app.set_time("2026-05-21 10:00");
-    app.act_ok(&handler, &case_no, json!({"action": "deliver"})).await;
+    app.act_ok(&handler, &case_no, json!({"action": "deliver"}))
+        .await;
 
     let d = docs_of(&app, &case_no).await;
     let got: Vec<(&str, &str, bool)> = d
@@ -190,31 +219,65 @@ dual_test!(documents_follow_the_actions, |app: TestApp| async move {
     assert_eq!(d[0].issuing_unit, app.unit("杭州市上城区信访局"));
     assert_eq!(d[1].issuing_unit, zhujian);
     // The 延期告知书 gives reason and new due date (60 + 30 days → 06-03).
-    assert!(d[2].content_json.contains("涉及多个部门") && d[2].content_json.contains("2026年6月3日"), "{}", d[2].content_json);
+    assert!(
+        d[2].content_json.contains("涉及多个部门") && d[2].content_json.contains("2026年6月3日"),
+        "{}",
+        d[2].content_json
+    );
     // The 处理意见书: outcome, basis, and the 复查 right (第三十五条).
-    assert!(d[3].content_json.contains("予以支持") && d[3].content_json.contains("城市房地产开发经营管理条例") && d[3].content_json.contains("30日内") && d[3].content_json.contains("复查"), "{}", d[3].content_json);
+    assert!(
+        d[3].content_json.contains("予以支持")
+            && d[3].content_json.contains("城市房地产开发经营管理条例")
+            && d[3].content_json.contains("30日内")
+            && d[3].content_json.contains("复查"),
+        "{}",
+        d[3].content_json
+    );
     // Each document belongs to the event that issued it.
     let (id, _) = app.app.store.load_case(&case_no).await.unwrap().unwrap();
     let events = app.app.store.case_events(id).await.unwrap();
     for doc in &d {
-        assert!(events.iter().any(|e| e.seq == doc.event_seq), "{}", doc.doc_no);
+        assert!(
+            events.iter().any(|e| e.seq == doc.event_seq),
+            "{}",
+            doc.doc_no
+        );
     }
 
     // A second case at the same body: the next number; a case in another district: its own 1.
     let (second, _) = submit(&app, "33010219700101123", "要求维修小区破损道路", "330102").await;
-    app.act_ok(&bureau, &second, json!({"action": "transfer", "to": zhujian, "mode": "assign", "report_due": "2026-06-30"})).await;
-    app.act_ok(&handler, &second, json!({"action": "sign"})).await;
-    app.act_ok(&handler, &second, json!({"action": "notify", "route": {"route": "accept", "investigate": true}})).await;
+    app.act_ok(
+        &bureau,
+        &second,
+        json!({"action": "transfer", "to": zhujian, "mode": "assign", "report_due": "2026-06-30"}),
+    )
+    .await;
+    app.act_ok(&handler, &second, json!({"action": "sign"}))
+        .await;
+    app.act_ok(
+        &handler,
+        &second,
+        json!({"action": "notify", "route": {"route": "accept", "investigate": true}}),
+    )
+    .await;
     let d2 = docs_of(&app, &second).await;
-    assert_eq!(d2[0].doc_no, "上城信交〔2026〕1号", "交办 numbers apart from 转送");
-    assert!(d2[0].content_json.contains("2026年6月30日前") && d2[0].content_json.contains("办结报告"), "{}", d2[0].content_json);
+    assert_eq!(
+        d2[0].doc_no, "上城信交〔2026〕1号",
+        "交办 numbers apart from 转送"
+    );
+    assert!(
+        d2[0].content_json.contains("2026年6月30日前") && d2[0].content_json.contains("办结报告"),
+        "{}",
+        d2[0].content_json
+    );
     assert_eq!(d2[1].doc_no, "上城住建信受告〔2026〕2号");
 
     let gs_bureau = app.token("gongshu_xfj").await;
     let gs_handler = app.token("gongshu_zhujian").await;
     let (third, _) = submit(&app, "33010519750101123", "要求查处小区违规施工", "330105").await;
     app.act_ok(&gs_bureau, &third, json!({"action": "transfer", "to": app.unit("杭州市拱墅区住房和城乡建设局"), "mode": "forward", "report_due": null})).await;
-    app.act_ok(&gs_handler, &third, json!({"action": "sign"})).await;
+    app.act_ok(&gs_handler, &third, json!({"action": "sign"}))
+        .await;
     app.act_ok(&gs_handler, &third, json!({"action": "notify", "route": {"route": "not_ours", "tell_to": "杭州市拱墅区综合行政执法局"}})).await;
     let d3 = docs_of(&app, &third).await;
     assert_eq!(d3[0].doc_no, "拱墅信转〔2026〕1号");
@@ -223,124 +286,323 @@ dual_test!(documents_follow_the_actions, |app: TestApp| async move {
 
     // Year rollover: numbering restarts at 1 in 2027.
     app.set_time("2027-01-05 10:00");
-    let (fourth, _) = submit(&app, "33010219800101123", "要求解决小区停车难问题", "330102").await;
-    app.act_ok(&bureau, &fourth, json!({"action": "transfer", "to": zhujian, "mode": "forward", "report_due": null})).await;
-    app.act_ok(&handler, &fourth, json!({"action": "sign"})).await;
+    let (fourth, _) = submit(
+        &app,
+        "33010219800101123",
+        "要求解决小区停车难问题",
+        "330102",
+    )
+    .await;
+    app.act_ok(
+        &bureau,
+        &fourth,
+        json!({"action": "transfer", "to": zhujian, "mode": "forward", "report_due": null}),
+    )
+    .await;
+    app.act_ok(&handler, &fourth, json!({"action": "sign"}))
+        .await;
     app.act_ok(&handler, &fourth, json!({"action": "notify", "route": {"route": "divert", "procedure": "litigation", "guidance": "可向上城区人民法院提起民事诉讼"}})).await;
     let d4 = docs_of(&app, &fourth).await;
     assert_eq!(d4[0].doc_no, "上城信转〔2027〕1号");
     assert_eq!(d4[1].doc_no, "上城住建信不受告〔2027〕1号");
-    assert!(d4[1].content_json.contains("第三十一条") && d4[1].content_json.contains("上城区人民法院"), "{}", d4[1].content_json);
-
+    assert!(
+        d4[1].content_json.contains("第三十一条") && d4[1].content_json.contains("上城区人民法院"),
+        "{}",
+        d4[1].content_json
+    );
 });
 
 dual_test!(portal_documents_and_reviews, |app: TestApp| async move {
     let bureau = app.token("shangcheng_xfj").await;
     let handler = app.token("shangcheng_zhujian").await;
     let zhujian = app.unit("杭州市上城区住房和城乡建设局");
-    let (case_no, code) = submit(&app, "33010219650101123", "要求开发商按合同约定交付东湖小区商品房", "330102").await;
-    app.act_ok(&bureau, &case_no, json!({"action": "transfer", "to": zhujian, "mode": "forward", "report_due": null})).await;
-    app.act_ok(&handler, &case_no, json!({"action": "sign"})).await;
-    app.act_ok(&handler, &case_no, json!({"action": "notify", "route": {"route": "accept", "investigate": true}})).await;
+    let (case_no, code) = submit(
+        &app,
+        "33010219650101123",
+        "要求开发商按合同约定交付东湖小区商品房",
+        "330102",
+    )
+    .await;
+    app.act_ok(
+        &bureau,
+        &case_no,
+        json!({"action": "transfer", "to": zhujian, "mode": "forward", "report_due": null}),
+    )
+    .await;
+    app.act_ok(&handler, &case_no, json!({"action": "sign"}))
+        .await;
+    app.act_ok(
+        &handler,
+        &case_no,
+        json!({"action": "notify", "route": {"route": "accept", "investigate": true}}),
+    )
+    .await;
     app.set_time("2026-03-20 10:00");
     app.act_ok(&handler, &case_no, json!({"action": "reply", "outcome": "not_support", "basis": "《民法典》第五百七十七条", "text": "开发商已按补充协议交房。"})).await;
-    app.act_ok(&handler, &case_no, json!({"action": "deliver"})).await;
+    app.act_ok(&handler, &case_no, json!({"action": "deliver"}))
+        .await;
     app.set_time("2026-03-25 10:00");
-    let (s, v) = app.post(&format!("/api/v1/petitions/{case_no}/review"), None, json!({"query_code": code})).await;
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/petitions/{case_no}/review"),
+            None,
+            json!({"query_code": code}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let county = app.token("shangcheng_zf").await;
     app.act_ok(&county, &case_no, json!({"action": "reply", "outcome": "explain", "basis": "《信访工作条例》第三十五条", "text": "维持原处理意见。"})).await;
-    app.act_ok(&county, &case_no, json!({"action": "deliver"})).await;
+    app.act_ok(&county, &case_no, json!({"action": "deliver"}))
+        .await;
     app.set_time("2026-04-01 10:00");
-    let (s, v) = app.post(&format!("/api/v1/petitions/{case_no}/review"), None, json!({"query_code": code})).await;
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/petitions/{case_no}/review"),
+            None,
+            json!({"query_code": code}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let city = app.token("hangzhou_zf").await;
     app.act_ok(&city, &case_no, json!({"action": "reply", "outcome": "explain", "basis": "《信访工作条例》第三十六条", "text": "复核维持。"})).await;
 
     let d = docs_of(&app, &case_no).await;
     let types: Vec<&str> = d.iter().map(|x| x.doc_type.as_str()).collect();
-    assert_eq!(types, vec!["forward_slip", "accept_notice", "decision_letter", "review_opinion", "re_review_opinion"]);
+    assert_eq!(
+        types,
+        vec![
+            "forward_slip",
+            "accept_notice",
+            "decision_letter",
+            "review_opinion",
+            "re_review_opinion"
+        ]
+    );
     assert_eq!(d[3].doc_no, "上城政府信复查〔2026〕1号");
     assert_eq!(d[3].issuing_unit, app.unit("杭州市上城区人民政府"));
-    assert!(d[3].content_json.contains("复核") && d[3].content_json.contains("第三十六条"), "复查意见书 tells the 复核 right: {}", d[3].content_json);
+    assert!(
+        d[3].content_json.contains("复核") && d[3].content_json.contains("第三十六条"),
+        "复查意见书 tells the 复核 right: {}",
+        d[3].content_json
+    );
     assert_eq!(d[4].doc_no, "杭州市政府信复核〔2026〕1号");
-    assert!(d[4].content_json.contains("最终意见") && d[4].content_json.contains("不再受理"), "{}", d[4].content_json);
+    assert!(
+        d[4].content_json.contains("最终意见") && d[4].content_json.contains("不再受理"),
+        "{}",
+        d[4].content_json
+    );
 
     // The tracking API lists the petitioner's documents, never the 转送单.
-    let (s, view) = app.get(&format!("/api/v1/petitions/{case_no}?query_code={code}"), None).await;
+    let (s, view) = app
+        .get(
+            &format!("/api/v1/petitions/{case_no}?query_code={code}"),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
-    let listed: Vec<&str> = view["documents"].as_array().unwrap().iter().map(|x| x["doc_type"].as_str().unwrap()).collect();
-    assert_eq!(listed, vec!["accept_notice", "decision_letter", "review_opinion", "re_review_opinion"]);
+    let listed: Vec<&str> = view["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["doc_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            "accept_notice",
+            "decision_letter",
+            "review_opinion",
+            "re_review_opinion"
+        ]
+    );
     // Reading one: with the code in the body.
     let letter = d[2].id;
-    let (s, doc) = app.post(&format!("/api/v1/petitions/{case_no}/documents/{letter}"), None, json!({"query_code": code})).await;
+    let (s, doc) = app
+        .post(
+            &format!("/api/v1/petitions/{case_no}/documents/{letter}"),
+            None,
+            json!({"query_code": code}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{doc}");
     assert_eq!(doc["doc_no"], "上城住建信处〔2026〕1号");
     assert!(doc["paragraphs"].to_string().contains("不予支持"));
     // Wrong code: nothing; the internal 转送单 even with the right code: nothing.
-    let (s, _) = app.post(&format!("/api/v1/petitions/{case_no}/documents/{letter}"), None, json!({"query_code": "WRONG123"})).await;
+    let (s, _) = app
+        .post(
+            &format!("/api/v1/petitions/{case_no}/documents/{letter}"),
+            None,
+            json!({"query_code": "WRONG123"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let (s, _) = app.post(&format!("/api/v1/petitions/{case_no}/documents/{}", d[0].id), None, json!({"query_code": code})).await;
+    let (s, _) = app
+        .post(
+            &format!("/api/v1/petitions/{case_no}/documents/{}", d[0].id),
+            None,
+            json!({"query_code": code}),
+        )
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let (s, _) = app.post(&format!("/api/v1/petitions/{case_no}/documents/abc"), None, json!({"query_code": code})).await;
+    let (s, _) = app
+        .post(
+            &format!("/api/v1/petitions/{case_no}/documents/abc"),
+            None,
+            json!({"query_code": code}),
+        )
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 
     // The portal: /track lists them with POST forms; /track/documents renders an A4 page.
-    let r = post_form(&app, "/track", None, &format!("case_no={case_no}&query_code={code}")).await;
+    let r = post_form(
+        &app,
+        "/track",
+        None,
+        &format!("case_no={case_no}&query_code={code}"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
     let html = r.text();
-    assert!(html.contains("上城住建信处〔2026〕1号") && html.contains("action=\"/track/documents\""), "{html}");
-    assert!(!html.contains("信转〔"), "internal 转送单 must not be listed");
-    let r = post_form(&app, "/track/documents", None, &format!("case_no={case_no}&query_code={code}&id={letter}")).await;
+    assert!(
+        html.contains("上城住建信处〔2026〕1号") && html.contains("action=\"/track/documents\""),
+        "{html}"
+    );
+    assert!(
+        !html.contains("信转〔"),
+        "internal 转送单 must not be listed"
+    );
+    let r = post_form(
+        &app,
+        "/track/documents",
+        None,
+        &format!("case_no={case_no}&query_code={code}&id={letter}"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
     let html = r.text();
-    assert!(html.contains("size:A4") && html.contains("上城住建信处〔2026〕1号") && html.contains("印章") && html.contains("/assets/documents.js"), "{html}");
+    assert!(
+        html.contains("size:A4")
+            && html.contains("上城住建信处〔2026〕1号")
+            && html.contains("印章")
+            && html.contains("/assets/documents.js"),
+        "{html}"
+    );
     assert!(!html.contains("<script>"), "no inline script");
-    let r = post_form(&app, "/track/documents", None, &format!("case_no={case_no}&query_code={code}&id={letter}&download=1")).await;
+    let r = post_form(
+        &app,
+        "/track/documents",
+        None,
+        &format!("case_no={case_no}&query_code={code}&id={letter}&download=1"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.headers["content-disposition"].to_str().unwrap().starts_with("attachment"));
-    let r = post_form(&app, "/track/documents", None, &format!("case_no={case_no}&query_code=WRONG123&id={letter}")).await;
+    assert!(r.headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    let r = post_form(
+        &app,
+        "/track/documents",
+        None,
+        &format!("case_no={case_no}&query_code=WRONG123&id={letter}"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(!r.text().contains("信处〔"));
-    let r = post_form(&app, "/track/documents", None, &format!("case_no={case_no}&query_code={code}&id={}", d[0].id)).await;
+    let r = post_form(
+        &app,
+        "/track/documents",
+        None,
+        &format!("case_no={case_no}&query_code={code}&id={}", d[0].id),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
     // Staff: the case page's panel and the printable page, in scope only.
     let cookie = login(&app, "shangcheng_zhujian").await;
     let page = get_page(&app, &format!("/work/cases/{case_no}"), &cookie).await;
-    assert!(page.text().contains("上城信转〔2026〕1号"), "panel lists all documents incl. internal");
-    let r = get_page(&app, &format!("/work/cases/{case_no}/documents/{}", d[0].id), &cookie).await;
+    assert!(
+        page.text().contains("上城信转〔2026〕1号"),
+        "panel lists all documents incl. internal"
+    );
+    let r = get_page(
+        &app,
+        &format!("/work/cases/{case_no}/documents/{}", d[0].id),
+        &cookie,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text().contains("信访事项转送单") && r.text().contains("id=\"print-doc\""));
     let other = login(&app, "gongshu_zhujian").await;
-    let r = get_page(&app, &format!("/work/cases/{case_no}/documents/{letter}"), &other).await;
+    let r = get_page(
+        &app,
+        &format!("/work/cases/{case_no}/documents/{letter}"),
+        &other,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let r = get_page(&app, "/assets/documents.js", &cookie).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.headers["content-type"].to_str().unwrap().contains("javascript"));
+    assert!(r.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("javascript"));
 
     // Reads are audited (petitioner API, portal, staff).
-    let reads: Vec<String> = audit_kinds(&app).await.into_iter().filter(|(k, _)| k == "document_read").map(|(_, p)| p).collect();
+    let reads: Vec<String> = audit_kinds(&app)
+        .await
+        .into_iter()
+        .filter(|(k, _)| k == "document_read")
+        .map(|(_, p)| p)
+        .collect();
     assert!(reads.len() >= 4, "{reads:?}");
     assert!(reads.iter().any(|p| p.contains("上城信转〔2026〕1号")));
-    app.app.store.verify_chain().await.unwrap().expect("intact chain");
+    app.app
+        .store
+        .verify_chain()
+        .await
+        .unwrap()
+        .expect("intact chain");
 });
 
-dual_test!(reply_templates_on_the_case_page, |app: TestApp| async move {
-    let bureau = app.token("shangcheng_xfj").await;
-    let handler = app.token("shangcheng_zhujian").await;
-    let (case_no, _) = submit(&app, "33010219650101123", "要求开发商交房", "330102").await;
-    app.act_ok(&bureau, &case_no, json!({"action": "transfer", "to": app.unit("杭州市上城区住房和城乡建设局"), "mode": "forward", "report_due": null})).await;
-    app.act_ok(&handler, &case_no, json!({"action": "sign"})).await;
-    app.act_ok(&handler, &case_no, json!({"action": "notify", "route": {"route": "accept", "investigate": true}})).await;
-    let cookie = login(&app, "shangcheng_zhujian").await;
-    let html = get_page(&app, &format!("/work/cases/{case_no}"), &cookie).await.text();
-    assert!(html.contains("id=\"reply-template\""), "{html}");
-    for (v, art) in [("support", "第三十二条第（一）项"), ("explain", "第三十二条第（二）项"), ("not_support", "第三十二条第（三）项")] {
-        assert!(html.contains(&format!("<option value=\"{v}\" data-basis=\"《信访工作条例》{art}")), "{v}");
+dual_test!(
+    reply_templates_on_the_case_page,
+    |app: TestApp| async move {
+        let bureau = app.token("shangcheng_xfj").await;
+        let handler = app.token("shangcheng_zhujian").await;
+        let (case_no, _) = submit(&app, "33010219650101123", "要求开发商交房", "330102").await;
+        app.act_ok(&bureau, &case_no, json!({"action": "transfer", "to": app.unit("杭州市上城区住房和城乡建设局"), "mode": "forward", "report_due": null})).await;
+        app.act_ok(&handler, &case_no, json!({"action": "sign"}))
+            .await;
+        app.act_ok(
+            &handler,
+            &case_no,
+            json!({"action": "notify", "route": {"route": "accept", "investigate": true}}),
+        )
+        .await;
+        let cookie = login(&app, "shangcheng_zhujian").await;
+        let html = get_page(&app, &format!("/work/cases/{case_no}"), &cookie)
+            .await
+            .text();
+        assert!(html.contains("id=\"reply-template\""), "{html}");
+        for (v, art) in [
+            ("support", "第三十二条第（一）项"),
+            ("explain", "第三十二条第（二）项"),
+            ("not_support", "第三十二条第（三）项"),
+        ] {
+            assert!(
+                html.contains(&format!(
+                    "<option value=\"{v}\" data-basis=\"《信访工作条例》{art}"
+                )),
+                "{v}"
+            );
+        }
+        assert!(
+            html.contains("<textarea name=\"text\" required>"),
+            "text stays editable"
+        );
     }
-    assert!(html.contains("<textarea name=\"text\" required>"), "text stays editable");
-});
+);
 
 dual_test!(attachments_checked_by_content, |app: TestApp| async move {
     let (case_no, code) = submit(&app, "33010219650101123", "要求开发商交房", "330102").await;
@@ -348,98 +610,227 @@ dual_test!(attachments_checked_by_content, |app: TestApp| async move {
     let (id, _) = app.app.store.load_case(&case_no).await.unwrap().unwrap();
 
     // Real PNG and PDF: accepted, typed by content (the PDF was declared image/png).
-    let r = post_multipart(&app, &path, multipart(&[("query_code", &code)], &[("合同.png", PNG), ("合同.pdf", PDF)], "file")).await;
+    let r = post_multipart(
+        &app,
+        &path,
+        multipart(
+            &[("query_code", &code)],
+            &[("合同.png", PNG), ("合同.pdf", PDF)],
+            "file",
+        ),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let v = r.json();
     assert_eq!(v["attachments"][0]["media_type"], "image/png");
     assert_eq!(v["attachments"][1]["media_type"], "application/pdf");
     use sha2::Digest;
-    assert_eq!(v["attachments"][0]["sha256"], hex::encode(sha2::Sha256::digest(PNG)));
+    assert_eq!(
+        v["attachments"][0]["sha256"],
+        hex::encode(sha2::Sha256::digest(PNG))
+    );
     assert_eq!(v["attachments"][1]["size_bytes"], PDF.len());
 
     // HTML named .png: refused with a field error, nothing stored.
-    let r = post_multipart(&app, &path, multipart(&[("query_code", &code)], &[("photo.png", b"<html><script>alert(1)</script></html>")], "file")).await;
+    let r = post_multipart(
+        &app,
+        &path,
+        multipart(
+            &[("query_code", &code)],
+            &[("photo.png", b"<html><script>alert(1)</script></html>")],
+            "file",
+        ),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     let v = r.json();
     assert_eq!(v["errors"][0]["field"], "attachments");
-    assert!(v["errors"][0]["message"].as_str().unwrap().contains("photo.png"));
+    assert!(v["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("photo.png"));
     // Too large (over 5 MB, yet a PNG): refused; a good file in the same request is not kept either.
     let mut big = PNG.to_vec();
     big.resize(5 * 1024 * 1024 + 1, 0);
-    let r = post_multipart(&app, &path, multipart(&[("query_code", &code)], &[("ok.pdf", PDF), ("big.png", &big)], "file")).await;
+    let r = post_multipart(
+        &app,
+        &path,
+        multipart(
+            &[("query_code", &code)],
+            &[("ok.pdf", PDF), ("big.png", &big)],
+            "file",
+        ),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert!(r.text().contains("5MB"));
     // Over five files in all.
-    let four: Vec<(&str, &[u8])> = vec![("a.pdf", PDF), ("b.pdf", PDF), ("c.pdf", PDF), ("d.pdf", PDF)];
-    let r = post_multipart(&app, &path, multipart(&[("query_code", &code)], &four, "file")).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "2 + 4 > 5: {}", r.text());
+    let four: Vec<(&str, &[u8])> = vec![
+        ("a.pdf", PDF),
+        ("b.pdf", PDF),
+        ("c.pdf", PDF),
+        ("d.pdf", PDF),
+    ];
+    let r = post_multipart(
+        &app,
+        &path,
+        multipart(&[("query_code", &code)], &four, "file"),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "2 + 4 > 5: {}",
+        r.text()
+    );
     // Wrong query code: 404, nothing stored. Not multipart: 400.
-    let r = post_multipart(&app, &path, multipart(&[("query_code", "WRONG123")], &[("a.pdf", PDF)], "file")).await;
+    let r = post_multipart(
+        &app,
+        &path,
+        multipart(&[("query_code", "WRONG123")], &[("a.pdf", PDF)], "file"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let (s, _) = app.post(&path, None, json!({"query_code": code})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert_eq!(app.app.store.attachments_for_case(id).await.unwrap().len(), 2);
+    assert_eq!(
+        app.app.store.attachments_for_case(id).await.unwrap().len(),
+        2
+    );
 
     // The upload route takes more than the 2 MB global limit (a 3 MB PDF); other routes do not.
     let mut three = PDF.to_vec();
     three.resize(3 * 1024 * 1024, b' ');
-    let r = post_multipart(&app, &path, multipart(&[("query_code", &code)], &[("扫描件.pdf", &three)], "file")).await;
+    let r = post_multipart(
+        &app,
+        &path,
+        multipart(&[("query_code", &code)], &[("扫描件.pdf", &three)], "file"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    let req = Request::builder().method("POST").uri("/api/v1/petitions").header("content-type", "application/json").body(Body::from(vec![b' '; 3 * 1024 * 1024])).unwrap();
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/v1/petitions")
+        .header("content-type", "application/json")
+        .body(Body::from(vec![b' '; 3 * 1024 * 1024]))
+        .unwrap();
     assert_eq!(send(&app, req).await.status, StatusCode::PAYLOAD_TOO_LARGE);
 
     // Staff download: in scope (the bureau that registered it) gets the bytes as an attachment.
     let atts = app.app.store.attachments_for_case(id).await.unwrap();
     let png_id = atts[0].id;
     let cookie = login(&app, "shangcheng_xfj").await;
-    let r = get_page(&app, &format!("/work/cases/{case_no}/attachments/{png_id}"), &cookie).await;
+    let r = get_page(
+        &app,
+        &format!("/work/cases/{case_no}/attachments/{png_id}"),
+        &cookie,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body, PNG);
     assert_eq!(r.headers["content-type"], "image/png");
-    assert!(r.headers["content-disposition"].to_str().unwrap().starts_with("attachment;"));
+    assert!(r.headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment;"));
     assert_eq!(r.headers["x-content-type-options"], "nosniff");
-    let page = get_page(&app, &format!("/work/cases/{case_no}"), &cookie).await.text();
-    assert!(page.contains(&format!("/work/cases/{case_no}/attachments/{png_id}")), "listed on the case page");
+    let page = get_page(&app, &format!("/work/cases/{case_no}"), &cookie)
+        .await
+        .text();
+    assert!(
+        page.contains(&format!("/work/cases/{case_no}/attachments/{png_id}")),
+        "listed on the case page"
+    );
     // Out of scope: another district's staff get 404, as for an unknown id.
     let other = login(&app, "gongshu_xfj").await;
-    let r = get_page(&app, &format!("/work/cases/{case_no}/attachments/{png_id}"), &other).await;
+    let r = get_page(
+        &app,
+        &format!("/work/cases/{case_no}/attachments/{png_id}"),
+        &other,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_ne!(r.body, PNG);
-    let r = get_page(&app, &format!("/work/cases/{case_no}/attachments/999999"), &cookie).await;
+    let r = get_page(
+        &app,
+        &format!("/work/cases/{case_no}/attachments/999999"),
+        &cookie,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
     let audit = audit_kinds(&app).await;
-    assert!(audit.iter().any(|(k, p)| k == "attachment_download" && p.contains(&case_no)));
-    assert_eq!(audit.iter().filter(|(k, _)| k == "attachments_added").count(), 2);
-    app.app.store.verify_chain().await.unwrap().expect("intact chain");
+    assert!(audit
+        .iter()
+        .any(|(k, p)| k == "attachment_download" && p.contains(&case_no)));
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|(k, _)| k == "attachments_added")
+            .count(),
+        2
+    );
+    app.app
+        .store
+        .verify_chain()
+        .await
+        .unwrap()
+        .expect("intact chain");
 });
 
-dual_test!(submission_page_with_attachments, |app: TestApp| async move {
-    let before = app.app.store.count("cases").await.unwrap();
-    let fields = [
-        ("name", "李红"),
-        ("address", "杭州市上城区湖滨街道东湖小区3号"),
-        ("region_code", "330102"),
-        ("kind", "claim"),
-        ("request", "要求物业公司修复漏水的屋顶"),
-        ("facts", "屋顶漏水三个月。"),
-    ];
-    // An HTML file named .png: field-level error, the form keeps the text, nothing registered.
-    let r = post_multipart(&app, "/submit", multipart(&fields, &[("漏水.png", b"<!doctype html><p>x</p>")], "attachments")).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let html = r.text();
-    assert!(html.contains("id=\"attachments-err\"") && html.contains("漏水.png"), "{html}");
-    assert!(html.contains("要求物业公司修复漏水的屋顶"), "the rest of the submission is kept");
-    assert!(html.contains("enctype=\"multipart/form-data\""));
-    assert_eq!(app.app.store.count("cases").await.unwrap(), before);
-    // With a real PNG: registered, and the receipt says the file was kept.
-    let r = post_multipart(&app, "/submit", multipart(&fields, &[("漏水.png", PNG)], "attachments")).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    assert!(r.text().contains("已保存附件1个"), "{}", r.text());
-    assert_eq!(app.app.store.count("cases").await.unwrap(), before + 1);
-    // The url-encoded form still works (no file input chosen).
-    let body = fields.iter().map(|(k, v)| format!("{k}={}", enc(v))).collect::<Vec<_>>().join("&");
-    let body = body.replace("%E5%B1%8B%E9%A1%B6", "%E7%AA%97%E6%88%B7");
-    let r = post_form(&app, "/submit", None, &body).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-});
+dual_test!(
+    submission_page_with_attachments,
+    |app: TestApp| async move {
+        let before = app.app.store.count("cases").await.unwrap();
+        let fields = [
+            ("name", "李红"),
+            ("address", "杭州市上城区湖滨街道东湖小区3号"),
+            ("region_code", "330102"),
+            ("kind", "claim"),
+            ("request", "要求物业公司修复漏水的屋顶"),
+            ("facts", "屋顶漏水三个月。"),
+        ];
+        // An HTML file named .png: field-level error, the form keeps the text, nothing registered.
+        let r = post_multipart(
+            &app,
+            "/submit",
+            multipart(
+                &fields,
+                &[("漏水.png", b"<!doctype html><p>x</p>")],
+                "attachments",
+            ),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text();
+        assert!(
+            html.contains("id=\"attachments-err\"") && html.contains("漏水.png"),
+            "{html}"
+        );
+        assert!(
+            html.contains("要求物业公司修复漏水的屋顶"),
+            "the rest of the submission is kept"
+        );
+        assert!(html.contains("enctype=\"multipart/form-data\""));
+        assert_eq!(app.app.store.count("cases").await.unwrap(), before);
+        // With a real PNG: registered, and the receipt says the file was kept.
+        let r = post_multipart(
+            &app,
+            "/submit",
+            multipart(&fields, &[("漏水.png", PNG)], "attachments"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert!(r.text().contains("已保存附件1个"), "{}", r.text());
+        assert_eq!(app.app.store.count("cases").await.unwrap(), before + 1);
+        // The url-encoded form still works (no file input chosen).
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{k}={}", enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let body = body.replace("%E5%B1%8B%E9%A1%B6", "%E7%AA%97%E6%88%B7");
+        let r = post_form(&app, "/submit", None, &body).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    }
+);

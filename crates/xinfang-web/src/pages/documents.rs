@@ -294,7 +294,11 @@ pub async fn portal_document(
         Err(AppError::TooManyAttempts) => {
             return (
                 StatusCode::TOO_MANY_REQUESTS,
-                Html(page("文书", None, "<p class=\"err\" role=\"alert\">尝试次数过多，请15分钟后再试。</p>")),
+                Html(page(
+                    "文书",
+                    None,
+                    "<p class=\"err\" role=\"alert\">尝试次数过多，请15分钟后再试。</p>",
+                )),
             )
                 .into_response()
         }
@@ -346,7 +350,13 @@ pub fn attachment_input(errors: &HashMap<String, String>) -> String {
 pub async fn read_submit_form(
     st: &AppState,
     req: axum::extract::Request,
-) -> Result<(HashMap<String, String>, Vec<xinfang_app::documents::UploadedFile>), Response> {
+) -> Result<
+    (
+        HashMap<String, String>,
+        Vec<xinfang_app::documents::UploadedFile>,
+    ),
+    Response,
+> {
     use axum::extract::FromRequest;
     let bad = |msg: &str| {
         (
@@ -370,21 +380,18 @@ pub async fn read_submit_form(
             Err(e) => Err(bad(&e.body_text())),
         };
     }
-    let body = match axum::body::to_bytes(req.into_body(), crate::api_documents::UPLOAD_LIMIT)
-        .await
+    let body = match axum::body::to_bytes(req.into_body(), crate::api_documents::UPLOAD_LIMIT).await
     {
         Ok(b) => b,
-        Err(_) => {
-            return Err((
-                StatusCode::PAYLOAD_TOO_LARGE,
-                Html(page(
-                    "网上信访",
-                    None,
-                    "<p class=\"err\" role=\"alert\">提交内容过大：附件每个不超过5MB，最多5个。</p>",
-                )),
-            )
-                .into_response())
-        }
+        Err(_) => return Err((
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Html(page(
+                "网上信访",
+                None,
+                "<p class=\"err\" role=\"alert\">提交内容过大：附件每个不超过5MB，最多5个。</p>",
+            )),
+        )
+            .into_response()),
     };
     match crate::api_documents::read_multipart(&headers, &body) {
         Ok(form) => Ok((form.fields.into_iter().collect(), form.files)),

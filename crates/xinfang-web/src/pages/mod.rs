@@ -21,11 +21,9 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(portal::home))
         .route(
             "/submit",
-            get(portal::submit_page)
-                .post(portal::submit)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::api_documents::UPLOAD_LIMIT,
-                )),
+            get(portal::submit_page).post(portal::submit).layer(
+                axum::extract::DefaultBodyLimit::max(crate::api_documents::UPLOAD_LIMIT),
+            ),
         )
         .route("/track/documents", post(documents::portal_document))
         .route("/assets/documents.js", get(documents::script))
