@@ -10,7 +10,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use xinfang_domain::case::{case_clocks, Case, CaseEvent};
 use xinfang_domain::clock::ClockKind;
-use xinfang_domain::document::{body_abbr, draft_for, DocContent, DocFacts};
+use xinfang_domain::document::{
+    body_abbr, draft_for, draft_for_registration, DocContent, DocDraft, DocFacts,
+};
 use xinfang_domain::scope::can_see;
 use xinfang_domain::Staff;
 use xinfang_store::{AttachmentRow, DocumentRow, NewAttachment, NewDocument};
@@ -165,16 +167,31 @@ impl App {
             handling_due,
         };
         draft_for(before, after, ev, &facts)
-            .map(|d| NewDocument {
-                doc_type: d.doc_type,
-                issuing_unit: d.issuing_unit,
-                abbr: body_abbr(&self.unit_name(d.issuing_unit)),
-                year: d.year,
-                issued_at: xinfang_store::fmt_time(ev.at),
-                content_json: serde_json::to_string(&d.content).unwrap_or_default(),
-            })
+            .map(|d| self.new_document(d, ev.at))
             .into_iter()
             .collect()
+    }
+
+    /// The documents a registration requires (a case born 不予受理), once
+    /// the store has given the case its number.
+    pub(crate) fn registration_documents(&self, case: &Case, case_no: &str) -> Vec<NewDocument> {
+        let mut c = case.clone();
+        c.case_no = case_no.to_string();
+        draft_for_registration(&c)
+            .map(|d| self.new_document(d, c.registered_at))
+            .into_iter()
+            .collect()
+    }
+
+    fn new_document(&self, d: DocDraft, at: chrono::NaiveDateTime) -> NewDocument {
+        NewDocument {
+            doc_type: d.doc_type,
+            issuing_unit: d.issuing_unit,
+            abbr: body_abbr(&self.unit_name(d.issuing_unit)),
+            year: d.year,
+            issued_at: xinfang_store::fmt_time(at),
+            content_json: serde_json::to_string(&d.content).unwrap_or_default(),
+        }
     }
 
     async fn staff_case(&self, staff: &Staff, case_no: &str) -> Result<(i64, Case), AppError> {

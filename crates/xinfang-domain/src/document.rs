@@ -360,6 +360,42 @@ pub fn draft_for(
     })
 }
 
+/// The 不予受理告知书 of a case registered as 不予受理 / 不再受理 (第十九条第三款,
+/// 第三十六条第三款), issued by the registering body; None for other cases.
+pub fn draft_for_registration(case: &Case) -> Option<DocDraft> {
+    if case.status != crate::case::Status::NotAccepted {
+        return None;
+    }
+    let who = petitioner_names(case);
+    let reason = case.not_accepted_reason.clone().unwrap_or_default();
+    let mut articles = vec!["第二十三条".to_string()];
+    for a in ["第十九条", "第三十六条"] {
+        if reason.contains(a) {
+            articles.push(a.to_string());
+        }
+    }
+    Some(DocDraft {
+        doc_type: DocType::RejectNotice,
+        issuing_unit: case.registering_unit,
+        year: case.registered_at.year(),
+        content: DocContent {
+            recipient: who.clone(),
+            paragraphs: vec![
+                format!(
+                    "{who}：\n你于{}提出的信访事项（信访编号{}）收悉。信访请求：{}",
+                    day_zh(case.registered_on()),
+                    case.case_no,
+                    case.content.request
+                ),
+                format!("经审查，{reason}。"),
+                "特此告知。".into(),
+            ],
+            articles,
+            case_no: case.case_no.clone(),
+        },
+    })
+}
+
 /// Outcomes the petitioner may contest by 复查/复核 (all but agreements).
 fn is_reviewable(o: Outcome) -> bool {
     !matches!(o, Outcome::Mediated | Outcome::Settled)

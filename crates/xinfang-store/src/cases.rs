@@ -190,7 +190,18 @@ impl Store {
     /// Register a new case: allocate its number, write projection, 件次,
     /// petitioner keys, the chained event and the outbox row in one transaction.
     /// Returns the case number.
-    pub async fn insert_case(&self, mut rec: NewCaseRecord) -> Result<(i64, String), StoreError> {
+    pub async fn insert_case(&self, rec: NewCaseRecord) -> Result<(i64, String), StoreError> {
+        self.insert_case_with_documents(rec, |_| vec![]).await
+    }
+
+    /// `insert_case`, plus the documents the registration requires (a case
+    /// born 不予受理), drafted once the case number is known and numbered in
+    /// the same transaction.
+    pub async fn insert_case_with_documents(
+        &self,
+        mut rec: NewCaseRecord,
+        documents: impl FnOnce(&str) -> Vec<crate::documents::NewDocument>,
+    ) -> Result<(i64, String), StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
         let year = rec.case.registered_at.format("%Y").to_string();
         let counter = format!("case:{}:{}", rec.case.region_code, year);
@@ -258,7 +269,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        append_case_event(&mut tx, id, &case_no, &rec.event).await?;
+        let seq = append_case_event(&mut tx, id, &case_no, &rec.event).await?;
+        crate::documents::insert_documents(&mut tx, id, seq, &documents(&case_no)).await?;
         tx.commit().await?;
         Ok((id, case_no))
     }

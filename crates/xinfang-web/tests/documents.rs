@@ -834,3 +834,115 @@ dual_test!(
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     }
 );
+
+// A case born 不予受理 (第十九条第三款) gets its 不予受理告知书 from the registering body.
+dual_test!(born_refused_case_gets_a_notice, |app: TestApp| async move {
+    let (case_no, _) = submit(
+        &app,
+        "33010219750707123",
+        "要求足额发放东湖村征地补偿款",
+        "330102",
+    )
+    .await;
+    let county = app.token("shangcheng_xfj").await;
+    app.act_ok(&county, &case_no, json!({"action": "transfer", "to": app.unit("杭州市上城区自然资源和规划局"), "mode": "forward", "report_due": null})).await;
+    app.set_time("2026-03-10 09:00");
+    let city = app.token("hangzhou_xfj").await;
+    let mut body = online_petition(
+        "王建国",
+        "33010219750707123",
+        "要求足额发放东湖村征地补偿款",
+    );
+    body["channel"] = json!("visit");
+    let (s, v) = app.post("/api/v1/cases", Some(&city), body).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["status"], "not_accepted", "{v}");
+    let refused = v["case_no"].as_str().unwrap().to_string();
+    let d = docs_of(&app, &refused).await;
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].doc_type, "reject_notice");
+    assert_eq!(d[0].doc_no, "杭州市信不受告〔2026〕1号");
+    assert_eq!(d[0].issuing_unit, app.unit("杭州市信访局"));
+    assert!(
+        d[0].content_json.contains("第十九条") && d[0].content_json.contains(&case_no),
+        "{}",
+        d[0].content_json
+    );
+    assert!(d[0].content_json.contains(&refused));
+    let (id, _) = app.app.store.load_case(&refused).await.unwrap().unwrap();
+    let events = app.app.store.case_events(id).await.unwrap();
+    assert_eq!(
+        d[0].event_seq, events[0].seq,
+        "issued with the registration event"
+    );
+});
+
+// Concurrent notices at one body: every number exactly once, no gaps.
+dual_test!(
+    concurrent_numbering_is_gap_free,
+    |app: TestApp| async move {
+        let bureau = app.token("shangcheng_xfj").await;
+        let handler = app.token("shangcheng_zhujian").await;
+        let zhujian = app.unit("杭州市上城区住房和城乡建设局");
+        let mut cases = vec![];
+        for (i, id17) in [
+            "33010219600101123",
+            "33010219610101123",
+            "33010219620101123",
+            "33010219630101123",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let (c, _) = submit(
+                &app,
+                id17,
+                &format!("要求处理第{}号楼的电梯故障问题", i + 1),
+                "330102",
+            )
+            .await;
+            app.act_ok(
+                &bureau,
+                &c,
+                json!({"action": "transfer", "to": zhujian, "mode": "forward", "report_due": null}),
+            )
+            .await;
+            app.act_ok(&handler, &c, json!({"action": "sign"})).await;
+            cases.push(c);
+        }
+        let notify = |c: String| {
+            let (app, handler) = (&app, handler.clone());
+            async move {
+                app.act_ok(
+                    &handler,
+                    &c,
+                    json!({"action": "notify", "route": {"route": "accept", "investigate": true}}),
+                )
+                .await;
+            }
+        };
+        tokio::join!(
+            notify(cases[0].clone()),
+            notify(cases[1].clone()),
+            notify(cases[2].clone()),
+            notify(cases[3].clone())
+        );
+        let mut seqs = vec![];
+        for c in &cases {
+            let d = docs_of(&app, c).await;
+            assert_eq!(d[1].doc_type, "accept_notice");
+            assert_eq!(d[1].doc_no, format!("上城住建信受告〔2026〕{}号", d[1].seq));
+            seqs.push(d[1].seq);
+        }
+        seqs.sort();
+        assert_eq!(seqs, vec![1, 2, 3, 4]);
+        let slips: Vec<i64> = {
+            let mut v = vec![];
+            for c in &cases {
+                v.push(docs_of(&app, c).await[0].seq);
+            }
+            v
+        };
+        assert_eq!(slips, vec![1, 2, 3, 4], "转送单 numbered in order");
+    }
+);
