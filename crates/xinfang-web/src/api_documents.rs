@@ -5,6 +5,7 @@
 //! upload routes, which take up to five 5 MB files.
 
 use crate::auth::client_key;
+use crate::auth::ApiUser;
 use crate::error::ApiError;
 use crate::multipart;
 use crate::public::parse_json;
@@ -13,7 +14,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -35,10 +36,72 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/petitions/{case_no}/documents/{id}",
             post(read_document),
         )
+        .route("/api/v1/cases/{case_no}/documents", get(staff_list))
+        .route(
+            "/api/v1/cases/{case_no}/documents/{id}",
+            get(staff_document),
+        )
+        .route(
+            "/api/v1/cases/{case_no}/attachments/{id}",
+            get(staff_attachment),
+        )
 }
 
-fn is_upload(method: &Method, path: &str) -> bool {
+fn parse_id(id: &str) -> Result<i64, ApiError> {
+    id.parse()
+        .map_err(|_| ApiError(AppError::BadRequest("编号应为整数".into())))
+}
+
+/// Staff: the case's documents (incl. internal 转送/交办单) and attachments.
+async fn staff_list(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Path(case_no): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let (docs, atts) = st.app.case_documents(&staff, &case_no).await?;
+    Ok(Json(json!({
+        "documents": docs.iter().map(|d| { let mut v = document_json(d); v["to_petitioner"] = json!(d.to_petitioner); v }).collect::<Vec<_>>(),
+        "attachments": atts,
+    })))
+}
+
+/// Staff: one document (audited).
+async fn staff_document(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Path((case_no, id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let d = st
+        .app
+        .document_for_staff(&staff, &case_no, parse_id(&id)?)
+        .await?;
+    Ok(Json(document_json(&d)))
+}
+
+/// Staff: download an attachment (audited), as `Content-Disposition: attachment`.
+async fn staff_attachment(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Path((case_no, id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let (row, bytes) = st
+        .app
+        .attachment_for_staff(&staff, &case_no, parse_id(&id)?)
+        .await?;
+    Ok(crate::pages::documents::download(
+        &row.media_type,
+        &row.file_name,
+        bytes,
+    ))
+}
+
+fn is_upload(method: &Method, path: &str, headers: &HeaderMap) -> bool {
+    let multipart = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
     method == Method::POST
+        && multipart
         && (path == "/submit"
             || (path.starts_with("/api/v1/petitions/") && path.ends_with("/attachments")))
 }
@@ -46,7 +109,7 @@ fn is_upload(method: &Method, path: &str) -> bool {
 /// The global request-size rule (replaces a flat 2 MB layer): a declared
 /// length over the limit is refused at once, and the body is cut off there.
 pub async fn body_limit(req: Request, next: Next) -> Response {
-    let max = if is_upload(req.method(), req.uri().path()) {
+    let max = if is_upload(req.method(), req.uri().path(), req.headers()) {
         UPLOAD_LIMIT
     } else {
         BODY_LIMIT
@@ -212,7 +275,22 @@ pub fn merge_openapi(doc: &mut Value) {
           "parameters": [ case_no, { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } } ],
           "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["query_code"], "properties": { "query_code": { "type": "string" } } } } } },
           "responses": { "200": { "description": "文书", "content": { "application/json": { "schema": { "type": "object" } } } },
-                         "400": err, "404": err, "429": err } } }
+                         "400": err, "404": err, "429": err } } },
+        "/api/v1/cases/{case_no}/documents": { "get": {
+          "summary": "信访事项的文书（含内部转送单、交办单）和附件清单", "security": [ { "bearer": [] } ],
+          "parameters": [ case_no ],
+          "responses": { "200": { "description": "文书和附件", "content": { "application/json": { "schema": { "type": "object" } } } },
+                         "400": err, "401": err, "404": err } } },
+        "/api/v1/cases/{case_no}/documents/{id}": { "get": {
+          "summary": "阅读一份文书（记入审计）", "security": [ { "bearer": [] } ],
+          "parameters": [ case_no, { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } } ],
+          "responses": { "200": { "description": "文书", "content": { "application/json": { "schema": { "type": "object" } } } },
+                         "400": err, "401": err, "404": err } } },
+        "/api/v1/cases/{case_no}/attachments/{id}": { "get": {
+          "summary": "下载附件（记入审计，Content-Disposition: attachment）", "security": [ { "bearer": [] } ],
+          "parameters": [ case_no, { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } } ],
+          "responses": { "200": { "description": "附件内容", "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } },
+                         "400": err, "401": err, "404": err } } }
     });
     if let (Some(target), Some(add)) = (doc["paths"].as_object_mut(), paths.as_object()) {
         for (k, v) in add {

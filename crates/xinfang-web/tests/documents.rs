@@ -548,6 +548,39 @@ dual_test!(portal_documents_and_reviews, |app: TestApp| async move {
         .unwrap()
         .contains("javascript"));
 
+    // The staff API: the list includes the internal 转送单; out of scope is 404.
+    let tk = app.token("shangcheng_zhujian").await;
+    let (s, v) = app
+        .get(&format!("/api/v1/cases/{case_no}/documents"), Some(&tk))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["documents"].as_array().unwrap().len(), 5);
+    assert_eq!(v["documents"][0]["to_petitioner"], false);
+    let (s, v) = app
+        .get(
+            &format!("/api/v1/cases/{case_no}/documents/{letter}"),
+            Some(&tk),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["doc_no"], "上城住建信处〔2026〕1号");
+    let gs = app.token("gongshu_zhujian").await;
+    let (s, _) = app
+        .get(&format!("/api/v1/cases/{case_no}/documents"), Some(&gs))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = app
+        .get(
+            &format!("/api/v1/cases/{case_no}/documents/{letter}"),
+            Some(&gs),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = app
+        .get(&format!("/api/v1/cases/{case_no}/documents"), None)
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+
     // Reads are audited (petitioner API, portal, staff).
     let reads: Vec<String> = audit_kinds(&app)
         .await
@@ -759,10 +792,42 @@ dual_test!(attachments_checked_by_content, |app: TestApp| async move {
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
+    // The same through the staff API.
+    let tk = app.token("shangcheng_xfj").await;
+    let (s, ct, bytes) = app
+        .get_raw(
+            &format!("/api/v1/cases/{case_no}/attachments/{}", atts[1].id),
+            Some(&tk),
+        )
+        .await;
+    assert_eq!((s, ct.as_str()), (StatusCode::OK, "application/pdf"));
+    assert_eq!(bytes, PDF);
+    let gs = app.token("gongshu_xfj").await;
+    let (s, _, bytes) = app
+        .get_raw(
+            &format!("/api/v1/cases/{case_no}/attachments/{}", atts[1].id),
+            Some(&gs),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_ne!(bytes, PDF);
+    let (s, _, _) = app
+        .get_raw(
+            &format!("/api/v1/cases/{case_no}/attachments/x1"),
+            Some(&tk),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+
     let audit = audit_kinds(&app).await;
-    assert!(audit
-        .iter()
-        .any(|(k, p)| k == "attachment_download" && p.contains(&case_no)));
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|(k, p)| k == "attachment_download" && p.contains(&case_no))
+            .count(),
+        2,
+        "each download audited, refusals not"
+    );
     assert_eq!(
         audit
             .iter()
@@ -823,6 +888,12 @@ dual_test!(
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         assert!(r.text().contains("已保存附件1个"), "{}", r.text());
         assert_eq!(app.app.store.count("cases").await.unwrap(), before + 1);
+        // Only a multipart body may exceed 2 MB on /submit.
+        let big = format!("request={}", "a".repeat(3 * 1024 * 1024));
+        assert_eq!(
+            post_form(&app, "/submit", None, &big).await.status,
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
         // The url-encoded form still works (no file input chosen).
         let body = fields
             .iter()

@@ -233,7 +233,8 @@ fn percent_encode(s: &str) -> String {
         .collect()
 }
 
-fn download(media_type: &str, file_name: &str, bytes: Vec<u8>) -> Response {
+/// Bytes as a download: never rendered inline, never sniffed.
+pub(crate) fn download(media_type: &str, file_name: &str, bytes: Vec<u8>) -> Response {
     let disposition = format!(
         "attachment; filename=\"download\"; filename*=UTF-8''{}",
         percent_encode(file_name)
@@ -377,6 +378,15 @@ pub async fn read_submit_form(
     if !is_multipart {
         return match Form::<HashMap<String, String>>::from_request(req, st).await {
             Ok(Form(f)) => Ok((f, vec![])),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err((
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Html(page(
+                    "网上信访",
+                    None,
+                    "<p class=\"err\" role=\"alert\">提交内容过大。</p>",
+                )),
+            )
+                .into_response()),
             Err(e) => Err(bad(&e.body_text())),
         };
     }

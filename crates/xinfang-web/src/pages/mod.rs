@@ -5,7 +5,7 @@
 
 mod case_page;
 mod dashboard;
-mod documents;
+pub(crate) mod documents;
 mod html;
 mod portal;
 mod register;
