@@ -8,7 +8,7 @@ use crate::error::{AppError, FieldError};
 use crate::state::App;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use xinfang_domain::case::{case_clocks, Case, CaseEvent};
+use xinfang_domain::case::{case_clocks, Case, CaseEvent, EventBody};
 use xinfang_domain::clock::ClockKind;
 use xinfang_domain::document::{
     body_abbr, draft_for, draft_for_registration, DocContent, DocDraft, DocFacts,
@@ -153,14 +153,20 @@ impl App {
         ev: &CaseEvent,
     ) -> Vec<NewDocument> {
         let org = self.org();
-        let handling_due = case_clocks(after, &org, &self.calendar(), &self.rules())
-            .ok()
-            .and_then(|cs| {
-                cs.into_iter()
-                    .rev()
-                    .find(|c| c.kind == ClockKind::Handling && c.stage == after.stage)
-                    .map(|c| c.due.due)
-            });
+        // Only the 延期告知书 needs the new due date: compute clocks just then.
+        let extended = matches!(ev.body, EventBody::ExtensionDecided { approved: true });
+        let handling_due = if extended {
+            case_clocks(after, &org, &self.calendar(), &self.rules())
+                .ok()
+                .and_then(|cs| {
+                    cs.into_iter()
+                        .rev()
+                        .find(|c| c.kind == ClockKind::Handling && c.stage == after.stage)
+                        .map(|c| c.due.due)
+                })
+        } else {
+            None
+        };
         let unit_name = |u| self.unit_name(u);
         let facts = DocFacts {
             unit_name: &unit_name,
@@ -175,6 +181,9 @@ impl App {
     /// The documents a registration requires (a case born 不予受理), once
     /// the store has given the case its number.
     pub(crate) fn registration_documents(&self, case: &Case, case_no: &str) -> Vec<NewDocument> {
+        if case.status != xinfang_domain::case::Status::NotAccepted {
+            return vec![];
+        }
         let mut c = case.clone();
         c.case_no = case_no.to_string();
         draft_for_registration(&c)

@@ -328,15 +328,16 @@ pub fn draft_for(
                     vec!["第三十六条".to_string()],
                 ),
             };
-            let mut p = vec![
-                format!("{who}："),
-                format!("信访请求：{request}"),
-                format!(
-                    "事实和理由：{}{}",
-                    after.content.facts, after.content.reasons
-                ),
-                format!("处理意见：{}。{text}", outcome.label_zh()),
-            ];
+            let mut p = vec![format!("{who}："), format!("信访请求：{request}")];
+            for (label, t) in [
+                ("事实", &after.content.facts),
+                ("理由", &after.content.reasons),
+            ] {
+                if !t.trim().is_empty() {
+                    p.push(format!("{label}：{}", t.trim()));
+                }
+            }
+            p.push(format!("处理意见：{}。{text}", outcome.label_zh()));
             if !basis.trim().is_empty() {
                 p.push(format!("法律法规依据：{}", basis.trim()));
             }
