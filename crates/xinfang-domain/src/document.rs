@@ -108,7 +108,9 @@ pub fn body_abbr(name: &str) -> String {
             s = rest.to_string();
         }
     }
-    const LONG: [(&str, &str); 14] = [
+    const LONG: [(&str, &str); 16] = [
+        ("纪律检查委员会（监察委员会）", "纪委监委"),
+        ("政法委员会", "政法委"),
         ("住房和城乡建设局", "住建"),
         ("人力资源和社会保障局", "人社"),
         ("自然资源和规划局", "自然资源"),
@@ -445,6 +447,12 @@ mod tests {
         assert_eq!(body_abbr("杭州市上城区人民政府"), "上城政府");
         assert_eq!(body_abbr("杭州市上城区信访局"), "上城");
         assert_eq!(body_abbr("杭州市人民政府"), "杭州市政府");
+        assert_eq!(
+            body_abbr("杭州市拱墅区纪律检查委员会（监察委员会）"),
+            "拱墅纪委监委"
+        );
+        assert_eq!(body_abbr("宁波市海曙区政法委员会"), "海曙政法委");
+        assert_eq!(body_abbr("杭州市西湖区三墩镇"), "西湖三墩镇");
         assert_eq!(
             doc_no("上城住建", DocType::AcceptNotice, 2026, 12),
             "上城住建信受告〔2026〕12号"

@@ -819,6 +819,22 @@ dual_test!(attachments_checked_by_content, |app: TestApp| async move {
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 
+    // Every new endpoint is in the OpenAPI document with the statuses it can return.
+    let (_, doc) = app.get("/api/openapi.json", None).await;
+    let up = &doc["paths"]["/api/v1/petitions/{case_no}/attachments"]["post"];
+    for code in ["201", "400", "404", "413", "422", "429"] {
+        assert!(up["responses"][code].is_object(), "upload {code}");
+    }
+    assert!(up["requestBody"]["content"]["multipart/form-data"].is_object());
+    for p in [
+        "/api/v1/petitions/{case_no}/documents/{id}",
+        "/api/v1/cases/{case_no}/documents",
+        "/api/v1/cases/{case_no}/documents/{id}",
+        "/api/v1/cases/{case_no}/attachments/{id}",
+    ] {
+        assert!(doc["paths"][p].is_object(), "{p}");
+    }
+
     let audit = audit_kinds(&app).await;
     assert_eq!(
         audit
