@@ -888,6 +888,21 @@ dual_test!(
             html.contains("id=\"attachments-err\"") && html.contains("漏水.png"),
             "{html}"
         );
+        // A bad phone in the same submission is reported in the same round.
+        let mut with_phone = fields.to_vec();
+        with_phone.push(("phone", "12"));
+        let r2 = post_multipart(
+            &app,
+            "/submit",
+            multipart(&with_phone, &[("漏水.png", b"GIF89a")], "attachments"),
+        )
+        .await;
+        assert_eq!(r2.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r2.text().contains("id=\"attachments-err\"") && r2.text().contains("id=\"phone-err\""),
+            "{}",
+            r2.text()
+        );
         assert!(
             html.contains("要求物业公司修复漏水的屋顶"),
             "the rest of the submission is kept"

@@ -142,6 +142,11 @@ pub async fn submit(State(st): State<AppState>, req: axum::extract::Request) -> 
     // Attachments are checked before anything is registered (issue #5).
     let checked = xinfang_app::documents::check_attachments(&files, 0);
     let result = match checked {
+        // Report the other field checks too, so one round of corrections suffices.
+        Err(AppError::Invalid(mut list)) => {
+            list.extend(xinfang_app::intake::check_fields(&req, st.app.now().date()));
+            Err(AppError::Invalid(list))
+        }
         Err(e) => Err(e),
         Ok(_) => st.app.intake(&Actor::Petitioner, req).await,
     };
