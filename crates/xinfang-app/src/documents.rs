@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use xinfang_domain::case::{case_clocks, Case, CaseEvent, EventBody};
 use xinfang_domain::clock::ClockKind;
 use xinfang_domain::document::{
-    body_abbr, draft_for, draft_for_registration, DocContent, DocDraft, DocFacts,
+    body_abbr, draft_for, draft_for_registration, DocContent, DocDraft, DocFacts, DocType,
 };
 use xinfang_domain::scope::can_see;
 use xinfang_domain::Staff;
@@ -30,6 +30,7 @@ pub struct DocumentView {
     pub doc_type: String,
     pub title: String,
     pub issuing_unit: String,
+    pub issuing_unit_id: i64,
     pub issued_on: String,
     pub to_petitioner: bool,
     pub content: DocContent,
@@ -138,6 +139,7 @@ fn view(row: DocumentRow, unit_name: String) -> Result<DocumentView, AppError> {
         doc_type: row.doc_type,
         title: row.title,
         issuing_unit: unit_name,
+        issuing_unit_id: row.issuing_unit,
         issued_on: row.issued_at.chars().take(10).collect(),
         to_petitioner: row.to_petitioner,
         content,
@@ -253,6 +255,73 @@ impl App {
             .await?;
         let unit = self.unit_name(xinfang_domain::UnitId(row.issuing_unit));
         view(row, unit)
+    }
+
+    /// Correct a document: a new document of the same type with the edited
+    /// paragraphs and a new 文号, naming the one it corrects. Only handlers or
+    /// leaders of the issuing body may do this; the original stays unchanged.
+    pub async fn correct_document(
+        &self,
+        staff: &Staff,
+        case_no: &str,
+        doc_id: i64,
+        paragraphs: Vec<String>,
+    ) -> Result<DocumentView, AppError> {
+        let (case_id, _) = self.staff_case(staff, case_no).await?;
+        let old = self
+            .store
+            .document(case_id, doc_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !Self::may_correct(staff, old.issuing_unit) {
+            return Err(AppError::Forbidden);
+        }
+        let paragraphs: Vec<String> = paragraphs
+            .into_iter()
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect();
+        if paragraphs.is_empty() {
+            return Err(AppError::field("paragraphs", "更正后的正文不能为空"));
+        }
+        let doc_type = DocType::from_key(&old.doc_type).ok_or_else(|| {
+            AppError::Store(xinfang_store::StoreError::Corrupt(old.doc_type.clone()))
+        })?;
+        let mut content: DocContent = serde_json::from_str(&old.content_json)
+            .map_err(|e| AppError::Store(xinfang_store::StoreError::Corrupt(e.to_string())))?;
+        content.paragraphs = paragraphs;
+        content.corrects = Some(old.doc_no.clone());
+        let now = self.now();
+        let draft = DocDraft {
+            doc_type,
+            issuing_unit: xinfang_domain::UnitId(old.issuing_unit),
+            year: chrono::Datelike::year(&now.date()),
+            content,
+        };
+        let doc = self.new_document(draft, now);
+        let id = self
+            .store
+            .insert_correction(
+                case_id,
+                case_no,
+                &doc,
+                &old.doc_no,
+                &format!("user:{}", staff.username),
+            )
+            .await?;
+        let row = self
+            .store
+            .document(case_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let unit = self.unit_name(xinfang_domain::UnitId(row.issuing_unit));
+        view(row, unit)
+    }
+
+    /// Whether `staff` may correct a document issued by `issuing_unit`.
+    pub fn may_correct(staff: &Staff, issuing_unit: i64) -> bool {
+        staff.unit.0 == issuing_unit
+            && staff.has_any(&[xinfang_domain::Role::Handler, xinfang_domain::Role::Leader])
     }
 
     /// An attachment for staff who may see the case; the download is audited.

@@ -153,6 +153,10 @@ pub struct DocContent {
     /// Articles of the 条例 the document rests on.
     pub articles: Vec<String>,
     pub case_no: String,
+    /// The 文号 this document corrects (documents are never edited: a
+    /// correction is a new document with its own number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<String>,
 }
 
 /// A document an event requires, before it is numbered.
@@ -359,6 +363,7 @@ pub fn draft_for(
             paragraphs,
             articles,
             case_no: after.case_no.clone(),
+            corrects: None,
         },
     })
 }
@@ -395,6 +400,7 @@ pub fn draft_for_registration(case: &Case) -> Option<DocDraft> {
             ],
             articles,
             case_no: case.case_no.clone(),
+            corrects: None,
         },
     })
 }

@@ -169,6 +169,30 @@ impl Store {
         Ok(row.as_ref().map(doc_row))
     }
 
+    /// Issue a correcting document: numbered like any other, tied to a
+    /// chained audit entry that names the corrected 文号 (the old document stays).
+    pub async fn insert_correction(
+        &self,
+        case_id: i64,
+        case_no: &str,
+        doc: &NewDocument,
+        corrects: &str,
+        by: &str,
+    ) -> Result<i64, StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        let seq = log(
+            &mut tx,
+            "audit",
+            "document_corrected",
+            by,
+            serde_json::json!({ "case_no": case_no, "corrects": corrects }),
+        )
+        .await?;
+        let ids = insert_documents(&mut tx, case_id, seq, std::slice::from_ref(doc)).await?;
+        tx.commit().await?;
+        ids.first().copied().ok_or(StoreError::NotFound)
+    }
+
     /// Store attachments of a case with one chained audit entry, in one transaction.
     pub async fn insert_attachments(
         &self,

@@ -1048,3 +1048,120 @@ dual_test!(
         assert_eq!(slips, vec![1, 2, 3, 4], "转送单 numbered in order");
     }
 );
+
+// Documents are never edited: a correction is a new document with its own 文号,
+// by the issuing body only, and the original stays as it was.
+dual_test!(correction_is_a_new_document, |app: TestApp| async move {
+    let bureau = app.token("shangcheng_xfj").await;
+    let handler = app.token("shangcheng_zhujian").await;
+    let (case_no, code) = submit(&app, "33010219650101123", "要求开发商交房", "330102").await;
+    app.act_ok(&bureau, &case_no, json!({"action": "transfer", "to": app.unit("杭州市上城区住房和城乡建设局"), "mode": "forward", "report_due": null})).await;
+    app.act_ok(&handler, &case_no, json!({"action": "sign"}))
+        .await;
+    app.act_ok(
+        &handler,
+        &case_no,
+        json!({"action": "notify", "route": {"route": "accept", "investigate": true}}),
+    )
+    .await;
+    let before = docs_of(&app, &case_no).await;
+    let notice = before[1].clone();
+    assert_eq!(notice.doc_no, "上城住建信受告〔2026〕1号");
+
+    let cookie = login(&app, "shangcheng_zhujian").await;
+    let page = get_page(
+        &app,
+        &format!("/work/cases/{case_no}/documents/{}", notice.id),
+        &cookie,
+    )
+    .await
+    .text();
+    assert!(page.contains("更正本文书"), "{page}");
+    let i = page.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
+    let csrf = page[i..i + 64].to_string();
+    let path = format!("/work/cases/{case_no}/documents/{}/correct", notice.id);
+    let fixed = "王建国：\n经审查，本机关决定予以受理（更正受理日期）。";
+    let r = post_form(
+        &app,
+        &path,
+        Some(&cookie),
+        &format!("csrf={csrf}&paragraphs={}", enc(fixed)),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let after = docs_of(&app, &case_no).await;
+    assert_eq!(after.len(), before.len() + 1);
+    let new = after.last().unwrap();
+    assert_eq!(new.doc_no, "上城住建信受告〔2026〕2号");
+    assert!(
+        new.content_json
+            .contains("\"corrects\":\"上城住建信受告〔2026〕1号\"")
+            && new.content_json.contains("更正受理日期"),
+        "{}",
+        new.content_json
+    );
+    assert_eq!(
+        after[1].content_json, notice.content_json,
+        "the original is unchanged"
+    );
+    assert_eq!(
+        r.headers["location"].to_str().unwrap(),
+        format!("/work/cases/{case_no}/documents/{}", new.id)
+    );
+    // The petitioner sees both.
+    let (_, view) = app
+        .get(
+            &format!("/api/v1/petitions/{case_no}?query_code={code}"),
+            None,
+        )
+        .await;
+    assert_eq!(view["documents"].as_array().unwrap().len(), 2);
+
+    // Wrong CSRF, an empty text, and a body that did not issue it: refused, nothing issued.
+    let r = post_form(
+        &app,
+        &path,
+        Some(&cookie),
+        &format!("csrf={}&paragraphs=x", "0".repeat(64)),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = post_form(
+        &app,
+        &path,
+        Some(&cookie),
+        &format!("csrf={csrf}&paragraphs=%20"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let bcookie = login(&app, "shangcheng_xfj").await;
+    let bpage = get_page(
+        &app,
+        &format!("/work/cases/{case_no}/documents/{}", notice.id),
+        &bcookie,
+    )
+    .await
+    .text();
+    assert!(!bpage.contains("更正本文书"));
+    let i = bpage.find("name=\"csrf\"");
+    assert!(i.is_none(), "no correction form for the bureau");
+    // The bureau may see the case but did not issue the notice.
+    let (bureau_staff, _) = app
+        .app
+        .authenticate(&bureau, xinfang_store::TokenKind::Api)
+        .await
+        .unwrap();
+    let refused = app
+        .app
+        .correct_document(&bureau_staff, &case_no, notice.id, vec!["x".into()])
+        .await;
+    assert!(
+        matches!(refused, Err(xinfang_app::AppError::Forbidden)),
+        "{refused:?}"
+    );
+    assert_eq!(docs_of(&app, &case_no).await.len(), before.len() + 1);
+    let audit = audit_kinds(&app).await;
+    assert!(audit
+        .iter()
+        .any(|(k, p)| k == "document_corrected" && p.contains("上城住建信受告〔2026〕1号")));
+});

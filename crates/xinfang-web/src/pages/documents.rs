@@ -69,6 +69,14 @@ pub fn reply_form_inner() -> String {
     )
 }
 
+/// The title, with the 文号 a correcting document replaces.
+fn corrected_title(d: &DocumentView) -> String {
+    match &d.content.corrects {
+        Some(c) => format!("{}（更正{c}）", d.title),
+        None => d.title.clone(),
+    }
+}
+
 /// The documents panel of the case page (documents with 文号, attachments).
 pub async fn panel(st: &AppState, staff: &Staff, case_no: &str) -> String {
     let Ok((docs, atts)) = st.app.case_documents(staff, case_no).await else {
@@ -85,7 +93,7 @@ pub async fn panel(st: &AppState, staff: &Staff, case_no: &str) -> String {
                 esc(case_no),
                 d.id,
                 esc(&d.doc_no),
-                esc(&d.title),
+                esc(&corrected_title(d)),
                 esc(&d.issuing_unit),
                 esc(&d.issued_on),
                 if d.to_petitioner { "信访人" } else { "内部（接收单位）" }
@@ -127,8 +135,8 @@ h1{text-align:center;font-size:20pt;margin:1rem 0}p{text-indent:2em;margin:.2rem
 button{font-size:1rem;padding:.4rem 1rem}\
 @media print{body{background:#fff}.sheet{margin:0;padding:0;width:auto;min-height:0}.bar{display:none}}";
 
-/// A document as a printable A4 page.
-pub fn render_document(d: &DocumentView, back: &str) -> String {
+/// A document as a printable A4 page; `extra` goes below the sheet (not printed).
+pub fn render_document(d: &DocumentView, back: &str, extra: &str) -> String {
     let mut paras = String::new();
     for (i, p) in d.content.paragraphs.iter().enumerate() {
         for (j, line) in p.split('\n').enumerate() {
@@ -146,7 +154,7 @@ pub fn render_document(d: &DocumentView, back: &str) -> String {
          <div class=\"sheet\"><div class=\"head\">{}</div><div class=\"no\">{}</div><div class=\"rule\"></div>\
          <h1>{}</h1>{paras}\
          <div class=\"sign\"><div>{}</div><div>{}</div><div class=\"seal\">（印章）</div></div>\
-         <div class=\"foot\">信访编号：{} · 主送：{} · 依据：《信访工作条例》{}</div></div>\
+         <div class=\"foot\">信访编号：{} · 主送：{} · 依据：《信访工作条例》{}{}</div></div>{extra}\
          <script src=\"/assets/documents.js\" defer></script></body></html>",
         esc(&d.doc_no),
         esc(&d.title),
@@ -158,6 +166,11 @@ pub fn render_document(d: &DocumentView, back: &str) -> String {
         esc(&d.content.case_no),
         esc(&d.content.recipient),
         esc(&d.content.articles.join("、")),
+        d.content
+            .corrects
+            .as_ref()
+            .map(|c| format!(" · 本文书更正{}", esc(c)))
+            .unwrap_or_default(),
     )
 }
 
@@ -187,18 +200,36 @@ pub async fn staff_document(
     headers: HeaderMap,
     Path((case_no, id)): Path<(String, String)>,
 ) -> Response {
-    let Some((staff, _)) = current(&st, &headers).await else {
+    let Some((staff, csrf)) = current(&st, &headers).await else {
         return Redirect::to("/login").into_response();
     };
     let Ok(id) = id.parse::<i64>() else {
         return not_found(Some(&staff.name));
     };
     match st.app.document_for_staff(&staff, &case_no, id).await {
-        Ok(d) => Html(render_document(
-            &d,
-            &format!("<a href=\"/work/cases/{}\">返回信访事项</a>", esc(&case_no)),
-        ))
-        .into_response(),
+        Ok(d) => {
+            let extra = if xinfang_app::App::may_correct(&staff, d.issuing_unit_id) {
+                let text: Vec<&str> = d.content.paragraphs.iter().map(String::as_str).collect();
+                format!(
+                    "<div class=\"bar\"><details><summary>更正本文书（出具新文书、新文号，原文书保留）</summary>\
+                     <form method=\"post\" action=\"/work/cases/{}/documents/{}/correct\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+                     <label for=\"paragraphs\">正文（每行一段）</label><br><textarea id=\"paragraphs\" name=\"paragraphs\" rows=\"12\" cols=\"60\" required>{}</textarea><br>\
+                     <button type=\"submit\">出具更正文书</button></form></details></div>",
+                    esc(&case_no),
+                    d.id,
+                    esc(&csrf),
+                    esc(&text.join("\n"))
+                )
+            } else {
+                String::new()
+            };
+            Html(render_document(
+                &d,
+                &format!("<a href=\"/work/cases/{}\">返回信访事项</a>", esc(&case_no)),
+                &extra,
+            ))
+            .into_response()
+        }
         Err(_) => not_found(Some(&staff.name)),
     }
 }
@@ -268,7 +299,7 @@ pub fn portal_documents(docs: &[DocumentView], hidden: &str) -> String {
         s.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><form method=\"post\" action=\"/track/documents\">{hidden}<input type=\"hidden\" name=\"id\" value=\"{}\"><button type=\"submit\">阅读、打印</button><button type=\"submit\" name=\"download\" value=\"1\">下载</button></form></td></tr>",
             esc(&d.doc_no),
-            esc(&d.title),
+            esc(&corrected_title(d)),
             esc(&d.issuing_unit),
             esc(&d.issued_on),
             d.id
@@ -310,7 +341,7 @@ pub async fn portal_document(
     };
     match st.app.petitioner_document(case_id, &case_no, id).await {
         Ok(d) => {
-            let html = render_document(&d, "<a href=\"/track\">返回查询</a>");
+            let html = render_document(&d, "<a href=\"/track\">返回查询</a>", "");
             if get("download") == "1" {
                 download(
                     "text/html; charset=utf-8",
@@ -448,5 +479,70 @@ pub async fn attach_after_submit(
             "<p class=\"err\">信访事项已登记，但附件未保存：{}</p>",
             esc(&e.to_string())
         ),
+    }
+}
+
+/// `POST /work/cases/{case_no}/documents/{id}/correct`: issue a correcting document.
+pub async fn correct_document(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((case_no, id)): Path<(String, String)>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let Some((staff, csrf)) = current(&st, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    if !super::session::csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
+        return (
+            StatusCode::FORBIDDEN,
+            Html(page(
+                "拒绝",
+                None,
+                "<p class=\"err\">表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。</p>",
+            )),
+        )
+            .into_response();
+    }
+    let Ok(id) = id.parse::<i64>() else {
+        return not_found(Some(&staff.name));
+    };
+    let paragraphs: Vec<String> = f
+        .get("paragraphs")
+        .map(|t| t.lines().map(str::to_string).collect())
+        .unwrap_or_default();
+    match st
+        .app
+        .correct_document(&staff, &case_no, id, paragraphs)
+        .await
+    {
+        Ok(d) => Redirect::to(&format!("/work/cases/{}/documents/{}", esc(&case_no), d.id))
+            .into_response(),
+        Err(AppError::NotFound) => not_found(Some(&staff.name)),
+        Err(e) => {
+            let status = match e {
+                AppError::Forbidden => StatusCode::FORBIDDEN,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            let msg = match &e {
+                AppError::Invalid(list) => list
+                    .iter()
+                    .map(|x| x.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("；"),
+                other => other.to_string(),
+            };
+            (
+                status,
+                Html(page(
+                    "更正文书",
+                    Some(&staff.name),
+                    &format!(
+                        "<p class=\"err\" role=\"alert\">未能更正：{}</p>",
+                        esc(&msg)
+                    ),
+                )),
+            )
+                .into_response()
+        }
     }
 }

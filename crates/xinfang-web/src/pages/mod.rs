@@ -32,6 +32,10 @@ pub fn routes() -> Router<AppState> {
             get(documents::staff_document),
         )
         .route(
+            "/work/cases/{case_no}/documents/{id}/correct",
+            post(documents::correct_document),
+        )
+        .route(
             "/work/cases/{case_no}/attachments/{id}",
             get(documents::staff_attachment),
         )
