@@ -272,7 +272,7 @@ pub fn merge_openapi(doc: &mut Value) {
                          "400": err, "404": err, "413": err, "422": err, "429": err } } },
         "/api/v1/petitions/{case_no}/documents/{id}": { "post": {
           "summary": "信访人阅读送达给本人的文书（告知书、延期告知书、处理/复查/复核意见书）",
-          "parameters": [ case_no, { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } } ],
+          "parameters": [ case_no, { "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } } ],
           "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["query_code"], "properties": { "query_code": { "type": "string" } } } } } },
           "responses": { "200": { "description": "文书", "content": { "application/json": { "schema": { "type": "object" } } } },
                          "400": err, "404": err, "429": err } } },
@@ -283,12 +283,12 @@ pub fn merge_openapi(doc: &mut Value) {
                          "400": err, "401": err, "404": err } } },
         "/api/v1/cases/{case_no}/documents/{id}": { "get": {
           "summary": "阅读一份文书（记入审计）", "security": [ { "bearer": [] } ],
-          "parameters": [ case_no, { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } } ],
+          "parameters": [ case_no, { "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } } ],
           "responses": { "200": { "description": "文书", "content": { "application/json": { "schema": { "type": "object" } } } },
                          "400": err, "401": err, "404": err } } },
         "/api/v1/cases/{case_no}/attachments/{id}": { "get": {
           "summary": "下载附件（记入审计，Content-Disposition: attachment）", "security": [ { "bearer": [] } ],
-          "parameters": [ case_no, { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } } ],
+          "parameters": [ case_no, { "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } } ],
           "responses": { "200": { "description": "附件内容", "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } },
                          "400": err, "401": err, "404": err } } }
     });
