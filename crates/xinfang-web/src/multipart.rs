@@ -38,16 +38,47 @@ fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
         .map(|i| i + from)
 }
 
-/// `name="x"` or `filename="y"` from a Content-Disposition header value.
+/// `name="x"` or `filename="y"` from a Content-Disposition header value
+/// (quoted values may contain `;`; a backslash escapes the next character).
 fn param(header: &str, key: &str) -> Option<String> {
-    for p in header.split(';').skip(1) {
-        if let Some((k, v)) = p.split_once('=') {
-            if k.trim().eq_ignore_ascii_case(key) {
-                return Some(v.trim().trim_matches('"').to_string());
+    let mut rest = header;
+    // Skip the disposition type ("form-data").
+    rest = &rest[rest.find(';')? + 1..];
+    loop {
+        let eq = rest.find('=')?;
+        let k = rest[..eq].trim().trim_start_matches(';').trim();
+        let after = rest[eq + 1..].trim_start();
+        let (value, tail) = if let Some(q) = after.strip_prefix('"') {
+            let mut v = String::new();
+            let mut chars = q.char_indices();
+            let mut end = q.len();
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '\\' => {
+                        if let Some((_, n)) = chars.next() {
+                            v.push(n);
+                        }
+                    }
+                    '"' => {
+                        end = i + 1;
+                        break;
+                    }
+                    c => v.push(c),
+                }
             }
+            (v, &q[end..])
+        } else {
+            let end = after.find(';').unwrap_or(after.len());
+            (after[..end].trim().to_string(), &after[end..])
+        };
+        if k.eq_ignore_ascii_case(key) {
+            return Some(value);
+        }
+        rest = tail.trim_start();
+        if rest.is_empty() {
+            return None;
         }
     }
-    None
 }
 
 /// Split a body into its parts.
@@ -108,6 +139,14 @@ mod tests {
         assert_eq!(parts[1].file_name.as_deref(), Some("a.png"));
         assert_eq!(parts[1].data, b"\x89PNG\r\n\x1a\n..");
         assert!(parse(b"--XX\r\nbroken", "XX").is_err());
+        let h = " form-data; name=\"file\"; filename=\"a;b \\\"c\\\".png\"";
+        assert_eq!(param(h, "filename").as_deref(), Some("a;b \"c\".png"));
+        assert_eq!(param(h, "name").as_deref(), Some("file"));
+        assert_eq!(
+            param(" form-data; name=plain", "name").as_deref(),
+            Some("plain")
+        );
+        assert_eq!(param(" form-data", "name"), None);
         assert!(boundary("application/json").is_none());
     }
 }
