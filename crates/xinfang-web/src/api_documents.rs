@@ -1,8 +1,8 @@
 //! Public API for the petitioner's documents and attachments, authorised by
 //! case number + query code (in the body, never in the URL): upload
 //! attachments (multipart, checked by content), read a document addressed to
-//! the petitioner. Also the request-size rule: 2 MB everywhere except the two
-//! upload routes, which take up to five 5 MB files.
+//! the petitioner. Also the request-size rule: 2 MB everywhere except multipart bodies
+//! on the upload routes, which take up to five 5 MB files.
 
 use crate::auth::client_key;
 use crate::auth::ApiUser;
@@ -103,6 +103,7 @@ fn is_upload(method: &Method, path: &str, headers: &HeaderMap) -> bool {
     method == Method::POST
         && multipart
         && (path == "/submit"
+            || path == "/track/attachments"
             || (path.starts_with("/api/v1/petitions/") && path.ends_with("/attachments")))
 }
 

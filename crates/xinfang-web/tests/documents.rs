@@ -819,6 +819,49 @@ dual_test!(attachments_checked_by_content, |app: TestApp| async move {
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 
+    // Supplementary materials from the tracking page (POST with the code, multipart).
+    let track = post_form(
+        &app,
+        "/track",
+        None,
+        &format!("case_no={case_no}&query_code={code}"),
+    )
+    .await
+    .text();
+    assert!(
+        track.contains("action=\"/track/attachments\" enctype=\"multipart/form-data\""),
+        "{track}"
+    );
+    let fields = [("case_no", case_no.as_str()), ("query_code", code.as_str())];
+    let r = post_multipart(
+        &app,
+        "/track/attachments",
+        multipart(&fields, &[("补充.pdf", PDF)], "attachments"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("已保存补充材料1个"));
+    let r = post_multipart(
+        &app,
+        "/track/attachments",
+        multipart(&fields, &[("x.pdf", PDF), ("y.pdf", PDF)], "attachments"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "4 + 2 > 5");
+    assert!(r.text().contains("最多5个"));
+    let wrong = [("case_no", case_no.as_str()), ("query_code", "WRONG123")];
+    let r = post_multipart(
+        &app,
+        "/track/attachments",
+        multipart(&wrong, &[("z.pdf", PDF)], "attachments"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.app.store.attachments_for_case(id).await.unwrap().len(),
+        4
+    );
+
     // Every new endpoint is in the OpenAPI document with the statuses it can return.
     let (_, doc) = app.get("/api/openapi.json", None).await;
     let up = &doc["paths"]["/api/v1/petitions/{case_no}/attachments"]["post"];
@@ -849,7 +892,7 @@ dual_test!(attachments_checked_by_content, |app: TestApp| async move {
             .iter()
             .filter(|(k, _)| k == "attachments_added")
             .count(),
-        2
+        3
     );
     app.app
         .store

@@ -309,6 +309,108 @@ pub fn portal_documents(docs: &[DocumentView], hidden: &str) -> String {
     s
 }
 
+/// The tracking view's form for supplementary materials (补充材料).
+pub fn portal_upload_form(hidden: &str) -> String {
+    format!(
+        "<form method=\"post\" action=\"/track/attachments\" enctype=\"multipart/form-data\">{hidden}\
+         <label for=\"more-attachments\">补充材料（JPEG、PNG图片或PDF，每个不超过5MB，每件最多5个）</label>\
+         <input type=\"file\" id=\"more-attachments\" name=\"attachments\" multiple accept=\"image/jpeg,image/png,application/pdf\" required>\
+         <button type=\"submit\">上传补充材料</button></form>"
+    )
+}
+
+/// `POST /track/attachments`: the petitioner adds materials by case number + query code.
+pub async fn portal_upload(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let msg = |status: StatusCode, html: String| {
+        (status, Html(page("补充材料", None, &html))).into_response()
+    };
+    let form = match crate::api_documents::read_multipart(&headers, &body) {
+        Ok(f) => f,
+        Err(e) => {
+            return msg(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "<p class=\"err\" role=\"alert\">{}</p>",
+                    esc(&e.to_string())
+                ),
+            )
+        }
+    };
+    let (case_no, code) = (
+        form.field("case_no").trim().to_string(),
+        form.field("query_code").trim().to_string(),
+    );
+    let case_id = match st
+        .app
+        .check_query_code(&st.portal_throttle, &client_key(&headers), &case_no, &code)
+        .await
+    {
+        Ok((id, _)) => id,
+        Err(AppError::TooManyAttempts) => {
+            return msg(
+                StatusCode::TOO_MANY_REQUESTS,
+                "<p class=\"err\" role=\"alert\">尝试次数过多，请15分钟后再试。</p>".into(),
+            )
+        }
+        Err(_) => {
+            return msg(
+                StatusCode::NOT_FOUND,
+                "<p class=\"err\" role=\"alert\">信访编号或查询码不正确。</p>".into(),
+            )
+        }
+    };
+    let back = format!(
+        "<form method=\"post\" action=\"/track\"><input type=\"hidden\" name=\"case_no\" value=\"{}\"><input type=\"hidden\" name=\"query_code\" value=\"{}\"><button type=\"submit\">返回办理情况</button></form>",
+        esc(&case_no),
+        esc(&code)
+    );
+    if form.files.is_empty() {
+        return msg(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("<p class=\"err\" role=\"alert\">请选择要上传的文件。</p>{back}"),
+        );
+    }
+    match st
+        .app
+        .add_attachments(case_id, &case_no, &form.files, "petitioner")
+        .await
+    {
+        Ok(rows) => msg(
+            StatusCode::OK,
+            format!(
+                "<p class=\"ok\" role=\"status\">已保存补充材料{}个：{}</p>{back}",
+                rows.len(),
+                rows.iter()
+                    .map(|r| esc(&r.file_name))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+        ),
+        Err(AppError::Invalid(list)) => msg(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "<p class=\"err\" role=\"alert\">未保存：{}</p>{back}",
+                esc(&list
+                    .iter()
+                    .map(|x| x.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("；"))
+            ),
+        ),
+        Err(e) => msg(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!(
+                "<p class=\"err\" role=\"alert\">{}</p>{back}",
+                esc(&e.to_string())
+            ),
+        ),
+    }
+}
+
 /// `POST /track/documents`: one of the petitioner's documents (audited).
 pub async fn portal_document(
     State(st): State<AppState>,

@@ -26,6 +26,12 @@ pub fn routes() -> Router<AppState> {
             ),
         )
         .route("/track/documents", post(documents::portal_document))
+        .route(
+            "/track/attachments",
+            post(documents::portal_upload).layer(axum::extract::DefaultBodyLimit::max(
+                crate::api_documents::UPLOAD_LIMIT,
+            )),
+        )
         .route("/assets/documents.js", get(documents::script))
         .route(
             "/work/cases/{case_no}/documents/{id}",

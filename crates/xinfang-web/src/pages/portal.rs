@@ -305,6 +305,7 @@ pub async fn track(
         body.push_str(&format!("<article><h4>{}意见：{}</h4><p>依据：{}</p><p>{}</p><p>出具：{} 送达：{}</p></article>", r.stage, r.outcome, esc(&r.basis), esc(&r.text), esc(&r.on), esc(r.delivered_on.as_deref().unwrap_or("未送达"))));
     }
     body.push_str(&super::documents::portal_documents(&docs, &hidden));
+    body.push_str(&super::documents::portal_upload_form(&hidden));
     if v.can_evaluate {
         body.push_str(&format!("<form method=\"post\" action=\"/track\">{hidden}<input type=\"hidden\" name=\"op\" value=\"evaluate\"><fieldset><legend>评价</legend><label><input type=\"radio\" name=\"satisfaction\" value=\"satisfied\"> 满意</label><label><input type=\"radio\" name=\"satisfaction\" value=\"basically_satisfied\"> 基本满意</label><label><input type=\"radio\" name=\"satisfaction\" value=\"dissatisfied\"> 不满意</label><label for=\"reason\">原因</label><input id=\"reason\" name=\"reason\"></fieldset><button type=\"submit\">提交评价</button></form>"));
     }
