@@ -8,6 +8,7 @@ mod dashboard;
 pub(crate) mod documents;
 mod html;
 mod portal;
+mod portal_documents;
 mod register;
 mod session;
 mod work;
@@ -25,10 +26,10 @@ pub fn routes() -> Router<AppState> {
                 axum::extract::DefaultBodyLimit::max(crate::api_documents::UPLOAD_LIMIT),
             ),
         )
-        .route("/track/documents", post(documents::portal_document))
+        .route("/track/documents", post(portal_documents::portal_document))
         .route(
             "/track/attachments",
-            post(documents::portal_upload).layer(axum::extract::DefaultBodyLimit::max(
+            post(portal_documents::portal_upload).layer(axum::extract::DefaultBodyLimit::max(
                 crate::api_documents::UPLOAD_LIMIT,
             )),
         )

@@ -95,7 +95,7 @@ fn submit_form(
         ta("facts", "事实", false),
         ta("reasons", "理由", false),
         input(f, "accused", "被检举控告的人员或单位（检举控告类填写，严格保密，第三十条）", errors, ""),
-        super::documents::attachment_input(errors),
+        super::portal_documents::attachment_input(errors),
     )
 }
 
@@ -113,7 +113,7 @@ fn form_field(api: &str) -> String {
 }
 
 pub async fn submit(State(st): State<AppState>, req: axum::extract::Request) -> Response {
-    let (f, files) = match super::documents::read_submit_form(&st, req).await {
+    let (f, files) = match super::portal_documents::read_submit_form(&st, req).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -152,7 +152,8 @@ pub async fn submit(State(st): State<AppState>, req: axum::extract::Request) -> 
     };
     match result {
         Ok(out) => {
-            let attached = super::documents::attach_after_submit(&st, &out.case_no, &files).await;
+            let attached =
+                super::portal_documents::attach_after_submit(&st, &out.case_no, &files).await;
             let body = format!(
                 "<section><h2>回执</h2><p class=\"ok\" role=\"status\">您的信访事项已登记。请妥善保存信访编号和查询码，凭其查询办理情况、评价和请求复查。</p>\
                  <table><tr><th>信访编号</th><td><strong>{}</strong></td></tr><tr><th>查询码</th><td><strong>{}</strong></td></tr><tr><th>状态</th><td>{}</td></tr><tr><th>书面告知/转送期限</th><td>{}</td></tr></table>{}\
@@ -304,8 +305,8 @@ pub async fn track(
     for r in &v.replies {
         body.push_str(&format!("<article><h4>{}意见：{}</h4><p>依据：{}</p><p>{}</p><p>出具：{} 送达：{}</p></article>", r.stage, r.outcome, esc(&r.basis), esc(&r.text), esc(&r.on), esc(r.delivered_on.as_deref().unwrap_or("未送达"))));
     }
-    body.push_str(&super::documents::portal_documents(&docs, &hidden));
-    body.push_str(&super::documents::portal_upload_form(&hidden));
+    body.push_str(&super::portal_documents::portal_documents(&docs, &hidden));
+    body.push_str(&super::portal_documents::portal_upload_form(&hidden));
     if v.can_evaluate {
         body.push_str(&format!("<form method=\"post\" action=\"/track\">{hidden}<input type=\"hidden\" name=\"op\" value=\"evaluate\"><fieldset><legend>评价</legend><label><input type=\"radio\" name=\"satisfaction\" value=\"satisfied\"> 满意</label><label><input type=\"radio\" name=\"satisfaction\" value=\"basically_satisfied\"> 基本满意</label><label><input type=\"radio\" name=\"satisfaction\" value=\"dissatisfied\"> 不满意</label><label for=\"reason\">原因</label><input id=\"reason\" name=\"reason\"></fieldset><button type=\"submit\">提交评价</button></form>"));
     }
