@@ -42,10 +42,12 @@ impl App {
         };
         let event = decide(&case, actor, cmd, &ctx)?;
         let expected = case.version;
+        let before = case.clone();
         case.apply(&event);
         let projection = self.project(&case);
+        let docs = self.documents_for_event(&before, &case, &event);
         self.store
-            .append_event(id, expected, &case, &event, &projection, None)
+            .append_event_with_documents(id, expected, &case, &event, &projection, None, &docs)
             .await?;
         Ok(case)
     }

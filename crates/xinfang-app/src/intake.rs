@@ -288,16 +288,20 @@ impl App {
                 let code = random_query_code();
                 let notice_due = projection.next_due.as_ref().and_then(|d| d.parse().ok());
                 let outcome_case = case.clone();
+                let documents = |no: &str| self.registration_documents(&outcome_case, no);
                 let (case_id, case_no) = self
                     .store
-                    .insert_case(NewCaseRecord {
-                        case,
-                        event,
-                        registering_level: level,
-                        query_code_hash: hash_code(&code),
-                        petitioner_keys: keys,
-                        projection,
-                    })
+                    .insert_case_with_documents(
+                        NewCaseRecord {
+                            case,
+                            event,
+                            registering_level: level,
+                            query_code_hash: hash_code(&code),
+                            petitioner_keys: keys,
+                            projection,
+                        },
+                        documents,
+                    )
                     .await?;
                 let (signals, warning) = self
                     .after_intake(

@@ -12,6 +12,7 @@ pub mod bench_stats;
 pub mod calendar_admin;
 pub mod campaigns;
 pub mod demo;
+pub mod documents;
 pub mod error;
 pub mod export;
 pub mod intake;

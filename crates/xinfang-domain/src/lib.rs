@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod campaign;
 pub mod case;
 pub mod clock;
+pub mod document;
 pub mod error;
 pub mod metrics;
 pub mod org;

@@ -190,7 +190,18 @@ impl Store {
     /// Register a new case: allocate its number, write projection, 件次,
     /// petitioner keys, the chained event and the outbox row in one transaction.
     /// Returns the case number.
-    pub async fn insert_case(&self, mut rec: NewCaseRecord) -> Result<(i64, String), StoreError> {
+    pub async fn insert_case(&self, rec: NewCaseRecord) -> Result<(i64, String), StoreError> {
+        self.insert_case_with_documents(rec, |_| vec![]).await
+    }
+
+    /// `insert_case`, plus the documents the registration requires (a case
+    /// born 不予受理), drafted once the case number is known and numbered in
+    /// the same transaction.
+    pub async fn insert_case_with_documents(
+        &self,
+        mut rec: NewCaseRecord,
+        documents: impl FnOnce(&str) -> Vec<crate::documents::NewDocument>,
+    ) -> Result<(i64, String), StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
         let year = rec.case.registered_at.format("%Y").to_string();
         let counter = format!("case:{}:{}", rec.case.region_code, year);
@@ -258,7 +269,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        append_case_event(&mut tx, id, &case_no, &rec.event).await?;
+        let seq = append_case_event(&mut tx, id, &case_no, &rec.event).await?;
+        crate::documents::insert_documents(&mut tx, id, seq, &documents(&case_no)).await?;
         tx.commit().await?;
         Ok((id, case_no))
     }
@@ -274,6 +286,33 @@ impl Store {
         proj: &Projection,
         submission_level: Option<UnitLevel>,
     ) -> Result<i64, StoreError> {
+        self.append_event_with_documents(
+            case_id,
+            expected_version,
+            after,
+            ev,
+            proj,
+            submission_level,
+            &[],
+        )
+        .await
+        .map(|(seq, _)| seq)
+    }
+
+    /// `append_event`, plus the formal documents the event requires, numbered
+    /// (文号) in the same transaction so a number exists exactly when its event does.
+    /// Returns the event's sequence and the documents' ids.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn append_event_with_documents(
+        &self,
+        case_id: i64,
+        expected_version: u64,
+        after: &Case,
+        ev: &CaseEvent,
+        proj: &Projection,
+        submission_level: Option<UnitLevel>,
+        docs: &[crate::documents::NewDocument],
+    ) -> Result<(i64, Vec<i64>), StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
         let res = sqlx::query(
             "UPDATE cases SET status = $1, stage = $2, current_unit = $3, next_due = $4, grade = $5, next_clock = $6, state_json = $7, version = $8, updated_at = $9, persons = $10 WHERE id = $11 AND version = $12",
@@ -303,8 +342,9 @@ impl Store {
             insert_submission(&mut tx, case_id, submission, level.key()).await?;
         }
         let seq = append_case_event(&mut tx, case_id, &after.case_no, ev).await?;
+        let ids = crate::documents::insert_documents(&mut tx, case_id, seq, docs).await?;
         tx.commit().await?;
-        Ok(seq)
+        Ok((seq, ids))
     }
 
     /// Rewrite only the derived clock columns (calendar re-flow, scanner).

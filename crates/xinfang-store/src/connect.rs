@@ -59,6 +59,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         include_str!(concat!("../migrations/sqlite/", "0008_accountability.sql")),
     ),
     (
+        9,
+        include_str!(concat!("../migrations/sqlite/", "0009_documents.sql")),
+    ),
+    (
         10,
         include_str!(concat!("../migrations/sqlite/", "0010_admin.sql")),
     ),
@@ -102,6 +106,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
             "../migrations/postgres/",
             "0008_accountability.sql"
         )),
+    ),
+    (
+        9,
+        include_str!(concat!("../migrations/postgres/", "0009_documents.sql")),
     ),
     (
         10,

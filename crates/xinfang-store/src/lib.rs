@@ -13,6 +13,7 @@ mod campaigns;
 mod cases;
 mod chain;
 mod connect;
+mod documents;
 mod error;
 mod leadership;
 mod org;
@@ -30,6 +31,7 @@ pub use campaigns::{CampaignItemRow, CampaignRow, DisputeChange, DisputeRow, New
 pub use cases::{CaseFilter, CaseListRow, NewCaseRecord, Projection, StoredEvent};
 pub use chain::AuditEntry;
 pub use connect::{Dialect, Store};
+pub use documents::{AttachmentRow, DocumentRow, NewAttachment, NewDocument};
 pub use error::StoreError;
 pub use leadership::{InstructionRow, OwnershipRow, ProgressRow};
 pub use org::{NewUser, UserRecord};

@@ -6,16 +6,17 @@
 
 mod api;
 mod api_admin;
+mod api_documents;
 mod api_ledgers;
 mod auth;
 mod error;
+mod multipart;
 mod openapi;
 mod pages;
 mod public;
 
 use axum::Router;
 use std::sync::Arc;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use xinfang_app::auth::Throttle;
 use xinfang_app::App;
@@ -43,9 +44,11 @@ pub fn router(app: App) -> Router {
         .merge(api::routes())
         .merge(api_ledgers::routes())
         .merge(api_admin::routes())
+        .merge(api_documents::routes())
         .merge(pages::routes())
         .route("/api/openapi.json", axum::routing::get(openapi::document))
-        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        // 2 MB, except the two upload routes (five files of 5 MB).
+        .layer(axum::middleware::from_fn(api_documents::body_limit))
         // A bug must cost one request a 500, never the connection or the process.
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))

@@ -40,7 +40,7 @@ fn error_response() -> Value {
 }
 
 pub fn spec() -> Value {
-    json!({
+    let mut doc = json!({
       "openapi": "3.0.3",
       "info": { "title": "xinfang 信访工作平台 API", "version": "1.0.0" },
       "paths": {
@@ -222,5 +222,7 @@ pub fn spec() -> Value {
             "case_no": { "type": "string" }, "query_code": { "type": "string", "nullable": true }, "status": { "type": "string" }, "notice_due": { "type": "string", "nullable": true } } }
         }
       }
-    })
+    });
+    crate::api_documents::merge_openapi(&mut doc);
+    doc
 }

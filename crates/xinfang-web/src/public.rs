@@ -130,7 +130,9 @@ async fn track(
         )
         .await?;
     let view = st.app.public_view(id, &case).await?;
-    Ok(Json(serde_json::to_value(view).unwrap_or_default()))
+    let mut v = serde_json::to_value(view).unwrap_or_default();
+    v["documents"] = crate::api_documents::petitioner_documents_json(&st, id).await?;
+    Ok(Json(v))
 }
 
 #[derive(Deserialize)]

@@ -122,7 +122,7 @@ fn action_form(st: &AppState, action: &str, csrf: &str, case_no: &str, current: 
         "end_pause" => ("恢复计时", String::new()),
         "request_extension" => ("申请延期（≤30日，第三十四条）", "<label>天数<input type=\"number\" name=\"days\" min=\"1\" max=\"30\" required></label><label>理由（将告知信访人）<input name=\"reason\" required></label>".into()),
         "decide_extension" => ("审批延期", "<label>决定<select name=\"approved\"><option value=\"yes\">批准</option><option value=\"no\">不批准</option></select></label>".into()),
-        "reply" => ("出具书面意见", "<label>处理意见<select name=\"outcome\"><option value=\"support\">予以支持</option><option value=\"explain\">解释说明</option><option value=\"not_support\">不予支持</option><option value=\"mediated\">调解达成协议</option><option value=\"settled\">和解达成协议</option><option value=\"adopted\">采纳</option><option value=\"partly_adopted\">部分采纳</option><option value=\"not_adopted\">未采纳</option><option value=\"accusation_concluded\">已办理并反馈（检举控告）</option></select></label><label>法律法规依据（第三十二条）<input name=\"basis\"></label><label>意见正文<textarea name=\"text\" required></textarea></label>".into()),
+        "reply" => ("出具书面意见", super::documents::reply_form_inner()),
         "deliver" => ("送达书面答复", String::new()),
         "evaluate" => ("回访评价", "<label>评价<select name=\"satisfaction\"><option value=\"satisfied\">满意</option><option value=\"basically_satisfied\">基本满意</option><option value=\"dissatisfied\">不满意</option></select></label><label>原因<input name=\"reason\"></label>".into()),
         "request_review" => ("登记复查/复核请求", String::new()),
@@ -231,5 +231,6 @@ pub async fn render_case(
     }
     body.push_str("</table></section>");
     body.push_str(&super::case_levers::panel(st, staff, csrf, &c.case_no, c.current_unit).await);
+    body.push_str(&super::documents::panel(st, staff, &c.case_no).await);
     Html(page(&c.case_no, Some(&staff.name), &body)).into_response()
 }

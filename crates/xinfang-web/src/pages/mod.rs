@@ -15,11 +15,13 @@ mod case_levers;
 mod case_page;
 mod dashboard;
 mod dispute_pages;
+pub(crate) mod documents;
 mod html;
 mod ledger_kit;
 mod ledger_routes;
 mod ownership_pages;
 mod portal;
+mod portal_documents;
 mod register;
 mod session;
 mod supervision_pages;
@@ -35,7 +37,32 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(ledger_routes::routes())
         .route("/", get(portal::home))
-        .route("/submit", get(portal::submit_page).post(portal::submit))
+        .route(
+            "/submit",
+            get(portal::submit_page).post(portal::submit).layer(
+                axum::extract::DefaultBodyLimit::max(crate::api_documents::UPLOAD_LIMIT),
+            ),
+        )
+        .route("/track/documents", post(portal_documents::portal_document))
+        .route(
+            "/track/attachments",
+            post(portal_documents::portal_upload).layer(axum::extract::DefaultBodyLimit::max(
+                crate::api_documents::UPLOAD_LIMIT,
+            )),
+        )
+        .route("/assets/documents.js", get(documents::script))
+        .route(
+            "/work/cases/{case_no}/documents/{id}",
+            get(documents::staff_document),
+        )
+        .route(
+            "/work/cases/{case_no}/documents/{id}/correct",
+            post(documents::correct_document),
+        )
+        .route(
+            "/work/cases/{case_no}/attachments/{id}",
+            get(documents::staff_attachment),
+        )
         .route("/track", get(portal::track_page).post(portal::track))
         .route("/login", get(session::login_form).post(session::login))
         .route("/logout", post(session::logout))

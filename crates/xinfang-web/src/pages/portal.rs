@@ -81,11 +81,11 @@ fn submit_form(
         format!("<label for=\"{name}\">{label}</label><textarea id=\"{name}\" name=\"{name}\" rows=\"4\"{}>{}</textarea>{err}", if req { " required" } else { "" }, esc(get(f, name)))
     };
     format!(
-        "<section><h2>网上信访</h2><p>请如实填写姓名、住址和请求、事实、理由（第十九条）。带 * 为必填。</p>{general}<form method=\"post\" action=\"/submit\">\
+        "<section><h2>网上信访</h2><p>请如实填写姓名、住址和请求、事实、理由（第十九条）。带 * 为必填。</p>{general}<form method=\"post\" action=\"/submit\" enctype=\"multipart/form-data\">\
          {}{}{}{}\
          <label for=\"region_code\">事项发生地 *</label><select id=\"region_code\" name=\"region_code\">{opts}</select>{}\
          <label for=\"kind\">类型</label><select id=\"kind\" name=\"kind\"><option value=\"claim\">申诉求决</option><option value=\"suggestion\">建议意见</option><option value=\"accusation\">检举控告</option></select>\
-         {}{}{}{}<button type=\"submit\">提交</button></form></section>",
+         {}{}{}{}{}<button type=\"submit\">提交</button></form></section>",
         input(f, "name", "姓名（名称）*", errors, "required autocomplete=\"name\""),
         input(f, "id_number", "公民身份号码", errors, "inputmode=\"numeric\""),
         input(f, "phone", "联系电话", errors, "inputmode=\"tel\" autocomplete=\"tel\""),
@@ -95,6 +95,7 @@ fn submit_form(
         ta("facts", "事实", false),
         ta("reasons", "理由", false),
         input(f, "accused", "被检举控告的人员或单位（检举控告类填写，严格保密，第三十条）", errors, ""),
+        super::portal_documents::attachment_input(errors),
     )
 }
 
@@ -111,10 +112,11 @@ fn form_field(api: &str) -> String {
     api.trim_start_matches("petitioners[0].").to_string()
 }
 
-pub async fn submit(
-    State(st): State<AppState>,
-    Form(f): Form<HashMap<String, String>>,
-) -> Response {
+pub async fn submit(State(st): State<AppState>, req: axum::extract::Request) -> Response {
+    let (f, files) = match super::portal_documents::read_submit_form(&st, req).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
     let opt = |k: &str| Some(get(&f, k).trim().to_string()).filter(|s| !s.is_empty());
     let req = IntakeRequest {
         channel: Channel::Online,
@@ -137,12 +139,25 @@ pub async fn submit(
         category: None,
         registering_unit: None,
     };
-    match st.app.intake(&Actor::Petitioner, req).await {
+    // Attachments are checked before anything is registered (issue #5).
+    let checked = xinfang_app::documents::check_attachments(&files, 0);
+    let result = match checked {
+        // Report the other field checks too, so one round of corrections suffices.
+        Err(AppError::Invalid(mut list)) => {
+            list.extend(xinfang_app::intake::check_fields(&req, st.app.now().date()));
+            Err(AppError::Invalid(list))
+        }
+        Err(e) => Err(e),
+        Ok(_) => st.app.intake(&Actor::Petitioner, req).await,
+    };
+    match result {
         Ok(out) => {
+            let attached =
+                super::portal_documents::attach_after_submit(&st, &out.case_no, &files).await;
             let body = format!(
                 "<section><h2>回执</h2><p class=\"ok\" role=\"status\">您的信访事项已登记。请妥善保存信访编号和查询码，凭其查询办理情况、评价和请求复查。</p>\
                  <table><tr><th>信访编号</th><td><strong>{}</strong></td></tr><tr><th>查询码</th><td><strong>{}</strong></td></tr><tr><th>状态</th><td>{}</td></tr><tr><th>书面告知/转送期限</th><td>{}</td></tr></table>{}\
-                 <p><a href=\"/track\">查询办理情况</a></p></section>",
+                 {attached}<p><a href=\"/track\">查询办理情况</a></p></section>",
                 esc(&out.case_no),
                 esc(out.query_code.as_deref().unwrap_or("（本次为同一事项的重复信访，已并入原事项）")),
                 out.status.label_zh(),
@@ -156,7 +171,13 @@ pub async fn submit(
             let general = match &e {
                 AppError::Invalid(list) => {
                     for x in list {
-                        errors.insert(form_field(&x.field), x.message.clone());
+                        errors
+                            .entry(form_field(&x.field))
+                            .and_modify(|m: &mut String| {
+                                m.push('；');
+                                m.push_str(&x.message)
+                            })
+                            .or_insert_with(|| x.message.clone());
                     }
                     String::new()
                 }
@@ -266,6 +287,7 @@ pub async fn track(
     for s in &v.steps {
         body.push_str(&format!("<li>{} {}</li>", esc(&s.at), esc(&s.summary)));
     }
+    let docs = st.app.petitioner_documents(id).await.unwrap_or_default();
     body.push_str("</ol><h3>期限</h3><ul>");
     for c in &v.due_dates {
         body.push_str(&format!(
@@ -283,6 +305,8 @@ pub async fn track(
     for r in &v.replies {
         body.push_str(&format!("<article><h4>{}意见：{}</h4><p>依据：{}</p><p>{}</p><p>出具：{} 送达：{}</p></article>", r.stage, r.outcome, esc(&r.basis), esc(&r.text), esc(&r.on), esc(r.delivered_on.as_deref().unwrap_or("未送达"))));
     }
+    body.push_str(&super::portal_documents::portal_documents(&docs, &hidden));
+    body.push_str(&super::portal_documents::portal_upload_form(&hidden));
     if v.can_evaluate {
         body.push_str(&format!("<form method=\"post\" action=\"/track\">{hidden}<input type=\"hidden\" name=\"op\" value=\"evaluate\"><fieldset><legend>评价</legend><label><input type=\"radio\" name=\"satisfaction\" value=\"satisfied\"> 满意</label><label><input type=\"radio\" name=\"satisfaction\" value=\"basically_satisfied\"> 基本满意</label><label><input type=\"radio\" name=\"satisfaction\" value=\"dissatisfied\"> 不满意</label><label for=\"reason\">原因</label><input id=\"reason\" name=\"reason\"></fieldset><button type=\"submit\">提交评价</button></form>"));
     }

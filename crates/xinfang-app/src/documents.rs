@@ -1,0 +1,410 @@
+//! Formal documents and attachments as services: the documents an action
+//! requires (drafted by `xinfang_domain::document`, numbered by the store in
+//! the event's transaction), scoped and audited reads for staff, the
+//! petitioner's own documents (never internal 转送/交办单), and attachments
+//! checked by their content (magic bytes), never by name or declared type.
+
+use crate::error::{AppError, FieldError};
+use crate::state::App;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use xinfang_domain::case::{case_clocks, Case, CaseEvent, EventBody};
+use xinfang_domain::clock::ClockKind;
+use xinfang_domain::document::{
+    body_abbr, draft_for, draft_for_registration, DocContent, DocDraft, DocFacts, DocType,
+};
+use xinfang_domain::scope::can_see;
+use xinfang_domain::Staff;
+use xinfang_store::{AttachmentRow, DocumentRow, NewAttachment, NewDocument};
+
+/// At most this many files per case (issue #5).
+pub const MAX_FILES: usize = 5;
+/// At most this many bytes per file.
+pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
+
+/// A document ready to show or print.
+#[derive(Clone, Debug, Serialize)]
+pub struct DocumentView {
+    pub id: i64,
+    pub doc_no: String,
+    pub doc_type: String,
+    pub title: String,
+    pub issuing_unit: String,
+    pub issuing_unit_id: i64,
+    pub issued_on: String,
+    pub to_petitioner: bool,
+    pub content: DocContent,
+}
+
+/// One uploaded file as received (name and declared type are not trusted).
+#[derive(Clone, Debug)]
+pub struct UploadedFile {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The type of a file from its first bytes: JPEG, PNG or PDF, else None.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else {
+        None
+    }
+}
+
+fn clean_name(name: &str, media_type: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>'))
+        .take(100)
+        .collect();
+    if cleaned.trim().is_empty() {
+        let ext = match media_type {
+            "image/jpeg" => "jpg",
+            "image/png" => "png",
+            _ => "pdf",
+        };
+        format!("附件.{ext}")
+    } else {
+        cleaned
+    }
+}
+
+/// Check files before anything is stored: count, size, type by content. Every
+/// problem is reported (field `attachments`), in Chinese, naming the file.
+pub fn check_attachments(
+    files: &[UploadedFile],
+    already: usize,
+) -> Result<Vec<NewAttachment>, AppError> {
+    let mut errors = vec![];
+    if files.len() + already > MAX_FILES {
+        errors.push(FieldError {
+            field: "attachments".into(),
+            message: format!(
+                "附件最多{MAX_FILES}个（已有{already}个，本次{}个）",
+                files.len()
+            ),
+        });
+    }
+    let mut out = vec![];
+    for (i, f) in files.iter().enumerate() {
+        let label = format!("第{}个文件「{}」", i + 1, f.file_name);
+        if f.bytes.is_empty() {
+            errors.push(FieldError {
+                field: "attachments".into(),
+                message: format!("{label}为空文件"),
+            });
+            continue;
+        }
+        if f.bytes.len() > MAX_FILE_BYTES {
+            errors.push(FieldError {
+                field: "attachments".into(),
+                message: format!("{label}超过5MB（{}字节）", f.bytes.len()),
+            });
+            continue;
+        }
+        match sniff(&f.bytes) {
+            Some(t) => out.push(NewAttachment {
+                file_name: clean_name(&f.file_name, t),
+                media_type: t.into(),
+                sha256: hex::encode(Sha256::digest(&f.bytes)),
+                content: f.bytes.clone(),
+            }),
+            None => errors.push(FieldError {
+                field: "attachments".into(),
+                message: format!(
+                    "{label}不是JPEG、PNG图片或PDF文件（按文件内容判断，与文件名无关）"
+                ),
+            }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(AppError::Invalid(errors))
+    }
+}
+
+fn view(row: DocumentRow, unit_name: String) -> Result<DocumentView, AppError> {
+    let content: DocContent = serde_json::from_str(&row.content_json)
+        .map_err(|e| AppError::Store(xinfang_store::StoreError::Corrupt(e.to_string())))?;
+    Ok(DocumentView {
+        id: row.id,
+        doc_no: row.doc_no,
+        doc_type: row.doc_type,
+        title: row.title,
+        issuing_unit: unit_name,
+        issuing_unit_id: row.issuing_unit,
+        issued_on: row.issued_at.chars().take(10).collect(),
+        to_petitioner: row.to_petitioner,
+        content,
+    })
+}
+
+impl App {
+    /// The documents `ev` requires (at most one), ready for the store.
+    pub(crate) fn documents_for_event(
+        &self,
+        before: &Case,
+        after: &Case,
+        ev: &CaseEvent,
+    ) -> Vec<NewDocument> {
+        let org = self.org();
+        // Only the 延期告知书 needs the new due date: compute clocks just then.
+        let extended = matches!(ev.body, EventBody::ExtensionDecided { approved: true });
+        let handling_due = if extended {
+            case_clocks(after, &org, &self.calendar(), &self.rules())
+                .ok()
+                .and_then(|cs| {
+                    cs.into_iter()
+                        .rev()
+                        .find(|c| c.kind == ClockKind::Handling && c.stage == after.stage)
+                        .map(|c| c.due.due)
+                })
+        } else {
+            None
+        };
+        let unit_name = |u| self.unit_name(u);
+        let facts = DocFacts {
+            unit_name: &unit_name,
+            handling_due,
+        };
+        draft_for(before, after, ev, &facts)
+            .map(|d| self.new_document(d, ev.at))
+            .into_iter()
+            .collect()
+    }
+
+    /// The documents a registration requires (a case born 不予受理), once
+    /// the store has given the case its number.
+    pub(crate) fn registration_documents(&self, case: &Case, case_no: &str) -> Vec<NewDocument> {
+        if case.status != xinfang_domain::case::Status::NotAccepted {
+            return vec![];
+        }
+        let mut c = case.clone();
+        c.case_no = case_no.to_string();
+        draft_for_registration(&c)
+            .map(|d| self.new_document(d, c.registered_at))
+            .into_iter()
+            .collect()
+    }
+
+    fn new_document(&self, d: DocDraft, at: chrono::NaiveDateTime) -> NewDocument {
+        NewDocument {
+            doc_type: d.doc_type,
+            issuing_unit: d.issuing_unit,
+            abbr: body_abbr(&self.unit_name(d.issuing_unit)),
+            year: d.year,
+            issued_at: xinfang_store::fmt_time(at),
+            content_json: serde_json::to_string(&d.content).unwrap_or_default(),
+        }
+    }
+
+    async fn staff_case(&self, staff: &Staff, case_no: &str) -> Result<(i64, Case), AppError> {
+        let (id, case) = self
+            .store
+            .load_case(case_no)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !can_see(staff, &case, &self.org()) {
+            return Err(AppError::NotFound);
+        }
+        Ok((id, case))
+    }
+
+    /// Documents and attachments of a case `staff` may see.
+    pub async fn case_documents(
+        &self,
+        staff: &Staff,
+        case_no: &str,
+    ) -> Result<(Vec<DocumentView>, Vec<AttachmentRow>), AppError> {
+        let (id, _) = self.staff_case(staff, case_no).await?;
+        let mut docs = vec![];
+        for d in self.store.documents_for_case(id).await? {
+            let unit = self.unit_name(xinfang_domain::UnitId(d.issuing_unit));
+            docs.push(view(d, unit)?);
+        }
+        Ok((docs, self.store.attachments_for_case(id).await?))
+    }
+
+    /// One document for staff who may see the case; the read is audited.
+    pub async fn document_for_staff(
+        &self,
+        staff: &Staff,
+        case_no: &str,
+        doc_id: i64,
+    ) -> Result<DocumentView, AppError> {
+        let (id, _) = self.staff_case(staff, case_no).await?;
+        let row = self
+            .store
+            .document(id, doc_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.store
+            .audit(
+                "audit",
+                "document_read",
+                &format!("user:{}", staff.username),
+                &serde_json::json!({ "case_no": case_no, "document": row.doc_no }),
+            )
+            .await?;
+        let unit = self.unit_name(xinfang_domain::UnitId(row.issuing_unit));
+        view(row, unit)
+    }
+
+    /// Correct a document: a new document of the same type with the edited
+    /// paragraphs and a new 文号, naming the one it corrects. Only handlers or
+    /// leaders of the issuing body may do this; the original stays unchanged.
+    pub async fn correct_document(
+        &self,
+        staff: &Staff,
+        case_no: &str,
+        doc_id: i64,
+        paragraphs: Vec<String>,
+    ) -> Result<DocumentView, AppError> {
+        let (case_id, _) = self.staff_case(staff, case_no).await?;
+        let old = self
+            .store
+            .document(case_id, doc_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !Self::may_correct(staff, old.issuing_unit) {
+            return Err(AppError::Forbidden);
+        }
+        let paragraphs: Vec<String> = paragraphs
+            .into_iter()
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect();
+        if paragraphs.is_empty() {
+            return Err(AppError::field("paragraphs", "更正后的正文不能为空"));
+        }
+        let doc_type = DocType::from_key(&old.doc_type).ok_or_else(|| {
+            AppError::Store(xinfang_store::StoreError::Corrupt(old.doc_type.clone()))
+        })?;
+        let mut content: DocContent = serde_json::from_str(&old.content_json)
+            .map_err(|e| AppError::Store(xinfang_store::StoreError::Corrupt(e.to_string())))?;
+        content.paragraphs = paragraphs;
+        content.corrects = Some(old.doc_no.clone());
+        let now = self.now();
+        let draft = DocDraft {
+            doc_type,
+            issuing_unit: xinfang_domain::UnitId(old.issuing_unit),
+            year: chrono::Datelike::year(&now.date()),
+            content,
+        };
+        let doc = self.new_document(draft, now);
+        let id = self
+            .store
+            .insert_correction(
+                case_id,
+                case_no,
+                &doc,
+                &old.doc_no,
+                &format!("user:{}", staff.username),
+            )
+            .await?;
+        let row = self
+            .store
+            .document(case_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let unit = self.unit_name(xinfang_domain::UnitId(row.issuing_unit));
+        view(row, unit)
+    }
+
+    /// Whether `staff` may correct a document issued by `issuing_unit`.
+    pub fn may_correct(staff: &Staff, issuing_unit: i64) -> bool {
+        staff.unit.0 == issuing_unit
+            && staff.has_any(&[xinfang_domain::Role::Handler, xinfang_domain::Role::Leader])
+    }
+
+    /// An attachment for staff who may see the case; the download is audited.
+    pub async fn attachment_for_staff(
+        &self,
+        staff: &Staff,
+        case_no: &str,
+        att_id: i64,
+    ) -> Result<(AttachmentRow, Vec<u8>), AppError> {
+        let (id, _) = self.staff_case(staff, case_no).await?;
+        let (row, bytes) = self
+            .store
+            .attachment(id, att_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.store
+            .audit(
+                "audit",
+                "attachment_download",
+                &format!("user:{}", staff.username),
+                &serde_json::json!({ "case_no": case_no, "attachment": row.id, "sha256": row.sha256 }),
+            )
+            .await?;
+        Ok((row, bytes))
+    }
+
+    /// The documents addressed to the petitioner (after the query code was checked).
+    pub async fn petitioner_documents(&self, case_id: i64) -> Result<Vec<DocumentView>, AppError> {
+        let mut out = vec![];
+        for d in self.store.documents_for_case(case_id).await? {
+            if d.to_petitioner {
+                let unit = self.unit_name(xinfang_domain::UnitId(d.issuing_unit));
+                out.push(view(d, unit)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// One document for the petitioner (query code already checked); audited.
+    pub async fn petitioner_document(
+        &self,
+        case_id: i64,
+        case_no: &str,
+        doc_id: i64,
+    ) -> Result<DocumentView, AppError> {
+        let row = self
+            .store
+            .document(case_id, doc_id)
+            .await?
+            .filter(|d| d.to_petitioner)
+            .ok_or(AppError::NotFound)?;
+        self.store
+            .audit(
+                "audit",
+                "document_read",
+                "petitioner",
+                &serde_json::json!({ "case_no": case_no, "document": row.doc_no }),
+            )
+            .await?;
+        let unit = self.unit_name(xinfang_domain::UnitId(row.issuing_unit));
+        view(row, unit)
+    }
+
+    /// Check and store attachments of a case (the petitioner's, by query code,
+    /// or at submission). Nothing is stored unless every file passes.
+    pub async fn add_attachments(
+        &self,
+        case_id: i64,
+        case_no: &str,
+        files: &[UploadedFile],
+        by: &str,
+    ) -> Result<Vec<AttachmentRow>, AppError> {
+        let already = self.store.attachments_for_case(case_id).await?.len();
+        let checked = check_attachments(files, already)?;
+        if checked.is_empty() {
+            return Ok(vec![]);
+        }
+        let at = xinfang_store::fmt_time(self.now());
+        let ids = self
+            .store
+            .insert_attachments(case_id, case_no, &checked, by, &at)
+            .await?;
+        let all = self.store.attachments_for_case(case_id).await?;
+        Ok(all.into_iter().filter(|a| ids.contains(&a.id)).collect())
+    }
+}

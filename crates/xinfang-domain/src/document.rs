@@ -1,0 +1,472 @@
+//! Formal documents (公文): which written document an action legally requires,
+//! what it says, and how its 文号 reads. Pure: the app supplies unit names and
+//! due dates, the store assigns the sequence number in the event's transaction.
+//!
+//! 告知书 (第二十三条, 第三十一条), 转送单/交办单 (第二十二条), 延期告知书
+//! (第三十四条), 处理意见书 (第三十二条, 第三十五条), 复查意见书 (第三十五条),
+//! 复核意见书 (第三十六条).
+
+use crate::case::{Case, CaseEvent, EventBody, Outcome, Route, Stage, TransferMode};
+use crate::org::UnitId;
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// The kinds of formal document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocType {
+    /// 受理告知书 (第二十三条).
+    AcceptNotice,
+    /// 不予受理告知书, incl. 导入法定途径 (第二十三条, 第三十一条).
+    RejectNotice,
+    /// 转送单 (第二十二条(一)(二)); internal.
+    ForwardSlip,
+    /// 交办单 with the result-report date (第二十二条(三)); internal.
+    AssignSlip,
+    /// 延期告知书 (第三十四条).
+    ExtensionNotice,
+    /// 信访处理意见书 (第三十二条).
+    DecisionLetter,
+    /// 复查意见书 (第三十五条).
+    ReviewOpinion,
+    /// 复核意见书 (第三十六条).
+    ReReviewOpinion,
+}
+
+impl DocType {
+    pub const ALL: [DocType; 8] = [
+        Self::AcceptNotice,
+        Self::RejectNotice,
+        Self::ForwardSlip,
+        Self::AssignSlip,
+        Self::ExtensionNotice,
+        Self::DecisionLetter,
+        Self::ReviewOpinion,
+        Self::ReReviewOpinion,
+    ];
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::AcceptNotice => "accept_notice",
+            Self::RejectNotice => "reject_notice",
+            Self::ForwardSlip => "forward_slip",
+            Self::AssignSlip => "assign_slip",
+            Self::ExtensionNotice => "extension_notice",
+            Self::DecisionLetter => "decision_letter",
+            Self::ReviewOpinion => "review_opinion",
+            Self::ReReviewOpinion => "re_review_opinion",
+        }
+    }
+    pub fn from_key(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.key() == s)
+    }
+    /// The document's title.
+    pub fn title_zh(self) -> &'static str {
+        match self {
+            Self::AcceptNotice => "信访事项受理告知书",
+            Self::RejectNotice => "信访事项不予受理告知书",
+            Self::ForwardSlip => "信访事项转送单",
+            Self::AssignSlip => "信访事项交办单",
+            Self::ExtensionNotice => "信访事项延期办理告知书",
+            Self::DecisionLetter => "信访事项处理意见书",
+            Self::ReviewOpinion => "信访事项复查意见书",
+            Self::ReReviewOpinion => "信访事项复核意见书",
+        }
+    }
+    /// The type word in the 文号 (after the body's short name).
+    pub fn no_word(self) -> &'static str {
+        match self {
+            Self::AcceptNotice => "信受告",
+            Self::RejectNotice => "信不受告",
+            Self::ForwardSlip => "信转",
+            Self::AssignSlip => "信交",
+            Self::ExtensionNotice => "信延告",
+            Self::DecisionLetter => "信处",
+            Self::ReviewOpinion => "信复查",
+            Self::ReReviewOpinion => "信复核",
+        }
+    }
+    /// Addressed to the petitioner (shown on the portal); 转送/交办单 are internal.
+    pub fn to_petitioner(self) -> bool {
+        !matches!(self, Self::ForwardSlip | Self::AssignSlip)
+    }
+}
+
+/// 文号: body short name + type word + 〔year〕 + sequence + 号.
+pub fn doc_no(abbr: &str, t: DocType, year: i32, seq: i64) -> String {
+    format!("{abbr}{}〔{year}〕{seq}号", t.no_word())
+}
+
+/// A body's short name for 文号 (上城区住房和城乡建设局 → 上城住建): the city
+/// prefix of a district body is dropped, the district/county suffix and the
+/// usual long forms are shortened.
+pub fn body_abbr(name: &str) -> String {
+    let mut s = name.to_string();
+    // 杭州市上城区… → 上城区…; a city body keeps its city name.
+    if let Some(i) = s.find('市') {
+        let rest = &s[i + '市'.len_utf8()..];
+        if rest.contains('区') || rest.contains('县') {
+            s = rest.to_string();
+        }
+    }
+    const LONG: [(&str, &str); 16] = [
+        ("纪律检查委员会（监察委员会）", "纪委监委"),
+        ("政法委员会", "政法委"),
+        ("住房和城乡建设局", "住建"),
+        ("人力资源和社会保障局", "人社"),
+        ("自然资源和规划局", "自然资源"),
+        ("市场监督管理局", "市场监管"),
+        ("综合行政执法局", "综合执法"),
+        ("城市管理局", "城管"),
+        ("人民政府信访局", "信访"),
+        ("信访局", "信访"),
+        ("人民政府", "政府"),
+        ("街道办事处", "街道"),
+        ("公安局", "公安"),
+        ("教育局", "教育"),
+        ("卫生健康委员会", "卫健"),
+        ("民政局", "民政"),
+    ];
+    for (long, short) in LONG {
+        if s.ends_with(long) {
+            s = format!("{}{short}", &s[..s.len() - long.len()]);
+            break;
+        }
+    }
+    for suffix in ["区", "县"] {
+        if let Some(i) = s.find(suffix) {
+            if i > 0 {
+                s = format!("{}{}", &s[..i], &s[i + suffix.len()..]);
+                break;
+            }
+        }
+    }
+    // 上城信访 would read like 上城信访信告; drop a trailing 信访 before the type word.
+    s.strip_suffix("信访").map(str::to_string).unwrap_or(s)
+}
+
+/// The rendered content, stored as JSON with the document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DocContent {
+    /// 主送: the petitioner(s) or the receiving body.
+    pub recipient: String,
+    pub paragraphs: Vec<String>,
+    /// Articles of the 条例 the document rests on.
+    pub articles: Vec<String>,
+    pub case_no: String,
+    /// The 文号 this document corrects (documents are never edited: a
+    /// correction is a new document with its own number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<String>,
+}
+
+/// A document an event requires, before it is numbered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DocDraft {
+    pub doc_type: DocType,
+    pub issuing_unit: UnitId,
+    pub year: i32,
+    pub content: DocContent,
+}
+
+/// Facts the app supplies (they need the org tree or the calendar).
+pub struct DocFacts<'a> {
+    pub unit_name: &'a dyn Fn(UnitId) -> String,
+    /// Handling due date after the event (for the 延期告知书).
+    pub handling_due: Option<NaiveDate>,
+}
+
+fn petitioner_names(case: &Case) -> String {
+    let names: Vec<&str> = case.petitioners.iter().map(|p| p.name.as_str()).collect();
+    if names.is_empty() {
+        "信访人".into()
+    } else {
+        names.join("、")
+    }
+}
+
+fn day_zh(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// The document `ev` requires, if any. `before` is the case before the event,
+/// `after` after it.
+pub fn draft_for(
+    before: &Case,
+    after: &Case,
+    ev: &CaseEvent,
+    f: &DocFacts<'_>,
+) -> Option<DocDraft> {
+    let on = ev.at.date();
+    let name = f.unit_name;
+    let who = petitioner_names(after);
+    let received = day_zh(after.registered_on());
+    let request = after.content.request.clone();
+    let (doc_type, issuing_unit, recipient, paragraphs, articles) = match &ev.body {
+        EventBody::Transferred {
+            to,
+            mode,
+            report_due,
+        } => {
+            let t = match mode {
+                TransferMode::Forward => DocType::ForwardSlip,
+                TransferMode::Assign => DocType::AssignSlip,
+            };
+            let mut p = vec![format!(
+                "现将{who}于{received}提出的信访事项（信访编号{}）{}你单位，请依照职责处理，并自收到之日起15日内书面告知信访人（第二十三条第三款）。",
+                after.case_no,
+                mode.label_zh()
+            )];
+            p.push(format!("信访请求：{request}"));
+            match (mode, report_due) {
+                (TransferMode::Assign, Some(d)) => p.push(format!(
+                    "请于{}前反馈办理结果并提交办结报告（第二十二条第（三）项）。",
+                    day_zh(*d)
+                )),
+                (TransferMode::Assign, None) => p.push(
+                    "请在指定期限内反馈办理结果并提交办结报告（第二十二条第（三）项）。".into(),
+                ),
+                _ => {}
+            }
+            p.push("如认为不属于你单位职权范围，请自收到之日起5个工作日内提出异议并详细说明理由（第二十三条第三款）。".into());
+            (
+                t,
+                before.current_unit,
+                name(*to),
+                p,
+                vec!["第二十二条".into(), "第二十三条".into()],
+            )
+        }
+        EventBody::Notified { route } => {
+            let unit = before.current_unit;
+            let head = format!(
+                "{who}：\n你于{received}提出的信访事项（信访编号{}）收悉。信访请求：{request}",
+                after.case_no
+            );
+            match route {
+                Route::Accept { .. } => (
+                    DocType::AcceptNotice,
+                    unit,
+                    who.clone(),
+                    vec![
+                        head,
+                        format!("经审查，该信访事项属于本机关职权范围，本机关决定予以受理，并将自受理之日（{}）起60日内办结（第三十四条）。", day_zh(on)),
+                        "办理结果将以书面形式答复你。你可以凭信访编号和查询码查询办理进度。".into(),
+                    ],
+                    vec!["第二十三条".into(), "第三十四条".into()],
+                ),
+                Route::Divert {
+                    procedure,
+                    guidance,
+                } => {
+                    let mut p = vec![
+                        head,
+                        format!("经审查，你的请求应当通过{}解决，依照《信访工作条例》第三十一条规定，信访渠道不予受理，请你依照有关法律、行政法规规定的程序向有关机关提出。", procedure.label_zh()),
+                    ];
+                    if !guidance.trim().is_empty() {
+                        p.push(format!("途径指引：{}", guidance.trim()));
+                    }
+                    (
+                        DocType::RejectNotice,
+                        unit,
+                        who.clone(),
+                        p,
+                        vec!["第二十三条".into(), "第三十一条".into()],
+                    )
+                }
+                Route::NotOurs { tell_to } => (
+                    DocType::RejectNotice,
+                    unit,
+                    who.clone(),
+                    vec![
+                        head,
+                        format!("经审查，该信访事项不属于本机关职权范围，本机关不予受理。请你向{tell_to}提出（第二十三条）。"),
+                    ],
+                    vec!["第二十三条".into()],
+                ),
+            }
+        }
+        EventBody::ExtensionDecided { approved: true } => {
+            let st = after.current_stage();
+            let ext = st.extensions.last()?;
+            let due = f
+                .handling_due
+                .map(|d| format!("，办理期限延长至{}", day_zh(d)))
+                .unwrap_or_default();
+            (
+                DocType::ExtensionNotice,
+                st.unit,
+                who.clone(),
+                vec![
+                    format!(
+                        "{who}：\n你于{received}提出的信访事项（信访编号{}），本机关已于{}受理。",
+                        after.case_no,
+                        st.accepted_on.map(day_zh).unwrap_or_default()
+                    ),
+                    format!(
+                        "因{}，经本机关负责人批准，办理期限延长{}日{due}（第三十四条）。",
+                        ext.reason, ext.days
+                    ),
+                    "特此告知。".into(),
+                ],
+                vec!["第三十四条".into()],
+            )
+        }
+        EventBody::Replied {
+            outcome,
+            basis,
+            text,
+        } => {
+            let st = after.current_stage();
+            let (t, right, articles) = match st.stage {
+                Stage::Initial => (
+                    DocType::DecisionLetter,
+                    "如不服本处理意见，你可以自收到本意见书之日起30日内，请求原办理机关的上一级机关复查（第三十五条）。".to_string(),
+                    vec!["第三十二条".to_string(), "第三十五条".to_string()],
+                ),
+                Stage::Review => (
+                    DocType::ReviewOpinion,
+                    "如不服本复查意见，你可以自收到本意见书之日起30日内，向复查机关的上一级机关请求复核（第三十六条）。".to_string(),
+                    vec!["第三十五条".to_string(), "第三十六条".to_string()],
+                ),
+                Stage::ReReview => (
+                    DocType::ReReviewOpinion,
+                    "本复核意见为最终意见。你对复核意见不服，仍以同一事实和理由提出投诉请求的，各级党委和政府信访部门和其他机关、单位不再受理（第三十六条第三款）。".to_string(),
+                    vec!["第三十六条".to_string()],
+                ),
+            };
+            let mut p = vec![format!("{who}："), format!("信访请求：{request}")];
+            for (label, t) in [
+                ("事实", &after.content.facts),
+                ("理由", &after.content.reasons),
+            ] {
+                if !t.trim().is_empty() {
+                    p.push(format!("{label}：{}", t.trim()));
+                }
+            }
+            p.push(format!("处理意见：{}。{text}", outcome.label_zh()));
+            if !basis.trim().is_empty() {
+                p.push(format!("法律法规依据：{}", basis.trim()));
+            }
+            if is_reviewable(*outcome) || st.stage == Stage::ReReview {
+                p.push(right);
+            }
+            (t, st.unit, who.clone(), p, articles)
+        }
+        _ => return None,
+    };
+    Some(DocDraft {
+        doc_type,
+        issuing_unit,
+        year: on.year(),
+        content: DocContent {
+            recipient,
+            paragraphs,
+            articles,
+            case_no: after.case_no.clone(),
+            corrects: None,
+        },
+    })
+}
+
+/// The 不予受理告知书 of a case registered as 不予受理 / 不再受理 (第十九条第三款,
+/// 第三十六条第三款), issued by the registering body; None for other cases.
+pub fn draft_for_registration(case: &Case) -> Option<DocDraft> {
+    if case.status != crate::case::Status::NotAccepted {
+        return None;
+    }
+    let who = petitioner_names(case);
+    let reason = case.not_accepted_reason.clone().unwrap_or_default();
+    let mut articles = vec!["第二十三条".to_string()];
+    for a in ["第十九条", "第三十六条"] {
+        if reason.contains(a) {
+            articles.push(a.to_string());
+        }
+    }
+    Some(DocDraft {
+        doc_type: DocType::RejectNotice,
+        issuing_unit: case.registering_unit,
+        year: case.registered_at.year(),
+        content: DocContent {
+            recipient: who.clone(),
+            paragraphs: vec![
+                format!(
+                    "{who}：\n你于{}提出的信访事项（信访编号{}）收悉。信访请求：{}",
+                    day_zh(case.registered_on()),
+                    case.case_no,
+                    case.content.request
+                ),
+                format!("经审查，{reason}。"),
+                "特此告知。".into(),
+            ],
+            articles,
+            case_no: case.case_no.clone(),
+            corrects: None,
+        },
+    })
+}
+
+/// Outcomes the petitioner may contest by 复查/复核 (all but agreements).
+fn is_reviewable(o: Outcome) -> bool {
+    !matches!(o, Outcome::Mediated | Outcome::Settled)
+}
+
+/// A template for the written reply (第三十二条): basis and text to start from.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReplyTemplate {
+    pub outcome: Outcome,
+    pub label: &'static str,
+    pub basis: &'static str,
+    pub text: &'static str,
+}
+
+/// Templates for 支持 / 解释说明 / 不予支持, edited by the handler before sending.
+pub fn reply_templates() -> Vec<ReplyTemplate> {
+    vec![
+        ReplyTemplate {
+            outcome: Outcome::Support,
+            label: "予以支持",
+            basis: "《信访工作条例》第三十二条第（一）项；（请补充具体法律、法规、规章条款）",
+            text: "经调查核实，你反映的情况属实，请求事实清楚，符合（有关规定）。本机关予以支持，并将于（日期）前（具体措施）。",
+        },
+        ReplyTemplate {
+            outcome: Outcome::Explain,
+            label: "解释说明",
+            basis: "《信访工作条例》第三十二条第（二）项；（请补充相关政策规定）",
+            text: "经调查核实，你的请求事由合理，但目前缺乏法律依据，无法按你的请求办理。现将有关政策规定和情况解释说明如下：（说明）。",
+        },
+        ReplyTemplate {
+            outcome: Outcome::NotSupport,
+            label: "不予支持",
+            basis: "《信访工作条例》第三十二条第（三）项；（请补充具体法律、法规、规章条款）",
+            text: "经调查核实，你的请求（缺乏事实根据／不符合有关规定），理由如下：（事实与理由）。本机关不予支持。",
+        },
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn abbreviations_and_numbers() {
+        assert_eq!(body_abbr("杭州市上城区住房和城乡建设局"), "上城住建");
+        assert_eq!(body_abbr("杭州市上城区人民政府"), "上城政府");
+        assert_eq!(body_abbr("杭州市上城区信访局"), "上城");
+        assert_eq!(body_abbr("杭州市人民政府"), "杭州市政府");
+        assert_eq!(
+            body_abbr("杭州市拱墅区纪律检查委员会（监察委员会）"),
+            "拱墅纪委监委"
+        );
+        assert_eq!(body_abbr("宁波市海曙区政法委员会"), "海曙政法委");
+        assert_eq!(body_abbr("杭州市西湖区三墩镇"), "西湖三墩镇");
+        assert_eq!(
+            doc_no("上城住建", DocType::AcceptNotice, 2026, 12),
+            "上城住建信受告〔2026〕12号"
+        );
+        assert!(!DocType::AssignSlip.to_petitioner());
+        assert!(DocType::ReReviewOpinion.to_petitioner());
+        for t in DocType::ALL {
+            assert_eq!(DocType::from_key(t.key()), Some(t));
+        }
+    }
+}

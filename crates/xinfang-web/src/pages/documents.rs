@@ -1,0 +1,350 @@
+//! Formal documents and attachments on the staff pages: the documents panel
+//! of the case page, the printable A4 document (also used by the portal, see
+//! `portal_documents`), corrections, attachment downloads, the reply templates
+//! (第三十二条) and the small script served by the binary (CSP
+//! `default-src 'self'`: no inline JS) that prints and fills a template.
+
+use super::html::{esc, page};
+use super::session::current;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use std::collections::HashMap;
+use xinfang_app::documents::DocumentView;
+use xinfang_app::AppError;
+use xinfang_domain::document::reply_templates;
+use xinfang_domain::Staff;
+
+const SCRIPT: &str = "document.addEventListener('DOMContentLoaded',function(){\
+var b=document.getElementById('print-doc');if(b){b.addEventListener('click',function(){window.print();});}\
+var s=document.getElementById('reply-template');if(s){s.addEventListener('change',function(){\
+var o=s.options[s.selectedIndex];if(!o.value){return;}var f=s.form;\
+f.elements['outcome'].value=o.value;f.elements['basis'].value=o.getAttribute('data-basis');f.elements['text'].value=o.getAttribute('data-text');});}});";
+
+/// `/assets/documents.js`: print button and reply templates.
+pub async fn script() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/javascript; charset=utf-8"),
+        )],
+        SCRIPT,
+    )
+        .into_response()
+}
+
+/// The inner fields of the reply form, with templates for 支持/解释说明/不予支持
+/// that prefill outcome, basis and text (all editable before sending).
+pub fn reply_form_inner() -> String {
+    let mut opts = String::from("<option value=\"\">（不使用模板）</option>");
+    let mut plain = String::new();
+    for t in reply_templates() {
+        let key = serde_json::to_value(t.outcome)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        opts.push_str(&format!(
+            "<option value=\"{key}\" data-basis=\"{}\" data-text=\"{}\">{}</option>",
+            esc(t.basis),
+            esc(t.text),
+            t.label
+        ));
+        plain.push_str(&format!(
+            "<dt>{}</dt><dd>依据：{}<br>正文：{}</dd>",
+            t.label,
+            esc(t.basis),
+            esc(t.text)
+        ));
+    }
+    format!(
+        "<label>处理意见书模板（选择后预填，可修改）<select id=\"reply-template\">{opts}</select></label>\
+         <details><summary>模板文字</summary><dl>{plain}</dl></details>\
+         <label>处理意见<select name=\"outcome\"><option value=\"support\">予以支持</option><option value=\"explain\">解释说明</option><option value=\"not_support\">不予支持</option><option value=\"mediated\">调解达成协议</option><option value=\"settled\">和解达成协议</option><option value=\"adopted\">采纳</option><option value=\"partly_adopted\">部分采纳</option><option value=\"not_adopted\">未采纳</option><option value=\"accusation_concluded\">已办理并反馈（检举控告）</option></select></label>\
+         <label>法律法规依据（第三十二条）<input name=\"basis\"></label><label>意见正文<textarea name=\"text\" required></textarea></label>\
+         <script src=\"/assets/documents.js\" defer></script>"
+    )
+}
+
+/// The title, with the 文号 a correcting document replaces.
+pub(super) fn corrected_title(d: &DocumentView) -> String {
+    match &d.content.corrects {
+        Some(c) => format!("{}（更正{c}）", d.title),
+        None => d.title.clone(),
+    }
+}
+
+/// The documents panel of the case page (documents with 文号, attachments).
+pub async fn panel(st: &AppState, staff: &Staff, case_no: &str) -> String {
+    let Ok((docs, atts)) = st.app.case_documents(staff, case_no).await else {
+        return String::new();
+    };
+    let mut s = String::from("<section><h2>文书</h2>");
+    if docs.is_empty() {
+        s.push_str("<p>暂无文书。</p>");
+    } else {
+        s.push_str("<table><tr><th>文号</th><th>文书</th><th>出具机关</th><th>日期</th><th>送达对象</th></tr>");
+        for d in &docs {
+            s.push_str(&format!(
+                "<tr><td><a href=\"/work/cases/{}/documents/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(case_no),
+                d.id,
+                esc(&d.doc_no),
+                esc(&corrected_title(d)),
+                esc(&d.issuing_unit),
+                esc(&d.issued_on),
+                if d.to_petitioner { "信访人" } else { "内部（接收单位）" }
+            ));
+        }
+        s.push_str("</table>");
+    }
+    s.push_str("<h3>附件</h3>");
+    if atts.is_empty() {
+        s.push_str("<p>无附件。</p>");
+    } else {
+        s.push_str("<table><tr><th>文件</th><th>类型（按内容识别）</th><th>大小</th><th>SHA-256</th><th>上传</th></tr>");
+        for a in &atts {
+            s.push_str(&format!(
+                "<tr><td><a href=\"/work/cases/{}/attachments/{}\">{}</a></td><td>{}</td><td>{} 字节</td><td><code>{}</code></td><td>{}</td></tr>",
+                esc(case_no),
+                a.id,
+                esc(&a.file_name),
+                esc(&a.media_type),
+                a.size_bytes,
+                esc(&a.sha256[..a.sha256.len().min(16)]),
+                esc(&a.uploaded_at)
+            ));
+        }
+        s.push_str("</table>");
+    }
+    s.push_str("</section>");
+    s
+}
+
+const PRINT_CSS: &str = "@page{size:A4;margin:30mm 25mm 25mm 25mm}\
+body{font-family:'FangSong','STFangsong','Noto Serif CJK SC',serif;font-size:16pt;line-height:1.8;margin:0;background:#eee;color:#000}\
+.sheet{background:#fff;width:210mm;min-height:297mm;margin:1rem auto;padding:30mm 25mm;box-sizing:border-box}\
+.head{color:#c00;text-align:center;font-size:26pt;font-weight:bold;letter-spacing:.1em}\
+.no{text-align:center;margin:.5rem 0}.rule{border-top:2px solid #c00;margin:.3rem 0 1.2rem}\
+h1{text-align:center;font-size:20pt;margin:1rem 0}p{text-indent:2em;margin:.2rem 0}p.to{text-indent:0}\
+.sign{text-align:right;margin-top:2.5rem}.seal{display:inline-block;width:42mm;height:42mm;border:2px dashed #c00;border-radius:50%;color:#c00;text-align:center;line-height:42mm;font-size:12pt;margin:1rem 0 0 auto}\
+.foot{font-size:10.5pt;margin-top:2rem;border-top:1px solid #000}.bar{text-align:center;margin:1rem}\
+button{font-size:1rem;padding:.4rem 1rem}\
+@media print{body{background:#fff}.sheet{margin:0;padding:0;width:auto;min-height:0}.bar{display:none}}";
+
+/// A document as a printable A4 page; `extra` goes below the sheet (not printed).
+pub fn render_document(d: &DocumentView, back: &str, extra: &str) -> String {
+    let mut paras = String::new();
+    for (i, p) in d.content.paragraphs.iter().enumerate() {
+        for (j, line) in p.split('\n').enumerate() {
+            let class = if i == 0 && j == 0 && line.ends_with('：') {
+                " class=\"to\""
+            } else {
+                ""
+            };
+            paras.push_str(&format!("<p{class}>{}</p>", esc(line)));
+        }
+    }
+    format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{} {}</title><style>{PRINT_CSS}</style></head><body>\
+         <div class=\"bar\"><button type=\"button\" id=\"print-doc\">打印</button> {back}</div>\
+         <div class=\"sheet\"><div class=\"head\">{}</div><div class=\"no\">{}</div><div class=\"rule\"></div>\
+         <h1>{}</h1>{paras}\
+         <div class=\"sign\"><div>{}</div><div>{}</div><div class=\"seal\">（印章）</div></div>\
+         <div class=\"foot\">信访编号：{} · 主送：{} · 依据：《信访工作条例》{}{}</div></div>{extra}\
+         <script src=\"/assets/documents.js\" defer></script></body></html>",
+        esc(&d.doc_no),
+        esc(&d.title),
+        esc(&d.issuing_unit),
+        esc(&d.doc_no),
+        esc(&d.title),
+        esc(&d.issuing_unit),
+        esc(&issued_zh(&d.issued_on)),
+        esc(&d.content.case_no),
+        esc(&d.content.recipient),
+        esc(&d.content.articles.join("、")),
+        d.content
+            .corrects
+            .as_ref()
+            .map(|c| format!(" · 本文书更正{}", esc(c)))
+            .unwrap_or_default(),
+    )
+}
+
+fn issued_zh(day: &str) -> String {
+    let mut it = day.split('-').map(|x| x.trim_start_matches('0'));
+    match (it.next(), it.next(), it.next()) {
+        (Some(y), Some(m), Some(d)) => format!("{y}年{m}月{d}日"),
+        _ => day.to_string(),
+    }
+}
+
+pub(super) fn not_found(user: Option<&str>) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Html(page(
+            "未找到",
+            user,
+            "<p class=\"err\">未找到该文书或附件，或您无权查看。</p>",
+        )),
+    )
+        .into_response()
+}
+
+/// `GET /work/cases/{case_no}/documents/{id}`: the printable document (audited).
+pub async fn staff_document(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((case_no, id)): Path<(String, String)>,
+) -> Response {
+    let Some((staff, csrf)) = current(&st, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return not_found(Some(&staff.name));
+    };
+    match st.app.document_for_staff(&staff, &case_no, id).await {
+        Ok(d) => {
+            let extra = if xinfang_app::App::may_correct(&staff, d.issuing_unit_id) {
+                let text: Vec<&str> = d.content.paragraphs.iter().map(String::as_str).collect();
+                format!(
+                    "<div class=\"bar\"><details><summary>更正本文书（出具新文书、新文号，原文书保留）</summary>\
+                     <form method=\"post\" action=\"/work/cases/{}/documents/{}/correct\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+                     <label for=\"paragraphs\">正文（每行一段）</label><br><textarea id=\"paragraphs\" name=\"paragraphs\" rows=\"12\" cols=\"60\" required>{}</textarea><br>\
+                     <button type=\"submit\">出具更正文书</button></form></details></div>",
+                    esc(&case_no),
+                    d.id,
+                    esc(&csrf),
+                    esc(&text.join("\n"))
+                )
+            } else {
+                String::new()
+            };
+            Html(render_document(
+                &d,
+                &format!("<a href=\"/work/cases/{}\">返回信访事项</a>", esc(&case_no)),
+                &extra,
+            ))
+            .into_response()
+        }
+        Err(_) => not_found(Some(&staff.name)),
+    }
+}
+
+/// `GET /work/cases/{case_no}/attachments/{id}`: download (audited), never rendered inline.
+pub async fn staff_attachment(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((case_no, id)): Path<(String, String)>,
+) -> Response {
+    let Some((staff, _)) = current(&st, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return not_found(Some(&staff.name));
+    };
+    match st.app.attachment_for_staff(&staff, &case_no, id).await {
+        Ok((row, bytes)) => download(&row.media_type, &row.file_name, bytes),
+        Err(_) => not_found(Some(&staff.name)),
+    }
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Bytes as a download: never rendered inline, never sniffed.
+pub(crate) fn download(media_type: &str, file_name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!(
+        "attachment; filename=\"download\"; filename*=UTF-8''{}",
+        percent_encode(file_name)
+    );
+    let mut resp = bytes.into_response();
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(media_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+/// `POST /work/cases/{case_no}/documents/{id}/correct`: issue a correcting document.
+pub async fn correct_document(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((case_no, id)): Path<(String, String)>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let Some((staff, csrf)) = current(&st, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    if !super::session::csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
+        return (
+            StatusCode::FORBIDDEN,
+            Html(page(
+                "拒绝",
+                None,
+                "<p class=\"err\">表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。</p>",
+            )),
+        )
+            .into_response();
+    }
+    let Ok(id) = id.parse::<i64>() else {
+        return not_found(Some(&staff.name));
+    };
+    let paragraphs: Vec<String> = f
+        .get("paragraphs")
+        .map(|t| t.lines().map(str::to_string).collect())
+        .unwrap_or_default();
+    match st
+        .app
+        .correct_document(&staff, &case_no, id, paragraphs)
+        .await
+    {
+        Ok(d) => Redirect::to(&format!("/work/cases/{}/documents/{}", esc(&case_no), d.id))
+            .into_response(),
+        Err(AppError::NotFound) => not_found(Some(&staff.name)),
+        Err(e) => {
+            let status = match e {
+                AppError::Forbidden => StatusCode::FORBIDDEN,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            let msg = match &e {
+                AppError::Invalid(list) => list
+                    .iter()
+                    .map(|x| x.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("；"),
+                other => other.to_string(),
+            };
+            (
+                status,
+                Html(page(
+                    "更正文书",
+                    Some(&staff.name),
+                    &format!(
+                        "<p class=\"err\" role=\"alert\">未能更正：{}</p>",
+                        esc(&msg)
+                    ),
+                )),
+            )
+                .into_response()
+        }
+    }
+}
