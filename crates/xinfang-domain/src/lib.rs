@@ -10,9 +10,11 @@ pub mod campaign;
 pub mod case;
 pub mod clock;
 pub mod error;
+pub mod hot;
 pub mod metrics;
 pub mod org;
 pub mod ownership;
+pub mod reception;
 pub mod scope;
 pub mod supervision;
 

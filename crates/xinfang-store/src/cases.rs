@@ -60,23 +60,6 @@ pub struct CaseListRow {
     pub skip_level: bool,
 }
 
-/// Which cases to list. `scope` restricts to what one user may see.
-#[derive(Clone, Debug, Default)]
-pub struct CaseFilter {
-    /// Path prefix of the viewer's unit ("/1/4/"), and the viewer's unit with its ancestors
-    /// (a 检举控告 against any of them is hidden, 第三十条). None = everything (system jobs).
-    pub scope: Option<(String, Vec<i64>)>,
-    pub statuses: Vec<String>,
-    pub current_unit: Option<i64>,
-    /// Only cases where this unit must act next.
-    pub action_unit: Option<i64>,
-    pub grade: Option<String>,
-    pub registered_from: Option<String>,
-    pub registered_to: Option<String>,
-    pub limit: i64,
-    pub offset: i64,
-}
-
 fn petitioner_names(case: &Case) -> String {
     case.petitioners
         .iter()
@@ -415,93 +398,4 @@ impl Store {
         }
         Ok(out)
     }
-
-    /// A page of cases matching the filter, newest first.
-    pub async fn list_cases(&self, f: &CaseFilter) -> Result<Vec<CaseListRow>, StoreError> {
-        let mut sql = String::from(
-            "SELECT c.case_no, c.channel, c.kind, c.status, c.stage, c.registered_at, c.current_unit, c.next_due, c.grade, c.petitioner_names, c.request, c.persons, c.skip_level FROM cases c WHERE 1 = 1",
-        );
-        let mut binds: Vec<BindVal> = vec![];
-        if let Some((prefix, ancestors)) = &f.scope {
-            binds.push(BindVal::S(format!("{prefix}%")));
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM case_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.case_id = c.id AND u.path LIKE ${})",
-                binds.len()
-            ));
-            if !ancestors.is_empty() {
-                let start = binds.len() + 1;
-                binds.extend(ancestors.iter().map(|a| BindVal::I(*a)));
-                sql.push_str(&format!(
-                    " AND NOT (c.kind = 'accusation' AND COALESCE(c.accused_unit, -1) IN ({}))",
-                    placeholders(start, ancestors.len())
-                ));
-            }
-        }
-        if !f.statuses.is_empty() {
-            let start = binds.len() + 1;
-            binds.extend(f.statuses.iter().map(|s| BindVal::S(s.clone())));
-            sql.push_str(&format!(
-                " AND c.status IN ({})",
-                placeholders(start, f.statuses.len())
-            ));
-        }
-        if let Some(u) = f.current_unit {
-            binds.push(BindVal::I(u));
-            sql.push_str(&format!(" AND c.current_unit = ${}", binds.len()));
-        }
-        if let Some(u) = f.action_unit {
-            binds.push(BindVal::I(u));
-            sql.push_str(&format!(" AND c.action_unit = ${}", binds.len()));
-        }
-        if let Some(g) = &f.grade {
-            binds.push(BindVal::S(g.clone()));
-            sql.push_str(&format!(" AND c.grade = ${}", binds.len()));
-        }
-        if let Some(d) = &f.registered_from {
-            binds.push(BindVal::S(d.clone()));
-            sql.push_str(&format!(" AND c.registered_on >= ${}", binds.len()));
-        }
-        if let Some(d) = &f.registered_to {
-            binds.push(BindVal::S(d.clone()));
-            sql.push_str(&format!(" AND c.registered_on <= ${}", binds.len()));
-        }
-        binds.push(BindVal::I(if f.limit > 0 { f.limit } else { 50 }));
-        binds.push(BindVal::I(f.offset));
-        sql.push_str(&format!(
-            " ORDER BY c.id DESC LIMIT ${} OFFSET ${}",
-            binds.len() - 1,
-            binds.len()
-        ));
-        let mut q = sqlx::query(&sql);
-        for b in &binds {
-            q = match b {
-                BindVal::S(s) => q.bind(s.clone()),
-                BindVal::I(i) => q.bind(*i),
-            };
-        }
-        let rows = q.fetch_all(&self.pool).await?;
-        Ok(rows
-            .iter()
-            .map(|r| CaseListRow {
-                case_no: r.get(0),
-                channel: r.get(1),
-                kind: r.get(2),
-                status: r.get(3),
-                stage: r.get(4),
-                registered_at: r.get(5),
-                current_unit: r.get(6),
-                next_due: r.get(7),
-                grade: r.get(8),
-                petitioner_names: r.get(9),
-                request: r.get(10),
-                persons: r.get(11),
-                skip_level: r.get::<i64, _>(12) != 0,
-            })
-            .collect())
-    }
-}
-
-enum BindVal {
-    S(String),
-    I(i64),
 }

@@ -7,11 +7,14 @@
 
 mod alerts;
 mod backup;
+mod breakdown;
 mod campaigns;
 mod cases;
 mod chain;
 mod connect;
 mod error;
+mod filter;
+mod hot;
 mod leadership;
 mod org;
 mod reports;
@@ -23,11 +26,13 @@ mod tokens;
 mod warnings;
 
 pub use alerts::{AlertRow, NewAlert};
+pub use breakdown::BreakdownRow;
 pub use campaigns::{CampaignItemRow, CampaignRow, DisputeChange, DisputeRow, NewDispute};
-pub use cases::{CaseFilter, CaseListRow, NewCaseRecord, Projection, StoredEvent};
+pub use cases::{CaseListRow, NewCaseRecord, Projection, StoredEvent};
 pub use chain::AuditEntry;
 pub use connect::{Dialect, Store};
 pub use error::StoreError;
+pub use filter::{CaseFilter, DateBasis, SubmissionFilter, FACTS};
 pub use leadership::{InstructionRow, OwnershipRow, ProgressRow};
 pub use org::{NewUser, UserRecord};
 pub use reports::{AccountabilityRow, AnnualCounts};

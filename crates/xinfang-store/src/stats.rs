@@ -72,7 +72,7 @@ enum BindV {
 }
 
 impl Store {
-    async fn fetch_counts(
+    pub(crate) async fn fetch_counts(
         &self,
         sql: &str,
         from: &str,
