@@ -10,11 +10,11 @@ use xinfang_domain::case::{Channel, Kind, Stage, Status};
 use xinfang_domain::Staff;
 use xinfang_store::CaseFilter;
 
-fn xerr(e: XlsxError) -> AppError {
+pub(crate) fn xerr(e: XlsxError) -> AppError {
     AppError::field("export", format!("生成 Excel 失败：{e}"))
 }
 
-fn header(ws: &mut Worksheet, cols: &[(&str, f64)]) -> Result<(), XlsxError> {
+pub(crate) fn header(ws: &mut Worksheet, cols: &[(&str, f64)]) -> Result<(), XlsxError> {
     let bold = Format::new()
         .set_bold()
         .set_background_color("#F2DCDB")

@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod admin;
+pub mod analytics;
 pub mod auth;
 pub mod bench;
 pub mod calendar_admin;
@@ -12,10 +13,13 @@ pub mod campaigns;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod export_tables;
+pub mod import;
 pub mod intake;
 pub mod intelligence;
 pub mod leadership;
 pub mod projection;
+pub mod reception;
 pub mod reports;
 pub mod scanner;
 pub mod state;

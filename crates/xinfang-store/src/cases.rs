@@ -169,81 +169,93 @@ async fn append_case_event(
     Ok(seq)
 }
 
+/// Register one new case inside the caller's transaction (number, projection,
+/// 件次, petitioner keys, chained event, outbox).
+pub(crate) async fn insert_case_in(
+    tx: &mut Transaction<'static, Any>,
+    mut rec: NewCaseRecord,
+) -> Result<(i64, String), StoreError> {
+    let year = rec.case.registered_at.format("%Y").to_string();
+    let counter = format!("case:{}:{}", rec.case.region_code, year);
+    sqlx::query("INSERT INTO counters (name, value) VALUES ($1, 0) ON CONFLICT DO NOTHING")
+        .bind(&counter)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE counters SET value = value + 1 WHERE name = $1")
+        .bind(&counter)
+        .execute(&mut **tx)
+        .await?;
+    let n: i64 = sqlx::query("SELECT value FROM counters WHERE name = $1")
+        .bind(&counter)
+        .fetch_one(&mut **tx)
+        .await?
+        .get(0);
+    let case_no = format!("XF{year}{}{n:06}", rec.case.region_code);
+    rec.case.case_no = case_no.clone();
+    if let EventBody::Registered(c) = &mut rec.event.body {
+        c.case_no = case_no.clone();
+    }
+    let c = &rec.case;
+    let now = crate::now_text();
+    let row = sqlx::query(
+        "INSERT INTO cases (case_no, query_code_hash, channel, kind, status, stage, region_code, registering_unit, registering_level, current_unit, accused_unit, registered_at, registered_on, persons, skip_level, category, related_case_no, next_due, grade, next_clock, petitioner_names, request, state_json, version, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) RETURNING id",
+    )
+    .bind(&case_no)
+    .bind(&rec.query_code_hash)
+    .bind(c.channel.key())
+    .bind(c.kind.key())
+    .bind(c.status.key())
+    .bind(c.stage.key())
+    .bind(&c.region_code)
+    .bind(c.registering_unit.0)
+    .bind(rec.registering_level.key())
+    .bind(c.current_unit.0)
+    .bind(c.accused.as_ref().and_then(|a| a.unit).map(|u| u.0))
+    .bind(fmt_time(c.registered_at))
+    .bind(c.registered_on().to_string())
+    .bind(c.persons as i64)
+    .bind(c.submissions.first().map(|s| s.skip_level).unwrap_or(false) as i64)
+    .bind(c.category.clone())
+    .bind(c.related_case.clone())
+    .bind(rec.projection.next_due.clone())
+    .bind(rec.projection.grade.clone())
+    .bind(rec.projection.next_clock.clone())
+    .bind(petitioner_names(c))
+    .bind(c.content.request.chars().take(200).collect::<String>())
+    .bind(serde_json::to_string(c)?)
+    .bind(c.version as i64)
+    .bind(&now)
+    .fetch_one(&mut **tx)
+    .await?;
+    let id: i64 = row.get(0);
+    insert_case_units(tx, id, &rec.projection.units).await?;
+    write_facts(tx, id, &rec.projection).await?;
+    for s in &c.submissions {
+        insert_submission(tx, id, s, rec.registering_level.key()).await?;
+    }
+    for k in &rec.petitioner_keys {
+        sqlx::query(
+            "INSERT INTO petitioner_index (pkey, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(k)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    append_case_event(tx, id, &case_no, &rec.event).await?;
+    Ok((id, case_no))
+}
+
 impl Store {
     /// Register a new case: allocate its number, write projection, 件次,
     /// petitioner keys, the chained event and the outbox row in one transaction.
     /// Returns the case number.
-    pub async fn insert_case(&self, mut rec: NewCaseRecord) -> Result<(i64, String), StoreError> {
+    pub async fn insert_case(&self, rec: NewCaseRecord) -> Result<(i64, String), StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
-        let year = rec.case.registered_at.format("%Y").to_string();
-        let counter = format!("case:{}:{}", rec.case.region_code, year);
-        sqlx::query("INSERT INTO counters (name, value) VALUES ($1, 0) ON CONFLICT DO NOTHING")
-            .bind(&counter)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE counters SET value = value + 1 WHERE name = $1")
-            .bind(&counter)
-            .execute(&mut *tx)
-            .await?;
-        let n: i64 = sqlx::query("SELECT value FROM counters WHERE name = $1")
-            .bind(&counter)
-            .fetch_one(&mut *tx)
-            .await?
-            .get(0);
-        let case_no = format!("XF{year}{}{n:06}", rec.case.region_code);
-        rec.case.case_no = case_no.clone();
-        if let EventBody::Registered(c) = &mut rec.event.body {
-            c.case_no = case_no.clone();
-        }
-        let c = &rec.case;
-        let now = crate::now_text();
-        let row = sqlx::query(
-            "INSERT INTO cases (case_no, query_code_hash, channel, kind, status, stage, region_code, registering_unit, registering_level, current_unit, accused_unit, registered_at, registered_on, persons, skip_level, category, related_case_no, next_due, grade, next_clock, petitioner_names, request, state_json, version, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) RETURNING id",
-        )
-        .bind(&case_no)
-        .bind(&rec.query_code_hash)
-        .bind(c.channel.key())
-        .bind(c.kind.key())
-        .bind(c.status.key())
-        .bind(c.stage.key())
-        .bind(&c.region_code)
-        .bind(c.registering_unit.0)
-        .bind(rec.registering_level.key())
-        .bind(c.current_unit.0)
-        .bind(c.accused.as_ref().and_then(|a| a.unit).map(|u| u.0))
-        .bind(fmt_time(c.registered_at))
-        .bind(c.registered_on().to_string())
-        .bind(c.persons as i64)
-        .bind(c.submissions.first().map(|s| s.skip_level).unwrap_or(false) as i64)
-        .bind(c.category.clone())
-        .bind(c.related_case.clone())
-        .bind(rec.projection.next_due.clone())
-        .bind(rec.projection.grade.clone())
-        .bind(rec.projection.next_clock.clone())
-        .bind(petitioner_names(c))
-        .bind(c.content.request.chars().take(200).collect::<String>())
-        .bind(serde_json::to_string(c)?)
-        .bind(c.version as i64)
-        .bind(&now)
-        .fetch_one(&mut *tx)
-        .await?;
-        let id: i64 = row.get(0);
-        insert_case_units(&mut tx, id, &rec.projection.units).await?;
-        write_facts(&mut tx, id, &rec.projection).await?;
-        for s in &c.submissions {
-            insert_submission(&mut tx, id, s, rec.registering_level.key()).await?;
-        }
-        for k in &rec.petitioner_keys {
-            sqlx::query("INSERT INTO petitioner_index (pkey, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(k)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        append_case_event(&mut tx, id, &case_no, &rec.event).await?;
+        let out = insert_case_in(&mut tx, rec).await?;
         tx.commit().await?;
-        Ok((id, case_no))
+        Ok(out)
     }
 
     /// Append one event to an existing case and update its projection, if the

@@ -58,6 +58,13 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         8,
         include_str!(concat!("../migrations/sqlite/", "0008_accountability.sql")),
     ),
+    (
+        11,
+        include_str!(concat!(
+            "../migrations/sqlite/",
+            "0011_reception_import.sql"
+        )),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -93,6 +100,13 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
         include_str!(concat!(
             "../migrations/postgres/",
             "0008_accountability.sql"
+        )),
+    ),
+    (
+        11,
+        include_str!(concat!(
+            "../migrations/postgres/",
+            "0011_reception_import.sql"
         )),
     ),
 ];
