@@ -20,7 +20,11 @@ pub struct Table {
 
 impl App {
     /// The tables as one workbook, audited (who exported what).
-    pub async fn export_tables(&self, staff: &Staff, tables: &[Table]) -> Result<Vec<u8>, AppError> {
+    pub async fn export_tables(
+        &self,
+        staff: &Staff,
+        tables: &[Table],
+    ) -> Result<Vec<u8>, AppError> {
         let mut wb = Workbook::new();
         let pct = Format::new().set_num_format("0.0%");
         for t in tables {
@@ -48,7 +52,9 @@ impl App {
                         Value::Number(n) if t.rate_columns.contains(&c) => ws
                             .write_number_with_format(r, col, n.as_f64().unwrap_or(0.0), &pct)
                             .map(|_| ()),
-                        Value::Number(n) => ws.write_number(r, col, n.as_f64().unwrap_or(0.0)).map(|_| ()),
+                        Value::Number(n) => ws
+                            .write_number(r, col, n.as_f64().unwrap_or(0.0))
+                            .map(|_| ()),
                         Value::String(s) => ws.write_string(r, col, s).map(|_| ()),
                         Value::Null => ws.write_string(r, col, "—").map(|_| ()),
                         other => ws.write_string(r, col, other.to_string()).map(|_| ()),
