@@ -119,7 +119,12 @@ impl App {
         session_id: i64,
         a: AppointmentInput,
     ) -> Result<i64, AppError> {
-        if !staff.has_any(&[Role::Registrar, Role::Handler, Role::Leader, Role::Supervisor]) {
+        if !staff.has_any(&[
+            Role::Registrar,
+            Role::Handler,
+            Role::Leader,
+            Role::Supervisor,
+        ]) {
             return Err(AppError::Forbidden);
         }
         self.session_in_scope(staff, session_id).await?;
@@ -220,7 +225,10 @@ impl App {
     pub async fn set_reception_minimum(&self, staff: &Staff, n: u32) -> Result<(), AppError> {
         self.require_admin(staff)?;
         if n > 50 {
-            return Err(AppError::field("min_per_week", "每周最少场次应在 0 到 50 之间"));
+            return Err(AppError::field(
+                "min_per_week",
+                "每周最少场次应在 0 到 50 之间",
+            ));
         }
         self.store
             .put_setting(RECEPTION_MIN_SETTING, &n.to_string())
@@ -297,7 +305,11 @@ impl App {
         let governments: Vec<UnitId> = units
             .iter()
             .copied()
-            .filter(|u| org.get(*u).map(|x| x.kind == UnitKind::Government).unwrap_or(false))
+            .filter(|u| {
+                org.get(*u)
+                    .map(|x| x.kind == UnitKind::Government)
+                    .unwrap_or(false)
+            })
             .collect();
         let mut weeks = vec![];
         for p in self.sensitive_periods() {
@@ -323,7 +335,9 @@ impl App {
                         })
                     })
                     .collect();
-                weeks.push(json!({"period": p.name, "week_from": m, "week_to": s, "below_minimum": below}));
+                weeks.push(
+                    json!({"period": p.name, "week_from": m, "week_to": s, "below_minimum": below}),
+                );
                 monday += Duration::days(7);
             }
         }

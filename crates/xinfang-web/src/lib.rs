@@ -5,6 +5,8 @@
 #![recursion_limit = "1024"]
 
 mod api;
+mod api_analytics;
+mod api_reception;
 mod auth;
 mod error;
 mod openapi;
@@ -39,6 +41,8 @@ pub fn router(app: App) -> Router {
     Router::new()
         .merge(public::routes())
         .merge(api::routes())
+        .merge(api_analytics::routes())
+        .merge(api_reception::routes())
         .merge(pages::routes())
         .route("/api/openapi.json", axum::routing::get(openapi::document))
         .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))

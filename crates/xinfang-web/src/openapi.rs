@@ -5,7 +5,9 @@ use axum::Json;
 use serde_json::{json, Value};
 
 pub async fn document() -> Json<Value> {
-    Json(with_common_responses(spec()))
+    Json(with_common_responses(crate::api_analytics::merge_into(
+        spec(),
+    )))
 }
 
 /// Every operation can answer 400 (a path or query parameter that does not
