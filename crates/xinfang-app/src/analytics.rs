@@ -118,3 +118,15 @@ impl App {
         }))
     }
 }
+
+impl App {
+    /// How many cases `staff` may see match `filter` (the drill-down count).
+    pub async fn count_for(
+        &self,
+        staff: &Staff,
+        mut filter: xinfang_store::CaseFilter,
+    ) -> Result<i64, AppError> {
+        filter.scope = Some(self.scope_of(staff));
+        Ok(self.store.count_cases(&filter).await?)
+    }
+}

@@ -67,7 +67,7 @@ impl DateBasis {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubmissionFilter {
     pub channel: Option<String>,
-    /// Level of the registering body ("county", …): the 倒金字塔.
+    /// Level of the registering body ("county", …; comma-separated for several): the 倒金字塔.
     pub level: Option<String>,
     pub skip_level: bool,
     pub repeat: bool,
@@ -234,8 +234,17 @@ impl CaseFilter {
                 sub.push_str(&format!(" AND s.channel = ${n}"));
             }
             if let Some(l) = &s.level {
-                let n = push(BindVal::S(l.clone()), &mut binds);
-                sub.push_str(&format!(" AND s.unit_level = ${n}"));
+                // One level, or several separated by commas (县及以下 = county,township).
+                let levels: Vec<&str> = l.split(',').filter(|x| !x.is_empty()).collect();
+                let start = binds.len() + 1;
+                binds.extend(levels.iter().map(|x| BindVal::S(x.to_string())));
+                sub.push_str(&format!(
+                    " AND s.unit_level IN ({})",
+                    placeholders(start, levels.len().max(1))
+                ));
+                if levels.is_empty() {
+                    binds.push(BindVal::S(String::new()));
+                }
             }
             if s.skip_level {
                 sub.push_str(" AND s.channel = 'visit' AND s.skip_level = 1");

@@ -3,10 +3,14 @@
 //! calendar administration). Every asset is inline or embedded; forms carry a
 //! CSRF token bound to the session.
 
+mod case_list;
 mod case_page;
+mod charts;
 mod dashboard;
 mod html;
+mod import;
 mod portal;
+mod reception;
 mod register;
 mod session;
 mod work;
@@ -28,9 +32,17 @@ pub fn routes() -> Router<AppState> {
             get(register::register_form).post(register::register),
         )
         .route("/work/dashboard", get(dashboard::dashboard))
-        .route("/work/cases", get(dashboard::case_list))
-        .route("/work/cases.xlsx", get(dashboard::cases_xlsx))
-        .route("/work/stats.xlsx", get(dashboard::stats_xlsx))
+        .route("/work/cases", get(case_list::case_list))
+        .route("/work/cases.xlsx", get(case_list::cases_xlsx))
+        .route("/work/stats.xlsx", get(case_list::stats_xlsx))
+        .route("/work/stats/tables.xlsx", get(case_list::tables_xlsx))
+        .route(
+            "/work/reception",
+            get(reception::calendar).post(reception::create),
+        )
+        .route("/work/reception/{id}/book", post(reception::book))
+        .route("/work/reception/{id}/cancel", post(reception::cancel))
+        .route("/admin/import", get(import::form).post(import::upload))
         .route("/work/cases/{case_no}", get(work::case_page))
         .route("/work/cases/{case_no}/act", post(work::act))
         .route(
