@@ -12,6 +12,13 @@ use xinfang_domain::hot;
 use xinfang_domain::{Staff, UnitKind, UnitLevel};
 use xinfang_store::{BreakdownRow, StatsScope};
 
+/// Words every petition uses ("要求 …", "反映 …"): not stop words of the
+/// language, but they say nothing about what is hot.
+pub const GENERIC_TERMS: &[&str] = &[
+    "要求", "请求", "反映", "希望", "问题", "解决", "处理", "情况", "相关", "有关", "部门", "信访",
+    "本人", "我们",
+];
+
 /// The dimensions of the breakdowns, with their Chinese titles.
 pub const DIMENSIONS: &[(&str, &str)] = &[
     ("channel", "按渠道"),
@@ -101,7 +108,11 @@ impl App {
             hot::document_counts(v.iter().map(|(_, _, r)| {
                 seg.tokens(r)
                     .into_iter()
-                    .filter(|t| t.chars().count() >= 2 && !t.chars().all(|c| c.is_ascii_digit()))
+                    .filter(|t| {
+                        t.chars().count() >= 2
+                            && !t.chars().all(|c| c.is_ascii_digit())
+                            && !GENERIC_TERMS.contains(&t.as_str())
+                    })
                     .collect::<Vec<_>>()
             }))
         };

@@ -3,7 +3,8 @@
 //! period rule: while an administrator-set sensitive period runs, each
 //! government area must hold a minimum number of sessions per week
 //! (`RECEPTION_MIN_SETTING`, default `DEFAULT_SENSITIVE_MIN_PER_WEEK`); the
-//! calendar flags the areas below it. Scoped to the caller's unit and below;
+//! calendar flags the areas below it. Scoped to the caller's unit and below
+//! (a 信访局: its government's area);
 //! every change is a chained audit entry; phones are masked in lists.
 
 use crate::error::AppError;
@@ -53,6 +54,18 @@ fn may_schedule(staff: &Staff) -> Result<(), AppError> {
 }
 
 impl App {
+    /// The area whose calendar a staff member keeps: a 信访局 organises the
+    /// reception of its government's whole area; anyone else, their own unit and below.
+    pub fn reception_root(&self, staff: &Staff) -> UnitId {
+        let org = self.org();
+        match org.get(staff.unit) {
+            Some(u) if u.kind == UnitKind::PetitionBureau => {
+                org.government_of(staff.unit).unwrap_or(staff.unit)
+            }
+            _ => staff.unit,
+        }
+    }
+
     /// Schedule a session for the caller's unit or a unit below it.
     pub async fn create_session(&self, staff: &Staff, s: SessionInput) -> Result<i64, AppError> {
         may_schedule(staff)?;
@@ -61,7 +74,7 @@ impl App {
         if org.get(unit).is_none() {
             return Err(AppError::field("unit_id", "单位不存在"));
         }
-        if !org.is_within(unit, staff.unit) {
+        if !org.is_within(unit, self.reception_root(staff)) {
             return Err(AppError::Forbidden);
         }
         let draft = SessionDraft {
@@ -105,7 +118,10 @@ impl App {
         id: i64,
     ) -> Result<xinfang_store::SessionRow, AppError> {
         let s = self.store.session(id).await?.ok_or(AppError::NotFound)?;
-        if !self.org().is_within(UnitId(s.unit_id), staff.unit) {
+        if !self
+            .org()
+            .is_within(UnitId(s.unit_id), self.reception_root(staff))
+        {
             return Err(AppError::NotFound);
         }
         Ok(s)
@@ -260,7 +276,7 @@ impl App {
             return Err(AppError::field("to", "一次最多查询一年"));
         }
         let org = self.org();
-        let units = org.subtree(staff.unit);
+        let units = org.subtree(self.reception_root(staff));
         let ids: Vec<i64> = units.iter().map(|u| u.0).collect();
         let sessions = self
             .store

@@ -57,7 +57,7 @@ async fn render(
     };
     let org = st.app.org();
     let units: String = org
-        .subtree(staff.unit)
+        .subtree(st.app.reception_root(staff))
         .into_iter()
         .filter_map(|u| org.get(u))
         .filter(|u| {
