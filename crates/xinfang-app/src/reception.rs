@@ -196,11 +196,13 @@ impl App {
         let booked = self
             .store
             .book_appointment(
-                session_id,
-                name,
-                phone.as_deref(),
-                matter,
-                case_no,
+                &xinfang_store::NewAppointment {
+                    session_id,
+                    name,
+                    phone: phone.as_deref(),
+                    matter,
+                    case_no,
+                },
                 &format!("user:{}", staff.username),
                 |s| {
                     let day = s.day.parse().unwrap_or(NaiveDate::MIN);

@@ -38,7 +38,7 @@ pub use filter::{CaseFilter, DateBasis, SubmissionFilter, FACTS};
 pub use imports::ImportedCase;
 pub use leadership::{InstructionRow, OwnershipRow, ProgressRow};
 pub use org::{NewUser, UserRecord};
-pub use reception::{AppointmentRow, NewSession, SessionRow};
+pub use reception::{AppointmentRow, NewAppointment, NewSession, SessionRow};
 pub use reports::{AccountabilityRow, AnnualCounts};
 pub use stats::{OverviewCounts, StatsScope};
 pub use supervisions::{NewSupervision, SupervisionRow};

@@ -66,6 +66,16 @@ pub struct NewSession<'a> {
     pub capacity: i64,
 }
 
+/// A new appointment.
+#[derive(Clone, Copy)]
+pub struct NewAppointment<'a> {
+    pub session_id: i64,
+    pub name: &'a str,
+    pub phone: Option<&'a str>,
+    pub matter: &'a str,
+    pub case_no: Option<&'a str>,
+}
+
 impl Store {
     /// Create a session, audited.
     pub async fn insert_session(&self, s: &NewSession<'_>, actor: &str) -> Result<i64, StoreError> {
@@ -138,14 +148,17 @@ impl Store {
     /// is returned as `Ok(Err(message))`.
     pub async fn book_appointment(
         &self,
-        session_id: i64,
-        name: &str,
-        phone: Option<&str>,
-        matter: &str,
-        case_no: Option<&str>,
+        a: &NewAppointment<'_>,
         actor: &str,
         check: impl Fn(&SessionRow) -> Option<&'static str>,
     ) -> Result<Result<i64, &'static str>, StoreError> {
+        let NewAppointment {
+            session_id,
+            name,
+            phone,
+            matter,
+            case_no,
+        } = *a;
         let (mut tx, _g) = self.write_tx().await?;
         let sql = format!("SELECT {SESSION_COLS} FROM reception_sessions s WHERE s.id = $1");
         let Some(row) = sqlx::query(&sql)

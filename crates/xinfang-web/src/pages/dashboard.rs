@@ -47,12 +47,15 @@ fn dim_param(dim: &str) -> &str {
     dim
 }
 
+/// A figure and the case list that counts it.
+type Figure = Option<(i64, String)>;
+
 /// Overview rows: (indicator, value, numerator (n, href), denominator (n, href)).
 fn indicator_rows(
     o: &Value,
     from: NaiveDate,
     to: NaiveDate,
-) -> Vec<(String, String, Option<(i64, String)>, Option<(i64, String)>)> {
+) -> Vec<(String, String, Figure, Figure)> {
     let due_to = o["due_to"].as_str().unwrap_or("").to_string();
     let c = &o["counts"];
     let n = |k: &str| c[k].as_i64().unwrap_or(0);
@@ -281,7 +284,7 @@ pub async fn dashboard(
          <table id=\"indicators\"><tr><th>指标</th><th>数值</th><th>分子</th><th>分母</th></tr>"
     );
     for (name, value, num, den) in indicator_rows(&o, from, to) {
-        let cell = |x: &Option<(i64, String)>| {
+        let cell = |x: &Figure| {
             x.as_ref()
                 .map(|(n, h)| link(h, &n.to_string()))
                 .unwrap_or_default()
