@@ -252,14 +252,14 @@ impl Store {
 mod tests {
     use super::*;
 
-    /// Both dialects must define the same schema versions, in order.
+    /// Both dialects must define the same schema versions, in increasing order.
+    /// Numbers are assigned per feature branch, so a branch may have gaps;
+    /// `migrate` applies every version not yet recorded, gaps or not.
     #[test]
     fn dialects_have_the_same_migrations() {
         let v = |l: &[(i64, &str)]| l.iter().map(|(v, _)| *v).collect::<Vec<_>>();
         assert_eq!(v(SQLITE_MIGRATIONS), v(PG_MIGRATIONS));
-        assert_eq!(
-            v(SQLITE_MIGRATIONS),
-            (1..=SQLITE_MIGRATIONS.len() as i64).collect::<Vec<_>>()
-        );
+        assert!(v(SQLITE_MIGRATIONS).windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(SQLITE_MIGRATIONS[0].0, 1);
     }
 }

@@ -68,7 +68,7 @@ fn indicator_rows(
     };
     vec![
         (
-            "信访件次（涉及事项见链接）".into(),
+            "信访件次".into(),
             subs.to_string(),
             Some((subs, sub(""))),
             None,
@@ -279,7 +279,7 @@ pub async fn dashboard(
     let list = |extra: &str| format!("/work/cases?from={from}&to={to}{extra}");
     let mut body = format!(
         "<section><h2>统计分析</h2><form method=\"get\"><label for=\"from\">自</label><input type=\"date\" id=\"from\" name=\"from\" value=\"{from}\"><label for=\"to\">至</label><input type=\"date\" id=\"to\" name=\"to\" value=\"{to}\"><button type=\"submit\">统计</button></form>\
-         <p>口径见 docs/ARCHITECTURE.md（DESIGN.md §5）；比率的分母为零时显示“—”；每个数字都可点开查看对应的信访事项。\
+         <p>口径见 docs/ARCHITECTURE.md（DESIGN.md §5）；比率的分母为零时显示“—”；每个数字都可点开查看对应的信访事项（件次、批次、人次的链接列出所涉及的事项，一件事项可有多个件次；比率的分子、分母与所列事项数一致）。\
          <a href=\"/work/stats.xlsx?from={from}&to={to}\">导出指标 Excel</a> · <a href=\"/work/stats/tables.xlsx?from={from}&to={to}\">导出分组、排名、热点 Excel</a></p>\
          <table id=\"indicators\"><tr><th>指标</th><th>数值</th><th>分子</th><th>分母</th></tr>"
     );
