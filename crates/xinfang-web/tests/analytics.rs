@@ -697,3 +697,67 @@ dual_test!(
         assert_eq!(app.app.store.imported_count().await.unwrap(), 3);
     }
 );
+
+dual_test!(admin_page_uploads_a_workbook, |app: TestApp| async move {
+    let rows = [[
+        "2025-06-03",
+        "来信",
+        "申诉求决类",
+        "赵一",
+        "",
+        "",
+        "",
+        "330102",
+        "杭州市上城区信访局",
+        "",
+        "要求支付拖欠工资",
+        "",
+        "",
+        "",
+    ]; 1];
+    let cookie = login(&app, "admin").await;
+    let html = page(&app, "/admin/import", &cookie).await;
+    let i = html.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let csrf = html[i..i + 64].to_string();
+    let multipart = |csrf: &str, dry: bool, file: &[u8]| {
+        let b = "XfBoundary7";
+        let mut body =
+            format!("--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n")
+                .into_bytes();
+        if dry {
+            body.extend(
+                format!("--{b}\r\nContent-Disposition: form-data; name=\"dry_run\"\r\n\r\n1\r\n")
+                    .bytes(),
+            );
+        }
+        body.extend(format!("--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"h.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n").bytes());
+        body.extend_from_slice(file);
+        body.extend(format!("\r\n--{b}--\r\n").bytes());
+        Request::builder()
+            .method("POST")
+            .uri("/admin/import")
+            .header("cookie", &cookie)
+            .header("content-type", format!("multipart/form-data; boundary={b}"))
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let before = case_count(&app).await;
+    let (s, _, html) = send(&app, multipart("bad", false, &workbook(&rows))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, html2) = send(&app, multipart(&csrf, true, &workbook(&rows))).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html2.contains("校验结果：共 1 行，合格 1 行"), "{html2}");
+    assert_eq!(case_count(&app).await, before);
+    let (_, _, html3) = send(&app, multipart(&csrf, false, &workbook(&rows))).await;
+    assert!(html3.contains("已导入 1 件"), "{html3}");
+    assert_eq!(case_count(&app).await, before + 1);
+    drop(html);
+    // Not an administrator: no form.
+    let clerk = login(&app, "shangcheng_xfj").await;
+    let req = Request::builder()
+        .uri("/admin/import")
+        .header("cookie", &clerk)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&app, req).await.0, StatusCode::FORBIDDEN);
+});
