@@ -5,7 +5,7 @@
 
 use crate::error::AppError;
 use crate::state::App;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde_json::{json, Value};
 use xinfang_domain::case::{Channel, Kind};
 use xinfang_domain::hot;
@@ -89,6 +89,9 @@ impl App {
     /// (jieba tokens, stop words removed) whose number of cases rose most over
     /// the week before, with at least `hot::MIN_SUPPORT` cases this week.
     pub async fn hot_issues(&self, staff: &Staff, day: NaiveDate) -> Result<Value, AppError> {
+        if !(1900..=2200).contains(&day.year()) {
+            return Err(AppError::field("week", "日期应在 1900 年至 2200 年之间"));
+        }
         let ((this_from, this_to), (last_from, last_to)) = hot::weeks_of(day);
         let rows = self
             .store

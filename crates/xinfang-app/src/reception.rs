@@ -9,7 +9,7 @@
 
 use crate::error::AppError;
 use crate::state::App;
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use xinfang_domain::hot::weeks_of;
@@ -273,6 +273,9 @@ impl App {
     ) -> Result<Value, AppError> {
         if to < from {
             return Err(AppError::field("to", "结束日期不能早于开始日期"));
+        }
+        if !(1900..=2200).contains(&from.year()) || !(1900..=2200).contains(&to.year()) {
+            return Err(AppError::field("from", "日期应在 1900 年至 2200 年之间"));
         }
         if (to - from).num_days() > 366 {
             return Err(AppError::field("to", "一次最多查询一年"));

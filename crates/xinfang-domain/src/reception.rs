@@ -43,6 +43,9 @@ impl ReceptionKind {
 /// Minimum sessions per unit and week in a sensitive period, unless configured.
 pub const DEFAULT_SENSITIVE_MIN_PER_WEEK: u32 = 2;
 
+/// How far ahead a session may be scheduled.
+pub const MAX_DAYS_AHEAD: i64 = 366;
+
 /// Largest capacity of one session.
 pub const MAX_CAPACITY: u32 = 200;
 
@@ -74,6 +77,8 @@ pub fn check_session(d: &SessionDraft, today: NaiveDate) -> Vec<(&'static str, S
     }
     if d.date < today {
         errs.push(("date", "接访日期不能早于今天".to_string()));
+    } else if (d.date - today).num_days() > MAX_DAYS_AHEAD {
+        errs.push(("date", "接访日期不能晚于一年以后".to_string()));
     }
     if parse_slot(&d.slot).is_none() {
         errs.push((
@@ -145,6 +150,11 @@ mod tests {
             .collect();
         assert_eq!(fields, ["leader", "date", "slot", "place", "capacity"]);
         assert!(parse_slot("9:00-10:00").is_some());
+        let far = SessionDraft {
+            date: d("2027-06-01"),
+            ..ok.clone()
+        };
+        assert_eq!(check_session(&far, d("2026-03-02"))[0].0, "date");
         assert!(parse_slot("上午").is_none());
     }
 

@@ -42,7 +42,9 @@ async fn list(
     };
     let to = match q.get("to") {
         Some(d) => date_param("to", d)?,
-        None => from + chrono::Duration::days(30),
+        None => from
+            .checked_add_signed(chrono::Duration::days(30))
+            .ok_or_else(|| ApiError(AppError::field("from", "日期超出范围")))?,
     };
     Ok(Json(st.app.reception_calendar(&staff, from, to).await?))
 }

@@ -299,6 +299,35 @@ dual_test!(hot_issues_rise_week_over_week, |app: TestApp| async move {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let (s, _) = app.get("/api/v1/stats/hot", None).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, _) = app
+        .get("/api/v1/stats/hot?week=%2B262143-12-31", Some(&clerk))
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "far dates refused, not a panic"
+    );
+    let (s, _) = app
+        .get("/api/v1/receptions?from=%2B262143-12-31", Some(&clerk))
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "far dates refused, not a panic"
+    );
+    // Documented for schemathesis.
+    let (_, doc) = app.get("/api/openapi.json", None).await;
+    for path in [
+        "/api/v1/stats/hot",
+        "/api/v1/stats/breakdowns",
+        "/api/v1/receptions",
+        "/api/v1/receptions/{id}/appointments",
+        "/api/v1/receptions/{id}/cancel",
+        "/api/v1/receptions/minimum",
+        "/api/v1/import/cases",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} not documented");
+    }
     // Drill-down from the dashboard's hot table: the category's this-week count.
     let cookie = login(&app, "shangcheng_xfj").await;
     let html = page(

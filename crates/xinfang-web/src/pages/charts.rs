@@ -26,8 +26,12 @@ pub fn pyramid_svg(levels: &[(&str, i64, String)]) -> String {
     svg
 }
 
-/// Stacked monthly columns by channel.
-pub fn trend_svg(months: &BTreeMap<String, BTreeMap<String, i64>>) -> String {
+/// Stacked monthly columns by channel; each block links to
+/// `link(month, channel)`, the cases with a 件次 of that channel in that month.
+pub fn trend_svg(
+    months: &BTreeMap<String, BTreeMap<String, i64>>,
+    link: &dyn Fn(&str, &str) -> String,
+) -> String {
     let colours = [
         ("online", "#1565c0"),
         ("letter", "#2e7d32"),
@@ -51,7 +55,9 @@ pub fn trend_svg(months: &BTreeMap<String, BTreeMap<String, i64>>) -> String {
             let v = *by.get(key).unwrap_or(&0) as f64;
             let h = v / max * 200.0;
             y -= h;
-            svg.push_str(&format!("<rect x=\"{x:.0}\" y=\"{y:.1}\" width=\"{:.0}\" height=\"{h:.1}\" fill=\"{colour}\"><title>{} {}：{}</title></rect>", bw * 0.8, esc(month), Channel::from_key(key).map(|c| c.label_zh()).unwrap_or(key), v));
+            if v > 0.0 {
+                svg.push_str(&format!("<a href=\"{}\"><rect x=\"{x:.0}\" y=\"{y:.1}\" width=\"{:.0}\" height=\"{h:.1}\" fill=\"{colour}\"><title>{} {}：{}</title></rect></a>", esc(&link(month, key)), bw * 0.8, esc(month), Channel::from_key(key).map(|c| c.label_zh()).unwrap_or(key), v));
+            }
         }
         svg.push_str(&format!(
             "<text x=\"{x:.0}\" y=\"238\" font-size=\"10\">{}</text>",

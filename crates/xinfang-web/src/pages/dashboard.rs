@@ -343,7 +343,13 @@ pub async fn dashboard(
     }
     body.push_str(&format!(
         "<section><h2>信访件次趋势（按月、按渠道）</h2>{}</section>",
-        trend_svg(&months)
+        trend_svg(&months, &|month: &str, channel: &str| {
+            // The month's bounds within the period (dates compare as text).
+            let (f, t) = (format!("{month}-01"), format!("{month}-31"));
+            let f = f.max(from.to_string());
+            let t = t.min(to.to_string());
+            format!("/work/cases?from={f}&to={t}&basis=submitted&channel={channel}")
+        })
     ));
     body.push_str(&breakdown_sections(&st, &staff, from, to).await);
     body.push_str(&hot_section(&st, &staff, &q, to).await);

@@ -32,7 +32,7 @@ fn range(q: &HashMap<String, String>, today: NaiveDate) -> (NaiveDate, NaiveDate
     let to = q
         .get("to")
         .and_then(|d| d.parse().ok())
-        .unwrap_or(from + Duration::days(30));
+        .unwrap_or_else(|| from.checked_add_signed(Duration::days(30)).unwrap_or(from));
     (from, to)
 }
 
