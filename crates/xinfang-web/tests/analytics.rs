@@ -192,6 +192,38 @@ dual_test!(
                 );
             }
         }
+        // The same breakdowns by API: 5 件次, one visit batch of 8.
+        let token = app.token("hangzhou_zf").await;
+        let (s, b) = app
+            .get(
+                "/api/v1/stats/breakdowns?from=2026-03-01&to=2026-03-31",
+                Some(&token),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let ch = b["breakdowns"]["channel"].as_array().unwrap();
+        assert_eq!(
+            ch.iter()
+                .map(|r| r["submissions"].as_i64().unwrap())
+                .sum::<i64>(),
+            5
+        );
+        let visit = ch.iter().find(|r| r["key"] == "visit").unwrap();
+        assert_eq!(
+            (
+                visit["batches"].as_i64(),
+                visit["persons"].as_i64(),
+                visit["label"].as_str()
+            ),
+            (Some(1), Some(8), Some("来访"))
+        );
+        let (s, _) = app
+            .get(
+                "/api/v1/stats/breakdowns?from=2026-03-31&to=2026-03-01",
+                Some(&token),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         // The visit channel: 1 batch of 8 persons.
         let s = html.find("<section id=\"by-channel\">").unwrap();
         assert!(html[s..].contains("来访"));

@@ -192,3 +192,28 @@ pub async fn upload(State(st): State<AppState>, headers: HeaderMap, body: Bytes)
     };
     Html(page("导入历史信访事项", Some(&staff.name), &format!("<section><h2>导入历史信访事项</h2>{out}<p><a href=\"/admin/import\">返回</a></p></section>"))).into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::multipart_parts;
+
+    #[test]
+    fn parts_are_read_and_garbage_is_harmless() {
+        let body = b"--b1\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc\r\n--b1\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.xlsx\"\r\n\r\nPK\x03\x04\r\n--b1--\r\n";
+        let parts = multipart_parts("multipart/form-data; boundary=b1", body);
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0], ("csrf".to_string(), b"abc".to_vec()));
+        assert_eq!(parts[1].0, "file");
+        assert_eq!(parts[1].1, b"PK\x03\x04".to_vec());
+        assert!(multipart_parts("multipart/form-data", body).is_empty());
+        for junk in [
+            &b""[..],
+            b"--b1",
+            b"--b1\r\n\r\n--b1",
+            b"--b1--b1--b1",
+            b"\r\n\r\n--b1",
+        ] {
+            let _ = multipart_parts("multipart/form-data; boundary=b1", junk);
+        }
+    }
+}
