@@ -478,9 +478,11 @@ async fn rankings_section(st: &AppState, staff: &Staff, from: NaiveDate, to: Nai
             .map(|x| format!("{x:.1}"))
             .unwrap_or_else(|| "—".into());
         let unit = u["unit_id"].as_i64().unwrap_or(0);
+        // Rankings count what fell due up to today (like the overview).
+        let due_to = to.min(st.app.now().date());
         let l = |extra: &str, text: String| {
             link(
-                &format!("/work/cases?from={from}&to={to}&unit={unit}{extra}"),
+                &format!("/work/cases?from={from}&to={due_to}&unit={unit}{extra}"),
                 &text,
             )
         };
