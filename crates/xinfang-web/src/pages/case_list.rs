@@ -85,9 +85,49 @@ fn describe(q: &HashMap<String, String>) -> String {
     ];
     names
         .iter()
-        .filter_map(|(k, label)| q.get(*k).map(|v| format!("{label}：{}", esc(v))))
+        .filter_map(|(k, label)| {
+            q.get(*k)
+                .map(|v| format!("{label}：{}", esc(&value_zh(k, v))))
+        })
         .collect::<Vec<_>>()
         .join("；")
+}
+
+/// A filter value in words.
+fn value_zh(key: &str, v: &str) -> String {
+    use xinfang_domain::case::{Channel, Kind};
+    let word = match (key, v) {
+        ("basis", "registered") => "登记日期",
+        ("basis", "submitted") => "件次日期",
+        ("basis", "accept_due") => "受理（转送/告知）期限届满日",
+        ("basis", "handling_due") => "办理期限届满日",
+        ("basis", "delivered") => "答复送达日",
+        ("fact", "accept_in_time") => "按时受理",
+        ("fact", "accept_missed") => "未按时受理",
+        ("fact", "handling_in_time") => "按期办结",
+        ("fact", "handling_missed") => "未按期办结",
+        ("fact", "evaluated") => "已评价",
+        ("fact", "satisfied") => "满意或基本满意",
+        ("fact", "first_time") => "一次性化解",
+        ("fact", "not_first_time") => "未一次性化解",
+        ("channel", c) => Channel::from_key(c).map(|c| c.label_zh()).unwrap_or(c),
+        ("kind", k) => Kind::from_key(k).map(|k| k.label_zh()).unwrap_or(k),
+        ("category", "") => "未分类",
+        ("level", l) => {
+            return l
+                .split(',')
+                .map(|x| {
+                    xinfang_domain::UnitLevel::from_key(x)
+                        .map(|u| u.label_zh())
+                        .unwrap_or(x)
+                })
+                .collect::<Vec<_>>()
+                .join("、")
+        }
+        ("skip_level" | "repeat" | "collective" | "visit", "1" | "true") => "是",
+        _ => v,
+    };
+    word.to_string()
 }
 
 /// Case list with filters (the drill-down target).
