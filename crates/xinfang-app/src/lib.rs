@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod admin;
+pub mod analytics;
 pub mod assist;
 pub mod auth;
 pub mod bench;
@@ -15,6 +16,8 @@ pub mod demo;
 pub mod documents;
 pub mod error;
 pub mod export;
+pub mod export_tables;
+pub mod import;
 pub mod intake;
 pub mod intelligence;
 pub mod leadership;
@@ -23,6 +26,7 @@ pub mod ledgers;
 pub mod lexicon;
 pub mod org_admin;
 pub mod projection;
+pub mod reception;
 pub mod reports;
 pub mod scanner;
 pub mod state;

@@ -111,6 +111,16 @@ impl App {
             "collective_batches": c.collective_batches,
             "level_distribution": Value::Object(levels),
             "county_and_below_share": m::rate(u(level(UnitLevel::County) + level(UnitLevel::Township)), u(c.submissions)),
+            "due_to": due_to.to_string(),
+            "counts": {
+                "accept_due": c.accept_due, "accept_in_time": c.accept_in_time,
+                "handling_due": c.handling_due, "handling_in_time": c.handling_in_time,
+                "delivered": c.delivered, "evaluated": c.evaluated,
+                "satisfied_or_basically": c.satisfied + c.basically_satisfied,
+                "first_time": c.first_time, "repeats": c.repeats, "online": c.online,
+                "visits": c.visits, "skip_level_visits": c.skip_level_visits,
+                "county_and_below": level(UnitLevel::County) + level(UnitLevel::Township),
+            },
         }))
     }
 }

@@ -60,23 +60,6 @@ pub struct CaseListRow {
     pub skip_level: bool,
 }
 
-/// Which cases to list. `scope` restricts to what one user may see.
-#[derive(Clone, Debug, Default)]
-pub struct CaseFilter {
-    /// Path prefix of the viewer's unit ("/1/4/"), and the viewer's unit with its ancestors
-    /// (a 检举控告 against any of them is hidden, 第三十条). None = everything (system jobs).
-    pub scope: Option<(String, Vec<i64>)>,
-    pub statuses: Vec<String>,
-    pub current_unit: Option<i64>,
-    /// Only cases where this unit must act next.
-    pub action_unit: Option<i64>,
-    pub grade: Option<String>,
-    pub registered_from: Option<String>,
-    pub registered_to: Option<String>,
-    pub limit: i64,
-    pub offset: i64,
-}
-
 fn petitioner_names(case: &Case) -> String {
     case.petitioners
         .iter()
@@ -186,6 +169,84 @@ async fn append_case_event(
     Ok(seq)
 }
 
+/// Register one new case inside the caller's transaction (number, projection,
+/// 件次, petitioner keys, chained event, outbox). Returns id, number and the event's seq.
+pub(crate) async fn insert_case_in(
+    tx: &mut Transaction<'static, Any>,
+    mut rec: NewCaseRecord,
+) -> Result<(i64, String, i64), StoreError> {
+    let year = rec.case.registered_at.format("%Y").to_string();
+    let counter = format!("case:{}:{}", rec.case.region_code, year);
+    sqlx::query("INSERT INTO counters (name, value) VALUES ($1, 0) ON CONFLICT DO NOTHING")
+        .bind(&counter)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE counters SET value = value + 1 WHERE name = $1")
+        .bind(&counter)
+        .execute(&mut **tx)
+        .await?;
+    let n: i64 = sqlx::query("SELECT value FROM counters WHERE name = $1")
+        .bind(&counter)
+        .fetch_one(&mut **tx)
+        .await?
+        .get(0);
+    let case_no = format!("XF{year}{}{n:06}", rec.case.region_code);
+    rec.case.case_no = case_no.clone();
+    if let EventBody::Registered(c) = &mut rec.event.body {
+        c.case_no = case_no.clone();
+    }
+    let c = &rec.case;
+    let now = crate::now_text();
+    let row = sqlx::query(
+        "INSERT INTO cases (case_no, query_code_hash, channel, kind, status, stage, region_code, registering_unit, registering_level, current_unit, accused_unit, registered_at, registered_on, persons, skip_level, category, related_case_no, next_due, grade, next_clock, petitioner_names, request, state_json, version, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) RETURNING id",
+    )
+    .bind(&case_no)
+    .bind(&rec.query_code_hash)
+    .bind(c.channel.key())
+    .bind(c.kind.key())
+    .bind(c.status.key())
+    .bind(c.stage.key())
+    .bind(&c.region_code)
+    .bind(c.registering_unit.0)
+    .bind(rec.registering_level.key())
+    .bind(c.current_unit.0)
+    .bind(c.accused.as_ref().and_then(|a| a.unit).map(|u| u.0))
+    .bind(fmt_time(c.registered_at))
+    .bind(c.registered_on().to_string())
+    .bind(c.persons as i64)
+    .bind(c.submissions.first().map(|s| s.skip_level).unwrap_or(false) as i64)
+    .bind(c.category.clone())
+    .bind(c.related_case.clone())
+    .bind(rec.projection.next_due.clone())
+    .bind(rec.projection.grade.clone())
+    .bind(rec.projection.next_clock.clone())
+    .bind(petitioner_names(c))
+    .bind(c.content.request.chars().take(200).collect::<String>())
+    .bind(serde_json::to_string(c)?)
+    .bind(c.version as i64)
+    .bind(&now)
+    .fetch_one(&mut **tx)
+    .await?;
+    let id: i64 = row.get(0);
+    insert_case_units(tx, id, &rec.projection.units).await?;
+    write_facts(tx, id, &rec.projection).await?;
+    for s in &c.submissions {
+        insert_submission(tx, id, s, rec.registering_level.key()).await?;
+    }
+    for k in &rec.petitioner_keys {
+        sqlx::query(
+            "INSERT INTO petitioner_index (pkey, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(k)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let seq = append_case_event(tx, id, &case_no, &rec.event).await?;
+    Ok((id, case_no, seq))
+}
+
 impl Store {
     /// Register a new case: allocate its number, write projection, 件次,
     /// petitioner keys, the chained event and the outbox row in one transaction.
@@ -199,77 +260,11 @@ impl Store {
     /// the same transaction.
     pub async fn insert_case_with_documents(
         &self,
-        mut rec: NewCaseRecord,
+        rec: NewCaseRecord,
         documents: impl FnOnce(&str) -> Vec<crate::documents::NewDocument>,
     ) -> Result<(i64, String), StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
-        let year = rec.case.registered_at.format("%Y").to_string();
-        let counter = format!("case:{}:{}", rec.case.region_code, year);
-        sqlx::query("INSERT INTO counters (name, value) VALUES ($1, 0) ON CONFLICT DO NOTHING")
-            .bind(&counter)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE counters SET value = value + 1 WHERE name = $1")
-            .bind(&counter)
-            .execute(&mut *tx)
-            .await?;
-        let n: i64 = sqlx::query("SELECT value FROM counters WHERE name = $1")
-            .bind(&counter)
-            .fetch_one(&mut *tx)
-            .await?
-            .get(0);
-        let case_no = format!("XF{year}{}{n:06}", rec.case.region_code);
-        rec.case.case_no = case_no.clone();
-        if let EventBody::Registered(c) = &mut rec.event.body {
-            c.case_no = case_no.clone();
-        }
-        let c = &rec.case;
-        let now = crate::now_text();
-        let row = sqlx::query(
-            "INSERT INTO cases (case_no, query_code_hash, channel, kind, status, stage, region_code, registering_unit, registering_level, current_unit, accused_unit, registered_at, registered_on, persons, skip_level, category, related_case_no, next_due, grade, next_clock, petitioner_names, request, state_json, version, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) RETURNING id",
-        )
-        .bind(&case_no)
-        .bind(&rec.query_code_hash)
-        .bind(c.channel.key())
-        .bind(c.kind.key())
-        .bind(c.status.key())
-        .bind(c.stage.key())
-        .bind(&c.region_code)
-        .bind(c.registering_unit.0)
-        .bind(rec.registering_level.key())
-        .bind(c.current_unit.0)
-        .bind(c.accused.as_ref().and_then(|a| a.unit).map(|u| u.0))
-        .bind(fmt_time(c.registered_at))
-        .bind(c.registered_on().to_string())
-        .bind(c.persons as i64)
-        .bind(c.submissions.first().map(|s| s.skip_level).unwrap_or(false) as i64)
-        .bind(c.category.clone())
-        .bind(c.related_case.clone())
-        .bind(rec.projection.next_due.clone())
-        .bind(rec.projection.grade.clone())
-        .bind(rec.projection.next_clock.clone())
-        .bind(petitioner_names(c))
-        .bind(c.content.request.chars().take(200).collect::<String>())
-        .bind(serde_json::to_string(c)?)
-        .bind(c.version as i64)
-        .bind(&now)
-        .fetch_one(&mut *tx)
-        .await?;
-        let id: i64 = row.get(0);
-        insert_case_units(&mut tx, id, &rec.projection.units).await?;
-        write_facts(&mut tx, id, &rec.projection).await?;
-        for s in &c.submissions {
-            insert_submission(&mut tx, id, s, rec.registering_level.key()).await?;
-        }
-        for k in &rec.petitioner_keys {
-            sqlx::query("INSERT INTO petitioner_index (pkey, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(k)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let seq = append_case_event(&mut tx, id, &case_no, &rec.event).await?;
+        let (id, case_no, seq) = insert_case_in(&mut tx, rec).await?;
         crate::documents::insert_documents(&mut tx, id, seq, &documents(&case_no)).await?;
         tx.commit().await?;
         Ok((id, case_no))
@@ -469,93 +464,4 @@ impl Store {
         }
         Ok(out)
     }
-
-    /// A page of cases matching the filter, newest first.
-    pub async fn list_cases(&self, f: &CaseFilter) -> Result<Vec<CaseListRow>, StoreError> {
-        let mut sql = String::from(
-            "SELECT c.case_no, c.channel, c.kind, c.status, c.stage, c.registered_at, c.current_unit, c.next_due, c.grade, c.petitioner_names, c.request, c.persons, c.skip_level FROM cases c WHERE 1 = 1",
-        );
-        let mut binds: Vec<BindVal> = vec![];
-        if let Some((prefix, ancestors)) = &f.scope {
-            binds.push(BindVal::S(format!("{prefix}%")));
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM case_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.case_id = c.id AND u.path LIKE ${})",
-                binds.len()
-            ));
-            if !ancestors.is_empty() {
-                let start = binds.len() + 1;
-                binds.extend(ancestors.iter().map(|a| BindVal::I(*a)));
-                sql.push_str(&format!(
-                    " AND NOT (c.kind = 'accusation' AND COALESCE(c.accused_unit, -1) IN ({}))",
-                    placeholders(start, ancestors.len())
-                ));
-            }
-        }
-        if !f.statuses.is_empty() {
-            let start = binds.len() + 1;
-            binds.extend(f.statuses.iter().map(|s| BindVal::S(s.clone())));
-            sql.push_str(&format!(
-                " AND c.status IN ({})",
-                placeholders(start, f.statuses.len())
-            ));
-        }
-        if let Some(u) = f.current_unit {
-            binds.push(BindVal::I(u));
-            sql.push_str(&format!(" AND c.current_unit = ${}", binds.len()));
-        }
-        if let Some(u) = f.action_unit {
-            binds.push(BindVal::I(u));
-            sql.push_str(&format!(" AND c.action_unit = ${}", binds.len()));
-        }
-        if let Some(g) = &f.grade {
-            binds.push(BindVal::S(g.clone()));
-            sql.push_str(&format!(" AND c.grade = ${}", binds.len()));
-        }
-        if let Some(d) = &f.registered_from {
-            binds.push(BindVal::S(d.clone()));
-            sql.push_str(&format!(" AND c.registered_on >= ${}", binds.len()));
-        }
-        if let Some(d) = &f.registered_to {
-            binds.push(BindVal::S(d.clone()));
-            sql.push_str(&format!(" AND c.registered_on <= ${}", binds.len()));
-        }
-        binds.push(BindVal::I(if f.limit > 0 { f.limit } else { 50 }));
-        binds.push(BindVal::I(f.offset));
-        sql.push_str(&format!(
-            " ORDER BY c.id DESC LIMIT ${} OFFSET ${}",
-            binds.len() - 1,
-            binds.len()
-        ));
-        let mut q = sqlx::query(&sql);
-        for b in &binds {
-            q = match b {
-                BindVal::S(s) => q.bind(s.clone()),
-                BindVal::I(i) => q.bind(*i),
-            };
-        }
-        let rows = q.fetch_all(&self.pool).await?;
-        Ok(rows
-            .iter()
-            .map(|r| CaseListRow {
-                case_no: r.get(0),
-                channel: r.get(1),
-                kind: r.get(2),
-                status: r.get(3),
-                stage: r.get(4),
-                registered_at: r.get(5),
-                current_unit: r.get(6),
-                next_due: r.get(7),
-                grade: r.get(8),
-                petitioner_names: r.get(9),
-                request: r.get(10),
-                persons: r.get(11),
-                skip_level: r.get::<i64, _>(12) != 0,
-            })
-            .collect())
-    }
-}
-
-enum BindVal {
-    S(String),
-    I(i64),
 }

@@ -112,7 +112,7 @@ impl Store {
         })
     }
 
-    async fn fetch_counts(
+    pub(crate) async fn fetch_counts(
         &self,
         sql: &str,
         from: &str,

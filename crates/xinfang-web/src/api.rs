@@ -412,7 +412,7 @@ async fn analyze(
 }
 
 /// A date query/body parameter, or a field error naming it.
-fn date_param(field: &str, value: &str) -> Result<chrono::NaiveDate, ApiError> {
+pub(crate) fn date_param(field: &str, value: &str) -> Result<chrono::NaiveDate, ApiError> {
     value
         .parse()
         .map_err(|_| ApiError(AppError::field(field, "日期格式应为 YYYY-MM-DD")))

@@ -6,8 +6,10 @@
 
 mod api;
 mod api_admin;
+mod api_analytics;
 mod api_documents;
 mod api_ledgers;
+mod api_reception;
 mod auth;
 mod error;
 mod multipart;
@@ -45,6 +47,8 @@ pub fn router(app: App) -> Router {
         .merge(api_ledgers::routes())
         .merge(api_admin::routes())
         .merge(api_documents::routes())
+        .merge(api_analytics::routes())
+        .merge(api_reception::routes())
         .merge(pages::routes())
         .route("/api/openapi.json", axum::routing::get(openapi::document))
         // 2 MB, except the two upload routes (five files of 5 MB).

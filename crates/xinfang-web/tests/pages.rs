@@ -358,14 +358,14 @@ dual_test!(dashboard_and_case_list, |app: TestApp| async move {
     }
     assert!(
         html.contains(
-            "<td>信访件次</td><td><a href=\"/work/cases?from=2026-03-01&amp;to=2026-03-31\">2</a>"
+            "<td>信访件次</td><td><a href=\"/work/cases?from=2026-03-01&amp;to=2026-03-31&amp;basis=submitted\">2</a>"
         ),
         "figures drill down"
     );
     let (s, html) = page(&app, "/work/cases?from=2026-03-01&to=2026-03-31", &cookie).await;
     assert_eq!(s, StatusCode::OK);
     assert!(
-        html.contains("（2 件"),
+        html.contains("<span id=\"total\">2</span>"),
         "the drill-down lists the two cases"
     );
     let req = axum::http::Request::builder()

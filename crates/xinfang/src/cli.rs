@@ -104,6 +104,25 @@ enum Cmd {
         #[command(subcommand)]
         cmd: CalendarCmd,
     },
+    /// Import historical data.
+    Import {
+        #[command(subcommand)]
+        cmd: ImportCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCmd {
+    /// Historical cases from .xlsx (columns: see /admin/import). All rows or none;
+    /// exit 1 naming every rejected row.
+    Cases {
+        #[command(flatten)]
+        db: Db,
+        file: std::path::PathBuf,
+        /// Only validate; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -464,6 +483,46 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 r.years, r.open_cases
             );
             Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Import {
+            cmd: ImportCmd::Cases { db, file, dry_run },
+        } => {
+            let app = open(&db).await?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+            let batch = format!("cli:{}", file.display());
+            let r = match app.import_cases(&bytes, dry_run, "cli", &batch).await {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("未导入：{e}");
+                    if let xinfang_app::AppError::Invalid(list) = &e {
+                        for x in list {
+                            eprintln!("  {}", x.message);
+                        }
+                    }
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            for x in &r.rejected {
+                println!("第 {} 行：{}", x.row, x.reasons.join("；"));
+            }
+            let verdict = match (r.dry_run, r.rejected.is_empty()) {
+                (true, true) => "校验通过，可以导入".to_string(),
+                (true, false) => "校验未通过".to_string(),
+                (false, true) => format!("已导入 {} 件", r.case_nos.len()),
+                (false, false) => "有不合格行，未写入任何事项".to_string(),
+            };
+            println!(
+                "共 {} 行，合格 {} 行，不合格 {} 行；{verdict}",
+                r.rows,
+                r.accepted,
+                r.rejected.len()
+            );
+            Ok(if r.rejected.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
     }
 }

@@ -5,6 +5,7 @@
 
 pub(crate) mod content;
 mod org;
+mod reception;
 mod walk;
 
 use crate::error::AppError;
@@ -32,6 +33,9 @@ pub async fn generate(app: &App, cases: usize) -> Result<DemoReport, AppError> {
     sim.time = TimeSource::Manual(clock);
     let (made, subs) = walk::run(&sim, &demo_org, cases, real_now).await?;
     app.reflow().await?;
+    if cases > 0 {
+        reception::schedule(app, &demo_org).await?;
+    }
     Ok(DemoReport {
         units: app.org().len(),
         users: demo_org.user_count,

@@ -12,16 +12,20 @@ mod admin_users;
 mod assist;
 mod campaign_pages;
 mod case_levers;
+mod case_list;
 mod case_page;
+mod charts;
 mod dashboard;
 mod dispute_pages;
 pub(crate) mod documents;
 mod html;
+mod import;
 mod ledger_kit;
 mod ledger_routes;
 mod ownership_pages;
 mod portal;
 mod portal_documents;
+mod reception;
 mod register;
 mod session;
 mod supervision_pages;
@@ -74,9 +78,17 @@ pub fn routes() -> Router<AppState> {
         .route("/work/register/assist", post(assist::assist))
         .route("/static/register.js", get(assist::script))
         .route("/work/dashboard", get(dashboard::dashboard))
-        .route("/work/cases", get(dashboard::case_list))
-        .route("/work/cases.xlsx", get(dashboard::cases_xlsx))
-        .route("/work/stats.xlsx", get(dashboard::stats_xlsx))
+        .route("/work/cases", get(case_list::case_list))
+        .route("/work/cases.xlsx", get(case_list::cases_xlsx))
+        .route("/work/stats.xlsx", get(case_list::stats_xlsx))
+        .route("/work/stats/tables.xlsx", get(case_list::tables_xlsx))
+        .route(
+            "/work/reception",
+            get(reception::calendar).post(reception::create),
+        )
+        .route("/work/reception/{id}/book", post(reception::book))
+        .route("/work/reception/{id}/cancel", post(reception::cancel))
+        .route("/admin/import", get(import::form).post(import::upload))
         .route("/work/cases/{case_no}", get(work::case_page))
         .route("/work/cases/{case_no}/act", post(work::act))
         .route(

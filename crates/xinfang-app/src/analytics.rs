@@ -1,0 +1,146 @@
+//! Dashboard analytics beyond the overview: breakdowns of 件次/批次/人次 by
+//! channel, region, registering level, kind and category, and hot issues
+//! (categories and terms rising week over week, `xinfang_domain::hot`), all
+//! scoped to what the caller may see, with Chinese labels for display.
+
+use crate::error::AppError;
+use crate::state::App;
+use chrono::{Datelike, NaiveDate};
+use serde_json::{json, Value};
+use xinfang_domain::case::{Channel, Kind};
+use xinfang_domain::hot;
+use xinfang_domain::{Staff, UnitKind, UnitLevel};
+use xinfang_store::{BreakdownRow, StatsScope};
+
+/// Words every petition uses ("要求 …", "反映 …"): not stop words of the
+/// language, but they say nothing about what is hot.
+pub const GENERIC_TERMS: &[&str] = &[
+    "要求", "请求", "反映", "希望", "问题", "解决", "处理", "情况", "相关", "有关", "部门", "信访",
+    "本人", "我们",
+];
+
+/// The dimensions of the breakdowns, with their Chinese titles.
+pub const DIMENSIONS: &[(&str, &str)] = &[
+    ("channel", "按渠道"),
+    ("region", "按地区（区县）"),
+    ("level", "按登记层级"),
+    ("kind", "按类型"),
+    ("category", "按内容分类（前 10）"),
+];
+
+impl App {
+    /// The statistics scope of a staff member: their unit's subtree, hiding
+    /// 检举控告 against their unit or its ancestors (第三十条).
+    pub fn stats_scope(&self, staff: &Staff) -> StatsScope {
+        let (prefix, hidden) = self.scope_of(staff);
+        StatsScope {
+            path_prefix: Some(prefix),
+            hidden_accused: hidden,
+        }
+    }
+
+    /// The display label of a dimension value.
+    pub fn dimension_label(&self, dim: &str, key: &str) -> String {
+        let label = match dim {
+            "channel" => Channel::from_key(key).map(|c| c.label_zh().to_string()),
+            "level" => UnitLevel::from_key(key).map(|l| l.label_zh().to_string()),
+            "kind" => Kind::from_key(key).map(|k| k.label_zh().to_string()),
+            "region" => {
+                let org = self.org();
+                let units = org.units_by_region(key);
+                units
+                    .iter()
+                    .find(|u| u.kind == UnitKind::Government)
+                    .or(units.first())
+                    .map(|u| format!("{}（{key}）", u.name.trim_end_matches("人民政府")))
+            }
+            "category" if key.is_empty() => Some("未分类".to_string()),
+            _ => None,
+        };
+        label.unwrap_or_else(|| key.to_string())
+    }
+
+    /// Breakdowns of the period by every dimension (category: top 10).
+    pub async fn breakdowns(
+        &self,
+        staff: &Staff,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(&'static str, Vec<BreakdownRow>)>, AppError> {
+        if to < from {
+            return Err(AppError::field("to", "结束日期不能早于开始日期"));
+        }
+        let scope = self.stats_scope(staff);
+        let mut out = vec![];
+        for (dim, _) in DIMENSIONS {
+            let mut rows = self
+                .store
+                .breakdown(dim, &from.to_string(), &to.to_string(), &scope)
+                .await?;
+            if *dim == "category" {
+                rows.truncate(10);
+            }
+            out.push((*dim, rows));
+        }
+        Ok(out)
+    }
+
+    /// Hot issues of the week containing `day`: categories and request terms
+    /// (jieba tokens, stop words removed) whose number of cases rose most over
+    /// the week before, with at least `hot::MIN_SUPPORT` cases this week.
+    pub async fn hot_issues(&self, staff: &Staff, day: NaiveDate) -> Result<Value, AppError> {
+        if !(1900..=2200).contains(&day.year()) {
+            return Err(AppError::field("week", "日期应在 1900 年至 2200 年之间"));
+        }
+        let ((this_from, this_to), (last_from, last_to)) = hot::weeks_of(day);
+        let rows = self
+            .store
+            .case_texts(
+                &last_from.to_string(),
+                &this_to.to_string(),
+                &self.stats_scope(staff),
+            )
+            .await?;
+        let seg = xinfang_text::segment::Segmenter::global();
+        let this_start = this_from.to_string();
+        let (this, last): (Vec<_>, Vec<_>) = rows.iter().partition(|(d, _, _)| *d >= this_start);
+        let cats = |v: &[&(String, String, String)]| {
+            hot::document_counts(v.iter().map(|(_, c, _)| vec![c.clone()]))
+        };
+        let terms = |v: &[&(String, String, String)]| {
+            hot::document_counts(v.iter().map(|(_, _, r)| {
+                seg.tokens(r)
+                    .into_iter()
+                    .filter(|t| {
+                        t.chars().count() >= 2
+                            && !t.chars().all(|c| c.is_ascii_digit())
+                            && !GENERIC_TERMS.contains(&t.as_str())
+                    })
+                    .collect::<Vec<_>>()
+            }))
+        };
+        let categories = hot::rising(&cats(&this), &cats(&last), hot::MIN_SUPPORT, hot::TOP);
+        let terms = hot::rising(&terms(&this), &terms(&last), hot::MIN_SUPPORT, hot::TOP);
+        Ok(json!({
+            "week_from": this_from.to_string(),
+            "week_to": this_to.to_string(),
+            "last_week_from": last_from.to_string(),
+            "last_week_to": last_to.to_string(),
+            "min_support": hot::MIN_SUPPORT,
+            "categories": categories,
+            "terms": terms,
+        }))
+    }
+}
+
+impl App {
+    /// How many cases `staff` may see match `filter` (the drill-down count).
+    pub async fn count_for(
+        &self,
+        staff: &Staff,
+        mut filter: xinfang_store::CaseFilter,
+    ) -> Result<i64, AppError> {
+        filter.scope = Some(self.scope_of(staff));
+        Ok(self.store.count_cases(&filter).await?)
+    }
+}

@@ -1,0 +1,330 @@
+//! Case-list filters. The dashboard's drill-down links are case lists, so the
+//! filter can express exactly the sets each figure counts: the period may apply
+//! to the registration date, to a submission (件次) in it, or to the date an
+//! indicator fact fell due; the dimensions of the breakdowns (channel, level,
+//! region, kind, category) and the indicator facts (in time / missed, evaluated,
+//! satisfied, resolved first time) are conditions here, written once, so the
+//! list and the aggregate in `stats.rs` agree by construction.
+
+use crate::cases::CaseListRow;
+use crate::error::StoreError;
+use crate::rows::placeholders;
+use crate::Store;
+use sqlx::Row;
+
+/// Which date the period (`registered_from` … `registered_to`) applies to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DateBasis {
+    /// The case's registration date (first 件次).
+    #[default]
+    Registered,
+    /// Any submission (件次) of the case in the period; the submission
+    /// conditions of [`SubmissionFilter`] apply to that same submission.
+    Submitted,
+    /// The first duty (forward / notice, 第二十二、二十三条) fell due in the period.
+    AcceptDue,
+    /// The handling limit (第三十四条) fell due in the period.
+    HandlingDue,
+    /// The initial reply was delivered in the period.
+    Delivered,
+}
+
+impl DateBasis {
+    /// The URL key.
+    pub fn key(self) -> &'static str {
+        match self {
+            DateBasis::Registered => "registered",
+            DateBasis::Submitted => "submitted",
+            DateBasis::AcceptDue => "accept_due",
+            DateBasis::HandlingDue => "handling_due",
+            DateBasis::Delivered => "delivered",
+        }
+    }
+    /// Parse a URL key.
+    pub fn from_key(s: &str) -> Option<DateBasis> {
+        [
+            DateBasis::Registered,
+            DateBasis::Submitted,
+            DateBasis::AcceptDue,
+            DateBasis::HandlingDue,
+            DateBasis::Delivered,
+        ]
+        .into_iter()
+        .find(|b| b.key() == s)
+    }
+    fn column(self) -> &'static str {
+        match self {
+            DateBasis::Registered => "c.registered_on",
+            DateBasis::Submitted => "s.registered_on",
+            DateBasis::AcceptDue => "c.accept_due",
+            DateBasis::HandlingDue => "c.handling_due",
+            DateBasis::Delivered => "c.delivered_on",
+        }
+    }
+}
+
+/// Conditions on one submission (件次) of the case.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SubmissionFilter {
+    pub channel: Option<String>,
+    /// Level of the registering body ("county", …; comma-separated for several): the 倒金字塔.
+    pub level: Option<String>,
+    pub skip_level: bool,
+    pub repeat: bool,
+    /// A collective visit (来访, ≥ 5 persons).
+    pub collective: bool,
+    /// Any visit (来访批次).
+    pub visit: bool,
+}
+
+impl SubmissionFilter {
+    fn is_empty(&self) -> bool {
+        *self == SubmissionFilter::default()
+    }
+}
+
+/// Indicator facts (`xinfang_domain::metrics::CaseFacts`) a case may have.
+pub const FACTS: &[(&str, &str)] = &[
+    (
+        "accept_in_time",
+        "c.accept_met IS NOT NULL AND c.accept_met <= c.accept_due",
+    ),
+    (
+        "accept_missed",
+        "(c.accept_met IS NULL OR c.accept_met > c.accept_due)",
+    ),
+    (
+        "handling_in_time",
+        "c.handling_met IS NOT NULL AND c.handling_met <= c.handling_due",
+    ),
+    (
+        "handling_missed",
+        "(c.handling_met IS NULL OR c.handling_met > c.handling_due)",
+    ),
+    ("evaluated", "c.satisfaction IS NOT NULL"),
+    (
+        "satisfied",
+        "c.satisfaction IN ('satisfied', 'basically_satisfied')",
+    ),
+    (
+        "first_time",
+        "c.review_requested = 0 AND c.repeats_after_delivery = 0",
+    ),
+    (
+        "not_first_time",
+        "(c.review_requested <> 0 OR c.repeats_after_delivery <> 0)",
+    ),
+];
+
+/// Which cases to list. `scope` restricts to what one user may see.
+#[derive(Clone, Debug, Default)]
+pub struct CaseFilter {
+    /// Path prefix of the viewer's unit ("/1/4/"), and the viewer's unit with its ancestors
+    /// (a 检举控告 against any of them is hidden, 第三十条). None = everything (system jobs).
+    pub scope: Option<(String, Vec<i64>)>,
+    pub statuses: Vec<String>,
+    pub current_unit: Option<i64>,
+    /// Only cases where this unit must act next.
+    pub action_unit: Option<i64>,
+    pub grade: Option<String>,
+    /// The period, on the date chosen by `basis` (inclusive, 'YYYY-MM-DD').
+    pub registered_from: Option<String>,
+    pub registered_to: Option<String>,
+    pub basis: DateBasis,
+    pub submission: SubmissionFilter,
+    pub kind: Option<String>,
+    /// Exact category; the empty string means "not classified".
+    pub category: Option<String>,
+    pub region: Option<String>,
+    /// A key of [`FACTS`]; unknown keys match nothing.
+    pub fact: Option<String>,
+    /// Substring of the request (hot terms).
+    pub text: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Clone)]
+pub(crate) enum BindVal {
+    S(String),
+    I(i64),
+}
+
+impl CaseFilter {
+    /// The WHERE conditions (after `WHERE 1 = 1`) on case alias `c`, and their binds from `$1`.
+    pub(crate) fn conditions(&self) -> (String, Vec<BindVal>) {
+        let mut sql = String::new();
+        let mut binds: Vec<BindVal> = vec![];
+        let push = |b: BindVal, binds: &mut Vec<BindVal>| {
+            binds.push(b);
+            binds.len()
+        };
+        if let Some((prefix, ancestors)) = &self.scope {
+            let n = push(BindVal::S(format!("{prefix}%")), &mut binds);
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM case_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.case_id = c.id AND u.path LIKE ${n})"
+            ));
+            if !ancestors.is_empty() {
+                let start = binds.len() + 1;
+                binds.extend(ancestors.iter().map(|a| BindVal::I(*a)));
+                sql.push_str(&format!(
+                    " AND NOT (c.kind = 'accusation' AND COALESCE(c.accused_unit, -1) IN ({}))",
+                    placeholders(start, ancestors.len())
+                ));
+            }
+        }
+        if !self.statuses.is_empty() {
+            let start = binds.len() + 1;
+            binds.extend(self.statuses.iter().map(|s| BindVal::S(s.clone())));
+            sql.push_str(&format!(
+                " AND c.status IN ({})",
+                placeholders(start, self.statuses.len())
+            ));
+        }
+        let eq = |col: &str, v: BindVal, sql: &mut String, binds: &mut Vec<BindVal>| {
+            let n = push(v, binds);
+            sql.push_str(&format!(" AND {col} = ${n}"));
+        };
+        if let Some(u) = self.current_unit {
+            eq("c.current_unit", BindVal::I(u), &mut sql, &mut binds);
+        }
+        if let Some(u) = self.action_unit {
+            eq("c.action_unit", BindVal::I(u), &mut sql, &mut binds);
+        }
+        if let Some(g) = &self.grade {
+            eq("c.grade", BindVal::S(g.clone()), &mut sql, &mut binds);
+        }
+        if let Some(k) = &self.kind {
+            eq("c.kind", BindVal::S(k.clone()), &mut sql, &mut binds);
+        }
+        if let Some(r) = &self.region {
+            eq("c.region_code", BindVal::S(r.clone()), &mut sql, &mut binds);
+        }
+        match self.category.as_deref() {
+            Some("") => sql.push_str(" AND (c.category IS NULL OR c.category = '')"),
+            Some(cat) => eq("c.category", BindVal::S(cat.into()), &mut sql, &mut binds),
+            None => {}
+        }
+        if let Some(f) = &self.fact {
+            match FACTS.iter().find(|(k, _)| k == f) {
+                Some((_, cond)) => sql.push_str(&format!(" AND {cond}")),
+                None => sql.push_str(" AND 1 = 0"),
+            }
+        }
+        if let Some(t) = self.text.as_deref().filter(|t| !t.is_empty()) {
+            let n = push(BindVal::S(format!("%{t}%")), &mut binds);
+            sql.push_str(&format!(" AND c.request LIKE ${n}"));
+        }
+        // The period, on its date; submissions conditions in one EXISTS.
+        let mut period = String::new();
+        let col = self.basis.column();
+        if let Some(d) = &self.registered_from {
+            let n = push(BindVal::S(d.clone()), &mut binds);
+            period.push_str(&format!(" AND {col} >= ${n}"));
+        }
+        if let Some(d) = &self.registered_to {
+            let n = push(BindVal::S(d.clone()), &mut binds);
+            period.push_str(&format!(" AND {col} <= ${n}"));
+        }
+        let s = &self.submission;
+        if self.basis == DateBasis::Submitted || !s.is_empty() {
+            let mut sub = String::new();
+            if let Some(ch) = &s.channel {
+                let n = push(BindVal::S(ch.clone()), &mut binds);
+                sub.push_str(&format!(" AND s.channel = ${n}"));
+            }
+            if let Some(l) = &s.level {
+                // One level, or several separated by commas (县及以下 = county,township).
+                let levels: Vec<&str> = l.split(',').filter(|x| !x.is_empty()).collect();
+                let start = binds.len() + 1;
+                binds.extend(levels.iter().map(|x| BindVal::S(x.to_string())));
+                sub.push_str(&format!(
+                    " AND s.unit_level IN ({})",
+                    placeholders(start, levels.len().max(1))
+                ));
+                if levels.is_empty() {
+                    binds.push(BindVal::S(String::new()));
+                }
+            }
+            if s.skip_level {
+                sub.push_str(" AND s.channel = 'visit' AND s.skip_level = 1");
+            }
+            if s.repeat {
+                sub.push_str(" AND s.is_repeat = 1");
+            }
+            if s.collective {
+                sub.push_str(" AND s.channel = 'visit' AND s.persons >= 5");
+            }
+            if s.visit {
+                sub.push_str(" AND s.channel = 'visit'");
+            }
+            if self.basis == DateBasis::Submitted {
+                sub.push_str(&period);
+                period.clear();
+            }
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM submissions s WHERE s.case_id = c.id{sub})"
+            ));
+        }
+        sql.push_str(&period);
+        (sql, binds)
+    }
+}
+
+fn bind_all<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    binds: &[BindVal],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for b in binds {
+        q = match b {
+            BindVal::S(s) => q.bind(s.clone()),
+            BindVal::I(i) => q.bind(*i),
+        };
+    }
+    q
+}
+
+impl Store {
+    /// A page of cases matching the filter, newest first.
+    pub async fn list_cases(&self, f: &CaseFilter) -> Result<Vec<CaseListRow>, StoreError> {
+        let (cond, mut binds) = f.conditions();
+        binds.push(BindVal::I(if f.limit > 0 { f.limit } else { 50 }));
+        binds.push(BindVal::I(f.offset));
+        let sql = format!(
+            "SELECT c.case_no, c.channel, c.kind, c.status, c.stage, c.registered_at, c.current_unit, c.next_due, c.grade, c.petitioner_names, c.request, c.persons, c.skip_level FROM cases c WHERE 1 = 1{cond} ORDER BY c.id DESC LIMIT ${} OFFSET ${}",
+            binds.len() - 1,
+            binds.len()
+        );
+        let rows = bind_all(sqlx::query(&sql), &binds)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| CaseListRow {
+                case_no: r.get(0),
+                channel: r.get(1),
+                kind: r.get(2),
+                status: r.get(3),
+                stage: r.get(4),
+                registered_at: r.get(5),
+                current_unit: r.get(6),
+                next_due: r.get(7),
+                grade: r.get(8),
+                petitioner_names: r.get(9),
+                request: r.get(10),
+                persons: r.get(11),
+                skip_level: r.get::<i64, _>(12) != 0,
+            })
+            .collect())
+    }
+
+    /// How many cases match the filter (ignoring limit and offset).
+    pub async fn count_cases(&self, f: &CaseFilter) -> Result<i64, StoreError> {
+        let (cond, binds) = f.conditions();
+        let sql = format!("SELECT COUNT(*) FROM cases c WHERE 1 = 1{cond}");
+        Ok(bind_all(sqlx::query(&sql), &binds)
+            .fetch_one(&self.pool)
+            .await?
+            .get(0))
+    }
+}

@@ -1,0 +1,241 @@
+//! Reception calendar storage (第十八条): sessions and appointments, each
+//! change with its chained audit entry in the same transaction. Appointments
+//! are counted against capacity inside the transaction that books them.
+
+use crate::chain::log;
+use crate::error::StoreError;
+use crate::rows::placeholders;
+use crate::Store;
+use serde::Serialize;
+use sqlx::Row;
+
+/// A reception session as stored.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct SessionRow {
+    pub id: i64,
+    pub unit_id: i64,
+    pub kind: String,
+    pub leader: String,
+    pub day: String,
+    pub slot: String,
+    pub place: String,
+    pub capacity: i64,
+    pub status: String,
+    /// Active appointments.
+    pub booked: i64,
+}
+
+/// An appointment as stored (phone unmasked: the service masks for lists).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct AppointmentRow {
+    pub id: i64,
+    pub session_id: i64,
+    pub name: String,
+    pub phone: Option<String>,
+    pub matter: String,
+    pub case_no: Option<String>,
+    pub status: String,
+}
+
+const SESSION_COLS: &str = "s.id, s.unit_id, s.kind, s.leader, s.day, s.slot, s.place, s.capacity, s.status, \
+    (SELECT COUNT(*) FROM reception_appointments a WHERE a.session_id = s.id AND a.status = 'booked')";
+
+fn session(r: &sqlx::any::AnyRow) -> SessionRow {
+    SessionRow {
+        id: r.get(0),
+        unit_id: r.get(1),
+        kind: r.get(2),
+        leader: r.get(3),
+        day: r.get(4),
+        slot: r.get(5),
+        place: r.get(6),
+        capacity: r.get(7),
+        status: r.get(8),
+        booked: r.get(9),
+    }
+}
+
+/// A new session.
+pub struct NewSession<'a> {
+    pub unit_id: i64,
+    pub kind: &'a str,
+    pub leader: &'a str,
+    pub day: &'a str,
+    pub slot: &'a str,
+    pub place: &'a str,
+    pub capacity: i64,
+}
+
+/// A new appointment.
+#[derive(Clone, Copy)]
+pub struct NewAppointment<'a> {
+    pub session_id: i64,
+    pub name: &'a str,
+    pub phone: Option<&'a str>,
+    pub matter: &'a str,
+    pub case_no: Option<&'a str>,
+}
+
+impl Store {
+    /// Create a session, audited.
+    pub async fn insert_session(&self, s: &NewSession<'_>, actor: &str) -> Result<i64, StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        let now = crate::now_text();
+        let id: i64 = sqlx::query(
+            "INSERT INTO reception_sessions (unit_id, kind, leader, day, slot, place, capacity, status, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9) RETURNING id",
+        )
+        .bind(s.unit_id)
+        .bind(s.kind)
+        .bind(s.leader)
+        .bind(s.day)
+        .bind(s.slot)
+        .bind(s.place)
+        .bind(s.capacity)
+        .bind(actor)
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await?
+        .get(0);
+        log(
+            &mut tx,
+            "reception",
+            "session_created",
+            actor,
+            serde_json::json!({"session": id, "unit": s.unit_id, "kind": s.kind, "leader": s.leader, "day": s.day, "slot": s.slot, "place": s.place, "capacity": s.capacity}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// One session.
+    pub async fn session(&self, id: i64) -> Result<Option<SessionRow>, StoreError> {
+        let sql = format!("SELECT {SESSION_COLS} FROM reception_sessions s WHERE s.id = $1");
+        Ok(sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(session))
+    }
+
+    /// Sessions of these units with day in [from, to], by day and slot.
+    pub async fn sessions(
+        &self,
+        units: &[i64],
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<SessionRow>, StoreError> {
+        if units.is_empty() {
+            return Ok(vec![]);
+        }
+        let sql = format!(
+            "SELECT {SESSION_COLS} FROM reception_sessions s WHERE s.day >= $1 AND s.day <= $2 AND s.unit_id IN ({}) ORDER BY s.day, s.slot, s.id",
+            placeholders(3, units.len())
+        );
+        let mut q = sqlx::query(&sql)
+            .bind(from.to_string())
+            .bind(to.to_string());
+        for u in units {
+            q = q.bind(*u);
+        }
+        Ok(q.fetch_all(&self.pool).await?.iter().map(session).collect())
+    }
+
+    /// Book an appointment if `check(booked, session)` allows it, in one
+    /// transaction with the capacity count; audited. Err(message) from `check`
+    /// is returned as `Ok(Err(message))`.
+    pub async fn book_appointment(
+        &self,
+        a: &NewAppointment<'_>,
+        actor: &str,
+        check: impl Fn(&SessionRow) -> Option<&'static str>,
+    ) -> Result<Result<i64, &'static str>, StoreError> {
+        let NewAppointment {
+            session_id,
+            name,
+            phone,
+            matter,
+            case_no,
+        } = *a;
+        let (mut tx, _g) = self.write_tx().await?;
+        let sql = format!("SELECT {SESSION_COLS} FROM reception_sessions s WHERE s.id = $1");
+        let Some(row) = sqlx::query(&sql)
+            .bind(session_id)
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Ok(Err("场次不存在"));
+        };
+        if let Some(refusal) = check(&session(&row)) {
+            return Ok(Err(refusal));
+        }
+        let now = crate::now_text();
+        let id: i64 = sqlx::query(
+            "INSERT INTO reception_appointments (session_id, name, phone, matter, case_no, status, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, 'booked', $6, $7) RETURNING id",
+        )
+        .bind(session_id)
+        .bind(name)
+        .bind(phone.map(str::to_string))
+        .bind(matter)
+        .bind(case_no.map(str::to_string))
+        .bind(actor)
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await?
+        .get(0);
+        log(
+            &mut tx,
+            "reception",
+            "appointment_booked",
+            actor,
+            serde_json::json!({"appointment": id, "session": session_id, "case_no": case_no}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(id))
+    }
+
+    /// Appointments of a session, in booking order.
+    pub async fn appointments(&self, session_id: i64) -> Result<Vec<AppointmentRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, session_id, name, phone, matter, case_no, status FROM reception_appointments WHERE session_id = $1 ORDER BY id",
+        )
+        .bind(session_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| AppointmentRow {
+                id: r.get(0),
+                session_id: r.get(1),
+                name: r.get(2),
+                phone: r.get(3),
+                matter: r.get(4),
+                case_no: r.get(5),
+                status: r.get(6),
+            })
+            .collect())
+    }
+
+    /// Cancel a session (never deleted), audited.
+    pub async fn cancel_session(&self, id: i64, actor: &str) -> Result<(), StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        sqlx::query("UPDATE reception_sessions SET status = 'cancelled' WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        log(
+            &mut tx,
+            "reception",
+            "session_cancelled",
+            actor,
+            serde_json::json!({"session": id}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
