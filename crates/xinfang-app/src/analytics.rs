@@ -121,6 +121,12 @@ impl App {
         };
         let categories = hot::rising(&cats(&this), &cats(&last), hot::MIN_SUPPORT, hot::TOP);
         let terms = hot::rising(&terms(&this), &terms(&last), hot::MIN_SUPPORT, hot::TOP);
+        // Categories are stored as taxonomy codes; say what they are.
+        let mut categories = serde_json::to_value(categories).unwrap_or_default();
+        for c in categories.as_array_mut().into_iter().flatten() {
+            let label = self.category_label(c["key"].as_str().unwrap_or_default());
+            c["label"] = json!(label);
+        }
         Ok(json!({
             "week_from": this_from.to_string(),
             "week_to": this_to.to_string(),

@@ -269,7 +269,7 @@ dual_test!(hot_issues_rise_week_over_week, |app: TestApp| async move {
         )
     };
     for (req, cat) in [
-        ("要求支付拖欠工资", "劳动和社会保障/工资"),
+        ("要求支付拖欠工资", "劳动和社会保障/劳动报酬/拖欠农民工工资"),
         ("要求开发商交付住房", "城乡建设/房地产/交房难"),
         ("要求开发商交付住房", "城乡建设/房地产/交房难"),
     ] {
@@ -282,10 +282,13 @@ dual_test!(hot_issues_rise_week_over_week, |app: TestApp| async move {
     // This week: four wage cases, two housing cases.
     app.set_time("2026-03-03 10:00");
     for (req, cat) in [
-        ("要求支付拖欠工资", "劳动和社会保障/工资"),
-        ("工地老板拖欠工资不付", "劳动和社会保障/工资"),
-        ("要求支付拖欠工资", "劳动和社会保障/工资"),
-        ("拖欠工资三个月", "劳动和社会保障/工资"),
+        ("要求支付拖欠工资", "劳动和社会保障/劳动报酬/拖欠农民工工资"),
+        (
+            "工地老板拖欠工资不付",
+            "劳动和社会保障/劳动报酬/拖欠农民工工资",
+        ),
+        ("要求支付拖欠工资", "劳动和社会保障/劳动报酬/拖欠农民工工资"),
+        ("拖欠工资三个月", "劳动和社会保障/劳动报酬/拖欠农民工工资"),
         ("要求开发商交付住房", "城乡建设/房地产/交房难"),
         ("要求开发商交付住房", "城乡建设/房地产/交房难"),
     ] {
@@ -304,12 +307,17 @@ dual_test!(hot_issues_rise_week_over_week, |app: TestApp| async move {
     assert_eq!(cats.len(), 1, "housing did not rise: {h}");
     assert_eq!(
         (
-            cats[0]["key"].as_str(),
+            cats[0]["label"].as_str(),
             cats[0]["this_week"].as_i64(),
             cats[0]["last_week"].as_i64(),
             cats[0]["rise"].as_i64()
         ),
-        (Some("劳动和社会保障/工资"), Some(4), Some(1), Some(3))
+        (
+            Some("劳动和社会保障/劳动报酬/拖欠农民工工资"),
+            Some(4),
+            Some(1),
+            Some(3)
+        )
     );
     let terms = h["terms"].as_array().unwrap();
     let wage = terms
@@ -635,7 +643,7 @@ dual_test!(
                 "",
                 "要求支付拖欠工资",
                 "工地拖欠三个月工资",
-                "劳动和社会保障/工资",
+                "劳动和社会保障/劳动报酬/拖欠农民工工资",
                 "已办结",
             ],
             [

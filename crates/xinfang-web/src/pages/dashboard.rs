@@ -243,7 +243,7 @@ pub async fn stats_tables(
                 .iter()
                 .map(|h| {
                     vec![
-                        h["key"].clone(),
+                        h.get("label").unwrap_or(&h["key"]).clone(),
                         h["this_week"].clone(),
                         h["last_week"].clone(),
                         h["rise"].clone(),
@@ -449,7 +449,7 @@ async fn hot_section(
             );
             out.push_str(&format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>+{}</td></tr>",
-                esc(k),
+                esc(h["label"].as_str().unwrap_or(k)),
                 link(&this, &h["this_week"].to_string()),
                 link(&last, &h["last_week"].to_string()),
                 h["rise"]

@@ -107,7 +107,7 @@ fn form_html(st: &AppState, csrf: &str, f: &HashMap<String, String>, errors: &st
             )
             .collect();
     format!(
-        "<section><h2>登记来信、来访、来电</h2>{errors}<form method=\"post\" action=\"/work/register\" data-assist=\"1\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+        "<div class=\"reg\"><section><h2>登记来信、来访、来电</h2>{errors}<form method=\"post\" action=\"/work/register\" data-assist=\"1\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
          <label for=\"channel\">渠道</label>{}<label for=\"kind\">类型</label>{}{reps}\
          <label for=\"persons\">来访人数（集体访填写实际人数）</label><input id=\"persons\" name=\"persons\" type=\"number\" min=\"1\" value=\"{}\">\
          <label for=\"region_code\">事项发生地</label><select id=\"region_code\" name=\"region_code\">{region_opts}</select>\
@@ -117,7 +117,7 @@ fn form_html(st: &AppState, csrf: &str, f: &HashMap<String, String>, errors: &st
          <label for=\"reasons\">理由</label><textarea id=\"reasons\" name=\"reasons\" rows=\"3\">{}</textarea>\
          <label for=\"accused_person\">被检举控告人（检举控告类）</label><input id=\"accused_person\" name=\"accused_person\" value=\"{}\">\
          <label for=\"accused_unit\">被检举控告单位</label><select id=\"accused_unit\" name=\"accused_unit\">{accused_opts}</select>\
-         <button type=\"submit\">登记</button></form></section><section id=\"assist\" aria-live=\"polite\"><h3>登记辅助</h3><p>输入信访人和诉求后，这里即时显示分类建议、风险词和该信访人的既往事项。</p></section><script src=\"/static/register.js\" defer></script>",
+         <button type=\"submit\">登记</button></form></section><section id=\"assist\" aria-live=\"polite\"><h3>登记辅助</h3><p>输入信访人和诉求后，这里即时显示分类建议、风险词和该信访人的既往事项。</p></section></div><script src=\"/static/register.js\" defer></script>",
         esc(csrf),
         sel("channel", &[("letter", "来信"), ("visit", "来访"), ("phone", "来电"), ("fax", "传真")]),
         sel("kind", &[("claim", "申诉求决类"), ("suggestion", "建议意见类"), ("accusation", "检举控告类")]),
