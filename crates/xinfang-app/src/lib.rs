@@ -18,6 +18,7 @@ pub mod leadership;
 pub mod projection;
 pub mod reports;
 pub mod scanner;
+pub mod search;
 pub mod state;
 pub mod stats;
 pub mod supervision;

@@ -40,8 +40,12 @@ pub struct App {
     rules: Arc<RwLock<Arc<RuleTable>>>,
     classifiers: Arc<RwLock<crate::intelligence::Classifiers>>,
     sensitive: Arc<RwLock<Vec<crate::intelligence::SensitivePeriod>>>,
+    /// The full-text index, once attached (`App::attach_search`).
+    search: SearchSlot,
     pub time: TimeSource,
 }
+
+type SearchSlot = Arc<RwLock<Option<Arc<crate::search::SearchHandle>>>>;
 
 pub const CALENDAR_SETTING: &str = "calendar";
 
@@ -82,10 +86,14 @@ impl App {
             org: Arc::new(RwLock::new(Arc::new(org))),
             calendar: Arc::new(RwLock::new(Arc::new(calendar))),
             rules: Arc::new(RwLock::new(Arc::new(rules))),
+            search: Arc::default(),
             time,
         })
     }
 
+    pub(crate) fn search_slot(&self) -> &SearchSlot {
+        &self.search
+    }
     pub fn org(&self) -> Arc<OrgTree> {
         self.org.read().expect("org lock").clone()
     }

@@ -5,6 +5,7 @@
 #![recursion_limit = "1024"]
 
 mod api;
+mod api_search;
 mod auth;
 mod error;
 mod openapi;
@@ -39,6 +40,7 @@ pub fn router(app: App) -> Router {
     Router::new()
         .merge(public::routes())
         .merge(api::routes())
+        .merge(api_search::routes())
         .merge(pages::routes())
         .route("/api/openapi.json", axum::routing::get(openapi::document))
         .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))

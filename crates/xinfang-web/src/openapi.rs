@@ -5,7 +5,16 @@ use axum::Json;
 use serde_json::{json, Value};
 
 pub async fn document() -> Json<Value> {
-    Json(with_common_responses(spec()))
+    let mut doc = spec();
+    merge_paths(&mut doc, crate::api_search::openapi_paths());
+    Json(with_common_responses(doc))
+}
+
+/// Add the paths of a module's own document part to `doc`.
+pub fn merge_paths(doc: &mut Value, paths: Value) {
+    if let (Some(all), Value::Object(more)) = (doc["paths"].as_object_mut(), paths) {
+        all.extend(more);
+    }
 }
 
 /// Every operation can answer 400 (a path or query parameter that does not

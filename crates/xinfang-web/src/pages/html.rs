@@ -33,7 +33,7 @@ button{display:block;padding:.4rem 1rem;font-size:1rem;background:#a51c1c;color:
 pub fn page(title: &str, user: Option<&str>, body: &str) -> String {
     let nav = match user {
         Some(u) => format!(
-            "<nav><a href=\"/work\">我的待办</a> · <a href=\"/work/register\">登记</a> · <a href=\"/work/cases\">信访事项</a> · <a href=\"/work/dashboard\">统计分析</a> · <a href=\"/admin/calendar\">节假日安排</a></nav><span>{}</span><form method=\"post\" action=\"/logout\"><button type=\"submit\">退出</button></form>",
+            "<nav><a href=\"/work\">我的待办</a> · <a href=\"/work/register\">登记</a> · <a href=\"/work/cases\">信访事项</a> · <a href=\"/work/search\">检索</a> · <a href=\"/work/dashboard\">统计分析</a> · <a href=\"/admin/calendar\">节假日安排</a></nav><span>{}</span><form method=\"post\" action=\"/logout\"><button type=\"submit\">退出</button></form>",
             esc(u)
         ),
         None => String::new(),

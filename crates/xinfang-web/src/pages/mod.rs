@@ -8,6 +8,7 @@ mod dashboard;
 mod html;
 mod portal;
 mod register;
+mod search;
 mod session;
 mod work;
 
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/work/cases", get(dashboard::case_list))
         .route("/work/cases.xlsx", get(dashboard::cases_xlsx))
         .route("/work/stats.xlsx", get(dashboard::stats_xlsx))
+        .route("/work/search", get(search::search_page))
         .route("/work/cases/{case_no}", get(work::case_page))
         .route("/work/cases/{case_no}/act", post(work::act))
         .route(
