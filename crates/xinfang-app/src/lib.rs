@@ -19,6 +19,7 @@ pub mod projection;
 pub mod reports;
 pub mod scanner;
 pub mod search;
+pub mod search_bench;
 pub mod state;
 pub mod stats;
 pub mod supervision;

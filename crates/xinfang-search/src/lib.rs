@@ -17,7 +17,7 @@ mod query;
 mod schema;
 mod tokenizer;
 
-pub use doc::{IndexDoc, Flag};
+pub use doc::{scope_units, Flag, IndexDoc};
 pub use index::SearchIndex;
 pub use query::{Scope, SearchHit, SearchQuery, SearchResults};
 

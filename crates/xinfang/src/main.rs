@@ -2,6 +2,7 @@
 //! application services and (for `serve`) the web router; no logic of its own.
 
 mod cli;
+mod search_cmd;
 
 use clap::Parser;
 
