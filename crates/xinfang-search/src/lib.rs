@@ -31,3 +31,6 @@ pub enum SearchError {
     #[error("检索索引目录错误：{0}")]
     Dir(String),
 }
+
+#[cfg(test)]
+mod tests;
