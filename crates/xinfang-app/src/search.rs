@@ -180,7 +180,11 @@ impl App {
     }
 
     /// Search what `staff` may see.
-    pub async fn search_cases(&self, staff: &Staff, q: &SearchQuery) -> Result<SearchPage, AppError> {
+    pub async fn search_cases(
+        &self,
+        staff: &Staff,
+        q: &SearchQuery,
+    ) -> Result<SearchPage, AppError> {
         let h = self.require_search()?;
         let r = h
             .index

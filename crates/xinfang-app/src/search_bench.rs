@@ -43,18 +43,56 @@ const EXTRA: &[&str] = &[
 ];
 
 const WORDS: &[&str] = &[
-    "拖欠", "工资", "农民工", "开发商", "交房", "物业费", "电梯", "征地", "补偿款", "回迁安置",
-    "过渡费", "理财", "兑付", "噪音", "判决", "再审", "集体资金", "村干部", "停车位", "充电桩",
-    "养老保险", "不动产权证书", "业主委员会", "直播平台", "技能培训", "土地流转", "审批",
+    "拖欠",
+    "工资",
+    "农民工",
+    "开发商",
+    "交房",
+    "物业费",
+    "电梯",
+    "征地",
+    "补偿款",
+    "回迁安置",
+    "过渡费",
+    "理财",
+    "兑付",
+    "噪音",
+    "判决",
+    "再审",
+    "集体资金",
+    "村干部",
+    "停车位",
+    "充电桩",
+    "养老保险",
+    "不动产权证书",
+    "业主委员会",
+    "直播平台",
+    "技能培训",
+    "土地流转",
+    "审批",
 ];
 const PHRASES: &[&str] = &[
-    "\"拖欠工资\"", "\"物业公司\"", "\"征地补偿款\"", "\"理财平台\"", "\"夜间施工\"",
-    "\"公共收益\"", "\"合同纠纷\"",
+    "\"拖欠工资\"",
+    "\"物业公司\"",
+    "\"征地补偿款\"",
+    "\"理财平台\"",
+    "\"夜间施工\"",
+    "\"公共收益\"",
+    "\"合同纠纷\"",
 ];
 
-fn doc(i: usize, rng: &mut StdRng, units: &[(UnitId, String)], org: &OrgTree, start: NaiveDate) -> IndexDoc {
+fn doc(
+    i: usize,
+    rng: &mut StdRng,
+    units: &[(UnitId, String)],
+    org: &OrgTree,
+    start: NaiveDate,
+) -> IndexDoc {
     let topic = TOPICS.choose(rng).unwrap_or(&TOPICS[0]);
-    let (unit, region) = units.choose(rng).cloned().unwrap_or((UnitId(1), "330000".into()));
+    let (unit, region) = units
+        .choose(rng)
+        .cloned()
+        .unwrap_or((UnitId(1), "330000".into()));
     let mut facts = fill(topic.facts, rng);
     facts.push_str(EXTRA.choose(rng).unwrap_or(&""));
     if rng.gen_bool(0.02) {
@@ -72,7 +110,11 @@ fn doc(i: usize, rng: &mut StdRng, units: &[(UnitId, String)], org: &OrgTree, st
         case_units.push(p);
     }
     let mut flags = vec![];
-    for (f, p) in [(Flag::SkipLevel, 0.05), (Flag::Collective, 0.03), (Flag::Repeat, 0.2)] {
+    for (f, p) in [
+        (Flag::SkipLevel, 0.05),
+        (Flag::Collective, 0.03),
+        (Flag::Repeat, 0.2),
+    ] {
         if rng.gen_bool(p) {
             flags.push(f);
         }
@@ -87,13 +129,20 @@ fn doc(i: usize, rng: &mut StdRng, units: &[(UnitId, String)], org: &OrgTree, st
         region_code: region,
         scope_units: xinfang_search::scope_units(&case_units, org),
         units: case_units.iter().map(|u| u.0 as u64).collect(),
-        accused_unit: (topic.kind == Kind::Accusation)
-            .then(|| parent.unwrap_or(unit).0 as u64),
+        accused_unit: (topic.kind == Kind::Accusation).then(|| parent.unwrap_or(unit).0 as u64),
         current_unit: case_units.last().map(|u| u.0 as u64).unwrap_or(0),
-        channel: Channel::ALL.choose(rng).map(|c| c.key()).unwrap_or("online").into(),
+        channel: Channel::ALL
+            .choose(rng)
+            .map(|c| c.key())
+            .unwrap_or("online")
+            .into(),
         kind: topic.kind.key().into(),
         category: Some(topic.category.into()),
-        status: Status::ALL.choose(rng).map(|s| s.key()).unwrap_or("registered").into(),
+        status: Status::ALL
+            .choose(rng)
+            .map(|s| s.key())
+            .unwrap_or("registered")
+            .into(),
         registered_on: start + Duration::days(rng.gen_range(0..730)),
         flags,
     }
@@ -116,7 +165,12 @@ fn query(rng: &mut StdRng, n: usize, viewers: &[Scope], start: NaiveDate) -> (Se
         _ => String::new(),
     };
     if rng.gen_bool(0.3) {
-        q.kind = Some(["claim", "accusation", "suggestion"].choose(rng).unwrap_or(&"claim").to_string());
+        q.kind = Some(
+            ["claim", "accusation", "suggestion"]
+                .choose(rng)
+                .unwrap_or(&"claim")
+                .to_string(),
+        );
     }
     if rng.gen_bool(0.2) {
         q.statuses = vec!["handling".into(), "registered".into()];
@@ -179,7 +233,11 @@ pub fn run(
         .iter()
         .map(|(u, _)| Scope::Viewer {
             unit: u.0 as u64,
-            chain: org.ancestors_inclusive(*u).iter().map(|a| a.0 as u64).collect(),
+            chain: org
+                .ancestors_inclusive(*u)
+                .iter()
+                .map(|a| a.0 as u64)
+                .collect(),
             names: true,
         })
         .collect();

@@ -137,5 +137,9 @@ pub fn day_number(d: NaiveDate) -> i64 {
 
 /// The inverse of [`day_number`].
 pub fn from_day_number(n: i64) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt((n / 10_000) as i32, (n / 100 % 100) as u32, (n % 100) as u32)
+    NaiveDate::from_ymd_opt(
+        (n / 10_000) as i32,
+        (n / 100 % 100) as u32,
+        (n % 100) as u32,
+    )
 }

@@ -37,7 +37,8 @@ impl SearchIndex {
 
     /// Like [`SearchIndex::open`] with a given writer heap (bulk loads want more).
     pub fn open_with_heap(dir: &Path, heap: usize) -> Result<SearchIndex, SearchError> {
-        std::fs::create_dir_all(dir).map_err(|e| SearchError::Dir(format!("{}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| SearchError::Dir(format!("{}: {e}", dir.display())))?;
         let mmap = MmapDirectory::open(dir).map_err(|e| SearchError::Dir(e.to_string()))?;
         let index = Index::open_or_create(mmap, build().0)?;
         Self::from_index(index, heap)

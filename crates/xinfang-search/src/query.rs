@@ -265,7 +265,13 @@ impl SearchIndex {
         let mut clauses = text;
         clauses.extend(self.filter_clauses(s));
         clauses.extend(self.scope_clauses(scope));
-        self.run(clauses, has_text.then_some(text_query), s.limit, s.offset, scope)
+        self.run(
+            clauses,
+            has_text.then_some(text_query),
+            s.limit,
+            s.offset,
+            scope,
+        )
     }
 
     /// Cases like `case_no` (same scope): a query of the case's most

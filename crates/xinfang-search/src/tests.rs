@@ -16,7 +16,12 @@ fn doc(no: &str, content: &str, units: &[u64], scope: &[u64], accused: Option<u6
         accused_unit: accused,
         current_unit: units[0],
         channel: "letter".into(),
-        kind: if accused.is_some() { "accusation" } else { "claim" }.into(),
+        kind: if accused.is_some() {
+            "accusation"
+        } else {
+            "claim"
+        }
+        .into(),
         category: None,
         status: "registered".into(),
         registered_on: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
@@ -46,7 +51,13 @@ fn accusation_is_hidden_from_the_accused_chain_even_when_in_scope() {
     let idx = SearchIndex::in_memory().unwrap();
     idx.upsert(
         &[
-            doc("XF1", "举报街道干部违规发放补贴", &[4], &[1, 2, 3, 4], Some(3)),
+            doc(
+                "XF1",
+                "举报街道干部违规发放补贴",
+                &[4],
+                &[1, 2, 3, 4],
+                Some(3),
+            ),
             doc("XF2", "反映违规发放补贴问题", &[4], &[1, 2, 3, 4], None),
         ],
         7,
@@ -63,7 +74,12 @@ fn accusation_is_hidden_from_the_accused_chain_even_when_in_scope() {
     };
     // The township is below the accused district: it sees the claim only.
     assert_eq!(all(&viewer(4, &[4, 3, 2, 1], true)), vec!["XF2"]);
-    assert_eq!(idx.search(&q("XF1"), &viewer(4, &[4, 3, 2, 1], true)).unwrap().total, 0);
+    assert_eq!(
+        idx.search(&q("XF1"), &viewer(4, &[4, 3, 2, 1], true))
+            .unwrap()
+            .total,
+        0
+    );
     // The city above the accused district sees both.
     assert_eq!(all(&viewer(2, &[2, 1], false)).len(), 2);
     assert_eq!(all(&Scope::All).len(), 2);
@@ -76,9 +92,15 @@ fn names_only_for_authorised_viewers_of_the_case_units() {
         .unwrap();
     let hits = |s: &Scope| idx.search(&q("张建国"), s).unwrap().hits;
     assert_eq!(hits(&viewer(4, &[4, 3, 1], true)).len(), 1);
-    assert_eq!(hits(&viewer(4, &[4, 3, 1], true))[0].names.as_deref(), Some("张建国"));
+    assert_eq!(
+        hits(&viewer(4, &[4, 3, 1], true))[0].names.as_deref(),
+        Some("张建国")
+    );
     assert!(hits(&viewer(4, &[4, 3, 1], false)).is_empty());
-    assert!(hits(&viewer(3, &[3, 1], true)).is_empty(), "above, not a case unit");
+    assert!(
+        hits(&viewer(3, &[3, 1], true)).is_empty(),
+        "above, not a case unit"
+    );
     let r = idx.search(&q("电梯"), &viewer(3, &[3, 1], true)).unwrap();
     assert_eq!(r.total, 1);
     assert_eq!(r.hits[0].names, None);
@@ -90,7 +112,13 @@ fn phrases_ranking_and_upsert() {
     idx.upsert(
         &[
             doc("XF1", "拖欠农民工工资，拖欠工资三个月", &[1], &[1], None),
-            doc("XF2", "工资待遇问题，另外还有拖欠物业费和停车管理等很多方面的问题需要处理", &[1], &[1], None),
+            doc(
+                "XF2",
+                "工资待遇问题，另外还有拖欠物业费和停车管理等很多方面的问题需要处理",
+                &[1],
+                &[1],
+                None,
+            ),
         ],
         2,
     )
@@ -107,7 +135,8 @@ fn phrases_ranking_and_upsert() {
     assert_eq!(nos("\"拖欠农民工工资\""), vec!["XF1"]);
     assert_eq!(nos("\"拖欠物业费\""), vec!["XF2"]);
     // Upsert replaces by case number.
-    idx.upsert(&[doc("XF2", "噪音扰民", &[1], &[1], None)], 3).unwrap();
+    idx.upsert(&[doc("XF2", "噪音扰民", &[1], &[1], None)], 3)
+        .unwrap();
     assert_eq!(nos("拖欠"), vec!["XF1"]);
     assert_eq!(idx.num_docs(), 2);
     let hit = &idx.search(&q("噪音"), &Scope::All).unwrap().hits[0];

@@ -61,12 +61,17 @@ impl Store {
     }
 
     /// A page of all cases by id (rebuilding the index).
-    pub async fn cases_after(&self, after_id: i64, limit: i64) -> Result<Vec<(i64, Case)>, StoreError> {
-        let rows = sqlx::query("SELECT id, state_json FROM cases WHERE id > $1 ORDER BY id LIMIT $2")
-            .bind(after_id)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
+    pub async fn cases_after(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, Case)>, StoreError> {
+        let rows =
+            sqlx::query("SELECT id, state_json FROM cases WHERE id > $1 ORDER BY id LIMIT $2")
+                .bind(after_id)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let json: String = r.get(1);

@@ -225,9 +225,15 @@ mod tests {
         for s in &spans {
             assert!(text.is_char_boundary(s.from) && text.is_char_boundary(s.to));
         }
-        let abc = spans.iter().find(|s| s.text == "abc").expect("full-width word");
+        let abc = spans
+            .iter()
+            .find(|s| s.text == "abc")
+            .expect("full-width word");
         assert_eq!(&text[abc.from..abc.to], "ABC");
-        assert!(!Segmenter::global().spans("，。！", false).iter().any(|_| true));
+        assert!(!Segmenter::global()
+            .spans("，。！", false)
+            .iter()
+            .any(|_| true));
     }
 
     #[test]

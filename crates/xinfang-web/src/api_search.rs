@@ -74,7 +74,10 @@ pub(crate) fn search_query(p: &HashMap<String, String>) -> Result<SearchQuery, S
     }
     let flags = list("flag")
         .iter()
-        .map(|f| Flag::from_key(f).ok_or_else(|| bad("flag", "应为 skip_level、collective、repeat 或 risk")))
+        .map(|f| {
+            Flag::from_key(f)
+                .ok_or_else(|| bad("flag", "应为 skip_level、collective、repeat 或 risk"))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let date = |k: &str| -> Result<Option<chrono::NaiveDate>, String> {
         text(k)

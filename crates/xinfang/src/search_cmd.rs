@@ -18,7 +18,11 @@ pub fn index_dir(url: &str) -> PathBuf {
     }
     url.strip_prefix("sqlite://")
         .map(|p| p.split('?').next().unwrap_or(p))
-        .and_then(|p| std::path::Path::new(p).parent().map(|d| d.join("search-index")))
+        .and_then(|p| {
+            std::path::Path::new(p)
+                .parent()
+                .map(|d| d.join("search-index"))
+        })
         .filter(|d| !d.as_os_str().is_empty() && d != std::path::Path::new("search-index"))
         .unwrap_or_else(|| PathBuf::from("xinfang-data/search-index"))
 }
@@ -26,8 +30,8 @@ pub fn index_dir(url: &str) -> PathBuf {
 /// Open the index for `app` and attach it.
 pub fn attach(app: &App) -> anyhow::Result<PathBuf> {
     let dir = index_dir(app.store.url());
-    let index = SearchIndex::open(&dir)
-        .with_context(|| format!("无法打开检索索引 {}", dir.display()))?;
+    let index =
+        SearchIndex::open(&dir).with_context(|| format!("无法打开检索索引 {}", dir.display()))?;
     app.attach_search(index);
     Ok(dir)
 }
@@ -76,7 +80,10 @@ pub async fn bench(cases: usize, queries: usize, json: bool) -> anyhow::Result<(
         let r = tokio::task::spawn_blocking(move || {
             xinfang_app::search_bench::run(&org, &index_dir, cases, queries, |n, secs| {
                 if !json {
-                    eprintln!("  已索引 {n:>8} 件，{secs:>7.1} 秒，内存 {:.0} MB", xinfang_app::bench::rss_mb());
+                    eprintln!(
+                        "  已索引 {n:>8} 件，{secs:>7.1} 秒，内存 {:.0} MB",
+                        xinfang_app::bench::rss_mb()
+                    );
                 }
             })
         })

@@ -22,7 +22,11 @@ fn select(name: &str, label: &str, current: &str, options: &[(&str, &str)]) -> S
     let mut s = format!("<label for=\"{name}\">{label}</label><select id=\"{name}\" name=\"{name}\"><option value=\"\">全部</option>");
     for (k, l) in options {
         let sel = if *k == current { " selected" } else { "" };
-        s.push_str(&format!("<option value=\"{}\"{sel}>{}</option>", esc(k), esc(l)));
+        s.push_str(&format!(
+            "<option value=\"{}\"{sel}>{}</option>",
+            esc(k),
+            esc(l)
+        ));
     }
     s.push_str("</select>");
     s
@@ -31,9 +35,15 @@ fn select(name: &str, label: &str, current: &str, options: &[(&str, &str)]) -> S
 fn form(p: &HashMap<String, String>) -> String {
     let v = |k: &str| esc(p.get(k).map(String::as_str).unwrap_or(""));
     let cur = |k: &str| p.get(k).cloned().unwrap_or_default();
-    let channels: Vec<(&str, &str)> = Channel::ALL.iter().map(|c| (c.key(), c.label_zh())).collect();
+    let channels: Vec<(&str, &str)> = Channel::ALL
+        .iter()
+        .map(|c| (c.key(), c.label_zh()))
+        .collect();
     let kinds: Vec<(&str, &str)> = Kind::ALL.iter().map(|k| (k.key(), k.label_zh())).collect();
-    let statuses: Vec<(&str, &str)> = Status::ALL.iter().map(|s| (s.key(), s.label_zh())).collect();
+    let statuses: Vec<(&str, &str)> = Status::ALL
+        .iter()
+        .map(|s| (s.key(), s.label_zh()))
+        .collect();
     let flags: Vec<(&str, &str)> = FLAGS.iter().map(|f| (f.key(), f.label_zh())).collect();
     format!(
         "<section><h2>全文检索</h2><form method=\"get\" action=\"/work/search\">\
@@ -111,7 +121,9 @@ fn encode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             b => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -143,7 +155,10 @@ pub async fn search_page(
                     body.push_str(&pager(&p, &r, q.limit, q.offset));
                     body.push_str("</section>");
                 }
-                Err(e) => body.push_str(&format!("<p class=\"err\" role=\"alert\">检索失败：{}</p>", esc(&e.to_string()))),
+                Err(e) => body.push_str(&format!(
+                    "<p class=\"err\" role=\"alert\">检索失败：{}</p>",
+                    esc(&e.to_string())
+                )),
             },
         }
     }
