@@ -220,8 +220,11 @@ mod tests {
     fn spans_point_into_the_original_text() {
         let text = "反映征地拆迁补偿款被拖欠，ABC公司";
         let spans = Segmenter::global().spans(text, true);
-        assert!(spans.iter().any(|s| s.text == "征地拆迁"));
-        assert!(spans.iter().any(|s| s.text == "拆迁"));
+        // Search mode: the long dictionary word and its sub-words.
+        assert!(spans.iter().any(|s| s.text == "拆迁补偿款"), "{spans:?}");
+        assert!(spans.iter().any(|s| s.text == "补偿款"), "{spans:?}");
+        let chai = spans.iter().find(|s| s.text == "拆迁").expect("sub-word");
+        assert_eq!((chai.position, &text[chai.from..chai.to]), (4, "拆迁"));
         for s in &spans {
             assert!(text.is_char_boundary(s.from) && text.is_char_boundary(s.to));
         }
