@@ -136,6 +136,37 @@ fn as_case_no(word: &str) -> Option<String> {
         .then_some(up)
 }
 
+/// A long query word as a phrase of its dictionary sub-words (征地拆迁 →
+/// 征地@0 拆迁@2): jieba cuts a word differently in context (a document may
+/// have 征地 + 拆迁补偿款), and document positions are character offsets, so
+/// the phrase still finds the word as written. None for short words.
+fn tiling(original: &str, word: &str) -> Option<Vec<(usize, String)>> {
+    let len = original.chars().count();
+    if len < 3 {
+        return None;
+    }
+    let subs: Vec<_> = tokens(original, true)
+        .into_iter()
+        .filter(|t| t.text != word)
+        .collect();
+    let mut out = vec![];
+    let mut pos = 0;
+    while pos < len {
+        match subs
+            .iter()
+            .filter(|t| t.position == pos)
+            .max_by_key(|t| t.text.chars().count())
+        {
+            Some(t) => {
+                out.push((pos, t.text.clone()));
+                pos += t.text.chars().count().max(1);
+            }
+            None => pos += 1,
+        }
+    }
+    (out.len() >= 2).then_some(out)
+}
+
 impl SearchIndex {
     fn names_clause(&self, scope: &Scope, q: Box<dyn Query>) -> Option<Box<dyn Query>> {
         let f = &self.fields;
@@ -160,35 +191,44 @@ impl SearchIndex {
         let f = &self.fields;
         let (phrases, free) = split_phrases(q);
         let mut out: Vec<Clause> = vec![];
-        let mut groups: Vec<Vec<(usize, String)>> = vec![];
+        // Each group must match; it matches if any of its alternatives (a
+        // term, or a phrase with character offsets) does.
+        let mut groups: Vec<Vec<Vec<(usize, String)>>> = vec![];
         for word in free.split_whitespace() {
             if let Some(no) = as_case_no(word) {
                 out.push((Occur::Must, term_q(text_term(f.case_no, &no))));
                 continue;
             }
             for t in tokens(word, false) {
-                groups.push(vec![(0, t.text)]);
+                let mut alts = vec![vec![(0, t.text.clone())]];
+                alts.extend(tiling(&word[t.offset_from..t.offset_to], &t.text));
+                groups.push(alts);
             }
         }
         for p in &phrases {
             let toks = tokens(p, false);
             if let Some(first) = toks.first().map(|t| t.position) {
-                groups.push(
-                    toks.into_iter()
-                        .map(|t| (t.position - first, t.text))
-                        .collect(),
-                );
+                groups.push(vec![toks
+                    .into_iter()
+                    .map(|t| (t.position - first, t.text))
+                    .collect()]);
             }
         }
         for g in groups {
             let on = |field: Field| -> Box<dyn Query> {
-                if g.len() == 1 {
-                    term_q(text_term(field, &g[0].1))
-                } else {
-                    Box::new(PhraseQuery::new_with_offset(
-                        g.iter().map(|(o, t)| (*o, text_term(field, t))).collect(),
-                    ))
-                }
+                let alts: Vec<Box<dyn Query>> = g
+                    .iter()
+                    .map(|a| -> Box<dyn Query> {
+                        if a.len() == 1 {
+                            term_q(text_term(field, &a[0].1))
+                        } else {
+                            Box::new(PhraseQuery::new_with_offset(
+                                a.iter().map(|(o, t)| (*o, text_term(field, t))).collect(),
+                            ))
+                        }
+                    })
+                    .collect();
+                Box::new(BooleanQuery::union(alts))
             };
             let mut alts: Vec<Clause> = vec![(Occur::Should, on(f.content))];
             if let Some(n) = self.names_clause(scope, on(f.names)) {
