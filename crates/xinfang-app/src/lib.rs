@@ -29,6 +29,8 @@ pub mod projection;
 pub mod reception;
 pub mod reports;
 pub mod scanner;
+pub mod search;
+pub mod search_bench;
 pub mod state;
 pub mod stats;
 pub mod stats_export;

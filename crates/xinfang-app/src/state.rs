@@ -45,8 +45,12 @@ pub struct App {
     taxonomy: Arc<RwLock<Arc<Taxonomy>>>,
     risk: Arc<RwLock<Arc<crate::lexicon::RiskConfig>>>,
     inactive_units: Arc<RwLock<Arc<HashSet<UnitId>>>>,
+    /// The full-text index, once attached (`App::attach_search`).
+    search: SearchSlot,
     pub time: TimeSource,
 }
+
+type SearchSlot = Arc<RwLock<Option<Arc<crate::search::SearchHandle>>>>;
 
 pub const CALENDAR_SETTING: &str = "calendar";
 
@@ -93,10 +97,14 @@ impl App {
             org: Arc::new(RwLock::new(Arc::new(org))),
             calendar: Arc::new(RwLock::new(Arc::new(calendar))),
             rules: Arc::new(RwLock::new(Arc::new(rules))),
+            search: Arc::default(),
             time,
         })
     }
 
+    pub(crate) fn search_slot(&self) -> &SearchSlot {
+        &self.search
+    }
     pub fn org(&self) -> Arc<OrgTree> {
         self.org.read().expect("org lock").clone()
     }

@@ -33,7 +33,7 @@ pub use mask::{mask_address, mask_id, mask_name, mask_phone, mask_text_pii};
 pub use normalize::{normalize, normalize_name};
 pub use phone::{normalize_phone, PhoneError};
 pub use risk::{risk_level, RiskCategory, RiskHit, RiskLexicon};
-pub use segment::Segmenter;
+pub use segment::{Segmenter, Span};
 pub use signature::{band_keys, hamming, jaccard_estimate, simhash64, MinHashSig, MinHasher};
 
 static MIN_HASHER: LazyLock<MinHasher> = LazyLock::new(MinHasher::default);

@@ -34,6 +34,21 @@ pub struct DictError {
     pub reason: String,
 }
 
+/// One token of [`Segmenter::spans`]: its normalised text, its byte range in
+/// the original text and its position in characters (so that phrase queries
+/// line up with search-mode sub-words).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// Normalised, ASCII-lowercased token text.
+    pub text: String,
+    /// Byte offset of the first byte in the original text.
+    pub from: usize,
+    /// Byte offset one past the last byte in the original text.
+    pub to: usize,
+    /// Character index of the token start.
+    pub position: usize,
+}
+
 /// Word segmenter with the domain dictionary and stop words loaded.
 pub struct Segmenter {
     jieba: Jieba,
@@ -90,6 +105,40 @@ impl Segmenter {
     pub fn search_tokens(&self, text: &str) -> Vec<String> {
         let prepared = prepare(text);
         self.filter(self.jieba.cut_for_search(&prepared, true))
+    }
+
+    /// Tokens of `text` with their places, for a full-text index that must
+    /// highlight matches in the original text. The text is not normalised
+    /// (offsets must point into it); each token's text is [`normalize`]d and
+    /// ASCII lowercased instead. `search_mode` adds dictionary sub-words of
+    /// long words (for documents); queries use the precise mode. Stop words
+    /// and tokens without a letter or digit are dropped.
+    pub fn spans(&self, text: &str, search_mode: bool) -> Vec<Span> {
+        let mode = if search_mode {
+            jieba_rs::TokenizeMode::Search
+        } else {
+            jieba_rs::TokenizeMode::Default
+        };
+        let base = text.as_ptr() as usize;
+        self.jieba
+            .tokenize(text, mode, true)
+            .into_iter()
+            .filter(|t| t.word.chars().any(char::is_alphanumeric))
+            .filter_map(|t| {
+                let mut word = normalize(t.word);
+                word.make_ascii_lowercase();
+                if self.stop_words.contains(&word) {
+                    return None;
+                }
+                let from = t.word.as_ptr() as usize - base;
+                Some(Span {
+                    text: word,
+                    from,
+                    to: from + t.word.len(),
+                    position: t.start,
+                })
+            })
+            .collect()
     }
 
     /// Whether `word` is in the dictionary (standard or domain).
@@ -166,6 +215,29 @@ fn add_user_words(jieba: &mut Jieba, dict: &str) -> Result<(), DictError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_point_into_the_original_text() {
+        let text = "反映征地拆迁补偿款被拖欠，ABC公司";
+        let spans = Segmenter::global().spans(text, true);
+        // Search mode: the long dictionary word and its sub-words.
+        assert!(spans.iter().any(|s| s.text == "拆迁补偿款"), "{spans:?}");
+        assert!(spans.iter().any(|s| s.text == "补偿款"), "{spans:?}");
+        let chai = spans.iter().find(|s| s.text == "拆迁").expect("sub-word");
+        assert_eq!((chai.position, &text[chai.from..chai.to]), (4, "拆迁"));
+        for s in &spans {
+            assert!(text.is_char_boundary(s.from) && text.is_char_boundary(s.to));
+        }
+        let abc = spans
+            .iter()
+            .find(|s| s.text == "abc")
+            .expect("full-width word");
+        assert_eq!(&text[abc.from..abc.to], "ABC");
+        assert!(!Segmenter::global()
+            .spans("，。！", false)
+            .iter()
+            .any(|_| true));
+    }
 
     #[test]
     fn bad_user_dict_line_is_reported() {

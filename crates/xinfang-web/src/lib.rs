@@ -10,6 +10,7 @@ mod api_analytics;
 mod api_documents;
 mod api_ledgers;
 mod api_reception;
+mod api_search;
 mod auth;
 mod error;
 mod multipart;
@@ -49,6 +50,7 @@ pub fn router(app: App) -> Router {
         .merge(api_documents::routes())
         .merge(api_analytics::routes())
         .merge(api_reception::routes())
+        .merge(api_search::routes())
         .merge(pages::routes())
         .route("/api/openapi.json", axum::routing::get(openapi::document))
         // 2 MB, except the two upload routes (five files of 5 MB).

@@ -8,6 +8,7 @@ pub async fn document() -> Json<Value> {
     let mut doc = spec();
     merge_paths(&mut doc, crate::api_ledgers::openapi_paths());
     merge_paths(&mut doc, crate::api_admin::openapi_paths());
+    merge_paths(&mut doc, crate::api_search::openapi_paths());
     Json(with_common_responses(crate::api_analytics::merge_into(doc)))
 }
 

@@ -89,6 +89,11 @@ enum Cmd {
         #[arg(long)]
         force: bool,
     },
+    /// Rebuild the full-text search index from the store.
+    Reindex {
+        #[command(flatten)]
+        db: Db,
+    },
     /// Benchmarks (one JSON line each, last line).
     Bench {
         #[command(subcommand)]
@@ -136,6 +141,16 @@ enum AuditCmd {
 
 #[derive(Subcommand)]
 enum BenchCmd {
+    /// Index N synthetic petitions in a temporary directory and time mixed searches.
+    Search {
+        #[arg(long, default_value_t = 100_000)]
+        cases: usize,
+        #[arg(long, default_value_t = 500)]
+        queries: usize,
+        /// Print only the final JSON line.
+        #[arg(long)]
+        json: bool,
+    },
     /// Register N synthetic submissions into a fresh database in the current directory.
     Intake {
         #[arg(long, default_value_t = 10_000)]
@@ -232,6 +247,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     report.units, report.users, report.cases
                 );
             }
+            crate::search_cmd::attach(&app)?;
+            crate::search_cmd::spawn_indexer(app.clone());
             let scanner = app.clone();
             tokio::spawn(async move {
                 loop {
@@ -332,6 +349,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::from(3))
                 }
             }
+        }
+        Cmd::Reindex { db } => {
+            let app = open(&db).await?;
+            crate::search_cmd::reindex(&app).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Bench {
+            cmd:
+                BenchCmd::Search {
+                    cases,
+                    queries,
+                    json,
+                },
+        } => {
+            crate::search_cmd::bench(cases, queries, json).await?;
+            Ok(ExitCode::SUCCESS)
         }
         Cmd::Bench {
             cmd:

@@ -232,5 +232,6 @@ pub async fn render_case(
     body.push_str("</table></section>");
     body.push_str(&super::case_levers::panel(st, staff, csrf, &c.case_no, c.current_unit).await);
     body.push_str(&super::documents::panel(st, staff, &c.case_no).await);
+    body.push_str(&super::search::similar_panel(st, staff, &c.case_no).await);
     Html(page(&c.case_no, Some(&staff.name), &body)).into_response()
 }

@@ -44,7 +44,7 @@ pub fn page_with(title: &str, user: Option<&str>, admin: bool, body: &str) -> St
     };
     let nav = match user {
         Some(u) => format!(
-            "<nav><a href=\"/work\">我的待办</a> · <a href=\"/work/register\">登记</a> · <a href=\"/work/cases\">信访事项</a> · <a href=\"/work/dashboard\">统计分析</a> · <a href=\"/work/reception\">领导接访</a> · <a href=\"/work/supervisions\">督办</a> · <a href=\"/work/ownerships\">包案</a> · <a href=\"/work/campaigns\">专项攻坚</a> · <a href=\"/work/disputes\">矛盾纠纷台账</a> · <a href=\"/work/warnings\">预警</a> · <a href=\"/work/zero-reports\">零报告</a> · <a href=\"/admin/calendar\">节假日安排</a>{admin_link}</nav><span>{}</span><form method=\"post\" action=\"/logout\"><button type=\"submit\">退出</button></form>",
+            "<nav><a href=\"/work\">我的待办</a> · <a href=\"/work/register\">登记</a> · <a href=\"/work/cases\">信访事项</a> · <a href=\"/work/search\">检索</a> · <a href=\"/work/dashboard\">统计分析</a> · <a href=\"/work/reception\">领导接访</a> · <a href=\"/work/supervisions\">督办</a> · <a href=\"/work/ownerships\">包案</a> · <a href=\"/work/campaigns\">专项攻坚</a> · <a href=\"/work/disputes\">矛盾纠纷台账</a> · <a href=\"/work/warnings\">预警</a> · <a href=\"/work/zero-reports\">零报告</a> · <a href=\"/admin/calendar\">节假日安排</a>{admin_link}</nav><span>{}</span><form method=\"post\" action=\"/logout\"><button type=\"submit\">退出</button></form>",
             esc(u)
         ),
         None => String::new(),

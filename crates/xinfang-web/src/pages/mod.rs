@@ -27,6 +27,7 @@ mod portal;
 mod portal_documents;
 mod reception;
 mod register;
+mod search;
 mod session;
 mod supervision_pages;
 mod warning_pages;
@@ -89,6 +90,7 @@ pub fn routes() -> Router<AppState> {
         .route("/work/reception/{id}/book", post(reception::book))
         .route("/work/reception/{id}/cancel", post(reception::cancel))
         .route("/admin/import", get(import::form).post(import::upload))
+        .route("/work/search", get(search::search_page))
         .route("/work/cases/{case_no}", get(work::case_page))
         .route("/work/cases/{case_no}/act", post(work::act))
         .route(
