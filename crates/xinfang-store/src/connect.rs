@@ -21,6 +21,8 @@ pub struct Store {
     pub(crate) dialect: Dialect,
     /// SQLite has one writer; taking this lock first avoids BUSY upgrades.
     pub(crate) write_lock: Arc<Mutex<()>>,
+    /// The intake group committer (see `group.rs`), started on first use.
+    pub(crate) committer: crate::group::Committer,
     url: String,
 }
 
@@ -141,6 +143,7 @@ impl Store {
             pool,
             dialect,
             write_lock: Arc::new(Mutex::new(())),
+            committer: Default::default(),
             url: url.to_string(),
         })
     }
