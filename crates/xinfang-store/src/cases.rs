@@ -147,7 +147,13 @@ async fn insert_case_units(
     case_id: i64,
     units: &[UnitId],
 ) -> Result<(), StoreError> {
-    insert_pairs(tx, "case_units (case_id, unit_id)", case_id, units.iter().map(|u| u.0)).await
+    insert_pairs(
+        tx,
+        "case_units (case_id, unit_id)",
+        case_id,
+        units.iter().map(|u| u.0),
+    )
+    .await
 }
 
 /// One multi-row `INSERT … ON CONFLICT DO NOTHING` of (case_id, value) pairs.
@@ -346,8 +352,7 @@ pub(crate) async fn append_event_tx(
         return Err(StoreError::Conflict);
     }
     insert_case_units(tx, case_id, &proj.units).await?;
-    if let (EventBody::RepeatSubmitted { submission }, Some(level)) = (&ev.body, submission_level)
-    {
+    if let (EventBody::RepeatSubmitted { submission }, Some(level)) = (&ev.body, submission_level) {
         insert_submission(tx, case_id, submission, level.key()).await?;
     }
     append_case_event(tx, cur, case_id, &after.case_no, ev).await
@@ -360,7 +365,9 @@ impl Store {
     pub async fn insert_case(&self, rec: NewCaseRecord) -> Result<(i64, String), StoreError> {
         match self.commit_intake(crate::IntakeWrite::NewCase(rec)).await? {
             crate::IntakeWritten::NewCase { id, case_no } => Ok((id, case_no)),
-            crate::IntakeWritten::Appended { .. } => Err(StoreError::Corrupt("unexpected write result".into())),
+            crate::IntakeWritten::Appended { .. } => {
+                Err(StoreError::Corrupt("unexpected write result".into()))
+            }
         }
     }
 

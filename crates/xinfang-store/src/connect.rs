@@ -26,6 +26,9 @@ pub struct Store {
     url: String,
 }
 
+/// Size of the SQLite pool (one writer at a time, readers in parallel under WAL).
+const SQLITE_CONNECTIONS: u32 = 8;
+
 /// Each dialect's migrations, in version order (kept in step by a test).
 const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -126,7 +129,13 @@ impl Store {
             _ => "PRAGMA synchronous=FULL",
         };
         let opts = AnyPoolOptions::new()
-            .max_connections(if dialect == Dialect::Sqlite { 8 } else { 16 })
+            .max_connections(if dialect == Dialect::Sqlite {
+                SQLITE_CONNECTIONS
+            } else {
+                16
+            })
+            .idle_timeout(None)
+            .max_lifetime(None)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if dialect == Dialect::Sqlite && !readonly {
@@ -134,11 +143,23 @@ impl Store {
                         conn.execute(sync).await?;
                         conn.execute("PRAGMA busy_timeout=10000").await?;
                         conn.execute("PRAGMA foreign_keys=ON").await?;
+                        // Statement journals of the group commit's savepoints
+                        // stay in memory (no temp files).
+                        conn.execute("PRAGMA temp_store=MEMORY").await?;
                     }
                     Ok(())
                 })
             });
         let pool = opts.connect(&full).await?;
+        if dialect == Dialect::Sqlite {
+            // Open the pool's connections one after another now: SQLite
+            // connections opened concurrently under write load can fail with
+            // SQLITE_CANTOPEN. Kept open (no idle timeout), they are reused.
+            let mut held = vec![];
+            for _ in 0..SQLITE_CONNECTIONS {
+                held.push(pool.acquire().await?);
+            }
+        }
         Ok(Store {
             pool,
             dialect,

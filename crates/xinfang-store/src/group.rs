@@ -15,6 +15,7 @@ use crate::connect::Dialect;
 use crate::error::StoreError;
 use crate::Store;
 use sqlx::{Any, AnyPool, Transaction};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, Mutex};
 use xinfang_domain::case::{Case, CaseEvent};
@@ -55,21 +56,43 @@ pub(crate) struct Job {
 /// The writer's own handles (not a `Store`, so the task ends when the last
 /// `Store` clone — and with it the sender — is dropped).
 struct Writer {
+    stats: Arc<Stats>,
     pool: AnyPool,
     dialect: Dialect,
     write_lock: Arc<Mutex<()>>,
 }
 
-/// Sender to the writer task, started on first use inside the caller's runtime.
-pub(crate) type Committer = Arc<std::sync::OnceLock<mpsc::UnboundedSender<Job>>>;
+/// Sender to the writer task (started on first use inside the caller's
+/// runtime) and its counters.
+#[derive(Clone, Default)]
+pub(crate) struct Committer {
+    sender: Arc<std::sync::OnceLock<mpsc::UnboundedSender<Job>>>,
+    stats: Arc<Stats>,
+}
+
+#[derive(Default)]
+struct Stats {
+    batches: AtomicU64,
+    jobs: AtomicU64,
+    largest: AtomicU64,
+}
+
+/// How the group committer has batched so far.
+#[derive(Clone, Copy, Debug, Default, serde::Serialize)]
+pub struct GroupStats {
+    pub batches: u64,
+    pub registrations: u64,
+    pub largest_batch: u64,
+}
 
 impl Store {
     /// Queue one registration for the next group commit and wait until the
     /// transaction holding it is durably committed (or it failed alone).
     pub async fn commit_intake(&self, write: IntakeWrite) -> Result<IntakeWritten, StoreError> {
-        let sender = self.committer.get_or_init(|| {
+        let sender = self.committer.sender.get_or_init(|| {
             let (tx, rx) = mpsc::unbounded_channel();
             let w = Writer {
+                stats: self.committer.stats.clone(),
                 pool: self.pool.clone(),
                 dialect: self.dialect,
                 write_lock: self.write_lock.clone(),
@@ -86,6 +109,18 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Batches committed so far by this store's group committer.
+    pub fn group_stats(&self) -> GroupStats {
+        let s = &self.committer.stats;
+        GroupStats {
+            batches: s.batches.load(Ordering::Relaxed),
+            registrations: s.jobs.load(Ordering::Relaxed),
+            largest_batch: s.largest.load(Ordering::Relaxed),
+        }
+    }
+}
+
 async fn run(w: Writer, mut rx: mpsc::UnboundedReceiver<Job>) {
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
@@ -95,6 +130,13 @@ async fn run(w: Writer, mut rx: mpsc::UnboundedReceiver<Job>) {
                 Err(_) => break,
             }
         }
+        w.stats.batches.fetch_add(1, Ordering::Relaxed);
+        w.stats
+            .jobs
+            .fetch_add(batch.len() as u64, Ordering::Relaxed);
+        w.stats
+            .largest
+            .fetch_max(batch.len() as u64, Ordering::Relaxed);
         commit_batch(&w, batch).await;
     }
 }

@@ -29,7 +29,7 @@ pub use cases::{CaseFilter, CaseListRow, NewCaseRecord, Projection, StoredEvent}
 pub use chain::AuditEntry;
 pub use connect::{Dialect, Store};
 pub use error::StoreError;
-pub use group::{IntakeWrite, IntakeWritten, MAX_BATCH};
+pub use group::{GroupStats, IntakeWrite, IntakeWritten, MAX_BATCH};
 pub use leadership::{InstructionRow, OwnershipRow, ProgressRow};
 pub use org::{NewUser, UserRecord};
 pub use reports::{AccountabilityRow, AnnualCounts};

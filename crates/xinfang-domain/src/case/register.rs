@@ -227,7 +227,8 @@ pub fn is_multi_body(
     at: chrono::NaiveDateTime,
     similarity: f64,
 ) -> bool {
-    if !matches!(channel, Channel::Letter | Channel::Online) || similarity < MULTI_BODY_MIN_SIMILARITY
+    if !matches!(channel, Channel::Letter | Channel::Online)
+        || similarity < MULTI_BODY_MIN_SIMILARITY
     {
         return false;
     }
@@ -286,13 +287,43 @@ mod multi_body_tests {
     fn same_letter_to_another_body_within_window() {
         let c = case_with(vec![sub(1, "2026-03-02 09:00", Channel::Letter)]);
         let at = |s| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
-        assert!(is_multi_body(&c, UnitId(2), Channel::Letter, at("2026-03-05 10:00"), 0.9));
+        assert!(is_multi_body(
+            &c,
+            UnitId(2),
+            Channel::Letter,
+            at("2026-03-05 10:00"),
+            0.9
+        ));
         // Same body again: an ordinary repeat, not 一信多投.
-        assert!(!is_multi_body(&c, UnitId(1), Channel::Letter, at("2026-03-05 10:00"), 0.9));
+        assert!(!is_multi_body(
+            &c,
+            UnitId(1),
+            Channel::Letter,
+            at("2026-03-05 10:00"),
+            0.9
+        ));
         // Re-worded (below the same-letter similarity) or a visit: a repeat only.
-        assert!(!is_multi_body(&c, UnitId(2), Channel::Letter, at("2026-03-05 10:00"), 0.4));
-        assert!(!is_multi_body(&c, UnitId(2), Channel::Visit, at("2026-03-05 10:00"), 0.9));
+        assert!(!is_multi_body(
+            &c,
+            UnitId(2),
+            Channel::Letter,
+            at("2026-03-05 10:00"),
+            0.4
+        ));
+        assert!(!is_multi_body(
+            &c,
+            UnitId(2),
+            Channel::Visit,
+            at("2026-03-05 10:00"),
+            0.9
+        ));
         // Outside the window.
-        assert!(!is_multi_body(&c, UnitId(2), Channel::Letter, at("2026-05-05 10:00"), 0.9));
+        assert!(!is_multi_body(
+            &c,
+            UnitId(2),
+            Channel::Letter,
+            at("2026-05-05 10:00"),
+            0.9
+        ));
     }
 }
