@@ -121,6 +121,9 @@ enum BenchCmd {
     Intake {
         #[arg(long, default_value_t = 10_000)]
         cases: usize,
+        /// Concurrent clients driving `App::intake` (group commit shares fsyncs among them).
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
         /// Print JSON only (progress lines and the final line).
         #[arg(long)]
         json: bool,
@@ -299,6 +302,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             cmd:
                 BenchCmd::Intake {
                     cases,
+                    clients,
                     json,
                     database_url,
                 },
@@ -320,9 +324,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 xinfang_app::demo::generate(&app, 0).await?;
             }
             if !json {
-                eprintln!("基准测试：向 {url} 登记 {cases} 件");
+                eprintln!("基准测试：向 {url} 登记 {cases} 件，{clients} 个并发客户端");
             }
-            let r = xinfang_app::bench::intake(&app, cases, |w| {
+            let r = xinfang_app::bench::intake(&app, cases, clients, |w| {
                 if !json {
                     eprintln!("  已登记 {:>8}：{:>8.0} 件/秒  p50 {:>6} µs  p99 {:>6} µs  内存 {:.0} MB", w.cases, w.per_sec, w.p50_us, w.p99_us, w.rss_mb);
                 } else {
