@@ -17,6 +17,7 @@ pub mod intake;
 pub mod intelligence;
 pub mod leadership;
 pub mod projection;
+pub mod repeats;
 pub mod reports;
 pub mod scanner;
 pub mod state;

@@ -236,6 +236,7 @@ pub(crate) async fn insert_case_tx(
     tx: &mut Transaction<'static, Any>,
     cur: &mut Cursor,
     rec: &mut NewCaseRecord,
+    insert_submissions: bool,
 ) -> Result<(i64, String), StoreError> {
     let year = rec.case.registered_at.format("%Y").to_string();
     let case_no = next_case_no(tx, &rec.case.region_code, &year).await?;
@@ -291,8 +292,10 @@ pub(crate) async fn insert_case_tx(
     .await?;
     let id: i64 = row.get(0);
     insert_case_units(tx, id, &p.units).await?;
-    for s in &c.submissions {
-        insert_submission(tx, id, s, rec.registering_level.key()).await?;
+    if insert_submissions {
+        for s in &c.submissions {
+            insert_submission(tx, id, s, rec.registering_level.key()).await?;
+        }
     }
     insert_pairs(
         tx,
@@ -396,6 +399,63 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(seq)
+    }
+
+    /// Split repeat 件次 `k` of case `case_id` off into the new case `new`, in
+    /// one transaction: the new case gets its number, projection, petitioner
+    /// keys and `Registered` event; the 件次's row moves to it (nothing is
+    /// deleted); the old case records `RepeatSplit` naming the new number.
+    /// Returns the old case after the split and the new case number.
+    pub async fn split_repeat(
+        &self,
+        case_id: i64,
+        before: &Case,
+        mut event: CaseEvent,
+        proj: &Projection,
+        mut new: NewCaseRecord,
+    ) -> Result<(Case, String), StoreError> {
+        let EventBody::RepeatSplit { submission, .. } = event.body else {
+            return Err(StoreError::Corrupt("split_repeat needs a RepeatSplit event".into()));
+        };
+        let sub = before
+            .submissions
+            .get(submission)
+            .ok_or(StoreError::NotFound)?;
+        let (mut tx, _g) = self.write_tx().await?;
+        let mut cur = crate::chain::lock_head(&mut tx).await?;
+        let (new_id, new_no) = insert_case_tx(&mut tx, &mut cur, &mut new, false).await?;
+        let moved = sqlx::query(
+            "UPDATE submissions SET case_id = $1, is_repeat = 0 WHERE id = (SELECT id FROM submissions WHERE case_id = $2 AND registered_at = $3 AND unit_id = $4 AND is_repeat = 1 ORDER BY id LIMIT 1)",
+        )
+        .bind(new_id)
+        .bind(case_id)
+        .bind(fmt_time(sub.at))
+        .bind(sub.unit.0)
+        .execute(&mut *tx)
+        .await?;
+        if moved.rows_affected() != 1 {
+            return Err(StoreError::Corrupt("件次记录缺失".into()));
+        }
+        event.body = EventBody::RepeatSplit {
+            submission,
+            new_case: new_no.clone(),
+        };
+        let mut after = before.clone();
+        after.apply(&event);
+        append_event_tx(
+            &mut tx,
+            Some(&mut cur),
+            case_id,
+            before.version,
+            &after,
+            &event,
+            proj,
+            None,
+        )
+        .await?;
+        crate::chain::store_head(&mut tx, &cur).await?;
+        tx.commit().await?;
+        Ok((after, new_no))
     }
 
     /// Rewrite only the derived clock columns (calendar re-flow, scanner).

@@ -157,7 +157,7 @@ async fn write_one(
 ) -> Result<IntakeWritten, StoreError> {
     match write {
         IntakeWrite::NewCase(rec) => {
-            let (id, case_no) = insert_case_tx(tx, cur, rec).await?;
+            let (id, case_no) = insert_case_tx(tx, cur, rec, true).await?;
             Ok(IntakeWritten::NewCase { id, case_no })
         }
         IntakeWrite::Append {

@@ -193,6 +193,10 @@ impl Case {
         for s in &self.stages {
             v.push(s.unit);
         }
+        // A body that registered a 件次 (e.g. 一信多投) follows the case.
+        for s in self.submissions.iter().filter(|s| s.split_to.is_none()) {
+            v.push(s.unit);
+        }
         v.sort();
         v.dedup();
         v
@@ -388,6 +392,19 @@ impl Case {
             EventBody::Escalated { to, .. } => {
                 self.current_unit = *to;
                 self.current_stage_mut().unit = *to;
+            }
+            EventBody::RepeatConfirmed { submission } => {
+                if let Some(s) = self.submissions.get_mut(*submission) {
+                    s.confirmed = true;
+                }
+            }
+            EventBody::RepeatSplit {
+                submission,
+                new_case,
+            } => {
+                if let Some(s) = self.submissions.get_mut(*submission) {
+                    s.split_to = Some(new_case.clone());
+                }
             }
             EventBody::InterestDeclared { user } => {
                 if !self.recused.contains(user) {
