@@ -48,7 +48,11 @@ pub struct RepeatReview {
 impl App {
     /// The case's repeat 件次 for review by `staff` (scope-checked; identity
     /// details masked unless the staff member registers at the case's unit).
-    pub async fn repeat_review(&self, staff: &Staff, case_no: &str) -> Result<RepeatReview, AppError> {
+    pub async fn repeat_review(
+        &self,
+        staff: &Staff,
+        case_no: &str,
+    ) -> Result<RepeatReview, AppError> {
         let (_, mut case) = self
             .store
             .load_case(case_no)
@@ -89,8 +93,13 @@ impl App {
                 petitioners: s.petitioners.clone(),
                 can_decide: decide(&case, &actor, &Command::SplitRepeat { submission: i }, &ctx)
                     .is_ok()
-                    || decide(&case, &actor, &Command::ConfirmRepeat { submission: i }, &ctx)
-                        .is_ok(),
+                    || decide(
+                        &case,
+                        &actor,
+                        &Command::ConfirmRepeat { submission: i },
+                        &ctx,
+                    )
+                    .is_ok(),
             })
             .collect();
         Ok(RepeatReview {
@@ -133,7 +142,8 @@ impl App {
         let sub_at = case.submissions[k].at;
         // The new case's clocks run from the day the 件次 was received.
         let reg_ctx = Ctx { now: sub_at, ..ctx };
-        let Registration::NewCase(mut event) = register(&cmd, String::new(), None, actor, &reg_ctx)?
+        let Registration::NewCase(mut event) =
+            register(&cmd, String::new(), None, actor, &reg_ctx)?
         else {
             return Err(AppError::NotFound);
         };

@@ -415,7 +415,9 @@ impl Store {
         mut new: NewCaseRecord,
     ) -> Result<(Case, String), StoreError> {
         let EventBody::RepeatSplit { submission, .. } = event.body else {
-            return Err(StoreError::Corrupt("split_repeat needs a RepeatSplit event".into()));
+            return Err(StoreError::Corrupt(
+                "split_repeat needs a RepeatSplit event".into(),
+            ));
         };
         let sub = before
             .submissions

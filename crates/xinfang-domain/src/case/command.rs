@@ -100,10 +100,14 @@ pub enum Command {
     },
     /// The registrar confirms that 件次 `submission` (index into the case's
     /// submissions) really is the same matter.
-    ConfirmRepeat { submission: usize },
+    ConfirmRepeat {
+        submission: usize,
+    },
     /// The registrar splits 件次 `submission` off into a new case of its own
     /// (it was a different matter, 第十九条: every matter is registered).
-    SplitRepeat { submission: usize },
+    SplitRepeat {
+        submission: usize,
+    },
 }
 
 impl Command {

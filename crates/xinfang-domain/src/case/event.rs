@@ -112,9 +112,14 @@ pub enum EventBody {
     },
     /// 提级办理 (第四十条).
     /// The registrar confirmed 件次 `submission` as the same matter.
-    RepeatConfirmed { submission: usize },
+    RepeatConfirmed {
+        submission: usize,
+    },
     /// 件次 `submission` was split off into the new case `new_case`.
-    RepeatSplit { submission: usize, new_case: String },
+    RepeatSplit {
+        submission: usize,
+        new_case: String,
+    },
     Escalated {
         to: UnitId,
         reason: String,

@@ -8,6 +8,7 @@ mod dashboard;
 mod html;
 mod portal;
 mod register;
+mod repeats;
 mod session;
 mod work;
 
@@ -33,6 +34,10 @@ pub fn routes() -> Router<AppState> {
         .route("/work/stats.xlsx", get(dashboard::stats_xlsx))
         .route("/work/cases/{case_no}", get(work::case_page))
         .route("/work/cases/{case_no}/act", post(work::act))
+        .route(
+            "/work/cases/{case_no}/repeats",
+            get(repeats::repeats_page).post(repeats::repeats_decide),
+        )
         .route(
             "/admin/calendar",
             get(work::calendar_page).post(work::calendar_import),
