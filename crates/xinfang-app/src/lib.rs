@@ -7,6 +7,7 @@ pub mod actions;
 pub mod admin;
 pub mod auth;
 pub mod bench;
+pub mod bench_classify;
 pub mod bench_gen;
 pub mod calendar_admin;
 pub mod campaigns;

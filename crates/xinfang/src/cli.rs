@@ -131,6 +131,13 @@ enum BenchCmd {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// Train the kind/category suggestions on generated staff-confirmed cases
+    /// (fresh SQLite database in the current directory) and report accuracy on
+    /// a held-out fifth; the last line is one JSON object.
+    Classify {
+        #[arg(long, default_value_t = 5_000)]
+        cases: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -334,6 +341,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             })
             .await?;
+            println!("{}", serde_json::to_string(&r)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Bench {
+            cmd: BenchCmd::Classify { cases },
+        } => {
+            let url = format!(
+                "sqlite://xinfang-bench-classify-{}.db",
+                chrono::Utc::now().format("%Y%m%d%H%M%S")
+            );
+            let store = Store::connect(&url).await?;
+            store.migrate().await?;
+            let app = App::new(store, TimeSource::System).await?;
+            eprintln!("分类基准：{cases} 件已确认信访事项，五分之四训练、五分之一检验（{url}）");
+            let r = xinfang_app::bench_classify::classify(&app, cases, 11).await;
             println!("{}", serde_json::to_string(&r)?);
             Ok(ExitCode::SUCCESS)
         }
