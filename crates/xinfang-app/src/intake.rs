@@ -362,7 +362,7 @@ impl App {
                     .commit_intake(xinfang_store::IntakeWrite::Append {
                         case_id: id,
                         expected_version: expected,
-                        after: Box::new(case.clone()),
+                        after: case.clone(),
                         event,
                         projection,
                         level,

@@ -24,7 +24,9 @@ use xinfang_domain::org::UnitLevel;
 /// Most registrations committed together (bounds a batch's latency).
 pub const MAX_BATCH: usize = 256;
 
-/// One registration to write.
+/// One registration to write (moved once into the writer's queue, so the
+/// variants' size difference does not matter).
+#[allow(clippy::large_enum_variant)]
 pub enum IntakeWrite {
     /// A new case.
     NewCase(NewCaseRecord),
@@ -33,7 +35,7 @@ pub enum IntakeWrite {
     Append {
         case_id: i64,
         expected_version: u64,
-        after: Box<Case>,
+        after: Case,
         event: CaseEvent,
         projection: Projection,
         level: UnitLevel,
