@@ -123,6 +123,35 @@ pub fn matter_similarity(tokens: &[String], earlier: &Content) -> f64 {
     xinfang_text::signature::exact_jaccard(tokens, &y.tokens)
 }
 
+fn request_tokens(request: &str) -> Vec<String> {
+    xinfang_text::Segmenter::global().tokens_normalized(&xinfang_text::normalize(request))
+}
+
+/// How much a new text (`request`, all of it segmented as `tokens`) is the
+/// earlier matter: feature Jaccard, or 0 when the two requests name
+/// different specifics (another property, project or amount).
+pub fn repeat_similarity(request: &str, tokens: &[String], earlier: &Content) -> f64 {
+    let y = xinfang_text::analyze(&earlier.full_text());
+    if tokens.is_empty() || y.tokens.is_empty() {
+        return 0.0;
+    }
+    let sim = xinfang_text::signature::exact_jaccard(tokens, &y.tokens);
+    if sim < xinfang_text::signature::REPEAT_THRESHOLD {
+        return sim;
+    }
+    let conflict = xinfang_text::signature::specifics_conflict(
+        &request_tokens(request),
+        tokens,
+        &request_tokens(&earlier.request),
+        &y.tokens,
+    );
+    if conflict {
+        0.0
+    } else {
+        sim
+    }
+}
+
 /// The 信访部门 that registers an online submission for `region_code`:
 /// the bureau under the nearest government at or above the region's units.
 pub fn bureau_for_region(org: &OrgTree, region_code: &str) -> Option<UnitId> {
@@ -268,7 +297,9 @@ impl App {
         let analysis = xinfang_text::analyze(&cmd.content.full_text());
         let suggestions = self.suggest(&analysis, &cmd.region_code);
         let keys = petitioner_keys(&cmd.petitioners);
-        let prior = self.find_prior(&keys, &analysis.tokens).await?;
+        let prior = self
+            .find_prior(&keys, &cmd.content.request, &analysis.tokens)
+            .await?;
         let (cal, rules) = (self.calendar(), self.rules());
         let ctx = Ctx {
             org: &org,
@@ -421,6 +452,7 @@ impl App {
     async fn find_prior(
         &self,
         keys: &[String],
+        request: &str,
         tokens: &[String],
     ) -> Result<Option<((i64, Case), PriorMatter, f64)>, AppError> {
         let candidates = self.store.cases_by_petitioner(keys, 20).await?;
@@ -433,7 +465,7 @@ impl App {
             if born_refused {
                 continue;
             }
-            let sim = matter_similarity(tokens, &case.content);
+            let sim = repeat_similarity(request, tokens, &case.content);
             if sim >= xinfang_text::signature::REPEAT_THRESHOLD
                 && best.as_ref().is_none_or(|(b, _, _)| sim > *b)
             {
