@@ -17,6 +17,10 @@ impl App {
     }
 
     async fn try_act(&self, actor: &Actor, case_no: &str, cmd: &Command) -> Result<Case, AppError> {
+        if let Command::SplitRepeat { submission } = cmd {
+            // Makes a new case as well: its own service (see `repeats.rs`).
+            return Ok(self.split_repeat(actor, case_no, *submission).await?.0);
+        }
         let (id, mut case) = self
             .store
             .load_case(case_no)

@@ -1,19 +1,18 @@
 //! `xinfang bench intake`: register N realistic synthetic submissions (≈20%
-//! repeats, some collective visits and threat statements) through the same
-//! `App::intake` path as the API — analysis, repeat check, durable commit,
-//! outbox — into a fresh database, timing each registration.
+//! repeats, some collective visits and threat statements, hard negatives for
+//! the repeat check) through the same `App::intake` path as the API —
+//! analysis, repeat check, group commit, outbox — from C concurrent clients,
+//! timing each registration, and scoring the repeat decisions against the
+//! generator's ground truth.
 
-use crate::demo::content::{fill, petitioner, TOPICS};
+use crate::bench_gen::{generate, Truth};
 use crate::error::AppError;
-use crate::intake::IntakeRequest;
 use crate::state::App;
-use rand::rngs::StdRng;
-use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
 use serde::Serialize;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
-use xinfang_domain::case::Channel;
-use xinfang_domain::{Actor, UnitLevel};
+use xinfang_domain::Actor;
 
 /// One measured window (or the whole run).
 #[derive(Clone, Debug, Serialize)]
@@ -23,6 +22,20 @@ pub struct IntakeReport {
     pub p50_us: u64,
     pub p99_us: u64,
     pub rss_mb: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clients: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeat_precision: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeat_recall: Option<f64>,
+    /// Group commits and the mean registrations per commit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batches: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avg_batch: Option<f64>,
+    /// Registrations per second of each tenth of the run (the curve).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub windows: Vec<f64>,
 }
 
 /// Resident memory of this process in MiB (Linux), 0 elsewhere.
@@ -54,88 +67,192 @@ fn report(lat: &mut [u64], secs: f64, cases: usize) -> IntakeReport {
         p50_us: percentile(lat, 0.5),
         p99_us: percentile(lat, 0.99),
         rss_mb: rss_mb(),
+        clients: None,
+        repeat_precision: None,
+        repeat_recall: None,
+        batches: None,
+        avg_batch: None,
+        windows: vec![],
     }
 }
 
-/// Register `n` submissions; `on_window` receives a report for every tenth.
+/// Precision and recall of repeat decisions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct RepeatScore {
+    pub true_pos: usize,
+    pub false_pos: usize,
+    pub false_neg: usize,
+    pub precision: f64,
+    pub recall: f64,
+}
+
+/// Score decisions: each pair is (the case it should have been linked to,
+/// the case it was linked to). Linking to the wrong case counts as both a
+/// false positive and a false negative. With nothing predicted precision is
+/// 1; with nothing to find recall is 1.
+pub fn repeat_score(pairs: &[(Option<String>, Option<String>)]) -> RepeatScore {
+    let mut s = RepeatScore::default();
+    for (want, got) in pairs {
+        match (want, got) {
+            (Some(w), Some(g)) if w == g => s.true_pos += 1,
+            (Some(_), Some(_)) => {
+                s.false_pos += 1;
+                s.false_neg += 1;
+            }
+            (Some(_), None) => s.false_neg += 1,
+            (None, Some(_)) => s.false_pos += 1,
+            (None, None) => {}
+        }
+    }
+    let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+    s.precision = ratio(s.true_pos, s.true_pos + s.false_pos);
+    s.recall = ratio(s.true_pos, s.true_pos + s.false_neg);
+    s
+}
+
+/// What one registration returned.
+#[derive(Clone, Debug, Default)]
+struct Done {
+    case_no: String,
+    repeat_of: Option<String>,
+}
+
+/// Register `n` submissions from `clients` concurrent clients; `on_window`
+/// receives a report for every tenth of the run, in completion order.
 pub async fn intake(
     app: &App,
     n: usize,
+    clients: usize,
     mut on_window: impl FnMut(&IntakeReport),
 ) -> Result<IntakeReport, AppError> {
-    let org = app.org();
-    let mut regions: Vec<String> = org
-        .units()
-        .filter(|u| u.level == UnitLevel::Township)
-        .map(|u| u.region_code.clone())
-        .collect();
-    regions.sort();
-    regions.dedup();
-    let users = app.store.list_users().await?;
-    let desk = |unit| {
-        users
-            .iter()
-            .find(|u| u.unit == unit && u.roles.contains(&xinfang_domain::Role::Registrar))
-            .map(crate::auth::staff_of)
-    };
-    let mut rng = StdRng::seed_from_u64(7);
-    let mut history: Vec<IntakeRequest> = Vec::with_capacity(n);
+    let clients = clients.max(1);
+    let items = Arc::new(generate(app, n, 7, clients * 4).await?);
+    let done_flags: Arc<Vec<AtomicBool>> =
+        Arc::new((0..n).map(|_| AtomicBool::new(false)).collect());
+    let results: Arc<std::sync::Mutex<Vec<Done>>> =
+        Arc::new(std::sync::Mutex::new(vec![Done::default(); n]));
+    let next = Arc::new(AtomicUsize::new(0));
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Result<u64, AppError>>();
+    let start = Instant::now();
+    let batches_before = app.store.group_stats();
+    for _ in 0..clients {
+        let (app, items, flags, results, next, tx) = (
+            app.clone(),
+            items.clone(),
+            done_flags.clone(),
+            results.clone(),
+            next.clone(),
+            tx.clone(),
+        );
+        tokio::spawn(async move {
+            loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= items.len() {
+                    break;
+                }
+                let item = &items[i];
+                // A submission that refers to an earlier one waits until that
+                // one is acknowledged (a client re-submits what it has a receipt for).
+                if let Some(j) = item.truth.refers_to() {
+                    while !flags[j].load(Ordering::Acquire) {
+                        tokio::time::sleep(std::time::Duration::from_micros(200)).await;
+                    }
+                }
+                let actor = item.actor.clone().unwrap_or(Actor::Petitioner);
+                let t = Instant::now();
+                let r = app.intake(&actor, item.req.clone()).await;
+                let us = t.elapsed().as_micros() as u64;
+                let r = r.map(|out| {
+                    if let Ok(mut res) = results.lock() {
+                        res[i] = Done {
+                            case_no: out.case_no,
+                            repeat_of: out.repeat_of,
+                        };
+                    }
+                    us
+                });
+                flags[i].store(true, Ordering::Release);
+                if tx.send(r).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    drop(tx);
     let mut all = Vec::with_capacity(n);
     let mut window = Vec::with_capacity(n / 10 + 1);
-    let (start, mut w_start) = (Instant::now(), Instant::now());
-    for i in 0..n {
-        let req = if !history.is_empty() && rng.gen_bool(0.2) {
-            let mut r = history[rng.gen_range(0..history.len())].clone();
-            r.channel = Channel::Letter;
-            r
-        } else {
-            let topic = TOPICS.choose(&mut rng).unwrap_or(&TOPICS[0]);
-            let region = regions.choose(&mut rng).cloned().unwrap_or_default();
-            let collective = rng.gen_bool(0.03);
-            let mut facts = fill(topic.facts, &mut rng);
-            if rng.gen_bool(0.02) {
-                facts.push_str("再不解决我就去跳楼。");
-            }
-            let r = IntakeRequest {
-                channel: if collective {
-                    Channel::Visit
-                } else {
-                    Channel::Online
-                },
-                kind: Some(topic.kind),
-                petitioners: (0..if collective { 3 } else { 1 })
-                    .map(|_| petitioner(&mut rng, &region))
-                    .collect(),
-                persons: collective.then(|| rng.gen_range(5..80)),
-                request: fill(topic.request, &mut rng),
-                facts,
-                reasons: "请依法处理。".into(),
-                region_code: region,
-                accused: None,
-                category: None,
-                registering_unit: None,
-            };
-            history.push(r.clone());
-            r
-        };
-        let actor = match req.channel {
-            Channel::Visit => {
-                let bureau = crate::intake::bureau_for_region(&org, &req.region_code)
-                    .ok_or(AppError::NotFound)?;
-                Actor::Staff(desk(bureau).ok_or(AppError::NotFound)?)
-            }
-            _ => Actor::Petitioner,
-        };
-        let t = Instant::now();
-        app.intake(&actor, req).await?;
-        let us = t.elapsed().as_micros() as u64;
+    let mut windows = vec![];
+    let mut w_start = Instant::now();
+    while let Some(r) = rx.recv().await {
+        let us = r?;
         all.push(us);
         window.push(us);
-        if n >= 10 && (i + 1) % (n / 10) == 0 {
-            on_window(&report(&mut window, w_start.elapsed().as_secs_f64(), i + 1));
+        if n >= 10 && all.len() % (n / 10) == 0 {
+            let w = report(&mut window, w_start.elapsed().as_secs_f64(), all.len());
+            windows.push((w.per_sec * 10.0).round() / 10.0);
+            on_window(&w);
             window.clear();
             w_start = Instant::now();
         }
     }
-    Ok(report(&mut all, start.elapsed().as_secs_f64(), n))
+    let secs = start.elapsed().as_secs_f64();
+    let mut r = report(&mut all, secs, n);
+    let res = results
+        .lock()
+        .map(|v| v.clone())
+        .map_err(|_| AppError::NotFound)?;
+    let pairs: Vec<(Option<String>, Option<String>)> = items
+        .iter()
+        .zip(res.iter())
+        .map(|(item, d)| {
+            let want = match item.truth {
+                Truth::RepeatOf(j) => Some(res[j].case_no.clone()),
+                _ => None,
+            };
+            (want, d.repeat_of.clone())
+        })
+        .collect();
+    let score = repeat_score(&pairs);
+    let g = app.store.group_stats();
+    let batches = g.batches - batches_before.batches;
+    r.clients = Some(clients);
+    r.repeat_precision = Some((score.precision * 10_000.0).round() / 10_000.0);
+    r.repeat_recall = Some((score.recall * 10_000.0).round() / 10_000.0);
+    r.batches = Some(batches);
+    r.avg_batch = Some(
+        ((g.registrations - batches_before.registrations) as f64 / batches.max(1) as f64 * 100.0)
+            .round()
+            / 100.0,
+    );
+    r.windows = windows;
+    Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(x: &str) -> Option<String> {
+        Some(x.to_string())
+    }
+
+    #[test]
+    fn score_on_a_hand_made_set() {
+        let pairs = vec![
+            (s("A"), s("A")), // found
+            (s("A"), s("A")), // found
+            (s("B"), None),   // missed
+            (None, s("C")),   // false alarm (hard negative linked)
+            (s("D"), s("E")), // linked to the wrong case: FP and FN
+            (None, None),     // new, left new
+        ];
+        let sc = repeat_score(&pairs);
+        assert_eq!((sc.true_pos, sc.false_pos, sc.false_neg), (2, 2, 2));
+        assert!((sc.precision - 0.5).abs() < 1e-9);
+        assert!((sc.recall - 0.5).abs() < 1e-9);
+        let perfect = repeat_score(&[(s("A"), s("A")), (None, None)]);
+        assert_eq!((perfect.precision, perfect.recall), (1.0, 1.0));
+        let none_found = repeat_score(&[(s("A"), None)]);
+        assert_eq!((none_found.precision, none_found.recall), (1.0, 0.0));
+    }
 }

@@ -78,6 +78,10 @@ pub struct IntakeOutcome {
     /// Risk signals found; a warning was raised when not empty.
     pub signals: Vec<Signal>,
     pub warning: Option<(i64, u8)>,
+    /// 一信多投: the same letter already reached another body and was linked here.
+    pub multi_body: bool,
+    /// Content similarity to the linked case (repeats only).
+    pub similarity: Option<f64>,
 }
 
 pub fn hash_code(code: &str) -> String {
@@ -106,15 +110,46 @@ pub fn petitioner_keys(ps: &[Petitioner]) -> Vec<String> {
 /// Same matter: Jaccard of the content features of 请求+事实+理由 at or above
 /// the tuned threshold (`xinfang_text::signature::REPEAT_THRESHOLD`).
 pub fn same_matter(a: &Content, b: &Content) -> bool {
-    let (x, y) = (
-        xinfang_text::analyze(&a.full_text()),
-        xinfang_text::analyze(&b.full_text()),
-    );
-    if x.tokens.is_empty() || y.tokens.is_empty() {
-        return false;
+    let x = xinfang_text::analyze(&a.full_text());
+    matter_similarity(&x.tokens, b) >= xinfang_text::signature::REPEAT_THRESHOLD
+}
+
+/// Feature Jaccard between already-segmented new text and an earlier matter (0 when either is empty).
+pub fn matter_similarity(tokens: &[String], earlier: &Content) -> f64 {
+    let y = xinfang_text::analyze(&earlier.full_text());
+    if tokens.is_empty() || y.tokens.is_empty() {
+        return 0.0;
     }
-    xinfang_text::signature::exact_jaccard(&x.tokens, &y.tokens)
-        >= xinfang_text::signature::REPEAT_THRESHOLD
+    xinfang_text::signature::exact_jaccard(tokens, &y.tokens)
+}
+
+fn request_tokens(request: &str) -> Vec<String> {
+    xinfang_text::Segmenter::global().tokens_normalized(&xinfang_text::normalize(request))
+}
+
+/// How much a new text (`request`, all of it segmented as `tokens`) is the
+/// earlier matter: feature Jaccard, or 0 when the two requests name
+/// different specifics (another property, project or amount).
+pub fn repeat_similarity(request: &str, tokens: &[String], earlier: &Content) -> f64 {
+    let y = xinfang_text::analyze(&earlier.full_text());
+    if tokens.is_empty() || y.tokens.is_empty() {
+        return 0.0;
+    }
+    let sim = xinfang_text::signature::exact_jaccard(tokens, &y.tokens);
+    if sim < xinfang_text::signature::REPEAT_THRESHOLD {
+        return sim;
+    }
+    let conflict = xinfang_text::signature::specifics_conflict(
+        &request_tokens(request),
+        tokens,
+        &request_tokens(&earlier.request),
+        &y.tokens,
+    );
+    if conflict {
+        0.0
+    } else {
+        sim
+    }
 }
 
 /// The 信访部门 that registers an online submission for `region_code`:
@@ -197,10 +232,26 @@ fn parse_petitioners(
 
 impl App {
     /// Register a submission as `actor` (staff at a window, or the petitioner online).
+    /// A repeat that lost a race for its case (another 件次 of the same case in
+    /// the same group commit) is decided again against the fresh case.
     pub async fn intake(
         &self,
         actor: &Actor,
         req: IntakeRequest,
+    ) -> Result<IntakeOutcome, AppError> {
+        let mut attempt = 0;
+        loop {
+            match self.intake_once(actor, &req).await {
+                Err(AppError::Conflict) if attempt < 8 => attempt += 1,
+                r => return r,
+            }
+        }
+    }
+
+    async fn intake_once(
+        &self,
+        actor: &Actor,
+        req: &IntakeRequest,
     ) -> Result<IntakeOutcome, AppError> {
         let org = self.org();
         let now = self.now();
@@ -258,7 +309,9 @@ impl App {
         let analysis = self.analyze(&cmd.content.full_text());
         let suggestions = self.suggest(&analysis, &cmd.region_code);
         let keys = petitioner_keys(&cmd.petitioners);
-        let prior = self.find_prior(&keys, &cmd.content).await?;
+        let prior = self
+            .find_prior(&keys, &cmd.content.request, &analysis.tokens)
+            .await?;
         let (cal, rules) = (self.calendar(), self.rules());
         let ctx = Ctx {
             org: &org,
@@ -269,7 +322,7 @@ impl App {
         let reg = register(
             &cmd,
             String::new(),
-            prior.as_ref().map(|(_, p)| p),
+            prior.as_ref().map(|(_, p, _)| p),
             actor,
             &ctx,
         )?;
@@ -288,21 +341,27 @@ impl App {
                 let code = random_query_code();
                 let notice_due = projection.next_due.as_ref().and_then(|d| d.parse().ok());
                 let outcome_case = case.clone();
-                let documents = |no: &str| self.registration_documents(&outcome_case, no);
-                let (case_id, case_no) = self
-                    .store
-                    .insert_case_with_documents(
-                        NewCaseRecord {
-                            case,
-                            event,
-                            registering_level: level,
-                            query_code_hash: hash_code(&code),
-                            petitioner_keys: keys,
-                            projection,
-                        },
-                        documents,
-                    )
-                    .await?;
+                let similarity = prior.as_ref().map(|(_, _, s)| *s);
+                let record = NewCaseRecord {
+                    case,
+                    event,
+                    registering_level: level,
+                    query_code_hash: hash_code(&code),
+                    petitioner_keys: keys,
+                    projection,
+                    litigation: !analysis.litigation_cues.is_empty(),
+                };
+                // A case born 不予受理 carries its notice (numbered in the same
+                // transaction); every other registration goes through the group commit.
+                let (case_id, case_no) =
+                    if outcome_case.status == xinfang_domain::case::Status::NotAccepted {
+                        let documents = |no: &str| self.registration_documents(&outcome_case, no);
+                        self.store
+                            .insert_case_with_documents(record, documents)
+                            .await?
+                    } else {
+                        self.store.insert_case(record).await?
+                    };
                 let (signals, warning) = self
                     .after_intake(
                         actor,
@@ -326,11 +385,29 @@ impl App {
                     suggestions,
                     signals,
                     warning,
+                    multi_body: false,
+                    similarity,
                 })
             }
-            Registration::Repeat { case_no, event } => {
-                let (id, mut case) = prior.map(|(c, _)| c).ok_or(AppError::NotFound)?;
+            Registration::Repeat { case_no, mut event } => {
+                let ((id, mut case), _, similarity) = prior.ok_or(AppError::NotFound)?;
                 let expected = case.version;
+                let mut multi_body = false;
+                if let xinfang_domain::case::EventBody::RepeatSubmitted { submission } =
+                    &mut event.body
+                {
+                    multi_body = xinfang_domain::case::register::is_multi_body(
+                        &case,
+                        submission.unit,
+                        submission.channel,
+                        submission.at,
+                        similarity,
+                    );
+                    submission.multi_body = multi_body;
+                    submission.similarity = Some((similarity * 1000.0).round() / 1000.0);
+                    submission.content = Some(cmd.content.clone());
+                    submission.petitioners = cmd.petitioners.clone();
+                }
                 case.apply(&event);
                 let projection = self.project(&case);
                 let (skip_level, persons) = match &event.body {
@@ -340,7 +417,15 @@ impl App {
                     _ => (false, 1),
                 };
                 self.store
-                    .append_event(id, expected, &case, &event, &projection, Some(level))
+                    .commit_intake(xinfang_store::IntakeWrite::Append {
+                        case_id: id,
+                        expected_version: expected,
+                        after: case.clone(),
+                        event,
+                        projection,
+                        level,
+                        litigation: !analysis.litigation_cues.is_empty(),
+                    })
                     .await?;
                 let (signals, warning) = self
                     .after_intake(actor, &req, category.as_deref(), &analysis, id, &case)
@@ -358,6 +443,8 @@ impl App {
                     suggestions,
                     signals,
                     warning,
+                    multi_body,
+                    similarity: Some(similarity),
                 })
             }
         }
@@ -376,9 +463,6 @@ impl App {
         if let (Actor::Staff(_), Some(kind)) = (actor, req.kind) {
             self.learn(a, kind, category).await;
         }
-        if !a.litigation_cues.is_empty() {
-            self.store.set_litigation(case_id).await?;
-        }
         let sub = case.submissions.last().cloned();
         let (persons, skip) = sub.map(|s| (s.persons, s.skip_level)).unwrap_or((1, false));
         let signals = self.risk_signals(a, case, req.channel, persons, skip);
@@ -391,21 +475,33 @@ impl App {
         Ok((signals, warning))
     }
 
-    /// The most recent earlier case of the same petitioner and matter.
+    /// The most similar earlier case of the same petitioner and matter (the
+    /// petitioner index gives at most 20 candidates: never a history scan),
+    /// with its similarity.
     async fn find_prior(
         &self,
         keys: &[String],
-        content: &Content,
-    ) -> Result<Option<((i64, Case), PriorMatter)>, AppError> {
+        request: &str,
+        tokens: &[String],
+    ) -> Result<Option<((i64, Case), PriorMatter, f64)>, AppError> {
         let candidates = self.store.cases_by_petitioner(keys, 20).await?;
         let org = self.org();
         let today = self.now().date();
+        let mut best: Option<(f64, i64, Case)> = None;
         for (id, case) in candidates {
             // A case born 不予受理/不再受理 only points at the real one; match that instead.
             let born_refused = case.status == Status::NotAccepted && case.related_case.is_some();
-            if born_refused || !same_matter(&case.content, content) {
+            if born_refused {
                 continue;
             }
+            let sim = repeat_similarity(request, tokens, &case.content);
+            if sim >= xinfang_text::signature::REPEAT_THRESHOLD
+                && best.as_ref().is_none_or(|(b, _, _)| sim > *b)
+            {
+                best = Some((sim, id, case));
+            }
+        }
+        if let Some((sim, id, case)) = best {
             let overdue = case_clocks(&case, &org, &self.calendar(), &self.rules())
                 .map(|cs| {
                     cs.iter()
@@ -419,7 +515,7 @@ impl App {
                 current_unit: case.current_unit,
                 within_limit: !overdue,
             };
-            return Ok(Some(((id, case), prior)));
+            return Ok(Some(((id, case), prior, sim)));
         }
         Ok(None)
     }

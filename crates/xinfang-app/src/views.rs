@@ -284,7 +284,11 @@ impl App {
 
 /// Hide ID numbers and phones, keep names' surnames (for staff who need not see them).
 pub fn mask_case(case: &mut Case) {
-    for p in &mut case.petitioners {
+    let repeats = case
+        .submissions
+        .iter_mut()
+        .flat_map(|s| s.petitioners.iter_mut());
+    for p in case.petitioners.iter_mut().chain(repeats) {
         p.id_number = p.id_number.as_deref().map(xinfang_text::mask::mask_id);
         p.phone = p.phone.as_deref().map(xinfang_text::mask::mask_phone);
         p.address = xinfang_text::mask::mask_address(&p.address);

@@ -2,7 +2,7 @@
 //! submissions (件次), the petitioner index (repeat look-up without scanning
 //! history) and the event log — always written together in one transaction.
 
-use crate::chain::{append, Append};
+use crate::chain::{append, append_at, Append, Cursor};
 use crate::error::StoreError;
 use crate::rows::placeholders;
 use crate::{fmt_time, Store};
@@ -33,6 +33,8 @@ pub struct NewCaseRecord {
     pub query_code_hash: String,
     pub petitioner_keys: Vec<String>,
     pub projection: Projection,
+    /// 涉法涉诉 cues were found (flag set in the same transaction).
+    pub litigation: bool,
 }
 
 /// An event as stored.
@@ -68,7 +70,7 @@ fn petitioner_names(case: &Case) -> String {
         .join("、")
 }
 
-async fn insert_submission(
+pub(crate) async fn insert_submission(
     tx: &mut Transaction<'static, Any>,
     case_id: i64,
     s: &SubmissionRecord,
@@ -128,20 +130,45 @@ async fn insert_case_units(
     case_id: i64,
     units: &[UnitId],
 ) -> Result<(), StoreError> {
-    for u in units {
-        sqlx::query(
-            "INSERT INTO case_units (case_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        )
-        .bind(case_id)
-        .bind(u.0)
-        .execute(&mut **tx)
-        .await?;
+    insert_pairs(
+        tx,
+        "case_units (case_id, unit_id)",
+        case_id,
+        units.iter().map(|u| u.0),
+    )
+    .await
+}
+
+/// One multi-row `INSERT … ON CONFLICT DO NOTHING` of (case_id, value) pairs.
+async fn insert_pairs<V>(
+    tx: &mut Transaction<'static, Any>,
+    table_cols: &str,
+    case_id: i64,
+    values: impl Iterator<Item = V>,
+) -> Result<(), StoreError>
+where
+    V: for<'q> sqlx::Encode<'q, Any> + sqlx::Type<Any> + Send + 'static,
+{
+    let values: Vec<V> = values.collect();
+    if values.is_empty() {
+        return Ok(());
     }
+    let rows = (0..values.len())
+        .map(|i| format!("($1, ${})", i + 2))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("INSERT INTO {table_cols} VALUES {rows} ON CONFLICT DO NOTHING");
+    let mut q = sqlx::query(&sql).bind(case_id);
+    for v in values {
+        q = q.bind(v);
+    }
+    q.execute(&mut **tx).await?;
     Ok(())
 }
 
 async fn append_case_event(
     tx: &mut Transaction<'static, Any>,
+    cur: Option<&mut Cursor>,
     case_id: i64,
     case_no: &str,
     ev: &CaseEvent,
@@ -149,18 +176,18 @@ async fn append_case_event(
     let actor = serde_json::to_string(&ev.actor)?;
     let payload = serde_json::to_string(&ev.body)?;
     let at = fmt_time(ev.at);
-    let seq = append(
-        tx,
-        Append {
-            stream: case_no,
-            case_id: Some(case_id),
-            kind: ev.body.type_key(),
-            at: &at,
-            actor: &actor,
-            payload: &payload,
-        },
-    )
-    .await?;
+    let entry = Append {
+        stream: case_no,
+        case_id: Some(case_id),
+        kind: ev.body.type_key(),
+        at: &at,
+        actor: &actor,
+        payload: &payload,
+    };
+    let seq = match cur {
+        Some(cur) => append_at(tx, cur, entry).await?,
+        None => append(tx, entry).await?,
+    };
     sqlx::query("INSERT INTO outbox (case_id, created_at) VALUES ($1, $2)")
         .bind(case_id)
         .bind(&at)
@@ -169,37 +196,45 @@ async fn append_case_event(
     Ok(seq)
 }
 
-/// Register one new case inside the caller's transaction (number, projection,
-/// 件次, petitioner keys, chained event, outbox). Returns id, number and the event's seq.
-pub(crate) async fn insert_case_in(
+/// Allocate the next case number of the region and year: one upsert that
+/// returns the new value (gapless: a rolled-back registration rolls it back too).
+async fn next_case_no(
     tx: &mut Transaction<'static, Any>,
-    mut rec: NewCaseRecord,
+    region_code: &str,
+    year: &str,
+) -> Result<String, StoreError> {
+    let counter = format!("case:{region_code}:{year}");
+    let n: i64 = sqlx::query(
+        "INSERT INTO counters (name, value) VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+    )
+    .bind(&counter)
+    .fetch_one(&mut **tx)
+    .await?
+    .get(0);
+    Ok(format!("XF{year}{region_code}{n:06}"))
+}
+
+/// Write a new case inside the caller's (batch) transaction.
+pub(crate) async fn insert_case_tx(
+    tx: &mut Transaction<'static, Any>,
+    cur: &mut Cursor,
+    rec: &mut NewCaseRecord,
+    insert_submissions: bool,
 ) -> Result<(i64, String, i64), StoreError> {
     let year = rec.case.registered_at.format("%Y").to_string();
-    let counter = format!("case:{}:{}", rec.case.region_code, year);
-    sqlx::query("INSERT INTO counters (name, value) VALUES ($1, 0) ON CONFLICT DO NOTHING")
-        .bind(&counter)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("UPDATE counters SET value = value + 1 WHERE name = $1")
-        .bind(&counter)
-        .execute(&mut **tx)
-        .await?;
-    let n: i64 = sqlx::query("SELECT value FROM counters WHERE name = $1")
-        .bind(&counter)
-        .fetch_one(&mut **tx)
-        .await?
-        .get(0);
-    let case_no = format!("XF{year}{}{n:06}", rec.case.region_code);
+    let case_no = next_case_no(tx, &rec.case.region_code, &year).await?;
     rec.case.case_no = case_no.clone();
     if let EventBody::Registered(c) = &mut rec.event.body {
         c.case_no = case_no.clone();
     }
     let c = &rec.case;
+    let p = &rec.projection;
+    let f = &p.facts;
     let now = crate::now_text();
     let row = sqlx::query(
-        "INSERT INTO cases (case_no, query_code_hash, channel, kind, status, stage, region_code, registering_unit, registering_level, current_unit, accused_unit, registered_at, registered_on, persons, skip_level, category, related_case_no, next_due, grade, next_clock, petitioner_names, request, state_json, version, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) RETURNING id",
+        "INSERT INTO cases (case_no, query_code_hash, channel, kind, status, stage, region_code, registering_unit, registering_level, current_unit, accused_unit, registered_at, registered_on, persons, skip_level, category, related_case_no, next_due, grade, next_clock, petitioner_names, request, state_json, version, updated_at, \
+         accept_due, accept_met, handling_due, handling_met, delivered_on, satisfaction, review_requested, repeats_after_delivery, action_unit, litigation) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35) RETURNING id",
     )
     .bind(&case_no)
     .bind(&rec.query_code_hash)
@@ -218,53 +253,123 @@ pub(crate) async fn insert_case_in(
     .bind(c.submissions.first().map(|s| s.skip_level).unwrap_or(false) as i64)
     .bind(c.category.clone())
     .bind(c.related_case.clone())
-    .bind(rec.projection.next_due.clone())
-    .bind(rec.projection.grade.clone())
-    .bind(rec.projection.next_clock.clone())
+    .bind(p.next_due.clone())
+    .bind(p.grade.clone())
+    .bind(p.next_clock.clone())
     .bind(petitioner_names(c))
     .bind(c.content.request.chars().take(200).collect::<String>())
     .bind(serde_json::to_string(c)?)
     .bind(c.version as i64)
     .bind(&now)
+    .bind(day(f.accept_due))
+    .bind(day(f.accept_met))
+    .bind(day(f.handling_due))
+    .bind(day(f.handling_met))
+    .bind(day(f.delivered_on))
+    .bind(f.satisfaction.map(|s| s.key().to_string()))
+    .bind(f.review_requested as i64)
+    .bind(f.repeats_after_delivery as i64)
+    .bind(p.action_unit.map(|u| u.0))
+    .bind(rec.litigation as i64)
     .fetch_one(&mut **tx)
     .await?;
     let id: i64 = row.get(0);
-    insert_case_units(tx, id, &rec.projection.units).await?;
-    write_facts(tx, id, &rec.projection).await?;
-    for s in &c.submissions {
-        insert_submission(tx, id, s, rec.registering_level.key()).await?;
+    insert_case_units(tx, id, &p.units).await?;
+    if insert_submissions {
+        for s in &c.submissions {
+            insert_submission(tx, id, s, rec.registering_level.key()).await?;
+        }
     }
-    for k in &rec.petitioner_keys {
-        sqlx::query(
-            "INSERT INTO petitioner_index (pkey, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        )
-        .bind(k)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    }
-    let seq = append_case_event(tx, id, &case_no, &rec.event).await?;
+    insert_pairs(
+        tx,
+        "petitioner_index (case_id, pkey)",
+        id,
+        rec.petitioner_keys.clone().into_iter(),
+    )
+    .await?;
+    let seq = append_case_event(tx, Some(cur), id, &case_no, &rec.event).await?;
     Ok((id, case_no, seq))
 }
 
+/// Append an event to a case at `expected_version` inside the caller's
+/// transaction: projection and facts in one UPDATE, units, the 件次 of a
+/// repeat, the chained event and the outbox row.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn append_event_tx(
+    tx: &mut Transaction<'static, Any>,
+    cur: Option<&mut Cursor>,
+    case_id: i64,
+    expected_version: u64,
+    after: &Case,
+    ev: &CaseEvent,
+    proj: &Projection,
+    submission_level: Option<UnitLevel>,
+) -> Result<i64, StoreError> {
+    let f = &proj.facts;
+    let res = sqlx::query(
+        "UPDATE cases SET status = $1, stage = $2, current_unit = $3, next_due = $4, grade = $5, next_clock = $6, state_json = $7, version = $8, updated_at = $9, persons = $10, \
+         accept_due = $13, accept_met = $14, handling_due = $15, handling_met = $16, delivered_on = $17, satisfaction = $18, review_requested = $19, repeats_after_delivery = $20, action_unit = $21 \
+         WHERE id = $11 AND version = $12",
+    )
+    .bind(after.status.key())
+    .bind(after.stage.key())
+    .bind(after.current_unit.0)
+    .bind(proj.next_due.clone())
+    .bind(proj.grade.clone())
+    .bind(proj.next_clock.clone())
+    .bind(serde_json::to_string(after)?)
+    .bind(after.version as i64)
+    .bind(crate::now_text())
+    .bind(after.persons as i64)
+    .bind(case_id)
+    .bind(expected_version as i64)
+    .bind(day(f.accept_due))
+    .bind(day(f.accept_met))
+    .bind(day(f.handling_due))
+    .bind(day(f.handling_met))
+    .bind(day(f.delivered_on))
+    .bind(f.satisfaction.map(|s| s.key().to_string()))
+    .bind(f.review_requested as i64)
+    .bind(f.repeats_after_delivery as i64)
+    .bind(proj.action_unit.map(|u| u.0))
+    .execute(&mut **tx)
+    .await?;
+    if res.rows_affected() != 1 {
+        return Err(StoreError::Conflict);
+    }
+    insert_case_units(tx, case_id, &proj.units).await?;
+    if let (EventBody::RepeatSubmitted { submission }, Some(level)) = (&ev.body, submission_level) {
+        insert_submission(tx, case_id, submission, level.key()).await?;
+    }
+    append_case_event(tx, cur, case_id, &after.case_no, ev).await
+}
+
 impl Store {
-    /// Register a new case: allocate its number, write projection, 件次,
-    /// petitioner keys, the chained event and the outbox row in one transaction.
-    /// Returns the case number.
+    /// Register a new case (through the group committer, see `group.rs`):
+    /// allocate its number, write projection, 件次, petitioner keys, the
+    /// chained event and the outbox row in one transaction. Returns id and number.
     pub async fn insert_case(&self, rec: NewCaseRecord) -> Result<(i64, String), StoreError> {
-        self.insert_case_with_documents(rec, |_| vec![]).await
+        match self.commit_intake(crate::IntakeWrite::NewCase(rec)).await? {
+            crate::IntakeWritten::NewCase { id, case_no } => Ok((id, case_no)),
+            crate::IntakeWritten::Appended { .. } => {
+                Err(StoreError::Corrupt("unexpected write result".into()))
+            }
+        }
     }
 
     /// `insert_case`, plus the documents the registration requires (a case
     /// born 不予受理), drafted once the case number is known and numbered in
-    /// the same transaction.
+    /// the same transaction. Rare, so it takes its own transaction rather
+    /// than the group committer's.
     pub async fn insert_case_with_documents(
         &self,
-        rec: NewCaseRecord,
+        mut rec: NewCaseRecord,
         documents: impl FnOnce(&str) -> Vec<crate::documents::NewDocument>,
     ) -> Result<(i64, String), StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
-        let (id, case_no, seq) = insert_case_in(&mut tx, rec).await?;
+        let mut cur = crate::chain::lock_head(&mut tx).await?;
+        let (id, case_no, seq) = insert_case_tx(&mut tx, &mut cur, &mut rec, true).await?;
+        crate::chain::store_head(&mut tx, &cur).await?;
         crate::documents::insert_documents(&mut tx, id, seq, &documents(&case_no)).await?;
         tx.commit().await?;
         Ok((id, case_no))
@@ -309,49 +414,79 @@ impl Store {
         docs: &[crate::documents::NewDocument],
     ) -> Result<(i64, Vec<i64>), StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
-        let res = sqlx::query(
-            "UPDATE cases SET status = $1, stage = $2, current_unit = $3, next_due = $4, grade = $5, next_clock = $6, state_json = $7, version = $8, updated_at = $9, persons = $10 WHERE id = $11 AND version = $12",
+        let seq = append_event_tx(
+            &mut tx,
+            None,
+            case_id,
+            expected_version,
+            after,
+            ev,
+            proj,
+            submission_level,
         )
-        .bind(after.status.key())
-        .bind(after.stage.key())
-        .bind(after.current_unit.0)
-        .bind(proj.next_due.clone())
-        .bind(proj.grade.clone())
-        .bind(proj.next_clock.clone())
-        .bind(serde_json::to_string(after)?)
-        .bind(after.version as i64)
-        .bind(crate::now_text())
-        .bind(after.persons as i64)
-        .bind(case_id)
-        .bind(expected_version as i64)
-        .execute(&mut *tx)
         .await?;
-        if res.rows_affected() != 1 {
-            return Err(StoreError::Conflict);
-        }
-        insert_case_units(&mut tx, case_id, &proj.units).await?;
-        write_facts(&mut tx, case_id, proj).await?;
-        if let (EventBody::RepeatSubmitted { submission }, Some(level)) =
-            (&ev.body, submission_level)
-        {
-            insert_submission(&mut tx, case_id, submission, level.key()).await?;
-        }
-        let seq = append_case_event(&mut tx, case_id, &after.case_no, ev).await?;
         let ids = crate::documents::insert_documents(&mut tx, case_id, seq, docs).await?;
         tx.commit().await?;
         Ok((seq, ids))
     }
 
-    /// Rewrite only the derived clock columns (calendar re-flow, scanner).
-    pub async fn update_projection(
+    /// Split repeat 件次 `k` of case `case_id` off into the new case `new`, in
+    /// one transaction: the new case gets its number, projection, petitioner
+    /// keys and `Registered` event; the 件次's row moves to it (nothing is
+    /// deleted); the old case records `RepeatSplit` naming the new number.
+    /// Returns the old case after the split and the new case number.
+    pub async fn split_repeat(
         &self,
         case_id: i64,
+        before: &Case,
+        mut event: CaseEvent,
         proj: &Projection,
-    ) -> Result<(), StoreError> {
+        mut new: NewCaseRecord,
+    ) -> Result<(Case, String), StoreError> {
+        let EventBody::RepeatSplit { submission, .. } = event.body else {
+            return Err(StoreError::Corrupt(
+                "split_repeat needs a RepeatSplit event".into(),
+            ));
+        };
+        let sub = before
+            .submissions
+            .get(submission)
+            .ok_or(StoreError::NotFound)?;
         let (mut tx, _g) = self.write_tx().await?;
-        write_facts(&mut tx, case_id, proj).await?;
+        let mut cur = crate::chain::lock_head(&mut tx).await?;
+        let (new_id, new_no, _) = insert_case_tx(&mut tx, &mut cur, &mut new, false).await?;
+        let moved = sqlx::query(
+            "UPDATE submissions SET case_id = $1, is_repeat = 0 WHERE id = (SELECT id FROM submissions WHERE case_id = $2 AND registered_at = $3 AND unit_id = $4 AND is_repeat = 1 ORDER BY id LIMIT 1)",
+        )
+        .bind(new_id)
+        .bind(case_id)
+        .bind(fmt_time(sub.at))
+        .bind(sub.unit.0)
+        .execute(&mut *tx)
+        .await?;
+        if moved.rows_affected() != 1 {
+            return Err(StoreError::Corrupt("件次记录缺失".into()));
+        }
+        event.body = EventBody::RepeatSplit {
+            submission,
+            new_case: new_no.clone(),
+        };
+        let mut after = before.clone();
+        after.apply(&event);
+        append_event_tx(
+            &mut tx,
+            Some(&mut cur),
+            case_id,
+            before.version,
+            &after,
+            &event,
+            proj,
+            None,
+        )
+        .await?;
+        crate::chain::store_head(&mut tx, &cur).await?;
         tx.commit().await?;
-        Ok(())
+        Ok((after, new_no))
     }
 
     /// Refresh many projections in one transaction (the clock scanner's
@@ -364,6 +499,18 @@ impl Store {
         for (case_id, proj) in items {
             write_facts(&mut tx, *case_id, proj).await?;
         }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Rewrite only the derived clock columns (calendar re-flow, scanner).
+    pub async fn update_projection(
+        &self,
+        case_id: i64,
+        proj: &Projection,
+    ) -> Result<(), StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        write_facts(&mut tx, case_id, proj).await?;
         tx.commit().await?;
         Ok(())
     }

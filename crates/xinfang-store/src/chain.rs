@@ -32,14 +32,62 @@ pub(crate) async fn append(
     tx: &mut Transaction<'static, Any>,
     a: Append<'_>,
 ) -> Result<i64, StoreError> {
-    sqlx::query("UPDATE chain_head SET seq = seq + 1 WHERE id = 1")
-        .execute(&mut **tx)
-        .await?;
-    let head = sqlx::query("SELECT seq, hash FROM chain_head WHERE id = 1")
+    // One statement takes the head's row lock, advances it and reads it.
+    let head = sqlx::query("UPDATE chain_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
         .fetch_one(&mut **tx)
         .await?;
-    let seq: i64 = head.get(0);
-    let prev: String = head.get(1);
+    let mut cur = Cursor {
+        seq: head.get::<i64, _>(0) - 1,
+        hash: head.get(1),
+    };
+    let seq = append_at(tx, &mut cur, a).await?;
+    sqlx::query("UPDATE chain_head SET hash = $1 WHERE id = 1")
+        .bind(&cur.hash)
+        .execute(&mut **tx)
+        .await?;
+    Ok(seq)
+}
+
+/// The chain head as seen inside a batch transaction: events are appended
+/// against it in memory and the head row is written once at the end.
+#[derive(Clone, Debug)]
+pub(crate) struct Cursor {
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// Lock and read the chain head for a batch (the row lock orders concurrent
+/// appenders on PostgreSQL; SQLite is serialised by the write lock).
+pub(crate) async fn lock_head(tx: &mut Transaction<'static, Any>) -> Result<Cursor, StoreError> {
+    let head = sqlx::query("UPDATE chain_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(Cursor {
+        seq: head.get(0),
+        hash: head.get(1),
+    })
+}
+
+/// Write the batch's final head.
+pub(crate) async fn store_head(
+    tx: &mut Transaction<'static, Any>,
+    cur: &Cursor,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE chain_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(cur.seq)
+        .bind(&cur.hash)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Insert the next event after `cur` and advance it (the head row is not touched).
+pub(crate) async fn append_at(
+    tx: &mut Transaction<'static, Any>,
+    cur: &mut Cursor,
+    a: Append<'_>,
+) -> Result<i64, StoreError> {
+    let seq = cur.seq + 1;
     let rec = ChainRecord {
         seq,
         stream: a.stream,
@@ -48,7 +96,7 @@ pub(crate) async fn append(
         actor: a.actor,
         payload: a.payload,
     };
-    let hash = chain_hash(&prev, &rec);
+    let hash = chain_hash(&cur.hash, &rec);
     sqlx::query(
         "INSERT INTO events (seq, stream, case_id, kind, at, actor, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
@@ -59,14 +107,12 @@ pub(crate) async fn append(
     .bind(a.at)
     .bind(a.actor)
     .bind(a.payload)
-    .bind(&prev)
+    .bind(&cur.hash)
     .bind(&hash)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("UPDATE chain_head SET hash = $1 WHERE id = 1")
-        .bind(&hash)
-        .execute(&mut **tx)
-        .await?;
+    cur.seq = seq;
+    cur.hash = hash;
     Ok(seq)
 }
 

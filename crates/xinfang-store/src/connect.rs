@@ -21,8 +21,13 @@ pub struct Store {
     pub(crate) dialect: Dialect,
     /// SQLite has one writer; taking this lock first avoids BUSY upgrades.
     pub(crate) write_lock: Arc<Mutex<()>>,
+    /// The intake group committer (see `group.rs`), started on first use.
+    pub(crate) committer: crate::group::Committer,
     url: String,
 }
+
+/// Size of the SQLite pool (one writer at a time, readers in parallel under WAL).
+const SQLITE_CONNECTIONS: u32 = 8;
 
 /// Each dialect's migrations, in version order (kept in step by a test).
 const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
@@ -162,7 +167,13 @@ impl Store {
             _ => "PRAGMA synchronous=FULL",
         };
         let opts = AnyPoolOptions::new()
-            .max_connections(if dialect == Dialect::Sqlite { 8 } else { 16 })
+            .max_connections(if dialect == Dialect::Sqlite {
+                SQLITE_CONNECTIONS
+            } else {
+                16
+            })
+            .idle_timeout(None)
+            .max_lifetime(None)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if dialect == Dialect::Sqlite && !readonly {
@@ -174,15 +185,28 @@ impl Store {
                         // cache and memory-mapped reads keep them off syscalls.
                         conn.execute("PRAGMA cache_size=-65536").await?;
                         conn.execute("PRAGMA mmap_size=1073741824").await?;
+                        // Statement journals of the group commit's savepoints
+                        // stay in memory (no temp files).
+                        conn.execute("PRAGMA temp_store=MEMORY").await?;
                     }
                     Ok(())
                 })
             });
         let pool = opts.connect(&full).await?;
+        if dialect == Dialect::Sqlite {
+            // Open the pool's connections one after another now: SQLite
+            // connections opened concurrently under write load can fail with
+            // SQLITE_CANTOPEN. Kept open (no idle timeout), they are reused.
+            let mut held = vec![];
+            for _ in 0..SQLITE_CONNECTIONS {
+                held.push(pool.acquire().await?);
+            }
+        }
         Ok(Store {
             pool,
             dialect,
             write_lock: Arc::new(Mutex::new(())),
+            committer: Default::default(),
             url: url.to_string(),
         })
     }

@@ -3,7 +3,7 @@
 //! chained event), marked in `case_imports` with its file row, and one audit
 //! entry records the batch. Any failure rolls back the whole file.
 
-use crate::cases::{insert_case_in, NewCaseRecord};
+use crate::cases::{insert_case_tx, NewCaseRecord};
 use crate::chain::log;
 use crate::error::StoreError;
 use crate::Store;
@@ -28,8 +28,9 @@ impl Store {
         let (mut tx, _g) = self.write_tx().await?;
         let now = crate::now_text();
         let mut numbers = Vec::with_capacity(rows.len());
-        for r in rows {
-            let (id, case_no, _) = insert_case_in(&mut tx, r.record).await?;
+        let mut cur = crate::chain::lock_head(&mut tx).await?;
+        for mut r in rows {
+            let (id, case_no, _) = insert_case_tx(&mut tx, &mut cur, &mut r.record, true).await?;
             sqlx::query(
                 "INSERT INTO case_imports (case_id, batch, row_no, source_status, imported_by, imported_at) VALUES ($1, $2, $3, $4, $5, $6)",
             )
@@ -43,6 +44,7 @@ impl Store {
             .await?;
             numbers.push(case_no);
         }
+        crate::chain::store_head(&mut tx, &cur).await?;
         log(
             &mut tx,
             "import",

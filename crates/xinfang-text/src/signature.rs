@@ -211,6 +211,39 @@ pub fn exact_jaccard(a: &[String], b: &[String]) -> f64 {
     sa.intersection(&sb).count() as f64 / union as f64
 }
 
+/// Re-submission phrasing that does not change which matter it is.
+pub const RESUBMIT_WORDS: &[&str] = &["再次", "重新", "继续", "仍然", "还是", "又", "再"];
+
+fn has_unshared_specific(request: &[String], other: &std::collections::HashSet<&str>) -> bool {
+    request.iter().any(|t| {
+        let t = t.as_str();
+        let specific = t.chars().count() >= 2 || t.chars().any(|c| c.is_ascii_digit());
+        specific
+            && !GENERIC_WORDS.contains(&t)
+            && !RESUBMIT_WORDS.contains(&t)
+            && !other.contains(t)
+    })
+}
+
+/// Two texts about *different* specifics of the same kind of matter (another
+/// property, another project, another amount): each request names something
+/// — a place, a number — that the other text never mentions. Template-like
+/// petitions in one field share most words, so similarity alone links them;
+/// this check keeps them apart while a re-worded repeat (whose request
+/// mentions nothing the earlier text lacks, or only adds to it) still links.
+pub fn specifics_conflict(
+    request_a: &[String],
+    full_a: &[String],
+    request_b: &[String],
+    full_b: &[String],
+) -> bool {
+    let set = |v: &[String]| -> std::collections::HashSet<String> { v.iter().cloned().collect() };
+    let (sa, sb) = (set(full_a), set(full_b));
+    let ra: std::collections::HashSet<&str> = sa.iter().map(String::as_str).collect();
+    let rb: std::collections::HashSet<&str> = sb.iter().map(String::as_str).collect();
+    has_unshared_specific(request_a, &rb) && has_unshared_specific(request_b, &ra)
+}
+
 /// LSH band keys: the signature cut into `bands` bands of `rows` values, each
 /// band hashed together with its index. Two signatures that agree on a whole
 /// band share that band's key, so a store indexes `(key → case)` and looks up
@@ -238,6 +271,29 @@ pub fn band_keys(sig: &MinHashSig, bands: usize, rows: usize) -> Vec<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn seg(s: &str) -> Vec<String> {
+        crate::Segmenter::global().tokens(s)
+    }
+
+    #[test]
+    fn specifics_keep_similar_matters_apart() {
+        let (ra, fa) = (
+            "要求开发商按合同约定时间交付东湖小区商品房",
+            "要求开发商按合同约定时间交付东湖小区商品房 本人于2019年购买东湖小区住宅一套，合同约定交房日期已过18个月",
+        );
+        let (rb, fb) = (
+            "要求开发商按合同约定时间交付西溪花园商品房",
+            "要求开发商按合同约定时间交付西溪花园商品房 本人于2021年购买西溪花园住宅一套，合同约定交房日期已过7个月",
+        );
+        assert!(specifics_conflict(&seg(ra), &seg(fa), &seg(rb), &seg(fb)));
+        // A re-worded repeat of the same property is no conflict.
+        let (rc, fc) = (
+            "再次要求开发商按合同约定时间交付东湖小区商品房",
+            "再次要求开发商按合同约定时间交付东湖小区商品房 本人于2019年购买东湖小区住宅一套。多次反映无果。",
+        );
+        assert!(!specifics_conflict(&seg(ra), &seg(fa), &seg(rc), &seg(fc)));
+    }
 
     fn toks(s: &str) -> Vec<String> {
         s.split(' ').map(str::to_string).collect()

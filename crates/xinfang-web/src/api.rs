@@ -223,7 +223,14 @@ async fn act(
 ) -> Result<Response, ApiError> {
     let cmd: Command = parse_json(&body)?;
     let case = st.app.act(&Actor::Staff(staff), &case_no, &cmd).await?;
-    Ok(Json(json!({ "case_no": case.case_no, "status": case.status.key(), "stage": case.stage.key(), "current_unit": case.current_unit.0, "version": case.version })).into_response())
+    let mut out = json!({ "case_no": case.case_no, "status": case.status.key(), "stage": case.stage.key(), "current_unit": case.current_unit.0, "version": case.version });
+    if let Command::SplitRepeat { submission } = &cmd {
+        out["new_case_no"] = json!(case
+            .submissions
+            .get(*submission)
+            .and_then(|s| s.split_to.clone()));
+    }
+    Ok(Json(out).into_response())
 }
 
 async fn units(State(st): State<AppState>, ApiUser(_): ApiUser) -> Json<Value> {

@@ -155,6 +155,9 @@ enum BenchCmd {
     Intake {
         #[arg(long, default_value_t = 10_000)]
         cases: usize,
+        /// Concurrent clients driving `App::intake` (group commit shares fsyncs among them).
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
         /// Print JSON only (progress lines and the final line).
         #[arg(long)]
         json: bool,
@@ -180,6 +183,13 @@ enum BenchCmd {
         /// Use this database (filled if it holds fewer than N cases) instead of a fresh SQLite file.
         #[arg(long)]
         database_url: Option<String>,
+    },
+    /// Train the kind/category suggestions on generated staff-confirmed cases
+    /// (fresh SQLite database in the current directory) and report accuracy on
+    /// a held-out fifth; the last line is one JSON object.
+    Classify {
+        #[arg(long, default_value_t = 5_000)]
+        cases: usize,
     },
 }
 
@@ -370,6 +380,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             cmd:
                 BenchCmd::Intake {
                     cases,
+                    clients,
                     json,
                     database_url,
                 },
@@ -391,9 +402,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 xinfang_app::demo::generate(&app, 0).await?;
             }
             if !json {
-                eprintln!("基准测试：向 {url} 登记 {cases} 件");
+                eprintln!("基准测试：向 {url} 登记 {cases} 件，{clients} 个并发客户端");
             }
-            let r = xinfang_app::bench::intake(&app, cases, |w| {
+            let r = xinfang_app::bench::intake(&app, cases, clients, |w| {
                 if !json {
                     eprintln!("  已登记 {:>8}：{:>8.0} 件/秒  p50 {:>6} µs  p99 {:>6} µs  内存 {:.0} MB", w.cases, w.per_sec, w.p50_us, w.p99_us, w.rss_mb);
                 } else {
@@ -434,6 +445,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let app = crate::bench_cmd::filled_app(database_url, "scanner", cases).await?;
             crate::bench_cmd::fill(&app, cases).await?;
             let r = xinfang_app::bench_stats::scanner(&app).await?;
+            println!("{}", serde_json::to_string(&r)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Bench {
+            cmd: BenchCmd::Classify { cases },
+        } => {
+            let url = format!(
+                "sqlite://xinfang-bench-classify-{}.db",
+                chrono::Utc::now().format("%Y%m%d%H%M%S")
+            );
+            let store = Store::connect(&url).await?;
+            store.migrate().await?;
+            let app = App::new(store, TimeSource::System).await?;
+            eprintln!("分类基准：{cases} 件已确认信访事项，五分之四训练、五分之一检验（{url}）");
+            let r = xinfang_app::bench_classify::classify(&app, cases, 11).await;
             println!("{}", serde_json::to_string(&r)?);
             Ok(ExitCode::SUCCESS)
         }

@@ -195,6 +195,10 @@ impl App {
             case.apply(&event);
             let projection = self.project(&case);
             let keys = petitioner_keys(&case.petitioners);
+            let litigation = !self
+                .analyze(&case.content.full_text())
+                .litigation_cues
+                .is_empty();
             ready.push(ImportedCase {
                 record: NewCaseRecord {
                     case,
@@ -203,6 +207,7 @@ impl App {
                     query_code_hash: hash_code(&random_query_code()),
                     petitioner_keys: keys,
                     projection,
+                    litigation,
                 },
                 row_no: row_no as i64,
                 source_status: parsed.source_status,

@@ -98,6 +98,16 @@ pub enum Command {
         to: UnitId,
         reason: String,
     },
+    /// The registrar confirms that 件次 `submission` (index into the case's
+    /// submissions) really is the same matter.
+    ConfirmRepeat {
+        submission: usize,
+    },
+    /// The registrar splits 件次 `submission` off into a new case of its own
+    /// (it was a different matter, 第十九条: every matter is registered).
+    SplitRepeat {
+        submission: usize,
+    },
 }
 
 impl Command {
@@ -126,6 +136,8 @@ impl Command {
             Self::RequestReview => "请求复查复核",
             Self::DeclareInterest => "申请回避",
             Self::Escalate { .. } => "提级办理",
+            Self::ConfirmRepeat { .. } => "确认重复件",
+            Self::SplitRepeat { .. } => "拆分为新件",
         }
     }
 }

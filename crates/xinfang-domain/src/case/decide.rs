@@ -2,10 +2,10 @@
 //! that forbids it. Every refusal the 条例 implies lives here, so the API,
 //! the pages and the demo generator cannot disagree.
 
-use super::command::Command;
+use super::command::{Command, Register};
 use super::event::{CaseEvent, EventBody};
 use super::model::*;
-use super::state::Case;
+use super::state::{Case, SubmissionRecord};
 use crate::actor::{Actor, Staff};
 use crate::calendar::Calendar;
 use crate::clock::{compute_due, ClockKind, RuleTable};
@@ -78,6 +78,44 @@ fn staff_at<'a>(
         )));
     }
     Ok(s)
+}
+
+/// The repeat 件次 `k` of the case, if it may still be confirmed or split.
+pub fn repeat_to_review(case: &Case, k: usize) -> Result<&SubmissionRecord, DomainError> {
+    let sub = case
+        .submissions
+        .get(k)
+        .filter(|s| k > 0 && s.repeat)
+        .ok_or_else(|| DomainError::invalid("submission", "没有这一重复件次"))?;
+    if sub.split_to.is_some() {
+        return Err(DomainError::invalid("submission", "该件次已拆分为新件"));
+    }
+    Ok(sub)
+}
+
+/// The registration that splitting repeat 件次 `k` off makes: the 件次's own
+/// petitioners and text, registered at the unit that received it.
+pub fn split_registration(case: &Case, k: usize) -> Result<Register, DomainError> {
+    let sub = repeat_to_review(case, k)?;
+    let content = sub
+        .content
+        .clone()
+        .ok_or_else(|| DomainError::invalid("submission", "该件次未保存信访内容，无法拆分"))?;
+    Ok(Register {
+        channel: sub.channel,
+        kind: case.kind,
+        petitioners: if sub.petitioners.is_empty() {
+            case.petitioners.clone()
+        } else {
+            sub.petitioners.clone()
+        },
+        persons: sub.persons,
+        content,
+        region_code: case.region_code.clone(),
+        accused: None,
+        category: None,
+        registering_unit: sub.unit,
+    })
 }
 
 fn decide_body(
@@ -395,6 +433,29 @@ fn decide_body(
                 return Err(DomainError::ReviewWindowClosed(due, name, article));
             }
             Ok(EventBody::ReviewRequested { unit })
+        }
+        ConfirmRepeat { submission } | SplitRepeat { submission } => {
+            let sub = repeat_to_review(case, *submission)?;
+            staff_at(case, actor, sub.unit, &[Role::Registrar, Role::Handler])?;
+            if matches!(cmd, ConfirmRepeat { .. }) {
+                if sub.confirmed {
+                    return Err(DomainError::invalid("submission", "该件次已确认为重复件"));
+                }
+                Ok(EventBody::RepeatConfirmed {
+                    submission: *submission,
+                })
+            } else {
+                if sub.content.is_none() {
+                    return Err(DomainError::invalid(
+                        "submission",
+                        "该件次未保存信访内容，无法拆分",
+                    ));
+                }
+                Ok(EventBody::RepeatSplit {
+                    submission: *submission,
+                    new_case: String::new(),
+                })
+            }
         }
         Escalate { to, reason } => {
             // 提级办理: a leader of a government above the holder moves the

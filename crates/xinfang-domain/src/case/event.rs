@@ -111,6 +111,15 @@ pub enum EventBody {
         user: UserId,
     },
     /// 提级办理 (第四十条).
+    /// The registrar confirmed 件次 `submission` as the same matter.
+    RepeatConfirmed {
+        submission: usize,
+    },
+    /// 件次 `submission` was split off into the new case `new_case`.
+    RepeatSplit {
+        submission: usize,
+        new_case: String,
+    },
     Escalated {
         to: UnitId,
         reason: String,
@@ -139,6 +148,8 @@ impl EventBody {
             Self::ReviewRequested { .. } => "review_requested",
             Self::InterestDeclared { .. } => "interest_declared",
             Self::Escalated { .. } => "escalated",
+            Self::RepeatConfirmed { .. } => "repeat_confirmed",
+            Self::RepeatSplit { .. } => "repeat_split",
         }
     }
 
@@ -195,6 +206,13 @@ impl EventBody {
             Self::Escalated { to, reason } => {
                 format!("提级办理，由{}办理：{reason}", unit_name(*to))
             }
+            Self::RepeatConfirmed { submission } => {
+                format!("确认第{}件次为同一事项的重复信访", submission + 1)
+            }
+            Self::RepeatSplit {
+                submission,
+                new_case,
+            } => format!("第{}件次不是同一事项，拆分为新件{new_case}", submission + 1),
         }
     }
 

@@ -10,7 +10,7 @@ pub mod state;
 
 pub use clocks::{case_clocks, next_duty, CaseClock};
 pub use command::{Command, PriorMatter, Register};
-pub use decide::{decide, is_accused_unit, Ctx};
+pub use decide::{decide, is_accused_unit, repeat_to_review, split_registration, Ctx};
 pub use event::{ActorRef, CaseEvent, EventBody};
 pub use model::*;
 pub use register::{register, Registration};

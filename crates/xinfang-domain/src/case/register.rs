@@ -53,6 +53,12 @@ pub fn register(
         persons: cmd.persons.max(cmd.petitioners.len() as u32),
         skip_level: is_skip_level(cmd, unit.level, ctx.org),
         repeat: prior.is_some(),
+        multi_body: false,
+        similarity: None,
+        content: None,
+        petitioners: vec![],
+        confirmed: false,
+        split_to: None,
     };
     let mut case = Case {
         case_no,
@@ -202,5 +208,122 @@ pub fn is_skip_level(cmd: &Register, registering_level: UnitLevel, org: &OrgTree
     match home_level {
         Some(home) => OrgTree::level_gap(registering_level, home) > 1,
         None => false,
+    }
+}
+
+/// Days within which the same letter reaching another body counts as 一信多投.
+pub const MULTI_BODY_WINDOW_DAYS: i64 = 30;
+/// Content similarity (feature Jaccard) from which two letters are "the same letter".
+pub const MULTI_BODY_MIN_SIMILARITY: f64 = 0.6;
+
+/// 一信多投: the same letter (written channel, near-identical text) sent to a
+/// body that has not yet registered it, within [`MULTI_BODY_WINDOW_DAYS`] of
+/// an earlier 件次 of the case at another body. Linked as one matter, counted
+/// as a 件次, never a new case (第十九条: one matter is registered once).
+pub fn is_multi_body(
+    case: &Case,
+    unit: crate::org::UnitId,
+    channel: Channel,
+    at: chrono::NaiveDateTime,
+    similarity: f64,
+) -> bool {
+    if !matches!(channel, Channel::Letter | Channel::Online)
+        || similarity < MULTI_BODY_MIN_SIMILARITY
+    {
+        return false;
+    }
+    let active: Vec<&SubmissionRecord> = case
+        .submissions
+        .iter()
+        .filter(|s| s.split_to.is_none())
+        .collect();
+    if active.iter().any(|s| s.unit == unit) {
+        return false;
+    }
+    active.iter().any(|s| {
+        matches!(s.channel, Channel::Letter | Channel::Online)
+            && (at - s.at).num_days().abs() <= MULTI_BODY_WINDOW_DAYS
+    })
+}
+
+#[cfg(test)]
+mod multi_body_tests {
+    use super::*;
+    use crate::org::UnitId;
+
+    fn sub(unit: i64, at: &str, channel: Channel) -> SubmissionRecord {
+        SubmissionRecord {
+            channel,
+            at: chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M").unwrap(),
+            unit: UnitId(unit),
+            persons: 1,
+            skip_level: false,
+            repeat: false,
+            multi_body: false,
+            similarity: None,
+            content: None,
+            petitioners: vec![],
+            confirmed: false,
+            split_to: None,
+        }
+    }
+
+    fn case_with(subs: Vec<SubmissionRecord>) -> Case {
+        let json = serde_json::json!({
+            "case_no": "X", "channel": "letter", "kind": "claim", "petitioners": [],
+            "persons": 1, "content": {"request": "r", "facts": "f", "reasons": ""},
+            "region_code": "330102", "accused": null, "category": null,
+            "registered_at": "2026-03-02T09:00:00", "registering_unit": 1, "current_unit": 1,
+            "status": "registered", "stage": "initial", "transfers": [], "stages": [],
+            "submissions": [], "related_case": null, "not_accepted_reason": null,
+            "recused": [], "version": 1
+        });
+        let mut c: Case = serde_json::from_value(json).unwrap();
+        c.submissions = subs;
+        c
+    }
+
+    #[test]
+    fn same_letter_to_another_body_within_window() {
+        let c = case_with(vec![sub(1, "2026-03-02 09:00", Channel::Letter)]);
+        let at = |s| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        assert!(is_multi_body(
+            &c,
+            UnitId(2),
+            Channel::Letter,
+            at("2026-03-05 10:00"),
+            0.9
+        ));
+        // Same body again: an ordinary repeat, not 一信多投.
+        assert!(!is_multi_body(
+            &c,
+            UnitId(1),
+            Channel::Letter,
+            at("2026-03-05 10:00"),
+            0.9
+        ));
+        // Re-worded (below the same-letter similarity) or a visit: a repeat only.
+        assert!(!is_multi_body(
+            &c,
+            UnitId(2),
+            Channel::Letter,
+            at("2026-03-05 10:00"),
+            0.4
+        ));
+        assert!(!is_multi_body(
+            &c,
+            UnitId(2),
+            Channel::Visit,
+            at("2026-03-05 10:00"),
+            0.9
+        ));
+        // Outside the window.
+        assert!(!is_multi_body(
+            &c,
+            UnitId(2),
+            Channel::Letter,
+            at("2026-05-05 10:00"),
+            0.9
+        ));
     }
 }

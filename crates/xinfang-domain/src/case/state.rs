@@ -111,6 +111,25 @@ pub struct SubmissionRecord {
     pub persons: u32,
     pub skip_level: bool,
     pub repeat: bool,
+    /// 一信多投: the same letter was also sent to another body within the window
+    /// and was linked here rather than opening a second case.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub multi_body: bool,
+    /// Similarity (feature Jaccard, 0–1) to the case's matter when linked as a repeat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f64>,
+    /// What this 件次 itself said, kept for the registrar's side-by-side
+    /// check and for a split into its own case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<super::model::Content>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub petitioners: Vec<super::model::Petitioner>,
+    /// Set once the registrar confirmed the repeat link (not a split).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub confirmed: bool,
+    /// Set when the 件次 was split off into its own case (that case's number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split_to: Option<String>,
 }
 
 /// A registered 信访事项 with everything that happened to it.
@@ -172,6 +191,10 @@ impl Case {
             v.push(t.to);
         }
         for s in &self.stages {
+            v.push(s.unit);
+        }
+        // A body that registered a 件次 (e.g. 一信多投) follows the case.
+        for s in self.submissions.iter().filter(|s| s.split_to.is_none()) {
             v.push(s.unit);
         }
         v.sort();
@@ -369,6 +392,19 @@ impl Case {
             EventBody::Escalated { to, .. } => {
                 self.current_unit = *to;
                 self.current_stage_mut().unit = *to;
+            }
+            EventBody::RepeatConfirmed { submission } => {
+                if let Some(s) = self.submissions.get_mut(*submission) {
+                    s.confirmed = true;
+                }
+            }
+            EventBody::RepeatSplit {
+                submission,
+                new_case,
+            } => {
+                if let Some(s) = self.submissions.get_mut(*submission) {
+                    s.split_to = Some(new_case.clone());
+                }
             }
             EventBody::InterestDeclared { user } => {
                 if !self.recused.contains(user) {

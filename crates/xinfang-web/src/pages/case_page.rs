@@ -188,6 +188,16 @@ pub async fn render_case(
         esc(&c.content.reasons),
         c.not_accepted_reason.as_ref().map(|r| format!("<p class=\"err\">{}</p>", esc(r))).unwrap_or_default()
     );
+    let repeats = c.submissions.iter().skip(1).filter(|s| s.repeat).count();
+    if repeats > 0 {
+        let multi = c.submissions.iter().filter(|s| s.multi_body).count();
+        body.push_str(&format!(
+            "<p>共 {} 件次，其中登记时关联的重复件 {repeats} 件{}。<a href=\"/work/cases/{}/repeats\">逐件核对（确认或拆分）</a></p>",
+            c.submissions.len(),
+            if multi > 0 { format!("（一信多投 {multi} 件）") } else { String::new() },
+            esc(&c.case_no)
+        ));
+    }
     body.push_str("<section><h2>时限</h2><table><tr><th>时限</th><th>依据</th><th>起算</th><th>到期日</th><th>状态</th><th>说明</th></tr>");
     for k in &d.clocks {
         let met = k

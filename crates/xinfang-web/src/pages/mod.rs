@@ -27,6 +27,7 @@ mod portal;
 mod portal_documents;
 mod reception;
 mod register;
+mod repeats;
 mod search;
 mod session;
 mod supervision_pages;
@@ -93,6 +94,10 @@ pub fn routes() -> Router<AppState> {
         .route("/work/search", get(search::search_page))
         .route("/work/cases/{case_no}", get(work::case_page))
         .route("/work/cases/{case_no}/act", post(work::act))
+        .route(
+            "/work/cases/{case_no}/repeats",
+            get(repeats::repeats_page).post(repeats::repeats_decide),
+        )
         .route(
             "/admin/calendar",
             get(work::calendar_page).post(work::calendar_import),

@@ -1,0 +1,181 @@
+//! Repeat review: when intake linked a submission to an existing case as
+//! another 件次, the registrar sees the two side by side (request, facts,
+//! petitioners, dates, similarity) and confirms the link or splits the 件次
+//! off into a new case of its own (its own number and clocks, linked back;
+//! nothing deleted; both steps are chained events).
+
+use crate::error::AppError;
+use crate::intake::{hash_code, petitioner_keys};
+use crate::state::App;
+use crate::views::mask_case;
+use serde::Serialize;
+use xinfang_domain::case::{
+    decide, register, split_registration, Case, Command, Content, Ctx, EventBody, Petitioner,
+    Registration,
+};
+use xinfang_domain::scope::can_see;
+use xinfang_domain::{Actor, Role, Staff};
+use xinfang_store::NewCaseRecord;
+
+/// One linked 件次 next to the case it was linked to.
+#[derive(Clone, Debug, Serialize)]
+pub struct RepeatItem {
+    /// Index into the case's submissions (what confirm/split name).
+    pub submission: usize,
+    pub at: String,
+    pub channel: &'static str,
+    pub unit_name: String,
+    pub similarity: Option<f64>,
+    pub multi_body: bool,
+    pub confirmed: bool,
+    pub split_to: Option<String>,
+    pub content: Option<Content>,
+    pub petitioners: Vec<Petitioner>,
+    /// Whether this staff member may confirm or split it now.
+    pub can_decide: bool,
+}
+
+/// The side-by-side view of a case and its linked 件次.
+#[derive(Clone, Debug, Serialize)]
+pub struct RepeatReview {
+    pub case: Case,
+    pub registered_at: String,
+    pub registering_unit_name: String,
+    pub items: Vec<RepeatItem>,
+    pub masked: bool,
+}
+
+impl App {
+    /// The case's repeat 件次 for review by `staff` (scope-checked; identity
+    /// details masked unless the staff member registers at the case's unit).
+    pub async fn repeat_review(
+        &self,
+        staff: &Staff,
+        case_no: &str,
+    ) -> Result<RepeatReview, AppError> {
+        let (_, mut case) = self
+            .store
+            .load_case(case_no)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let org = self.org();
+        if !can_see(staff, &case, &org) {
+            return Err(AppError::NotFound);
+        }
+        let full = staff.has_any(&[Role::Registrar, Role::Handler])
+            && case.submissions.iter().any(|s| s.unit == staff.unit);
+        if !full {
+            mask_case(&mut case);
+        }
+        let actor = Actor::Staff(staff.clone());
+        let (cal, rules) = (self.calendar(), self.rules());
+        let ctx = Ctx {
+            org: &org,
+            calendar: &cal,
+            rules: &rules,
+            now: self.now(),
+        };
+        let items = case
+            .submissions
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| *i > 0 && s.repeat)
+            .map(|(i, s)| RepeatItem {
+                submission: i,
+                at: s.at.format("%Y-%m-%d %H:%M").to_string(),
+                channel: s.channel.label_zh(),
+                unit_name: self.unit_name(s.unit),
+                similarity: s.similarity,
+                multi_body: s.multi_body,
+                confirmed: s.confirmed,
+                split_to: s.split_to.clone(),
+                content: s.content.clone(),
+                petitioners: s.petitioners.clone(),
+                can_decide: decide(&case, &actor, &Command::SplitRepeat { submission: i }, &ctx)
+                    .is_ok()
+                    || decide(
+                        &case,
+                        &actor,
+                        &Command::ConfirmRepeat { submission: i },
+                        &ctx,
+                    )
+                    .is_ok(),
+            })
+            .collect();
+        Ok(RepeatReview {
+            registered_at: case.registered_at.format("%Y-%m-%d %H:%M").to_string(),
+            registering_unit_name: self.unit_name(case.registering_unit),
+            items,
+            masked: !full,
+            case,
+        })
+    }
+
+    /// Split repeat 件次 `k` of `case_no` into a new case. Returns the old
+    /// case after the split and the new case number.
+    pub async fn split_repeat(
+        &self,
+        actor: &Actor,
+        case_no: &str,
+        k: usize,
+    ) -> Result<(Case, String), AppError> {
+        let (id, case) = self
+            .store
+            .load_case(case_no)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let org = self.org();
+        if let Actor::Staff(s) = actor {
+            if !can_see(s, &case, &org) {
+                return Err(AppError::NotFound);
+            }
+        }
+        let (cal, rules) = (self.calendar(), self.rules());
+        let ctx = Ctx {
+            org: &org,
+            calendar: &cal,
+            rules: &rules,
+            now: self.now(),
+        };
+        let split = decide(&case, actor, &Command::SplitRepeat { submission: k }, &ctx)?;
+        let cmd = split_registration(&case, k)?;
+        let sub_at = case.submissions[k].at;
+        // The new case's clocks run from the day the 件次 was received.
+        let reg_ctx = Ctx { now: sub_at, ..ctx };
+        let Registration::NewCase(mut event) =
+            register(&cmd, String::new(), None, actor, &reg_ctx)?
+        else {
+            return Err(AppError::NotFound);
+        };
+        let mut new_case = match &mut event.body {
+            EventBody::Registered(c) => {
+                c.related_case = Some(case.case_no.clone());
+                (**c).clone()
+            }
+            _ => return Err(AppError::NotFound),
+        };
+        new_case.apply(&event);
+        let level = org
+            .get(cmd.registering_unit)
+            .map(|u| u.level)
+            .ok_or(AppError::NotFound)?;
+        let mut after = case.clone();
+        after.apply(&split);
+        let projection = self.project(&after);
+        let new_projection = self.project(&new_case);
+        let rec = NewCaseRecord {
+            case: new_case,
+            event,
+            registering_level: level,
+            // The petitioner gets a query code when told of the new number.
+            query_code_hash: hash_code(&crate::auth::random_query_code()),
+            petitioner_keys: petitioner_keys(&cmd.petitioners),
+            projection: new_projection,
+            litigation: false,
+        };
+        Ok(self
+            .store
+            .split_repeat(id, &case, split, &projection, rec)
+            .await?)
+    }
+}

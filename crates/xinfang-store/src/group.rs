@@ -1,0 +1,254 @@
+//! Group commit for intake. Registrations arriving together are written by a
+//! single writer task in ONE transaction (one fsync on SQLite, one commit
+//! round trip on PostgreSQL) and each caller is acknowledged only after that
+//! commit succeeded — durability is unchanged, the fsync is shared.
+//!
+//! Every registration still gets its own case number, its own event in the
+//! hash chain and its own outbox row. Each runs inside its own SAVEPOINT, so
+//! one failing registration (a version conflict, a constraint) is rolled back
+//! alone and reported to its caller while the rest of the batch commits. The
+//! chain head is locked and read once per batch and written once at its end.
+
+use crate::cases::{append_event_tx, insert_case_tx, NewCaseRecord, Projection};
+use crate::chain::{lock_head, store_head, Cursor};
+use crate::connect::Dialect;
+use crate::error::StoreError;
+use crate::Store;
+use sqlx::{Any, AnyPool, Transaction};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot, Mutex};
+use xinfang_domain::case::{Case, CaseEvent};
+use xinfang_domain::org::UnitLevel;
+
+/// Most registrations committed together (bounds a batch's latency).
+pub const MAX_BATCH: usize = 256;
+
+/// One registration to write (moved once into the writer's queue, so the
+/// variants' size difference does not matter).
+#[allow(clippy::large_enum_variant)]
+pub enum IntakeWrite {
+    /// A new case.
+    NewCase(NewCaseRecord),
+    /// Another 件次 (or any intake-time event) appended to an existing case
+    /// still at `expected_version`.
+    Append {
+        case_id: i64,
+        expected_version: u64,
+        after: Case,
+        event: CaseEvent,
+        projection: Projection,
+        level: UnitLevel,
+        litigation: bool,
+    },
+}
+
+/// What was written.
+#[derive(Clone, Debug)]
+pub enum IntakeWritten {
+    NewCase { id: i64, case_no: String },
+    Appended { seq: i64 },
+}
+
+pub(crate) struct Job {
+    write: IntakeWrite,
+    ack: oneshot::Sender<Result<IntakeWritten, StoreError>>,
+}
+
+/// The writer's own handles (not a `Store`, so the task ends when the last
+/// `Store` clone — and with it the sender — is dropped).
+struct Writer {
+    stats: Arc<Stats>,
+    pool: AnyPool,
+    dialect: Dialect,
+    write_lock: Arc<Mutex<()>>,
+}
+
+/// Sender to the writer task (started on first use inside the caller's
+/// runtime) and its counters.
+#[derive(Clone, Default)]
+pub(crate) struct Committer {
+    sender: Arc<std::sync::OnceLock<mpsc::UnboundedSender<Job>>>,
+    stats: Arc<Stats>,
+}
+
+#[derive(Default)]
+struct Stats {
+    batches: AtomicU64,
+    jobs: AtomicU64,
+    largest: AtomicU64,
+}
+
+/// How the group committer has batched so far.
+#[derive(Clone, Copy, Debug, Default, serde::Serialize)]
+pub struct GroupStats {
+    pub batches: u64,
+    pub registrations: u64,
+    pub largest_batch: u64,
+}
+
+impl Store {
+    /// Queue one registration for the next group commit and wait until the
+    /// transaction holding it is durably committed (or it failed alone).
+    pub async fn commit_intake(&self, write: IntakeWrite) -> Result<IntakeWritten, StoreError> {
+        let sender = self.committer.sender.get_or_init(|| {
+            let (tx, rx) = mpsc::unbounded_channel();
+            let w = Writer {
+                stats: self.committer.stats.clone(),
+                pool: self.pool.clone(),
+                dialect: self.dialect,
+                write_lock: self.write_lock.clone(),
+            };
+            tokio::spawn(run(w, rx));
+            tx
+        });
+        let (ack, done) = oneshot::channel();
+        sender
+            .send(Job { write, ack })
+            .map_err(|_| StoreError::Corrupt("登记写入任务已停止".into()))?;
+        done.await
+            .map_err(|_| StoreError::Corrupt("登记写入任务已停止".into()))?
+    }
+}
+
+impl Store {
+    /// Batches committed so far by this store's group committer.
+    pub fn group_stats(&self) -> GroupStats {
+        let s = &self.committer.stats;
+        GroupStats {
+            batches: s.batches.load(Ordering::Relaxed),
+            registrations: s.jobs.load(Ordering::Relaxed),
+            largest_batch: s.largest.load(Ordering::Relaxed),
+        }
+    }
+}
+
+async fn run(w: Writer, mut rx: mpsc::UnboundedReceiver<Job>) {
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(j) => batch.push(j),
+                Err(_) => break,
+            }
+        }
+        w.stats.batches.fetch_add(1, Ordering::Relaxed);
+        w.stats
+            .jobs
+            .fetch_add(batch.len() as u64, Ordering::Relaxed);
+        w.stats
+            .largest
+            .fetch_max(batch.len() as u64, Ordering::Relaxed);
+        commit_batch(&w, batch).await;
+    }
+}
+
+fn batch_failed(e: &StoreError) -> StoreError {
+    StoreError::Corrupt(format!("批量提交失败：{e}"))
+}
+
+async fn savepoint(tx: &mut Transaction<'static, Any>, sql: &str) -> Result<(), StoreError> {
+    sqlx::query(sql).execute(&mut **tx).await?;
+    Ok(())
+}
+
+async fn write_one(
+    tx: &mut Transaction<'static, Any>,
+    cur: &mut Cursor,
+    write: &mut IntakeWrite,
+) -> Result<IntakeWritten, StoreError> {
+    match write {
+        IntakeWrite::NewCase(rec) => {
+            let (id, case_no, _) = insert_case_tx(tx, cur, rec, true).await?;
+            Ok(IntakeWritten::NewCase { id, case_no })
+        }
+        IntakeWrite::Append {
+            case_id,
+            expected_version,
+            after,
+            event,
+            projection,
+            level,
+            litigation,
+        } => {
+            let seq = append_event_tx(
+                tx,
+                Some(cur),
+                *case_id,
+                *expected_version,
+                after,
+                event,
+                projection,
+                Some(*level),
+            )
+            .await?;
+            if *litigation {
+                sqlx::query("UPDATE cases SET litigation = 1 WHERE id = $1")
+                    .bind(*case_id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Ok(IntakeWritten::Appended { seq })
+        }
+    }
+}
+
+/// Write the batch in one transaction, then acknowledge each job.
+async fn commit_batch(w: &Writer, mut batch: Vec<Job>) {
+    let _guard = match w.dialect {
+        Dialect::Sqlite => Some(w.write_lock.clone().lock_owned().await),
+        Dialect::Postgres => None,
+    };
+    let multi = batch.len() > 1;
+    let mut results: Vec<Result<IntakeWritten, StoreError>> = Vec::with_capacity(batch.len());
+    let outcome: Result<(), StoreError> = async {
+        let mut tx = w.pool.begin().await?;
+        let mut cur = lock_head(&mut tx).await?;
+        for job in batch.iter_mut() {
+            let saved = cur.clone();
+            if multi {
+                savepoint(&mut tx, "SAVEPOINT intake_one").await?;
+            }
+            match write_one(&mut tx, &mut cur, &mut job.write).await {
+                Ok(v) => {
+                    if multi {
+                        savepoint(&mut tx, "RELEASE SAVEPOINT intake_one").await?;
+                    }
+                    results.push(Ok(v));
+                }
+                Err(e) if multi => {
+                    savepoint(&mut tx, "ROLLBACK TO SAVEPOINT intake_one").await?;
+                    savepoint(&mut tx, "RELEASE SAVEPOINT intake_one").await?;
+                    cur = saved;
+                    results.push(Err(e));
+                }
+                Err(e) => {
+                    // Alone in its batch: nothing else to keep.
+                    results.push(Err(e));
+                    tx.rollback().await?;
+                    return Ok(());
+                }
+            }
+        }
+        if results.iter().any(|r| r.is_ok()) {
+            store_head(&mut tx, &cur).await?;
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
+        Ok(())
+    }
+    .await;
+    if let Err(e) = outcome {
+        tracing::warn!("group commit of {} registrations failed: {e}", batch.len());
+        // Nothing of the batch is durable: every caller learns it failed.
+        results = batch.iter().map(|_| Err(batch_failed(&e))).collect();
+    }
+    let mut results = results.into_iter();
+    for job in batch {
+        let r = results
+            .next()
+            .unwrap_or_else(|| Err(StoreError::Corrupt("批量提交结果缺失".into())));
+        let _ = job.ack.send(r);
+    }
+}
