@@ -365,7 +365,7 @@ impl App {
                 let (signals, warning) = self
                     .after_intake(
                         actor,
-                        &req,
+                        req,
                         category.as_deref(),
                         &analysis,
                         case_id,
@@ -428,7 +428,7 @@ impl App {
                     })
                     .await?;
                 let (signals, warning) = self
-                    .after_intake(actor, &req, category.as_deref(), &analysis, id, &case)
+                    .after_intake(actor, req, category.as_deref(), &analysis, id, &case)
                     .await?;
                 Ok(IntakeOutcome {
                     case_no: case_no.clone(),

@@ -381,7 +381,14 @@ dual_test!(audit_chain_detects_tampering, |app: TestApp| async move {
     assert!(r["case_no"].is_string());
     let n = app.app.store.verify_chain().await.unwrap().expect("intact");
     assert!(n >= 1);
-    sqlx::query("UPDATE events SET payload = REPLACE(payload, '回迁', '拆迁') WHERE seq = 1")
+    // The registration event (the taxonomy seeding may come first).
+    let seq: i64 = sqlx::query("SELECT MIN(seq) FROM events WHERE kind = 'registered'")
+        .fetch_one(app.app.store.pool())
+        .await
+        .map(|r| sqlx::Row::get(&r, 0))
+        .unwrap();
+    sqlx::query("UPDATE events SET payload = REPLACE(payload, '回迁', '拆迁') WHERE seq = $1")
+        .bind(seq)
         .execute(app.app.store.pool())
         .await
         .unwrap();
@@ -392,5 +399,5 @@ dual_test!(audit_chain_detects_tampering, |app: TestApp| async move {
         .await
         .unwrap()
         .expect_err("tampering detected");
-    assert_eq!(broken.seq, 1);
+    assert_eq!(broken.seq, seq);
 });
