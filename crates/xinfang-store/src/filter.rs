@@ -102,6 +102,7 @@ pub const FACTS: &[(&str, &str)] = &[
         "(c.handling_met IS NULL OR c.handling_met > c.handling_due)",
     ),
     ("evaluated", "c.satisfaction IS NOT NULL"),
+    ("not_evaluated", "c.satisfaction IS NULL"),
     (
         "satisfied",
         "c.satisfaction IN ('satisfied', 'basically_satisfied')",

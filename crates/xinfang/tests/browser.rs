@@ -383,6 +383,14 @@ async fn petitioner_and_staff_in_a_real_browser() {
         .await;
     d.wait_for(&["已送达"]).await;
     d.screenshot("08-work-delivered").await;
+    // The delivered reply now waits for the follow-up call in the handler's inbox.
+    d.go(&format!("{site}/work")).await;
+    let html = d.wait_for(&["待回访"]).await;
+    let follow_up = between(&html, "<h3>待回访</h3>", "</section>");
+    assert!(
+        follow_up.contains(&case_no),
+        "待回访 lists the delivered case"
+    );
     logout(&d).await;
 
     // The petitioner evaluates and asks for 复查 while the window is open (第三十五条).

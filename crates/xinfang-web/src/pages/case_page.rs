@@ -8,7 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 use std::collections::HashMap;
 use xinfang_app::AppError;
 use xinfang_domain::case::{Command, LegalProcedure, Route, Satisfaction, TransferMode};
-use xinfang_domain::{Staff, UnitId};
+use xinfang_domain::{Staff, UnitId, UnitLevel};
 
 fn field<'a>(f: &'a HashMap<String, String>, k: &str) -> &'a str {
     f.get(k).map(String::as_str).unwrap_or("").trim()
@@ -90,24 +90,38 @@ pub fn command_from_form(f: &HashMap<String, String>) -> Result<Command, AppErro
     })
 }
 
+/// The unit picker: one group per government (the tree's areas, from the
+/// top down), the government first and then its bodies and townships.
 fn unit_options(st: &AppState, except: UnitId) -> String {
     let org = st.app.org();
-    let mut units: Vec<_> = org
+    let mut groups: std::collections::BTreeMap<(UnitLevel, i64), Vec<_>> = Default::default();
+    for u in org
         .units()
         .filter(|u| u.id != except && st.app.unit_active(u.id))
-        .collect();
-    units.sort_by_key(|u| (u.level, u.id));
-    units
-        .iter()
-        .map(|u| {
-            format!(
+    {
+        let area = org.government_of(u.id).unwrap_or(u.id);
+        let level = org.get(area).map(|g| g.level).unwrap_or(u.level);
+        groups.entry((level, area.0)).or_default().push(u);
+    }
+    let mut out = String::new();
+    for ((_, area), mut units) in groups {
+        units.sort_by_key(|u| (u.id.0 != area, u.level, u.id));
+        let label = org
+            .get(UnitId(area))
+            .map(|g| g.name.clone())
+            .unwrap_or_default();
+        out.push_str(&format!("<optgroup label=\"{}\">", esc(&label)));
+        for u in units {
+            out.push_str(&format!(
                 "<option value=\"{}\">{}·{}</option>",
                 u.id.0,
                 u.level.label_zh(),
                 esc(&u.name)
-            )
-        })
-        .collect()
+            ));
+        }
+        out.push_str("</optgroup>");
+    }
+    out
 }
 
 fn action_form(st: &AppState, action: &str, csrf: &str, case_no: &str, current: UnitId) -> String {

@@ -53,21 +53,26 @@ pub async fn inbox(State(st): State<AppState>, headers: HeaderMap) -> Response {
     let Some((staff, _)) = current(&st, &headers).await else {
         return login_redirect();
     };
-    let groups: [(&str, &[&str], Option<&str>); 7] = [
-        ("待签收", &["pending_receipt"], None),
-        ("异议待核", &["objected"], None),
-        ("待转送/待告知", &["registered", "received"], None),
-        ("待办理", &["handling", "under_review"], None),
-        ("待送达", &["replied"], None),
-        ("临期", &[], Some("approaching")),
-        ("超期", &[], Some("overdue")),
+    // (label, statuses, grade, indicator fact): 待回访 is a delivered reply
+    // whose petitioner has not been asked for an evaluation yet.
+    type Group<'a> = (&'a str, &'a [&'a str], Option<&'a str>, Option<&'a str>);
+    let groups: [Group; 8] = [
+        ("待签收", &["pending_receipt"], None, None),
+        ("异议待核", &["objected"], None, None),
+        ("待转送/待告知", &["registered", "received"], None, None),
+        ("待办理", &["handling", "under_review"], None, None),
+        ("待送达", &["replied"], None, None),
+        ("待回访", &["delivered"], None, Some("not_evaluated")),
+        ("临期", &[], Some("approaching"), None),
+        ("超期", &[], Some("overdue"), None),
     ];
     let mut counts = String::from("<section class=\"counts\"><h2>我的待办</h2>");
     let mut lists = String::new();
-    for (i, (label, statuses, grade)) in groups.iter().enumerate() {
+    for (i, (label, statuses, grade, fact)) in groups.iter().enumerate() {
         let filter = CaseFilter {
             statuses: statuses.iter().map(|s| s.to_string()).collect(),
             grade: grade.map(str::to_string),
+            fact: fact.map(str::to_string),
             action_unit: Some(staff.unit.0),
             limit: 50,
             ..Default::default()
