@@ -41,7 +41,7 @@
         link.href = "/work/cases/" + encodeURIComponent(p.case_no);
         li.appendChild(link);
         li.appendChild(document.createTextNode(" " + p.registered_on + " " + p.status + "：" + p.request));
-        if (p.same_matter) { li.appendChild(text("strong", " 同一事项：登记后将计为重复件次", "err")); }
+        if (p.same_matter) { li.appendChild(text("strong", "同一事项：登记后将计为重复件次", "same")); }
         list.appendChild(li);
       });
       panel.appendChild(list);

@@ -27,7 +27,7 @@ table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e5e5e5;
 label{display:block;margin:.4rem 0 .1rem}input,select,textarea{font-size:1rem;padding:.35rem;max-width:100%;box-sizing:border-box}textarea{width:100%}\
 button{display:block;padding:.4rem 1rem;font-size:1rem;background:#a51c1c;color:#fff;border:0;border-radius:4px;cursor:pointer;margin-top:.4rem}\
 :focus{outline:3px solid #1565c0;outline-offset:2px}details{margin:.3rem 0}.counts a{display:inline-block;margin:0 1rem .5rem 0}\
-.reg{display:grid;grid-template-columns:minmax(0,2fr) minmax(14rem,1fr);gap:1rem;align-items:start}.reg #assist{position:sticky;top:.5rem}\
+.reg{display:grid;grid-template-columns:minmax(0,2fr) minmax(14rem,1fr);gap:1rem;align-items:start}.reg #assist{position:sticky;top:.5rem}.reg table{table-layout:fixed}.reg td input{width:100%}.same{display:block;color:#b00020;font-weight:bold}\
 @media (max-width:40rem){th,td{display:block}.reg{display:block}}";
 
 /// A full page. `nav` is shown when a user is logged in.
