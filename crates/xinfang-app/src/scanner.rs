@@ -13,6 +13,8 @@ use xinfang_store::NewAlert;
 /// What one scan did.
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct ScanReport {
+    /// Open cases whose next duty falls due within the warning window (the
+    /// ones checked; every other open case is 正常 until its next event).
     pub open_cases: usize,
     pub escalated_supervisions: usize,
     pub raised_approaching: usize,
@@ -24,19 +26,26 @@ impl App {
         let mut report = ScanReport::default();
         let org = self.org();
         let today = self.now().date();
-        let mut after = 0i64;
-        loop {
-            let batch = self.store.open_case_ids(after, 500).await?;
-            if batch.is_empty() {
-                break;
-            }
+        // Only a case whose earliest open duty falls due within the widest
+        // warning window can change grade or need an alert today; the due
+        // dates themselves change only with events or a calendar re-flow.
+        let widest = self
+            .rules()
+            .rules
+            .iter()
+            .map(|r| r.approaching_days)
+            .max()
+            .unwrap_or(0);
+        let until = today + chrono::Duration::days(i64::from(widest));
+        let ids = self.store.due_case_ids(&until.to_string()).await?;
+        for chunk in ids.chunks(500) {
+            let batch = self.store.cases_by_ids(chunk).await?;
             let projections: Vec<_> = batch
                 .iter()
                 .map(|(id, case)| (*id, self.project(case)))
                 .collect();
             self.store.update_projections(&projections).await?;
             for (id, case) in &batch {
-                after = *id;
                 report.open_cases += 1;
                 let Ok(clocks) = case_clocks(case, &org, &self.calendar(), &self.rules()) else {
                     continue;

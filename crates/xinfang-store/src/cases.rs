@@ -593,6 +593,20 @@ impl Store {
         Ok(out)
     }
 
+    /// Ids of cases with an open duty due on or before `until` (the clock
+    /// scanner's work list), through the `cases_next_due` index.
+    pub async fn due_case_ids(&self, until: &str) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query(
+            "SELECT id FROM cases WHERE next_due IS NOT NULL AND next_due <= $1 ORDER BY id",
+        )
+        .bind(until)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
+    }
+
     /// Ids of cases that are not closed, for calendar re-flow and the scanner.
     pub async fn open_case_ids(
         &self,

@@ -18,11 +18,17 @@ dual_test!(scanner_raises_each_alert_once, |app: TestApp| async move {
         .await;
     assert_eq!(s, StatusCode::CREATED);
     let case_no = r["case_no"].as_str().unwrap().to_string();
-    // Registered Mon 2026-03-02: forward due 03-17. Nothing is graded yet.
+    // Registered Mon 2026-03-02: forward due 03-17. Nothing is graded yet,
+    // and a case due beyond the warning window is not even loaded.
     let rep = app.app.scan_clocks().await.unwrap();
     assert_eq!((rep.raised_approaching, rep.raised_overdue), (0, 0));
+    assert_eq!(
+        rep.open_cases, 0,
+        "due 03-17 is outside the window on 03-02"
+    );
     app.set_time("2026-03-15 09:00");
     let rep = app.app.scan_clocks().await.unwrap();
+    assert_eq!(rep.open_cases, 1, "now inside the warning window");
     assert_eq!(
         (rep.raised_approaching, rep.raised_overdue),
         (1, 0),

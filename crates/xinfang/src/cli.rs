@@ -525,7 +525,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let app = open(&db).await?;
             let r = app.scan_clocks().await?;
             println!(
-                "未办结 {} 件；新增临期提醒 {} 条，超期提醒 {} 条",
+                "检查临近到期或已超期的未办结事项 {} 件；新增临期提醒 {} 条，超期提醒 {} 条",
                 r.open_cases, r.raised_approaching, r.raised_overdue
             );
             Ok(ExitCode::SUCCESS)
