@@ -500,3 +500,39 @@ dual_test!(
         );
     }
 );
+
+dual_test!(
+    transfer_picker_never_offers_the_accused_body,
+    |app: TestApp| async move {
+        let hubin = app.unit("杭州市上城区湖滨街道");
+        let jiwei = app.unit("杭州市上城区纪律检查委员会（监察委员会）");
+        let tk = app.token("shangcheng_xfj").await;
+        let (s, v) = app
+            .post(
+                "/api/v1/cases",
+                Some(&tk),
+                json!({
+                    "channel": "letter", "kind": "accusation",
+                    "petitioners": [{"name": "李敏", "address": "湖滨街道"}],
+                    "request": "举报湖滨街道某干部侵占集体资金",
+                    "region_code": "330102",
+                    "accused": {"person": "某干部", "unit_id": hubin}
+                }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let case_no = v["case_no"].as_str().unwrap();
+        let cookie = login(&app, "shangcheng_xfj").await;
+        let (_, html) = page(&app, &format!("/work/cases/{case_no}"), &cookie).await;
+        let picker = between(&html, "<select name=\"to\" required>", "</select>");
+        assert!(picker.contains("<optgroup"), "grouped by area");
+        assert!(
+            !picker.contains(&format!("value=\"{hubin}\"")),
+            "第三十条: the accused body is not offered"
+        );
+        assert!(
+            picker.contains(&format!("value=\"{jiwei}\"")),
+            "纪检监察 is offered"
+        );
+    }
+);

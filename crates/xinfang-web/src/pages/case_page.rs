@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use std::collections::HashMap;
 use xinfang_app::AppError;
-use xinfang_domain::case::{Command, LegalProcedure, Route, Satisfaction, TransferMode};
+use xinfang_domain::case::{
+    is_accused_unit, Case, Command, LegalProcedure, Route, Satisfaction, TransferMode,
+};
 use xinfang_domain::{Staff, UnitId, UnitLevel};
 
 fn field<'a>(f: &'a HashMap<String, String>, k: &str) -> &'a str {
@@ -91,14 +93,16 @@ pub fn command_from_form(f: &HashMap<String, String>) -> Result<Command, AppErro
 }
 
 /// The unit picker: one group per government (the tree's areas, from the
-/// top down), the government first and then its bodies and townships.
-fn unit_options(st: &AppState, except: UnitId) -> String {
+/// top down), the government first and then its bodies and townships. The
+/// holder is left out, and so is a 检举控告's accused body with everything
+/// under it (第三十条: the domain refuses them anyway; the picker never offers them).
+fn unit_options(st: &AppState, case: &Case) -> String {
     let org = st.app.org();
+    let except = case.current_unit;
     let mut groups: std::collections::BTreeMap<(UnitLevel, i64), Vec<_>> = Default::default();
-    for u in org
-        .units()
-        .filter(|u| u.id != except && st.app.unit_active(u.id))
-    {
+    for u in org.units().filter(|u| {
+        u.id != except && st.app.unit_active(u.id) && !is_accused_unit(case, u.id, &org)
+    }) {
         let area = org.government_of(u.id).unwrap_or(u.id);
         let level = org.get(area).map(|g| g.level).unwrap_or(u.level);
         groups.entry((level, area.0)).or_default().push(u);
@@ -124,13 +128,14 @@ fn unit_options(st: &AppState, except: UnitId) -> String {
     out
 }
 
-fn action_form(st: &AppState, action: &str, csrf: &str, case_no: &str, current: UnitId) -> String {
+fn action_form(st: &AppState, action: &str, csrf: &str, case: &Case) -> String {
+    let case_no = case.case_no.as_str();
     let (title, inner) = match action {
-        "transfer" => ("转送 / 交办", format!("<label>接收单位<select name=\"to\" required>{}</select></label><label>方式<select name=\"mode\"><option value=\"forward\">转送</option><option value=\"assign\">交办（须报送办结报告）</option></select></label><label>办结报告期限（交办）<input type=\"date\" name=\"report_due\"></label>", unit_options(st, current))),
+        "transfer" => ("转送 / 交办", format!("<label>接收单位<select name=\"to\" required>{}</select></label><label>方式<select name=\"mode\"><option value=\"forward\">转送</option><option value=\"assign\">交办（须报送办结报告）</option></select></label><label>办结报告期限（交办）<input type=\"date\" name=\"report_due\"></label>", unit_options(st, case))),
         "sign" => ("签收", String::new()),
         "object" => ("提出异议（5个工作日内，第二十三条）", "<label>理由<textarea name=\"reason\" required></textarea></label>".into()),
         "decide_objection" => ("处理异议", "<label>决定<select name=\"upheld\"><option value=\"yes\">同意异议，收回</option><option value=\"no\">不同意，由接收单位办理</option></select></label>".into()),
-        "decide_jurisdiction" => ("决定受理机关（第二十四条）", format!("<label>受理机关<select name=\"unit\">{}</select></label>", unit_options(st, current))),
+        "decide_jurisdiction" => ("决定受理机关（第二十四条）", format!("<label>受理机关<select name=\"unit\">{}</select></label>", unit_options(st, case))),
         "notify" => ("书面告知与处理途径", "<label>途径<select name=\"route\"><option value=\"accept\">受理办理</option><option value=\"divert\">导入法定途径（第三十一条）</option><option value=\"not_ours\">不属本机关职权，告知向有权机关提出</option></select></label><label>法定途径<select name=\"procedure\"><option value=\"litigation\">诉讼、复议等</option><option value=\"arbitration\">仲裁</option><option value=\"party_appeal\">党员申诉</option><option value=\"administrative\">行政程序</option></select></label><label>告知内容（导入途径或有权机关）<input name=\"guidance\"></label><label>有权处理的机关<input name=\"tell_to\"></label>".into()),
         "start_pause" => ("中止计时（听证、补充材料）", "<label>原因<input name=\"reason\" required></label>".into()),
         "end_pause" => ("恢复计时", String::new()),
@@ -242,7 +247,7 @@ pub async fn render_case(
         body.push_str("<p>您当前没有可对本事项执行的操作。</p>");
     }
     for a in &d.actions {
-        body.push_str(&action_form(st, a, csrf, &c.case_no, c.current_unit));
+        body.push_str(&action_form(st, a, csrf, c));
     }
     body.push_str("</section><section><h2>办理过程</h2><table><tr><th>时间</th><th>经办</th><th>事项</th></tr>");
     for s in &d.timeline {
