@@ -7,11 +7,11 @@
 //! audit entry of a look-up that found someone's cases (a sensitive read).
 
 use crate::error::AppError;
-use crate::intake::{petitioner_keys, same_matter};
+use crate::intake::{parse_petitioners, petitioner_keys, same_matter, PetitionerInput};
 use crate::intelligence::Suggestions;
 use crate::state::App;
 use serde::{Deserialize, Serialize};
-use xinfang_domain::case::{Content, Petitioner};
+use xinfang_domain::case::Content;
 use xinfang_domain::scope::can_see;
 use xinfang_domain::Staff;
 
@@ -72,26 +72,20 @@ impl App {
         staff: &Staff,
         input: &AssistInput,
     ) -> Result<Assist, AppError> {
-        let mut problems = vec![];
-        let today = self.now().date();
-        let id_number =
-            clean(&input.id_number).and_then(
-                |raw| match xinfang_text::id_number::IdNumber::parse_at(&raw, today) {
-                    Ok(id) => Some(id.as_str().to_string()),
-                    Err(e) => {
-                        problems.push(format!("身份证号码无效：{e}"));
-                        None
-                    }
-                },
-            );
-        let phone =
-            clean(&input.phone).and_then(|raw| match xinfang_text::phone::normalize_phone(&raw) {
-                Ok(p) => Some(p),
-                Err(e) => {
-                    problems.push(format!("电话号码无效：{e}"));
-                    None
-                }
-            });
+        // The same ID-checksum and phone checks as intake, reported, not fatal.
+        let mut errors = vec![];
+        let petitioner = parse_petitioners(
+            &[PetitionerInput {
+                name: input.name.clone(),
+                id_number: clean(&input.id_number),
+                phone: clean(&input.phone),
+                address: String::new(),
+            }],
+            self.now().date(),
+            &mut errors,
+        )
+        .remove(0);
+        let problems = errors.into_iter().map(|e| e.message).collect();
         let content = Content {
             request: input.request.trim().into(),
             facts: input.facts.trim().into(),
@@ -109,14 +103,9 @@ impl App {
             })
             .collect();
         let mut prior = vec![];
-        let identified = id_number.is_some() || phone.is_some();
-        if let (Some(name), true) = (clean(&input.name), identified) {
-            let keys = petitioner_keys(&[Petitioner {
-                name,
-                id_number,
-                phone,
-                address: String::new(),
-            }]);
+        let identified = petitioner.id_number.is_some() || petitioner.phone.is_some();
+        if !petitioner.name.is_empty() && identified {
+            let keys = petitioner_keys(&[petitioner]);
             let org = self.org();
             for (_, case) in self.store.cases_by_petitioner(&keys, 20).await? {
                 if !can_see(staff, &case, &org) {

@@ -187,7 +187,7 @@ pub fn check_fields(req: &IntakeRequest, today: NaiveDate) -> Vec<FieldError> {
 }
 
 /// Field checks the domain does not do (ID checksum, phone format).
-fn parse_petitioners(
+pub(crate) fn parse_petitioners(
     input: &[PetitionerInput],
     today: NaiveDate,
     errors: &mut Vec<FieldError>,
