@@ -1,19 +1,23 @@
-//! Shared set-up for the store-size benchmarks (`bench stats`, `bench
-//! scanner`): a fresh SQLite file in the current directory unless a database
-//! URL is given, filled to N cases.
+//! Shared set-up for the benchmarks: a fresh SQLite file in the current
+//! directory per run (intake, classify), and for the store-size benchmarks
+//! (`bench stats`, `bench scanner`) one filled to N cases unless a database
+//! URL is given.
 
 use anyhow::Result;
 use xinfang_app::{App, TimeSource};
 use xinfang_store::Store;
 
-/// Connect (a fresh `xinfang-bench-<what>-<time>.db` by default) and migrate.
+/// A fresh SQLite file in the current directory for one benchmark run.
+pub fn fresh_url(what: &str) -> String {
+    format!(
+        "sqlite://xinfang-bench-{what}-{}.db",
+        chrono::Utc::now().format("%Y%m%d%H%M%S")
+    )
+}
+
+/// Connect (a [`fresh_url`] by default) and migrate.
 pub async fn filled_app(url: Option<String>, what: &str, cases: i64) -> Result<App> {
-    let url = url.unwrap_or_else(|| {
-        format!(
-            "sqlite://xinfang-bench-{what}-{}.db",
-            chrono::Utc::now().format("%Y%m%d%H%M%S")
-        )
-    });
+    let url = url.unwrap_or_else(|| fresh_url(what));
     eprintln!("基准测试（{what}）：{url}，{cases} 件");
     let store = Store::connect(&url).await?;
     store.migrate().await?;

@@ -385,16 +385,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     database_url,
                 },
         } => {
-            let url = match database_url {
-                Some(u) => u,
-                None => {
-                    let name = format!(
-                        "xinfang-bench-{}.db",
-                        chrono::Utc::now().format("%Y%m%d%H%M%S")
-                    );
-                    format!("sqlite://{name}")
-                }
-            };
+            let url = database_url.unwrap_or_else(|| crate::bench_cmd::fresh_url("intake"));
             let store = Store::connect(&url).await?;
             store.migrate().await?;
             let app = App::new(store, TimeSource::System).await?;
@@ -451,10 +442,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Bench {
             cmd: BenchCmd::Classify { cases },
         } => {
-            let url = format!(
-                "sqlite://xinfang-bench-classify-{}.db",
-                chrono::Utc::now().format("%Y%m%d%H%M%S")
-            );
+            let url = crate::bench_cmd::fresh_url("classify");
             let store = Store::connect(&url).await?;
             store.migrate().await?;
             let app = App::new(store, TimeSource::System).await?;
