@@ -17,7 +17,7 @@ use xinfang_domain::case::{
 };
 use xinfang_domain::clock::Grade;
 use xinfang_domain::{Actor, OrgTree, UnitId, UnitKind};
-use xinfang_store::NewCaseRecord;
+use xinfang_store::{NewCaseRecord, NewWarning};
 
 /// One petitioner as typed in.
 #[derive(Clone, Debug, Deserialize, Serialize, Default)]
@@ -230,6 +230,11 @@ pub(crate) fn parse_petitioners(
     out
 }
 
+/// The warning an intake raised, as reported to the registrar: id and level.
+fn raised(id: Option<i64>, w: Option<&NewWarning>) -> Option<(i64, u8)> {
+    Some((id?, w?.level as u8))
+}
+
 impl App {
     /// Register a submission as `actor` (staff at a window, or the petitioner online).
     /// A repeat that lost a race for its case (another 件次 of the same case in
@@ -342,6 +347,7 @@ impl App {
                 let notice_due = projection.next_due.as_ref().and_then(|d| d.parse().ok());
                 let outcome_case = case.clone();
                 let similarity = prior.as_ref().map(|(_, _, s)| *s);
+                let (signals, warning) = self.risk_of(req, &analysis, &outcome_case);
                 let record = NewCaseRecord {
                     case,
                     event,
@@ -350,10 +356,11 @@ impl App {
                     petitioner_keys: keys,
                     projection,
                     litigation: !analysis.litigation_cues.is_empty(),
+                    warning: warning.clone(),
                 };
                 // A case born 不予受理 carries its notice (numbered in the same
                 // transaction); every other registration goes through the group commit.
-                let (case_id, case_no) =
+                let (_, case_no, warning_id) =
                     if outcome_case.status == xinfang_domain::case::Status::NotAccepted {
                         let documents = |no: &str| self.registration_documents(&outcome_case, no);
                         self.store
@@ -362,16 +369,9 @@ impl App {
                     } else {
                         self.store.insert_case(record).await?
                     };
-                let (signals, warning) = self
-                    .after_intake(
-                        actor,
-                        req,
-                        category.as_deref(),
-                        &analysis,
-                        case_id,
-                        &outcome_case,
-                    )
-                    .await?;
+                self.learn_confirmed(actor, req, category.as_deref(), &analysis)
+                    .await;
+                let warning = raised(warning_id, warning.as_ref());
                 Ok(IntakeOutcome {
                     case_no,
                     query_code: Some(code),
@@ -416,7 +416,9 @@ impl App {
                     }
                     _ => (false, 1),
                 };
-                self.store
+                let (signals, warning) = self.risk_of(req, &analysis, &case);
+                let written = self
+                    .store
                     .commit_intake(xinfang_store::IntakeWrite::Append {
                         case_id: id,
                         expected_version: expected,
@@ -425,11 +427,16 @@ impl App {
                         projection,
                         level,
                         litigation: !analysis.litigation_cues.is_empty(),
+                        warning: warning.clone(),
                     })
                     .await?;
-                let (signals, warning) = self
-                    .after_intake(actor, req, category.as_deref(), &analysis, id, &case)
-                    .await?;
+                let warning_id = match written {
+                    xinfang_store::IntakeWritten::Appended { warning, .. } => warning,
+                    xinfang_store::IntakeWritten::NewCase { warning, .. } => warning,
+                };
+                self.learn_confirmed(actor, req, category.as_deref(), &analysis)
+                    .await;
+                let warning = raised(warning_id, warning.as_ref());
                 Ok(IntakeOutcome {
                     case_no: case_no.clone(),
                     query_code: None,
@@ -450,19 +457,27 @@ impl App {
         }
     }
 
-    /// Learn from staff-chosen kind and category; flag 涉法涉诉; raise risk warnings.
-    async fn after_intake(
+    /// Learn from the kind and category staff chose at registration.
+    async fn learn_confirmed(
         &self,
         actor: &Actor,
         req: &IntakeRequest,
         category: Option<&str>,
         a: &xinfang_text::Analysis,
-        case_id: i64,
-        case: &Case,
-    ) -> Result<(Vec<Signal>, Option<(i64, u8)>), AppError> {
+    ) {
         if let (Actor::Staff(_), Some(kind)) = (actor, req.kind) {
             self.learn(a, kind, category).await;
         }
+    }
+
+    /// The risk signals of the registration (the case as it will be stored)
+    /// and the warning they raise, to be written in the same transaction.
+    fn risk_of(
+        &self,
+        req: &IntakeRequest,
+        a: &xinfang_text::Analysis,
+        case: &Case,
+    ) -> (Vec<Signal>, Option<NewWarning>) {
         let sub = case.submissions.last().cloned();
         let (persons, skip) = sub.map(|s| (s.persons, s.skip_level)).unwrap_or((1, false));
         let signals = self.risk_signals(a, case, req.channel, persons, skip);
@@ -471,8 +486,8 @@ impl App {
             .last()
             .map(|s| s.unit)
             .unwrap_or(case.registering_unit);
-        let warning = self.raise_warning(case_id, unit, &signals).await?;
-        Ok((signals, warning))
+        let warning = self.warning_for(unit, &signals);
+        (signals, warning)
     }
 
     /// The most similar earlier case of the same petitioner and matter (the

@@ -172,6 +172,7 @@ impl App {
             petitioner_keys: petitioner_keys(&cmd.petitioners),
             projection: new_projection,
             litigation: false,
+            warning: None,
         };
         Ok(self
             .store

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::intelligence::{SensitivePeriod, Signal, SENSITIVE_SETTING};
 use crate::state::App;
 use xinfang_domain::{Role, Staff, UnitId};
-use xinfang_store::WarningRow;
+use xinfang_store::{NewWarning, WarningRow};
 
 /// The next status for an action, from the status it must be in.
 fn transition(action: &str) -> Option<(&'static str, &'static str)> {
@@ -29,23 +29,17 @@ pub fn status_label(s: &str) -> &'static str {
 }
 
 impl App {
-    /// Raise a warning for the area of `unit` (its government) from signals.
-    pub async fn raise_warning(
-        &self,
-        case_id: i64,
-        unit: UnitId,
-        signals: &[Signal],
-    ) -> Result<Option<(i64, u8)>, AppError> {
-        let Some(level) = signals.iter().map(|s| s.level).max() else {
-            return Ok(None);
-        };
+    /// The warning `signals` raise on a registration at `unit`: it goes to the
+    /// supervisors of the unit's government at the highest signal's level.
+    /// `None` when nothing signalled.
+    pub fn warning_for(&self, unit: UnitId, signals: &[Signal]) -> Option<NewWarning> {
+        let level = signals.iter().map(|s| s.level).max()?;
         let area = self.org().government_of(unit).unwrap_or(unit);
-        let json = serde_json::to_value(signals).unwrap_or_default();
-        let id = self
-            .store
-            .raise_warning(case_id, area.0, level as i64, &json, "system")
-            .await?;
-        Ok(Some((id, level)))
+        Some(NewWarning {
+            unit_id: area.0,
+            level: level as i64,
+            signals: serde_json::to_value(signals).unwrap_or_default(),
+        })
     }
 
     /// Warnings in the staff member's area (their government's subtree).

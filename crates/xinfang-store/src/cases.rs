@@ -2,13 +2,17 @@
 //! submissions (件次), the petitioner index (repeat look-up without scanning
 //! history) and the event log — always written together in one transaction.
 
-use crate::chain::{append, append_at, Append, Cursor};
+use crate::case_rows::{
+    case_row, case_year, counter_name, day, event_rows, format_case_no, submission_row,
+    update_case_row, CASE_COLS, CASE_UNIT_COLS, OUTBOX_COLS, PETITIONER_COLS, SUBMISSION_COLS,
+};
+use crate::chain::{lock_head, store_head, Cursor, EVENT_COLS};
 use crate::error::StoreError;
-use crate::rows::placeholders;
+use crate::rows::{insert_rows, placeholders, Val};
 use crate::{fmt_time, Store};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
-use xinfang_domain::case::{Case, CaseEvent, EventBody, SubmissionRecord};
+use xinfang_domain::case::{Case, CaseEvent, EventBody};
 use xinfang_domain::metrics::CaseFacts;
 use xinfang_domain::org::{UnitId, UnitLevel};
 
@@ -35,6 +39,8 @@ pub struct NewCaseRecord {
     pub projection: Projection,
     /// 涉法涉诉 cues were found (flag set in the same transaction).
     pub litigation: bool,
+    /// The risk warning the registration raises, written with it.
+    pub warning: Option<crate::warnings::NewWarning>,
 }
 
 /// An event as stored.
@@ -60,41 +66,6 @@ pub struct CaseListRow {
     pub request: String,
     pub persons: i64,
     pub skip_level: bool,
-}
-
-fn petitioner_names(case: &Case) -> String {
-    case.petitioners
-        .iter()
-        .map(|p| p.name.as_str())
-        .collect::<Vec<_>>()
-        .join("、")
-}
-
-pub(crate) async fn insert_submission(
-    tx: &mut Transaction<'static, Any>,
-    case_id: i64,
-    s: &SubmissionRecord,
-    level: &str,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO submissions (case_id, channel, unit_id, unit_level, registered_at, registered_on, persons, skip_level, is_repeat) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(case_id)
-    .bind(s.channel.key())
-    .bind(s.unit.0)
-    .bind(level)
-    .bind(fmt_time(s.at))
-    .bind(s.at.date().to_string())
-    .bind(s.persons as i64)
-    .bind(s.skip_level as i64)
-    .bind(s.repeat as i64)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-fn day(d: Option<chrono::NaiveDate>) -> Option<String> {
-    d.map(|d| d.to_string())
 }
 
 async fn write_facts(
@@ -130,39 +101,11 @@ async fn insert_case_units(
     case_id: i64,
     units: &[UnitId],
 ) -> Result<(), StoreError> {
-    insert_pairs(
-        tx,
-        "case_units (case_id, unit_id)",
-        case_id,
-        units.iter().map(|u| u.0),
-    )
-    .await
-}
-
-/// One multi-row `INSERT … ON CONFLICT DO NOTHING` of (case_id, value) pairs.
-async fn insert_pairs<V>(
-    tx: &mut Transaction<'static, Any>,
-    table_cols: &str,
-    case_id: i64,
-    values: impl Iterator<Item = V>,
-) -> Result<(), StoreError>
-where
-    V: for<'q> sqlx::Encode<'q, Any> + sqlx::Type<Any> + Send + 'static,
-{
-    let values: Vec<V> = values.collect();
-    if values.is_empty() {
-        return Ok(());
-    }
-    let rows = (0..values.len())
-        .map(|i| format!("($1, ${})", i + 2))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!("INSERT INTO {table_cols} VALUES {rows} ON CONFLICT DO NOTHING");
-    let mut q = sqlx::query(&sql).bind(case_id);
-    for v in values {
-        q = q.bind(v);
-    }
-    q.execute(&mut **tx).await?;
+    let rows = units
+        .iter()
+        .map(|u| vec![Val::I(case_id), Val::I(u.0)])
+        .collect();
+    insert_rows(tx, CASE_UNIT_COLS, rows, "ON CONFLICT DO NOTHING").await?;
     Ok(())
 }
 
@@ -173,26 +116,19 @@ async fn append_case_event(
     case_no: &str,
     ev: &CaseEvent,
 ) -> Result<i64, StoreError> {
-    let actor = serde_json::to_string(&ev.actor)?;
-    let payload = serde_json::to_string(&ev.body)?;
-    let at = fmt_time(ev.at);
-    let entry = Append {
-        stream: case_no,
-        case_id: Some(case_id),
-        kind: ev.body.type_key(),
-        at: &at,
-        actor: &actor,
-        payload: &payload,
+    // Alone (no batch cursor): take the head for this one event.
+    let mut own = None;
+    let cur = match cur {
+        Some(c) => c,
+        None => own.insert(lock_head(tx).await?),
     };
-    let seq = match cur {
-        Some(cur) => append_at(tx, cur, entry).await?,
-        None => append(tx, entry).await?,
-    };
-    sqlx::query("INSERT INTO outbox (case_id, created_at) VALUES ($1, $2)")
-        .bind(case_id)
-        .bind(&at)
-        .execute(&mut **tx)
-        .await?;
+    let (event, outbox) = event_rows(cur, case_id, case_no, ev)?;
+    insert_rows(tx, EVENT_COLS, vec![event], "").await?;
+    insert_rows(tx, OUTBOX_COLS, vec![outbox], "").await?;
+    let seq = cur.seq;
+    if let Some(own) = &own {
+        store_head(tx, own).await?;
+    }
     Ok(seq)
 }
 
@@ -203,90 +139,50 @@ async fn next_case_no(
     region_code: &str,
     year: &str,
 ) -> Result<String, StoreError> {
-    let counter = format!("case:{region_code}:{year}");
     let n: i64 = sqlx::query(
         "INSERT INTO counters (name, value) VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
     )
-    .bind(&counter)
+    .bind(counter_name(region_code, year))
     .fetch_one(&mut **tx)
     .await?
     .get(0);
-    Ok(format!("XF{year}{region_code}{n:06}"))
+    Ok(format_case_no(year, region_code, n))
 }
 
-/// Write a new case inside the caller's (batch) transaction.
+/// Write a new case inside the caller's transaction, one statement per
+/// table (a group-commit batch uses `group_batch::write_all` instead).
 pub(crate) async fn insert_case_tx(
     tx: &mut Transaction<'static, Any>,
     cur: &mut Cursor,
     rec: &mut NewCaseRecord,
     insert_submissions: bool,
 ) -> Result<(i64, String, i64), StoreError> {
-    let year = rec.case.registered_at.format("%Y").to_string();
+    let year = case_year(&rec.case);
     let case_no = next_case_no(tx, &rec.case.region_code, &year).await?;
-    rec.case.case_no = case_no.clone();
-    if let EventBody::Registered(c) = &mut rec.event.body {
-        c.case_no = case_no.clone();
-    }
-    let c = &rec.case;
-    let p = &rec.projection;
-    let f = &p.facts;
-    let now = crate::now_text();
-    let row = sqlx::query(
-        "INSERT INTO cases (case_no, query_code_hash, channel, kind, status, stage, region_code, registering_unit, registering_level, current_unit, accused_unit, registered_at, registered_on, persons, skip_level, category, related_case_no, next_due, grade, next_clock, petitioner_names, request, state_json, version, updated_at, \
-         accept_due, accept_met, handling_due, handling_met, delivered_on, satisfaction, review_requested, repeats_after_delivery, action_unit, litigation) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35) RETURNING id",
-    )
-    .bind(&case_no)
-    .bind(&rec.query_code_hash)
-    .bind(c.channel.key())
-    .bind(c.kind.key())
-    .bind(c.status.key())
-    .bind(c.stage.key())
-    .bind(&c.region_code)
-    .bind(c.registering_unit.0)
-    .bind(rec.registering_level.key())
-    .bind(c.current_unit.0)
-    .bind(c.accused.as_ref().and_then(|a| a.unit).map(|u| u.0))
-    .bind(fmt_time(c.registered_at))
-    .bind(c.registered_on().to_string())
-    .bind(c.persons as i64)
-    .bind(c.submissions.first().map(|s| s.skip_level).unwrap_or(false) as i64)
-    .bind(c.category.clone())
-    .bind(c.related_case.clone())
-    .bind(p.next_due.clone())
-    .bind(p.grade.clone())
-    .bind(p.next_clock.clone())
-    .bind(petitioner_names(c))
-    .bind(c.content.request.chars().take(200).collect::<String>())
-    .bind(serde_json::to_string(c)?)
-    .bind(c.version as i64)
-    .bind(&now)
-    .bind(day(f.accept_due))
-    .bind(day(f.accept_met))
-    .bind(day(f.handling_due))
-    .bind(day(f.handling_met))
-    .bind(day(f.delivered_on))
-    .bind(f.satisfaction.map(|s| s.key().to_string()))
-    .bind(f.review_requested as i64)
-    .bind(f.repeats_after_delivery as i64)
-    .bind(p.action_unit.map(|u| u.0))
-    .bind(rec.litigation as i64)
-    .fetch_one(&mut **tx)
-    .await?;
-    let id: i64 = row.get(0);
-    insert_case_units(tx, id, &p.units).await?;
+    rec.set_case_no(&case_no);
+    let row = case_row(rec, &crate::now_text())?;
+    let id: i64 = insert_rows(tx, CASE_COLS, vec![row], "RETURNING id")
+        .await?
+        .first()
+        .ok_or_else(|| StoreError::Corrupt("登记未返回编号".into()))?
+        .get(0);
+    insert_case_units(tx, id, &rec.projection.units).await?;
     if insert_submissions {
-        for s in &c.submissions {
-            insert_submission(tx, id, s, rec.registering_level.key()).await?;
-        }
+        let level = rec.registering_level.key();
+        let rows = rec
+            .case
+            .submissions
+            .iter()
+            .map(|s| submission_row(id, s, level))
+            .collect();
+        insert_rows(tx, SUBMISSION_COLS, rows, "").await?;
     }
-    insert_pairs(
-        tx,
-        "petitioner_index (case_id, pkey)",
-        id,
-        rec.petitioner_keys.clone().into_iter(),
-    )
-    .await?;
+    let keys = rec
+        .petitioner_keys
+        .iter()
+        .map(|k| vec![Val::I(id), k.as_str().into()])
+        .collect();
+    insert_rows(tx, PETITIONER_COLS, keys, "ON CONFLICT DO NOTHING").await?;
     let seq = append_case_event(tx, Some(cur), id, &case_no, &rec.event).await?;
     Ok((id, case_no, seq))
 }
@@ -305,52 +201,40 @@ pub(crate) async fn append_event_tx(
     proj: &Projection,
     submission_level: Option<UnitLevel>,
 ) -> Result<i64, StoreError> {
-    let f = &proj.facts;
-    let res = sqlx::query(
-        "UPDATE cases SET status = $1, stage = $2, current_unit = $3, next_due = $4, grade = $5, next_clock = $6, state_json = $7, version = $8, updated_at = $9, persons = $10, \
-         accept_due = $13, accept_met = $14, handling_due = $15, handling_met = $16, delivered_on = $17, satisfaction = $18, review_requested = $19, repeats_after_delivery = $20, action_unit = $21 \
-         WHERE id = $11 AND version = $12",
-    )
-    .bind(after.status.key())
-    .bind(after.stage.key())
-    .bind(after.current_unit.0)
-    .bind(proj.next_due.clone())
-    .bind(proj.grade.clone())
-    .bind(proj.next_clock.clone())
-    .bind(serde_json::to_string(after)?)
-    .bind(after.version as i64)
-    .bind(crate::now_text())
-    .bind(after.persons as i64)
-    .bind(case_id)
-    .bind(expected_version as i64)
-    .bind(day(f.accept_due))
-    .bind(day(f.accept_met))
-    .bind(day(f.handling_due))
-    .bind(day(f.handling_met))
-    .bind(day(f.delivered_on))
-    .bind(f.satisfaction.map(|s| s.key().to_string()))
-    .bind(f.review_requested as i64)
-    .bind(f.repeats_after_delivery as i64)
-    .bind(proj.action_unit.map(|u| u.0))
-    .execute(&mut **tx)
-    .await?;
-    if res.rows_affected() != 1 {
-        return Err(StoreError::Conflict);
-    }
+    update_case_row(tx, case_id, expected_version, after, proj).await?;
     insert_case_units(tx, case_id, &proj.units).await?;
     if let (EventBody::RepeatSubmitted { submission }, Some(level)) = (&ev.body, submission_level) {
-        insert_submission(tx, case_id, submission, level.key()).await?;
+        let row = submission_row(case_id, submission, level.key());
+        insert_rows(tx, SUBMISSION_COLS, vec![row], "").await?;
     }
     append_case_event(tx, cur, case_id, &after.case_no, ev).await
+}
+
+impl NewCaseRecord {
+    /// Give the case (and its registration event) its number.
+    pub(crate) fn set_case_no(&mut self, case_no: &str) {
+        self.case.case_no = case_no.to_string();
+        if let EventBody::Registered(c) = &mut self.event.body {
+            c.case_no = case_no.to_string();
+        }
+    }
 }
 
 impl Store {
     /// Register a new case (through the group committer, see `group.rs`):
     /// allocate its number, write projection, 件次, petitioner keys, the
     /// chained event and the outbox row in one transaction. Returns id and number.
-    pub async fn insert_case(&self, rec: NewCaseRecord) -> Result<(i64, String), StoreError> {
+    /// Returns id, number and the id of the warning raised with it.
+    pub async fn insert_case(
+        &self,
+        rec: NewCaseRecord,
+    ) -> Result<(i64, String, Option<i64>), StoreError> {
         match self.commit_intake(crate::IntakeWrite::NewCase(rec)).await? {
-            crate::IntakeWritten::NewCase { id, case_no } => Ok((id, case_no)),
+            crate::IntakeWritten::NewCase {
+                id,
+                case_no,
+                warning,
+            } => Ok((id, case_no, warning)),
             crate::IntakeWritten::Appended { .. } => {
                 Err(StoreError::Corrupt("unexpected write result".into()))
             }
@@ -365,14 +249,18 @@ impl Store {
         &self,
         mut rec: NewCaseRecord,
         documents: impl FnOnce(&str) -> Vec<crate::documents::NewDocument>,
-    ) -> Result<(i64, String), StoreError> {
+    ) -> Result<(i64, String, Option<i64>), StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
         let mut cur = crate::chain::lock_head(&mut tx).await?;
         let (id, case_no, seq) = insert_case_tx(&mut tx, &mut cur, &mut rec, true).await?;
+        let warning = match &rec.warning {
+            Some(w) => Some(crate::warnings::insert_warning_tx(&mut tx, &mut cur, id, w).await?),
+            None => None,
+        };
         crate::chain::store_head(&mut tx, &cur).await?;
         crate::documents::insert_documents(&mut tx, id, seq, &documents(&case_no)).await?;
         tx.commit().await?;
-        Ok((id, case_no))
+        Ok((id, case_no, warning))
     }
 
     /// Append one event to an existing case and update its projection, if the

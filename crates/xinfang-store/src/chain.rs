@@ -4,6 +4,7 @@
 //! transaction: on PostgreSQL its row lock orders concurrent appenders.
 
 use crate::error::StoreError;
+use crate::rows::{insert_rows, Val};
 use crate::Store;
 use sqlx::{Any, Row, Transaction};
 use xinfang_domain::audit::{chain_hash, ChainBreak, ChainRecord, ChainVerifier};
@@ -81,12 +82,14 @@ pub(crate) async fn store_head(
     Ok(())
 }
 
-/// Insert the next event after `cur` and advance it (the head row is not touched).
-pub(crate) async fn append_at(
-    tx: &mut Transaction<'static, Any>,
-    cur: &mut Cursor,
-    a: Append<'_>,
-) -> Result<i64, StoreError> {
+/// Columns of an event row, in the order [`link`] builds them.
+pub(crate) const EVENT_COLS: &str =
+    "events (seq, stream, case_id, kind, at, actor, payload, prev_hash, hash)";
+
+/// Chain the next event after `cur` in memory: its row for [`EVENT_COLS`]
+/// (sequence, previous hash, own hash) and the advanced cursor. Nothing is
+/// written; a batch writes all its rows with one statement.
+pub(crate) fn link(cur: &mut Cursor, a: &Append<'_>) -> Vec<Val> {
     let seq = cur.seq + 1;
     let rec = ChainRecord {
         seq,
@@ -97,23 +100,31 @@ pub(crate) async fn append_at(
         payload: a.payload,
     };
     let hash = chain_hash(&cur.hash, &rec);
-    sqlx::query(
-        "INSERT INTO events (seq, stream, case_id, kind, at, actor, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(seq)
-    .bind(a.stream)
-    .bind(a.case_id)
-    .bind(a.kind)
-    .bind(a.at)
-    .bind(a.actor)
-    .bind(a.payload)
-    .bind(&cur.hash)
-    .bind(&hash)
-    .execute(&mut **tx)
-    .await?;
+    let row = vec![
+        Val::I(seq),
+        a.stream.into(),
+        a.case_id.into(),
+        a.kind.into(),
+        a.at.into(),
+        a.actor.into(),
+        a.payload.into(),
+        Val::S(std::mem::take(&mut cur.hash)),
+        Val::S(hash.clone()),
+    ];
     cur.seq = seq;
     cur.hash = hash;
-    Ok(seq)
+    row
+}
+
+/// Insert the next event after `cur` and advance it (the head row is not touched).
+pub(crate) async fn append_at(
+    tx: &mut Transaction<'static, Any>,
+    cur: &mut Cursor,
+    a: Append<'_>,
+) -> Result<i64, StoreError> {
+    let row = link(cur, &a);
+    insert_rows(tx, EVENT_COLS, vec![row], "").await?;
+    Ok(cur.seq)
 }
 
 /// Append an audit entry (not a case event) inside the caller's transaction.

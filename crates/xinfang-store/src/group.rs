@@ -13,6 +13,7 @@ use crate::cases::{append_event_tx, insert_case_tx, NewCaseRecord, Projection};
 use crate::chain::{lock_head, store_head, Cursor};
 use crate::connect::Dialect;
 use crate::error::StoreError;
+use crate::warnings::{insert_warning_tx, NewWarning};
 use crate::Store;
 use sqlx::{Any, AnyPool, Transaction};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -40,14 +41,22 @@ pub enum IntakeWrite {
         projection: Projection,
         level: UnitLevel,
         litigation: bool,
+        warning: Option<NewWarning>,
     },
 }
 
 /// What was written.
 #[derive(Clone, Debug)]
 pub enum IntakeWritten {
-    NewCase { id: i64, case_no: String },
-    Appended { seq: i64 },
+    NewCase {
+        id: i64,
+        case_no: String,
+        warning: Option<i64>,
+    },
+    Appended {
+        seq: i64,
+        warning: Option<i64>,
+    },
 }
 
 pub(crate) struct Job {
@@ -77,6 +86,7 @@ struct Stats {
     batches: AtomicU64,
     jobs: AtomicU64,
     largest: AtomicU64,
+    fallbacks: AtomicU64,
 }
 
 /// How the group committer has batched so far.
@@ -85,6 +95,9 @@ pub struct GroupStats {
     pub batches: u64,
     pub registrations: u64,
     pub largest_batch: u64,
+    /// Batches whose one-statement-per-table write failed and were written
+    /// again one registration per savepoint.
+    pub fallbacks: u64,
 }
 
 impl Store {
@@ -119,6 +132,7 @@ impl Store {
             batches: s.batches.load(Ordering::Relaxed),
             registrations: s.jobs.load(Ordering::Relaxed),
             largest_batch: s.largest.load(Ordering::Relaxed),
+            fallbacks: s.fallbacks.load(Ordering::Relaxed),
         }
     }
 }
@@ -160,7 +174,15 @@ async fn write_one(
     match write {
         IntakeWrite::NewCase(rec) => {
             let (id, case_no, _) = insert_case_tx(tx, cur, rec, true).await?;
-            Ok(IntakeWritten::NewCase { id, case_no })
+            let warning = match &rec.warning {
+                Some(w) => Some(insert_warning_tx(tx, cur, id, w).await?),
+                None => None,
+            };
+            Ok(IntakeWritten::NewCase {
+                id,
+                case_no,
+                warning,
+            })
         }
         IntakeWrite::Append {
             case_id,
@@ -170,6 +192,7 @@ async fn write_one(
             projection,
             level,
             litigation,
+            warning,
         } => {
             let seq = append_event_tx(
                 tx,
@@ -188,7 +211,11 @@ async fn write_one(
                     .execute(&mut **tx)
                     .await?;
             }
-            Ok(IntakeWritten::Appended { seq })
+            let warning = match warning {
+                Some(w) => Some(insert_warning_tx(tx, cur, *case_id, w).await?),
+                None => None,
+            };
+            Ok(IntakeWritten::Appended { seq, warning })
         }
     }
 }
@@ -202,6 +229,27 @@ async fn commit_batch(w: &Writer, mut batch: Vec<Job>) {
     let multi = batch.len() > 1;
     let mut results: Vec<Result<IntakeWritten, StoreError>> = Vec::with_capacity(batch.len());
     let outcome: Result<(), StoreError> = async {
+        if multi {
+            let mut tx = w.pool.begin().await?;
+            let mut cur = lock_head(&mut tx).await?;
+            let mut writes: Vec<&mut IntakeWrite> =
+                batch.iter_mut().map(|j| &mut j.write).collect();
+            match crate::group_batch::write_all(&mut tx, &mut cur, &mut writes).await {
+                Ok(done) => {
+                    store_head(&mut tx, &cur).await?;
+                    tx.commit().await?;
+                    results.extend(done.into_iter().map(Ok));
+                    return Ok(());
+                }
+                Err(e) => {
+                    // Someone's registration failed: write them one by one
+                    // so only that one fails.
+                    tracing::debug!("batch fast path failed ({e}); writing one by one");
+                    tx.rollback().await?;
+                    w.stats.fallbacks.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }
         let mut tx = w.pool.begin().await?;
         let mut cur = lock_head(&mut tx).await?;
         for job in batch.iter_mut() {

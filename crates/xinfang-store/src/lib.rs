@@ -11,6 +11,7 @@ mod backup;
 mod breakdown;
 mod bulk;
 mod campaigns;
+mod case_rows;
 mod cases;
 mod chain;
 mod connect;
@@ -18,6 +19,7 @@ mod documents;
 mod error;
 mod filter;
 mod group;
+mod group_batch;
 mod hot;
 mod imports;
 mod leadership;
@@ -52,7 +54,7 @@ pub use search_feed::OutboxRow;
 pub use stats::{OverviewCounts, StatsScope};
 pub use supervisions::{NewSupervision, SupervisionRow};
 pub use tokens::TokenKind;
-pub use warnings::WarningRow;
+pub use warnings::{NewWarning, WarningRow};
 
 /// Current time in Asia/Shanghai (UTC+8, no DST) as stored text.
 pub fn now_text() -> String {

@@ -1,11 +1,12 @@
 //! Risk warnings (预警): raised at registration, worked through 核查 → 处置 →
 //! 解除 by supervisors; every step is also an audit entry in the chain.
 
-use crate::chain::{append, Append};
+use crate::chain::{append, link, Append, Cursor, EVENT_COLS};
 use crate::error::StoreError;
+use crate::rows::{insert_rows, placeholders, Val};
 use crate::Store;
 use serde::Serialize;
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
 /// A warning as listed.
 #[derive(Clone, Debug, Serialize)]
@@ -39,51 +40,102 @@ fn row(r: &sqlx::any::AnyRow) -> WarningRow {
     }
 }
 
-impl Store {
-    /// Raise a warning on a case (and set the case's risk level) with an audit entry.
-    pub async fn raise_warning(
-        &self,
-        case_id: i64,
-        unit_id: i64,
-        level: i64,
-        signals: &serde_json::Value,
-        actor: &str,
-    ) -> Result<i64, StoreError> {
-        let (mut tx, _g) = self.write_tx().await?;
-        let now = crate::now_text();
-        let id: i64 = sqlx::query(
-            "INSERT INTO warnings (case_id, unit_id, level, signals, status, note, created_at, updated_at) VALUES ($1, $2, $3, $4, 'raised', '', $5, $5) RETURNING id",
-        )
-        .bind(case_id)
-        .bind(unit_id)
-        .bind(level)
-        .bind(signals.to_string())
-        .bind(&now)
-        .fetch_one(&mut *tx)
-        .await?
-        .get(0);
-        sqlx::query("UPDATE cases SET risk_level = $1 WHERE id = $2 AND risk_level < $1")
-            .bind(level)
-            .bind(case_id)
-            .execute(&mut *tx)
-            .await?;
-        let payload = serde_json::json!({ "warning": id, "case_id": case_id, "level": level, "signals": signals }).to_string();
-        append(
-            &mut tx,
-            Append {
-                stream: "warning",
-                case_id: None,
-                kind: "warning_raised",
-                at: &now,
-                actor,
-                payload: &payload,
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
-    }
+/// A warning raised by a registration's risk signals, written in the same
+/// transaction as the registration (so an acknowledged case never lacks
+/// the warning it triggered, and a crash loses neither).
+#[derive(Clone, Debug)]
+pub struct NewWarning {
+    /// The area (government) whose supervisors must act.
+    pub unit_id: i64,
+    pub level: i64,
+    pub signals: serde_json::Value,
+}
 
+/// Columns of a warning row, in the order [`warning_row`] builds them.
+pub(crate) const WARNING_COLS: &str =
+    "warnings (case_id, unit_id, level, signals, status, note, created_at, updated_at)";
+
+pub(crate) fn warning_row(case_id: i64, w: &NewWarning, now: &str) -> Vec<Val> {
+    vec![
+        Val::I(case_id),
+        Val::I(w.unit_id),
+        Val::I(w.level),
+        w.signals.to_string().into(),
+        "raised".into(),
+        "".into(),
+        now.into(),
+        now.into(),
+    ]
+}
+
+/// The chain entry recording that warning `id` was raised.
+pub(crate) fn warning_event(
+    cur: &mut Cursor,
+    id: i64,
+    case_id: i64,
+    w: &NewWarning,
+    now: &str,
+) -> Vec<Val> {
+    let payload = serde_json::json!({ "warning": id, "case_id": case_id, "level": w.level, "signals": w.signals }).to_string();
+    link(
+        cur,
+        &Append {
+            stream: "warning",
+            case_id: None,
+            kind: "warning_raised",
+            at: now,
+            actor: "system",
+            payload: &payload,
+        },
+    )
+}
+
+/// Raise the case's risk level to `level` (never lowers it).
+pub(crate) async fn raise_risk_level(
+    tx: &mut Transaction<'static, Any>,
+    level: i64,
+    case_ids: &[i64],
+) -> Result<(), StoreError> {
+    if case_ids.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "UPDATE cases SET risk_level = $1 WHERE risk_level < $1 AND id IN ({})",
+        placeholders(2, case_ids.len())
+    );
+    let mut q = sqlx::query(&sql).bind(level);
+    for id in case_ids {
+        q = q.bind(*id);
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Write one warning on a case inside the registration's transaction.
+pub(crate) async fn insert_warning_tx(
+    tx: &mut Transaction<'static, Any>,
+    cur: &mut Cursor,
+    case_id: i64,
+    w: &NewWarning,
+) -> Result<i64, StoreError> {
+    let now = crate::now_text();
+    let id: i64 = insert_rows(
+        tx,
+        WARNING_COLS,
+        vec![warning_row(case_id, w, &now)],
+        "RETURNING id",
+    )
+    .await?
+    .first()
+    .ok_or_else(|| StoreError::Corrupt("预警未返回编号".into()))?
+    .get(0);
+    raise_risk_level(tx, w.level, &[case_id]).await?;
+    let event = warning_event(cur, id, case_id, w, &now);
+    insert_rows(tx, EVENT_COLS, vec![event], "").await?;
+    Ok(id)
+}
+
+impl Store {
     pub async fn warning(&self, id: i64) -> Result<Option<WarningRow>, StoreError> {
         let r = sqlx::query(&format!(
             "SELECT {COLS} FROM warnings w JOIN cases c ON c.id = w.case_id WHERE w.id = $1"

@@ -76,6 +76,60 @@ dual_test!(
         assert!(verified.is_ok(), "{verified:?}");
         let stats = app.app.store.group_stats();
         assert_eq!(stats.registrations, 80);
+        // Nothing failed, so no batch fell back to one-by-one writing.
+        assert_eq!(stats.fallbacks, 0, "{stats:?}");
+    }
+);
+
+dual_test!(
+    warnings_are_written_with_their_registrations,
+    |app: TestApp| async move {
+        // Every third petitioner threatens self-harm: each of those cases gets
+        // exactly its own warning, in the same transaction as the case.
+        let mut tasks = vec![];
+        for i in 0..60 {
+            let a = app.app.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut req = request(i, "330102");
+                if i % 3 == 0 {
+                    req.facts = format!("第{i}号小区电梯长期故障，再不解决我就去自焚。");
+                }
+                (i, a.intake(&Actor::Petitioner, req).await)
+            }));
+        }
+        let mut risky = BTreeMap::new();
+        for t in tasks {
+            let (i, out) = t.await.expect("task");
+            let out = out.expect("registered");
+            assert_eq!(
+                out.warning.is_some(),
+                i % 3 == 0,
+                "case {i}: {:?}",
+                out.warning
+            );
+            if let Some((id, _)) = out.warning {
+                risky.insert(id, out.case_no);
+            }
+        }
+        assert_eq!(risky.len(), 20);
+        for (id, case_no) in &risky {
+            let w = app.app.store.warning(*id).await.unwrap().expect("stored");
+            assert_eq!(&w.case_no, case_no, "warning {id} belongs to its own case");
+            assert_eq!(w.status, "raised");
+        }
+        let levels: Vec<i64> =
+            sqlx::query_scalar("SELECT risk_level FROM cases WHERE risk_level > 0")
+                .fetch_all(app.app.store.pool())
+                .await
+                .unwrap();
+        assert_eq!(levels.len(), 20);
+        let raised: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE kind = 'warning_raised'")
+                .fetch_one(app.app.store.pool())
+                .await
+                .unwrap();
+        assert_eq!(raised, 20);
+        assert!(app.app.store.verify_chain().await.unwrap().is_ok());
     }
 );
 
@@ -128,6 +182,7 @@ dual_test!(
                             ..Default::default()
                         },
                         litigation: false,
+                        warning: None,
                     })
                     .await
             }));
@@ -139,7 +194,7 @@ dual_test!(
         let mut failed = 0;
         for (i, t) in tasks.into_iter().enumerate() {
             match t.await.expect("task") {
-                Ok((_, no)) => nos.push(no),
+                Ok((_, no, _)) => nos.push(no),
                 Err(e) => {
                     assert_eq!(i, 15, "only the bad registration fails: {e}");
                     failed += 1;
@@ -152,11 +207,10 @@ dual_test!(
         assert_gapless(&nos);
         assert_eq!(app.app.store.count("cases").await.unwrap(), 30);
         assert!(app.app.store.verify_chain().await.unwrap().is_ok());
-        assert!(
-            app.app.store.group_stats().largest_batch > 1,
-            "{:?}",
-            app.app.store.group_stats()
-        );
+        let stats = app.app.store.group_stats();
+        assert!(stats.largest_batch > 1, "{stats:?}");
+        // The batch holding the bad one was written again one by one.
+        assert!(stats.fallbacks >= 1, "{stats:?}");
     }
 );
 
@@ -200,4 +254,10 @@ dual_test!(one_letter_to_several_bodies, |app: TestApp| async move {
     let (_, third) = app.post("/api/v1/cases", Some(&xfj), letter).await;
     assert_eq!(third["case_no"], first["case_no"]);
     assert_eq!(third["multi_body"], false, "{third}");
+    // The flag is a column too, so lists and statistics can count it in SQL.
+    let flags: Vec<i64> = sqlx::query_scalar("SELECT multi_body FROM submissions ORDER BY id")
+        .fetch_all(app.app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(flags, vec![0, 1, 0]);
 });

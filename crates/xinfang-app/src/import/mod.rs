@@ -208,6 +208,8 @@ impl App {
                     petitioner_keys: keys,
                     projection,
                     litigation,
+                    // History: its risks were handled then.
+                    warning: None,
                 },
                 row_no: row_no as i64,
                 source_status: parsed.source_status,
