@@ -131,19 +131,21 @@ fn request_tokens(request: &str) -> Vec<String> {
 /// earlier matter: feature Jaccard, or 0 when the two requests name
 /// different specifics (another property, project or amount).
 pub fn repeat_similarity(request: &str, tokens: &[String], earlier: &Content) -> f64 {
-    let y = xinfang_text::analyze(&earlier.full_text());
-    if tokens.is_empty() || y.tokens.is_empty() {
+    // The earlier text is segmented once and remembered: the same case is
+    // compared with every new submission of its petitioner.
+    let earlier_tokens = xinfang_text::tokens_of(&earlier.full_text());
+    if tokens.is_empty() || earlier_tokens.is_empty() {
         return 0.0;
     }
-    let sim = xinfang_text::signature::exact_jaccard(tokens, &y.tokens);
+    let sim = xinfang_text::signature::exact_jaccard(tokens, &earlier_tokens);
     if sim < xinfang_text::signature::REPEAT_THRESHOLD {
         return sim;
     }
     let conflict = xinfang_text::signature::specifics_conflict(
         &request_tokens(request),
         tokens,
-        &request_tokens(&earlier.request),
-        &y.tokens,
+        &xinfang_text::tokens_of(&earlier.request),
+        &earlier_tokens,
     );
     if conflict {
         0.0

@@ -17,6 +17,7 @@
 pub mod classify;
 pub mod id_number;
 pub mod mask;
+pub mod memo;
 pub mod normalize;
 pub mod phone;
 pub mod risk;
@@ -30,6 +31,7 @@ use serde::Serialize;
 pub use classify::{litigation_cues, looks_litigation_related, suggest_kind_by_rules, NaiveBayes};
 pub use id_number::{IdNumber, IdNumberError, Sex};
 pub use mask::{mask_address, mask_id, mask_name, mask_phone, mask_text_pii};
+pub use memo::tokens_of;
 pub use normalize::{normalize, normalize_name};
 pub use phone::{normalize_phone, PhoneError};
 pub use risk::{risk_level, RiskCategory, RiskHit, RiskLexicon};
