@@ -82,6 +82,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         14,
         include_str!(concat!("../migrations/sqlite/", "0014_stats_indexes.sql")),
     ),
+    (
+        17,
+        include_str!(concat!("../migrations/sqlite/", "0017_campaign_start.sql")),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -137,6 +141,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
         14,
         include_str!(concat!("../migrations/postgres/", "0014_stats_indexes.sql")),
+    ),
+    (
+        17,
+        include_str!(concat!("../migrations/postgres/", "0017_campaign_start.sql")),
     ),
 ];
 

@@ -3,7 +3,7 @@
 //! area have and have not reported.
 
 use super::admin::{banner, csrf_input, field, Fields};
-use super::html::{esc, page_with};
+use super::html::{esc, page};
 use super::session::{csrf_ok, current};
 use crate::AppState;
 use axum::extract::{Query, State};
@@ -86,10 +86,7 @@ async fn render_zero(
     }
     (
         status,
-        Html(page_with(
-            "每日零报告",
-            Some(&staff.name),
-            staff.has(Role::Admin),
+        Html(page("每日零报告", Some(&staff),
             &body,
         )),
     )
