@@ -90,7 +90,12 @@ pub struct Progress {
 
 /// An item is overdue when it is neither 已化解 nor 已销号 and either the
 /// campaign's end has passed or its case's own clock is 超期.
-pub fn item_overdue(status: &str, case_overdue: bool, deadline: NaiveDate, today: NaiveDate) -> bool {
+pub fn item_overdue(
+    status: &str,
+    case_overdue: bool,
+    deadline: NaiveDate,
+    today: NaiveDate,
+) -> bool {
     !matches!(status, "resolved" | "struck") && (today > deadline || case_overdue)
 }
 
@@ -186,7 +191,10 @@ mod tests {
         ];
         let p = progress(d("2026-01-01"), d("2026-12-31"), d("2026-01-10"), items);
         assert_eq!((p.days_total, p.days_elapsed), (365, 10));
-        assert_eq!((p.pending, p.stabilized, p.resolved, p.struck), (1, 1, 1, 2));
+        assert_eq!(
+            (p.pending, p.stabilized, p.resolved, p.struck),
+            (1, 1, 1, 2)
+        );
         assert_eq!((p.struck_in_period, p.overdue), (1, 1));
         // After the end every unresolved item is overdue; elapsed stops at the end.
         let p = progress(d("2026-01-01"), d("2026-12-31"), d("2027-03-01"), items);

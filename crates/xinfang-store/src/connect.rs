@@ -144,7 +144,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     ),
     (
         17,
-        include_str!(concat!("../migrations/postgres/", "0017_campaign_start.sql")),
+        include_str!(concat!(
+            "../migrations/postgres/",
+            "0017_campaign_start.sql"
+        )),
     ),
 ];
 

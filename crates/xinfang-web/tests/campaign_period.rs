@@ -65,7 +65,11 @@ dual_test!(
         }
         let (_, list) = app.get("/api/v1/campaigns", Some(&leader)).await;
         assert!(
-            !list["campaigns"].as_array().unwrap().iter().any(|c| c["name"] == "x"),
+            !list["campaigns"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["name"] == "x"),
             "nothing created"
         );
         // Without a start it starts today (2026-03-02).
@@ -111,7 +115,10 @@ dual_test!(
             .unwrap()
             .clone();
         let item = c["items"][0]["id"].as_i64().unwrap();
-        for (to, ev) in [("resolved", "已签订回迁协议并交房"), ("struck", "经核实已交房，予以销号")] {
+        for (to, ev) in [
+            ("resolved", "已签订回迁协议并交房"),
+            ("struck", "经核实已交房，予以销号"),
+        ] {
             let (s, v) = app
                 .post(
                     &format!("/api/v1/campaign-items/{item}"),
@@ -131,7 +138,11 @@ dual_test!(
             .clone();
         let p = &c["progress"];
         assert_eq!(
-            (p["pending"].as_i64(), p["struck"].as_i64(), p["overdue"].as_i64()),
+            (
+                p["pending"].as_i64(),
+                p["struck"].as_i64(),
+                p["overdue"].as_i64()
+            ),
             (Some(1), Some(1), Some(0)),
             "{p}"
         );
@@ -155,6 +166,9 @@ dual_test!(
         assert_eq!(html.matches("class=\"overdue\">逾期</span>").count(), 1);
         let html = page(&app, "/work/campaigns", "shangcheng_ld").await;
         assert!(html.contains("2026-01-01 至 2026-03-31"), "{html}");
-        assert!(html.contains("name=\"starts_on\""), "the create form asks for the start");
+        assert!(
+            html.contains("name=\"starts_on\""),
+            "the create form asks for the start"
+        );
     }
 );

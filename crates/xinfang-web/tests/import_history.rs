@@ -95,8 +95,24 @@ dual_test!(
                 ("已转送", ZHUJIAN, "2025-06-05", "", "", "", "", "", ""),
             ),
             row(
-                ("2025-06-04", "网上信访", claim, "钱二", "要求交付回迁安置房"),
-                ("办理中", ZHUJIAN, "2025-06-05", "2025-06-10", "", "", "", "", ""),
+                (
+                    "2025-06-04",
+                    "网上信访",
+                    claim,
+                    "钱二",
+                    "要求交付回迁安置房",
+                ),
+                (
+                    "办理中",
+                    ZHUJIAN,
+                    "2025-06-05",
+                    "2025-06-10",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ),
             ),
             row(
                 ("2025-06-05", "来电", claim, "孙三", "要求维修小区电梯"),
@@ -113,7 +129,13 @@ dual_test!(
                 ),
             ),
             row(
-                ("2025-06-06", "来信", "建议意见类", "李四", "建议增设公交站点"),
+                (
+                    "2025-06-06",
+                    "来信",
+                    "建议意见类",
+                    "李四",
+                    "建议增设公交站点",
+                ),
                 (
                     "已送达",
                     "",
@@ -136,7 +158,10 @@ dual_test!(
         let (s, r) = upload(&app, &admin, true, workbook(&good)).await;
         assert_eq!(s, StatusCode::OK, "{r}");
         assert_eq!(
-            (r["accepted"].as_i64(), r["rejected"].as_array().map(Vec::len)),
+            (
+                r["accepted"].as_i64(),
+                r["rejected"].as_array().map(Vec::len)
+            ),
             (Some(5), Some(0)),
             "{r}"
         );
@@ -163,7 +188,13 @@ dual_test!(
             .collect();
         assert_eq!(
             status,
-            ["pending_receipt", "handling", "replied", "delivered", "registered"]
+            [
+                "pending_receipt",
+                "handling",
+                "replied",
+                "delivered",
+                "registered"
+            ]
         );
         let zhujian = app.unit(ZHUJIAN);
         assert_eq!(cases[1]["case"]["current_unit"], zhujian);
@@ -188,7 +219,13 @@ dual_test!(
             .collect();
         assert_eq!(
             steps,
-            ["registered", "notified", "replied", "delivered", "evaluated"],
+            [
+                "registered",
+                "notified",
+                "replied",
+                "delivered",
+                "evaluated"
+            ],
             "{}",
             cases[3]["timeline"]
         );
@@ -236,7 +273,13 @@ dual_test!(
                 ("办理中", "", "", "2025-05-01", "", "", "", "", ""),
             ),
             row(
-                ("2025-06-08", "来信", "检举控告类", "冯九", "检举某局干部收受贿赂"),
+                (
+                    "2025-06-08",
+                    "来信",
+                    "检举控告类",
+                    "冯九",
+                    "检举某局干部收受贿赂",
+                ),
                 ("已转送", ZHUJIAN, "2025-06-09", "", "", "", "", "", ""),
             ),
             row(
@@ -248,14 +291,22 @@ dual_test!(
         let (s, r) = upload(&app, &admin, true, workbook(&bad)).await;
         assert_eq!(s, StatusCode::OK, "{r}");
         let rejected = r["rejected"].as_array().unwrap();
-        let rows: Vec<i64> = rejected.iter().map(|x| x["row"].as_i64().unwrap()).collect();
+        let rows: Vec<i64> = rejected
+            .iter()
+            .map(|x| x["row"].as_i64().unwrap())
+            .collect();
         assert_eq!(rows, [3, 4, 5, 6, 7], "{r}");
         let reasons: Vec<String> = rejected.iter().map(|x| x["reasons"].to_string()).collect();
         for (i, want) in ["已归档", "办结日期", "早于信访日期", "纪检监察", "复核"]
             .iter()
             .enumerate()
         {
-            assert!(reasons[i].contains(want), "row {}: {want} not in {}", rows[i], reasons[i]);
+            assert!(
+                reasons[i].contains(want),
+                "row {}: {want} not in {}",
+                rows[i],
+                reasons[i]
+            );
         }
         let (s, r) = upload(&app, &admin, false, workbook(&bad)).await;
         assert_eq!(s, StatusCode::OK);

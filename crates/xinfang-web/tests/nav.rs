@@ -43,7 +43,8 @@ async fn nav_of(app: &TestApp, path: &str, cookie: &str) -> String {
         "{path}: {status}"
     );
     let (a, b) = (
-        html.find("<nav>").unwrap_or_else(|| panic!("{path}: no nav")),
+        html.find("<nav>")
+            .unwrap_or_else(|| panic!("{path}: no nav")),
         html.find("</nav>").unwrap(),
     );
     html[a..b].to_string()

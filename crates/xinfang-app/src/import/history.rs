@@ -146,7 +146,11 @@ pub fn parse_history(
             (true, None) => errs.push(format!("办理状态为“{status}”，须填写{name}")),
             (false, Some(_)) if step > reached => errs.push(format!(
                 "办理状态为“{}”，不应有{name}（与办理状态矛盾）",
-                if status.is_empty() { "已登记" } else { status }
+                if status.is_empty() {
+                    "已登记"
+                } else {
+                    status
+                }
             )),
             (false, Some(_)) => errs.push(format!("{name}只用于转送至其他办理单位的事项")),
             _ => {}
@@ -176,7 +180,9 @@ pub fn parse_history(
         }
         ("", false) => None,
         (_, false) => {
-            errs.push(format!("办理状态为“{status}”，不应有处理意见（与办理状态矛盾）"));
+            errs.push(format!(
+                "办理状态为“{status}”，不应有处理意见（与办理状态矛盾）"
+            ));
             None
         }
         (raw, true) => match outcome_of(raw) {

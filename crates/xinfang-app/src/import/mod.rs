@@ -149,6 +149,16 @@ impl App {
             if unit.is_none() {
                 reasons.push(format!("未知的登记单位：{}", parsed.unit_name));
             }
+            let handler = match &parsed.history.handler_unit {
+                None => None,
+                Some(name) => {
+                    let h = org.units().find(|u| &u.name == name).map(|u| u.id);
+                    if h.is_none() {
+                        reasons.push(format!("未知的办理单位：{name}"));
+                    }
+                    h
+                }
+            };
             let (Some((unit, level)), true) = (unit, reasons.is_empty()) else {
                 report.rejected.push(Rejection {
                     row: row_no,

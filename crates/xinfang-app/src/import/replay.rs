@@ -19,7 +19,12 @@ fn clerk(unit: UnitId) -> Actor {
         username: "import".into(),
         name: "历史数据导入".into(),
         unit,
-        roles: vec![Role::Registrar, Role::Handler, Role::Leader, Role::Supervisor],
+        roles: vec![
+            Role::Registrar,
+            Role::Handler,
+            Role::Leader,
+            Role::Supervisor,
+        ],
     })
 }
 

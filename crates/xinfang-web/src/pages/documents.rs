@@ -180,7 +180,7 @@ fn issued_zh(day: &str) -> String {
     }
 }
 
-pub(super) fn not_found(user: Option<&str>) -> Response {
+pub(super) fn not_found(user: Option<&Staff>) -> Response {
     (
         StatusCode::NOT_FOUND,
         Html(page(

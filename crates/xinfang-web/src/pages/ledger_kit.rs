@@ -121,12 +121,7 @@ pub fn notice(q: &FormMap) -> &'static str {
 
 /// A full staff page with the ledger sub-nav.
 pub fn staff_page(title: &str, staff: &Staff, body: &str) -> Response {
-    Html(page(
-        title,
-        Some(&staff),
-        &format!("{}{body}", subnav()),
-    ))
-    .into_response()
+    Html(page(title, Some(&staff), &format!("{}{body}", subnav()))).into_response()
 }
 
 /// Links between the ledgers.

@@ -139,7 +139,9 @@ pub async fn inbox(State(st): State<AppState>, headers: HeaderMap) -> Response {
         esc(&staff.name),
         esc(&st.app.unit_name(staff.unit))
     );
-    Html(page("我的待办", Some(&staff),
+    Html(page(
+        "我的待办",
+        Some(&staff),
         &format!("{who}{counts}{lists}{extra}"),
     ))
     .into_response()
@@ -267,10 +269,7 @@ pub async fn calendar_page(
             esc(&csrf)
         ));
     }
-    Html(page("节假日安排", Some(&staff),
-        &body,
-    ))
-    .into_response()
+    Html(page("节假日安排", Some(&staff), &body)).into_response()
 }
 
 pub async fn calendar_import(

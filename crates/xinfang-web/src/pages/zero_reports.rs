@@ -13,7 +13,7 @@ use axum::Form;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use xinfang_app::AppError;
-use xinfang_domain::{Role, Staff};
+use xinfang_domain::Staff;
 async fn render_zero(
     st: &AppState,
     staff: &Staff,
@@ -84,13 +84,7 @@ async fn render_zero(
             csrf_input(csrf)
         ));
     }
-    (
-        status,
-        Html(page("每日零报告", Some(&staff),
-            &body,
-        )),
-    )
-        .into_response()
+    (status, Html(page("每日零报告", Some(&staff), &body))).into_response()
 }
 
 /// `/work/zero-reports?day=`: who has reported (any staff; their area).
