@@ -41,7 +41,7 @@ pub(super) fn forbidden(staff: &Staff, msg: &str) -> Response {
         StatusCode::FORBIDDEN,
         Html(page(
             "无权访问",
-            Some(&staff),
+            Some(staff),
             &format!("<p class=\"err\" role=\"alert\">{}</p>", esc(msg)),
         )),
     )
@@ -100,7 +100,7 @@ pub(super) fn admin_page(staff: &Staff, title: &str, status: StatusCode, body: &
         "<p><a href=\"/admin\">系统管理</a> › {}</p>{body}",
         esc(title)
     );
-    (status, Html(page(title, Some(&staff), &body))).into_response()
+    (status, Html(page(title, Some(staff), &body))).into_response()
 }
 
 pub(super) fn csrf_input(csrf: &str) -> String {

@@ -81,7 +81,7 @@ pub fn err_page(staff: &Staff, title: &str, e: AppError, back: &str) -> Response
         status,
         Html(page(
             title,
-            Some(&staff),
+            Some(staff),
             &format!(
                 "{}<p class=\"err\" role=\"alert\">未能办理：{}</p><p><a href=\"{}\">返回</a></p>",
                 subnav(),
@@ -121,7 +121,7 @@ pub fn notice(q: &FormMap) -> &'static str {
 
 /// A full staff page with the ledger sub-nav.
 pub fn staff_page(title: &str, staff: &Staff, body: &str) -> Response {
-    Html(page(title, Some(&staff), &format!("{}{body}", subnav()))).into_response()
+    Html(page(title, Some(staff), &format!("{}{body}", subnav()))).into_response()
 }
 
 /// Links between the ledgers.

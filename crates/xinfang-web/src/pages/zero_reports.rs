@@ -84,7 +84,7 @@ async fn render_zero(
             csrf_input(csrf)
         ));
     }
-    (status, Html(page("每日零报告", Some(&staff), &body))).into_response()
+    (status, Html(page("每日零报告", Some(staff), &body))).into_response()
 }
 
 /// `/work/zero-reports?day=`: who has reported (any staff; their area).
