@@ -27,6 +27,14 @@ fuzz_target!(|data: &[u8]| {
             assert!(r.persons as usize >= r.petitioners.len());
             assert!(!r.request.is_empty());
             assert_eq!(r.region_code.len(), 6);
+            // The 办理状态's steps follow each other, from the 信访日期 to today.
+            let h = &r.history;
+            let steps = [h.forwarded_on, h.accepted_on, h.replied_on, h.delivered_on];
+            let mut last = r.date;
+            for d in steps.into_iter().flatten() {
+                assert!(d >= last && d <= today);
+                last = d;
+            }
         }
     }
 });

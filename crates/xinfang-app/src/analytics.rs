@@ -149,4 +149,14 @@ impl App {
         filter.scope = Some(self.scope_of(staff));
         Ok(self.store.count_cases(&filter).await?)
     }
+
+    /// 件次, 来访批次, 来访人次 behind a submission filter, within what `staff` may see.
+    pub async fn submission_counts_for(
+        &self,
+        staff: &Staff,
+        mut filter: xinfang_store::CaseFilter,
+    ) -> Result<Option<(i64, i64, i64)>, AppError> {
+        filter.scope = Some(self.scope_of(staff));
+        Ok(self.store.count_submissions(&filter).await?)
+    }
 }

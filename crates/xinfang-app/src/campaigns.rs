@@ -5,7 +5,9 @@ use crate::error::AppError;
 use crate::intake::{IntakeRequest, PetitionerInput};
 use crate::state::App;
 use chrono::NaiveDate;
-use xinfang_domain::campaign::{check_dispute_move, check_item_move, LIST_KINDS, TRACKS};
+use xinfang_domain::campaign::{
+    check_dispute_move, check_item_move, check_period, progress, LIST_KINDS, TRACKS,
+};
 use xinfang_domain::case::{Channel, Kind};
 use xinfang_domain::scope::can_see;
 use xinfang_domain::{Actor, Role, Staff, UnitId};
@@ -16,12 +18,15 @@ fn actor(staff: &Staff) -> String {
 }
 
 impl App {
-    /// Create a campaign or list owned by the staff member's government.
+    /// Create a campaign or list owned by the staff member's government, over
+    /// `starts_on` (default today; may be earlier for a campaign already under
+    /// way) … `deadline`.
     pub async fn create_campaign(
         &self,
         staff: &Staff,
         name: &str,
         list_kind: &str,
+        starts_on: Option<NaiveDate>,
         deadline: NaiveDate,
     ) -> Result<CampaignRow, AppError> {
         if !staff.has_any(&[Role::Leader, Role::Supervisor]) {
@@ -39,6 +44,8 @@ impl App {
         if deadline <= self.now().date() {
             return Err(AppError::field("deadline", "期限应晚于今天"));
         }
+        let starts_on = starts_on.unwrap_or(self.now().date());
+        check_period(starts_on, deadline)?;
         let owner = self.org().government_of(staff.unit).unwrap_or(staff.unit);
         let id = self
             .store
@@ -46,11 +53,33 @@ impl App {
                 name.trim(),
                 list_kind,
                 owner.0,
-                &deadline.to_string(),
+                (&starts_on.to_string(), &deadline.to_string()),
                 &actor(staff),
             )
             .await?;
-        self.store.campaign(id).await?.ok_or(AppError::NotFound)
+        let c = self.store.campaign(id).await?.ok_or(AppError::NotFound)?;
+        Ok(self.with_progress(c))
+    }
+
+    /// The campaign with its progress over its period as of today.
+    pub fn with_progress(&self, mut c: CampaignRow) -> CampaignRow {
+        let day = |s: &str| s.get(..10).and_then(|d| d.parse::<NaiveDate>().ok());
+        let today = self.now().date();
+        if let (Some(start), Some(end)) = (day(&c.starts_on), day(&c.deadline)) {
+            c.progress = Some(progress(
+                start,
+                end,
+                today,
+                c.items.iter().map(|i| {
+                    (
+                        i.status.as_str(),
+                        i.case_grade.as_deref() == Some("overdue"),
+                        day(&i.updated_at),
+                    )
+                }),
+            ));
+        }
+        c
     }
 
     fn owns(&self, staff: &Staff, c: &CampaignRow) -> bool {
@@ -131,10 +160,12 @@ impl App {
         self.store
             .move_campaign_item(item, &from, to, evidence.trim(), &actor(staff))
             .await?;
-        self.store
+        let c = self
+            .store
             .campaign(campaign)
             .await?
-            .ok_or(AppError::NotFound)
+            .ok_or(AppError::NotFound)?;
+        Ok(self.with_progress(c))
     }
 
     pub async fn campaigns_for(&self, staff: &Staff) -> Result<Vec<CampaignRow>, AppError> {
@@ -142,7 +173,7 @@ impl App {
         let mut out = vec![];
         for id in self.store.campaigns_under(&self.unit_path(area)).await? {
             if let Some(c) = self.store.campaign(id).await? {
-                out.push(c);
+                out.push(self.with_progress(c));
             }
         }
         Ok(out)

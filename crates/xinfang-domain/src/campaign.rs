@@ -4,6 +4,8 @@
 //! with the 三调联动 mediation track (人民/行政/司法调解, 第三十七条).
 
 use crate::error::DomainError;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 /// Which list a campaign is.
 pub const LIST_KINDS: [(&str, &str); 4] = [
@@ -59,6 +61,82 @@ pub fn check_item_move(from: &str, to: &str, evidence: &str) -> Result<(), Domai
     Ok(())
 }
 
+/// A campaign's period must be a real one: start on or before its end.
+pub fn check_period(starts_on: NaiveDate, deadline: NaiveDate) -> Result<(), DomainError> {
+    if starts_on > deadline {
+        return Err(DomainError::invalid(
+            "starts_on",
+            format!("起始日期 {starts_on} 晚于截止日期 {deadline}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Where a campaign stands over its period, as of `today`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    /// Days of the period (start and end included) and how many have passed.
+    pub days_total: i64,
+    pub days_elapsed: i64,
+    pub pending: usize,
+    pub resolved: usize,
+    pub stabilized: usize,
+    pub struck: usize,
+    /// Items struck off within the period (by the date of their last change).
+    pub struck_in_period: usize,
+    /// Items not yet resolved that are overdue (see [`item_overdue`]).
+    pub overdue: usize,
+}
+
+/// An item is overdue when it is neither 已化解 nor 已销号 and either the
+/// campaign's end has passed or its case's own clock is 超期.
+pub fn item_overdue(
+    status: &str,
+    case_overdue: bool,
+    deadline: NaiveDate,
+    today: NaiveDate,
+) -> bool {
+    !matches!(status, "resolved" | "struck") && (today > deadline || case_overdue)
+}
+
+/// Progress of the items `(status, case clock overdue, last change date)`.
+pub fn progress<'a>(
+    starts_on: NaiveDate,
+    deadline: NaiveDate,
+    today: NaiveDate,
+    items: impl IntoIterator<Item = (&'a str, bool, Option<NaiveDate>)>,
+) -> Progress {
+    let days_total = (deadline - starts_on).num_days() + 1;
+    let mut p = Progress {
+        days_total,
+        days_elapsed: ((today - starts_on).num_days() + 1).clamp(0, days_total.max(0)),
+        pending: 0,
+        resolved: 0,
+        stabilized: 0,
+        struck: 0,
+        struck_in_period: 0,
+        overdue: 0,
+    };
+    for (status, case_overdue, changed) in items {
+        match status {
+            "pending" => p.pending += 1,
+            "resolved" => p.resolved += 1,
+            "stabilized" => p.stabilized += 1,
+            "struck" => {
+                p.struck += 1;
+                if changed.is_some_and(|d| d >= starts_on && d <= deadline) {
+                    p.struck_in_period += 1;
+                }
+            }
+            _ => {}
+        }
+        if item_overdue(status, case_overdue, deadline, today) {
+            p.overdue += 1;
+        }
+    }
+    p
+}
+
 /// 三调联动 tracks.
 pub const TRACKS: [(&str, &str); 3] = [
     ("people", "人民调解"),
@@ -91,3 +169,37 @@ pub const DISPUTE_STATES: [(&str, &str); 5] = [
     ("failed", "调解不成"),
     ("converted", "已转为信访事项"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn period_and_progress() {
+        assert!(check_period(d("2026-01-01"), d("2025-12-31")).is_err());
+        assert!(check_period(d("2026-01-01"), d("2026-01-01")).is_ok());
+        let items = [
+            ("pending", false, None),
+            ("stabilized", true, None),
+            ("resolved", true, None),
+            ("struck", false, Some(d("2026-02-01"))),
+            ("struck", false, Some(d("2027-02-01"))),
+        ];
+        let p = progress(d("2026-01-01"), d("2026-12-31"), d("2026-01-10"), items);
+        assert_eq!((p.days_total, p.days_elapsed), (365, 10));
+        assert_eq!(
+            (p.pending, p.stabilized, p.resolved, p.struck),
+            (1, 1, 1, 2)
+        );
+        assert_eq!((p.struck_in_period, p.overdue), (1, 1));
+        // After the end every unresolved item is overdue; elapsed stops at the end.
+        let p = progress(d("2026-01-01"), d("2026-12-31"), d("2027-03-01"), items);
+        assert_eq!((p.days_elapsed, p.overdue), (365, 2));
+        let p = progress(d("2026-01-01"), d("2026-12-31"), d("2025-12-01"), items);
+        assert_eq!(p.days_elapsed, 0);
+    }
+}

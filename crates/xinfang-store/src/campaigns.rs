@@ -13,9 +13,13 @@ pub struct CampaignRow {
     pub name: String,
     pub list_kind: String,
     pub owner_unit: i64,
+    /// The period: `starts_on` … `deadline` ('YYYY-MM-DD').
+    pub starts_on: String,
     pub deadline: String,
     pub created_by: String,
     pub items: Vec<CampaignItemRow>,
+    /// Progress over the period as of today (filled in by the app).
+    pub progress: Option<xinfang_domain::campaign::Progress>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -27,6 +31,8 @@ pub struct CampaignItemRow {
     pub evidence: String,
     pub updated_by: String,
     pub updated_at: String,
+    /// The case's clock grade now ("overdue" = 超期).
+    pub case_grade: Option<String>,
 }
 
 /// A dispute found in 排查.
@@ -68,17 +74,18 @@ impl Store {
         name: &str,
         list_kind: &str,
         owner_unit: i64,
-        deadline: &str,
+        (starts_on, deadline): (&str, &str),
         actor: &str,
     ) -> Result<i64, StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
-        let id: i64 = sqlx::query("INSERT INTO campaigns (name, list_kind, owner_unit, deadline, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        let id: i64 = sqlx::query("INSERT INTO campaigns (name, list_kind, owner_unit, deadline, created_by, created_at, starts_on) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
             .bind(name)
             .bind(list_kind)
             .bind(owner_unit)
             .bind(deadline)
             .bind(actor)
             .bind(crate::now_text())
+            .bind(starts_on)
             .fetch_one(&mut *tx)
             .await?
             .get(0);
@@ -87,7 +94,7 @@ impl Store {
             "campaign",
             "campaign_created",
             actor,
-            serde_json::json!({ "campaign": id, "name": name }),
+            serde_json::json!({ "campaign": id, "name": name, "starts_on": starts_on, "deadline": deadline }),
         )
         .await?;
         tx.commit().await?;
@@ -160,17 +167,17 @@ impl Store {
     }
 
     pub async fn campaign(&self, id: i64) -> Result<Option<CampaignRow>, StoreError> {
-        let Some(r) = sqlx::query("SELECT id, name, list_kind, owner_unit, deadline, created_by FROM campaigns WHERE id = $1").bind(id).fetch_optional(&self.pool).await? else {
+        let Some(r) = sqlx::query("SELECT id, name, list_kind, owner_unit, deadline, created_by, COALESCE(starts_on, substr(created_at, 1, 10)) FROM campaigns WHERE id = $1").bind(id).fetch_optional(&self.pool).await? else {
             return Ok(None);
         };
         let items = sqlx::query(
-            "SELECT i.id, c.case_no, c.current_unit, i.status, i.evidence, i.updated_by, i.updated_at FROM campaign_items i JOIN cases c ON c.id = i.case_id WHERE i.campaign_id = $1 ORDER BY i.id",
+            "SELECT i.id, c.case_no, c.current_unit, i.status, i.evidence, i.updated_by, i.updated_at, c.grade FROM campaign_items i JOIN cases c ON c.id = i.case_id WHERE i.campaign_id = $1 ORDER BY i.id",
         )
         .bind(id)
         .fetch_all(&self.pool)
         .await?
         .iter()
-        .map(|i| CampaignItemRow { id: i.get(0), case_no: i.get(1), current_unit: i.get(2), status: i.get(3), evidence: i.get(4), updated_by: i.get(5), updated_at: i.get(6) })
+        .map(|i| CampaignItemRow { id: i.get(0), case_no: i.get(1), current_unit: i.get(2), status: i.get(3), evidence: i.get(4), updated_by: i.get(5), updated_at: i.get(6), case_grade: i.get(7) })
         .collect();
         Ok(Some(CampaignRow {
             id: r.get(0),
@@ -179,7 +186,9 @@ impl Store {
             owner_unit: r.get(3),
             deadline: r.get(4),
             created_by: r.get(5),
+            starts_on: r.get(6),
             items,
+            progress: None,
         }))
     }
 

@@ -86,6 +86,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         16,
         include_str!(concat!("../migrations/sqlite/", "0016_multi_body.sql")),
     ),
+    (
+        17,
+        include_str!(concat!("../migrations/sqlite/", "0017_campaign_start.sql")),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -145,6 +149,13 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
         16,
         include_str!(concat!("../migrations/postgres/", "0016_multi_body.sql")),
+    ),
+    (
+        17,
+        include_str!(concat!(
+            "../migrations/postgres/",
+            "0017_campaign_start.sql"
+        )),
     ),
 ];
 

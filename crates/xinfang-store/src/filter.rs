@@ -154,6 +154,17 @@ pub(crate) enum BindVal {
 impl CaseFilter {
     /// The WHERE conditions (after `WHERE 1 = 1`) on case alias `c`, and their binds from `$1`.
     pub(crate) fn conditions(&self) -> (String, Vec<BindVal>) {
+        self.conditions_on(false)
+    }
+
+    /// Whether the filter selects submissions (件次) as well as cases.
+    pub fn selects_submissions(&self) -> bool {
+        self.basis == DateBasis::Submitted || !self.submission.is_empty()
+    }
+
+    /// As [`Self::conditions`]; with `joined`, the submission conditions apply
+    /// to a joined `submissions s` row instead of an EXISTS (to count 件次).
+    fn conditions_on(&self, joined: bool) -> (String, Vec<BindVal>) {
         let mut sql = String::new();
         let mut binds: Vec<BindVal> = vec![];
         let push = |b: BindVal, binds: &mut Vec<BindVal>| {
@@ -228,7 +239,7 @@ impl CaseFilter {
             period.push_str(&format!(" AND {col} <= ${n}"));
         }
         let s = &self.submission;
-        if self.basis == DateBasis::Submitted || !s.is_empty() {
+        if self.selects_submissions() {
             let mut sub = String::new();
             if let Some(ch) = &s.channel {
                 let n = push(BindVal::S(ch.clone()), &mut binds);
@@ -263,9 +274,13 @@ impl CaseFilter {
                 sub.push_str(&period);
                 period.clear();
             }
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM submissions s WHERE s.case_id = c.id{sub})"
-            ));
+            if joined {
+                sql.push_str(&sub);
+            } else {
+                sql.push_str(&format!(
+                    " AND EXISTS (SELECT 1 FROM submissions s WHERE s.case_id = c.id{sub})"
+                ));
+            }
         }
         sql.push_str(&period);
         (sql, binds)
@@ -317,6 +332,29 @@ impl Store {
                 skip_level: r.get::<i64, _>(12) != 0,
             })
             .collect())
+    }
+
+    /// The 件次, 来访批次 and 来访人次 behind a submission filter: the matching
+    /// submissions of the matching cases (what a dashboard 件次/批次/人次
+    /// figure counts). None when the filter does not select submissions.
+    pub async fn count_submissions(
+        &self,
+        f: &CaseFilter,
+    ) -> Result<Option<(i64, i64, i64)>, StoreError> {
+        if !f.selects_submissions() {
+            return Ok(None);
+        }
+        let (cond, binds) = f.conditions_on(true);
+        let sql = format!(
+            "SELECT COUNT(*), \
+             CAST(COALESCE(SUM(CASE WHEN s.channel = 'visit' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN s.channel = 'visit' THEN s.persons ELSE 0 END), 0) AS BIGINT) \
+             FROM submissions s JOIN cases c ON c.id = s.case_id WHERE 1 = 1{cond}"
+        );
+        let r = bind_all(sqlx::query(&sql), &binds)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Some((r.get(0), r.get(1), r.get(2))))
     }
 
     /// How many cases match the filter (ignoring limit and offset).

@@ -1,9 +1,11 @@
 //! The historical-case import writes every row in ONE transaction: each case
 //! is registered exactly as intake registers it (number, projection, 件次,
 //! chained event), marked in `case_imports` with its file row, and one audit
-//! entry records the batch. Any failure rolls back the whole file.
+//! entry records the batch. The historical steps of its 办理状态 (decided by
+//! the domain in `xinfang-app`'s import) follow as chained events with their
+//! projections, in the same transaction. Any failure rolls back the whole file.
 
-use crate::cases::{insert_case_tx, NewCaseRecord};
+use crate::cases::{append_event_tx, insert_case_tx, NewCaseRecord, Projection};
 use crate::chain::log;
 use crate::error::StoreError;
 use crate::Store;
@@ -15,6 +17,17 @@ pub struct ImportedCase {
     pub row_no: i64,
     /// 办理状态 as recorded by the source system.
     pub source_status: String,
+    /// The historical steps after registration, in order.
+    pub steps: Vec<ImportedStep>,
+}
+
+/// One historical step of an imported case: the event, the case after it
+/// (its number is filled in here) and the projection of that state.
+pub struct ImportedStep {
+    pub event: xinfang_domain::case::CaseEvent,
+    pub after: xinfang_domain::case::Case,
+    pub expected_version: u64,
+    pub projection: Projection,
 }
 
 impl Store {
@@ -42,6 +55,20 @@ impl Store {
             .bind(&now)
             .execute(&mut *tx)
             .await?;
+            for mut step in r.steps {
+                step.after.case_no = case_no.clone();
+                append_event_tx(
+                    &mut tx,
+                    Some(&mut cur),
+                    id,
+                    step.expected_version,
+                    &step.after,
+                    &step.event,
+                    &step.projection,
+                    None,
+                )
+                .await?;
+            }
             numbers.push(case_no);
         }
         crate::chain::store_head(&mut tx, &cur).await?;

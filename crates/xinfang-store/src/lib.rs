@@ -45,7 +45,7 @@ pub use documents::{AttachmentRow, DocumentRow, NewAttachment, NewDocument};
 pub use error::StoreError;
 pub use filter::{CaseFilter, DateBasis, SubmissionFilter, FACTS};
 pub use group::{GroupStats, IntakeWrite, IntakeWritten, MAX_BATCH};
-pub use imports::ImportedCase;
+pub use imports::{ImportedCase, ImportedStep};
 pub use leadership::{InstructionRow, OwnershipRow, ProgressRow};
 pub use org::{NewUser, UserRecord};
 pub use reception::{AppointmentRow, NewAppointment, NewSession, SessionRow};

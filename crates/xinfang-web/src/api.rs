@@ -661,6 +661,9 @@ struct CampaignBody {
     name: String,
     #[serde(default)]
     list_kind: String,
+    /// Start of the period (default today).
+    #[serde(default)]
+    starts_on: Option<String>,
     deadline: String,
 }
 
@@ -672,9 +675,13 @@ async fn create_campaign(
 ) -> Result<Response, ApiError> {
     let b: CampaignBody = parse_json(&body)?;
     let deadline = date_param("deadline", &b.deadline)?;
+    let starts_on = match b.starts_on.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => Some(date_param("starts_on", s)?),
+        None => None,
+    };
     let c = st
         .app
-        .create_campaign(&staff, &b.name, &b.list_kind, deadline)
+        .create_campaign(&staff, &b.name, &b.list_kind, starts_on, deadline)
         .await?;
     Ok((
         StatusCode::CREATED,

@@ -154,7 +154,7 @@ pub fn spec() -> Value {
           "get": { "summary": "积案化解与三张清单", "security": [ { "bearer": [] } ], "responses": { "200": { "description": "清单" }, "401": error_response() } },
           "post": { "summary": "新建攻坚清单", "security": [ { "bearer": [] } ],
             "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["deadline"], "properties": {
-               "name": { "type": "string" }, "list_kind": { "type": "string", "enum": ["backlog", "increment", "stock", "variable"] }, "deadline": { "type": "string", "format": "date" } } } } } },
+               "name": { "type": "string" }, "list_kind": { "type": "string", "enum": ["backlog", "increment", "stock", "variable"] }, "starts_on": { "type": "string", "format": "date" }, "deadline": { "type": "string", "format": "date" } } } } } },
             "responses": { "201": { "description": "已建立" }, "401": error_response(), "403": error_response(), "422": error_response() } } },
         "/api/v1/campaigns/{id}/items": { "post": { "summary": "按编号或按条件加入事项", "security": [ { "bearer": [] } ],
           "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } } ],

@@ -192,6 +192,73 @@ dual_test!(
                 );
             }
         }
+        // 件次/批次/人次 figures: each opens the cases behind them, and the list
+        // states the 件次/批次/人次 it was filtered on — equal to the figure.
+        let volume = |html: &str, id: &str| -> i64 {
+            let tag = format!("<span id=\"{id}\">");
+            let i = html.find(&tag).unwrap_or_else(|| panic!("{id}")) + tag.len();
+            html[i..i + html[i..].find('<').unwrap()].parse().unwrap()
+        };
+        let mut followed = 0;
+        for section in [
+            "by-channel",
+            "by-level",
+            "by-region",
+            "by-kind",
+            "by-category",
+        ] {
+            let s = html
+                .find(&format!("<section id=\"{section}\">"))
+                .unwrap_or_else(|| panic!("{section}"));
+            let body = &html[s..s + html[s..].find("</section>").unwrap()];
+            let table = &body[body.find("<table>").unwrap()..];
+            for row in table.split("<tr>").skip(2) {
+                let ls = links(row);
+                assert_eq!(ls.len(), 4, "{section}: {row}");
+                let n = |i: usize| ls[i].1.parse::<i64>().unwrap();
+                let list = page(&app, &ls[0].0, &cookie).await;
+                assert_eq!(
+                    volume(&list, "submissions"),
+                    n(0),
+                    "{section} 件次: {}",
+                    ls[0].0
+                );
+                assert_eq!(volume(&list, "total"), n(3), "{section} 事项: {}", ls[0].0);
+                let list = page(&app, &ls[1].0, &cookie).await;
+                assert_eq!(
+                    volume(&list, "batches"),
+                    n(1),
+                    "{section} 批次: {}",
+                    ls[1].0
+                );
+                let list = page(&app, &ls[2].0, &cookie).await;
+                assert_eq!(
+                    volume(&list, "persons"),
+                    n(2),
+                    "{section} 人次: {}",
+                    ls[2].0
+                );
+                followed += 1;
+            }
+        }
+        assert!(followed >= 8, "only {followed} breakdown rows followed");
+        for (name, id) in [
+            ("信访件次", "submissions"),
+            ("来访批次", "batches"),
+            ("来访人次", "persons"),
+        ] {
+            let (href, text) = links(indicator_row(&html, name)).remove(0);
+            let list = page(&app, &href, &cookie).await;
+            assert_eq!(
+                volume(&list, id),
+                text.parse::<i64>().unwrap(),
+                "{name}: {href}"
+            );
+            assert!(
+                list.contains("一件事项可有多个件次"),
+                "the list says what it shows"
+            );
+        }
         // The same breakdowns by API: 5 件次, one visit batch of 8.
         let token = app.token("hangzhou_zf").await;
         let (s, b) = app
@@ -644,7 +711,7 @@ dual_test!(
                 "要求支付拖欠工资",
                 "工地拖欠三个月工资",
                 "劳动和社会保障/劳动报酬/拖欠农民工工资",
-                "已办结",
+                "已登记",
             ],
             [
                 "2025/6/4",
@@ -660,7 +727,7 @@ dual_test!(
                 "要求解决安置房交付",
                 "",
                 "",
-                "办理中",
+                "",
             ],
             [
                 "2025年6月5日",

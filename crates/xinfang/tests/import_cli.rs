@@ -66,7 +66,7 @@ fn import_cases_dry_run_and_all_or_nothing() {
             "要求支付拖欠工资",
             "",
             "",
-            "已办结",
+            "已登记",
         ],
         [
             "2025-06-04",

@@ -6,8 +6,14 @@
 //! writes all rows in one transaction, or nothing when any row is bad. Each
 //! imported case is registered as intake registers one (`domain::case::register`
 //! as of its historical date: numbered, chained event, clocks), marked in
-//! `case_imports`, so statistics cannot tell it from a case typed in.
+//! `case_imports`, so statistics cannot tell it from a case typed in. Its
+//! 办理状态 (see [`history`]) is then replayed through the domain ([`replay`]):
+//! 转送, 签收, 受理, 答复, 送达 and 评价 as events with their historical dates,
+//! in the same transaction, so clocks, facts and statistics are those of the
+//! real history; the dry run replays them too, so a refused step rejects the row.
 
+pub mod history;
+pub mod replay;
 pub mod row;
 
 use crate::auth::random_query_code;
@@ -143,6 +149,16 @@ impl App {
             if unit.is_none() {
                 reasons.push(format!("未知的登记单位：{}", parsed.unit_name));
             }
+            let handler = match &parsed.history.handler_unit {
+                None => None,
+                Some(name) => {
+                    let h = org.units().find(|u| &u.name == name).map(|u| u.id);
+                    if h.is_none() {
+                        reasons.push(format!("未知的办理单位：{name}"));
+                    }
+                    h
+                }
+            };
             let (Some((unit, level)), true) = (unit, reasons.is_empty()) else {
                 report.rejected.push(Rejection {
                     row: row_no,
@@ -194,6 +210,26 @@ impl App {
             let mut case = (**c).clone();
             case.apply(&event);
             let projection = self.project(&case);
+            let project = |c: &xinfang_domain::case::Case| self.project(c);
+            let steps = match replay::replay(
+                &case,
+                &parsed.history,
+                handler,
+                &org,
+                &cal,
+                &rules,
+                &project,
+                &parsed.source_status,
+            ) {
+                Ok(s) => s,
+                Err(reason) => {
+                    report.rejected.push(Rejection {
+                        row: row_no,
+                        reasons: vec![reason],
+                    });
+                    continue;
+                }
+            };
             let keys = petitioner_keys(&case.petitioners);
             let litigation = !self
                 .analyze(&case.content.full_text())
@@ -213,6 +249,7 @@ impl App {
                 },
                 row_no: row_no as i64,
                 source_status: parsed.source_status,
+                steps,
             });
         }
         report.accepted = ready.len();

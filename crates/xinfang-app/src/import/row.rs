@@ -16,7 +16,12 @@
 //! | 诉求 | 是 | |
 //! | 事实和理由 | 否 | |
 //! | 内容分类 | 否 | 如 城乡建设/房地产/交房难 |
-//! | 办理状态 | 否 | 原系统记录的办理状态（原样保存） |
+//! | 办理状态 | 否 | 已登记 / 已转送 / 已受理 / 办理中 / 已办结 / 已答复 / 已送达（见 `history`，按此补录办理过程；原文另行保存） |
+//! | 办理单位 | 否 | 办理机关全称（不同于登记单位时先转送、签收） |
+//! | 转送日期、受理日期、办结日期、送达日期 | 视办理状态 | 各步骤的日期 |
+//! | 处理意见 | 已办结起必填 | 支持 / 解释说明 / 不予支持 / 采纳 / 部分采纳 / 未采纳 / 已办理并反馈 / 调解达成协议 / 和解达成协议 |
+//! | 法律依据 | 否 | 处理意见的依据（第三十二条） |
+//! | 评价 | 否 | 满意 / 基本满意 / 不满意（已送达的事项） |
 
 use chrono::{Datelike, NaiveDate};
 use xinfang_domain::case::{Channel, Kind, Petitioner};
@@ -37,6 +42,14 @@ pub const COLUMNS: &[(&str, bool)] = &[
     ("事实和理由", false),
     ("内容分类", false),
     ("办理状态", false),
+    ("办理单位", false),
+    ("转送日期", false),
+    ("受理日期", false),
+    ("办结日期", false),
+    ("处理意见", false),
+    ("法律依据", false),
+    ("送达日期", false),
+    ("评价", false),
 ];
 
 /// Where each documented column is in the sheet.
@@ -76,6 +89,8 @@ pub struct ParsedRow {
     pub facts: String,
     pub category: Option<String>,
     pub source_status: String,
+    /// The historical steps the 办理状态 stands for.
+    pub history: super::history::History,
 }
 
 /// Parse a date as typed in a sheet.
@@ -205,8 +220,28 @@ pub fn parse_row(l: &Layout, cells: &[String], today: NaiveDate) -> Result<Parse
         errs.push("缺少诉求（第十九条）".into());
     }
     let (facts, category, source_status) = (get(11).to_string(), get(12), get(13).to_string());
-    match (errs.is_empty(), date, channel, kind) {
-        (true, Some(date), Some(channel), Some(kind)) => Ok(ParsedRow {
+    let history = match (date, kind) {
+        (Some(date), Some(kind)) => {
+            let cells: Vec<&str> = (14..COLUMNS.len()).map(get).collect();
+            match super::history::parse_history(
+                &source_status,
+                &cells,
+                date,
+                kind,
+                &unit_name,
+                today,
+            ) {
+                Ok(h) => Some(h),
+                Err(e) => {
+                    errs.extend(e);
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    match (errs.is_empty(), date, channel, kind, history) {
+        (true, Some(date), Some(channel), Some(kind), Some(history)) => Ok(ParsedRow {
             date,
             channel,
             kind,
@@ -227,6 +262,7 @@ pub fn parse_row(l: &Layout, cells: &[String], today: NaiveDate) -> Result<Parse
             facts,
             category: (!category.is_empty()).then(|| category.to_string()),
             source_status,
+            history,
         }),
         _ => Err(errs),
     }
@@ -298,7 +334,7 @@ mod tests {
             "要求解决欠薪",
             "",
             "劳动和社会保障/工资",
-            "已办结",
+            "已登记",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -309,6 +345,6 @@ mod tests {
             (2, 8, Channel::Visit)
         );
         assert_eq!(r.petitioners[0].phone.as_deref(), Some("13812345678"));
-        assert_eq!(r.source_status, "已办结");
+        assert_eq!(r.source_status, "已登记");
     }
 }

@@ -3,7 +3,7 @@
 //! session's CSRF token, and a posted form re-renders its page with the
 //! outcome (the services in `xinfang-app` validate and audit).
 
-use super::html::{esc, page_with};
+use super::html::{esc, page};
 use super::session::{csrf_ok, current};
 use crate::AppState;
 use axum::extract::State;
@@ -39,10 +39,9 @@ pub(super) async fn admin_session(
 pub(super) fn forbidden(staff: &Staff, msg: &str) -> Response {
     (
         StatusCode::FORBIDDEN,
-        Html(page_with(
+        Html(page(
             "无权访问",
-            Some(&staff.name),
-            staff.has(Role::Admin),
+            Some(staff),
             &format!("<p class=\"err\" role=\"alert\">{}</p>", esc(msg)),
         )),
     )
@@ -101,11 +100,7 @@ pub(super) fn admin_page(staff: &Staff, title: &str, status: StatusCode, body: &
         "<p><a href=\"/admin\">系统管理</a> › {}</p>{body}",
         esc(title)
     );
-    (
-        status,
-        Html(page_with(title, Some(&staff.name), true, &body)),
-    )
-        .into_response()
+    (status, Html(page(title, Some(staff), &body))).into_response()
 }
 
 pub(super) fn csrf_input(csrf: &str) -> String {
@@ -155,7 +150,7 @@ pub async fn index(State(st): State<AppState>, headers: HeaderMap) -> Response {
         body.push_str(&format!("<li><a href=\"{href}\">{name}</a> — {what}</li>"));
     }
     body.push_str("</ul><p>所有修改均记入审计日志；单位、用户、分类只停用，不删除。</p></section>");
-    Html(page_with("系统管理", Some(&staff.name), true, &body)).into_response()
+    Html(page("系统管理", Some(&staff), &body)).into_response()
 }
 
 /// The session's CSRF secret (to re-render a form after a post).

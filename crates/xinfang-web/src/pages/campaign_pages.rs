@@ -1,7 +1,9 @@
 //! Campaign pages (专项攻坚, 积案化解, 三张清单: 控制增量/消减存量/防范变量):
 //! create a campaign or list, add cases by number or by a case-list query
 //! (status, handling unit, registered dates, overdue), and move each item
-//! 化解 / 稳控 / 销号 with evidence — 动态销号 counted per campaign.
+//! 化解 / 稳控 / 销号 with evidence — 动态销号 counted per campaign, with its
+//! progress over its period (起始日期 … 截止日期): time passed, counts per
+//! state, items struck off in the period, and overdue items.
 
 use super::html::esc;
 use super::ledger_kit::*;
@@ -12,7 +14,7 @@ use axum::response::Response;
 use axum::Form;
 use xinfang_app::ledgers::Ledger;
 use xinfang_app::AppError;
-use xinfang_domain::campaign::{label, ITEM_STATES, LIST_KINDS};
+use xinfang_domain::campaign::{item_overdue, label, ITEM_STATES, LIST_KINDS};
 use xinfang_domain::{Role, UnitId};
 use xinfang_store::{CampaignRow, CaseFilter};
 
@@ -36,6 +38,38 @@ fn counts(c: &CampaignRow) -> [usize; 4] {
     n
 }
 
+/// The progress of a campaign over its period.
+fn progress_section(c: &CampaignRow) -> String {
+    let Some(p) = &c.progress else {
+        return String::new();
+    };
+    let share = |n: usize| {
+        if c.items.is_empty() {
+            "—".to_string()
+        } else {
+            format!("{:.1}%", n as f64 * 100.0 / c.items.len() as f64)
+        }
+    };
+    format!(
+        "<table id=\"progress\"><tr><th>进度</th><th>数值</th></tr>\
+         <tr><td>时间进度</td><td>已过 <span id=\"elapsed\">{}</span> 天 / 共 {} 天</td></tr>\
+         <tr><td>已化解（含已销号）</td><td>{}（{}）</td></tr>\
+         <tr><td>稳控</td><td>{}</td></tr>\
+         <tr><td>已销号</td><td>{}（期间内销号 {}）</td></tr>\
+         <tr><td>待化解</td><td>{}</td></tr>\
+         <tr><td>逾期未化解（期限已过，或事项办理超期）</td><td class=\"overdue\"><span id=\"overdue\">{}</span></td></tr></table>",
+        p.days_elapsed,
+        p.days_total,
+        p.resolved + p.struck,
+        share(p.resolved + p.struck),
+        p.stabilized,
+        p.struck,
+        p.struck_in_period,
+        p.pending,
+        p.overdue
+    )
+}
+
 /// `/work/campaigns`: the area's campaigns and lists, and the create form.
 pub async fn list(
     State(st): State<AppState>,
@@ -51,7 +85,7 @@ pub async fn list(
         Err(e) => return err_page(&staff, "专项攻坚", e, "/work"),
     };
     let mut body = format!(
-        "{}<section><h2>专项攻坚与三张清单（{} 项）</h2><p>{}</p><table><tr><th>名称</th><th>类别</th><th>责任单位</th><th>期限</th><th>事项</th><th>待化解</th><th>已化解</th><th>稳控</th><th>已销号</th></tr>",
+        "{}<section><h2>专项攻坚与三张清单（{} 项）</h2><p>{}</p><table><tr><th>名称</th><th>类别</th><th>责任单位</th><th>期间</th><th>事项</th><th>待化解</th><th>已化解</th><th>稳控</th><th>已销号</th><th>逾期</th></tr>",
         notice(&q),
         all.len(),
         export_link(Ledger::CampaignItems)
@@ -59,17 +93,19 @@ pub async fn list(
     for c in &all {
         let n = counts(c);
         body.push_str(&format!(
-            "<tr><td><a href=\"/work/campaigns/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td><a href=\"/work/campaigns/{}\">{}</a></td><td>{}</td><td>{}</td><td>{} 至 {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             c.id,
             esc(&c.name),
             label(&LIST_KINDS, &c.list_kind),
             esc(&st.app.unit_name(UnitId(c.owner_unit))),
+            esc(&c.starts_on),
             esc(&c.deadline),
             c.items.len(),
             n[0],
             n[1],
             n[2],
-            n[3]
+            n[3],
+            c.progress.as_ref().map(|p| p.overdue).unwrap_or(0)
         ));
     }
     body.push_str("</table></section>");
@@ -78,6 +114,7 @@ pub async fn list(
             "<section><h2>新建专项或清单</h2><form method=\"post\" action=\"/work/campaigns\">{}\
              <label for=\"name\">名称</label><input id=\"name\" name=\"name\" required placeholder=\"信访问题源头治理三年攻坚\">\
              <label for=\"list_kind\">类别</label><select id=\"list_kind\" name=\"list_kind\">{}</select>\
+             <label for=\"starts_on\">起始日期（不填为今天）</label><input type=\"date\" id=\"starts_on\" name=\"starts_on\">\
              <label for=\"deadline\">期限（截止日期）</label><input type=\"date\" id=\"deadline\" name=\"deadline\" required>\
              <button type=\"submit\">新建</button></form></section>",
             csrf_input(&csrf),
@@ -97,6 +134,20 @@ pub async fn create(
         Ok(x) => x,
         Err(r) => return r,
     };
+    let starts_on = match field(&f, "starts_on") {
+        "" => None,
+        v => match v.parse() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                return err_page(
+                    &staff,
+                    "专项攻坚",
+                    AppError::field("starts_on", "起始日期格式应为 YYYY-MM-DD"),
+                    "/work/campaigns",
+                )
+            }
+        },
+    };
     let Ok(deadline) = field(&f, "deadline").parse() else {
         return err_page(
             &staff,
@@ -107,7 +158,13 @@ pub async fn create(
     };
     match st
         .app
-        .create_campaign(&staff, field(&f, "name"), field(&f, "list_kind"), deadline)
+        .create_campaign(
+            &staff,
+            field(&f, "name"),
+            field(&f, "list_kind"),
+            starts_on,
+            deadline,
+        )
         .await
     {
         Ok(c) => done(&format!("/work/campaigns/{}", c.id)),
@@ -132,17 +189,19 @@ pub async fn detail(
     };
     let n = counts(&c);
     let mut body = format!(
-        "{}<section><h2>{}（{}）</h2><p>责任单位：{} · 期限：{} · 事项 {} 件：待化解 {}，已化解 {}，稳控 {}，<strong>已销号 {}</strong>（动态销号：须先化解，经责任单位签字确认方可销号）</p><table><tr><th>信访编号</th><th>办理单位</th><th>状态</th><th>依据</th><th>经办</th><th>变更</th></tr>",
+        "{}<section><h2>{}（{}）</h2><p>责任单位：{} · 期间：{} 至 {} · 事项 {} 件：待化解 {}，已化解 {}，稳控 {}，<strong>已销号 {}</strong>（动态销号：须先化解，经责任单位签字确认方可销号）</p>{}<table><tr><th>信访编号</th><th>办理单位</th><th>状态</th><th>依据</th><th>经办</th><th>变更</th></tr>",
         notice(&q),
         esc(&c.name),
         label(&LIST_KINDS, &c.list_kind),
         esc(&st.app.unit_name(UnitId(c.owner_unit))),
+        esc(&c.starts_on),
         esc(&c.deadline),
         c.items.len(),
         n[0],
         n[1],
         n[2],
-        n[3]
+        n[3],
+        progress_section(&c)
     );
     for i in &c.items {
         let form = if i.status == "struck" {
@@ -156,12 +215,32 @@ pub async fn detail(
                 options(&ITEM_STATES, "")
             )
         };
+        let overdue = c
+            .deadline
+            .parse::<chrono::NaiveDate>()
+            .map(|end| {
+                item_overdue(
+                    &i.status,
+                    i.case_grade.as_deref() == Some("overdue"),
+                    end,
+                    st.app.now().date(),
+                )
+            })
+            .unwrap_or(false);
+        let state = if overdue {
+            format!(
+                "{} <span class=\"overdue\">逾期</span>",
+                label(&ITEM_STATES, &i.status)
+            )
+        } else {
+            label(&ITEM_STATES, &i.status).to_string()
+        };
         body.push_str(&format!(
             "<tr id=\"i{}\"><td><a href=\"/work/cases/{1}\">{1}</a></td><td>{2}</td><td>{3}</td><td>{4}</td><td>{5} {6}</td><td>{7}</td></tr>",
             i.id,
             esc(&i.case_no),
             esc(&st.app.unit_name(UnitId(i.current_unit))),
-            label(&ITEM_STATES, &i.status),
+            state,
             esc(&i.evidence),
             esc(&i.updated_by),
             esc(&i.updated_at),

@@ -13,6 +13,7 @@ use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use std::collections::HashMap;
 use xinfang_domain::case::Status;
+use xinfang_domain::Staff;
 use xinfang_store::{CaseFilter, DateBasis, SubmissionFilter};
 
 fn opt(q: &HashMap<String, String>, k: &str) -> Option<String> {
@@ -141,13 +142,20 @@ pub async fn case_list(
     };
     let f = filter_from(&q);
     let total = st.app.count_for(&staff, f.clone()).await.unwrap_or(0);
+    // A 件次/批次/人次 figure counts submissions; the list shows their cases.
+    let volume = match st.app.submission_counts_for(&staff, f.clone()).await {
+        Ok(Some((subs, batches, persons))) => format!(
+            "<p id=\"volume\">按件次筛选：符合条件的 <span id=\"submissions\">{subs}</span> 件次（其中来访 <span id=\"batches\">{batches}</span> 批次、<span id=\"persons\">{persons}</span> 人次）涉及以下 {total} 件信访事项（一件事项可有多个件次，故事项数可少于件次数）。</p>"
+        ),
+        _ => String::new(),
+    };
     let rows = st.app.list_for(&staff, f).await.unwrap_or_default();
     let qs: String = q
         .iter()
         .map(|(k, v)| format!("{}={}&", esc(k), esc(v)))
         .collect();
     let mut body = format!(
-        "<section><h2>信访事项（共 <span id=\"total\">{total}</span> 件，最多显示 200 件）</h2><p>{}</p><p><a href=\"/work/cases.xlsx?{qs}\">导出 Excel</a></p><table><tr><th>信访编号</th><th>登记时间</th><th>信访人</th><th>诉求</th><th>状态</th><th>到期日</th></tr>",
+        "<section><h2>信访事项（共 <span id=\"total\">{total}</span> 件，最多显示 200 件）</h2><p>{}</p>{volume}<p><a href=\"/work/cases.xlsx?{qs}\">导出 Excel</a></p><table><tr><th>信访编号</th><th>登记时间</th><th>信访人</th><th>诉求</th><th>状态</th><th>到期日</th></tr>",
         describe(&q)
     );
     for r in &rows {
@@ -163,10 +171,10 @@ pub async fn case_list(
         ));
     }
     body.push_str("</table></section>");
-    Html(page("信访事项", Some(&staff.name), &body)).into_response()
+    Html(page("信访事项", Some(&staff), &body)).into_response()
 }
 
-fn err_page(title: &str, user: &str, e: &dyn std::fmt::Display) -> Response {
+fn err_page(title: &str, user: &Staff, e: &dyn std::fmt::Display) -> Response {
     Html(page(
         title,
         Some(user),
@@ -187,7 +195,7 @@ pub async fn cases_xlsx(
     f.limit = 100_000;
     match st.app.export_cases(&staff, f).await {
         Ok(bytes) => crate::api::xlsx_response(bytes, "cases.xlsx"),
-        Err(e) => err_page("导出", &staff.name, &e),
+        Err(e) => err_page("导出", &staff, &e),
     }
 }
 
@@ -206,7 +214,7 @@ pub async fn stats_xlsx(
     };
     match result {
         Ok(bytes) => crate::api::xlsx_response(bytes, "overview.xlsx"),
-        Err(e) => err_page("导出", &staff.name, &e),
+        Err(e) => err_page("导出", &staff, &e),
     }
 }
 
@@ -222,11 +230,11 @@ pub async fn tables_xlsx(
     let (from, to) = super::dashboard::period(&q, st.app.now().date());
     let tables = match super::dashboard::stats_tables(&st, &staff, from, to).await {
         Ok(t) => t,
-        Err(e) => return err_page("导出", &staff.name, &e),
+        Err(e) => return err_page("导出", &staff, &e),
     };
     match st.app.export_tables(&staff, &tables).await {
         Ok(bytes) => crate::api::xlsx_response(bytes, "stats-tables.xlsx"),
-        Err(e) => err_page("导出", &staff.name, &e),
+        Err(e) => err_page("导出", &staff, &e),
     }
 }
 

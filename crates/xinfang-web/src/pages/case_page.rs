@@ -169,7 +169,7 @@ pub async fn render_case(
                 StatusCode::NOT_FOUND,
                 Html(page(
                     "未找到",
-                    Some(&staff.name),
+                    Some(staff),
                     "<p class=\"err\">未找到该信访事项，或您无权查看。</p>",
                 )),
             )
@@ -262,5 +262,5 @@ pub async fn render_case(
     body.push_str(&super::case_levers::panel(st, staff, csrf, &c.case_no, c.current_unit).await);
     body.push_str(&super::documents::panel(st, staff, &c.case_no).await);
     body.push_str(&super::search::similar_panel(st, staff, &c.case_no).await);
-    Html(page(&c.case_no, Some(&staff.name), &body)).into_response()
+    Html(page(&c.case_no, Some(staff), &body)).into_response()
 }

@@ -270,7 +270,7 @@ pub async fn dashboard(
         Err(e) => {
             return Html(page(
                 "统计",
-                Some(&staff.name),
+                Some(&staff),
                 &format!("<p class=\"err\">{}</p>", esc(&e.to_string())),
             ))
             .into_response()
@@ -279,7 +279,7 @@ pub async fn dashboard(
     let list = |extra: &str| format!("/work/cases?from={from}&to={to}{extra}");
     let mut body = format!(
         "<section><h2>统计分析</h2><form method=\"get\"><label for=\"from\">自</label><input type=\"date\" id=\"from\" name=\"from\" value=\"{from}\"><label for=\"to\">至</label><input type=\"date\" id=\"to\" name=\"to\" value=\"{to}\"><button type=\"submit\">统计</button></form>\
-         <p>口径见 docs/ARCHITECTURE.md（DESIGN.md §5）；比率的分母为零时显示“—”；每个数字都可点开查看对应的信访事项（件次、批次、人次的链接列出所涉及的事项，一件事项可有多个件次；比率的分子、分母与所列事项数一致）。\
+         <p>口径见 docs/ARCHITECTURE.md（DESIGN.md §5）；比率的分母为零时显示“—”；每个数字都可点开查看对应的信访事项（件次、批次、人次的链接列出这些件次所涉及的事项，列表上方注明所筛选的件次、批次、人次数，与此处数字一致；一件事项可有多个件次，故事项数可少于件次数；比率的分子、分母与所列事项数一致）。\
          <a href=\"/work/stats.xlsx?from={from}&to={to}\">导出指标 Excel</a> · <a href=\"/work/stats/tables.xlsx?from={from}&to={to}\">导出分组、排名、热点 Excel</a> · <a href=\"/work/export/rankings.xlsx?from={from}&to={to}\">导出考核排名 Excel</a> · <a href=\"/work/export/trend.xlsx?from={from}&to={to}\">导出月度趋势 Excel</a></p>\
          <table id=\"indicators\"><tr><th>指标</th><th>数值</th><th>分子</th><th>分母</th></tr>"
     );
@@ -354,7 +354,7 @@ pub async fn dashboard(
     body.push_str(&breakdown_sections(&st, &staff, from, to).await);
     body.push_str(&hot_section(&st, &staff, &q, to).await);
     body.push_str(&rankings_section(&st, &staff, from, to).await);
-    Html(page("统计分析", Some(&staff.name), &body)).into_response()
+    Html(page("统计分析", Some(&staff), &body)).into_response()
 }
 
 async fn breakdown_sections(

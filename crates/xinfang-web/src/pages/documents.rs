@@ -180,7 +180,7 @@ fn issued_zh(day: &str) -> String {
     }
 }
 
-pub(super) fn not_found(user: Option<&str>) -> Response {
+pub(super) fn not_found(user: Option<&Staff>) -> Response {
     (
         StatusCode::NOT_FOUND,
         Html(page(
@@ -202,7 +202,7 @@ pub async fn staff_document(
         return Redirect::to("/login").into_response();
     };
     let Ok(id) = id.parse::<i64>() else {
-        return not_found(Some(&staff.name));
+        return not_found(Some(&staff));
     };
     match st.app.document_for_staff(&staff, &case_no, id).await {
         Ok(d) => {
@@ -228,7 +228,7 @@ pub async fn staff_document(
             ))
             .into_response()
         }
-        Err(_) => not_found(Some(&staff.name)),
+        Err(_) => not_found(Some(&staff)),
     }
 }
 
@@ -242,11 +242,11 @@ pub async fn staff_attachment(
         return Redirect::to("/login").into_response();
     };
     let Ok(id) = id.parse::<i64>() else {
-        return not_found(Some(&staff.name));
+        return not_found(Some(&staff));
     };
     match st.app.attachment_for_staff(&staff, &case_no, id).await {
         Ok((row, bytes)) => download(&row.media_type, &row.file_name, bytes),
-        Err(_) => not_found(Some(&staff.name)),
+        Err(_) => not_found(Some(&staff)),
     }
 }
 
@@ -306,7 +306,7 @@ pub async fn correct_document(
             .into_response();
     }
     let Ok(id) = id.parse::<i64>() else {
-        return not_found(Some(&staff.name));
+        return not_found(Some(&staff));
     };
     let paragraphs: Vec<String> = f
         .get("paragraphs")
@@ -319,7 +319,7 @@ pub async fn correct_document(
     {
         Ok(d) => Redirect::to(&format!("/work/cases/{}/documents/{}", esc(&case_no), d.id))
             .into_response(),
-        Err(AppError::NotFound) => not_found(Some(&staff.name)),
+        Err(AppError::NotFound) => not_found(Some(&staff)),
         Err(e) => {
             let status = match e {
                 AppError::Forbidden => StatusCode::FORBIDDEN,
@@ -337,7 +337,7 @@ pub async fn correct_document(
                 status,
                 Html(page(
                     "更正文书",
-                    Some(&staff.name),
+                    Some(&staff),
                     &format!(
                         "<p class=\"err\" role=\"alert\">未能更正：{}</p>",
                         esc(&msg)

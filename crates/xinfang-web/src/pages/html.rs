@@ -1,5 +1,8 @@
 //! Tiny HTML helpers: escaping every user-supplied string, and the page frame
-//! (inline CSS, no external assets — the CSP is `default-src 'self'`).
+//! (inline CSS, no external assets — the CSP is `default-src 'self'`) with
+//! the one staff nav.
+
+use xinfang_domain::{Role, Staff};
 
 /// Escape text for HTML element content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -30,25 +33,23 @@ button{display:block;padding:.4rem 1rem;font-size:1rem;background:#a51c1c;color:
 .reg{display:grid;grid-template-columns:minmax(0,2fr) minmax(14rem,1fr);gap:1rem;align-items:start}.reg #assist{position:sticky;top:.5rem}.reg table{table-layout:fixed}.reg td input{width:100%}.same{display:block;color:#b00020;font-weight:bold}\
 @media (max-width:40rem){th,td{display:block}.reg{display:block}}";
 
-/// A full page. `nav` is shown when a user is logged in.
-pub fn page(title: &str, user: Option<&str>, body: &str) -> String {
-    page_with(title, user, false, body)
-}
-
-/// A full page whose nav also links 系统管理 (for administrators).
-pub fn page_with(title: &str, user: Option<&str>, admin: bool, body: &str) -> String {
-    let admin_link = if admin {
+/// The staff nav: the same links on every staff page, plus 系统管理 for
+/// administrators. The one place the nav is built.
+pub fn nav(staff: &Staff) -> String {
+    let admin_link = if staff.has(Role::Admin) {
         " · <a href=\"/admin\">系统管理</a>"
     } else {
         ""
     };
-    let nav = match user {
-        Some(u) => format!(
-            "<nav><a href=\"/work\">我的待办</a> · <a href=\"/work/register\">登记</a> · <a href=\"/work/cases\">信访事项</a> · <a href=\"/work/search\">检索</a> · <a href=\"/work/dashboard\">统计分析</a> · <a href=\"/work/reception\">领导接访</a> · <a href=\"/work/supervisions\">督办</a> · <a href=\"/work/ownerships\">包案</a> · <a href=\"/work/campaigns\">专项攻坚</a> · <a href=\"/work/disputes\">矛盾纠纷台账</a> · <a href=\"/work/warnings\">预警</a> · <a href=\"/work/zero-reports\">零报告</a> · <a href=\"/admin/calendar\">节假日安排</a>{admin_link}</nav><span>{}</span><form method=\"post\" action=\"/logout\"><button type=\"submit\">退出</button></form>",
-            esc(u)
-        ),
-        None => String::new(),
-    };
+    format!(
+        "<nav><a href=\"/work\">我的待办</a> · <a href=\"/work/register\">登记</a> · <a href=\"/work/cases\">信访事项</a> · <a href=\"/work/search\">检索</a> · <a href=\"/work/dashboard\">统计分析</a> · <a href=\"/work/reception\">领导接访</a> · <a href=\"/work/supervisions\">督办</a> · <a href=\"/work/ownerships\">包案</a> · <a href=\"/work/campaigns\">专项攻坚</a> · <a href=\"/work/disputes\">矛盾纠纷台账</a> · <a href=\"/work/warnings\">预警</a> · <a href=\"/work/zero-reports\">零报告</a> · <a href=\"/admin/calendar\">节假日安排</a>{admin_link}</nav><span>{}</span><form method=\"post\" action=\"/logout\"><button type=\"submit\">退出</button></form>",
+        esc(&staff.name)
+    )
+}
+
+/// A full page; a logged-in staff member gets the staff [`nav`].
+pub fn page(title: &str, staff: Option<&Staff>, body: &str) -> String {
+    let nav = staff.map(nav).unwrap_or_default();
     format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} · 信访工作平台</title><style>{CSS}</style></head>\
          <body><header><h1>信访工作平台</h1>{nav}</header><main>{body}</main></body></html>",

@@ -77,7 +77,8 @@ fn layout_doc() -> String {
             )
         })
         .collect();
-    format!("<table><tr><th>表头（第 1 行）</th><th></th></tr>{rows}</table><p>渠道：网上信访/来信/来访/来电/传真；类型：建议意见类/检举控告类/申诉求决类；日期：2025-03-01 或 Excel 日期；多名信访人以“、”分隔。</p>")
+    format!("<table><tr><th>表头（第 1 行）</th><th></th></tr>{rows}</table><p>渠道：网上信访/来信/来访/来电/传真；类型：建议意见类/检举控告类/申诉求决类；日期：2025-03-01 或 Excel 日期；多名信访人以“、”分隔。</p>\
+         <p>办理状态按原系统的办理过程补录（按日期记入事件，时限、指标与统计随之计算）：空或“已登记”；“已转送”须填办理单位、转送日期；“已受理”“办理中”须填受理日期（办理单位不同于登记单位时还须填转送日期，视为转送后签收）；“已办结”“已答复”另须填办结日期和处理意见（支持/解释说明/不予支持/采纳/部分采纳/未采纳/已办理并反馈/调解达成协议/和解达成协议），法律依据选填；“已送达”另须填送达日期，评价（满意/基本满意/不满意）选填。日期须依次不早于前一步骤且不晚于今天；填写了办理状态尚未到达的步骤的日期视为矛盾。“已终结”须经复查、复核，不能导入。</p>")
 }
 
 pub async fn form(State(st): State<AppState>, headers: HeaderMap) -> Response {
@@ -89,7 +90,7 @@ pub async fn form(State(st): State<AppState>, headers: HeaderMap) -> Response {
             StatusCode::FORBIDDEN,
             Html(page(
                 "拒绝",
-                Some(&staff.name),
+                Some(&staff),
                 "<p class=\"err\">仅管理员可导入历史信访事项。</p>",
             )),
         )
@@ -103,7 +104,7 @@ pub async fn form(State(st): State<AppState>, headers: HeaderMap) -> Response {
         esc(&csrf),
         layout_doc()
     );
-    Html(page("导入历史信访事项", Some(&staff.name), &body)).into_response()
+    Html(page("导入历史信访事项", Some(&staff), &body)).into_response()
 }
 
 pub async fn upload(State(st): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -129,7 +130,7 @@ pub async fn upload(State(st): State<AppState>, headers: HeaderMap, body: Bytes)
             StatusCode::FORBIDDEN,
             Html(page(
                 "拒绝",
-                Some(&staff.name),
+                Some(&staff),
                 "<p class=\"err\">仅管理员可导入，且表单须来自本站（CSRF 校验）。</p>",
             )),
         )
@@ -137,7 +138,7 @@ pub async fn upload(State(st): State<AppState>, headers: HeaderMap, body: Bytes)
     }
     let dry_run = field("dry_run").is_some();
     let Some(file) = field("file").filter(|f| !f.is_empty()) else {
-        return Html(page("导入", Some(&staff.name), "<p class=\"err\" role=\"alert\">请选择 Excel 文件。</p><p><a href=\"/admin/import\">返回</a></p>")).into_response();
+        return Html(page("导入", Some(&staff), "<p class=\"err\" role=\"alert\">请选择 Excel 文件。</p><p><a href=\"/admin/import\">返回</a></p>")).into_response();
     };
     let batch = format!("page:{}:{}", staff.username, st.app.now());
     let out = match st
@@ -190,7 +191,7 @@ pub async fn upload(State(st): State<AppState>, headers: HeaderMap, body: Bytes)
             format!("<p class=\"err\" role=\"alert\">未导入：{}</p>", esc(&msg))
         }
     };
-    Html(page("导入历史信访事项", Some(&staff.name), &format!("<section><h2>导入历史信访事项</h2>{out}<p><a href=\"/admin/import\">返回</a></p></section>"))).into_response()
+    Html(page("导入历史信访事项", Some(&staff), &format!("<section><h2>导入历史信访事项</h2>{out}<p><a href=\"/admin/import\">返回</a></p></section>"))).into_response()
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ pub async fn staff_for_post(
             StatusCode::FORBIDDEN,
             Html(page(
                 "拒绝",
-                Some(&staff.name),
+                Some(&staff),
                 "<p class=\"err\" role=\"alert\">表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。</p>",
             )),
         )
@@ -81,7 +81,7 @@ pub fn err_page(staff: &Staff, title: &str, e: AppError, back: &str) -> Response
         status,
         Html(page(
             title,
-            Some(&staff.name),
+            Some(staff),
             &format!(
                 "{}<p class=\"err\" role=\"alert\">未能办理：{}</p><p><a href=\"{}\">返回</a></p>",
                 subnav(),
@@ -121,12 +121,7 @@ pub fn notice(q: &FormMap) -> &'static str {
 
 /// A full staff page with the ledger sub-nav.
 pub fn staff_page(title: &str, staff: &Staff, body: &str) -> Response {
-    Html(page(
-        title,
-        Some(&staff.name),
-        &format!("{}{body}", subnav()),
-    ))
-    .into_response()
+    Html(page(title, Some(staff), &format!("{}{body}", subnav()))).into_response()
 }
 
 /// Links between the ledgers.

@@ -49,7 +49,7 @@ async fn render(
         Err(e) => {
             return Html(page(
                 "领导接访",
-                Some(&staff.name),
+                Some(staff),
                 &format!("<p class=\"err\">{}</p>", esc(&message(&e))),
             ))
             .into_response()
@@ -171,7 +171,7 @@ async fn render(
          <button type=\"submit\">安排</button></form></section>",
         esc(csrf)
     ));
-    Html(page("领导接访", Some(&staff.name), &body)).into_response()
+    Html(page("领导接访", Some(staff), &body)).into_response()
 }
 
 pub async fn calendar(

@@ -135,7 +135,7 @@ pub async fn register_form(State(st): State<AppState>, headers: HeaderMap) -> Re
     };
     Html(page(
         "登记",
-        Some(&staff.name),
+        Some(&staff),
         &form_html(&st, &csrf, &HashMap::new(), ""),
     ))
     .into_response()
@@ -241,7 +241,7 @@ pub async fn register(
                 ));
             }
             body.push_str("</ul><p><a href=\"/work/register\">继续登记</a></p></section>");
-            Html(page("已登记", Some(&staff.name), &body)).into_response()
+            Html(page("已登记", Some(&staff), &body)).into_response()
         }
         Err(e) => {
             let msgs: Vec<String> = match &e {
@@ -258,7 +258,7 @@ pub async fn register(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Html(page(
                     "登记",
-                    Some(&staff.name),
+                    Some(&staff),
                     &form_html(&st, &csrf, &f, &errors),
                 )),
             )

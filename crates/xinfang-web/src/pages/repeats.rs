@@ -110,7 +110,7 @@ fn render(r: &RepeatReview, staff: &Staff, csrf: &str, notice: &str) -> String {
     if r.masked {
         body.push_str("<p>身份信息已按规定遮蔽。</p>");
     }
-    page("重复件核对", Some(&staff.name), &body)
+    page("重复件核对", Some(staff), &body)
 }
 
 fn error_text(e: &AppError) -> String {
@@ -131,7 +131,7 @@ async fn show(st: &AppState, staff: &Staff, csrf: &str, case_no: &str, notice: &
             StatusCode::NOT_FOUND,
             Html(page(
                 "未找到",
-                Some(&staff.name),
+                Some(staff),
                 "<p class=\"err\">没有这件信访事项，或您无权查看。</p>",
             )),
         )
@@ -140,7 +140,7 @@ async fn show(st: &AppState, staff: &Staff, csrf: &str, case_no: &str, notice: &
             StatusCode::INTERNAL_SERVER_ERROR,
             Html(page(
                 "出错",
-                Some(&staff.name),
+                Some(staff),
                 &format!("<p class=\"err\">{}</p>", esc(&e.to_string())),
             )),
         )

@@ -162,7 +162,7 @@ pub async fn search_page(
             },
         }
     }
-    Html(page("全文检索", Some(&staff.name), &body)).into_response()
+    Html(page("全文检索", Some(&staff), &body)).into_response()
 }
 
 /// The 相似信访事项 panel for the case page (empty when search is off).

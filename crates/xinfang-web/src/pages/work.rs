@@ -2,7 +2,7 @@
 //! case page, actions posted from it, and the official calendar page.
 
 use super::case_page::render_case;
-use super::html::{esc, page, page_with};
+use super::html::{esc, page};
 use super::session::{csrf_ok, current};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -134,12 +134,15 @@ pub async fn inbox(State(st): State<AppState>, headers: HeaderMap) -> Response {
         ));
     }
     extra.push_str("</table></section>");
-    let who = format!("{}（{}）", staff.name, st.app.unit_name(staff.unit));
-    Html(page_with(
+    let who = format!(
+        "<p>{}（{}）</p>",
+        esc(&staff.name),
+        esc(&st.app.unit_name(staff.unit))
+    );
+    Html(page(
         "我的待办",
-        Some(&who),
-        staff.has(Role::Admin),
-        &format!("{counts}{lists}{extra}"),
+        Some(&staff),
+        &format!("{who}{counts}{lists}{extra}"),
     ))
     .into_response()
 }
@@ -266,13 +269,7 @@ pub async fn calendar_page(
             esc(&csrf)
         ));
     }
-    Html(page_with(
-        "节假日安排",
-        Some(&staff.name),
-        staff.has(Role::Admin),
-        &body,
-    ))
-    .into_response()
+    Html(page("节假日安排", Some(&staff), &body)).into_response()
 }
 
 pub async fn calendar_import(
@@ -288,7 +285,7 @@ pub async fn calendar_import(
             StatusCode::FORBIDDEN,
             Html(page(
                 "拒绝",
-                Some(&staff.name),
+                Some(&staff),
                 "<p class=\"err\">仅管理员可载入节假日安排。</p>",
             )),
         )
@@ -305,5 +302,5 @@ pub async fn calendar_import(
             format!("<p class=\"err\" role=\"alert\">未载入：{}</p><p><a href=\"/admin/calendar\">返回</a></p>", esc(&msg))
         }
     };
-    Html(page("载入节假日安排", Some(&staff.name), &body)).into_response()
+    Html(page("载入节假日安排", Some(&staff), &body)).into_response()
 }

@@ -3,7 +3,7 @@
 //! area have and have not reported.
 
 use super::admin::{banner, csrf_input, field, Fields};
-use super::html::{esc, page_with};
+use super::html::{esc, page};
 use super::session::{csrf_ok, current};
 use crate::AppState;
 use axum::extract::{Query, State};
@@ -13,7 +13,7 @@ use axum::Form;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use xinfang_app::AppError;
-use xinfang_domain::{Role, Staff};
+use xinfang_domain::Staff;
 async fn render_zero(
     st: &AppState,
     staff: &Staff,
@@ -84,16 +84,7 @@ async fn render_zero(
             csrf_input(csrf)
         ));
     }
-    (
-        status,
-        Html(page_with(
-            "每日零报告",
-            Some(&staff.name),
-            staff.has(Role::Admin),
-            &body,
-        )),
-    )
-        .into_response()
+    (status, Html(page("每日零报告", Some(staff), &body))).into_response()
 }
 
 /// `/work/zero-reports?day=`: who has reported (any staff; their area).
