@@ -27,6 +27,7 @@ impl Node {
             .args(["serve", "--listen", "127.0.0.1:0", "--database-url", url])
             .env("XINFANG_LOG", "warn")
             .env("XINFANG_SEARCH_INDEX", index)
+            .env("XINFANG_CACHE_REFRESH_SECS", "1")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -218,6 +219,55 @@ async fn two_nodes_one_database(url: String, dir: &Path) {
         .await
         .unwrap();
     assert_ne!(r.status(), 200);
+
+    // An administrator's change on node A (a stricter 转送 period) reaches
+    // node B's cached clock rules through the periodic cache refresh.
+    let r = http
+        .post(format!("{}/api/v1/auth/login", a.base))
+        .json(&serde_json::json!({"username": "admin", "password": "xinfang2026"}))
+        .send()
+        .await
+        .unwrap();
+    let admin = r.json::<serde_json::Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let forward_days = |base: String| {
+        let (http, token) = (http.clone(), token.clone());
+        async move {
+            let v: serde_json::Value = http
+                .get(format!("{base}/api/v1/clock-rules"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let rules = v["rules"].as_array().cloned().unwrap_or_default();
+            let forward = rules.into_iter().find(|r| r["kind"] == "forward").unwrap();
+            (forward["spec"]["amount"].as_i64().unwrap(), forward)
+        }
+    };
+    let (days, mut strict) = forward_days(b.base.clone()).await;
+    assert_eq!(days, 15);
+    strict["spec"] = serde_json::json!({"amount": 5, "counting": "working_days", "rollover": true});
+    let r = http
+        .put(format!("{}/api/v1/clock-rules", a.base))
+        .bearer_auth(&admin)
+        .json(&strict)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(forward_days(a.base.clone()).await.0, 5);
+    let t0 = Instant::now();
+    let mut days = 15;
+    while t0.elapsed() < Duration::from_secs(20) && days != 5 {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        days = forward_days(b.base.clone()).await.0;
+    }
+    assert_eq!(days, 5, "node B follows node A's rule change");
 
     // Both nodes appended to the one hash chain; it still verifies.
     drop(b);
