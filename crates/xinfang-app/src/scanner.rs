@@ -45,6 +45,8 @@ impl App {
                 .map(|(id, case)| (*id, self.project(case)))
                 .collect();
             self.store.update_projections(&projections).await?;
+            // Every alert of the chunk in one transaction (one commit).
+            let mut due: Vec<(i64, &'static str, &'static str, Grade, String, i64)> = vec![];
             for (id, case) in &batch {
                 report.open_cases += 1;
                 let Ok(clocks) = case_clocks(case, &org, &self.calendar(), &self.rules()) else {
@@ -55,21 +57,33 @@ impl App {
                     if g == Grade::Normal {
                         continue;
                     }
-                    let due = c.due.due.to_string();
-                    let alert = NewAlert {
-                        case_id: *id,
-                        clock: c.kind.key(),
-                        stage: c.stage.key(),
-                        grade: grade_key(g),
-                        due: &due,
-                        unit_id: c.unit.0,
-                    };
-                    if self.store.raise_alert(&alert).await? {
-                        match g {
-                            Grade::Approaching => report.raised_approaching += 1,
-                            _ => report.raised_overdue += 1,
-                        }
-                    }
+                    due.push((
+                        *id,
+                        c.kind.key(),
+                        c.stage.key(),
+                        g,
+                        c.due.due.to_string(),
+                        c.unit.0,
+                    ));
+                }
+            }
+            let alerts: Vec<NewAlert> = due
+                .iter()
+                .map(|(case_id, clock, stage, g, d, unit_id)| NewAlert {
+                    case_id: *case_id,
+                    clock,
+                    stage,
+                    grade: grade_key(*g),
+                    due: d,
+                    unit_id: *unit_id,
+                })
+                .collect();
+            let raised = self.store.raise_alerts(&alerts).await?;
+            for ((.., g, _, _), new) in due.iter().zip(raised) {
+                match (new, g) {
+                    (false, _) => {}
+                    (true, Grade::Approaching) => report.raised_approaching += 1,
+                    (true, _) => report.raised_overdue += 1,
                 }
             }
         }

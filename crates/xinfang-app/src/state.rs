@@ -102,6 +102,27 @@ impl App {
         })
     }
 
+    /// Re-read every cache from the store and swap it in whole: the unit tree
+    /// and deactivated units, calendar, clock rules, classifiers, sensitive
+    /// periods, taxonomy and risk lexicon. An administrator's change reloads
+    /// only the node that made it; with several web nodes on one database each
+    /// node calls this periodically (`serve`), so the others follow within
+    /// that interval.
+    pub async fn refresh_caches(&self) -> Result<(), AppError> {
+        let fresh = App::new(self.store.clone(), self.time.clone()).await?;
+        *self.org.write().expect("org lock") = fresh.org();
+        *self.inactive_units.write().expect("units lock") =
+            fresh.inactive_units.read().expect("units lock").clone();
+        *self.calendar.write().expect("calendar lock") = fresh.calendar();
+        *self.rules.write().expect("rules lock") = fresh.rules();
+        *self.classifiers.write().expect("classifier lock") =
+            std::mem::take(&mut *fresh.classifiers.write().expect("classifier lock"));
+        *self.sensitive.write().expect("sensitive lock") = fresh.sensitive_periods();
+        *self.taxonomy.write().expect("taxonomy lock") = fresh.taxonomy();
+        *self.risk.write().expect("risk lock") = fresh.risk_config();
+        Ok(())
+    }
+
     pub(crate) fn search_slot(&self) -> &SearchSlot {
         &self.search
     }

@@ -31,21 +31,37 @@ pub struct AlertRow {
 impl Store {
     /// Insert unless already raised; true when new.
     pub async fn raise_alert(&self, a: &NewAlert<'_>) -> Result<bool, StoreError> {
+        Ok(self.raise_alerts(std::slice::from_ref(a)).await?[0])
+    }
+
+    /// Insert each alert unless already raised, all in ONE transaction (one
+    /// commit, one fsync — the scanner raises thousands on its first pass,
+    /// and a commit per alert made that pass take seconds on PostgreSQL);
+    /// for each alert, true when new.
+    pub async fn raise_alerts(&self, alerts: &[NewAlert<'_>]) -> Result<Vec<bool>, StoreError> {
+        if alerts.is_empty() {
+            return Ok(vec![]);
+        }
+        let now = crate::now_text();
         let (mut tx, _g) = self.write_tx().await?;
-        let res = sqlx::query(
-            "INSERT INTO clock_alerts (case_id, clock, stage, grade, due, unit_id, raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-        )
-        .bind(a.case_id)
-        .bind(a.clock)
-        .bind(a.stage)
-        .bind(a.grade)
-        .bind(a.due)
-        .bind(a.unit_id)
-        .bind(crate::now_text())
-        .execute(&mut *tx)
-        .await?;
+        let mut new = Vec::with_capacity(alerts.len());
+        for a in alerts {
+            let res = sqlx::query(
+                "INSERT INTO clock_alerts (case_id, clock, stage, grade, due, unit_id, raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+            )
+            .bind(a.case_id)
+            .bind(a.clock)
+            .bind(a.stage)
+            .bind(a.grade)
+            .bind(a.due)
+            .bind(a.unit_id)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+            new.push(res.rows_affected() == 1);
+        }
         tx.commit().await?;
-        Ok(res.rows_affected() == 1)
+        Ok(new)
     }
 
     /// Alerts for units under the path prefix ("/1/4/"), newest first.

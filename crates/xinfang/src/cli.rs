@@ -259,6 +259,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             crate::search_cmd::attach(&app)?;
             crate::search_cmd::spawn_indexer(app.clone());
+            crate::node::spawn_cache_refresh(app.clone());
             let scanner = app.clone();
             tokio::spawn(async move {
                 loop {

@@ -3,6 +3,7 @@
 
 mod bench_cmd;
 mod cli;
+mod node;
 mod search_cmd;
 
 use clap::Parser;
