@@ -28,6 +28,7 @@ mod portal_documents;
 mod reception;
 mod register;
 mod repeats;
+mod split_notice;
 mod search;
 mod session;
 mod supervision_pages;

@@ -201,11 +201,25 @@ pub async fn repeats_decide(
             .act(&actor, &case_no, &Command::ConfirmRepeat { submission: k })
             .await
             .map(|_| "confirm".to_string()),
-        Some("split_repeat") => st
-            .app
-            .split_repeat(&actor, &case_no, k)
-            .await
-            .map(|(_, no)| no),
+        Some("split_repeat") => {
+            // Shown at once, not redirected: the query code is never put in a URL.
+            return match st.app.split_repeat(&actor, &case_no, k).await {
+                Ok(out) => Html(super::split_notice::render(
+                    &out,
+                    &case_no,
+                    &st.app.unit_name(staff.unit),
+                    &staff.name,
+                ))
+                .into_response(),
+                Err(e) => {
+                    let msg = format!(
+                        "<p class=\"err\" role=\"alert\">未能办理：{}</p>",
+                        esc(&error_text(&e))
+                    );
+                    show(&st, &staff, &csrf, &case_no, &msg).await
+                }
+            };
+        }
         _ => Err(AppError::field("action", "未知的操作")),
     };
     match result {

@@ -15,6 +15,9 @@ use tower::ServiceExt;
 use xinfang_app::{App, TimeSource};
 use xinfang_store::{Store, TokenKind};
 
+pub mod web;
+pub use web::*;
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Backend {
     Sqlite,
