@@ -489,11 +489,11 @@ dual_test!(campaign_through_pages, |app: TestApp| async move {
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let cid = id_from(&r.location(), "/work/campaigns/");
-    let page = format!("/work/campaigns/{cid}");
+    let page_path = format!("/work/campaigns/{cid}");
     // By number, then by query (no duplicates).
     let r = form(
         &app,
-        &format!("{page}/items"),
+        &format!("{page_path}/items"),
         Some(&ld),
         &format!("csrf={lcsrf}&case_nos={}", nos[0]),
     )
@@ -501,7 +501,7 @@ dual_test!(campaign_through_pages, |app: TestApp| async move {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let r = form(
         &app,
-        &format!("{page}/items"),
+        &format!("{page_path}/items"),
         Some(&ld),
         &format!("csrf={lcsrf}&case_nos=&by_query=1&status=&unit=&from=2026-03-01&to=bad"),
     )
@@ -509,13 +509,13 @@ dual_test!(campaign_through_pages, |app: TestApp| async move {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let r = form(
         &app,
-        &format!("{page}/items"),
+        &format!("{page_path}/items"),
         Some(&ld),
         &format!("csrf={lcsrf}&case_nos=&by_query=1&status=&unit=&from=2026-03-01&to=2026-03-31"),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let (_, html) = page(&app, &page, &ld).await;
+    let (_, html) = page(&app, &page_path, &ld).await;
     for no in &nos {
         assert!(html.contains(no.as_str()));
     }
@@ -567,7 +567,7 @@ dual_test!(campaign_through_pages, |app: TestApp| async move {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let (_, html) = page(&app, &page, &ld).await;
+    let (_, html) = page(&app, &page_path, &ld).await;
     assert!(html.contains("已销号 1") && html.contains("经核实已交房"));
     let (_, html) = page(&app, "/work/campaigns", &ld).await;
     assert!(html.contains("信访问题源头治理三年攻坚"));
@@ -608,7 +608,7 @@ dual_test!(campaign_through_pages, |app: TestApp| async move {
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let (_, html) = page(&app, &page, &ld).await;
+    let (_, html) = page(&app, &page_path, &ld).await;
     assert!(
         html.contains("已化解 1") && html.contains("已销号 1"),
         "{html}"
@@ -616,12 +616,12 @@ dual_test!(campaign_through_pages, |app: TestApp| async move {
 
     // Another district neither sees nor moves it.
     let out = login(&app, "xihu_ld").await;
-    let (s, _) = page(&app, &page, &out).await;
+    let (s, _) = page(&app, &page_path, &out).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let ocsrf = csrf(&app, &out, "/work/campaigns").await;
     let r = form(
         &app,
-        &format!("{page}/items"),
+        &format!("{page_path}/items"),
         Some(&out),
         &format!("csrf={ocsrf}&case_nos={}", nos[1]),
     )
@@ -749,9 +749,9 @@ dual_test!(warning_through_pages, |app: TestApp| async move {
         .get("/api/v1/warnings", Some(&app.token("shangcheng_dc").await))
         .await;
     let wid = v["warnings"][0]["id"].as_i64().unwrap();
-    let page = format!("/work/warnings/{wid}");
+    let page_path = format!("/work/warnings/{wid}");
     let out = login(&app, "xihu_dc").await;
-    let (s, _) = page(&app, &page, &out).await;
+    let (s, _) = page(&app, &page_path, &out).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (_, html) = page(&app, "/work/warnings", &out).await;
     assert!(!html.contains(&case_no));
@@ -759,16 +759,16 @@ dual_test!(warning_through_pages, |app: TestApp| async move {
     let hcsrf = csrf(&app, &handler, "/work/disputes").await;
     let r = form(
         &app,
-        &page,
+        &page_path,
         Some(&handler),
         &format!("csrf={hcsrf}&action=verify&note=abc"),
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let dcsrf = csrf(&app, &dc, &page).await;
+    let dcsrf = csrf(&app, &dc, &page_path).await;
     let r = form(
         &app,
-        &page,
+        &page_path,
         Some(&dc),
         &format!("csrf={dcsrf}&action=clear&note=abc"),
     )
@@ -779,21 +779,21 @@ dual_test!(warning_through_pages, |app: TestApp| async move {
         ("dispose", "街道已上门做稳控工作"),
         ("clear", "开发商承诺交房，风险解除"),
     ] {
-        let (_, html) = page(&app, &page, &dc).await;
+        let (_, html) = page(&app, &page_path, &dc).await;
         assert!(
             html.contains(&format!("value=\"{action}\"")),
             "{action} offered next"
         );
         let r = form(
             &app,
-            &page,
+            &page_path,
             Some(&dc),
             &format!("csrf={dcsrf}&action={action}&note={}", enc(note)),
         )
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{action}: {}", r.text());
     }
-    let (_, html) = page(&app, &page, &dc).await;
+    let (_, html) = page(&app, &page_path, &dc).await;
     assert!(
         html.contains("已解除")
             && html.contains("待核查 → 核查中")

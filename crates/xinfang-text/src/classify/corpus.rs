@@ -13,7 +13,9 @@ pub struct LabelledText {
     pub code: String,
     /// Kind key: `suggestion` / `accusation` / `claim`.
     pub kind: &'static str,
+    /// Whether the matter is 涉法涉诉.
     pub litigation: bool,
+    /// The petition as written.
     pub text: String,
 }
 

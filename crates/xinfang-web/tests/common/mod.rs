@@ -16,6 +16,7 @@ use xinfang_app::{App, TimeSource};
 use xinfang_store::{Store, TokenKind};
 
 pub mod web;
+#[allow(unused_imports)]
 pub use web::*;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
