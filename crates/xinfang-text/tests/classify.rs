@@ -55,7 +55,9 @@ fn predicts_held_out_sentences() {
             assert!(p.windows(2).all(|w| w[0].1 >= w[1].1));
         }
     }
-    assert!(NaiveBayes::new().predict_complement(&tokens("拖欠工资")).is_empty());
+    assert!(NaiveBayes::new()
+        .predict_complement(&tokens("拖欠工资"))
+        .is_empty());
 }
 
 #[test]

@@ -89,7 +89,10 @@ fn recipe_grid() {
                     s.category, s.kind
                 );
                 if s.category > best.0 {
-                    best = (s.category, format!("{r:?} α={alpha} complement={complement}"));
+                    best = (
+                        s.category,
+                        format!("{r:?} α={alpha} complement={complement}"),
+                    );
                 }
             }
         }

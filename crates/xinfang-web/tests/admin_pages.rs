@@ -21,7 +21,9 @@ const PAGES: [&str; 8] = [
 ];
 
 dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
-    let clerk = try_login(&app, "shangcheng_xfj", "xinfang2026").await.unwrap();
+    let clerk = try_login(&app, "shangcheng_xfj", "xinfang2026")
+        .await
+        .unwrap();
     let admin = try_login(&app, "admin", "xinfang2026").await.unwrap();
     for p in PAGES {
         let (s, html) = page(&app, p, &clerk).await;

@@ -783,7 +783,9 @@ dual_test!(admin_page_uploads_a_workbook, |app: TestApp| async move {
     let html2 = r.text();
     assert!(html2.contains("校验结果：共 1 行，合格 1 行"), "{html2}");
     assert_eq!(case_count(&app).await, before);
-    let html3 = send(&app, multipart(&csrf, false, &workbook(&rows))).await.text();
+    let html3 = send(&app, multipart(&csrf, false, &workbook(&rows)))
+        .await
+        .text();
     assert!(html3.contains("已导入 1 件"), "{html3}");
     assert_eq!(case_count(&app).await, before + 1);
     // Not an administrator: no form.

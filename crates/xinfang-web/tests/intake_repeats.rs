@@ -136,18 +136,26 @@ dual_test!(confirm_or_split_a_repeat, |app: TestApp| async move {
     assert!(
         split_page.contains("信访事项另行登记告知书")
             && split_page.contains("王重复：")
-            && split_page.contains(&format!("信访编号为 <b>{new_no}</b>，查询码为 <b>{code}</b>"))
+            && split_page.contains(&format!(
+                "信访编号为 <b>{new_no}</b>，查询码为 <b>{code}</b>"
+            ))
             && split_page.contains("id=\"print-doc\"")
             && split_page.contains("/assets/documents.js"),
         "{split_page}"
     );
     // The petitioner can follow the new case with that code; a wrong one fails.
     let (s, tracked) = app
-        .get(&format!("/api/v1/petitions/{new_no}?query_code={code}"), None)
+        .get(
+            &format!("/api/v1/petitions/{new_no}?query_code={code}"),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{tracked}");
     let (s, _) = app
-        .get(&format!("/api/v1/petitions/{new_no}?query_code=WRONG0000"), None)
+        .get(
+            &format!("/api/v1/petitions/{new_no}?query_code=WRONG0000"),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 
@@ -194,7 +202,10 @@ dual_test!(confirm_or_split_a_repeat, |app: TestApp| async move {
     // The API gives the new case's query code too, and it works.
     let api_code = v["query_code"].as_str().unwrap();
     let (s, tracked) = app
-        .get(&format!("/api/v1/petitions/{api_no}?query_code={api_code}"), None)
+        .get(
+            &format!("/api/v1/petitions/{api_no}?query_code={api_code}"),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{tracked}");
     assert_eq!(app.app.store.count("cases").await.unwrap(), 3);

@@ -692,7 +692,13 @@ dual_test!(dispute_through_pages, |app: TestApp| async move {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let r = form(&app, &mv, Some(&town), &format!("csrf={tcsrf}&status=converted")).await;
+    let r = form(
+        &app,
+        &mv,
+        Some(&town),
+        &format!("csrf={tcsrf}&status=converted"),
+    )
+    .await;
     assert_eq!(
         r.status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -709,7 +715,13 @@ dual_test!(dispute_through_pages, |app: TestApp| async move {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let r = form(&app, &mv, Some(&town), &format!("csrf={tcsrf}&status=converted")).await;
+    let r = form(
+        &app,
+        &mv,
+        Some(&town),
+        &format!("csrf={tcsrf}&status=converted"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let county = login(&app, "shangcheng_zf").await;
     let (_, html) = page(&app, "/work/disputes", &county).await;

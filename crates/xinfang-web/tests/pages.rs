@@ -150,7 +150,6 @@ dual_test!(workbench_pages, |app: TestApp| async move {
     let _ = json!(null);
 });
 
-
 dual_test!(
     portal_submit_track_evaluate_review,
     |app: TestApp| async move {
@@ -316,7 +315,6 @@ dual_test!(
             .any(|x| x["signals"].to_string().contains("集体访 30 人")));
     }
 );
-
 
 dual_test!(
     registration_assist_finds_the_petitioners_earlier_case,

@@ -445,18 +445,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Bench {
-            cmd: BenchCmd::Classify {
-                folds,
-                seed,
-                corpus,
-            },
+            cmd:
+                BenchCmd::Classify {
+                    folds,
+                    seed,
+                    corpus,
+                },
         } => {
             let text = match &corpus {
                 Some(p) => std::fs::read_to_string(p)
                     .with_context(|| format!("读取语料 {} 失败", p.display()))?,
                 None => xinfang_app::bench_classify::CORPUS.to_string(),
             };
-            let corpus = xinfang_app::bench_classify::parse_corpus(&text).map_err(anyhow::Error::msg)?;
+            let corpus =
+                xinfang_app::bench_classify::parse_corpus(&text).map_err(anyhow::Error::msg)?;
             let url = crate::bench_cmd::fresh_url("classify");
             let store = Store::connect(&url).await?;
             store.migrate().await?;

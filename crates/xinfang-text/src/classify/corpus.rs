@@ -19,7 +19,7 @@ pub struct LabelledText {
     pub text: String,
 }
 
-/// Parses the TSV corpus: a header line, then `category	kind	litigation	text`
+/// Parses the TSV corpus: a header line, then `category⇥kind⇥litigation⇥text` (tab-separated)
 /// with the kind in Chinese and litigation as 是 / 否. Errors name the line.
 pub fn parse_corpus(tsv: &str) -> Result<Vec<LabelledText>, String> {
     let mut out = vec![];
@@ -77,7 +77,9 @@ mod tests {
         assert_eq!(c.len(), 2);
         assert_eq!(c[1].kind, "accusation");
         assert!(c[1].litigation);
-        assert!(parse_corpus("h\n0101\t投诉\t否\tx").unwrap_err().contains("第 2 行"));
+        assert!(parse_corpus("h\n0101\t投诉\t否\tx")
+            .unwrap_err()
+            .contains("第 2 行"));
         assert!(parse_corpus("h\n0101\t申诉求决\tx").is_err());
         assert!(parse_corpus("h\n城建\t申诉求决\t否\tx").is_err());
     }

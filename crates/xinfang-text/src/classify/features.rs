@@ -73,7 +73,10 @@ mod tests {
 
     #[test]
     fn recipes() {
-        let toks: Vec<String> = ["欠薪", "欠薪", "老板"].iter().map(|s| s.to_string()).collect();
+        let toks: Vec<String> = ["欠薪", "欠薪", "老板"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(FeatureSet::WORDS.extract(&toks, "欠薪欠薪老板"), toks);
         let b = FeatureSet {
             binary: true,
