@@ -19,7 +19,7 @@ impl App {
     async fn try_act(&self, actor: &Actor, case_no: &str, cmd: &Command) -> Result<Case, AppError> {
         if let Command::SplitRepeat { submission } = cmd {
             // Makes a new case as well: its own service (see `repeats.rs`).
-            return Ok(self.split_repeat(actor, case_no, *submission).await?.0);
+            return Ok(self.split_repeat(actor, case_no, *submission).await?.case);
         }
         let (id, mut case) = self
             .store

@@ -17,6 +17,21 @@ use xinfang_domain::scope::can_see;
 use xinfang_domain::{Actor, Role, Staff};
 use xinfang_store::NewCaseRecord;
 
+/// What a split gives back.
+#[derive(Clone, Debug)]
+pub struct SplitOutcome {
+    /// The old case after the split.
+    pub case: Case,
+    pub new_case_no: String,
+    /// The new case's query code, in clear (shown once, never stored).
+    pub query_code: String,
+    /// The day the split-off 件次 was received (the new case's registration day).
+    pub received_on: chrono::NaiveDate,
+    /// Its petitioners' names and request (for the 告知).
+    pub petitioner_names: Vec<String>,
+    pub request: String,
+}
+
 /// One linked 件次 next to the case it was linked to.
 #[derive(Clone, Debug, Serialize)]
 pub struct RepeatItem {
@@ -112,13 +127,15 @@ impl App {
     }
 
     /// Split repeat 件次 `k` of `case_no` into a new case. Returns the old
-    /// case after the split and the new case number.
+    /// case after the split, the new case number and the new case's query
+    /// code — in clear this once only (the store keeps its hash), so that the
+    /// registrar can tell the petitioner, as the registration receipt does.
     pub async fn split_repeat(
         &self,
         actor: &Actor,
         case_no: &str,
         k: usize,
-    ) -> Result<(Case, String), AppError> {
+    ) -> Result<SplitOutcome, AppError> {
         let (id, case) = self
             .store
             .load_case(case_no)
@@ -163,20 +180,31 @@ impl App {
         after.apply(&split);
         let projection = self.project(&after);
         let new_projection = self.project(&new_case);
+        let query_code = crate::auth::random_query_code();
+        let petitioner_names = cmd.petitioners.iter().map(|p| p.name.clone()).collect();
+        let request = cmd.content.request.clone();
         let rec = NewCaseRecord {
             case: new_case,
             event,
             registering_level: level,
-            // The petitioner gets a query code when told of the new number.
-            query_code_hash: hash_code(&crate::auth::random_query_code()),
+            // The petitioner is told this code with the new number.
+            query_code_hash: hash_code(&query_code),
             petitioner_keys: petitioner_keys(&cmd.petitioners),
             projection: new_projection,
             litigation: false,
             warning: None,
         };
-        Ok(self
+        let (case, new_case_no) = self
             .store
             .split_repeat(id, &case, split, &projection, rec)
-            .await?)
+            .await?;
+        Ok(SplitOutcome {
+            case,
+            new_case_no,
+            query_code,
+            received_on: sub_at.date(),
+            petitioner_names,
+            request,
+        })
     }
 }

@@ -44,12 +44,20 @@ fn predicts_held_out_sentences() {
         ("附近工厂排放污水，还有噪音", "生态环境"),
     ];
     for (text, want) in held_out {
-        let p = nb.predict(&tokens(text));
-        assert_eq!(p[0].0, want, "{text}: {p:?}");
-        let sum: f64 = p.iter().map(|(_, v)| v).sum();
-        assert!((sum - 1.0).abs() < 1e-9);
-        assert!(p.windows(2).all(|w| w[0].1 >= w[1].1));
+        // Multinomial and complement prediction agree here.
+        for p in [
+            nb.predict(&tokens(text)),
+            nb.predict_complement(&tokens(text)),
+        ] {
+            assert_eq!(p[0].0, want, "{text}: {p:?}");
+            let sum: f64 = p.iter().map(|(_, v)| v).sum();
+            assert!((sum - 1.0).abs() < 1e-9);
+            assert!(p.windows(2).all(|w| w[0].1 >= w[1].1));
+        }
     }
+    assert!(NaiveBayes::new()
+        .predict_complement(&tokens("拖欠工资"))
+        .is_empty());
 }
 
 #[test]

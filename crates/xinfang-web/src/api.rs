@@ -222,14 +222,17 @@ async fn act(
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let cmd: Command = parse_json(&body)?;
-    let case = st.app.act(&Actor::Staff(staff), &case_no, &cmd).await?;
-    let mut out = json!({ "case_no": case.case_no, "status": case.status.key(), "stage": case.stage.key(), "current_unit": case.current_unit.0, "version": case.version });
     if let Command::SplitRepeat { submission } = &cmd {
-        out["new_case_no"] = json!(case
-            .submissions
-            .get(*submission)
-            .and_then(|s| s.split_to.clone()));
+        // The new case's query code, in clear this once (only its hash is stored).
+        let out = st
+            .app
+            .split_repeat(&Actor::Staff(staff), &case_no, *submission)
+            .await?;
+        let case = &out.case;
+        return Ok(Json(json!({ "case_no": case.case_no, "status": case.status.key(), "stage": case.stage.key(), "current_unit": case.current_unit.0, "version": case.version, "new_case_no": out.new_case_no, "query_code": out.query_code })).into_response());
     }
+    let case = st.app.act(&Actor::Staff(staff), &case_no, &cmd).await?;
+    let out = json!({ "case_no": case.case_no, "status": case.status.key(), "stage": case.stage.key(), "current_unit": case.current_unit.0, "version": case.version });
     Ok(Json(out).into_response())
 }
 

@@ -76,7 +76,7 @@ pub fn spec() -> Value {
         "/api/v1/cases/{case_no}": { "get": { "summary": "信访事项详情（含时限说明、时间线、可执行操作）", "security": [ { "bearer": [] } ],
           "parameters": [ { "name": "case_no", "in": "path", "required": true, "schema": { "type": "string" } } ],
           "responses": { "200": { "description": "详情" }, "401": error_response(), "404": error_response() } } },
-        "/api/v1/cases/{case_no}/actions": { "post": { "summary": "办理操作：转送、交办、签收、异议、告知、延期、答复、送达、回访……；重复件核对：confirm_repeat（确认为同一事项）、split_repeat（拆分为新件，响应含 new_case_no）", "security": [ { "bearer": [] } ],
+        "/api/v1/cases/{case_no}/actions": { "post": { "summary": "办理操作：转送、交办、签收、异议、告知、延期、答复、送达、回访……；重复件核对：confirm_repeat（确认为同一事项）、split_repeat（拆分为新件，响应含 new_case_no 和新件的查询码 query_code，仅此一次显示，须告知信访人）", "security": [ { "bearer": [] } ],
           "parameters": [ { "name": "case_no", "in": "path", "required": true, "schema": { "type": "string" } } ],
           "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["action"], "properties": { "action": { "type": "string" }, "submission": { "type": "integer", "minimum": 0, "description": "confirm_repeat / split_repeat：件次序号（case.submissions 的下标）" } } } } } },
           "responses": { "200": { "description": "已办理" }, "400": error_response(), "401": error_response(), "403": error_response(), "404": error_response(), "409": error_response(), "422": error_response() } } },

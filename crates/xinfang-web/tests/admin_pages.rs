@@ -5,100 +5,9 @@
 //! 信访局 records its daily report and the registration form's taxonomy select.
 
 mod common;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use common::*;
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 use xinfang_domain::clock::ClockKind;
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-fn body_of(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-async fn send(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    cookie: Option<&str>,
-    body: String,
-) -> (StatusCode, Option<String>, String) {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("content-type", "application/x-www-form-urlencoded");
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    let resp = app
-        .router
-        .clone()
-        .oneshot(req.body(Body::from(body)).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    let set_cookie = resp
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let text = String::from_utf8(
-        resp.into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec(),
-    )
-    .unwrap();
-    (status, set_cookie, text)
-}
-
-async fn login(app: &TestApp, user: &str, pw: &str) -> Option<String> {
-    let (s, cookie, _) = send(
-        app,
-        "POST",
-        "/login",
-        None,
-        body_of(&[("username", user), ("password", pw)]),
-    )
-    .await;
-    (s == StatusCode::SEE_OTHER).then(|| cookie.unwrap().split(';').next().unwrap().to_string())
-}
-
-async fn get(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
-    let (s, _, t) = send(app, "GET", path, Some(cookie), String::new()).await;
-    (s, t)
-}
-
-async fn post(
-    app: &TestApp,
-    path: &str,
-    cookie: &str,
-    pairs: &[(&str, &str)],
-) -> (StatusCode, String) {
-    let (s, _, t) = send(app, "POST", path, Some(cookie), body_of(pairs)).await;
-    (s, t)
-}
-
-fn csrf_of(html: &str) -> String {
-    let i =
-        html.find("name=\"csrf\" value=\"").expect("csrf field") + "name=\"csrf\" value=\"".len();
-    html[i..i + 64].to_string()
-}
 
 const PAGES: [&str; 8] = [
     "/admin",
@@ -112,27 +21,29 @@ const PAGES: [&str; 8] = [
 ];
 
 dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
-    let clerk = login(&app, "shangcheng_xfj", "xinfang2026").await.unwrap();
-    let admin = login(&app, "admin", "xinfang2026").await.unwrap();
+    let clerk = try_login(&app, "shangcheng_xfj", "xinfang2026")
+        .await
+        .unwrap();
+    let admin = try_login(&app, "admin", "xinfang2026").await.unwrap();
     for p in PAGES {
-        let (s, html) = get(&app, p, &clerk).await;
+        let (s, html) = page(&app, p, &clerk).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{p}");
         assert!(html.contains("仅管理员"), "{p}");
-        let (s, html) = get(&app, p, &admin).await;
+        let (s, html) = page(&app, p, &admin).await;
         assert_eq!(s, StatusCode::OK, "{p}: {html}");
         assert!(
             html.contains("href=\"/admin\">系统管理</a>"),
             "{p}: nav link"
         );
     }
-    let (_, inbox) = get(&app, "/work", &clerk).await;
+    let (_, inbox) = page(&app, "/work", &clerk).await;
     assert!(!inbox.contains("系统管理"));
-    let (_, inbox) = get(&app, "/work", &admin).await;
+    let (_, inbox) = page(&app, "/work", &admin).await;
     assert!(inbox.contains("系统管理"));
     // A non-admin's post is refused even with a valid token of their own.
-    let (_, html) = get(&app, "/work/register", &clerk).await;
+    let (_, html) = page(&app, "/work/register", &clerk).await;
     let clerk_csrf = csrf_of(&html);
-    let (s, _) = post(
+    let (s, _) = post_pairs(
         &app,
         "/admin/units",
         &clerk,
@@ -149,7 +60,7 @@ dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
     assert_eq!(s, StatusCode::FORBIDDEN);
 
     // Units: bad CSRF changes nothing; a good form adds the unit to the tree.
-    let (_, html) = get(&app, "/admin/units", &admin).await;
+    let (_, html) = page(&app, "/admin/units", &admin).await;
     let csrf = csrf_of(&html);
     let gov = app.unit("杭州市上城区人民政府").to_string();
     let unit = |c: &str| -> Vec<(&str, String)> {
@@ -163,7 +74,7 @@ dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
         ]
     };
     let bad: Vec<(&str, String)> = unit("0".repeat(64).as_str());
-    let (s, _) = post(
+    let (s, _) = post_pairs(
         &app,
         "/admin/units",
         &admin,
@@ -179,7 +90,7 @@ dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
         .units()
         .any(|u| u.name == "杭州市上城区城市管理局"));
     let good = unit(&csrf);
-    let (s, html) = post(
+    let (s, html) = post_pairs(
         &app,
         "/admin/units",
         &admin,
@@ -203,12 +114,12 @@ dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
         ("roles", "leader"),
         ("password", "weak"),
     ];
-    let (s, html) = post(&app, "/admin/users", &admin, &user).await;
+    let (s, html) = post_pairs(&app, "/admin/users", &admin, &user).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("密码至少10位"), "{html}");
     user.pop();
     user.push(("password", "Strong2026pw"));
-    let (s, html) = post(&app, "/admin/users", &admin, &user).await;
+    let (s, html) = post_pairs(&app, "/admin/users", &admin, &user).await;
     assert_eq!(s, StatusCode::OK, "{html}");
     let rec = app
         .app
@@ -218,8 +129,8 @@ dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
         .unwrap()
         .unwrap();
     assert_eq!(rec.roles.len(), 2, "both checked roles");
-    assert!(login(&app, "sc_page", "Strong2026pw").await.is_some());
-    let (s, _) = post(
+    assert!(try_login(&app, "sc_page", "Strong2026pw").await.is_some());
+    let (s, _) = post_pairs(
         &app,
         &format!("/admin/users/{}", rec.id.0),
         &admin,
@@ -227,10 +138,10 @@ dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
     )
     .await;
     assert_eq!(s, StatusCode::OK);
-    assert!(login(&app, "sc_page", "Strong2026pw").await.is_none());
+    assert!(try_login(&app, "sc_page", "Strong2026pw").await.is_none());
 
     // Taxonomy: add and deactivate.
-    let (s, html) = post(
+    let (s, html) = post_pairs(
         &app,
         "/admin/taxonomy",
         &admin,
@@ -244,7 +155,7 @@ dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
     .await;
     assert_eq!(s, StatusCode::OK, "{html}");
     assert!(html.contains("已新增 010205 电梯加装"), "{html}");
-    let (s, _) = post(
+    let (s, _) = post_pairs(
         &app,
         "/admin/taxonomy",
         &admin,
@@ -255,7 +166,7 @@ dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
     assert!(!app.app.taxonomy().is_usable("010205"));
 
     // Lexicon: one more line is used by the analyzer; a malformed line is refused.
-    let (_, html) = get(&app, "/admin/lexicon", &admin).await;
+    let (_, html) = page(&app, "/admin/lexicon", &admin).await;
     let start =
         html.find("name=\"terms\" rows=\"20\">").unwrap() + "name=\"terms\" rows=\"20\">".len();
     let current = &html[start..start + html[start..].find("</textarea>").unwrap()];
@@ -268,7 +179,7 @@ dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
     let terms = format!("{current}煤气罐 扬言极端 3\n");
     let mut pairs = vec![("csrf", csrf.as_str()), ("terms", terms.as_str())];
     pairs.extend(th);
-    let (s, html) = post(&app, "/admin/lexicon", &admin, &pairs).await;
+    let (s, html) = post_pairs(&app, "/admin/lexicon", &admin, &pairs).await;
     assert_eq!(s, StatusCode::OK, "{html}");
     assert!(app
         .app
@@ -279,7 +190,7 @@ dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
     let broken = format!("{current}缺等级 扬言极端\n");
     let mut pairs = vec![("csrf", csrf.as_str()), ("terms", broken.as_str())];
     pairs.extend(th);
-    let (s, _) = post(&app, "/admin/lexicon", &admin, &pairs).await;
+    let (s, _) = post_pairs(&app, "/admin/lexicon", &admin, &pairs).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Clock rules: tighten (第二十二条 15 日 → 10 日) yes, loosen no.
@@ -295,7 +206,7 @@ dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
         ]
     };
     let r = rule("10");
-    let (s, html) = post(
+    let (s, html) = post_pairs(
         &app,
         "/admin/rules",
         &admin,
@@ -305,7 +216,7 @@ dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
     assert_eq!(s, StatusCode::OK, "{html}");
     assert_eq!(app.app.rules().get(ClockKind::Forward).spec.amount, 10);
     let r = rule("20");
-    let (s, _) = post(
+    let (s, _) = post_pairs(
         &app,
         "/admin/rules",
         &admin,
@@ -315,7 +226,7 @@ dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Sensitive period, then the bureau's 零报告 once a day.
-    let (s, html) = post(
+    let (s, html) = post_pairs(
         &app,
         "/admin/sensitive-periods",
         &admin,
@@ -329,11 +240,11 @@ dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{html}");
-    let (_, html) = get(&app, "/work/zero-reports", &clerk).await;
+    let (_, html) = page(&app, "/work/zero-reports", &clerk).await;
     assert!(html.contains("本单位今日报告"), "{html}");
     assert!(html.contains("杭州市上城区信访局"));
     let ccsrf = csrf_of(&html);
-    let (s, html) = post(
+    let (s, html) = post_pairs(
         &app,
         "/work/zero-reports",
         &clerk,
@@ -342,7 +253,7 @@ dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
     .await;
     assert_eq!(s, StatusCode::OK, "{html}");
     assert!(html.contains("已报送零报告"));
-    let (s, _) = post(
+    let (s, _) = post_pairs(
         &app,
         "/work/zero-reports",
         &clerk,
@@ -351,7 +262,7 @@ dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
     .await;
     assert_ne!(s, StatusCode::OK, "second report the same day refused");
     // Ending the period: today no longer needs a report.
-    let (s, _) = post(
+    let (s, _) = post_pairs(
         &app,
         "/admin/sensitive-periods",
         &admin,
@@ -362,7 +273,7 @@ dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
     assert!(app.app.sensitive_period_on(app.app.now().date()).is_none());
 
     // The registration form offers the taxonomy's active 细类 by code.
-    let (_, html) = get(&app, "/work/register", &clerk).await;
+    let (_, html) = page(&app, "/work/register", &clerk).await;
     assert!(
         html.contains("<option value=\"010101\">城乡建设/房地产/交房难</option>"),
         "taxonomy select"
@@ -372,7 +283,7 @@ dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
         "deactivated node not offered"
     );
     // A case registered with a category shows it by its current name.
-    let (s, html) = post(
+    let (s, html) = post_pairs(
         &app,
         "/work/register",
         &clerk,
@@ -391,13 +302,13 @@ dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
     assert_eq!(s, StatusCode::OK, "{html}");
     let i = html.find("/work/cases/").expect("case link") + "/work/cases/".len();
     let case_no = &html[i..i + html[i..].find('"').unwrap()];
-    let (_, html) = get(&app, &format!("/work/cases/{case_no}"), &clerk).await;
+    let (_, html) = page(&app, &format!("/work/cases/{case_no}"), &clerk).await;
     assert!(
         html.contains("内容分类：城乡建设/物业管理/物业乱象"),
         "{html}"
     );
     // Renaming the 类别 keeps the case's code; the case shows the new name.
-    let (s, _) = post(
+    let (s, _) = post_pairs(
         &app,
         "/admin/taxonomy",
         &admin,
@@ -410,7 +321,7 @@ dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
     )
     .await;
     assert_eq!(s, StatusCode::OK);
-    let (_, html) = get(&app, &format!("/work/cases/{case_no}"), &clerk).await;
+    let (_, html) = page(&app, &format!("/work/cases/{case_no}"), &clerk).await;
     assert!(
         html.contains("内容分类：城乡建设/物业服务管理/物业乱象"),
         "{html}"

@@ -7,48 +7,11 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::*;
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
-use tower::ServiceExt;
-
-async fn send(app: &TestApp, req: Request<Body>) -> (StatusCode, Option<String>, String) {
-    let resp = app.router.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let cookie = resp
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .map(|c| c.split(';').next().unwrap_or("").to_string());
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, cookie, String::from_utf8_lossy(&bytes).to_string())
-}
-
-async fn login(app: &TestApp, user: &str) -> String {
-    let req = Request::builder()
-        .method("POST")
-        .uri("/login")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(format!("username={user}&password=xinfang2026")))
-        .unwrap();
-    let (s, cookie, _) = send(app, req).await;
-    assert_eq!(s, StatusCode::SEE_OTHER);
-    cookie.expect("session cookie")
-}
-
-async fn page(app: &TestApp, path: &str, cookie: &str) -> String {
-    let req = Request::builder()
-        .uri(path)
-        .header("cookie", cookie)
-        .body(Body::empty())
-        .unwrap();
-    let (s, _, html) = send(app, req).await;
-    assert_eq!(s, StatusCode::OK, "{path}");
-    html
-}
 
 /// The total the case list shows for a drill-down link.
 async fn list_total(app: &TestApp, href: &str, cookie: &str) -> i64 {
-    let html = page(app, href, cookie).await;
+    let html = page_ok(app, href, cookie).await;
     let i = html.find("<span id=\"total\">").expect("total") + "<span id=\"total\">".len();
     html[i..i + html[i..].find('<').unwrap()].parse().unwrap()
 }
@@ -143,7 +106,7 @@ dual_test!(
     |app: TestApp| async move {
         march(&app).await;
         let cookie = login(&app, "hangzhou_zf").await;
-        let html = page(
+        let html = page_ok(
             &app,
             "/work/dashboard?from=2026-03-01&to=2026-03-31",
             &cookie,
@@ -295,14 +258,16 @@ dual_test!(
         let s = html.find("<section id=\"by-channel\">").unwrap();
         assert!(html[s..].contains("来访"));
         // Each statistics table exports to Excel.
-        let req = Request::builder()
-            .uri("/work/stats/tables.xlsx?from=2026-03-01&to=2026-03-31")
-            .header("cookie", &cookie)
-            .body(Body::empty())
-            .unwrap();
-        let resp = app.router.clone().oneshot(req).await.unwrap();
-        assert_eq!(resp.status(), StatusCode::OK);
-        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        let r = request(
+            &app,
+            "GET",
+            "/work/stats/tables.xlsx?from=2026-03-01&to=2026-03-31",
+            Some(&cookie),
+            "",
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK);
+        let bytes = r.body;
         use calamine::{DataType, Reader};
         let mut wb: calamine::Xlsx<_> =
             calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
@@ -437,7 +402,7 @@ dual_test!(hot_issues_rise_week_over_week, |app: TestApp| async move {
     }
     // Drill-down from the dashboard's hot table: the category's this-week count.
     let cookie = login(&app, "shangcheng_xfj").await;
-    let html = page(
+    let html = page_ok(
         &app,
         "/work/dashboard?from=2026-02-01&to=2026-03-04",
         &cookie,
@@ -644,7 +609,7 @@ dual_test!(
         assert!(app.app.store.verify_chain().await.unwrap().is_ok());
         // The page renders the calendar with a CSRF form.
         let cookie = login(&app, "shangcheng_xfj").await;
-        let html = page(
+        let html = page_ok(
             &app,
             "/work/reception?from=2026-03-02&to=2026-03-08",
             &cookie,
@@ -679,8 +644,8 @@ async fn upload(app: &TestApp, token: &str, dry_run: bool, bytes: Vec<u8>) -> (S
         .header("content-type", "application/octet-stream")
         .body(Body::from(bytes))
         .unwrap();
-    let (s, _, text) = send(app, req).await;
-    (s, serde_json::from_str(&text).unwrap_or(Value::Null))
+    let r = send(app, req).await;
+    (r.status, r.json())
 }
 
 async fn case_count(app: &TestApp) -> i64 {
@@ -852,7 +817,7 @@ dual_test!(admin_page_uploads_a_workbook, |app: TestApp| async move {
         "",
     ]; 1];
     let cookie = login(&app, "admin").await;
-    let html = page(&app, "/admin/import", &cookie).await;
+    let html = page_ok(&app, "/admin/import", &cookie).await;
     let i = html.find("name=\"csrf\" value=\"").unwrap() + 19;
     let csrf = html[i..i + 64].to_string();
     let multipart = |csrf: &str, dry: bool, file: &[u8]| {
@@ -878,22 +843,20 @@ dual_test!(admin_page_uploads_a_workbook, |app: TestApp| async move {
             .unwrap()
     };
     let before = case_count(&app).await;
-    let (s, _, html) = send(&app, multipart("bad", false, &workbook(&rows))).await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _, html2) = send(&app, multipart(&csrf, true, &workbook(&rows))).await;
-    assert_eq!(s, StatusCode::OK);
+    let r = send(&app, multipart("bad", false, &workbook(&rows))).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = send(&app, multipart(&csrf, true, &workbook(&rows))).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let html2 = r.text();
     assert!(html2.contains("校验结果：共 1 行，合格 1 行"), "{html2}");
     assert_eq!(case_count(&app).await, before);
-    let (_, _, html3) = send(&app, multipart(&csrf, false, &workbook(&rows))).await;
+    let html3 = send(&app, multipart(&csrf, false, &workbook(&rows)))
+        .await
+        .text();
     assert!(html3.contains("已导入 1 件"), "{html3}");
     assert_eq!(case_count(&app).await, before + 1);
-    drop(html);
     // Not an administrator: no form.
     let clerk = login(&app, "shangcheng_xfj").await;
-    let req = Request::builder()
-        .uri("/admin/import")
-        .header("cookie", &clerk)
-        .body(Body::empty())
-        .unwrap();
-    assert_eq!(send(&app, req).await.0, StatusCode::FORBIDDEN);
+    let (s, _) = page(&app, "/admin/import", &clerk).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
 });

@@ -9,47 +9,12 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::*;
-use http_body_util::BodyExt;
-use serde_json::{json, Value};
-use tower::ServiceExt;
+use serde_json::json;
 
 /// A real 1×1 PNG.
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82";
 /// A real (tiny) PDF.
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
-
-struct Resp {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Resp {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
-    }
-}
-
-async fn send(app: &TestApp, req: Request<Body>) -> Resp {
-    let resp = app.router.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let body = resp
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    Resp {
-        status,
-        headers,
-        body,
-    }
-}
 
 fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])], file_field: &str) -> Vec<u8> {
     let mut b = vec![];
@@ -77,51 +42,6 @@ async fn post_multipart(app: &TestApp, path: &str, body: Vec<u8>) -> Resp {
         .body(Body::from(body))
         .unwrap();
     send(app, req).await
-}
-
-async fn post_form(app: &TestApp, path: &str, cookie: Option<&str>, body: &str) -> Resp {
-    let mut req = Request::builder()
-        .method("POST")
-        .uri(path)
-        .header("content-type", "application/x-www-form-urlencoded");
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    send(app, req.body(Body::from(body.to_string())).unwrap()).await
-}
-
-async fn get_page(app: &TestApp, path: &str, cookie: &str) -> Resp {
-    let req = Request::builder()
-        .uri(path)
-        .header("cookie", cookie)
-        .body(Body::empty())
-        .unwrap();
-    send(app, req).await
-}
-
-async fn login(app: &TestApp, user: &str) -> String {
-    let r = post_form(
-        app,
-        "/login",
-        None,
-        &format!("username={user}&password=xinfang2026"),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let c = r.headers["set-cookie"].to_str().unwrap();
-    c.split(';').next().unwrap().to_string()
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// Submit online in `region`; returns case number and query code.
@@ -454,7 +374,7 @@ dual_test!(portal_documents_and_reviews, |app: TestApp| async move {
     assert_eq!(s, StatusCode::BAD_REQUEST);
 
     // The portal: /track lists them with POST forms; /track/documents renders an A4 page.
-    let r = post_form(
+    let r = form(
         &app,
         "/track",
         None,
@@ -471,7 +391,7 @@ dual_test!(portal_documents_and_reviews, |app: TestApp| async move {
         !html.contains("信转〔"),
         "internal 转送单 must not be listed"
     );
-    let r = post_form(
+    let r = form(
         &app,
         "/track/documents",
         None,
@@ -488,7 +408,7 @@ dual_test!(portal_documents_and_reviews, |app: TestApp| async move {
         "{html}"
     );
     assert!(!html.contains("<script>"), "no inline script");
-    let r = post_form(
+    let r = form(
         &app,
         "/track/documents",
         None,
@@ -500,7 +420,7 @@ dual_test!(portal_documents_and_reviews, |app: TestApp| async move {
         .to_str()
         .unwrap()
         .starts_with("attachment"));
-    let r = post_form(
+    let r = form(
         &app,
         "/track/documents",
         None,
@@ -509,7 +429,7 @@ dual_test!(portal_documents_and_reviews, |app: TestApp| async move {
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(!r.text().contains("信处〔"));
-    let r = post_form(
+    let r = form(
         &app,
         "/track/documents",
         None,
@@ -520,12 +440,12 @@ dual_test!(portal_documents_and_reviews, |app: TestApp| async move {
 
     // Staff: the case page's panel and the printable page, in scope only.
     let cookie = login(&app, "shangcheng_zhujian").await;
-    let page = get_page(&app, &format!("/work/cases/{case_no}"), &cookie).await;
+    let page = fetch(&app, &format!("/work/cases/{case_no}"), &cookie).await;
     assert!(
         page.text().contains("上城信转〔2026〕1号"),
         "panel lists all documents incl. internal"
     );
-    let r = get_page(
+    let r = fetch(
         &app,
         &format!("/work/cases/{case_no}/documents/{}", d[0].id),
         &cookie,
@@ -534,14 +454,14 @@ dual_test!(portal_documents_and_reviews, |app: TestApp| async move {
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text().contains("信访事项转送单") && r.text().contains("id=\"print-doc\""));
     let other = login(&app, "gongshu_zhujian").await;
-    let r = get_page(
+    let r = fetch(
         &app,
         &format!("/work/cases/{case_no}/documents/{letter}"),
         &other,
     )
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let r = get_page(&app, "/assets/documents.js", &cookie).await;
+    let r = fetch(&app, "/assets/documents.js", &cookie).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.headers["content-type"]
         .to_str()
@@ -614,7 +534,7 @@ dual_test!(
         )
         .await;
         let cookie = login(&app, "shangcheng_zhujian").await;
-        let html = get_page(&app, &format!("/work/cases/{case_no}"), &cookie)
+        let html = fetch(&app, &format!("/work/cases/{case_no}"), &cookie)
             .await
             .text();
         assert!(html.contains("id=\"reply-template\""), "{html}");
@@ -753,7 +673,7 @@ dual_test!(attachments_checked_by_content, |app: TestApp| async move {
     let atts = app.app.store.attachments_for_case(id).await.unwrap();
     let png_id = atts[0].id;
     let cookie = login(&app, "shangcheng_xfj").await;
-    let r = get_page(
+    let r = fetch(
         &app,
         &format!("/work/cases/{case_no}/attachments/{png_id}"),
         &cookie,
@@ -767,7 +687,7 @@ dual_test!(attachments_checked_by_content, |app: TestApp| async move {
         .unwrap()
         .starts_with("attachment;"));
     assert_eq!(r.headers["x-content-type-options"], "nosniff");
-    let page = get_page(&app, &format!("/work/cases/{case_no}"), &cookie)
+    let page = fetch(&app, &format!("/work/cases/{case_no}"), &cookie)
         .await
         .text();
     assert!(
@@ -776,7 +696,7 @@ dual_test!(attachments_checked_by_content, |app: TestApp| async move {
     );
     // Out of scope: another district's staff get 404, as for an unknown id.
     let other = login(&app, "gongshu_xfj").await;
-    let r = get_page(
+    let r = fetch(
         &app,
         &format!("/work/cases/{case_no}/attachments/{png_id}"),
         &other,
@@ -784,7 +704,7 @@ dual_test!(attachments_checked_by_content, |app: TestApp| async move {
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_ne!(r.body, PNG);
-    let r = get_page(
+    let r = fetch(
         &app,
         &format!("/work/cases/{case_no}/attachments/999999"),
         &cookie,
@@ -820,7 +740,7 @@ dual_test!(attachments_checked_by_content, |app: TestApp| async move {
     assert_eq!(s, StatusCode::BAD_REQUEST);
 
     // Supplementary materials from the tracking page (POST with the code, multipart).
-    let track = post_form(
+    let track = form(
         &app,
         "/track",
         None,
@@ -965,7 +885,7 @@ dual_test!(
         // Only a multipart body may exceed 2 MB on /submit.
         let big = format!("request={}", "a".repeat(3 * 1024 * 1024));
         assert_eq!(
-            post_form(&app, "/submit", None, &big).await.status,
+            form(&app, "/submit", None, &big).await.status,
             StatusCode::PAYLOAD_TOO_LARGE
         );
         // The url-encoded form still works (no file input chosen).
@@ -975,7 +895,7 @@ dual_test!(
             .collect::<Vec<_>>()
             .join("&");
         let body = body.replace("%E5%B1%8B%E9%A1%B6", "%E7%AA%97%E6%88%B7");
-        let r = post_form(&app, "/submit", None, &body).await;
+        let r = form(&app, "/submit", None, &body).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     }
 );
@@ -1112,7 +1032,7 @@ dual_test!(correction_is_a_new_document, |app: TestApp| async move {
     assert_eq!(notice.doc_no, "上城住建信受告〔2026〕1号");
 
     let cookie = login(&app, "shangcheng_zhujian").await;
-    let page = get_page(
+    let page = fetch(
         &app,
         &format!("/work/cases/{case_no}/documents/{}", notice.id),
         &cookie,
@@ -1124,7 +1044,7 @@ dual_test!(correction_is_a_new_document, |app: TestApp| async move {
     let csrf = page[i..i + 64].to_string();
     let path = format!("/work/cases/{case_no}/documents/{}/correct", notice.id);
     let fixed = "王建国：\n经审查，本机关决定予以受理（更正受理日期）。";
-    let r = post_form(
+    let r = form(
         &app,
         &path,
         Some(&cookie),
@@ -1161,7 +1081,7 @@ dual_test!(correction_is_a_new_document, |app: TestApp| async move {
     assert_eq!(view["documents"].as_array().unwrap().len(), 2);
 
     // Wrong CSRF, an empty text, and a body that did not issue it: refused, nothing issued.
-    let r = post_form(
+    let r = form(
         &app,
         &path,
         Some(&cookie),
@@ -1169,7 +1089,7 @@ dual_test!(correction_is_a_new_document, |app: TestApp| async move {
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = post_form(
+    let r = form(
         &app,
         &path,
         Some(&cookie),
@@ -1178,7 +1098,7 @@ dual_test!(correction_is_a_new_document, |app: TestApp| async move {
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let bcookie = login(&app, "shangcheng_xfj").await;
-    let bpage = get_page(
+    let bpage = fetch(
         &app,
         &format!("/work/cases/{case_no}/documents/{}", notice.id),
         &bcookie,

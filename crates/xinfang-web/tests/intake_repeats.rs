@@ -5,72 +5,9 @@
 //! and PostgreSQL.
 
 mod common;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use common::*;
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
-use tower::ServiceExt;
-
-async fn send(app: &TestApp, req: Request<Body>) -> (StatusCode, Vec<(String, String)>, String) {
-    let resp = app.router.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let headers = resp
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
-        .collect();
-    let body = resp
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    (status, headers, String::from_utf8(body).unwrap())
-}
-
-fn header(h: &[(String, String)], name: &str) -> Option<String> {
-    h.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
-}
-
-async fn form(
-    app: &TestApp,
-    path: &str,
-    cookie: Option<&str>,
-    body: &str,
-) -> (StatusCode, Vec<(String, String)>, String) {
-    let mut req = Request::builder()
-        .method("POST")
-        .uri(path)
-        .header("content-type", "application/x-www-form-urlencoded");
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    send(app, req.body(Body::from(body.to_string())).unwrap()).await
-}
-
-async fn login(app: &TestApp, user: &str) -> String {
-    let (_, h, _) = form(
-        app,
-        "/login",
-        None,
-        &format!("username={user}&password=xinfang2026"),
-    )
-    .await;
-    header(&h, "set-cookie")
-        .expect("cookie")
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
-}
-
-fn csrf_of(html: &str) -> String {
-    let i =
-        html.find("name=\"csrf\" value=\"").expect("csrf field") + "name=\"csrf\" value=\"".len();
-    html[i..i + 64].to_string()
-}
 
 fn letter(request: &str, facts: &str) -> Value {
     json!({
@@ -154,12 +91,7 @@ dual_test!(confirm_or_split_a_repeat, |app: TestApp| async move {
     // The side-by-side page, then a split through it.
     let cookie = login(&app, "shangcheng_xfj").await;
     let path = format!("/work/cases/{case_no}/repeats");
-    let req = Request::builder()
-        .uri(&path)
-        .header("cookie", &cookie)
-        .body(Body::empty())
-        .unwrap();
-    let (s, _, html) = send(&app, req).await;
+    let (s, html) = page(&app, &path, &cookie).await;
     assert_eq!(s, StatusCode::OK);
     assert!(
         html.contains("相似度")
@@ -169,33 +101,63 @@ dual_test!(confirm_or_split_a_repeat, |app: TestApp| async move {
     );
     assert!(html.contains("已确认为同一事项"));
     let csrf = csrf_of(&html);
-    let (s, _, _) = form(
+    let r = form(
         &app,
         &path,
         Some(&cookie),
         "csrf=bad&action=split_repeat&submission=2",
     )
     .await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(
         app.app.store.count("cases").await.unwrap(),
         1,
         "nothing changed on a bad CSRF token"
     );
-    let (s, h, _) = form(
+    let r = form(
         &app,
         &path,
         Some(&cookie),
         &format!("csrf={csrf}&action=split_repeat&submission=2"),
     )
     .await;
-    assert_eq!(s, StatusCode::SEE_OTHER);
-    let loc = header(&h, "location").unwrap();
-    let new_no = loc.rsplit("done=").next().unwrap().to_string();
+    let split_page = r.text();
+    // The result page shows the new number and its query code once, with a
+    // printable 告知 for the petitioner; nothing is put in a redirect URL.
+    assert_eq!(r.status, StatusCode::OK, "{split_page}");
+    assert!(r.header("location").is_none());
+    let new_no = between(&split_page, "<a href=\"/work/cases/", "\"").to_string();
     assert!(
         new_no.starts_with("XF2026330102") && new_no != case_no,
-        "{loc}"
+        "{split_page}"
     );
+    let code = between(&split_page, "id=\"query-code\">", "<").to_string();
+    assert!(code.len() >= 8, "{split_page}");
+    assert!(
+        split_page.contains("信访事项另行登记告知书")
+            && split_page.contains("王重复：")
+            && split_page.contains(&format!(
+                "信访编号为 <b>{new_no}</b>，查询码为 <b>{code}</b>"
+            ))
+            && split_page.contains("id=\"print-doc\"")
+            && split_page.contains("/assets/documents.js"),
+        "{split_page}"
+    );
+    // The petitioner can follow the new case with that code; a wrong one fails.
+    let (s, tracked) = app
+        .get(
+            &format!("/api/v1/petitions/{new_no}?query_code={code}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{tracked}");
+    let (s, _) = app
+        .get(
+            &format!("/api/v1/petitions/{new_no}?query_code=WRONG0000"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
 
     // The new case: own number, linked back, registered on the day the 件次 came in.
     let (_, new_case) = app.app.store.load_case(&new_no).await.unwrap().unwrap();
@@ -235,12 +197,16 @@ dual_test!(confirm_or_split_a_repeat, |app: TestApp| async move {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert!(
-        v["new_case_no"]
-            .as_str()
-            .unwrap()
-            .starts_with("XF2026330102"),
-        "{v}"
-    );
+    let api_no = v["new_case_no"].as_str().unwrap().to_string();
+    assert!(api_no.starts_with("XF2026330102"), "{v}");
+    // The API gives the new case's query code too, and it works.
+    let api_code = v["query_code"].as_str().unwrap();
+    let (s, tracked) = app
+        .get(
+            &format!("/api/v1/petitions/{api_no}?query_code={api_code}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{tracked}");
     assert_eq!(app.app.store.count("cases").await.unwrap(), 3);
 });

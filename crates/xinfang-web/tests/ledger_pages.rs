@@ -4,111 +4,15 @@
 //! calamine (pages and API). Runs on SQLite and PostgreSQL.
 
 mod common;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use calamine::{Data, Reader, Xlsx};
 use common::*;
-use http_body_util::BodyExt;
 use serde_json::json;
 use std::io::Cursor;
-use tower::ServiceExt;
-
-struct Resp {
-    status: StatusCode,
-    location: String,
-    cookie: String,
-    body: Vec<u8>,
-}
-
-impl Resp {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-async fn send(app: &TestApp, method: &str, path: &str, cookie: Option<&str>, body: &str) -> Resp {
-    let mut req = Request::builder().method(method).uri(path);
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    if method == "POST" {
-        req = req.header("content-type", "application/x-www-form-urlencoded");
-    }
-    let resp = app
-        .router
-        .clone()
-        .oneshot(req.body(Body::from(body.to_string())).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    let location = resp
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let cookie = resp
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let body = resp
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    Resp {
-        status,
-        location,
-        cookie,
-        body,
-    }
-}
-
-async fn get(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
-    let r = send(app, "GET", path, Some(cookie), "").await;
-    (r.status, r.text())
-}
-
-async fn post(app: &TestApp, path: &str, cookie: &str, body: &str) -> Resp {
-    send(app, "POST", path, Some(cookie), body).await
-}
-
-async fn login(app: &TestApp, user: &str) -> String {
-    let r = send(
-        app,
-        "POST",
-        "/login",
-        None,
-        &format!("username={user}&password=xinfang2026"),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "login {user}");
-    r.cookie.split(';').next().unwrap().to_string()
-}
 
 /// The session's CSRF token, read from any page with a form.
 async fn csrf(app: &TestApp, cookie: &str, path: &str) -> String {
-    let (_, html) = get(app, path, cookie).await;
-    let key = "name=\"csrf\" value=\"";
-    let i = html
-        .find(key)
-        .unwrap_or_else(|| panic!("no form on {path}"))
-        + key.len();
-    html[i..i + 64].to_string()
-}
-
-/// Percent-encode a form value.
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    csrf_of(&page(app, path, cookie).await.1)
 }
 
 fn sheet(bytes: Vec<u8>) -> Vec<Vec<String>> {
@@ -132,14 +36,7 @@ fn sheet(bytes: Vec<u8>) -> Vec<Vec<String>> {
 
 /// A ledger from the page link (session) as rows.
 async fn page_export(app: &TestApp, cookie: &str, ledger: &str) -> Vec<Vec<String>> {
-    let r = send(
-        app,
-        "GET",
-        &format!("/work/export/{ledger}.xlsx"),
-        Some(cookie),
-        "",
-    )
-    .await;
+    let r = fetch(app, &format!("/work/export/{ledger}.xlsx"), cookie).await;
     assert_eq!(r.status, StatusCode::OK, "{ledger}");
     sheet(r.body)
 }
@@ -204,35 +101,35 @@ dual_test!(supervision_through_pages, |app: TestApp| async move {
     let case_page = format!("/work/cases/{case_no}");
 
     let dc = login(&app, "shangcheng_dc").await;
-    let (_, html) = get(&app, &case_page, &dc).await;
+    let (_, html) = page(&app, &case_page, &dc).await;
     assert!(
         html.contains("催办 / 督办 / 挂牌督办"),
         "supervisor sees the form"
     );
     let dc_csrf = csrf(&app, &dc, &case_page).await;
     // Bad CSRF: refused, nothing created.
-    let r = post(
+    let r = form(
         &app,
         &format!("{case_page}/supervise"),
-        &dc,
+        Some(&dc),
         "csrf=x&kind=listed&feedback_due=2026-03-10&requirement=abc",
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // A 督办 needs a feedback date: a Chinese error, 422.
-    let r = post(
+    let r = form(
         &app,
         &format!("{case_page}/supervise"),
-        &dc,
+        Some(&dc),
         &format!("csrf={dc_csrf}&kind=supervise&feedback_due=&requirement=abc"),
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().contains("未能办理"));
-    let r = post(
+    let r = form(
         &app,
         &format!("{case_page}/supervise"),
-        &dc,
+        Some(&dc),
         &format!(
             "csrf={dc_csrf}&kind=listed&feedback_due=2026-03-10&requirement={}",
             enc("挂牌督办：请于3月10日前反馈")
@@ -240,33 +137,33 @@ dual_test!(supervision_through_pages, |app: TestApp| async move {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let sid = id_from(&r.location, "/work/supervisions/");
+    let sid = id_from(&r.location(), "/work/supervisions/");
 
     // Another district cannot see it, nor supervise the case.
     let out = login(&app, "xihu_dc").await;
-    let (s, _) = get(&app, &format!("/work/supervisions/{sid}"), &out).await;
+    let (s, _) = page(&app, &format!("/work/supervisions/{sid}"), &out).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let out_csrf = csrf(&app, &out, "/work/campaigns").await;
-    let r = post(
+    let r = form(
         &app,
         &format!("{case_page}/supervise"),
-        &out,
+        Some(&out),
         &format!("csrf={out_csrf}&kind=urge&requirement=abc"),
     )
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let (_, html) = get(&app, "/work/listed", &out).await;
+    let (_, html) = page(&app, "/work/listed", &out).await;
     assert!(!html.contains(&case_no));
 
     // The supervised unit sees the 督办单 (A4) and answers.
     let zjc = login(&app, "shangcheng_zhujian").await;
-    let (_, html) = get(&app, "/work", &zjc).await;
+    let (_, html) = page(&app, "/work", &zjc).await;
     assert!(
         html.contains(&format!("/work/supervisions/{sid}")),
         "the inbox links the 督办单"
     );
     let detail = format!("/work/supervisions/{sid}");
-    let (s, html) = get(&app, &detail, &zjc).await;
+    let (s, html) = page(&app, &detail, &zjc).await;
     assert_eq!(s, StatusCode::OK);
     assert!(
         html.contains("挂牌督办单")
@@ -274,13 +171,13 @@ dual_test!(supervision_through_pages, |app: TestApp| async move {
             && html.contains("反馈办理情况"),
         "{html}"
     );
-    let (_, html) = get(&app, "/work/listed", &zjc).await;
+    let (_, html) = page(&app, "/work/listed", &zjc).await;
     assert!(html.contains(&case_no), "listed for the area");
     let zcsrf = csrf(&app, &zjc, &detail).await;
-    let r = post(
+    let r = form(
         &app,
         &format!("{detail}/close"),
-        &zjc,
+        Some(&zjc),
         &format!("csrf={zcsrf}"),
     )
     .await;
@@ -289,18 +186,18 @@ dual_test!(supervision_through_pages, |app: TestApp| async move {
         "{}",
         r.status
     );
-    let r = post(
+    let r = form(
         &app,
         &format!("{detail}/feedback"),
-        &zjc,
+        Some(&zjc),
         &format!("csrf={zcsrf}&feedback={}", enc("已组织施工队维修")),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let r = post(
+    let r = form(
         &app,
         &format!("{detail}/close"),
-        &zjc,
+        Some(&zjc),
         &format!("csrf={zcsrf}"),
     )
     .await;
@@ -310,24 +207,24 @@ dual_test!(supervision_through_pages, |app: TestApp| async move {
         "the supervised body cannot close it"
     );
     // The supervisor closes it.
-    let (_, html) = get(&app, &detail, &dc).await;
+    let (_, html) = page(&app, &detail, &dc).await;
     assert!(html.contains("已组织施工队维修") && html.contains("办结督办"));
-    let r = post(
+    let r = form(
         &app,
         &format!("{detail}/close"),
-        &dc,
+        Some(&dc),
         &format!("csrf={dc_csrf}"),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let (_, html) = get(&app, &detail, &dc).await;
+    let (_, html) = page(&app, &detail, &dc).await;
     assert!(html.contains("已办结"));
 
     // Overdue feedback is marked in the list and its filter.
-    let r = post(
+    let r = form(
         &app,
         &format!("{case_page}/supervise"),
-        &dc,
+        Some(&dc),
         &format!(
             "csrf={dc_csrf}&kind=supervise&feedback_due=2026-03-05&requirement={}",
             enc("请于3月5日前反馈")
@@ -336,7 +233,7 @@ dual_test!(supervision_through_pages, |app: TestApp| async move {
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     app.set_time("2026-03-06 09:00");
-    let (_, html) = get(&app, "/work/supervisions?overdue=1", &dc).await;
+    let (_, html) = page(&app, "/work/supervisions?overdue=1", &dc).await;
     assert!(html.contains("（超期）") && html.contains("请于3月5日前反馈"));
     assert!(
         !html.contains("挂牌督办：请于3月10日前反馈"),
@@ -365,14 +262,14 @@ dual_test!(supervision_through_pages, |app: TestApp| async move {
 
     // 提级办理 from the case page: the city leader moves it to the city body.
     let city = login(&app, "hangzhou_ld").await;
-    let (_, html) = get(&app, &case_page, &city).await;
+    let (_, html) = page(&app, &case_page, &city).await;
     assert!(html.contains("提级办理（第四十条）"));
     let ccsrf = csrf(&app, &city, &case_page).await;
     let to = app.unit("杭州市住房和城乡建设局");
-    let r = post(
+    let r = form(
         &app,
         &format!("{case_page}/escalate"),
-        &city,
+        Some(&city),
         &format!("csrf={ccsrf}&to={to}&reason="),
     )
     .await;
@@ -381,10 +278,10 @@ dual_test!(supervision_through_pages, |app: TestApp| async move {
         StatusCode::UNPROCESSABLE_ENTITY,
         "a reason is required"
     );
-    let r = post(
+    let r = form(
         &app,
         &format!("{case_page}/escalate"),
-        &city,
+        Some(&city),
         &format!("csrf={ccsrf}&to={to}&reason={}", enc("久拖不决，提级办理")),
     )
     .await;
@@ -410,12 +307,12 @@ dual_test!(ownership_through_pages, |app: TestApp| async move {
     .await;
     let case_page = format!("/work/cases/{case_no}");
     let ld = login(&app, "shangcheng_ld").await;
-    let (_, html) = get(&app, &case_page, &ld).await;
+    let (_, html) = page(&app, &case_page, &ld).await;
     assert!(html.contains("领导包案（第十八条）") && html.contains("action=\"/work/cases/"));
     let lcsrf = csrf(&app, &ld, &case_page).await;
     // A handler is not a leader: refused.
     let ziran = login(&app, "shangcheng_ziran").await;
-    let (_, html) = get(&app, &case_page, &ziran).await;
+    let (_, html) = page(&app, &case_page, &ziran).await;
     assert!(
         !html.contains("/ownership\""),
         "no take-charge form for a handler"
@@ -425,18 +322,18 @@ dual_test!(ownership_through_pages, |app: TestApp| async move {
         "team=shangcheng_ziran&plan={}&deadline=2026-06-30",
         enc("一户一策，协调开发商推进回迁")
     );
-    let r = post(
+    let r = form(
         &app,
         &format!("{case_page}/ownership"),
-        &ziran,
+        Some(&ziran),
         &format!("csrf={zcsrf}&{body}"),
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = post(
+    let r = form(
         &app,
         &format!("{case_page}/ownership"),
-        &ld,
+        Some(&ld),
         &format!("csrf={lcsrf}&team=xihu_ziran&plan=x&deadline=2026-06-30"),
     )
     .await;
@@ -445,65 +342,65 @@ dual_test!(ownership_through_pages, |app: TestApp| async move {
         StatusCode::UNPROCESSABLE_ENTITY,
         "team from another district"
     );
-    let r = post(
+    let r = form(
         &app,
         &format!("{case_page}/ownership"),
-        &ld,
+        Some(&ld),
         &format!("csrf={lcsrf}&{body}"),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let oid = id_from(&r.location.replace("?done=1", ""), "/work/ownerships#o");
+    let oid = id_from(&r.location().replace("?done=1", ""), "/work/ownerships#o");
     // The case page now names the leader and offers no second take-charge; the
     // district 信访局 (which can see the case, not on the team) sees who owns it.
-    let (_, html) = get(&app, &case_page, &ld).await;
+    let (_, html) = page(&app, &case_page, &ld).await;
     assert!(!html.contains("/ownership\""), "one leader per case");
     let xfj = login(&app, "shangcheng_xfj").await;
-    let (_, html) = get(&app, &case_page, &xfj).await;
+    let (_, html) = page(&app, &case_page, &xfj).await;
     assert!(
         html.contains("包案领导") && html.contains("2026-06-30"),
         "{html}"
     );
 
     // 批示 on the case page.
-    let r = post(
+    let r = form(
         &app,
         &format!("{case_page}/instruct"),
-        &ld,
+        Some(&ld),
         &format!("csrf={lcsrf}&text={}", enc("请专班一周内拿出回迁时间表")),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let (_, html) = get(&app, &case_page, &ziran).await;
+    let (_, html) = page(&app, &case_page, &ziran).await;
     assert!(html.contains("请专班一周内拿出回迁时间表") && html.contains("一户一策"));
 
     // The team member records progress on the board; an outsider cannot.
-    let (_, html) = get(&app, "/work/ownerships", &ziran).await;
+    let (_, html) = page(&app, "/work/ownerships", &ziran).await;
     assert!(html.contains(&case_no) && html.contains("记录进展"));
-    let r = post(
+    let r = form(
         &app,
         &format!("/work/ownerships/{oid}/progress"),
-        &ziran,
+        Some(&ziran),
         &format!("csrf={zcsrf}&text={}", enc("已召开专班会议")),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let other = login(&app, "shangcheng_renshe").await;
     let ocsrf = csrf(&app, &other, "/work/disputes").await;
-    let r = post(
+    let r = form(
         &app,
         &format!("/work/ownerships/{oid}/progress"),
-        &other,
+        Some(&other),
         &format!("csrf={ocsrf}&text=abc"),
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let (_, html) = get(&app, "/work/ownerships", &other).await;
+    let (_, html) = page(&app, "/work/ownerships", &other).await;
     assert!(!html.contains(&case_no));
-    let r = post(
+    let r = form(
         &app,
         &format!("/work/ownerships/{oid}/resolve"),
-        &ziran,
+        Some(&ziran),
         &format!("csrf={zcsrf}"),
     )
     .await;
@@ -511,21 +408,21 @@ dual_test!(ownership_through_pages, |app: TestApp| async move {
 
     // Past the deadline the board marks it; the leader resolves it.
     app.set_time("2026-07-01 09:00");
-    let (_, html) = get(&app, "/work/ownerships", &ld).await;
+    let (_, html) = page(&app, "/work/ownerships", &ld).await;
     assert!(
         html.contains("已召开专班会议")
             && html.contains("（已超期）")
             && html.contains("超期 1 件")
     );
-    let r = post(
+    let r = form(
         &app,
         &format!("/work/ownerships/{oid}/resolve"),
-        &ld,
+        Some(&ld),
         &format!("csrf={lcsrf}"),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let (_, html) = get(&app, "/work/ownerships", &ld).await;
+    let (_, html) = page(&app, "/work/ownerships", &ld).await;
     assert!(html.contains("已化解") && html.contains("超期 0 件"));
 
     let rows = page_export(&app, &ld, "ownerships").await;
@@ -554,13 +451,13 @@ dual_test!(campaign_through_pages, |app: TestApp| async move {
         nos.push(r["case_no"].as_str().unwrap().to_string());
     }
     let clerk = login(&app, "shangcheng_xfj").await;
-    let (_, html) = get(&app, "/work/campaigns", &clerk).await;
+    let (_, html) = page(&app, "/work/campaigns", &clerk).await;
     assert!(!html.contains("新建专项或清单"));
     let ccsrf = csrf(&app, &clerk, "/work/disputes").await;
-    let r = post(
+    let r = form(
         &app,
         "/work/campaigns",
-        &clerk,
+        Some(&clerk),
         &format!("csrf={ccsrf}&name=x&list_kind=backlog&deadline=2026-12-31"),
     )
     .await;
@@ -572,18 +469,18 @@ dual_test!(campaign_through_pages, |app: TestApp| async move {
 
     let ld = login(&app, "shangcheng_ld").await;
     let lcsrf = csrf(&app, &ld, "/work/campaigns").await;
-    let r = post(
+    let r = form(
         &app,
         "/work/campaigns",
-        &ld,
+        Some(&ld),
         &format!("csrf={lcsrf}&name=x&list_kind=other&deadline=2026-12-31"),
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = post(
+    let r = form(
         &app,
         "/work/campaigns",
-        &ld,
+        Some(&ld),
         &format!(
             "csrf={lcsrf}&name={}&list_kind=backlog&deadline=2026-12-31",
             enc("信访问题源头治理三年攻坚")
@@ -591,34 +488,34 @@ dual_test!(campaign_through_pages, |app: TestApp| async move {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let cid = id_from(&r.location, "/work/campaigns/");
-    let page = format!("/work/campaigns/{cid}");
+    let cid = id_from(&r.location(), "/work/campaigns/");
+    let page_path = format!("/work/campaigns/{cid}");
     // By number, then by query (no duplicates).
-    let r = post(
+    let r = form(
         &app,
-        &format!("{page}/items"),
-        &ld,
+        &format!("{page_path}/items"),
+        Some(&ld),
         &format!("csrf={lcsrf}&case_nos={}", nos[0]),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let r = post(
+    let r = form(
         &app,
-        &format!("{page}/items"),
-        &ld,
+        &format!("{page_path}/items"),
+        Some(&ld),
         &format!("csrf={lcsrf}&case_nos=&by_query=1&status=&unit=&from=2026-03-01&to=bad"),
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = post(
+    let r = form(
         &app,
-        &format!("{page}/items"),
-        &ld,
+        &format!("{page_path}/items"),
+        Some(&ld),
         &format!("csrf={lcsrf}&case_nos=&by_query=1&status=&unit=&from=2026-03-01&to=2026-03-31"),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let (_, html) = get(&app, &page, &ld).await;
+    let (_, html) = page(&app, &page_path, &ld).await;
     for no in &nos {
         assert!(html.contains(no.as_str()));
     }
@@ -636,10 +533,10 @@ dual_test!(campaign_through_pages, |app: TestApp| async move {
         .to_string();
     // 销号 only after 化解, with evidence.
     let mv = format!("/work/campaign-items/{item}");
-    let r = post(
+    let r = form(
         &app,
         &mv,
-        &ld,
+        Some(&ld),
         &format!(
             "csrf={lcsrf}&campaign={cid}&status=struck&evidence={}",
             enc("已解决问题")
@@ -648,10 +545,10 @@ dual_test!(campaign_through_pages, |app: TestApp| async move {
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().contains("销号须先化解"));
-    let r = post(
+    let r = form(
         &app,
         &mv,
-        &ld,
+        Some(&ld),
         &format!(
             "csrf={lcsrf}&campaign={cid}&status=resolved&evidence={}",
             enc("已签订回迁协议")
@@ -659,10 +556,10 @@ dual_test!(campaign_through_pages, |app: TestApp| async move {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let r = post(
+    let r = form(
         &app,
         &mv,
-        &ld,
+        Some(&ld),
         &format!(
             "csrf={lcsrf}&campaign={cid}&status=struck&evidence={}",
             enc("经核实已交房，予以销号")
@@ -670,18 +567,18 @@ dual_test!(campaign_through_pages, |app: TestApp| async move {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let (_, html) = get(&app, &page, &ld).await;
+    let (_, html) = page(&app, &page_path, &ld).await;
     assert!(html.contains("已销号 1") && html.contains("经核实已交房"));
-    let (_, html) = get(&app, "/work/campaigns", &ld).await;
+    let (_, html) = page(&app, "/work/campaigns", &ld).await;
     assert!(html.contains("信访问题源头治理三年攻坚"));
     // The holding unit (the 信访局 still holds these cases) may 稳控 and 化解,
     // but 销号 needs the campaign owners' sign-off.
     let other_item = v["campaigns"][0]["items"][1]["id"].as_i64().unwrap();
     let mv2 = format!("/work/campaign-items/{other_item}");
-    let r = post(
+    let r = form(
         &app,
         &mv2,
-        &clerk,
+        Some(&clerk),
         &format!(
             "csrf={ccsrf}&campaign={cid}&status=stabilized&evidence={}",
             enc("已落实稳控责任人")
@@ -689,10 +586,10 @@ dual_test!(campaign_through_pages, |app: TestApp| async move {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let r = post(
+    let r = form(
         &app,
         &mv2,
-        &clerk,
+        Some(&clerk),
         &format!(
             "csrf={ccsrf}&campaign={cid}&status=resolved&evidence={}",
             enc("已达成和解协议")
@@ -700,10 +597,10 @@ dual_test!(campaign_through_pages, |app: TestApp| async move {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let r = post(
+    let r = form(
         &app,
         &mv2,
-        &clerk,
+        Some(&clerk),
         &format!(
             "csrf={ccsrf}&campaign={cid}&status=struck&evidence={}",
             enc("申请销号")
@@ -711,7 +608,7 @@ dual_test!(campaign_through_pages, |app: TestApp| async move {
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let (_, html) = get(&app, &page, &ld).await;
+    let (_, html) = page(&app, &page_path, &ld).await;
     assert!(
         html.contains("已化解 1") && html.contains("已销号 1"),
         "{html}"
@@ -719,13 +616,13 @@ dual_test!(campaign_through_pages, |app: TestApp| async move {
 
     // Another district neither sees nor moves it.
     let out = login(&app, "xihu_ld").await;
-    let (s, _) = get(&app, &page, &out).await;
+    let (s, _) = page(&app, &page_path, &out).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let ocsrf = csrf(&app, &out, "/work/campaigns").await;
-    let r = post(
+    let r = form(
         &app,
-        &format!("{page}/items"),
-        &out,
+        &format!("{page_path}/items"),
+        Some(&out),
         &format!("csrf={ocsrf}&case_nos={}", nos[1]),
     )
     .await;
@@ -743,18 +640,18 @@ dual_test!(campaign_through_pages, |app: TestApp| async move {
 dual_test!(dispute_through_pages, |app: TestApp| async move {
     let town = login(&app, "shangcheng_t1").await;
     let tcsrf = csrf(&app, &town, "/work/disputes").await;
-    let r = post(
+    let r = form(
         &app,
         "/work/disputes",
-        &town,
+        Some(&town),
         &format!("csrf={tcsrf}&region_code=999999&parties=a&summary=b&risk_level=1"),
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = post(
+    let r = form(
         &app,
         "/work/disputes",
-        &town,
+        Some(&town),
         &format!(
             "csrf={tcsrf}&region_code=330102&parties={}&summary={}&risk_level=2",
             enc("张某与李某"),
@@ -763,48 +660,54 @@ dual_test!(dispute_through_pages, |app: TestApp| async move {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let did = id_from(&r.location.replace("?done=1", ""), "/work/disputes#d");
+    let did = id_from(&r.location().replace("?done=1", ""), "/work/disputes#d");
     let mv = format!("/work/disputes/{did}");
     // Another district cannot see or move it.
     let out = login(&app, "xihu_zf").await;
-    let (_, html) = get(&app, "/work/disputes", &out).await;
+    let (_, html) = page(&app, "/work/disputes", &out).await;
     assert!(!html.contains("张某与李某"));
     let ocsrf = csrf(&app, &out, "/work/disputes").await;
-    let r = post(
+    let r = form(
         &app,
         &mv,
-        &out,
+        Some(&out),
         &format!("csrf={ocsrf}&status=mediating&track=people"),
     )
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // 三调联动: mediation on a track, fails, converts into a case.
-    let r = post(
+    let r = form(
         &app,
         &mv,
-        &town,
+        Some(&town),
         &format!("csrf={tcsrf}&status=mediating&track=nonsense"),
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = post(
+    let r = form(
         &app,
         &mv,
-        &town,
+        Some(&town),
         &format!("csrf={tcsrf}&status=mediating&track=people"),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let r = post(&app, &mv, &town, &format!("csrf={tcsrf}&status=converted")).await;
+    let r = form(
+        &app,
+        &mv,
+        Some(&town),
+        &format!("csrf={tcsrf}&status=converted"),
+    )
+    .await;
     assert_eq!(
         r.status,
         StatusCode::UNPROCESSABLE_ENTITY,
         "not while mediating"
     );
-    let r = post(
+    let r = form(
         &app,
         &mv,
-        &town,
+        Some(&town),
         &format!(
             "csrf={tcsrf}&status=failed&outcome={}",
             enc("双方未达成一致")
@@ -812,10 +715,16 @@ dual_test!(dispute_through_pages, |app: TestApp| async move {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let r = post(&app, &mv, &town, &format!("csrf={tcsrf}&status=converted")).await;
+    let r = form(
+        &app,
+        &mv,
+        Some(&town),
+        &format!("csrf={tcsrf}&status=converted"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let county = login(&app, "shangcheng_zf").await;
-    let (_, html) = get(&app, "/work/disputes", &county).await;
+    let (_, html) = page(&app, "/work/disputes", &county).await;
     assert!(
         html.contains("张某与李某")
             && html.contains("已转为信访事项")
@@ -846,33 +755,33 @@ dual_test!(warning_through_pages, |app: TestApp| async move {
     let (_, r) = app.post("/api/v1/petitions", None, p).await;
     let case_no = r["case_no"].as_str().unwrap().to_string();
     let dc = login(&app, "shangcheng_dc").await;
-    let (_, html) = get(&app, "/work/warnings", &dc).await;
+    let (_, html) = page(&app, "/work/warnings", &dc).await;
     assert!(html.contains(&case_no) && html.contains("待核查") && html.contains("自焚"));
     let (_, v) = app
         .get("/api/v1/warnings", Some(&app.token("shangcheng_dc").await))
         .await;
     let wid = v["warnings"][0]["id"].as_i64().unwrap();
-    let page = format!("/work/warnings/{wid}");
+    let page_path = format!("/work/warnings/{wid}");
     let out = login(&app, "xihu_dc").await;
-    let (s, _) = get(&app, &page, &out).await;
+    let (s, _) = page(&app, &page_path, &out).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let (_, html) = get(&app, "/work/warnings", &out).await;
+    let (_, html) = page(&app, "/work/warnings", &out).await;
     assert!(!html.contains(&case_no));
     let handler = login(&app, "shangcheng_zhujian").await;
     let hcsrf = csrf(&app, &handler, "/work/disputes").await;
-    let r = post(
+    let r = form(
         &app,
-        &page,
-        &handler,
+        &page_path,
+        Some(&handler),
         &format!("csrf={hcsrf}&action=verify&note=abc"),
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let dcsrf = csrf(&app, &dc, &page).await;
-    let r = post(
+    let dcsrf = csrf(&app, &dc, &page_path).await;
+    let r = form(
         &app,
-        &page,
-        &dc,
+        &page_path,
+        Some(&dc),
         &format!("csrf={dcsrf}&action=clear&note=abc"),
     )
     .await;
@@ -882,21 +791,21 @@ dual_test!(warning_through_pages, |app: TestApp| async move {
         ("dispose", "街道已上门做稳控工作"),
         ("clear", "开发商承诺交房，风险解除"),
     ] {
-        let (_, html) = get(&app, &page, &dc).await;
+        let (_, html) = page(&app, &page_path, &dc).await;
         assert!(
             html.contains(&format!("value=\"{action}\"")),
             "{action} offered next"
         );
-        let r = post(
+        let r = form(
             &app,
-            &page,
-            &dc,
+            &page_path,
+            Some(&dc),
             &format!("csrf={dcsrf}&action={action}&note={}", enc(note)),
         )
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{action}: {}", r.text());
     }
-    let (_, html) = get(&app, &page, &dc).await;
+    let (_, html) = page(&app, &page_path, &dc).await;
     assert!(
         html.contains("已解除")
             && html.contains("待核查 → 核查中")
@@ -922,19 +831,19 @@ dual_test!(
         let clerk = login(&app, "shangcheng_xfj").await;
         let ccsrf = csrf(&app, &clerk, "/work/disputes").await;
         let reason = enc("多件信访事项超期未办结，约谈主要负责人");
-        let r = post(
+        let r = form(
             &app,
             "/work/accountability",
-            &clerk,
+            Some(&clerk),
             &format!("csrf={ccsrf}&kind=talk&unit_id={zj}&case_no=&reason={reason}"),
         )
         .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         let xihu = app.unit("杭州市西湖区住房和城乡建设局");
-        let r = post(
+        let r = form(
             &app,
             "/work/accountability",
-            &ld,
+            Some(&ld),
             &format!("csrf={lcsrf}&kind=talk&unit_id={xihu}&case_no=&reason={reason}"),
         )
         .await;
@@ -943,10 +852,10 @@ dual_test!(
             StatusCode::UNPROCESSABLE_ENTITY,
             "only units of the area"
         );
-        let r = post(
+        let r = form(
             &app,
             "/work/accountability",
-            &ld,
+            Some(&ld),
             &format!("csrf={lcsrf}&kind=talk&unit_id={zj}&case_no=&reason={reason}"),
         )
         .await;
@@ -957,21 +866,21 @@ dual_test!(
         let (s, r) = app.post("/api/v1/petitions", None, p).await;
         assert_eq!(s, StatusCode::CREATED, "{r}");
         let xihu_case = r["case_no"].as_str().unwrap().to_string();
-        let r = post(
+        let r = form(
             &app,
             "/work/accountability",
-            &ld,
+            Some(&ld),
             &format!("csrf={lcsrf}&kind=circular&unit_id={zj}&case_no={xihu_case}&reason={reason}"),
         )
         .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().contains("信访事项不存在"));
-        let (_, html) = get(&app, "/work/accountability", &ld).await;
+        let (_, html) = page(&app, "/work/accountability", &ld).await;
         assert!(html.contains("约谈主要负责人") && html.contains("杭州市上城区住房和城乡建设局"));
-        let (_, html) = get(&app, "/work/accountability", &login(&app, "xihu_ld").await).await;
+        let (_, html) = page(&app, "/work/accountability", &login(&app, "xihu_ld").await).await;
         assert!(!html.contains("约谈主要负责人"));
 
-        let (s, html) = get(&app, "/work/reports/annual?year=2026", &ld).await;
+        let (s, html) = page(&app, "/work/reports/annual?year=2026", &ld).await;
         assert_eq!(s, StatusCode::OK);
         assert!(
             html.contains("2026年度信访工作情况报告")
@@ -979,7 +888,7 @@ dual_test!(
                 && html.contains("约谈、通报记录：1 条"),
             "{html}"
         );
-        let (s, _) = get(&app, "/work/reports/annual?year=abc", &ld).await;
+        let (s, _) = page(&app, "/work/reports/annual?year=abc", &ld).await;
         assert_eq!(s, StatusCode::BAD_REQUEST);
 
         let rows = api_export(&app, "shangcheng_ld", "accountability").await;
@@ -1043,9 +952,9 @@ dual_test!(statistics_tables_to_excel, |app: TestApp| async move {
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     // From the dashboard, with the session; another district's trend is empty.
     let gov = login(&app, "shangcheng_zf").await;
-    let (_, html) = get(&app, "/work/dashboard?from=2026-03-01&to=2026-03-31", &gov).await;
+    let (_, html) = page(&app, "/work/dashboard?from=2026-03-01&to=2026-03-31", &gov).await;
     assert!(html.contains("/work/export/rankings.xlsx?from=2026-03-01&to=2026-03-31"));
-    let r = send(
+    let r = request(
         &app,
         "GET",
         &format!("/work/export/trend.xlsx?{q}"),
@@ -1073,7 +982,7 @@ dual_test!(statistics_tables_to_excel, |app: TestApp| async move {
     }
     assert!(doc["paths"]["/api/v1/export/stats/trend.xlsx"]["get"]["responses"]["422"].is_object());
     let other = login(&app, "xihu_zf").await;
-    let r = send(
+    let r = request(
         &app,
         "GET",
         &format!("/work/export/trend.xlsx?{q}"),

@@ -4,103 +4,12 @@
 //! calendar page lets only administrators load a year.
 
 mod common;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use common::*;
-use http_body_util::BodyExt;
 use serde_json::json;
-use tower::ServiceExt;
-
-async fn form(
-    app: &TestApp,
-    path: &str,
-    cookie: Option<&str>,
-    body: &str,
-) -> (StatusCode, Option<String>, Option<String>, String) {
-    let mut req = Request::builder()
-        .method("POST")
-        .uri(path)
-        .header("content-type", "application/x-www-form-urlencoded");
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    let resp = app
-        .router
-        .clone()
-        .oneshot(req.body(Body::from(body.to_string())).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    let set_cookie = resp
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let location = resp
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let text = String::from_utf8(
-        resp.into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec(),
-    )
-    .unwrap();
-    (status, set_cookie, location, text)
-}
-
-async fn page(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
-    let req = Request::builder()
-        .uri(path)
-        .header("cookie", cookie)
-        .body(Body::empty())
-        .unwrap();
-    let resp = app.router.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    (
-        status,
-        String::from_utf8(
-            resp.into_body()
-                .collect()
-                .await
-                .unwrap()
-                .to_bytes()
-                .to_vec(),
-        )
-        .unwrap(),
-    )
-}
-
-async fn login(app: &TestApp, user: &str) -> String {
-    let (s, cookie, loc, _) = form(
-        app,
-        "/login",
-        None,
-        &format!("username={user}&password=xinfang2026"),
-    )
-    .await;
-    assert_eq!(s, StatusCode::SEE_OTHER);
-    assert_eq!(loc.as_deref(), Some("/work"));
-    let cookie = cookie.expect("session cookie");
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
-        "{cookie}"
-    );
-    cookie.split(';').next().unwrap().to_string()
-}
-
-fn csrf_of(html: &str) -> String {
-    let i =
-        html.find("name=\"csrf\" value=\"").expect("csrf field") + "name=\"csrf\" value=\"".len();
-    html[i..i + 64].to_string()
-}
 
 dual_test!(workbench_pages, |app: TestApp| async move {
-    let (s, _, _, text) = form(
+    let (s, text) = form_page(
         &app,
         "/login",
         None,
@@ -122,6 +31,15 @@ dual_test!(workbench_pages, |app: TestApp| async move {
         .await;
     let case_no = r["case_no"].as_str().unwrap().to_string();
 
+    // The session cookie is HttpOnly and SameSite=Strict; login lands on /work.
+    let r = login_response(&app, "shangcheng_xfj", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/work");
+    let set = r.header("set-cookie").expect("session cookie");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
     let cookie = login(&app, "shangcheng_xfj").await;
     let (s, html) = page(&app, "/work", &cookie).await;
     assert_eq!(s, StatusCode::OK);
@@ -148,7 +66,7 @@ dual_test!(workbench_pages, |app: TestApp| async move {
     let csrf = csrf_of(&html);
     let to = app.unit("杭州市上城区住房和城乡建设局");
     // Wrong CSRF: refused, nothing changes.
-    let (s, _, _, _) = form(
+    let (s, _) = form_page(
         &app,
         &format!("/work/cases/{case_no}/act"),
         Some(&cookie),
@@ -156,20 +74,20 @@ dual_test!(workbench_pages, |app: TestApp| async move {
     )
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _, loc, _) = form(
+    let r = form(
         &app,
         &format!("/work/cases/{case_no}/act"),
         Some(&cookie),
         &format!("csrf={csrf}&action=transfer&to={to}&mode=forward"),
     )
     .await;
-    assert_eq!(s, StatusCode::SEE_OTHER);
-    assert!(loc.unwrap().contains("done=1"));
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().contains("done=1"));
     // A domain refusal is shown in Chinese on the page.
     let handler = login(&app, "shangcheng_zhujian").await;
     let (_, html) = page(&app, &format!("/work/cases/{case_no}"), &handler).await;
     let hcsrf = csrf_of(&html);
-    let (s, _, _, html) = form(
+    let (s, html) = form_page(
         &app,
         &format!("/work/cases/{case_no}/act"),
         Some(&handler),
@@ -182,7 +100,7 @@ dual_test!(workbench_pages, |app: TestApp| async move {
         "{}",
         &html[..200.min(html.len())]
     );
-    let (s, _, _, _) = form(
+    let (s, _) = form_page(
         &app,
         &format!("/work/cases/{case_no}/act"),
         Some(&handler),
@@ -212,7 +130,7 @@ dual_test!(workbench_pages, |app: TestApp| async move {
     let admin = login(&app, "admin").await;
     let (_, html) = page(&app, "/admin/calendar", &admin).await;
     let acsrf = csrf_of(&html);
-    let (s, _, _, html) = form(
+    let (s, html) = form_page(
         &app,
         "/admin/calendar",
         Some(&admin),
@@ -221,7 +139,7 @@ dual_test!(workbench_pages, |app: TestApp| async move {
     .await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("已载入"), "{html}");
-    let (s, _, _, _) = form(
+    let (s, _) = form_page(
         &app,
         "/admin/calendar",
         Some(&cookie),
@@ -232,21 +150,12 @@ dual_test!(workbench_pages, |app: TestApp| async move {
     let _ = json!(null);
 });
 
-fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
-    let i = html
-        .find(start)
-        .unwrap_or_else(|| panic!("{start} not in page"))
-        + start.len();
-    let j = html[i..].find(end).unwrap() + i;
-    &html[i..j]
-}
-
 dual_test!(
     portal_submit_track_evaluate_review,
     |app: TestApp| async move {
         // Field-level errors keep the input.
         let bad = "name=%E7%8E%8B%E4%BA%94&id_number=330102196501011230&address=%E6%B9%96%E6%BB%A8&region_code=330102&kind=claim&request=%E8%A6%81%E6%B1%82%E4%BA%A4%E6%88%BF";
-        let (s, _, _, html) = form(&app, "/submit", None, bad).await;
+        let (s, html) = form_page(&app, "/submit", None, bad).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
             html.contains("id_number-err") && html.contains("校验码"),
@@ -255,14 +164,14 @@ dual_test!(
         assert!(html.contains("value=\"王五\""), "input kept");
         let id = id_with_check("33010219650101123");
         let ok = format!("name=%E7%8E%8B%E4%BA%94&id_number={id}&phone=13812345678&address=%E6%B9%96%E6%BB%A8&region_code=330102&kind=claim&request=%E8%A6%81%E6%B1%82%E4%BA%A4%E4%BB%98%E5%95%86%E5%93%81%E6%88%BF&facts=%E5%BB%B6%E6%9C%9F%E4%BA%A4%E6%88%BF");
-        let (s, _, _, html) = form(&app, "/submit", None, &ok).await;
+        let (s, html) = form_page(&app, "/submit", None, &ok).await;
         assert_eq!(s, StatusCode::OK, "{html}");
         assert!(html.contains("回执"));
         let case_no = between(&html, "信访编号</th><td><strong>", "</strong>").to_string();
         let code = between(&html, "查询码</th><td><strong>", "</strong>").to_string();
         assert_eq!(code.len(), 8);
         // Wrong code: not found; right code: the view, with explanations.
-        let (s, _, _, _) = form(
+        let (s, _) = form_page(
             &app,
             "/track",
             None,
@@ -271,7 +180,7 @@ dual_test!(
         .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
         let track = format!("case_no={case_no}&query_code={code}");
-        let (s, _, _, html) = form(&app, "/track", None, &track).await;
+        let (s, html) = form_page(&app, "/track", None, &track).await;
         assert_eq!(s, StatusCode::OK);
         assert!(html.contains("已登记") && html.contains("民法典第二百零一条"));
         assert!(!html.contains("提交评价"), "nothing to evaluate yet");
@@ -287,7 +196,7 @@ dual_test!(
         ] {
             app.act_ok(&h, &case_no, a).await;
         }
-        let (_, _, _, html) = form(&app, "/track", None, &track).await;
+        let (_, html) = form_page(&app, "/track", None, &track).await;
         assert!(
             html.contains("提交评价") && html.contains("请求复查"),
             "evaluate and review offered"
@@ -296,7 +205,7 @@ dual_test!(
             html.contains("2026-04-01"),
             "the window's last day is shown"
         );
-        let (_, _, _, html) = form(
+        let (_, html) = form_page(
             &app,
             "/track",
             None,
@@ -308,7 +217,7 @@ dual_test!(
             "{}",
             &html[html.len().saturating_sub(400)..]
         );
-        let (_, _, _, html) = form(&app, "/track", None, &format!("{track}&op=review")).await;
+        let (_, html) = form_page(&app, "/track", None, &format!("{track}&op=review")).await;
         assert!(
             html.contains("已提交") && html.contains("复查"),
             "review requested"
@@ -368,16 +277,15 @@ dual_test!(dashboard_and_case_list, |app: TestApp| async move {
         html.contains("<span id=\"total\">2</span>"),
         "the drill-down lists the two cases"
     );
-    let req = axum::http::Request::builder()
-        .uri("/work/cases.xlsx?from=2026-03-01&to=2026-03-31")
-        .header("cookie", &cookie)
-        .body(axum::body::Body::empty())
-        .unwrap();
-    let resp = app.router.clone().oneshot(req).await.unwrap();
-    assert!(resp.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .contains("spreadsheetml"));
+    let r = request(
+        &app,
+        "GET",
+        "/work/cases.xlsx?from=2026-03-01&to=2026-03-31",
+        Some(&cookie),
+        "",
+    )
+    .await;
+    assert!(r.header("content-type").unwrap().contains("spreadsheetml"));
 });
 
 dual_test!(
@@ -388,11 +296,11 @@ dual_test!(
         assert_eq!(s, StatusCode::OK);
         let csrf = csrf_of(&html);
         // Missing request: errors listed, input kept.
-        let (s, _, _, html) = form(&app, "/work/register", Some(&cookie), &format!("csrf={csrf}&channel=visit&kind=claim&name0=%E4%BB%A3%E8%A1%A8%E7%94%B2&persons=30&region_code=330102&request=")).await;
+        let (s, html) = form_page(&app, "/work/register", Some(&cookie), &format!("csrf={csrf}&channel=visit&kind=claim&name0=%E4%BB%A3%E8%A1%A8%E7%94%B2&persons=30&region_code=330102&request=")).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains("未能登记") && html.contains("value=\"代表甲\""));
         let body = format!("csrf={csrf}&channel=visit&kind=claim&name0=%E4%BB%A3%E8%A1%A8%E7%94%B2&name1=%E4%BB%A3%E8%A1%A8%E4%B9%99&name2=%E4%BB%A3%E8%A1%A8%E4%B8%99&persons=30&region_code=330102&request=%E8%A6%81%E6%B1%82%E8%A7%A3%E5%86%B3%E5%9B%9E%E8%BF%81%E5%AE%89%E7%BD%AE%E6%88%BF%E9%80%BE%E6%9C%9F%E4%BA%A4%E4%BB%98");
-        let (s, _, _, html) = form(&app, "/work/register", Some(&cookie), &body).await;
+        let (s, html) = form_page(&app, "/work/register", Some(&cookie), &body).await;
         assert_eq!(s, StatusCode::OK, "{html}");
         assert!(
             html.contains("已登记") && html.contains("集体访") && html.contains("风险信号"),
@@ -407,31 +315,6 @@ dual_test!(
             .any(|x| x["signals"].to_string().contains("集体访 30 人")));
     }
 );
-
-/// POST JSON with the session cookie and a CSRF header.
-async fn post_json(
-    app: &TestApp,
-    path: &str,
-    cookie: &str,
-    csrf: &str,
-    body: serde_json::Value,
-) -> (StatusCode, serde_json::Value) {
-    let req = Request::builder()
-        .method("POST")
-        .uri(path)
-        .header("cookie", cookie)
-        .header("x-csrf-token", csrf)
-        .header("content-type", "application/json")
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    let resp = app.router.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
-    )
-}
 
 dual_test!(
     registration_assist_finds_the_petitioners_earlier_case,

@@ -7,12 +7,9 @@
 //! restarts, and `reindex` rebuilds a deleted index.
 
 mod common;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use common::*;
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
-use tower::ServiceExt;
 use xinfang_search::SearchIndex;
 
 fn index_dir() -> tempdir::Dir {
@@ -289,18 +286,17 @@ dual_test!(
         assert_eq!(s, StatusCode::UNAUTHORIZED);
 
         // The page: form, results with highlights and links, and the similar panel.
-        let (s, cookie, _) = login(&app, "shangcheng_xfj").await;
-        assert_eq!(s, StatusCode::SEE_OTHER);
-        let (s, html) = get_page(&app, &format!("/work/search?{}", q("征地补偿款")), &cookie).await;
+        let cookie = login(&app, "shangcheng_xfj").await;
+        let (s, html) = page(&app, &format!("/work/search?{}", q("征地补偿款")), &cookie).await;
         assert_eq!(s, StatusCode::OK);
         assert!(
             html.contains(&format!("href=\"/work/cases/{zhengdi}\"")),
             "{html}"
         );
         assert!(html.contains("<b>") && html.contains("检索"), "{html}");
-        let (_, html) = get_page(&app, "/work/search?limit=abc", &cookie).await;
+        let (_, html) = page(&app, "/work/search?limit=abc", &cookie).await;
         assert!(html.contains("class=\"err\""), "{html}");
-        let (_, html) = get_page(&app, &format!("/work/cases/{wuye}"), &cookie).await;
+        let (_, html) = page(&app, &format!("/work/cases/{wuye}"), &cookie).await;
         assert!(
             html.contains("相似信访事项") && html.contains(&wuye2),
             "{html}"
@@ -378,34 +374,3 @@ dual_test!(
         assert_eq!(nos(&search(&app, &bureau, &q("噪音")).await), vec![a]);
     }
 );
-
-async fn login(app: &TestApp, user: &str) -> (StatusCode, String, String) {
-    let req = Request::builder()
-        .method("POST")
-        .uri("/login")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(format!("username={user}&password=xinfang2026")))
-        .unwrap();
-    let resp = app.router.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let cookie = resp
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|c| c.split(';').next())
-        .unwrap_or_default()
-        .to_string();
-    (status, cookie, String::new())
-}
-
-async fn get_page(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
-    let req = Request::builder()
-        .uri(path)
-        .header("cookie", cookie)
-        .body(Body::empty())
-        .unwrap();
-    let resp = app.router.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8(bytes.to_vec()).unwrap())
-}

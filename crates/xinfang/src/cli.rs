@@ -184,12 +184,17 @@ enum BenchCmd {
         #[arg(long)]
         database_url: Option<String>,
     },
-    /// Train the kind/category suggestions on generated staff-confirmed cases
-    /// (fresh SQLite database in the current directory) and report accuracy on
-    /// a held-out fifth; the last line is one JSON object.
+    /// Cross-validate the kind/category suggestions on the labelled petition
+    /// corpus (`data/bench/petitions.tsv`, or --corpus) in a fresh SQLite
+    /// database in the current directory; the last line is one JSON object.
     Classify {
-        #[arg(long, default_value_t = 5_000)]
-        cases: usize,
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+        #[arg(long, default_value_t = 11)]
+        seed: u64,
+        /// A TSV corpus of the same shape instead of the built-in one.
+        #[arg(long)]
+        corpus: Option<std::path::PathBuf>,
     },
 }
 
@@ -441,14 +446,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Bench {
-            cmd: BenchCmd::Classify { cases },
+            cmd:
+                BenchCmd::Classify {
+                    folds,
+                    seed,
+                    corpus,
+                },
         } => {
+            let text = match &corpus {
+                Some(p) => std::fs::read_to_string(p)
+                    .with_context(|| format!("读取语料 {} 失败", p.display()))?,
+                None => xinfang_app::bench_classify::CORPUS.to_string(),
+            };
+            let corpus =
+                xinfang_app::bench_classify::parse_corpus(&text).map_err(anyhow::Error::msg)?;
             let url = crate::bench_cmd::fresh_url("classify");
             let store = Store::connect(&url).await?;
             store.migrate().await?;
             let app = App::new(store, TimeSource::System).await?;
-            eprintln!("分类基准：{cases} 件已确认信访事项，五分之四训练、五分之一检验（{url}）");
-            let r = xinfang_app::bench_classify::classify(&app, cases, 11).await;
+            eprintln!(
+                "分类基准：{} 件已标注信访事项，{folds} 折交叉验证（{url}）",
+                corpus.len()
+            );
+            let r = xinfang_app::bench_classify::classify(&app, &corpus, folds, seed).await;
             println!("{}", serde_json::to_string(&r)?);
             Ok(ExitCode::SUCCESS)
         }

@@ -116,6 +116,47 @@ impl NaiveBayes {
         self.total_docs
     }
 
+    /// Complement Naive Bayes (Rennie et al. 2003): each label is scored by
+    /// how badly the documents of all *other* labels explain the text, which
+    /// is estimated from many more documents than the label's own when each
+    /// label has only a few — the usual case for a fine taxonomy early on.
+    /// Same counts as [`NaiveBayes::predict`] (nothing else is stored); the
+    /// values are a softmax of the scores, highest first, summing to 1.
+    pub fn predict_complement(&self, tokens: &[String]) -> Vec<(String, f64)> {
+        if self.total_docs == 0 {
+            return Vec::new();
+        }
+        let vocab_size = self.vocab.len().max(1) as f64;
+        let all_tokens: u64 = self.labels.values().map(|s| s.tokens).sum();
+        let known: Vec<&str> = tokens
+            .iter()
+            .map(String::as_str)
+            .filter(|t| self.vocab.contains_key(*t))
+            .collect();
+        let totals: Vec<u64> = known
+            .iter()
+            .map(|t| self.labels.values().filter_map(|s| s.counts.get(*t)).sum())
+            .collect();
+        let mut scores: Vec<(String, f64)> = self
+            .labels
+            .iter()
+            .map(|(label, s)| {
+                let denom = ((all_tokens - s.tokens) as f64 + self.alpha * vocab_size).ln();
+                let fit: f64 = known
+                    .iter()
+                    .zip(&totals)
+                    .map(|(t, total)| {
+                        let own = s.counts.get(*t).copied().unwrap_or(0);
+                        ((total - own) as f64 + self.alpha).ln() - denom
+                    })
+                    .sum();
+                (label.clone(), -fit)
+            })
+            .collect();
+        softmax_sorted(&mut scores);
+        scores
+    }
+
     /// Posterior probability of each label, highest first; the values sum to 1
     /// (softmax of the log-probabilities). Tokens never seen in training are
     /// ignored. An empty model gives an empty list.
@@ -142,15 +183,20 @@ impl NaiveBayes {
                 (label.clone(), prior + likelihood)
             })
             .collect();
-        let max = scores
-            .iter()
-            .map(|(_, s)| *s)
-            .fold(f64::NEG_INFINITY, f64::max);
-        let sum: f64 = scores.iter().map(|(_, s)| (s - max).exp()).sum();
-        for (_, s) in &mut scores {
-            *s = (*s - max).exp() / sum;
-        }
-        scores.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        softmax_sorted(&mut scores);
         scores
     }
+}
+
+/// Turns log-scores into probabilities (softmax), highest first.
+fn softmax_sorted(scores: &mut [(String, f64)]) {
+    let max = scores
+        .iter()
+        .map(|(_, s)| *s)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let sum: f64 = scores.iter().map(|(_, s)| (s - max).exp()).sum();
+    for (_, s) in scores.iter_mut() {
+        *s = (*s - max).exp() / sum;
+    }
+    scores.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 }

@@ -8,7 +8,11 @@
 //! before the model has seen any data.
 
 mod bayes;
+mod corpus;
+mod features;
 mod rules;
 
 pub use bayes::NaiveBayes;
+pub use corpus::{fold_of, parse_corpus, LabelledText};
+pub use features::{features, FeatureSet, PRODUCTION_ALPHA};
 pub use rules::{litigation_cues, looks_litigation_related, suggest_kind_by_rules};

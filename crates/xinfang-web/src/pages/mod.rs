@@ -30,6 +30,7 @@ mod register;
 mod repeats;
 mod search;
 mod session;
+mod split_notice;
 mod supervision_pages;
 mod warning_pages;
 mod work;

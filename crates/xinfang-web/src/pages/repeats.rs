@@ -160,10 +160,6 @@ pub async fn repeats_page(
     };
     let notice = match q.get("done").map(String::as_str) {
         Some("confirm") => "<p class=\"ok\" role=\"status\">已确认为同一事项。</p>".to_string(),
-        Some(no) if !no.is_empty() => format!(
-            "<p class=\"ok\" role=\"status\">已拆分为新件 {}。</p>",
-            esc(no)
-        ),
         _ => String::new(),
     };
     show(&st, &staff, &csrf, &case_no, &notice).await
@@ -200,19 +196,22 @@ pub async fn repeats_decide(
             .app
             .act(&actor, &case_no, &Command::ConfirmRepeat { submission: k })
             .await
-            .map(|_| "confirm".to_string()),
-        Some("split_repeat") => st
-            .app
-            .split_repeat(&actor, &case_no, k)
-            .await
-            .map(|(_, no)| no),
+            .map(|_| None),
+        Some("split_repeat") => st.app.split_repeat(&actor, &case_no, k).await.map(Some),
         _ => Err(AppError::field("action", "未知的操作")),
     };
     match result {
-        Ok(done) => Redirect::to(&format!(
-            "/work/cases/{}/repeats?done={}",
-            esc(&case_no),
-            esc(&done)
+        // A split is shown at once, not redirected: the query code never goes in a URL.
+        Ok(Some(out)) => Html(super::split_notice::render(
+            &out,
+            &case_no,
+            &st.app.unit_name(staff.unit),
+            &staff.name,
+        ))
+        .into_response(),
+        Ok(None) => Redirect::to(&format!(
+            "/work/cases/{}/repeats?done=confirm",
+            esc(&case_no)
         ))
         .into_response(),
         Err(e) => {

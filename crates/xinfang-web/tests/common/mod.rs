@@ -15,6 +15,10 @@ use tower::ServiceExt;
 use xinfang_app::{App, TimeSource};
 use xinfang_store::{Store, TokenKind};
 
+pub mod web;
+#[allow(unused_imports)]
+pub use web::*;
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Backend {
     Sqlite,
@@ -162,27 +166,9 @@ impl TestApp {
         if let Some(tk) = token {
             req = req.header("authorization", format!("Bearer {tk}"));
         }
-        let resp = self
-            .router
-            .clone()
-            .oneshot(req.body(Body::empty()).unwrap())
-            .await
-            .unwrap();
-        let status = resp.status();
-        let ct = resp
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        let bytes = resp
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec();
-        (status, ct, bytes)
+        let r = send(self, req.body(Body::empty()).unwrap()).await;
+        let ct = r.header("content-type").unwrap_or_default();
+        (r.status, ct, r.body)
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
