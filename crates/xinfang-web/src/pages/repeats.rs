@@ -206,7 +206,8 @@ pub async fn repeats_decide(
             &out,
             &case_no,
             &st.app.unit_name(staff.unit),
-            &staff.name,
+            &staff,
+            st.app.now().date(),
         ))
         .into_response(),
         Ok(None) => Redirect::to(&format!(

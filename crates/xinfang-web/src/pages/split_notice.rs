@@ -7,9 +7,16 @@
 
 use super::html::{esc, page};
 use xinfang_app::repeats::SplitOutcome;
+use xinfang_domain::Staff;
 
-/// The page shown after a split by `staff_name` at `unit`.
-pub fn render(out: &SplitOutcome, old_case_no: &str, unit: &str, staff_name: &str) -> String {
+/// The page shown after a split by `staff` at `unit`, dated `today` (Asia/Shanghai).
+pub fn render(
+    out: &SplitOutcome,
+    old_case_no: &str,
+    unit: &str,
+    staff: &Staff,
+    today: chrono::NaiveDate,
+) -> String {
     let names = if out.petitioner_names.is_empty() {
         "信访人".to_string()
     } else {
@@ -34,7 +41,7 @@ pub fn render(out: &SplitOutcome, old_case_no: &str, unit: &str, staff_name: &st
         old = esc(old_case_no),
         request = esc(&out.request),
         unit = esc(unit),
-        today = esc(&chrono::Local::now().format("%Y年%-m月%-d日").to_string()),
+        today = today.format("%Y年%-m月%-d日"),
     );
-    page("已拆分为新件", Some(staff_name), &body)
+    page("已拆分为新件", Some(staff), &body)
 }
