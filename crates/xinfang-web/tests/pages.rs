@@ -306,6 +306,21 @@ dual_test!(
             html.contains("已登记") && html.contains("集体访") && html.contains("风险信号"),
             "collective flag and warning shown"
         );
+        // The petitioner at the window gets number and query code (shown
+        // once, with a printable 登记回执), and the code tracks the case.
+        let case_no = between(&html, "<a href=\"/work/cases/", "\"").to_string();
+        let code = between(&html, "id=\"query-code\">", "<").to_string();
+        assert!(
+            code.len() >= 8 && html.contains("信访事项登记回执"),
+            "{html}"
+        );
+        let (s, tracked) = app
+            .get(
+                &format!("/api/v1/petitions/{case_no}?query_code={code}"),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{tracked}");
         let sup = app.token("shangcheng_dc").await;
         let (_, w) = app.get("/api/v1/warnings", Some(&sup)).await;
         assert!(w["warnings"]

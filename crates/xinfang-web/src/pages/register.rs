@@ -141,6 +141,25 @@ pub async fn register_form(State(st): State<AppState>, headers: HeaderMap) -> Re
     .into_response()
 }
 
+/// The query code of a case registered at the window, shown this once
+/// (only its hash is stored), with a printable 登记回执 for the petitioner,
+/// who needs number and code to follow the case on the portal.
+fn receipt(case_no: &str, code: &str, unit: &str, today: chrono::NaiveDate) -> String {
+    format!(
+        "<p>查询码 <b id=\"query-code\">{code}</b>：只在此显示一次，系统不保存原文，请当场告知信访人或打印回执。 <button type=\"button\" id=\"print-doc\">打印登记回执</button></p>\
+         <article class=\"notice print-only\"><h2>信访事项登记回执</h2>\
+         <p>您的信访事项已登记，信访编号 <b>{no}</b>，查询码 <b>{code}</b>。</p>\
+         <p>凭信访编号和查询码可在网上信访平台查询办理情况、获取有关文书、提出评价意见。请妥善保管查询码，不要告诉他人。</p>\
+         <p style=\"text-align:right\">{unit}<br>{day}</p></article>\
+         <style>.print-only{{display:none}}@media print{{header,nav,section>*:not(.print-only){{display:none}}.print-only{{display:block}}}}</style>\
+         <script src=\"/assets/documents.js\" defer></script>",
+        no = esc(case_no),
+        code = esc(code),
+        unit = esc(unit),
+        day = today.format("%Y年%-m月%-d日"),
+    )
+}
+
 pub async fn register(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -198,6 +217,14 @@ pub async fn register(
         Ok(o) => {
             let s = &o.suggestions;
             let mut body = format!("<section><h2>已登记</h2><p class=\"ok\" role=\"status\">信访编号 <a href=\"/work/cases/{0}\">{0}</a>，状态：{1}。</p>", esc(&o.case_no), o.status.label_zh());
+            if let Some(code) = &o.query_code {
+                body.push_str(&receipt(
+                    &o.case_no,
+                    code,
+                    &st.app.unit_name(staff.unit),
+                    st.app.now().date(),
+                ));
+            }
             if let Some(r) = &o.repeat_of {
                 body.push_str(&format!("<p>同一信访人、同一事项：已作为重复件次并入 <a href=\"/work/cases/{0}\">{0}</a>。</p>", esc(r)));
             }
