@@ -82,6 +82,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         14,
         include_str!(concat!("../migrations/sqlite/", "0014_stats_indexes.sql")),
     ),
+    (15, include_str!(concat!("../migrations/sqlite/", "0015_stats_rollup.sql"))),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -138,6 +139,7 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
         14,
         include_str!(concat!("../migrations/postgres/", "0014_stats_indexes.sql")),
     ),
+    (15, include_str!(concat!("../migrations/postgres/", "0015_stats_rollup.sql"))),
 ];
 
 impl Store {

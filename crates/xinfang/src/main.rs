@@ -4,6 +4,7 @@
 mod bench_cmd;
 mod cli;
 mod search_cmd;
+mod stats_cmd;
 
 use clap::Parser;
 
