@@ -82,7 +82,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         14,
         include_str!(concat!("../migrations/sqlite/", "0014_stats_indexes.sql")),
     ),
-    (15, include_str!(concat!("../migrations/sqlite/", "0015_stats_rollup.sql"))),
+    (
+        15,
+        include_str!(concat!("../migrations/sqlite/", "0015_stats_rollup.sql")),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -139,7 +142,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
         14,
         include_str!(concat!("../migrations/postgres/", "0014_stats_indexes.sql")),
     ),
-    (15, include_str!(concat!("../migrations/postgres/", "0015_stats_rollup.sql"))),
+    (
+        15,
+        include_str!(concat!("../migrations/postgres/", "0015_stats_rollup.sql")),
+    ),
 ];
 
 impl Store {

@@ -161,9 +161,21 @@ fn contribution(c: &CaseRow, units: &[i64], subs: &[SubRow]) -> (GroupKey, Entri
         add(&mut e, "s_repeat", d, "", s.is_repeat);
         add(&mut e, "s_online", d, "", (s.channel == "online") as i64);
         add(&mut e, "s_visit", d, "", visit as i64);
-        add(&mut e, "s_visit_persons", d, "", if visit { s.persons } else { 0 });
+        add(
+            &mut e,
+            "s_visit_persons",
+            d,
+            "",
+            if visit { s.persons } else { 0 },
+        );
         add(&mut e, "s_skip", d, "", (visit && s.skip_level == 1) as i64);
-        add(&mut e, "s_collective", d, "", (visit && s.persons >= 5) as i64);
+        add(
+            &mut e,
+            "s_collective",
+            d,
+            "",
+            (visit && s.persons >= 5) as i64,
+        );
         add(&mut e, &format!("s_level:{}", s.unit_level), d, "", 1);
     }
     add(&mut e, "c", &c.registered_on, "", 1);
@@ -196,7 +208,13 @@ fn contribution(c: &CaseRow, units: &[i64], subs: &[SubRow]) -> (GroupKey, Entri
         add(&mut e, "first_time", d, "", first);
         add_ranked(&mut e, c, "r_delivered", d, 1);
         add_ranked(&mut e, c, "r_evaluated", d, evaluated);
-        add_ranked(&mut e, c, "r_satisfied_or_basically", d, satisfied + basically);
+        add_ranked(
+            &mut e,
+            c,
+            "r_satisfied_or_basically",
+            d,
+            satisfied + basically,
+        );
         add_ranked(&mut e, c, "r_first_time", d, first);
     }
     (key, e)
@@ -234,7 +252,10 @@ fn accumulate(delta: &mut Delta, group: i64, e: &Entries, sign: i64) {
     }
 }
 
-fn bound<'q>(sql: &'q str, binds: &[i64]) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+fn bound<'q>(
+    sql: &'q str,
+    binds: &[i64],
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
     binds.iter().fold(sqlx::query(sql), |q, b| q.bind(*b))
 }
 
@@ -246,7 +267,10 @@ async fn load(
     binds: &[i64],
 ) -> Result<Vec<(CaseRow, Vec<i64>, Vec<SubRow>)>, StoreError> {
     let on_case = cond.replace("{col}", "case_id");
-    let sql = format!("SELECT {CASE_COLS} FROM cases WHERE {} ORDER BY id", cond.replace("{col}", "id"));
+    let sql = format!(
+        "SELECT {CASE_COLS} FROM cases WHERE {} ORDER BY id",
+        cond.replace("{col}", "id")
+    );
     let cases: Vec<CaseRow> = bound(&sql, binds)
         .fetch_all(&mut **tx)
         .await?
@@ -344,7 +368,12 @@ async fn apply_delta(tx: &mut Transaction<'static, Any>, delta: &Delta) -> Resul
         );
         let mut q = sqlx::query(&sql);
         for ((m, d, d2, g), n) in chunk {
-            q = q.bind(m.clone()).bind(d.clone()).bind(d2.clone()).bind(*g).bind(**n);
+            q = q
+                .bind(m.clone())
+                .bind(d.clone())
+                .bind(d2.clone())
+                .bind(*g)
+                .bind(**n);
         }
         q.execute(&mut **tx).await?;
     }
@@ -375,9 +404,7 @@ async fn put_contribs(
 }
 
 /// Lock the cursor row (PostgreSQL: concurrent folders queue here) and read it.
-async fn lock_cursor(
-    tx: &mut Transaction<'static, Any>,
-) -> Result<(i64, i64, String), StoreError> {
+async fn lock_cursor(tx: &mut Transaction<'static, Any>) -> Result<(i64, i64, String), StoreError> {
     sqlx::query("UPDATE stats_cursor SET pos = pos WHERE id = 1")
         .execute(&mut **tx)
         .await?;
@@ -417,11 +444,12 @@ impl Store {
             }
             let (mut tx, _g) = self.write_tx().await?;
             let (pos, gap_id, gap_since) = lock_cursor(&mut tx).await?;
-            let rows = sqlx::query("SELECT id, case_id FROM outbox WHERE id > $1 ORDER BY id LIMIT $2")
-                .bind(pos)
-                .bind(BATCH)
-                .fetch_all(&mut *tx)
-                .await?;
+            let rows =
+                sqlx::query("SELECT id, case_id FROM outbox WHERE id > $1 ORDER BY id LIMIT $2")
+                    .bind(pos)
+                    .bind(BATCH)
+                    .fetch_all(&mut *tx)
+                    .await?;
             let now = crate::now_text();
             let mut last = pos;
             let mut gap = (0, String::new());
@@ -584,12 +612,21 @@ mod tests {
         // Registered before the window, delivered inside it: min/max bounds.
         let (_, e) = contribution(&case("2026-02-20", Some("2026-03-12")), &[], &[]);
         let key = |m: &str, d: &str, d2: &str| (m.to_string(), d.to_string(), d2.to_string());
-        assert_eq!(e.get(&key("r_accept_due", "2026-03-10", "2026-03-10")), Some(&1));
-        assert_eq!(e.get(&key("r_delivered", "2026-03-12", "2026-03-12")), Some(&1));
+        assert_eq!(
+            e.get(&key("r_accept_due", "2026-03-10", "2026-03-10")),
+            Some(&1)
+        );
+        assert_eq!(
+            e.get(&key("r_delivered", "2026-03-12", "2026-03-12")),
+            Some(&1)
+        );
         assert_eq!(e.get(&key("r_any", "2026-03-12", "2026-02-20")), Some(&1));
         // Not delivered: the accept duty counts only if registered since `from`.
         let (_, e) = contribution(&case("2026-02-20", None), &[], &[]);
-        assert_eq!(e.get(&key("r_accept_due", "2026-02-20", "2026-03-10")), Some(&1));
+        assert_eq!(
+            e.get(&key("r_accept_due", "2026-02-20", "2026-03-10")),
+            Some(&1)
+        );
         assert_eq!(decode(&encode(&e)).unwrap(), e);
     }
 }
@@ -612,14 +649,7 @@ pub(crate) async fn outbox_if_facts_change(
         return Ok(());
     };
     let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
-    let now: [Option<String>; 6] = [
-        r.get(0),
-        r.get(1),
-        r.get(2),
-        r.get(3),
-        r.get(4),
-        r.get(5),
-    ];
+    let now: [Option<String>; 6] = [r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)];
     let new = [
         day(f.accept_due),
         day(f.accept_met),
@@ -629,9 +659,7 @@ pub(crate) async fn outbox_if_facts_change(
         f.satisfaction.map(|s| s.key().to_string()),
     ];
     let flags: (i64, i64) = (r.get(6), r.get(7));
-    if now != new
-        || flags != (f.review_requested as i64, f.repeats_after_delivery as i64)
-    {
+    if now != new || flags != (f.review_requested as i64, f.repeats_after_delivery as i64) {
         sqlx::query("INSERT INTO outbox (case_id, created_at) VALUES ($1, $2)")
             .bind(case_id)
             .bind(crate::now_text())

@@ -66,7 +66,10 @@ impl Store {
                        WHERE day >= $1 AND day <= $2 AND day2 = '' GROUP BY group_id, metric";
         let mut m: BTreeMap<String, i64> = BTreeMap::new();
         for (g, metric, n) in self.rollup_sums(per_day, from, to).await? {
-            if groups.contains_key(&g) && !metric.starts_with("accept") && !metric.starts_with("handling") {
+            if groups.contains_key(&g)
+                && !metric.starts_with("accept")
+                && !metric.starts_with("handling")
+            {
                 *m.entry(metric).or_insert(0) += n;
             }
         }
