@@ -578,6 +578,44 @@ fn gap_cutoff() -> String {
     crate::fmt_time(crate::shanghai_now() - chrono::Duration::seconds(GAP_WAIT_SECS))
 }
 
+/// Queue a case for the rollup when a projection refresh outside an event
+/// (clock scanner, calendar re-flow) changes its indicator facts: an outbox
+/// row, as every event writes. Unchanged facts write nothing.
+pub(crate) async fn outbox_if_facts_change(
+    tx: &mut Transaction<'static, Any>,
+    case_id: i64,
+    f: &xinfang_domain::metrics::CaseFacts,
+) -> Result<(), StoreError> {
+    let Some(r) = sqlx::query(
+        "SELECT accept_due, accept_met, handling_due, handling_met, delivered_on, satisfaction, review_requested, repeats_after_delivery FROM cases WHERE id = $1",
+    )
+    .bind(case_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    else {
+        return Ok(());
+    };
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
+    let now: [Option<String>; 6] = [r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)];
+    let new = [
+        day(f.accept_due),
+        day(f.accept_met),
+        day(f.handling_due),
+        day(f.handling_met),
+        day(f.delivered_on),
+        f.satisfaction.map(|s| s.key().to_string()),
+    ];
+    let flags: (i64, i64) = (r.get(6), r.get(7));
+    if now != new || flags != (f.review_requested as i64, f.repeats_after_delivery as i64) {
+        sqlx::query("INSERT INTO outbox (case_id, created_at) VALUES ($1, $2)")
+            .bind(case_id)
+            .bind(crate::now_text())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -629,42 +667,4 @@ mod tests {
         );
         assert_eq!(decode(&encode(&e)).unwrap(), e);
     }
-}
-
-/// Queue a case for the rollup when a projection refresh outside an event
-/// (clock scanner, calendar re-flow) changes its indicator facts: an outbox
-/// row, as every event writes. Unchanged facts write nothing.
-pub(crate) async fn outbox_if_facts_change(
-    tx: &mut Transaction<'static, Any>,
-    case_id: i64,
-    f: &xinfang_domain::metrics::CaseFacts,
-) -> Result<(), StoreError> {
-    let Some(r) = sqlx::query(
-        "SELECT accept_due, accept_met, handling_due, handling_met, delivered_on, satisfaction, review_requested, repeats_after_delivery FROM cases WHERE id = $1",
-    )
-    .bind(case_id)
-    .fetch_optional(&mut **tx)
-    .await?
-    else {
-        return Ok(());
-    };
-    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
-    let now: [Option<String>; 6] = [r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)];
-    let new = [
-        day(f.accept_due),
-        day(f.accept_met),
-        day(f.handling_due),
-        day(f.handling_met),
-        day(f.delivered_on),
-        f.satisfaction.map(|s| s.key().to_string()),
-    ];
-    let flags: (i64, i64) = (r.get(6), r.get(7));
-    if now != new || flags != (f.review_requested as i64, f.repeats_after_delivery as i64) {
-        sqlx::query("INSERT INTO outbox (case_id, created_at) VALUES ($1, $2)")
-            .bind(case_id)
-            .bind(crate::now_text())
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
 }
