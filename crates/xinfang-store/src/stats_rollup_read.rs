@@ -62,24 +62,26 @@ impl Store {
         scope: &StatsScope,
     ) -> Result<OverviewCounts, StoreError> {
         let groups = self.visible_groups(scope).await?;
-        let per_day = "SELECT group_id, metric, CAST(SUM(n) AS BIGINT) FROM stats_rollup \
-                       WHERE day >= $1 AND day <= $2 AND day2 = '' GROUP BY group_id, metric";
+        // One scan: duties count up to `due_to`, everything else up to `to`.
+        let sql = "SELECT group_id, metric, CAST(SUM(CASE WHEN day <= $2 THEN n ELSE 0 END) AS BIGINT), \
+                   CAST(SUM(CASE WHEN day <= $3 THEN n ELSE 0 END) AS BIGINT) \
+                   FROM stats_rollup WHERE day >= $1 AND day <= $4 AND day2 = '' GROUP BY group_id, metric";
+        let rows = sqlx::query(sql)
+            .bind(from.to_string())
+            .bind(to.to_string())
+            .bind(due_to.to_string())
+            .bind(to.max(due_to).to_string())
+            .fetch_all(&self.pool)
+            .await?;
         let mut m: BTreeMap<String, i64> = BTreeMap::new();
-        for (g, metric, n) in self.rollup_sums(per_day, from, to).await? {
-            if groups.contains_key(&g)
-                && !metric.starts_with("accept")
-                && !metric.starts_with("handling")
-            {
-                *m.entry(metric).or_insert(0) += n;
+        for r in &rows {
+            if !groups.contains_key(&r.get::<i64, _>(0)) {
+                continue;
             }
-        }
-        let duties = "SELECT group_id, metric, CAST(SUM(n) AS BIGINT) FROM stats_rollup \
-                      WHERE day >= $1 AND day <= $2 AND day2 = '' \
-                      AND metric IN ('accept_due', 'accept_in_time', 'handling_due', 'handling_in_time') GROUP BY group_id, metric";
-        for (g, metric, n) in self.rollup_sums(duties, from, due_to).await? {
-            if groups.contains_key(&g) {
-                *m.entry(metric).or_insert(0) += n;
-            }
+            let metric: String = r.get(1);
+            let duty = metric.starts_with("accept") || metric.starts_with("handling");
+            let n: i64 = if duty { r.get(3) } else { r.get(2) };
+            *m.entry(metric).or_insert(0) += n;
         }
         let get = |k: &str| m.get(k).copied().unwrap_or(0);
         Ok(OverviewCounts {
