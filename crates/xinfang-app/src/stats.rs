@@ -1,5 +1,9 @@
 //! Statistics for leaders and assessment: the overview indicators of the
 //! stats API contract (issue #6 §7), scoped to what the caller may see.
+//! Both read the rollup (`xinfang_store` `stats_rollup`), folded from the
+//! outbox first so a change is counted as soon as it is committed; the
+//! direct queries (`Store::overview_counts`, `Store::unit_facts`) are the
+//! reference it is tested against.
 
 use crate::error::AppError;
 use crate::state::App;
@@ -71,9 +75,10 @@ impl App {
                 .collect(),
         };
         let due_to = to.min(self.now().date());
+        self.store.fold_stats().await?;
         let c = self
             .store
-            .overview_counts(
+            .overview_counts_rollup(
                 &from.to_string(),
                 &to.to_string(),
                 &due_to.to_string(),
@@ -150,9 +155,10 @@ impl App {
                 .collect(),
         };
         let due_to = to.min(self.now().date());
+        self.store.fold_stats().await?;
         let rows = self
             .store
-            .unit_facts(&from.to_string(), &due_to.to_string(), &scope)
+            .unit_facts_rollup(&from.to_string(), &due_to.to_string(), &scope)
             .await?;
         let u = |x: i64| x.max(0) as u64;
         let mut out: Vec<Value> = rows

@@ -83,6 +83,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         include_str!(concat!("../migrations/sqlite/", "0014_stats_indexes.sql")),
     ),
     (
+        15,
+        include_str!(concat!("../migrations/sqlite/", "0015_stats_rollup.sql")),
+    ),
+    (
         16,
         include_str!(concat!("../migrations/sqlite/", "0016_multi_body.sql")),
     ),
@@ -145,6 +149,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
         14,
         include_str!(concat!("../migrations/postgres/", "0014_stats_indexes.sql")),
+    ),
+    (
+        15,
+        include_str!(concat!("../migrations/postgres/", "0015_stats_rollup.sql")),
     ),
     (
         16,

@@ -18,7 +18,7 @@ pub struct Cli {
 }
 
 #[derive(clap::Args, Clone)]
-struct Db {
+pub(crate) struct Db {
     /// sqlite://PATH or postgres://…
     #[arg(long, env = "XINFANG_DATABASE_URL")]
     database_url: Option<String>,
@@ -113,6 +113,11 @@ enum Cmd {
     Import {
         #[command(subcommand)]
         cmd: ImportCmd,
+    },
+    /// Statistics rollup tools.
+    Stats {
+        #[command(subcommand)]
+        cmd: crate::stats_cmd::StatsCmd,
     },
 }
 
@@ -265,6 +270,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::search_cmd::attach(&app)?;
             crate::search_cmd::spawn_indexer(app.clone());
             crate::node::spawn_cache_refresh(app.clone());
+            crate::stats_cmd::spawn_folder(app.clone());
             let scanner = app.clone();
             tokio::spawn(async move {
                 loop {
@@ -365,6 +371,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::from(3))
                 }
             }
+        }
+        Cmd::Stats {
+            cmd: crate::stats_cmd::StatsCmd::Rebuild { db },
+        } => {
+            crate::stats_cmd::rebuild(&open(&db).await?).await?;
+            Ok(ExitCode::SUCCESS)
         }
         Cmd::Reindex { db } => {
             let app = open(&db).await?;

@@ -5,6 +5,7 @@ mod bench_cmd;
 mod cli;
 mod node;
 mod search_cmd;
+mod stats_cmd;
 
 use clap::Parser;
 

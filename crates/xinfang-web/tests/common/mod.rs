@@ -87,6 +87,11 @@ pub fn t(s: &str) -> NaiveDateTime {
 impl TestApp {
     /// None when the backend is not configured (PostgreSQL without XINFANG_TEST_PG_URL).
     pub async fn new(backend: Backend) -> Option<TestApp> {
+        Self::with_demo_cases(backend, 0).await
+    }
+
+    /// As [`TestApp::new`], with `cases` demo cases made through the services.
+    pub async fn with_demo_cases(backend: Backend, cases: usize) -> Option<TestApp> {
         let _ = tracing_subscriber::fmt()
             .with_env_filter("warn")
             .with_test_writer()
@@ -98,7 +103,7 @@ impl TestApp {
         let app = App::new(store, TimeSource::Manual(clock.clone()))
             .await
             .expect("app");
-        xinfang_app::demo::generate(&app, 0)
+        xinfang_app::demo::generate(&app, cases)
             .await
             .expect("demo org");
         let router = xinfang_web::router(app.clone());
