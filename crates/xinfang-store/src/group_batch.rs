@@ -115,7 +115,7 @@ pub(crate) async fn write_all(
     Ok(results)
 }
 
-fn warning_of<'a>(w: &'a IntakeWrite) -> Option<&'a NewWarning> {
+fn warning_of(w: &IntakeWrite) -> Option<&NewWarning> {
     match w {
         IntakeWrite::NewCase(rec) => rec.warning.as_ref(),
         IntakeWrite::Append { warning, .. } => warning.as_ref(),

@@ -179,7 +179,7 @@ dual_test!(
                 let ls = links(row);
                 assert_eq!(ls.len(), 4, "{section}: {row}");
                 let n = |i: usize| ls[i].1.parse::<i64>().unwrap();
-                let list = page(&app, &ls[0].0, &cookie).await;
+                let (_, list) = page(&app, &ls[0].0, &cookie).await;
                 assert_eq!(
                     volume(&list, "submissions"),
                     n(0),
@@ -187,14 +187,14 @@ dual_test!(
                     ls[0].0
                 );
                 assert_eq!(volume(&list, "total"), n(3), "{section} 事项: {}", ls[0].0);
-                let list = page(&app, &ls[1].0, &cookie).await;
+                let (_, list) = page(&app, &ls[1].0, &cookie).await;
                 assert_eq!(
                     volume(&list, "batches"),
                     n(1),
                     "{section} 批次: {}",
                     ls[1].0
                 );
-                let list = page(&app, &ls[2].0, &cookie).await;
+                let (_, list) = page(&app, &ls[2].0, &cookie).await;
                 assert_eq!(
                     volume(&list, "persons"),
                     n(2),
@@ -211,7 +211,7 @@ dual_test!(
             ("来访人次", "persons"),
         ] {
             let (href, text) = links(indicator_row(&html, name)).remove(0);
-            let list = page(&app, &href, &cookie).await;
+            let (_, list) = page(&app, &href, &cookie).await;
             assert_eq!(
                 volume(&list, id),
                 text.parse::<i64>().unwrap(),
