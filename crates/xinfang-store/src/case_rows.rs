@@ -8,7 +8,6 @@ use crate::chain::{link, Append, Cursor};
 use crate::error::StoreError;
 use crate::fmt_time;
 use crate::rows::Val;
-use sqlx::{Any, Transaction};
 use xinfang_domain::case::{Case, CaseEvent, SubmissionRecord};
 
 /// Columns of the projection row, in the order [`case_row`] builds them.
@@ -144,43 +143,46 @@ pub(crate) fn event_rows(
 
 /// Move a case's projection row from `expected_version` to `after`
 /// (`Conflict` if another write got there first).
-pub(crate) async fn update_case_row(
-    tx: &mut Transaction<'static, Any>,
+pub(crate) async fn update_case_row<D: crate::db::Db>(
+    tx: &mut D,
     case_id: i64,
     expected_version: u64,
     after: &Case,
     proj: &Projection,
 ) -> Result<(), StoreError> {
     let f = &proj.facts;
-    let res = sqlx::query(
-        "UPDATE cases SET status = $1, stage = $2, current_unit = $3, next_due = $4, grade = $5, next_clock = $6, state_json = $7, version = $8, updated_at = $9, persons = $10, \
+    let vals = vec![
+        after.status.key().into(),
+        after.stage.key().into(),
+        Val::I(after.current_unit.0),
+        proj.next_due.clone().into(),
+        proj.grade.clone().into(),
+        proj.next_clock.clone().into(),
+        serde_json::to_string(after)?.into(),
+        Val::I(after.version as i64),
+        crate::now_text().into(),
+        Val::I(after.persons as i64),
+        Val::I(case_id),
+        Val::I(expected_version as i64),
+        day(f.accept_due).into(),
+        day(f.accept_met).into(),
+        day(f.handling_due).into(),
+        day(f.handling_met).into(),
+        day(f.delivered_on).into(),
+        f.satisfaction.map(|s| s.key().to_string()).into(),
+        Val::I(f.review_requested as i64),
+        Val::I(f.repeats_after_delivery as i64),
+        proj.action_unit.map(|u| u.0).into(),
+    ];
+    let changed = tx
+        .exec(
+            "UPDATE cases SET status = $1, stage = $2, current_unit = $3, next_due = $4, grade = $5, next_clock = $6, state_json = $7, version = $8, updated_at = $9, persons = $10, \
          accept_due = $13, accept_met = $14, handling_due = $15, handling_met = $16, delivered_on = $17, satisfaction = $18, review_requested = $19, repeats_after_delivery = $20, action_unit = $21 \
          WHERE id = $11 AND version = $12",
-    )
-    .bind(after.status.key())
-    .bind(after.stage.key())
-    .bind(after.current_unit.0)
-    .bind(proj.next_due.clone())
-    .bind(proj.grade.clone())
-    .bind(proj.next_clock.clone())
-    .bind(serde_json::to_string(after)?)
-    .bind(after.version as i64)
-    .bind(crate::now_text())
-    .bind(after.persons as i64)
-    .bind(case_id)
-    .bind(expected_version as i64)
-    .bind(day(f.accept_due))
-    .bind(day(f.accept_met))
-    .bind(day(f.handling_due))
-    .bind(day(f.handling_met))
-    .bind(day(f.delivered_on))
-    .bind(f.satisfaction.map(|s| s.key().to_string()))
-    .bind(f.review_requested as i64)
-    .bind(f.repeats_after_delivery as i64)
-    .bind(proj.action_unit.map(|u| u.0))
-    .execute(&mut **tx)
-    .await?;
-    if res.rows_affected() != 1 {
+            vals,
+        )
+        .await?;
+    if changed != 1 {
         return Err(StoreError::Conflict);
     }
     Ok(())

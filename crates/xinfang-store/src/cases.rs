@@ -161,11 +161,14 @@ pub(crate) async fn insert_case_tx(
     let case_no = next_case_no(tx, &rec.case.region_code, &year).await?;
     rec.set_case_no(&case_no);
     let row = case_row(rec, &crate::now_text())?;
-    let id: i64 = insert_rows(tx, CASE_COLS, vec![row], "RETURNING id")
-        .await?
-        .first()
-        .ok_or_else(|| StoreError::Corrupt("登记未返回编号".into()))?
-        .get(0);
+    let returned = insert_rows(tx, CASE_COLS, vec![row], "RETURNING id").await?;
+    let id = crate::db::col(
+        returned
+            .first()
+            .ok_or_else(|| StoreError::Corrupt("登记未返回编号".into()))?,
+        0,
+    )?
+    .int()?;
     insert_case_units(tx, id, &rec.projection.units).await?;
     if insert_submissions {
         let level = rec.registering_level.key();

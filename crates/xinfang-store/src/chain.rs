@@ -3,6 +3,7 @@
 //! proves the whole history. The chain head row is updated first in each
 //! transaction: on PostgreSQL its row lock orders concurrent appenders.
 
+use crate::db::{col, Db};
 use crate::error::StoreError;
 use crate::rows::{insert_rows, Val};
 use crate::Store;
@@ -59,26 +60,29 @@ pub(crate) struct Cursor {
 
 /// Lock and read the chain head for a batch (the row lock orders concurrent
 /// appenders on PostgreSQL; SQLite is serialised by the write lock).
-pub(crate) async fn lock_head(tx: &mut Transaction<'static, Any>) -> Result<Cursor, StoreError> {
-    let head = sqlx::query("UPDATE chain_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
-        .fetch_one(&mut **tx)
+pub(crate) async fn lock_head<D: Db>(tx: &mut D) -> Result<Cursor, StoreError> {
+    let rows = tx
+        .rows(
+            "UPDATE chain_head SET seq = seq WHERE id = 1 RETURNING seq, hash",
+            vec![],
+        )
         .await?;
+    let head = rows
+        .first()
+        .ok_or_else(|| StoreError::Corrupt("链头缺失".into()))?;
     Ok(Cursor {
-        seq: head.get(0),
-        hash: head.get(1),
+        seq: col(head, 0)?.int()?,
+        hash: col(head, 1)?.text()?,
     })
 }
 
 /// Write the batch's final head.
-pub(crate) async fn store_head(
-    tx: &mut Transaction<'static, Any>,
-    cur: &Cursor,
-) -> Result<(), StoreError> {
-    sqlx::query("UPDATE chain_head SET seq = $1, hash = $2 WHERE id = 1")
-        .bind(cur.seq)
-        .bind(&cur.hash)
-        .execute(&mut **tx)
-        .await?;
+pub(crate) async fn store_head<D: Db>(tx: &mut D, cur: &Cursor) -> Result<(), StoreError> {
+    tx.exec(
+        "UPDATE chain_head SET seq = $1, hash = $2 WHERE id = 1",
+        vec![Val::I(cur.seq), Val::S(cur.hash.clone())],
+    )
+    .await?;
     Ok(())
 }
 

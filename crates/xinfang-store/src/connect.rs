@@ -189,10 +189,7 @@ impl Store {
         let readonly = full.contains("mode=ro");
         // FULL: every acknowledged commit survives power loss. NORMAL (WAL) survives
         // a process crash but may lose the last commits on power loss; opt-in only.
-        let sync = match std::env::var("XINFANG_SQLITE_SYNC").as_deref() {
-            Ok("normal") => "PRAGMA synchronous=NORMAL",
-            _ => "PRAGMA synchronous=FULL",
-        };
+        let sync = crate::lite::sync_pragma();
         let opts = AnyPoolOptions::new()
             .max_connections(if dialect == Dialect::Sqlite {
                 SQLITE_CONNECTIONS

@@ -12,6 +12,8 @@
 use crate::cases::{append_event_tx, insert_case_tx, NewCaseRecord, Projection};
 use crate::chain::{lock_head, store_head, Cursor};
 use crate::connect::Dialect;
+use crate::db::Db;
+use crate::lite::LiteConn;
 use crate::error::StoreError;
 use crate::warnings::{insert_warning_tx, NewWarning};
 use crate::Store;
@@ -71,6 +73,8 @@ struct Writer {
     pool: AnyPool,
     dialect: Dialect,
     write_lock: Arc<Mutex<()>>,
+    /// SQLite's own writer connection (None on PostgreSQL or in-memory SQLite).
+    lite: Option<LiteConn>,
 }
 
 /// Sender to the writer task (started on first use inside the caller's
@@ -111,6 +115,10 @@ impl Store {
                 pool: self.pool.clone(),
                 dialect: self.dialect,
                 write_lock: self.write_lock.clone(),
+                lite: match self.dialect {
+                    Dialect::Sqlite => crate::lite::open(self.url()),
+                    Dialect::Postgres => None,
+                },
             };
             tokio::spawn(run(w, rx));
             tx
@@ -220,44 +228,123 @@ async fn write_one(
     }
 }
 
+/// Lock the chain head, write every registration with one statement per
+/// table (`group_batch`), store the head: the batch's whole fast path.
+async fn write_batch<D: Db>(
+    db: &mut D,
+    writes: &mut [IntakeWrite],
+) -> Result<Vec<IntakeWritten>, StoreError> {
+    let mut cur = lock_head(db).await?;
+    let mut refs: Vec<&mut IntakeWrite> = writes.iter_mut().collect();
+    let done = crate::group_batch::write_all(db, &mut cur, &mut refs).await?;
+    store_head(db, &cur).await?;
+    Ok(done)
+}
+
+/// The fast path on the SQLite writer connection: BEGIN to COMMIT on one
+/// blocking thread. Gives the writes back with the outcome, for the fallback.
+async fn write_on_lite(
+    lite: LiteConn,
+    mut writes: Vec<IntakeWrite>,
+) -> (Vec<IntakeWrite>, Result<Vec<IntakeWritten>, StoreError>) {
+    let joined = tokio::task::spawn_blocking(move || {
+        let r = match lite.lock() {
+            Ok(conn) => crate::lite::in_transaction(&conn, |c| {
+                crate::db::run_ready(write_batch(&mut crate::lite::Lite(c), &mut writes))?
+            }),
+            Err(_) => Err(StoreError::Corrupt("登记写入连接不可用".into())),
+        };
+        (writes, r)
+    })
+    .await;
+    match joined {
+        Ok(v) => v,
+        // The writes moved into the panicked task are lost: the callers learn it failed.
+        Err(e) => (vec![], Err(StoreError::Corrupt(format!("登记写入任务失败：{e}")))),
+    }
+}
+
 /// Write the batch in one transaction, then acknowledge each job.
-async fn commit_batch(w: &Writer, mut batch: Vec<Job>) {
+async fn commit_batch(w: &Writer, batch: Vec<Job>) {
     let _guard = match w.dialect {
         Dialect::Sqlite => Some(w.write_lock.clone().lock_owned().await),
         Dialect::Postgres => None,
     };
-    let multi = batch.len() > 1;
-    let mut results: Vec<Result<IntakeWritten, StoreError>> = Vec::with_capacity(batch.len());
-    let outcome: Result<(), StoreError> = async {
-        if multi {
-            let mut tx = w.pool.begin().await?;
-            let mut cur = lock_head(&mut tx).await?;
-            let mut writes: Vec<&mut IntakeWrite> =
-                batch.iter_mut().map(|j| &mut j.write).collect();
-            match crate::group_batch::write_all(&mut tx, &mut cur, &mut writes).await {
-                Ok(done) => {
-                    store_head(&mut tx, &cur).await?;
-                    tx.commit().await?;
-                    results.extend(done.into_iter().map(Ok));
-                    return Ok(());
-                }
-                Err(e) => {
-                    // Someone's registration failed: write them one by one
-                    // so only that one fails.
-                    tracing::debug!("batch fast path failed ({e}); writing one by one");
-                    tx.rollback().await?;
-                    w.stats.fallbacks.fetch_add(1, Ordering::Relaxed);
-                }
+    let count = batch.len();
+    let (mut writes, acks): (Vec<IntakeWrite>, Vec<_>) =
+        batch.into_iter().map(|j| (j.write, j.ack)).unzip();
+    let multi = count > 1;
+    let mut fast: Option<Vec<IntakeWritten>> = None;
+    if let Some(lite) = &w.lite {
+        let (back, r) = write_on_lite(lite.clone(), writes).await;
+        writes = back;
+        match r {
+            Ok(done) => fast = Some(done),
+            Err(e) => {
+                tracing::debug!("batch fast path failed ({e}); writing one by one");
+                w.stats.fallbacks.fetch_add(1, Ordering::Relaxed);
             }
         }
+    } else if multi {
+        match fast_on_pool(w, &mut writes).await {
+            Ok(done) => fast = Some(done),
+            Err(e) => {
+                tracing::debug!("batch fast path failed ({e}); writing one by one");
+                w.stats.fallbacks.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+    let results = match fast {
+        Some(done) => done.into_iter().map(Ok).collect(),
+        None if writes.len() != count => (0..count)
+            .map(|_| Err(StoreError::Corrupt("登记写入任务失败".into())))
+            .collect(),
+        None => one_by_one(w, &mut writes, multi).await,
+    };
+    let mut results = results.into_iter();
+    for ack in acks {
+        let r = results
+            .next()
+            .unwrap_or_else(|| Err(StoreError::Corrupt("批量提交结果缺失".into())));
+        let _ = ack.send(r);
+    }
+}
+
+/// The fast path through the pool (PostgreSQL, or SQLite without a file).
+async fn fast_on_pool(
+    w: &Writer,
+    writes: &mut [IntakeWrite],
+) -> Result<Vec<IntakeWritten>, StoreError> {
+    let mut tx = w.pool.begin().await?;
+    match write_batch(&mut tx, writes).await {
+        Ok(done) => {
+            tx.commit().await?;
+            Ok(done)
+        }
+        Err(e) => {
+            tx.rollback().await?;
+            Err(e)
+        }
+    }
+}
+
+/// The fallback: each registration under its own savepoint, so only the
+/// failing ones fail.
+async fn one_by_one(
+    w: &Writer,
+    writes: &mut [IntakeWrite],
+    multi: bool,
+) -> Vec<Result<IntakeWritten, StoreError>> {
+    let mut results: Vec<Result<IntakeWritten, StoreError>> = Vec::with_capacity(writes.len());
+    let outcome: Result<(), StoreError> = async {
         let mut tx = w.pool.begin().await?;
         let mut cur = lock_head(&mut tx).await?;
-        for job in batch.iter_mut() {
+        for write in writes.iter_mut() {
             let saved = cur.clone();
             if multi {
                 savepoint(&mut tx, "SAVEPOINT intake_one").await?;
             }
-            match write_one(&mut tx, &mut cur, &mut job.write).await {
+            match write_one(&mut tx, &mut cur, write).await {
                 Ok(v) => {
                     if multi {
                         savepoint(&mut tx, "RELEASE SAVEPOINT intake_one").await?;
@@ -288,15 +375,9 @@ async fn commit_batch(w: &Writer, mut batch: Vec<Job>) {
     }
     .await;
     if let Err(e) = outcome {
-        tracing::warn!("group commit of {} registrations failed: {e}", batch.len());
+        tracing::warn!("group commit of {} registrations failed: {e}", writes.len());
         // Nothing of the batch is durable: every caller learns it failed.
-        results = batch.iter().map(|_| Err(batch_failed(&e))).collect();
+        return writes.iter().map(|_| Err(batch_failed(&e))).collect();
     }
-    let mut results = results.into_iter();
-    for job in batch {
-        let r = results
-            .next()
-            .unwrap_or_else(|| Err(StoreError::Corrupt("批量提交结果缺失".into())));
-        let _ = job.ack.send(r);
-    }
+    results
 }

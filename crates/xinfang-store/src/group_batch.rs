@@ -18,7 +18,7 @@ use crate::error::StoreError;
 use crate::group::{IntakeWrite, IntakeWritten};
 use crate::rows::{insert_rows, placeholders, Val};
 use crate::warnings::{raise_risk_level, warning_event, warning_row, NewWarning, WARNING_COLS};
-use sqlx::{Any, Row, Transaction};
+use crate::db::{col, Db};
 use std::collections::HashMap;
 use xinfang_domain::case::EventBody;
 
@@ -35,8 +35,8 @@ struct Rows {
 
 /// Write every registration of the batch inside `tx`, chaining events after
 /// `cur` in batch order. Returns each registration's result in order.
-pub(crate) async fn write_all(
-    tx: &mut Transaction<'static, Any>,
+pub(crate) async fn write_all<D: Db>(
+    tx: &mut D,
     cur: &mut Cursor,
     writes: &mut [&mut IntakeWrite],
 ) -> Result<Vec<IntakeWritten>, StoreError> {
@@ -127,8 +127,8 @@ fn warning_of(w: &IntakeWrite) -> Option<&NewWarning> {
 /// Ids are taken in ascending order as the rows were listed, and each is
 /// checked against its case, so a database that numbered them otherwise
 /// fails the fast path instead of mixing warnings up.
-async fn insert_warnings<'a>(
-    tx: &mut Transaction<'static, Any>,
+async fn insert_warnings<'a, D: Db>(
+    tx: &mut D,
     writes: &'a [&mut IntakeWrite],
     case_ids: &[i64],
     now: &str,
@@ -147,12 +147,11 @@ async fn insert_warnings<'a>(
         .iter()
         .map(|(_, case_id, nw)| warning_row(*case_id, nw, now))
         .collect();
-    let mut returned: Vec<(i64, i64)> =
-        insert_rows(tx, WARNING_COLS, rows, "RETURNING id, case_id")
-            .await?
-            .iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect();
+    let mut returned = insert_rows(tx, WARNING_COLS, rows, "RETURNING id, case_id")
+        .await?
+        .iter()
+        .map(|r| Ok((col(r, 0)?.int()?, col(r, 1)?.int()?)))
+        .collect::<Result<Vec<(i64, i64)>, StoreError>>()?;
     returned.sort_unstable();
     if returned.len() != wanted.len() {
         return Err(StoreError::Corrupt("预警写入数目不符".into()));
@@ -179,8 +178,8 @@ async fn insert_warnings<'a>(
 /// Draw every new case's number: one upsert adds each counter's share of the
 /// batch and returns its new value; numbers are handed out in batch order,
 /// gap-free (a rolled-back batch rolls its counters back).
-async fn assign_case_numbers(
-    tx: &mut Transaction<'static, Any>,
+async fn assign_case_numbers<D: Db>(
+    tx: &mut D,
     writes: &mut [&mut IntakeWrite],
 ) -> Result<(), StoreError> {
     let mut wanted: Vec<(String, i64)> = vec![];
@@ -209,7 +208,7 @@ async fn assign_case_numbers(
     .await?;
     let mut next: HashMap<String, i64> = HashMap::new();
     for r in ends {
-        let (name, end): (String, i64) = (r.get(0), r.get(1));
+        let (name, end) = (col(&r, 0)?.text()?, col(&r, 1)?.int()?);
         let k = wanted.iter().find(|(n, _)| *n == name).map_or(0, |w| w.1);
         next.insert(name, end - k + 1);
     }
@@ -229,8 +228,8 @@ async fn assign_case_numbers(
 }
 
 /// Insert the new cases' projection rows; their ids by case number.
-async fn insert_cases(
-    tx: &mut Transaction<'static, Any>,
+async fn insert_cases<D: Db>(
+    tx: &mut D,
     writes: &[&mut IntakeWrite],
 ) -> Result<HashMap<String, i64>, StoreError> {
     let now = crate::now_text();
@@ -241,13 +240,13 @@ async fn insert_cases(
         }
     }
     let returned = insert_rows(tx, CASE_COLS, rows, "RETURNING id, case_no").await?;
-    Ok(returned
+    returned
         .iter()
-        .map(|r| (r.get::<String, _>(1), r.get::<i64, _>(0)))
-        .collect())
+        .map(|r| Ok((col(r, 1)?.text()?, col(r, 0)?.int()?)))
+        .collect()
 }
 
-async fn write_rows(tx: &mut Transaction<'static, Any>, rows: Rows) -> Result<(), StoreError> {
+async fn write_rows<D: Db>(tx: &mut D, rows: Rows) -> Result<(), StoreError> {
     insert_rows(tx, CASE_UNIT_COLS, rows.units, "ON CONFLICT DO NOTHING").await?;
     insert_rows(tx, SUBMISSION_COLS, rows.submissions, "").await?;
     insert_rows(
@@ -264,11 +263,8 @@ async fn write_rows(tx: &mut Transaction<'static, Any>, rows: Rows) -> Result<()
             "UPDATE cases SET litigation = 1 WHERE id IN ({})",
             placeholders(1, rows.litigation.len())
         );
-        let mut q = sqlx::query(&sql);
-        for id in rows.litigation {
-            q = q.bind(id);
-        }
-        q.execute(&mut **tx).await?;
+        let ids = rows.litigation.into_iter().map(Val::I).collect();
+        tx.exec(&sql, ids).await?;
     }
     Ok(())
 }

@@ -1,9 +1,8 @@
 //! Small helpers shared by the query modules: placeholders, and multi-row
 //! inserts of rows built in Rust (one round trip per batch, not per row).
 
+use crate::db::Db;
 use crate::error::StoreError;
-use sqlx::any::AnyRow;
-use sqlx::{Any, Transaction};
 
 /// `$start, $start+1, …` placeholders for an IN list of `n` values.
 pub(crate) fn placeholders(start: usize, n: usize) -> String {
@@ -62,12 +61,12 @@ const MAX_BINDS: usize = 30_000;
 /// [`MAX_BINDS`] values, so a batch costs one round trip to the database
 /// instead of one per row. `tail` may hold `ON CONFLICT …` and `RETURNING …`;
 /// the returned rows come back in no promised order.
-pub(crate) async fn insert_rows(
-    tx: &mut Transaction<'static, Any>,
+pub(crate) async fn insert_rows<D: Db>(
+    tx: &mut D,
     table_cols: &str,
     rows: Vec<Vec<Val>>,
     tail: &str,
-) -> Result<Vec<AnyRow>, StoreError> {
+) -> Result<Vec<Vec<Val>>, StoreError> {
     let Some(width) = rows.first().map(Vec::len) else {
         return Ok(vec![]);
     };
@@ -81,19 +80,12 @@ pub(crate) async fn insert_rows(
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!("INSERT INTO {table_cols} VALUES {groups} {tail}");
-        let mut q = sqlx::query(&sql);
+        let mut vals = Vec::with_capacity(chunk.len() * width);
         for row in chunk {
             debug_assert_eq!(row.len(), width);
-            for v in row {
-                q = match v {
-                    Val::I(i) => q.bind(i),
-                    Val::S(s) => q.bind(s),
-                    Val::OptI(i) => q.bind(i),
-                    Val::OptS(s) => q.bind(s),
-                };
-            }
+            vals.extend(row);
         }
-        out.extend(q.fetch_all(&mut **tx).await?);
+        out.extend(tx.rows(&sql, vals).await?);
     }
     Ok(out)
 }

@@ -91,8 +91,8 @@ pub(crate) fn warning_event(
 }
 
 /// Raise the case's risk level to `level` (never lowers it).
-pub(crate) async fn raise_risk_level(
-    tx: &mut Transaction<'static, Any>,
+pub(crate) async fn raise_risk_level<D: crate::db::Db>(
+    tx: &mut D,
     level: i64,
     case_ids: &[i64],
 ) -> Result<(), StoreError> {
@@ -103,11 +103,9 @@ pub(crate) async fn raise_risk_level(
         "UPDATE cases SET risk_level = $1 WHERE risk_level < $1 AND id IN ({})",
         placeholders(2, case_ids.len())
     );
-    let mut q = sqlx::query(&sql).bind(level);
-    for id in case_ids {
-        q = q.bind(*id);
-    }
-    q.execute(&mut **tx).await?;
+    let mut vals = vec![Val::I(level)];
+    vals.extend(case_ids.iter().map(|id| Val::I(*id)));
+    tx.exec(&sql, vals).await?;
     Ok(())
 }
 
@@ -128,7 +126,9 @@ pub(crate) async fn insert_warning_tx(
     .await?
     .first()
     .ok_or_else(|| StoreError::Corrupt("预警未返回编号".into()))?
-    .get(0);
+    .first()
+    .ok_or_else(|| StoreError::Corrupt("预警未返回编号".into()))?
+    .int()?;
     raise_risk_level(tx, w.level, &[case_id]).await?;
     let event = warning_event(cur, id, case_id, w, &now);
     insert_rows(tx, EVENT_COLS, vec![event], "").await?;

@@ -1,0 +1,186 @@
+//! The SQLite intake writer's own connection (rusqlite, the same bundled
+//! libsqlite3 as sqlx). A group-commit batch is written on it from BEGIN to
+//! COMMIT on one blocking thread: one hand-off per batch instead of one per
+//! statement (see `db.rs`). Same pragmas as the pool's connections, so a
+//! commit is just as durable (`synchronous=FULL` unless opted out).
+
+use crate::db::Db;
+use crate::error::StoreError;
+use crate::rows::Val;
+use rusqlite::types::ValueRef;
+use std::sync::{Arc, Mutex};
+
+/// The writer connection, shared by the writer task's blocking jobs.
+pub(crate) type LiteConn = Arc<Mutex<rusqlite::Connection>>;
+
+/// The file behind a `sqlite:` URL, or None when there is none to share
+/// (in-memory or read-only databases keep to the sqlx path).
+fn file_of(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let in_memory = path.is_empty() || path.contains(":memory:");
+    if in_memory || query.contains("mode=ro") || query.contains("mode=memory") {
+        return None;
+    }
+    Some(path.to_string())
+}
+
+/// The pragma the pool uses for durability (FULL unless `XINFANG_SQLITE_SYNC=normal`).
+pub(crate) fn sync_pragma() -> &'static str {
+    match std::env::var("XINFANG_SQLITE_SYNC").as_deref() {
+        Ok("normal") => "PRAGMA synchronous=NORMAL",
+        _ => "PRAGMA synchronous=FULL",
+    }
+}
+
+/// Open the writer connection for a SQLite store (None: use sqlx).
+pub(crate) fn open(url: &str) -> Option<LiteConn> {
+    let path = file_of(url)?;
+    let open = || -> rusqlite::Result<rusqlite::Connection> {
+        let c = rusqlite::Connection::open(&path)?;
+        c.execute_batch(&format!(
+            "PRAGMA journal_mode=WAL; {}; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; \
+             PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
+            sync_pragma()
+        ))?;
+        c.set_prepared_statement_cache_capacity(512);
+        Ok(c)
+    };
+    match open() {
+        Ok(c) => Some(Arc::new(Mutex::new(c))),
+        Err(e) => {
+            tracing::warn!("intake writer connection not opened ({e}); using the pool");
+            None
+        }
+    }
+}
+
+/// A rusqlite connection inside a transaction the caller began.
+pub(crate) struct Lite<'a>(pub &'a rusqlite::Connection);
+
+fn lite_err(e: rusqlite::Error) -> StoreError {
+    StoreError::Corrupt(format!("SQLite：{e}"))
+}
+
+/// Bind `vals` to the statement's `$n` parameters by number (SQLite numbers
+/// named parameters by first appearance, so `$13` may be the 11th).
+fn bind(st: &mut rusqlite::Statement<'_>, vals: &[Val]) -> Result<(), StoreError> {
+    for i in 1..=st.parameter_count() {
+        let name = st.parameter_name(i).unwrap_or("");
+        let n: usize = name
+            .trim_start_matches(['$', '?'])
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("无法识别的参数 {name}")))?;
+        let v = vals
+            .get(n.wrapping_sub(1))
+            .ok_or_else(|| StoreError::Corrupt(format!("参数 {name} 未提供")))?;
+        let r = match v {
+            Val::I(x) => st.raw_bind_parameter(i, x),
+            Val::S(s) => st.raw_bind_parameter(i, s.as_str()),
+            Val::OptI(x) => st.raw_bind_parameter(i, x),
+            Val::OptS(s) => st.raw_bind_parameter(i, s.as_deref()),
+        };
+        r.map_err(lite_err)?;
+    }
+    Ok(())
+}
+
+fn val_of(v: ValueRef<'_>) -> Result<Val, StoreError> {
+    Ok(match v {
+        ValueRef::Integer(i) => Val::I(i),
+        ValueRef::Text(t) => Val::S(
+            std::str::from_utf8(t)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?
+                .to_string(),
+        ),
+        ValueRef::Null => Val::OptI(None),
+        other => return Err(StoreError::Corrupt(format!("意外的列类型 {other:?}"))),
+    })
+}
+
+impl Db for Lite<'_> {
+    async fn rows(&mut self, sql: &str, vals: Vec<Val>) -> Result<Vec<Vec<Val>>, StoreError> {
+        let mut st = self.0.prepare_cached(sql).map_err(lite_err)?;
+        bind(&mut st, &vals)?;
+        let width = st.column_count();
+        let mut rows = st.raw_query();
+        let mut out = vec![];
+        while let Some(r) = rows.next().map_err(lite_err)? {
+            let mut row = Vec::with_capacity(width);
+            for i in 0..width {
+                row.push(val_of(r.get_ref(i).map_err(lite_err)?)?);
+            }
+            out.push(row);
+        }
+        Ok(out)
+    }
+
+    async fn exec(&mut self, sql: &str, vals: Vec<Val>) -> Result<u64, StoreError> {
+        let mut st = self.0.prepare_cached(sql).map_err(lite_err)?;
+        bind(&mut st, &vals)?;
+        Ok(st.raw_execute().map_err(lite_err)? as u64)
+    }
+}
+
+/// Run `f` inside `BEGIN IMMEDIATE … COMMIT` on `conn`; rolled back on error.
+pub(crate) fn in_transaction<T>(
+    conn: &rusqlite::Connection,
+    f: impl FnOnce(&rusqlite::Connection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(lite_err)?;
+    match f(conn) {
+        Ok(v) => {
+            if let Err(e) = conn.execute_batch("COMMIT") {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(lite_err(e));
+            }
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_files_get_a_writer_connection() {
+        assert_eq!(file_of("sqlite://data/x.db").as_deref(), Some("data/x.db"));
+        assert_eq!(
+            file_of("sqlite:///tmp/x.db?mode=rwc").as_deref(),
+            Some("/tmp/x.db")
+        );
+        assert_eq!(file_of("sqlite::memory:"), None);
+        assert_eq!(file_of("sqlite://x.db?mode=ro"), None);
+        assert_eq!(file_of("postgres://u@h/db"), None);
+    }
+
+    #[test]
+    fn parameters_bind_by_number_not_position() {
+        let c = rusqlite::Connection::open_in_memory().unwrap();
+        c.execute_batch("CREATE TABLE t (a INTEGER, b TEXT, c INTEGER)")
+            .unwrap();
+        let mut db = Lite(&c);
+        // $3 appears first: it must still get the third value.
+        let n = crate::db::run_ready(db.exec(
+            "INSERT INTO t (c, a, b) VALUES ($3, $1, $2)",
+            vec![Val::I(1), Val::S("二".into()), Val::OptI(None)],
+        ))
+        .unwrap()
+        .unwrap();
+        assert_eq!(n, 1);
+        let rows = crate::db::run_ready(db.rows("SELECT a, b, c FROM t", vec![]))
+            .unwrap()
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0][0].int().unwrap(), 1);
+        assert_eq!(rows[0][1].text().unwrap(), "二");
+        assert!(rows[0][2].int().is_err(), "NULL is not an integer");
+    }
+}
