@@ -33,6 +33,10 @@ pub struct IntakeReport {
     pub batches: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avg_batch: Option<f64>,
+    /// Batches whose one-statement-per-table write failed and were written
+    /// again one registration per savepoint (a repeat that lost its race).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallbacks: Option<u64>,
     /// Registrations per second of each tenth of the run (the curve).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub windows: Vec<f64>,
@@ -72,6 +76,7 @@ fn report(lat: &mut [u64], secs: f64, cases: usize) -> IntakeReport {
         repeat_recall: None,
         batches: None,
         avg_batch: None,
+        fallbacks: None,
         windows: vec![],
     }
 }
@@ -224,6 +229,7 @@ pub async fn intake(
             .round()
             / 100.0,
     );
+    r.fallbacks = Some(g.fallbacks - batches_before.fallbacks);
     r.windows = windows;
     Ok(r)
 }

@@ -8,6 +8,13 @@
 //! one failing registration (a version conflict, a constraint) is rolled back
 //! alone and reported to its caller while the rest of the batch commits. The
 //! chain head is locked and read once per batch and written once at its end.
+//!
+//! On SQLite the batch is written on the writer's own rusqlite connection
+//! (`lite.rs`), BEGIN to COMMIT on one blocking thread; on PostgreSQL (or an
+//! in-memory SQLite) through the pool. Either way the statements are the
+//! same (`group_batch.rs` over `db::Db`). If the one-statement-per-table
+//! write fails, the batch is written again through the pool, one
+//! registration per savepoint, so only the failing registration fails.
 
 use crate::cases::{append_event_tx, insert_case_tx, NewCaseRecord, Projection};
 use crate::chain::{lock_head, store_head, Cursor};
