@@ -94,6 +94,13 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         17,
         include_str!(concat!("../migrations/sqlite/", "0017_campaign_start.sql")),
     ),
+    (
+        18,
+        include_str!(concat!(
+            "../migrations/sqlite/",
+            "0018_drop_redundant_indexes.sql"
+        )),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -163,6 +170,13 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
         include_str!(concat!(
             "../migrations/postgres/",
             "0017_campaign_start.sql"
+        )),
+    ),
+    (
+        18,
+        include_str!(concat!(
+            "../migrations/postgres/",
+            "0018_drop_redundant_indexes.sql"
         )),
     ),
 ];

@@ -74,9 +74,7 @@ pub(crate) fn run_ready<F: std::future::Future>(f: F) -> Result<F::Output, Store
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
     match f.as_mut().poll(&mut cx) {
         std::task::Poll::Ready(v) => Ok(v),
-        std::task::Poll::Pending => Err(StoreError::Corrupt(
-            "同步写入不应等待（内部错误）".into(),
-        )),
+        std::task::Poll::Pending => Err(StoreError::Corrupt("同步写入不应等待（内部错误）".into())),
     }
 }
 

@@ -20,8 +20,8 @@ use crate::cases::{append_event_tx, insert_case_tx, NewCaseRecord, Projection};
 use crate::chain::{lock_head, store_head, Cursor};
 use crate::connect::Dialect;
 use crate::db::Db;
-use crate::lite::LiteConn;
 use crate::error::StoreError;
+use crate::lite::LiteConn;
 use crate::warnings::{insert_warning_tx, NewWarning};
 use crate::Store;
 use sqlx::{Any, AnyPool, Transaction};
@@ -267,7 +267,10 @@ async fn write_on_lite(
     match joined {
         Ok(v) => v,
         // The writes moved into the panicked task are lost: the callers learn it failed.
-        Err(e) => (vec![], Err(StoreError::Corrupt(format!("登记写入任务失败：{e}")))),
+        Err(e) => (
+            vec![],
+            Err(StoreError::Corrupt(format!("登记写入任务失败：{e}"))),
+        ),
     }
 }
 

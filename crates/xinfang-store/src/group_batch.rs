@@ -14,11 +14,11 @@ use crate::case_rows::{
     CASE_COLS, CASE_UNIT_COLS, OUTBOX_COLS, PETITIONER_COLS, SUBMISSION_COLS,
 };
 use crate::chain::{Cursor, EVENT_COLS};
+use crate::db::{col, Db};
 use crate::error::StoreError;
 use crate::group::{IntakeWrite, IntakeWritten};
 use crate::rows::{insert_rows, placeholders, Val};
 use crate::warnings::{raise_risk_level, warning_event, warning_row, NewWarning, WARNING_COLS};
-use crate::db::{col, Db};
 use std::collections::HashMap;
 use xinfang_domain::case::EventBody;
 
