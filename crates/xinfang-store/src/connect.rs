@@ -24,6 +24,9 @@ pub struct Store {
     /// The intake group committer (see `group.rs`), started on first use.
     pub(crate) committer: crate::group::Committer,
     url: String,
+    /// While any clone lives, a SQLite file's WAL is checkpointed beside
+    /// the writers (`lite::spawn_checkpointer`), not inside their commits.
+    _alive: Arc<()>,
 }
 
 /// Size of the SQLite pool (one writer at a time, readers in parallel under WAL).
@@ -226,6 +229,9 @@ impl Store {
                         // Statement journals of the group commit's savepoints
                         // stay in memory (no temp files).
                         conn.execute("PRAGMA temp_store=MEMORY").await?;
+                        // The checkpointer thread copies the WAL into the
+                        // database; a commit only checkpoints as a backstop.
+                        conn.execute(crate::lite::AUTOCHECKPOINT_PRAGMA).await?;
                     }
                     Ok(())
                 })
@@ -240,12 +246,17 @@ impl Store {
                 held.push(pool.acquire().await?);
             }
         }
+        let alive = Arc::new(());
+        if dialect == Dialect::Sqlite && !readonly {
+            crate::lite::spawn_checkpointer(url, Arc::downgrade(&alive));
+        }
         Ok(Store {
             pool,
             dialect,
             write_lock: Arc::new(Mutex::new(())),
             committer: Default::default(),
             url: url.to_string(),
+            _alive: alive,
         })
     }
 

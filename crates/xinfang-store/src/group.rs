@@ -9,19 +9,20 @@
 //! alone and reported to its caller while the rest of the batch commits. The
 //! chain head is locked and read once per batch and written once at its end.
 //!
-//! On SQLite the batch is written on the writer's own rusqlite connection
-//! (`lite.rs`), BEGIN to COMMIT on one blocking thread; on PostgreSQL (or an
-//! in-memory SQLite) through the pool. Either way the statements are the
-//! same (`group_batch.rs` over `db::Db`). If the one-statement-per-table
-//! write fails, the batch is written again through the pool, one
-//! registration per savepoint, so only the failing registration fails.
+//! On a SQLite file the batch is written by a writer thread on its own
+//! rusqlite connection, BEGIN to COMMIT, while a second thread makes the
+//! previous batch durable (`group_sqlite.rs`); on PostgreSQL (or an
+//! in-memory SQLite) by a task through the pool. Either way the statements
+//! are the same (`group_batch.rs` over `db::Db`). If the
+//! one-statement-per-table write fails, the batch is written again through
+//! the pool, one registration per savepoint, so only the failing
+//! registration fails.
 
 use crate::cases::{append_event_tx, insert_case_tx, NewCaseRecord, Projection};
 use crate::chain::{lock_head, store_head, Cursor};
 use crate::connect::Dialect;
 use crate::db::Db;
 use crate::error::StoreError;
-use crate::lite::LiteConn;
 use crate::warnings::{insert_warning_tx, NewWarning};
 use crate::Store;
 use sqlx::{Any, AnyPool, Transaction};
@@ -68,36 +69,62 @@ pub enum IntakeWritten {
     },
 }
 
+/// Where a registration's outcome is sent once it is durable (or failed).
+pub(crate) type Ack = oneshot::Sender<Result<IntakeWritten, StoreError>>;
+
 pub(crate) struct Job {
-    write: IntakeWrite,
-    ack: oneshot::Sender<Result<IntakeWritten, StoreError>>,
+    pub(crate) write: IntakeWrite,
+    pub(crate) ack: Ack,
 }
 
-/// The writer's own handles (not a `Store`, so the task ends when the last
+/// The writer's own handles (not a `Store`, so the writer ends when the last
 /// `Store` clone — and with it the sender — is dropped).
-struct Writer {
-    stats: Arc<Stats>,
+pub(crate) struct Writer {
+    pub(crate) stats: Arc<Stats>,
     pool: AnyPool,
     dialect: Dialect,
-    write_lock: Arc<Mutex<()>>,
-    /// SQLite's own writer connection (None on PostgreSQL or in-memory SQLite).
-    lite: Option<LiteConn>,
+    pub(crate) write_lock: Arc<Mutex<()>>,
 }
 
-/// Sender to the writer task (started on first use inside the caller's
-/// runtime) and its counters.
+impl Writer {
+    /// Count a batch of `n` registrations.
+    pub(crate) fn count(&self, n: usize) {
+        self.stats.batches.fetch_add(1, Ordering::Relaxed);
+        self.stats.jobs.fetch_add(n as u64, Ordering::Relaxed);
+        self.stats.largest.fetch_max(n as u64, Ordering::Relaxed);
+    }
+}
+
+/// The writer's queue: a task's (PostgreSQL, in-memory SQLite) or the
+/// SQLite writer thread's.
+enum Queue {
+    Task(mpsc::UnboundedSender<Job>),
+    Thread(std::sync::mpsc::Sender<Job>),
+}
+
+impl Queue {
+    fn send(&self, job: Job) -> bool {
+        match self {
+            Queue::Task(s) => s.send(job).is_ok(),
+            Queue::Thread(s) => s.send(job).is_ok(),
+        }
+    }
+}
+
+/// Sender to the writer (started on first use inside the caller's runtime)
+/// and its counters.
 #[derive(Clone, Default)]
 pub(crate) struct Committer {
-    sender: Arc<std::sync::OnceLock<mpsc::UnboundedSender<Job>>>,
+    sender: Arc<std::sync::OnceLock<Queue>>,
     stats: Arc<Stats>,
 }
 
 #[derive(Default)]
-struct Stats {
+pub(crate) struct Stats {
     batches: AtomicU64,
     jobs: AtomicU64,
     largest: AtomicU64,
-    fallbacks: AtomicU64,
+    pub(crate) fallbacks: AtomicU64,
 }
 
 /// How the group committer has batched so far.
@@ -115,31 +142,36 @@ impl Store {
     /// Queue one registration for the next group commit and wait until the
     /// transaction holding it is durably committed (or it failed alone).
     pub async fn commit_intake(&self, write: IntakeWrite) -> Result<IntakeWritten, StoreError> {
-        let sender = self.committer.sender.get_or_init(|| {
-            let (tx, rx) = mpsc::unbounded_channel();
-            let w = Writer {
-                stats: self.committer.stats.clone(),
-                pool: self.pool.clone(),
-                dialect: self.dialect,
-                write_lock: self.write_lock.clone(),
-                lite: match self.dialect {
-                    Dialect::Sqlite => crate::lite::open(self.url()),
-                    Dialect::Postgres => None,
-                },
-            };
-            tokio::spawn(run(w, rx));
-            tx
-        });
+        let sender = self.committer.sender.get_or_init(|| self.start_writer());
         let (ack, done) = oneshot::channel();
-        sender
-            .send(Job { write, ack })
-            .map_err(|_| StoreError::Corrupt("登记写入任务已停止".into()))?;
+        if !sender.send(Job { write, ack }) {
+            return Err(StoreError::Corrupt("登记写入任务已停止".into()));
+        }
         done.await
             .map_err(|_| StoreError::Corrupt("登记写入任务已停止".into()))?
     }
 }
 
 impl Store {
+    /// The SQLite writer threads for a database file, else a task on the pool.
+    fn start_writer(&self) -> Queue {
+        let writer = || Writer {
+            stats: self.committer.stats.clone(),
+            pool: self.pool.clone(),
+            dialect: self.dialect,
+            write_lock: self.write_lock.clone(),
+        };
+        if let Some(lite) = crate::lite::open(self.url()) {
+            match crate::group_sqlite::spawn(writer(), lite) {
+                Ok(tx) => return Queue::Thread(tx),
+                Err(e) => tracing::warn!("intake writer thread not started ({e}); using the pool"),
+            }
+        }
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(run(writer(), rx));
+        Queue::Task(tx)
+    }
+
     /// Batches committed so far by this store's group committer.
     pub fn group_stats(&self) -> GroupStats {
         let s = &self.committer.stats;
@@ -161,13 +193,7 @@ async fn run(w: Writer, mut rx: mpsc::UnboundedReceiver<Job>) {
                 Err(_) => break,
             }
         }
-        w.stats.batches.fetch_add(1, Ordering::Relaxed);
-        w.stats
-            .jobs
-            .fetch_add(batch.len() as u64, Ordering::Relaxed);
-        w.stats
-            .largest
-            .fetch_max(batch.len() as u64, Ordering::Relaxed);
+        w.count(batch.len());
         commit_batch(&w, batch).await;
     }
 }
@@ -237,7 +263,7 @@ async fn write_one(
 
 /// Lock the chain head, write every registration with one statement per
 /// table (`group_batch`), store the head: the batch's whole fast path.
-async fn write_batch<D: Db>(
+pub(crate) async fn write_batch<D: Db>(
     db: &mut D,
     writes: &mut [IntakeWrite],
 ) -> Result<Vec<IntakeWritten>, StoreError> {
@@ -248,69 +274,33 @@ async fn write_batch<D: Db>(
     Ok(done)
 }
 
-/// The fast path on the SQLite writer connection: BEGIN to COMMIT on one
-/// blocking thread. Gives the writes back with the outcome, for the fallback.
-async fn write_on_lite(
-    lite: LiteConn,
-    mut writes: Vec<IntakeWrite>,
-) -> (Vec<IntakeWrite>, Result<Vec<IntakeWritten>, StoreError>) {
-    let joined = tokio::task::spawn_blocking(move || {
-        let r = match lite.lock() {
-            Ok(conn) => crate::lite::in_transaction(&conn, |c| {
-                crate::db::run_ready(write_batch(&mut crate::lite::Lite(c), &mut writes))?
-            }),
-            Err(_) => Err(StoreError::Corrupt("登记写入连接不可用".into())),
-        };
-        (writes, r)
-    })
-    .await;
-    match joined {
-        Ok(v) => v,
-        // The writes moved into the panicked task are lost: the callers learn it failed.
-        Err(e) => (
-            vec![],
-            Err(StoreError::Corrupt(format!("登记写入任务失败：{e}"))),
-        ),
-    }
-}
-
-/// Write the batch in one transaction, then acknowledge each job.
+/// Write the batch in one transaction through the pool, then acknowledge
+/// each job.
 async fn commit_batch(w: &Writer, batch: Vec<Job>) {
     let _guard = match w.dialect {
         Dialect::Sqlite => Some(w.write_lock.clone().lock_owned().await),
         Dialect::Postgres => None,
     };
-    let count = batch.len();
     let (mut writes, acks): (Vec<IntakeWrite>, Vec<_>) =
         batch.into_iter().map(|j| (j.write, j.ack)).unzip();
-    let multi = count > 1;
-    let mut fast: Option<Vec<IntakeWritten>> = None;
-    if let Some(lite) = &w.lite {
-        let (back, r) = write_on_lite(lite.clone(), writes).await;
-        writes = back;
-        match r {
-            Ok(done) => fast = Some(done),
-            Err(e) => {
-                tracing::debug!("batch fast path failed ({e}); writing one by one");
-                w.stats.fallbacks.fetch_add(1, Ordering::Relaxed);
-            }
-        }
-    } else if multi {
+    let multi = writes.len() > 1;
+    let results = if multi {
         match fast_on_pool(w, &mut writes).await {
-            Ok(done) => fast = Some(done),
+            Ok(done) => done.into_iter().map(Ok).collect(),
             Err(e) => {
                 tracing::debug!("batch fast path failed ({e}); writing one by one");
                 w.stats.fallbacks.fetch_add(1, Ordering::Relaxed);
+                one_by_one(w, &mut writes, multi).await
             }
         }
-    }
-    let results = match fast {
-        Some(done) => done.into_iter().map(Ok).collect(),
-        None if writes.len() != count => (0..count)
-            .map(|_| Err(StoreError::Corrupt("登记写入任务失败".into())))
-            .collect(),
-        None => one_by_one(w, &mut writes, multi).await,
+    } else {
+        one_by_one(w, &mut writes, multi).await
     };
+    acknowledge(acks, results);
+}
+
+/// Send each caller its own outcome, in batch order.
+pub(crate) fn acknowledge(acks: Vec<Ack>, results: Vec<Result<IntakeWritten, StoreError>>) {
     let mut results = results.into_iter();
     for ack in acks {
         let r = results
@@ -340,7 +330,7 @@ async fn fast_on_pool(
 
 /// The fallback: each registration under its own savepoint, so only the
 /// failing ones fail.
-async fn one_by_one(
+pub(crate) async fn one_by_one(
     w: &Writer,
     writes: &mut [IntakeWrite],
     multi: bool,

@@ -21,6 +21,7 @@ mod error;
 mod filter;
 mod group;
 mod group_batch;
+mod group_sqlite;
 mod hot;
 mod imports;
 mod leadership;

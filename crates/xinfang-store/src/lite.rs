@@ -27,35 +27,55 @@ fn file_of(url: &str) -> Option<String> {
     Some(path.to_string())
 }
 
+/// The operator opted out of syncing every commit (`XINFANG_SQLITE_SYNC=normal`).
+pub(crate) fn sync_is_normal() -> bool {
+    std::env::var("XINFANG_SQLITE_SYNC").as_deref() == Ok("normal")
+}
+
 /// The pragma the pool uses for durability (FULL unless `XINFANG_SQLITE_SYNC=normal`).
 pub(crate) fn sync_pragma() -> &'static str {
-    match std::env::var("XINFANG_SQLITE_SYNC").as_deref() {
-        Ok("normal") => "PRAGMA synchronous=NORMAL",
-        _ => "PRAGMA synchronous=FULL",
+    if sync_is_normal() {
+        "PRAGMA synchronous=NORMAL"
+    } else {
+        "PRAGMA synchronous=FULL"
     }
 }
 
+/// The intake writer's connection and the WAL file its syncer must sync
+/// before a batch is acknowledged (None: COMMIT itself was enough).
+pub(crate) struct WriterConn {
+    pub conn: LiteConn,
+    pub wal: Option<std::path::PathBuf>,
+}
+
 /// Open the writer connection for a SQLite store (None: use sqlx).
-pub(crate) fn open(url: &str) -> Option<LiteConn> {
+/// In WAL mode it commits with `synchronous=NORMAL` and the syncer thread
+/// syncs the WAL instead (`group_sqlite.rs`); otherwise it keeps the pool's
+/// pragma and COMMIT syncs as usual.
+pub(crate) fn open(url: &str) -> Option<WriterConn> {
     let path = file_of(url)?;
-    let open = || -> rusqlite::Result<rusqlite::Connection> {
+    let open = || -> rusqlite::Result<(rusqlite::Connection, bool)> {
         let c = rusqlite::Connection::open(&path)?;
-        c.execute_batch(&format!(
-            "PRAGMA journal_mode=WAL; {}; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; \
-             PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
+        let mode: String = c.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        let wal = mode.eq_ignore_ascii_case("wal");
+        let sync = if wal {
+            "PRAGMA synchronous=NORMAL"
+        } else {
             sync_pragma()
+        };
+        c.execute_batch(&format!(
+            "{sync}; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; \
+             PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
         ))?;
         c.set_prepared_statement_cache_capacity(512);
-        // Checkpoints run beside the writer (below), not inside its commits;
-        // this is only the backstop should that thread fall behind.
-        c.execute_batch(&format!("PRAGMA wal_autocheckpoint={BACKSTOP_PAGES};"))?;
-        Ok(c)
+        c.execute_batch(AUTOCHECKPOINT_PRAGMA)?;
+        Ok((c, wal))
     };
     match open() {
-        Ok(c) => {
+        Ok((c, wal_mode)) => {
             let conn = Arc::new(Mutex::new(c));
-            spawn_checkpointer(path, Arc::downgrade(&conn));
-            Some(conn)
+            let wal = (wal_mode && !sync_is_normal()).then(|| format!("{path}-wal").into());
+            Some(WriterConn { conn, wal })
         }
         Err(e) => {
             tracing::warn!("intake writer connection not opened ({e}); using the pool");
@@ -64,17 +84,23 @@ pub(crate) fn open(url: &str) -> Option<LiteConn> {
     }
 }
 
-/// WAL pages after which the writer checkpoints inside its own commit.
-const BACKSTOP_PAGES: u32 = 20_000;
+/// Checkpoints run beside the writers (below), not inside their commits;
+/// a commit checkpoints only as the backstop, should that thread fall
+/// behind (20,000 pages of WAL, 80 MB).
+pub(crate) const AUTOCHECKPOINT_PRAGMA: &str = "PRAGMA wal_autocheckpoint=20000";
 /// How often the checkpointer copies committed WAL frames into the database.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
-/// Checkpoint the WAL on a thread of its own while the writer lives.
-/// SQLite's automatic checkpoint runs inside the commit that crosses 1,000
-/// WAL pages, so every few hundred registrations one batch also copied pages
-/// into the database file and fsynced it: the benchmark's p99. A PASSIVE
-/// checkpoint takes no write lock, so the writer never waits for this one.
-fn spawn_checkpointer(path: String, writer: std::sync::Weak<Mutex<rusqlite::Connection>>) {
+/// Checkpoint the WAL of the database at `url` on a thread of its own while
+/// `alive` can be upgraded. SQLite's automatic checkpoint runs inside the
+/// commit that crosses 1,000 WAL pages, so every few hundred registrations
+/// one commit also copied pages into the database file and fsynced it: the
+/// intake benchmark's p99, and a stall for every writer queued behind it.
+/// A PASSIVE checkpoint takes no write lock, so no writer waits for it.
+pub(crate) fn spawn_checkpointer(url: &str, alive: std::sync::Weak<()>) {
+    let Some(path) = file_of(url) else {
+        return;
+    };
     let started = std::thread::Builder::new()
         .name("xinfang-checkpoint".into())
         .spawn(move || {
@@ -82,7 +108,7 @@ fn spawn_checkpointer(path: String, writer: std::sync::Weak<Mutex<rusqlite::Conn
                 return;
             };
             let _ = c.execute_batch("PRAGMA busy_timeout=1000;");
-            while writer.strong_count() > 0 {
+            while alive.strong_count() > 0 {
                 std::thread::sleep(CHECKPOINT_EVERY);
                 if let Err(e) = c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
                     tracing::debug!("checkpoint skipped: {e}");
