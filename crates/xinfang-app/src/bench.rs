@@ -1,15 +1,15 @@
 //! `xinfang bench intake`: register N realistic synthetic submissions (≈20%
 //! repeats, some collective visits and threat statements, hard negatives for
 //! the repeat check) through the same `App::intake` path as the API —
-//! analysis, repeat check, group commit, outbox — from C concurrent clients,
-//! timing each registration, and scoring the repeat decisions against the
-//! generator's ground truth.
+//! analysis, repeat check, group commit, outbox — from C concurrent clients
+//! or arriving at a fixed rate (open loop), timing each registration, and
+//! scoring the repeat decisions against the generator's ground truth.
 
 use crate::bench_gen::{generate, Truth};
 use crate::error::AppError;
 use crate::state::App;
 use serde::Serialize;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 use xinfang_domain::Actor;
@@ -24,6 +24,9 @@ pub struct IntakeReport {
     pub rss_mb: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clients: Option<usize>,
+    /// Offered arrivals per second (open loop), instead of clients.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repeat_precision: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -72,6 +75,7 @@ fn report(lat: &mut [u64], secs: f64, cases: usize) -> IntakeReport {
         p99_us: percentile(lat, 0.99),
         rss_mb: rss_mb(),
         clients: None,
+        rate: None,
         repeat_precision: None,
         repeat_recall: None,
         batches: None,
@@ -122,66 +126,126 @@ struct Done {
     repeat_of: Option<String>,
 }
 
-/// Register `n` submissions from `clients` concurrent clients; `on_window`
-/// receives a report for every tenth of the run, in completion order.
+/// How registrations arrive.
+#[derive(Clone, Copy, Debug)]
+pub enum Load {
+    /// C clients, each sending its next submission when the last is
+    /// acknowledged (the throughput the system sustains; latency grows
+    /// with C by Little's law).
+    Clients(usize),
+    /// Open loop: submission i is due at start + i / rate, whether or not
+    /// earlier ones are done; latency is counted from when it was due, so
+    /// a stall delays every registration queued behind it (no coordinated
+    /// omission). The latency a registrar sees at that offered load.
+    Rate(f64),
+}
+
+/// The shared state of one run: the submissions and what each returned.
+struct Run {
+    app: App,
+    items: Vec<crate::bench_gen::Item>,
+    /// When submission i was acknowledged (set once), for those that refer
+    /// to it, and their wake-up once it is.
+    acked: Vec<(std::sync::OnceLock<Instant>, tokio::sync::Notify)>,
+    results: std::sync::Mutex<Vec<Done>>,
+}
+
+impl Run {
+    /// Wait until submission `j` is acknowledged; when it was.
+    async fn acked_at(&self, j: usize) -> Instant {
+        let (at, wake) = &self.acked[j];
+        loop {
+            let woken = wake.notified();
+            tokio::pin!(woken);
+            // Registered before the check, so a notification in between is not missed.
+            woken.as_mut().enable();
+            if let Some(t) = at.get() {
+                return *t;
+            }
+            woken.await;
+        }
+    }
+
+    /// Register submission `i`, due at `due`; its latency from `due` (or
+    /// from the acknowledgement of the submission it refers to, if later:
+    /// a petitioner re-submits what they hold a receipt for).
+    async fn one(&self, i: usize, due: Instant) -> Result<u64, AppError> {
+        let item = &self.items[i];
+        let mut from = due;
+        if let Some(j) = item.truth.refers_to() {
+            from = from.max(self.acked_at(j).await);
+        }
+        let actor = item.actor.clone().unwrap_or(Actor::Petitioner);
+        let r = self.app.intake(&actor, item.req.clone()).await;
+        let us = from.elapsed().as_micros() as u64;
+        let _ = self.acked[i].0.set(Instant::now());
+        self.acked[i].1.notify_waiters();
+        let out = r?;
+        if let Ok(mut res) = self.results.lock() {
+            res[i] = Done {
+                case_no: out.case_no,
+                repeat_of: out.repeat_of,
+            };
+        }
+        Ok(us)
+    }
+}
+
+/// Register `n` submissions arriving as `load` says; `on_window` receives a
+/// report for every tenth of the run, in completion order.
 pub async fn intake(
     app: &App,
     n: usize,
-    clients: usize,
+    load: Load,
     mut on_window: impl FnMut(&IntakeReport),
 ) -> Result<IntakeReport, AppError> {
-    let clients = clients.max(1);
-    let items = Arc::new(generate(app, n, 7, clients * 4).await?);
-    let done_flags: Arc<Vec<AtomicBool>> =
-        Arc::new((0..n).map(|_| AtomicBool::new(false)).collect());
-    let results: Arc<std::sync::Mutex<Vec<Done>>> =
-        Arc::new(std::sync::Mutex::new(vec![Done::default(); n]));
-    let next = Arc::new(AtomicUsize::new(0));
+    let gap = match load {
+        Load::Clients(c) => c.max(1) * 4,
+        Load::Rate(r) => (r / 100.0).ceil().max(4.0) as usize,
+    };
+    let items = generate(app, n, 7, gap).await?;
+    let run = Arc::new(Run {
+        app: app.clone(),
+        acked: (0..items.len())
+            .map(|_| (std::sync::OnceLock::new(), tokio::sync::Notify::new()))
+            .collect(),
+        results: std::sync::Mutex::new(vec![Done::default(); items.len()]),
+        items,
+    });
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Result<u64, AppError>>();
     let start = Instant::now();
     let batches_before = app.store.group_stats();
-    for _ in 0..clients {
-        let (app, items, flags, results, next, tx) = (
-            app.clone(),
-            items.clone(),
-            done_flags.clone(),
-            results.clone(),
-            next.clone(),
-            tx.clone(),
-        );
-        tokio::spawn(async move {
-            loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                if i >= items.len() {
-                    break;
-                }
-                let item = &items[i];
-                // A submission that refers to an earlier one waits until that
-                // one is acknowledged (a client re-submits what it has a receipt for).
-                if let Some(j) = item.truth.refers_to() {
-                    while !flags[j].load(Ordering::Acquire) {
-                        tokio::time::sleep(std::time::Duration::from_micros(200)).await;
+    match load {
+        Load::Clients(clients) => {
+            let next = Arc::new(AtomicUsize::new(0));
+            for _ in 0..clients.max(1) {
+                let (run, next, tx) = (run.clone(), next.clone(), tx.clone());
+                tokio::spawn(async move {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::SeqCst);
+                        if i >= run.items.len()
+                            || tx.send(run.one(i, Instant::now()).await).is_err()
+                        {
+                            break;
+                        }
                     }
-                }
-                let actor = item.actor.clone().unwrap_or(Actor::Petitioner);
-                let t = Instant::now();
-                let r = app.intake(&actor, item.req.clone()).await;
-                let us = t.elapsed().as_micros() as u64;
-                let r = r.map(|out| {
-                    if let Ok(mut res) = results.lock() {
-                        res[i] = Done {
-                            case_no: out.case_no,
-                            repeat_of: out.repeat_of,
-                        };
-                    }
-                    us
                 });
-                flags[i].store(true, Ordering::Release);
-                if tx.send(r).is_err() {
-                    break;
-                }
             }
-        });
+        }
+        Load::Rate(rate) => {
+            let (run, tx) = (run.clone(), tx.clone());
+            tokio::spawn(async move {
+                let interval = std::time::Duration::from_secs_f64(1.0 / rate.max(1.0));
+                for i in 0..run.items.len() {
+                    let due = start + interval * i as u32;
+                    tokio::time::sleep_until(due.into()).await;
+                    let (run, tx) = (run.clone(), tx.clone());
+                    tokio::spawn(async move {
+                        let _ = tx.send(run.one(i, due).await);
+                    });
+                }
+            });
+        }
     }
     drop(tx);
     let mut all = Vec::with_capacity(n);
@@ -202,11 +266,13 @@ pub async fn intake(
     }
     let secs = start.elapsed().as_secs_f64();
     let mut r = report(&mut all, secs, n);
-    let res = results
+    let res = run
+        .results
         .lock()
         .map(|v| v.clone())
         .map_err(|_| AppError::NotFound)?;
-    let pairs: Vec<(Option<String>, Option<String>)> = items
+    let pairs: Vec<(Option<String>, Option<String>)> = run
+        .items
         .iter()
         .zip(res.iter())
         .map(|(item, d)| {
@@ -220,7 +286,10 @@ pub async fn intake(
     let score = repeat_score(&pairs);
     let g = app.store.group_stats();
     let batches = g.batches - batches_before.batches;
-    r.clients = Some(clients);
+    match load {
+        Load::Clients(c) => r.clients = Some(c),
+        Load::Rate(rate) => r.rate = Some(rate),
+    }
     r.repeat_precision = Some((score.precision * 10_000.0).round() / 10_000.0);
     r.repeat_recall = Some((score.recall * 10_000.0).round() / 10_000.0);
     r.batches = Some(batches);

@@ -19,6 +19,9 @@ use xinfang_domain::clock::Grade;
 use xinfang_domain::{Actor, OrgTree, UnitId, UnitKind};
 use xinfang_store::{NewCaseRecord, NewWarning};
 
+/// Rounds a repeat may lose to other 件次 of its case before the caller hears `Conflict`.
+const MAX_INTAKE_ATTEMPTS: u64 = 64;
+
 /// One petitioner as typed in.
 #[derive(Clone, Debug, Deserialize, Serialize, Default)]
 pub struct PetitionerInput {
@@ -240,16 +243,24 @@ fn raised(id: Option<i64>, w: Option<&NewWarning>) -> Option<(i64, u8)> {
 impl App {
     /// Register a submission as `actor` (staff at a window, or the petitioner online).
     /// A repeat that lost a race for its case (another 件次 of the same case in
-    /// the same group commit) is decided again against the fresh case.
+    /// the same group commit) is decided again against the fresh case. Each
+    /// round one of the racing 件次 wins, so a burst of k needs k rounds;
+    /// after the first few, a round waits a little so the burst spreads out.
     pub async fn intake(
         &self,
         actor: &Actor,
         req: IntakeRequest,
     ) -> Result<IntakeOutcome, AppError> {
-        let mut attempt = 0;
+        let mut attempt: u64 = 0;
         loop {
             match self.intake_once(actor, &req).await {
-                Err(AppError::Conflict) if attempt < 8 => attempt += 1,
+                Err(AppError::Conflict) if attempt < MAX_INTAKE_ATTEMPTS => {
+                    attempt += 1;
+                    if attempt > 3 {
+                        let ms = attempt.min(20) + rand::random::<u64>() % 5;
+                        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+                    }
+                }
                 r => return r,
             }
         }

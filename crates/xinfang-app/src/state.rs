@@ -87,6 +87,10 @@ impl App {
         let taxonomy = crate::taxonomy::load_or_seed(&store).await?;
         let risk = crate::lexicon::load(&store).await?;
         let inactive: HashSet<UnitId> = store.inactive_units().await?.into_iter().collect();
+        // Load the segmenter's dictionary (≈0.3 s, once per process) now
+        // rather than in the first registration after start-up.
+        let _ = tokio::task::spawn_blocking(|| xinfang_text::analyze("信访人反映小区电梯长期故障"))
+            .await;
         Ok(App {
             taxonomy: Arc::new(RwLock::new(Arc::new(taxonomy))),
             risk: Arc::new(RwLock::new(Arc::new(risk))),

@@ -25,7 +25,7 @@ pub struct Store {
     pub(crate) committer: crate::group::Committer,
     url: String,
     /// While any clone lives, a SQLite file's WAL is checkpointed beside
-    /// the writers (`lite::spawn_checkpointer`), not inside their commits.
+    /// the writers (`checkpoint.rs`), not inside their commits.
     _alive: Arc<()>,
 }
 
@@ -247,13 +247,14 @@ impl Store {
             }
         }
         let alive = Arc::new(());
+        let write_lock = Arc::new(Mutex::new(()));
         if dialect == Dialect::Sqlite && !readonly {
-            crate::lite::spawn_checkpointer(url, Arc::downgrade(&alive));
+            crate::checkpoint::spawn(url, Arc::downgrade(&alive), write_lock.clone());
         }
         Ok(Store {
             pool,
             dialect,
-            write_lock: Arc::new(Mutex::new(())),
+            write_lock,
             committer: Default::default(),
             url: url.to_string(),
             _alive: alive,

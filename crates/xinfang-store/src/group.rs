@@ -13,19 +13,20 @@
 //! rusqlite connection, BEGIN to COMMIT, while a second thread makes the
 //! previous batch durable (`group_sqlite.rs`); on PostgreSQL (or an
 //! in-memory SQLite) by a task through the pool. Either way the statements
-//! are the same (`group_batch.rs` over `db::Db`). If the
-//! one-statement-per-table write fails, the batch is written again through
-//! the pool, one registration per savepoint, so only the failing
-//! registration fails.
+//! are the same (`group_batch.rs` over `db::Db`). A 件次 whose case moved
+//! on meanwhile fails alone (`Conflict`: the caller decides again). If the
+//! one-statement-per-table write fails otherwise, the batch is written
+//! again one registration per savepoint, so only the failing registration
+//! fails.
 
-use crate::cases::{append_event_tx, insert_case_tx, NewCaseRecord, Projection};
-use crate::chain::{lock_head, store_head, Cursor};
+use crate::cases::{NewCaseRecord, Projection};
+use crate::chain::{lock_head, store_head};
 use crate::connect::Dialect;
 use crate::db::Db;
 use crate::error::StoreError;
-use crate::warnings::{insert_warning_tx, NewWarning};
+use crate::warnings::NewWarning;
 use crate::Store;
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::AnyPool;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, Mutex};
@@ -69,8 +70,10 @@ pub enum IntakeWritten {
     },
 }
 
+/// A registration's outcome.
+pub(crate) type AckResult = Result<IntakeWritten, StoreError>;
 /// Where a registration's outcome is sent once it is durable (or failed).
-pub(crate) type Ack = oneshot::Sender<Result<IntakeWritten, StoreError>>;
+pub(crate) type Ack = oneshot::Sender<AckResult>;
 
 pub(crate) struct Job {
     pub(crate) write: IntakeWrite,
@@ -198,84 +201,61 @@ async fn run(w: Writer, mut rx: mpsc::UnboundedReceiver<Job>) {
     }
 }
 
-fn batch_failed(e: &StoreError) -> StoreError {
+pub(crate) fn batch_failed(e: &StoreError) -> StoreError {
     StoreError::Corrupt(format!("批量提交失败：{e}"))
 }
 
-async fn savepoint(tx: &mut Transaction<'static, Any>, sql: &str) -> Result<(), StoreError> {
-    sqlx::query(sql).execute(&mut **tx).await?;
-    Ok(())
+/// How a batch is written: all registrations together, one statement per
+/// table, or — after that failed — each under its own savepoint, so only
+/// the failing ones fail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Together,
+    Each,
 }
 
-async fn write_one(
-    tx: &mut Transaction<'static, Any>,
-    cur: &mut Cursor,
-    write: &mut IntakeWrite,
-) -> Result<IntakeWritten, StoreError> {
-    match write {
-        IntakeWrite::NewCase(rec) => {
-            let (id, case_no, _) = insert_case_tx(tx, cur, rec, true).await?;
-            let warning = match &rec.warning {
-                Some(w) => Some(insert_warning_tx(tx, cur, id, w).await?),
-                None => None,
-            };
-            Ok(IntakeWritten::NewCase {
-                id,
-                case_no,
-                warning,
-            })
-        }
-        IntakeWrite::Append {
-            case_id,
-            expected_version,
-            after,
-            event,
-            projection,
-            level,
-            litigation,
-            warning,
-        } => {
-            let seq = append_event_tx(
-                tx,
-                Some(cur),
-                *case_id,
-                *expected_version,
-                after,
-                event,
-                projection,
-                Some(*level),
-            )
-            .await?;
-            if *litigation {
-                sqlx::query("UPDATE cases SET litigation = 1 WHERE id = $1")
-                    .bind(*case_id)
-                    .execute(&mut **tx)
-                    .await?;
-            }
-            let warning = match warning {
-                Some(w) => Some(insert_warning_tx(tx, cur, *case_id, w).await?),
-                None => None,
-            };
-            Ok(IntakeWritten::Appended { seq, warning })
-        }
-    }
-}
-
-/// Lock the chain head, write every registration with one statement per
-/// table (`group_batch`), store the head: the batch's whole fast path.
+/// Lock the chain head, write the registrations (`group_batch::write_all`)
+/// as `mode` says, store the head. Each registration's own outcome, in order.
 pub(crate) async fn write_batch<D: Db>(
     db: &mut D,
     writes: &mut [IntakeWrite],
-) -> Result<Vec<IntakeWritten>, StoreError> {
+    mode: Mode,
+) -> Result<Vec<AckResult>, StoreError> {
     let mut cur = lock_head(db).await?;
-    let mut refs: Vec<&mut IntakeWrite> = writes.iter_mut().collect();
-    let done = crate::group_batch::write_all(db, &mut cur, &mut refs).await?;
+    let done = match mode {
+        Mode::Together => {
+            let mut refs: Vec<&mut IntakeWrite> = writes.iter_mut().collect();
+            crate::group_batch::write_all(db, &mut cur, &mut refs).await?
+        }
+        Mode::Each => {
+            let mut out = Vec::with_capacity(writes.len());
+            for w in writes.iter_mut() {
+                let saved = cur.clone();
+                db.exec("SAVEPOINT intake_one", vec![]).await?;
+                match crate::group_batch::write_all(db, &mut cur, &mut [w]).await {
+                    Ok(mut one) => {
+                        db.exec("RELEASE SAVEPOINT intake_one", vec![]).await?;
+                        out.push(one.pop().unwrap_or_else(|| {
+                            Err(StoreError::Corrupt("批量提交结果缺失".into()))
+                        }));
+                    }
+                    Err(e) => {
+                        db.exec("ROLLBACK TO SAVEPOINT intake_one", vec![]).await?;
+                        db.exec("RELEASE SAVEPOINT intake_one", vec![]).await?;
+                        cur = saved;
+                        out.push(Err(e));
+                    }
+                }
+            }
+            out
+        }
+    };
     store_head(db, &cur).await?;
     Ok(done)
 }
 
-/// Write the batch in one transaction through the pool, then acknowledge
-/// each job.
+/// Write the batch through the pool (PostgreSQL, SQLite without a file),
+/// then acknowledge each job.
 async fn commit_batch(w: &Writer, batch: Vec<Job>) {
     let _guard = match w.dialect {
         Dialect::Sqlite => Some(w.write_lock.clone().lock_owned().await),
@@ -283,24 +263,21 @@ async fn commit_batch(w: &Writer, batch: Vec<Job>) {
     };
     let (mut writes, acks): (Vec<IntakeWrite>, Vec<_>) =
         batch.into_iter().map(|j| (j.write, j.ack)).unzip();
-    let multi = writes.len() > 1;
-    let results = if multi {
-        match fast_on_pool(w, &mut writes).await {
-            Ok(done) => done.into_iter().map(Ok).collect(),
-            Err(e) => {
-                tracing::debug!("batch fast path failed ({e}); writing one by one");
-                w.stats.fallbacks.fetch_add(1, Ordering::Relaxed);
-                one_by_one(w, &mut writes, multi).await
-            }
-        }
-    } else {
-        one_by_one(w, &mut writes, multi).await
-    };
+    let mut results = on_pool(w, &mut writes, Mode::Together).await;
+    if let (Err(e), true) = (&results, writes.len() > 1) {
+        tracing::debug!("batch fast path failed ({e}); writing one by one");
+        w.stats.fallbacks.fetch_add(1, Ordering::Relaxed);
+        results = on_pool(w, &mut writes, Mode::Each).await;
+    }
+    let results = results.unwrap_or_else(|e| {
+        tracing::warn!("group commit of {} registrations failed: {e}", writes.len());
+        writes.iter().map(|_| Err(batch_failed(&e))).collect()
+    });
     acknowledge(acks, results);
 }
 
 /// Send each caller its own outcome, in batch order.
-pub(crate) fn acknowledge(acks: Vec<Ack>, results: Vec<Result<IntakeWritten, StoreError>>) {
+pub(crate) fn acknowledge(acks: Vec<Ack>, results: Vec<AckResult>) {
     let mut results = results.into_iter();
     for ack in acks {
         let r = results
@@ -310,13 +287,15 @@ pub(crate) fn acknowledge(acks: Vec<Ack>, results: Vec<Result<IntakeWritten, Sto
     }
 }
 
-/// The fast path through the pool (PostgreSQL, or SQLite without a file).
-async fn fast_on_pool(
+/// One transaction on the pool: committed when the batch was written
+/// (whatever its registrations' own outcomes), rolled back otherwise.
+async fn on_pool(
     w: &Writer,
     writes: &mut [IntakeWrite],
-) -> Result<Vec<IntakeWritten>, StoreError> {
+    mode: Mode,
+) -> Result<Vec<AckResult>, StoreError> {
     let mut tx = w.pool.begin().await?;
-    match write_batch(&mut tx, writes).await {
+    match write_batch(&mut tx, writes, mode).await {
         Ok(done) => {
             tx.commit().await?;
             Ok(done)
@@ -326,58 +305,4 @@ async fn fast_on_pool(
             Err(e)
         }
     }
-}
-
-/// The fallback: each registration under its own savepoint, so only the
-/// failing ones fail.
-pub(crate) async fn one_by_one(
-    w: &Writer,
-    writes: &mut [IntakeWrite],
-    multi: bool,
-) -> Vec<Result<IntakeWritten, StoreError>> {
-    let mut results: Vec<Result<IntakeWritten, StoreError>> = Vec::with_capacity(writes.len());
-    let outcome: Result<(), StoreError> = async {
-        let mut tx = w.pool.begin().await?;
-        let mut cur = lock_head(&mut tx).await?;
-        for write in writes.iter_mut() {
-            let saved = cur.clone();
-            if multi {
-                savepoint(&mut tx, "SAVEPOINT intake_one").await?;
-            }
-            match write_one(&mut tx, &mut cur, write).await {
-                Ok(v) => {
-                    if multi {
-                        savepoint(&mut tx, "RELEASE SAVEPOINT intake_one").await?;
-                    }
-                    results.push(Ok(v));
-                }
-                Err(e) if multi => {
-                    savepoint(&mut tx, "ROLLBACK TO SAVEPOINT intake_one").await?;
-                    savepoint(&mut tx, "RELEASE SAVEPOINT intake_one").await?;
-                    cur = saved;
-                    results.push(Err(e));
-                }
-                Err(e) => {
-                    // Alone in its batch: nothing else to keep.
-                    results.push(Err(e));
-                    tx.rollback().await?;
-                    return Ok(());
-                }
-            }
-        }
-        if results.iter().any(|r| r.is_ok()) {
-            store_head(&mut tx, &cur).await?;
-            tx.commit().await?;
-        } else {
-            tx.rollback().await?;
-        }
-        Ok(())
-    }
-    .await;
-    if let Err(e) = outcome {
-        tracing::warn!("group commit of {} registrations failed: {e}", writes.len());
-        // Nothing of the batch is durable: every caller learns it failed.
-        return writes.iter().map(|_| Err(batch_failed(&e))).collect();
-    }
-    results
 }

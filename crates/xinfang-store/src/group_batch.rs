@@ -34,28 +34,54 @@ struct Rows {
 }
 
 /// Write every registration of the batch inside `tx`, chaining events after
-/// `cur` in batch order. Returns each registration's result in order.
+/// `cur` in batch order. Returns each registration's result in order: a
+/// 件次 whose case moved on to another version (another 件次 of the same
+/// case earlier in the batch, say) is that caller's `Conflict` and writes
+/// nothing; any other failure fails the whole call.
 pub(crate) async fn write_all<D: Db>(
     tx: &mut D,
     cur: &mut Cursor,
     writes: &mut [&mut IntakeWrite],
-) -> Result<Vec<IntakeWritten>, StoreError> {
+) -> Result<Vec<Result<IntakeWritten, StoreError>>, StoreError> {
     assign_case_numbers(tx, writes).await?;
     let ids = insert_cases(tx, writes).await?;
-    let case_ids = writes
-        .iter()
-        .map(|w| match &**w {
-            IntakeWrite::NewCase(rec) => ids.get(&rec.case.case_no).copied().ok_or_else(|| {
-                StoreError::Corrupt(format!("登记未返回 {} 的编号", rec.case.case_no))
-            }),
-            IntakeWrite::Append { case_id, .. } => Ok(*case_id),
-        })
-        .collect::<Result<Vec<i64>, StoreError>>()?;
+    let mut case_ids = Vec::with_capacity(writes.len());
+    let mut outcomes: Vec<Result<(), StoreError>> = Vec::with_capacity(writes.len());
+    for w in writes.iter() {
+        match &**w {
+            IntakeWrite::NewCase(rec) => {
+                let id = ids.get(&rec.case.case_no).copied().ok_or_else(|| {
+                    StoreError::Corrupt(format!("登记未返回 {} 的编号", rec.case.case_no))
+                })?;
+                case_ids.push(id);
+                outcomes.push(Ok(()));
+            }
+            IntakeWrite::Append {
+                case_id,
+                expected_version,
+                after,
+                projection,
+                ..
+            } => {
+                case_ids.push(*case_id);
+                match update_case_row(tx, *case_id, *expected_version, after, projection).await {
+                    Ok(()) => outcomes.push(Ok(())),
+                    Err(StoreError::Conflict) => outcomes.push(Err(StoreError::Conflict)),
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    }
     let now = crate::now_text();
-    let warnings = insert_warnings(tx, writes, &case_ids, &now).await?;
+    let written: Vec<bool> = outcomes.iter().map(|o| o.is_ok()).collect();
+    let warnings = insert_warnings(tx, writes, &written, &case_ids, &now).await?;
     let mut rows = Rows::default();
     let mut results = Vec::with_capacity(writes.len());
-    for ((w, &id), warning) in writes.iter().zip(&case_ids).zip(warnings) {
+    for (((w, &id), warning), outcome) in writes.iter().zip(&case_ids).zip(warnings).zip(outcomes) {
+        if let Err(e) = outcome {
+            results.push(Err(e));
+            continue;
+        }
         let (case_no, event, units) = match &**w {
             IntakeWrite::NewCase(rec) => {
                 let level = rec.registering_level.key();
@@ -73,7 +99,6 @@ pub(crate) async fn write_all<D: Db>(
                 (&rec.case.case_no, &rec.event, &rec.projection.units)
             }
             IntakeWrite::Append {
-                expected_version,
                 after,
                 event,
                 projection,
@@ -81,7 +106,6 @@ pub(crate) async fn write_all<D: Db>(
                 litigation,
                 ..
             } => {
-                update_case_row(tx, id, *expected_version, after, projection).await?;
                 if let EventBody::RepeatSubmitted { submission } = &event.body {
                     rows.submissions
                         .push(submission_row(id, submission, level.key()));
@@ -102,14 +126,14 @@ pub(crate) async fn write_all<D: Db>(
             rows.events.push(warning_event(cur, *wid, id, nw, &now));
         }
         let warning = warning.map(|(wid, _)| wid);
-        results.push(match &**w {
+        results.push(Ok(match &**w {
             IntakeWrite::NewCase(_) => IntakeWritten::NewCase {
                 id,
                 case_no: case_no.clone(),
                 warning,
             },
             IntakeWrite::Append { .. } => IntakeWritten::Appended { seq, warning },
-        });
+        }));
     }
     write_rows(tx, rows).await?;
     Ok(results)
@@ -122,20 +146,22 @@ fn warning_of(w: &IntakeWrite) -> Option<&NewWarning> {
     }
 }
 
-/// Insert the batch's warnings with one statement and raise the cases' risk
-/// levels; each registration's warning id (and warning) in batch order.
+/// Insert the warnings of the registrations being `written` with one
+/// statement and raise the cases' risk levels; each registration's warning
+/// id (and warning) in batch order.
 /// Ids are taken in ascending order as the rows were listed, and each is
 /// checked against its case, so a database that numbered them otherwise
 /// fails the fast path instead of mixing warnings up.
 async fn insert_warnings<'a, D: Db>(
     tx: &mut D,
     writes: &'a [&mut IntakeWrite],
+    written: &[bool],
     case_ids: &[i64],
     now: &str,
 ) -> Result<Vec<Option<(i64, &'a NewWarning)>>, StoreError> {
     let mut wanted = vec![];
     for (i, w) in writes.iter().enumerate() {
-        if let Some(nw) = warning_of(w) {
+        if let (Some(nw), true) = (warning_of(w), written[i]) {
             wanted.push((i, case_ids[i], nw));
         }
     }

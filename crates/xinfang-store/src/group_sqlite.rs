@@ -26,7 +26,7 @@
 //! for it too.
 
 use crate::error::StoreError;
-use crate::group::{Job, Writer};
+use crate::group::{batch_failed, write_batch, Job, Mode, Writer};
 use crate::lite::{LiteConn, WriterConn};
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -36,7 +36,7 @@ use std::time::Instant;
 /// A committed batch waiting for its sync.
 struct Committed {
     acks: Vec<crate::group::Ack>,
-    results: Vec<Result<crate::IntakeWritten, StoreError>>,
+    results: Vec<crate::group::AckResult>,
 }
 
 /// Start the two threads; registrations are sent to the returned queue.
@@ -44,23 +44,16 @@ pub(crate) fn spawn(w: Writer, lite: WriterConn) -> std::io::Result<mpsc::Sender
     let WriterConn { conn, wal } = lite;
     let (tx, rx) = mpsc::channel::<Job>();
     let (done_tx, done_rx) = mpsc::channel::<Committed>();
-    let handle = tokio::runtime::Handle::current();
     std::thread::Builder::new()
-        .name("xinfang-intake-sync".into())
+        .name("xf-intake-sync".into())
         .spawn(move || syncer(done_rx, wal))?;
     std::thread::Builder::new()
-        .name("xinfang-intake-writer".into())
-        .spawn(move || writer(w, conn, rx, done_tx, handle))?;
+        .name("xf-intake-write".into())
+        .spawn(move || writer(w, conn, rx, done_tx))?;
     Ok(tx)
 }
 
-fn writer(
-    w: Writer,
-    lite: LiteConn,
-    rx: mpsc::Receiver<Job>,
-    done: mpsc::Sender<Committed>,
-    handle: tokio::runtime::Handle,
-) {
+fn writer(w: Writer, lite: LiteConn, rx: mpsc::Receiver<Job>, done: mpsc::Sender<Committed>) {
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
         while batch.len() < crate::MAX_BATCH {
@@ -74,35 +67,36 @@ fn writer(
             batch.into_iter().map(|j| (j.write, j.ack)).unzip();
         // Serialised with every other SQLite write (`Store::write_tx`).
         let guard = w.write_lock.blocking_lock();
-        let fast = match lite.lock() {
-            Ok(conn) => crate::lite::in_transaction(&conn, |c| {
-                crate::db::run_ready(crate::group::write_batch(
-                    &mut crate::lite::Lite(c),
-                    &mut writes,
-                ))?
-            }),
+        let results = match lite.lock() {
+            Ok(conn) => {
+                let mut write = |mode| {
+                    crate::lite::in_transaction(&conn, |c| {
+                        crate::db::run_ready(write_batch(
+                            &mut crate::lite::Lite(c),
+                            &mut writes,
+                            mode,
+                        ))?
+                    })
+                };
+                match write(Mode::Together) {
+                    Err(e) if acks.len() > 1 => {
+                        tracing::debug!("batch fast path failed ({e}); writing one by one");
+                        w.stats.fallbacks.fetch_add(1, Ordering::Relaxed);
+                        write(Mode::Each)
+                    }
+                    r => r,
+                }
+            }
             Err(_) => Err(StoreError::Corrupt("登记写入连接不可用".into())),
         };
-        let results = match fast {
-            Ok(written) => {
-                drop(guard);
-
-                let results = written.into_iter().map(Ok).collect();
-                if done.send(Committed { acks, results }).is_err() {
-                    return;
-                }
-                continue;
-            }
-            Err(e) => {
-                tracing::debug!("batch fast path failed ({e}); writing one by one");
-                w.stats.fallbacks.fetch_add(1, Ordering::Relaxed);
-                // Through the pool (synchronous=FULL): durable at its commit.
-                let multi = writes.len() > 1;
-                handle.block_on(crate::group::one_by_one(&w, &mut writes, multi))
-            }
-        };
         drop(guard);
-        crate::group::acknowledge(acks, results);
+        let results = results.unwrap_or_else(|e| {
+            tracing::warn!("group commit of {} registrations failed: {e}", acks.len());
+            acks.iter().map(|_| Err(batch_failed(&e))).collect()
+        });
+        if done.send(Committed { acks, results }).is_err() {
+            return;
+        }
     }
 }
 
@@ -139,4 +133,55 @@ fn sync(wal: &std::path::Path) -> std::io::Result<()> {
         tracing::warn!("WAL sync took {ms:.0} ms");
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn committed(
+        n: usize,
+    ) -> (
+        Committed,
+        Vec<tokio::sync::oneshot::Receiver<crate::group::AckResult>>,
+    ) {
+        let (acks, rxs): (Vec<_>, Vec<_>) = (0..n).map(|_| tokio::sync::oneshot::channel()).unzip();
+        let results = (0..n)
+            .map(|i| {
+                Ok(crate::IntakeWritten::Appended {
+                    seq: i as i64,
+                    warning: None,
+                })
+            })
+            .collect();
+        (Committed { acks, results }, rxs)
+    }
+
+    /// Nobody hears "registered" unless the WAL sync succeeded: a sync that
+    /// fails turns every waiting batch's outcome into an error.
+    #[test]
+    fn acknowledged_only_after_the_wal_is_synced() {
+        let dir = std::env::temp_dir().join(format!("xinfang-sync-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let wal = dir.join("t.db-wal");
+        std::fs::write(&wal, b"frames").unwrap();
+        for (path, should_succeed) in [(wal.clone(), true), (dir.join("missing-wal"), false)] {
+            let (tx, rx) = mpsc::channel();
+            let (a, mut ra) = committed(2);
+            let (b, mut rb) = committed(1);
+            tx.send(a).unwrap();
+            tx.send(b).unwrap();
+            drop(tx);
+            syncer(rx, Some(path));
+            for r in ra.iter_mut().chain(rb.iter_mut()) {
+                let got = r.try_recv().expect("every caller is answered");
+                match (&got, should_succeed) {
+                    (Ok(_), true) => {}
+                    (Err(e), false) => assert!(e.to_string().contains("未能写入磁盘"), "{e}"),
+                    _ => panic!("sync ok = {should_succeed} but got {got:?}"),
+                }
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -14,6 +14,7 @@ mod campaigns;
 mod case_rows;
 mod cases;
 mod chain;
+mod checkpoint;
 mod connect;
 mod db;
 mod documents;

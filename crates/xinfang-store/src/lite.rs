@@ -15,7 +15,7 @@ pub(crate) type LiteConn = Arc<Mutex<rusqlite::Connection>>;
 
 /// The file behind a `sqlite:` URL, or None when there is none to share
 /// (in-memory or read-only databases keep to the sqlx path).
-fn file_of(url: &str) -> Option<String> {
+pub(crate) fn file_of(url: &str) -> Option<String> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;
@@ -84,41 +84,10 @@ pub(crate) fn open(url: &str) -> Option<WriterConn> {
     }
 }
 
-/// Checkpoints run beside the writers (below), not inside their commits;
-/// a commit checkpoints only as the backstop, should that thread fall
-/// behind (20,000 pages of WAL, 80 MB).
+/// Checkpoints run beside the writers (`checkpoint.rs`), not inside their
+/// commits; a commit checkpoints only as the backstop, should that thread
+/// fall behind (20,000 pages of WAL, 80 MB).
 pub(crate) const AUTOCHECKPOINT_PRAGMA: &str = "PRAGMA wal_autocheckpoint=20000";
-/// How often the checkpointer copies committed WAL frames into the database.
-const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
-
-/// Checkpoint the WAL of the database at `url` on a thread of its own while
-/// `alive` can be upgraded. SQLite's automatic checkpoint runs inside the
-/// commit that crosses 1,000 WAL pages, so every few hundred registrations
-/// one commit also copied pages into the database file and fsynced it: the
-/// intake benchmark's p99, and a stall for every writer queued behind it.
-/// A PASSIVE checkpoint takes no write lock, so no writer waits for it.
-pub(crate) fn spawn_checkpointer(url: &str, alive: std::sync::Weak<()>) {
-    let Some(path) = file_of(url) else {
-        return;
-    };
-    let started = std::thread::Builder::new()
-        .name("xinfang-checkpoint".into())
-        .spawn(move || {
-            let Ok(c) = rusqlite::Connection::open(&path) else {
-                return;
-            };
-            let _ = c.execute_batch("PRAGMA busy_timeout=1000;");
-            while alive.strong_count() > 0 {
-                std::thread::sleep(CHECKPOINT_EVERY);
-                if let Err(e) = c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-                    tracing::debug!("checkpoint skipped: {e}");
-                }
-            }
-        });
-    if let Err(e) = started {
-        tracing::warn!("checkpoint thread not started ({e}); SQLite checkpoints in commits");
-    }
-}
 
 /// A rusqlite connection inside a transaction the caller began.
 pub(crate) struct Lite<'a>(pub &'a rusqlite::Connection);
@@ -127,18 +96,34 @@ fn lite_err(e: rusqlite::Error) -> StoreError {
     StoreError::Corrupt(format!("SQLite：{e}"))
 }
 
-/// Bind `vals` to the statement's `$n` parameters by number (SQLite numbers
-/// named parameters by first appearance, so `$13` may be the 11th).
+/// The portable SQL's `$n` placeholders as SQLite's numbered `?n`. SQLite
+/// treats `$n` as a *named* parameter and looks each name up in a list
+/// while parsing, so a 64-row insert of 2,000 parameters cost ~2 million
+/// string comparisons to prepare; `?n` goes straight to slot n.
+fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut quoted = false;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => quoted = !quoted,
+            '$' if !quoted && chars.peek().is_some_and(char::is_ascii_digit) => {
+                out.push('?');
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Bind `vals` to the statement's `?n` parameters: slot n gets `vals[n-1]`.
 fn bind(st: &mut rusqlite::Statement<'_>, vals: &[Val]) -> Result<(), StoreError> {
     for i in 1..=st.parameter_count() {
-        let name = st.parameter_name(i).unwrap_or("");
-        let n: usize = name
-            .trim_start_matches(['$', '?'])
-            .parse()
-            .map_err(|_| StoreError::Corrupt(format!("无法识别的参数 {name}")))?;
         let v = vals
-            .get(n.wrapping_sub(1))
-            .ok_or_else(|| StoreError::Corrupt(format!("参数 {name} 未提供")))?;
+            .get(i - 1)
+            .ok_or_else(|| StoreError::Corrupt(format!("参数 ${i} 未提供")))?;
         let r = match v {
             Val::I(x) => st.raw_bind_parameter(i, x),
             Val::S(s) => st.raw_bind_parameter(i, s.as_str()),
@@ -165,7 +150,7 @@ fn val_of(v: ValueRef<'_>) -> Result<Val, StoreError> {
 
 impl Db for Lite<'_> {
     async fn rows(&mut self, sql: &str, vals: Vec<Val>) -> Result<Vec<Vec<Val>>, StoreError> {
-        let mut st = self.0.prepare_cached(sql).map_err(lite_err)?;
+        let mut st = self.0.prepare_cached(&numbered(sql)).map_err(lite_err)?;
         bind(&mut st, &vals)?;
         let width = st.column_count();
         let mut rows = st.raw_query();
@@ -181,7 +166,7 @@ impl Db for Lite<'_> {
     }
 
     async fn exec(&mut self, sql: &str, vals: Vec<Val>) -> Result<u64, StoreError> {
-        let mut st = self.0.prepare_cached(sql).map_err(lite_err)?;
+        let mut st = self.0.prepare_cached(&numbered(sql)).map_err(lite_err)?;
         bind(&mut st, &vals)?;
         Ok(st.raw_execute().map_err(lite_err)? as u64)
     }
@@ -245,5 +230,13 @@ mod tests {
         assert_eq!(rows[0][0].int().unwrap(), 1);
         assert_eq!(rows[0][1].text().unwrap(), "二");
         assert!(rows[0][2].int().is_err(), "NULL is not an integer");
+    }
+
+    #[test]
+    fn placeholders_become_numbered_outside_quotes() {
+        assert_eq!(
+            numbered("UPDATE t SET a = $1, b = '$2 is text' WHERE c = $12 AND d = '$'"),
+            "UPDATE t SET a = ?1, b = '$2 is text' WHERE c = ?12 AND d = '$'"
+        );
     }
 }

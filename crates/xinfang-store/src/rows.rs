@@ -55,12 +55,24 @@ impl From<Option<String>> for Val {
 /// Most bound parameters in one statement (SQLite allows 32,766,
 /// PostgreSQL 65,535).
 const MAX_BINDS: usize = 30_000;
+/// Most rows in one statement.
+const MAX_ROWS: usize = 64;
+
+/// Rows in the next statement when `left` remain: the largest power of two
+/// that fits. A batch of any size is then written with statements of only
+/// seven shapes (1, 2, 4 … 64 rows), which stay in the prepared-statement
+/// caches; one shape per batch size thrashed them and re-parsed statements
+/// of thousands of parameters.
+fn chunk_rows(left: usize, per: usize) -> usize {
+    let cap = left.min(per).clamp(1, MAX_ROWS);
+    1 << (usize::BITS - 1 - cap.leading_zeros())
+}
 
 /// Write `rows` into `table_cols` ("cases (a, b, c)") with multi-row
-/// `INSERT … VALUES (…), (…) <tail>` statements — one statement for up to
-/// [`MAX_BINDS`] values, so a batch costs one round trip to the database
-/// instead of one per row. `tail` may hold `ON CONFLICT …` and `RETURNING …`;
-/// the returned rows come back in no promised order.
+/// `INSERT … VALUES (…), (…) <tail>` statements of at most [`MAX_ROWS`]
+/// rows and [`MAX_BINDS`] values, so a batch costs a few round trips to the
+/// database instead of one per row. `tail` may hold `ON CONFLICT …` and
+/// `RETURNING …`; the returned rows come back in no promised order.
 pub(crate) async fn insert_rows<D: Db>(
     tx: &mut D,
     table_cols: &str,
@@ -72,9 +84,12 @@ pub(crate) async fn insert_rows<D: Db>(
     };
     let per = (MAX_BINDS / width.max(1)).max(1);
     let mut out = Vec::new();
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<Vec<Val>> = rows.by_ref().take(per).collect();
+    let mut left = rows.len();
+    let mut rows = rows.into_iter();
+    while left > 0 {
+        let take = chunk_rows(left, per);
+        left -= take;
+        let chunk: Vec<Vec<Val>> = rows.by_ref().take(take).collect();
         let groups = (0..chunk.len())
             .map(|r| format!("({})", placeholders(r * width + 1, width)))
             .collect::<Vec<_>>()
@@ -88,4 +103,27 @@ pub(crate) async fn insert_rows<D: Db>(
         out.extend(tx.rows(&sql, vals).await?);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chunk_rows;
+
+    #[test]
+    fn batches_are_written_in_power_of_two_statements() {
+        let split = |mut n: usize, per: usize| {
+            let mut sizes = vec![];
+            while n > 0 {
+                let k = chunk_rows(n, per);
+                sizes.push(k);
+                n -= k;
+            }
+            sizes
+        };
+        assert_eq!(split(1, 100), vec![1]);
+        assert_eq!(split(141, 1000), vec![64, 64, 8, 4, 1]);
+        assert_eq!(split(7, 1000), vec![4, 2, 1]);
+        // A row as wide as the bind limit allows only so many per statement.
+        assert_eq!(split(10, 3), vec![2, 2, 2, 2, 2]);
+    }
 }

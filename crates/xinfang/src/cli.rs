@@ -163,6 +163,11 @@ enum BenchCmd {
         /// Concurrent clients driving `App::intake` (group commit shares fsyncs among them).
         #[arg(long, default_value_t = 16)]
         clients: usize,
+        /// Open loop instead of clients: submissions arrive at this many per
+        /// second whether or not earlier ones are done; latency counts from
+        /// each one's arrival (the latency at that offered load).
+        #[arg(long)]
+        rate: Option<f64>,
         /// Print JSON only (progress lines and the final line).
         #[arg(long)]
         json: bool,
@@ -399,11 +404,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 BenchCmd::Intake {
                     cases,
                     clients,
+                    rate,
                     json,
                     database_url,
                 },
         } => {
             let url = database_url.unwrap_or_else(|| crate::bench_cmd::fresh_url("intake"));
+            let load = match rate {
+                Some(r) => xinfang_app::bench::Load::Rate(r),
+                None => xinfang_app::bench::Load::Clients(clients),
+            };
             let store = Store::connect(&url).await?;
             store.migrate().await?;
             let app = App::new(store, TimeSource::System).await?;
@@ -411,9 +421,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 xinfang_app::demo::generate(&app, 0).await?;
             }
             if !json {
-                eprintln!("基准测试：向 {url} 登记 {cases} 件，{clients} 个并发客户端");
+                match load {
+                    xinfang_app::bench::Load::Rate(r) => {
+                        eprintln!("基准测试：向 {url} 登记 {cases} 件，每秒到达 {r} 件")
+                    }
+                    xinfang_app::bench::Load::Clients(c) => {
+                        eprintln!("基准测试：向 {url} 登记 {cases} 件，{c} 个并发客户端")
+                    }
+                }
             }
-            let r = xinfang_app::bench::intake(&app, cases, clients, |w| {
+            let r = xinfang_app::bench::intake(&app, cases, load, |w| {
                 if !json {
                     eprintln!("  已登记 {:>8}：{:>8.0} 件/秒  p50 {:>6} µs  p99 {:>6} µs  内存 {:.0} MB", w.cases, w.per_sec, w.p50_us, w.p99_us, w.rss_mb);
                 } else {
