@@ -21,7 +21,8 @@ pub(crate) trait Db {
     async fn exec(&mut self, sql: &str, vals: Vec<Val>) -> Result<u64, StoreError>;
 }
 
-fn bind_all<'q>(
+/// Bind `vals` in order to a query's `$1…$n`.
+pub(crate) fn bind_all<'q>(
     mut q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
     vals: Vec<Val>,
 ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {

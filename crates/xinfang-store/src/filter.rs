@@ -8,7 +8,7 @@
 
 use crate::cases::CaseListRow;
 use crate::error::StoreError;
-use crate::rows::placeholders;
+use crate::rows::{placeholders, Val};
 use crate::Store;
 use sqlx::Row;
 
@@ -145,15 +145,9 @@ pub struct CaseFilter {
     pub offset: i64,
 }
 
-#[derive(Clone)]
-pub(crate) enum BindVal {
-    S(String),
-    I(i64),
-}
-
 impl CaseFilter {
     /// The WHERE conditions (after `WHERE 1 = 1`) on case alias `c`, and their binds from `$1`.
-    pub(crate) fn conditions(&self) -> (String, Vec<BindVal>) {
+    pub(crate) fn conditions(&self) -> (String, Vec<Val>) {
         self.conditions_on(false)
     }
 
@@ -164,21 +158,21 @@ impl CaseFilter {
 
     /// As [`Self::conditions`]; with `joined`, the submission conditions apply
     /// to a joined `submissions s` row instead of an EXISTS (to count 件次).
-    fn conditions_on(&self, joined: bool) -> (String, Vec<BindVal>) {
+    fn conditions_on(&self, joined: bool) -> (String, Vec<Val>) {
         let mut sql = String::new();
-        let mut binds: Vec<BindVal> = vec![];
-        let push = |b: BindVal, binds: &mut Vec<BindVal>| {
+        let mut binds: Vec<Val> = vec![];
+        let push = |b: Val, binds: &mut Vec<Val>| {
             binds.push(b);
             binds.len()
         };
         if let Some((prefix, ancestors)) = &self.scope {
-            let n = push(BindVal::S(format!("{prefix}%")), &mut binds);
+            let n = push(Val::S(format!("{prefix}%")), &mut binds);
             sql.push_str(&format!(
                 " AND EXISTS (SELECT 1 FROM case_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.case_id = c.id AND u.path LIKE ${n})"
             ));
             if !ancestors.is_empty() {
                 let start = binds.len() + 1;
-                binds.extend(ancestors.iter().map(|a| BindVal::I(*a)));
+                binds.extend(ancestors.iter().map(|a| Val::I(*a)));
                 sql.push_str(&format!(
                     " AND NOT (c.kind = 'accusation' AND COALESCE(c.accused_unit, -1) IN ({}))",
                     placeholders(start, ancestors.len())
@@ -187,34 +181,34 @@ impl CaseFilter {
         }
         if !self.statuses.is_empty() {
             let start = binds.len() + 1;
-            binds.extend(self.statuses.iter().map(|s| BindVal::S(s.clone())));
+            binds.extend(self.statuses.iter().map(|s| Val::S(s.clone())));
             sql.push_str(&format!(
                 " AND c.status IN ({})",
                 placeholders(start, self.statuses.len())
             ));
         }
-        let eq = |col: &str, v: BindVal, sql: &mut String, binds: &mut Vec<BindVal>| {
+        let eq = |col: &str, v: Val, sql: &mut String, binds: &mut Vec<Val>| {
             let n = push(v, binds);
             sql.push_str(&format!(" AND {col} = ${n}"));
         };
         if let Some(u) = self.current_unit {
-            eq("c.current_unit", BindVal::I(u), &mut sql, &mut binds);
+            eq("c.current_unit", Val::I(u), &mut sql, &mut binds);
         }
         if let Some(u) = self.action_unit {
-            eq("c.action_unit", BindVal::I(u), &mut sql, &mut binds);
+            eq("c.action_unit", Val::I(u), &mut sql, &mut binds);
         }
         if let Some(g) = &self.grade {
-            eq("c.grade", BindVal::S(g.clone()), &mut sql, &mut binds);
+            eq("c.grade", Val::S(g.clone()), &mut sql, &mut binds);
         }
         if let Some(k) = &self.kind {
-            eq("c.kind", BindVal::S(k.clone()), &mut sql, &mut binds);
+            eq("c.kind", Val::S(k.clone()), &mut sql, &mut binds);
         }
         if let Some(r) = &self.region {
-            eq("c.region_code", BindVal::S(r.clone()), &mut sql, &mut binds);
+            eq("c.region_code", Val::S(r.clone()), &mut sql, &mut binds);
         }
         match self.category.as_deref() {
             Some("") => sql.push_str(" AND (c.category IS NULL OR c.category = '')"),
-            Some(cat) => eq("c.category", BindVal::S(cat.into()), &mut sql, &mut binds),
+            Some(cat) => eq("c.category", Val::S(cat.into()), &mut sql, &mut binds),
             None => {}
         }
         if let Some(f) = &self.fact {
@@ -224,38 +218,38 @@ impl CaseFilter {
             }
         }
         if let Some(t) = self.text.as_deref().filter(|t| !t.is_empty()) {
-            let n = push(BindVal::S(format!("%{t}%")), &mut binds);
+            let n = push(Val::S(format!("%{t}%")), &mut binds);
             sql.push_str(&format!(" AND c.request LIKE ${n}"));
         }
         // The period, on its date; submissions conditions in one EXISTS.
         let mut period = String::new();
         let col = self.basis.column();
         if let Some(d) = &self.registered_from {
-            let n = push(BindVal::S(d.clone()), &mut binds);
+            let n = push(Val::S(d.clone()), &mut binds);
             period.push_str(&format!(" AND {col} >= ${n}"));
         }
         if let Some(d) = &self.registered_to {
-            let n = push(BindVal::S(d.clone()), &mut binds);
+            let n = push(Val::S(d.clone()), &mut binds);
             period.push_str(&format!(" AND {col} <= ${n}"));
         }
         let s = &self.submission;
         if self.selects_submissions() {
             let mut sub = String::new();
             if let Some(ch) = &s.channel {
-                let n = push(BindVal::S(ch.clone()), &mut binds);
+                let n = push(Val::S(ch.clone()), &mut binds);
                 sub.push_str(&format!(" AND s.channel = ${n}"));
             }
             if let Some(l) = &s.level {
                 // One level, or several separated by commas (县及以下 = county,township).
                 let levels: Vec<&str> = l.split(',').filter(|x| !x.is_empty()).collect();
                 let start = binds.len() + 1;
-                binds.extend(levels.iter().map(|x| BindVal::S(x.to_string())));
+                binds.extend(levels.iter().map(|x| Val::S(x.to_string())));
                 sub.push_str(&format!(
                     " AND s.unit_level IN ({})",
                     placeholders(start, levels.len().max(1))
                 ));
                 if levels.is_empty() {
-                    binds.push(BindVal::S(String::new()));
+                    binds.push(Val::S(String::new()));
                 }
             }
             if s.skip_level {
@@ -287,31 +281,18 @@ impl CaseFilter {
     }
 }
 
-fn bind_all<'q>(
-    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    binds: &[BindVal],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    for b in binds {
-        q = match b {
-            BindVal::S(s) => q.bind(s.clone()),
-            BindVal::I(i) => q.bind(*i),
-        };
-    }
-    q
-}
-
 impl Store {
     /// A page of cases matching the filter, newest first.
     pub async fn list_cases(&self, f: &CaseFilter) -> Result<Vec<CaseListRow>, StoreError> {
         let (cond, mut binds) = f.conditions();
-        binds.push(BindVal::I(if f.limit > 0 { f.limit } else { 50 }));
-        binds.push(BindVal::I(f.offset));
+        binds.push(Val::I(if f.limit > 0 { f.limit } else { 50 }));
+        binds.push(Val::I(f.offset));
         let sql = format!(
             "SELECT c.case_no, c.channel, c.kind, c.status, c.stage, c.registered_at, c.current_unit, c.next_due, c.grade, c.petitioner_names, c.request, c.persons, c.skip_level FROM cases c WHERE 1 = 1{cond} ORDER BY c.id DESC LIMIT ${} OFFSET ${}",
             binds.len() - 1,
             binds.len()
         );
-        let rows = bind_all(sqlx::query(&sql), &binds)
+        let rows = crate::db::bind_all(sqlx::query(&sql), binds)
             .fetch_all(&self.pool)
             .await?;
         Ok(rows
@@ -351,7 +332,7 @@ impl Store {
              CAST(COALESCE(SUM(CASE WHEN s.channel = 'visit' THEN s.persons ELSE 0 END), 0) AS BIGINT) \
              FROM submissions s JOIN cases c ON c.id = s.case_id WHERE 1 = 1{cond}"
         );
-        let r = bind_all(sqlx::query(&sql), &binds)
+        let r = crate::db::bind_all(sqlx::query(&sql), binds)
             .fetch_one(&self.pool)
             .await?;
         Ok(Some((r.get(0), r.get(1), r.get(2))))
@@ -361,7 +342,7 @@ impl Store {
     pub async fn count_cases(&self, f: &CaseFilter) -> Result<i64, StoreError> {
         let (cond, binds) = f.conditions();
         let sql = format!("SELECT COUNT(*) FROM cases c WHERE 1 = 1{cond}");
-        Ok(bind_all(sqlx::query(&sql), &binds)
+        Ok(crate::db::bind_all(sqlx::query(&sql), binds)
             .fetch_one(&self.pool)
             .await?
             .get(0))

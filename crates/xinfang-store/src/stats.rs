@@ -3,7 +3,7 @@
 //! One scan per group, indexed by date; scope is the same path rule as lists.
 
 use crate::error::StoreError;
-use crate::rows::placeholders;
+use crate::rows::{placeholders, Val};
 use crate::Store;
 use sqlx::Row;
 
@@ -56,11 +56,11 @@ enum ScopeShape {
 
 impl StatsScope {
     /// SQL condition on case alias `c`, with binds starting at `$start`.
-    fn clause(&self, start: usize, shape: ScopeShape) -> (String, Vec<BindV>) {
+    fn clause(&self, start: usize, shape: ScopeShape) -> (String, Vec<Val>) {
         let mut sql = String::new();
         let mut binds = vec![];
         if let (Some(p), false) = (&self.path_prefix, shape == ScopeShape::Everything) {
-            binds.push(BindV::S(format!("{p}%")));
+            binds.push(Val::S(format!("{p}%")));
             // The holder decides most cases at once; only the rest need the
             // involved-units test (sent from, answered a review, …).
             let holder =
@@ -73,7 +73,7 @@ impl StatsScope {
         }
         if !self.hidden_accused.is_empty() {
             let s = start + binds.len();
-            binds.extend(self.hidden_accused.iter().map(|i| BindV::I(*i)));
+            binds.extend(self.hidden_accused.iter().map(|i| Val::I(*i)));
             sql.push_str(&format!(
                 " AND NOT (c.kind = 'accusation' AND COALESCE(c.accused_unit, -1) IN ({}))",
                 placeholders(s, self.hidden_accused.len())
@@ -81,12 +81,6 @@ impl StatsScope {
         }
         (sql, binds)
     }
-}
-
-#[derive(Clone)]
-enum BindV {
-    S(String),
-    I(i64),
 }
 
 impl Store {
@@ -130,16 +124,10 @@ impl Store {
                 "JOIN cases c INDEXED BY cases_kind_accused ON",
             );
         }
-        let mut q = sqlx::query(&sql)
+        let q = sqlx::query(&sql)
             .bind(from.to_string())
             .bind(to.to_string());
-        for b in binds {
-            q = match b {
-                BindV::S(s) => q.bind(s),
-                BindV::I(i) => q.bind(i),
-            };
-        }
-        Ok(q.fetch_all(&self.pool).await?)
+        Ok(crate::db::bind_all(q, binds).fetch_all(&self.pool).await?)
     }
 
     /// Counts for submissions registered, cases registered, duties due (up
