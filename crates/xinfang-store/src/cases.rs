@@ -473,13 +473,21 @@ impl Store {
             placeholders(1, keys.len()),
             keys.len() + 1
         );
+        let mut out = vec![];
+        if let Some(readers) = &self.readers {
+            let mut vals: Vec<Val> = keys.iter().map(|k| k.as_str().into()).collect();
+            vals.push(Val::I(limit));
+            for r in readers.rows(&sql, vals)? {
+                let json = crate::db::col(&r, 1)?.text()?;
+                out.push((crate::db::col(&r, 0)?.int()?, serde_json::from_str(&json)?));
+            }
+            return Ok(out);
+        }
         let mut q = sqlx::query(&sql);
         for k in keys {
             q = q.bind(k);
         }
-        let rows = q.bind(limit).fetch_all(&self.pool).await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
+        for r in q.bind(limit).fetch_all(&self.pool).await? {
             let json: String = r.get(1);
             out.push((r.get(0), serde_json::from_str(&json)?));
         }

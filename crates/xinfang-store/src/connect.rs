@@ -24,6 +24,8 @@ pub struct Store {
     /// The intake group committer (see `group.rs`), started on first use.
     pub(crate) committer: crate::group::Committer,
     url: String,
+    /// Hot-path reads of a SQLite file without sqlx's worker threads.
+    pub(crate) readers: Option<Arc<crate::lite_read::Readers>>,
     /// While any clone lives, a SQLite file's WAL is checkpointed beside
     /// the writers (`checkpoint.rs`), not inside their commits.
     _alive: Arc<()>,
@@ -257,6 +259,10 @@ impl Store {
             write_lock,
             committer: Default::default(),
             url: url.to_string(),
+            readers: match dialect {
+                Dialect::Sqlite => crate::lite_read::Readers::for_url(url).map(Arc::new),
+                Dialect::Postgres => None,
+            },
             _alive: alive,
         })
     }

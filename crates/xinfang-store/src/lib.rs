@@ -27,6 +27,7 @@ mod hot;
 mod imports;
 mod leadership;
 mod lite;
+mod lite_read;
 mod org;
 mod reception;
 mod reports;
