@@ -474,10 +474,10 @@ impl Store {
             keys.len() + 1
         );
         let mut out = vec![];
-        if let Some(readers) = &self.readers {
-            let mut vals: Vec<Val> = keys.iter().map(|k| k.as_str().into()).collect();
-            vals.push(Val::I(limit));
-            for r in readers.rows(&sql, vals)? {
+        let mut vals: Vec<Val> = keys.iter().map(|k| k.as_str().into()).collect();
+        vals.push(Val::I(limit));
+        if let Some(rows) = self.readers.as_ref().and_then(|r| r.rows(&sql, vals)) {
+            for r in rows? {
                 let json = crate::db::col(&r, 1)?.text()?;
                 out.push((crate::db::col(&r, 0)?.int()?, serde_json::from_str(&json)?));
             }

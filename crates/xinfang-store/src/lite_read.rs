@@ -11,15 +11,17 @@
 use crate::db::Db;
 use crate::error::StoreError;
 use crate::rows::Val;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-/// Most idle connections kept.
+/// Most connections opened (the rest of a burst reads through sqlx).
 const KEEP: usize = 8;
 
 /// Read connections to one SQLite file.
 pub(crate) struct Readers {
     path: String,
     idle: Mutex<Vec<rusqlite::Connection>>,
+    opened: AtomicUsize,
 }
 
 impl Readers {
@@ -28,35 +30,60 @@ impl Readers {
         Some(Readers {
             path: crate::lite::file_of(url)?,
             idle: Mutex::new(vec![]),
+            opened: AtomicUsize::new(0),
         })
     }
 
-    fn open(&self) -> Result<rusqlite::Connection, StoreError> {
+    /// Read-write open with `query_only`: a read-only open of a WAL database
+    /// fails (SQLITE_CANTOPEN) while another connection is setting up the
+    /// shared-memory index.
+    fn open(&self) -> rusqlite::Result<rusqlite::Connection> {
         let c = rusqlite::Connection::open_with_flags(
             &self.path,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| StoreError::Corrupt(format!("SQLite：{e}")))?;
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
         c.execute_batch(
-            "PRAGMA busy_timeout=10000; PRAGMA cache_size=-16384; PRAGMA mmap_size=1073741824;",
-        )
-        .map_err(|e| StoreError::Corrupt(format!("SQLite：{e}")))?;
+            "PRAGMA query_only=1; PRAGMA busy_timeout=10000; PRAGMA cache_size=-16384; \
+             PRAGMA mmap_size=1073741824;",
+        )?;
         c.set_prepared_statement_cache_capacity(64);
         Ok(c)
     }
 
-    /// The rows of one query (portable SQL with `$n` placeholders).
-    pub(crate) fn rows(&self, sql: &str, vals: Vec<Val>) -> Result<Vec<Vec<Val>>, StoreError> {
-        let conn = match self.idle.lock().ok().and_then(|mut v| v.pop()) {
-            Some(c) => c,
-            None => self.open()?,
-        };
-        let r = crate::db::run_ready(crate::lite::Lite(&conn).rows(sql, vals))?;
-        if let Ok(mut idle) = self.idle.lock() {
-            if idle.len() < KEEP {
-                idle.push(conn);
+    /// An idle connection, or a new one while fewer than [`KEEP`] exist.
+    fn take(&self) -> Option<rusqlite::Connection> {
+        if let Some(c) = self.idle.lock().ok().and_then(|mut v| v.pop()) {
+            return Some(c);
+        }
+        if self.opened.fetch_add(1, Ordering::SeqCst) >= KEEP {
+            self.opened.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        match self.open() {
+            Ok(c) => Some(c),
+            Err(e) => {
+                tracing::debug!("reader connection not opened ({e}); reading through the pool");
+                self.opened.fetch_sub(1, Ordering::SeqCst);
+                None
             }
         }
-        r
+    }
+
+    /// The rows of one query (portable SQL with `$n` placeholders), or None
+    /// when no connection is free: the caller reads through the pool.
+    pub(crate) fn rows(
+        &self,
+        sql: &str,
+        vals: Vec<Val>,
+    ) -> Option<Result<Vec<Vec<Val>>, StoreError>> {
+        let conn = self.take()?;
+        let r = crate::db::run_ready(crate::lite::Lite(&conn).rows(sql, vals)).and_then(|r| r);
+        match self.idle.lock() {
+            Ok(mut idle) => idle.push(conn),
+            Err(_) => {
+                self.opened.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        Some(r)
     }
 }
