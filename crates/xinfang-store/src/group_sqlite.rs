@@ -27,7 +27,7 @@
 
 use crate::error::StoreError;
 use crate::group::{batch_failed, write_batch, Job, Mode, Writer};
-use crate::lite::{LiteConn, WriterConn};
+use crate::lite::WriterConn;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc;
@@ -53,7 +53,12 @@ pub(crate) fn spawn(w: Writer, lite: WriterConn) -> std::io::Result<mpsc::Sender
     Ok(tx)
 }
 
-fn writer(w: Writer, lite: LiteConn, rx: mpsc::Receiver<Job>, done: mpsc::Sender<Committed>) {
+fn writer(
+    w: Writer,
+    conn: rusqlite::Connection,
+    rx: mpsc::Receiver<Job>,
+    done: mpsc::Sender<Committed>,
+) {
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
         while batch.len() < crate::MAX_BATCH {
@@ -67,27 +72,18 @@ fn writer(w: Writer, lite: LiteConn, rx: mpsc::Receiver<Job>, done: mpsc::Sender
             batch.into_iter().map(|j| (j.write, j.ack)).unzip();
         // Serialised with every other SQLite write (`Store::write_tx`).
         let guard = w.write_lock.blocking_lock();
-        let results = match lite.lock() {
-            Ok(conn) => {
-                let mut write = |mode| {
-                    crate::lite::in_transaction(&conn, |c| {
-                        crate::db::run_ready(write_batch(
-                            &mut crate::lite::Lite(c),
-                            &mut writes,
-                            mode,
-                        ))?
-                    })
-                };
-                match write(Mode::Together) {
-                    Err(e) if acks.len() > 1 => {
-                        tracing::debug!("batch fast path failed ({e}); writing one by one");
-                        w.stats.fallbacks.fetch_add(1, Ordering::Relaxed);
-                        write(Mode::Each)
-                    }
-                    r => r,
-                }
+        let mut write = |mode| {
+            crate::lite::in_transaction(&conn, |c| {
+                crate::db::run_ready(write_batch(&mut crate::lite::Lite(c), &mut writes, mode))?
+            })
+        };
+        let results = match write(Mode::Together) {
+            Err(e) if acks.len() > 1 => {
+                tracing::debug!("batch fast path failed ({e}); writing one by one");
+                w.stats.fallbacks.fetch_add(1, Ordering::Relaxed);
+                write(Mode::Each)
             }
-            Err(_) => Err(StoreError::Corrupt("登记写入连接不可用".into())),
+            r => r,
         };
         drop(guard);
         let results = results.unwrap_or_else(|e| {

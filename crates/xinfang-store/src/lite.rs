@@ -8,10 +8,6 @@ use crate::db::Db;
 use crate::error::StoreError;
 use crate::rows::Val;
 use rusqlite::types::ValueRef;
-use std::sync::{Arc, Mutex};
-
-/// The writer connection, shared by the writer task's blocking jobs.
-pub(crate) type LiteConn = Arc<Mutex<rusqlite::Connection>>;
 
 /// The file behind a `sqlite:` URL, or None when there is none to share
 /// (in-memory or read-only databases keep to the sqlx path).
@@ -44,7 +40,7 @@ pub(crate) fn sync_pragma() -> &'static str {
 /// The intake writer's connection and the WAL file its syncer must sync
 /// before a batch is acknowledged (None: COMMIT itself was enough).
 pub(crate) struct WriterConn {
-    pub conn: LiteConn,
+    pub conn: rusqlite::Connection,
     pub wal: Option<std::path::PathBuf>,
 }
 
@@ -72,8 +68,7 @@ pub(crate) fn open(url: &str) -> Option<WriterConn> {
         Ok((c, wal))
     };
     match open() {
-        Ok((c, wal_mode)) => {
-            let conn = Arc::new(Mutex::new(c));
+        Ok((conn, wal_mode)) => {
             let wal = (wal_mode && !sync_is_normal()).then(|| format!("{path}-wal").into());
             Some(WriterConn { conn, wal })
         }
