@@ -1,0 +1,11 @@
+//! The crate's integration tests, one binary: each module covers one area.
+#[macro_use]
+mod common;
+mod analyze;
+mod classify;
+mod corpus_cv;
+mod id_number;
+mod phone_mask;
+mod risk;
+mod segment;
+mod signature;

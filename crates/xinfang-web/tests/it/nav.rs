@@ -1,0 +1,83 @@
+//! One staff nav on every staff page: an administrator sees 系统管理 on each
+//! (workbench, case list, dashboard, ledgers, administration), others never,
+//! and the nav is the same on every page (built by one function).
+
+use crate::common;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::*;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+async fn login(app: &TestApp, user: &str) -> String {
+    let req = Request::builder()
+        .method("POST")
+        .uri("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("username={user}&password=xinfang2026")))
+        .unwrap();
+    let resp = app.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER, "login {user}");
+    resp.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// The `<nav>` of a page.
+async fn nav_of(app: &TestApp, path: &str, cookie: &str) -> String {
+    let req = Request::builder()
+        .uri(path)
+        .header("cookie", cookie)
+        .body(Body::empty())
+        .unwrap();
+    let resp = app.router.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    let html = String::from_utf8_lossy(&bytes).to_string();
+    assert!(
+        status == StatusCode::OK || status == StatusCode::FORBIDDEN,
+        "{path}: {status}"
+    );
+    let (a, b) = (
+        html.find("<nav>")
+            .unwrap_or_else(|| panic!("{path}: no nav")),
+        html.find("</nav>").unwrap(),
+    );
+    html[a..b].to_string()
+}
+
+const PAGES: &[&str] = &[
+    "/work",
+    "/work/register",
+    "/work/cases",
+    "/work/search",
+    "/work/dashboard",
+    "/work/reception",
+    "/work/supervisions",
+    "/work/campaigns",
+    "/work/disputes",
+    "/work/warnings",
+    "/work/zero-reports",
+    "/admin/calendar",
+    "/admin",
+    "/admin/import",
+];
+
+dual_test!(one_nav_on_every_staff_page, |app: TestApp| async move {
+    let admin = login(&app, "admin").await;
+    let first = nav_of(&app, PAGES[0], &admin).await;
+    assert!(first.contains("href=\"/admin\">系统管理</a>"), "{first}");
+    for p in PAGES {
+        assert_eq!(nav_of(&app, p, &admin).await, first, "{p}");
+    }
+    let clerk = login(&app, "shangcheng_xfj").await;
+    let first = nav_of(&app, PAGES[0], &clerk).await;
+    assert!(!first.contains("系统管理"), "{first}");
+    for p in PAGES {
+        assert_eq!(nav_of(&app, p, &clerk).await, first, "{p}");
+    }
+});
