@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use xinfang_domain::case::{Channel, Kind};
 use xinfang_domain::hot;
 use xinfang_domain::{Staff, UnitKind, UnitLevel};
-use xinfang_store::{BreakdownRow, StatsScope};
+use xinfang_store::BreakdownRow;
 
 /// Words every petition uses ("要求 …", "反映 …"): not stop words of the
 /// language, but they say nothing about what is hot.
@@ -29,16 +29,6 @@ pub const DIMENSIONS: &[(&str, &str)] = &[
 ];
 
 impl App {
-    /// The statistics scope of a staff member: their unit's subtree, hiding
-    /// 检举控告 against their unit or its ancestors (第三十条).
-    pub fn stats_scope(&self, staff: &Staff) -> StatsScope {
-        let (prefix, hidden) = self.scope_of(staff);
-        StatsScope {
-            path_prefix: Some(prefix),
-            hidden_accused: hidden,
-        }
-    }
-
     /// The display label of a dimension value.
     pub fn dimension_label(&self, dim: &str, key: &str) -> String {
         let label = match dim {

@@ -57,7 +57,11 @@ impl App {
                 &actor(staff),
             )
             .await?;
-        let c = self.store.campaign(id).await?.ok_or(AppError::NotFound)?;
+        let c = self
+            .store
+            .campaign(id, Some(&self.scope_of(staff)))
+            .await?
+            .ok_or(AppError::NotFound)?;
         Ok(self.with_progress(c))
     }
 
@@ -99,7 +103,11 @@ impl App {
         case_nos: &[String],
         filter: Option<CaseFilter>,
     ) -> Result<usize, AppError> {
-        let c = self.store.campaign(id).await?.ok_or(AppError::NotFound)?;
+        let c = self
+            .store
+            .campaign(id, Some(&self.scope_of(staff)))
+            .await?
+            .ok_or(AppError::NotFound)?;
         if !self.owns(staff, &c) || !staff.has_any(&[Role::Leader, Role::Supervisor]) {
             return Err(AppError::Forbidden);
         }
@@ -138,14 +146,19 @@ impl App {
         to: &str,
         evidence: &str,
     ) -> Result<CampaignRow, AppError> {
-        let (campaign, from, holder) = self
+        let (campaign, from, holder, case_no) = self
             .store
             .campaign_item(item)
             .await?
             .ok_or(AppError::NotFound)?;
+        // An item on a case the staff member may not see does not exist for them (第三十条).
+        match self.store.load_case(&case_no).await? {
+            Some((_, case)) if self.can_see_case(staff, &case) => {}
+            _ => return Err(AppError::NotFound),
+        }
         let c = self
             .store
-            .campaign(campaign)
+            .campaign(campaign, Some(&self.scope_of(staff)))
             .await?
             .ok_or(AppError::NotFound)?;
         let allowed = if to == "struck" {
@@ -162,7 +175,7 @@ impl App {
             .await?;
         let c = self
             .store
-            .campaign(campaign)
+            .campaign(campaign, Some(&self.scope_of(staff)))
             .await?
             .ok_or(AppError::NotFound)?;
         Ok(self.with_progress(c))
@@ -170,9 +183,10 @@ impl App {
 
     pub async fn campaigns_for(&self, staff: &Staff) -> Result<Vec<CampaignRow>, AppError> {
         let area = self.org().government_of(staff.unit).unwrap_or(staff.unit);
+        let scope = self.scope_of(staff);
         let mut out = vec![];
         for id in self.store.campaigns_under(&self.unit_path(area)).await? {
-            if let Some(c) = self.store.campaign(id).await? {
+            if let Some(c) = self.store.campaign(id, Some(&scope)).await? {
                 out.push(self.with_progress(c));
             }
         }
@@ -225,6 +239,9 @@ impl App {
         if !org.is_within(UnitId(d.unit_id), area) {
             return Err(AppError::NotFound);
         }
+        if let Some(no) = d.case_no.as_deref().filter(|n| !n.is_empty()) {
+            self.visible_case(staff, no).await?;
+        }
         check_dispute_move(&d.status, to)?;
         if to == "mediating"
             && !track
@@ -274,6 +291,9 @@ impl App {
 
     pub async fn disputes_for(&self, staff: &Staff) -> Result<Vec<DisputeRow>, AppError> {
         let area = self.org().government_of(staff.unit).unwrap_or(staff.unit);
-        Ok(self.store.disputes_under(&self.unit_path(area)).await?)
+        Ok(self
+            .store
+            .disputes_under(&self.unit_path(area), &self.scope_of(staff))
+            .await?)
     }
 }

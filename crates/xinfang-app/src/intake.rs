@@ -308,10 +308,21 @@ impl App {
             reasons: req.reasons.trim().into(),
         };
         let kind = req.kind.unwrap_or(Kind::Claim);
-        let accused = req.accused.as_ref().map(|a| Accused {
-            person: clean(&a.person),
-            unit: a.unit_id.map(UnitId),
-            unit_name: clean(&a.unit_name),
+        // The accused is a unit, not a string (第三十条 is decided on it): a
+        // free-text body name is matched to the unit tree; an accusation whose
+        // accused stays unresolved is seen only by 信访部门 and 纪检监察.
+        let accused = req.accused.as_ref().map(|a| {
+            let unit_name = clean(&a.unit_name);
+            let unit = a.unit_id.map(UnitId).or_else(|| {
+                unit_name
+                    .as_deref()
+                    .and_then(|n| org.match_unit_name(n, req.region_code.trim()))
+            });
+            Accused {
+                person: clean(&a.person),
+                unit,
+                unit_name,
+            }
         });
         let cmd = Register {
             channel: req.channel,
@@ -327,9 +338,17 @@ impl App {
         let analysis = self.analyze(&cmd.content.full_text());
         let suggestions = self.suggest(&analysis, &cmd.region_code);
         let keys = petitioner_keys(&cmd.petitioners);
-        let prior = self
+        let mut prior = self
             .find_prior(&keys, &cmd.content.request, &analysis.tokens)
             .await?;
+        // An earlier matter the registering staff may not see (a 检举控告
+        // against their body, 第三十条) is not theirs to join or to learn of:
+        // the submission is registered on its own.
+        if let (Actor::Staff(s), Some(((_, c), _, _))) = (actor, &prior) {
+            if self.viewer(s).accusation_hidden(c, &org) {
+                prior = None;
+            }
+        }
         let (cal, rules) = (self.calendar(), self.rules());
         let ctx = Ctx {
             org: &org,

@@ -84,6 +84,7 @@ impl App {
         text: &str,
     ) -> Result<OwnershipRow, AppError> {
         let o = self.store.ownership(id).await?.ok_or(AppError::NotFound)?;
+        self.visible_case(staff, &o.case_no).await?;
         if !Self::on_team(&o, staff) {
             return Err(AppError::Forbidden);
         }
@@ -111,6 +112,7 @@ impl App {
         id: i64,
     ) -> Result<OwnershipRow, AppError> {
         let o = self.store.ownership(id).await?.ok_or(AppError::NotFound)?;
+        self.visible_case(staff, &o.case_no).await?;
         if o.leader_id != staff.user.0 {
             return Err(AppError::Forbidden);
         }
@@ -122,7 +124,9 @@ impl App {
 
     /// The leader's board: cases they own or whose team they are on.
     pub async fn ownership_board(&self, staff: &Staff) -> Result<Vec<OwnershipRow>, AppError> {
-        Ok(self.store.ownerships_of_user(staff.user.0).await?)
+        let rows = self.store.ownerships_of_user(staff.user.0).await?;
+        self.retain_visible(staff, rows, |o| Some(o.case_no.as_str()))
+            .await
     }
 
     /// 批示 on a case.

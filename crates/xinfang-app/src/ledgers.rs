@@ -147,7 +147,7 @@ impl App {
         let area = self.org().government_of(staff.unit).unwrap_or(staff.unit);
         Ok(self
             .store
-            .ownerships_led_under(&self.unit_path(area))
+            .ownerships_led_under(&self.unit_path(area), &self.scope_of(staff))
             .await?)
     }
 
@@ -180,6 +180,7 @@ impl App {
         if !org.is_within(UnitId(w.unit_id), area) {
             return Err(AppError::NotFound);
         }
+        self.visible_case(staff, &w.case_no).await?;
         let entries: Vec<AuditEntry> = self
             .store
             .warning_events(id)

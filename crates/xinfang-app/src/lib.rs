@@ -32,6 +32,7 @@ pub mod reception;
 pub mod repeats;
 pub mod reports;
 pub mod scanner;
+pub mod scope;
 pub mod search;
 pub mod search_bench;
 pub mod state;

@@ -289,10 +289,15 @@ impl App {
             .await?;
         let mut out = vec![];
         for s in &sessions {
-            let appts: Vec<Value> = self
-                .store
-                .appointments(s.id)
-                .await?
+            let all = self.store.appointments(s.id).await?;
+            let before = all.iter().filter(|a| a.status == "booked").count() as i64;
+            // An appointment about a case the viewer may not see is not shown,
+            // nor counted (第三十条).
+            let visible = self
+                .retain_visible(staff, all, |a| a.case_no.as_deref())
+                .await?;
+            let hidden = before - visible.iter().filter(|a| a.status == "booked").count() as i64;
+            let appts: Vec<Value> = visible
                 .into_iter()
                 .map(|a| {
                     json!({
@@ -316,7 +321,7 @@ impl App {
                 "slot": s.slot,
                 "place": s.place,
                 "capacity": s.capacity,
-                "booked": s.booked,
+                "booked": s.booked - hidden,
                 "status": s.status,
                 "appointments": appts,
             }));

@@ -61,7 +61,7 @@ impl App {
             .await?;
         let path = self.unit_path(area);
         self.store
-            .accountability_under(&path)
+            .accountability_under(&path, &self.scope_of(staff))
             .await?
             .into_iter()
             .find(|r| r.id == id)
@@ -75,7 +75,7 @@ impl App {
         let area = self.org().government_of(staff.unit).unwrap_or(staff.unit);
         Ok(self
             .store
-            .accountability_under(&self.unit_path(area))
+            .accountability_under(&self.unit_path(area), &self.scope_of(staff))
             .await?)
     }
 
@@ -88,10 +88,9 @@ impl App {
             return Err(AppError::field("year", "年份无效"));
         };
         let overview = self.stats_overview(staff, from, to, None).await?;
-        let area = self.unit_path(staff.unit);
         let c = self
             .store
-            .annual_counts(&area, &from.to_string(), &to.to_string())
+            .annual_counts(&self.scope_of(staff), &from.to_string(), &to.to_string())
             .await?;
         let top: Vec<Value> = c
             .top_units

@@ -106,6 +106,9 @@ impl App {
             .rev()
             .map(|u| format!("{}/", u.0))
             .collect();
-        Ok(self.store.alerts_under(&format!("/{path}"), 200).await?)
+        Ok(self
+            .store
+            .alerts_under(&format!("/{path}"), &self.scope_of(staff), 200)
+            .await?)
     }
 }

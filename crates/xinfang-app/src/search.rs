@@ -165,15 +165,22 @@ impl App {
         Ok(n)
     }
 
-    /// The search scope of a staff member (same rule as `scope_of`).
+    /// The search scope of a staff member (the index's twin of `scope_of`:
+    /// the same reach and the same hidden accused units as the statistics).
     pub fn search_scope(&self, staff: &Staff) -> Scope {
-        let org = self.org();
+        let hidden = self.stats_scope(staff).hidden_accused;
         Scope::Viewer {
             unit: staff.unit.0 as u64,
-            chain: org
-                .ancestors_inclusive(staff.unit)
-                .iter()
-                .map(|u| u.0 as u64)
+            reach: self.reach_of(staff).0 as u64,
+            chain: hidden
+                .into_iter()
+                .map(|u| {
+                    if u < 0 {
+                        xinfang_search::UNRESOLVED_ACCUSED
+                    } else {
+                        u as u64
+                    }
+                })
                 .collect(),
             names: staff.has_any(&[Role::Registrar, Role::Handler]),
         }

@@ -233,6 +233,7 @@ pub fn run(
         .iter()
         .map(|(u, _)| Scope::Viewer {
             unit: u.0 as u64,
+            reach: u.0 as u64,
             chain: org
                 .ancestors_inclusive(*u)
                 .iter()

@@ -11,7 +11,6 @@ use chrono::NaiveDate;
 use serde_json::{json, Value};
 use xinfang_domain::metrics as m;
 use xinfang_domain::{Staff, UnitId, UnitLevel};
-use xinfang_store::StatsScope;
 
 impl App {
     /// Path prefix of a unit ("/1/4/") for subtree queries.
@@ -33,15 +32,7 @@ impl App {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<(String, String, i64)>, AppError> {
-        let org = self.org();
-        let scope = StatsScope {
-            path_prefix: Some(self.unit_path(staff.unit)),
-            hidden_accused: org
-                .ancestors_inclusive(staff.unit)
-                .iter()
-                .map(|u| u.0)
-                .collect(),
-        };
+        let scope = self.stats_scope(staff);
         Ok(self
             .store
             .monthly_by_channel(&from.to_string(), &to.to_string(), &scope)
@@ -62,18 +53,11 @@ impl App {
         let org = self.org();
         let root = match unit {
             Some(u) if org.get(u).is_none() => return Err(AppError::field("unit", "单位不存在")),
-            Some(u) if !org.is_within(u, staff.unit) => return Err(AppError::Forbidden),
+            Some(u) if !org.is_within(u, self.reach_of(staff)) => return Err(AppError::Forbidden),
             Some(u) => u,
-            None => staff.unit,
+            None => self.reach_of(staff),
         };
-        let scope = StatsScope {
-            path_prefix: Some(self.unit_path(root)),
-            hidden_accused: org
-                .ancestors_inclusive(staff.unit)
-                .iter()
-                .map(|u| u.0)
-                .collect(),
-        };
+        let scope = self.stats_scope_at(staff, root);
         let due_to = to.min(self.now().date());
         self.store.fold_stats().await?;
         let c = self
@@ -145,15 +129,7 @@ impl App {
             Some(j) => serde_json::from_str(&j).unwrap_or_default(),
             None => m::RankingWeights::default(),
         };
-        let org = self.org();
-        let scope = StatsScope {
-            path_prefix: Some(self.unit_path(staff.unit)),
-            hidden_accused: org
-                .ancestors_inclusive(staff.unit)
-                .iter()
-                .map(|u| u.0)
-                .collect(),
-        };
+        let scope = self.stats_scope(staff);
         let due_to = to.min(self.now().date());
         self.store.fold_stats().await?;
         let rows = self

@@ -73,6 +73,7 @@ impl App {
             .supervision(id)
             .await?
             .ok_or(AppError::NotFound)?;
+        self.visible_case(staff, &s.case_no).await?;
         let status = SupervisionStatus::from_key(&s.status).ok_or(AppError::NotFound)?;
         check_feedback(staff, UnitId(s.to_unit), status, text)?;
         self.store
@@ -98,6 +99,7 @@ impl App {
             .supervision(id)
             .await?
             .ok_or(AppError::NotFound)?;
+        self.visible_case(staff, &s.case_no).await?;
         let status = SupervisionStatus::from_key(&s.status).ok_or(AppError::NotFound)?;
         check_close(staff, UnitId(s.from_unit), status, &self.org())?;
         self.store
@@ -117,7 +119,7 @@ impl App {
         let area = area_of(staff, &self.org());
         Ok(self
             .store
-            .supervisions_under(&self.unit_path(area), 500)
+            .supervisions_under(&self.unit_path(area), &self.scope_of(staff), 500)
             .await?)
     }
 

@@ -272,14 +272,6 @@ impl App {
         filter.scope = Some(self.scope_of(staff));
         Ok(self.store.list_cases(&filter).await?)
     }
-
-    /// The SQL scope of a staff member: their unit's path, and their unit with its ancestors.
-    pub fn scope_of(&self, staff: &Staff) -> (String, Vec<i64>) {
-        let org = self.org();
-        let chain = org.ancestors_inclusive(staff.unit);
-        let path: String = chain.iter().rev().map(|u| format!("{}/", u.0)).collect();
-        (format!("/{path}"), chain.iter().map(|u| u.0).collect())
-    }
 }
 
 /// Hide ID numbers and phones, keep names' surnames (for staff who need not see them).

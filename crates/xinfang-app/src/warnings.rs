@@ -48,7 +48,7 @@ impl App {
         let root = org.government_of(staff.unit).unwrap_or(staff.unit);
         Ok(self
             .store
-            .warnings_under(&self.unit_path(root), 200)
+            .warnings_under(&self.unit_path(root), &self.scope_of(staff), 200)
             .await?)
     }
 
@@ -69,6 +69,7 @@ impl App {
         if !org.is_within(UnitId(w.unit_id), area) {
             return Err(AppError::NotFound);
         }
+        self.visible_case(staff, &w.case_no).await?;
         let (from, to) = transition(action).ok_or_else(|| {
             AppError::field(
                 "action",

@@ -248,6 +248,54 @@ impl OrgTree {
             None => false,
         }
     }
+    /// The unit a free-text body name means (检举控告's 被反映单位), when it
+    /// means exactly one: an exact name; else the longest unit name the text
+    /// contains, or the one unit whose name contains the text, preferring
+    /// the units of `region_code`'s area. `None` when nothing or several match.
+    pub fn match_unit_name(&self, text: &str, region_code: &str) -> Option<UnitId> {
+        let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        if t.chars().count() < 2 {
+            return None;
+        }
+        if let Some(u) = self.units.values().find(|u| u.name == t) {
+            return Some(u.id);
+        }
+        let pick = |cands: Vec<&Unit>| -> Option<UnitId> {
+            let local: Vec<&Unit> = cands
+                .iter()
+                .copied()
+                .filter(|u| u.region_code == region_code)
+                .collect();
+            let set = if local.is_empty() { cands } else { local };
+            match set.as_slice() {
+                [one] => Some(one.id),
+                _ => None,
+            }
+        };
+        // The text names a unit in full ("举报杭州市上城区住房和城乡建设局…").
+        let contained: Vec<&Unit> = self
+            .units
+            .values()
+            .filter(|u| u.name.chars().count() >= 4 && t.contains(&u.name))
+            .collect();
+        if let Some(longest) = contained.iter().map(|u| u.name.chars().count()).max() {
+            let best = contained
+                .into_iter()
+                .filter(|u| u.name.chars().count() == longest)
+                .collect();
+            if let Some(u) = pick(best) {
+                return Some(u);
+            }
+        }
+        // A short form of one unit's name ("上城区住房和城乡建设局").
+        pick(
+            self.units
+                .values()
+                .filter(|u| u.name.contains(&t))
+                .collect(),
+        )
+    }
+
     /// The unit and everything below it.
     pub fn subtree(&self, id: UnitId) -> Vec<UnitId> {
         let mut out = vec![id];

@@ -57,6 +57,16 @@ pub fn check_take_charge(
     if team_units.iter().any(|u| !org.is_within(*u, area)) {
         return Err(DomainError::invalid("team", "专班成员应为本辖区工作人员"));
     }
+    // 第三十条第三款: nobody of the accused body (or above it) joins the team.
+    if team_units
+        .iter()
+        .any(|u| crate::scope::unit_is_barred(*u, case, org))
+    {
+        return Err(DomainError::invalid(
+            "team",
+            "专班成员不得来自被检举控告的单位或其上级机关（第三十条）",
+        ));
+    }
     if plan.trim().chars().count() < 4 {
         return Err(DomainError::invalid("plan", "请填写化解方案"));
     }

@@ -156,10 +156,19 @@ pub fn check_close(
     status: SupervisionStatus,
     org: &OrgTree,
 ) -> Result<(), DomainError> {
+    // 第四十条: the 信访部门 that issued the 督办 closes it — itself, or a
+    // 信访部门 above it; never the supervised body nor another body of the area.
+    let superior_bureau = org
+        .get(staff.unit)
+        .map(|u| u.kind == crate::org::UnitKind::PetitionBureau)
+        .unwrap_or(false)
+        && org.is_superior_body(staff.unit, creator_unit);
     if !staff.has_any(&[Role::Supervisor, Role::Leader])
-        || !org.is_within(creator_unit, area_of(staff, org))
+        || !(staff.unit == creator_unit || superior_bureau)
     {
-        return Err(DomainError::Forbidden("须由督办单位办结".into()));
+        return Err(DomainError::Forbidden(
+            "须由发出督办的信访部门或其上级信访部门办结（第四十条）".into(),
+        ));
     }
     if status != SupervisionStatus::Answered {
         return Err(DomainError::InvalidState {

@@ -103,8 +103,14 @@ impl IndexDoc {
             region_code: case.region_code.clone(),
             scope_units: scope_units(&units, org),
             units: units.iter().map(|u| u.0 as u64).collect(),
-            accused_unit: match (&case.accused, case.kind) {
-                (Some(a), Kind::Accusation) => a.unit.map(|u| u.0 as u64),
+            accused_unit: match case.kind {
+                Kind::Accusation => Some(
+                    case.accused
+                        .as_ref()
+                        .and_then(|a| a.unit)
+                        .map(|u| u.0 as u64)
+                        .unwrap_or(crate::query::UNRESOLVED_ACCUSED),
+                ),
                 _ => None,
             },
             current_unit: case.current_unit.0 as u64,

@@ -19,7 +19,7 @@ mod tokenizer;
 
 pub use doc::{scope_units, Flag, IndexDoc};
 pub use index::SearchIndex;
-pub use query::{Scope, SearchHit, SearchQuery, SearchResults};
+pub use query::{Scope, SearchHit, SearchQuery, SearchResults, UNRESOLVED_ACCUSED};
 
 /// What can go wrong in the index.
 #[derive(Debug, thiserror::Error)]

@@ -25,6 +25,9 @@ use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
+/// The `accused_unit` term of a 检举控告 whose accused is not resolved to a unit.
+pub const UNRESOLVED_ACCUSED: u64 = u64::MAX;
+
 /// Who is searching.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Scope {
@@ -33,7 +36,11 @@ pub enum Scope {
     /// A staff member of `unit`.
     Viewer {
         unit: u64,
-        /// `unit` and all its ancestors (accusations against any are hidden).
+        /// The root of the area the viewer reads (`Viewer::reach`).
+        reach: u64,
+        /// Accused units whose 检举控告 are hidden from the viewer: their unit,
+        /// its ancestors and the units below it ([`UNRESOLVED_ACCUSED`] when
+        /// the viewer may not see an accusation with an unresolved accused).
         chain: Vec<u64>,
         /// The viewer's roles allow reading petitioner identities
         /// (registrar/handler); names then match on the viewer's own cases.
@@ -243,10 +250,10 @@ impl SearchIndex {
         let f = &self.fields;
         match scope {
             Scope::All => vec![],
-            Scope::Viewer { unit, chain, .. } => vec![
+            Scope::Viewer { reach, chain, .. } => vec![
                 (
                     Occur::Must,
-                    filter(term_q(Term::from_field_u64(f.scope_units, *unit))),
+                    filter(term_q(Term::from_field_u64(f.scope_units, *reach))),
                 ),
                 (
                     Occur::MustNot,

@@ -32,6 +32,7 @@ fn doc(no: &str, content: &str, units: &[u64], scope: &[u64], accused: Option<u6
 fn viewer(unit: u64, chain: &[u64], names: bool) -> Scope {
     Scope::Viewer {
         unit,
+        reach: unit,
         chain: chain.to_vec(),
         names,
     }

@@ -1,7 +1,11 @@
 //! Clock alerts (临期 / 超期) raised by the scanner. The unique key
 //! (case, clock, stage, grade) makes each alert fire exactly once.
 
+use crate::db::bind_all;
 use crate::error::StoreError;
+use crate::rows::Val;
+use crate::scope::push_scope;
+use crate::CaseScope;
 use crate::Store;
 use serde::Serialize;
 use sqlx::Row;
@@ -64,20 +68,24 @@ impl Store {
         Ok(new)
     }
 
-    /// Alerts for units under the path prefix ("/1/4/"), newest first.
+    /// Alerts for units under the path prefix ("/1/4/") on cases `scope`
+    /// may see, newest first.
     pub async fn alerts_under(
         &self,
         path_prefix: &str,
+        scope: &CaseScope,
         limit: i64,
     ) -> Result<Vec<AlertRow>, StoreError> {
-        let rows = sqlx::query(
+        let mut sql = String::from(
             "SELECT c.case_no, a.clock, a.stage, a.grade, a.due, a.unit_id, a.raised_at FROM clock_alerts a JOIN cases c ON c.id = a.case_id JOIN units u ON u.id = a.unit_id \
-             WHERE u.path LIKE $1 ORDER BY a.id DESC LIMIT $2",
-        )
-        .bind(format!("{path_prefix}%"))
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+             WHERE u.path LIKE $1",
+        );
+        let mut binds = vec![Val::S(format!("{path_prefix}%")), Val::I(limit)];
+        push_scope(&mut sql, &mut binds, scope, "c");
+        sql.push_str(" ORDER BY a.id DESC LIMIT $2");
+        let rows = bind_all(sqlx::query(&sql), binds)
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows
             .iter()
             .map(|r| AlertRow {

@@ -2,7 +2,11 @@
 //! audit entries like everything else.
 
 use crate::chain::log;
+use crate::db::bind_all;
 use crate::error::StoreError;
+use crate::rows::Val;
+use crate::scope::push_scope;
+use crate::CaseScope;
 use crate::Store;
 use serde::Serialize;
 use sqlx::Row;
@@ -166,19 +170,40 @@ impl Store {
         Ok(())
     }
 
-    pub async fn campaign(&self, id: i64) -> Result<Option<CampaignRow>, StoreError> {
+    /// A campaign with the items on cases `scope` may see (all with `None`:
+    /// system jobs), so its counts and progress never include a case the
+    /// viewer must not learn of.
+    pub async fn campaign(
+        &self,
+        id: i64,
+        scope: Option<&CaseScope>,
+    ) -> Result<Option<CampaignRow>, StoreError> {
         let Some(r) = sqlx::query("SELECT id, name, list_kind, owner_unit, deadline, created_by, COALESCE(starts_on, substr(created_at, 1, 10)) FROM campaigns WHERE id = $1").bind(id).fetch_optional(&self.pool).await? else {
             return Ok(None);
         };
-        let items = sqlx::query(
-            "SELECT i.id, c.case_no, c.current_unit, i.status, i.evidence, i.updated_by, i.updated_at, c.grade FROM campaign_items i JOIN cases c ON c.id = i.case_id WHERE i.campaign_id = $1 ORDER BY i.id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|i| CampaignItemRow { id: i.get(0), case_no: i.get(1), current_unit: i.get(2), status: i.get(3), evidence: i.get(4), updated_by: i.get(5), updated_at: i.get(6), case_grade: i.get(7) })
-        .collect();
+        let mut sql = String::from(
+            "SELECT i.id, c.case_no, c.current_unit, i.status, i.evidence, i.updated_by, i.updated_at, c.grade FROM campaign_items i JOIN cases c ON c.id = i.case_id WHERE i.campaign_id = $1",
+        );
+        let mut binds = vec![Val::I(id)];
+        if let Some(scope) = scope {
+            push_scope(&mut sql, &mut binds, scope, "c");
+        }
+        sql.push_str(" ORDER BY i.id");
+        let items = bind_all(sqlx::query(&sql), binds)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|i| CampaignItemRow {
+                id: i.get(0),
+                case_no: i.get(1),
+                current_unit: i.get(2),
+                status: i.get(3),
+                evidence: i.get(4),
+                updated_by: i.get(5),
+                updated_at: i.get(6),
+                case_grade: i.get(7),
+            })
+            .collect();
         Ok(Some(CampaignRow {
             id: r.get(0),
             name: r.get(1),
@@ -192,9 +217,13 @@ impl Store {
         }))
     }
 
-    pub async fn campaign_item(&self, item: i64) -> Result<Option<(i64, String, i64)>, StoreError> {
-        let r = sqlx::query("SELECT i.campaign_id, i.status, c.current_unit FROM campaign_items i JOIN cases c ON c.id = i.case_id WHERE i.id = $1").bind(item).fetch_optional(&self.pool).await?;
-        Ok(r.map(|r| (r.get(0), r.get(1), r.get(2))))
+    /// (campaign, status, holder, case number) of a campaign item.
+    pub async fn campaign_item(
+        &self,
+        item: i64,
+    ) -> Result<Option<(i64, String, i64, String)>, StoreError> {
+        let r = sqlx::query("SELECT i.campaign_id, i.status, c.current_unit, c.case_no FROM campaign_items i JOIN cases c ON c.id = i.case_id WHERE i.id = $1").bind(item).fetch_optional(&self.pool).await?;
+        Ok(r.map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))))
     }
 
     /// Campaign ids owned by units under the path prefix.
@@ -270,13 +299,22 @@ impl Store {
         Ok(())
     }
 
-    pub async fn disputes_under(&self, path_prefix: &str) -> Result<Vec<DisputeRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT d.id, d.unit_id, d.region_code, d.parties, d.summary, d.found_on, d.risk_level, d.track, d.status, d.outcome, d.case_no FROM disputes d JOIN units u ON u.id = d.unit_id WHERE u.path LIKE $1 ORDER BY d.id DESC",
-        )
-        .bind(format!("{path_prefix}%"))
-        .fetch_all(&self.pool)
-        .await?;
+    /// Disputes of units under the path prefix; one converted into a case
+    /// only while `scope` may see that case.
+    pub async fn disputes_under(
+        &self,
+        path_prefix: &str,
+        scope: &CaseScope,
+    ) -> Result<Vec<DisputeRow>, StoreError> {
+        let mut sql = String::from(
+            "SELECT d.id, d.unit_id, d.region_code, d.parties, d.summary, d.found_on, d.risk_level, d.track, d.status, d.outcome, d.case_no FROM disputes d JOIN units u ON u.id = d.unit_id LEFT JOIN cases c ON c.case_no = d.case_no WHERE u.path LIKE $1 AND (c.id IS NULL OR (1 = 1",
+        );
+        let mut binds = vec![Val::S(format!("{path_prefix}%"))];
+        push_scope(&mut sql, &mut binds, scope, "c");
+        sql.push_str(")) ORDER BY d.id DESC");
+        let rows = bind_all(sqlx::query(&sql), binds)
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows
             .iter()
             .map(|r| DisputeRow {

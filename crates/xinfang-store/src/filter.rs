@@ -120,9 +120,9 @@ pub const FACTS: &[(&str, &str)] = &[
 /// Which cases to list. `scope` restricts to what one user may see.
 #[derive(Clone, Debug, Default)]
 pub struct CaseFilter {
-    /// Path prefix of the viewer's unit ("/1/4/"), and the viewer's unit with its ancestors
-    /// (a 检举控告 against any of them is hidden, 第三十条). None = everything (system jobs).
-    pub scope: Option<(String, Vec<i64>)>,
+    /// What the viewer may see (`CaseScope`, the twin of the domain's
+    /// `Viewer`). None = everything (system jobs).
+    pub scope: Option<crate::CaseScope>,
     pub statuses: Vec<String>,
     pub current_unit: Option<i64>,
     /// Only cases where this unit must act next.
@@ -165,19 +165,8 @@ impl CaseFilter {
             binds.push(b);
             binds.len()
         };
-        if let Some((prefix, ancestors)) = &self.scope {
-            let n = push(Val::S(format!("{prefix}%")), &mut binds);
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM case_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.case_id = c.id AND u.path LIKE ${n})"
-            ));
-            if !ancestors.is_empty() {
-                let start = binds.len() + 1;
-                binds.extend(ancestors.iter().map(|a| Val::I(*a)));
-                sql.push_str(&format!(
-                    " AND NOT (c.kind = 'accusation' AND COALESCE(c.accused_unit, -1) IN ({}))",
-                    placeholders(start, ancestors.len())
-                ));
-            }
+        if let Some(scope) = &self.scope {
+            crate::scope::push_scope(&mut sql, &mut binds, scope, "c");
         }
         if !self.statuses.is_empty() {
             let start = binds.len() + 1;

@@ -2,7 +2,11 @@
 //! chained audit entry.
 
 use crate::chain::log;
+use crate::db::bind_all;
 use crate::error::StoreError;
+use crate::rows::Val;
+use crate::scope::push_scope;
+use crate::CaseScope;
 use crate::Store;
 use serde::Serialize;
 use sqlx::Row;
@@ -159,13 +163,17 @@ impl Store {
     pub async fn ownerships_led_under(
         &self,
         path_prefix: &str,
+        scope: &CaseScope,
     ) -> Result<Vec<OwnershipRow>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLS} FROM ownerships o JOIN cases c ON c.id = o.case_id JOIN users u ON u.id = o.leader_id JOIN units lu ON lu.id = u.unit_id WHERE lu.path LIKE $1 ORDER BY o.status, o.deadline, o.id DESC"
-        ))
-        .bind(format!("{path_prefix}%"))
-        .fetch_all(&self.pool)
-        .await?;
+        let mut sql = format!(
+            "SELECT {COLS} FROM ownerships o JOIN cases c ON c.id = o.case_id JOIN users u ON u.id = o.leader_id JOIN units lu ON lu.id = u.unit_id WHERE lu.path LIKE $1"
+        );
+        let mut binds = vec![Val::S(format!("{path_prefix}%"))];
+        push_scope(&mut sql, &mut binds, scope, "c");
+        sql.push_str(" ORDER BY o.status, o.deadline, o.id DESC");
+        let rows = bind_all(sqlx::query(&sql), binds)
+            .fetch_all(&self.pool)
+            .await?;
         let mut out = vec![];
         for r in rows {
             let team = serde_json::from_str(&r.get::<String, _>(4)).unwrap_or_default();

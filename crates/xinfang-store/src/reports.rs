@@ -2,7 +2,11 @@
 //! most-petitioned bodies, 转送/交办/督办 counts, adopted suggestions.
 
 use crate::chain::{append, Append};
+use crate::db::bind_all;
 use crate::error::StoreError;
+use crate::rows::Val;
+use crate::scope::push_scope;
+use crate::CaseScope;
 use crate::Store;
 use serde::Serialize;
 use sqlx::Row;
@@ -67,12 +71,18 @@ impl Store {
         Ok(id)
     }
 
+    /// 约谈/通报 of units under the path prefix; one that names a case only
+    /// when `scope` may see that case.
     pub async fn accountability_under(
         &self,
         path_prefix: &str,
+        scope: &CaseScope,
     ) -> Result<Vec<AccountabilityRow>, StoreError> {
-        let rows = sqlx::query("SELECT a.id, a.kind, a.unit_id, a.case_no, a.reason, a.created_by, a.at FROM accountability a JOIN units u ON u.id = a.unit_id WHERE u.path LIKE $1 ORDER BY a.id DESC")
-            .bind(format!("{path_prefix}%"))
+        let mut sql = String::from("SELECT a.id, a.kind, a.unit_id, a.case_no, a.reason, a.created_by, a.at FROM accountability a JOIN units u ON u.id = a.unit_id LEFT JOIN cases c ON c.case_no = a.case_no WHERE u.path LIKE $1 AND (c.id IS NULL OR (1 = 1");
+        let mut binds = vec![Val::S(format!("{path_prefix}%"))];
+        push_scope(&mut sql, &mut binds, scope, "c");
+        sql.push_str(")) ORDER BY a.id DESC");
+        let rows = bind_all(sqlx::query(&sql), binds)
             .fetch_all(&self.pool)
             .await?;
         Ok(rows
@@ -89,58 +99,93 @@ impl Store {
             .collect())
     }
 
-    /// The annual report's counts for cases involving units under `path_prefix`, dates in [from, to].
+    /// The annual report's counts for cases `scope` may see, dates in [from, to].
     pub async fn annual_counts(
         &self,
-        path_prefix: &str,
+        scope: &CaseScope,
         from: &str,
         to: &str,
     ) -> Result<AnnualCounts, StoreError> {
-        let like = format!("{path_prefix}%");
         let (from_t, to_t) = (format!("{from} 00:00:00"), format!("{to} 23:59:59"));
-        let scope = "EXISTS (SELECT 1 FROM case_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.case_id = c.id AND u.path LIKE $1)";
-        let top = sqlx::query(&format!(
-            "SELECT c.current_unit, COUNT(*) FROM cases c WHERE {scope} AND c.registered_on >= $2 AND c.registered_on <= $3 GROUP BY c.current_unit ORDER BY COUNT(*) DESC, c.current_unit LIMIT 10"
-        ))
-        .bind(&like)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
+        // $1, $2: the period; the case scope's binds follow.
+        let (cond, scope_binds) = scope.sql("c", 3);
+        let run = |sql: String, a: &str, b: &str| {
+            let mut binds = vec![Val::S(a.to_string()), Val::S(b.to_string())];
+            binds.extend(scope_binds.clone());
+            async move {
+                bind_all(sqlx::query(&sql), binds)
+                    .fetch_all(&self.pool)
+                    .await
+            }
+        };
+        let count =
+            |rows: Vec<sqlx::any::AnyRow>| rows.first().map(|r| r.get::<i64, _>(0)).unwrap_or(0);
+        let top = run(
+            format!("SELECT c.current_unit, COUNT(*) FROM cases c WHERE c.registered_on >= $1 AND c.registered_on <= $2{cond} GROUP BY c.current_unit ORDER BY COUNT(*) DESC, c.current_unit LIMIT 10"),
+            from,
+            to,
+        )
         .await?
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
-        let count_events = |kind: &'static str, needle: &'static str| {
-            let sql = format!("SELECT COUNT(*) FROM events e JOIN cases c ON c.id = e.case_id WHERE e.kind = '{kind}' AND e.payload LIKE '{needle}' AND e.at >= $2 AND e.at <= $3 AND {scope}");
-            let (like, from_t, to_t) = (like.clone(), from_t.clone(), to_t.clone());
-            async move {
-                sqlx::query(&sql)
-                    .bind(like)
-                    .bind(from_t)
-                    .bind(to_t)
-                    .fetch_one(&self.pool)
-                    .await
-                    .map(|r| r.get::<i64, _>(0))
-            }
+        let events = |kind: &str, needle: &str| {
+            format!("SELECT COUNT(*) FROM events e JOIN cases c ON c.id = e.case_id WHERE e.kind = '{kind}' AND e.payload LIKE '{needle}' AND e.at >= $1 AND e.at <= $2{cond}")
         };
-        let forwarded = count_events("transferred", "%\"mode\":\"forward\"%").await?;
-        let assigned = count_events("transferred", "%\"mode\":\"assign\"%").await?;
-        let adopted_full = count_events("replied", "%\"outcome\":\"adopted\"%").await?;
-        let adopted_part = count_events("replied", "%\"outcome\":\"partly_adopted\"%").await?;
-        let supervised: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM supervisions s JOIN cases c ON c.id = s.case_id WHERE s.created_at >= $2 AND s.created_at <= $3 AND {scope}"))
-            .bind(&like)
-            .bind(&from_t)
-            .bind(&to_t)
-            .fetch_one(&self.pool)
-            .await?
-            .get(0);
-        let accountability: i64 = sqlx::query("SELECT COUNT(*) FROM accountability a JOIN units u ON u.id = a.unit_id WHERE u.path LIKE $1 AND a.at >= $2 AND a.at <= $3")
-            .bind(&like)
-            .bind(&from_t)
-            .bind(&to_t)
-            .fetch_one(&self.pool)
-            .await?
-            .get(0);
+        let forwarded = count(
+            run(
+                events("transferred", "%\"mode\":\"forward\"%"),
+                &from_t,
+                &to_t,
+            )
+            .await?,
+        );
+        let assigned = count(
+            run(
+                events("transferred", "%\"mode\":\"assign\"%"),
+                &from_t,
+                &to_t,
+            )
+            .await?,
+        );
+        let adopted_full = count(
+            run(
+                events("replied", "%\"outcome\":\"adopted\"%"),
+                &from_t,
+                &to_t,
+            )
+            .await?,
+        );
+        let adopted_part = count(
+            run(
+                events("replied", "%\"outcome\":\"partly_adopted\"%"),
+                &from_t,
+                &to_t,
+            )
+            .await?,
+        );
+        let supervised = count(
+            run(
+                format!("SELECT COUNT(*) FROM supervisions s JOIN cases c ON c.id = s.case_id WHERE s.created_at >= $1 AND s.created_at <= $2{cond}"),
+                &from_t,
+                &to_t,
+            )
+            .await?,
+        );
+        // 约谈/通报 of units in the area; one naming a case only if that case is visible.
+        let mut sql = String::from("SELECT COUNT(*) FROM accountability a JOIN units u ON u.id = a.unit_id LEFT JOIN cases c ON c.case_no = a.case_no WHERE a.at >= $1 AND a.at <= $2 AND u.path LIKE $3 AND (c.id IS NULL OR (1 = 1");
+        let mut binds = vec![
+            Val::S(from_t.clone()),
+            Val::S(to_t.clone()),
+            Val::S(format!("{}%", scope.reach_prefix)),
+        ];
+        push_scope(&mut sql, &mut binds, scope, "c");
+        sql.push_str("))");
+        let accountability = count(
+            bind_all(sqlx::query(&sql), binds)
+                .fetch_all(&self.pool)
+                .await?,
+        );
         Ok(AnnualCounts {
             top_units: top,
             forwarded,

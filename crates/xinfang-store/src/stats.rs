@@ -8,7 +8,9 @@ use crate::Store;
 use sqlx::Row;
 
 /// Whose cases to count: units under `path_prefix` ("/1/4/"), hiding 检举控告
-/// against `hidden_accused` (the viewer's unit and its ancestors). `None` = all.
+/// whose accused is in `hidden_accused` (第三十条: the viewer's unit, its
+/// ancestors and the units below it; -1 stands for "not resolved to a unit").
+/// The application builds it from the domain's `Viewer`. `None` = all.
 #[derive(Clone, Debug, Default)]
 pub struct StatsScope {
     pub path_prefix: Option<String>,

@@ -45,7 +45,7 @@ pub struct FoldReport {
 pub(crate) struct GroupKey {
     /// ",3,17,42,": the holder and every involved unit, ascending.
     units: String,
-    /// The accused unit of a 检举控告, 0 otherwise.
+    /// The accused unit of a 检举控告 (-1 while unresolved), 0 otherwise.
     accused: i64,
     holder: i64,
 }
@@ -146,8 +146,10 @@ fn contribution(c: &CaseRow, units: &[i64], subs: &[SubRow]) -> (GroupKey, Entri
                 .collect::<Vec<_>>()
                 .join(",")
         ),
+        // -1: a 检举控告 whose accused is not resolved to a unit yet (hidden
+        // from all but 信访部门 and 纪检监察, as `COALESCE(accused_unit, -1)`).
         accused: if c.kind == "accusation" {
-            c.accused_unit.unwrap_or(0)
+            c.accused_unit.unwrap_or(-1)
         } else {
             0
         },

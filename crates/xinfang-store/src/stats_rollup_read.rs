@@ -35,9 +35,10 @@ impl Store {
                     .await?
             }
         };
+        let hidden: std::collections::HashSet<i64> = scope.hidden_accused.iter().copied().collect();
         Ok(rows
             .iter()
-            .filter(|r| !scope.hidden_accused.contains(&r.get::<i64, _>(1)))
+            .filter(|r| !hidden.contains(&r.get::<i64, _>(1)))
             .map(|r| (r.get(0), r.get(2)))
             .collect())
     }

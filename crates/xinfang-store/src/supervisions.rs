@@ -1,7 +1,11 @@
 //! Supervision rows (督办单). State changes are chained audit entries too.
 
 use crate::chain::{append, Append};
+use crate::db::bind_all;
 use crate::error::StoreError;
+use crate::rows::Val;
+use crate::scope::push_scope;
+use crate::CaseScope;
 use crate::Store;
 use serde::Serialize;
 use sqlx::Row;
@@ -151,20 +155,24 @@ impl Store {
         Ok(())
     }
 
-    /// Supervisions sent from or addressed to units under the path prefix.
+    /// Supervisions sent from or addressed to units under the path prefix,
+    /// on cases `scope` may see.
     pub async fn supervisions_under(
         &self,
         path_prefix: &str,
+        scope: &CaseScope,
         limit: i64,
     ) -> Result<Vec<SupervisionRow>, StoreError> {
-        let rows = sqlx::query(&format!(
+        let mut sql = format!(
             "SELECT {COLS} FROM supervisions s JOIN cases c ON c.id = s.case_id JOIN units uf ON uf.id = s.from_unit JOIN units ut ON ut.id = s.to_unit \
-             WHERE uf.path LIKE $1 OR ut.path LIKE $1 ORDER BY s.id DESC LIMIT $2"
-        ))
-        .bind(format!("{path_prefix}%"))
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+             WHERE (uf.path LIKE $1 OR ut.path LIKE $1)"
+        );
+        let mut binds = vec![Val::S(format!("{path_prefix}%")), Val::I(limit)];
+        push_scope(&mut sql, &mut binds, scope, "c");
+        sql.push_str(" ORDER BY s.id DESC LIMIT $2");
+        let rows = bind_all(sqlx::query(&sql), binds)
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows.iter().map(row).collect())
     }
 

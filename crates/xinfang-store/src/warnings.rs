@@ -2,8 +2,11 @@
 //! 解除 by supervisors; every step is also an audit entry in the chain.
 
 use crate::chain::{append, link, Append, Cursor, EVENT_COLS};
+use crate::db::bind_all;
 use crate::error::StoreError;
 use crate::rows::{insert_rows, placeholders, Val};
+use crate::scope::push_scope;
+use crate::CaseScope;
 use crate::Store;
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
@@ -210,20 +213,25 @@ impl Store {
             .collect())
     }
 
-    /// Warnings of units under the path prefix, open ones first, newest first.
+    /// Warnings of units under the path prefix on cases `scope` may see,
+    /// open ones first, newest first.
     pub async fn warnings_under(
         &self,
         path_prefix: &str,
+        scope: &CaseScope,
         limit: i64,
     ) -> Result<Vec<WarningRow>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLS} FROM warnings w JOIN cases c ON c.id = w.case_id JOIN units u ON u.id = w.unit_id WHERE u.path LIKE $1 \
-             ORDER BY CASE WHEN w.status = 'cleared' THEN 1 ELSE 0 END, w.id DESC LIMIT $2"
-        ))
-        .bind(format!("{path_prefix}%"))
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+        let mut sql = format!(
+            "SELECT {COLS} FROM warnings w JOIN cases c ON c.id = w.case_id JOIN units u ON u.id = w.unit_id WHERE u.path LIKE $1"
+        );
+        let mut binds = vec![Val::S(format!("{path_prefix}%")), Val::I(limit)];
+        push_scope(&mut sql, &mut binds, scope, "c");
+        sql.push_str(
+            " ORDER BY CASE WHEN w.status = 'cleared' THEN 1 ELSE 0 END, w.id DESC LIMIT $2",
+        );
+        let rows = bind_all(sqlx::query(&sql), binds)
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows.iter().map(row).collect())
     }
 

@@ -24,7 +24,9 @@ use calamine::{Data, Reader, Xlsx};
 use chrono::{NaiveDate, NaiveTime};
 use serde::Serialize;
 use std::io::Cursor;
-use xinfang_domain::case::{register, Content, Ctx, EventBody, Register, Registration};
+use xinfang_domain::case::{
+    register, Accused, Content, Ctx, EventBody, Kind, Register, Registration,
+};
 use xinfang_domain::{Actor, UnitId};
 use xinfang_store::{ImportedCase, NewCaseRecord};
 
@@ -159,6 +161,26 @@ impl App {
                     h
                 }
             };
+            // 第三十条: the accused of a 检举控告 is kept, as a unit of the tree.
+            let accused = if parsed.kind == Kind::Accusation
+                && !(parsed.accused_unit.is_empty() && parsed.accused_person.is_empty())
+            {
+                let unit = (!parsed.accused_unit.is_empty())
+                    .then(|| org.match_unit_name(&parsed.accused_unit, &parsed.region_code))
+                    .flatten();
+                if unit.is_none() && !parsed.accused_unit.is_empty() {
+                    reasons.push(format!("未知的被反映单位：{}", parsed.accused_unit));
+                }
+                Some(Accused {
+                    person: (!parsed.accused_person.is_empty())
+                        .then(|| parsed.accused_person.clone()),
+                    unit,
+                    unit_name: (!parsed.accused_unit.is_empty())
+                        .then(|| parsed.accused_unit.clone()),
+                })
+            } else {
+                None
+            };
             let (Some((unit, level)), true) = (unit, reasons.is_empty()) else {
                 report.rejected.push(Rejection {
                     row: row_no,
@@ -177,7 +199,7 @@ impl App {
                     reasons: String::new(),
                 },
                 region_code: parsed.region_code,
-                accused: None,
+                accused,
                 category: parsed.category,
                 registering_unit: UnitId(unit.0),
             };

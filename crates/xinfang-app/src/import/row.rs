@@ -22,6 +22,8 @@
 //! | 处理意见 | 已办结起必填 | 支持 / 解释说明 / 不予支持 / 采纳 / 部分采纳 / 未采纳 / 已办理并反馈 / 调解达成协议 / 和解达成协议 |
 //! | 法律依据 | 否 | 处理意见的依据（第三十二条） |
 //! | 评价 | 否 | 满意 / 基本满意 / 不满意（已送达的事项） |
+//! | 被反映单位 | 否 | 检举控告类：被检举控告的单位全称（第三十条据此回避，不得转给被反映单位） |
+//! | 被反映人 | 否 | 检举控告类：被检举控告的人员 |
 
 use chrono::{Datelike, NaiveDate};
 use xinfang_domain::case::{Channel, Kind, Petitioner};
@@ -50,7 +52,12 @@ pub const COLUMNS: &[(&str, bool)] = &[
     ("法律依据", false),
     ("送达日期", false),
     ("评价", false),
+    ("被反映单位", false),
+    ("被反映人", false),
 ];
+
+/// Index of the first column after the history columns (办理单位 … 评价).
+const HISTORY_END: usize = 22;
 
 /// Where each documented column is in the sheet.
 #[derive(Clone, Debug, PartialEq)]
@@ -89,6 +96,9 @@ pub struct ParsedRow {
     pub facts: String,
     pub category: Option<String>,
     pub source_status: String,
+    /// 被反映单位 / 被反映人 of a 检举控告 (empty when not given).
+    pub accused_unit: String,
+    pub accused_person: String,
     /// The historical steps the 办理状态 stands for.
     pub history: super::history::History,
 }
@@ -222,7 +232,7 @@ pub fn parse_row(l: &Layout, cells: &[String], today: NaiveDate) -> Result<Parse
     let (facts, category, source_status) = (get(11).to_string(), get(12), get(13).to_string());
     let history = match (date, kind) {
         (Some(date), Some(kind)) => {
-            let cells: Vec<&str> = (14..COLUMNS.len()).map(get).collect();
+            let cells: Vec<&str> = (14..HISTORY_END).map(get).collect();
             match super::history::parse_history(
                 &source_status,
                 &cells,
@@ -262,6 +272,8 @@ pub fn parse_row(l: &Layout, cells: &[String], today: NaiveDate) -> Result<Parse
             facts,
             category: (!category.is_empty()).then(|| category.to_string()),
             source_status,
+            accused_unit: get(HISTORY_END).to_string(),
+            accused_person: get(HISTORY_END + 1).to_string(),
             history,
         }),
         _ => Err(errs),

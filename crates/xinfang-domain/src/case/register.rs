@@ -83,6 +83,12 @@ pub fn register(
         recused: vec![],
         version: 0,
     };
+    // 第三十条第三款: a 检举控告 is never held by the side it accuses.
+    let holder = crate::scope::landing_unit(&case, ctx.org);
+    if holder != case.current_unit {
+        case.current_unit = holder;
+        case.stages = vec![StageRecord::new(Stage::Initial, holder, ctx.today())];
+    }
     if let Some(p) = prior {
         let superior_of_handler = ctx.org.is_superior_body(unit.id, p.current_unit);
         if p.status == Status::Final {

@@ -10,6 +10,11 @@ use common::*;
 use serde_json::json;
 
 /// (user, relation, may read the claim, may act on it (notify), may read the accusation)
+///
+/// The accusation is about 湖滨街道 (a township under 上城区人民政府): its
+/// staff, and every body above it (district, city, province governments),
+/// never see it (第三十条第三款); the 信访部门 of each level read their whole
+/// area (第十四条, 第四十条), the district 纪委监委 handles accusations.
 const MATRIX: &[(&str, &str, bool, bool, bool)] = &[
     ("shangcheng_zhujian", "own unit, handler", true, true, false),
     ("shangcheng_zhujian_ld", "own unit, head", true, true, false),
@@ -21,9 +26,17 @@ const MATRIX: &[(&str, &str, bool, bool, bool)] = &[
         true,
     ),
     ("shangcheng_dc", "sender's supervisor", true, false, true),
-    ("shangcheng_zf", "government above", true, false, true),
-    ("hangzhou_zf", "city above", true, false, true),
-    ("admin", "province administrator", true, false, true),
+    ("shangcheng_zf", "government above", true, false, false),
+    ("hangzhou_zf", "city above", true, false, false),
+    ("hangzhou_xfj", "city 信访局 (its area)", true, false, true),
+    (
+        "zhejiang_xfj",
+        "province 信访局 (its area)",
+        true,
+        false,
+        true,
+    ),
+    ("admin", "province administrator", true, false, false),
     ("shangcheng_renshe", "sibling body", false, false, false),
     (
         "xihu_zhujian",
@@ -33,9 +46,11 @@ const MATRIX: &[(&str, &str, bool, bool, bool)] = &[
         false,
     ),
     ("xihu_zf", "other district government", false, false, false),
+    ("xihu_xfj", "other district 信访局", false, false, false),
     ("shangcheng_t2", "uninvolved township", false, false, false),
     ("shangcheng_t1", "accused township", false, false, false),
     ("ningbo_zf", "other city", false, false, false),
+    ("ningbo_xfj", "other city 信访局", false, false, false),
 ];
 
 dual_test!(

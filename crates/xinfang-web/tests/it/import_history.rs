@@ -18,7 +18,8 @@ const ZHUJIAN: &str = "杭州市上城区住房和城乡建设局";
 
 fn workbook(rows: &[[&str; N]]) -> Vec<u8> {
     let cols = xinfang_app::import::row::COLUMNS;
-    assert_eq!(cols.len(), N);
+    // The history columns come first; 被反映单位/被反映人 follow (left empty here).
+    assert!(cols.len() >= N);
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     for (c, (h, _)) in cols.iter().enumerate() {

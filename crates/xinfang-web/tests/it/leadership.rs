@@ -65,7 +65,8 @@ dual_test!(
                 json!({"text": "x"}),
             )
             .await;
-        assert_eq!(s, StatusCode::FORBIDDEN);
+        // The sibling body cannot see the case, so its 包案 does not exist for it.
+        assert_eq!(s, StatusCode::NOT_FOUND);
         let (_, board) = app.get("/api/v1/ownerships", Some(&handler)).await;
         assert_eq!(board["ownerships"].as_array().unwrap().len(), 1);
         let (_, board) = app.get("/api/v1/ownerships", Some(&other)).await;

@@ -394,7 +394,8 @@ dual_test!(ownership_through_pages, |app: TestApp| async move {
         &format!("csrf={ocsrf}&text=abc"),
     )
     .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A body that cannot see the case learns nothing of its 包案 (not even that it exists).
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
     let (_, html) = page(&app, "/work/ownerships", &other).await;
     assert!(!html.contains(&case_no));
     let r = form(

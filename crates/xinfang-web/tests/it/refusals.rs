@@ -49,10 +49,15 @@ dual_test!(
             .unwrap()
             .iter()
             .any(|c| c["case_no"] == case_no.as_str()));
-        // The county government above the township can (it is not the accused body).
+        // Nor the county government above the township (第三十条: the accused
+        // body's superiors are on its side); the county 信访局 can.
         let gov = app.token("shangcheng_zf").await;
         let (s, _) = app
             .get(&format!("/api/v1/cases/{case_no}"), Some(&gov))
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, _) = app
+            .get(&format!("/api/v1/cases/{case_no}"), Some(&tk))
             .await;
         assert_eq!(s, StatusCode::OK);
         // And to the county 纪委监委 it goes.

@@ -187,7 +187,11 @@ dual_test!(
         assert_eq!(search(&app, &accused, &q("补贴")).await["total"], 0);
         assert_eq!(search(&app, &accused, &q(&accusation)).await["total"], 0);
         assert_eq!(search(&app, &bureau, &q(&accusation)).await["total"], 1);
-        let city = app.token("hangzhou_zf").await;
+        // The city government is above the accused township (第三十条): nothing;
+        // the city 信访局 reads its whole area and finds it.
+        let city_gov = app.token("hangzhou_zf").await;
+        assert_eq!(search(&app, &city_gov, &q("补贴")).await["total"], 0);
+        let city = app.token("hangzhou_xfj").await;
         assert_eq!(
             nos(&search(&app, &city, &q("补贴")).await),
             vec![accusation.clone()]
