@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -21,8 +21,8 @@ use xinfang_domain::case::{Channel, Command};
 use xinfang_domain::Actor;
 use xinfang_store::{CaseFilter, TokenKind};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/api/v1/auth/login", post(login))
         .route("/api/v1/cases", get(list).post(register))
         .route("/api/v1/cases/{case_no}", get(detail))

@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -18,8 +18,8 @@ use xinfang_app::lexicon::RiskSettings;
 use xinfang_app::org_admin::{UnitInput, UserInput};
 use xinfang_app::AppError;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/api/v1/taxonomy", get(taxonomy).post(add_taxon))
         .route("/api/v1/taxonomy/{code}", post(change_taxon))
         .route("/api/v1/risk-lexicon", get(lexicon).put(put_lexicon))

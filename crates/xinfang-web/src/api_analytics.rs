@@ -9,12 +9,12 @@ use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/api/v1/stats/hot", get(hot))
         .route("/api/v1/stats/breakdowns", get(breakdowns))
         .route("/api/v1/import/cases", post(import_cases))

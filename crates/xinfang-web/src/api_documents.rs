@@ -15,7 +15,7 @@ use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use xinfang_app::documents::{DocumentView, UploadedFile, MAX_FILES, MAX_FILE_BYTES};
@@ -26,8 +26,8 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// Body limit of the upload routes: five files of 5 MB plus the form fields.
 pub const UPLOAD_LIMIT: usize = MAX_FILES * MAX_FILE_BYTES + 1024 * 1024;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route(
             "/api/v1/petitions/{case_no}/attachments",
             post(upload).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),

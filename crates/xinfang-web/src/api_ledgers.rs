@@ -9,14 +9,13 @@ use crate::AppState;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use xinfang_app::ledgers::Ledger;
 use xinfang_app::AppError;
 
-pub fn routes() -> Router<AppState> {
-    let mut r = Router::new();
+pub fn routes() -> crate::routes::Routes {
+    let mut r = crate::routes::Routes::new();
     for ledger in Ledger::ALL {
         r = r.route(
             &format!("/api/v1/export/{}.xlsx", ledger.key()),

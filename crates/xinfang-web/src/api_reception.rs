@@ -10,14 +10,14 @@ use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use xinfang_app::reception::{AppointmentInput, SessionInput};
 use xinfang_app::AppError;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/api/v1/receptions", get(list).post(create))
         .route("/api/v1/receptions/minimum", put(set_minimum))
         .route("/api/v1/receptions/{id}/appointments", post(book))

@@ -8,7 +8,7 @@ use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use xinfang_app::AppError;
@@ -22,8 +22,8 @@ pub const MAX_OFFSET: usize = 10_000;
 /// Longest query text, in characters.
 pub const MAX_Q: usize = 200;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/api/v1/search", get(search))
         .route("/api/v1/cases/{case_no}/similar", get(similar))
 }

@@ -17,6 +17,7 @@ mod multipart;
 mod openapi;
 mod pages;
 mod public;
+mod routes;
 
 use axum::Router;
 use std::sync::Arc;
@@ -34,15 +35,10 @@ pub struct AppState {
     pub login_throttle: Arc<Throttle>,
 }
 
-/// The whole application router.
-pub fn router(app: App) -> Router {
-    let state = AppState {
-        app,
-        portal_throttle: Arc::new(Throttle::default()),
-        login_throttle: Arc::new(Throttle::default()),
-    };
-    use axum::http::{header, HeaderValue};
-    Router::new()
+/// Every route of the application: the public portal, the API and the
+/// staff pages, as one table that remembers its paths.
+fn table() -> routes::Routes {
+    routes::Routes::new()
         .merge(public::routes())
         .merge(api::routes())
         .merge(api_ledgers::routes())
@@ -53,6 +49,25 @@ pub fn router(app: App) -> Router {
         .merge(api_search::routes())
         .merge(pages::routes())
         .route("/api/openapi.json", axum::routing::get(openapi::document))
+}
+
+/// Every path the router serves (axum's own `{param}` syntax), read from
+/// the same table the router is built from — for tests that must walk all
+/// of them.
+pub fn route_paths() -> Vec<String> {
+    table().into_parts().1
+}
+
+/// The whole application router.
+pub fn router(app: App) -> Router {
+    let state = AppState {
+        app,
+        portal_throttle: Arc::new(Throttle::default()),
+        login_throttle: Arc::new(Throttle::default()),
+    };
+    use axum::http::{header, HeaderValue};
+    let (routes, _) = table().into_parts();
+    routes
         // 2 MB, except the two upload routes (five files of 5 MB).
         .layer(axum::middleware::from_fn(api_documents::body_limit))
         // A bug must cost one request a 500, never the connection or the process.

@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use xinfang_app::intake::{AccusedInput, IntakeRequest, PetitionerInput};
@@ -17,8 +17,8 @@ use xinfang_app::{AppError, FieldError};
 use xinfang_domain::case::{Channel, Command, Kind, Satisfaction};
 use xinfang_domain::Actor;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/api/v1/petitions", post(submit))
         .route("/api/v1/petitions/{case_no}", get(track))
         .route("/api/v1/petitions/{case_no}/evaluation", post(evaluate))

@@ -11,12 +11,11 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::Router;
 use chrono::{Datelike, NaiveDate};
 use xinfang_app::ledgers::Ledger;
 
-pub fn routes() -> Router<AppState> {
-    let mut r = Router::new()
+pub fn routes() -> crate::routes::Routes {
+    let mut r = crate::routes::Routes::new()
         .route("/work/supervisions", get(supervision_pages::list))
         .route("/work/supervisions/{id}", get(supervision_pages::detail))
         .route(

@@ -36,12 +36,10 @@ mod warning_pages;
 mod work;
 mod zero_reports;
 
-use crate::AppState;
 use axum::routing::{get, post};
-use axum::Router;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .merge(ledger_routes::routes())
         .route("/", get(portal::home))
         .route(
@@ -107,8 +105,8 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// 系统管理 (administrators) and the 零报告 page.
-fn admin_routes() -> Router<AppState> {
-    Router::new()
+fn admin_routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/admin", get(admin::index))
         .route(
             "/admin/units",

@@ -1,6 +1,7 @@
 //! The crate's integration tests, one binary: each module covers one area.
 #[macro_use]
 mod common;
+mod accusation_paths;
 mod admin;
 mod admin_pages;
 mod analytics;
