@@ -173,7 +173,11 @@ pub fn case_clocks(
                 true,
             );
         }
-        if let (Some(window), Some(delivered)) = (window, st.delivered_on) {
+        // 第三十五条: the request window opens only on a 信访处理意见 of a
+        // 申诉求决类 matter (not on the reply to a suggestion nor on an
+        // accusation concluded by 纪检监察).
+        let reviewable = case.kind == Kind::Claim;
+        if let (Some(window), Some(delivered), true) = (window, st.delivered_on, reviewable) {
             let next_started = case
                 .stages
                 .iter()

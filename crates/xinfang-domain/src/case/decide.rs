@@ -406,6 +406,12 @@ fn decide_body(
             })
         }
         RequestReview => {
+            if case.kind != Kind::Claim {
+                return Err(DomainError::invalid(
+                    "action",
+                    "复查、复核只适用于申诉求决类事项的信访处理意见（第三十五条）",
+                ));
+            }
             let (kind, name, article) = match case.stage {
                 Stage::Initial => (ClockKind::ReviewRequest, "复查", "第三十五条"),
                 Stage::Review => (ClockKind::ReReviewRequest, "复核", "第三十六条"),

@@ -15,6 +15,7 @@ mod import_history;
 mod intake_group;
 mod intake_repeats;
 mod intelligence;
+mod law_rules;
 mod leadership;
 mod ledger_pages;
 mod lifecycle;
