@@ -16,7 +16,7 @@ async fn delivered(app: &TestApp, n: usize, kind: &str, outcome: &str) -> String
     let mut body = online_petition(
         &format!("黄某{n}"),
         &format!("3301021975090912{n}"),
-        &[
+        [
             "要求对小区加装电梯给予补贴",
             "建议在东湖路增设公交站点",
             "要求退还多收的物业费",
