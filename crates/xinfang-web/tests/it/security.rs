@@ -1,0 +1,361 @@
+//! Security fixes (throttles, query codes in URLs, hidden characters, stored
+//! HTML injection, session revocation, attachment names): each scenario
+//! failed before its fix. Requests carry the TCP peer as axum's
+//! `ConnectInfo`, as `serve` gives it; runs on SQLite and PostgreSQL.
+
+use crate::common;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use common::*;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use tower::ServiceExt;
+
+/// Sends `req` through `router` as if it came over TCP from `peer`.
+async fn send_from(router: &Router, peer: &str, mut req: Request<Body>) -> Resp {
+    let addr: SocketAddr = format!("{peer}:40000").parse().unwrap();
+    req.extensions_mut().insert(ConnectInfo(addr));
+    let resp = router.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    Resp {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// `POST /api/v1/petitions/{case_no}` with the code in the body, from `peer`
+/// with an optional `X-Forwarded-For`.
+async fn track_from(
+    router: &Router,
+    peer: &str,
+    forwarded: Option<&str>,
+    case_no: &str,
+    code: &str,
+) -> StatusCode {
+    let mut req = Request::builder()
+        .method("POST")
+        .uri(format!("/api/v1/petitions/{case_no}"))
+        .header("content-type", "application/json");
+    if let Some(f) = forwarded {
+        req = req.header("x-forwarded-for", f);
+    }
+    let req = req
+        .body(Body::from(json!({ "query_code": code }).to_string()))
+        .unwrap();
+    send_from(router, peer, req).await.status
+}
+
+/// The API login from `peer` with an optional `X-Forwarded-For`.
+async fn api_login_from(
+    router: &Router,
+    peer: &str,
+    forwarded: Option<&str>,
+    user: &str,
+    password: &str,
+) -> StatusCode {
+    let mut req = Request::builder()
+        .method("POST")
+        .uri("/api/v1/auth/login")
+        .header("content-type", "application/json");
+    if let Some(f) = forwarded {
+        req = req.header("x-forwarded-for", f);
+    }
+    let body = json!({ "username": user, "password": password }).to_string();
+    send_from(router, peer, req.body(Body::from(body)).unwrap())
+        .await
+        .status
+}
+
+/// The page login from `peer`.
+async fn page_login_from(router: &Router, peer: &str, user: &str, password: &str) -> Resp {
+    let req = Request::builder()
+        .method("POST")
+        .uri("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body_of(&[
+            ("username", user),
+            ("password", password),
+        ])))
+        .unwrap();
+    send_from(router, peer, req).await
+}
+
+/// An online petition; returns case number and query code.
+async fn submit(app: &TestApp, name: &str, id17: &str) -> (String, String) {
+    let (s, v) = app
+        .post(
+            "/api/v1/petitions",
+            None,
+            online_petition(name, id17, "要求开发商按合同约定交付住房"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    (
+        v["case_no"].as_str().unwrap().to_string(),
+        v["query_code"].as_str().unwrap().to_string(),
+    )
+}
+
+// 1. Tracking: a stranger's wrong codes — from one address under changing
+// X-Forwarded-For, or from many addresses — never lock the petitioner out;
+// forwarded headers count only from a configured trusted proxy.
+dual_test!(
+    stranger_cannot_lock_petitioner_out_of_tracking,
+    |app: TestApp| async move {
+        let (case_no, code) = submit(&app, "林晓", "33010219800202123").await;
+        let r = &app.router;
+        // One stranger, a new X-Forwarded-For each time: all counted for the peer.
+        let mut last = StatusCode::OK;
+        for i in 0..12 {
+            let xff = format!("198.18.0.{i}");
+            last = track_from(r, "203.0.113.9", Some(&xff), &case_no, "WRONG234").await;
+        }
+        assert_eq!(
+            last,
+            StatusCode::TOO_MANY_REQUESTS,
+            "X-Forwarded-For reset the count"
+        );
+        // Even the right code is refused to that client for now…
+        assert_eq!(
+            track_from(r, "203.0.113.9", Some("198.18.1.1"), &case_no, &code).await,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        // …but the petitioner, from their own address, is not locked out.
+        assert_eq!(
+            track_from(r, "198.51.100.7", None, &case_no, &code).await,
+            StatusCode::OK
+        );
+        // Many strangers (past the case-wide cap of 100 wrong codes) still do not.
+        for peer in 1..=11 {
+            for _ in 0..10 {
+                track_from(r, &format!("192.0.2.{peer}"), None, &case_no, "WRONG234").await;
+            }
+        }
+        assert_eq!(
+            track_from(r, "192.0.2.1", None, &case_no, &code).await,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        assert_eq!(
+            track_from(r, "198.51.100.8", None, &case_no, &code).await,
+            StatusCode::OK,
+            "a clean client is never refused for what others did"
+        );
+        // The tracking page (/track) follows the same rule.
+        let wrong = body_of(&[("case_no", &case_no), ("query_code", "WRONG234")]);
+        let right = body_of(&[("case_no", &case_no), ("query_code", &code)]);
+        let post = |b: &str| {
+            Request::builder()
+                .method("POST")
+                .uri("/track")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(b.to_string()))
+                .unwrap()
+        };
+        for _ in 0..10 {
+            send_from(r, "203.0.113.50", post(&wrong)).await;
+        }
+        assert_eq!(
+            send_from(r, "203.0.113.50", post(&right)).await.status,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        assert_eq!(
+            send_from(r, "198.51.100.9", post(&right)).await.status,
+            StatusCode::OK
+        );
+
+        // Behind a trusted proxy, the forwarded client is the key.
+        let config = xinfang_web::WebConfig {
+            trusted_proxies: xinfang_web::TrustedProxies::parse("10.0.0.1").unwrap(),
+        };
+        let proxied = xinfang_web::router_with(app.app.clone(), config);
+        let (case2, code2) = submit(&app, "林晓", "33010219800303123").await;
+        for _ in 0..10 {
+            track_from(
+                &proxied,
+                "10.0.0.1",
+                Some("203.0.113.77"),
+                &case2,
+                "WRONG234",
+            )
+            .await;
+        }
+        assert_eq!(
+            track_from(&proxied, "10.0.0.1", Some("203.0.113.77"), &case2, &code2).await,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        assert_eq!(
+            track_from(&proxied, "10.0.0.1", Some("198.51.100.70"), &case2, &code2).await,
+            StatusCode::OK
+        );
+        // A client-written hop left of the proxy's entry does not choose the key.
+        assert_eq!(
+            track_from(
+                &proxied,
+                "10.0.0.1",
+                Some("198.51.100.71, 203.0.113.77"),
+                &case2,
+                &code2
+            )
+            .await,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+    }
+);
+
+// 2. The query code is never accepted in a URL; body and X-Query-Code work.
+dual_test!(query_code_is_refused_in_urls, |app: TestApp| async move {
+    let (case_no, code) = submit(&app, "许明", "33010219810404123").await;
+    let (s, v) = app
+        .get(
+            &format!("/api/v1/petitions/{case_no}?query_code={code}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert_eq!(v["code"], "query_code_in_url", "{v}");
+    assert_eq!(v["errors"][0]["field"], "query_code");
+    assert_eq!(
+        v["errors"][0]["message"],
+        "查询码不得放在网址中，请放在请求正文或 X-Query-Code 头中"
+    );
+    // Also beside a header, percent-encoded, in other cases, and on the other routes.
+    for url in [
+        format!("/api/v1/petitions/{case_no}?QUERY%5Fcode={code}"),
+        format!("/api/v1/petitions/{case_no}/review?query_code={code}"),
+        format!("/api/v1/petitions/{case_no}/evaluation?x=1&query_code={code}"),
+    ] {
+        let (s, v) = app
+            .post(
+                &url,
+                None,
+                json!({ "query_code": code, "satisfaction": "satisfied" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{url}: {v}");
+        assert_eq!(v["code"], "query_code_in_url", "{url}");
+    }
+    let page = request(&app, "GET", &format!("/track?query_code={code}"), None, "").await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.text().contains("查询码不得放在网址中"));
+    // The header and the body are the ways in.
+    let req = Request::builder()
+        .uri(format!("/api/v1/petitions/{case_no}"))
+        .header("x-query-code", code.as_str())
+        .body(Body::empty())
+        .unwrap();
+    let r = send(&app, req).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["case_no"], case_no.as_str());
+    let (s, v) = app.track(&case_no, &code).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    // The OpenAPI document offers no query parameter for it.
+    let (_, doc) = app.get("/api/openapi.json", None).await;
+    let track = &doc["paths"]["/api/v1/petitions/{case_no}"];
+    assert!(!doc
+        .to_string()
+        .contains(r#""in":"query","name":"query_code""#));
+    assert!(!doc
+        .to_string()
+        .contains(r#""name":"query_code","in":"query""#));
+    assert!(track["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["name"] == "X-Query-Code" && p["in"] == "header"));
+    assert!(track["post"]["requestBody"].is_object());
+});
+
+// 5. Login: keyed on the real client and the user name.
+dual_test!(
+    login_throttle_keys_on_the_real_client,
+    |app: TestApp| async move {
+        let r = &app.router;
+        // Changing X-Forwarded-For from an untrusted peer does not reset the count.
+        for i in 0..5 {
+            let xff = format!("198.18.0.{i}");
+            let s = api_login_from(
+                r,
+                "203.0.113.5",
+                Some(&xff),
+                "shangcheng_xfj",
+                "wrong-pass1",
+            )
+            .await;
+            assert_eq!(s, StatusCode::UNAUTHORIZED);
+        }
+        let s = api_login_from(
+            r,
+            "203.0.113.5",
+            Some("198.18.9.9"),
+            "shangcheng_xfj",
+            PASSWORD,
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::TOO_MANY_REQUESTS,
+            "X-Forwarded-For reset the count"
+        );
+        let page = page_login_from(r, "203.0.113.5", "shangcheng_xfj", PASSWORD).await;
+        assert_eq!(
+            page.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "page and API count together"
+        );
+        // …while the real user, from another client, logs in.
+        let page = page_login_from(r, "198.51.100.20", "shangcheng_xfj", PASSWORD).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+        assert!(page.cookie().is_some());
+        // Strangers from many addresses (past the user-wide limit) do not lock them out.
+        for peer in 1..=30 {
+            api_login_from(
+                r,
+                &format!("192.0.2.{peer}"),
+                None,
+                "shangcheng_zhujian",
+                "wrong-pass1",
+            )
+            .await;
+        }
+        assert_eq!(
+            api_login_from(r, "192.0.2.31", None, "shangcheng_zhujian", "wrong-pass1").await,
+            StatusCode::UNAUTHORIZED,
+            "a new address gets one try"
+        );
+        assert_eq!(
+            api_login_from(r, "192.0.2.31", None, "shangcheng_zhujian", PASSWORD).await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "…and no more while the user is under attack"
+        );
+        assert_eq!(
+            api_login_from(r, "198.51.100.21", None, "shangcheng_zhujian", PASSWORD).await,
+            StatusCode::OK
+        );
+        // Without ConnectInfo (no peer), forwarded headers are ignored too.
+        for i in 0..5 {
+            let body = body_of(&[("username", "shangcheng_ld"), ("password", "wrong-pass1")]);
+            let req = Request::builder()
+                .method("POST")
+                .uri("/login")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("x-forwarded-for", format!("198.18.0.{i}"))
+                .body(Body::from(body))
+                .unwrap();
+            assert_eq!(send(&app, req).await.status, StatusCode::UNAUTHORIZED);
+        }
+        let r = login_response(&app, "shangcheng_ld", PASSWORD).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    }
+);
