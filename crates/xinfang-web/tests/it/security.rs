@@ -359,3 +359,127 @@ dual_test!(
         assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     }
 );
+
+// 3. Control and invisible format characters in identity fields are refused
+// on every path: API, portal, window registration, import.
+dual_test!(
+    hidden_characters_in_names_and_addresses_are_refused,
+    |app: TestApp| async move {
+        let before = app.app.store.count("cases").await.unwrap();
+        for (name, address, field) in [
+            ("张\u{202E}三", "杭州市上城区", "petitioners[0].name"),
+            ("张\u{200D}三", "杭州市上城区", "petitioners[0].name"),
+            ("张三\u{0}", "杭州市上城区", "petitioners[0].name"),
+            (
+                "张三",
+                "杭州市\u{2066}上城区\u{2069}",
+                "petitioners[0].address",
+            ),
+            ("张三", "杭州市\u{85}上城区", "petitioners[0].address"),
+        ] {
+            let mut p = online_petition(name, "33010219820505123", "要求退还押金");
+            p["petitioners"][0]["address"] = json!(address);
+            let (s, v) = app.post("/api/v1/petitions", None, p).await;
+            assert_eq!(
+                s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{name:?} {address:?}: {v}"
+            );
+            assert_eq!(v["code"], "invalid");
+            assert!(
+                v["errors"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|e| e["field"] == field
+                        && e["message"].as_str().unwrap().contains("控制字符")),
+                "{v}"
+            );
+        }
+        // Window registration (staff API) and the accused of an accusation.
+        let xfj = app.token("shangcheng_xfj").await;
+        let mut body = online_petition("李\u{202D}四", "33010219820606123", "要求退还押金");
+        body["channel"] = json!("letter");
+        let (s, v) = app.post("/api/v1/cases", Some(&xfj), body).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["errors"][0]["field"], "petitioners[0].name", "{v}");
+        let mut body = online_petition("李四", "33010219820606123", "举报某局长受贿");
+        body["kind"] = json!("accusation");
+        body["accused"] = json!({ "person": "王\u{2067}五" });
+        let (s, v) = app.post("/api/v1/petitions", None, body).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["errors"][0]["field"], "accused.person", "{v}");
+        // The portal shows the message next to the field.
+        let form_body = body_of(&[
+            ("name", "赵\u{202E}六"),
+            ("address", "杭州市上城区"),
+            ("region_code", "330102"),
+            ("kind", "claim"),
+            ("request", "要求退还押金"),
+        ]);
+        let (s, html) = form_page(&app, "/submit", None, &form_body).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let err = between(&html, "<span class=\"err\" id=\"name-err\">", "</span>");
+        assert!(err.contains("姓名含有控制字符"), "{err}");
+        // The window registration page.
+        let cookie = login(&app, "shangcheng_xfj").await;
+        let csrf = csrf_of(&page_ok(&app, "/work/register", &cookie).await);
+        let (s, html) = post_pairs(
+            &app,
+            "/work/register",
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("channel", "visit"),
+                ("kind", "claim"),
+                ("name0", "孙七"),
+                ("addr0", "杭州市\u{1B}[2J上城区"),
+                ("region_code", "330102"),
+                ("request", "要求退还押金"),
+            ],
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+        assert!(html.contains("住址含有控制字符"), "{html}");
+        // Import: the row is rejected with the reason.
+        let admin = app.token("admin").await;
+        let cols = xinfang_app::import::row::COLUMNS;
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (c, (h, _)) in cols.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        let mut row = vec![""; cols.len()];
+        row[..11].copy_from_slice(&[
+            "2025-06-03",
+            "来信",
+            "申诉求决类",
+            "周\u{202E}八",
+            "",
+            "",
+            "",
+            "330102",
+            "杭州市上城区信访局",
+            "",
+            "要求支付拖欠工资",
+        ]);
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(1, c as u16, *v).unwrap();
+        }
+        let req = Request::builder()
+            .method("POST")
+            .uri("/api/v1/import/cases?dry_run=true")
+            .header("authorization", format!("Bearer {admin}"))
+            .header("content-type", "application/octet-stream")
+            .body(Body::from(wb.save_to_buffer().unwrap()))
+            .unwrap();
+        let r = send(&app, req).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let v = r.json();
+        assert!(
+            v["rejected"][0]["reasons"].to_string().contains("控制字符"),
+            "{v}"
+        );
+        assert_eq!(app.app.store.count("cases").await.unwrap(), before);
+    }
+);
