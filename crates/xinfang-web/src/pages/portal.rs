@@ -62,7 +62,8 @@ fn submit_form(
         .iter()
         .map(|(c, n)| {
             format!(
-                "<option value=\"{c}\"{}>{} {}</option>",
+                "<option value=\"{}\"{}>{} {}</option>",
+                esc(c),
                 if get(f, "region_code") == c {
                     " selected"
                 } else {

@@ -33,7 +33,8 @@ fn form_html(st: &AppState, csrf: &str, f: &HashMap<String, String>, errors: &st
         .iter()
         .map(|(c, n)| {
             format!(
-                "<option value=\"{c}\"{}>{c} {}</option>",
+                "<option value=\"{0}\"{1}>{0} {2}</option>",
+                esc(c),
                 if v(f, "region_code") == c {
                     " selected"
                 } else {

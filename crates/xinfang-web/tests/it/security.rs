@@ -483,3 +483,57 @@ dual_test!(
         assert_eq!(app.app.store.count("cases").await.unwrap(), before);
     }
 );
+
+// 4. A petitioner's name is escaped on the split notice; the CSP forbids
+// foreign form targets and <base>.
+dual_test!(
+    split_notice_escapes_petitioner_names,
+    |app: TestApp| async move {
+        let name = "<meta http-equiv=refresh content=0>";
+        let letter = |request: &str, facts: &str| {
+            json!({
+                "channel": "letter", "kind": "claim",
+                "petitioners": [{ "name": name, "id_number": id_with_check("33010219700101234"), "phone": "13912345678", "address": "杭州市上城区" }],
+                "request": request, "facts": facts, "reasons": "请依法处理。", "region_code": "330102"
+            })
+        };
+        let xfj = app.token("shangcheng_xfj").await;
+        let (s, first) = app
+            .post("/api/v1/cases", Some(&xfj), letter("要求开发商按合同约定时间交付东湖小区商品房", "本人于2019年购买东湖小区住宅一套，合同约定交房日期已过18个月，开发商以资金困难为由拒不交房，多次协商无果。"))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{first}");
+        let case_no = first["case_no"].as_str().unwrap().to_string();
+        app.set_time("2026-03-05 10:00");
+        let (_, second) = app
+            .post("/api/v1/cases", Some(&xfj), letter("要求开发商按合同约定时间交付东湖小区商品房和车位", "本人于2019年购买东湖小区住宅一套，合同约定交房日期已过18个月，开发商拒不交房，车位也未交付。"))
+            .await;
+        assert_eq!(
+            second["repeat_of"].as_str(),
+            Some(case_no.as_str()),
+            "{second}"
+        );
+        let cookie = login(&app, "shangcheng_xfj").await;
+        let path = format!("/work/cases/{case_no}/repeats");
+        let csrf = csrf_of(&page_ok(&app, &path, &cookie).await);
+        let r = form(
+            &app,
+            &path,
+            Some(&cookie),
+            &format!("csrf={csrf}&action=split_repeat&submission=1"),
+        )
+        .await;
+        let html = r.text();
+        assert_eq!(r.status, StatusCode::OK, "{html}");
+        assert!(html.contains("信访事项另行登记告知书"), "{html}");
+        assert!(!html.contains("<meta http-equiv=refresh"), "{html}");
+        assert!(
+            html.contains("&lt;meta http-equiv=refresh content=0&gt;："),
+            "{html}"
+        );
+        let csp = r.header("content-security-policy").unwrap();
+        assert!(
+            csp.contains("form-action 'self'") && csp.contains("base-uri 'none'"),
+            "{csp}"
+        );
+    }
+);
