@@ -207,6 +207,23 @@ pub const QUERY_CODE_LIMITS: GuessLimits = GuessLimits {
     target_window: Duration::from_secs(15 * 60),
 };
 
+/// Default lifetime of an API token, in days.
+pub const API_TOKEN_DAYS: i64 = 7;
+/// The longest lifetime `XINFANG_API_TOKEN_DAYS` may set.
+pub const API_TOKEN_MAX_DAYS: i64 = 30;
+
+/// How long an API token is valid: `XINFANG_API_TOKEN_DAYS` (1–30), else 7
+/// days. A bearer token copied from a script or a log must stop working
+/// soon, not after a year; a client that needs longer logs in again.
+pub fn api_token_ttl() -> chrono::Duration {
+    let days = std::env::var("XINFANG_API_TOKEN_DAYS")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .filter(|d| (1..=API_TOKEN_MAX_DAYS).contains(d))
+        .unwrap_or(API_TOKEN_DAYS);
+    chrono::Duration::days(days)
+}
+
 impl App {
     /// [`App::login`] behind the throttle ([`LOGIN_LIMITS`]): `client` is
     /// the real client address; page and API logins count together.
@@ -281,7 +298,7 @@ impl App {
         let csrf = random_token();
         let ttl = match kind {
             TokenKind::Session => chrono::Duration::hours(12),
-            TokenKind::Api => chrono::Duration::days(365),
+            TokenKind::Api => api_token_ttl(),
         };
         let expires = xinfang_store::fmt_time(xinfang_store::shanghai_now() + ttl);
         self.store

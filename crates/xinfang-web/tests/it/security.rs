@@ -537,3 +537,108 @@ dual_test!(
         );
     }
 );
+
+/// `GET /work` with `cookie` is a page (true) or a redirect to the login.
+async fn session_works(app: &TestApp, cookie: &str) -> bool {
+    let r = fetch(app, "/work", cookie).await;
+    if r.status == StatusCode::OK {
+        return true;
+    }
+    assert_eq!(r.location(), "/login", "{}", r.status);
+    false
+}
+
+async fn token_works(app: &TestApp, token: &str) -> bool {
+    let (s, _) = app.get("/api/v1/cases", Some(token)).await;
+    assert!(s == StatusCode::OK || s == StatusCode::UNAUTHORIZED, "{s}");
+    s == StatusCode::OK
+}
+
+async fn api_login(app: &TestApp, user: &str, password: &str) -> String {
+    let (s, v) = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({ "username": user, "password": password }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v["token"].as_str().unwrap().to_string()
+}
+
+// 6. A password reset or a deactivation ends the user's sessions and tokens;
+// reactivating does not revive them; API tokens live days, not a year.
+dual_test!(
+    reset_and_deactivation_revoke_sessions_and_tokens,
+    |app: TestApp| async move {
+        let admin = app.token("admin").await;
+        let user = "shangcheng_zhujian";
+        let id = app
+            .app
+            .store
+            .user_by_name(user)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+            .0;
+        let change = |body: Value| {
+            let admin = admin.clone();
+            let app = &app;
+            async move {
+                let (s, v) = app
+                    .post(&format!("/api/v1/admin/users/{id}"), Some(&admin), body)
+                    .await;
+                assert_eq!(s, StatusCode::OK, "{v}");
+            }
+        };
+        let cookie = login(&app, user).await;
+        let token = api_login(&app, user, PASSWORD).await;
+        assert!(session_works(&app, &cookie).await && token_works(&app, &token).await);
+        // An unrelated change (the display name) keeps them.
+        change(json!({ "display_name": "上城住建经办" })).await;
+        assert!(session_works(&app, &cookie).await && token_works(&app, &token).await);
+
+        change(json!({ "password": "NewPassw0rd2026" })).await;
+        assert!(
+            !session_works(&app, &cookie).await,
+            "session survived a reset"
+        );
+        assert!(!token_works(&app, &token).await, "token survived a reset");
+
+        let cookie = try_login(&app, user, "NewPassw0rd2026").await.unwrap();
+        let token = api_login(&app, user, "NewPassw0rd2026").await;
+        assert!(session_works(&app, &cookie).await && token_works(&app, &token).await);
+        change(json!({ "active": false })).await;
+        assert!(!session_works(&app, &cookie).await);
+        assert!(!token_works(&app, &token).await);
+        change(json!({ "active": true })).await;
+        assert!(
+            !session_works(&app, &cookie).await,
+            "reactivation revived a session"
+        );
+        assert!(
+            !token_works(&app, &token).await,
+            "reactivation revived a token"
+        );
+        let token = api_login(&app, user, "NewPassw0rd2026").await;
+        assert!(token_works(&app, &token).await);
+
+        // API tokens expire within days (7 by default).
+        let rows = sqlx::query("SELECT expires_at FROM tokens WHERE kind = 'api'")
+            .fetch_all(app.app.store.pool())
+            .await
+            .unwrap();
+        let limit = xinfang_store::shanghai_now()
+            + chrono::Duration::days(7)
+            + chrono::Duration::minutes(5);
+        for r in rows {
+            let at: String = sqlx::Row::get(&r, 0);
+            let at = chrono::NaiveDateTime::parse_from_str(&at, "%Y-%m-%d %H:%M:%S")
+                .or_else(|_| chrono::NaiveDateTime::parse_from_str(&at, "%Y-%m-%dT%H:%M:%S%.f"))
+                .or_else(|_| chrono::NaiveDateTime::parse_from_str(&at, "%Y-%m-%d %H:%M:%S%.f"))
+                .unwrap_or_else(|e| panic!("{at}: {e}"));
+            assert!(at <= limit, "API token valid until {at}");
+        }
+    }
+);
