@@ -642,3 +642,77 @@ dual_test!(
         }
     }
 );
+
+/// A real 1×1 PNG.
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82";
+
+// 7. A PNG with HTML appended, sent as poly.html, is stored and served as poly.png.
+dual_test!(
+    attachment_name_follows_the_detected_type,
+    |app: TestApp| async move {
+        let (case_no, code) = submit(&app, "周强", "33010219830707123").await;
+        let mut poly = PNG.to_vec();
+        poly.extend_from_slice(b"<html><script>alert(document.domain)</script></html>");
+        let mut body = format!(
+            "--BND\r\nContent-Disposition: form-data; name=\"query_code\"\r\n\r\n{code}\r\n\
+             --BND\r\nContent-Disposition: form-data; name=\"file\"; filename=\"poly.html\"\r\nContent-Type: text/html\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(&poly);
+        body.extend_from_slice(b"\r\n--BND--\r\n");
+        let req = Request::builder()
+            .method("POST")
+            .uri(format!("/api/v1/petitions/{case_no}/attachments"))
+            .header("content-type", "multipart/form-data; boundary=BND")
+            .body(Body::from(body))
+            .unwrap();
+        let r = send(&app, req).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let v = r.json();
+        assert_eq!(v["attachments"][0]["media_type"], "image/png", "{v}");
+        assert_eq!(v["attachments"][0]["file_name"], "poly.png", "{v}");
+        let id = v["attachments"][0]["id"].as_i64().unwrap();
+        // Staff download (page and API): the name ends in .png.
+        let cookie = login(&app, "shangcheng_xfj").await;
+        let r = fetch(
+            &app,
+            &format!("/work/cases/{case_no}/attachments/{id}"),
+            &cookie,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.header("content-type").unwrap(), "image/png");
+        let cd = r.header("content-disposition").unwrap();
+        assert!(cd.ends_with("''poly.png") && !cd.contains("html"), "{cd}");
+        let token = app.token("shangcheng_xfj").await;
+        let req = Request::builder()
+            .uri(format!("/api/v1/cases/{case_no}/attachments/{id}"))
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        let r = send(&app, req).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let cd = r.header("content-disposition").unwrap();
+        assert!(cd.ends_with("''poly.png"), "{cd}");
+        // Names that already fit keep their extension; others get the right one.
+        for (sent, stored) in [
+            ("合同.PNG", "合同.PNG"),
+            ("scan", "scan.png"),
+            ("a.b.pdf", "a.b.png"),
+            (".html", ".html.png"),
+        ] {
+            assert_eq!(
+                xinfang_app::documents::attachment_name(sent, "image/png"),
+                stored
+            );
+        }
+        assert_eq!(
+            xinfang_app::documents::attachment_name("photo.jpeg", "image/jpeg"),
+            "photo.jpeg"
+        );
+        assert_eq!(
+            xinfang_app::documents::attachment_name("x.svg", "application/pdf"),
+            "x.pdf"
+        );
+    }
+);
