@@ -191,7 +191,7 @@ dual_test!(confirm_or_split_a_repeat, |app: TestApp| async move {
     assert!(api_no.starts_with("XF2026330102"), "{v}");
     // The API gives the new case's query code too, and it works.
     let api_code = v["query_code"].as_str().unwrap();
-    let (s, tracked) = app.track(&api_no, &api_code).await;
+    let (s, tracked) = app.track(&api_no, api_code).await;
     assert_eq!(s, StatusCode::OK, "{tracked}");
     assert_eq!(app.app.store.count("cases").await.unwrap(), 3);
 });

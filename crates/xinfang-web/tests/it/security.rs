@@ -440,7 +440,8 @@ dual_test!(
         )
         .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
-        assert!(html.contains("住址含有控制字符"), "{html}");
+        let err = between(&html, "<span class=\"err\" id=\"addr0-err\">", "</span>");
+        assert!(err.contains("住址含有控制字符"), "{html}");
         // Import: the row is rejected with the reason.
         let admin = app.token("admin").await;
         let cols = xinfang_app::import::row::COLUMNS;
