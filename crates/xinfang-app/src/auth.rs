@@ -76,19 +76,32 @@ pub struct Throttle {
     fails: Mutex<HashMap<String, (u32, Instant)>>,
 }
 
+/// Above this many keys, entries older than an hour are dropped, so that
+/// per-(client, case) keys cannot grow the map without bound.
+const THROTTLE_PRUNE_AT: usize = 50_000;
+
 impl Throttle {
     /// Err when `key` has failed `max` times within `window`.
     pub fn check(&self, key: &str, max: u32, window: Duration) -> Result<(), AppError> {
+        if self.failures(key, window) >= max {
+            Err(AppError::TooManyAttempts)
+        } else {
+            Ok(())
+        }
+    }
+    /// The failures of `key` counted in its current window (0 once it is over).
+    pub fn failures(&self, key: &str, window: Duration) -> u32 {
         let map = self.fails.lock().expect("throttle");
         match map.get(key) {
-            Some((n, since)) if *n >= max && since.elapsed() < window => {
-                Err(AppError::TooManyAttempts)
-            }
-            _ => Ok(()),
+            Some((n, since)) if since.elapsed() < window => *n,
+            _ => 0,
         }
     }
     pub fn fail(&self, key: &str, window: Duration) {
         let mut map = self.fails.lock().expect("throttle");
+        if map.len() >= THROTTLE_PRUNE_AT {
+            map.retain(|_, (_, since)| since.elapsed() < Duration::from_secs(3600));
+        }
         let e = map.entry(key.to_string()).or_insert((0, Instant::now()));
         if e.1.elapsed() >= window {
             *e = (0, Instant::now());
@@ -98,9 +111,146 @@ impl Throttle {
     pub fn clear(&self, key: &str) {
         self.fails.lock().expect("throttle").remove(key);
     }
+
+    /// Refuse a guess at the secret of `target` (a case's query code, a
+    /// user's password) from `client` — the real client address, see
+    /// `xinfang_web`'s `ClientAddr` — when:
+    /// - this client failed `limits.pair` times on this target, or
+    /// - this client failed `limits.client` times on any target, or
+    /// - everyone together failed `limits.target` times on this target AND
+    ///   this client has a failure of its own in the window.
+    ///
+    /// The last rule is what keeps a stranger from locking the owner out: a
+    /// target-wide lock would let anyone who knows a case number or a user
+    /// name deny the petitioner or the staff member their own case or
+    /// account. A client with a clean record is never refused for what
+    /// other clients did; one that is guessing gets at most one more try
+    /// per new address once the target is under attack.
+    pub fn check_guess(
+        &self,
+        scope: &str,
+        client: &str,
+        target: &str,
+        limits: &GuessLimits,
+    ) -> Result<(), AppError> {
+        let (pair, by_client, by_target) = guess_keys(scope, client, target);
+        self.check(&pair, limits.pair, limits.window)?;
+        self.check(&by_client, limits.client, limits.window)?;
+        if self.failures(&by_target, limits.target_window) >= limits.target
+            && self.failures(&by_client, limits.window) > 0
+        {
+            return Err(AppError::TooManyAttempts);
+        }
+        Ok(())
+    }
+
+    /// Count a wrong guess on all three keys of [`Throttle::check_guess`].
+    pub fn fail_guess(&self, scope: &str, client: &str, target: &str, limits: &GuessLimits) {
+        let (pair, by_client, by_target) = guess_keys(scope, client, target);
+        self.fail(&pair, limits.window);
+        self.fail(&by_client, limits.window);
+        self.fail(&by_target, limits.target_window);
+    }
+
+    /// A right guess forgets this client's failures on this target (not its
+    /// failures elsewhere, nor the target-wide count).
+    pub fn clear_guess(&self, scope: &str, client: &str, target: &str) {
+        self.clear(&guess_keys(scope, client, target).0);
+    }
+}
+
+fn guess_keys(scope: &str, client: &str, target: &str) -> (String, String, String) {
+    (
+        format!("{scope}|client:{client}|target:{target}"),
+        format!("{scope}|client:{client}"),
+        format!("{scope}|target:{target}"),
+    )
+}
+
+/// How many wrong guesses [`Throttle::check_guess`] allows.
+#[derive(Clone, Copy, Debug)]
+pub struct GuessLimits {
+    /// One client on one target, per `window`.
+    pub pair: u32,
+    /// One client on all targets, per `window`.
+    pub client: u32,
+    /// All clients on one target, per `target_window`; refuses only clients
+    /// that have failed themselves.
+    pub target: u32,
+    pub window: Duration,
+    pub target_window: Duration,
+}
+
+/// Staff login: 5 wrong passwords per client and user name in 15 minutes,
+/// 30 per client in 15 minutes. User-wide, 20 failures in 5 minutes only
+/// slow guessing clients down: the real user, logging in from a client
+/// with no failure of its own, is never locked out by a stranger.
+pub const LOGIN_LIMITS: GuessLimits = GuessLimits {
+    pair: 5,
+    client: 30,
+    target: 20,
+    window: Duration::from_secs(15 * 60),
+    target_window: Duration::from_secs(5 * 60),
+};
+
+/// The petitioner's query code (8 characters of 32, ≈10^12 values): 10 wrong
+/// codes per client and case, 30 per client in 15 minutes. Case-wide, after
+/// 100 wrong codes in 15 minutes only clients that have not guessed wrong
+/// themselves still get to try, so a stranger cannot lock the petitioner
+/// out of their own case (第二十一条第二款: the system lets the
+/// petitioner 查询、评价 their matter).
+pub const QUERY_CODE_LIMITS: GuessLimits = GuessLimits {
+    pair: 10,
+    client: 30,
+    target: 100,
+    window: Duration::from_secs(15 * 60),
+    target_window: Duration::from_secs(15 * 60),
+};
+
+/// Default lifetime of an API token, in days.
+pub const API_TOKEN_DAYS: i64 = 7;
+/// The longest lifetime `XINFANG_API_TOKEN_DAYS` may set.
+pub const API_TOKEN_MAX_DAYS: i64 = 30;
+
+/// How long an API token is valid: `XINFANG_API_TOKEN_DAYS` (1–30), else 7
+/// days. A bearer token copied from a script or a log must stop working
+/// soon, not after a year; a client that needs longer logs in again.
+pub fn api_token_ttl() -> chrono::Duration {
+    let days = std::env::var("XINFANG_API_TOKEN_DAYS")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .filter(|d| (1..=API_TOKEN_MAX_DAYS).contains(d))
+        .unwrap_or(API_TOKEN_DAYS);
+    chrono::Duration::days(days)
 }
 
 impl App {
+    /// [`App::login`] behind the throttle ([`LOGIN_LIMITS`]): `client` is
+    /// the real client address; page and API logins count together.
+    pub async fn login_throttled(
+        &self,
+        throttle: &Throttle,
+        client: &str,
+        username: &str,
+        password: &str,
+        kind: TokenKind,
+    ) -> Result<(String, String, UserRecord), AppError> {
+        let user = username.trim().to_lowercase();
+        throttle.check_guess("login", client, &user, &LOGIN_LIMITS)?;
+        match self.login(username, password, kind).await {
+            Ok(ok) => {
+                throttle.clear_guess("login", client, &user);
+                Ok(ok)
+            }
+            Err(e) => {
+                if matches!(e, AppError::Unauthenticated) {
+                    throttle.fail_guess("login", client, &user, &LOGIN_LIMITS);
+                }
+                Err(e)
+            }
+        }
+    }
+
     /// Verify a password and issue a token of `kind`. Returns (token, csrf, user).
     pub async fn login(
         &self,
@@ -148,7 +298,7 @@ impl App {
         let csrf = random_token();
         let ttl = match kind {
             TokenKind::Session => chrono::Duration::hours(12),
-            TokenKind::Api => chrono::Duration::days(365),
+            TokenKind::Api => api_token_ttl(),
         };
         let expires = xinfang_store::fmt_time(xinfang_store::shanghai_now() + ttl);
         self.store

@@ -56,22 +56,39 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-fn clean_name(name: &str, media_type: &str) -> String {
+/// The extensions a file of `media_type` may carry; the first is the one given.
+fn extensions(media_type: &str) -> &'static [&'static str] {
+    match media_type {
+        "image/jpeg" => &["jpg", "jpeg"],
+        "image/png" => &["png"],
+        _ => &["pdf"],
+    }
+}
+
+/// The file name an attachment is stored and downloaded under: the sent
+/// name without its path and without characters that break a header, and
+/// always with an extension of the type found by content. A PNG with HTML
+/// appended, sent as `poly.html`, becomes `poly.png` — it is served as
+/// image/png, and a name ending in `.html` would let whoever saves it open
+/// it as a page. Applied again on download, so rows stored before this rule
+/// are served under a safe name too.
+pub fn attachment_name(name: &str, media_type: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = base
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>'))
+        .filter(|&c| !matches!(c, '"' | '<' | '>') && !crate::intake::is_hidden_char(c))
         .take(100)
         .collect();
-    if cleaned.trim().is_empty() {
-        let ext = match media_type {
-            "image/jpeg" => "jpg",
-            "image/png" => "png",
-            _ => "pdf",
-        };
-        format!("附件.{ext}")
-    } else {
-        cleaned
+    let cleaned = cleaned.trim().trim_end_matches('.').trim();
+    let allowed = extensions(media_type);
+    let (stem, ext) = match cleaned.rsplit_once('.') {
+        Some((stem, ext)) if !stem.trim().is_empty() => (stem.trim(), Some(ext)),
+        _ => (cleaned, None),
+    };
+    match ext {
+        Some(e) if allowed.iter().any(|a| a.eq_ignore_ascii_case(e)) => cleaned.to_string(),
+        _ if stem.is_empty() => format!("附件.{}", allowed[0]),
+        _ => format!("{stem}.{}", allowed[0]),
     }
 }
 
@@ -110,7 +127,7 @@ pub fn check_attachments(
         }
         match sniff(&f.bytes) {
             Some(t) => out.push(NewAttachment {
-                file_name: clean_name(&f.file_name, t),
+                file_name: attachment_name(&f.file_name, t),
                 media_type: t.into(),
                 sha256: hex::encode(Sha256::digest(&f.bytes)),
                 content: f.bytes.clone(),
@@ -332,11 +349,12 @@ impl App {
         att_id: i64,
     ) -> Result<(AttachmentRow, Vec<u8>), AppError> {
         let (id, _) = self.staff_case(staff, case_no).await?;
-        let (row, bytes) = self
+        let (mut row, bytes) = self
             .store
             .attachment(id, att_id)
             .await?
             .ok_or(AppError::NotFound)?;
+        row.file_name = attachment_name(&row.file_name, &row.media_type);
         self.store
             .audit(
                 "audit",

@@ -183,12 +183,74 @@ fn clean(s: &Option<String>) -> Option<String> {
         .filter(|x| !x.is_empty())
 }
 
-/// The pure field checks of intake (ID checksums, phone formats), for fuzzing
-/// and for forms that validate before submitting.
+/// The pure field checks of intake (ID checksums, phone formats, hidden
+/// characters), for fuzzing and for forms that validate before submitting.
 pub fn check_fields(req: &IntakeRequest, today: NaiveDate) -> Vec<FieldError> {
     let mut errors = vec![];
     parse_petitioners(&req.petitioners, today, &mut errors);
+    check_accused(req.accused.as_ref(), &mut errors);
     errors
+}
+
+/// The first character that has no place in a name, an address or another
+/// short identity field: C0/C1 controls (NUL, line breaks, ESC, DEL…),
+/// bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+/// U+2066–U+2069) and marks (U+200E/U+200F, U+061C), zero-width characters
+/// and joiners (U+200B–U+200D, U+2060, U+FEFF), the soft hyphen, invisible
+/// operators, line/paragraph separators and tag characters. Such characters
+/// make a name read differently from what is stored — a reversed or padded
+/// name escapes repeat detection by petitioner key, spoofs another person on
+/// screen and in documents, and breaks exported ledgers — while no real
+/// name or address needs them (第十九条: the petitioner's real name and
+/// address).
+pub fn hidden_char(s: &str) -> Option<char> {
+    s.chars().find(|&c| is_hidden_char(c))
+}
+
+/// One character of the kind [`hidden_char`] looks for.
+pub fn is_hidden_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
+}
+
+/// The refusal for a hidden character in `label`, or None.
+pub fn hidden_char_message(label: &str, value: &str) -> Option<String> {
+    hidden_char(value).map(|c| {
+        format!(
+            "{label}含有控制字符或不可见的格式字符（U+{:04X}），请删除后重新填写",
+            c as u32
+        )
+    })
+}
+
+/// Push a field error when `value` has a hidden character ([`hidden_char`]).
+fn check_identity_text(field: String, label: &str, value: &str, errors: &mut Vec<FieldError>) {
+    if let Some(message) = hidden_char_message(label, value) {
+        errors.push(FieldError { field, message });
+    }
+}
+
+/// The accused person and body of a 检举控告 are short identity fields too.
+fn check_accused(accused: Option<&AccusedInput>, errors: &mut Vec<FieldError>) {
+    let Some(a) = accused else { return };
+    if let Some(p) = &a.person {
+        check_identity_text("accused.person".into(), "被反映人", p, errors);
+    }
+    if let Some(u) = &a.unit_name {
+        check_identity_text("accused.unit_name".into(), "被反映单位", u, errors);
+    }
 }
 
 /// Field checks the domain does not do (ID checksum, phone format).
@@ -199,6 +261,13 @@ pub(crate) fn parse_petitioners(
 ) -> Vec<Petitioner> {
     let mut out = vec![];
     for (i, p) in input.iter().enumerate() {
+        check_identity_text(format!("petitioners[{i}].name"), "姓名", &p.name, errors);
+        check_identity_text(
+            format!("petitioners[{i}].address"),
+            "住址",
+            &p.address,
+            errors,
+        );
         let id_number = match clean(&p.id_number) {
             Some(raw) => match xinfang_text::id_number::IdNumber::parse_at(&raw, today) {
                 Ok(id) => Some(id.as_str().to_string()),
@@ -275,6 +344,7 @@ impl App {
         let now = self.now();
         let mut errors = vec![];
         let petitioners = parse_petitioners(&req.petitioners, now.date(), &mut errors);
+        check_accused(req.accused.as_ref(), &mut errors);
         let registering_unit = match (req.registering_unit, actor) {
             (Some(u), _) => Some(u),
             (None, Actor::Staff(s)) => Some(s.unit),

@@ -7,7 +7,6 @@ use crate::intake::hash_code;
 use crate::projection::grade_key;
 use crate::state::App;
 use serde::Serialize;
-use std::time::Duration;
 use subtle::ConstantTimeEq;
 use xinfang_domain::case::{case_clocks, Case, Kind, Stage, Status};
 use xinfang_domain::clock::ClockKind;
@@ -182,7 +181,10 @@ impl App {
         })
     }
 
-    /// Check the petitioner's query code (constant time, throttled per case and client).
+    /// Check the petitioner's query code (constant time), throttled per
+    /// client and case, per client, and case-wide only for clients that are
+    /// guessing themselves ([`crate::auth::QUERY_CODE_LIMITS`]). `client`
+    /// is the real client address, never a header anyone can set.
     pub async fn check_query_code(
         &self,
         throttle: &Throttle,
@@ -190,9 +192,8 @@ impl App {
         case_no: &str,
         code: &str,
     ) -> Result<(i64, Case), AppError> {
-        let window = Duration::from_secs(15 * 60);
-        throttle.check(&format!("case:{case_no}"), 10, window)?;
-        throttle.check(&format!("client:{client}"), 30, window)?;
+        let limits = &crate::auth::QUERY_CODE_LIMITS;
+        throttle.check_guess("query_code", client, case_no, limits)?;
         let stored = self.store.query_code_hash(case_no).await?;
         let given = hash_code(code);
         let ok = stored
@@ -200,10 +201,10 @@ impl App {
             .map(|s| bool::from(s.as_bytes().ct_eq(given.as_bytes())))
             .unwrap_or(false);
         if !ok {
-            throttle.fail(&format!("case:{case_no}"), window);
-            throttle.fail(&format!("client:{client}"), window);
+            throttle.fail_guess("query_code", client, case_no, limits);
             return Err(AppError::NotFound);
         }
+        throttle.clear_guess("query_code", client, case_no);
         self.store
             .load_case(case_no)
             .await?

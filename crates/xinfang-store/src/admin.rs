@@ -272,12 +272,25 @@ impl Store {
         actor: &str,
     ) -> Result<(), StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
-        let exists = sqlx::query("SELECT id FROM users WHERE id = $1")
+        let was_active: i64 = match sqlx::query("SELECT active FROM users WHERE id = $1")
             .bind(id.0)
             .fetch_optional(&mut *tx)
-            .await?;
-        if exists.is_none() {
-            return Err(StoreError::NotFound);
+            .await?
+        {
+            Some(row) => row.get(0),
+            None => return Err(StoreError::NotFound),
+        };
+        // A password reset or a change of active status ends every page
+        // session and API token of the user, in the same transaction: a
+        // reset is how an administrator locks out whoever learnt the old
+        // password, and a reactivated account must not get its old tokens
+        // back (they were issued to whoever held it before).
+        let revoke = c.password_hash.is_some() || c.active.is_some_and(|a| a != (was_active != 0));
+        if revoke {
+            sqlx::query("DELETE FROM tokens WHERE user_id = $1")
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
         }
         if let Some(n) = &c.display_name {
             sqlx::query("UPDATE users SET display_name = $1 WHERE id = $2")
@@ -318,7 +331,7 @@ impl Store {
             "user_changed",
             actor,
             serde_json::json!({ "id": id.0, "display_name": c.display_name, "roles": roles,
-                "password_reset": c.password_hash.is_some(), "active": c.active }),
+                "password_reset": c.password_hash.is_some(), "active": c.active, "sessions_revoked": revoke }),
         )
         .await?;
         tx.commit().await?;

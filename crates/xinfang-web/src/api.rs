@@ -2,18 +2,18 @@
 //! and the deadline explainer. Every staff action of the lifecycle goes
 //! through `POST /api/v1/cases/{case_no}/actions` with a tagged command.
 
-use crate::auth::{client_key, ApiUser};
+use crate::auth::ApiUser;
+use crate::client::ClientAddr;
 use crate::error::ApiError;
 use crate::public::{accused_from, kind_from, parse_json};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::time::Duration;
 use xinfang_app::intake::{IntakeRequest, PetitionerInput};
 use xinfang_app::AppError;
 use xinfang_domain::calendar::Calendar;
@@ -86,26 +86,21 @@ struct LoginBody {
 
 async fn login(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    ClientAddr(client): ClientAddr,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let b: LoginBody = parse_json(&body)?;
-    let key = format!("{}|{}", client_key(&headers), b.username.trim());
-    let window = Duration::from_secs(15 * 60);
-    st.login_throttle.check(&key, 5, window)?;
-    match st.app.login(&b.username, &b.password, TokenKind::Api).await {
-        Ok((token, _, user)) => {
-            st.login_throttle.clear(&key);
-            Ok(
-                Json(json!({ "token": token, "user": user.username, "unit": user.unit.0 }))
-                    .into_response(),
-            )
-        }
-        Err(e) => {
-            st.login_throttle.fail(&key, window);
-            Err(e.into())
-        }
-    }
+    let (token, _, user) = st
+        .app
+        .login_throttled(
+            &st.login_throttle,
+            &client,
+            &b.username,
+            &b.password,
+            TokenKind::Api,
+        )
+        .await?;
+    Ok(Json(json!({ "token": token, "user": user.username, "unit": user.unit.0 })).into_response())
 }
 
 #[derive(Deserialize)]

@@ -4,8 +4,8 @@
 //! the petitioner. Also the request-size rule: 2 MB everywhere except multipart bodies
 //! on the upload routes, which take up to five 5 MB files.
 
-use crate::auth::client_key;
 use crate::auth::ApiUser;
+use crate::client::ClientAddr;
 use crate::error::ApiError;
 use crate::multipart;
 use crate::public::parse_json;
@@ -183,6 +183,7 @@ impl UploadForm {
 
 async fn upload(
     State(st): State<AppState>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Path(case_no): Path<String>,
     body: axum::body::Bytes,
@@ -192,9 +193,9 @@ async fn upload(
         .app
         .check_query_code(
             &st.portal_throttle,
-            &client_key(&headers),
+            &client,
             &case_no,
-            form.field("query_code").trim(),
+            &crate::public::query_code(&headers, form.field("query_code")),
         )
         .await?;
     if form.files.is_empty() {
@@ -224,6 +225,7 @@ pub fn document_json(d: &DocumentView) -> Value {
 
 async fn read_document(
     State(st): State<AppState>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Path((case_no, id)): Path<(String, String)>,
     body: axum::body::Bytes,
@@ -236,9 +238,9 @@ async fn read_document(
         .app
         .check_query_code(
             &st.portal_throttle,
-            &client_key(&headers),
+            &client,
             &case_no,
-            &b.query_code,
+            &crate::public::query_code(&headers, &b.query_code),
         )
         .await?;
     let d = st

@@ -27,13 +27,3 @@ impl FromRequestParts<AppState> for ApiUser {
         Ok(ApiUser(staff))
     }
 }
-
-/// The client address for throttling (first X-Forwarded-For hop behind a proxy, else "direct").
-pub fn client_key(parts_headers: &axum::http::HeaderMap) -> String {
-    parts_headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|s| s.trim().to_string())
-        .unwrap_or_else(|| "direct".into())
-}

@@ -12,6 +12,7 @@ mod api_ledgers;
 mod api_reception;
 mod api_search;
 mod auth;
+mod client;
 mod error;
 mod multipart;
 mod openapi;
@@ -25,6 +26,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use xinfang_app::auth::Throttle;
 use xinfang_app::App;
 
+pub use client::{TrustedProxies, TRUSTED_PROXIES_ENV};
 pub use error::ApiError;
 
 /// Shared request state.
@@ -33,6 +35,30 @@ pub struct AppState {
     pub app: App,
     pub portal_throttle: Arc<Throttle>,
     pub login_throttle: Arc<Throttle>,
+    /// Proxies whose `X-Forwarded-For` is believed (see `client`).
+    pub trusted_proxies: Arc<TrustedProxies>,
+}
+
+/// Settings of the HTTP layer that come from the deployment.
+#[derive(Clone, Debug, Default)]
+pub struct WebConfig {
+    pub trusted_proxies: TrustedProxies,
+}
+
+impl WebConfig {
+    /// `XINFANG_TRUSTED_PROXIES`; an unparsable value is an error.
+    pub fn from_env() -> Result<WebConfig, String> {
+        Ok(WebConfig {
+            trusted_proxies: TrustedProxies::from_env()?,
+        })
+    }
+}
+
+/// The whole application router with the default settings (no trusted
+/// proxy). Serve it with `into_make_service_with_connect_info::<SocketAddr>()`
+/// so the throttles see the real peer.
+pub fn router(app: App) -> Router {
+    router_with(app, WebConfig::default())
 }
 
 /// Every route of the application: the public portal, the API and the
@@ -59,25 +85,31 @@ pub fn route_paths() -> Vec<String> {
 }
 
 /// The whole application router.
-pub fn router(app: App) -> Router {
+pub fn router_with(app: App, config: WebConfig) -> Router {
     let state = AppState {
         app,
         portal_throttle: Arc::new(Throttle::default()),
         login_throttle: Arc::new(Throttle::default()),
+        trusted_proxies: Arc::new(config.trusted_proxies),
     };
     use axum::http::{header, HeaderValue};
     let (routes, _) = table().into_parts();
     routes
         // 2 MB, except the two upload routes (five files of 5 MB).
         .layer(axum::middleware::from_fn(api_documents::body_limit))
+        // A query code in a URL ends up in logs, history and proxies: refused.
+        .layer(axum::middleware::from_fn(public::no_query_code_in_url))
         // A bug must cost one request a 500, never the connection or the process.
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        // form-action: an injected form cannot post (a password, a query code)
+        // to another site; base-uri: an injected <base> cannot re-point the
+        // pages' relative links and scripts.
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"),
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
         ))
         .with_state(state)
 }

@@ -43,19 +43,29 @@ fn error_response() -> Value {
 pub fn spec() -> Value {
     let mut doc = json!({
       "openapi": "3.0.3",
-      "info": { "title": "xinfang 信访工作平台 API", "version": "1.0.0" },
+      "info": { "title": "xinfang 信访工作平台 API", "version": "1.0.0",
+                "description": "信访人的查询码只放在请求正文（query_code）或 X-Query-Code 请求头中，不得出现在网址里：网址会被记入访问日志、浏览器历史和代理。网址中带 query_code 的请求一律以 400 拒绝，code 为 query_code_in_url。" },
       "paths": {
         "/api/v1/petitions": { "post": {
           "summary": "网上信访提交（无需登录）",
           "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/OnlinePetition" } } } },
           "responses": { "201": { "description": "已登记", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Receipt" } } } },
                          "400": error_response(), "422": error_response() } } },
-        "/api/v1/petitions/{case_no}": { "get": {
-          "summary": "凭信访编号和查询码查询",
-          "parameters": [ { "name": "case_no", "in": "path", "required": true, "schema": { "type": "string" } },
-                          { "name": "query_code", "in": "query", "required": true, "schema": { "type": "string" } } ],
-          "responses": { "200": { "description": "信访人可见的办理情况", "content": { "application/json": { "schema": { "type": "object" } } } },
-                         "404": error_response(), "429": error_response() } } },
+        "/api/v1/petitions/{case_no}": {
+          "get": {
+            "summary": "凭信访编号和查询码查询（查询码放在 X-Query-Code 头中；网址中带 query_code 的请求一律拒绝：400 query_code_in_url）",
+            "parameters": [ { "name": "case_no", "in": "path", "required": true, "schema": { "type": "string" } },
+                            { "name": "X-Query-Code", "in": "header", "required": true, "schema": { "type": "string" } } ],
+            "responses": { "200": { "description": "信访人可见的办理情况", "content": { "application/json": { "schema": { "type": "object" } } } },
+                           "400": { "description": "网址中带有查询码（code: query_code_in_url）或请求格式错误", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Errors" } } } },
+                           "404": error_response(), "429": error_response() } },
+          "post": {
+            "summary": "凭信访编号和查询码查询（查询码放在请求正文中）",
+            "parameters": [ { "name": "case_no", "in": "path", "required": true, "schema": { "type": "string" } } ],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["query_code"], "properties": { "query_code": { "type": "string" } } } } } },
+            "responses": { "200": { "description": "信访人可见的办理情况", "content": { "application/json": { "schema": { "type": "object" } } } },
+                           "400": { "description": "网址中带有查询码（code: query_code_in_url）或请求格式错误", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Errors" } } } },
+                           "404": error_response(), "429": error_response() } } },
         "/api/v1/petitions/{case_no}/evaluation": { "post": {
           "summary": "评价",
           "parameters": [ { "name": "case_no", "in": "path", "required": true, "schema": { "type": "string" } } ],

@@ -1,13 +1,20 @@
 //! The public intake API (a stable contract): online submission without
 //! login, and tracking / evaluation / review requests by case number plus
 //! query code. A wrong code answers exactly like an unknown case (404).
+//!
+//! The query code travels in the request body or the `X-Query-Code` header,
+//! never in a URL: URLs are written to access logs, browser history and
+//! proxies, and the code is all that guards the petitioner's personal data
+//! (第二十一条第二款: the petitioner 查询 their matter; the data are theirs).
+//! A URL carrying `query_code` is refused (400 `query_code_in_url`).
 
-use crate::auth::client_key;
+use crate::client::ClientAddr;
 use crate::error::ApiError;
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
 use serde::Deserialize;
@@ -20,7 +27,7 @@ use xinfang_domain::Actor;
 pub fn routes() -> crate::routes::Routes {
     crate::routes::Routes::new()
         .route("/api/v1/petitions", post(submit))
-        .route("/api/v1/petitions/{case_no}", get(track))
+        .route("/api/v1/petitions/{case_no}", get(track).post(track_post))
         .route("/api/v1/petitions/{case_no}/evaluation", post(evaluate))
         .route("/api/v1/petitions/{case_no}/review", post(request_review))
 }
@@ -108,30 +115,126 @@ async fn submit(State(st): State<AppState>, body: axum::body::Bytes) -> Result<R
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
-#[derive(Deserialize)]
-struct CodeQuery {
+/// The header that may carry the query code instead of the body.
+pub const QUERY_CODE_HEADER: &str = "x-query-code";
+
+/// What a URL with a query code is refused with.
+pub const CODE_IN_URL_MESSAGE: &str = "查询码不得放在网址中，请放在请求正文或 X-Query-Code 头中";
+
+/// The query code: the body's when it has one, else `X-Query-Code`.
+pub fn query_code(headers: &HeaderMap, in_body: &str) -> String {
+    let body = in_body.trim();
+    if !body.is_empty() {
+        return body.to_string();
+    }
+    headers
+        .get(QUERY_CODE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .trim()
+        .to_string()
+}
+
+/// Whether a URL's query string has a `query_code` parameter (any case,
+/// percent-encoded or not).
+fn has_code_param(query: &str) -> bool {
+    query.split('&').any(|kv| {
+        let key = kv.split('=').next().unwrap_or("");
+        percent_decode(key).eq_ignore_ascii_case("query_code")
+    })
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (b[i], b.get(i + 1).copied(), b.get(i + 2).copied()) {
+            (b'%', Some(h), Some(l)) if hex(h).is_some() && hex(l).is_some() => {
+                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Middleware: refuse any request whose URL carries a query code — the API
+/// with 400 `{"code":"query_code_in_url","errors":[…]}`, pages with the same
+/// message and the tracking form.
+pub async fn no_query_code_in_url(req: Request, next: Next) -> Response {
+    if !req.uri().query().is_some_and(has_code_param) {
+        return next.run(req).await;
+    }
+    if req.uri().path().starts_with("/api/") {
+        let body = json!({
+            "code": "query_code_in_url",
+            "errors": [{ "field": "query_code", "message": CODE_IN_URL_MESSAGE }],
+        });
+        return (StatusCode::BAD_REQUEST, Json(body)).into_response();
+    }
+    let html = crate::pages::html::page(
+        "查询",
+        None,
+        &format!(
+            "<p class=\"err\" role=\"alert\">{}</p><p><a href=\"/track\">查询办理情况</a></p>",
+            crate::pages::html::esc(CODE_IN_URL_MESSAGE)
+        ),
+    );
+    (StatusCode::BAD_REQUEST, Html(html)).into_response()
+}
+
+#[derive(Deserialize, Default)]
+struct CodeBody {
     #[serde(default)]
     query_code: String,
 }
 
+/// `GET /api/v1/petitions/{case_no}` with `X-Query-Code`.
 async fn track(
     State(st): State<AppState>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Path(case_no): Path<String>,
-    Query(q): Query<CodeQuery>,
+) -> Result<Json<Value>, ApiError> {
+    tracking_view(&st, &client, &case_no, &query_code(&headers, "")).await
+}
+
+/// `POST /api/v1/petitions/{case_no}` with `{"query_code": …}` (or the header).
+async fn track_post(
+    State(st): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Path(case_no): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let b: CodeBody = if body.is_empty() {
+        CodeBody::default()
+    } else {
+        parse_json(&body)?
+    };
+    let code = query_code(&headers, &b.query_code);
+    tracking_view(&st, &client, &case_no, &code).await
+}
+
+async fn tracking_view(
+    st: &AppState,
+    client: &str,
+    case_no: &str,
+    code: &str,
 ) -> Result<Json<Value>, ApiError> {
     let (id, case) = st
         .app
-        .check_query_code(
-            &st.portal_throttle,
-            &client_key(&headers),
-            &case_no,
-            &q.query_code,
-        )
+        .check_query_code(&st.portal_throttle, client, case_no, code)
         .await?;
     let view = st.app.public_view(id, &case).await?;
     let mut v = serde_json::to_value(view).unwrap_or_default();
-    v["documents"] = crate::api_documents::petitioner_documents_json(&st, id).await?;
+    v["documents"] = crate::api_documents::petitioner_documents_json(st, id).await?;
     Ok(Json(v))
 }
 
@@ -146,6 +249,7 @@ struct EvaluationBody {
 
 async fn evaluate(
     State(st): State<AppState>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Path(case_no): Path<String>,
     body: axum::body::Bytes,
@@ -154,9 +258,9 @@ async fn evaluate(
     st.app
         .check_query_code(
             &st.portal_throttle,
-            &client_key(&headers),
+            &client,
             &case_no,
-            &b.query_code,
+            &query_code(&headers, &b.query_code),
         )
         .await?;
     let satisfaction = Satisfaction::from_key(&b.satisfaction).ok_or_else(|| {
@@ -179,25 +283,20 @@ async fn evaluate(
     Ok(Json(json!({ "case_no": case.case_no, "status": case.status.key() })).into_response())
 }
 
-#[derive(Deserialize)]
-struct ReviewBody {
-    #[serde(default)]
-    query_code: String,
-}
-
 async fn request_review(
     State(st): State<AppState>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Path(case_no): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let b: ReviewBody = parse_json(&body)?;
+    let b: CodeBody = parse_json(&body)?;
     st.app
         .check_query_code(
             &st.portal_throttle,
-            &client_key(&headers),
+            &client,
             &case_no,
-            &b.query_code,
+            &query_code(&headers, &b.query_code),
         )
         .await?;
     let case = st

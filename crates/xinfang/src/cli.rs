@@ -285,12 +285,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     tokio::time::sleep(std::time::Duration::from_secs(600)).await;
                 }
             });
+            // Refuse to start on a malformed proxy list rather than trust nobody (or everybody) by accident.
+            let web = xinfang_web::WebConfig::from_env().map_err(anyhow::Error::msg)?;
             let listener = tokio::net::TcpListener::bind(&listen)
                 .await
                 .with_context(|| format!("无法监听 {listen}"))?;
             let addr = listener.local_addr()?;
             println!("xinfang 已启动：http://{addr}/");
-            axum::serve(listener, xinfang_web::router(app)).await?;
+            // With the peer address: the throttles key on the real client (xinfang_web::client).
+            let service = xinfang_web::router_with(app, web)
+                .into_make_service_with_connect_info::<std::net::SocketAddr>();
+            axum::serve(listener, service).await?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Migrate { db } => {

@@ -182,6 +182,10 @@ pub fn parse_row(l: &Layout, cells: &[String], today: NaiveDate) -> Result<Parse
     if names.iter().any(|n| n.chars().count() > 50) {
         errs.push("信访人姓名超过 50 字".into());
     }
+    // The same refusal of control and invisible format characters as intake.
+    if let Some(m) = crate::intake::hidden_char_message("信访人姓名", get(3)) {
+        errs.push(m);
+    }
     let id_number = match (get(4), date) {
         ("", _) => None,
         (raw, Some(d)) => match xinfang_text::id_number::IdNumber::parse_at(raw, d) {
@@ -206,6 +210,9 @@ pub fn parse_row(l: &Layout, cells: &[String], today: NaiveDate) -> Result<Parse
     let address = get(6).to_string();
     if address.chars().count() > 200 {
         errs.push("住址超过 200 字".into());
+    }
+    if let Some(m) = crate::intake::hidden_char_message("住址", &address) {
+        errs.push(m);
     }
     let region_code = get(7).to_string();
     if region_code.len() != 6 || !region_code.bytes().all(|b| b.is_ascii_digit()) {

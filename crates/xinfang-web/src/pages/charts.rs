@@ -18,7 +18,7 @@ pub fn pyramid_svg(levels: &[(&str, i64, String)]) -> String {
             "<a href=\"{}\"><text x=\"10\" y=\"{}\" font-size=\"14\">{}</text><rect x=\"{x:.0}\" y=\"{y}\" width=\"{w:.0}\" height=\"26\" fill=\"#a51c1c\"/><text x=\"600\" y=\"{}\" font-size=\"14\" text-anchor=\"end\">{n}</text></a>",
             esc(href),
             y + 18,
-            label,
+            esc(label),
             y + 18
         ));
     }

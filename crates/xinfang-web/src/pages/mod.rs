@@ -18,7 +18,7 @@ mod charts;
 mod dashboard;
 mod dispute_pages;
 pub(crate) mod documents;
-mod html;
+pub(crate) mod html;
 mod import;
 mod ledger_kit;
 mod ledger_routes;

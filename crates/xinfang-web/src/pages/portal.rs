@@ -4,10 +4,10 @@
 //! tracking view re-posts it for evaluation and 复查/复核 requests.
 
 use super::html::{esc, page};
-use crate::auth::client_key;
+use crate::client::ClientAddr;
 use crate::AppState;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
 use std::collections::HashMap;
@@ -62,7 +62,8 @@ fn submit_form(
         .iter()
         .map(|(c, n)| {
             format!(
-                "<option value=\"{c}\"{}>{} {}</option>",
+                "<option value=\"{}\"{}>{} {}</option>",
+                esc(c),
                 if get(f, "region_code") == c {
                     " selected"
                 } else {
@@ -217,14 +218,14 @@ pub async fn track_page() -> Html<String> {
 /// Tracking, and (with `op`) evaluation or a 复查/复核 request, all by POST.
 pub async fn track(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    ClientAddr(client): ClientAddr,
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
     let (case_no, code) = (
         get(&f, "case_no").trim().to_string(),
         get(&f, "query_code").trim().to_string(),
     );
-    let (id, case) = match st.app.check_query_code(&st.portal_throttle, &client_key(&headers), &case_no, &code).await {
+    let (id, case) = match st.app.check_query_code(&st.portal_throttle, &client, &case_no, &code).await {
         Ok(x) => x,
         Err(AppError::TooManyAttempts) => return (StatusCode::TOO_MANY_REQUESTS, Html(page("查询", None, &format!("<p class=\"err\" role=\"alert\">尝试次数过多，请15分钟后再试。</p>{TRACK_FORM}")))).into_response(),
         Err(_) => return (StatusCode::NOT_FOUND, Html(page("查询", None, &format!("<p class=\"err\" role=\"alert\">信访编号或查询码不正确。</p>{TRACK_FORM}")))).into_response(),

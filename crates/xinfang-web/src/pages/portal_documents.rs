@@ -6,7 +6,7 @@
 
 use super::documents::{corrected_title, download, not_found, render_document};
 use super::html::{esc, page};
-use crate::auth::client_key;
+use crate::client::ClientAddr;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -52,6 +52,7 @@ pub fn portal_upload_form(hidden: &str) -> String {
 /// `POST /track/attachments`: the petitioner adds materials by case number + query code.
 pub async fn portal_upload(
     State(st): State<AppState>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
@@ -76,7 +77,7 @@ pub async fn portal_upload(
     );
     let case_id = match st
         .app
-        .check_query_code(&st.portal_throttle, &client_key(&headers), &case_no, &code)
+        .check_query_code(&st.portal_throttle, &client, &case_no, &code)
         .await
     {
         Ok((id, _)) => id,
@@ -144,14 +145,14 @@ pub async fn portal_upload(
 /// `POST /track/documents`: one of the petitioner's documents (audited).
 pub async fn portal_document(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    ClientAddr(client): ClientAddr,
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
     let get = |k: &str| f.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
     let (case_no, code) = (get("case_no"), get("query_code"));
     let checked = st
         .app
-        .check_query_code(&st.portal_throttle, &client_key(&headers), &case_no, &code)
+        .check_query_code(&st.portal_throttle, &client, &case_no, &code)
         .await;
     let case_id = match checked {
         Ok((id, _)) => id,

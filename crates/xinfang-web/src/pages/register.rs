@@ -20,7 +20,29 @@ fn v<'a>(f: &'a HashMap<String, String>, k: &str) -> &'a str {
     f.get(k).map(String::as_str).unwrap_or("")
 }
 
-fn form_html(st: &AppState, csrf: &str, f: &HashMap<String, String>, errors: &str) -> String {
+/// The form field of a representative's service field error
+/// (`petitioners[1].address` → `addr1`), to show the message next to it.
+fn rep_field(api: &str) -> Option<String> {
+    let rest = api.strip_prefix("petitioners[")?;
+    let (i, field) = rest.split_once("].")?;
+    let i: usize = i.parse().ok().filter(|i| *i < 5)?;
+    let name = match field {
+        "name" => "name",
+        "id_number" => "id",
+        "phone" => "phone",
+        "address" => "addr",
+        _ => return None,
+    };
+    Some(format!("{name}{i}"))
+}
+
+fn form_html(
+    st: &AppState,
+    csrf: &str,
+    f: &HashMap<String, String>,
+    errors: &str,
+    field_errors: &HashMap<String, String>,
+) -> String {
     let org = st.app.org();
     let mut regions: Vec<_> = org
         .units()
@@ -33,7 +55,8 @@ fn form_html(st: &AppState, csrf: &str, f: &HashMap<String, String>, errors: &st
         .iter()
         .map(|(c, n)| {
             format!(
-                "<option value=\"{c}\"{}>{c} {}</option>",
+                "<option value=\"{0}\"{1}>{0} {2}</option>",
+                esc(c),
                 if v(f, "region_code") == c {
                     " selected"
                 } else {
@@ -57,13 +80,24 @@ fn form_html(st: &AppState, csrf: &str, f: &HashMap<String, String>, errors: &st
     };
     let mut reps = String::from("<fieldset><legend>信访人 / 代表（集体访不超过5人，第二十条）</legend><table><tr><th>姓名</th><th>身份证号码</th><th>电话</th><th>住址</th></tr>");
     for i in 0..5 {
+        // An input with its value and, when intake refused it, the message beside it.
+        let cell = |name: String, label: &str| {
+            let value = esc(v(f, &name));
+            match field_errors.get(&name) {
+                Some(e) => format!(
+                    "<td><input aria-label=\"{label}\" name=\"{name}\" value=\"{value}\" aria-invalid=\"true\" aria-describedby=\"{name}-err\"><span class=\"err\" id=\"{name}-err\">{}</span></td>",
+                    esc(e)
+                ),
+                None => format!("<td><input aria-label=\"{label}\" name=\"{name}\" value=\"{value}\"></td>"),
+            }
+        };
+        let n = i + 1;
         reps.push_str(&format!(
-            "<tr><td><input aria-label=\"代表{n}姓名\" name=\"name{i}\" value=\"{}\"></td><td><input aria-label=\"代表{n}身份证号码\" name=\"id{i}\" value=\"{}\"></td><td><input aria-label=\"代表{n}电话\" name=\"phone{i}\" value=\"{}\"></td><td><input aria-label=\"代表{n}住址\" name=\"addr{i}\" value=\"{}\"></td></tr>",
-            esc(v(f, &format!("name{i}"))),
-            esc(v(f, &format!("id{i}"))),
-            esc(v(f, &format!("phone{i}"))),
-            esc(v(f, &format!("addr{i}"))),
-            n = i + 1
+            "<tr>{}{}{}{}</tr>",
+            cell(format!("name{i}"), &format!("代表{n}姓名")),
+            cell(format!("id{i}"), &format!("代表{n}身份证号码")),
+            cell(format!("phone{i}"), &format!("代表{n}电话")),
+            cell(format!("addr{i}"), &format!("代表{n}住址")),
         ));
     }
     reps.push_str("</table></fieldset>");
@@ -136,7 +170,7 @@ pub async fn register_form(State(st): State<AppState>, headers: HeaderMap) -> Re
     Html(page(
         "登记",
         Some(&staff),
-        &form_html(&st, &csrf, &HashMap::new(), ""),
+        &form_html(&st, &csrf, &HashMap::new(), "", &HashMap::new()),
     ))
     .into_response()
 }
@@ -275,6 +309,20 @@ pub async fn register(
                 AppError::Invalid(list) => list.iter().map(|x| x.message.clone()).collect(),
                 other => vec![other.to_string()],
             };
+            let mut field_errors: HashMap<String, String> = HashMap::new();
+            if let AppError::Invalid(list) = &e {
+                for x in list {
+                    if let Some(name) = rep_field(&x.field) {
+                        field_errors
+                            .entry(name)
+                            .and_modify(|m| {
+                                m.push('；');
+                                m.push_str(&x.message)
+                            })
+                            .or_insert_with(|| x.message.clone());
+                    }
+                }
+            }
             let errors = format!(
                 "<div class=\"err\" role=\"alert\"><p>未能登记：</p><ul>{}</ul></div>",
                 msgs.iter()
@@ -286,7 +334,7 @@ pub async fn register(
                 Html(page(
                     "登记",
                     Some(&staff),
-                    &form_html(&st, &csrf, &f, &errors),
+                    &form_html(&st, &csrf, &f, &errors, &field_errors),
                 )),
             )
                 .into_response()

@@ -1,16 +1,17 @@
 //! Page sessions: an HttpOnly, SameSite=Strict cookie holding a session token
 //! (only its hash is stored); each session has a CSRF secret that every form
-//! posts back. Login is throttled per client and username.
+//! posts back. Login is throttled like the API's (`App::login_throttled`):
+//! per real client and user name, never for everyone at once.
 
 use super::html::{esc, page};
-use crate::auth::client_key;
+use crate::client::ClientAddr;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
-use std::time::Duration;
+use xinfang_app::AppError;
 use xinfang_domain::Staff;
 use xinfang_store::TokenKind;
 
@@ -81,42 +82,40 @@ pub struct LoginForm {
 
 pub async fn login(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    ClientAddr(client): ClientAddr,
     Form(f): Form<LoginForm>,
 ) -> Response {
-    let key = format!("page|{}|{}", client_key(&headers), f.username.trim());
-    let window = Duration::from_secs(15 * 60);
-    if st.login_throttle.check(&key, 5, window).is_err() {
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            Html(login_page(
-                Some("登录失败次数过多，请15分钟后再试"),
-                &f.username,
-            )),
-        )
-            .into_response();
-    }
     match st
         .app
-        .login(&f.username, &f.password, TokenKind::Session)
+        .login_throttled(
+            &st.login_throttle,
+            &client,
+            &f.username,
+            &f.password,
+            TokenKind::Session,
+        )
         .await
     {
         Ok((token, _, _)) => {
-            st.login_throttle.clear(&key);
             let cookie = format!(
                 "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200{}",
                 secure_flag()
             );
             ([(header::SET_COOKIE, cookie)], Redirect::to("/work")).into_response()
         }
-        Err(_) => {
-            st.login_throttle.fail(&key, window);
-            (
-                StatusCode::UNAUTHORIZED,
-                Html(login_page(Some("用户名或密码错误"), &f.username)),
-            )
-                .into_response()
-        }
+        Err(AppError::TooManyAttempts) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            Html(login_page(
+                Some("登录失败次数过多，请15分钟后再试"),
+                &f.username,
+            )),
+        )
+            .into_response(),
+        Err(_) => (
+            StatusCode::UNAUTHORIZED,
+            Html(login_page(Some("用户名或密码错误"), &f.username)),
+        )
+            .into_response(),
     }
 }
 

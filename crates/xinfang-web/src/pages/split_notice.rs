@@ -17,10 +17,11 @@ pub fn render(
     staff: &Staff,
     today: chrono::NaiveDate,
 ) -> String {
+    // The names are the petitioner's own input: escaped like every other value.
     let names = if out.petitioner_names.is_empty() {
         "信访人".to_string()
     } else {
-        out.petitioner_names.join("、")
+        esc(&out.petitioner_names.join("、"))
     };
     let day = out.received_on.format("%Y年%-m月%-d日").to_string();
     let body = format!(

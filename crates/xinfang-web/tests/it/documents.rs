@@ -313,12 +313,7 @@ dual_test!(portal_documents_and_reviews, |app: TestApp| async move {
     );
 
     // The tracking API lists the petitioner's documents, never the 转送单.
-    let (s, view) = app
-        .get(
-            &format!("/api/v1/petitions/{case_no}?query_code={code}"),
-            None,
-        )
-        .await;
+    let (s, view) = app.track(&case_no, &code).await;
     assert_eq!(s, StatusCode::OK);
     let listed: Vec<&str> = view["documents"]
         .as_array()
@@ -1072,12 +1067,7 @@ dual_test!(correction_is_a_new_document, |app: TestApp| async move {
         format!("/work/cases/{case_no}/documents/{}", new.id)
     );
     // The petitioner sees both.
-    let (_, view) = app
-        .get(
-            &format!("/api/v1/petitions/{case_no}?query_code={code}"),
-            None,
-        )
-        .await;
+    let (_, view) = app.track(&case_no, &code).await;
     assert_eq!(view["documents"].as_array().unwrap().len(), 2);
 
     // Wrong CSRF, an empty text, and a body that did not issue it: refused, nothing issued.

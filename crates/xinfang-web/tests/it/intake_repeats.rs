@@ -144,19 +144,9 @@ dual_test!(confirm_or_split_a_repeat, |app: TestApp| async move {
         "{split_page}"
     );
     // The petitioner can follow the new case with that code; a wrong one fails.
-    let (s, tracked) = app
-        .get(
-            &format!("/api/v1/petitions/{new_no}?query_code={code}"),
-            None,
-        )
-        .await;
+    let (s, tracked) = app.track(&new_no, &code).await;
     assert_eq!(s, StatusCode::OK, "{tracked}");
-    let (s, _) = app
-        .get(
-            &format!("/api/v1/petitions/{new_no}?query_code=WRONG0000"),
-            None,
-        )
-        .await;
+    let (s, _) = app.track(&new_no, "WRONG0000").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 
     // The new case: own number, linked back, registered on the day the 件次 came in.
@@ -201,12 +191,7 @@ dual_test!(confirm_or_split_a_repeat, |app: TestApp| async move {
     assert!(api_no.starts_with("XF2026330102"), "{v}");
     // The API gives the new case's query code too, and it works.
     let api_code = v["query_code"].as_str().unwrap();
-    let (s, tracked) = app
-        .get(
-            &format!("/api/v1/petitions/{api_no}?query_code={api_code}"),
-            None,
-        )
-        .await;
+    let (s, tracked) = app.track(&api_no, api_code).await;
     assert_eq!(s, StatusCode::OK, "{tracked}");
     assert_eq!(app.app.store.count("cases").await.unwrap(), 3);
 });

@@ -105,12 +105,7 @@ dual_test!(full_lifecycle_to_final, |app: TestApp| async move {
         .await;
 
     // The petitioner tracks with the query code; the 复查 window ends 06-20 (Sat, 端午) → 06-22.
-    let (s, view) = app
-        .get(
-            &format!("/api/v1/petitions/{case_no}?query_code={code}"),
-            None,
-        )
-        .await;
+    let (s, view) = app.track(&case_no, &code).await;
     assert_eq!(s, StatusCode::OK, "{view}");
     assert_eq!(view["status"], "delivered");
     assert_eq!(view["review_window_until"], "2026-06-22", "{view}");
@@ -191,12 +186,7 @@ dual_test!(full_lifecycle_to_final, |app: TestApp| async move {
         .act_ok(&city, &case_no, json!({"action": "deliver"}))
         .await;
     assert_eq!(v["status"], "final");
-    let (_, view) = app
-        .get(
-            &format!("/api/v1/petitions/{case_no}?query_code={code}"),
-            None,
-        )
-        .await;
+    let (_, view) = app.track(&case_no, &code).await;
     assert_eq!(view["is_final"], true);
 
     // The same facts and reasons again: registered, linked, 不再受理.

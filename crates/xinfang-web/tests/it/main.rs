@@ -24,6 +24,7 @@ mod pages;
 mod refusals;
 mod reports;
 mod search;
+mod security;
 mod stats;
 mod stats_rollup;
 mod supervision;

@@ -314,12 +314,7 @@ dual_test!(
             code.len() >= 8 && html.contains("信访事项登记回执"),
             "{html}"
         );
-        let (s, tracked) = app
-            .get(
-                &format!("/api/v1/petitions/{case_no}?query_code={code}"),
-                None,
-            )
-            .await;
+        let (s, tracked) = app.track(&case_no, &code).await;
         assert_eq!(s, StatusCode::OK, "{tracked}");
         let sup = app.token("shangcheng_dc").await;
         let (_, w) = app.get("/api/v1/warnings", Some(&sup)).await;

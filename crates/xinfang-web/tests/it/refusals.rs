@@ -264,30 +264,14 @@ dual_test!(
             )
             .await;
         let case_no = r["case_no"].as_str().unwrap();
-        let (s1, v1) = app
-            .get(
-                &format!("/api/v1/petitions/{case_no}?query_code=WRONG123"),
-                None,
-            )
-            .await;
-        let (s2, v2) = app
-            .get(
-                "/api/v1/petitions/XF2026999999000001?query_code=WRONG123",
-                None,
-            )
-            .await;
+        let (s1, v1) = app.track(case_no, "WRONG123").await;
+        let (s2, v2) = app.track("XF2026999999000001", "WRONG123").await;
         assert_eq!(s1, StatusCode::NOT_FOUND);
         assert_eq!((s1, v1), (s2, v2));
-        // Throttled after repeated failures on one case.
+        // Throttled after repeated failures on one case (from one client).
         let mut last = StatusCode::OK;
         for _ in 0..12 {
-            last = app
-                .get(
-                    &format!("/api/v1/petitions/{case_no}?query_code=BADBAD99"),
-                    None,
-                )
-                .await
-                .0;
+            last = app.track(case_no, "BADBAD99").await.0;
         }
         assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
     }

@@ -100,9 +100,8 @@ async fn crash_and_recover(url: String) {
     let (mut child, base) = start(&url);
     for (case_no, code) in &acked {
         let r = client
-            .get(format!(
-                "{base}/api/v1/petitions/{case_no}?query_code={code}"
-            ))
+            .get(format!("{base}/api/v1/petitions/{case_no}"))
+            .header("x-query-code", code.as_str())
             .send()
             .await
             .unwrap();

@@ -133,10 +133,8 @@ async fn two_nodes_one_database(url: String, dir: &Path) {
         v["query_code"].as_str().unwrap().to_string(),
     );
     let r = http
-        .get(format!(
-            "{}/api/v1/petitions/{online_case}?query_code={code}",
-            b.base
-        ))
+        .get(format!("{}/api/v1/petitions/{online_case}", b.base))
+        .header("x-query-code", code.as_str())
         .send()
         .await
         .unwrap();

@@ -182,6 +182,16 @@ impl TestApp {
         self.call("GET", path, token, None).await
     }
 
+    /// The petitioner's tracking view: the query code in the body, never in the URL.
+    pub async fn track(&self, case_no: &str, code: &str) -> (StatusCode, Value) {
+        self.post(
+            &format!("/api/v1/petitions/{case_no}"),
+            None,
+            serde_json::json!({ "query_code": code }),
+        )
+        .await
+    }
+
     /// Staff action; panics with the body unless 200.
     pub async fn act_ok(&self, token: &str, case_no: &str, body: Value) -> Value {
         let (s, v) = self
