@@ -263,6 +263,8 @@ async fn open(db: &Db) -> anyhow::Result<App> {
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.cmd {
         Cmd::Serve { db, listen, demo } => {
+            // Refuse to start on a malformed proxy list rather than trust nobody (or everybody) by accident.
+            let web = xinfang_web::WebConfig::from_env().map_err(anyhow::Error::msg)?;
             let app = open(&db).await?;
             if demo && app.store.count("units").await? == 0 {
                 eprintln!("正在生成演示数据……");
@@ -285,8 +287,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     tokio::time::sleep(std::time::Duration::from_secs(600)).await;
                 }
             });
-            // Refuse to start on a malformed proxy list rather than trust nobody (or everybody) by accident.
-            let web = xinfang_web::WebConfig::from_env().map_err(anyhow::Error::msg)?;
             let listener = tokio::net::TcpListener::bind(&listen)
                 .await
                 .with_context(|| format!("无法监听 {listen}"))?;
