@@ -152,10 +152,7 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         // An item on a case the staff member may not see does not exist for them (第三十条).
-        match self.store.load_case(&case_no).await? {
-            Some((_, case)) if self.can_see_case(staff, &case) => {}
-            _ => return Err(AppError::NotFound),
-        }
+        self.visible_case(staff, &case_no).await?;
         let c = self
             .store
             .campaign(campaign, Some(&self.scope_of(staff)))

@@ -16,7 +16,7 @@ use xinfang_domain::case::{
     Register, Registration, Status,
 };
 use xinfang_domain::clock::Grade;
-use xinfang_domain::{Actor, OrgTree, UnitId, UnitKind};
+use xinfang_domain::{Actor, OrgTree, UnitId};
 use xinfang_store::{NewCaseRecord, NewWarning};
 
 /// Rounds a repeat may lose to other 件次 of its case before the caller hears `Conflict`.
@@ -163,15 +163,12 @@ pub fn bureau_for_region(org: &OrgTree, region_code: &str) -> Option<UnitId> {
     let mut units = org.units_by_region(region_code);
     units.sort_by_key(|u| std::cmp::Reverse(u.level));
     for u in units {
-        for anc in org.ancestors_inclusive(u.id) {
-            if let Some(b) = org
-                .children(anc)
-                .iter()
-                .filter_map(|c| org.get(*c))
-                .find(|c| c.kind == UnitKind::PetitionBureau)
-            {
-                return Some(b.id);
-            }
+        if let Some(b) = org
+            .ancestors_inclusive(u.id)
+            .into_iter()
+            .find_map(|anc| org.bureau_below(anc))
+        {
+            return Some(b);
         }
     }
     None

@@ -296,6 +296,15 @@ impl OrgTree {
         )
     }
 
+    /// The 信访部门 directly below `unit` (a government's bureau), if any.
+    pub fn bureau_below(&self, unit: UnitId) -> Option<UnitId> {
+        self.children(unit)
+            .iter()
+            .filter_map(|c| self.get(*c))
+            .find(|c| c.kind == UnitKind::PetitionBureau)
+            .map(|c| c.id)
+    }
+
     /// The unit and everything below it.
     pub fn subtree(&self, id: UnitId) -> Vec<UnitId> {
         let mut out = vec![id];

@@ -2,8 +2,9 @@
 //! everything that carries a case (件次, warning, alert, supervision,
 //! ownership, document, attachment, campaign item, search hit, statistics,
 //! export row, intake response) asks it, directly here or through its SQL
-//! twin (`xinfang_store::CaseScope`, built from a [`Viewer`]). `tests`
-//! check the two agree.
+//! twin (`xinfang_store::CaseScope`, built from a [`Viewer`]). The web
+//! tests `authz_matrix` and `accusation_paths` check the two agree through
+//! every route.
 //!
 //! The rule:
 //!
@@ -81,8 +82,15 @@ impl Viewer {
 
     /// The viewer's unit is `accused`, inside it, or above it (第三十条).
     pub fn is_accused_side(&self, accused: UnitId, org: &OrgTree) -> bool {
-        org.is_within(self.unit, accused) || org.is_within(accused, self.unit)
+        on_accused_side(self.unit, accused, org)
     }
+}
+
+/// `unit` is the accused body, lies inside it, or is above it: the side a
+/// 检举控告 must never reach (第三十条第三款). Visibility, 转送, 提级 and 专班
+/// all ask this one question.
+pub fn on_accused_side(unit: UnitId, accused: UnitId, org: &OrgTree) -> bool {
+    org.is_within(unit, accused) || org.is_within(accused, unit)
 }
 
 /// Whether `staff` may see `case`.
@@ -101,14 +109,9 @@ pub fn landing_unit(case: &Case, org: &OrgTree) -> UnitId {
         return registering;
     }
     for anc in org.ancestors_inclusive(registering) {
-        let bureau = org
-            .children(anc)
-            .iter()
-            .filter_map(|c| org.get(*c))
-            .find(|c| c.kind == UnitKind::PetitionBureau);
-        if let Some(b) = bureau {
-            if !Viewer::of_unit(b.id, org).accusation_hidden(case, org) {
-                return b.id;
+        if let Some(b) = org.bureau_below(anc) {
+            if !Viewer::of_unit(b, org).accusation_hidden(case, org) {
+                return b;
             }
         }
     }

@@ -23,39 +23,31 @@ pub struct CaseScope {
 
 impl CaseScope {
     /// The condition (to follow `WHERE …`, starting with ` AND`) on the case
-    /// alias `c`, its binds numbered from `$first`.
+    /// alias `c`, its binds numbered from `$first`: rule 1 (the area), then
+    /// rules 2 and 3 (第三十条).
     pub(crate) fn sql(&self, c: &str, first: usize) -> (String, Vec<Val>) {
         let mut binds = vec![Val::S(format!("{}%", self.reach_prefix))];
-        let mut sql = format!(
-            " AND EXISTS (SELECT 1 FROM case_units cu JOIN units u ON u.id = cu.unit_id \
-             WHERE cu.case_id = {c}.id AND u.path LIKE ${first})"
-        );
-        sql.push_str(&self.hidden_sql(c, first + 1, &mut binds));
-        (sql, binds)
-    }
-
-    /// Only the 第三十条 part (rules 2 and 3), for queries whose area is
-    /// decided otherwise (statistics by their own scope shape).
-    pub(crate) fn hidden_sql(&self, c: &str, first: usize, binds: &mut Vec<Val>) -> String {
-        let start = first;
         let chain: Vec<i64> = if self.chain.is_empty() {
             vec![i64::MIN] // no unit: matches nothing
         } else {
             self.chain.clone()
         };
         binds.extend(chain.iter().map(|i| Val::I(*i)));
-        let under = start + chain.len();
+        let under = first + 1 + chain.len();
         binds.push(Val::S(format!("{}%", self.unit_prefix)));
         let unresolved = if self.sees_unresolved {
             String::new()
         } else {
             format!(" OR {c}.accused_unit IS NULL")
         };
-        format!(
-            " AND NOT ({c}.kind = 'accusation' AND ({c}.accused_unit IN ({chain}) \
+        let sql = format!(
+            " AND EXISTS (SELECT 1 FROM case_units cu JOIN units u ON u.id = cu.unit_id \
+             WHERE cu.case_id = {c}.id AND u.path LIKE ${first}) \
+             AND NOT ({c}.kind = 'accusation' AND ({c}.accused_unit IN ({chain}) \
              OR {c}.accused_unit IN (SELECT au.id FROM units au WHERE au.path LIKE ${under}){unresolved}))",
-            chain = placeholders(start, chain.len()),
-        )
+            chain = placeholders(first + 1, chain.len()),
+        );
+        (sql, binds)
     }
 }
 

@@ -530,11 +530,11 @@ fn check_transfer_target(case: &Case, to: UnitId, org: &OrgTree) -> Result<(), D
 }
 
 /// True when `unit` is the accused body, lies inside it, or is above it
-/// (第三十条; the same side as `scope::Viewer::is_accused_side`).
+/// (第三十条, `scope::on_accused_side`).
 pub fn is_accused_unit(case: &Case, unit: UnitId, org: &OrgTree) -> bool {
     match case.accused.as_ref().and_then(|a| a.unit) {
         Some(accused) if case.kind == Kind::Accusation => {
-            org.is_within(unit, accused) || org.is_within(accused, unit)
+            crate::scope::on_accused_side(unit, accused, org)
         }
         _ => false,
     }
