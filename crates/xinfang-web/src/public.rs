@@ -120,6 +120,9 @@ pub const QUERY_CODE_HEADER: &str = "x-query-code";
 
 /// What a URL with a query code is refused with.
 pub const CODE_IN_URL_MESSAGE: &str = "查询码不得放在网址中，请放在请求正文或 X-Query-Code 头中";
+/// The same refusal as a petitioner reads it on a page (no protocol words).
+pub const CODE_IN_URL_PAGE_MESSAGE: &str =
+    "查询码不得放在网址中：为保护您的信息，请在查询页面输入信访编号和查询码。";
 
 /// The query code: the body's when it has one, else `X-Query-Code`.
 pub fn query_code(headers: &HeaderMap, in_body: &str) -> String {
@@ -183,7 +186,7 @@ pub async fn no_query_code_in_url(req: Request, next: Next) -> Response {
         None,
         &format!(
             "<p class=\"err\" role=\"alert\">{}</p><p><a href=\"/track\">查询办理情况</a></p>",
-            crate::pages::html::esc(CODE_IN_URL_MESSAGE)
+            crate::pages::html::esc(CODE_IN_URL_PAGE_MESSAGE)
         ),
     );
     (StatusCode::BAD_REQUEST, Html(html)).into_response()

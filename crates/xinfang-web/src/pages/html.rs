@@ -26,7 +26,7 @@ header a{color:#fff}header h1{font-size:1.2rem;margin:0 1rem 0 0}main{max-width:
 section{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.8rem 1rem;margin-bottom:1rem}\
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e5e5e5;padding:.35rem .5rem;text-align:left;vertical-align:top}\
 .normal{color:#1b5e20}.approaching{color:#b26a00;font-weight:bold}.overdue{color:#b00020;font-weight:bold}\
-.err{background:#fdecea;border:1px solid #b00020;padding:.5rem 1rem;border-radius:4px}.ok{background:#e8f5e9;border:1px solid #1b5e20;padding:.5rem 1rem;border-radius:4px}\
+.err{background:#fdecea;border:1px solid #b00020;padding:.5rem 1rem;border-radius:4px}td .err{display:block;margin-top:.25rem;padding:.25rem .5rem;font-size:.875rem}.ok{background:#e8f5e9;border:1px solid #1b5e20;padding:.5rem 1rem;border-radius:4px}\
 label{display:block;margin:.4rem 0 .1rem}input,select,textarea{font-size:1rem;padding:.35rem;max-width:100%;box-sizing:border-box}textarea{width:100%}\
 button{display:block;padding:.4rem 1rem;font-size:1rem;background:#a51c1c;color:#fff;border:0;border-radius:4px;cursor:pointer;margin-top:.4rem}\
 :focus{outline:3px solid #1565c0;outline-offset:2px}details{margin:.3rem 0}.counts a{display:inline-block;margin:0 1rem .5rem 0}\
