@@ -102,7 +102,10 @@ impl App {
             (
                 "notify",
                 Command::Notify {
-                    route: Route::Accept { investigate: true },
+                    route: Route::Accept {
+                        investigate: true,
+                        litigation_reason: None,
+                    },
                 },
             ),
             (

@@ -7,12 +7,12 @@
 //! audit entry of a look-up that found someone's cases (a sensitive read).
 
 use crate::error::AppError;
-use crate::intake::{parse_petitioners, petitioner_keys, same_matter, PetitionerInput};
+use crate::intake::{parse_petitioners, petitioner_keys, PetitionerInput};
 use crate::intelligence::Suggestions;
+use crate::prior_match::{explain, identity_basis, matter_match};
 use crate::state::App;
 use serde::{Deserialize, Serialize};
 use xinfang_domain::case::Content;
-use xinfang_domain::scope::can_see;
 use xinfang_domain::Staff;
 
 /// What the form holds so far (any field may be empty).
@@ -24,6 +24,8 @@ pub struct AssistInput {
     pub id_number: String,
     #[serde(default)]
     pub phone: String,
+    #[serde(default)]
+    pub address: String,
     #[serde(default)]
     pub request: String,
     #[serde(default)]
@@ -42,6 +44,10 @@ pub struct PriorCase {
     pub registered_on: String,
     pub request: String,
     pub same_matter: bool,
+    /// Which identity and text matched, in words (第三十六条), when the same matter.
+    pub basis: Option<String>,
+    /// What registering would do with it: 重复件次, 不再受理 …
+    pub outcome: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -79,7 +85,7 @@ impl App {
                 name: input.name.clone(),
                 id_number: clean(&input.id_number),
                 phone: clean(&input.phone),
-                address: String::new(),
+                address: input.address.trim().into(),
             }],
             self.now().date(),
             &mut errors,
@@ -103,17 +109,26 @@ impl App {
             })
             .collect();
         let mut prior = vec![];
-        let identified = petitioner.id_number.is_some() || petitioner.phone.is_some();
+        let identified = petitioner.id_number.is_some()
+            || petitioner.phone.is_some()
+            || petitioner.address.chars().count() >= 4;
         if !petitioner.name.is_empty() && identified {
-            let keys = petitioner_keys(&[petitioner]);
-            let org = self.org();
+            let who = [petitioner];
+            let keys = petitioner_keys(&who);
             for (_, case) in self.store.cases_by_petitioner(&keys, 20).await? {
-                if !can_see(staff, &case, &org) {
+                // The same rule as every other path (第三十条: an accusation
+                // against the registrar's body is not theirs to learn of).
+                if !self.can_see_case(staff, &case) || identity_basis(&who, &case).is_none() {
                     continue;
                 }
+                let (sim, basis) = matter_match(&content, &analysis.tokens, &case);
+                let same =
+                    !content.request.is_empty() && sim >= xinfang_text::signature::REPEAT_THRESHOLD;
                 prior.push(PriorCase {
-                    same_matter: !content.request.is_empty()
-                        && same_matter(&case.content, &content),
+                    same_matter: same,
+                    basis: same
+                        .then(|| explain(&case.case_no, identity_basis(&who, &case), basis, sim)),
+                    outcome: same.then(|| predicted_outcome(&case).to_string()),
                     status: case.status.label_zh(),
                     registered_on: case.registered_on().to_string(),
                     request: case.content.request.chars().take(80).collect(),
@@ -138,5 +153,18 @@ impl App {
             prior,
             problems,
         })
+    }
+}
+
+/// What registering a submission of the same matter as `earlier` leads to,
+/// as the registrar is told before submitting (the domain decides for real).
+fn predicted_outcome(earlier: &xinfang_domain::case::Case) -> &'static str {
+    use xinfang_domain::case::Status;
+    if earlier.status == Status::Final {
+        "已复核终结：登记后将不再受理（第三十六条第三款）；如认为不属同一事实和理由，请填写“不属同一事项的理由”"
+    } else if earlier.status.is_closed() {
+        "已办结：登记后作为新事项并与原件关联"
+    } else {
+        "办理中：登记后计为重复件次"
     }
 }

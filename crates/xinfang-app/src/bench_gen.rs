@@ -195,5 +195,6 @@ fn fresh(t: usize, region: &str, rng: &mut StdRng) -> IntakeRequest {
         accused: None,
         category: None,
         registering_unit: None,
+        new_matter_reason: None,
     }
 }

@@ -268,6 +268,7 @@ impl App {
                 accused: None,
                 category: None,
                 registering_unit: Some(staff.unit),
+                new_matter_reason: None,
             };
             case_no = Some(
                 self.intake(&Actor::Staff(staff.clone()), req)

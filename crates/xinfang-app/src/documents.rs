@@ -9,7 +9,6 @@ use crate::state::App;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use xinfang_domain::case::{case_clocks, Case, CaseEvent, EventBody};
-use xinfang_domain::clock::ClockKind;
 use xinfang_domain::document::{
     body_abbr, draft_for, draft_for_registration, DocContent, DocDraft, DocFacts, DocType,
 };
@@ -180,16 +179,21 @@ impl App {
                 .and_then(|cs| {
                     cs.into_iter()
                         .rev()
-                        .find(|c| c.kind == ClockKind::Handling && c.stage == after.stage)
+                        .find(|c| c.kind.is_answer() && c.stage == after.stage)
                         .map(|c| c.due.due)
                 })
         } else {
             None
         };
         let unit_name = |u| self.unit_name(u);
+        let rule = self
+            .rules()
+            .get(xinfang_domain::case::handling_clock(after.kind))
+            .clone();
         let facts = DocFacts {
             unit_name: &unit_name,
             handling_due,
+            answer_limit: (period_zh(&rule.spec), rule.article),
         };
         draft_for(before, after, ev, &facts)
             .map(|d| self.new_document(d, ev.at))
@@ -424,5 +428,13 @@ impl App {
             .await?;
         let all = self.store.attachments_for_case(case_id).await?;
         Ok(all.into_iter().filter(|a| ids.contains(&a.id)).collect())
+    }
+}
+
+/// A period as a letter states it: "60日", "15个工作日".
+pub fn period_zh(spec: &xinfang_domain::clock::PeriodSpec) -> String {
+    match spec.counting {
+        xinfang_domain::clock::Counting::WorkingDays => format!("{}个工作日", spec.amount),
+        xinfang_domain::clock::Counting::CalendarDays => format!("{}日", spec.amount),
     }
 }

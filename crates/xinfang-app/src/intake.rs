@@ -7,6 +7,7 @@
 use crate::auth::random_query_code;
 use crate::error::{AppError, FieldError};
 use crate::intelligence::{Signal, Suggestions};
+use crate::prior_match::{explain, identity_basis, matter_match, MatterBasis};
 use crate::state::App;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -60,6 +61,11 @@ pub struct IntakeRequest {
     pub category: Option<String>,
     /// None for online submissions: the 信访部门 serving the region registers it.
     pub registering_unit: Option<UnitId>,
+    /// The registrar's reason for registering this as a new matter although
+    /// it matches an earlier case of the same petitioner (staff only;
+    /// recorded in the registration event).
+    #[serde(default)]
+    pub new_matter_reason: Option<String>,
 }
 
 /// What registering led to.
@@ -85,30 +91,16 @@ pub struct IntakeOutcome {
     pub multi_body: bool,
     /// Content similarity to the linked case (repeats only).
     pub similarity: Option<f64>,
+    /// Why the submission was linked to (or refused over) an earlier case:
+    /// which identity and which text matched (第三十六条).
+    pub link_basis: Option<String>,
 }
 
 pub fn hash_code(code: &str) -> String {
     hex::encode(Sha256::digest(code.trim().to_uppercase().as_bytes()))
 }
 
-/// Stable keys that identify a petitioner across submissions.
-pub fn petitioner_keys(ps: &[Petitioner]) -> Vec<String> {
-    let mut keys = vec![];
-    for p in ps {
-        let name = xinfang_text::normalize::normalize_name(&p.name);
-        if let Some(id) = &p.id_number {
-            keys.push(format!("id:{id}"));
-        } else if let Some(phone) = &p.phone {
-            keys.push(format!("np:{name}|{phone}"));
-        } else {
-            keys.push(format!(
-                "na:{name}|{}",
-                xinfang_text::normalize::normalize(&p.address)
-            ));
-        }
-    }
-    keys
-}
+pub use crate::prior_match::petitioner_keys;
 
 /// Same matter: Jaccard of the content features of 请求+事实+理由 at or above
 /// the tuned threshold (`xinfang_text::signature::REPEAT_THRESHOLD`).
@@ -391,7 +383,13 @@ impl App {
                 unit_name,
             }
         });
+        let analysis = self.analyze(&content.full_text());
         let cmd = Register {
+            litigation_cues: analysis
+                .litigation_cues
+                .iter()
+                .map(|c| c.to_string())
+                .collect(),
             channel: req.channel,
             kind,
             persons: req.persons.unwrap_or(petitioners.len() as u32).max(1),
@@ -401,17 +399,17 @@ impl App {
             accused,
             category: category.clone(),
             registering_unit,
+            new_matter_reason: clean(&req.new_matter_reason),
         };
-        let analysis = self.analyze(&cmd.content.full_text());
         let suggestions = self.suggest(&analysis, &cmd.region_code);
         let keys = petitioner_keys(&cmd.petitioners);
         let mut prior = self
-            .find_prior(&keys, &cmd.content.request, &analysis.tokens)
+            .find_prior(&keys, &cmd.petitioners, &cmd.content, &analysis.tokens)
             .await?;
         // An earlier matter the registering staff may not see (a 检举控告
         // against their body, 第三十条) is not theirs to join or to learn of:
         // the submission is registered on its own.
-        if let (Actor::Staff(s), Some(((_, c), _, _))) = (actor, &prior) {
+        if let (Actor::Staff(s), Some(((_, c), _, _, _))) = (actor, &prior) {
             if self.viewer(s).accusation_hidden(c, &org) {
                 prior = None;
             }
@@ -426,7 +424,7 @@ impl App {
         let reg = register(
             &cmd,
             String::new(),
-            prior.as_ref().map(|(_, p, _)| p),
+            prior.as_ref().map(|(_, p, _, _)| p),
             actor,
             &ctx,
         )?;
@@ -445,7 +443,8 @@ impl App {
                 let code = random_query_code();
                 let notice_due = projection.next_due.as_ref().and_then(|d| d.parse().ok());
                 let outcome_case = case.clone();
-                let similarity = prior.as_ref().map(|(_, _, s)| *s);
+                let similarity = prior.as_ref().map(|(_, _, s, _)| *s);
+                let link_basis = prior.as_ref().map(|(_, _, _, why)| why.clone());
                 let (signals, warning) = self.risk_of(req, &analysis, &outcome_case);
                 let record = NewCaseRecord {
                     case,
@@ -486,10 +485,11 @@ impl App {
                     warning,
                     multi_body: false,
                     similarity,
+                    link_basis,
                 })
             }
             Registration::Repeat { case_no, mut event } => {
-                let ((id, mut case), _, similarity) = prior.ok_or(AppError::NotFound)?;
+                let ((id, mut case), _, similarity, why) = prior.ok_or(AppError::NotFound)?;
                 let expected = case.version;
                 let mut multi_body = false;
                 if let xinfang_domain::case::EventBody::RepeatSubmitted { submission } =
@@ -551,6 +551,7 @@ impl App {
                     warning,
                     multi_body,
                     similarity: Some(similarity),
+                    link_basis: Some(why),
                 })
             }
         }
@@ -595,27 +596,34 @@ impl App {
     async fn find_prior(
         &self,
         keys: &[String],
-        request: &str,
+        petitioners: &[Petitioner],
+        content: &Content,
         tokens: &[String],
-    ) -> Result<Option<((i64, Case), PriorMatter, f64)>, AppError> {
+    ) -> Result<Option<((i64, Case), PriorMatter, f64, String)>, AppError> {
         let candidates = self.store.cases_by_petitioner(keys, 20).await?;
         let org = self.org();
         let today = self.now().date();
-        let mut best: Option<(f64, i64, Case)> = None;
+        let mut best: Option<(f64, i64, Case, MatterBasis)> = None;
         for (id, case) in candidates {
             // A case born 不予受理/不再受理 only points at the real one; match that instead.
             let born_refused = case.status == Status::NotAccepted && case.related_case.is_some();
-            if born_refused {
+            if born_refused || identity_basis(petitioners, &case).is_none() {
                 continue;
             }
-            let sim = repeat_similarity(request, tokens, &case.content);
+            let (sim, basis) = matter_match(content, tokens, &case);
             if sim >= xinfang_text::signature::REPEAT_THRESHOLD
-                && best.as_ref().is_none_or(|(b, _, _)| sim > *b)
+                && best.as_ref().is_none_or(|(b, _, _, _)| sim > *b)
             {
-                best = Some((sim, id, case));
+                best = Some((sim, id, case, basis));
             }
         }
-        if let Some((sim, id, case)) = best {
+        if let Some((sim, id, case, basis)) = best {
+            let why = explain(
+                &case.case_no,
+                identity_basis(petitioners, &case),
+                basis,
+                sim,
+            );
             let overdue = case_clocks(&case, &org, &self.calendar(), &self.rules())
                 .map(|cs| {
                     cs.iter()
@@ -629,7 +637,7 @@ impl App {
                 current_unit: case.current_unit,
                 within_limit: !overdue,
             };
-            return Ok(Some(((id, case), prior, sim)));
+            return Ok(Some(((id, case), prior, sim, why)));
         }
         Ok(None)
     }

@@ -6,7 +6,7 @@
 //! (第三十四条), 处理意见书 (第三十二条, 第三十五条), 复查意见书 (第三十五条),
 //! 复核意见书 (第三十六条).
 
-use crate::case::{Case, CaseEvent, EventBody, Outcome, Route, Stage, TransferMode};
+use crate::case::{Case, CaseEvent, EventBody, Kind, Outcome, Route, Stage, TransferMode};
 use crate::org::UnitId;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -173,6 +173,26 @@ pub struct DocFacts<'a> {
     pub unit_name: &'a dyn Fn(UnitId) -> String,
     /// Handling due date after the event (for the 延期告知书).
     pub handling_due: Option<NaiveDate>,
+    /// The first-instance answer limit of the case's kind, as written in the
+    /// 受理告知书: period ("60日") and its source (article or local rule).
+    pub answer_limit: (String, String),
+}
+
+/// What the 受理告知书 promises, by kind: the 60 days of 第三十四条 bind only
+/// 申诉求决类 matters; suggestions and accusations are answered within the
+/// local limit, named with its source.
+fn accept_paragraph(kind: Kind, on: String, (period, source): &(String, String)) -> String {
+    match kind {
+        Kind::Claim => format!(
+            "经审查，该信访事项属于本机关职权范围，本机关决定予以受理，并将自受理之日（{on}）起{period}内办结（{source}）。"
+        ),
+        Kind::Suggestion => format!(
+            "经审查，本机关决定受理你提出的建议意见，将认真研究论证，并自受理之日（{on}）起{period}内予以回复（第二十九条；期限依据：{source}）。"
+        ),
+        Kind::Accusation => format!(
+            "经审查，本机关决定受理你的检举控告，将依规依纪依法办理，并自受理之日（{on}）起{period}内反馈（第三十条第一款；期限依据：{source}）。你的个人信息和检举控告材料依法保密（第三十条第三款）。"
+        ),
+    }
 }
 
 fn petitioner_names(case: &Case) -> String {
@@ -249,10 +269,10 @@ pub fn draft_for(
                     who.clone(),
                     vec![
                         head,
-                        format!("经审查，该信访事项属于本机关职权范围，本机关决定予以受理，并将自受理之日（{}）起60日内办结（第三十四条）。", day_zh(on)),
+                        accept_paragraph(after.kind, day_zh(on), &f.answer_limit),
                         "办理结果将以书面形式答复你。你可以凭信访编号和查询码查询办理进度。".into(),
                     ],
-                    vec!["第二十三条".into(), "第三十四条".into()],
+                    vec!["第二十三条".into(), f.answer_limit.1.clone()],
                 ),
                 Route::Divert {
                     procedure,

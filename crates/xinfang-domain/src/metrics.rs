@@ -3,7 +3,7 @@
 //! projection, so statistics over a million cases are aggregates, not replays;
 //! the rates below turn those aggregates into the published indicators.
 
-use crate::case::{Case, CaseClock, Satisfaction, Stage, Status};
+use crate::case::{handling_clock, Case, CaseClock, Satisfaction, Stage, Status};
 use crate::clock::ClockKind;
 use chrono::{Duration, NaiveDate};
 
@@ -37,7 +37,7 @@ impl CaseFacts {
             .find(|c| matches!(c.kind, ClockKind::Forward | ClockKind::DirectNotice));
         let handling = clocks
             .iter()
-            .find(|c| c.kind == ClockKind::Handling && c.stage == Stage::Initial);
+            .find(|c| c.kind == handling_clock(case.kind) && c.stage == Stage::Initial);
         let initial = &case.stages[0];
         let delivered_on = initial.delivered_on;
         let repeats_after_delivery = match delivered_on {

@@ -123,6 +123,9 @@ struct StaffRegistration {
     accused: Option<Value>,
     #[serde(default)]
     category: Option<String>,
+    /// Register as a new matter although it matches an earlier case (第三十六条), with the reason.
+    #[serde(default)]
+    new_matter_reason: Option<String>,
 }
 
 async fn register(
@@ -149,6 +152,7 @@ async fn register(
         accused: accused_from(b.accused)?,
         category: b.category,
         registering_unit: Some(staff.unit),
+        new_matter_reason: b.new_matter_reason,
     };
     let out = st.app.intake(&Actor::Staff(staff), req).await?;
     Ok((

@@ -101,6 +101,7 @@ async fn submit(State(st): State<AppState>, body: axum::body::Bytes) -> Result<R
         accused: accused_from(p.accused)?,
         category: None,
         registering_unit: None,
+        new_matter_reason: None,
     };
     let out = st.app.intake(&Actor::Petitioner, req).await?;
     let body = json!({
@@ -111,6 +112,7 @@ async fn submit(State(st): State<AppState>, body: axum::body::Bytes) -> Result<R
         "notice_due": out.notice_due.map(|d| d.to_string()),
         "repeat_of": out.repeat_of,
         "not_accepted_reason": out.not_accepted_reason,
+        "related_case": out.related_case,
     });
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }

@@ -41,7 +41,12 @@
         link.href = "/work/cases/" + encodeURIComponent(p.case_no);
         li.appendChild(link);
         li.appendChild(document.createTextNode(" " + p.registered_on + " " + p.status + "：" + p.request));
-        if (p.same_matter) { li.appendChild(text("strong", "同一事项：登记后将计为重复件次", "same")); }
+        if (p.same_matter) {
+          li.appendChild(text("strong", p.outcome || "同一事项", "same"));
+          if (p.basis) { li.appendChild(text("span", "判定依据：" + p.basis, "same-basis")); }
+          var why = document.getElementById("new-matter");
+          if (why) { why.hidden = false; }
+        }
         list.appendChild(li);
       });
       panel.appendChild(list);
@@ -50,7 +55,7 @@
   function ask() {
     var mine = ++seq;
     var body = {
-      name: val("name0"), id_number: val("id0"), phone: val("phone0"),
+      name: val("name0"), id_number: val("id0"), phone: val("phone0"), address: val("addr0"),
       request: val("request"), facts: val("facts"), reasons: val("reasons"),
       region_code: val("region_code")
     };

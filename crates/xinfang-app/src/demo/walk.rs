@@ -182,6 +182,7 @@ pub async fn run(
             accused,
             category: Some(topic.category.into()),
             registering_unit: registering,
+            new_matter_reason: None,
         };
         let actor = match registering {
             Some(u) => w.desk(u),
@@ -310,7 +311,14 @@ async fn life(
             tell_to: "有管辖权的人民法院".into(),
         }
     } else {
-        Route::Accept { investigate: true }
+        Route::Accept {
+            investigate: true,
+            // Any text may carry a 涉法涉诉 cue; accepting over it needs a reason (第三十一条第一项).
+            litigation_reason: Some(
+                "经审查，信访人所反映的具体行政行为问题不属于诉讼程序处理范围，由本机关受理办理"
+                    .into(),
+            ),
+        }
     };
     let accepted = matches!(route, Route::Accept { .. });
     w.act(unit, case_no, Command::Notify { route }).await?;

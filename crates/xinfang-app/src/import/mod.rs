@@ -202,6 +202,9 @@ impl App {
                 accused,
                 category: parsed.category,
                 registering_unit: UnitId(unit.0),
+                // History replays its own route; the flag goes to the store column.
+                litigation_cues: vec![],
+                new_matter_reason: None,
             };
             let ctx = Ctx {
                 org: &org,

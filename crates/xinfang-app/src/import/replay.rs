@@ -62,7 +62,10 @@ pub fn replay(
             on,
             holder,
             Command::Notify {
-                route: Route::Accept { investigate: false },
+                route: Route::Accept {
+                    investigate: false,
+                    litigation_reason: None,
+                },
             },
         ));
     }

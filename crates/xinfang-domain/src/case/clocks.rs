@@ -42,6 +42,18 @@ impl CaseClock {
     }
 }
 
+/// The first-instance answer clock of a matter of this kind: the 60-day
+/// limit of 第三十四条 binds 第三十一条第（六）项 matters (申诉求决类); the
+/// 条例 sets none for suggestions (第二十九条) or accusations (第三十条),
+/// which follow a local rule named with its source.
+pub fn handling_clock(kind: Kind) -> ClockKind {
+    match kind {
+        Kind::Claim => ClockKind::Handling,
+        Kind::Suggestion => ClockKind::SuggestionReply,
+        Kind::Accusation => ClockKind::AccusationReply,
+    }
+}
+
 /// Every clock of the case, in the order they started.
 pub fn case_clocks(
     case: &Case,
@@ -157,7 +169,7 @@ pub fn case_clocks(
     // 3. Each stage: handling / answer limit, then the petitioner's request window.
     for st in &case.stages {
         let (answer, window) = match st.stage {
-            Stage::Initial => (ClockKind::Handling, Some(ClockKind::ReviewRequest)),
+            Stage::Initial => (handling_clock(case.kind), Some(ClockKind::ReviewRequest)),
             Stage::Review => (ClockKind::ReviewAnswer, Some(ClockKind::ReReviewRequest)),
             Stage::ReReview => (ClockKind::ReReviewAnswer, None),
         };

@@ -20,6 +20,14 @@ pub struct Register {
     pub accused: Option<Accused>,
     pub category: Option<String>,
     pub registering_unit: UnitId,
+    /// 涉法涉诉 cues the intake found in the text ("已向法院起诉" …): the
+    /// matter may belong to a legal procedure (第三十一条第一项).
+    #[serde(default)]
+    pub litigation_cues: Vec<String>,
+    /// Staff only: register as a new matter although it matches an earlier
+    /// case of the same petitioner, for this reason (第三十六条 review by a person).
+    #[serde(default)]
+    pub new_matter_reason: Option<String>,
 }
 
 /// An earlier case of the same petitioner and matter, found by the service

@@ -115,6 +115,8 @@ pub fn split_registration(case: &Case, k: usize) -> Result<Register, DomainError
         accused: None,
         category: None,
         registering_unit: sub.unit,
+        litigation_cues: vec![],
+        new_matter_reason: None,
     })
 }
 
@@ -251,6 +253,25 @@ fn decide_body(
                         ));
                     }
                 }
+                // 第三十一条第一项: a matter for the courts, procuratorate or
+                // police goes to its legal procedure; accepting it into
+                // 信访 handling over the intake's flag needs a reason.
+                Route::Accept {
+                    litigation_reason, ..
+                } if case.kind == Kind::Claim
+                    && !case.litigation_cues.is_empty()
+                    && litigation_reason
+                        .as_deref()
+                        .is_none_or(|r| r.trim().chars().count() < 4) =>
+                {
+                    return Err(DomainError::invalid(
+                        "litigation_reason",
+                        format!(
+                            "登记时发现涉法涉诉线索（{}）：应当通过诉讼、复议等法定程序处理的，导入相应程序（第三十一条第一项）；确需受理办理的，请写明受理理由",
+                            case.litigation_cues.join("、")
+                        ),
+                    ));
+                }
                 Route::NotOurs { tell_to } if tell_to.trim().is_empty() => {
                     return Err(DomainError::invalid(
                         "tell_to",
@@ -292,7 +313,9 @@ fn decide_body(
                 return Err(invalid_state(case, cmd));
             }
             let s = staff_at(case, actor, case.current_unit, HANDLER)?;
-            let rule = ctx.rules.get(ClockKind::Handling);
+            // 第三十四条's extension is for 第三十一条第（六）项 matters; other
+            // kinds follow their local rule's ceiling.
+            let rule = ctx.rules.get(super::clocks::handling_clock(case.kind));
             let used: u32 = stage.extensions.iter().map(|e| e.days).sum();
             let left = rule.max_extension_days.saturating_sub(used);
             if *days == 0 || *days > left {

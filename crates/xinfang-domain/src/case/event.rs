@@ -183,6 +183,10 @@ impl EventBody {
                 format!("共同上级决定由{}受理（第二十四条）", unit_name(*unit))
             }
             Self::Notified { route } => match route {
+                Route::Accept {
+                    litigation_reason: Some(r),
+                    ..
+                } => format!("书面告知：受理（涉法涉诉线索，受理理由：{r}）"),
                 Route::Accept { .. } => "书面告知：受理".into(),
                 Route::Divert { procedure, .. } => {
                     format!("书面告知：导入{}", procedure.label_zh())

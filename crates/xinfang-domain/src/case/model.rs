@@ -271,7 +271,13 @@ impl LegalProcedure {
 #[serde(tag = "route", rename_all = "snake_case")]
 pub enum Route {
     /// 受理 and handle: 第三十一条(五)/(六), 第二十九条, 第三十条.
-    Accept { investigate: bool },
+    Accept {
+        investigate: bool,
+        /// Why the matter is accepted although the intake flagged it
+        /// 涉法涉诉 (第三十一条第一项); required then, recorded in the event.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        litigation_reason: Option<String>,
+    },
     /// 导入法定途径 (第三十一条(一)–(四)).
     Divert {
         procedure: LegalProcedure,

@@ -81,6 +81,8 @@ pub fn register(
         related_case: None,
         not_accepted_reason: None,
         recused: vec![],
+        litigation_cues: cmd.litigation_cues.clone(),
+        new_matter_reason: None,
         version: 0,
     };
     // 第三十条第三款: a 检举控告 is never held by the side it accuses.
@@ -89,7 +91,23 @@ pub fn register(
         case.current_unit = holder;
         case.stages = vec![StageRecord::new(Stage::Initial, holder, ctx.today())];
     }
-    if let Some(p) = prior {
+    if let (Some(p), Some(reason)) = (prior, &cmd.new_matter_reason) {
+        // The registrar judged it a different matter: a new case, linked to
+        // the earlier one, with the reason in the registration event.
+        if !matches!(actor, Actor::Staff(_)) {
+            return Err(DomainError::Forbidden(
+                "只有登记人员可以认定为新的信访事项".into(),
+            ));
+        }
+        if reason.trim().chars().count() < 4 {
+            return Err(DomainError::invalid(
+                "new_matter_reason",
+                "请写明不属同一信访事项的理由",
+            ));
+        }
+        case.related_case = Some(p.case_no.clone());
+        case.new_matter_reason = Some(reason.trim().into());
+    } else if let Some(p) = prior {
         let superior_of_handler = ctx.org.is_superior_body(unit.id, p.current_unit);
         if p.status == Status::Final {
             case.status = Status::NotAccepted;

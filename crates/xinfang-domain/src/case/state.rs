@@ -158,6 +158,14 @@ pub struct Case {
     pub not_accepted_reason: Option<String>,
     /// Staff who declared a direct interest and must not act (第二十八条第三款).
     pub recused: Vec<UserId>,
+    /// 涉法涉诉 cues found at registration; accepting the matter into
+    /// handling over them needs a recorded reason (第三十一条第一项).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub litigation_cues: Vec<String>,
+    /// The registrar's recorded reason for registering this as a new matter
+    /// although it matched `related_case` (第三十六条: a person decides).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_matter_reason: Option<String>,
     /// Number of events applied; the store's optimistic version.
     pub version: u64,
 }

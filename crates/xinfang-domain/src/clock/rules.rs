@@ -19,6 +19,12 @@ pub enum ClockKind {
     Objection,
     /// 第三十一条第（六）项事项办结：60日，可延长≤30日（第三十四条）.
     Handling,
+    /// 建议意见类事项的答复：条例未定期限（第二十九条只要求认真研究论证、予以回复），
+    /// 按本地规定.
+    SuggestionReply,
+    /// 检举控告类事项的办理反馈：条例未定期限（第三十条：依规依纪依法办理、
+    /// 反馈），按纪检监察机关或本地规定.
+    AccusationReply,
     /// 请求复查：收到书面答复之日起30日（第三十五条）.
     ReviewRequest,
     /// 复查意见：30日（第三十五条）.
@@ -31,12 +37,14 @@ pub enum ClockKind {
     AssignedReport,
 }
 
-const ALL: [ClockKind; 10] = [
+const ALL: [ClockKind; 12] = [
     ClockKind::Forward,
     ClockKind::DirectNotice,
     ClockKind::ReceiptNotice,
     ClockKind::Objection,
     ClockKind::Handling,
+    ClockKind::SuggestionReply,
+    ClockKind::AccusationReply,
     ClockKind::ReviewRequest,
     ClockKind::ReviewAnswer,
     ClockKind::ReReviewRequest,
@@ -55,6 +63,8 @@ impl ClockKind {
             Self::ReceiptNotice => "书面告知（转送交办件）",
             Self::Objection => "提出异议",
             Self::Handling => "办理期限",
+            Self::SuggestionReply => "建议意见答复期限",
+            Self::AccusationReply => "检举控告办理期限",
             Self::ReviewRequest => "请求复查期限",
             Self::ReviewAnswer => "复查期限",
             Self::ReReviewRequest => "请求复核期限",
@@ -69,6 +79,8 @@ impl ClockKind {
             Self::ReceiptNotice => "receipt_notice",
             Self::Objection => "objection",
             Self::Handling => "handling",
+            Self::SuggestionReply => "suggestion_reply",
+            Self::AccusationReply => "accusation_reply",
             Self::ReviewRequest => "review_request",
             Self::ReviewAnswer => "review_answer",
             Self::ReReviewRequest => "re_review_request",
@@ -79,7 +91,27 @@ impl ClockKind {
     pub fn from_key(s: &str) -> Option<Self> {
         ALL.into_iter().find(|k| k.key() == s)
     }
+    /// A limit the 条例 does not set: the deployment sets it (any length) and
+    /// names its source; the default is a local rule, shown as such.
+    pub fn is_local(&self) -> bool {
+        matches!(self, Self::SuggestionReply | Self::AccusationReply)
+    }
+    /// The body's answer clock of a stage (办理 / 复查 / 复核).
+    pub fn is_answer(&self) -> bool {
+        matches!(
+            self,
+            Self::Handling
+                | Self::SuggestionReply
+                | Self::AccusationReply
+                | Self::ReviewAnswer
+                | Self::ReReviewAnswer
+        )
+    }
 }
+
+/// The default source named for a local limit until a deployment names its own.
+pub const LOCAL_DEFAULT_SOURCE: &str =
+    "本地规定（默认参照第三十四条的60日；条例未规定此类事项的期限）";
 
 /// One clock as data.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -96,6 +128,10 @@ pub struct ClockRule {
 pub enum RuleError {
     #[error("{name}的期限不得长于法定期限（{article}）")]
     LooserThanStatute { name: &'static str, article: String },
+    #[error("{name}由本地规定，请填写规定的名称和条款（如《××省信访事项办理规定》第十条）")]
+    LocalWithoutSource { name: &'static str },
+    #[error("{name}应为1至3660日")]
+    LocalOutOfRange { name: &'static str },
 }
 
 /// All clock rules in force.
@@ -120,7 +156,11 @@ fn rule(
         },
         article: article.into(),
         approaching_days,
-        max_extension_days: if kind == ClockKind::Handling { 30 } else { 0 },
+        max_extension_days: if kind == ClockKind::Handling || kind.is_local() {
+            30
+        } else {
+            0
+        },
     }
 }
 
@@ -145,6 +185,8 @@ impl RuleTable {
                 rule(ReceiptNotice, 15, CalendarDays, "第二十三条第三款", 3),
                 rule(Objection, 5, WorkingDays, "第二十三条第三款", 1),
                 rule(Handling, 60, CalendarDays, "第三十四条", 7),
+                rule(SuggestionReply, 60, CalendarDays, LOCAL_DEFAULT_SOURCE, 7),
+                rule(AccusationReply, 60, CalendarDays, LOCAL_DEFAULT_SOURCE, 7),
                 rule(ReviewRequest, 30, CalendarDays, "第三十五条", 5),
                 rule(ReviewAnswer, 30, CalendarDays, "第三十五条", 5),
                 rule(ReReviewRequest, 30, CalendarDays, "第三十六条", 5),
@@ -161,10 +203,30 @@ impl RuleTable {
             .expect("every clock kind has a rule")
     }
 
-    /// Replace a rule with a local one that is at least as strict.
-    pub fn with_override(mut self, new: ClockRule) -> Result<RuleTable, RuleError> {
+    /// Replace a rule with a local one that is at least as strict (a limit
+    /// the 条例 leaves to local rules may take any length, with its source named).
+    pub fn with_override(mut self, mut new: ClockRule) -> Result<RuleTable, RuleError> {
         let stat = RuleTable::statutory();
         let base = stat.get(new.kind);
+        if new.kind.is_local() {
+            if new.spec.amount == 0 || new.spec.amount > super::period::MAX_PERIOD_DAYS {
+                return Err(RuleError::LocalOutOfRange {
+                    name: new.kind.name_zh(),
+                });
+            }
+            new.article = new.article.trim().to_string();
+            if new.article.is_empty() {
+                return Err(RuleError::LocalWithoutSource {
+                    name: new.kind.name_zh(),
+                });
+            }
+            if let Some(r) = self.rules.iter_mut().find(|r| r.kind == new.kind) {
+                *r = new;
+            }
+            return Ok(self);
+        }
+        // A statutory limit keeps its article whatever the override says.
+        new.article = base.article.clone();
         let petitioner_window = matches!(
             new.kind,
             ClockKind::ReviewRequest | ClockKind::ReReviewRequest

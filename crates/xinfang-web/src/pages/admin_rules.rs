@@ -28,7 +28,7 @@ fn render_rules(
         .unwrap_or((StatusCode::OK, String::new()));
     let rules = st.app.rules();
     let stat = xinfang_domain::clock::RuleTable::statutory();
-    body.push_str("<section><h2>时限规则</h2><p>法定时限来自《信访工作条例》；本地只能收紧（更短），不能放宽；信访人请求复查、复核的期限是其权利，不能缩短。修改后所有未办结事项的期限重新计算。</p><table><thead><tr><th>时限</th><th>依据</th><th>法定</th><th>现行</th><th>临期提醒（天）</th><th>最长延期（天）</th></tr></thead><tbody>");
+    body.push_str("<section><h2>时限规则</h2><p>法定时限来自《信访工作条例》；本地只能收紧（更短），不能放宽；信访人请求复查、复核的期限是其权利，不能缩短。建议意见类、检举控告类事项的办理期限条例未作规定（第三十四条的60日只适用于第三十一条第六项事项），按本地规定设置并写明依据。修改后所有未办结事项的期限重新计算。</p><table><thead><tr><th>时限</th><th>依据</th><th>法定</th><th>现行</th><th>临期提醒（天）</th><th>最长延期（天）</th></tr></thead><tbody>");
     let fmt = |s: &PeriodSpec| {
         format!(
             "{} {}{}",
@@ -52,7 +52,11 @@ fn render_rules(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             r.kind.name_zh(),
             esc(&r.article),
-            fmt(&base.spec),
+            if r.kind.is_local() {
+                "条例未规定".to_string()
+            } else {
+                fmt(&base.spec)
+            },
             fmt(&r.spec),
             r.approaching_days,
             r.max_extension_days
@@ -71,6 +75,7 @@ fn render_rules(
          <label for=\"counting\">计算方式</label><select id=\"counting\" name=\"counting\"><option value=\"calendar\">日（自然日）</option><option value=\"working\">工作日</option></select>\
          <label><input type=\"checkbox\" name=\"rollover\" value=\"1\" checked> 末日遇休息日顺延</label>\
          <label for=\"approaching_days\">临期提醒（剩余天数）</label><input id=\"approaching_days\" name=\"approaching_days\" type=\"number\" min=\"0\" value=\"3\" required>\
+         <label for=\"source\">依据（仅本地规定的期限填写，如《××省信访事项办理规定》第十条）</label><input id=\"source\" name=\"source\" maxlength=\"100\">\
          <label for=\"max_extension_days\">最长延期（天）</label><input id=\"max_extension_days\" name=\"max_extension_days\" type=\"number\" min=\"0\" value=\"0\" required>\
          <button type=\"submit\">校验并保存</button></form></section>",
         csrf_input(csrf)
@@ -106,10 +111,16 @@ fn rule_form(f: &Fields) -> Result<ClockRule, AppError> {
             },
             rollover: field(f, "rollover") == "1",
         },
-        article: xinfang_domain::clock::RuleTable::statutory()
-            .get(kind)
-            .article
-            .clone(),
+        // The article of a statutory limit is fixed (the service keeps it);
+        // a local limit names its own source.
+        article: if kind.is_local() {
+            field(f, "source").trim().to_string()
+        } else {
+            xinfang_domain::clock::RuleTable::statutory()
+                .get(kind)
+                .article
+                .clone()
+        },
         approaching_days: num("approaching_days")?,
         max_extension_days: num("max_extension_days")?,
     })

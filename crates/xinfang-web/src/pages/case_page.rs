@@ -58,7 +58,11 @@ pub fn command_from_form(f: &HashMap<String, String>) -> Result<Command, AppErro
                 "not_ours" => Route::NotOurs {
                     tell_to: field(f, "tell_to").into(),
                 },
-                _ => Route::Accept { investigate: true },
+                _ => Route::Accept {
+                    investigate: true,
+                    litigation_reason: Some(field(f, "litigation_reason").trim().to_string())
+                        .filter(|r| !r.is_empty()),
+                },
             },
         },
         "start_pause" => Command::StartPause {
@@ -128,6 +132,18 @@ fn unit_options(st: &AppState, case: &Case) -> String {
     out
 }
 
+/// 第三十一条第一项: when the intake found 涉法涉诉 cues, the notify form says
+/// so and asks why the matter is nevertheless accepted.
+fn litigation_field(case: &Case) -> String {
+    if case.kind != xinfang_domain::case::Kind::Claim || case.litigation_cues.is_empty() {
+        return String::new();
+    }
+    format!(
+        "<p class=\"err\">登记时发现涉法涉诉线索：{}。应当通过诉讼、复议等法定程序处理的，请选择“导入法定途径”（第三十一条第一项）。</p><label>受理理由（选择受理办理时必填）<textarea name=\"litigation_reason\"></textarea></label>",
+        esc(&case.litigation_cues.join("、"))
+    )
+}
+
 fn action_form(st: &AppState, action: &str, csrf: &str, case: &Case) -> String {
     let case_no = case.case_no.as_str();
     let (title, inner) = match action {
@@ -136,7 +152,7 @@ fn action_form(st: &AppState, action: &str, csrf: &str, case: &Case) -> String {
         "object" => ("提出异议（5个工作日内，第二十三条）", "<label>理由<textarea name=\"reason\" required></textarea></label>".into()),
         "decide_objection" => ("处理异议", "<label>决定<select name=\"upheld\"><option value=\"yes\">同意异议，收回</option><option value=\"no\">不同意，由接收单位办理</option></select></label>".into()),
         "decide_jurisdiction" => ("决定受理机关（第二十四条）", format!("<label>受理机关<select name=\"unit\">{}</select></label>", unit_options(st, case))),
-        "notify" => ("书面告知与处理途径", "<label>途径<select name=\"route\"><option value=\"accept\">受理办理</option><option value=\"divert\">导入法定途径（第三十一条）</option><option value=\"not_ours\">不属本机关职权，告知向有权机关提出</option></select></label><label>法定途径<select name=\"procedure\"><option value=\"litigation\">诉讼、复议等</option><option value=\"arbitration\">仲裁</option><option value=\"party_appeal\">党员申诉</option><option value=\"administrative\">行政程序</option></select></label><label>告知内容（导入途径或有权机关）<input name=\"guidance\"></label><label>有权处理的机关<input name=\"tell_to\"></label>".into()),
+        "notify" => ("书面告知与处理途径", format!("<label>途径<select name=\"route\"><option value=\"accept\">受理办理</option><option value=\"divert\">导入法定途径（第三十一条）</option><option value=\"not_ours\">不属本机关职权，告知向有权机关提出</option></select></label><label>法定途径<select name=\"procedure\"><option value=\"litigation\">诉讼、复议等</option><option value=\"arbitration\">仲裁</option><option value=\"party_appeal\">党员申诉</option><option value=\"administrative\">行政程序</option></select></label><label>告知内容（导入途径或有权机关）<input name=\"guidance\"></label><label>有权处理的机关<input name=\"tell_to\"></label>{}", litigation_field(case))),
         "start_pause" => ("中止计时（听证、补充材料）", "<label>原因<input name=\"reason\" required></label>".into()),
         "end_pause" => ("恢复计时", String::new()),
         "request_extension" => ("申请延期（≤30日，第三十四条）", "<label>天数<input type=\"number\" name=\"days\" min=\"1\" max=\"30\" required></label><label>理由（将告知信访人）<input name=\"reason\" required></label>".into()),
@@ -207,6 +223,12 @@ pub async fn render_case(
         esc(&c.content.reasons),
         c.not_accepted_reason.as_ref().map(|r| format!("<p class=\"err\">{}</p>", esc(r))).unwrap_or_default()
     );
+    if let Some(r) = &c.new_matter_reason {
+        body.push_str(&format!(
+            "<p>登记时与该信访人的既往事项相似，登记人员认定为新的信访事项（第三十六条），理由：{}</p>",
+            esc(r)
+        ));
+    }
     let repeats = c.submissions.iter().skip(1).filter(|s| s.repeat).count();
     if repeats > 0 {
         let multi = c.submissions.iter().filter(|s| s.multi_body).count();

@@ -139,6 +139,7 @@ pub async fn submit(State(st): State<AppState>, req: axum::extract::Request) -> 
         }),
         category: None,
         registering_unit: None,
+        new_matter_reason: None,
     };
     // Attachments are checked before anything is registered (issue #5).
     let checked = xinfang_app::documents::check_attachments(&files, 0);

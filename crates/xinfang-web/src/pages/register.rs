@@ -140,6 +140,8 @@ fn form_html(
                     }),
             )
             .collect();
+    let new_matter = esc(v(f, "new_matter_reason"));
+    let new_matter_hidden = if new_matter.is_empty() { " hidden" } else { "" };
     format!(
         "<div class=\"reg\"><section><h2>登记来信、来访、来电</h2>{errors}<form method=\"post\" action=\"/work/register\" data-assist=\"1\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
          <label for=\"channel\">渠道</label>{}<label for=\"kind\">类型</label>{}{reps}\
@@ -151,6 +153,7 @@ fn form_html(
          <label for=\"reasons\">理由</label><textarea id=\"reasons\" name=\"reasons\" rows=\"3\">{}</textarea>\
          <label for=\"accused_person\">被检举控告人（检举控告类）</label><input id=\"accused_person\" name=\"accused_person\" value=\"{}\">\
          <label for=\"accused_unit\">被检举控告单位</label><select id=\"accused_unit\" name=\"accused_unit\">{accused_opts}</select>\
+         <div id=\"new-matter\"{new_matter_hidden}><label for=\"new_matter_reason\">不属同一事项的理由（系统判定为同一信访人、同一事项时，如经核实并非同一事项，写明理由后作为新事项登记；理由记入登记记录）</label><textarea id=\"new_matter_reason\" name=\"new_matter_reason\" rows=\"2\">{new_matter}</textarea></div>\
          <button type=\"submit\">登记</button></form></section><section id=\"assist\" aria-live=\"polite\"><h3>登记辅助</h3><p>输入信访人和诉求后，这里即时显示分类建议、风险词和该信访人的既往事项。</p></section></div><script src=\"/static/register.js\" defer></script>",
         esc(csrf),
         sel("channel", &[("letter", "来信"), ("visit", "来访"), ("phone", "来电"), ("fax", "传真")]),
@@ -246,6 +249,7 @@ pub async fn register(
         accused,
         category: opt("category"),
         registering_unit: None,
+        new_matter_reason: opt("new_matter_reason"),
     };
     match st.app.intake(&Actor::Staff(staff.clone()), req).await {
         Ok(o) => {
@@ -264,6 +268,9 @@ pub async fn register(
             }
             if let Some(r) = &o.not_accepted_reason {
                 body.push_str(&format!("<p class=\"err\">{}</p>", esc(r)));
+            }
+            if let Some(why) = &o.link_basis {
+                body.push_str(&format!("<p>判定依据：{}。</p>", esc(why)));
             }
             if o.skip_level {
                 body.push_str("<p class=\"err\">越级走访（第二十条）。</p>");

@@ -161,3 +161,350 @@ dual_test!(
         }
     }
 );
+
+/// Take an online claim through 办理 → 复查 → 复核 to 终结; returns its number.
+async fn to_final(app: &TestApp, petition: serde_json::Value) -> String {
+    let (s, r) = app.post("/api/v1/petitions", None, petition).await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let case_no = r["case_no"].as_str().unwrap().to_string();
+    let code = r["query_code"].as_str().unwrap().to_string();
+    let bureau = app.token("shangcheng_xfj").await;
+    let handler = app.token("shangcheng_zhujian").await;
+    app.act_ok(&bureau, &case_no, json!({"action": "transfer", "to": app.unit(ZHUJIAN), "mode": "forward", "report_due": null})).await;
+    app.act_ok(&handler, &case_no, json!({"action": "sign"}))
+        .await;
+    app.act_ok(
+        &handler,
+        &case_no,
+        json!({"action": "notify", "route": {"route": "accept", "investigate": true}}),
+    )
+    .await;
+    app.act_ok(&handler, &case_no, json!({"action": "reply", "outcome": "not_support", "basis": "《商品房销售管理办法》第三十条", "text": "经核查，请求缺乏依据。"})).await;
+    app.act_ok(&handler, &case_no, json!({"action": "deliver"}))
+        .await;
+    for (stage, user) in [("review", "shangcheng_zf"), ("re_review", "hangzhou_zf")] {
+        let (s, v) = app
+            .post(
+                &format!("/api/v1/petitions/{case_no}/review"),
+                None,
+                json!({"query_code": code}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["stage"], stage);
+        let t = app.token(user).await;
+        app.act_ok(&t, &case_no, json!({"action": "reply", "outcome": "not_support", "basis": "《信访工作条例》第三十五条、第三十六条", "text": "维持原处理意见。"})).await;
+        let v = app.act_ok(&t, &case_no, json!({"action": "deliver"})).await;
+        if stage == "re_review" {
+            assert_eq!(v["status"], "final", "{v}");
+        }
+    }
+    case_no
+}
+
+dual_test!(
+    no_longer_accepted_recognises_person_and_facts_article_36,
+    |app: TestApp| async move {
+        // 第三十六条第三款: after 复核, "同一事实和理由" is not accepted again —
+        // whether or not the petitioner gives the ID number, and however the
+        // request is worded. The registrar sees why, and may register it as
+        // a new matter with a recorded reason.
+        let original = online_petition(
+            "钱国栋",
+            "33010219680303123",
+            "要求开发商按合同约定交付东湖小区商品房",
+        );
+        let final_no = to_final(&app, original.clone()).await;
+        let person = original["petitioners"][0].clone();
+        let variants = [
+            // (what the petitioner gives, request wording, identity basis expected)
+            (
+                json!({"name": person["name"], "id_number": person["id_number"]}),
+                "请求责令开发商立即交房并赔偿损失",
+                "公民身份号码相同",
+            ),
+            (
+                json!({"name": person["name"], "phone": person["phone"]}),
+                "要求开发商按合同约定交付东湖小区商品房",
+                "姓名和联系电话相同",
+            ),
+            (
+                json!({"name": person["name"], "address": person["address"]}),
+                "再次要求解决东湖小区交房问题",
+                "姓名和住址相同",
+            ),
+        ];
+        for (who, request, identity) in variants {
+            let mut again = original.clone();
+            again["petitioners"] = json!([who]);
+            again["request"] = json!(request);
+            let (s, r) = app.post("/api/v1/petitions", None, again).await;
+            assert_eq!(s, StatusCode::CREATED, "{r}");
+            assert_eq!(r["status"], "not_accepted", "{identity}: {r}");
+            assert_eq!(r["related_case"], final_no.as_str(), "{r}");
+            assert!(
+                r["not_accepted_reason"]
+                    .as_str()
+                    .unwrap()
+                    .contains("第三十六条"),
+                "{r}"
+            );
+        }
+        // The registrar sees which identity and which text matched.
+        let registrar = app.token("shangcheng_xfj").await;
+        let mut at_window = original.clone();
+        at_window["channel"] = json!("visit");
+        at_window["petitioners"] =
+            json!([{"name": person["name"], "phone": person["phone"], "address": ""}]);
+        at_window["request"] = json!("请求责令开发商立即交房并赔偿损失");
+        let (s, r) = app
+            .post("/api/v1/cases", Some(&registrar), at_window.clone())
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        assert_eq!(r["status"], "not_accepted", "{r}");
+        let why = r["link_basis"].as_str().expect("link basis");
+        assert!(
+            why.contains("姓名和联系电话相同") && why.contains("事实和理由"),
+            "{why}"
+        );
+        // A registrar who finds it a different matter registers it as one, with the reason kept.
+        at_window["new_matter_reason"] =
+            json!("经当面核实，信访人本次反映的是车位产权问题，与原事项不同");
+        let (s, r) = app
+            .post("/api/v1/cases", Some(&registrar), at_window.clone())
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        assert_eq!(r["status"], "registered", "{r}");
+        assert_eq!(r["related_case"], final_no.as_str(), "{r}");
+        let (_, view) = app
+            .get(
+                &format!("/api/v1/cases/{}", r["case_no"].as_str().unwrap()),
+                Some(&registrar),
+            )
+            .await;
+        assert!(view.to_string().contains("车位产权问题"), "{view}");
+        // A reason too short to say anything is refused, nothing registered.
+        at_window["new_matter_reason"] = json!("不同");
+        let (s, r) = app.post("/api/v1/cases", Some(&registrar), at_window).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+        assert_eq!(r["errors"][0]["field"], "new_matter_reason", "{r}");
+        // Another matter of the same person is a new case, not refused.
+        let mut other = original.clone();
+        other["request"] = json!("反映小区垃圾清运不及时");
+        other["facts"] = json!("小区垃圾桶已连续一周无人清运，气味难闻。");
+        other["reasons"] = json!("影响居民生活。");
+        let (_, r) = app.post("/api/v1/petitions", None, other).await;
+        assert_eq!(r["status"], "registered", "{r}");
+    }
+);
+
+dual_test!(
+    accepting_over_litigation_flag_needs_reason_article_31,
+    |app: TestApp| async move {
+        // 第三十一条第一项: a matter in the courts goes to its legal procedure;
+        // accepting it into 信访 handling over the intake's flag needs a reason.
+        let bureau = app.token("shangcheng_xfj").await;
+        let handler = app.token("shangcheng_zhujian").await;
+        let mut body = online_petition("孙立平", "33010219720202123", "要求开发商退还购房款");
+        body["facts"] = json!("本人已向法院起诉开发商，案件正在审理，开发商拒不退款。");
+        let (_, r) = app.post("/api/v1/petitions", None, body).await;
+        let case_no = r["case_no"].as_str().unwrap().to_string();
+        app.act_ok(&bureau, &case_no, json!({"action": "transfer", "to": app.unit(ZHUJIAN), "mode": "forward", "report_due": null})).await;
+        app.act_ok(&handler, &case_no, json!({"action": "sign"}))
+            .await;
+        for reason in [None, Some(""), Some("  ")] {
+            let mut route = json!({"route": "accept", "investigate": true});
+            if let Some(r) = reason {
+                route["litigation_reason"] = json!(r);
+            }
+            let (s, v) = app
+                .post(
+                    &format!("/api/v1/cases/{case_no}/actions"),
+                    Some(&handler),
+                    json!({"action": "notify", "route": route}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+            assert_eq!(v["errors"][0]["field"], "litigation_reason", "{v}");
+            assert!(v.to_string().contains("第三十一条"), "{v}");
+        }
+        let v = app
+            .act_ok(
+                &handler,
+                &case_no,
+                json!({"action": "notify", "route": {"route": "accept", "investigate": true, "litigation_reason": "诉讼请求为合同纠纷，信访人另反映开发商违规预售，属本机关监管职责"}}),
+            )
+            .await;
+        assert_eq!(v["status"], "handling", "{v}");
+        let (_, view) = app
+            .get(&format!("/api/v1/cases/{case_no}"), Some(&handler))
+            .await;
+        assert!(
+            view.to_string().contains("违规预售"),
+            "the reason is in the record: {view}"
+        );
+    }
+);
+
+dual_test!(
+    handling_clock_follows_the_kind_article_34,
+    |app: TestApp| async move {
+        // 第三十四条's 60 days bind 第三十一条第六项 matters; suggestions
+        // (第二十九条) and accusations (第三十条) follow a local rule, shown
+        // with its source, that the administrator sets.
+        let bureau = app.token("shangcheng_xfj").await;
+        let admin = app.token("admin").await;
+        let cases: Vec<(&str, String)> = vec![
+            (
+                "claim",
+                delivered_to_handling(&app, 1, "claim", ZHUJIAN, "shangcheng_zhujian").await,
+            ),
+            (
+                "suggestion",
+                delivered_to_handling(&app, 2, "suggestion", ZHUJIAN, "shangcheng_zhujian").await,
+            ),
+            (
+                "accusation",
+                delivered_to_handling(
+                    &app,
+                    3,
+                    "accusation",
+                    "杭州市上城区纪律检查委员会（监察委员会）",
+                    "shangcheng_jiwei",
+                )
+                .await,
+            ),
+        ];
+        for (kind, case_no) in &cases {
+            let (_, view) = app
+                .get(&format!("/api/v1/cases/{case_no}"), Some(&bureau))
+                .await;
+            let all: Vec<_> = view["clocks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| {
+                    ["handling", "suggestion_reply", "accusation_reply"]
+                        .contains(&c["kind"].as_str().unwrap())
+                })
+                .cloned()
+                .collect();
+            assert_eq!(all.len(), 1, "{kind}: one answer clock: {view}");
+            let c = &all[0];
+            match *kind {
+                "claim" => {
+                    assert_eq!(c["kind"], "handling");
+                    assert_eq!(c["article"], "第三十四条");
+                }
+                other => {
+                    assert_eq!(c["kind"], format!("{other}_reply"));
+                    assert!(
+                        c["article"].as_str().unwrap().starts_with("本地规定"),
+                        "{c}"
+                    );
+                }
+            }
+        }
+        // The 受理告知书 of a suggestion does not promise 第三十四条's 60 days as the law's.
+        let (_, docs) = app
+            .get(
+                &format!("/api/v1/cases/{}/documents", cases[1].1),
+                Some(&bureau),
+            )
+            .await;
+        let text = docs.to_string();
+        assert!(text.contains("第二十九条"), "{text}");
+        // A local rule needs its source; with it, every open suggestion re-flows.
+        let rule = json!({"kind": "suggestion_reply", "spec": {"amount": 20, "counting": "calendar_days", "rollover": true}, "article": "", "approaching_days": 3, "max_extension_days": 10});
+        let (s, v) = app
+            .call(
+                "PUT",
+                "/api/v1/clock-rules",
+                Some(&admin),
+                Some(rule.clone()),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        let mut sourced = rule;
+        sourced["article"] = json!("《杭州市人民建议征集办法》第十二条");
+        let (s, v) = app
+            .call("PUT", "/api/v1/clock-rules", Some(&admin), Some(sourced))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let (_, view) = app
+            .get(&format!("/api/v1/cases/{}", cases[1].1), Some(&bureau))
+            .await;
+        let c = view["clocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["kind"] == "suggestion_reply")
+            .unwrap()
+            .clone();
+        assert_eq!(c["article"], "《杭州市人民建议征集办法》第十二条");
+        let start: chrono::NaiveDate = c["start"].as_str().unwrap().parse().unwrap();
+        let due: chrono::NaiveDate = c["due"].as_str().unwrap().parse().unwrap();
+        assert!(
+            (due - start).num_days() >= 20 && (due - start).num_days() <= 24,
+            "{c}"
+        );
+        // The claim keeps the statute's 60 days.
+        let (_, view) = app
+            .get(&format!("/api/v1/cases/{}", cases[0].1), Some(&bureau))
+            .await;
+        let c = view["clocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["kind"] == "handling")
+            .unwrap()
+            .clone();
+        let start: chrono::NaiveDate = c["start"].as_str().unwrap().parse().unwrap();
+        let due: chrono::NaiveDate = c["due"].as_str().unwrap().parse().unwrap();
+        assert!((due - start).num_days() >= 60, "{c}");
+    }
+);
+
+/// Register `kind` online, forward it to `unit`, sign and accept there.
+async fn delivered_to_handling(
+    app: &TestApp,
+    n: usize,
+    kind: &str,
+    unit: &str,
+    user: &str,
+) -> String {
+    let bureau = app.token("shangcheng_xfj").await;
+    let handler = app.token(user).await;
+    let mut body = online_petition(
+        &format!("周某{n}"),
+        &format!("3301021981010112{n}"),
+        [
+            "",
+            "要求对小区加装电梯给予补贴",
+            "建议在东湖路增设公交站点",
+            "举报某小区物业公司经理侵占公共维修资金",
+        ][n],
+    );
+    body["kind"] = json!(kind);
+    if kind == "accusation" {
+        body["accused"] = json!({"unit_name": "杭州市上城区住房和城乡建设局", "person": "某经理"});
+    }
+    let (s, r) = app.post("/api/v1/petitions", None, body).await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let case_no = r["case_no"].as_str().unwrap().to_string();
+    app.act_ok(
+        &bureau,
+        &case_no,
+        json!({"action": "transfer", "to": app.unit(unit), "mode": "forward", "report_due": null}),
+    )
+    .await;
+    app.act_ok(&handler, &case_no, json!({"action": "sign"}))
+        .await;
+    app.act_ok(
+        &handler,
+        &case_no,
+        json!({"action": "notify", "route": {"route": "accept", "investigate": true}}),
+    )
+    .await;
+    case_no
+}

@@ -220,6 +220,7 @@ async fn overdue_case(app: &App) -> String {
         accused: None,
         category: None,
         registering_unit: None,
+        new_matter_reason: None,
     };
     sim.intake(&xinfang_domain::Actor::Staff(staff), req)
         .await
