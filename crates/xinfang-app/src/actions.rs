@@ -144,6 +144,10 @@ impl App {
             ),
             ("request_review", Command::RequestReview),
             ("declare_interest", Command::DeclareInterest),
+            (
+                "resolve_accused",
+                Command::ResolveAccused { unit: probe_unit },
+            ),
         ];
         probes
             .into_iter()

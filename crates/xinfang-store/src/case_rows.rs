@@ -173,11 +173,17 @@ pub(crate) async fn update_case_row<D: crate::db::Db>(
         Val::I(f.review_requested as i64),
         Val::I(f.repeats_after_delivery as i64),
         proj.action_unit.map(|u| u.0).into(),
+        after
+            .accused
+            .as_ref()
+            .and_then(|a| a.unit)
+            .map(|u| u.0)
+            .into(),
     ];
     let changed = tx
         .exec(
             "UPDATE cases SET status = $1, stage = $2, current_unit = $3, next_due = $4, grade = $5, next_clock = $6, state_json = $7, version = $8, updated_at = $9, persons = $10, \
-         accept_due = $13, accept_met = $14, handling_due = $15, handling_met = $16, delivered_on = $17, satisfaction = $18, review_requested = $19, repeats_after_delivery = $20, action_unit = $21 \
+         accept_due = $13, accept_met = $14, handling_due = $15, handling_met = $16, delivered_on = $17, satisfaction = $18, review_requested = $19, repeats_after_delivery = $20, action_unit = $21, accused_unit = $22 \
          WHERE id = $11 AND version = $12",
             vals,
         )

@@ -116,6 +116,11 @@ pub enum Command {
     SplitRepeat {
         submission: usize,
     },
+    /// The 信访部门 or 纪检监察 holding a 检举控告 names the accused body the
+    /// petitioner's words did not resolve (第三十条 is decided on it).
+    ResolveAccused {
+        unit: UnitId,
+    },
 }
 
 impl Command {
@@ -146,6 +151,7 @@ impl Command {
             Self::Escalate { .. } => "提级办理",
             Self::ConfirmRepeat { .. } => "确认重复件",
             Self::SplitRepeat { .. } => "拆分为新件",
+            Self::ResolveAccused { .. } => "确定被检举控告单位",
         }
     }
 }

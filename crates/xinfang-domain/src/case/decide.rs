@@ -520,6 +520,35 @@ fn decide_body(
                 reason: reason.trim().into(),
             })
         }
+        ResolveAccused { unit } => {
+            // Only the holder that may see an unresolved accusation (a 信访部门
+            // or 纪检监察, 第三十条) names the body, while the case is open.
+            if case.kind != Kind::Accusation || case.status.is_closed() {
+                return Err(invalid_state(case, cmd));
+            }
+            staff_at(case, actor, case.current_unit, DESK)?;
+            let holder = ctx.org.get(case.current_unit).map(|u| u.kind);
+            if !matches!(
+                holder,
+                Some(crate::org::UnitKind::PetitionBureau | crate::org::UnitKind::Discipline)
+            ) {
+                return Err(DomainError::Forbidden(
+                    "只有信访部门或纪检监察机关可以确定被检举控告单位".into(),
+                ));
+            }
+            if ctx.org.get(*unit).is_none() {
+                return Err(DomainError::invalid("unit", "被反映单位不存在"));
+            }
+            if case.accused.as_ref().and_then(|a| a.unit).is_some() {
+                return Err(invalid_state(case, cmd));
+            }
+            // The holder may not be the accused body's own side: it would then
+            // hold an accusation against itself.
+            if crate::scope::on_accused_side(case.current_unit, *unit, ctx.org) {
+                return Err(DomainError::AccusedBody);
+            }
+            Ok(EventBody::AccusedResolved { unit: *unit })
+        }
         DeclareInterest => {
             let s = actor
                 .staff()

@@ -120,6 +120,10 @@ pub enum EventBody {
         submission: usize,
         new_case: String,
     },
+    /// The accused body of a 检举控告 was named by staff who may see it.
+    AccusedResolved {
+        unit: UnitId,
+    },
     Escalated {
         to: UnitId,
         reason: String,
@@ -150,6 +154,7 @@ impl EventBody {
             Self::Escalated { .. } => "escalated",
             Self::RepeatConfirmed { .. } => "repeat_confirmed",
             Self::RepeatSplit { .. } => "repeat_split",
+            Self::AccusedResolved { .. } => "accused_resolved",
         }
     }
 
@@ -217,6 +222,9 @@ impl EventBody {
                 submission,
                 new_case,
             } => format!("第{}件次不是同一事项，拆分为新件{new_case}", submission + 1),
+            Self::AccusedResolved { unit } => {
+                format!("确定被检举控告单位：{}（第三十条）", unit_name(*unit))
+            }
         }
     }
 
@@ -228,6 +236,7 @@ impl EventBody {
                 | Self::ObjectionDecided { .. }
                 | Self::InterestDeclared { .. }
                 | Self::ExtensionRequested { .. }
+                | Self::AccusedResolved { .. }
         )
     }
 }

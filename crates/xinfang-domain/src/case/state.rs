@@ -414,6 +414,15 @@ impl Case {
                     s.split_to = Some(new_case.clone());
                 }
             }
+            EventBody::AccusedResolved { unit } => {
+                self.accused
+                    .get_or_insert(Accused {
+                        person: None,
+                        unit: None,
+                        unit_name: None,
+                    })
+                    .unit = Some(*unit);
+            }
             EventBody::InterestDeclared { user } => {
                 if !self.recused.contains(user) {
                     self.recused.push(*user)

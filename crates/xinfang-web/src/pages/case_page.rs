@@ -92,6 +92,9 @@ pub fn command_from_form(f: &HashMap<String, String>) -> Result<Command, AppErro
         },
         "request_review" => Command::RequestReview,
         "declare_interest" => Command::DeclareInterest,
+        "resolve_accused" => Command::ResolveAccused {
+            unit: unit("unit")?,
+        },
         other => return Err(AppError::field("action", format!("未知操作：{other}"))),
     })
 }
@@ -162,6 +165,7 @@ fn action_form(st: &AppState, action: &str, csrf: &str, case: &Case) -> String {
         "evaluate" => ("回访评价", "<label>评价<select name=\"satisfaction\"><option value=\"satisfied\">满意</option><option value=\"basically_satisfied\">基本满意</option><option value=\"dissatisfied\">不满意</option></select></label><label>原因<input name=\"reason\"></label>".into()),
         "request_review" => ("登记复查/复核请求", String::new()),
         "declare_interest" => ("申请回避（第二十八条）", String::new()),
+        "resolve_accused" => ("确定被检举控告单位（第三十条）", format!("<p>信访人所写被反映对象：{}。确定后，该单位及其上级、下属单位均不能看到本件。</p><label>被检举控告单位<select name=\"unit\" required>{}</select></label>", esc(case.accused.as_ref().and_then(|a| a.unit_name.as_deref().or(a.person.as_deref())).unwrap_or("未填写")), unit_options(st, case))),
         _ => return String::new(),
     };
     format!(

@@ -43,6 +43,25 @@ fn input(
     format!("<label for=\"{name}\">{label}</label><input id=\"{name}\" name=\"{name}\" value=\"{}\"{described} {extra}>{err}", esc(get(f, name)))
 }
 
+/// The searchable list of bodies a petitioner may name as accused: every
+/// active unit by its full name (the browser filters as they type; a name
+/// not on the list is matched to the tree, or left to the 信访部门).
+fn accused_units(st: &AppState) -> String {
+    let org = st.app.org();
+    let mut names: Vec<&str> = org
+        .units()
+        .filter(|u| st.app.unit_active(u.id))
+        .map(|u| u.name.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let options: String = names
+        .iter()
+        .map(|n| format!("<option value=\"{}\">", esc(n)))
+        .collect();
+    format!("<datalist id=\"accused-units\">{options}</datalist>")
+}
+
 fn submit_form(
     st: &AppState,
     f: &HashMap<String, String>,
@@ -95,7 +114,12 @@ fn submit_form(
         ta("request", "请求 *", true),
         ta("facts", "事实", false),
         ta("reasons", "理由", false),
-        input(f, "accused", "被检举控告的人员或单位（检举控告类填写，严格保密，第三十条）", errors, ""),
+        format!(
+            "<fieldset><legend>被检举控告的对象（检举控告类填写，严格保密，第三十条）</legend>{}{}{}</fieldset>",
+            input(f, "accused_unit", "单位（输入名称可选择）", errors, "list=\"accused-units\" autocomplete=\"off\""),
+            accused_units(st),
+            input(f, "accused", "人员姓名、职务", errors, ""),
+        ),
         super::portal_documents::attachment_input(errors),
     )
 }
@@ -110,7 +134,11 @@ pub async fn submit_page(State(st): State<AppState>) -> Html<String> {
 
 /// Map service field names to form field names.
 fn form_field(api: &str) -> String {
-    api.trim_start_matches("petitioners[0].").to_string()
+    match api {
+        "accused.person" => "accused".into(),
+        "accused.unit_name" => "accused_unit".into(),
+        _ => api.trim_start_matches("petitioners[0].").to_string(),
+    }
 }
 
 pub async fn submit(State(st): State<AppState>, req: axum::extract::Request) -> Response {
@@ -133,10 +161,15 @@ pub async fn submit(State(st): State<AppState>, req: axum::extract::Request) -> 
         facts: get(&f, "facts").into(),
         reasons: get(&f, "reasons").into(),
         region_code: get(&f, "region_code").into(),
-        accused: opt("accused").map(|a| xinfang_app::intake::AccusedInput {
-            person: Some(a),
-            ..Default::default()
-        }),
+        // The body is matched to the unit tree by name (第三十条 is decided on it).
+        accused: match (opt("accused"), opt("accused_unit")) {
+            (None, None) => None,
+            (person, unit_name) => Some(xinfang_app::intake::AccusedInput {
+                person,
+                unit_id: None,
+                unit_name,
+            }),
+        },
         category: None,
         registering_unit: None,
         new_matter_reason: None,

@@ -508,3 +508,177 @@ async fn delivered_to_handling(
     .await;
     case_no
 }
+
+dual_test!(
+    unresolved_accused_is_named_by_the_bureau_article_30,
+    |app: TestApp| async move {
+        // 第三十条: an accusation whose accused the intake could not match is
+        // seen only by the 信访部门 and 纪检监察 of the area until one of them
+        // names the body; then the named body's side never sees it.
+        let bureau = app.token("shangcheng_xfj").await;
+        let zhujian = app.token("shangcheng_zhujian").await;
+        let zhujian_ld = app.token("shangcheng_zhujian_ld").await;
+        let mut body = online_petition("吴某", "33010219790909123", "举报某局一名科长收受红包");
+        body["kind"] = json!("accusation");
+        body["accused"] = json!({"person": "城建科某科长"});
+        let (s, r) = app.post("/api/v1/petitions", None, body).await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        let case_no = r["case_no"].as_str().unwrap().to_string();
+        let path = format!("/api/v1/cases/{case_no}");
+        assert_eq!(app.get(&path, Some(&bureau)).await.0, StatusCode::OK);
+        for t in [&zhujian, &zhujian_ld] {
+            assert_eq!(
+                app.get(&path, Some(t)).await.0,
+                StatusCode::NOT_FOUND,
+                "unresolved: only 信访部门/纪检监察"
+            );
+        }
+        let act = |token: String, unit: i64| {
+            let app = &app;
+            let case_no = case_no.clone();
+            async move {
+                app.post(
+                    &format!("/api/v1/cases/{case_no}/actions"),
+                    Some(&token),
+                    json!({"action": "resolve_accused", "unit": unit}),
+                )
+                .await
+            }
+        };
+        // The body that would be accused cannot name anything (it cannot see the case).
+        let (s, _) = act(zhujian.clone(), app.unit(ZHUJIAN)).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        // The bureau cannot name its own side (its government): it would hold an accusation against itself.
+        let (s, v) = act(bureau.clone(), app.unit("杭州市上城区人民政府")).await;
+        assert_ne!(s, StatusCode::OK, "{v}");
+        // It names the 住建局: recorded in the chained log; the 住建局 still sees nothing.
+        let (s, v) = act(bureau.clone(), app.unit(ZHUJIAN)).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let (_, view) = app.get(&path, Some(&bureau)).await;
+        assert!(view.to_string().contains("确定被检举控告单位"), "{view}");
+        for t in [&zhujian, &zhujian_ld] {
+            assert_eq!(app.get(&path, Some(t)).await.0, StatusCode::NOT_FOUND);
+            let (_, list) = app.get("/api/v1/cases?limit=500", Some(t)).await;
+            assert!(!list.to_string().contains(&case_no), "{list}");
+        }
+        // Named once: a second naming is refused.
+        let (s, _) = act(bureau.clone(), app.unit("杭州市上城区人力资源和社会保障局")).await;
+        assert_ne!(s, StatusCode::OK);
+        // The petitioner's tracking never shows the step.
+        let code = r["query_code"].as_str().unwrap();
+        let (_, t) = app.track(&case_no, code).await;
+        assert!(!t.to_string().contains("确定被检举控告单位"), "{t}");
+    }
+);
+
+dual_test!(
+    each_level_counts_its_whole_area_article_14,
+    |app: TestApp| async move {
+        // 第十四条: a 信访部门 reports on its government's whole area; the city
+        // office's 县及以下占比 counts the county and township registrations
+        // below it, not only its own.
+        let county = app.token("shangcheng_xfj").await;
+        let city = app.token("hangzhou_xfj").await;
+        let other_county = app.token("xihu_xfj").await;
+        for (n, (token, region)) in [
+            (&county, "330102"),
+            (&county, "330102"),
+            (&other_county, "330106"),
+            (&city, "330102"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut body = online_petition(
+                &format!("郑某{n}"),
+                &format!("3301021970010112{n}"),
+                [
+                    "要求修缮老旧小区屋顶",
+                    "要求解决拖欠工资问题",
+                    "要求治理河道污染",
+                    "要求落实拆迁安置补偿",
+                ][n],
+            );
+            body["channel"] = json!("visit");
+            body["region_code"] = json!(region);
+            let (s, r) = app.post("/api/v1/cases", Some(token), body).await;
+            assert_eq!(s, StatusCode::CREATED, "{r}");
+        }
+        let overview = |t: String| {
+            let app = &app;
+            async move {
+                let (s, v) = app
+                    .get(
+                        "/api/v1/stats/overview?from=2026-01-01&to=2026-12-31",
+                        Some(&t),
+                    )
+                    .await;
+                assert_eq!(s, StatusCode::OK, "{v}");
+                v
+            }
+        };
+        let c = overview(city.clone()).await;
+        assert_eq!(c["submissions"], 4, "the city counts its whole area: {c}");
+        assert_eq!(c["county_and_below_share"], 0.75, "{c}");
+        let d = overview(county.clone()).await;
+        assert_eq!(
+            d["submissions"], 2,
+            "a county counts its own area only: {d}"
+        );
+        assert_eq!(d["county_and_below_share"], 1.0, "{d}");
+    }
+);
+
+dual_test!(
+    online_accusation_lands_where_it_can_be_forwarded_article_30,
+    |app: TestApp| async move {
+        // 第三十条: an online accusation is filed with a 信访部门 that may see
+        // it and forward it within 15 days (第二十二条) — never with the
+        // accused body or its side — for every level of accused body.
+        let city = app.token("hangzhou_xfj").await;
+        let county = app.token("shangcheng_xfj").await;
+        for (n, accused, holder_token, holder) in [
+            (
+                1,
+                "杭州市上城区住房和城乡建设局",
+                &county,
+                "杭州市上城区信访局",
+            ),
+            (2, "杭州市上城区湖滨街道", &county, "杭州市上城区信访局"),
+            (3, "杭州市上城区人民政府", &city, "杭州市信访局"),
+        ] {
+            let mut body = online_petition(
+                &format!("冯某{n}"),
+                &format!("3301021966060612{n}"),
+                "举报有关负责人违规发放补贴",
+            );
+            body["kind"] = json!("accusation");
+            body["accused"] = json!({"unit_name": accused});
+            let (s, r) = app.post("/api/v1/petitions", None, body).await;
+            assert_eq!(s, StatusCode::CREATED, "{r}");
+            let case_no = r["case_no"].as_str().unwrap();
+            let (s, view) = app
+                .get(&format!("/api/v1/cases/{case_no}"), Some(holder_token))
+                .await;
+            assert_eq!(s, StatusCode::OK, "{accused}: {view}");
+            assert_eq!(
+                view["case"]["current_unit"],
+                app.unit(holder),
+                "{accused}: {view}"
+            );
+            assert_eq!(
+                view["case"]["accused"]["unit"],
+                app.unit(accused),
+                "matched to the tree: {view}"
+            );
+            // The holder may forward it (the action is offered).
+            let actions: Vec<&str> = view["actions"]
+                .as_array()
+                .expect("actions")
+                .iter()
+                .filter_map(|a| a.as_str())
+                .collect();
+            assert!(actions.contains(&"transfer"), "{accused}: {actions:?}");
+        }
+    }
+);
