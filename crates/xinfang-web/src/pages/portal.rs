@@ -100,6 +100,12 @@ fn submit_form(
             .unwrap_or_default();
         format!("<label for=\"{name}\">{label}</label><textarea id=\"{name}\" name=\"{name}\" rows=\"4\"{}>{}</textarea>{err}", if req { " required" } else { "" }, esc(get(f, name)))
     };
+    let accused_fieldset = format!(
+        "<fieldset><legend>被检举控告的对象（检举控告类填写，严格保密，第三十条）</legend>{}{}{}</fieldset>",
+        input(f, "accused_unit", "单位（输入名称可选择）", errors, "list=\"accused-units\" autocomplete=\"off\""),
+        accused_units(st),
+        input(f, "accused", "人员姓名、职务", errors, ""),
+    );
     format!(
         "<section><h2>网上信访</h2><p>请如实填写姓名、住址和请求、事实、理由（第十九条）。带 * 为必填。</p>{general}<form method=\"post\" action=\"/submit\" enctype=\"multipart/form-data\">\
          {}{}{}{}\
@@ -114,12 +120,7 @@ fn submit_form(
         ta("request", "请求 *", true),
         ta("facts", "事实", false),
         ta("reasons", "理由", false),
-        format!(
-            "<fieldset><legend>被检举控告的对象（检举控告类填写，严格保密，第三十条）</legend>{}{}{}</fieldset>",
-            input(f, "accused_unit", "单位（输入名称可选择）", errors, "list=\"accused-units\" autocomplete=\"off\""),
-            accused_units(st),
-            input(f, "accused", "人员姓名、职务", errors, ""),
-        ),
+        accused_fieldset,
         super::portal_documents::attachment_input(errors),
     )
 }
