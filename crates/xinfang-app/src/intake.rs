@@ -342,7 +342,11 @@ impl App {
         let Some(registering_unit) = registering_unit else {
             errors.push(FieldError {
                 field: "region_code".into(),
-                message: format!("未知的行政区划代码：{}", req.region_code),
+                message: if req.region_code.trim().is_empty() {
+                    "请选择事项发生地".to_string()
+                } else {
+                    format!("未知的行政区划代码：{}", req.region_code)
+                },
             });
             return Err(AppError::Invalid(errors));
         };

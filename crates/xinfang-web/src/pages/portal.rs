@@ -77,21 +77,21 @@ fn submit_form(
         .collect();
     regions.sort();
     regions.dedup_by(|a, b| a.0 == b.0);
-    let opts: String = regions
-        .iter()
-        .map(|(c, n)| {
+    // Local areas first (the national placeholder last), by name, never by code.
+    regions.sort_by_key(|(c, _)| (c.ends_with("0000") && c.len() == 6, c.clone()));
+    let opts: String = std::iter::once("<option value=\"\">请选择</option>".to_string())
+        .chain(regions.iter().map(|(c, n)| {
             format!(
-                "<option value=\"{}\"{}>{} {}</option>",
+                "<option value=\"{}\"{}>{}</option>",
                 esc(c),
                 if get(f, "region_code") == c {
                     " selected"
                 } else {
                     ""
                 },
-                esc(c),
                 esc(n)
             )
-        })
+        }))
         .collect();
     let ta = |name: &str, label: &str, req: bool| {
         let err = errors
@@ -109,7 +109,7 @@ fn submit_form(
     format!(
         "<section><h2>网上信访</h2><p>请如实填写姓名、住址和请求、事实、理由（第十九条）。带 * 为必填。</p>{general}<form method=\"post\" action=\"/submit\" enctype=\"multipart/form-data\">\
          {}{}{}{}\
-         <label for=\"region_code\">事项发生地 *</label><select id=\"region_code\" name=\"region_code\">{opts}</select>{}\
+         <label for=\"region_code\">事项发生地 *</label><select id=\"region_code\" name=\"region_code\" required>{opts}</select>{}\
          <label for=\"kind\">类型</label><select id=\"kind\" name=\"kind\"><option value=\"claim\">申诉求决</option><option value=\"suggestion\">建议意见</option><option value=\"accusation\">检举控告</option></select>\
          {}{}{}{}{}<button type=\"submit\">提交</button></form></section>",
         input(f, "name", "姓名（名称）*", errors, "required autocomplete=\"name\""),
