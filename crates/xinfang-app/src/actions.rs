@@ -9,7 +9,27 @@ use xinfang_domain::Actor;
 
 impl App {
     /// Perform `cmd` on case `case_no` as `actor`; returns the case after it.
+    /// A written opinion is issued only by the body's head: a handler's goes
+    /// through 审核签发 (`drafts.rs`); a head may sign their own directly.
     pub async fn act(&self, actor: &Actor, case_no: &str, cmd: &Command) -> Result<Case, AppError> {
+        if let (Command::Reply { .. }, Actor::Staff(s)) = (cmd, actor) {
+            if !s.has(xinfang_domain::Role::Leader) {
+                return Err(AppError::field(
+                    "action",
+                    "书面意见须起草后送本机关负责人审核签发，签发后才编文号、送达信访人",
+                ));
+            }
+        }
+        self.act_signed(actor, case_no, cmd).await
+    }
+
+    /// Perform `cmd` without the sign-off gate (the sign-off itself calls this).
+    pub(crate) async fn act_signed(
+        &self,
+        actor: &Actor,
+        case_no: &str,
+        cmd: &Command,
+    ) -> Result<Case, AppError> {
         match self.try_act(actor, case_no, cmd).await {
             Err(AppError::Conflict) => self.try_act(actor, case_no, cmd).await,
             other => other,

@@ -16,6 +16,7 @@ pub mod calendar_admin;
 pub mod campaigns;
 pub mod demo;
 pub mod documents;
+pub mod drafts;
 pub mod error;
 pub mod export;
 pub mod export_tables;

@@ -5,6 +5,7 @@
 
 pub mod actor;
 pub mod audit;
+pub mod blanks;
 pub mod calendar;
 pub mod campaign;
 pub mod case;

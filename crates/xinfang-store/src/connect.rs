@@ -106,6 +106,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
             "0018_drop_redundant_indexes.sql"
         )),
     ),
+    (
+        19,
+        include_str!(concat!("../migrations/sqlite/", "0019_document_drafts.sql")),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -182,6 +186,13 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
         include_str!(concat!(
             "../migrations/postgres/",
             "0018_drop_redundant_indexes.sql"
+        )),
+    ),
+    (
+        19,
+        include_str!(concat!(
+            "../migrations/postgres/",
+            "0019_document_drafts.sql"
         )),
     ),
 ];

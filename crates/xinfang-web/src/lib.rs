@@ -8,6 +8,7 @@ mod api;
 mod api_admin;
 mod api_analytics;
 mod api_documents;
+mod api_drafts;
 mod api_ledgers;
 mod api_reception;
 mod api_search;
@@ -70,6 +71,7 @@ fn table() -> routes::Routes {
         .merge(api_ledgers::routes())
         .merge(api_admin::routes())
         .merge(api_documents::routes())
+        .merge(api_drafts::routes())
         .merge(api_analytics::routes())
         .merge(api_reception::routes())
         .merge(api_search::routes())

@@ -409,16 +409,25 @@ async fn answer(
         Kind::Accusation => Outcome::AccusationConcluded,
     };
     let basis = "《信访工作条例》第三十二条及相关法律法规".to_string();
-    w.act(
-        unit,
-        case_no,
-        Command::Reply {
-            outcome,
-            basis,
-            text: "经调查核实，现答复如下：……".into(),
-        },
-    )
-    .await?;
+    // 审核签发: the desk drafts, the body's head signs it off.
+    let draft = w
+        .app
+        .submit_draft(
+            &w.org.desk[&unit],
+            case_no,
+            crate::drafts::DraftInput {
+                outcome,
+                basis,
+                text: "经调查核实，现答复如下：……".into(),
+                replaces: None,
+            },
+        )
+        .await?;
+    // A few drafts wait on the head's desk, so 待审批 is not empty in the demo.
+    if !w.wait(0, 2) {
+        return Ok(());
+    }
+    w.app.sign_draft(&w.org.head[&unit], draft).await?;
     if !w.wait(1, 5) {
         return Ok(());
     }

@@ -385,6 +385,19 @@ fn decide_body(
             if text.trim().is_empty() {
                 return Err(DomainError::invalid("text", "请填写处理意见"));
             }
+            // An opinion still holding a template blank is not finished (第三十二条).
+            for (field, value) in [("text", text), ("basis", basis)] {
+                let left = crate::blanks::unfilled_blanks(value);
+                if !left.is_empty() {
+                    return Err(DomainError::invalid(
+                        field,
+                        format!(
+                            "仍有未填写的模板内容：{}，请替换为具体内容后再出具",
+                            left.join("、")
+                        ),
+                    ));
+                }
+            }
             Ok(EventBody::Replied {
                 outcome: *outcome,
                 basis: basis.trim().into(),

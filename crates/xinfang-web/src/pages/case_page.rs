@@ -6,6 +6,7 @@ use crate::AppState;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use std::collections::HashMap;
+use xinfang_app::drafts::DraftView;
 use xinfang_app::AppError;
 use xinfang_domain::case::{
     is_accused_unit, Case, Command, LegalProcedure, Route, Satisfaction, TransferMode,
@@ -147,6 +148,94 @@ fn litigation_field(case: &Case) -> String {
     )
 }
 
+/// The written opinion: a head drafts and signs in one step; anyone else
+/// drafts and sends it to the head (审核签发). A returned draft comes back
+/// into the form with the head's comment.
+fn reply_form(staff: &Staff, csrf: &str, case: &Case, drafts: &[DraftView]) -> String {
+    let head = staff.has(xinfang_domain::Role::Leader);
+    let returned = drafts.first().filter(|d| d.row.status == "returned");
+    let mut inner = super::documents::reply_form_inner();
+    let mut note = String::new();
+    if let Some(d) = returned {
+        note = format!(
+            "<p class=\"err\">负责人退回修改：{}</p><input type=\"hidden\" name=\"replaces\" value=\"{}\">",
+            esc(&d.row.review_comment),
+            d.row.id
+        );
+        inner = inner
+            .replacen(
+                "<input name=\"basis\">",
+                &format!("<input name=\"basis\" value=\"{}\">", esc(&d.row.basis)),
+                1,
+            )
+            .replacen(
+                "<textarea name=\"text\" required></textarea>",
+                &format!(
+                    "<textarea name=\"text\" required>{}</textarea>",
+                    esc(&d.row.body)
+                ),
+                1,
+            );
+    }
+    let (action, title) = if head {
+        ("reply", "出具书面意见并签发")
+    } else {
+        ("submit_draft", "起草书面意见，送负责人审核签发")
+    };
+    let open = if returned.is_some() { " open" } else { "" };
+    format!(
+        "<details{open}><summary>{title}</summary><form method=\"post\" action=\"/work/cases/{}/act\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"action\" value=\"{action}\">{note}{inner}<button type=\"submit\">{title}</button></form></details>",
+        esc(&case.case_no),
+        esc(csrf)
+    )
+}
+
+/// 审核签发: every draft of the opinion with its state; the head sees the
+/// text as it will be issued and signs it off or returns it with a comment.
+fn drafts_panel(csrf: &str, case: &Case, drafts: &[DraftView]) -> String {
+    if drafts.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("<section><h2>审核签发</h2><table><tr><th>送审时间</th><th>起草人</th><th>处理意见</th><th>状态</th><th>审核意见</th></tr>");
+    for d in drafts {
+        out.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&d.row.drafted_at.chars().take(16).collect::<String>()),
+            esc(&d.row.drafted_by),
+            d.outcome_label,
+            d.status_label,
+            esc(&d.row.review_comment)
+        ));
+    }
+    out.push_str("</table>");
+    for d in drafts.iter().filter(|d| d.can_review) {
+        let form = |action: &str, extra: &str, label: &str| {
+            format!(
+                "<form method=\"post\" action=\"/work/cases/{}/act\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"action\" value=\"{action}\"><input type=\"hidden\" name=\"draft\" value=\"{}\">{extra}<button type=\"submit\">{label}</button></form>",
+                esc(&case.case_no),
+                esc(csrf),
+                d.row.id
+            )
+        };
+        out.push_str(&format!(
+            "<article class=\"draft\"><h3>待签发：{}（{}起草）</h3><p><strong>处理意见：</strong>{}</p><p><strong>依据：</strong>{}</p><p><strong>正文：</strong>{}</p><p>签发后编发文字号，并在送达后由信访人查阅；签发即不可撤回，如有错误只能更正另发。</p>{}{}</article>",
+            esc(&d.unit_name),
+            esc(&d.row.drafted_by),
+            d.outcome_label,
+            esc(&d.row.basis),
+            esc(&d.row.body),
+            form("sign_draft", "", "签发"),
+            form(
+                "return_draft",
+                "<label>退回修改意见<textarea name=\"comment\" required></textarea></label>",
+                "退回修改"
+            ),
+        ));
+    }
+    out.push_str("</section>");
+    out
+}
+
 fn action_form(st: &AppState, action: &str, csrf: &str, case: &Case) -> String {
     let case_no = case.case_no.as_str();
     let (title, inner) = match action {
@@ -272,9 +361,15 @@ pub async fn render_case(
     if d.actions.is_empty() {
         body.push_str("<p>您当前没有可对本事项执行的操作。</p>");
     }
+    let drafts = st.app.drafts_of(staff, case_no).await.unwrap_or_default();
     for a in &d.actions {
-        body.push_str(&action_form(st, a, csrf, c));
+        if *a == "reply" {
+            body.push_str(&reply_form(staff, csrf, c, &drafts));
+        } else {
+            body.push_str(&action_form(st, a, csrf, c));
+        }
     }
+    body.push_str(&drafts_panel(csrf, c, &drafts));
     body.push_str("</section><section><h2>办理过程</h2><table><tr><th>时间</th><th>经办</th><th>事项</th></tr>");
     for s in &d.timeline {
         body.push_str(&format!(

@@ -68,6 +68,32 @@ pub async fn inbox(State(st): State<AppState>, headers: HeaderMap) -> Response {
     ];
     let mut counts = String::from("<section class=\"counts\"><h2>我的待办</h2>");
     let mut lists = String::new();
+    // A head's 待审批 comes first: opinions wait for their sign-off.
+    let to_sign = st.app.drafts_to_sign(&staff).await.unwrap_or_default();
+    if staff.has(xinfang_domain::Role::Leader) {
+        counts.push_str(&format!(
+            "<a href=\"#sign\">待审批（签发） <strong>{}</strong></a>",
+            to_sign.len()
+        ));
+        let mut t = String::from("<section id=\"sign\"><h3>待审批（书面意见签发）</h3>");
+        if to_sign.is_empty() {
+            t.push_str("<p>暂无待签发的书面意见。</p>");
+        } else {
+            t.push_str("<table><tr><th>信访编号</th><th>处理意见</th><th>起草人</th><th>送审时间</th></tr>");
+            for d in &to_sign {
+                t.push_str(&format!(
+                    "<tr><td><a href=\"/work/cases/{0}\">{0}</a></td><td>{1}</td><td>{2}</td><td>{3}</td></tr>",
+                    esc(&d.row.case_no),
+                    d.outcome_label,
+                    esc(&d.row.drafted_by),
+                    esc(&d.row.drafted_at.chars().take(16).collect::<String>())
+                ));
+            }
+            t.push_str("</table>");
+        }
+        t.push_str("</section>");
+        lists.push_str(&t);
+    }
     for (i, (label, statuses, grade, fact)) in groups.iter().enumerate() {
         let filter = CaseFilter {
             statuses: statuses.iter().map(|s| s.to_string()).collect(),
@@ -108,7 +134,7 @@ pub async fn inbox(State(st): State<AppState>, headers: HeaderMap) -> Response {
         } else {
             "临期"
         };
-        extra.push_str(&format!("<tr><td><a href=\"/work/cases/{0}\">{0}</a></td><td>{1}</td><td class=\"{2}\">{3}</td><td>{4}</td></tr>", esc(&a.case_no), esc(&a.clock), esc(&a.grade), g, esc(&a.due)));
+        extra.push_str(&format!("<tr><td><a href=\"/work/cases/{0}\">{0}</a></td><td>{1}</td><td class=\"{2}\">{3}</td><td>{4}</td></tr>", esc(&a.case_no), xinfang_domain::clock::ClockKind::from_key(&a.clock).map(|k| k.name_zh()).unwrap_or("法定时限"), esc(&a.grade), g, esc(&a.due)));
     }
     extra.push_str("</table></section><section id=\"warnings\"><h3>风险预警</h3><table><tr><th>信访编号</th><th>等级</th><th>信号</th><th>状态</th></tr>");
     for w in open_warnings.iter().take(50) {
@@ -164,6 +190,41 @@ pub async fn case_page(
 }
 
 /// A posted action: build the command from the form and ask the app.
+/// 审核签发 from the case page (see `xinfang_app::drafts`): draft, sign off, return.
+async fn draft_step(
+    st: &AppState,
+    staff: &xinfang_domain::Staff,
+    case_no: &str,
+    f: &HashMap<String, String>,
+) -> Result<(), xinfang_app::AppError> {
+    use xinfang_app::AppError;
+    let text = |k: &str| f.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
+    let draft_id = || {
+        text("draft")
+            .parse::<i64>()
+            .map_err(|_| AppError::field("draft", "未指定草稿"))
+    };
+    match f.get("action").map(String::as_str) {
+        Some("submit_draft") => {
+            let outcome = serde_json::from_value(serde_json::Value::String(text("outcome")))
+                .map_err(|_| AppError::field("outcome", "请选择处理意见"))?;
+            let input = xinfang_app::drafts::DraftInput {
+                outcome,
+                basis: text("basis"),
+                text: text("text"),
+                replaces: text("replaces").parse().ok(),
+            };
+            st.app.submit_draft(staff, case_no, input).await.map(|_| ())
+        }
+        Some("sign_draft") => st.app.sign_draft(staff, draft_id()?).await.map(|_| ()),
+        _ => {
+            st.app
+                .return_draft(staff, draft_id()?, &text("comment"))
+                .await
+        }
+    }
+}
+
 pub async fn act(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -184,13 +245,18 @@ pub async fn act(
         )
             .into_response();
     }
-    let result = match super::case_page::command_from_form(&f) {
-        Ok(cmd) => st
-            .app
-            .act(&Actor::Staff(staff.clone()), &case_no, &cmd)
-            .await
-            .map(|_| ()),
-        Err(e) => Err(e),
+    let result = match f.get("action").map(String::as_str) {
+        Some("submit_draft" | "sign_draft" | "return_draft") => {
+            draft_step(&st, &staff, &case_no, &f).await
+        }
+        _ => match super::case_page::command_from_form(&f) {
+            Ok(cmd) => st
+                .app
+                .act(&Actor::Staff(staff.clone()), &case_no, &cmd)
+                .await
+                .map(|_| ()),
+            Err(e) => Err(e),
+        },
     };
     match result {
         Ok(()) => Redirect::to(&format!("/work/cases/{}?done=1", esc(&case_no))).into_response(),

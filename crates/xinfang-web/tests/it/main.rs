@@ -25,6 +25,7 @@ mod refusals;
 mod reports;
 mod search;
 mod security;
+mod sign_off;
 mod stats;
 mod stats_rollup;
 mod supervision;

@@ -368,23 +368,45 @@ async fn petitioner_and_staff_in_a_real_browser() {
     d.screenshot("07-work-extension-approved").await;
     logout(&d).await;
 
-    // The handler answers in writing and delivers the reply.
+    // The handler drafts the written opinion and sends it for sign-off (审核签发).
     login(&d, &site, "shangcheng_zhujian").await;
     d.go(&format!("{site}/work/cases/{case_no}")).await;
-    d.click("details:has(input[value=reply]) summary").await;
+    d.click("details:has(input[value=submit_draft]) summary")
+        .await;
     d.type_in(
-        "details:has(input[value=reply]) input[name=basis]",
+        "details:has(input[value=submit_draft]) input[name=basis]",
         "《商品房买卖合同》约定及《城市房地产开发经营管理条例》",
     )
     .await;
     d.type_in(
-        "details:has(input[value=reply]) textarea[name=text]",
+        "details:has(input[value=submit_draft]) textarea[name=text]",
         "经核查，开发商已承诺于三十日内交付，予以支持。",
     )
     .await;
-    d.click("details:has(input[value=reply]) button[type=submit]")
+    d.click("details:has(input[value=submit_draft]) button[type=submit]")
+        .await;
+    d.wait_for(&["待签发"]).await;
+    logout(&d).await;
+
+    // The head finds it in 待审批, reads it as it will be issued and signs it off.
+    login(&d, &site, "shangcheng_zhujian_ld").await;
+    d.go(&format!("{site}/work")).await;
+    let html = d.wait_for(&["待审批"]).await;
+    assert!(
+        between(&html, "<section id=\"sign\">", "</section>").contains(&case_no),
+        "待审批 lists the draft"
+    );
+    d.go(&format!("{site}/work/cases/{case_no}")).await;
+    d.wait_for(&["开发商已承诺于三十日内交付"]).await;
+    d.screenshot("07b-work-draft-to-sign").await;
+    d.click("form:has(input[value=sign_draft]) button[type=submit]")
         .await;
     d.wait_for(&["已出具意见待送达"]).await;
+    logout(&d).await;
+
+    // The handler delivers the reply.
+    login(&d, &site, "shangcheng_zhujian").await;
+    d.go(&format!("{site}/work/cases/{case_no}")).await;
     d.click("details:has(input[value=deliver]) summary").await;
     d.click("details:has(input[value=deliver]) button[type=submit]")
         .await;

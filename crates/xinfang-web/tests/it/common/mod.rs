@@ -193,7 +193,13 @@ impl TestApp {
     }
 
     /// Staff action; panics with the body unless 200.
+    /// Perform an action and assert it succeeded. A written opinion
+    /// (`reply`) goes the way the product requires: drafted by `token`'s
+    /// user, signed off by the head of the body that holds the case.
     pub async fn act_ok(&self, token: &str, case_no: &str, body: Value) -> Value {
+        if body["action"] == "reply" {
+            return self.reply_signed(token, case_no, body).await;
+        }
         let (s, v) = self
             .post(
                 &format!("/api/v1/cases/{case_no}/actions"),
@@ -203,6 +209,47 @@ impl TestApp {
             .await;
         assert_eq!(s, StatusCode::OK, "action {body} failed: {v}");
         v
+    }
+}
+
+impl TestApp {
+    /// Draft a reply as `token`'s user and have the head of the drafting body sign it off.
+    pub async fn reply_signed(&self, token: &str, case_no: &str, body: Value) -> Value {
+        let (s, v) = self
+            .post(
+                &format!("/api/v1/cases/{case_no}/drafts"),
+                Some(token),
+                body.clone(),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "draft {body} failed: {v}");
+        let id = v["id"].as_i64().unwrap();
+        let (_, list) = self
+            .get(&format!("/api/v1/cases/{case_no}/drafts"), Some(token))
+            .await;
+        let unit = list["drafts"][0]["unit"].as_i64().unwrap();
+        let head = self.head_of(unit).await;
+        let (s, v) = self
+            .post(
+                &format!("/api/v1/drafts/{id}/sign"),
+                Some(&head),
+                serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "sign-off of {body} failed: {v}");
+        v
+    }
+
+    /// An API token of a head (leader role) of `unit`.
+    pub async fn head_of(&self, unit: i64) -> String {
+        let users = self.app.store.list_users().await.unwrap();
+        let head = users
+            .iter()
+            .find(|u| {
+                u.unit.0 == unit && u.active && u.roles.contains(&xinfang_domain::Role::Leader)
+            })
+            .unwrap_or_else(|| panic!("no head in unit {unit}"));
+        self.token(&head.username).await
     }
 }
 

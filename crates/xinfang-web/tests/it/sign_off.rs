@@ -1,0 +1,178 @@
+//! 审核签发 of written opinions (issue #16 item 1, 第三十二条): a handler
+//! drafts, only the head of the issuing body signs it off, and nothing of a
+//! draft reaches the petitioner before that. Each role is tried.
+
+use crate::common;
+use axum::http::StatusCode;
+use common::*;
+use serde_json::json;
+
+const ZHUJIAN: &str = "杭州市上城区住房和城乡建设局";
+
+dual_test!(
+    opinion_is_issued_only_after_sign_off,
+    |app: TestApp| async move {
+        let bureau = app.token("shangcheng_xfj").await;
+        let handler = app.token("shangcheng_zhujian").await;
+        let head = app.token("shangcheng_zhujian_ld").await;
+        let (s, r) = app
+            .post(
+                "/api/v1/petitions",
+                None,
+                online_petition(
+                    "蒋文华",
+                    "33010219710303123",
+                    "要求开发商按合同交付东湖小区住房",
+                ),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        let case_no = r["case_no"].as_str().unwrap().to_string();
+        let code = r["query_code"].as_str().unwrap().to_string();
+        app.act_ok(&bureau, &case_no, json!({"action": "transfer", "to": app.unit(ZHUJIAN), "mode": "forward", "report_due": null})).await;
+        app.act_ok(&handler, &case_no, json!({"action": "sign"}))
+            .await;
+        app.act_ok(
+            &handler,
+            &case_no,
+            json!({"action": "notify", "route": {"route": "accept", "investigate": true}}),
+        )
+        .await;
+
+        // A handler cannot issue an opinion directly.
+        let (s, v) = app
+        .post(&format!("/api/v1/cases/{case_no}/actions"), Some(&handler), json!({"action": "reply", "outcome": "support", "basis": "《商品房销售管理办法》第三十条", "text": "责成开发商交房。"}))
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        // A draft still holding a template blank is refused, naming the blank.
+        let drafts = format!("/api/v1/cases/{case_no}/drafts");
+        let (s, v) = app
+        .post(&drafts, Some(&handler), json!({"outcome": "support", "basis": "《商品房销售管理办法》第三十条", "text": "经调查核实，你反映的情况属实，本机关予以支持，并将于（日期）前（具体措施）。"}))
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(v.to_string().contains("（日期）"), "{v}");
+        let (s, v) = app
+        .post(&drafts, Some(&handler), json!({"outcome": "support", "basis": "《信访工作条例》第三十二条第（一）项；（请补充具体法律、法规、规章条款）", "text": "责成开发商于2026年8月底前交房。"}))
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["errors"][0]["field"], "basis", "{v}");
+
+        let first = "责成开发商于2026年8月底前交房，草稿甲。";
+        let (s, v) = app
+        .post(&drafts, Some(&handler), json!({"outcome": "support", "basis": "《商品房销售管理办法》第三十条", "text": first}))
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let d1 = v["id"].as_i64().unwrap();
+        // Nothing of it reaches the petitioner or the document register.
+        let (_, t) = app.track(&case_no, &code).await;
+        assert!(!t.to_string().contains("草稿甲"), "{t}");
+        let (_, docs) = app
+            .get(&format!("/api/v1/cases/{case_no}/documents"), Some(&bureau))
+            .await;
+        assert!(!docs.to_string().contains("草稿甲"), "{docs}");
+        let (_, case) = app
+            .get(&format!("/api/v1/cases/{case_no}"), Some(&handler))
+            .await;
+        assert_eq!(case["case"]["status"], "handling", "{case}");
+        // The head's 待审批 holds it.
+        let (_, pending) = app.get("/api/v1/drafts/pending", Some(&head)).await;
+        assert!(pending.to_string().contains(&case_no), "{pending}");
+
+        // Who may sign it: only the head of the issuing body. Others of the area
+        // are refused; a body that cannot see the case learns nothing (404).
+        for (user, expected) in [
+            ("shangcheng_zhujian", StatusCode::FORBIDDEN),
+            ("shangcheng_xfj", StatusCode::FORBIDDEN),
+            ("shangcheng_xfj_ld", StatusCode::FORBIDDEN),
+            ("shangcheng_ld", StatusCode::FORBIDDEN),
+            ("shangcheng_renshe_ld", StatusCode::NOT_FOUND),
+            ("xihu_zhujian_ld", StatusCode::NOT_FOUND),
+        ] {
+            let t = app.token(user).await;
+            let (s, v) = app
+                .post(&format!("/api/v1/drafts/{d1}/sign"), Some(&t), json!({}))
+                .await;
+            assert_eq!(s, expected, "{user}: {v}");
+            let (s, _) = app
+                .post(
+                    &format!("/api/v1/drafts/{d1}/return"),
+                    Some(&t),
+                    json!({"comment": "请补充依据"}),
+                )
+                .await;
+            assert_eq!(s, expected, "{user} return");
+        }
+
+        // Returned with a comment (an empty one is refused); the handler revises.
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/drafts/{d1}/return"),
+                Some(&head),
+                json!({"comment": ""}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let (s, v) = app
+            .post(
+                &format!("/api/v1/drafts/{d1}/return"),
+                Some(&head),
+                json!({"comment": "交房期限请写明具体日期并说明逾期责任"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let (s, _) = app
+            .post(&format!("/api/v1/drafts/{d1}/sign"), Some(&head), json!({}))
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a returned draft cannot be signed"
+        );
+        let (_, list) = app.get(&drafts, Some(&handler)).await;
+        assert_eq!(list["drafts"][0]["status"], "returned", "{list}");
+        assert!(list.to_string().contains("逾期责任"), "{list}");
+        let second = "责成开发商于2026年8月31日前交房，逾期按合同承担违约责任。";
+        let (s, v) = app
+        .post(&drafts, Some(&handler), json!({"outcome": "support", "basis": "《商品房销售管理办法》第三十条", "text": second, "replaces": d1}))
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let d2 = v["id"].as_i64().unwrap();
+        let (_, list) = app.get(&drafts, Some(&handler)).await;
+        let statuses: Vec<&str> = list["drafts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["status"].as_str().unwrap())
+            .collect();
+        assert_eq!(statuses, vec!["submitted", "superseded"], "{list}");
+
+        // 签发: now it is the case's reply and a numbered document.
+        let (s, v) = app
+            .post(&format!("/api/v1/drafts/{d2}/sign"), Some(&head), json!({}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["status"], "replied", "{v}");
+        let (_, docs) = app
+            .get(&format!("/api/v1/cases/{case_no}/documents"), Some(&bureau))
+            .await;
+        let opinion = docs["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d.to_string().contains("逾期按合同承担违约责任"))
+            .unwrap_or_else(|| panic!("the signed opinion is a document: {docs}"))
+            .clone();
+        assert!(
+            opinion.to_string().contains("〔2026〕"),
+            "numbered: {opinion}"
+        );
+        let (s, _) = app
+            .post(&format!("/api/v1/drafts/{d2}/sign"), Some(&head), json!({}))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "signed once");
+        let (_, pending) = app.get("/api/v1/drafts/pending", Some(&head)).await;
+        assert!(!pending.to_string().contains(&case_no), "{pending}");
+        // Every step is in the chained log.
+        assert!(app.app.store.verify_chain().await.unwrap().is_ok());
+    }
+);
