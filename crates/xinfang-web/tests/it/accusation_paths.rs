@@ -48,6 +48,7 @@ struct Hidden {
     campaign: i64,
     item: i64,
     session: i64,
+    draft: i64,
 }
 
 /// Concrete URLs for a route pattern: each `{param}` replaced by what the
@@ -63,6 +64,8 @@ fn urls(path: &str, h: &Hidden) -> Vec<(String, bool)> {
         vec![(h.ownership, true)]
     } else if path.contains("documents") {
         vec![(h.documents.first().copied().unwrap_or(999_999), true)]
+    } else if path.contains("drafts") {
+        vec![(h.draft, true)]
     } else if path.contains("campaign-items") {
         vec![(h.item, true)]
     } else if path.contains("campaigns") {
@@ -279,6 +282,16 @@ async fn accuse(app: &TestApp, h: &mut Hidden) {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     h.ownership = v["id"].as_i64().unwrap();
+    // A draft opinion awaiting the 纪委 head's sign-off (审核签发).
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/cases/{}/drafts", h.case_no),
+            Some(&jiwei),
+            json!({"outcome": "accusation_concluded", "basis": "《中国共产党纪律检查机关监督执纪工作规则》", "text": "经初步核实，已立案审查，将依规依纪处理并反馈。"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    h.draft = v["id"].as_i64().unwrap();
     // 批示.
     let (s, v) = app
         .post(
@@ -391,6 +404,7 @@ dual_test!(
             campaign: h.campaign,
             item: 999_995,
             session: h.session,
+            draft: 999_996,
         };
         let mut blind = vec![];
         for u in BLIND {
