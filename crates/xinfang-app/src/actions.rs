@@ -154,7 +154,14 @@ impl App {
                     text: String::new(),
                 },
             ),
-            ("deliver", Command::Deliver),
+            (
+                "deliver",
+                Command::Deliver {
+                    method: Default::default(),
+                    on: None,
+                    note: String::new(),
+                },
+            ),
             (
                 "evaluate",
                 Command::Evaluate {

@@ -431,7 +431,21 @@ async fn answer(
     if !w.wait(1, 5) {
         return Ok(());
     }
-    w.act(unit, case_no, Command::Deliver).await?;
+    let method = if w.chance(0.5) {
+        xinfang_domain::case::DeliveryMethod::Direct
+    } else {
+        xinfang_domain::case::DeliveryMethod::Post
+    };
+    w.act(
+        unit,
+        case_no,
+        Command::Deliver {
+            method,
+            on: None,
+            note: String::new(),
+        },
+    )
+    .await?;
     if w.chance(0.75) && w.wait(1, 20) {
         let r: f64 = w.rng.gen();
         let (s, reason) = if r < 0.7 {

@@ -86,7 +86,15 @@ pub fn replay(
         ));
     }
     if let Some(on) = h.delivered_on.filter(|_| h.reached >= Reached::Delivered) {
-        plan.push((on, holder, Command::Deliver));
+        plan.push((
+            on,
+            holder,
+            Command::Deliver {
+                method: Default::default(),
+                on: None,
+                note: String::new(),
+            },
+        ));
         if let Some(satisfaction) = h.satisfaction {
             plan.push((
                 on,

@@ -91,7 +91,18 @@ pub enum Command {
         text: String,
     },
     /// 送达.
-    Deliver,
+    Deliver {
+        /// 送达方式 (default 直接送达).
+        #[serde(default)]
+        method: DeliveryMethod,
+        /// The day the petitioner received it (邮寄: the return receipt's
+        /// date); default today. The 复查 window runs from it (第三十五条).
+        #[serde(default)]
+        on: Option<NaiveDate>,
+        /// Witnesses of a 留置送达, or other notes for the 送达回证.
+        #[serde(default)]
+        note: String,
+    },
     /// 评价 / 回访.
     Evaluate {
         satisfaction: Satisfaction,
@@ -144,7 +155,7 @@ impl Command {
             Self::RequestExtension { .. } => "申请延期",
             Self::DecideExtension { .. } => "审批延期",
             Self::Reply { .. } => "出具书面意见",
-            Self::Deliver => "送达",
+            Self::Deliver { .. } => "送达",
             Self::Evaluate { .. } => "评价",
             Self::RequestReview => "请求复查复核",
             Self::DeclareInterest => "申请回避",

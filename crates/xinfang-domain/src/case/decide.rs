@@ -404,12 +404,33 @@ fn decide_body(
                 text: text.trim().into(),
             })
         }
-        Deliver => {
+        Deliver { method, on, note } => {
             if st != Replied {
                 return Err(invalid_state(case, cmd));
             }
             staff_at(case, actor, case.current_unit, DESK)?;
-            Ok(EventBody::Delivered)
+            // The day received lies between the reply and today: the 复查
+            // window (第三十五条) runs from it, so it cannot be invented.
+            let replied_on = case.current_stage().reply.as_ref().map(|r| r.on);
+            if let Some(d) = on {
+                if *d > ctx.today() || replied_on.is_some_and(|r| *d < r) {
+                    return Err(DomainError::invalid(
+                        "on",
+                        "送达日期应在出具书面意见之日与今天之间",
+                    ));
+                }
+            }
+            if *method == DeliveryMethod::Left && note.trim().chars().count() < 2 {
+                return Err(DomainError::invalid(
+                    "note",
+                    "留置送达须写明见证人和留置情况",
+                ));
+            }
+            Ok(EventBody::Delivered {
+                method: Some(*method),
+                on: on.filter(|d| *d != ctx.today()),
+                note: note.trim().into(),
+            })
         }
         Evaluate {
             satisfaction,

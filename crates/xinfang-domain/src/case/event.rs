@@ -5,7 +5,7 @@
 use super::model::*;
 use super::state::{Case, SubmissionRecord};
 use crate::org::{UnitId, UserId};
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 /// Who did it, as recorded in the log.
@@ -95,7 +95,15 @@ pub enum EventBody {
         text: String,
     },
     /// 送达 of the written reply.
-    Delivered,
+    Delivered {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        method: Option<DeliveryMethod>,
+        /// The day received, when not the day recorded.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<NaiveDate>,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        note: String,
+    },
     /// 评价 by the petitioner or 回访.
     Evaluated {
         satisfaction: Satisfaction,
@@ -147,7 +155,7 @@ impl EventBody {
             Self::ExtensionRequested { .. } => "extension_requested",
             Self::ExtensionDecided { .. } => "extension_decided",
             Self::Replied { .. } => "replied",
-            Self::Delivered => "delivered",
+            Self::Delivered { .. } => "delivered",
             Self::Evaluated { .. } => "evaluated",
             Self::ReviewRequested { .. } => "review_requested",
             Self::InterestDeclared { .. } => "interest_declared",
@@ -208,7 +216,11 @@ impl EventBody {
             }
             Self::ExtensionDecided { approved: false } => "负责人未批准延期".into(),
             Self::Replied { outcome, .. } => format!("出具书面意见：{}", outcome.label_zh()),
-            Self::Delivered => "书面答复已送达".into(),
+            Self::Delivered { method, on, .. } => match (method, on) {
+                (Some(m), Some(d)) => format!("书面答复已送达（{}，{}收到）", m.label_zh(), d),
+                (Some(m), None) => format!("书面答复已送达（{}）", m.label_zh()),
+                _ => "书面答复已送达".into(),
+            },
             Self::Evaluated { satisfaction, .. } => format!("评价：{}", satisfaction.label_zh()),
             Self::ReviewRequested { unit } => format!("请求复查/复核，由{}办理", unit_name(*unit)),
             Self::InterestDeclared { .. } => "工作人员申请回避（第二十八条）".into(),

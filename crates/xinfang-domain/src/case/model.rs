@@ -368,3 +368,41 @@ impl Satisfaction {
         }
     }
 }
+
+/// How a written answer reached the petitioner (送达方式).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryMethod {
+    /// 直接送达: handed over, the petitioner signs the 送达回证.
+    #[default]
+    Direct,
+    /// 邮寄送达: the date on the postal return receipt counts.
+    Post,
+    /// 电子送达: to the petitioner's portal / tracking page.
+    Electronic,
+    /// 留置送达: refused, left at the residence before witnesses.
+    Left,
+}
+
+impl DeliveryMethod {
+    pub const ALL: [DeliveryMethod; 4] = [Self::Direct, Self::Post, Self::Electronic, Self::Left];
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Direct => "直接送达",
+            Self::Post => "邮寄送达",
+            Self::Electronic => "电子送达",
+            Self::Left => "留置送达",
+        }
+    }
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Direct => "direct",
+            Self::Post => "post",
+            Self::Electronic => "electronic",
+            Self::Left => "left",
+        }
+    }
+    pub fn from_key(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.key() == s)
+    }
+}

@@ -365,8 +365,8 @@ impl Case {
                 st.pending_extension = None;
                 self.status = Status::Replied;
             }
-            EventBody::Delivered => {
-                self.current_stage_mut().delivered_on = Some(day);
+            EventBody::Delivered { on, .. } => {
+                self.current_stage_mut().delivered_on = Some(on.unwrap_or(day));
                 self.status = if self.stage == Stage::ReReview {
                     Status::Final
                 } else {

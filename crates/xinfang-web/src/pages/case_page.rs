@@ -85,7 +85,18 @@ pub fn command_from_form(f: &HashMap<String, String>) -> Result<Command, AppErro
             basis: field(f, "basis").into(),
             text: field(f, "text").into(),
         },
-        "deliver" => Command::Deliver,
+        "deliver" => Command::Deliver {
+            method: xinfang_domain::case::DeliveryMethod::from_key(field(f, "method"))
+                .unwrap_or_default(),
+            on: match field(f, "on").trim() {
+                "" => None,
+                d => Some(
+                    d.parse()
+                        .map_err(|_| AppError::field("on", "送达日期格式应为 年-月-日"))?,
+                ),
+            },
+            note: field(f, "note").into(),
+        },
         "evaluate" => Command::Evaluate {
             satisfaction: Satisfaction::from_key(field(f, "satisfaction"))
                 .ok_or_else(|| AppError::field("satisfaction", "请选择评价"))?,
@@ -250,7 +261,13 @@ fn action_form(st: &AppState, action: &str, csrf: &str, case: &Case) -> String {
         "request_extension" => ("申请延期（≤30日，第三十四条）", "<label>天数<input type=\"number\" name=\"days\" min=\"1\" max=\"30\" required></label><label>理由（将告知信访人）<input name=\"reason\" required></label>".into()),
         "decide_extension" => ("审批延期", "<label>决定<select name=\"approved\"><option value=\"yes\">批准</option><option value=\"no\">不批准</option></select></label>".into()),
         "reply" => ("出具书面意见", super::documents::reply_form_inner()),
-        "deliver" => ("送达书面答复", String::new()),
+        "deliver" => ("送达书面答复", {
+            let methods: String = xinfang_domain::case::DeliveryMethod::ALL
+                .iter()
+                .map(|m| format!("<option value=\"{}\">{}</option>", m.key(), m.label_zh()))
+                .collect();
+            format!("<label>送达方式<select name=\"method\">{methods}</select></label><label>信访人收到日期（邮寄送达以回执日期为准；不填为今天）<input type=\"date\" name=\"on\" max=\"{}\"></label><label>备注（留置送达写明见证人）<input name=\"note\"></label><p>复查请求期限自收到之日起计算（第三十五条）。</p>", st.app.now().date())
+        }),
         "evaluate" => ("回访评价", "<label>评价<select name=\"satisfaction\"><option value=\"satisfied\">满意</option><option value=\"basically_satisfied\">基本满意</option><option value=\"dissatisfied\">不满意</option></select></label><label>原因<input name=\"reason\"></label>".into()),
         "request_review" => ("登记复查/复核请求", String::new()),
         "declare_interest" => ("申请回避（第二十八条）", String::new()),

@@ -176,3 +176,77 @@ dual_test!(
         assert!(app.app.store.verify_chain().await.unwrap().is_ok());
     }
 );
+
+dual_test!(
+    delivery_records_method_and_day_article_35,
+    |app: TestApp| async move {
+        // 送达 records how and when the petitioner received the answer; the 复查
+        // window (第三十五条) runs from the day received, which cannot be
+        // invented (not before the reply, not in the future).
+        let bureau = app.token("shangcheng_xfj").await;
+        let handler = app.token("shangcheng_zhujian").await;
+        app.set_time("2026-03-02 10:00");
+        let (_, r) = app
+            .post(
+                "/api/v1/petitions",
+                None,
+                online_petition("沈玉兰", "33010219620404123", "要求维修小区破损道路"),
+            )
+            .await;
+        let case_no = r["case_no"].as_str().unwrap().to_string();
+        let code = r["query_code"].as_str().unwrap().to_string();
+        app.act_ok(&bureau, &case_no, json!({"action": "transfer", "to": app.unit(ZHUJIAN), "mode": "forward", "report_due": null})).await;
+        app.act_ok(&handler, &case_no, json!({"action": "sign"}))
+            .await;
+        app.act_ok(
+            &handler,
+            &case_no,
+            json!({"action": "notify", "route": {"route": "accept", "investigate": true}}),
+        )
+        .await;
+        app.set_time("2026-03-10 10:00");
+        app.act_ok(&handler, &case_no, json!({"action": "reply", "outcome": "support", "basis": "《杭州市物业管理条例》第四十条", "text": "已安排于4月底前修复。"})).await;
+        app.set_time("2026-03-20 10:00");
+        let path = format!("/api/v1/cases/{case_no}/actions");
+        for (body, field) in [
+            (
+                json!({"action": "deliver", "method": "post", "on": "2026-03-25"}),
+                "on",
+            ),
+            (
+                json!({"action": "deliver", "method": "post", "on": "2026-03-09"}),
+                "on",
+            ),
+            (json!({"action": "deliver", "method": "left"}), "note"),
+        ] {
+            let (s, v) = app.post(&path, Some(&handler), body.clone()).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {v}");
+            assert_eq!(v["errors"][0]["field"], field, "{v}");
+        }
+        // By post, received on the 12th (the return receipt's date).
+        app.act_ok(
+            &handler,
+            &case_no,
+            json!({"action": "deliver", "method": "post", "on": "2026-03-12"}),
+        )
+        .await;
+        let (_, view) = app
+            .get(&format!("/api/v1/cases/{case_no}"), Some(&handler))
+            .await;
+        let window = view["clocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["kind"] == "review_request")
+            .unwrap_or_else(|| panic!("{view}"))
+            .clone();
+        assert_eq!(window["start"], "2026-03-12", "{window}");
+        assert!(view.to_string().contains("邮寄送达"), "{view}");
+        let (_, t) = app.track(&case_no, &code).await;
+        let until = t["review_window_until"].as_str().unwrap().to_string();
+        assert!(
+            until.as_str() >= "2026-04-11" && until.as_str() <= "2026-04-14",
+            "{t}"
+        );
+    }
+);
