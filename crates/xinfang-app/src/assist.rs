@@ -55,6 +55,8 @@ pub struct RiskTerm {
     pub term: String,
     pub category: String,
     pub level: u8,
+    /// 一级（红色） … as offices name it.
+    pub level_label: &'static str,
 }
 
 /// The assistance panel's content.
@@ -106,6 +108,7 @@ impl App {
                 term: h.term.clone(),
                 category: h.category.label().to_string(),
                 level: h.level,
+                level_label: crate::warnings::level_label(h.level as i64),
             })
             .collect();
         let mut prior = vec![];

@@ -201,7 +201,7 @@ impl App {
                             w.id.to_string(),
                             w.case_no.clone(),
                             self.unit_name(UnitId(w.unit_id)),
-                            format!("{}级", w.level),
+                            crate::warnings::level_label(w.level).to_string(),
                             warning_signals(&w),
                             warning_label(&w.status).into(),
                             w.note.clone(),

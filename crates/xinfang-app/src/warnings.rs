@@ -127,3 +127,14 @@ impl App {
         Ok(())
     }
 }
+
+/// A risk level as 信访 offices name it: 一级 (红色) is the most serious.
+/// Stored levels run 1–3 with 3 the highest; this is the one place that
+/// turns them into words.
+pub fn level_label(level: i64) -> &'static str {
+    match level {
+        l if l >= 3 => "一级（红色）",
+        2 => "二级（橙色）",
+        _ => "三级（黄色）",
+    }
+}

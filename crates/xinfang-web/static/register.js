@@ -29,7 +29,7 @@
     if (s.category) { ul.appendChild(text("li", "建议分类：" + s.category[0] + "（" + Math.round(s.category[1] * 100) + "%）")); }
     if (s.body) { ul.appendChild(text("li", "可能的有权处理机关：" + s.body[1])); }
     if (s.litigation) { ul.appendChild(text("li", "疑似涉法涉诉（诉访分离，第二十八条）：" + s.litigation_cues.join("、"), "err")); }
-    a.risk_terms.forEach(function (r) { ul.appendChild(text("li", "风险词：" + r.term + "（" + r.category + "，" + r.level + "级）", "err")); });
+    a.risk_terms.forEach(function (r) { ul.appendChild(text("li", "风险词：" + r.term + "（" + r.category + "，" + r.level_label + "）", "err")); });
     panel.appendChild(ul);
     if (a.prior.length) {
       panel.appendChild(text("h4", "该信访人既往事项"));

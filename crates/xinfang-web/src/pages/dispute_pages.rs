@@ -86,13 +86,13 @@ pub async fn list(
             .map(|n| format!("<a href=\"/work/cases/{0}\">{0}</a>", esc(n)))
             .unwrap_or_default();
         body.push_str(&format!(
-            "<tr id=\"d{0}\"><td>{0}</td><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td><td>{5}级</td><td>{6}</td><td>{7} {8}</td><td>{9}</td><td>{10}</td></tr>",
+            "<tr id=\"d{0}\"><td>{0}</td><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td><td>{5}</td><td>{6}</td><td>{7} {8}</td><td>{9}</td><td>{10}</td></tr>",
             d.id,
             esc(&st.app.unit_name(UnitId(d.unit_id))),
             esc(&d.parties),
             esc(&d.summary),
             esc(&d.found_on),
-            d.risk_level,
+            xinfang_app::warnings::level_label(d.risk_level),
             d.track.as_deref().map(|t| label(&TRACKS, t)).unwrap_or("—"),
             label(&DISPUTE_STATES, &d.status),
             case,
@@ -106,7 +106,7 @@ pub async fn list(
          <label for=\"region_code\">行政区划代码</label><input id=\"region_code\" name=\"region_code\" required placeholder=\"330102\">\
          <label for=\"parties\">当事人</label><input id=\"parties\" name=\"parties\" required>\
          <label for=\"summary\">纠纷情况</label><textarea id=\"summary\" name=\"summary\" required></textarea>\
-         <label for=\"risk_level\">风险等级</label><select id=\"risk_level\" name=\"risk_level\"><option value=\"1\">1级（一般）</option><option value=\"2\">2级（较大）</option><option value=\"3\">3级（重大）</option></select>\
+         <label for=\"risk_level\">风险等级</label><select id=\"risk_level\" name=\"risk_level\"><option value=\"1\">三级（黄色，一般）</option><option value=\"2\">二级（橙色，较大）</option><option value=\"3\">一级（红色，重大）</option></select>\
          <button type=\"submit\">登记</button></form></section>",
         csrf_input(&csrf)
     ));

@@ -303,9 +303,9 @@ pub async fn register(
             }
             for sig in &o.signals {
                 body.push_str(&format!(
-                    "<li class=\"err\">风险信号：{}（{}级）</li>",
+                    "<li class=\"err\">风险信号：{}（{}）</li>",
                     esc(&sig.label),
-                    sig.level
+                    xinfang_app::warnings::level_label(sig.level as i64)
                 ));
             }
             body.push_str("</ul><p><a href=\"/work/register\">继续登记</a></p></section>");

@@ -58,12 +58,12 @@ pub async fn list(
     );
     for w in &rows {
         body.push_str(&format!(
-            "<tr><td><a href=\"/work/warnings/{0}\">第{0}号</a></td><td><a href=\"/work/cases/{1}\">{1}</a></td><td>{2}</td><td class=\"{3}\">{4}级</td><td>{5}</td><td>{6}</td><td>{7}</td></tr>",
+            "<tr><td><a href=\"/work/warnings/{0}\">第{0}号</a></td><td><a href=\"/work/cases/{1}\">{1}</a></td><td>{2}</td><td class=\"{3}\">{4}</td><td>{5}</td><td>{6}</td><td>{7}</td></tr>",
             w.id,
             esc(&w.case_no),
             esc(&st.app.unit_name(UnitId(w.unit_id))),
             if w.level >= 3 { "overdue" } else if w.level == 2 { "approaching" } else { "" },
-            w.level,
+            xinfang_app::warnings::level_label(w.level),
             esc(&warning_signals(w)),
             status_label(&w.status),
             esc(&w.updated_at)
@@ -89,10 +89,10 @@ pub async fn detail(
         Err(e) => return err_page(&staff, "风险预警", e, "/work/warnings"),
     };
     let mut body = format!(
-        "{}<section><h2>风险预警第 {} 号 · {}级 · {}</h2><p>信访事项：<a href=\"/work/cases/{no}\">{no}</a> · 责任地区：{}</p><p>风险信号：{}</p><h3>核查、处置、解除记录</h3><table><tr><th>时间</th><th>经办</th><th>环节</th><th>情况</th></tr>",
+        "{}<section><h2>风险预警第 {} 号 · {} · {}</h2><p>信访事项：<a href=\"/work/cases/{no}\">{no}</a> · 责任地区：{}</p><p>风险信号：{}</p><h3>核查、处置、解除记录</h3><table><tr><th>时间</th><th>经办</th><th>环节</th><th>情况</th></tr>",
         notice(&q),
         w.id,
-        w.level,
+        xinfang_app::warnings::level_label(w.level),
         status_label(&w.status),
         esc(&st.app.unit_name(UnitId(w.unit_id))),
         esc(&warning_signals(&w)),

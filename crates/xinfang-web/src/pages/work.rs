@@ -147,7 +147,7 @@ pub async fn inbox(State(st): State<AppState>, headers: HeaderMap) -> Response {
                     .collect()
             })
             .unwrap_or_default();
-        extra.push_str(&format!("<tr><td><a href=\"/work/cases/{0}\">{0}</a></td><td>{1}级</td><td>{2}</td><td>{3}</td></tr>", esc(&w.case_no), w.level, signals.join("；"), xinfang_app::warnings::status_label(&w.status)));
+        extra.push_str(&format!("<tr><td><a href=\"/work/cases/{0}\">{0}</a></td><td>{1}</td><td>{2}</td><td>{3}</td></tr>", esc(&w.case_no), xinfang_app::warnings::level_label(w.level), signals.join("；"), xinfang_app::warnings::status_label(&w.status)));
     }
     extra.push_str("</table></section><section id=\"sups\"><h3>督办（待本单位反馈）</h3><table><tr><th>信访编号</th><th>要求</th><th>反馈期限</th></tr>");
     for s in my_sups.iter().take(50) {
