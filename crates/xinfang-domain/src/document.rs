@@ -516,4 +516,39 @@ mod tests {
             assert_eq!(DocType::from_key(t.key()), Some(t));
         }
     }
+
+    #[test]
+    fn several_petitioners_are_named_never_a_bare_you() {
+        use crate::case::Petitioner;
+        let p = |name: &str| Petitioner {
+            name: name.into(),
+            id_number: None,
+            phone: None,
+            address: String::new(),
+        };
+        let mut c: Case = serde_json::from_value(serde_json::json!({
+            "case_no": "X", "channel": "letter", "kind": "claim", "petitioners": [],
+            "persons": 1, "content": {"request": "r", "facts": "f", "reasons": ""},
+            "region_code": "330102", "accused": null, "category": null,
+            "registered_at": "2026-03-02T09:00:00", "registering_unit": 1, "current_unit": 1,
+            "status": "registered", "stage": "initial", "transfers": [], "stages": [],
+            "submissions": [], "related_case": null, "not_accepted_reason": null,
+            "recused": [], "version": 1
+        }))
+        .unwrap();
+        c.petitioners = vec![p("王建国")];
+        c.persons = 1;
+        assert_eq!((petitioner_names(&c).as_str(), you(&c)), ("王建国", "你"));
+        c.petitioners = vec![p("张三"), p("李四")];
+        c.persons = 5;
+        assert_eq!(
+            (petitioner_names(&c).as_str(), you(&c)),
+            ("张三、李四等5人", "你们")
+        );
+        c.persons = 2;
+        assert_eq!(
+            (petitioner_names(&c).as_str(), you(&c)),
+            ("张三、李四", "你们")
+        );
+    }
 }

@@ -204,9 +204,26 @@ fn simple(face: Face, text: &str, size: f32, x: f32, baseline: f32, color: Color
     run_at(&[(face, text.to_string())], size, x, baseline, color, 0.0)
 }
 
-/// The baseline of a `size` line centred in row `row` of the 版心.
-fn row_baseline(row: usize, size: f32) -> f32 {
-    TOP + row as f32 * LINE + LINE / 2.0 + (ASCENT - 0.5) * size
+/// The lines of the 版心: 22 as the standard has them; 23 or 24 when that
+/// keeps a letter on one page (§7.3.5.5 allows adjusting the line spacing
+/// so that the signature and date fit).
+#[derive(Clone, Copy, Debug)]
+struct Grid {
+    rows: usize,
+    line: f32,
+}
+
+impl Grid {
+    fn new(rows: usize) -> Grid {
+        Grid {
+            rows,
+            line: BODY_H / rows as f32,
+        }
+    }
+    /// The baseline of a `size` line centred in row `row` of the 版心.
+    fn baseline(&self, row: usize, size: f32) -> f32 {
+        TOP + row as f32 * self.line + self.line / 2.0 + (ASCENT - 0.5) * size
+    }
 }
 
 /// Characters that may not begin a line (标点禁则).
@@ -226,6 +243,11 @@ const HEADINGS: [&str; 9] = [
     "复核意见：",
     "处理结果：",
 ];
+
+/// Whether `h` (with its colon) is a run-in heading set in 黑体.
+pub fn is_heading(h: &str) -> bool {
+    HEADINGS.contains(&h)
+}
 
 /// A line of the flow, before it is given a row.
 #[derive(Clone, Debug)]
@@ -344,7 +366,12 @@ fn title_lines(title: &str, size: f32) -> Vec<String> {
 /// Place the flow from `first_row` of page 0; `force` starts a new page at
 /// that slot. Returns (page, row) per slot (None for a blank dropped at the
 /// top of a page).
-fn place(flow: &[Slot], first_row: usize, force: Option<usize>) -> Vec<Option<(usize, usize)>> {
+fn place(
+    flow: &[Slot],
+    rows: usize,
+    first_row: usize,
+    force: Option<usize>,
+) -> Vec<Option<(usize, usize)>> {
     let (mut page, mut row) = (0, first_row);
     let mut out = vec![];
     for (i, s) in flow.iter().enumerate() {
@@ -352,7 +379,7 @@ fn place(flow: &[Slot], first_row: usize, force: Option<usize>) -> Vec<Option<(u
             page += 1;
             row = 0;
         }
-        if row >= ROWS {
+        if row >= rows {
             page += 1;
             row = 0;
         }
@@ -418,8 +445,21 @@ pub fn seal(name: &str, cx: f32, cy: f32) -> Seal {
     }
 }
 
-/// Lay `l` out on A4 pages.
+/// Lay `l` out on A4 pages: on the standard 22-line grid, or on 23 or 24
+/// lines when that is what keeps it on one page.
 pub fn layout(l: &Letter) -> Layout {
+    let standard = layout_on(l, Grid::new(ROWS));
+    if standard.pages.len() == 1 {
+        return standard;
+    }
+    [ROWS + 1, ROWS + 2]
+        .into_iter()
+        .map(|rows| layout_on(l, Grid::new(rows)))
+        .find(|t| t.pages.len() == 1)
+        .unwrap_or(standard)
+}
+
+fn layout_on(l: &Letter, g: Grid) -> Layout {
     let red_x = LEFT + BODY_W / 2.0 - 85.0;
     let mut first = Page {
         number: 1,
@@ -466,7 +506,7 @@ pub fn layout(l: &Letter) -> Layout {
         no_top + ASCENT * EM,
         Color::Black,
     ));
-    let no_row = ((no_top - TOP) / LINE).floor().max(0.0) as usize;
+    let no_row = ((no_top - TOP) / g.line).floor().max(0.0) as usize;
     // The closing double line of page 1: thin over thick, 20 mm above the bottom edge.
     let yb = PAGE_H - 20.0;
     first.rules.push(Rule {
@@ -493,7 +533,7 @@ pub fn layout(l: &Letter) -> Layout {
             &t,
             SIZE_2,
             LEFT + (BODY_W - w) / 2.0,
-            row_baseline(row, SIZE_2),
+            g.baseline(row, SIZE_2),
             Color::Black,
         ));
         row += 1;
@@ -551,7 +591,7 @@ pub fn layout(l: &Letter) -> Layout {
         if !cc_lines.is_empty() {
             bottom = bottom.max(last + 5);
         }
-        bottom < ROWS - cc_lines.len()
+        bottom < g.rows - cc_lines.len()
     };
     let last_text = |places: &[Option<(usize, usize)>]| -> (usize, usize) {
         flow.iter()
@@ -563,7 +603,7 @@ pub fn layout(l: &Letter) -> Layout {
             })
             .unwrap_or((0, first_row.saturating_sub(1)))
     };
-    let mut places = place(&flow, first_row, None);
+    let mut places = place(&flow, g.rows, first_row, None);
     let (mut sig_page, mut last_row) = last_text(&places);
     if !need_after(last_row) {
         // Carry the last two text lines over with the signature.
@@ -574,7 +614,7 @@ pub fn layout(l: &Letter) -> Layout {
             .map(|(i, _)| i)
             .collect();
         let k = texts[texts.len().saturating_sub(2)..].first().copied();
-        places = place(&flow, first_row, k);
+        places = place(&flow, g.rows, first_row, k);
         (sig_page, last_row) = last_text(&places);
         if !need_after(last_row) {
             // Even then (a text of two lines at the foot of page 1): a page of its own.
@@ -618,7 +658,7 @@ pub fn layout(l: &Letter) -> Layout {
                 &parts,
                 EM,
                 LEFT + line.indent * EM,
-                row_baseline(*r, EM),
+                g.baseline(*r, EM),
                 Color::Black,
                 extra,
             ));
@@ -648,7 +688,7 @@ pub fn layout(l: &Letter) -> Layout {
         issuer,
         EM,
         name_x,
-        row_baseline(sig_row, EM),
+        g.baseline(sig_row, EM),
         Color::Black,
     ));
     sp.runs.push(simple(
@@ -656,14 +696,14 @@ pub fn layout(l: &Letter) -> Layout {
         date,
         EM,
         date_x,
-        row_baseline(sig_row + 1, EM),
+        g.baseline(sig_row + 1, EM),
         Color::Black,
     ));
     // The seal's centre a little above the middle of the two lines.
     sp.seal = Some(seal(
         issuer,
         centre,
-        TOP + (sig_row + 1) as f32 * LINE - 3.0,
+        TOP + (sig_row + 1) as f32 * g.line - 3.0,
     ));
     for (i, n) in l.notes.iter().enumerate() {
         sp.runs.push(simple(
@@ -671,14 +711,14 @@ pub fn layout(l: &Letter) -> Layout {
             &format!("（{}）", n.trim()),
             EM,
             LEFT + 2.0 * EM,
-            row_baseline(sig_row + 2 + i, EM),
+            g.baseline(sig_row + 2 + i, EM),
             Color::Black,
         ));
     }
     // 版记: 抄送 on the last lines of the last page, one character in on each side.
     let last = pages.len() - 1;
     for (i, line) in cc_lines.iter().enumerate() {
-        let r = ROWS - cc_lines.len() + i;
+        let r = g.rows - cc_lines.len() + i;
         let parts: Vec<(Face, String)> = line
             .chars
             .iter()
@@ -688,7 +728,7 @@ pub fn layout(l: &Letter) -> Layout {
             &parts,
             SIZE_4,
             LEFT + SIZE_4 + line.indent * SIZE_4,
-            row_baseline(r, SIZE_4),
+            g.baseline(r, SIZE_4),
             Color::Black,
             0.0,
         ));
