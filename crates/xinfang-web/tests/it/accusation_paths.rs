@@ -474,6 +474,7 @@ dual_test!(
                 for url in [
                     format!("/api/v1/cases/{}/documents/{d}", h.case_no),
                     format!("/work/cases/{}/documents/{d}", h.case_no),
+                    format!("/work/cases/{}/documents/{d}/pdf", h.case_no),
                 ] {
                     let (s, body) = answer(&app, v, "GET", &url).await;
                     assert!(
