@@ -411,10 +411,11 @@ pub fn seal(name: &str, cx: f32, cy: f32) -> Seal {
     let chars: Vec<char> = name.chars().collect();
     let n = chars.len().max(1) as f32;
     let top = r - ring - 1.0; // where the glyphs' tops touch
-    let max_size = 6.0_f32;
-    // Spread over at most 250°; the size follows from the arc each character gets.
+    let max_size = 5.2_f32;
+    // Spread over 200°–250° as a seal's name is; the size follows from the
+    // arc each character gets.
     let mid = top - max_size / 2.0;
-    let span = (n * (max_size / 0.85 / mid).to_degrees()).min(250.0);
+    let span = (n * (max_size / 0.8 / mid).to_degrees()).clamp(200.0, 250.0);
     let step = span / n;
     let size = max_size
         .min(0.85 * (top - 2.5) * step.to_radians())

@@ -319,3 +319,173 @@ dual_test!(accused_side_gets_no_pdf, |app: TestApp| async move {
         }
     }
 });
+
+/// Every document kind, in a real headless Chromium: screenshots at desktop
+/// width and at 390 px into test-artifacts/ (to be looked at), and the print
+/// view of the short 处理意见书 printed to PDF is exactly one page. Set
+/// XINFANG_SKIP_BROWSER=1 on a machine without Chromium.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_in_a_real_browser() {
+    if std::env::var("XINFANG_SKIP_BROWSER").as_deref() == Ok("1") {
+        eprintln!("XINFANG_SKIP_BROWSER=1: browser screenshots not taken");
+        return;
+    }
+    assert!(
+        std::path::Path::new("/usr/bin/chromium").exists(),
+        "chromium (run scripts/install-browser.sh)"
+    );
+    let app = TestApp::new(Backend::Sqlite).await.expect("sqlite");
+    // Case A: 转送单, 受理告知书, 延期告知书, 处理意见书, 复查意见书, 复核意见书.
+    let (case_no, code) = answered(&app, "王建国", "33010219650101123").await;
+    let handler = app.token("shangcheng_zhujian").await;
+    let head = app.token("shangcheng_zhujian_ld").await;
+    app.act_ok(&handler, &case_no, json!({"action": "deliver"}))
+        .await;
+    app.set_time("2026-03-25 10:00");
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/petitions/{case_no}/review"),
+            None,
+            json!({"query_code": code}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let county = app.token("shangcheng_zf").await;
+    app.act_ok(&county, &case_no, json!({"action": "reply", "outcome": "explain", "basis": "《信访工作条例》第三十五条", "text": "经复查，原处理意见认定事实清楚，予以维持。"})).await;
+    app.act_ok(&county, &case_no, json!({"action": "deliver"}))
+        .await;
+    app.set_time("2026-04-01 10:00");
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/petitions/{case_no}/review"),
+            None,
+            json!({"query_code": code}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let city = app.token("hangzhou_zf").await;
+    app.act_ok(&city, &case_no, json!({"action": "reply", "outcome": "explain", "basis": "《信访工作条例》第三十六条", "text": "经复核，维持复查意见。"})).await;
+    // Case B: 交办单, 受理告知书, 延期告知书.
+    let bureau = app.token("shangcheng_xfj").await;
+    let (second, _) = submit(&app, "李秀英", "33010219700101123", "要求维修小区破损道路").await;
+    app.act_ok(&bureau, &second, json!({"action": "transfer", "to": app.unit("杭州市上城区住房和城乡建设局"), "mode": "assign", "report_due": "2026-06-30"})).await;
+    app.act_ok(&handler, &second, json!({"action": "sign"}))
+        .await;
+    app.act_ok(
+        &handler,
+        &second,
+        json!({"action": "notify", "route": {"route": "accept", "investigate": true}}),
+    )
+    .await;
+    app.set_time("2026-05-20 10:00");
+    app.act_ok(&handler, &second, json!({"action": "request_extension", "days": 30, "reason": "涉及多个部门，需进一步调查核实"})).await;
+    app.act_ok(
+        &head,
+        &second,
+        json!({"action": "decide_extension", "approved": true}),
+    )
+    .await;
+    // Case C: 不予受理告知书.
+    let (third, _) = submit(&app, "赵丽华", "33010219800101123", "要求查处小区违规施工").await;
+    app.act_ok(&bureau, &third, json!({"action": "transfer", "to": app.unit("杭州市上城区住房和城乡建设局"), "mode": "forward", "report_due": null})).await;
+    app.act_ok(&handler, &third, json!({"action": "sign"}))
+        .await;
+    app.act_ok(&handler, &third, json!({"action": "notify", "route": {"route": "not_ours", "tell_to": "杭州市上城区综合行政执法局"}})).await;
+
+    // The print views, served with the app's assets from a local server.
+    let cookie = login(&app, "shangcheng_xfj").await;
+    let mut pages: Vec<(String, String)> = vec![];
+    for no in [&case_no, &second, &third] {
+        for (t, id) in doc_ids(&app, no).await {
+            if pages.iter().any(|p| p.0 == t) {
+                continue;
+            }
+            let r = fetch(&app, &format!("/work/cases/{no}/documents/{id}"), &cookie).await;
+            assert_eq!(r.status, StatusCode::OK, "{t}");
+            pages.push((t, r.text()));
+        }
+    }
+    let kinds: Vec<&str> = pages.iter().map(|p| p.0.as_str()).collect();
+    assert_eq!(kinds.len(), 8, "every kind: {kinds:?}");
+    let served = std::sync::Arc::new(pages.clone());
+    let router = axum::Router::new()
+        .route(
+            "/doc/{n}",
+            axum::routing::get(move |axum::extract::Path(n): axum::extract::Path<usize>| {
+                let served = served.clone();
+                async move { axum::response::Html(served[n].1.clone()) }
+            }),
+        )
+        .fallback_service(app.router.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts");
+    std::fs::create_dir_all(&out).unwrap();
+    let chrome = |args: Vec<String>| async move {
+        tokio::task::spawn_blocking(move || {
+            let profile =
+                std::env::temp_dir().join(format!("xinfang-doc-chrome-{}", rand::random::<u64>()));
+            let o = Command::new("/usr/bin/chromium")
+                .args([
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--hide-scrollbars",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--virtual-time-budget=8000",
+                    "--run-all-compositor-stages-before-draw",
+                ])
+                .arg(format!("--user-data-dir={}", profile.display()))
+                .args(args)
+                .output()
+                .expect("chromium");
+            let _ = std::fs::remove_dir_all(&profile);
+            assert!(
+                o.status.success(),
+                "chromium: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        })
+        .await
+        .unwrap()
+    };
+    for (n, (kind, _)) in pages.iter().enumerate() {
+        let url = format!("http://127.0.0.1:{port}/doc/{n}");
+        for (label, size) in [("desktop", "1000,1250"), ("390", "390,1500")] {
+            let png = out.join(format!("document-{kind}-{label}.png"));
+            chrome(vec![
+                format!("--window-size={size}"),
+                format!("--screenshot={}", png.display()),
+                url.clone(),
+            ])
+            .await;
+            assert!(png.exists(), "{}", png.display());
+        }
+    }
+    // The short 处理意见书 printed by the browser: one A4 page.
+    let n = pages.iter().position(|p| p.0 == "decision_letter").unwrap();
+    let pdf = out.join("document-decision_letter-print.pdf");
+    chrome(vec![
+        "--no-pdf-header-footer".into(),
+        format!("--print-to-pdf={}", pdf.display()),
+        format!("http://127.0.0.1:{port}/doc/{n}"),
+    ])
+    .await;
+    let bytes = std::fs::read(&pdf).unwrap();
+    let info = poppler("pdfinfo", &bytes, &[]);
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Pages:") && l.ends_with(" 1")),
+        "{info}"
+    );
+    let text = squeeze(&poppler("pdftotext", &bytes, &[]));
+    assert!(
+        text.contains("上城住建信处〔2026〕1号") && text.contains("王建国"),
+        "{text}"
+    );
+    server.abort();
+}
