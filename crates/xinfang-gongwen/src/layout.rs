@@ -299,13 +299,19 @@ fn break_lines(chars: &[(char, Face)], first: f32, rest: f32, width: f32) -> Vec
         let mut brk = end;
         loop {
             let before = brk;
-            // Keep a Latin word or a number together (when it is not the whole line).
+            // Keep a short Latin word or number (a year, an article) together;
+            // a long code such as a case number may break, else the line
+            // before it would be stretched letter by letter.
             if is_word(chars[brk].0) && is_word(chars[brk - 1].0) {
                 let mut k = brk;
                 while k > start && is_word(chars[k - 1].0) {
                     k -= 1;
                 }
-                if k > start {
+                let mut e = brk;
+                while e < n && is_word(chars[e].0) {
+                    e += 1;
+                }
+                if k > start && e - k <= 8 {
                     brk = k;
                 }
             }
@@ -808,6 +814,15 @@ mod tests {
         // At least one line of the 正文 stands on the seal's page.
         assert!(texts.iter().any(|t| t.contains("赔偿")), "{texts:?}");
         assert!(!l.pages[0].runs.iter().any(|r| r.text().starts_with("— ")));
+    }
+
+    #[test]
+    fn a_long_code_breaks_rather_than_stretching_the_line() {
+        let text = "你于2026年4月1日提出的信访事项（信访编号XF2026330102000002），本机关已受理。";
+        let lines = break_lines(&tagged(Face::Fang, text), 2.0, 0.0, 28.0);
+        let first: String = lines[0].chars.iter().map(|c| c.0).collect();
+        assert!(first.contains("XF20"), "{first}");
+        assert!(first.contains("2026年"), "years stay whole: {first}");
     }
 
     #[test]
