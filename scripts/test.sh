@@ -12,6 +12,11 @@ if [ -n "${XINFANG_TEST_PG_URL}" ]; then
 else
   echo "tests: SQLite only (no PostgreSQL on this machine)"
 fi
+# The document PDF tests read the PDFs with poppler's pdfinfo/pdffonts/pdftotext.
+if ! command -v pdftotext >/dev/null || ! command -v pdffonts >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+fi
 if [ "${XINFANG_SKIP_BROWSER:-}" != "1" ]; then
   scripts/install-browser.sh
 fi

@@ -12,8 +12,8 @@ use xinfang_domain::case::{case_clocks, Case, CaseEvent, EventBody};
 use xinfang_domain::document::{
     body_abbr, draft_for, draft_for_registration, DocContent, DocDraft, DocFacts, DocType,
 };
-use xinfang_domain::scope::can_see;
 use xinfang_domain::Staff;
+use xinfang_gongwen::Letter;
 use xinfang_store::{AttachmentRow, DocumentRow, NewAttachment, NewDocument};
 
 /// At most this many files per case (issue #5).
@@ -33,6 +33,78 @@ pub struct DocumentView {
     pub issued_on: String,
     pub to_petitioner: bool,
     pub content: DocContent,
+    /// The names of the 抄送 bodies (版记).
+    pub cc: Vec<String>,
+}
+
+impl DocumentView {
+    /// The document as GB/T 9704 lays it out: 主送 from the recipient (a
+    /// document stored before the 主送 had its own line starts its first
+    /// paragraph with "张三：", which is dropped here), the 成文日期 written
+    /// out, a correction named in the 附注.
+    pub fn letter(&self) -> Letter {
+        let recipient = self.content.recipient.trim().to_string();
+        let lead = format!("{recipient}：");
+        let mut paragraphs: Vec<String> = self
+            .content
+            .paragraphs
+            .iter()
+            .flat_map(|p| p.split('\n'))
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect();
+        if paragraphs.first().is_some_and(|p| *p == lead) {
+            paragraphs.remove(0);
+        }
+        Letter {
+            issuer: self.issuing_unit.clone(),
+            doc_no: self.doc_no.clone(),
+            title: self.title.clone(),
+            recipient,
+            paragraphs,
+            attachments: self.content.attachments.clone(),
+            date: date_zh(&self.issued_on),
+            notes: self
+                .content
+                .corrects
+                .iter()
+                .map(|c| format!("本文书更正{c}，原文书作废"))
+                .collect(),
+            cc: self.cc.clone(),
+        }
+    }
+
+    /// The file name of its PDF: the 文号 and the title.
+    pub fn pdf_name(&self) -> String {
+        format!("{}{}.pdf", self.doc_no, self.title)
+    }
+}
+
+/// 2026-12-06 → 2026年12月6日 (GB/T 9704 §7.3.5.4: no leading zeros).
+pub fn date_zh(day: &str) -> String {
+    let mut it = day.split('-').map(|x| x.trim_start_matches('0'));
+    match (it.next(), it.next(), it.next()) {
+        (Some(y), Some(m), Some(d)) if !m.is_empty() && !d.is_empty() => format!("{y}年{m}月{d}日"),
+        _ => day.to_string(),
+    }
+}
+
+/// The PDF of `d`, made in-process (issue #16 item 3); CPU work, so it runs
+/// off the async workers.
+pub async fn render_pdf(d: &DocumentView) -> Result<Vec<u8>, AppError> {
+    let letter = d.letter();
+    let title = format!("{} {}", d.doc_no, d.title);
+    tokio::task::spawn_blocking(move || {
+        xinfang_gongwen::pdf(&xinfang_gongwen::layout(&letter), &title)
+    })
+    .await
+    .map_err(|e| pdf_failed(e.to_string()))?
+    .map_err(|e| pdf_failed(e.to_string()))
+}
+
+/// A PDF that cannot be made is a defect (fonts and layout are ours): a 500.
+fn pdf_failed(e: String) -> AppError {
+    AppError::Store(xinfang_store::StoreError::Corrupt(format!("PDF: {e}")))
 }
 
 /// One uploaded file as received (name and declared type are not trusted).
@@ -146,10 +218,13 @@ pub fn check_attachments(
     }
 }
 
-fn view(row: DocumentRow, unit_name: String) -> Result<DocumentView, AppError> {
+fn view(app: &App, row: DocumentRow) -> Result<DocumentView, AppError> {
     let content: DocContent = serde_json::from_str(&row.content_json)
         .map_err(|e| AppError::Store(xinfang_store::StoreError::Corrupt(e.to_string())))?;
+    let unit_name = app.unit_name(xinfang_domain::UnitId(row.issuing_unit));
+    let cc = content.cc.iter().map(|u| app.unit_name(*u)).collect();
     Ok(DocumentView {
+        cc,
         id: row.id,
         doc_no: row.doc_no,
         doc_type: row.doc_type,
@@ -226,16 +301,10 @@ impl App {
         }
     }
 
+    /// The case when `staff` may see it (the one visibility rule,
+    /// `visible_case`), else NotFound as for a number that does not exist.
     async fn staff_case(&self, staff: &Staff, case_no: &str) -> Result<(i64, Case), AppError> {
-        let (id, case) = self
-            .store
-            .load_case(case_no)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if !can_see(staff, &case, &self.org()) {
-            return Err(AppError::NotFound);
-        }
-        Ok((id, case))
+        self.visible_case(staff, case_no).await
     }
 
     /// Documents and attachments of a case `staff` may see.
@@ -247,8 +316,7 @@ impl App {
         let (id, _) = self.staff_case(staff, case_no).await?;
         let mut docs = vec![];
         for d in self.store.documents_for_case(id).await? {
-            let unit = self.unit_name(xinfang_domain::UnitId(d.issuing_unit));
-            docs.push(view(d, unit)?);
+            docs.push(view(self, d)?);
         }
         Ok((docs, self.store.attachments_for_case(id).await?))
     }
@@ -274,8 +342,7 @@ impl App {
                 &serde_json::json!({ "case_no": case_no, "document": row.doc_no }),
             )
             .await?;
-        let unit = self.unit_name(xinfang_domain::UnitId(row.issuing_unit));
-        view(row, unit)
+        view(self, row)
     }
 
     /// Correct a document: a new document of the same type with the edited
@@ -335,8 +402,7 @@ impl App {
             .document(case_id, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let unit = self.unit_name(xinfang_domain::UnitId(row.issuing_unit));
-        view(row, unit)
+        view(self, row)
     }
 
     /// Whether `staff` may correct a document issued by `issuing_unit`.
@@ -375,8 +441,7 @@ impl App {
         let mut out = vec![];
         for d in self.store.documents_for_case(case_id).await? {
             if d.to_petitioner {
-                let unit = self.unit_name(xinfang_domain::UnitId(d.issuing_unit));
-                out.push(view(d, unit)?);
+                out.push(view(self, d)?);
             }
         }
         Ok(out)
@@ -403,8 +468,7 @@ impl App {
                 &serde_json::json!({ "case_no": case_no, "document": row.doc_no }),
             )
             .await?;
-        let unit = self.unit_name(xinfang_domain::UnitId(row.issuing_unit));
-        view(row, unit)
+        view(self, row)
     }
 
     /// Check and store attachments of a case (the petitioner's, by query code,

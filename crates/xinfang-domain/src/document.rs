@@ -157,6 +157,12 @@ pub struct DocContent {
     /// correction is a new document with its own number).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub corrects: Option<String>,
+    /// 附件说明 (GB/T 9704 §7.3.4): what goes with the document.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<String>,
+    /// 抄送 (the 版记): the bodies that get a copy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cc: Vec<UnitId>,
 }
 
 /// A document an event requires, before it is numbered.
@@ -181,26 +187,49 @@ pub struct DocFacts<'a> {
 /// What the 受理告知书 promises, by kind: the 60 days of 第三十四条 bind only
 /// 申诉求决类 matters; suggestions and accusations are answered within the
 /// local limit, named with its source.
-fn accept_paragraph(kind: Kind, on: String, (period, source): &(String, String)) -> String {
+fn accept_paragraph(
+    kind: Kind,
+    you: &str,
+    on: String,
+    (period, source): &(String, String),
+) -> String {
     match kind {
         Kind::Claim => format!(
             "经审查，该信访事项属于本机关职权范围，本机关决定予以受理，并将自受理之日（{on}）起{period}内办结（{source}）。"
         ),
         Kind::Suggestion => format!(
-            "经审查，本机关决定受理你提出的建议意见，将认真研究论证，并自受理之日（{on}）起{period}内予以回复（第二十九条；期限依据：{source}）。"
+            "经审查，本机关决定受理{you}提出的建议意见，将认真研究论证，并自受理之日（{on}）起{period}内予以回复（第二十九条；期限依据：{source}）。"
         ),
         Kind::Accusation => format!(
-            "经审查，本机关决定受理你的检举控告，将依规依纪依法办理，并自受理之日（{on}）起{period}内反馈（第三十条第一款；期限依据：{source}）。你的个人信息和检举控告材料依法保密（第三十条第三款）。"
+            "经审查，本机关决定受理{you}的检举控告，将依规依纪依法办理，并自受理之日（{on}）起{period}内反馈（第三十条第一款；期限依据：{source}）。{you}的个人信息和检举控告材料依法保密（第三十条第三款）。"
         ),
     }
 }
 
-fn petitioner_names(case: &Case) -> String {
-    let names: Vec<&str> = case.petitioners.iter().map(|p| p.name.as_str()).collect();
-    if names.is_empty() {
-        "信访人".into()
+/// The 主送 of a letter to the petitioners: the name, or the representatives
+/// and the number of people ("张三、李四等5人"), never a bare "你" to several.
+pub fn petitioner_names(case: &Case) -> String {
+    let names: Vec<&str> = case
+        .petitioners
+        .iter()
+        .map(|p| p.name.trim())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let persons = (case.persons as usize).max(names.len());
+    match names.len() {
+        0 if persons > 1 => format!("信访人等{persons}人"),
+        0 => "信访人".into(),
+        n if persons > n || n > 3 => format!("{}等{persons}人", names[..n.min(3)].join("、")),
+        _ => names.join("、"),
+    }
+}
+
+/// How a letter addresses its petitioners: 你, or 你们 to several.
+pub fn you(case: &Case) -> &'static str {
+    if case.persons > 1 || case.petitioners.len() > 1 {
+        "你们"
     } else {
-        names.join("、")
+        "你"
     }
 }
 
@@ -219,7 +248,10 @@ pub fn draft_for(
     let on = ev.at.date();
     let name = f.unit_name;
     let who = petitioner_names(after);
+    let you = you(after);
     let received = day_zh(after.registered_on());
+    let mut attachments = vec![];
+    let mut cc: Vec<UnitId> = vec![];
     let request = after.content.request.clone();
     let (doc_type, issuing_unit, recipient, paragraphs, articles) = match &ev.body {
         EventBody::Transferred {
@@ -248,6 +280,7 @@ pub fn draft_for(
                 _ => {}
             }
             p.push("如认为不属于你单位职权范围，请自收到之日起5个工作日内提出异议并详细说明理由（第二十三条第三款）。".into());
+            attachments.push(format!("信访材料（信访编号{}）", after.case_no));
             (
                 t,
                 before.current_unit,
@@ -259,7 +292,7 @@ pub fn draft_for(
         EventBody::Notified { route } => {
             let unit = before.current_unit;
             let head = format!(
-                "{who}：\n你于{received}提出的信访事项（信访编号{}）收悉。信访请求：{request}",
+                "{you}于{received}提出的信访事项（信访编号{}）收悉。信访请求：{request}",
                 after.case_no
             );
             match route {
@@ -269,8 +302,8 @@ pub fn draft_for(
                     who.clone(),
                     vec![
                         head,
-                        accept_paragraph(after.kind, day_zh(on), &f.answer_limit),
-                        "办理结果将以书面形式答复你。你可以凭信访编号和查询码查询办理进度。".into(),
+                        accept_paragraph(after.kind, you, day_zh(on), &f.answer_limit),
+                        format!("办理结果将以书面形式答复{you}。{you}可以凭信访编号和查询码查询办理进度。"),
                     ],
                     vec!["第二十三条".into(), f.answer_limit.1.clone()],
                 ),
@@ -280,7 +313,7 @@ pub fn draft_for(
                 } => {
                     let mut p = vec![
                         head,
-                        format!("经审查，你的请求应当通过{}解决，依照《信访工作条例》第三十一条规定，信访渠道不予受理，请你依照有关法律、行政法规规定的程序向有关机关提出。", procedure.label_zh()),
+                        format!("经审查，{you}的请求应当通过{}解决，依照《信访工作条例》第三十一条规定，信访渠道不予受理，请{you}依照有关法律、行政法规规定的程序向有关机关提出。", procedure.label_zh()),
                     ];
                     if !guidance.trim().is_empty() {
                         p.push(format!("途径指引：{}", guidance.trim()));
@@ -299,7 +332,7 @@ pub fn draft_for(
                     who.clone(),
                     vec![
                         head,
-                        format!("经审查，该信访事项不属于本机关职权范围，本机关不予受理。请你向{tell_to}提出（第二十三条）。"),
+                        format!("经审查，该信访事项不属于本机关职权范围，本机关不予受理。请{you}向{tell_to}提出（第二十三条）。"),
                     ],
                     vec!["第二十三条".into()],
                 ),
@@ -318,7 +351,7 @@ pub fn draft_for(
                 who.clone(),
                 vec![
                     format!(
-                        "{who}：\n你于{received}提出的信访事项（信访编号{}），本机关已于{}受理。",
+                        "{you}于{received}提出的信访事项（信访编号{}），本机关已于{}受理。",
                         after.case_no,
                         st.accepted_on.map(day_zh).unwrap_or_default()
                     ),
@@ -340,21 +373,35 @@ pub fn draft_for(
             let (t, right, articles) = match st.stage {
                 Stage::Initial => (
                     DocType::DecisionLetter,
-                    "如不服本处理意见，你可以自收到本意见书之日起30日内，请求原办理机关的上一级机关复查（第三十五条）。".to_string(),
+                    format!("如不服本处理意见，{you}可以自收到本意见书之日起30日内，请求原办理机关的上一级机关复查（第三十五条）。"),
                     vec!["第三十二条".to_string(), "第三十五条".to_string()],
                 ),
                 Stage::Review => (
                     DocType::ReviewOpinion,
-                    "如不服本复查意见，你可以自收到本意见书之日起30日内，向复查机关的上一级机关请求复核（第三十六条）。".to_string(),
+                    format!("如不服本复查意见，{you}可以自收到本意见书之日起30日内，向复查机关的上一级机关请求复核（第三十六条）。"),
                     vec!["第三十五条".to_string(), "第三十六条".to_string()],
                 ),
                 Stage::ReReview => (
                     DocType::ReReviewOpinion,
-                    "本复核意见为最终意见。你对复核意见不服，仍以同一事实和理由提出投诉请求的，各级党委和政府信访部门和其他机关、单位不再受理（第三十六条第三款）。".to_string(),
+                    format!("本复核意见为最终意见。{you}对复核意见不服，仍以同一事实和理由提出投诉请求的，各级党委和政府信访部门和其他机关、单位不再受理（第三十六条第三款）。"),
                     vec!["第三十六条".to_string()],
                 ),
             };
-            let mut p = vec![format!("{who}："), format!("信访请求：{request}")];
+            let mut p = vec![format!("信访请求：{request}")];
+            // 抄送 (版记): the body that forwarded the matter gets the answer;
+            // 复查/复核: the bodies whose answers are reviewed.
+            let initial = after.stage_record(Stage::Initial).map(|r| r.unit);
+            let review = after.stage_record(Stage::Review).map(|r| r.unit);
+            let candidates = match st.stage {
+                Stage::Initial => vec![after.transfers.last().map(|t| t.from)],
+                Stage::Review => vec![initial],
+                Stage::ReReview => vec![review, initial],
+            };
+            for u in candidates.into_iter().flatten() {
+                if u != st.unit && !cc.contains(&u) {
+                    cc.push(u);
+                }
+            }
             for (label, t) in [
                 ("事实", &after.content.facts),
                 ("理由", &after.content.reasons),
@@ -384,6 +431,8 @@ pub fn draft_for(
             articles,
             case_no: after.case_no.clone(),
             corrects: None,
+            attachments,
+            cc,
         },
     })
 }
@@ -395,6 +444,7 @@ pub fn draft_for_registration(case: &Case) -> Option<DocDraft> {
         return None;
     }
     let who = petitioner_names(case);
+    let you = you(case);
     let reason = case.not_accepted_reason.clone().unwrap_or_default();
     let mut articles = vec!["第二十三条".to_string()];
     for a in ["第十九条", "第三十六条"] {
@@ -410,7 +460,7 @@ pub fn draft_for_registration(case: &Case) -> Option<DocDraft> {
             recipient: who.clone(),
             paragraphs: vec![
                 format!(
-                    "{who}：\n你于{}提出的信访事项（信访编号{}）收悉。信访请求：{}",
+                    "{you}于{}提出的信访事项（信访编号{}）收悉。信访请求：{}",
                     day_zh(case.registered_on()),
                     case.case_no,
                     case.content.request
@@ -421,6 +471,8 @@ pub fn draft_for_registration(case: &Case) -> Option<DocDraft> {
             articles,
             case_no: case.case_no.clone(),
             corrects: None,
+            attachments: vec![],
+            cc: vec![],
         },
     })
 }
@@ -488,5 +540,40 @@ mod tests {
         for t in DocType::ALL {
             assert_eq!(DocType::from_key(t.key()), Some(t));
         }
+    }
+
+    #[test]
+    fn several_petitioners_are_named_never_a_bare_you() {
+        use crate::case::Petitioner;
+        let p = |name: &str| Petitioner {
+            name: name.into(),
+            id_number: None,
+            phone: None,
+            address: String::new(),
+        };
+        let mut c: Case = serde_json::from_value(serde_json::json!({
+            "case_no": "X", "channel": "letter", "kind": "claim", "petitioners": [],
+            "persons": 1, "content": {"request": "r", "facts": "f", "reasons": ""},
+            "region_code": "330102", "accused": null, "category": null,
+            "registered_at": "2026-03-02T09:00:00", "registering_unit": 1, "current_unit": 1,
+            "status": "registered", "stage": "initial", "transfers": [], "stages": [],
+            "submissions": [], "related_case": null, "not_accepted_reason": null,
+            "recused": [], "version": 1
+        }))
+        .unwrap();
+        c.petitioners = vec![p("王建国")];
+        c.persons = 1;
+        assert_eq!((petitioner_names(&c).as_str(), you(&c)), ("王建国", "你"));
+        c.petitioners = vec![p("张三"), p("李四")];
+        c.persons = 5;
+        assert_eq!(
+            (petitioner_names(&c).as_str(), you(&c)),
+            ("张三、李四等5人", "你们")
+        );
+        c.persons = 2;
+        assert_eq!(
+            (petitioner_names(&c).as_str(), you(&c)),
+            ("张三、李四", "你们")
+        );
     }
 }

@@ -56,9 +56,15 @@ pub fn routes() -> crate::routes::Routes {
             )),
         )
         .route("/assets/documents.js", get(documents::script))
+        .route("/assets/document.css", get(documents::stylesheet))
+        .route("/assets/fonts/{file}", get(documents::font))
         .route(
             "/work/cases/{case_no}/documents/{id}",
             get(documents::staff_document),
+        )
+        .route(
+            "/work/cases/{case_no}/documents/{id}/pdf",
+            get(documents::staff_document_pdf),
         )
         .route(
             "/work/cases/{case_no}/documents/{id}/correct",

@@ -4,7 +4,7 @@
 //! and the attachments of the online submission form (checked by content
 //! before anything is registered).
 
-use super::documents::{corrected_title, download, not_found, render_document};
+use super::documents::{corrected_title, not_found, render_document};
 use super::html::{esc, page};
 use crate::client::ClientAddr;
 use crate::AppState;
@@ -27,7 +27,7 @@ pub fn portal_documents(docs: &[DocumentView], hidden: &str) -> String {
     s.push_str("<table><tr><th>文号</th><th>文书</th><th>出具机关</th><th>日期</th><th></th></tr>");
     for d in docs {
         s.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><form method=\"post\" action=\"/track/documents\">{hidden}<input type=\"hidden\" name=\"id\" value=\"{}\"><button type=\"submit\">阅读、打印</button><button type=\"submit\" name=\"download\" value=\"1\">下载</button></form></td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><form method=\"post\" action=\"/track/documents\">{hidden}<input type=\"hidden\" name=\"id\" value=\"{}\"><button type=\"submit\">阅读、打印</button><button type=\"submit\" name=\"download\" value=\"1\">下载PDF</button></form></td></tr>",
             esc(&d.doc_no),
             esc(&corrected_title(d)),
             esc(&d.issuing_unit),
@@ -173,17 +173,16 @@ pub async fn portal_document(
         return not_found(None);
     };
     match st.app.petitioner_document(case_id, &case_no, id).await {
+        Ok(d) if get("download") == "1" => super::documents::pdf_response(&d, None).await,
         Ok(d) => {
-            let html = render_document(&d, "<a href=\"/track\">返回查询</a>", "");
-            if get("download") == "1" {
-                download(
-                    "text/html; charset=utf-8",
-                    &format!("{}.html", d.doc_no),
-                    html.into_bytes(),
-                )
-            } else {
-                Html(html).into_response()
-            }
+            // The PDF by the same POST (case number and query code never in a URL).
+            let toolbar = format!(
+                "<form method=\"post\" action=\"/track/documents\"><input type=\"hidden\" name=\"case_no\" value=\"{}\"><input type=\"hidden\" name=\"query_code\" value=\"{}\"><input type=\"hidden\" name=\"id\" value=\"{}\"><button type=\"submit\" name=\"download\" value=\"1\">下载PDF</button></form> <a href=\"/track\">返回查询</a>",
+                esc(&case_no),
+                esc(&code),
+                d.id
+            );
+            Html(render_document(&d, &toolbar, "")).into_response()
         }
         Err(_) => not_found(None),
     }

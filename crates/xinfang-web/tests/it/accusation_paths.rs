@@ -97,6 +97,8 @@ fn urls(path: &str, h: &Hidden) -> Vec<(String, bool)> {
                 "year" => "2026".into(),
                 "code" => "01".into(),
                 "action" => "verify".into(),
+                // The print view's embedded fonts: public, no case behind them.
+                "file" => "fang.otf".into(),
                 other => panic!("{path}: add a value for the parameter {{{other}}} to this test"),
             };
             url.push_str(&value);
@@ -488,6 +490,7 @@ dual_test!(
                 for url in [
                     format!("/api/v1/cases/{}/documents/{d}", h.case_no),
                     format!("/work/cases/{}/documents/{d}", h.case_no),
+                    format!("/work/cases/{}/documents/{d}/pdf", h.case_no),
                 ] {
                     let (s, body) = answer(&app, v, "GET", &url).await;
                     assert!(

@@ -396,7 +396,7 @@ dual_test!(portal_documents_and_reviews, |app: TestApp| async move {
     assert_eq!(r.status, StatusCode::OK);
     let html = r.text();
     assert!(
-        html.contains("size:A4")
+        html.contains("/assets/document.css")
             && html.contains("上城住建信处〔2026〕1号")
             && html.contains("印章")
             && html.contains("/assets/documents.js"),

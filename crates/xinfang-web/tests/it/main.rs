@@ -10,6 +10,7 @@ mod campaign_period;
 mod campaigns;
 mod clocks;
 mod documents;
+mod documents_pdf;
 mod export;
 mod import_history;
 mod intake_group;
