@@ -9,6 +9,7 @@ use crate::state::App;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use xinfang_domain::case::{case_clocks, Case, CaseEvent, EventBody};
+use xinfang_domain::clock::ClockKind;
 use xinfang_domain::document::{
     body_abbr, draft_for, draft_for_registration, DocContent, DocDraft, DocFacts, DocType,
 };
@@ -265,10 +266,34 @@ impl App {
             .rules()
             .get(xinfang_domain::case::handling_clock(after.kind))
             .clone();
+        // After a delivery: the last day of the petitioner's 复查/复核 window.
+        let window_until = if matches!(ev.body, EventBody::Delivered { .. }) {
+            case_clocks(after, &org, &self.calendar(), &self.rules())
+                .ok()
+                .and_then(|cs| {
+                    cs.into_iter()
+                        .find(|c| {
+                            !c.duty
+                                && c.stage == after.stage
+                                && matches!(
+                                    c.kind,
+                                    ClockKind::ReviewRequest | ClockKind::ReReviewRequest
+                                )
+                        })
+                        .map(|c| c.due.due)
+                })
+        } else {
+            None
+        };
+        let superior_name = org
+            .parent(after.current_stage().unit)
+            .map(|u| u.name.clone());
         let facts = DocFacts {
             unit_name: &unit_name,
             handling_due,
             answer_limit: (period_zh(&rule.spec), rule.article),
+            superior_name,
+            window_until,
         };
         draft_for(before, after, ev, &facts)
             .map(|d| self.new_document(d, ev.at))

@@ -31,10 +31,13 @@ pub enum DocType {
     ReviewOpinion,
     /// 复核意见书 (第三十六条).
     ReReviewOpinion,
+    /// 送达回证: how and when the written answer reached the petitioner,
+    /// and until when 复查/复核 may be requested (第三十五、三十六条).
+    DeliveryReceipt,
 }
 
 impl DocType {
-    pub const ALL: [DocType; 8] = [
+    pub const ALL: [DocType; 9] = [
         Self::AcceptNotice,
         Self::RejectNotice,
         Self::ForwardSlip,
@@ -43,6 +46,7 @@ impl DocType {
         Self::DecisionLetter,
         Self::ReviewOpinion,
         Self::ReReviewOpinion,
+        Self::DeliveryReceipt,
     ];
     pub fn key(self) -> &'static str {
         match self {
@@ -54,6 +58,7 @@ impl DocType {
             Self::DecisionLetter => "decision_letter",
             Self::ReviewOpinion => "review_opinion",
             Self::ReReviewOpinion => "re_review_opinion",
+            Self::DeliveryReceipt => "delivery_receipt",
         }
     }
     pub fn from_key(s: &str) -> Option<Self> {
@@ -70,6 +75,7 @@ impl DocType {
             Self::DecisionLetter => "信访事项处理意见书",
             Self::ReviewOpinion => "信访事项复查意见书",
             Self::ReReviewOpinion => "信访事项复核意见书",
+            Self::DeliveryReceipt => "送达回证",
         }
     }
     /// The type word in the 文号 (after the body's short name).
@@ -83,6 +89,7 @@ impl DocType {
             Self::DecisionLetter => "信处",
             Self::ReviewOpinion => "信复查",
             Self::ReReviewOpinion => "信复核",
+            Self::DeliveryReceipt => "信送证",
         }
     }
     /// Addressed to the petitioner (shown on the portal); 转送/交办单 are internal.
@@ -182,6 +189,12 @@ pub struct DocFacts<'a> {
     /// The first-instance answer limit of the case's kind, as written in the
     /// 受理告知书: period ("60日") and its source (article or local rule).
     pub answer_limit: (String, String),
+    /// The body above the one answering: where 复查 / 复核 is asked
+    /// (第三十五、三十六条), named in the letter.
+    pub superior_name: Option<String>,
+    /// The last day of the petitioner's 复查 / 复核 window after a delivery,
+    /// computed on the calendar (for the 送达回证).
+    pub window_until: Option<NaiveDate>,
 }
 
 /// What the 受理告知书 promises, by kind: the 60 days of 第三十四条 bind only
@@ -373,12 +386,18 @@ pub fn draft_for(
             let (t, right, articles) = match st.stage {
                 Stage::Initial => (
                     DocType::DecisionLetter,
-                    format!("如不服本处理意见，{you}可以自收到本意见书之日起30日内，请求原办理机关的上一级机关复查（第三十五条）。"),
+                    format!(
+                        "如不服本处理意见，{you}可以自收到本意见书之日起30日内，向{}请求复查（第三十五条）。",
+                        f.superior_name.as_deref().unwrap_or("原办理机关的上一级机关")
+                    ),
                     vec!["第三十二条".to_string(), "第三十五条".to_string()],
                 ),
                 Stage::Review => (
                     DocType::ReviewOpinion,
-                    format!("如不服本复查意见，{you}可以自收到本意见书之日起30日内，向复查机关的上一级机关请求复核（第三十六条）。"),
+                    format!(
+                        "如不服本复查意见，{you}可以自收到本意见书之日起30日内，向{}请求复核（第三十六条）。",
+                        f.superior_name.as_deref().unwrap_or("复查机关的上一级机关")
+                    ),
                     vec!["第三十五条".to_string(), "第三十六条".to_string()],
                 ),
                 Stage::ReReview => (
@@ -418,6 +437,52 @@ pub fn draft_for(
                 p.push(right);
             }
             (t, st.unit, who.clone(), p, articles)
+        }
+        EventBody::Delivered { method, note, .. } => {
+            let st = after.current_stage();
+            let reply = st.reply.as_ref()?;
+            let title = match st.stage {
+                Stage::Initial => DocType::DecisionLetter,
+                Stage::Review => DocType::ReviewOpinion,
+                Stage::ReReview => DocType::ReReviewOpinion,
+            }
+            .title_zh();
+            let received = st.delivered_on.unwrap_or(on);
+            let mut p = vec![
+                format!("受送达人：{who}"),
+                format!(
+                    "送达文书：{title}（{}出具，信访编号{}）",
+                    day_zh(reply.on),
+                    after.case_no
+                ),
+                format!("送达方式：{}", method.unwrap_or_default().label_zh()),
+                format!("收到日期：{}", day_zh(received)),
+            ];
+            if !note.trim().is_empty() {
+                p.push(format!("备注：{}", note.trim()));
+            }
+            let mut articles = vec![];
+            match (st.stage, f.window_until) {
+                (Stage::ReReview, _) => {
+                    p.push("本复核意见为最终意见（第三十六条第三款）。".into());
+                    articles.push("第三十六条".to_string());
+                }
+                (stage, Some(until)) => {
+                    let (what, article) = if stage == Stage::Initial {
+                        ("复查", "第三十五条")
+                    } else {
+                        ("复核", "第三十六条")
+                    };
+                    p.push(format!(
+                        "如不服，{you}可以在{}前（含当日）向{}请求{what}（{article}）。",
+                        day_zh(until),
+                        f.superior_name.as_deref().unwrap_or("上一级机关"),
+                    ));
+                    articles.push(article.to_string());
+                }
+                _ => {}
+            }
+            (DocType::DeliveryReceipt, st.unit, who.clone(), p, articles)
         }
         _ => return None,
     };

@@ -134,6 +134,8 @@ dual_test!(documents_follow_the_actions, |app: TestApp| async move {
             ("accept_notice", "上城住建信受告〔2026〕1号", true),
             ("extension_notice", "上城住建信延告〔2026〕1号", true),
             ("decision_letter", "上城住建信处〔2026〕1号", true),
+            // 送达 makes its 回证 (#16 item 5).
+            ("delivery_receipt", "上城住建信送证〔2026〕1号", true),
         ]
     );
     assert_eq!(d[0].issuing_unit, app.unit("杭州市上城区信访局"));
@@ -294,22 +296,24 @@ dual_test!(portal_documents_and_reviews, |app: TestApp| async move {
             "forward_slip",
             "accept_notice",
             "decision_letter",
+            "delivery_receipt",
             "review_opinion",
+            "delivery_receipt",
             "re_review_opinion"
         ]
     );
-    assert_eq!(d[3].doc_no, "上城政府信复查〔2026〕1号");
-    assert_eq!(d[3].issuing_unit, app.unit("杭州市上城区人民政府"));
+    assert_eq!(d[4].doc_no, "上城政府信复查〔2026〕1号");
+    assert_eq!(d[4].issuing_unit, app.unit("杭州市上城区人民政府"));
     assert!(
-        d[3].content_json.contains("复核") && d[3].content_json.contains("第三十六条"),
+        d[4].content_json.contains("复核") && d[4].content_json.contains("第三十六条"),
         "复查意见书 tells the 复核 right: {}",
-        d[3].content_json
-    );
-    assert_eq!(d[4].doc_no, "杭州市政府信复核〔2026〕1号");
-    assert!(
-        d[4].content_json.contains("最终意见") && d[4].content_json.contains("不再受理"),
-        "{}",
         d[4].content_json
+    );
+    assert_eq!(d[6].doc_no, "杭州市政府信复核〔2026〕1号");
+    assert!(
+        d[6].content_json.contains("最终意见") && d[6].content_json.contains("不再受理"),
+        "{}",
+        d[6].content_json
     );
 
     // The tracking API lists the petitioner's documents, never the 转送单.
@@ -326,7 +330,9 @@ dual_test!(portal_documents_and_reviews, |app: TestApp| async move {
         vec![
             "accept_notice",
             "decision_letter",
+            "delivery_receipt",
             "review_opinion",
+            "delivery_receipt",
             "re_review_opinion"
         ]
     );
@@ -469,7 +475,11 @@ dual_test!(portal_documents_and_reviews, |app: TestApp| async move {
         .get(&format!("/api/v1/cases/{case_no}/documents"), Some(&tk))
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!(v["documents"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        v["documents"].as_array().unwrap().len(),
+        7,
+        "three opinions, two 送达回证, 转送单, 受理告知书"
+    );
     assert_eq!(v["documents"][0]["to_petitioner"], false);
     let (s, v) = app
         .get(

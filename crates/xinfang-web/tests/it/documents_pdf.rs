@@ -406,7 +406,11 @@ async fn every_kind_in_a_real_browser() {
         }
     }
     let kinds: Vec<&str> = pages.iter().map(|p| p.0.as_str()).collect();
-    assert_eq!(kinds.len(), 8, "every kind: {kinds:?}");
+    assert_eq!(
+        kinds.len(),
+        xinfang_domain::document::DocType::ALL.len(),
+        "every kind: {kinds:?}"
+    );
     let served = std::sync::Arc::new(pages.clone());
     let router = axum::Router::new()
         .route(

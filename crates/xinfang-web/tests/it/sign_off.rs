@@ -250,3 +250,66 @@ dual_test!(
         );
     }
 );
+
+dual_test!(
+    letters_name_the_review_body_and_the_last_day,
+    |app: TestApp| async move {
+        // #16 item 4: the 处理意见书 names the body to ask for 复查 (第三十五条);
+        // the 送达回证 gives the way and day of delivery and the last day of the
+        // window on the calendar.
+        let bureau = app.token("shangcheng_xfj").await;
+        let handler = app.token("shangcheng_zhujian").await;
+        app.set_time("2026-03-02 10:00");
+        let (_, r) = app
+            .post(
+                "/api/v1/petitions",
+                None,
+                online_petition("韩立新", "33010219630505123", "要求退还多收的物业费"),
+            )
+            .await;
+        let case_no = r["case_no"].as_str().unwrap().to_string();
+        app.act_ok(&bureau, &case_no, json!({"action": "transfer", "to": app.unit(ZHUJIAN), "mode": "forward", "report_due": null})).await;
+        app.act_ok(&handler, &case_no, json!({"action": "sign"}))
+            .await;
+        app.act_ok(
+            &handler,
+            &case_no,
+            json!({"action": "notify", "route": {"route": "accept", "investigate": true}}),
+        )
+        .await;
+        app.set_time("2026-03-10 10:00");
+        app.act_ok(&handler, &case_no, json!({"action": "reply", "outcome": "not_support", "basis": "《物业服务收费管理办法》第七条", "text": "经核查，物业费按备案标准收取。"})).await;
+        app.set_time("2026-03-13 10:00");
+        app.act_ok(
+            &handler,
+            &case_no,
+            json!({"action": "deliver", "method": "post", "on": "2026-03-12"}),
+        )
+        .await;
+        let (_, docs) = app
+            .get(
+                &format!("/api/v1/cases/{case_no}/documents"),
+                Some(&handler),
+            )
+            .await;
+        let text = docs.to_string();
+        assert!(text.contains("向杭州市上城区人民政府请求复查"), "{text}");
+        let receipt = docs["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["doc_type"] == "delivery_receipt")
+            .unwrap_or_else(|| panic!("a 送达回证: {docs}"))
+            .to_string();
+        // Received 03-12 + 30 days = 04-11, a Saturday: the window ends Monday 04-13.
+        for part in [
+            "邮寄送达",
+            "2026年3月12日",
+            "2026年4月13日",
+            "杭州市上城区人民政府",
+            "第三十五条",
+        ] {
+            assert!(receipt.contains(part), "{part}: {receipt}");
+        }
+    }
+);
