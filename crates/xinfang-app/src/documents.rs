@@ -238,6 +238,30 @@ fn view(app: &App, row: DocumentRow) -> Result<DocumentView, AppError> {
     })
 }
 
+/// A document not yet issued, shown as it will be: no 文号 yet.
+pub(crate) fn preview_view(app: &App, d: NewDocument) -> Result<DocumentView, AppError> {
+    let content: DocContent = serde_json::from_str(&d.content_json)
+        .map_err(|e| AppError::Store(xinfang_store::StoreError::Corrupt(e.to_string())))?;
+    let cc = content.cc.iter().map(|u| app.unit_name(*u)).collect();
+    Ok(DocumentView {
+        cc,
+        id: 0,
+        doc_no: format!(
+            "{}{}〔{}〕　号（签发后编号）",
+            d.abbr,
+            d.doc_type.no_word(),
+            d.year
+        ),
+        doc_type: d.doc_type.key().to_string(),
+        title: d.doc_type.title_zh().to_string(),
+        issuing_unit: app.unit_name(d.issuing_unit),
+        issuing_unit_id: d.issuing_unit.0,
+        issued_on: d.issued_at.chars().take(10).collect(),
+        to_petitioner: d.doc_type.to_petitioner(),
+        content,
+    })
+}
+
 impl App {
     /// The documents `ev` requires (at most one), ready for the store.
     pub(crate) fn documents_for_event(

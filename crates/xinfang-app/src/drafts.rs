@@ -38,6 +38,9 @@ pub struct DraftView {
     pub outcome_label: &'static str,
     pub status_label: &'static str,
     pub unit_name: String,
+    /// Who drafted and who reviewed it, by their names (not login names).
+    pub drafted_by_name: String,
+    pub reviewed_by_name: Option<String>,
     /// Whether this staff member may sign it off or return it now.
     pub can_review: bool,
 }
@@ -207,10 +210,11 @@ impl App {
     ) -> Result<Vec<DraftView>, AppError> {
         let (id, _) = self.visible(staff, case_no).await?;
         let rows = self.store.drafts_of_case(id).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| self.draft_view(staff, r))
-            .collect())
+        let mut out = vec![];
+        for r in rows {
+            out.push(self.draft_view(staff, r).await);
+        }
+        Ok(out)
     }
 
     /// A head's 待审批: drafts of their body awaiting sign-off.
@@ -223,15 +227,78 @@ impl App {
         for r in rows {
             if let Some((_, case)) = self.store.load_case(&r.case_no).await? {
                 if self.can_see_case(staff, &case) {
-                    out.push(self.draft_view(staff, r));
+                    out.push(self.draft_view(staff, r).await);
                 }
             }
         }
         Ok(out)
     }
 
-    fn draft_view(&self, staff: &Staff, row: DraftRow) -> DraftView {
+    /// The document exactly as signing off would issue it now (laid out by
+    /// the same code), with the 文号 still to come. Refused like the
+    /// sign-off when the case moved on.
+    pub async fn draft_preview(
+        &self,
+        staff: &Staff,
+        case_no: &str,
+        draft_id: i64,
+    ) -> Result<(DraftView, crate::documents::DocumentView), AppError> {
+        let draft = self
+            .store
+            .draft(draft_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let (_, case) = self.visible(staff, &draft.case_no).await?;
+        if draft.case_no != case_no {
+            return Err(AppError::NotFound);
+        }
+        let cmd = Command::Reply {
+            outcome: outcome_of(&draft.outcome)?,
+            basis: draft.basis.clone(),
+            text: draft.body.clone(),
+        };
+        let org = self.org();
+        let (cal, rules) = (self.calendar(), self.rules());
+        let ctx = Ctx {
+            org: &org,
+            calendar: &cal,
+            rules: &rules,
+            now: self.now(),
+        };
+        // As the head would sign it: the issuing body's view of the case.
+        let body = decide(&case, &Actor::Staff(staff.clone()), &cmd, &ctx).or_else(|_| {
+            let mut head = staff.clone();
+            head.unit = case.current_unit;
+            head.roles = vec![Role::Leader];
+            decide(&case, &Actor::Staff(head), &cmd, &ctx)
+        })?;
+        let mut after = case.clone();
+        after.apply(&body);
+        let doc = self
+            .documents_for_event(&case, &after, &body)
+            .into_iter()
+            .next()
+            .ok_or(AppError::NotFound)?;
+        let view = crate::documents::preview_view(self, doc)?;
+        Ok((self.draft_view(staff, draft).await, view))
+    }
+
+    async fn display_name(&self, username: &str) -> String {
+        match self.store.user_by_name(username).await {
+            Ok(Some(u)) => u.display_name,
+            _ => username.to_string(),
+        }
+    }
+
+    async fn draft_view(&self, staff: &Staff, row: DraftRow) -> DraftView {
+        let drafted_by_name = self.display_name(&row.drafted_by).await;
+        let reviewed_by_name = match &row.reviewed_by {
+            Some(u) => Some(self.display_name(u).await),
+            None => None,
+        };
         DraftView {
+            drafted_by_name,
+            reviewed_by_name,
             outcome_label: outcome_of(&row.outcome).map(|o| o.label_zh()).unwrap_or(""),
             status_label: status_label(&row.status),
             unit_name: self.unit_name(xinfang_domain::UnitId(row.unit)),

@@ -212,7 +212,7 @@ fn drafts_panel(csrf: &str, case: &Case, drafts: &[DraftView]) -> String {
         out.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&d.row.drafted_at.chars().take(16).collect::<String>()),
-            esc(&d.row.drafted_by),
+            esc(&d.drafted_by_name),
             d.outcome_label,
             d.status_label,
             esc(&d.row.review_comment)
@@ -229,9 +229,11 @@ fn drafts_panel(csrf: &str, case: &Case, drafts: &[DraftView]) -> String {
             )
         };
         out.push_str(&format!(
-            "<article class=\"draft\"><h3>待签发：{}（{}起草）</h3><p><strong>处理意见：</strong>{}</p><p><strong>依据：</strong>{}</p><p><strong>正文：</strong>{}</p><p>签发后编发文字号，并在送达后由信访人查阅；签发即不可撤回，如有错误只能更正另发。</p>{}{}</article>",
+            "<article class=\"draft\"><h3>待签发：{}（{}起草）</h3><p><a href=\"/work/cases/{}/drafts/{}\">预览签发后的文书</a></p><p><strong>处理意见：</strong>{}</p><p><strong>依据：</strong>{}</p><p><strong>正文：</strong>{}</p><p>签发后编发文字号，并在送达后由信访人查阅；签发即不可撤回，如有错误只能更正另发。</p>{}{}</article>",
             esc(&d.unit_name),
-            esc(&d.row.drafted_by),
+            esc(&d.drafted_by_name),
+            esc(&case.case_no),
+            d.row.id,
             d.outcome_label,
             esc(&d.row.basis),
             esc(&d.row.body),

@@ -422,6 +422,50 @@ pub async fn staff_document(
     }
 }
 
+/// `GET /work/cases/{case_no}/drafts/{id}`: a draft opinion laid out
+/// exactly as signing it off would issue it (审核签发), with the head's
+/// 签发 / 退回 forms under it when they may review it.
+pub async fn draft_preview(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((case_no, id)): Path<(String, String)>,
+) -> Response {
+    let Some((staff, csrf)) = current(&st, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return not_found(Some(&staff));
+    };
+    match st.app.draft_preview(&staff, &case_no, id).await {
+        Ok((draft, d)) => {
+            let c = esc(&case_no);
+            let csrf = esc(&csrf);
+            let form = |action: &str, extra: &str, label: &str| {
+                format!(
+                    "<form method=\"post\" action=\"/work/cases/{c}/act\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"action\" value=\"{action}\"><input type=\"hidden\" name=\"draft\" value=\"{id}\">{extra}<button type=\"submit\">{label}</button></form>"
+                )
+            };
+            let mut extra = format!(
+                "<div class=\"bar\"><p>草稿状态：{}（{}起草）。签发后编发文字号，送达后信访人可以查阅；签发不可撤回，如有错误只能更正另发。</p>",
+                draft.status_label,
+                esc(&draft.drafted_by_name)
+            );
+            if draft.can_review {
+                extra.push_str(&form("sign_draft", "", "签发"));
+                extra.push_str(&form(
+                    "return_draft",
+                    "<label>退回修改意见<textarea name=\"comment\" required></textarea></label>",
+                    "退回修改",
+                ));
+            }
+            extra.push_str("</div>");
+            let toolbar = format!("<a href=\"/work/cases/{c}\">返回信访事项</a>");
+            Html(render_document(&d, &toolbar, &extra)).into_response()
+        }
+        Err(_) => not_found(Some(&staff)),
+    }
+}
+
 /// `GET /work/cases/{case_no}/attachments/{id}`: download (audited), never rendered inline.
 pub async fn staff_attachment(
     State(st): State<AppState>,

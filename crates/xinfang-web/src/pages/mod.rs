@@ -63,6 +63,10 @@ pub fn routes() -> crate::routes::Routes {
             get(documents::staff_document),
         )
         .route(
+            "/work/cases/{case_no}/drafts/{id}",
+            get(documents::draft_preview),
+        )
+        .route(
             "/work/cases/{case_no}/documents/{id}/pdf",
             get(documents::staff_document_pdf),
         )

@@ -85,7 +85,7 @@ pub async fn inbox(State(st): State<AppState>, headers: HeaderMap) -> Response {
                     "<tr><td><a href=\"/work/cases/{0}\">{0}</a></td><td>{1}</td><td>{2}</td><td>{3}</td></tr>",
                     esc(&d.row.case_no),
                     d.outcome_label,
-                    esc(&d.row.drafted_by),
+                    esc(&d.drafted_by_name),
                     esc(&d.row.drafted_at.chars().take(16).collect::<String>())
                 ));
             }

@@ -146,6 +146,28 @@ dual_test!(
             .collect();
         assert_eq!(statuses, vec!["submitted", "superseded"], "{list}");
 
+        // The head previews exactly what signing off issues: the laid-out
+        // letter, no 文号 yet, the revised text; blind bodies get 404.
+        let preview = format!("/work/cases/{case_no}/drafts/{d2}");
+        let cookie = login(&app, "shangcheng_zhujian_ld").await;
+        let page = fetch(&app, &preview, &cookie).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let html = page.text();
+        for part in [
+            "信访事项处理意见书",
+            "签发后编号",
+            "逾期按合同承担违约责任",
+            "向杭州市上城区人民政府请求复查",
+            "签发",
+        ] {
+            assert!(html.contains(part), "{part} in the preview");
+        }
+        let blind = login(&app, "shangcheng_renshe_ld").await;
+        assert_eq!(
+            fetch(&app, &preview, &blind).await.status,
+            StatusCode::NOT_FOUND
+        );
+
         // 签发: now it is the case's reply and a numbered document.
         let (s, v) = app
             .post(&format!("/api/v1/drafts/{d2}/sign"), Some(&head), json!({}))

@@ -399,6 +399,10 @@ async fn petitioner_and_staff_in_a_real_browser() {
     d.go(&format!("{site}/work/cases/{case_no}")).await;
     d.wait_for(&["开发商已承诺于三十日内交付"]).await;
     d.screenshot("07b-work-draft-to-sign").await;
+    // The preview is the letter exactly as it will be issued; 签发 there.
+    d.click("a[href*='/drafts/']").await;
+    d.wait_for(&["签发后编号"]).await;
+    d.screenshot("07c-work-draft-preview").await;
     d.click("form:has(input[value=sign_draft]) button[type=submit]")
         .await;
     d.wait_for(&["已出具意见待送达"]).await;
