@@ -429,7 +429,12 @@ pub fn draft_for(
                     p.push(format!("{label}：{}", t.trim()));
                 }
             }
-            p.push(format!("处理意见：{}。{text}", outcome.label_zh()));
+            let heading = match st.stage {
+                Stage::Initial => "处理意见",
+                Stage::Review => "复查意见",
+                Stage::ReReview => "复核意见",
+            };
+            p.push(format!("{heading}：{}。{text}", outcome.label_zh()));
             if !basis.trim().is_empty() {
                 p.push(format!("法律法规依据：{}", basis.trim()));
             }

@@ -401,6 +401,10 @@ async fn answer(
     }
     let roll: f64 = w.rng.gen();
     let outcome = match kind {
+        // 复查/复核 answer the earlier opinion (第三十五、三十六条).
+        Kind::Claim if !initial && roll < 0.8 => Outcome::Upheld,
+        Kind::Claim if !initial && roll < 0.9 => Outcome::Changed,
+        Kind::Claim if !initial => Outcome::Revoked,
         Kind::Claim if roll < 0.45 => Outcome::Support,
         Kind::Claim if roll < 0.8 => Outcome::Explain,
         Kind::Claim => Outcome::NotSupport,

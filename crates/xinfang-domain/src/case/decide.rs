@@ -376,6 +376,20 @@ fn decide_body(
                     format!("“{}”不适用于{}", outcome.label_zh(), case.kind.label_zh()),
                 ));
             }
+            // 第三十五、三十六条: 复查/复核 answer the earlier opinion —
+            // 维持, 撤销 or 变更 it, with reasons; first handling does not.
+            if case.stage == Stage::Initial && outcome.is_review() {
+                return Err(DomainError::invalid(
+                    "outcome",
+                    "维持、撤销、变更原处理意见用于复查、复核意见",
+                ));
+            }
+            if case.stage != Stage::Initial && !outcome.is_review() {
+                return Err(DomainError::invalid(
+                    "outcome",
+                    "复查、复核意见应当写明维持、撤销或者变更原处理意见，并说明理由（第三十五、三十六条）",
+                ));
+            }
             if case.kind == Kind::Claim && basis.trim().is_empty() {
                 return Err(DomainError::invalid(
                     "basis",

@@ -306,9 +306,19 @@ pub enum Outcome {
     /// 调解协议书 / 和解协议书 (第三十三条).
     Mediated,
     Settled,
+    /// 复查 / 复核: 维持原处理意见 (第三十五、三十六条).
+    Upheld,
+    /// 复查 / 复核: 撤销原处理意见.
+    Revoked,
+    /// 复查 / 复核: 变更原处理意见.
+    Changed,
 }
 
 impl Outcome {
+    /// An outcome of 复查 / 复核 (on the earlier opinion), not of first handling.
+    pub fn is_review(self) -> bool {
+        matches!(self, Self::Upheld | Self::Revoked | Self::Changed)
+    }
     pub fn label_zh(self) -> &'static str {
         match self {
             Self::Support => "予以支持",
@@ -320,15 +330,23 @@ impl Outcome {
             Self::AccusationConcluded => "已办理并反馈",
             Self::Mediated => "调解达成协议",
             Self::Settled => "和解达成协议",
+            Self::Upheld => "维持原处理意见",
+            Self::Revoked => "撤销原处理意见",
+            Self::Changed => "变更原处理意见",
         }
     }
     /// Which case kinds may end with this outcome.
     pub fn fits(self, kind: super::Kind) -> bool {
         use super::Kind::*;
         match self {
-            Self::Support | Self::Explain | Self::NotSupport | Self::Mediated | Self::Settled => {
-                kind == Claim
-            }
+            Self::Support
+            | Self::Explain
+            | Self::NotSupport
+            | Self::Mediated
+            | Self::Settled
+            | Self::Upheld
+            | Self::Revoked
+            | Self::Changed => kind == Claim,
             Self::Adopted | Self::PartlyAdopted | Self::NotAdopted => kind == Suggestion,
             Self::AccusationConcluded => kind == Accusation,
         }

@@ -166,6 +166,35 @@ fn reply_form(staff: &Staff, csrf: &str, case: &Case, drafts: &[DraftView]) -> S
     let head = staff.has(xinfang_domain::Role::Leader);
     let returned = drafts.first().filter(|d| d.row.status == "returned");
     let mut inner = super::documents::reply_form_inner();
+    // 复查/复核 desks answer the earlier opinion: 维持、撤销、变更 (第三十五、三十六条).
+    if case.stage != xinfang_domain::case::Stage::Initial {
+        if let (Some(a), Some(len)) = (
+            inner.find("<select name=\"outcome\">"),
+            inner
+                .find("<select name=\"outcome\">")
+                .and_then(|a| inner[a..].find("</select>")),
+        ) {
+            let options: String = [
+                xinfang_domain::case::Outcome::Upheld,
+                xinfang_domain::case::Outcome::Changed,
+                xinfang_domain::case::Outcome::Revoked,
+            ]
+            .iter()
+            .map(|o| {
+                let key = serde_json::to_value(o)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                format!("<option value=\"{key}\">{}</option>", o.label_zh())
+            })
+            .collect();
+            inner.replace_range(
+                a..a + len + "</select>".len(),
+                &format!("<select name=\"outcome\">{options}</select>"),
+            );
+        }
+        inner = inner.replace("意见正文", "理由（维持、撤销或变更的理由）");
+    }
     let mut note = String::new();
     if let Some(d) = returned {
         note = format!(

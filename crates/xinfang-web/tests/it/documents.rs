@@ -273,7 +273,7 @@ dual_test!(portal_documents_and_reviews, |app: TestApp| async move {
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let county = app.token("shangcheng_zf").await;
-    app.act_ok(&county, &case_no, json!({"action": "reply", "outcome": "explain", "basis": "《信访工作条例》第三十五条", "text": "维持原处理意见。"})).await;
+    app.act_ok(&county, &case_no, json!({"action": "reply", "outcome": "upheld", "basis": "《信访工作条例》第三十五条", "text": "维持原处理意见。"})).await;
     app.act_ok(&county, &case_no, json!({"action": "deliver"}))
         .await;
     app.set_time("2026-04-01 10:00");
@@ -286,7 +286,7 @@ dual_test!(portal_documents_and_reviews, |app: TestApp| async move {
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let city = app.token("hangzhou_zf").await;
-    app.act_ok(&city, &case_no, json!({"action": "reply", "outcome": "explain", "basis": "《信访工作条例》第三十六条", "text": "复核维持。"})).await;
+    app.act_ok(&city, &case_no, json!({"action": "reply", "outcome": "upheld", "basis": "《信访工作条例》第三十六条", "text": "复核维持。"})).await;
 
     let d = docs_of(&app, &case_no).await;
     let types: Vec<&str> = d.iter().map(|x| x.doc_type.as_str()).collect();

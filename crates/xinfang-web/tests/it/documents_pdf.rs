@@ -351,7 +351,7 @@ async fn every_kind_in_a_real_browser() {
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let county = app.token("shangcheng_zf").await;
-    app.act_ok(&county, &case_no, json!({"action": "reply", "outcome": "explain", "basis": "《信访工作条例》第三十五条", "text": "经复查，原处理意见认定事实清楚，予以维持。"})).await;
+    app.act_ok(&county, &case_no, json!({"action": "reply", "outcome": "upheld", "basis": "《信访工作条例》第三十五条", "text": "经复查，原处理意见认定事实清楚，予以维持。"})).await;
     app.act_ok(&county, &case_no, json!({"action": "deliver"}))
         .await;
     app.set_time("2026-04-01 10:00");
@@ -364,7 +364,7 @@ async fn every_kind_in_a_real_browser() {
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let city = app.token("hangzhou_zf").await;
-    app.act_ok(&city, &case_no, json!({"action": "reply", "outcome": "explain", "basis": "《信访工作条例》第三十六条", "text": "经复核，维持复查意见。"})).await;
+    app.act_ok(&city, &case_no, json!({"action": "reply", "outcome": "upheld", "basis": "《信访工作条例》第三十六条", "text": "经复核，维持复查意见。"})).await;
     // Case B: 交办单, 受理告知书, 延期告知书.
     let bureau = app.token("shangcheng_xfj").await;
     let (second, _) = submit(&app, "李秀英", "33010219700101123", "要求维修小区破损道路").await;

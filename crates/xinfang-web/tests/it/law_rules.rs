@@ -193,7 +193,7 @@ async fn to_final(app: &TestApp, petition: serde_json::Value) -> String {
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["stage"], stage);
         let t = app.token(user).await;
-        app.act_ok(&t, &case_no, json!({"action": "reply", "outcome": "not_support", "basis": "《信访工作条例》第三十五条、第三十六条", "text": "维持原处理意见。"})).await;
+        app.act_ok(&t, &case_no, json!({"action": "reply", "outcome": "upheld", "basis": "《信访工作条例》第三十五条、第三十六条", "text": "维持原处理意见。"})).await;
         let v = app.act_ok(&t, &case_no, json!({"action": "deliver"})).await;
         if stage == "re_review" {
             assert_eq!(v["status"], "final", "{v}");
@@ -680,5 +680,72 @@ dual_test!(
                 .collect();
             assert!(actions.contains(&"transfer"), "{accused}: {actions:?}");
         }
+    }
+);
+
+dual_test!(
+    review_answers_uphold_revoke_or_change_article_35,
+    |app: TestApp| async move {
+        // 第三十五、三十六条: a 复查/复核 answers the earlier opinion — 维持,
+        // 撤销 or 变更 it, with reasons; first handling never does.
+        let bureau = app.token("shangcheng_xfj").await;
+        let handler = app.token("shangcheng_zhujian").await;
+        let county = app.token("shangcheng_zf").await;
+        let (_, r) = app
+            .post(
+                "/api/v1/petitions",
+                None,
+                online_petition("陶春生", "33010219600606123", "要求补发拆迁过渡费"),
+            )
+            .await;
+        let case_no = r["case_no"].as_str().unwrap().to_string();
+        let code = r["query_code"].as_str().unwrap().to_string();
+        app.act_ok(&bureau, &case_no, json!({"action": "transfer", "to": app.unit(ZHUJIAN), "mode": "forward", "report_due": null})).await;
+        app.act_ok(&handler, &case_no, json!({"action": "sign"}))
+            .await;
+        app.act_ok(
+            &handler,
+            &case_no,
+            json!({"action": "notify", "route": {"route": "accept", "investigate": true}}),
+        )
+        .await;
+        let drafts = format!("/api/v1/cases/{case_no}/drafts");
+        for outcome in ["upheld", "revoked", "changed"] {
+            let (s, v) = app
+                .post(&drafts, Some(&handler), json!({"outcome": outcome, "basis": "《国有土地上房屋征收与补偿条例》第二十二条", "text": "经核查。"}))
+                .await;
+            assert_eq!(
+                s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "first handling, {outcome}: {v}"
+            );
+        }
+        app.act_ok(&handler, &case_no, json!({"action": "reply", "outcome": "not_support", "basis": "《国有土地上房屋征收与补偿条例》第二十二条", "text": "过渡费已按协议发放。"})).await;
+        app.act_ok(&handler, &case_no, json!({"action": "deliver"}))
+            .await;
+        let (s, v) = app
+            .post(
+                &format!("/api/v1/petitions/{case_no}/review"),
+                None,
+                json!({"query_code": code}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        for outcome in ["support", "explain", "not_support"] {
+            let (s, v) = app
+                .post(&drafts, Some(&county), json!({"outcome": outcome, "basis": "《信访工作条例》第三十五条", "text": "经复查。"}))
+                .await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "复查, {outcome}: {v}");
+            assert!(v.to_string().contains("维持、撤销或者变更"), "{v}");
+        }
+        app.act_ok(&county, &case_no, json!({"action": "reply", "outcome": "changed", "basis": "《信访工作条例》第三十五条", "text": "原意见未计算2025年度过渡费，变更为补发该年度过渡费。"})).await;
+        let (_, docs) = app
+            .get(&format!("/api/v1/cases/{case_no}/documents"), Some(&county))
+            .await;
+        assert!(
+            docs.to_string()
+                .contains("复查意见：变更原处理意见。原意见未计算2025年度过渡费"),
+            "{docs}"
+        );
     }
 );

@@ -138,7 +138,7 @@ dual_test!(full_lifecycle_to_final, |app: TestApp| async move {
 
     let county = app.token("shangcheng_zf").await;
     app.set_time("2026-06-10 10:00");
-    app.act_ok(&county, &case_no, json!({"action": "reply", "outcome": "explain", "basis": "《信访工作条例》第三十五条", "text": "维持原处理意见。"})).await;
+    app.act_ok(&county, &case_no, json!({"action": "reply", "outcome": "upheld", "basis": "《信访工作条例》第三十五条", "text": "维持原处理意见。"})).await;
     app.set_time("2026-06-11 10:00");
     app.act_ok(&county, &case_no, json!({"action": "deliver"}))
         .await;
@@ -180,7 +180,7 @@ dual_test!(full_lifecycle_to_final, |app: TestApp| async move {
         "hearing days extend the limit: {rr}"
     );
     app.set_time("2026-07-10 10:00");
-    app.act_ok(&city, &case_no, json!({"action": "reply", "outcome": "explain", "basis": "《信访工作条例》第三十六条", "text": "复核维持。"})).await;
+    app.act_ok(&city, &case_no, json!({"action": "reply", "outcome": "upheld", "basis": "《信访工作条例》第三十六条", "text": "复核维持。"})).await;
     app.set_time("2026-07-11 10:00");
     let v = app
         .act_ok(&city, &case_no, json!({"action": "deliver"}))
