@@ -147,7 +147,7 @@ impl Builder<'_> {
         let sup = self
             .user(
                 &format!("{key}_dc"),
-                &format!("{name}信访局督查员"),
+                &format!("{name}信访局督办员"),
                 bureau,
                 &[Role::Supervisor],
             )

@@ -76,9 +76,7 @@ pub async fn inbox(State(st): State<AppState>, headers: HeaderMap) -> Response {
             to_sign.len()
         ));
         let mut t = String::from("<section id=\"sign\"><h3>待审批（书面意见签发）</h3>");
-        if to_sign.is_empty() {
-            t.push_str("<p>暂无待签发的书面意见。</p>");
-        } else {
+        if !to_sign.is_empty() {
             t.push_str("<table><tr><th>信访编号</th><th>处理意见</th><th>起草人</th><th>送审时间</th></tr>");
             for d in &to_sign {
                 t.push_str(&format!(
@@ -92,7 +90,9 @@ pub async fn inbox(State(st): State<AppState>, headers: HeaderMap) -> Response {
             t.push_str("</table>");
         }
         t.push_str("</section>");
-        lists.push_str(&t);
+        if !to_sign.is_empty() {
+            lists.push_str(&t);
+        }
     }
     for (i, (label, statuses, grade, fact)) in groups.iter().enumerate() {
         let filter = CaseFilter {
@@ -104,14 +104,21 @@ pub async fn inbox(State(st): State<AppState>, headers: HeaderMap) -> Response {
             ..Default::default()
         };
         let rows = st.app.list_for(&staff, filter).await.unwrap_or_default();
-        counts.push_str(&format!(
-            "<a href=\"#g{i}\">{label} <strong>{}</strong></a>",
-            rows.len()
-        ));
-        lists.push_str(&format!(
-            "<section id=\"g{i}\"><h3>{label}</h3>{}</section>",
-            rows_table(&rows)
-        ));
+        counts.push_str(&if rows.is_empty() {
+            format!("<span class=\"zero\">{label} <strong>0</strong></span>")
+        } else {
+            format!(
+                "<a href=\"#g{i}\">{label} <strong>{}</strong></a>",
+                rows.len()
+            )
+        });
+        // Only what there is to do: an empty group is its zero in the counts.
+        if !rows.is_empty() {
+            lists.push_str(&format!(
+                "<section id=\"g{i}\"><h3>{label}</h3>{}</section>",
+                rows_table(&rows)
+            ));
+        }
     }
     let alerts = st.app.alerts_for(&staff).await.unwrap_or_default();
     let warnings = st.app.warnings_for(&staff).await.unwrap_or_default();

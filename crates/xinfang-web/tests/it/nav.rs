@@ -81,3 +81,65 @@ dual_test!(one_nav_on_every_staff_page, |app: TestApp| async move {
         assert_eq!(nav_of(&app, p, &clerk).await, first, "{p}");
     }
 });
+
+dual_test!(
+    each_role_sees_the_menu_of_its_work,
+    |app: TestApp| async move {
+        // The menu follows the roles (issue #15): a handler is not offered 登记
+        // or 零报告; a registrar registers; a supervisor files 零报告; only an
+        // administrator sees 系统管理. Every link offered opens (no 403 behind a
+        // menu entry), enumerated over the demo's roles.
+        for (user, must, must_not) in [
+            (
+                "shangcheng_zhujian",
+                &["我的待办", "信访事项", "督办"][..],
+                &["零报告", "系统管理", "统计分析"][..],
+            ),
+            (
+                "shangcheng_xfj",
+                &["登记", "信访事项", "领导接访"][..],
+                &["零报告", "系统管理"][..],
+            ),
+            (
+                "shangcheng_dc",
+                &["零报告", "预警", "统计分析", "督办"][..],
+                &["登记", "系统管理"][..],
+            ),
+            (
+                "shangcheng_zhujian_ld",
+                &["统计分析", "专项攻坚", "我的待办"][..],
+                &["登记", "零报告", "系统管理"][..],
+            ),
+            ("admin", &["系统管理", "统计分析"][..], &["登记"][..]),
+        ] {
+            let cookie = login(&app, user).await;
+            let nav = nav_of(&app, "/work/cases", &cookie).await;
+            for label in must {
+                assert!(
+                    nav.contains(&format!(">{label}</a>")),
+                    "{user} should see {label}: {nav}"
+                );
+            }
+            for label in must_not {
+                assert!(
+                    !nav.contains(&format!(">{label}</a>")),
+                    "{user} should not see {label}: {nav}"
+                );
+            }
+            let mut rest = nav.as_str();
+            while let Some(i) = rest.find("href=\"") {
+                let tail = &rest[i + 6..];
+                let end = tail.find('"').unwrap();
+                let href = &tail[..end];
+                let req = Request::builder()
+                    .uri(href)
+                    .header("cookie", &cookie)
+                    .body(Body::empty())
+                    .unwrap();
+                let status = app.router.clone().oneshot(req).await.unwrap().status();
+                assert_eq!(status, StatusCode::OK, "{user}: the menu offers {href}");
+                rest = &tail[end..];
+            }
+        }
+    }
+);
