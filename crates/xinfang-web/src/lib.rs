@@ -16,6 +16,7 @@ mod auth;
 mod client;
 mod error;
 mod multipart;
+mod not_found;
 mod openapi;
 mod pages;
 mod public;
@@ -97,6 +98,7 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
     use axum::http::{header, HeaderValue};
     let (routes, _) = table().into_parts();
     routes
+        .fallback(not_found::fallback)
         // 2 MB, except the two upload routes (five files of 5 MB).
         .layer(axum::middleware::from_fn(api_documents::body_limit))
         // A query code in a URL ends up in logs, history and proxies: refused.

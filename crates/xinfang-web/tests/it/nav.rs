@@ -143,3 +143,27 @@ dual_test!(
         }
     }
 );
+
+dual_test!(
+    unknown_addresses_say_so_in_chinese,
+    |app: TestApp| async move {
+        // An unknown page is a Chinese page leading back; an unknown API path is
+        // a machine-readable 404 — never an empty body.
+        for (path, expect) in [
+            ("/work/no-such-page", "页面不存在"),
+            ("/no/such/thing", "页面不存在"),
+            ("/api/v1/no-such-endpoint", "接口不存在"),
+        ] {
+            let req = Request::builder().uri(path).body(Body::empty()).unwrap();
+            let resp = app.router.clone().oneshot(req).await.unwrap();
+            assert_eq!(resp.status(), StatusCode::NOT_FOUND, "{path}");
+            assert!(
+                resp.headers().contains_key("content-security-policy"),
+                "{path}"
+            );
+            let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+            let body = String::from_utf8_lossy(&bytes);
+            assert!(body.contains(expect), "{path}: {body}");
+        }
+    }
+);
