@@ -118,16 +118,20 @@ pub fn command_from_form(f: &HashMap<String, String>) -> Result<Command, AppErro
 fn unit_options(st: &AppState, case: &Case) -> String {
     let org = st.app.org();
     let except = case.current_unit;
-    let mut groups: std::collections::BTreeMap<(UnitLevel, i64), Vec<_>> = Default::default();
+    // 本级及下级 first: the holder's own government's area, then the rest.
+    let home = org.government_of(except).unwrap_or(except);
+    let mut groups: std::collections::BTreeMap<(bool, UnitLevel, i64), Vec<_>> = Default::default();
     for u in org.units().filter(|u| {
         u.id != except && st.app.unit_active(u.id) && !is_accused_unit(case, u.id, &org)
     }) {
         let area = org.government_of(u.id).unwrap_or(u.id);
         let level = org.get(area).map(|g| g.level).unwrap_or(u.level);
-        groups.entry((level, area.0)).or_default().push(u);
+        let outside = !org.is_within(area, home);
+        groups.entry((outside, level, area.0)).or_default().push(u);
     }
-    let mut out = String::new();
-    for ((_, area), mut units) in groups {
+    // Nothing is preselected: the registrar chooses (never 国务院 by default).
+    let mut out = String::from("<option value=\"\">请选择接收单位</option>");
+    for ((_, _, area), mut units) in groups {
         units.sort_by_key(|u| (u.id.0 != area, u.level, u.id));
         let label = org
             .get(UnitId(area))
