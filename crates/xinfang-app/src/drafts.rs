@@ -30,6 +30,16 @@ pub struct DraftInput {
     pub replaces: Option<i64>,
 }
 
+/// A 延期 awaiting the head's decision (第三十四条), for 待审批.
+#[derive(Clone, Debug, Serialize)]
+pub struct PendingExtension {
+    pub case_no: String,
+    pub days: u32,
+    pub reason: String,
+    pub requested_on: String,
+    pub request: String,
+}
+
 /// A draft as staff see it.
 #[derive(Clone, Debug, Serialize)]
 pub struct DraftView {
@@ -214,6 +224,46 @@ impl App {
         for r in rows {
             out.push(self.draft_view(staff, r).await);
         }
+        Ok(out)
+    }
+
+    /// A head's other 待审批: extensions of their body's cases awaiting a
+    /// decision (第三十四条: the head approves), oldest request first.
+    pub async fn extensions_to_approve(
+        &self,
+        staff: &Staff,
+    ) -> Result<Vec<PendingExtension>, AppError> {
+        if !staff.has(Role::Leader) {
+            return Ok(vec![]);
+        }
+        let rows = self
+            .list_for(
+                staff,
+                xinfang_store::CaseFilter {
+                    statuses: vec!["handling".into(), "under_review".into()],
+                    action_unit: Some(staff.unit.0),
+                    limit: 500,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        let mut out = vec![];
+        for r in rows {
+            let Some((_, case)) = self.store.load_case(&r.case_no).await? else {
+                continue;
+            };
+            let stage = case.current_stage();
+            if let (Some(p), true) = (&stage.pending_extension, stage.unit == staff.unit) {
+                out.push(PendingExtension {
+                    case_no: case.case_no.clone(),
+                    days: p.days,
+                    reason: p.reason.clone(),
+                    requested_on: p.requested_on.to_string(),
+                    request: case.content.request.chars().take(40).collect(),
+                });
+            }
+        }
+        out.sort_by(|a, b| a.requested_on.cmp(&b.requested_on));
         Ok(out)
     }
 

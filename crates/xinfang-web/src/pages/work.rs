@@ -70,11 +70,35 @@ pub async fn inbox(State(st): State<AppState>, headers: HeaderMap) -> Response {
     let mut lists = String::new();
     // A head's 待审批 comes first: opinions wait for their sign-off.
     let to_sign = st.app.drafts_to_sign(&staff).await.unwrap_or_default();
+    let extensions = st
+        .app
+        .extensions_to_approve(&staff)
+        .await
+        .unwrap_or_default();
     if staff.has(xinfang_domain::Role::Leader) {
-        counts.push_str(&format!(
-            "<a href=\"#sign\">待审批（签发） <strong>{}</strong></a>",
-            to_sign.len()
-        ));
+        let pending = to_sign.len() + extensions.len();
+        counts.push_str(&match (to_sign.is_empty(), extensions.is_empty()) {
+            (true, true) => "<span class=\"zero\">待审批 <strong>0</strong></span>".to_string(),
+            (true, false) => {
+                format!("<a href=\"#extensions\">待审批 <strong>{pending}</strong></a>")
+            }
+            _ => format!("<a href=\"#sign\">待审批 <strong>{pending}</strong></a>"),
+        });
+        if !extensions.is_empty() {
+            let mut t = String::from("<section id=\"extensions\"><h3>待审批（延期申请，第三十四条）</h3><table><tr><th>信访编号</th><th>诉求</th><th>申请延期</th><th>理由</th><th>申请日期</th></tr>");
+            for e in &extensions {
+                t.push_str(&format!(
+                    "<tr><td><a href=\"/work/cases/{0}\">{0}</a></td><td>{1}</td><td>{2}日</td><td>{3}</td><td>{4}</td></tr>",
+                    esc(&e.case_no),
+                    esc(&e.request),
+                    e.days,
+                    esc(&e.reason),
+                    esc(&e.requested_on)
+                ));
+            }
+            t.push_str("</table></section>");
+            lists.push_str(&t);
+        }
         let mut t = String::from("<section id=\"sign\"><h3>待审批（书面意见签发）</h3>");
         if !to_sign.is_empty() {
             t.push_str("<table><tr><th>信访编号</th><th>处理意见</th><th>起草人</th><th>送审时间</th></tr>");

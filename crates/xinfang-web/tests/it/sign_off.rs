@@ -335,3 +335,50 @@ dual_test!(
         }
     }
 );
+
+dual_test!(
+    a_head_finds_extensions_to_approve_in_the_inbox,
+    |app: TestApp| async move {
+        // #15: a pending 延期 (第三十四条, the head approves) is in the head's
+        // 待审批, not only on the case page; other heads do not see it.
+        let bureau = app.token("shangcheng_xfj").await;
+        let handler = app.token("shangcheng_zhujian").await;
+        let (_, r) = app
+            .post(
+                "/api/v1/petitions",
+                None,
+                online_petition("卫国强", "33010219580808123", "要求处理小区违章搭建"),
+            )
+            .await;
+        let case_no = r["case_no"].as_str().unwrap().to_string();
+        app.act_ok(&bureau, &case_no, json!({"action": "transfer", "to": app.unit(ZHUJIAN), "mode": "forward", "report_due": null})).await;
+        app.act_ok(&handler, &case_no, json!({"action": "sign"}))
+            .await;
+        app.act_ok(
+            &handler,
+            &case_no,
+            json!({"action": "notify", "route": {"route": "accept", "investigate": true}}),
+        )
+        .await;
+        app.act_ok(
+            &handler,
+            &case_no,
+            json!({"action": "request_extension", "days": 20, "reason": "需会同城管部门现场勘验"}),
+        )
+        .await;
+        let head = login(&app, "shangcheng_zhujian_ld").await;
+        let html = fetch(&app, "/work", &head).await.text();
+        assert!(
+            html.contains("待审批（延期申请")
+                && html.contains(&case_no)
+                && html.contains("需会同城管部门现场勘验"),
+            "the head's inbox lists it"
+        );
+        let other = login(&app, "shangcheng_renshe_ld").await;
+        let html = fetch(&app, "/work", &other).await.text();
+        assert!(
+            !html.contains(&case_no),
+            "another body's head does not see it"
+        );
+    }
+);
