@@ -6,7 +6,9 @@
 //! (第三十四条), 处理意见书 (第三十二条, 第三十五条), 复查意见书 (第三十五条),
 //! 复核意见书 (第三十六条).
 
-use crate::case::{Case, CaseEvent, EventBody, Kind, Outcome, Route, Stage, TransferMode};
+use crate::case::{
+    Case, CaseEvent, DeliveryMethod, EventBody, Kind, Outcome, Route, Stage, TransferMode,
+};
 use crate::org::UnitId;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -465,6 +467,16 @@ pub fn draft_for(
             ];
             if !note.trim().is_empty() {
                 p.push(format!("备注：{}", note.trim()));
+            }
+            // Handed over: the petitioner signs for it; left: the witnesses sign.
+            match method.unwrap_or_default() {
+                DeliveryMethod::Direct => {
+                    p.push("受送达人签收：＿＿＿＿＿＿　　年　　月　　日".into())
+                }
+                DeliveryMethod::Left => {
+                    p.push("见证人签名：＿＿＿＿＿＿　　送达人签名：＿＿＿＿＿＿".into())
+                }
+                _ => {}
             }
             let mut articles = vec![];
             match (st.stage, f.window_until) {

@@ -170,6 +170,10 @@ fn reply_form(staff: &Staff, csrf: &str, case: &Case, drafts: &[DraftView]) -> S
     let head = staff.has(xinfang_domain::Role::Leader);
     let returned = drafts.first().filter(|d| d.row.status == "returned");
     let mut inner = super::documents::reply_form_inner();
+    // The templates speak to one petitioner; to several, they say 你们.
+    if xinfang_domain::document::you(case) == "你们" {
+        inner = inner.replace("你", "你们").replace("你们们", "你们");
+    }
     // 复查/复核 desks answer the earlier opinion: 维持、撤销、变更 (第三十五、三十六条).
     if case.stage != xinfang_domain::case::Stage::Initial {
         if let (Some(a), Some(len)) = (

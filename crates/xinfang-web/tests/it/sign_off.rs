@@ -333,6 +333,8 @@ dual_test!(
         ] {
             assert!(receipt.contains(part), "{part}: {receipt}");
         }
+        // By post the return receipt is the proof: no signature line to fill.
+        assert!(!receipt.contains("受送达人签收"), "{receipt}");
     }
 );
 
