@@ -13,7 +13,7 @@
 use crate::error::AppError;
 use crate::state::App;
 use serde::{Deserialize, Serialize};
-use xinfang_domain::case::{decide, Case, Command, Ctx, Outcome};
+use xinfang_domain::case::{decide, Case, CaseEvent, Command, Ctx, Outcome};
 use xinfang_domain::{Actor, Role, Staff};
 use xinfang_store::{DraftRow, NewDraft};
 
@@ -65,7 +65,7 @@ pub fn status_label(status: &str) -> &'static str {
     }
 }
 
-fn outcome_of(key: &str) -> Result<Outcome, AppError> {
+pub fn outcome_of(key: &str) -> Result<Outcome, AppError> {
     serde_json::from_value(serde_json::Value::String(key.into()))
         .map_err(|_| AppError::field("outcome", "请选择处理意见"))
 }
@@ -91,8 +91,8 @@ impl App {
         }
     }
 
-    /// Check `cmd` against the domain for `staff` without doing it.
-    fn dry_run(&self, staff: &Staff, case: &Case, cmd: &Command) -> Result<(), AppError> {
+    /// The event `cmd` would make for `staff` now, without doing it.
+    fn dry_run(&self, staff: &Staff, case: &Case, cmd: &Command) -> Result<CaseEvent, AppError> {
         let org = self.org();
         let (cal, rules) = (self.calendar(), self.rules());
         let ctx = Ctx {
@@ -101,20 +101,16 @@ impl App {
             rules: &rules,
             now: self.now(),
         };
-        decide(case, &Actor::Staff(staff.clone()), cmd, &ctx)?;
-        Ok(())
+        Ok(decide(case, &Actor::Staff(staff.clone()), cmd, &ctx)?)
     }
 
-    async fn visible(&self, staff: &Staff, case_no: &str) -> Result<(i64, Case), AppError> {
-        let (id, case) = self
-            .store
-            .load_case(case_no)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if !self.can_see_case(staff, &case) {
-            return Err(AppError::NotFound);
-        }
-        Ok((id, case))
+    /// The reply a stored draft stands for.
+    fn reply_of(draft: &DraftRow) -> Result<Command, AppError> {
+        Ok(Command::Reply {
+            outcome: outcome_of(&draft.outcome)?,
+            basis: draft.basis.clone(),
+            text: draft.body.clone(),
+        })
     }
 
     /// Submit a draft opinion for sign-off (送审).
@@ -124,7 +120,7 @@ impl App {
         case_no: &str,
         input: DraftInput,
     ) -> Result<i64, AppError> {
-        let (id, case) = self.visible(staff, case_no).await?;
+        let (id, case) = self.visible_case(staff, case_no).await?;
         self.dry_run(staff, &case, &Self::reply_command(&input))?;
         if let Some(r) = input.replaces {
             let old = self.store.draft(r).await?.ok_or(AppError::NotFound)?;
@@ -156,7 +152,7 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         // Nothing about a case the staff member may not see (第三十条): 404 first.
-        let (_, case) = self.visible(staff, &draft.case_no).await?;
+        let (_, case) = self.visible_case(staff, &draft.case_no).await?;
         if !is_head_of(staff, draft.unit) {
             return Err(AppError::Domain(xinfang_domain::DomainError::Forbidden(
                 "只有本机关负责人可以审核签发".into(),
@@ -180,11 +176,7 @@ impl App {
                 "信访事项已转由其他单位或进入其他阶段办理，该稿不能签发",
             ));
         }
-        let cmd = Command::Reply {
-            outcome: outcome_of(&draft.outcome)?,
-            basis: draft.basis.clone(),
-            text: draft.body.clone(),
-        };
+        let cmd = Self::reply_of(&draft)?;
         let case = self
             .act_signed(&Actor::Staff(staff.clone()), &draft.case_no, &cmd)
             .await?;
@@ -218,7 +210,7 @@ impl App {
         staff: &Staff,
         case_no: &str,
     ) -> Result<Vec<DraftView>, AppError> {
-        let (id, _) = self.visible(staff, case_no).await?;
+        let (id, _) = self.visible_case(staff, case_no).await?;
         let rows = self.store.drafts_of_case(id).await?;
         let mut out = vec![];
         for r in rows {
@@ -298,29 +290,17 @@ impl App {
             .draft(draft_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let (_, case) = self.visible(staff, &draft.case_no).await?;
+        let (_, case) = self.visible_case(staff, &draft.case_no).await?;
         if draft.case_no != case_no {
             return Err(AppError::NotFound);
         }
-        let cmd = Command::Reply {
-            outcome: outcome_of(&draft.outcome)?,
-            basis: draft.basis.clone(),
-            text: draft.body.clone(),
-        };
-        let org = self.org();
-        let (cal, rules) = (self.calendar(), self.rules());
-        let ctx = Ctx {
-            org: &org,
-            calendar: &cal,
-            rules: &rules,
-            now: self.now(),
-        };
+        let cmd = Self::reply_of(&draft)?;
         // As the head would sign it: the issuing body's view of the case.
-        let body = decide(&case, &Actor::Staff(staff.clone()), &cmd, &ctx).or_else(|_| {
+        let body = self.dry_run(staff, &case, &cmd).or_else(|_| {
             let mut head = staff.clone();
             head.unit = case.current_unit;
             head.roles = vec![Role::Leader];
-            decide(&case, &Actor::Staff(head), &cmd, &ctx)
+            self.dry_run(&head, &case, &cmd)
         })?;
         let mut after = case.clone();
         after.apply(&body);

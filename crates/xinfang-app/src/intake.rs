@@ -102,22 +102,6 @@ pub fn hash_code(code: &str) -> String {
 
 pub use crate::prior_match::petitioner_keys;
 
-/// Same matter: Jaccard of the content features of 请求+事实+理由 at or above
-/// the tuned threshold (`xinfang_text::signature::REPEAT_THRESHOLD`).
-pub fn same_matter(a: &Content, b: &Content) -> bool {
-    let x = xinfang_text::analyze(&a.full_text());
-    matter_similarity(&x.tokens, b) >= xinfang_text::signature::REPEAT_THRESHOLD
-}
-
-/// Feature Jaccard between already-segmented new text and an earlier matter (0 when either is empty).
-pub fn matter_similarity(tokens: &[String], earlier: &Content) -> f64 {
-    let y = xinfang_text::analyze(&earlier.full_text());
-    if tokens.is_empty() || y.tokens.is_empty() {
-        return 0.0;
-    }
-    xinfang_text::signature::exact_jaccard(tokens, &y.tokens)
-}
-
 fn request_tokens(request: &str) -> Vec<String> {
     xinfang_text::Segmenter::global().tokens_normalized(&xinfang_text::normalize(request))
 }
@@ -607,27 +591,23 @@ impl App {
         let candidates = self.store.cases_by_petitioner(keys, 20).await?;
         let org = self.org();
         let today = self.now().date();
-        let mut best: Option<(f64, i64, Case, MatterBasis)> = None;
+        let mut best: Option<(f64, i64, Case, MatterBasis, &str)> = None;
         for (id, case) in candidates {
             // A case born 不予受理/不再受理 only points at the real one; match that instead.
             let born_refused = case.status == Status::NotAccepted && case.related_case.is_some();
-            if born_refused || identity_basis(petitioners, &case).is_none() {
+            let Some(identity) = identity_basis(petitioners, &case).filter(|_| !born_refused)
+            else {
                 continue;
-            }
+            };
             let (sim, basis) = matter_match(content, tokens, &case);
             if sim >= xinfang_text::signature::REPEAT_THRESHOLD
-                && best.as_ref().is_none_or(|(b, _, _, _)| sim > *b)
+                && best.as_ref().is_none_or(|b| sim > b.0)
             {
-                best = Some((sim, id, case, basis));
+                best = Some((sim, id, case, basis, identity));
             }
         }
-        if let Some((sim, id, case, basis)) = best {
-            let why = explain(
-                &case.case_no,
-                identity_basis(petitioners, &case),
-                basis,
-                sim,
-            );
+        if let Some((sim, id, case, basis, identity)) = best {
+            let why = explain(&case.case_no, Some(identity), basis, sim);
             let overdue = case_clocks(&case, &org, &self.calendar(), &self.rules())
                 .map(|cs| {
                     cs.iter()

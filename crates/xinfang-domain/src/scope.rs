@@ -50,7 +50,7 @@ impl Viewer {
         Viewer {
             unit,
             reach,
-            sees_unresolved: matches!(kind, Some(UnitKind::PetitionBureau | UnitKind::Discipline)),
+            sees_unresolved: sees_unresolved(kind),
         }
     }
 
@@ -84,6 +84,12 @@ impl Viewer {
     pub fn is_accused_side(&self, accused: UnitId, org: &OrgTree) -> bool {
         on_accused_side(self.unit, accused, org)
     }
+}
+
+/// Units of these kinds see (and name) an accusation whose accused body is
+/// not yet resolved: the 信访部门 and 纪检监察 (第三十条).
+pub fn sees_unresolved(kind: Option<UnitKind>) -> bool {
+    matches!(kind, Some(UnitKind::PetitionBureau | UnitKind::Discipline))
 }
 
 /// `unit` is the accused body, lies inside it, or is above it: the side a

@@ -47,7 +47,8 @@ pub fn routes() -> crate::routes::Routes {
         )
 }
 
-fn parse_id(id: &str) -> Result<i64, ApiError> {
+/// A numeric path id, or a 400 saying so.
+pub(crate) fn parse_id(id: &str) -> Result<i64, ApiError> {
     id.parse()
         .map_err(|_| ApiError(AppError::BadRequest("编号应为整数".into())))
 }

@@ -3,6 +3,7 @@
 //! a comment. Only a signed-off opinion becomes the case's reply and document
 //! (see `xinfang_app::drafts`).
 
+use crate::api_documents::parse_id;
 use crate::auth::ApiUser;
 use crate::error::ApiError;
 use crate::public::parse_json;
@@ -15,7 +16,6 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use xinfang_app::drafts::DraftInput;
-use xinfang_app::AppError;
 
 pub fn routes() -> crate::routes::Routes {
     crate::routes::Routes::new()
@@ -23,11 +23,6 @@ pub fn routes() -> crate::routes::Routes {
         .route("/api/v1/drafts/pending", get(pending))
         .route("/api/v1/drafts/{id}/sign", post(sign))
         .route("/api/v1/drafts/{id}/return", post(send_back))
-}
-
-fn parse_id(id: &str) -> Result<i64, ApiError> {
-    id.parse()
-        .map_err(|_| ApiError(AppError::BadRequest("编号应为整数".into())))
 }
 
 /// Submit a draft (送审). Body: `{outcome, basis, text, replaces?}`.

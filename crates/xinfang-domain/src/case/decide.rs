@@ -576,10 +576,7 @@ fn decide_body(
             }
             staff_at(case, actor, case.current_unit, DESK)?;
             let holder = ctx.org.get(case.current_unit).map(|u| u.kind);
-            if !matches!(
-                holder,
-                Some(crate::org::UnitKind::PetitionBureau | crate::org::UnitKind::Discipline)
-            ) {
+            if !crate::scope::sees_unresolved(holder) {
                 return Err(DomainError::Forbidden(
                     "只有信访部门或纪检监察机关可以确定被检举控告单位".into(),
                 ));

@@ -238,6 +238,24 @@ fn reply_form(staff: &Staff, csrf: &str, case: &Case, drafts: &[DraftView]) -> S
     )
 }
 
+/// The head's two answers to a draft: 签发, or 退回修改 with a comment
+/// (posted to the case's action endpoint, see `work::draft_step`).
+pub fn review_forms(case_no: &str, csrf: &str, draft: i64) -> String {
+    let form = |action: &str, extra: &str, label: &str| {
+        format!(
+            "<form method=\"post\" action=\"/work/cases/{}/act\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"action\" value=\"{action}\"><input type=\"hidden\" name=\"draft\" value=\"{draft}\">{extra}<button type=\"submit\">{label}</button></form>",
+            esc(case_no),
+            esc(csrf)
+        )
+    };
+    form("sign_draft", "", "签发")
+        + &form(
+            "return_draft",
+            "<label>退回修改意见<textarea name=\"comment\" required></textarea></label>",
+            "退回修改",
+        )
+}
+
 /// 审核签发: every draft of the opinion with its state; the head sees the
 /// text as it will be issued and signs it off or returns it with a comment.
 fn drafts_panel(csrf: &str, case: &Case, drafts: &[DraftView]) -> String {
@@ -257,16 +275,8 @@ fn drafts_panel(csrf: &str, case: &Case, drafts: &[DraftView]) -> String {
     }
     out.push_str("</table>");
     for d in drafts.iter().filter(|d| d.can_review) {
-        let form = |action: &str, extra: &str, label: &str| {
-            format!(
-                "<form method=\"post\" action=\"/work/cases/{}/act\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"action\" value=\"{action}\"><input type=\"hidden\" name=\"draft\" value=\"{}\">{extra}<button type=\"submit\">{label}</button></form>",
-                esc(&case.case_no),
-                esc(csrf),
-                d.row.id
-            )
-        };
         out.push_str(&format!(
-            "<article class=\"draft\"><h3>待签发：{}（{}起草）</h3><p><a href=\"/work/cases/{}/drafts/{}\">预览签发后的文书</a></p><p><strong>处理意见：</strong>{}</p><p><strong>依据：</strong>{}</p><p><strong>正文：</strong>{}</p><p>签发后编发文字号，并在送达后由信访人查阅；签发即不可撤回，如有错误只能更正另发。</p>{}{}</article>",
+            "<article class=\"draft\"><h3>待签发：{}（{}起草）</h3><p><a href=\"/work/cases/{}/drafts/{}\">预览签发后的文书</a></p><p><strong>处理意见：</strong>{}</p><p><strong>依据：</strong>{}</p><p><strong>正文：</strong>{}</p><p>签发后编发文字号，并在送达后由信访人查阅；签发即不可撤回，如有错误只能更正另发。</p>{}</article>",
             esc(&d.unit_name),
             esc(&d.drafted_by_name),
             esc(&case.case_no),
@@ -274,12 +284,7 @@ fn drafts_panel(csrf: &str, case: &Case, drafts: &[DraftView]) -> String {
             d.outcome_label,
             esc(&d.row.basis),
             esc(&d.row.body),
-            form("sign_draft", "", "签发"),
-            form(
-                "return_draft",
-                "<label>退回修改意见<textarea name=\"comment\" required></textarea></label>",
-                "退回修改"
-            ),
+            review_forms(&case.case_no, csrf, d.row.id),
         ));
     }
     out.push_str("</section>");

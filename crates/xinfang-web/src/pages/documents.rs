@@ -439,24 +439,13 @@ pub async fn draft_preview(
     match st.app.draft_preview(&staff, &case_no, id).await {
         Ok((draft, d)) => {
             let c = esc(&case_no);
-            let csrf = esc(&csrf);
-            let form = |action: &str, extra: &str, label: &str| {
-                format!(
-                    "<form method=\"post\" action=\"/work/cases/{c}/act\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"action\" value=\"{action}\"><input type=\"hidden\" name=\"draft\" value=\"{id}\">{extra}<button type=\"submit\">{label}</button></form>"
-                )
-            };
             let mut extra = format!(
                 "<div class=\"bar\"><p>草稿状态：{}（{}起草）。签发后编发文字号，送达后信访人可以查阅；签发不可撤回，如有错误只能更正另发。</p>",
                 draft.status_label,
                 esc(&draft.drafted_by_name)
             );
             if draft.can_review {
-                extra.push_str(&form("sign_draft", "", "签发"));
-                extra.push_str(&form(
-                    "return_draft",
-                    "<label>退回修改意见<textarea name=\"comment\" required></textarea></label>",
-                    "退回修改",
-                ));
+                extra.push_str(&super::case_page::review_forms(&case_no, &csrf, id));
             }
             extra.push_str("</div>");
             let toolbar = format!("<a href=\"/work/cases/{c}\">返回信访事项</a>");

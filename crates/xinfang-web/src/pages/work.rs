@@ -237,8 +237,7 @@ async fn draft_step(
     };
     match f.get("action").map(String::as_str) {
         Some("submit_draft") => {
-            let outcome = serde_json::from_value(serde_json::Value::String(text("outcome")))
-                .map_err(|_| AppError::field("outcome", "请选择处理意见"))?;
+            let outcome = xinfang_app::drafts::outcome_of(&text("outcome"))?;
             let input = xinfang_app::drafts::DraftInput {
                 outcome,
                 basis: text("basis"),
