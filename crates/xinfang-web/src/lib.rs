@@ -99,6 +99,8 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
     let (routes, _) = table().into_parts();
     routes
         .fallback(not_found::fallback)
+        // Pages learn the path and unit names for their frame (pages/frame.rs).
+        .layer(axum::middleware::from_fn_with_state(state.clone(), pages::frame::page_context))
         // 2 MB, except the two upload routes (five files of 5 MB).
         .layer(axum::middleware::from_fn(api_documents::body_limit))
         // A query code in a URL ends up in logs, history and proxies: refused.

@@ -1,6 +1,6 @@
-//! Tiny HTML helpers: escaping every user-supplied string, and the page frame
-//! (inline CSS, no external assets — the CSP is `default-src 'self'`) with
-//! the one staff nav.
+//! Tiny HTML helpers: escaping every user-supplied string, the staff menu
+//! (which roles see which entry), and `page`, the one call that puts a
+//! page's content into its frame (`frame.rs`, askama layouts).
 
 use xinfang_domain::{Role, Staff};
 
@@ -19,19 +19,6 @@ pub fn esc(s: &str) -> String {
     }
     out
 }
-
-const CSS: &str = "body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:0;color:#1a1a1a;background:#f6f7f9;line-height:1.6}\
-header{background:#a51c1c;color:#fff;padding:.6rem 1rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}\
-header a{color:#fff}header h1{font-size:1.2rem;margin:0 1rem 0 0}main{max-width:70rem;margin:1rem auto;padding:0 1rem}\
-section{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.8rem 1rem;margin-bottom:1rem}\
-table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e5e5e5;padding:.35rem .5rem;text-align:left;vertical-align:top}\
-.normal{color:#1b5e20}.approaching{color:#b26a00;font-weight:bold}.overdue{color:#b00020;font-weight:bold}\
-.err{background:#fdecea;border:1px solid #b00020;padding:.5rem 1rem;border-radius:4px}td .err{display:block;margin-top:.25rem;padding:.25rem .5rem;font-size:.875rem}.ok{background:#e8f5e9;border:1px solid #1b5e20;padding:.5rem 1rem;border-radius:4px}\
-label{display:block;margin:.4rem 0 .1rem}input,select,textarea{font-size:1rem;padding:.35rem;max-width:100%;box-sizing:border-box}textarea{width:100%}\
-button{display:block;padding:.4rem 1rem;font-size:1rem;background:#a51c1c;color:#fff;border:0;border-radius:4px;cursor:pointer;margin-top:.4rem}\
-:focus{outline:3px solid #1565c0;outline-offset:2px}details{margin:.3rem 0}.counts a,.counts .zero{display:inline-block;margin:0 1rem .5rem 0}.counts .zero{color:#666}\
-.reg{display:grid;grid-template-columns:minmax(0,2fr) minmax(14rem,1fr);gap:1rem;align-items:start}.reg #assist{position:sticky;top:.5rem}.reg table{table-layout:fixed}.reg td input{width:100%}.same{display:block;color:#b00020;font-weight:bold}\
-@media (max-width:40rem){th,td{display:block}.reg{display:block}}";
 
 /// Who sees a menu entry: any of these roles.
 type Entry = (&'static str, &'static str, &'static [Role]);
@@ -96,6 +83,11 @@ pub const MENU: &[(&str, &[Entry])] = &[
         "管理",
         &[
             ("/admin", "系统管理", &[Admin]),
+            ("/admin/units", "单位管理", &[Admin]),
+            ("/admin/users", "用户管理", &[Admin]),
+            ("/admin/taxonomy", "内容分类", &[Admin]),
+            ("/admin/rules", "预警规则", &[Admin]),
+            ("/admin/import", "历史数据导入", &[Admin]),
             ("/admin/calendar", "节假日安排", &[Admin, Supervisor]),
         ],
     ),
@@ -116,37 +108,13 @@ pub fn menu_for(staff: &Staff) -> Vec<(&'static str, Vec<(&'static str, &'static
         .collect()
 }
 
-/// The staff nav: the menu of the user's roles, the same on every staff
-/// page (built by this one function), with who is signed in.
-pub fn nav(staff: &Staff) -> String {
-    let mut out = String::from("<nav>");
-    for (i, (group, entries)) in menu_for(staff).into_iter().enumerate() {
-        if i > 0 {
-            out.push_str(" <span class=\"sep\">|</span> ");
-        }
-        out.push_str(&format!("<span class=\"grp\" title=\"{group}\">"));
-        let links: Vec<String> = entries
-            .iter()
-            .map(|(href, label)| format!("<a href=\"{href}\">{label}</a>"))
-            .collect();
-        out.push_str(&links.join(" · "));
-        out.push_str("</span>");
-    }
-    let roles: Vec<&str> = staff.roles.iter().map(|r| r.label_zh()).collect();
-    out.push_str(&format!(
-        "</nav><span>{}（{}）</span><form method=\"post\" action=\"/logout\"><button type=\"submit\">退出</button></form>",
-        esc(&staff.name),
-        roles.join("、")
-    ));
-    out
+/// A full page in the frame of its reader (see [`super::frame`]).
+pub fn page(title: &str, staff: Option<&Staff>, body: &str) -> String {
+    super::frame::render(title, staff, &[], body)
 }
 
-/// A full page; a logged-in staff member gets the staff [`nav`].
-pub fn page(title: &str, staff: Option<&Staff>, body: &str) -> String {
-    let nav = staff.map(nav).unwrap_or_default();
-    format!(
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} · 信访工作平台</title><style>{CSS}</style></head>\
-         <body><header><h1>信访工作平台</h1>{nav}</header><main>{body}</main></body></html>",
-        esc(title)
-    )
+/// A page below another in the breadcrumb, e.g. a case page under the
+/// case list: `parents` are (label, href) steps after the menu entry.
+pub fn page_in(title: &str, staff: &Staff, parents: &[(&str, &str)], body: &str) -> String {
+    super::frame::render(title, Some(staff), parents, body)
 }

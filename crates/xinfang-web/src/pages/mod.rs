@@ -18,6 +18,7 @@ mod charts;
 mod dashboard;
 mod dispute_pages;
 pub(crate) mod documents;
+pub(crate) mod frame;
 pub(crate) mod html;
 mod import;
 mod ledger_kit;
@@ -88,6 +89,8 @@ pub fn routes() -> crate::routes::Routes {
         )
         .route("/work/register/assist", post(assist::assist))
         .route("/static/register.js", get(assist::script))
+        .route("/static/console.css", get(frame::stylesheet))
+        .route("/static/console.js", get(frame::script))
         .route("/work/dashboard", get(dashboard::dashboard))
         .route("/work/cases", get(case_list::case_list))
         .route("/work/cases.xlsx", get(case_list::cases_xlsx))

@@ -4,7 +4,7 @@
 //! with the similarity score — and the two decisions: confirm, or split it
 //! into a new case of its own (第十九条: every matter registered truthfully).
 
-use super::html::{esc, page};
+use super::html::{esc, page, page_in};
 use super::session::{csrf_ok, current};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -110,7 +110,8 @@ fn render(r: &RepeatReview, staff: &Staff, csrf: &str, notice: &str) -> String {
     if r.masked {
         body.push_str("<p>身份信息已按规定遮蔽。</p>");
     }
-    page("重复件核对", Some(staff), &body)
+    let href = format!("/work/cases/{}", c.case_no);
+    page_in("重复件核对", staff, &[(&c.case_no, &href)], &body)
 }
 
 fn error_text(e: &AppError) -> String {

@@ -1,0 +1,59 @@
+// The console's only behaviour (served as /static/console.js; the CSP
+// allows same-origin scripts, no inline ones):
+// - a form or button with data-confirm asks in a dialog before it submits
+//   (irreversible actions: 申请回避, 已化解, 停用, 请求复查 …);
+// - an element with data-print prints the page (receipts);
+// - a button with data-apply="field-id" and data-value puts a suggestion
+//   into that field (one click to apply).
+(function () {
+  "use strict";
+  var dialog = document.getElementById("confirm-dialog");
+  function ask(text, then) {
+    if (!dialog || typeof dialog.showModal !== "function") {
+      if (window.confirm(text)) then();
+      return;
+    }
+    document.getElementById("confirm-text").textContent = text;
+    dialog.returnValue = "";
+    dialog.onclose = function () {
+      if (dialog.returnValue === "ok") then();
+    };
+    dialog.showModal();
+    document.getElementById("confirm-ok").focus();
+  }
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    var btn = ev.submitter;
+    var text = (btn && btn.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
+    if (!text || form.dataset.confirmed === "1") return;
+    // A textarea or field the action needs must be filled before asking.
+    if (typeof form.reportValidity === "function" && !form.reportValidity()) return;
+    ev.preventDefault();
+    ask(text, function () {
+      form.dataset.confirmed = "1";
+      if (btn && btn.name) {
+        var h = document.createElement("input");
+        h.type = "hidden";
+        h.name = btn.name;
+        h.value = btn.value;
+        form.appendChild(h);
+      }
+      form.submit();
+    });
+  });
+  document.addEventListener("click", function (ev) {
+    var t = ev.target.closest ? ev.target.closest("[data-print],[data-apply]") : null;
+    if (!t) return;
+    if (t.hasAttribute("data-print")) {
+      ev.preventDefault();
+      window.print();
+      return;
+    }
+    var field = document.getElementById(t.getAttribute("data-apply"));
+    if (!field) return;
+    ev.preventDefault();
+    field.value = t.getAttribute("data-value");
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+    field.focus();
+  });
+})();
