@@ -109,7 +109,15 @@ pub fn doc_no(abbr: &str, t: DocType, year: i32, seq: i64) -> String {
 /// prefix of a district body is dropped, the district/county suffix and the
 /// usual long forms are shortened.
 pub fn body_abbr(name: &str) -> String {
-    let mut s = name.to_string();
+    let mut s = name.strip_prefix("中共").unwrap_or(name).to_string();
+    // The 纪委 sits with the 监察委员会 of the same area: 纪委监委.
+    if let Some(i) = s.find("纪律检查委员会") {
+        s = format!("{}纪委监委", &s[..i]);
+    }
+    // 杭州市公安局上城区分局 → 上城区公安.
+    if let (Some(i), true) = (s.find("公安局"), s.ends_with("分局")) {
+        s = format!("{}公安", &s[i + "公安局".len()..s.len() - "分局".len()]);
+    }
     // 杭州市上城区… → 上城区…; a city body keeps its city name.
     if let Some(i) = s.find('市') {
         let rest = &s[i + '市'.len_utf8()..];
@@ -117,11 +125,15 @@ pub fn body_abbr(name: &str) -> String {
             s = rest.to_string();
         }
     }
-    const LONG: [(&str, &str); 16] = [
-        ("纪律检查委员会（监察委员会）", "纪委监委"),
+    const LONG: &[(&str, &str)] = &[
+        ("委政法委员会", "政法委"),
         ("政法委员会", "政法委"),
         ("住房和城乡建设局", "住建"),
+        ("住房和城乡建设厅", "住建"),
         ("人力资源和社会保障局", "人社"),
+        ("人力资源和社会保障厅", "人社"),
+        ("自然资源厅", "自然资源"),
+        ("公安厅", "公安"),
         ("自然资源和规划局", "自然资源"),
         ("市场监督管理局", "市场监管"),
         ("综合行政执法局", "综合执法"),
@@ -135,7 +147,7 @@ pub fn body_abbr(name: &str) -> String {
         ("卫生健康委员会", "卫健"),
         ("民政局", "民政"),
     ];
-    for (long, short) in LONG {
+    for (long, short) in LONG.iter().copied() {
         if s.ends_with(long) {
             s = format!("{}{short}", &s[..s.len() - long.len()]);
             break;
@@ -608,10 +620,12 @@ mod tests {
         assert_eq!(body_abbr("杭州市上城区信访局"), "上城");
         assert_eq!(body_abbr("杭州市人民政府"), "杭州市政府");
         assert_eq!(
-            body_abbr("杭州市拱墅区纪律检查委员会（监察委员会）"),
+            body_abbr("中共杭州市拱墅区纪律检查委员会（杭州市拱墅区监察委员会）"),
             "拱墅纪委监委"
         );
-        assert_eq!(body_abbr("宁波市海曙区政法委员会"), "海曙政法委");
+        assert_eq!(body_abbr("中共宁波市海曙区委政法委员会"), "海曙政法委");
+        assert_eq!(body_abbr("杭州市公安局上城区分局"), "上城公安");
+        assert_eq!(body_abbr("浙江省公安厅"), "浙江省公安");
         assert_eq!(body_abbr("杭州市西湖区三墩镇"), "西湖三墩镇");
         assert_eq!(
             doc_no("上城住建", DocType::AcceptNotice, 2026, 12),

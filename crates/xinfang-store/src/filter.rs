@@ -117,6 +117,29 @@ pub const FACTS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The order of a case list (the list page's sortable headings).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CaseSort {
+    /// Latest registered first (the default).
+    #[default]
+    Newest,
+    Oldest,
+    /// The nearest time limit first; cases without a running clock last.
+    DueFirst,
+    DueLast,
+}
+
+impl CaseSort {
+    fn order_by(self) -> &'static str {
+        match self {
+            CaseSort::Newest => "c.id DESC",
+            CaseSort::Oldest => "c.id ASC",
+            CaseSort::DueFirst => "c.next_due IS NULL, c.next_due ASC, c.id DESC",
+            CaseSort::DueLast => "c.next_due IS NULL, c.next_due DESC, c.id DESC",
+        }
+    }
+}
+
 /// Which cases to list. `scope` restricts to what one user may see.
 #[derive(Clone, Debug, Default)]
 pub struct CaseFilter {
@@ -143,6 +166,7 @@ pub struct CaseFilter {
     pub text: Option<String>,
     pub limit: i64,
     pub offset: i64,
+    pub sort: CaseSort,
 }
 
 impl CaseFilter {
@@ -277,7 +301,8 @@ impl Store {
         binds.push(Val::I(if f.limit > 0 { f.limit } else { 50 }));
         binds.push(Val::I(f.offset));
         let sql = format!(
-            "SELECT c.case_no, c.channel, c.kind, c.status, c.stage, c.registered_at, c.current_unit, c.next_due, c.grade, c.petitioner_names, c.request, c.persons, c.skip_level FROM cases c WHERE 1 = 1{cond} ORDER BY c.id DESC LIMIT ${} OFFSET ${}",
+            "SELECT c.case_no, c.channel, c.kind, c.status, c.stage, c.registered_at, c.current_unit, c.next_due, c.grade, c.petitioner_names, c.request, c.persons, c.skip_level FROM cases c WHERE 1 = 1{cond} ORDER BY {} LIMIT ${} OFFSET ${}",
+            f.sort.order_by(),
             binds.len() - 1,
             binds.len()
         );

@@ -53,7 +53,7 @@ pub use connect::{Dialect, Store};
 pub use documents::{AttachmentRow, DocumentRow, NewAttachment, NewDocument};
 pub use drafts::{DraftRow, NewDraft};
 pub use error::StoreError;
-pub use filter::{CaseFilter, DateBasis, SubmissionFilter, FACTS};
+pub use filter::{CaseFilter, CaseSort, DateBasis, SubmissionFilter, FACTS};
 pub use group::{GroupStats, IntakeWrite, IntakeWritten, MAX_BATCH};
 pub use imports::{ImportedCase, ImportedStep};
 pub use leadership::{InstructionRow, OwnershipRow, ProgressRow};

@@ -9,20 +9,53 @@ use std::collections::HashMap;
 use xinfang_domain::{Role, Staff, UnitId, UnitKind, UnitLevel};
 use xinfang_store::NewUser;
 
-/// Functional bodies at each level: (key, name suffix, kind).
-pub const BODIES: &[(&str, &str, UnitKind)] = &[
-    ("zhujian", "住房和城乡建设局", UnitKind::Functional),
-    ("renshe", "人力资源和社会保障局", UnitKind::Functional),
-    ("ziran", "自然资源和规划局", UnitKind::Functional),
-    ("shijian", "市场监督管理局", UnitKind::Functional),
-    ("gongan", "公安局", UnitKind::Functional),
-    ("zhengfa", "政法委员会", UnitKind::PoliticalLegal),
-    (
-        "jiwei",
-        "纪律检查委员会（监察委员会）",
-        UnitKind::Discipline,
-    ),
+/// Functional bodies at each level: (key, kind). Their names depend on
+/// the level (see [`body_name`]).
+pub const BODIES: &[(&str, UnitKind)] = &[
+    ("zhujian", UnitKind::Functional),
+    ("renshe", UnitKind::Functional),
+    ("ziran", UnitKind::Functional),
+    ("shijian", UnitKind::Functional),
+    ("gongan", UnitKind::Functional),
+    ("zhengfa", UnitKind::PoliticalLegal),
+    ("jiwei", UnitKind::Discipline),
 ];
+
+/// The real name of a body at a level, as the bodies name themselves:
+/// 部 in the State Council, 厅 in a province (市场监督管理局 stays 局),
+/// 局 below; a district's police is the city bureau's 分局; the party's
+/// 政法委 and 纪委 carry 中共 (the 纪委 sits with the 监察委员会).
+/// `area` is the area's full name (国家, 浙江省, 杭州市, 杭州市上城区).
+pub fn body_name(key: &str, level: UnitLevel, area: &str) -> String {
+    let national = level == UnitLevel::National;
+    let provincial = level == UnitLevel::Provincial;
+    match key {
+        "zhujian" if national => "住房和城乡建设部".into(),
+        "renshe" if national => "人力资源和社会保障部".into(),
+        "ziran" if national => "自然资源部".into(),
+        "shijian" if national => "国家市场监督管理总局".into(),
+        "gongan" if national => "公安部".into(),
+        "zhengfa" if national => "中共中央政法委员会".into(),
+        "jiwei" if national => "中央纪律检查委员会（国家监察委员会）".into(),
+        "zhujian" if provincial => format!("{area}住房和城乡建设厅"),
+        "renshe" if provincial => format!("{area}人力资源和社会保障厅"),
+        "ziran" if provincial => format!("{area}自然资源厅"),
+        "gongan" if provincial => format!("{area}公安厅"),
+        "zhujian" => format!("{area}住房和城乡建设局"),
+        "renshe" => format!("{area}人力资源和社会保障局"),
+        "ziran" => format!("{area}自然资源和规划局"),
+        "shijian" => format!("{area}市场监督管理局"),
+        "gongan" => match area.split_once('市') {
+            Some((city, district)) if !district.is_empty() => {
+                format!("{city}市公安局{district}分局")
+            }
+            _ => format!("{area}公安局"),
+        },
+        "zhengfa" => format!("中共{area}委政法委员会"),
+        "jiwei" => format!("中共{area}纪律检查委员会（{area}监察委员会）"),
+        other => format!("{area}{other}"),
+    }
+}
 
 /// One area (a government level) of the demo tree.
 #[derive(Clone, Debug)]
@@ -163,14 +196,13 @@ impl Builder<'_> {
             .await?;
         self.org.head.insert(bureau, bhead);
         let mut bodies = HashMap::new();
-        for (bkey, suffix, kind) in BODIES {
-            let u = self
-                .unit(Some(gov), &format!("{name}{suffix}"), level, *kind, code)
-                .await?;
+        for (bkey, kind) in BODIES {
+            let body = body_name(bkey, level, name);
+            let u = self.unit(Some(gov), &body, level, *kind, code).await?;
             let d = self
                 .user(
                     &format!("{key}_{bkey}"),
-                    &format!("{name}{suffix}办理员"),
+                    &format!("{body}办理员"),
                     u,
                     &[Role::Handler, Role::Registrar],
                 )
@@ -179,7 +211,7 @@ impl Builder<'_> {
             let h = self
                 .user(
                     &format!("{key}_{bkey}_ld"),
-                    &format!("{name}{suffix}负责人"),
+                    &format!("{body}负责人"),
                     u,
                     &[Role::Leader, Role::Handler],
                 )

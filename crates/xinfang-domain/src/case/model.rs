@@ -315,6 +315,45 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    pub const ALL: [Outcome; 12] = [
+        Self::Support,
+        Self::Explain,
+        Self::NotSupport,
+        Self::Mediated,
+        Self::Settled,
+        Self::Adopted,
+        Self::PartlyAdopted,
+        Self::NotAdopted,
+        Self::AccusationConcluded,
+        Self::Upheld,
+        Self::Changed,
+        Self::Revoked,
+    ];
+    /// The outcomes a reply may have for a case of `kind` at `stage`: 复查
+    /// and 复核 answer the earlier opinion (维持、变更、撤销), first handling
+    /// answers the request in the words of its kind.
+    pub fn offered(kind: super::Kind, stage: super::Stage) -> Vec<Outcome> {
+        let review = stage != super::Stage::Initial;
+        let fitting: Vec<Outcome> = Self::ALL
+            .into_iter()
+            .filter(|o| o.is_review() == review && o.fits(kind))
+            .collect();
+        if fitting.is_empty() {
+            Self::ALL
+                .into_iter()
+                .filter(|o| o.is_review() == review)
+                .collect()
+        } else {
+            fitting
+        }
+    }
+    /// The key used in forms and the API (`snake_case`).
+    pub fn key(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
     /// An outcome of 复查 / 复核 (on the earlier opinion), not of first handling.
     pub fn is_review(self) -> bool {
         matches!(self, Self::Upheld | Self::Revoked | Self::Changed)

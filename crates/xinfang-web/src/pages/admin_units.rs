@@ -6,11 +6,13 @@ use super::admin::{
     admin_page, admin_post, admin_session, banner, csrf_input, field, session_csrf, Fields,
 };
 use super::html::esc;
+use super::list_view::{page_in_memory, Cell, Column, Filter, ListQuery, ListView};
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
+use std::collections::HashMap;
 use xinfang_app::org_admin::UnitInput;
 use xinfang_app::AppError;
 use xinfang_domain::{Staff, UnitKind, UnitLevel};
@@ -41,12 +43,14 @@ fn render_units(
     st: &AppState,
     staff: &Staff,
     csrf: &str,
+    q: &HashMap<String, String>,
     outcome: Option<Result<String, AppError>>,
 ) -> Response {
     let (status, mut body) = outcome
         .as_ref()
         .map(banner)
         .unwrap_or((StatusCode::OK, String::new()));
+    let lq = ListQuery::from_query(q);
     let org = st.app.org();
     let roots: Vec<_> = {
         let mut r: Vec<_> = org
@@ -57,54 +61,143 @@ fn render_units(
         r.sort();
         r
     };
-    body.push_str("<section><h2>单位树</h2><table><thead><tr><th>编号</th><th>单位</th><th>层级 / 类别 / 区划</th><th>状态</th><th>更名</th><th>停用 / 启用</th></tr></thead><tbody>");
+    // The tree in display order, each unit with its depth.
+    let mut tree = Vec::new();
     let mut stack: Vec<(xinfang_domain::UnitId, usize)> =
         roots.into_iter().rev().map(|r| (r, 0)).collect();
-    let mut options = String::new();
     while let Some((id, depth)) = stack.pop() {
         let Some(u) = org.get(id) else { continue };
-        let active = st.app.unit_active(id);
-        let indent = "　".repeat(depth);
-        body.push_str(&format!(
-            "<tr><td>{id}</td><td>{indent}{name}</td><td>{lv} / {kind} / {region}</td><td>{state}</td>\
-             <td><form method=\"post\" action=\"/admin/units/{id}\">{c}<input type=\"hidden\" name=\"op\" value=\"rename\"><input aria-label=\"{name} 新名称\" id=\"n{id}\" name=\"name\" value=\"{name}\" required><button type=\"submit\">更名</button></form></td>\
-             <td><form method=\"post\" action=\"/admin/units/{id}\">{c}<input type=\"hidden\" name=\"op\" value=\"{op}\"><button type=\"submit\">{op_zh}</button></form></td></tr>",
-            id = id.0,
-            name = esc(&u.name),
-            lv = u.level.label_zh(),
-            kind = u.kind.label_zh(),
-            region = esc(&u.region_code),
-            state = if active { "在用" } else { "已停用" },
-            c = csrf_input(csrf),
-            op = if active { "deactivate" } else { "activate" },
-            op_zh = if active { "停用" } else { "启用" },
-        ));
-        if active {
-            options.push_str(&format!(
-                "<option value=\"{}\">{indent}{}</option>",
-                id.0,
-                esc(&u.name)
-            ));
-        }
+        tree.push((u, depth));
         let mut kids: Vec<_> = org.children(id).to_vec();
         kids.sort();
         for k in kids.into_iter().rev() {
             stack.push((k, depth + 1));
         }
     }
-    body.push_str("</tbody></table></section>");
+    let options: String = tree
+        .iter()
+        .filter(|(u, _)| st.app.unit_active(u.id))
+        .map(|(u, depth)| {
+            format!(
+                "<option value=\"{}\">{}{}</option>",
+                u.id.0,
+                "　".repeat(*depth),
+                esc(&u.name)
+            )
+        })
+        .collect();
+    let text = lq.get("text").trim().to_string();
+    let (level, kind, state) = (lq.get("level"), lq.get("kind"), lq.get("state"));
+    let filtering = !(text.is_empty() && level.is_empty() && kind.is_empty() && state.is_empty());
+    let shown: Vec<_> = tree
+        .into_iter()
+        .filter(|(u, _)| {
+            text.is_empty() || u.name.contains(&text) || u.region_code.starts_with(&text)
+        })
+        .filter(|(u, _)| level.is_empty() || u.level.key() == level)
+        .filter(|(u, _)| kind.is_empty() || u.kind.key() == kind)
+        .filter(|(u, _)| match state {
+            "active" => st.app.unit_active(u.id),
+            "inactive" => !st.app.unit_active(u.id),
+            _ => true,
+        })
+        .collect();
+    let (total, shown) = page_in_memory(shown, &lq, |(u, _), key| match key {
+        "name" => u.name.clone(),
+        _ => format!("{:012}", u.id.0),
+    });
+    let c = csrf_input(csrf);
+    let rows = shown
+        .iter()
+        .map(|(u, depth)| {
+            let active = st.app.unit_active(u.id);
+            // Indent by depth only when the tree order is shown unfiltered.
+            let indent = if filtering { String::new() } else { "　".repeat(*depth) };
+            let actions = format!(
+                "<details><summary>更名</summary><form method=\"post\" action=\"/admin/units/{id}\">{c}<input type=\"hidden\" name=\"op\" value=\"rename\"><input aria-label=\"{name} 新名称\" id=\"n{id}\" name=\"name\" value=\"{name}\" required><button type=\"submit\">保存名称</button></form></details>\
+                 <form method=\"post\" action=\"/admin/units/{id}\">{c}<input type=\"hidden\" name=\"op\" value=\"{op}\"><button type=\"submit\" class=\"{cls}\" data-confirm=\"{ask}\">{op_zh}</button></form>",
+                id = u.id.0,
+                name = esc(&u.name),
+                op = if active { "deactivate" } else { "activate" },
+                cls = if active { "link" } else { "secondary" },
+                op_zh = if active { "停用" } else { "启用" },
+                ask = if active {
+                    format!("确定停用“{}”吗？停用后不能再转送、交办到该单位，历史记录保留。", esc(&u.name))
+                } else {
+                    format!("确定重新启用“{}”吗？", esc(&u.name))
+                },
+            );
+            vec![
+                Cell::text(u.id.0.to_string()),
+                Cell::text(format!("{indent}{}", u.name)),
+                Cell::text(format!(
+                    "{} / {} / {}",
+                    u.level.label_zh(),
+                    u.kind.label_zh(),
+                    u.region_code
+                )),
+                if active {
+                    Cell::text("在用")
+                } else {
+                    Cell::text("已停用").class("muted")
+                },
+                Cell::default().html(actions),
+            ]
+        })
+        .collect();
+    body.push_str(
+        &ListView {
+            title: "单位".into(),
+            unit_word: "个",
+            base: "/admin/units",
+            total,
+            filters: vec![
+                Filter::text(&lq, "text", "名称或区划代码", ""),
+                Filter::select(
+                    &lq,
+                    "level",
+                    "层级",
+                    UnitLevel::ALL.iter().map(|l| (l.key(), l.label_zh())),
+                ),
+                Filter::select(
+                    &lq,
+                    "kind",
+                    "类别",
+                    KINDS.iter().map(|k| (k.key(), k.label_zh())),
+                ),
+                Filter::select(
+                    &lq,
+                    "state",
+                    "状态",
+                    [("active", "在用"), ("inactive", "已停用")],
+                ),
+            ],
+            columns: vec![
+                Column::sortable("编号", "id"),
+                Column::sortable("单位", "name"),
+                Column::plain("层级 / 类别 / 区划"),
+                Column::plain("状态"),
+                Column::plain("操作"),
+            ],
+            rows,
+            export: None,
+            empty: "没有符合条件的单位。",
+            above: String::new(),
+        }
+        .render(&lq),
+    );
     let kinds: String = KINDS
         .iter()
         .map(|k| format!("<option value=\"{}\">{}</option>", k.key(), k.label_zh()))
         .collect();
     body.push_str(&format!(
-        "<section><h2>新增单位</h2><form method=\"post\" action=\"/admin/units\">{}\
+        "<section><details><summary class=\"h\">新增单位</summary><form method=\"post\" action=\"/admin/units\">{}\
          <label for=\"parent_id\">上级单位</label><select id=\"parent_id\" name=\"parent_id\">{options}</select>\
          <label for=\"name\">单位名称</label><input id=\"name\" name=\"name\" required>\
          <label for=\"level\">层级</label><select id=\"level\" name=\"level\">{}</select>\
          <label for=\"kind\">类别</label><select id=\"kind\" name=\"kind\">{kinds}</select>\
          <label for=\"region_code\">行政区划代码（6 位）</label><input id=\"region_code\" name=\"region_code\" required pattern=\"[0-9]{{6}}\">\
-         <button type=\"submit\">新增</button></form></section>",
+         <button type=\"submit\">新增</button></form></details></section>",
         csrf_input(csrf),
         level_options("county")
     ));
@@ -112,9 +205,13 @@ fn render_units(
 }
 
 /// `/admin/units`.
-pub async fn units_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn units_page(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     match admin_session(&st, &headers).await {
-        Ok((staff, csrf)) => render_units(&st, &staff, &csrf, None),
+        Ok((staff, csrf)) => render_units(&st, &staff, &csrf, &q, None),
         Err(r) => r,
     }
 }
@@ -147,7 +244,7 @@ pub async fn units_add(
             .map(|id| format!("已新增单位“{}”（编号 {}）", st.app.unit_name(id), id.0)),
     };
     let csrf = session_csrf(&st, &headers).await;
-    render_units(&st, &staff, &csrf, Some(r))
+    render_units(&st, &staff, &csrf, &HashMap::new(), Some(r))
 }
 
 /// Rename, deactivate or activate a unit.
@@ -180,5 +277,5 @@ pub async fn units_change(
         _ => Err(AppError::field("op", "未知操作")),
     };
     let csrf = session_csrf(&st, &headers).await;
-    render_units(&st, &staff, &csrf, Some(r))
+    render_units(&st, &staff, &csrf, &HashMap::new(), Some(r))
 }

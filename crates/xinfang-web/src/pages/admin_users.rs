@@ -6,6 +6,7 @@ use super::admin::{
     admin_page, admin_post, admin_session, banner, csrf_input, field, session_csrf, Fields,
 };
 use super::html::esc;
+use super::list_view::{page_in_memory, Cell, Column, Filter, ListQuery, ListView};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -40,76 +41,137 @@ async fn render_users(
     st: &AppState,
     staff: &Staff,
     csrf: &str,
-    unit: Option<i64>,
+    q: &HashMap<String, String>,
     outcome: Option<Result<String, AppError>>,
 ) -> Response {
     let (status, mut body) = outcome
         .as_ref()
         .map(banner)
         .unwrap_or((StatusCode::OK, String::new()));
+    let lq = ListQuery::from_query(q);
+    let unit: Option<i64> = lq.get("unit").trim().parse().ok();
     let org = st.app.org();
     let mut units: Vec<_> = org.units().collect();
-    units.sort_by_key(|u| u.id);
-    let opts = |sel: Option<i64>, only_active: bool| -> String {
-        units
-            .iter()
-            .filter(|u| !only_active || st.app.unit_active(u.id))
-            .map(|u| {
-                format!(
-                    "<option value=\"{}\"{}>{}</option>",
-                    u.id.0,
-                    if Some(u.id.0) == sel { " selected" } else { "" },
-                    esc(&u.name)
-                )
-            })
-            .collect()
-    };
+    units.sort_by_key(|u| (u.level, u.id));
+    let text = lq.get("text").trim().to_string();
+    let role = lq.get("role").to_string();
+    let state = lq.get("state").to_string();
+    let users: Vec<_> = st
+        .app
+        .admin_users(staff, unit)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|u| text.is_empty() || u.username.contains(&text) || u.display_name.contains(&text))
+        .filter(|u| role.is_empty() || u.roles.iter().any(|r| *r == role))
+        .filter(|u| match state.as_str() {
+            "active" => u.active,
+            "inactive" => !u.active,
+            _ => true,
+        })
+        .collect();
+    let (total, users) = page_in_memory(users, &lq, |u, key| match key {
+        "unit" => u.unit_name.clone(),
+        "name" => u.display_name.clone(),
+        _ => u.username.clone(),
+    });
+    let rows = users
+        .iter()
+        .map(|u| {
+            let roles: Vec<&str> = u
+                .roles
+                .iter()
+                .filter_map(|k| Role::from_key(k))
+                .map(|r| r.label_zh())
+                .collect();
+            vec![
+                Cell::link(&u.username, format!("/admin/users/{}", u.id)),
+                Cell::text(&u.display_name),
+                Cell::text(&u.unit_name),
+                Cell::text(roles.join("、")),
+                if u.active {
+                    Cell::text("在用")
+                } else {
+                    Cell::text("已停用").class("muted")
+                },
+            ]
+        })
+        .collect();
+    body.push_str(
+        &ListView {
+            title: "用户".into(),
+            unit_word: "人",
+            base: "/admin/users",
+            total,
+            filters: vec![
+                Filter::text(&lq, "text", "用户名或姓名", ""),
+                Filter::select(&lq, "unit", "单位", units.iter().map(|u| (u.id.0, &u.name))),
+                Filter::select(
+                    &lq,
+                    "role",
+                    "角色",
+                    Role::ALL.iter().map(|r| (r.key(), r.label_zh())),
+                ),
+                Filter::select(
+                    &lq,
+                    "state",
+                    "状态",
+                    [("active", "在用"), ("inactive", "已停用")],
+                ),
+            ],
+            columns: vec![
+                Column::sortable("用户名", "username"),
+                Column::sortable("姓名", "name"),
+                Column::sortable("单位", "unit"),
+                Column::plain("角色"),
+                Column::plain("状态"),
+            ],
+            rows,
+            export: None,
+            empty: "没有符合条件的用户。",
+            above: String::new(),
+        }
+        .render(&lq),
+    );
+    let opts: String = units
+        .iter()
+        .filter(|u| st.app.unit_active(u.id))
+        .map(|u| {
+            format!(
+                "<option value=\"{}\"{}>{}</option>",
+                u.id.0,
+                if Some(u.id.0) == unit {
+                    " selected"
+                } else {
+                    ""
+                },
+                esc(&u.name)
+            )
+        })
+        .collect();
     body.push_str(&format!(
-        "<section><h2>按单位查看</h2><form method=\"get\" action=\"/admin/users\"><label for=\"unit\">单位</label><select id=\"unit\" name=\"unit\"><option value=\"\">全部</option>{}</select><button type=\"submit\">查看</button></form>",
-        opts(unit, false)
-    ));
-    let users = st.app.admin_users(staff, unit).await.unwrap_or_default();
-    body.push_str("<table><thead><tr><th>用户名</th><th>姓名</th><th>单位</th><th>角色</th><th>状态</th><th></th></tr></thead><tbody>");
-    for u in &users {
-        let roles: Vec<&str> = u
-            .roles
-            .iter()
-            .filter_map(|k| Role::from_key(k))
-            .map(|r| r.label_zh())
-            .collect();
-        body.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><a href=\"/admin/users/{}\">管理</a></td></tr>",
-            esc(&u.username), esc(&u.display_name), esc(&u.unit_name), roles.join("、"),
-            if u.active { "在用" } else { "已停用" }, u.id
-        ));
-    }
-    body.push_str("</tbody></table></section>");
-    body.push_str(&format!(
-        "<section><h2>新建用户</h2><form method=\"post\" action=\"/admin/users\">{}\
+        "<section><details><summary class=\"h\">新建用户</summary><form method=\"post\" action=\"/admin/users\">{}\
          <label for=\"username\">用户名</label><input id=\"username\" name=\"username\" required autocomplete=\"off\">\
          <label for=\"display_name\">姓名</label><input id=\"display_name\" name=\"display_name\" required>\
          <label for=\"unit_id\">所属单位</label><select id=\"unit_id\" name=\"unit_id\">{}</select>\
          <fieldset><legend>角色</legend>{}</fieldset>\
          <label for=\"password\">初始密码（至少10位，须含字母和数字）</label><input id=\"password\" name=\"password\" type=\"password\" required autocomplete=\"new-password\">\
-         <button type=\"submit\">新建</button></form></section>",
+         <button type=\"submit\">新建</button></form></details></section>",
         csrf_input(csrf),
-        opts(unit, true),
+        opts,
         role_boxes("n_", &["registrar"])
     ));
     admin_page(staff, "用户管理", status, &body)
 }
 
-/// `/admin/users?unit=ID`.
+/// `/admin/users?text=&unit=ID&role=&state=&sort=&page=`.
 pub async fn users_page(
     State(st): State<AppState>,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     match admin_session(&st, &headers).await {
-        Ok((staff, csrf)) => {
-            let unit = q.get("unit").and_then(|u| u.trim().parse().ok());
-            render_users(&st, &staff, &csrf, unit, None).await
-        }
+        Ok((staff, csrf)) => render_users(&st, &staff, &csrf, &q, None).await,
         Err(r) => r,
     }
 }
@@ -143,7 +205,10 @@ pub async fn users_add(
             .map(|v| format!("已新建用户 {}", v.username)),
     };
     let csrf = session_csrf(&st, &headers).await;
-    render_users(&st, &staff, &csrf, unit, Some(r)).await
+    let q = unit
+        .map(|u| HashMap::from([("unit".to_string(), u.to_string())]))
+        .unwrap_or_default();
+    render_users(&st, &staff, &csrf, &q, Some(r)).await
 }
 
 async fn render_user(
@@ -177,13 +242,18 @@ async fn render_user(
         "<section><h2>{} {}</h2><p>单位：{}；状态：{}</p></section>\
          <section><h2>角色</h2><form method=\"post\" action=\"/admin/users/{id}\">{c}<input type=\"hidden\" name=\"op\" value=\"roles\"><fieldset><legend>角色</legend>{}</fieldset><button type=\"submit\">保存角色</button></form></section>\
          <section><h2>重置密码</h2><form method=\"post\" action=\"/admin/users/{id}\">{c}<input type=\"hidden\" name=\"op\" value=\"password\"><label for=\"password\">新密码（至少10位，须含字母和数字）</label><input id=\"password\" name=\"password\" type=\"password\" required autocomplete=\"new-password\"><button type=\"submit\">重置</button></form></section>\
-         <section><h2>{}</h2><form method=\"post\" action=\"/admin/users/{id}\">{c}<input type=\"hidden\" name=\"op\" value=\"{}\"><button type=\"submit\">{}</button></form><p>停用后不能登录，已发放的令牌立即失效；历史记录保留。</p></section>\
+         <section><h2>{}</h2><form method=\"post\" action=\"/admin/users/{id}\">{c}<input type=\"hidden\" name=\"op\" value=\"{}\"><button type=\"submit\" class=\"danger\" data-confirm=\"{}\">{}</button></form><p>停用后不能登录，已发放的令牌立即失效；历史记录保留。</p></section>\
          <p><a href=\"/admin/users?unit={}\">返回本单位用户</a></p>",
         esc(&u.username), esc(&u.display_name), esc(&u.unit_name),
         if u.active { "在用" } else { "已停用" },
         role_boxes("r_", &u.roles),
         if u.active { "停用账号" } else { "启用账号" },
         if u.active { "deactivate" } else { "activate" },
+        if u.active {
+            "确定停用该账号吗？停用后该用户不能登录，已发放的令牌立即失效。"
+        } else {
+            "确定重新启用该账号吗？"
+        },
         if u.active { "停用" } else { "启用" },
         u.unit_id
     ));

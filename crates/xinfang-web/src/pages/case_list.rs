@@ -6,15 +6,16 @@
 //! `status`, `grade`, `unit`), an indicator fact (`fact`) and `text`.
 
 use super::html::{esc, page};
+use super::list_view::{Cell, Column, Filter, ListQuery, ListView};
 use super::session::current;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use std::collections::HashMap;
-use xinfang_domain::case::Status;
+use xinfang_domain::case::{Channel, Kind, Status};
 use xinfang_domain::Staff;
-use xinfang_store::{CaseFilter, DateBasis, SubmissionFilter};
+use xinfang_store::{CaseFilter, CaseListRow, CaseSort, DateBasis, SubmissionFilter};
 
 fn opt(q: &HashMap<String, String>, k: &str) -> Option<String> {
     q.get(k).filter(|v| !v.is_empty()).cloned()
@@ -131,7 +132,8 @@ fn value_zh(key: &str, v: &str) -> String {
     word.to_string()
 }
 
-/// Case list with filters (the drill-down target).
+/// Case list with its filter bar, sort and paging (also the drill-down
+/// target of every dashboard figure: conditions not in the bar ride along).
 pub async fn case_list(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -140,7 +142,16 @@ pub async fn case_list(
     let Some((staff, _)) = current(&st, &headers).await else {
         return Redirect::to("/login").into_response();
     };
-    let f = filter_from(&q);
+    let lq = ListQuery::from_query(&q);
+    let mut f = filter_from(&q);
+    f.limit = lq.size;
+    f.offset = lq.offset();
+    f.sort = match lq.sort_key() {
+        Some(("registered", false)) => CaseSort::Oldest,
+        Some(("due", false)) => CaseSort::DueFirst,
+        Some(("due", true)) => CaseSort::DueLast,
+        _ => CaseSort::Newest,
+    };
     let total = st.app.count_for(&staff, f.clone()).await.unwrap_or(0);
     // A 件次/批次/人次 figure counts submissions; the list shows their cases.
     let volume = match st.app.submission_counts_for(&staff, f.clone()).await {
@@ -150,28 +161,87 @@ pub async fn case_list(
         _ => String::new(),
     };
     let rows = st.app.list_for(&staff, f).await.unwrap_or_default();
-    let qs: String = q
-        .iter()
-        .map(|(k, v)| format!("{}={}&", esc(k), esc(v)))
-        .collect();
-    let mut body = format!(
-        "<section><h2>信访事项（共 <span id=\"total\">{total}</span> 件，最多显示 200 件）</h2><p>{}</p>{volume}<p><a href=\"/work/cases.xlsx?{qs}\">导出 Excel</a></p><table><tr><th>信访编号</th><th>登记时间</th><th>信访人</th><th>诉求</th><th>状态</th><th>到期日</th></tr>",
-        describe(&q)
-    );
-    for r in &rows {
-        body.push_str(&format!(
-            "<tr><td><a href=\"/work/cases/{0}\">{0}</a></td><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td><td class=\"{5}\">{6}</td></tr>",
-            esc(&r.case_no),
-            esc(&r.registered_at),
-            esc(&r.petitioner_names),
-            esc(&r.request),
-            Status::from_key(&r.status).map(|s| s.label_zh()).unwrap_or(""),
-            esc(r.grade.as_deref().unwrap_or("")),
-            esc(r.next_due.as_deref().unwrap_or(""))
-        ));
-    }
-    body.push_str("</table></section>");
-    Html(page("信访事项", Some(&staff), &body)).into_response()
+    let conditions = describe(&q);
+    let above = if conditions.is_empty() {
+        volume
+    } else {
+        format!("<p class=\"muted\">筛选条件：{conditions}</p>{volume}")
+    };
+    let view = ListView {
+        title: "信访事项".into(),
+        unit_word: "件",
+        base: "/work/cases",
+        total,
+        filters: vec![
+            Filter::text(&lq, "text", "诉求含", "关键词"),
+            Filter::select(
+                &lq,
+                "status",
+                "状态",
+                Status::ALL.iter().map(|s| (s.key(), s.label_zh())),
+            ),
+            Filter::select(
+                &lq,
+                "grade",
+                "时限",
+                [("approaching", "临期"), ("overdue", "超期")],
+            ),
+            Filter::select(
+                &lq,
+                "kind",
+                "类型",
+                Kind::ALL.iter().map(|k| (k.key(), k.label_zh())),
+            ),
+            Filter::select(
+                &lq,
+                "channel",
+                "渠道",
+                Channel::ALL.iter().map(|c| (c.key(), c.label_zh())),
+            ),
+            Filter::date(&lq, "from", "登记日期自"),
+            Filter::date(&lq, "to", "至"),
+        ],
+        columns: vec![
+            Column::plain("信访编号"),
+            Column::sortable("登记时间", "registered"),
+            Column::plain("信访人"),
+            Column::plain("诉求"),
+            Column::plain("状态"),
+            Column::sortable("到期日", "due"),
+        ],
+        rows: rows.iter().map(case_row).collect(),
+        export: Some("/work/cases.xlsx"),
+        empty: "没有符合条件的信访事项。",
+        above,
+    };
+    Html(page("信访事项", Some(&staff), &view.render(&lq))).into_response()
+}
+
+/// One case as a list row; the time limit in words and colour.
+fn case_row(r: &CaseListRow) -> Vec<Cell> {
+    let grade = r.grade.as_deref().unwrap_or("");
+    let due = r.next_due.as_deref().unwrap_or("");
+    let due = match grade {
+        "overdue" => format!("{due}（超期）"),
+        "approaching" => format!("{due}（临期）"),
+        _ => due.to_string(),
+    };
+    vec![
+        Cell::link(&r.case_no, format!("/work/cases/{}", r.case_no)),
+        Cell::text(r.registered_at.get(..16).unwrap_or(&r.registered_at)),
+        Cell::text(&r.petitioner_names),
+        Cell::text(&r.request),
+        Cell::text(
+            Status::from_key(&r.status)
+                .map(|s| s.label_zh())
+                .unwrap_or(""),
+        ),
+        match grade {
+            "overdue" => Cell::text(due).class("overdue"),
+            "approaching" => Cell::text(due).class("approaching"),
+            _ => Cell::text(due),
+        },
+    ]
 }
 
 fn err_page(title: &str, user: &Staff, e: &dyn std::fmt::Display) -> Response {

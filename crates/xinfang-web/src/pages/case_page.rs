@@ -166,76 +166,90 @@ fn litigation_field(case: &Case) -> String {
 /// The written opinion: a head drafts and signs in one step; anyone else
 /// drafts and sends it to the head (审核签发). A returned draft comes back
 /// into the form with the head's comment.
-fn reply_form(staff: &Staff, csrf: &str, case: &Case, drafts: &[DraftView]) -> String {
+struct Returned {
+    comment: String,
+    id: i64,
+}
+
+struct TemplateChoice {
+    key: String,
+    label: &'static str,
+    basis: String,
+    text: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "case/reply_form.html")]
+struct ReplyForm<'a> {
+    case_no: &'a str,
+    csrf: &'a str,
+    action: &'a str,
+    title: &'a str,
+    open: bool,
+    returned: Option<Returned>,
+    templates: Vec<TemplateChoice>,
+    outcomes: Vec<(String, &'static str)>,
+    selected: String,
+    basis: String,
+    text: String,
+    text_label: &'a str,
+}
+
+/// The 书面意见 form: a handler drafts for the head's sign-off, a head
+/// issues directly; the outcomes and templates fit the case's kind and stage.
+fn reply_form(staff: &Staff, csrf: &str, case: &Case, drafts: &[DraftView], open: bool) -> String {
+    use askama::Template;
+    use xinfang_domain::case::{Outcome, Stage};
     let head = staff.has(xinfang_domain::Role::Leader);
     let returned = drafts.first().filter(|d| d.row.status == "returned");
-    let mut inner = super::documents::reply_form_inner();
+    let offered = Outcome::offered(case.kind, case.stage);
     // The templates speak to one petitioner; to several, they say 你们.
-    if xinfang_domain::document::you(case) == "你们" {
-        inner = inner.replace("你", "你们").replace("你们们", "你们");
-    }
-    // 复查/复核 desks answer the earlier opinion: 维持、撤销、变更 (第三十五、三十六条).
-    if case.stage != xinfang_domain::case::Stage::Initial {
-        if let (Some(a), Some(len)) = (
-            inner.find("<select name=\"outcome\">"),
-            inner
-                .find("<select name=\"outcome\">")
-                .and_then(|a| inner[a..].find("</select>")),
-        ) {
-            let options: String = [
-                xinfang_domain::case::Outcome::Upheld,
-                xinfang_domain::case::Outcome::Changed,
-                xinfang_domain::case::Outcome::Revoked,
-            ]
-            .iter()
-            .map(|o| {
-                let key = serde_json::to_value(o)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
-                format!("<option value=\"{key}\">{}</option>", o.label_zh())
-            })
-            .collect();
-            inner.replace_range(
-                a..a + len + "</select>".len(),
-                &format!("<select name=\"outcome\">{options}</select>"),
-            );
+    let plural = xinfang_domain::document::you(case) == "你们";
+    let you = |s: &str| {
+        if plural {
+            s.replace('你', "你们").replace("你们们", "你们")
+        } else {
+            s.to_string()
         }
-        inner = inner.replace("意见正文", "理由（维持、撤销或变更的理由）");
-    }
-    let mut note = String::new();
-    if let Some(d) = returned {
-        note = format!(
-            "<p class=\"err\">负责人退回修改：{}</p><input type=\"hidden\" name=\"replaces\" value=\"{}\">",
-            esc(&d.row.review_comment),
-            d.row.id
-        );
-        inner = inner
-            .replacen(
-                "<input name=\"basis\">",
-                &format!("<input name=\"basis\" value=\"{}\">", esc(&d.row.basis)),
-                1,
-            )
-            .replacen(
-                "<textarea name=\"text\" required></textarea>",
-                &format!(
-                    "<textarea name=\"text\" required>{}</textarea>",
-                    esc(&d.row.body)
-                ),
-                1,
-            );
-    }
+    };
+    let templates = xinfang_domain::document::reply_templates()
+        .into_iter()
+        .filter(|t| offered.contains(&t.outcome))
+        .map(|t| TemplateChoice {
+            key: t.outcome.key(),
+            label: t.label,
+            basis: t.basis.to_string(),
+            text: you(t.text),
+        })
+        .collect();
     let (action, title) = if head {
         ("reply", "出具书面意见并签发")
     } else {
         ("submit_draft", "起草书面意见，送负责人审核签发")
     };
-    let open = if returned.is_some() { " open" } else { "" };
-    format!(
-        "<details{open}><summary>{title}</summary><form method=\"post\" action=\"/work/cases/{}/act\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"action\" value=\"{action}\">{note}{inner}<button type=\"submit\">{title}</button></form></details>",
-        esc(&case.case_no),
-        esc(csrf)
-    )
+    ReplyForm {
+        case_no: &case.case_no,
+        csrf,
+        action,
+        title,
+        open: open || returned.is_some(),
+        returned: returned.map(|d| Returned {
+            comment: d.row.review_comment.clone(),
+            id: d.row.id,
+        }),
+        templates,
+        outcomes: offered.iter().map(|o| (o.key(), o.label_zh())).collect(),
+        selected: returned.map(|d| d.row.outcome.clone()).unwrap_or_default(),
+        basis: returned.map(|d| d.row.basis.clone()).unwrap_or_default(),
+        text: returned.map(|d| d.row.body.clone()).unwrap_or_default(),
+        text_label: if case.stage == Stage::Initial {
+            "意见正文"
+        } else {
+            "理由（维持、撤销或变更的理由）"
+        },
+    }
+    .render()
+    .unwrap_or_default()
 }
 
 /// The head's two answers to a draft: 签发, or 退回修改 with a comment
@@ -291,7 +305,7 @@ fn drafts_panel(csrf: &str, case: &Case, drafts: &[DraftView]) -> String {
     out
 }
 
-fn action_form(st: &AppState, action: &str, csrf: &str, case: &Case) -> String {
+fn action_form(st: &AppState, action: &str, csrf: &str, case: &Case, open: bool) -> String {
     let case_no = case.case_no.as_str();
     let (title, inner) = match action {
         "transfer" => ("转送 / 交办", format!("<label>接收单位<select name=\"to\" required>{}</select></label><label>方式<select name=\"mode\"><option value=\"forward\">转送</option><option value=\"assign\">交办（须报送办结报告）</option></select></label><label>办结报告期限（交办）<input type=\"date\" name=\"report_due\"></label>", unit_options(st, case))),
@@ -304,7 +318,6 @@ fn action_form(st: &AppState, action: &str, csrf: &str, case: &Case) -> String {
         "end_pause" => ("恢复计时", String::new()),
         "request_extension" => ("申请延期（≤30日，第三十四条）", "<label>天数<input type=\"number\" name=\"days\" min=\"1\" max=\"30\" required></label><label>理由（将告知信访人）<input name=\"reason\" required></label>".into()),
         "decide_extension" => ("审批延期", "<label>决定<select name=\"approved\"><option value=\"yes\">批准</option><option value=\"no\">不批准</option></select></label>".into()),
-        "reply" => ("出具书面意见", super::documents::reply_form_inner()),
         "deliver" => ("送达书面答复", {
             let methods: String = xinfang_domain::case::DeliveryMethod::ALL
                 .iter()
@@ -318,8 +331,12 @@ fn action_form(st: &AppState, action: &str, csrf: &str, case: &Case) -> String {
         "resolve_accused" => ("确定被检举控告单位（第三十条）", format!("<p>信访人所写被反映对象：{}。确定后，该单位及其上级、下属单位均不能看到本件。</p><label>被检举控告单位<select name=\"unit\" required>{}</select></label>", esc(case.accused.as_ref().and_then(|a| a.unit_name.as_deref().or(a.person.as_deref())).unwrap_or("未填写")), unit_options(st, case))),
         _ => return String::new(),
     };
+    let confirm = super::case_flow::confirm_text(action)
+        .map(|t| format!(" data-confirm=\"{}\"", esc(t)))
+        .unwrap_or_default();
     format!(
-        "<details><summary>{title}</summary><form method=\"post\" action=\"/work/cases/{}/act\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"action\" value=\"{action}\">{inner}<button type=\"submit\">{title}</button></form></details>",
+        "<details{}><summary>{title}</summary><form method=\"post\" action=\"/work/cases/{}/act\"{confirm}><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"action\" value=\"{action}\">{inner}<button type=\"submit\">{title}</button></form></details>",
+        if open { " open" } else { "" },
         esc(case_no),
         esc(csrf)
     )
@@ -331,6 +348,7 @@ pub async fn render_case(
     csrf: &str,
     case_no: &str,
     notice: &str,
+    done: Option<&str>,
 ) -> Response {
     let d = match st.app.case_detail(staff, case_no, "页面查阅").await {
         Ok(d) => d,
@@ -360,7 +378,8 @@ pub async fn render_case(
         })
         .collect();
     let mut body = format!(
-        "{notice}<section><h2>信访事项 {}</h2><p>状态：<strong>{}</strong>（{}） · {} · {} · {} 人 · 登记单位：{} · 当前办理单位：{}</p><p>信访人：{}</p>{}<h3>请求</h3><p>{}</p><h3>事实</h3><p>{}</p><h3>理由</h3><p>{}</p>{}</section>",
+        "{notice}<section>{}<h2>信访事项 {}</h2><p>状态：<strong>{}</strong>（{}） · {} · {} · {} 人 · 登记单位：{} · 当前办理单位：{}</p><p>信访人：{}</p>{}<h3>请求</h3><p>{}</p><h3>事实</h3><p>{}</p><h3>理由</h3><p>{}</p>{}</section>",
+        super::case_flow::step_bar(c),
         esc(&c.case_no),
         d.status_label,
         c.stage.label_zh(),
@@ -418,17 +437,74 @@ pub async fn render_case(
             esc(e)
         ));
     }
-    body.push_str("</table></section><section><h2>可办理操作</h2>");
-    if d.actions.is_empty() {
-        body.push_str("<p>您当前没有可对本事项执行的操作。</p>");
-    }
+    body.push_str("</table></section>");
     let drafts = st.app.drafts_of(staff, case_no).await.unwrap_or_default();
-    for a in &d.actions {
-        if *a == "reply" {
-            body.push_str(&reply_form(staff, csrf, c, &drafts));
+    let form = |a: &str, open: bool| {
+        if a == "reply" {
+            reply_form(staff, csrf, c, &drafts, open)
         } else {
-            body.push_str(&action_form(st, a, csrf, c));
+            action_form(st, a, csrf, c, open)
         }
+    };
+    // The step the case waits for, its form open, before the clocks.
+    let next = super::case_flow::next_action(c, &d.actions);
+    if let Some(a) = next {
+        let section = format!(
+            "<section class=\"next-action\" id=\"next\"><h2>下一步：{}</h2>{}</section>",
+            super::case_flow::action_label(a),
+            form(a, true)
+        );
+        let at = body.find("<section><h2>时限</h2>").unwrap_or(body.len());
+        body.insert_str(at, &section);
+    }
+    // After a submit: what was done, and what comes next.
+    if let Some(done) = done {
+        let running = d.clocks.iter().find(|k| k.met_on.is_none());
+        let then = match (next, running) {
+            (Some(a), Some(k)) => format!(
+                "下一步：{}（{}：{}）。",
+                super::case_flow::action_label(a),
+                k.name,
+                k.due
+            ),
+            (Some(a), None) => format!("下一步：{}。", super::case_flow::action_label(a)),
+            (None, Some(k)) => {
+                format!("现由{}办理（{}：{}）。", d.current_unit_name, k.name, k.due)
+            }
+            (None, None) => format!("当前状态：{}。", d.status_label),
+        };
+        body.insert_str(
+            0,
+            &format!(
+                "<div class=\"toast\" role=\"status\"><strong>{}。</strong><span class=\"next\">{}</span></div>",
+                super::case_flow::done_message(done),
+                esc(&then)
+            ),
+        );
+    }
+    body.push_str(&format!(
+        "<section><h2>{}</h2>",
+        if next.is_some() {
+            "其他操作"
+        } else {
+            "可办理操作"
+        }
+    ));
+    let others: Vec<&str> = d
+        .actions
+        .iter()
+        .copied()
+        .filter(|a| Some(*a) != next)
+        .collect();
+    if others.is_empty() {
+        body.push_str(if next.is_some() {
+            "<p class=\"muted\">没有其他操作。</p>"
+        } else {
+            "<p>您当前没有可对本事项执行的操作。</p>"
+        });
+    }
+    for a in others {
+        body.push_str(&form(a, false));
     }
     body.push_str(&drafts_panel(csrf, c, &drafts));
     body.push_str("</section><section><h2>办理过程</h2><table><tr><th>时间</th><th>经办</th><th>事项</th></tr>");

@@ -15,7 +15,7 @@ use axum::Form;
 use std::collections::HashMap;
 use xinfang_app::documents::DocumentView;
 use xinfang_app::AppError;
-use xinfang_domain::document::reply_templates;
+
 use xinfang_domain::Staff;
 use xinfang_gongwen::{self as gongwen, Face, Letter};
 
@@ -36,38 +36,6 @@ pub async fn script() -> Response {
         SCRIPT,
     )
         .into_response()
-}
-
-/// The inner fields of the reply form, with templates for 支持/解释说明/不予支持
-/// that prefill outcome, basis and text (all editable before sending).
-pub fn reply_form_inner() -> String {
-    let mut opts = String::from("<option value=\"\">（不使用模板）</option>");
-    let mut plain = String::new();
-    for t in reply_templates() {
-        let key = serde_json::to_value(t.outcome)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        opts.push_str(&format!(
-            "<option value=\"{key}\" data-basis=\"{}\" data-text=\"{}\">{}</option>",
-            esc(t.basis),
-            esc(t.text),
-            t.label
-        ));
-        plain.push_str(&format!(
-            "<dt>{}</dt><dd>依据：{}<br>正文：{}</dd>",
-            t.label,
-            esc(t.basis),
-            esc(t.text)
-        ));
-    }
-    format!(
-        "<label>处理意见书模板（选择后预填，可修改）<select id=\"reply-template\">{opts}</select></label>\
-         <details><summary>模板文字</summary><dl>{plain}</dl></details>\
-         <label>处理意见<select name=\"outcome\"><option value=\"support\">予以支持</option><option value=\"explain\">解释说明</option><option value=\"not_support\">不予支持</option><option value=\"mediated\">调解达成协议</option><option value=\"settled\">和解达成协议</option><option value=\"adopted\">采纳</option><option value=\"partly_adopted\">部分采纳</option><option value=\"not_adopted\">未采纳</option><option value=\"accusation_concluded\">已办理并反馈（检举控告）</option></select></label>\
-         <label>法律法规依据（第三十二条）<input name=\"basis\"></label><label>意见正文<textarea name=\"text\" required></textarea></label>\
-         <script src=\"/assets/documents.js\" defer></script>"
-    )
 }
 
 /// The title, with the 文号 a correcting document replaces.

@@ -11,6 +11,7 @@ mod admin_units;
 mod admin_users;
 mod assist;
 mod campaign_pages;
+mod case_flow;
 mod case_levers;
 mod case_list;
 mod case_page;
@@ -21,8 +22,10 @@ pub(crate) mod documents;
 pub(crate) mod frame;
 pub(crate) mod html;
 mod import;
+mod inbox;
 mod ledger_kit;
 mod ledger_routes;
+mod list_view;
 mod ownership_pages;
 mod portal;
 mod portal_documents;
@@ -33,6 +36,7 @@ mod search;
 mod session;
 mod split_notice;
 mod supervision_pages;
+mod tabs;
 mod warning_pages;
 mod work;
 mod zero_reports;
@@ -82,7 +86,7 @@ pub fn routes() -> crate::routes::Routes {
         .route("/track", get(portal::track_page).post(portal::track))
         .route("/login", get(session::login_form).post(session::login))
         .route("/logout", post(session::logout))
-        .route("/work", get(work::inbox))
+        .route("/work", get(inbox::inbox))
         .route(
             "/work/register",
             get(register::register_form).post(register::register),

@@ -10,198 +10,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use std::collections::HashMap;
-use xinfang_domain::case::Status;
 use xinfang_domain::{Actor, Role};
-use xinfang_store::{CaseFilter, CaseListRow};
 
 fn login_redirect() -> Response {
     Redirect::to("/login").into_response()
-}
-
-fn rows_table(rows: &[CaseListRow]) -> String {
-    if rows.is_empty() {
-        return "<p>暂无</p>".into();
-    }
-    let mut t = String::from("<table><thead><tr><th>信访编号</th><th>信访人</th><th>诉求</th><th>状态</th><th>到期日</th></tr></thead><tbody>");
-    for r in rows {
-        let status = Status::from_key(&r.status)
-            .map(|s| s.label_zh())
-            .unwrap_or("");
-        let grade = r.grade.as_deref().unwrap_or("");
-        let grade_zh = match grade {
-            "overdue" => "（超期）",
-            "approaching" => "（临期）",
-            _ => "",
-        };
-        t.push_str(&format!(
-            "<tr><td><a href=\"/work/cases/{0}\">{0}</a></td><td>{1}</td><td>{2}</td><td>{3}</td><td class=\"{4}\">{5}{6}</td></tr>",
-            esc(&r.case_no),
-            esc(&r.petitioner_names),
-            esc(&r.request),
-            status,
-            esc(grade),
-            esc(r.next_due.as_deref().unwrap_or("")),
-            grade_zh
-        ));
-    }
-    t.push_str("</tbody></table>");
-    t
-}
-
-/// 我的待办: what my unit must act on, by kind, plus alerts, warnings and supervision.
-pub async fn inbox(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let Some((staff, _)) = current(&st, &headers).await else {
-        return login_redirect();
-    };
-    // (label, statuses, grade, indicator fact): 待回访 is a delivered reply
-    // whose petitioner has not been asked for an evaluation yet.
-    type Group<'a> = (&'a str, &'a [&'a str], Option<&'a str>, Option<&'a str>);
-    let groups: [Group; 8] = [
-        ("待签收", &["pending_receipt"], None, None),
-        ("异议待核", &["objected"], None, None),
-        ("待转送/待告知", &["registered", "received"], None, None),
-        ("待办理", &["handling", "under_review"], None, None),
-        ("待送达", &["replied"], None, None),
-        ("待回访", &["delivered"], None, Some("not_evaluated")),
-        ("临期", &[], Some("approaching"), None),
-        ("超期", &[], Some("overdue"), None),
-    ];
-    let mut counts = String::from("<section class=\"counts\"><h2>我的待办</h2>");
-    let mut lists = String::new();
-    // A head's 待审批 comes first: opinions wait for their sign-off.
-    let to_sign = st.app.drafts_to_sign(&staff).await.unwrap_or_default();
-    let extensions = st
-        .app
-        .extensions_to_approve(&staff)
-        .await
-        .unwrap_or_default();
-    if staff.has(xinfang_domain::Role::Leader) {
-        let pending = to_sign.len() + extensions.len();
-        counts.push_str(&match (to_sign.is_empty(), extensions.is_empty()) {
-            (true, true) => "<span class=\"zero\">待审批 <strong>0</strong></span>".to_string(),
-            (true, false) => {
-                format!("<a href=\"#extensions\">待审批 <strong>{pending}</strong></a>")
-            }
-            _ => format!("<a href=\"#sign\">待审批 <strong>{pending}</strong></a>"),
-        });
-        if !extensions.is_empty() {
-            let mut t = String::from("<section id=\"extensions\"><h3>待审批（延期申请，第三十四条）</h3><table><tr><th>信访编号</th><th>诉求</th><th>申请延期</th><th>理由</th><th>申请日期</th></tr>");
-            for e in &extensions {
-                t.push_str(&format!(
-                    "<tr><td><a href=\"/work/cases/{0}\">{0}</a></td><td>{1}</td><td>{2}日</td><td>{3}</td><td>{4}</td></tr>",
-                    esc(&e.case_no),
-                    esc(&e.request),
-                    e.days,
-                    esc(&e.reason),
-                    esc(&e.requested_on)
-                ));
-            }
-            t.push_str("</table></section>");
-            lists.push_str(&t);
-        }
-        let mut t = String::from("<section id=\"sign\"><h3>待审批（书面意见签发）</h3>");
-        if !to_sign.is_empty() {
-            t.push_str("<table><tr><th>信访编号</th><th>处理意见</th><th>起草人</th><th>送审时间</th></tr>");
-            for d in &to_sign {
-                t.push_str(&format!(
-                    "<tr><td><a href=\"/work/cases/{0}\">{0}</a></td><td>{1}</td><td>{2}</td><td>{3}</td></tr>",
-                    esc(&d.row.case_no),
-                    d.outcome_label,
-                    esc(&d.drafted_by_name),
-                    esc(&d.row.drafted_at.chars().take(16).collect::<String>())
-                ));
-            }
-            t.push_str("</table>");
-        }
-        t.push_str("</section>");
-        if !to_sign.is_empty() {
-            lists.push_str(&t);
-        }
-    }
-    for (i, (label, statuses, grade, fact)) in groups.iter().enumerate() {
-        let filter = CaseFilter {
-            statuses: statuses.iter().map(|s| s.to_string()).collect(),
-            grade: grade.map(str::to_string),
-            fact: fact.map(str::to_string),
-            action_unit: Some(staff.unit.0),
-            limit: 50,
-            ..Default::default()
-        };
-        let rows = st.app.list_for(&staff, filter).await.unwrap_or_default();
-        counts.push_str(&if rows.is_empty() {
-            format!("<span class=\"zero\">{label} <strong>0</strong></span>")
-        } else {
-            format!(
-                "<a href=\"#g{i}\">{label} <strong>{}</strong></a>",
-                rows.len()
-            )
-        });
-        // Only what there is to do: an empty group is its zero in the counts.
-        if !rows.is_empty() {
-            lists.push_str(&format!(
-                "<section id=\"g{i}\"><h3>{label}</h3>{}</section>",
-                rows_table(&rows)
-            ));
-        }
-    }
-    let alerts = st.app.alerts_for(&staff).await.unwrap_or_default();
-    let warnings = st.app.warnings_for(&staff).await.unwrap_or_default();
-    let open_warnings: Vec<_> = warnings.iter().filter(|w| w.status != "cleared").collect();
-    let sups = st.app.supervisions_for(&staff).await.unwrap_or_default();
-    let my_sups: Vec<_> = sups
-        .iter()
-        .filter(|s| s.to_unit == staff.unit.0 && (s.status == "open" || s.status == "overdue"))
-        .collect();
-    counts.push_str(&format!(
-        "<a href=\"#alerts\">时限提醒 <strong>{}</strong></a><a href=\"#warnings\">预警 <strong>{}</strong></a><a href=\"#sups\">督办 <strong>{}</strong></a></section>",
-        alerts.len(),
-        open_warnings.len(),
-        my_sups.len()
-    ));
-    let mut extra = String::from("<section id=\"alerts\"><h3>时限提醒（本辖区）</h3><table><tr><th>信访编号</th><th>时限</th><th>等级</th><th>到期日</th></tr>");
-    for a in alerts.iter().take(50) {
-        let g = if a.grade == "overdue" {
-            "超期"
-        } else {
-            "临期"
-        };
-        extra.push_str(&format!("<tr><td><a href=\"/work/cases/{0}\">{0}</a></td><td>{1}</td><td class=\"{2}\">{3}</td><td>{4}</td></tr>", esc(&a.case_no), xinfang_domain::clock::ClockKind::from_key(&a.clock).map(|k| k.name_zh()).unwrap_or("法定时限"), esc(&a.grade), g, esc(&a.due)));
-    }
-    extra.push_str("</table></section><section id=\"warnings\"><h3>风险预警</h3><table><tr><th>信访编号</th><th>等级</th><th>信号</th><th>状态</th></tr>");
-    for w in open_warnings.iter().take(50) {
-        let signals: Vec<String> = w
-            .signals
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s["label"].as_str().map(esc))
-                    .collect()
-            })
-            .unwrap_or_default();
-        extra.push_str(&format!("<tr><td><a href=\"/work/cases/{0}\">{0}</a></td><td>{1}</td><td>{2}</td><td>{3}</td></tr>", esc(&w.case_no), xinfang_app::warnings::level_label(w.level), signals.join("；"), xinfang_app::warnings::status_label(&w.status)));
-    }
-    extra.push_str("</table></section><section id=\"sups\"><h3>督办（待本单位反馈）</h3><table><tr><th>信访编号</th><th>要求</th><th>反馈期限</th></tr>");
-    for s in my_sups.iter().take(50) {
-        extra.push_str(&format!(
-            "<tr><td><a href=\"/work/cases/{0}\">{0}</a></td><td><a href=\"/work/supervisions/{3}\">{1}</a></td><td>{2}</td></tr>",
-            esc(&s.case_no),
-            esc(&s.requirement),
-            esc(s.feedback_due.as_deref().unwrap_or("")),
-            s.id
-        ));
-    }
-    extra.push_str("</table></section>");
-    let who = format!(
-        "<p>{}（{}）</p>",
-        esc(&staff.name),
-        esc(&st.app.unit_name(staff.unit))
-    );
-    Html(page(
-        "我的待办",
-        Some(&staff),
-        &format!("{who}{counts}{lists}{extra}"),
-    ))
-    .into_response()
 }
 
 pub async fn case_page(
@@ -213,11 +25,8 @@ pub async fn case_page(
     let Some((staff, csrf)) = current(&st, &headers).await else {
         return login_redirect();
     };
-    let notice = q
-        .get("done")
-        .map(|_| "<p class=\"ok\" role=\"status\">已办理。</p>".to_string())
-        .unwrap_or_default();
-    render_case(&st, &staff, &csrf, &case_no, &notice).await
+    let done = q.get("done").map(String::as_str);
+    render_case(&st, &staff, &csrf, &case_no, "", done).await
 }
 
 /// A posted action: build the command from the form and ask the app.
@@ -289,7 +98,22 @@ pub async fn act(
         },
     };
     match result {
-        Ok(()) => Redirect::to(&format!("/work/cases/{}?done=1", esc(&case_no))).into_response(),
+        Ok(()) => {
+            // The action's key names the result message (case_flow::done_message).
+            let action: String = f
+                .get("action")
+                .map(|a| {
+                    a.chars()
+                        .filter(|c| c.is_ascii_lowercase() || *c == '_')
+                        .collect()
+                })
+                .unwrap_or_default();
+            Redirect::to(&format!(
+                "/work/cases/{}?done={action}",
+                super::case_list::url_enc(&case_no)
+            ))
+            .into_response()
+        }
         Err(e) => {
             let msg = match &e {
                 xinfang_app::AppError::Invalid(list) => list
@@ -308,6 +132,7 @@ pub async fn act(
                     "<p class=\"err\" role=\"alert\">未能办理：{}</p>",
                     esc(&msg)
                 ),
+                None,
             )
             .await
         }

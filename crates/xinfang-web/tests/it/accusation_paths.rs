@@ -235,7 +235,7 @@ async fn accuse(app: &TestApp, h: &mut Hidden) {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     // 转送 to the 纪委监委 (a 转送单), 签收, 受理告知.
-    let jw = app.unit("杭州市上城区纪律检查委员会（监察委员会）");
+    let jw = app.unit("中共杭州市上城区纪律检查委员会（杭州市上城区监察委员会）");
     app.act_ok(
         &bureau,
         &h.case_no,

@@ -12,7 +12,8 @@ use serde_json::{json, Value};
 /// The total the case list shows for a drill-down link.
 async fn list_total(app: &TestApp, href: &str, cookie: &str) -> i64 {
     let html = page_ok(app, href, cookie).await;
-    let i = html.find("<span id=\"total\">").expect("total") + "<span id=\"total\">".len();
+    let open = "<span id=\"total\" class=\"n\">";
+    let i = html.find(open).expect("total") + open.len();
     html[i..i + html[i..].find('<').unwrap()].parse().unwrap()
 }
 
@@ -158,7 +159,11 @@ dual_test!(
         // 件次/批次/人次 figures: each opens the cases behind them, and the list
         // states the 件次/批次/人次 it was filtered on — equal to the figure.
         let volume = |html: &str, id: &str| -> i64 {
-            let tag = format!("<span id=\"{id}\">");
+            let tag = if id == "total" {
+                "<span id=\"total\" class=\"n\">".to_string()
+            } else {
+                format!("<span id=\"{id}\">")
+            };
             let i = html.find(&tag).unwrap_or_else(|| panic!("{id}")) + tag.len();
             html[i..i + html[i..].find('<').unwrap()].parse().unwrap()
         };

@@ -266,7 +266,7 @@ dual_test!(accused_side_gets_no_pdf, |app: TestApp| async move {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let case_no = v["case_no"].as_str().unwrap().to_string();
-    let jw = app.unit("杭州市上城区纪律检查委员会（监察委员会）");
+    let jw = app.unit("中共杭州市上城区纪律检查委员会（杭州市上城区监察委员会）");
     app.act_ok(
         &bureau,
         &case_no,

@@ -141,7 +141,7 @@ dual_test!(suggestions_and_learning, |app: TestApp| async move {
         )
         .await;
     assert_eq!(v["suggestions"]["litigation"], true, "{v}");
-    assert_eq!(v["suggestions"]["body"][1], "杭州市上城区政法委员会");
+    assert_eq!(v["suggestions"]["body"][1], "中共杭州市上城区委政法委员会");
     let (_, v) = app
         .post(
             "/api/v1/intake/analyze",
@@ -152,7 +152,7 @@ dual_test!(suggestions_and_learning, |app: TestApp| async move {
     assert_eq!(v["suggestions"]["kind"][0], "accusation", "{v}");
     assert_eq!(
         v["suggestions"]["body"][1],
-        "杭州市上城区纪律检查委员会（监察委员会）"
+        "中共杭州市上城区纪律检查委员会（杭州市上城区监察委员会）"
     );
     // Staff-confirmed registrations teach the category model.
     let wage = [

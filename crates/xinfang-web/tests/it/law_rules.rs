@@ -369,7 +369,7 @@ dual_test!(
                     &app,
                     3,
                     "accusation",
-                    "杭州市上城区纪律检查委员会（监察委员会）",
+                    "中共杭州市上城区纪律检查委员会（杭州市上城区监察委员会）",
                     "shangcheng_jiwei",
                 )
                 .await,

@@ -157,10 +157,10 @@ dual_test!(supervision_through_pages, |app: TestApp| async move {
 
     // The supervised unit sees the 督办单 (A4) and answers.
     let zjc = login(&app, "shangcheng_zhujian").await;
-    let (_, html) = page(&app, "/work", &zjc).await;
+    let (_, html) = page(&app, "/work?tab=sups", &zjc).await;
     assert!(
         html.contains(&format!("/work/supervisions/{sid}")),
-        "the inbox links the 督办单"
+        "the inbox's 督办 tab links the 督办单"
     );
     let detail = format!("/work/supervisions/{sid}");
     let (s, html) = page(&app, &detail, &zjc).await;

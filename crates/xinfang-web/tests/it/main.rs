@@ -30,3 +30,4 @@ mod sign_off;
 mod stats;
 mod stats_rollup;
 mod supervision;
+mod workbench;

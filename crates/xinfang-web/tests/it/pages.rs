@@ -82,7 +82,7 @@ dual_test!(workbench_pages, |app: TestApp| async move {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert!(r.location().contains("done=1"));
+    assert!(r.location().contains("done="));
     // A domain refusal is shown in Chinese on the page.
     let handler = login(&app, "shangcheng_zhujian").await;
     let (_, html) = page(&app, &format!("/work/cases/{case_no}"), &handler).await;
@@ -274,7 +274,7 @@ dual_test!(dashboard_and_case_list, |app: TestApp| async move {
     let (s, html) = page(&app, "/work/cases?from=2026-03-01&to=2026-03-31", &cookie).await;
     assert_eq!(s, StatusCode::OK);
     assert!(
-        html.contains("<span id=\"total\">2</span>"),
+        html.contains("<span id=\"total\" class=\"n\">2</span>"),
         "the drill-down lists the two cases"
     );
     let r = request(
@@ -398,7 +398,7 @@ dual_test!(
     transfer_picker_never_offers_the_accused_body,
     |app: TestApp| async move {
         let hubin = app.unit("杭州市上城区湖滨街道");
-        let jiwei = app.unit("杭州市上城区纪律检查委员会（监察委员会）");
+        let jiwei = app.unit("中共杭州市上城区纪律检查委员会（杭州市上城区监察委员会）");
         let tk = app.token("shangcheng_xfj").await;
         let (s, v) = app
             .post(

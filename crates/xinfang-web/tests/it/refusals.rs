@@ -61,7 +61,7 @@ dual_test!(
             .await;
         assert_eq!(s, StatusCode::OK);
         // And to the county 纪委监委 it goes.
-        app.act_ok(&tk, &case_no, json!({"action": "transfer", "to": app.unit("杭州市上城区纪律检查委员会（监察委员会）"), "mode": "forward", "report_due": null})).await;
+        app.act_ok(&tk, &case_no, json!({"action": "transfer", "to": app.unit("中共杭州市上城区纪律检查委员会（杭州市上城区监察委员会）"), "mode": "forward", "report_due": null})).await;
     }
 );
 

@@ -1,0 +1,512 @@
+//! The one list component (issue #15): every list page — cases, users,
+//! units, the ledgers — is a [`ListView`] rendered by
+//! `templates/components/list.html`: a filter bar that is a GET form (so
+//! the filter lives in the URL and survives a reload or a shared link),
+//! the total, sortable headings, one page of rows, paging, and an Excel
+//! link carrying the same filter. Pages fetch only the page they show
+//! (`ListQuery::offset`/`size`), so a list of a million cases costs one page.
+
+use super::case_list::url_enc;
+use askama::Template;
+use std::collections::HashMap;
+
+/// Page sizes a reader may choose; the first is the default.
+const SIZES: [i64; 3] = [20, 50, 100];
+
+/// The paging and sort part of a list's query string.
+#[derive(Clone, Debug)]
+pub struct ListQuery {
+    /// 1-based.
+    pub page: i64,
+    pub size: i64,
+    /// A column's sort key, `-key` for descending; "" = the list's default.
+    pub sort: String,
+    /// Every other parameter: the filter, kept in every link.
+    pub filter: Vec<(String, String)>,
+}
+
+impl ListQuery {
+    pub fn from_query(q: &HashMap<String, String>) -> ListQuery {
+        let page = q
+            .get("page")
+            .and_then(|p| p.parse::<i64>().ok())
+            .filter(|p| *p >= 1)
+            .unwrap_or(1);
+        let size = q
+            .get("size")
+            .and_then(|p| p.parse::<i64>().ok())
+            .filter(|s| SIZES.contains(s))
+            .unwrap_or(SIZES[0]);
+        let mut filter: Vec<(String, String)> = q
+            .iter()
+            .filter(|(k, v)| {
+                !matches!(k.as_str(), "page" | "sort" | "done" | "size") && !v.is_empty()
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        filter.sort();
+        ListQuery {
+            page,
+            size,
+            sort: q.get("sort").cloned().unwrap_or_default(),
+            filter,
+        }
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.size
+    }
+
+    /// The filter value of `name` ("" when absent).
+    pub fn get(&self, name: &str) -> &str {
+        self.filter
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    /// (key, descending) of the chosen sort, if any.
+    pub fn sort_key(&self) -> Option<(&str, bool)> {
+        match self.sort.strip_prefix('-') {
+            Some(k) if !k.is_empty() => Some((k, true)),
+            _ if !self.sort.is_empty() => Some((self.sort.as_str(), false)),
+            _ => None,
+        }
+    }
+
+    /// The query string of the filter, with the given extra parameters.
+    pub fn query_string(&self, extra: &[(&str, String)]) -> String {
+        self.filter
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .chain(extra.iter().map(|(k, v)| (*k, v.clone())))
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{}={}", url_enc(k), url_enc(&v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    fn href(&self, base: &str, extra: &[(&str, String)]) -> String {
+        let qs = self.query_string(extra);
+        if qs.is_empty() {
+            base.to_string()
+        } else {
+            format!("{base}?{qs}")
+        }
+    }
+}
+
+/// What kind of input a filter is.
+pub enum FilterKind {
+    Text(String),
+    Date,
+    /// (value, label) pairs; "全部" is added in front.
+    Select(Vec<(String, String)>),
+}
+
+pub struct Filter {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub kind: FilterKind,
+}
+
+impl Filter {
+    pub fn text(q: &ListQuery, name: &'static str, label: &'static str, hint: &str) -> Filter {
+        Filter {
+            name,
+            label,
+            value: q.get(name).to_string(),
+            kind: FilterKind::Text(hint.to_string()),
+        }
+    }
+    pub fn date(q: &ListQuery, name: &'static str, label: &'static str) -> Filter {
+        Filter {
+            name,
+            label,
+            value: q.get(name).to_string(),
+            kind: FilterKind::Date,
+        }
+    }
+    pub fn select<K: ToString, L: ToString>(
+        q: &ListQuery,
+        name: &'static str,
+        label: &'static str,
+        options: impl IntoIterator<Item = (K, L)>,
+    ) -> Filter {
+        Filter {
+            name,
+            label,
+            value: q.get(name).to_string(),
+            kind: FilterKind::Select(
+                options
+                    .into_iter()
+                    .map(|(k, l)| (k.to_string(), l.to_string()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// A column heading; `sort` names the key the page sorts by.
+pub struct Column {
+    pub label: &'static str,
+    pub sort: Option<&'static str>,
+    pub numeric: bool,
+}
+
+impl Column {
+    pub fn plain(label: &'static str) -> Column {
+        Column {
+            label,
+            sort: None,
+            numeric: false,
+        }
+    }
+    pub fn sortable(label: &'static str, key: &'static str) -> Column {
+        Column {
+            label,
+            sort: Some(key),
+            numeric: false,
+        }
+    }
+}
+
+/// One table cell: text (escaped), an optional link and class, and for
+/// the few cells that hold a control (a confirm-guarded button) HTML built
+/// with the escaping helpers.
+#[derive(Default)]
+pub struct Cell {
+    pub label: &'static str,
+    pub text: String,
+    pub href: Option<String>,
+    pub class: Option<&'static str>,
+    pub html: String,
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell {
+            text: s.into(),
+            ..Default::default()
+        }
+    }
+    pub fn link(s: impl Into<String>, href: impl Into<String>) -> Cell {
+        Cell {
+            text: s.into(),
+            href: Some(href.into()),
+            ..Default::default()
+        }
+    }
+    pub fn class(mut self, c: &'static str) -> Cell {
+        self.class = Some(c);
+        self
+    }
+    pub fn html(mut self, h: String) -> Cell {
+        self.html = h;
+        self
+    }
+}
+
+/// A list page's content.
+pub struct ListView {
+    pub title: String,
+    /// 件, 人, 个 …
+    pub unit_word: &'static str,
+    pub base: &'static str,
+    pub total: i64,
+    pub filters: Vec<Filter>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell>>,
+    /// The export address (path only; the filter is appended).
+    pub export: Option<&'static str>,
+    /// What an empty list says.
+    pub empty: &'static str,
+    /// HTML between the filter bar and the table (built with the helpers).
+    pub above: String,
+}
+
+struct Heading {
+    label: &'static str,
+    numeric: bool,
+    sort_href: Option<String>,
+    sorted: Option<&'static str>,
+    arrow: &'static str,
+}
+
+struct PageLink {
+    label: String,
+    href: Option<String>,
+    current: bool,
+}
+
+struct RowCell {
+    label: &'static str,
+    text: String,
+    href: Option<String>,
+    class: Option<&'static str>,
+    html: String,
+}
+
+#[derive(Template)]
+#[template(path = "components/list.html")]
+struct ListTemplate<'a> {
+    title: &'a str,
+    unit_word: &'a str,
+    base: &'a str,
+    total: i64,
+    page: i64,
+    pages: i64,
+    size: i64,
+    export: Option<String>,
+    filters: &'a [Filter],
+    hidden: Vec<(String, String)>,
+    above: &'a str,
+    columns: Vec<Heading>,
+    rows: Vec<Vec<RowCell>>,
+    empty: &'a str,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+    page_links: Vec<PageLink>,
+}
+
+/// Page numbers to show: the first, the last, and two either side of the
+/// current one; `None` for a gap.
+fn page_numbers(page: i64, pages: i64) -> Vec<Option<i64>> {
+    let mut out = Vec::new();
+    let mut last = 0;
+    for p in 1..=pages {
+        if p == 1 || p == pages || (p - page).abs() <= 2 {
+            if p - last > 1 {
+                out.push(None);
+            }
+            out.push(Some(p));
+            last = p;
+        }
+    }
+    out
+}
+
+impl ListView {
+    /// The HTML of the list for the reader's query.
+    pub fn render(self, q: &ListQuery) -> String {
+        let pages = ((self.total + q.size - 1) / q.size).max(1);
+        let page = q.page.min(pages);
+        let size_param = if q.size == SIZES[0] {
+            String::new()
+        } else {
+            q.size.to_string()
+        };
+        let keep = |p: i64| {
+            vec![
+                ("sort", q.sort.clone()),
+                ("size", size_param.clone()),
+                ("page", if p > 1 { p.to_string() } else { String::new() }),
+            ]
+        };
+        let columns = self
+            .columns
+            .iter()
+            .map(|c| {
+                let sorted = c.sort.and_then(|k| match q.sort_key() {
+                    Some((key, desc)) if key == k => {
+                        Some(if desc { "descending" } else { "ascending" })
+                    }
+                    _ => None,
+                });
+                Heading {
+                    label: c.label,
+                    numeric: c.numeric,
+                    sort_href: c.sort.map(|k| {
+                        let next = if sorted == Some("ascending") {
+                            format!("-{k}")
+                        } else {
+                            k.to_string()
+                        };
+                        q.href(self.base, &[("sort", next), ("size", size_param.clone())])
+                    }),
+                    sorted,
+                    arrow: match sorted {
+                        Some("ascending") => "↑",
+                        Some(_) => "↓",
+                        None => "↕",
+                    },
+                }
+            })
+            .collect::<Vec<_>>();
+        let labels: Vec<&'static str> = self.columns.iter().map(|c| c.label).collect();
+        let rows = self
+            .rows
+            .into_iter()
+            .map(|r| {
+                r.into_iter()
+                    .enumerate()
+                    .map(|(i, c)| RowCell {
+                        label: if c.label.is_empty() {
+                            labels.get(i).copied().unwrap_or("")
+                        } else {
+                            c.label
+                        },
+                        text: c.text,
+                        href: c.href,
+                        class: c.class,
+                        html: c.html,
+                    })
+                    .collect()
+            })
+            .collect();
+        let filter_names: Vec<&str> = self.filters.iter().map(|f| f.name).collect();
+        // Conditions not in the bar (a drill-down's `fact`, `basis` …) ride along.
+        let mut hidden: Vec<(String, String)> = q
+            .filter
+            .iter()
+            .filter(|(k, _)| !filter_names.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        if !q.sort.is_empty() {
+            hidden.push(("sort".into(), q.sort.clone()));
+        }
+        if !size_param.is_empty() {
+            hidden.push(("size".into(), size_param.clone()));
+        }
+        let page_links = page_numbers(page, pages)
+            .into_iter()
+            .map(|p| match p {
+                Some(p) => PageLink {
+                    label: p.to_string(),
+                    href: Some(q.href(self.base, &keep(p))),
+                    current: p == page,
+                },
+                None => PageLink {
+                    label: String::new(),
+                    href: None,
+                    current: false,
+                },
+            })
+            .collect();
+        ListTemplate {
+            title: &self.title,
+            unit_word: self.unit_word,
+            base: self.base,
+            total: self.total,
+            page,
+            pages,
+            size: q.size,
+            export: self.export.map(|e| q.href(e, &[("sort", q.sort.clone())])),
+            filters: &self.filters,
+            hidden,
+            above: &self.above,
+            columns,
+            rows,
+            empty: self.empty,
+            prev_href: (page > 1).then(|| q.href(self.base, &keep(page - 1))),
+            next_href: (page < pages).then(|| q.href(self.base, &keep(page + 1))),
+            page_links,
+        }
+        .render()
+        .unwrap_or_else(|e| format!("列表生成失败：{e}"))
+    }
+}
+
+/// Sort and page rows already in memory (short lists: users, units, the
+/// ledgers of one area). `key` gives a column's sort value.
+pub fn page_in_memory<T>(
+    mut items: Vec<T>,
+    q: &ListQuery,
+    key: impl Fn(&T, &str) -> String,
+) -> (i64, Vec<T>) {
+    if let Some((k, desc)) = q.sort_key() {
+        items.sort_by(|a, b| {
+            let o = key(a, k).cmp(&key(b, k));
+            if desc {
+                o.reverse()
+            } else {
+                o
+            }
+        });
+    }
+    let total = items.len() as i64;
+    let rows = items
+        .into_iter()
+        .skip(q.offset() as usize)
+        .take(q.size as usize)
+        .collect();
+    (total, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(pairs: &[(&str, &str)]) -> ListQuery {
+        ListQuery::from_query(
+            &pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn paging_keeps_the_filter_and_sort_in_every_link() {
+        let q = q(&[("status", "handling"), ("sort", "-due"), ("page", "3")]);
+        let html = ListView {
+            title: "信访事项".into(),
+            unit_word: "件",
+            base: "/work/cases",
+            total: 95,
+            filters: vec![Filter::text(&q, "text", "诉求含", "")],
+            columns: vec![Column::sortable("到期日", "due")],
+            rows: vec![vec![Cell::text("2026-12-01")]],
+            export: Some("/work/cases.xlsx"),
+            empty: "暂无",
+            above: String::new(),
+        }
+        .render(&q);
+        assert!(html.contains("第 3/5 页"), "{html}");
+        assert!(
+            html.contains("href=\"/work/cases?status=handling&amp;sort=-due&amp;page=4\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("href=\"/work/cases.xlsx?status=handling&amp;sort=-due\""),
+            "{html}"
+        );
+        // the status is not in the bar: it rides along as a hidden input
+        assert!(
+            html.contains("name=\"status\" value=\"handling\""),
+            "{html}"
+        );
+        assert!(html.contains("aria-sort=\"descending\""), "{html}");
+    }
+
+    #[test]
+    fn page_numbers_show_ends_and_neighbours() {
+        assert_eq!(
+            page_numbers(6, 12),
+            vec![
+                Some(1),
+                None,
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7),
+                Some(8),
+                None,
+                Some(12)
+            ]
+        );
+        assert_eq!(page_numbers(1, 1), vec![Some(1)]);
+    }
+
+    #[test]
+    fn in_memory_paging_sorts_then_cuts() {
+        let q = q(&[("sort", "-n"), ("page", "2")]);
+        let (total, rows) =
+            page_in_memory((1..=45).collect::<Vec<i32>>(), &q, |x, _| format!("{x:03}"));
+        assert_eq!(total, 45);
+        assert_eq!(rows.first(), Some(&25));
+        assert_eq!(rows.len(), 20);
+    }
+}

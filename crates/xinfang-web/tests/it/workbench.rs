@@ -1,0 +1,155 @@
+//! The workbench as its users meet it (issue #15): 我的待办 offers only what
+//! the user can open and act on, each tab's badge is the number its list
+//! holds, lists page with the filter kept in every link, the menu marks the
+//! page and the breadcrumb names where it sits — enumerated over the demo's
+//! roles and every tab, on a store with demo cases.
+
+use crate::common;
+use axum::http::StatusCode;
+use common::web::*;
+use common::*;
+use std::collections::BTreeSet;
+
+/// Every `href="…"` of `html` starting with `prefix` (as written, `&amp;` kept).
+fn hrefs(html: &str, prefix: &str) -> Vec<String> {
+    let needle = format!("href=\"{prefix}");
+    let mut out = vec![];
+    let mut rest = html;
+    while let Some(i) = rest.find(&needle) {
+        let start = i + "href=\"".len();
+        let end = start + rest[start..].find('"').unwrap();
+        out.push(rest[start..end].to_string());
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// The number a tab's badge shows.
+fn badge(html: &str, href: &str) -> i64 {
+    let i = html.find(&format!("href=\"{href}\"")).expect("tab");
+    let b = i + html[i..].find("<span class=\"badge").unwrap();
+    let s = b + html[b..].find('>').unwrap() + 1;
+    html[s..s + html[s..].find('<').unwrap()].parse().unwrap()
+}
+
+fn total(html: &str) -> i64 {
+    let open = "<span id=\"total\" class=\"n\">";
+    match html.find(open) {
+        Some(i) => {
+            let s = i + open.len();
+            html[s..s + html[s..].find('<').unwrap()].parse().unwrap()
+        }
+        None => 0,
+    }
+}
+
+async fn demo() -> Vec<TestApp> {
+    let mut apps = vec![TestApp::with_demo_cases(Backend::Sqlite, 160)
+        .await
+        .expect("sqlite")];
+    if let Some(pg) = TestApp::with_demo_cases(Backend::Postgres, 160).await {
+        apps.push(pg);
+    }
+    apps
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_inbox_tab_offers_only_what_its_user_may_open() {
+    for app in demo().await {
+        app.set_time("2026-12-06 09:00");
+        for user in [
+            "shangcheng_zhujian",
+            "shangcheng_zhujian_ld",
+            "shangcheng_xfj",
+            "shangcheng_xfj_ld",
+            "shangcheng_dc",
+            "shangcheng_ld",
+            "hangzhou_xfj",
+            "shangcheng_t1",
+        ] {
+            let cookie = login(&app, user).await;
+            let inbox = page_ok(&app, "/work", &cookie).await;
+            let tabs: BTreeSet<String> = hrefs(&inbox, "/work?tab=").into_iter().collect();
+            assert!(tabs.len() >= 8, "{user}: {tabs:?}");
+            let mut opened = BTreeSet::new();
+            for tab in &tabs {
+                let html = page_ok(&app, tab, &cookie).await;
+                let count = badge(&html, tab);
+                // One page of the list: the total is the badge's number.
+                if html.contains("<span id=\"total\"") {
+                    assert_eq!(total(&html), count, "{user} {tab}");
+                } else {
+                    // 待审批: two small tables, no pager.
+                    assert!(count >= 0);
+                }
+                for case in hrefs(&html, "/work/cases/XF") {
+                    let case = case.split('#').next().unwrap().to_string();
+                    if opened.insert(case.clone()) {
+                        let (s, body) = page(&app, &case, &cookie).await;
+                        assert_eq!(s, StatusCode::OK, "{user} {tab}: {case}");
+                        assert!(!body.contains("无权查看"), "{user} {tab}: {case}");
+                    }
+                }
+            }
+            // Only leaders have 待审批.
+            let leader = user.ends_with("_ld");
+            assert_eq!(inbox.contains("/work?tab=approve"), leader, "{user}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case_list_pages_with_the_filter_in_every_link() {
+    for app in demo().await {
+        // The city bureau sees its districts' cases: several pages of claims.
+        let cookie = login(&app, "hangzhou_xfj").await;
+        let first = page_ok(&app, "/work/cases?kind=claim", &cookie).await;
+        let all = total(&first);
+        assert!(all > 20, "enough claims to page: {all}");
+        let next = hrefs(&first, "/work/cases?")
+            .into_iter()
+            .find(|h| h.contains("page=2"))
+            .expect("a link to page 2");
+        assert!(next.contains("kind=claim"), "{next}");
+        let second = page_ok(&app, &next.replace("&amp;", "&"), &cookie).await;
+        assert_eq!(total(&second), all, "the same filter on page 2");
+        let no = |html: &str| -> BTreeSet<String> {
+            hrefs(html, "/work/cases/XF").into_iter().collect()
+        };
+        assert!(
+            no(&first).is_disjoint(&no(&second)),
+            "pages do not repeat cases"
+        );
+        assert_eq!(no(&first).len(), 20);
+        // The export carries exactly the filter.
+        let export = hrefs(&first, "/work/cases.xlsx").pop().expect("export");
+        assert!(export.contains("kind=claim"), "{export}");
+        // Sorting by the due date puts the nearest first, cases without a clock last.
+        let sorted = page_ok(&app, "/work/cases?sort=due", &cookie).await;
+        assert!(sorted.contains("aria-sort=\"ascending\""));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_menu_marks_the_page_and_the_breadcrumb_names_its_place() {
+    for app in demo().await {
+        let cookie = login(&app, "shangcheng_xfj").await;
+        let list = page_ok(&app, "/work/cases", &cookie).await;
+        let case = hrefs(&list, "/work/cases/XF").pop().expect("a case");
+        let html = page_ok(&app, &case, &cookie).await;
+        assert!(
+            html.contains("<a href=\"/work/cases\" aria-current=\"page\">信访事项</a>"),
+            "the menu marks 信访事项"
+        );
+        let crumbs = &html[html.find("class=\"crumbs\"").unwrap()..];
+        let crumbs = &crumbs[..crumbs.find("</nav>").unwrap()];
+        assert!(
+            crumbs.contains("工作台")
+                && crumbs.contains("信访事项")
+                && crumbs.contains(&case[12..]),
+            "{crumbs}"
+        );
+        // The header names the user's body and role.
+        assert!(html.contains("杭州市上城区信访局") && html.contains("登记员"));
+    }
+}
