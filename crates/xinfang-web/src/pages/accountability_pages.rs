@@ -4,6 +4,7 @@
 
 use super::html::esc;
 use super::ledger_kit::*;
+use super::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
@@ -11,7 +12,6 @@ use axum::response::Response;
 use axum::Form;
 use chrono::Datelike;
 use serde_json::Value;
-use xinfang_app::ledgers::Ledger;
 use xinfang_app::AppError;
 use xinfang_domain::{Role, UnitId};
 
@@ -29,30 +29,66 @@ pub async fn list(
         Ok(r) => r,
         Err(e) => return err_page(&staff, "约谈通报", e, "/work"),
     };
-    let mut body = format!(
-        "{}<section><h2>约谈、通报（第三十九条，{} 条）</h2><p>{}</p><table><tr><th>编号</th><th>类别</th><th>单位</th><th>关联信访事项</th><th>事由</th><th>记录人</th><th>时间</th></tr>",
-        notice(&q),
-        rows.len(),
-        export_link(Ledger::Accountability)
-    );
-    for r in &rows {
-        let case = r
-            .case_no
-            .as_deref()
-            .map(|n| format!("<a href=\"/work/cases/{0}\">{0}</a>", esc(n)))
-            .unwrap_or_default();
-        body.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            r.id,
-            if r.kind == "talk" { "约谈" } else { "通报" },
-            esc(&st.app.unit_name(UnitId(r.unit_id))),
-            case,
-            esc(&r.reason),
-            esc(&r.created_by),
-            esc(&r.at)
-        ));
+    let lq = ListQuery::from_query(&q);
+    let (kind, text) = (lq.get("kind"), lq.get("text").trim());
+    let mut rows: Vec<_> = rows
+        .iter()
+        .filter(|r| kind.is_empty() || r.kind == kind)
+        .filter(|r| {
+            text.is_empty()
+                || r.reason.contains(text)
+                || st.app.unit_name(UnitId(r.unit_id)).contains(text)
+        })
+        .collect();
+    sort_in_memory(&mut rows, &lq, |r, _| r.at.clone());
+    let view = ListView {
+        title: "约谈、通报（第三十九条）".into(),
+        unit_word: "条",
+        base: "/work/accountability",
+        total: rows.len() as i64,
+        filters: vec![
+            Filter::text(&lq, "text", "单位或事由", ""),
+            Filter::select(
+                &lq,
+                "kind",
+                "类别",
+                [("talk", "约谈"), ("circular", "通报")],
+            ),
+        ],
+        columns: vec![
+            Column::plain("编号"),
+            Column::plain("类别"),
+            Column::plain("单位"),
+            Column::plain("关联信访事项"),
+            Column::plain("事由"),
+            Column::plain("记录人"),
+            Column::sortable("时间", "at"),
+        ],
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::text(r.id.to_string()),
+                    Cell::text(if r.kind == "talk" { "约谈" } else { "通报" }),
+                    Cell::text(st.app.unit_name(UnitId(r.unit_id))),
+                    match r.case_no.as_deref() {
+                        Some(n) => Cell::link(n, format!("/work/cases/{n}")),
+                        None => Cell::text(""),
+                    },
+                    Cell::text(&r.reason),
+                    Cell::text(&r.created_by),
+                    Cell::text(&r.at),
+                ]
+            })
+            .collect(),
+        export: Export::Here,
+        empty: "暂无约谈、通报记录。",
+        above: String::new(),
+    };
+    if ListQuery::wants_xlsx(&q) {
+        return view.xlsx(&st, &staff, "accountability.xlsx").await;
     }
-    body.push_str("</table></section>");
+    let mut body = format!("{}{}", notice(&q), view.render(&lq));
     if staff.has_any(&[Role::Leader, Role::Supervisor]) {
         body.push_str(&format!(
             "<section><h2>记录约谈或通报</h2><form method=\"post\" action=\"/work/accountability\">{}\

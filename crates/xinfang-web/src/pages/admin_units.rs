@@ -6,7 +6,7 @@ use super::admin::{
     admin_page, admin_post, admin_session, banner, csrf_input, field, session_csrf, Fields,
 };
 use super::html::esc;
-use super::list_view::{page_in_memory, Cell, Column, Filter, ListQuery, ListView};
+use super::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -39,7 +39,7 @@ const KINDS: [UnitKind; 6] = [
     UnitKind::Township,
 ];
 
-fn render_units(
+async fn render_units(
     st: &AppState,
     staff: &Staff,
     csrf: &str,
@@ -102,10 +102,12 @@ fn render_units(
             _ => true,
         })
         .collect();
-    let (total, shown) = page_in_memory(shown, &lq, |(u, _), key| match key {
+    let mut shown = shown;
+    sort_in_memory(&mut shown, &lq, |(u, _), key| match key {
         "name" => u.name.clone(),
         _ => format!("{:012}", u.id.0),
     });
+    let total = shown.len() as i64;
     let c = csrf_input(csrf);
     let rows = shown
         .iter()
@@ -145,47 +147,48 @@ fn render_units(
             ]
         })
         .collect();
-    body.push_str(
-        &ListView {
-            title: "单位".into(),
-            unit_word: "个",
-            base: "/admin/units",
-            total,
-            filters: vec![
-                Filter::text(&lq, "text", "名称或区划代码", ""),
-                Filter::select(
-                    &lq,
-                    "level",
-                    "层级",
-                    UnitLevel::ALL.iter().map(|l| (l.key(), l.label_zh())),
-                ),
-                Filter::select(
-                    &lq,
-                    "kind",
-                    "类别",
-                    KINDS.iter().map(|k| (k.key(), k.label_zh())),
-                ),
-                Filter::select(
-                    &lq,
-                    "state",
-                    "状态",
-                    [("active", "在用"), ("inactive", "已停用")],
-                ),
-            ],
-            columns: vec![
-                Column::sortable("编号", "id"),
-                Column::sortable("单位", "name"),
-                Column::plain("层级 / 类别 / 区划"),
-                Column::plain("状态"),
-                Column::plain("操作"),
-            ],
-            rows,
-            export: None,
-            empty: "没有符合条件的单位。",
-            above: String::new(),
-        }
-        .render(&lq),
-    );
+    let view = ListView {
+        title: "单位".into(),
+        unit_word: "个",
+        base: "/admin/units",
+        total,
+        filters: vec![
+            Filter::text(&lq, "text", "名称或区划代码", ""),
+            Filter::select(
+                &lq,
+                "level",
+                "层级",
+                UnitLevel::ALL.iter().map(|l| (l.key(), l.label_zh())),
+            ),
+            Filter::select(
+                &lq,
+                "kind",
+                "类别",
+                KINDS.iter().map(|k| (k.key(), k.label_zh())),
+            ),
+            Filter::select(
+                &lq,
+                "state",
+                "状态",
+                [("active", "在用"), ("inactive", "已停用")],
+            ),
+        ],
+        columns: vec![
+            Column::sortable("编号", "id"),
+            Column::sortable("单位", "name"),
+            Column::plain("层级 / 类别 / 区划"),
+            Column::plain("状态"),
+            Column::plain("操作"),
+        ],
+        rows,
+        export: Export::Here,
+        empty: "没有符合条件的单位。",
+        above: String::new(),
+    };
+    if ListQuery::wants_xlsx(q) {
+        return view.xlsx(st, staff, "units.xlsx").await;
+    }
+    body.push_str(&view.render(&lq));
     let kinds: String = KINDS
         .iter()
         .map(|k| format!("<option value=\"{}\">{}</option>", k.key(), k.label_zh()))
@@ -211,7 +214,7 @@ pub async fn units_page(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     match admin_session(&st, &headers).await {
-        Ok((staff, csrf)) => render_units(&st, &staff, &csrf, &q, None),
+        Ok((staff, csrf)) => render_units(&st, &staff, &csrf, &q, None).await,
         Err(r) => r,
     }
 }
@@ -244,7 +247,7 @@ pub async fn units_add(
             .map(|id| format!("已新增单位“{}”（编号 {}）", st.app.unit_name(id), id.0)),
     };
     let csrf = session_csrf(&st, &headers).await;
-    render_units(&st, &staff, &csrf, &HashMap::new(), Some(r))
+    render_units(&st, &staff, &csrf, &HashMap::new(), Some(r)).await
 }
 
 /// Rename, deactivate or activate a unit.
@@ -277,5 +280,5 @@ pub async fn units_change(
         _ => Err(AppError::field("op", "未知操作")),
     };
     let csrf = session_csrf(&st, &headers).await;
-    render_units(&st, &staff, &csrf, &HashMap::new(), Some(r))
+    render_units(&st, &staff, &csrf, &HashMap::new(), Some(r)).await
 }

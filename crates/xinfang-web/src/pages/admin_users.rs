@@ -6,7 +6,7 @@ use super::admin::{
     admin_page, admin_post, admin_session, banner, csrf_input, field, session_csrf, Fields,
 };
 use super::html::esc;
-use super::list_view::{page_in_memory, Cell, Column, Filter, ListQuery, ListView};
+use super::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -70,11 +70,13 @@ async fn render_users(
             _ => true,
         })
         .collect();
-    let (total, users) = page_in_memory(users, &lq, |u, key| match key {
+    let mut users = users;
+    sort_in_memory(&mut users, &lq, |u, key| match key {
         "unit" => u.unit_name.clone(),
         "name" => u.display_name.clone(),
         _ => u.username.clone(),
     });
+    let total = users.len() as i64;
     let rows = users
         .iter()
         .map(|u| {
@@ -97,42 +99,43 @@ async fn render_users(
             ]
         })
         .collect();
-    body.push_str(
-        &ListView {
-            title: "用户".into(),
-            unit_word: "人",
-            base: "/admin/users",
-            total,
-            filters: vec![
-                Filter::text(&lq, "text", "用户名或姓名", ""),
-                Filter::select(&lq, "unit", "单位", units.iter().map(|u| (u.id.0, &u.name))),
-                Filter::select(
-                    &lq,
-                    "role",
-                    "角色",
-                    Role::ALL.iter().map(|r| (r.key(), r.label_zh())),
-                ),
-                Filter::select(
-                    &lq,
-                    "state",
-                    "状态",
-                    [("active", "在用"), ("inactive", "已停用")],
-                ),
-            ],
-            columns: vec![
-                Column::sortable("用户名", "username"),
-                Column::sortable("姓名", "name"),
-                Column::sortable("单位", "unit"),
-                Column::plain("角色"),
-                Column::plain("状态"),
-            ],
-            rows,
-            export: None,
-            empty: "没有符合条件的用户。",
-            above: String::new(),
-        }
-        .render(&lq),
-    );
+    let view = ListView {
+        title: "用户".into(),
+        unit_word: "人",
+        base: "/admin/users",
+        total,
+        filters: vec![
+            Filter::text(&lq, "text", "用户名或姓名", ""),
+            Filter::select(&lq, "unit", "单位", units.iter().map(|u| (u.id.0, &u.name))),
+            Filter::select(
+                &lq,
+                "role",
+                "角色",
+                Role::ALL.iter().map(|r| (r.key(), r.label_zh())),
+            ),
+            Filter::select(
+                &lq,
+                "state",
+                "状态",
+                [("active", "在用"), ("inactive", "已停用")],
+            ),
+        ],
+        columns: vec![
+            Column::sortable("用户名", "username"),
+            Column::sortable("姓名", "name"),
+            Column::sortable("单位", "unit"),
+            Column::plain("角色"),
+            Column::plain("状态"),
+        ],
+        rows,
+        export: Export::Here,
+        empty: "没有符合条件的用户。",
+        above: String::new(),
+    };
+    if ListQuery::wants_xlsx(q) {
+        return view.xlsx(st, staff, "users.xlsx").await;
+    }
+    body.push_str(&view.render(&lq));
     let opts: String = units
         .iter()
         .filter(|u| st.app.unit_active(u.id))

@@ -7,12 +7,12 @@
 
 use super::html::esc;
 use super::ledger_kit::*;
+use super::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Form;
-use xinfang_app::ledgers::Ledger;
 use xinfang_app::AppError;
 use xinfang_domain::campaign::{item_overdue, label, ITEM_STATES, LIST_KINDS};
 use xinfang_domain::{Role, UnitId};
@@ -84,31 +84,70 @@ pub async fn list(
         Ok(a) => a,
         Err(e) => return err_page(&staff, "专项攻坚", e, "/work"),
     };
-    let mut body = format!(
-        "{}<section><h2>专项攻坚与三张清单（{} 项）</h2><p>{}</p><table><tr><th>名称</th><th>类别</th><th>责任单位</th><th>期间</th><th>事项</th><th>待化解</th><th>已化解</th><th>稳控</th><th>已销号</th><th>逾期</th></tr>",
-        notice(&q),
-        all.len(),
-        export_link(Ledger::CampaignItems)
-    );
-    for c in &all {
-        let n = counts(c);
-        body.push_str(&format!(
-            "<tr><td><a href=\"/work/campaigns/{}\">{}</a></td><td>{}</td><td>{}</td><td>{} 至 {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            c.id,
-            esc(&c.name),
-            label(&LIST_KINDS, &c.list_kind),
-            esc(&st.app.unit_name(UnitId(c.owner_unit))),
-            esc(&c.starts_on),
-            esc(&c.deadline),
-            c.items.len(),
-            n[0],
-            n[1],
-            n[2],
-            n[3],
-            c.progress.as_ref().map(|p| p.overdue).unwrap_or(0)
-        ));
+    let lq = ListQuery::from_query(&q);
+    let (kind, text) = (lq.get("list_kind"), lq.get("text").trim());
+    let mut rows: Vec<&CampaignRow> = all
+        .iter()
+        .filter(|c| kind.is_empty() || c.list_kind == kind)
+        .filter(|c| text.is_empty() || c.name.contains(text))
+        .collect();
+    sort_in_memory(&mut rows, &lq, |c, key| match key {
+        "deadline" => c.deadline.clone(),
+        "overdue" => format!("{:08}", c.progress.as_ref().map(|p| p.overdue).unwrap_or(0)),
+        _ => c.starts_on.clone(),
+    });
+    let view = ListView {
+        title: "专项攻坚与三张清单".into(),
+        unit_word: "项",
+        base: "/work/campaigns",
+        total: rows.len() as i64,
+        filters: vec![
+            Filter::text(&lq, "text", "名称", ""),
+            Filter::select(&lq, "list_kind", "类别", LIST_KINDS),
+        ],
+        columns: vec![
+            Column::plain("名称"),
+            Column::plain("类别"),
+            Column::plain("责任单位"),
+            Column::sortable("期间", "deadline"),
+            Column::plain("事项"),
+            Column::plain("待化解"),
+            Column::plain("已化解"),
+            Column::plain("稳控"),
+            Column::plain("已销号"),
+            Column::sortable("逾期", "overdue"),
+        ],
+        rows: rows
+            .iter()
+            .map(|c| {
+                let n = counts(c);
+                let overdue = c.progress.as_ref().map(|p| p.overdue).unwrap_or(0);
+                vec![
+                    Cell::link(&c.name, format!("/work/campaigns/{}", c.id)),
+                    Cell::text(label(&LIST_KINDS, &c.list_kind)),
+                    Cell::text(st.app.unit_name(UnitId(c.owner_unit))),
+                    Cell::text(format!("{} 至 {}", c.starts_on, c.deadline)),
+                    Cell::text(c.items.len().to_string()),
+                    Cell::text(n[0].to_string()),
+                    Cell::text(n[1].to_string()),
+                    Cell::text(n[2].to_string()),
+                    Cell::text(n[3].to_string()),
+                    if overdue > 0 {
+                        Cell::text(overdue.to_string()).class("overdue")
+                    } else {
+                        Cell::text("0")
+                    },
+                ]
+            })
+            .collect(),
+        export: Export::Here,
+        empty: "暂无专项或清单。",
+        above: String::new(),
+    };
+    if ListQuery::wants_xlsx(&q) {
+        return view.xlsx(&st, &staff, "campaigns.xlsx").await;
     }
-    body.push_str("</table></section>");
+    let mut body = format!("{}{}", notice(&q), view.render(&lq));
     if staff.has_any(&[Role::Leader, Role::Supervisor]) {
         body.push_str(&format!(
             "<section><h2>新建专项或清单</h2><form method=\"post\" action=\"/work/campaigns\">{}\

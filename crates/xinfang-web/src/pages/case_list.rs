@@ -6,7 +6,7 @@
 //! `status`, `grade`, `unit`), an indicator fact (`fact`) and `text`.
 
 use super::html::{esc, page};
-use super::list_view::{Cell, Column, Filter, ListQuery, ListView};
+use super::list_view::{Cell, Column, Export, Filter, ListQuery, ListView};
 use super::session::current;
 use crate::AppState;
 use axum::extract::{Query, State};
@@ -210,7 +210,7 @@ pub async fn case_list(
             Column::sortable("到期日", "due"),
         ],
         rows: rows.iter().map(case_row).collect(),
-        export: Some("/work/cases.xlsx"),
+        export: Export::At("/work/cases.xlsx"),
         empty: "没有符合条件的信访事项。",
         above,
     };

@@ -5,12 +5,12 @@
 
 use super::html::esc;
 use super::ledger_kit::*;
+use super::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Form;
-use xinfang_app::ledgers::Ledger;
 use xinfang_domain::campaign::{label, DISPUTE_STATES, TRACKS};
 use xinfang_domain::UnitId;
 use xinfang_store::DisputeRow;
@@ -23,6 +23,14 @@ fn move_forms(d: &DisputeRow, csrf: &str) -> String {
             csrf_input(csrf)
         )
     };
+    // Converting registers a petition case: it cannot be taken back.
+    let confirmed_form = |inner: &str, button: &str| {
+        format!(
+            "<form method=\"post\" action=\"/work/disputes/{}\" data-confirm=\"确定转为信访事项吗？转入后按信访事项登记办理，不能撤回。\">{}{inner}<button type=\"submit\">{button}</button></form>",
+            d.id,
+            csrf_input(csrf)
+        )
+    };
     let mut s = String::new();
     match d.status.as_str() {
         "found" => {
@@ -30,7 +38,7 @@ fn move_forms(d: &DisputeRow, csrf: &str) -> String {
                 &format!("<input type=\"hidden\" name=\"status\" value=\"mediating\"><label>调解类别<select name=\"track\">{}</select></label>", options(&TRACKS, "people")),
                 "开始调解",
             ));
-            s.push_str(&form(
+            s.push_str(&confirmed_form(
                 "<input type=\"hidden\" name=\"status\" value=\"converted\">",
                 "直接转为信访事项",
             ));
@@ -42,7 +50,7 @@ fn move_forms(d: &DisputeRow, csrf: &str) -> String {
             ));
         }
         "failed" => {
-            s.push_str(&form(
+            s.push_str(&confirmed_form(
                 "<input type=\"hidden\" name=\"status\" value=\"converted\">",
                 "转为信访事项",
             ));
@@ -66,41 +74,79 @@ pub async fn list(
         Ok(a) => a,
         Err(e) => return err_page(&staff, "矛盾纠纷排查台账", e, "/work"),
     };
-    let status = field(&q, "status");
-    let rows: Vec<&DisputeRow> = all
+    let lq = ListQuery::from_query(&q);
+    let (status, risk, text) = (lq.get("status"), lq.get("risk"), lq.get("text").trim());
+    let mut rows: Vec<&DisputeRow> = all
         .iter()
         .filter(|d| status.is_empty() || d.status == status)
+        .filter(|d| risk.is_empty() || d.risk_level.to_string() == risk)
+        .filter(|d| text.is_empty() || d.parties.contains(text) || d.summary.contains(text))
         .collect();
-    let mut body = format!(
-        "{}<section><h2>矛盾纠纷排查台账（{} 件）</h2><form method=\"get\"><label for=\"status\">状态</label><select id=\"status\" name=\"status\"><option value=\"\">全部</option>{}</select><button type=\"submit\">筛选</button></form><p>{}</p>\
-         <table><tr><th>编号</th><th>排查单位</th><th>当事人</th><th>纠纷情况</th><th>排查日期</th><th>风险</th><th>三调联动</th><th>状态</th><th>调解情况</th><th>办理</th></tr>",
-        notice(&q),
-        rows.len(),
-        options(&DISPUTE_STATES, status),
-        export_link(Ledger::Disputes)
-    );
-    for d in &rows {
-        let case = d
-            .case_no
-            .as_deref()
-            .map(|n| format!("<a href=\"/work/cases/{0}\">{0}</a>", esc(n)))
-            .unwrap_or_default();
-        body.push_str(&format!(
-            "<tr id=\"d{0}\"><td>{0}</td><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td><td>{5}</td><td>{6}</td><td>{7} {8}</td><td>{9}</td><td>{10}</td></tr>",
-            d.id,
-            esc(&st.app.unit_name(UnitId(d.unit_id))),
-            esc(&d.parties),
-            esc(&d.summary),
-            esc(&d.found_on),
-            xinfang_app::warnings::level_label(d.risk_level),
-            d.track.as_deref().map(|t| label(&TRACKS, t)).unwrap_or("—"),
-            label(&DISPUTE_STATES, &d.status),
-            case,
-            esc(&d.outcome),
-            move_forms(d, &csrf)
-        ));
+    sort_in_memory(&mut rows, &lq, |d, key| match key {
+        "found" => d.found_on.clone(),
+        "risk" => d.risk_level.to_string(),
+        _ => format!("{:012}", d.id),
+    });
+    let view = ListView {
+        title: "矛盾纠纷排查台账".into(),
+        unit_word: "件",
+        base: "/work/disputes",
+        total: rows.len() as i64,
+        filters: vec![
+            Filter::text(&lq, "text", "当事人或纠纷情况", ""),
+            Filter::select(&lq, "status", "状态", DISPUTE_STATES),
+            Filter::select(
+                &lq,
+                "risk",
+                "风险",
+                (1..=3)
+                    .rev()
+                    .map(|l| (l, xinfang_app::warnings::level_label(l))),
+            ),
+        ],
+        columns: vec![
+            Column::sortable("编号", "id"),
+            Column::plain("排查单位"),
+            Column::plain("当事人"),
+            Column::plain("纠纷情况"),
+            Column::sortable("排查日期", "found"),
+            Column::sortable("风险", "risk"),
+            Column::plain("三调联动"),
+            Column::plain("状态"),
+            Column::plain("调解情况"),
+            Column::plain("操作"),
+        ],
+        rows: rows
+            .iter()
+            .map(|d| {
+                let status = Cell::text(label(&DISPUTE_STATES, &d.status));
+                vec![
+                    Cell::text(d.id.to_string()).html(format!("<span id=\"d{}\"></span>", d.id)),
+                    Cell::text(st.app.unit_name(UnitId(d.unit_id))),
+                    Cell::text(&d.parties),
+                    Cell::text(&d.summary),
+                    Cell::text(&d.found_on),
+                    Cell::text(xinfang_app::warnings::level_label(d.risk_level)),
+                    Cell::text(d.track.as_deref().map(|t| label(&TRACKS, t)).unwrap_or("—")),
+                    match d.case_no.as_deref() {
+                        Some(n) => {
+                            status.html(format!(" <a href=\"/work/cases/{0}\">{0}</a>", esc(n)))
+                        }
+                        None => status,
+                    },
+                    Cell::text(&d.outcome),
+                    Cell::default().html(move_forms(d, &csrf)),
+                ]
+            })
+            .collect(),
+        export: Export::Here,
+        empty: "没有符合条件的矛盾纠纷。",
+        above: String::new(),
+    };
+    if ListQuery::wants_xlsx(&q) {
+        return view.xlsx(&st, &staff, "disputes.xlsx").await;
     }
-    body.push_str("</table></section>");
+    let mut body = format!("{}{}", notice(&q), view.render(&lq));
     body.push_str(&format!(
         "<section><h2>排查登记</h2><form method=\"post\" action=\"/work/disputes\">{}\
          <label for=\"region_code\">行政区划代码</label><input id=\"region_code\" name=\"region_code\" required placeholder=\"330102\">\

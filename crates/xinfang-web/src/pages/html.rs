@@ -54,7 +54,13 @@ pub const MENU: &[(&str, &[Entry])] = &[
         "督查",
         &[
             ("/work/supervisions", "督办", &[Handler, Leader, Supervisor]),
-            ("/work/warnings", "预警", &[Leader, Supervisor]),
+            (
+                "/work/listed",
+                "挂牌督办",
+                &[Registrar, Handler, Leader, Supervisor],
+            ),
+            ("/work/warnings", "风险预警", &[Leader, Supervisor]),
+            ("/work/accountability", "约谈通报", &[Leader, Supervisor]),
             ("/work/zero-reports", "零报告", &[Supervisor]),
         ],
     ),
@@ -66,7 +72,7 @@ pub const MENU: &[(&str, &[Entry])] = &[
                 "领导接访",
                 &[Registrar, Leader, Supervisor],
             ),
-            ("/work/ownerships", "包案", &[Handler, Leader, Supervisor]),
+            ("/work/ownerships", "领导包案", &[Handler, Leader, Supervisor]),
             ("/work/campaigns", "专项攻坚", &[Leader, Supervisor]),
             (
                 "/work/disputes",
@@ -77,7 +83,14 @@ pub const MENU: &[(&str, &[Entry])] = &[
     ),
     (
         "分析",
-        &[("/work/dashboard", "统计分析", &[Leader, Supervisor, Admin])],
+        &[
+            ("/work/dashboard", "统计分析", &[Leader, Supervisor, Admin]),
+            (
+                "/work/reports/annual",
+                "年度报告",
+                &[Leader, Supervisor, Admin],
+            ),
+        ],
     ),
     (
         "管理",

@@ -6,7 +6,7 @@
 //! shown, one page at a time. The first tab with work is opened by default.
 
 use super::html::{esc, page};
-use super::list_view::{page_in_memory, Cell, Column, ListQuery, ListView};
+use super::list_view::{page_in_memory, Cell, Column, Export, ListQuery, ListView};
 use super::session::current;
 use super::tabs::{self, Tab};
 use crate::AppState;
@@ -328,7 +328,7 @@ fn cases_view(title: &str, total: i64, rows: Vec<Vec<Cell>>) -> ListView {
             Column::plain("到期日"),
         ],
         rows,
-        export: None,
+        export: Export::None,
         empty: "暂无待办。",
         above: String::new(),
     }
@@ -348,7 +348,7 @@ fn simple_view(
         filters: vec![],
         columns: columns.into_iter().map(Column::plain).collect(),
         rows,
-        export: None,
+        export: Export::None,
         empty: "暂无。",
         above: String::new(),
     }

@@ -83,8 +83,7 @@ pub fn err_page(staff: &Staff, title: &str, e: AppError, back: &str) -> Response
             title,
             Some(staff),
             &format!(
-                "{}<p class=\"err\" role=\"alert\">未能办理：{}</p><p><a href=\"{}\">返回</a></p>",
-                subnav(),
+                "<p class=\"err\" role=\"alert\">未能办理：{}</p><p><a href=\"{}\">返回</a></p>",
                 esc(&msg),
                 esc(back)
             ),
@@ -119,23 +118,9 @@ pub fn notice(q: &FormMap) -> &'static str {
     }
 }
 
-/// A full staff page with the ledger sub-nav.
+/// A full staff page (the ledgers are reached from the left menu).
 pub fn staff_page(title: &str, staff: &Staff, body: &str) -> Response {
-    Html(page(title, Some(staff), &format!("{}{body}", subnav()))).into_response()
-}
-
-/// Links between the ledgers.
-pub fn subnav() -> String {
-    "<nav class=\"counts\" aria-label=\"台账\"><a href=\"/work/supervisions\">督办</a><a href=\"/work/listed\">挂牌督办</a><a href=\"/work/ownerships\">领导包案</a><a href=\"/work/campaigns\">专项攻坚</a><a href=\"/work/disputes\">矛盾纠纷台账</a><a href=\"/work/warnings\">风险预警</a><a href=\"/work/accountability\">约谈通报</a><a href=\"/work/reports/annual\">年度报告</a></nav>".into()
-}
-
-/// An "导出 Excel" link for a ledger.
-pub fn export_link(ledger: xinfang_app::ledgers::Ledger) -> String {
-    format!(
-        "<a href=\"/work/export/{}.xlsx\">导出 Excel（{}）</a>",
-        ledger.key(),
-        ledger.label_zh()
-    )
+    Html(page(title, Some(staff), body)).into_response()
 }
 
 /// `<option>`s for a fixed key/label table, with `selected` marking one key.

@@ -3,8 +3,12 @@
 //! `templates/components/list.html`: a filter bar that is a GET form (so
 //! the filter lives in the URL and survives a reload or a shared link),
 //! the total, sortable headings, one page of rows, paging, and an Excel
-//! link carrying the same filter. Pages fetch only the page they show
-//! (`ListQuery::offset`/`size`), so a list of a million cases costs one page.
+//! link carrying the same filter. Pages over the case table fetch only the
+//! page they show (`ListQuery::offset`/`size`), so a list of a million cases
+//! costs one page; short lists (users, units, one area's ledgers) hand over
+//! all their filtered rows and the view cuts the page — and then exports
+//! exactly those rows itself ([`ListView::xlsx`], `?format=xlsx`), so the
+//! workbook can never disagree with the list.
 
 use super::case_list::url_enc;
 use askama::Template;
@@ -40,7 +44,7 @@ impl ListQuery {
         let mut filter: Vec<(String, String)> = q
             .iter()
             .filter(|(k, v)| {
-                !matches!(k.as_str(), "page" | "sort" | "done" | "size") && !v.is_empty()
+                !matches!(k.as_str(), "page" | "sort" | "done" | "size" | "format") && !v.is_empty()
             })
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
@@ -51,6 +55,11 @@ impl ListQuery {
             sort: q.get("sort").cloned().unwrap_or_default(),
             filter,
         }
+    }
+
+    /// The reader asked for the list as a workbook (`format=xlsx`).
+    pub fn wants_xlsx(q: &HashMap<String, String>) -> bool {
+        q.get("format").map(String::as_str) == Some("xlsx")
     }
 
     pub fn offset(&self) -> i64 {
@@ -209,7 +218,17 @@ impl Cell {
     }
 }
 
-/// A list page's content.
+/// The list's Excel export.
+pub enum Export {
+    None,
+    /// A separate address (the case list's SQL export, up to 100,000 rows).
+    At(&'static str),
+    /// The list itself with `format=xlsx`: all its filtered rows.
+    Here,
+}
+
+/// A list page's content. `rows` is one page, or — when it holds more
+/// than a page — every filtered row, and the view cuts the page.
 pub struct ListView {
     pub title: String,
     /// 件, 人, 个 …
@@ -219,8 +238,8 @@ pub struct ListView {
     pub filters: Vec<Filter>,
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<Cell>>,
-    /// The export address (path only; the filter is appended).
-    pub export: Option<&'static str>,
+    /// Where the Excel export is (the filter is appended).
+    pub export: Export,
     /// What an empty list says.
     pub empty: &'static str,
     /// HTML between the filter bar and the table (built with the helpers).
@@ -336,9 +355,16 @@ impl ListView {
             })
             .collect::<Vec<_>>();
         let labels: Vec<&'static str> = self.columns.iter().map(|c| c.label).collect();
+        let all_rows = self.rows.len() as i64 > q.size;
         let rows = self
             .rows
             .into_iter()
+            .skip(if all_rows {
+                ((page - 1) * q.size) as usize
+            } else {
+                0
+            })
+            .take(q.size as usize)
             .map(|r| {
                 r.into_iter()
                     .enumerate()
@@ -393,7 +419,14 @@ impl ListView {
             page,
             pages,
             size: q.size,
-            export: self.export.map(|e| q.href(e, &[("sort", q.sort.clone())])),
+            export: match self.export {
+                Export::None => None,
+                Export::At(e) => Some(q.href(e, &[("sort", q.sort.clone())])),
+                Export::Here => Some(q.href(
+                    self.base,
+                    &[("sort", q.sort.clone()), ("format", "xlsx".into())],
+                )),
+            },
             filters: &self.filters,
             hidden,
             above: &self.above,
@@ -406,6 +439,71 @@ impl ListView {
         }
         .render()
         .unwrap_or_else(|e| format!("列表生成失败：{e}"))
+    }
+}
+
+impl ListView {
+    /// The list's rows as a workbook: the same columns and cell texts the
+    /// page shows, every filtered row (not only the page), audited by the app.
+    pub async fn xlsx(
+        self,
+        st: &crate::AppState,
+        staff: &xinfang_domain::Staff,
+        filename: &str,
+    ) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        let columns: Vec<usize> = self
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.label.is_empty() && c.label != "操作")
+            .map(|(i, _)| i)
+            .collect();
+        let table = xinfang_app::export_tables::Table {
+            name: self.title.clone(),
+            columns: columns
+                .iter()
+                .map(|i| self.columns[*i].label.to_string())
+                .collect(),
+            rows: self
+                .rows
+                .into_iter()
+                .map(|r| {
+                    columns
+                        .iter()
+                        .map(|i| {
+                            serde_json::Value::String(
+                                r.get(*i).map(|c| c.text.clone()).unwrap_or_default(),
+                            )
+                        })
+                        .collect()
+                })
+                .collect(),
+            rate_columns: vec![],
+        };
+        match st.app.export_tables(staff, &[table]).await {
+            Ok(bytes) => crate::api::xlsx_response(bytes, filename),
+            Err(e) => (
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                format!("导出失败：{e}"),
+            )
+                .into_response(),
+        }
+    }
+}
+
+/// Sort rows already in memory by the reader's sort key; `key` gives a
+/// column's sort value.
+pub fn sort_in_memory<T>(items: &mut [T], q: &ListQuery, key: impl Fn(&T, &str) -> String) {
+    if let Some((k, desc)) = q.sort_key() {
+        items.sort_by(|a, b| {
+            let o = key(a, k).cmp(&key(b, k));
+            if desc {
+                o.reverse()
+            } else {
+                o
+            }
+        });
     }
 }
 
@@ -459,7 +557,7 @@ mod tests {
             filters: vec![Filter::text(&q, "text", "诉求含", "")],
             columns: vec![Column::sortable("到期日", "due")],
             rows: vec![vec![Cell::text("2026-12-01")]],
-            export: Some("/work/cases.xlsx"),
+            export: Export::At("/work/cases.xlsx"),
             empty: "暂无",
             above: String::new(),
         }

@@ -5,12 +5,13 @@
 
 use super::html::esc;
 use super::ledger_kit::*;
+use super::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Form;
-use xinfang_app::ledgers::{ownership_status_label, ownership_team, Ledger};
+use xinfang_app::ledgers::{ownership_status_label, ownership_team};
 use xinfang_domain::{Role, Staff};
 use xinfang_store::OwnershipRow;
 
@@ -55,7 +56,7 @@ fn card(o: &OwnershipRow, staff: &Staff, csrf: &str, today: &str) -> String {
     }
     if o.status == "active" && o.leader_id == staff.user.0 {
         s.push_str(&format!(
-            "<form method=\"post\" action=\"/work/ownerships/{}/resolve\">{}<button type=\"submit\">已化解</button></form>",
+            "<form method=\"post\" action=\"/work/ownerships/{}/resolve\" data-confirm=\"确定本件已化解吗？确认后包案结束，不能撤回。\">{}<button type=\"submit\">已化解</button></form>",
             o.id,
             csrf_input(csrf)
         ));
@@ -85,12 +86,11 @@ pub async fn board(
         .filter(|o| o.status == "active" && o.deadline.as_str() < today.as_str())
         .count();
     let mut body = format!(
-        "{}<section><h2>我的包案（{} 件，化解中 {} 件，超期 {} 件）</h2><p>{}</p>",
+        "{}<section><h2>我的包案（{} 件，化解中 {} 件，超期 {} 件）</h2>",
         notice(&q),
         mine.len(),
         active,
         late,
-        export_link(Ledger::Ownerships)
     );
     if mine.is_empty() {
         body.push_str("<p>暂无。领导可在信访事项页面“包案”。</p>");
@@ -101,20 +101,68 @@ pub async fn board(
     }
     if staff.has_any(&[Role::Leader, Role::Supervisor]) {
         let all = st.app.ownerships_ledger(&staff).await.unwrap_or_default();
-        body.push_str(&format!("<section><h2>本辖区包案台账（{} 件）</h2><table><tr><th>信访编号</th><th>包案领导</th><th>化解时限</th><th>状态</th><th>进展</th></tr>", all.len()));
-        for o in &all {
-            let late = o.status == "active" && o.deadline.as_str() < today.as_str();
-            body.push_str(&format!(
-                "<tr><td><a href=\"/work/cases/{0}\">{0}</a></td><td>{1}</td><td class=\"{2}\">{3}</td><td>{4}</td><td>{5} 条</td></tr>",
-                esc(&o.case_no),
-                esc(&o.leader_name),
-                if late { "overdue" } else { "" },
-                esc(&o.deadline),
-                ownership_status_label(&o.status),
-                o.progress.len()
-            ));
+        let lq = ListQuery::from_query(&q);
+        let (status, text) = (lq.get("status"), lq.get("text").trim());
+        let overdue = lq.get("overdue") == "1";
+        let mut rows: Vec<&OwnershipRow> = all
+            .iter()
+            .filter(|o| status.is_empty() || o.status == status)
+            .filter(|o| !overdue || (o.status == "active" && o.deadline.as_str() < today.as_str()))
+            .filter(|o| text.is_empty() || o.case_no.contains(text) || o.leader_name.contains(text))
+            .collect();
+        sort_in_memory(&mut rows, &lq, |o, key| match key {
+            "deadline" => o.deadline.clone(),
+            _ => o.case_no.clone(),
+        });
+        let view = ListView {
+            title: "本辖区包案台账".into(),
+            unit_word: "件",
+            base: "/work/ownerships",
+            total: rows.len() as i64,
+            filters: vec![
+                Filter::text(&lq, "text", "信访编号或包案领导", ""),
+                Filter::select(
+                    &lq,
+                    "status",
+                    "状态",
+                    [("active", "化解中"), ("resolved", "已化解")],
+                ),
+                Filter::select(&lq, "overdue", "化解时限", [("1", "已超期")]),
+            ],
+            columns: vec![
+                Column::sortable("信访编号", "case"),
+                Column::plain("包案领导"),
+                Column::plain("专班"),
+                Column::sortable("化解时限", "deadline"),
+                Column::plain("状态"),
+                Column::plain("进展"),
+            ],
+            rows: rows
+                .iter()
+                .map(|o| {
+                    let late = o.status == "active" && o.deadline.as_str() < today.as_str();
+                    vec![
+                        Cell::link(&o.case_no, format!("/work/cases/{}", o.case_no)),
+                        Cell::text(&o.leader_name),
+                        Cell::text(ownership_team(o)),
+                        if late {
+                            Cell::text(format!("{}（已超期）", o.deadline)).class("overdue")
+                        } else {
+                            Cell::text(&o.deadline)
+                        },
+                        Cell::text(ownership_status_label(&o.status)),
+                        Cell::text(format!("{} 条", o.progress.len())),
+                    ]
+                })
+                .collect(),
+            export: Export::Here,
+            empty: "本辖区暂无包案。",
+            above: String::new(),
+        };
+        if ListQuery::wants_xlsx(&q) {
+            return view.xlsx(&st, &staff, "ownerships.xlsx").await;
         }
-        body.push_str("</table></section>");
+        body.push_str(&view.render(&lq));
     }
     staff_page("领导包案", &staff, &body)
 }

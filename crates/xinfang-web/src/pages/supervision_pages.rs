@@ -5,12 +5,13 @@
 
 use super::html::esc;
 use super::ledger_kit::*;
+use super::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Form;
-use xinfang_app::ledgers::{supervision_kind_label, supervision_status_label, Ledger};
+use xinfang_app::ledgers::{supervision_kind_label, supervision_status_label};
 use xinfang_domain::{Role, Staff};
 use xinfang_store::SupervisionRow;
 
@@ -32,32 +33,71 @@ fn is_overdue(s: &SupervisionRow, today: &str) -> bool {
         || (s.status == "open" && s.feedback_due.as_deref().is_some_and(|d| d < today))
 }
 
-fn table(st: &AppState, rows: &[&SupervisionRow], today: &str) -> String {
-    if rows.is_empty() {
-        return "<p>暂无</p>".into();
+/// The list of supervisions as rows of the list component.
+fn view(
+    st: &AppState,
+    title: &str,
+    base: &'static str,
+    rows: &[&SupervisionRow],
+    today: &str,
+    filters: Vec<Filter>,
+    above: String,
+) -> ListView {
+    let unit = |u: i64| st.app.unit_name(xinfang_domain::UnitId(u));
+    ListView {
+        title: title.into(),
+        unit_word: "件",
+        base,
+        total: rows.len() as i64,
+        filters,
+        columns: vec![
+            Column::sortable("编号", "id"),
+            Column::plain("信访编号"),
+            Column::plain("类别"),
+            Column::plain("督办单位"),
+            Column::plain("被督办单位"),
+            Column::plain("督办要求"),
+            Column::sortable("反馈期限", "due"),
+            Column::plain("状态"),
+        ],
+        rows: rows
+            .iter()
+            .map(|s| {
+                let late = is_overdue(s, today);
+                let due = s.feedback_due.as_deref().unwrap_or("—");
+                vec![
+                    Cell::link(
+                        format!("第{}号", s.id),
+                        format!("/work/supervisions/{}", s.id),
+                    ),
+                    Cell::link(&s.case_no, format!("/work/cases/{}", s.case_no)),
+                    Cell::text(supervision_kind_label(&s.kind)),
+                    Cell::text(unit(s.from_unit)),
+                    Cell::text(unit(s.to_unit)),
+                    Cell::text(&s.requirement),
+                    if late {
+                        Cell::text(format!("{due}（超期）")).class("overdue")
+                    } else {
+                        Cell::text(due)
+                    },
+                    Cell::text(supervision_status_label(&s.status)),
+                ]
+            })
+            .collect(),
+        export: Export::Here,
+        empty: "没有符合条件的督办。",
+        above,
     }
-    let mut t = String::from("<table><thead><tr><th>编号</th><th>信访编号</th><th>类别</th><th>督办单位</th><th>被督办单位</th><th>督办要求</th><th>反馈期限</th><th>状态</th></tr></thead><tbody>");
-    for s in rows {
-        let late = is_overdue(s, today);
-        t.push_str(&format!(
-            "<tr><td><a href=\"/work/supervisions/{0}\">第{0}号</a></td><td><a href=\"/work/cases/{1}\">{1}</a></td><td>{2}</td><td>{3}</td><td>{4}</td><td>{5}</td><td class=\"{6}\">{7}{8}</td><td>{9}</td></tr>",
-            s.id,
-            esc(&s.case_no),
-            supervision_kind_label(&s.kind),
-            esc(&st.app.unit_name(xinfang_domain::UnitId(s.from_unit))),
-            esc(&st.app.unit_name(xinfang_domain::UnitId(s.to_unit))),
-            esc(&s.requirement),
-            if late { "overdue" } else { "" },
-            esc(s.feedback_due.as_deref().unwrap_or("—")),
-            if late { "（超期）" } else { "" },
-            supervision_status_label(&s.status)
-        ));
-    }
-    t.push_str("</tbody></table>");
-    t
 }
 
-/// `/work/supervisions`: filters kind / status / overdue.
+fn sort_key(s: &&SupervisionRow, key: &str) -> String {
+    match key {
+        "due" => s.feedback_due.clone().unwrap_or_default(),
+        _ => format!("{:012}", s.id),
+    }
+}
+
+/// `/work/supervisions`: filters kind / status / overdue / text.
 pub async fn list(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -71,34 +111,45 @@ pub async fn list(
         Ok(a) => a,
         Err(e) => return err_page(&staff, "督办", e, "/work"),
     };
+    let lq = ListQuery::from_query(&q);
     let today = st.app.now().date().to_string();
-    let kind = field(&q, "kind");
-    let status = field(&q, "status");
-    let overdue = field(&q, "overdue") == "1";
-    let rows: Vec<&SupervisionRow> = all
+    let (kind, status, text) = (lq.get("kind"), lq.get("status"), lq.get("text").trim());
+    let overdue = lq.get("overdue") == "1";
+    let mut rows: Vec<&SupervisionRow> = all
         .iter()
         .filter(|s| kind.is_empty() || s.kind == kind)
         .filter(|s| status.is_empty() || s.status == status)
         .filter(|s| !overdue || is_overdue(s, &today))
+        .filter(|s| text.is_empty() || s.case_no.contains(text) || s.requirement.contains(text))
         .collect();
-    let body = format!(
-        "<section><h2>督办（本辖区发出或收到，{} 件）</h2>\
-         <form method=\"get\"><label for=\"kind\">类别</label><select id=\"kind\" name=\"kind\"><option value=\"\">全部</option>{}</select>\
-         <label for=\"status\">状态</label><select id=\"status\" name=\"status\"><option value=\"\">全部</option>{}</select>\
-         <label><input type=\"checkbox\" name=\"overdue\" value=\"1\"{}> 仅看反馈超期</label><button type=\"submit\">筛选</button></form>\
-         <p>{}</p>{}</section>",
-        rows.len(),
-        options(&KINDS, kind),
-        options(&STATUSES, status),
-        if overdue { " checked" } else { "" },
-        export_link(Ledger::Supervisions),
-        table(&st, &rows, &today)
+    sort_in_memory(&mut rows, &lq, sort_key);
+    let filters = vec![
+        Filter::text(&lq, "text", "信访编号或督办要求", ""),
+        Filter::select(&lq, "kind", "类别", KINDS),
+        Filter::select(&lq, "status", "状态", STATUSES),
+        Filter::select(&lq, "overdue", "反馈超期", [("1", "仅看反馈超期")]),
+    ];
+    let v = view(
+        &st,
+        "督办（本辖区发出或收到）",
+        "/work/supervisions",
+        &rows,
+        &today,
+        filters,
+        String::new(),
     );
-    staff_page("督办", &staff, &body)
+    if ListQuery::wants_xlsx(&q) {
+        return v.xlsx(&st, &staff, "supervisions.xlsx").await;
+    }
+    staff_page("督办", &staff, &v.render(&lq))
 }
 
 /// `/work/listed`: the 挂牌督办 list every staff member in the area sees.
-pub async fn listed(State(st): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn listed(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<FormMap>,
+) -> Response {
     let (staff, _) = match staff_or_login(&st, &headers).await {
         Ok(x) => x,
         Err(r) => return r,
@@ -107,14 +158,29 @@ pub async fn listed(State(st): State<AppState>, headers: HeaderMap) -> Response 
         Ok(a) => a,
         Err(e) => return err_page(&staff, "挂牌督办", e, "/work"),
     };
+    let lq = ListQuery::from_query(&q);
     let today = st.app.now().date().to_string();
-    let rows: Vec<&SupervisionRow> = all.iter().filter(|s| s.kind == "listed").collect();
-    let body = format!(
-        "<section><h2>挂牌督办（{} 件）</h2><p>挂牌督办事项在本辖区内公开，反馈超期的以红色标示（第四十条）。</p>{}</section>",
-        rows.len(),
-        table(&st, &rows, &today)
+    let status = lq.get("status");
+    let mut rows: Vec<&SupervisionRow> = all
+        .iter()
+        .filter(|s| s.kind == "listed")
+        .filter(|s| status.is_empty() || s.status == status)
+        .collect();
+    sort_in_memory(&mut rows, &lq, sort_key);
+    let v = view(
+        &st,
+        "挂牌督办",
+        "/work/listed",
+        &rows,
+        &today,
+        vec![Filter::select(&lq, "status", "状态", STATUSES)],
+        "<p class=\"muted\">挂牌督办事项在本辖区内公开，反馈超期的以红色标示（第四十条）。</p>"
+            .into(),
     );
-    staff_page("挂牌督办", &staff, &body)
+    if ListQuery::wants_xlsx(&q) {
+        return v.xlsx(&st, &staff, "listed.xlsx").await;
+    }
+    staff_page("挂牌督办", &staff, &v.render(&lq))
 }
 
 fn sheet(st: &AppState, s: &SupervisionRow) -> String {

@@ -4,12 +4,13 @@
 
 use super::html::esc;
 use super::ledger_kit::*;
+use super::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Form;
-use xinfang_app::ledgers::{warning_signals, Ledger};
+use xinfang_app::ledgers::warning_signals;
 use xinfang_app::warnings::status_label;
 use xinfang_domain::{Role, UnitId};
 
@@ -30,7 +31,7 @@ fn next_step(status: &str) -> Option<(&'static str, &'static str)> {
     }
 }
 
-/// `/work/warnings`: list with a status filter.
+/// `/work/warnings`: the area's warnings with level, status and text filters.
 pub async fn list(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -44,33 +45,75 @@ pub async fn list(
         Ok(a) => a,
         Err(e) => return err_page(&staff, "风险预警", e, "/work"),
     };
-    let status = field(&q, "status");
-    let rows: Vec<_> = all
+    let lq = ListQuery::from_query(&q);
+    let (status, level, text) = (lq.get("status"), lq.get("level"), lq.get("text").trim());
+    let mut rows: Vec<_> = all
         .iter()
         .filter(|w| status.is_empty() || w.status == status)
+        .filter(|w| level.is_empty() || w.level.to_string() == level)
+        .filter(|w| {
+            text.is_empty() || w.case_no.contains(text) || warning_signals(w).contains(text)
+        })
         .collect();
-    let mut body = format!(
-        "<section><h2>风险预警（{} 条）</h2><form method=\"get\"><label for=\"status\">状态</label><select id=\"status\" name=\"status\"><option value=\"\">全部</option>{}</select><button type=\"submit\">筛选</button></form><p>{}</p>\
-         <table><tr><th>编号</th><th>信访编号</th><th>责任地区</th><th>等级</th><th>风险信号</th><th>状态</th><th>更新时间</th></tr>",
-        rows.len(),
-        options(&STATUSES, status),
-        export_link(Ledger::Warnings)
-    );
-    for w in &rows {
-        body.push_str(&format!(
-            "<tr><td><a href=\"/work/warnings/{0}\">第{0}号</a></td><td><a href=\"/work/cases/{1}\">{1}</a></td><td>{2}</td><td class=\"{3}\">{4}</td><td>{5}</td><td>{6}</td><td>{7}</td></tr>",
-            w.id,
-            esc(&w.case_no),
-            esc(&st.app.unit_name(UnitId(w.unit_id))),
-            if w.level >= 3 { "overdue" } else if w.level == 2 { "approaching" } else { "" },
-            xinfang_app::warnings::level_label(w.level),
-            esc(&warning_signals(w)),
-            status_label(&w.status),
-            esc(&w.updated_at)
-        ));
+    sort_in_memory(&mut rows, &lq, |w, key| match key {
+        // 一级 is the highest: sort by level number.
+        "level" => format!("{}", w.level),
+        "updated" => w.updated_at.clone(),
+        _ => format!("{:012}", w.id),
+    });
+    let view = ListView {
+        title: "风险预警".into(),
+        unit_word: "条",
+        base: "/work/warnings",
+        total: rows.len() as i64,
+        filters: vec![
+            Filter::text(&lq, "text", "信访编号或风险信号", ""),
+            Filter::select(
+                &lq,
+                "level",
+                "等级",
+                (1..=3)
+                    .rev()
+                    .map(|l| (l, xinfang_app::warnings::level_label(l))),
+            ),
+            Filter::select(&lq, "status", "状态", STATUSES),
+        ],
+        columns: vec![
+            Column::sortable("编号", "id"),
+            Column::plain("信访编号"),
+            Column::plain("责任地区"),
+            Column::sortable("等级", "level"),
+            Column::plain("风险信号"),
+            Column::plain("状态"),
+            Column::sortable("更新时间", "updated"),
+        ],
+        rows: rows
+            .iter()
+            .map(|w| {
+                let level = Cell::text(xinfang_app::warnings::level_label(w.level));
+                vec![
+                    Cell::link(format!("第{}号", w.id), format!("/work/warnings/{}", w.id)),
+                    Cell::link(&w.case_no, format!("/work/cases/{}", w.case_no)),
+                    Cell::text(st.app.unit_name(UnitId(w.unit_id))),
+                    match w.level {
+                        l if l >= 3 => level.class("overdue"),
+                        2 => level.class("approaching"),
+                        _ => level,
+                    },
+                    Cell::text(warning_signals(w)),
+                    Cell::text(status_label(&w.status)),
+                    Cell::text(w.updated_at.get(..16).unwrap_or(&w.updated_at)),
+                ]
+            })
+            .collect(),
+        export: Export::Here,
+        empty: "没有符合条件的风险预警。",
+        above: String::new(),
+    };
+    if ListQuery::wants_xlsx(&q) {
+        return view.xlsx(&st, &staff, "warnings.xlsx").await;
     }
-    body.push_str("</table></section>");
-    staff_page("风险预警", &staff, &body)
+    staff_page("风险预警", &staff, &view.render(&lq))
 }
 
 /// `/work/warnings/{id}`: the warning, its history and the next-step form.
