@@ -28,6 +28,8 @@ pub struct UserInput {
     pub unit: i64,
     pub roles: Vec<String>,
     pub password: String,
+    /// 职务 (optional), shown beside a leader's name.
+    pub post: String,
 }
 
 /// A user as administrators see it (no password hash).
@@ -40,6 +42,23 @@ pub struct UserView {
     pub unit_name: String,
     pub roles: Vec<&'static str>,
     pub active: bool,
+}
+
+impl App {
+    /// A person as a leader is shown: 王建国（副区长）, or the name alone when
+    /// no post is recorded.
+    pub async fn name_and_post(&self, user: xinfang_domain::UserId) -> Result<String, AppError> {
+        let u = self
+            .store
+            .user_by_id(user)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(if u.post.is_empty() {
+            u.display_name
+        } else {
+            format!("{}（{}）", u.display_name, u.post)
+        })
+    }
 }
 
 fn check_unit_name(name: &str) -> Result<String, AppError> {
@@ -249,6 +268,7 @@ impl App {
                     unit,
                     roles: &roles,
                     password_hash: &hash,
+                    post: u.post.trim(),
                 },
                 &format!("user:{}", staff.username),
             )

@@ -241,7 +241,7 @@ impl Store {
         }
         let roles: Vec<&str> = u.roles.iter().map(|r| r.key()).collect();
         let id: i64 = sqlx::query(
-            "INSERT INTO users (username, display_name, unit_id, roles, password_hash, active, created_at) VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
+            "INSERT INTO users (username, display_name, unit_id, roles, password_hash, active, created_at, post) VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
         )
         .bind(u.username)
         .bind(u.display_name)
@@ -249,6 +249,7 @@ impl Store {
         .bind(roles.join(","))
         .bind(u.password_hash)
         .bind(crate::now_text())
+        .bind(u.post)
         .fetch_one(&mut *tx)
         .await?
         .get(0);

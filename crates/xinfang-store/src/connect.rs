@@ -110,6 +110,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         19,
         include_str!(concat!("../migrations/sqlite/", "0019_document_drafts.sql")),
     ),
+    (
+        20,
+        include_str!(concat!("../migrations/sqlite/", "0020_user_post.sql")),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -194,6 +198,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
             "../migrations/postgres/",
             "0019_document_drafts.sql"
         )),
+    ),
+    (
+        20,
+        include_str!(concat!("../migrations/postgres/", "0020_user_post.sql")),
     ),
 ];
 

@@ -40,7 +40,8 @@ pub struct InstructionRow {
     pub at: String,
 }
 
-const COLS: &str = "o.id, c.case_no, o.leader_id, u.display_name, o.team, o.plan, o.deadline, o.status, o.created_at";
+/// The leader is shown by name and post: 王建国（副区长）.
+const COLS: &str = "o.id, c.case_no, o.leader_id, CASE WHEN u.post = '' THEN u.display_name ELSE u.display_name || '（' || u.post || '）' END, o.team, o.plan, o.deadline, o.status, o.created_at";
 
 impl Store {
     pub async fn insert_ownership(

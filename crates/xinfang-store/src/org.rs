@@ -16,6 +16,8 @@ pub struct UserRecord {
     pub roles: Vec<Role>,
     pub password_hash: String,
     pub active: bool,
+    /// 职务, e.g. 副区长; "" when not recorded.
+    pub post: String,
 }
 
 /// A user to create.
@@ -25,6 +27,8 @@ pub struct NewUser<'a> {
     pub unit: UnitId,
     pub roles: &'a [Role],
     pub password_hash: &'a str,
+    /// 职务 ("" when not recorded).
+    pub post: &'a str,
 }
 
 fn roles_text(roles: &[Role]) -> String {
@@ -41,10 +45,11 @@ fn user_from_row(r: &sqlx::any::AnyRow) -> UserRecord {
         roles: roles.split(',').filter_map(Role::from_key).collect(),
         password_hash: r.get(5),
         active: r.get::<i64, _>(6) != 0,
+        post: r.get(7),
     }
 }
 
-const USER_COLS: &str = "id, username, display_name, unit_id, roles, password_hash, active";
+const USER_COLS: &str = "id, username, display_name, unit_id, roles, password_hash, active, post";
 
 impl Store {
     /// Add a unit under `parent`; its id is assigned here.
@@ -111,7 +116,7 @@ impl Store {
     pub async fn insert_user(&self, u: &NewUser<'_>) -> Result<UserId, StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
         let row = sqlx::query(
-            "INSERT INTO users (username, display_name, unit_id, roles, password_hash, active, created_at) VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
+            "INSERT INTO users (username, display_name, unit_id, roles, password_hash, active, created_at, post) VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
         )
         .bind(u.username)
         .bind(u.display_name)
@@ -119,6 +124,7 @@ impl Store {
         .bind(roles_text(u.roles))
         .bind(u.password_hash)
         .bind(crate::now_text())
+        .bind(u.post)
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;

@@ -121,7 +121,9 @@ impl Store {
         let count =
             |rows: Vec<sqlx::any::AnyRow>| rows.first().map(|r| r.get::<i64, _>(0)).unwrap_or(0);
         let top = run(
-            format!("SELECT c.current_unit, COUNT(*) FROM cases c WHERE c.registered_on >= $1 AND c.registered_on <= $2{cond} GROUP BY c.current_unit ORDER BY COUNT(*) DESC, c.current_unit LIMIT 10"),
+            // 被投诉较多的机关或者单位 (第四十一条): the bodies petitions name as
+            // 被反映/被检举控告, not the bodies that handled them.
+            format!("SELECT c.accused_unit, COUNT(*) FROM cases c WHERE c.accused_unit IS NOT NULL AND c.registered_on >= $1 AND c.registered_on <= $2{cond} GROUP BY c.accused_unit ORDER BY COUNT(*) DESC, c.accused_unit LIMIT 10"),
             from,
             to,
         )

@@ -212,6 +212,8 @@ struct NewUserBody {
     unit_id: i64,
     roles: Vec<String>,
     password: String,
+    #[serde(default)]
+    post: Option<String>,
 }
 
 async fn add_user(
@@ -230,6 +232,7 @@ async fn add_user(
                 unit: b.unit_id,
                 roles: b.roles,
                 password: b.password,
+                post: b.post.unwrap_or_default(),
             },
         )
         .await?;

@@ -25,9 +25,26 @@
     a.problems.forEach(function (p) { ul.appendChild(text("li", p, "err")); });
     var s = a.suggestions;
     var kinds = { claim: "申诉求决类", suggestion: "建议意见类", accusation: "检举控告类" };
-    if (s.kind) { ul.appendChild(text("li", "建议类型：" + (kinds[s.kind[0]] || s.kind[0]) + "（" + Math.round(s.kind[1] * 100) + "%）")); }
-    if (s.category) { ul.appendChild(text("li", "建议分类：" + s.category[0] + "（" + Math.round(s.category[1] * 100) + "%）")); }
-    if (s.body) { ul.appendChild(text("li", "可能的有权处理机关：" + s.body[1])); }
+    // Every suggestion is one click to apply: a button puts it into its field.
+    function suggestion(label, field, value) {
+      var li = text("li", label);
+      var target = document.getElementById(field);
+      if (target && value && target.value !== value) {
+        var b = text("button", "采用", "link apply");
+        b.type = "button";
+        b.setAttribute("data-apply", field);
+        b.setAttribute("data-value", value);
+        b.setAttribute("aria-label", "采用" + label);
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(b);
+      } else if (target && value) {
+        li.appendChild(text("span", "（已采用）", "muted"));
+      }
+      return li;
+    }
+    if (s.kind) { ul.appendChild(suggestion("建议类型：" + (kinds[s.kind[0]] || s.kind[0]) + "（" + Math.round(s.kind[1] * 100) + "%）", "kind", s.kind[0])); }
+    if (s.category) { ul.appendChild(suggestion("建议分类：" + s.category[0] + "（" + Math.round(s.category[1] * 100) + "%）", "category", s.category_code)); }
+    if (s.body) { ul.appendChild(text("li", "可能的有权处理机关：" + s.body[1] + "（转送时预选）")); }
     if (s.litigation) { ul.appendChild(text("li", "疑似涉法涉诉（诉访分离，第二十八条）：" + s.litigation_cues.join("、"), "err")); }
     a.risk_terms.forEach(function (r) { ul.appendChild(text("li", "风险词：" + r.term + "（" + r.category + "，" + r.level_label + "）", "err")); });
     panel.appendChild(ul);
@@ -68,8 +85,11 @@
       .then(function (a) { if (a && mine === seq) { render(a); } })
       .catch(function () { /* 辅助失败不影响登记 */ });
   }
-  form.addEventListener("input", function () {
+  function later() {
     clearTimeout(timer);
     timer = setTimeout(ask, 350);
-  });
+  }
+  form.addEventListener("input", later);
+  // A select changed, or a suggestion applied (console.js fires "change").
+  form.addEventListener("change", later);
 })();

@@ -3,6 +3,7 @@
 //! last 18 months in every state — all made through the same services and
 //! domain commands as real use (no SQL back doors), with a manual clock.
 
+mod boards;
 pub(crate) mod content;
 mod org;
 mod reception;
@@ -35,6 +36,7 @@ pub async fn generate(app: &App, cases: usize) -> Result<DemoReport, AppError> {
     app.reflow().await?;
     if cases > 0 {
         reception::schedule(app, &demo_org).await?;
+        boards::fill(app, &demo_org).await?;
     }
     Ok(DemoReport {
         units: app.org().len(),

@@ -84,23 +84,62 @@ struct Builder<'a> {
     org: DemoOrg,
 }
 
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "林", "罗", "高", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾",
+    "沈", "蒋", "蔡", "余", "潘", "杜", "戴", "夏", "钟", "汪", "田", "任", "姜", "范", "方", "陆",
+];
+const GIVEN: &[&str] = &[
+    "建国", "海燕", "志强", "丽华", "国平", "晓东", "红梅", "卫东", "秀英", "建华", "明", "静",
+    "伟", "敏", "军", "洁", "俊杰", "雪梅", "立新", "文斌", "春燕", "振华", "玉兰", "德明", "晓丽",
+    "永刚", "桂英", "少华", "亚平", "慧", "新民", "晓燕", "勇", "芳", "国强", "丹", "健", "婷",
+    "宏伟", "凤英", "志刚", "玲", "学军", "霞", "瑞", "佳", "鹏", "艳",
+];
+
+/// The n-th demo person's name: every staff member has a real-looking name.
+fn person(n: usize) -> String {
+    format!(
+        "{}{}",
+        SURNAMES[n % SURNAMES.len()],
+        GIVEN[(n / SURNAMES.len() + n * 7) % GIVEN.len()]
+    )
+}
+
+/// The post of a unit's head, as it is called at that level.
+fn head_post(key: &str, level: UnitLevel) -> &'static str {
+    use UnitLevel::*;
+    match (key, level) {
+        ("gov", National) => "国务委员",
+        ("gov", Provincial) => "副省长",
+        ("gov", Municipal) => "副市长",
+        ("gov", _) => "副区长",
+        ("zhengfa" | "jiwei", _) => "书记",
+        ("gongan", County) => "分局局长",
+        ("zhujian" | "renshe" | "ziran" | "gongan", National) => "部长",
+        ("zhujian" | "renshe" | "ziran" | "gongan", Provincial) => "厅长",
+        _ => "局长",
+    }
+}
+
 impl Builder<'_> {
     async fn user(
         &mut self,
         username: &str,
-        display: &str,
+        post: &str,
         unit: UnitId,
         roles: &[Role],
     ) -> Result<Staff, AppError> {
+        let display = person(self.org.user_count);
         let id = self
             .app
             .store
             .insert_user(&NewUser {
                 username,
-                display_name: display,
+                display_name: &display,
                 unit,
                 roles,
                 password_hash: &self.hash,
+                post,
             })
             .await?;
         self.org.user_count += 1;
@@ -153,7 +192,7 @@ impl Builder<'_> {
         let desk = self
             .user(
                 &format!("{key}_zf"),
-                &format!("{name}政府办理员"),
+                "科员",
                 gov,
                 &[Role::Registrar, Role::Handler],
             )
@@ -162,7 +201,7 @@ impl Builder<'_> {
         let head = self
             .user(
                 &format!("{key}_ld"),
-                &format!("{name}领导"),
+                head_post("gov", level),
                 gov,
                 &[Role::Leader, Role::Handler],
             )
@@ -171,7 +210,7 @@ impl Builder<'_> {
         let reg = self
             .user(
                 &format!("{key}_xfj"),
-                &format!("{name}信访局登记员"),
+                "科员",
                 bureau,
                 &[Role::Registrar, Role::Handler],
             )
@@ -180,7 +219,7 @@ impl Builder<'_> {
         let sup = self
             .user(
                 &format!("{key}_dc"),
-                &format!("{name}信访局督办员"),
+                "督查督办科科长",
                 bureau,
                 &[Role::Supervisor],
             )
@@ -189,7 +228,7 @@ impl Builder<'_> {
         let bhead = self
             .user(
                 &format!("{key}_xfj_ld"),
-                &format!("{name}信访局局长"),
+                "局长",
                 bureau,
                 &[Role::Leader, Role::Supervisor],
             )
@@ -202,7 +241,7 @@ impl Builder<'_> {
             let d = self
                 .user(
                     &format!("{key}_{bkey}"),
-                    &format!("{body}办理员"),
+                    "科员",
                     u,
                     &[Role::Handler, Role::Registrar],
                 )
@@ -211,7 +250,7 @@ impl Builder<'_> {
             let h = self
                 .user(
                     &format!("{key}_{bkey}_ld"),
-                    &format!("{body}负责人"),
+                    head_post(bkey, level),
                     u,
                     &[Role::Leader, Role::Handler],
                 )
@@ -364,7 +403,7 @@ pub async fn build(app: &App) -> Result<DemoOrg, AppError> {
                 let d = b
                     .user(
                         &format!("{key}_t{}", i + 1),
-                        &format!("{t}办理员"),
+                        "科员",
                         u,
                         &[Role::Registrar, Role::Handler],
                     )
@@ -373,7 +412,11 @@ pub async fn build(app: &App) -> Result<DemoOrg, AppError> {
                 let h = b
                     .user(
                         &format!("{key}_t{}_ld", i + 1),
-                        &format!("{t}负责人"),
+                        if t.ends_with('镇') {
+                            "镇长"
+                        } else {
+                            "街道办事处主任"
+                        },
                         u,
                         &[Role::Leader, Role::Handler],
                     )

@@ -26,6 +26,7 @@ pub(super) async fn schedule(app: &App, demo: &DemoOrg) -> Result<usize, AppErro
             continue;
         };
         let gov = app.unit_name(area.government);
+        let leader = app.name_and_post(head.user).await?;
         let place = format!("{}信访接待大厅", gov.trim_end_matches("人民政府"));
         for week in 0..4 {
             let day = wed + Duration::days(7 * week);
@@ -35,7 +36,7 @@ pub(super) async fn schedule(app: &App, demo: &DemoOrg) -> Result<usize, AppErro
                     SessionInput {
                         unit_id: Some(area.government.0),
                         kind: ReceptionKind::Hall,
-                        leader: head.name.clone(),
+                        leader: leader.clone(),
                         date: day,
                         slot: "09:00-11:30".into(),
                         place: place.clone(),
@@ -63,7 +64,7 @@ pub(super) async fn schedule(app: &App, demo: &DemoOrg) -> Result<usize, AppErro
                     SessionInput {
                         unit_id: Some(area.government.0),
                         kind: ReceptionKind::Down,
-                        leader: head.name.clone(),
+                        leader: leader.clone(),
                         date: day + Duration::days(1),
                         slot: "14:00-17:00".into(),
                         place: "重点乡镇街道".into(),

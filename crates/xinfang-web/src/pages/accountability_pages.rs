@@ -202,7 +202,7 @@ pub async fn annual(
         body.push_str(&format!("<tr><td>{name}</td><td>{v}</td></tr>"));
     }
     body.push_str(
-        "</table><h3>二、被投诉较多的机关或单位</h3><table><tr><th>单位</th><th>事项数</th></tr>",
+        "</table><h3>二、被投诉较多的机关或单位</h3><p class=\"muted\">按信访事项中被反映、被检举控告的单位统计。</p><table><tr><th>单位</th><th>被反映件数</th></tr>",
     );
     for u in r["most_petitioned_bodies"]
         .as_array()

@@ -156,6 +156,7 @@ async fn render_users(
         "<section><details><summary class=\"h\">新建用户</summary><form method=\"post\" action=\"/admin/users\">{}\
          <label for=\"username\">用户名</label><input id=\"username\" name=\"username\" required autocomplete=\"off\">\
          <label for=\"display_name\">姓名</label><input id=\"display_name\" name=\"display_name\" required>\
+         <label for=\"post\">职务（可选，如 副区长、局长）</label><input id=\"post\" name=\"post\">\
          <label for=\"unit_id\">所属单位</label><select id=\"unit_id\" name=\"unit_id\">{}</select>\
          <fieldset><legend>角色</legend>{}</fieldset>\
          <label for=\"password\">初始密码（至少10位，须含字母和数字）</label><input id=\"password\" name=\"password\" type=\"password\" required autocomplete=\"new-password\">\
@@ -202,6 +203,7 @@ pub async fn users_add(
                     unit: u,
                     roles: roles_of(&f),
                     password: field(&f, "password").into(),
+                    post: field(&f, "post").into(),
                 },
             )
             .await

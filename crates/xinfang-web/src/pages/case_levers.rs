@@ -109,9 +109,10 @@ pub async fn panel(
     if leader && !owned.iter().any(|o| o.status == "active") {
         out.push_str(&format!(
             "<details><summary>包案</summary><form method=\"post\" action=\"/work/cases/{no}/ownership\">{}\
-             <label>专班成员（用户名，以逗号或空格分隔）<input name=\"team\"></label><label>化解方案<textarea name=\"plan\" required></textarea></label>\
+             <fieldset class=\"team\"><legend>专班成员（本辖区工作人员，可多选）</legend>{}</fieldset><label>化解方案<textarea name=\"plan\" required></textarea></label>\
              <label>化解时限<input type=\"date\" name=\"deadline\" required></label><button type=\"submit\">包案</button></form></details>",
-            csrf_input(csrf)
+            csrf_input(csrf),
+            team_picker(st, staff).await
         ));
     }
     out.push_str("<h3>领导批示</h3>");
@@ -235,11 +236,19 @@ pub async fn take_charge(
         Err(r) => return r,
     };
     let back = case_url(&case_no);
-    let team: Vec<String> = field(&f, "team")
-        .split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace())
-        .filter(|s| !s.is_empty())
+    // One checkbox per person (`team_<username>`); an old client's typed list still works.
+    let mut team: Vec<String> = f
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix("team_").filter(|_| v == "1"))
         .map(str::to_string)
         .collect();
+    team.sort();
+    team.extend(
+        field(&f, "team")
+            .split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace())
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+    );
     let Ok(deadline) = field(&f, "deadline").parse() else {
         return err_page(
             &staff,
@@ -256,6 +265,52 @@ pub async fn take_charge(
         Ok(o) => done(&format!("/work/ownerships#o{}", o.id)),
         Err(e) => err_page(&staff, "包案", e, &back),
     }
+}
+
+/// The 专班 picker: the active staff of the leader's area, by unit, each a
+/// checkbox showing name, post and body (never a login name to type).
+async fn team_picker(st: &AppState, leader: &xinfang_domain::Staff) -> String {
+    let org = st.app.org();
+    let area = org.government_of(leader.unit).unwrap_or(leader.unit);
+    let mut users: Vec<_> = st
+        .app
+        .store
+        .list_users()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|u| u.active && u.id != leader.user && org.is_within(u.unit, area))
+        .filter(|u| !u.roles.contains(&xinfang_domain::Role::Admin))
+        .collect();
+    users.sort_by_key(|u| (org.get(u.unit).map(|x| x.level), u.unit, u.id));
+    let mut out = String::new();
+    let mut last = None;
+    for u in &users {
+        if last != Some(u.unit) {
+            if last.is_some() {
+                out.push_str("</div>");
+            }
+            out.push_str(&format!(
+                "<div class=\"team-unit\"><strong>{}</strong>",
+                esc(&st.app.unit_name(u.unit))
+            ));
+            last = Some(u.unit);
+        }
+        let post = if u.post.is_empty() {
+            String::new()
+        } else {
+            format!("（{}）", esc(&u.post))
+        };
+        out.push_str(&format!(
+            "<label class=\"check\"><input type=\"checkbox\" name=\"team_{}\" value=\"1\"> {}{post}</label>",
+            esc(&u.username),
+            esc(&u.display_name)
+        ));
+    }
+    if last.is_some() {
+        out.push_str("</div>");
+    }
+    out
 }
 
 /// 批示 from the case page.

@@ -115,7 +115,7 @@ pub fn command_from_form(f: &HashMap<String, String>) -> Result<Command, AppErro
 /// top down), the government first and then its bodies and townships. The
 /// holder is left out, and so is a 检举控告's accused body with everything
 /// under it (第三十条: the domain refuses them anyway; the picker never offers them).
-fn unit_options(st: &AppState, case: &Case) -> String {
+fn unit_options(st: &AppState, case: &Case, preselect: Option<UnitId>) -> String {
     let org = st.app.org();
     let except = case.current_unit;
     // 本级及下级 first: the holder's own government's area, then the rest.
@@ -129,7 +129,7 @@ fn unit_options(st: &AppState, case: &Case) -> String {
         let outside = !org.is_within(area, home);
         groups.entry((outside, level, area.0)).or_default().push(u);
     }
-    // Nothing is preselected: the registrar chooses (never 国务院 by default).
+    // Only the suggested body with power is preselected (never 国务院 by default).
     let mut out = String::from("<option value=\"\">请选择接收单位</option>");
     for ((_, _, area), mut units) in groups {
         units.sort_by_key(|u| (u.id.0 != area, u.level, u.id));
@@ -140,8 +140,13 @@ fn unit_options(st: &AppState, case: &Case) -> String {
         out.push_str(&format!("<optgroup label=\"{}\">", esc(&label)));
         for u in units {
             out.push_str(&format!(
-                "<option value=\"{}\">{}·{}</option>",
+                "<option value=\"{}\"{}>{}·{}</option>",
                 u.id.0,
+                if Some(u.id) == preselect {
+                    " selected"
+                } else {
+                    ""
+                },
                 u.level.label_zh(),
                 esc(&u.name)
             ));
@@ -149,6 +154,25 @@ fn unit_options(st: &AppState, case: &Case) -> String {
         out.push_str("</optgroup>");
     }
     out
+}
+
+/// The body with power the system suggests for the case (its category in
+/// its region's own government), if it may receive it.
+fn suggested_body(st: &AppState, case: &Case) -> Option<(UnitId, String)> {
+    let path = case
+        .category
+        .as_deref()
+        .map(|c| st.app.category_label(c))
+        .unwrap_or_default();
+    let org = st.app.org();
+    xinfang_app::intelligence::suggest_body(
+        &org,
+        &case.region_code,
+        &path,
+        case.kind,
+        !case.litigation_cues.is_empty(),
+    )
+    .filter(|(u, _)| *u != case.current_unit && !is_accused_unit(case, *u, &org))
 }
 
 /// 第三十一条第一项: when the intake found 涉法涉诉 cues, the notify form says
@@ -308,11 +332,11 @@ fn drafts_panel(csrf: &str, case: &Case, drafts: &[DraftView]) -> String {
 fn action_form(st: &AppState, action: &str, csrf: &str, case: &Case, open: bool) -> String {
     let case_no = case.case_no.as_str();
     let (title, inner) = match action {
-        "transfer" => ("转送 / 交办", format!("<label>接收单位<select name=\"to\" required>{}</select></label><label>方式<select name=\"mode\"><option value=\"forward\">转送</option><option value=\"assign\">交办（须报送办结报告）</option></select></label><label>办结报告期限（交办）<input type=\"date\" name=\"report_due\"></label>", unit_options(st, case))),
+        "transfer" => ("转送 / 交办", format!("{}<label>接收单位<select name=\"to\" required>{}</select></label><label>方式<select name=\"mode\"><option value=\"forward\">转送</option><option value=\"assign\">交办（须报送办结报告）</option></select></label><label>办结报告期限（交办）<input type=\"date\" name=\"report_due\"></label>", suggested_body(st, case).map(|(_, n)| format!("<p class=\"muted\">系统建议的有权处理机关：{}（已预选，可更改）</p>", esc(&n))).unwrap_or_default(), unit_options(st, case, suggested_body(st, case).map(|(u, _)| u)))),
         "sign" => ("签收", String::new()),
         "object" => ("提出异议（5个工作日内，第二十三条）", "<label>理由<textarea name=\"reason\" required></textarea></label>".into()),
         "decide_objection" => ("处理异议", "<label>决定<select name=\"upheld\"><option value=\"yes\">同意异议，收回</option><option value=\"no\">不同意，由接收单位办理</option></select></label>".into()),
-        "decide_jurisdiction" => ("决定受理机关（第二十四条）", format!("<label>受理机关<select name=\"unit\">{}</select></label>", unit_options(st, case))),
+        "decide_jurisdiction" => ("决定受理机关（第二十四条）", format!("<label>受理机关<select name=\"unit\">{}</select></label>", unit_options(st, case, None))),
         "notify" => ("书面告知与处理途径", format!("<label>途径<select name=\"route\"><option value=\"accept\">受理办理</option><option value=\"divert\">导入法定途径（第三十一条）</option><option value=\"not_ours\">不属本机关职权，告知向有权机关提出</option></select></label><label>法定途径<select name=\"procedure\"><option value=\"litigation\">诉讼、复议等</option><option value=\"arbitration\">仲裁</option><option value=\"party_appeal\">党员申诉</option><option value=\"administrative\">行政程序</option></select></label><label>告知内容（导入途径或有权机关）<input name=\"guidance\"></label><label>有权处理的机关<input name=\"tell_to\"></label>{}", litigation_field(case))),
         "start_pause" => ("中止计时（听证、补充材料）", "<label>原因<input name=\"reason\" required></label>".into()),
         "end_pause" => ("恢复计时", String::new()),
@@ -328,7 +352,7 @@ fn action_form(st: &AppState, action: &str, csrf: &str, case: &Case, open: bool)
         "evaluate" => ("回访评价", "<label>评价<select name=\"satisfaction\"><option value=\"satisfied\">满意</option><option value=\"basically_satisfied\">基本满意</option><option value=\"dissatisfied\">不满意</option></select></label><label>原因<input name=\"reason\"></label>".into()),
         "request_review" => ("登记复查/复核请求", String::new()),
         "declare_interest" => ("申请回避（第二十八条）", String::new()),
-        "resolve_accused" => ("确定被检举控告单位（第三十条）", format!("<p>信访人所写被反映对象：{}。确定后，该单位及其上级、下属单位均不能看到本件。</p><label>被检举控告单位<select name=\"unit\" required>{}</select></label>", esc(case.accused.as_ref().and_then(|a| a.unit_name.as_deref().or(a.person.as_deref())).unwrap_or("未填写")), unit_options(st, case))),
+        "resolve_accused" => ("确定被检举控告单位（第三十条）", format!("<p>信访人所写被反映对象：{}。确定后，该单位及其上级、下属单位均不能看到本件。</p><label>被检举控告单位<select name=\"unit\" required>{}</select></label>", esc(case.accused.as_ref().and_then(|a| a.unit_name.as_deref().or(a.person.as_deref())).unwrap_or("未填写")), unit_options(st, case, None))),
         _ => return String::new(),
     };
     let confirm = super::case_flow::confirm_text(action)

@@ -72,7 +72,11 @@ pub const MENU: &[(&str, &[Entry])] = &[
                 "领导接访",
                 &[Registrar, Leader, Supervisor],
             ),
-            ("/work/ownerships", "领导包案", &[Handler, Leader, Supervisor]),
+            (
+                "/work/ownerships",
+                "领导包案",
+                &[Handler, Leader, Supervisor],
+            ),
             ("/work/campaigns", "专项攻坚", &[Leader, Supervisor]),
             (
                 "/work/disputes",

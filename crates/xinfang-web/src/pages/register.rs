@@ -38,34 +38,61 @@ fn rep_field(api: &str) -> Option<String> {
 
 fn form_html(
     st: &AppState,
+    staff: &xinfang_domain::Staff,
     csrf: &str,
     f: &HashMap<String, String>,
     errors: &str,
     field_errors: &HashMap<String, String>,
 ) -> String {
     let org = st.app.org();
+    // 事项发生地: the registrar's own area first (本级及下级), named as places
+    // (杭州市上城区), defaulting to the registrar's own area.
+    let home = org.government_of(staff.unit).unwrap_or(staff.unit);
+    let home_code = org
+        .get(home)
+        .map(|u| u.region_code.clone())
+        .unwrap_or_default();
+    let chosen_region = match v(f, "region_code") {
+        "" => home_code.as_str(),
+        c => c,
+    };
     let mut regions: Vec<_> = org
         .units()
         .filter(|u| u.kind == UnitKind::Government)
-        .map(|u| (u.region_code.clone(), u.name.clone()))
+        .map(|u| {
+            let place = u.name.trim_end_matches("人民政府").to_string();
+            let place = if place == "国务院" {
+                "全国".to_string()
+            } else {
+                place
+            };
+            (
+                !org.is_within(u.id, home),
+                u.level,
+                u.region_code.clone(),
+                place,
+            )
+        })
         .collect();
     regions.sort();
-    regions.dedup_by(|a, b| a.0 == b.0);
-    let region_opts: String = regions
-        .iter()
-        .map(|(c, n)| {
-            format!(
-                "<option value=\"{0}\"{1}>{0} {2}</option>",
-                esc(c),
-                if v(f, "region_code") == c {
+    regions.dedup_by(|a, b| a.2 == b.2);
+    let mut region_opts = String::new();
+    for (outside, group) in [(false, "本辖区"), (true, "其他地区")] {
+        region_opts.push_str(&format!("<optgroup label=\"{group}\">"));
+        for (_, _, code, place) in regions.iter().filter(|r| r.0 == outside) {
+            region_opts.push_str(&format!(
+                "<option value=\"{}\"{}>{}</option>",
+                esc(code),
+                if chosen_region == code {
                     " selected"
                 } else {
                     ""
                 },
-                esc(n)
-            )
-        })
-        .collect();
+                esc(place)
+            ));
+        }
+        region_opts.push_str("</optgroup>");
+    }
     let sel = |name: &str, opts: &[(&str, &str)]| -> String {
         let o: String = opts
             .iter()
@@ -173,7 +200,7 @@ pub async fn register_form(State(st): State<AppState>, headers: HeaderMap) -> Re
     Html(page(
         "登记",
         Some(&staff),
-        &form_html(&st, &csrf, &HashMap::new(), "", &HashMap::new()),
+        &form_html(&st, &staff, &csrf, &HashMap::new(), "", &HashMap::new()),
     ))
     .into_response()
 }
@@ -341,7 +368,7 @@ pub async fn register(
                 Html(page(
                     "登记",
                     Some(&staff),
-                    &form_html(&st, &csrf, &f, &errors, &field_errors),
+                    &form_html(&st, &staff, &csrf, &f, &errors, &field_errors),
                 )),
             )
                 .into_response()

@@ -102,7 +102,14 @@ dual_test!(
             .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         let (_, v) = app.get(&ipath, Some(&handler)).await;
-        assert_eq!(v["instructions"][0]["leader"], "杭州市领导");
+        let leader = app
+            .app
+            .store
+            .user_by_name("hangzhou_ld")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(v["instructions"][0]["leader"], leader.display_name.as_str());
         assert_eq!(
             app.app
                 .store

@@ -28,13 +28,11 @@ dual_test!(
         )
         .await;
         app.act_ok(&zj, &sug, json!({"action": "reply", "outcome": "adopted", "basis": "", "text": "采纳，年内建设。"})).await;
-        let (_, r) = app
-            .post(
-                "/api/v1/petitions",
-                None,
-                online_petition("求决人", "33010219600101042", "要求维修漏水屋顶"),
-            )
-            .await;
+        // The claim names the body complained about (被反映单位); the
+        // suggestion handled by the same body names none.
+        let mut p = online_petition("求决人", "33010219600101042", "要求维修漏水屋顶");
+        p["accused"] = json!({"unit_name": "杭州市上城区住房和城乡建设局"});
+        let (_, r) = app.post("/api/v1/petitions", None, p).await;
         let claim = r["case_no"].as_str().unwrap().to_string();
         app.act_ok(
             &bureau,
@@ -74,8 +72,15 @@ dual_test!(
         assert_eq!(rep["suggestions_adopted"], 1);
         assert_eq!(rep["accountability_records"], 1);
         assert_eq!(rep["statistics"]["submissions"], 2);
+        // 第四十一条: bodies complained about, not bodies that handled cases.
         assert_eq!(
             rep["most_petitioned_bodies"][0]["unit"], "杭州市上城区住房和城乡建设局",
+            "{rep}"
+        );
+        assert_eq!(rep["most_petitioned_bodies"][0]["cases"], 1, "{rep}");
+        assert_eq!(
+            rep["most_petitioned_bodies"].as_array().unwrap().len(),
+            1,
             "{rep}"
         );
         let (_, other) = app
