@@ -107,6 +107,8 @@ struct CasePage<'a> {
     alert: Option<String>,
     summary: Vec<SummaryItem>,
     replies: Vec<ReplyItem>,
+    /// The timeline: (when, what).
+    steps: Vec<(String, String)>,
     docs: Vec<DocItem>,
     due: Vec<DueItem>,
     satisfactions: Vec<Choice>,
@@ -242,6 +244,11 @@ pub async fn track(
         notice: out.notice,
         alert: out.alert,
         replies: v.replies.iter().map(reply_item).collect(),
+        steps: v
+            .steps
+            .iter()
+            .map(|s| (cn_date(&s.at), s.summary.clone()))
+            .collect(),
         docs: docs
             .iter()
             .map(|d| DocItem {
