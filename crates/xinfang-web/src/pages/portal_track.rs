@@ -216,7 +216,7 @@ pub async fn track(
             return track_form(StatusCode::NOT_FOUND, &f, &missing, Some(alert));
         }
     };
-    let out = run_op(&st, &visit, &f).await;
+    let mut out = run_op(&st, &visit, &f).await;
     let case = if out.notice.is_some() {
         match st.app.store.load_case(&visit.case_no).await {
             Ok(Some((_, c))) => c,
@@ -225,6 +225,9 @@ pub async fn track(
     } else {
         case
     };
+    if out.notice.is_some() && get(&f, "op") == "review" {
+        out.notice = Some(review_notice(&st, &case));
+    }
     let v = match st.app.public_view(id, &case).await {
         Ok(v) => v,
         Err(e) => {
@@ -300,6 +303,23 @@ pub async fn track(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     respond(status, "办理情况", &page)
+}
+
+/// What a 复查/复核 request led to: which body now reviews, and its limit
+/// (30 days from receiving the request, 第三十五、三十六条).
+fn review_notice(st: &AppState, case: &xinfang_domain::case::Case) -> String {
+    let (name, article) = match case.stage {
+        xinfang_domain::case::Stage::ReReview => ("复核", "第三十六条"),
+        _ => ("复查", "第三十五条"),
+    };
+    let org = st.app.org();
+    let body = org
+        .get(case.current_unit)
+        .map(|u| u.name.clone())
+        .unwrap_or_else(|| "上一级机关、单位".into());
+    format!(
+        "您的{name}请求已提交，由{body}{name}。收到请求的机关应当自收到之日起30日内提出{name}意见（{article}）。"
+    )
 }
 
 fn reply_item(r: &xinfang_app::views::PublicReply) -> ReplyItem {

@@ -310,7 +310,11 @@ dual_test!(
         )
         .await;
         assert_eq!(s, StatusCode::OK, "{html}");
-        assert!(html.contains("您的请求已提交"));
+        assert!(
+            html.contains("您的复查请求已提交，由杭州市上城区人民政府复查")
+                && html.contains("30日内"),
+            "{html}"
+        );
         let (_, d) = app
             .get(
                 &format!("/api/v1/cases/{case_no}"),

@@ -326,7 +326,7 @@ async fn petitioner_on_a_phone() {
     );
     d.screenshot("p09-phone-review-confirm").await;
     d.click("#confirm-ok").await;
-    d.wait_for(&["您的请求已提交", "复查复核中"]).await;
+    d.wait_for(&["您的复查请求已提交", "复查复核中"]).await;
     check(&d, "p10-phone-review-requested").await;
 
     // The same pages on a desktop screen.
