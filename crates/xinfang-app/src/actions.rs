@@ -169,7 +169,12 @@ impl App {
                     reason: String::new(),
                 },
             ),
-            ("request_review", Command::RequestReview),
+            (
+                "request_review",
+                Command::RequestReview {
+                    reason: String::new(),
+                },
+            ),
             ("declare_interest", Command::DeclareInterest),
             (
                 "resolve_accused",

@@ -247,7 +247,7 @@ pub(crate) fn parse_petitioners(
                 Err(e) => {
                     errors.push(FieldError {
                         field: format!("petitioners[{i}].id_number"),
-                        message: format!("身份证号码无效：{e}"),
+                        message: crate::plain_words::id_number_message(&e),
                     });
                     None
                 }
@@ -260,7 +260,7 @@ pub(crate) fn parse_petitioners(
                 Err(e) => {
                     errors.push(FieldError {
                         field: format!("petitioners[{i}].phone"),
-                        message: format!("电话号码无效：{e}"),
+                        message: crate::plain_words::phone_message(&e),
                     });
                     None
                 }

@@ -28,6 +28,7 @@ pub mod ledger_export;
 pub mod ledgers;
 pub mod lexicon;
 pub mod org_admin;
+pub mod plain_words;
 pub mod prior_match;
 pub mod projection;
 pub mod reception;

@@ -165,7 +165,7 @@ impl App {
                 Err(e) => {
                     errs.push(crate::FieldError {
                         field: "phone".into(),
-                        message: format!("电话号码无效：{e}"),
+                        message: crate::plain_words::phone_message(&e),
                     });
                     None
                 }

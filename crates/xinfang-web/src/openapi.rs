@@ -75,7 +75,7 @@ pub fn spec() -> Value {
         "/api/v1/petitions/{case_no}/review": { "post": {
           "summary": "请求复查或复核",
           "parameters": [ { "name": "case_no", "in": "path", "required": true, "schema": { "type": "string" } } ],
-          "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["query_code"], "properties": { "query_code": { "type": "string" } } } } } },
+          "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["query_code"], "properties": { "query_code": { "type": "string" }, "reason": { "type": "string", "description": "对处理意见不服的理由（可选，不超过2000字）" } } } } } },
           "responses": { "200": { "description": "已受理复查/复核请求" }, "400": error_response(), "404": error_response(), "409": error_response(), "422": error_response(), "429": error_response() } } },
         "/api/v1/auth/login": { "post": { "summary": "工作人员登录，取得 API 令牌",
           "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["username", "password"], "properties": { "username": { "type": "string" }, "password": { "type": "string" } } } } } },

@@ -200,6 +200,15 @@ struct CodeBody {
     query_code: String,
 }
 
+/// A 复查/复核 request: the code and, optionally, why the petitioner disputes the opinion.
+#[derive(Deserialize)]
+struct ReviewBody {
+    #[serde(default)]
+    query_code: String,
+    #[serde(default)]
+    reason: String,
+}
+
 /// `GET /api/v1/petitions/{case_no}` with `X-Query-Code`.
 async fn track(
     State(st): State<AppState>,
@@ -295,7 +304,7 @@ async fn request_review(
     Path(case_no): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let b: CodeBody = parse_json(&body)?;
+    let b: ReviewBody = parse_json(&body)?;
     st.app
         .check_query_code(
             &st.portal_throttle,
@@ -306,7 +315,11 @@ async fn request_review(
         .await?;
     let case = st
         .app
-        .act(&Actor::Petitioner, &case_no, &Command::RequestReview)
+        .act(
+            &Actor::Petitioner,
+            &case_no,
+            &Command::RequestReview { reason: b.reason },
+        )
         .await?;
     Ok(Json(json!({ "case_no": case.case_no, "status": case.status.key(), "stage": case.stage.key(), "unit": case.current_unit.0 })).into_response())
 }

@@ -360,7 +360,13 @@ async fn life(
         }
         let after = w
             .app
-            .act(&Actor::Petitioner, case_no, &Command::RequestReview)
+            .act(
+                &Actor::Petitioner,
+                case_no,
+                &Command::RequestReview {
+                    reason: "对处理意见不服，请求上一级机关复查".into(),
+                },
+            )
             .await?;
         answer(w, case_no, after.current_unit, topic.kind, false).await?;
     }

@@ -108,8 +108,13 @@ pub enum Command {
         satisfaction: Satisfaction,
         reason: String,
     },
-    /// 请求复查 / 复核 (第三十五、三十六条).
-    RequestReview,
+    /// 请求复查 / 复核 (第三十五、三十六条), with the petitioner's reason
+    /// for disputing the opinion (the higher body reads it; the portal asks
+    /// for it, a written request registered by staff may have none).
+    RequestReview {
+        #[serde(default)]
+        reason: String,
+    },
     /// 申请回避 (第二十八条第三款).
     DeclareInterest,
     /// 提级办理 (第四十条): a higher body takes over the handling.
@@ -157,7 +162,7 @@ impl Command {
             Self::Reply { .. } => "出具书面意见",
             Self::Deliver { .. } => "送达",
             Self::Evaluate { .. } => "评价",
-            Self::RequestReview => "请求复查复核",
+            Self::RequestReview { .. } => "请求复查复核",
             Self::DeclareInterest => "申请回避",
             Self::Escalate { .. } => "提级办理",
             Self::ConfirmRepeat { .. } => "确认重复件",

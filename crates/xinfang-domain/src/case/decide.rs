@@ -476,7 +476,13 @@ fn decide_body(
                 by_follow_up,
             })
         }
-        RequestReview => {
+        RequestReview { reason } => {
+            if reason.chars().count() > super::register::MAX_REQUEST {
+                return Err(DomainError::invalid(
+                    "reason",
+                    format!("理由不超过{}字", super::register::MAX_REQUEST),
+                ));
+            }
             if case.kind != Kind::Claim {
                 return Err(DomainError::invalid(
                     "action",
@@ -509,7 +515,10 @@ fn decide_body(
             if ctx.today() > due {
                 return Err(DomainError::ReviewWindowClosed(due, name, article));
             }
-            Ok(EventBody::ReviewRequested { unit })
+            Ok(EventBody::ReviewRequested {
+                unit,
+                reason: reason.trim().into(),
+            })
         }
         ConfirmRepeat { submission } | SplitRepeat { submission } => {
             let sub = repeat_to_review(case, *submission)?;

@@ -113,6 +113,9 @@ pub enum EventBody {
     /// 复查 / 复核 requested at the next-higher body.
     ReviewRequested {
         unit: UnitId,
+        /// Why the petitioner disputes the opinion (absent in older events).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reason: String,
     },
     /// A staff member declared a direct interest (第二十八条第三款).
     InterestDeclared {
@@ -222,7 +225,12 @@ impl EventBody {
                 _ => "书面答复已送达".into(),
             },
             Self::Evaluated { satisfaction, .. } => format!("评价：{}", satisfaction.label_zh()),
-            Self::ReviewRequested { unit } => format!("请求复查/复核，由{}办理", unit_name(*unit)),
+            Self::ReviewRequested { unit, reason } if reason.is_empty() => {
+                format!("请求复查/复核，由{}办理", unit_name(*unit))
+            }
+            Self::ReviewRequested { unit, reason } => {
+                format!("请求复查/复核，由{}办理；理由：{reason}", unit_name(*unit))
+            }
             Self::InterestDeclared { .. } => "工作人员申请回避（第二十八条）".into(),
             Self::Escalated { to, reason } => {
                 format!("提级办理，由{}办理：{reason}", unit_name(*to))

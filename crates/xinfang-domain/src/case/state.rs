@@ -385,7 +385,7 @@ impl Case {
                     by_follow_up: *by_follow_up,
                 })
             }
-            EventBody::ReviewRequested { unit } => {
+            EventBody::ReviewRequested { unit, .. } => {
                 let next = match self.stage {
                     Stage::Initial => Stage::Review,
                     _ => Stage::ReReview,

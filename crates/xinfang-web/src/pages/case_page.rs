@@ -102,7 +102,9 @@ pub fn command_from_form(f: &HashMap<String, String>) -> Result<Command, AppErro
                 .ok_or_else(|| AppError::field("satisfaction", "请选择评价"))?,
             reason: field(f, "reason").into(),
         },
-        "request_review" => Command::RequestReview,
+        "request_review" => Command::RequestReview {
+            reason: field(f, "reason").into(),
+        },
         "declare_interest" => Command::DeclareInterest,
         "resolve_accused" => Command::ResolveAccused {
             unit: unit("unit")?,

@@ -29,6 +29,10 @@ mod list_view;
 mod ownership_pages;
 mod portal;
 mod portal_documents;
+mod portal_form;
+mod portal_kit;
+mod portal_receipt;
+mod portal_track;
 mod reception;
 mod register;
 mod repeats;
@@ -53,6 +57,7 @@ pub fn routes() -> crate::routes::Routes {
                 axum::extract::DefaultBodyLimit::max(crate::api_documents::UPLOAD_LIMIT),
             ),
         )
+        .route("/submit/receipt", post(portal_receipt::download))
         .route("/track/documents", post(portal_documents::portal_document))
         .route(
             "/track/attachments",
@@ -83,7 +88,10 @@ pub fn routes() -> crate::routes::Routes {
             "/work/cases/{case_no}/attachments/{id}",
             get(documents::staff_attachment),
         )
-        .route("/track", get(portal::track_page).post(portal::track))
+        .route(
+            "/track",
+            get(portal_track::track_page).post(portal_track::track),
+        )
         .route("/login", get(session::login_form).post(session::login))
         .route("/logout", post(session::logout))
         .route("/work", get(inbox::inbox))

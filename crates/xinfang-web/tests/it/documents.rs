@@ -885,7 +885,7 @@ dual_test!(
         )
         .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-        assert!(r.text().contains("已保存附件1个"), "{}", r.text());
+        assert!(r.text().contains("已保存证明材料1个"), "{}", r.text());
         assert_eq!(app.app.store.count("cases").await.unwrap(), before + 1);
         // Only a multipart body may exceed 2 MB on /submit.
         let big = format!("request={}", "a".repeat(3 * 1024 * 1024));

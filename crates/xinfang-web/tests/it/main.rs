@@ -22,6 +22,7 @@ mod ledger_pages;
 mod lifecycle;
 mod nav;
 mod pages;
+mod portal;
 mod refusals;
 mod reports;
 mod search;

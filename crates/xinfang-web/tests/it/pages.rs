@@ -157,9 +157,10 @@ dual_test!(
         let bad = "name=%E7%8E%8B%E4%BA%94&id_number=330102196501011230&address=%E6%B9%96%E6%BB%A8&region_code=330102&kind=claim&request=%E8%A6%81%E6%B1%82%E4%BA%A4%E6%88%BF";
         let (s, html) = form_page(&app, "/submit", None, bad).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let err = between(&html, "id=\"id_number-err\">", "</p>");
         assert!(
-            html.contains("id_number-err") && html.contains("校验码"),
-            "error beside the field"
+            err.contains("身份证号码有误"),
+            "error beside the field: {err}"
         );
         assert!(html.contains("value=\"王五\""), "input kept");
         let id = id_with_check("33010219650101123");
@@ -167,8 +168,8 @@ dual_test!(
         let (s, html) = form_page(&app, "/submit", None, &ok).await;
         assert_eq!(s, StatusCode::OK, "{html}");
         assert!(html.contains("回执"));
-        let case_no = between(&html, "信访编号</th><td><strong>", "</strong>").to_string();
-        let code = between(&html, "查询码</th><td><strong>", "</strong>").to_string();
+        let case_no = between(&html, "id=\"receipt-case-no\">", "</strong>").to_string();
+        let code = between(&html, "id=\"receipt-code\" class=\"code\">", "</strong>").to_string();
         assert_eq!(code.len(), 8);
         // Wrong code: not found; right code: the view, with explanations.
         let (s, _) = form_page(
@@ -202,7 +203,7 @@ dual_test!(
             "evaluate and review offered"
         );
         assert!(
-            html.contains("2026-04-01"),
+            html.contains("2026年4月1日"),
             "the window's last day is shown"
         );
         let (_, html) = form_page(
@@ -217,7 +218,13 @@ dual_test!(
             "{}",
             &html[html.len().saturating_sub(400)..]
         );
-        let (_, html) = form_page(&app, "/track", None, &format!("{track}&op=review")).await;
+        let (_, html) = form_page(
+            &app,
+            "/track",
+            None,
+            &format!("{track}&op=review&review_reason=%E4%BA%A4%E6%88%BF%E6%97%B6%E9%97%B4%E6%97%A0%E4%BF%9D%E9%9A%9C"),
+        )
+        .await;
         assert!(
             html.contains("已提交") && html.contains("复查"),
             "review requested"
@@ -370,7 +377,7 @@ dual_test!(
             a["problems"][0]
                 .as_str()
                 .unwrap()
-                .contains("身份证号码无效"),
+                .contains("身份证号码有误"),
             "{a}"
         );
         // Without the CSRF header, or from another district, nothing is revealed.

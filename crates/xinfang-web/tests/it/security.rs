@@ -419,7 +419,7 @@ dual_test!(
         ]);
         let (s, html) = form_page(&app, "/submit", None, &form_body).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-        let err = between(&html, "<span class=\"err\" id=\"name-err\">", "</span>");
+        let err = between(&html, "<p class=\"field-error\" id=\"name-err\">", "</p>");
         assert!(err.contains("姓名含有控制字符"), "{err}");
         // The window registration page.
         let cookie = login(&app, "shangcheng_xfj").await;

@@ -13,7 +13,7 @@ use xinfang_app::{App, TimeSource};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
-struct Driver {
+pub(crate) struct Driver {
     http: reqwest::Client,
     base: String,
     session: String,
@@ -28,7 +28,7 @@ impl Drop for ChildGuard {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -37,7 +37,7 @@ fn free_port() -> u16 {
 }
 
 impl Driver {
-    async fn start() -> Driver {
+    pub(crate) async fn start() -> Driver {
         let port = free_port();
         let child = Command::new("/usr/bin/chromedriver")
             .arg(format!("--port={port}"))
@@ -80,18 +80,18 @@ impl Driver {
             _chromedriver: guard,
         }
     }
-    async fn cmd(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
+    pub(crate) async fn cmd(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
         let url = format!("{}/session/{}{path}", self.base, self.session);
         let req = self.http.request(method, url);
         let req = if body.is_null() { req } else { req.json(&body) };
         let v: Value = req.send().await.unwrap().json().await.unwrap();
         v["value"].clone()
     }
-    async fn go(&self, url: &str) {
+    pub(crate) async fn go(&self, url: &str) {
         self.cmd(reqwest::Method::POST, "/url", json!({"url": url}))
             .await;
     }
-    async fn find(&self, css: &str) -> String {
+    pub(crate) async fn find(&self, css: &str) -> String {
         let v = self
             .cmd(
                 reqwest::Method::POST,
@@ -104,7 +104,7 @@ impl Driver {
             .unwrap_or_else(|| panic!("no element {css}: {v}"))
             .to_string()
     }
-    async fn type_in(&self, css: &str, text: &str) {
+    pub(crate) async fn type_in(&self, css: &str, text: &str) {
         let e = self.find(css).await;
         self.cmd(
             reqwest::Method::POST,
@@ -113,7 +113,7 @@ impl Driver {
         )
         .await;
     }
-    async fn click(&self, css: &str) {
+    pub(crate) async fn click(&self, css: &str) {
         let e = self.find(css).await;
         self.cmd(
             reqwest::Method::POST,
@@ -122,7 +122,7 @@ impl Driver {
         )
         .await;
     }
-    async fn source(&self) -> String {
+    pub(crate) async fn source(&self) -> String {
         self.cmd(reqwest::Method::GET, "/source", json!(null))
             .await
             .as_str()
@@ -131,7 +131,7 @@ impl Driver {
     }
     /// Poll the page until it contains every needle (navigation after a click
     /// may still be in flight); panics with the page after ten seconds.
-    async fn wait_for(&self, needles: &[&str]) -> String {
+    pub(crate) async fn wait_for(&self, needles: &[&str]) -> String {
         let mut html = String::new();
         for _ in 0..100 {
             html = self.source().await;
@@ -148,7 +148,7 @@ impl Driver {
             .unwrap_or(html.len());
         panic!("page never showed {needles:?}: {}", &html[main..end]);
     }
-    async fn screenshot(&self, name: &str) {
+    pub(crate) async fn screenshot(&self, name: &str) {
         let b64 = self
             .cmd(reqwest::Method::GET, "/screenshot", json!(null))
             .await;
@@ -159,7 +159,7 @@ impl Driver {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
     }
-    async fn quit(&self) {
+    pub(crate) async fn quit(&self) {
         let _ = self
             .http
             .delete(format!("{}/session/{}", self.base, self.session))
@@ -168,7 +168,7 @@ impl Driver {
     }
 }
 
-fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+pub(crate) fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
     let i = html
         .find(start)
         .unwrap_or_else(|| panic!("{start} not in page"))
@@ -228,7 +228,7 @@ async fn overdue_case(app: &App) -> String {
         .case_no
 }
 
-fn id_with_check(body17: &str) -> String {
+pub(crate) fn id_with_check(body17: &str) -> String {
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
     let sum: u32 = body17
@@ -239,17 +239,23 @@ fn id_with_check(body17: &str) -> String {
     format!("{body17}{}", C[(sum % 11) as usize])
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn petitioner_and_staff_in_a_real_browser() {
+/// Whether to skip: XINFANG_SKIP_BROWSER=1; a missing Chromium fails.
+pub(crate) fn skip_browser() -> bool {
     if std::env::var("XINFANG_SKIP_BROWSER").as_deref() == Ok("1") {
         eprintln!("XINFANG_SKIP_BROWSER=1: browser test not run");
-        return;
+        return true;
     }
     assert!(
         std::path::Path::new("/usr/bin/chromium").exists(),
         "Chromium missing: run scripts/install-browser.sh"
     );
-    let dir = std::env::temp_dir().join(format!("xinfang-browser-{}", std::process::id()));
+    false
+}
+
+/// The real server on a fresh SQLite store with the demo organisation:
+/// the app, the site's base URL and the store's folder (remove when done).
+pub(crate) async fn serve_demo(name: &str) -> (App, String, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("xinfang-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let store = xinfang_store::Store::connect(&format!("sqlite://{}/b.db", dir.display()))
         .await
@@ -267,6 +273,15 @@ async fn petitioner_and_staff_in_a_real_browser() {
         )
         .await
     });
+    (app, site, dir)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn petitioner_and_staff_in_a_real_browser() {
+    if skip_browser() {
+        return;
+    }
+    let (app, site, dir) = serve_demo("browser").await;
 
     let d = Driver::start().await;
     // The petitioner submits online.
@@ -283,8 +298,8 @@ async fn petitioner_and_staff_in_a_real_browser() {
     d.screenshot("01-portal-submit").await;
     d.click("form button[type=submit]").await;
     let html = d.wait_for(&["回执", "查询码"]).await;
-    let case_no = between(&html, "信访编号</th><td><strong>", "</strong>").to_string();
-    let code = between(&html, "查询码</th><td><strong>", "</strong>").to_string();
+    let case_no = between(&html, "id=\"receipt-case-no\">", "</strong>").to_string();
+    let code = between(&html, "id=\"receipt-code\" class=\"code\">", "</strong>").to_string();
     d.screenshot("02-portal-receipt").await;
     // ... and tracks it.
     d.go(&format!("{site}/track")).await;
@@ -439,8 +454,11 @@ async fn petitioner_and_staff_in_a_real_browser() {
         .await;
     d.wait_for(&["请求复查"]).await;
     d.screenshot("09-portal-evaluated").await;
+    d.type_in("#review_reason", "交房时间仍无保障，请求复查")
+        .await;
     d.click("form:has(input[value=review]) button[type=submit]")
         .await;
+    d.click("#confirm-ok").await;
     d.wait_for(&["复查复核中"]).await;
     d.screenshot("10-portal-review-requested").await;
 
