@@ -8,6 +8,11 @@
 (function () {
   "use strict";
   var dialog = document.getElementById("confirm-dialog");
+  // On a phone the menu starts folded: the page comes first.
+  var menu = document.querySelector("nav.side details");
+  if (menu && window.matchMedia && window.matchMedia("(max-width: 48rem)").matches) {
+    menu.open = false;
+  }
   function ask(text, then) {
     if (!dialog || typeof dialog.showModal !== "function") {
       if (window.confirm(text)) then();

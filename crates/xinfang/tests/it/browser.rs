@@ -12,6 +12,10 @@ use std::time::Duration;
 use xinfang_app::{App, TimeSource};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+/// WebDriver's key codes.
+pub(crate) const TAB: &str = "\u{E004}";
+pub(crate) const ENTER: &str = "\u{E007}";
+pub(crate) const DOWN: &str = "\u{E015}";
 
 pub(crate) struct Driver {
     http: reqwest::Client,
@@ -159,6 +163,34 @@ impl Driver {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
     }
+    /// Keys as a keyboard sends them (WebDriver actions): text, or the
+    /// special keys [`TAB`], [`ENTER`], [`DOWN`].
+    pub(crate) async fn keys(&self, text: &str) {
+        let actions: Vec<Value> = text
+            .chars()
+            .flat_map(|c| {
+                [
+                    json!({"type": "keyDown", "value": c.to_string()}),
+                    json!({"type": "keyUp", "value": c.to_string()}),
+                ]
+            })
+            .collect();
+        self.cmd(
+            reqwest::Method::POST,
+            "/actions",
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}),
+        )
+        .await;
+    }
+    /// Run a script in the page and return its value.
+    pub(crate) async fn js(&self, script: &str) -> Value {
+        self.cmd(
+            reqwest::Method::POST,
+            "/execute/sync",
+            json!({"script": script, "args": []}),
+        )
+        .await
+    }
     pub(crate) async fn quit(&self) {
         let _ = self
             .http
@@ -177,7 +209,7 @@ pub(crate) fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
     &html[i..j]
 }
 
-async fn login(d: &Driver, site: &str, user: &str) {
+pub(crate) async fn login(d: &Driver, site: &str, user: &str) {
     d.go(&format!("{site}/login")).await;
     d.type_in("#username", user).await;
     d.type_in("#password", "xinfang2026").await;
@@ -185,7 +217,7 @@ async fn login(d: &Driver, site: &str, user: &str) {
     d.wait_for(&["我的待办"]).await;
 }
 
-async fn logout(d: &Driver) {
+pub(crate) async fn logout(d: &Driver) {
     d.click("header form button[type=submit]").await;
     d.wait_for(&["工作人员登录"]).await;
 }
@@ -324,13 +356,15 @@ async fn petitioner_and_staff_in_a_real_browser() {
         .unwrap()
         .id
         .0;
-    d.click("details:has(input[value=transfer]) summary").await;
-    d.click(&format!("select[name=to] option[value='{zhujian}']"))
+    // 转送 is the case's next step: its form is open at the top.
+    d.wait_for(&["下一步：转送 / 交办"]).await;
+    d.click(&format!("#next select[name=to] option[value='{zhujian}']"))
         .await;
     d.screenshot("05-work-case-transfer").await;
-    d.click("details:has(input[value=transfer]) button[type=submit]")
-        .await;
-    d.wait_for(&["已办理", "转送至杭州市上城区住房和城乡建设局"])
+    d.click("#next button[type=submit]").await;
+    // It cannot be taken back: a dialog asks first.
+    d.click("#confirm-ok").await;
+    d.wait_for(&["已转送", "转送至杭州市上城区住房和城乡建设局"])
         .await;
     d.click("header form button[type=submit]").await;
     d.wait_for(&["工作人员登录"]).await;
@@ -342,19 +376,18 @@ async fn petitioner_and_staff_in_a_real_browser() {
     d.click("form button[type=submit]").await;
     d.wait_for(&["我的待办", "待签收", &case_no]).await;
     d.go(&format!("{site}/work/cases/{case_no}")).await;
-    d.click("details:has(input[value=sign]) summary").await;
-    d.click("details:has(input[value=sign]) button[type=submit]")
-        .await;
-    d.wait_for(&["已签收待告知"]).await;
+    d.wait_for(&["下一步：签收"]).await;
+    d.click("#next button[type=submit]").await;
+    // The result says what was done and what comes next.
+    d.wait_for(&["已签收。", "下一步：书面告知"]).await;
     d.screenshot("06-work-case-signed").await;
 
     // ... notifies acceptance (第二十三条) and asks for an extension (第三十四条).
-    d.click("details:has(input[value=notify]) summary").await;
-    d.click("details:has(input[value=notify]) select[name=route] option[value=accept]")
+    d.click("#next select[name=route] option[value=accept]")
         .await;
-    d.click("details:has(input[value=notify]) button[type=submit]")
-        .await;
-    d.wait_for(&["办理中"]).await;
+    d.click("#next button[type=submit]").await;
+    d.click("#confirm-ok").await;
+    d.wait_for(&["已出具书面告知", "办理中"]).await;
     d.click("details:has(input[value=request_extension]) summary")
         .await;
     d.type_in(
@@ -375,18 +408,18 @@ async fn petitioner_and_staff_in_a_real_browser() {
     // The body's head approves the extension.
     login(&d, &site, "shangcheng_zhujian_ld").await;
     d.go(&format!("{site}/work/cases/{case_no}")).await;
-    d.click("details:has(input[value=decide_extension]) summary")
-        .await;
-    d.click("details:has(input[value=decide_extension]) button[type=submit]")
-        .await;
-    d.wait_for(&["延期"]).await;
+    d.wait_for(&["下一步：审批延期"]).await;
+    d.click("#next button[type=submit]").await;
+    d.click("#confirm-ok").await;
+    d.wait_for(&["已审批延期申请"]).await;
     d.screenshot("07-work-extension-approved").await;
     logout(&d).await;
 
     // The handler drafts the written opinion and sends it for sign-off (审核签发).
     login(&d, &site, "shangcheng_zhujian").await;
     d.go(&format!("{site}/work/cases/{case_no}")).await;
-    d.click("details:has(input[value=submit_draft]) summary")
+    d.wait_for(&["下一步：出具书面意见"]).await;
+    d.click("#next select[name=outcome] option[value=support]")
         .await;
     d.type_in(
         "details:has(input[value=submit_draft]) input[name=basis]",
@@ -426,15 +459,15 @@ async fn petitioner_and_staff_in_a_real_browser() {
     // The handler delivers the reply.
     login(&d, &site, "shangcheng_zhujian").await;
     d.go(&format!("{site}/work/cases/{case_no}")).await;
-    d.click("details:has(input[value=deliver]) summary").await;
-    d.click("details:has(input[value=deliver]) button[type=submit]")
-        .await;
+    d.wait_for(&["下一步：送达书面答复"]).await;
+    d.click("#next button[type=submit]").await;
+    d.click("#confirm-ok").await;
     d.wait_for(&["已送达"]).await;
     d.screenshot("08-work-delivered").await;
     // The delivered reply now waits for the follow-up call in the handler's inbox.
-    d.go(&format!("{site}/work")).await;
+    d.go(&format!("{site}/work?tab=visit")).await;
     let html = d.wait_for(&["待回访"]).await;
-    let follow_up = between(&html, "<h3>待回访</h3>", "</section>");
+    let follow_up = between(&html, "<h2 id=\"list-title\">待回访</h2>", "</section>");
     assert!(
         follow_up.contains(&case_no),
         "待回访 lists the delivered case"
@@ -491,6 +524,7 @@ async fn petitioner_and_staff_in_a_real_browser() {
     let overdue_no = overdue_case(&app).await;
     app.scan_clocks().await.unwrap();
     login(&d, &site, "shangcheng_dc").await;
+    d.go(&format!("{site}/work?tab=alerts")).await;
     let html = d.wait_for(&["时限提醒", &overdue_no]).await;
     assert!(html.contains("超期"), "supervisor inbox shows 超期");
     d.screenshot("13-work-supervisor-overdue").await;

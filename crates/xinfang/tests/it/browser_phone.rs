@@ -13,7 +13,7 @@ use std::time::Duration;
 
 const AXE: &str = include_str!("../assets/axe.min.js");
 
-async fn exec(d: &Driver, script: &str) -> Value {
+pub(crate) async fn exec(d: &Driver, script: &str) -> Value {
     d.cmd(
         reqwest::Method::POST,
         "/execute/sync",
@@ -22,7 +22,7 @@ async fn exec(d: &Driver, script: &str) -> Value {
     .await
 }
 
-async fn set_window(d: &Driver, width: u32, height: u32) {
+pub(crate) async fn set_window(d: &Driver, width: u32, height: u32) {
     d.cmd(
         reqwest::Method::POST,
         "/window/rect",
@@ -43,7 +43,7 @@ async fn clear(d: &Driver, css: &str) {
 
 /// The page is no wider than the window (nothing to scroll sideways), and
 /// no element reaches under the scroll bar either.
-async fn assert_no_overflow(d: &Driver, page: &str) {
+pub(crate) async fn assert_no_overflow(d: &Driver, page: &str) {
     let v = exec(
         d,
         "var w = document.documentElement.clientWidth, out = [];
@@ -63,7 +63,7 @@ async fn assert_no_overflow(d: &Driver, page: &str) {
 }
 
 /// axe-core on the current page: no `serious` or `critical` violation.
-async fn assert_accessible(d: &Driver, page: &str) {
+pub(crate) async fn assert_accessible(d: &Driver, page: &str) {
     let loaded = exec(d, &format!("{AXE}\nreturn typeof window.axe;")).await;
     assert_eq!(loaded, "object", "{page}: axe did not load: {loaded}");
     let found = d
@@ -94,7 +94,7 @@ async fn assert_accessible(d: &Driver, page: &str) {
 
 /// A screenshot of the whole page, not only the window (Chromium's
 /// DevTools command through chromedriver), to `test-artifacts/`.
-async fn shot(d: &Driver, name: &str) {
+pub(crate) async fn shot(d: &Driver, name: &str) {
     let cdp = |cmd: &str, params: Value| {
         d.cmd(
             reqwest::Method::POST,
@@ -126,7 +126,7 @@ async fn shot(d: &Driver, name: &str) {
 }
 
 /// Overflow, accessibility and a screenshot of the page now shown.
-async fn check(d: &Driver, name: &str) {
+pub(crate) async fn check(d: &Driver, name: &str) {
     assert_no_overflow(d, name).await;
     assert_accessible(d, name).await;
     shot(d, name).await;

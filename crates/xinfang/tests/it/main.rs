@@ -2,6 +2,7 @@
 mod bench_classify;
 mod browser;
 mod browser_phone;
+mod browser_staff;
 mod cli;
 mod crash;
 mod import_cli;
