@@ -88,6 +88,7 @@ impl App {
                 id_number: clean(&input.id_number),
                 phone: clean(&input.phone),
                 address: input.address.trim().into(),
+                email: None,
             }],
             self.now().date(),
             &mut errors,

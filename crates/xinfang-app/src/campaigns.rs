@@ -255,6 +255,7 @@ impl App {
                 petitioners: vec![PetitionerInput {
                     name: d.parties.chars().take(50).collect(),
                     address: d.region_code.clone(),
+                    email: None,
                     ..Default::default()
                 }],
                 persons: None,

@@ -33,6 +33,9 @@ pub struct PetitionerInput {
     pub phone: Option<String>,
     #[serde(default)]
     pub address: String,
+    /// For notifications by e-mail (optional).
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 /// The accused person or body of a 检举控告.
@@ -267,14 +270,39 @@ pub(crate) fn parse_petitioners(
             },
             None => None,
         };
+        let email = clean(&p.email);
+        if let Some(e) = &email {
+            if !plausible_email(e) {
+                errors.push(FieldError {
+                    field: format!("petitioners[{i}].email"),
+                    message: "电子邮箱格式不正确，例如 zhangsan@example.com".into(),
+                });
+            }
+        }
         out.push(Petitioner {
             name: p.name.trim().to_string(),
             id_number,
             phone,
             address: p.address.trim().to_string(),
+            email,
         });
     }
     out
+}
+
+/// An address a mail server will take: one `@`, a dot in the domain, no
+/// spaces or control characters, at most 100 characters.
+fn plausible_email(e: &str) -> bool {
+    let Some((local, domain)) = e.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && e.chars().count() <= 100
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// The warning an intake raised, as reported to the registrar: id and level.
@@ -457,6 +485,17 @@ impl App {
                     };
                 self.learn_confirmed(actor, req, category.as_deref(), &analysis)
                     .await;
+                // The registration notice (with the code for petitioners who
+                // were not at a window) goes out from the outbox, never from here.
+                let code_for_notice =
+                    if outcome_case.channel == xinfang_domain::case::Channel::Visit {
+                        "（已在接待窗口告知）".to_string()
+                    } else {
+                        code.clone()
+                    };
+                let mut registered = outcome_case.clone();
+                registered.case_no = case_no.clone();
+                self.hand_over_registered(&case_no, &code_for_notice, &registered);
                 let warning = raised(warning_id, warning.as_ref());
                 Ok(IntakeOutcome {
                     case_no,

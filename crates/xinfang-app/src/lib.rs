@@ -27,6 +27,7 @@ pub mod leadership;
 pub mod ledger_export;
 pub mod ledgers;
 pub mod lexicon;
+pub mod notify;
 pub mod org_admin;
 pub mod plain_words;
 pub mod prior_match;

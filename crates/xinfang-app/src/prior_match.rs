@@ -139,6 +139,7 @@ mod tests {
             id_number: id.map(Into::into),
             phone: phone.map(Into::into),
             address: address.into(),
+            email: None,
         }
     }
 

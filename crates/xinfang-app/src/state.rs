@@ -47,6 +47,8 @@ pub struct App {
     inactive_units: Arc<RwLock<Arc<HashSet<UnitId>>>>,
     /// The full-text index, once attached (`App::attach_search`).
     search: SearchSlot,
+    /// Notifications waiting to be written and the gateways (`notify`).
+    pub(crate) notify: Arc<crate::notify::Outbox>,
     pub time: TimeSource,
 }
 
@@ -102,6 +104,7 @@ impl App {
             calendar: Arc::new(RwLock::new(Arc::new(calendar))),
             rules: Arc::new(RwLock::new(Arc::new(rules))),
             search: Arc::default(),
+            notify: Arc::default(),
             time,
         })
     }

@@ -646,6 +646,7 @@ mod tests {
             id_number: None,
             phone: None,
             address: String::new(),
+            email: None,
         };
         let mut c: Case = serde_json::from_value(serde_json::json!({
             "case_no": "X", "channel": "letter", "kind": "claim", "petitioners": [],

@@ -114,6 +114,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         20,
         include_str!(concat!("../migrations/sqlite/", "0020_user_post.sql")),
     ),
+    (
+        21,
+        include_str!(concat!("../migrations/sqlite/", "0021_messages.sql")),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -202,6 +206,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
         20,
         include_str!(concat!("../migrations/postgres/", "0020_user_post.sql")),
+    ),
+    (
+        21,
+        include_str!(concat!("../migrations/postgres/", "0021_messages.sql")),
     ),
 ];
 

@@ -10,6 +10,7 @@ mod api_analytics;
 mod api_documents;
 mod api_drafts;
 mod api_ledgers;
+mod api_notify;
 mod api_reception;
 mod api_search;
 mod auth;
@@ -73,6 +74,7 @@ fn table() -> routes::Routes {
         .merge(api_admin::routes())
         .merge(api_documents::routes())
         .merge(api_drafts::routes())
+        .merge(api_notify::routes())
         .merge(api_analytics::routes())
         .merge(api_reception::routes())
         .merge(api_search::routes())

@@ -291,6 +291,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .await
                 .with_context(|| format!("无法监听 {listen}"))?;
             let addr = listener.local_addr()?;
+            crate::notify_cmd::configure(&app, &addr.to_string())?;
+            crate::notify_cmd::spawn(app.clone());
             println!("xinfang 已启动：http://{addr}/");
             // With the peer address: the throttles key on the real client (xinfang_web::client).
             let service = xinfang_web::router_with(app, web)

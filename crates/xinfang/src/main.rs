@@ -4,6 +4,7 @@
 mod bench_cmd;
 mod cli;
 mod node;
+mod notify_cmd;
 mod search_cmd;
 mod stats_cmd;
 

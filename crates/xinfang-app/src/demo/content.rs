@@ -100,6 +100,7 @@ pub fn petitioner(rng: &mut StdRng, region_code: &str) -> PetitionerInput {
             PLACES.choose(rng).unwrap_or(&"东湖小区"),
             rng.gen_range(1..200)
         ),
+        email: None,
     }
 }
 

@@ -38,6 +38,12 @@ pub async fn generate(app: &App, cases: usize) -> Result<DemoReport, AppError> {
         reception::schedule(app, &demo_org).await?;
         boards::fill(app, &demo_org).await?;
     }
+    // Demo people are not to be messaged: the notifier starts after them.
+    let head = app.store.max_event_seq().await?;
+    app.store
+        .put_setting("notify_cursor", &head.to_string())
+        .await?;
+    app.drop_handed_over();
     Ok(DemoReport {
         units: app.org().len(),
         users: demo_org.user_count,

@@ -270,6 +270,7 @@ pub fn parse_row(l: &Layout, cells: &[String], today: NaiveDate) -> Result<Parse
                     id_number: if i == 0 { id_number.clone() } else { None },
                     phone: if i == 0 { phone.clone() } else { None },
                     address: address.clone(),
+                    email: None,
                 })
                 .collect(),
             region_code,

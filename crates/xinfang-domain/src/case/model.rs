@@ -88,6 +88,9 @@ pub struct Petitioner {
     /// Normalised phone number.
     pub phone: Option<String>,
     pub address: String,
+    /// For notifications by e-mail (issue #19); optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 /// 请求、事实、理由 (第十九条).

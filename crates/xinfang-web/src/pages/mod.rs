@@ -41,6 +41,7 @@ mod session;
 mod split_notice;
 mod supervision_pages;
 mod tabs;
+mod visit;
 mod warning_pages;
 mod work;
 mod zero_reports;
@@ -91,6 +92,10 @@ pub fn routes() -> crate::routes::Routes {
         .route(
             "/track",
             get(portal_track::track_page).post(portal_track::track),
+        )
+        .route(
+            "/visit/{token}",
+            get(visit::visit_page).post(visit::visit_submit),
         )
         .route("/login", get(session::login_form).post(session::login))
         .route("/logout", post(session::logout))

@@ -82,6 +82,7 @@ fn intake_request(f: &HashMap<String, String>) -> IntakeRequest {
             id_number: opt("id_number"),
             phone: opt("phone"),
             address: get(f, "address").into(),
+            email: get(f, "email").trim().to_string().into(),
         }],
         persons: None,
         request: get(f, "request").into(),

@@ -251,6 +251,7 @@ pub async fn register(
             id_number: opt(&format!("id{i}")),
             phone: opt(&format!("phone{i}")),
             address: v(&f, &format!("addr{i}")).into(),
+            email: None,
         })
         .collect();
     let accused = match (

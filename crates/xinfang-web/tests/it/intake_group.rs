@@ -23,6 +23,7 @@ fn request(i: usize, region: &str) -> IntakeRequest {
             id_number: Some(id_with_check(&body)),
             phone: None,
             address: "杭州市".into(),
+            email: None,
         }],
         persons: None,
         request: format!("要求处理第{i}号小区电梯故障问题"),

@@ -21,6 +21,7 @@ mod leadership;
 mod ledger_pages;
 mod lifecycle;
 mod nav;
+mod notify;
 mod pages;
 mod portal;
 mod refusals;

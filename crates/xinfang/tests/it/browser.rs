@@ -243,6 +243,7 @@ async fn overdue_case(app: &App) -> String {
             id_number: None,
             phone: Some("13800001111".into()),
             address: "杭州市上城区".into(),
+            email: None,
         }],
         persons: None,
         request: "要求维修小区破损道路".into(),

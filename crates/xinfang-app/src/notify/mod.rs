@@ -1,0 +1,649 @@
+//! Notifications to petitioners (issue #19). Every message goes through the
+//! outbox (`messages` in the store) and never through the request that
+//! caused it, so a slow or dead gateway cannot block or fail a
+//! registration:
+//!
+//! 1. **What to say** comes from the case's events: a background pump reads
+//!    the event log after its cursor ([`App::notify_feed`]) and writes one
+//!    message per notice, channel and recipient (a `dedupe` key makes a
+//!    replay harmless). The registration notice, which carries the query
+//!    code shown once, is handed over in memory at intake and written by
+//!    the same pump. The 复查 window reminder is found by date.
+//! 2. **Sending** ([`App::notify_send`]) takes due messages, sends them by
+//!    their gateway, and records sent / failed (retried with back-off:
+//!    1, 2, 4 … 60 minutes) / dead (after [`MAX_ATTEMPTS`]). A sent
+//!    registration notice keeps no query code.
+//! 3. **Recipients** are the case's petitioners with a phone (SMS) or an
+//!    e-mail address; one who opted out gets nothing more.
+//!
+//! What a message may say is fixed per notice (see [`notice`]): nothing a
+//! petitioner could not already read on the tracking page.
+
+pub mod gateway;
+pub mod notice;
+pub mod visit;
+
+use crate::error::AppError;
+use crate::state::App;
+use chrono::{Duration, NaiveDateTime};
+use gateway::Gateways;
+use notice::Notice;
+use std::sync::{Mutex, RwLock};
+use xinfang_domain::case::{Case, EventBody, Route, Stage, Status};
+use xinfang_store::NewMessage;
+
+/// Attempts before a message is given up (`dead`).
+pub const MAX_ATTEMPTS: i64 = 8;
+const CURSOR: &str = "notify_cursor";
+/// Events older than this are history, not news.
+const STALE_DAYS: i64 = 7;
+
+/// The notifier's state inside [`App`]: the gateways and the registration
+/// notices handed over at intake.
+#[derive(Default)]
+pub struct Outbox {
+    gateways: RwLock<Gateways>,
+    /// (case no, query code, recipients) of registrations not yet written;
+    /// bounded, so a process that never pumps (a benchmark) stays small.
+    registered: Mutex<Vec<Handed>>,
+    /// Where the portal is reached from outside (for 回访 links).
+    public_url: RwLock<String>,
+}
+
+type Handed = (String, String, Vec<(&'static str, String)>);
+
+/// Registration notices kept in memory at most (the pump empties it every few seconds).
+const MAX_HANDED: usize = 50_000;
+
+/// What one pump did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PumpReport {
+    pub queued: usize,
+    pub sent: usize,
+    pub failed: usize,
+}
+
+/// Back-off after `attempts` failures: 1, 2, 4 … minutes, at most an hour.
+pub fn backoff(attempts: i64) -> Duration {
+    Duration::minutes((1i64 << attempts.clamp(0, 6)).min(60))
+}
+
+fn fmt(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// Where a case's messages go: (channel, recipient) per petitioner.
+fn recipients(case: &Case) -> Vec<(&'static str, String)> {
+    let mut out = vec![];
+    for p in &case.petitioners {
+        if let Some(phone) = p.phone.as_deref().filter(|x| !x.is_empty()) {
+            out.push(("sms", phone.to_string()));
+        }
+        if let Some(mail) = p.email.as_deref().filter(|x| !x.is_empty()) {
+            out.push(("email", mail.to_string()));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The 告知 result in the petitioner's words.
+fn route_words(route: &Route) -> String {
+    match route {
+        Route::Accept { .. } => "予以受理，依法办理".into(),
+        Route::Divert { .. } => {
+            "属于应当通过诉讼、仲裁、复议等法定途径解决的事项，请依法定途径提出".into()
+        }
+        Route::NotOurs { .. } => "不属于本机关职权范围，请向有权处理的机关提出".into(),
+    }
+}
+
+impl App {
+    pub(crate) fn outbox(&self) -> &Outbox {
+        &self.notify
+    }
+
+    /// Use these gateways from now on (from the environment at `serve`).
+    pub fn configure_gateways(&self, g: Gateways) {
+        *self.outbox().gateways.write().expect("gateways lock") = g;
+    }
+
+    pub fn gateways(&self) -> Gateways {
+        self.outbox()
+            .gateways
+            .read()
+            .expect("gateways lock")
+            .clone()
+    }
+
+    /// The portal's address as petitioners reach it (`XINFANG_PUBLIC_URL`).
+    pub fn set_public_url(&self, url: &str) {
+        *self.outbox().public_url.write().expect("url lock") =
+            url.trim_end_matches('/').to_string();
+    }
+
+    pub(crate) fn public_url(&self) -> String {
+        self.outbox().public_url.read().expect("url lock").clone()
+    }
+
+    /// Intake hands over the registration notice (with the code shown once).
+    pub(crate) fn hand_over_registered(&self, case_no: &str, code: &str, case: &Case) {
+        let to = recipients(case);
+        if to.is_empty() {
+            return;
+        }
+        let mut list = self.outbox().registered.lock().expect("outbox lock");
+        if list.len() < MAX_HANDED {
+            list.push((case_no.to_string(), code.to_string(), to));
+        }
+    }
+
+    /// Forget registrations handed over but not yet written (demo data).
+    pub fn drop_handed_over(&self) {
+        self.outbox()
+            .registered
+            .lock()
+            .expect("outbox lock")
+            .clear();
+    }
+
+    /// The text of a notice: the administrator's, else the built-in one.
+    pub async fn notice_text(&self, n: Notice) -> Result<String, AppError> {
+        Ok(self
+            .store
+            .message_template(n.key())
+            .await?
+            .unwrap_or_else(|| n.default_text().to_string()))
+    }
+
+    /// Write a notice for every recipient of `case`; `key` makes it unique.
+    async fn queue_notice(
+        &self,
+        case_id: Option<i64>,
+        case: &Case,
+        n: Notice,
+        key: &str,
+        values: &[(&str, String)],
+    ) -> Result<usize, AppError> {
+        self.queue_to(case_id, &case.case_no, recipients(case), n, key, values)
+            .await
+    }
+
+    async fn queue_to(
+        &self,
+        case_id: Option<i64>,
+        case_no: &str,
+        to_all: Vec<(&'static str, String)>,
+        n: Notice,
+        key: &str,
+        values: &[(&str, String)],
+    ) -> Result<usize, AppError> {
+        let text = self.notice_text(n).await?;
+        let mut values = values.to_vec();
+        values.push(("{信访编号}", case_no.to_string()));
+        let body = notice::render(&text, &values);
+        let subject = n.subject();
+        let now = fmt(self.now());
+        let mut queued = 0;
+        for (channel, to) in to_all {
+            let dedupe = format!("{}:{key}:{channel}:{to}", n.key());
+            let m = NewMessage {
+                case_id,
+                notice: n.key(),
+                channel,
+                recipient: &to,
+                subject: &subject,
+                body: &body,
+                dedupe: &dedupe,
+            };
+            if self.store.queue_message(&m, &now).await? {
+                queued += 1;
+            }
+        }
+        Ok(queued)
+    }
+
+    /// Turn new case events (and handed-over registrations, and 复查
+    /// windows closing) into queued messages. Returns how many were queued.
+    pub async fn notify_feed(&self) -> Result<usize, AppError> {
+        let mut queued = 0;
+        let handed: Vec<_> =
+            std::mem::take(&mut *self.outbox().registered.lock().expect("outbox lock"));
+        for (case_no, code, to) in handed {
+            let id = self.store.case_id_of(&case_no).await?;
+            queued += self
+                .queue_to(
+                    id,
+                    &case_no,
+                    to,
+                    Notice::Registered,
+                    &case_no,
+                    &[("{查询码}", code)],
+                )
+                .await?;
+        }
+        let mut cursor: i64 = self
+            .store
+            .get_setting(CURSOR)
+            .await?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        loop {
+            let events = self.store.case_events_after(cursor, 500).await?;
+            let Some(last) = events.last().map(|e| e.seq) else {
+                break;
+            };
+            for e in &events {
+                queued += self.notice_of_event(e).await?;
+            }
+            cursor = last;
+            self.store.put_setting(CURSOR, &cursor.to_string()).await?;
+        }
+        queued += self.review_window_reminders().await?;
+        Ok(queued)
+    }
+
+    async fn notice_of_event(&self, e: &xinfang_store::FeedEvent) -> Result<usize, AppError> {
+        // History (an import of past years, a store restored from backup) is
+        // never announced: only what happened in the last week.
+        let recent = fmt(self.now() - Duration::days(STALE_DAYS));
+        if e.at < recent {
+            return Ok(0);
+        }
+        let Ok(body) = serde_json::from_str::<EventBody>(&e.payload) else {
+            return Ok(0);
+        };
+        if let EventBody::Evaluated {
+            satisfaction: xinfang_domain::case::Satisfaction::Dissatisfied,
+            reason,
+            ..
+        } = &body
+        {
+            if let Some((_, case)) = self
+                .store
+                .cases_by_ids(&[e.case_id])
+                .await?
+                .into_iter()
+                .next()
+            {
+                self.supervise_dissatisfied(e.case_id, &case, reason)
+                    .await?;
+            }
+            return Ok(0);
+        }
+        let (n, values) = match &body {
+            EventBody::Transferred { .. } => (Notice::Transferred, vec![]),
+            EventBody::Notified { route } => {
+                (Notice::Notified, vec![("{告知结果}", route_words(route))])
+            }
+            EventBody::ExtensionDecided { approved: true } => {
+                // The days and reason of the request this approves.
+                let events = self.store.case_events(e.case_id).await?;
+                let asked = events.iter().rev().filter(|s| s.seq < e.seq).find_map(|s| {
+                    match &s.event.body {
+                        EventBody::ExtensionRequested { days, reason, .. } => {
+                            Some((*days, reason.clone()))
+                        }
+                        _ => None,
+                    }
+                });
+                let (days, reason) = asked.unwrap_or((0, String::new()));
+                (
+                    Notice::Extended,
+                    vec![("{延期天数}", days.to_string()), ("{延期理由}", reason)],
+                )
+            }
+            EventBody::Replied { .. } => (Notice::Replied, vec![]),
+            EventBody::Delivered { .. } => (Notice::Visit, vec![]),
+            _ => return Ok(0),
+        };
+        let Some((_, case)) = self
+            .store
+            .cases_by_ids(&[e.case_id])
+            .await?
+            .into_iter()
+            .next()
+        else {
+            return Ok(0);
+        };
+        let mut values = values;
+        if n == Notice::Visit {
+            if recipients(&case).is_empty() {
+                return Ok(0);
+            }
+            let token = self.create_visit_link(e.case_id, &case).await?;
+            values.push(("{回访链接}", format!("{}/visit/{token}", self.public_url())));
+        }
+        self.queue_notice(Some(e.case_id), &case, n, &e.seq.to_string(), &values)
+            .await
+    }
+
+    /// 第三十五、三十六条: remind petitioners whose window to ask for 复查 or
+    /// 复核 closes within three days (once per case and stage).
+    async fn review_window_reminders(&self) -> Result<usize, AppError> {
+        let today = self.now().date();
+        // Received on d: the window runs to d + 30 days.
+        let from = today - Duration::days(30);
+        let to = today - Duration::days(27);
+        let mut queued = 0;
+        for (id, case) in self
+            .store
+            .delivered_between(&from.to_string(), &to.to_string())
+            .await?
+        {
+            if case.status != Status::Delivered || case.stage == Stage::ReReview {
+                continue;
+            }
+            let Some(received) = case.current_stage().delivered_on else {
+                continue;
+            };
+            let last = received + Duration::days(30);
+            let ask = if case.stage == Stage::Initial {
+                "向原办理机关的上一级机关请求复查"
+            } else {
+                "向复查机关的上一级机关请求复核"
+            };
+            queued += self
+                .queue_notice(
+                    Some(id),
+                    &case,
+                    Notice::ReviewClosing,
+                    &format!("{id}:{:?}", case.stage),
+                    &[
+                        ("{截止日期}", last.format("%Y年%-m月%-d日").to_string()),
+                        ("{请求事项}", ask.to_string()),
+                    ],
+                )
+                .await?;
+        }
+        Ok(queued)
+    }
+
+    /// Send what is due; failures wait with back-off, a message with no
+    /// configured gateway stays queued.
+    pub async fn notify_send(&self) -> Result<PumpReport, AppError> {
+        let gateways = self.gateways();
+        let now = self.now();
+        let mut report = PumpReport::default();
+        for m in self.store.due_messages(&fmt(now), 200).await? {
+            if !gateways.configured(&m.channel) {
+                continue;
+            }
+            let result = gateways
+                .send(&m.channel, &m.recipient, &m.subject, &m.body)
+                .await;
+            // A sent registration notice keeps no query code.
+            let redacted = (m.notice == Notice::Registered.key() && result.is_ok())
+                .then(|| redact_code(&m.body));
+            match result {
+                Ok(()) => {
+                    self.store
+                        .record_attempt(m.id, Ok(&fmt(self.now())), redacted.as_deref())
+                        .await?;
+                    report.sent += 1;
+                }
+                Err(e) => {
+                    let dead = m.attempts + 1 >= MAX_ATTEMPTS;
+                    let next = fmt(self.now() + backoff(m.attempts));
+                    tracing::warn!(id = m.id, channel = %m.channel, error = %e, "message not sent");
+                    self.store
+                        .record_attempt(m.id, Err((&e, &next, dead)), None)
+                        .await?;
+                    report.failed += 1;
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// One round: feed, then send.
+    pub async fn notify_pump(&self) -> Result<PumpReport, AppError> {
+        let queued = self.notify_feed().await?;
+        let mut r = self.notify_send().await?;
+        r.queued = queued;
+        Ok(r)
+    }
+
+    /// Stop messages to this phone or address (the petitioner asked).
+    pub async fn opt_out(&self, recipient: &str) -> Result<(), AppError> {
+        let r = recipient.trim();
+        if r.is_empty() {
+            return Err(AppError::field("recipient", "请填写手机号码或电子邮箱"));
+        }
+        let normalised = xinfang_text::phone::normalize_phone(r).unwrap_or_else(|_| r.to_string());
+        self.store.opt_out(&normalised).await?;
+        Ok(())
+    }
+}
+
+/// The registration text with the query code blanked.
+fn redact_code(body: &str) -> String {
+    match body.find("查询码") {
+        Some(i) => {
+            let start = i + "查询码".len();
+            let rest = &body[start..];
+            let code_len: usize = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .map(char::len_utf8)
+                .sum();
+            if code_len == 0 {
+                return body.to_string();
+            }
+            format!("{}********{}", &body[..start], &rest[code_len..])
+        }
+        None => body.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn back_off_doubles_to_an_hour() {
+        assert_eq!(backoff(0), Duration::minutes(1));
+        assert_eq!(backoff(3), Duration::minutes(8));
+        assert_eq!(backoff(7), Duration::minutes(60));
+    }
+
+    #[test]
+    fn a_sent_registration_keeps_no_code() {
+        assert_eq!(
+            redact_code("信访编号XF1，查询码AB12CD34，请妥善保管"),
+            "信访编号XF1，查询码********，请妥善保管"
+        );
+    }
+}
+
+/// A message as staff see it on the case: the recipient masked unless the
+/// viewer holds the case (the same rule as the case's identity fields).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct MessageView {
+    pub id: i64,
+    pub notice: String,
+    pub notice_label: &'static str,
+    pub channel: String,
+    pub channel_label: &'static str,
+    pub recipient: String,
+    pub body: String,
+    pub status: String,
+    pub status_label: &'static str,
+    pub attempts: i64,
+    pub last_error: String,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+}
+
+pub fn status_label(s: &str) -> &'static str {
+    match s {
+        "queued" => "待发送",
+        "sent" => "已发送",
+        "failed" => "发送失败，等待重试",
+        "dead" => "发送失败，已停止重试",
+        "opted_out" => "信访人已退订，未发送",
+        _ => "未知",
+    }
+}
+
+pub fn channel_label(c: &str) -> &'static str {
+    match c {
+        "sms" => "短信",
+        "email" => "电子邮件",
+        _ => "其他",
+    }
+}
+
+fn mask_recipient(r: &str) -> String {
+    match r.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => xinfang_text::phone::mask_phone(r),
+    }
+}
+
+/// A gateway's state for administrators: configured or not, messages by
+/// status, and the latest failures (a dead gateway shows here, never to the
+/// petitioner).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct GatewayView {
+    pub channel: &'static str,
+    pub channel_label: &'static str,
+    pub configured: bool,
+    pub counts: Vec<(String, i64)>,
+    pub recent_failures: Vec<(String, String)>,
+}
+
+impl App {
+    /// The messages of a case, for its timeline.
+    pub async fn case_messages(
+        &self,
+        staff: &xinfang_domain::Staff,
+        case_no: &str,
+    ) -> Result<Vec<MessageView>, AppError> {
+        let (id, case) = self.visible_case(staff, case_no).await?;
+        let holder = staff.unit == case.current_unit
+            && staff.has_any(&[
+                xinfang_domain::Role::Registrar,
+                xinfang_domain::Role::Handler,
+                xinfang_domain::Role::Leader,
+            ]);
+        Ok(self
+            .store
+            .case_messages(id)
+            .await?
+            .into_iter()
+            .map(|m| MessageView {
+                notice_label: Notice::from_key(&m.notice)
+                    .map(|n| n.label_zh())
+                    .unwrap_or("通知"),
+                channel_label: channel_label(&m.channel),
+                status_label: status_label(&m.status),
+                recipient: if holder {
+                    m.recipient.clone()
+                } else {
+                    mask_recipient(&m.recipient)
+                },
+                id: m.id,
+                notice: m.notice,
+                channel: m.channel,
+                body: m.body,
+                status: m.status,
+                attempts: m.attempts,
+                last_error: m.last_error,
+                created_at: m.created_at,
+                sent_at: m.sent_at,
+            })
+            .collect())
+    }
+
+    /// Gateways and their messages (administrators only).
+    pub async fn gateway_status(
+        &self,
+        staff: &xinfang_domain::Staff,
+    ) -> Result<Vec<GatewayView>, AppError> {
+        if !staff.has(xinfang_domain::Role::Admin) {
+            return Err(AppError::Forbidden);
+        }
+        let g = self.gateways();
+        let mut out = vec![];
+        for channel in ["sms", "email"] {
+            let recent = self.store.recent_messages(channel, 200).await?;
+            out.push(GatewayView {
+                channel,
+                channel_label: channel_label(channel),
+                configured: g.configured(channel),
+                counts: self.store.message_counts(channel).await?,
+                recent_failures: recent
+                    .into_iter()
+                    .filter(|m| m.status == "failed" || m.status == "dead")
+                    .take(10)
+                    .map(|m| (m.created_at, m.last_error))
+                    .collect(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Every notice with its text in force (administrators only).
+    pub async fn notice_texts(
+        &self,
+        staff: &xinfang_domain::Staff,
+    ) -> Result<Vec<serde_json::Value>, AppError> {
+        if !staff.has(xinfang_domain::Role::Admin) {
+            return Err(AppError::Forbidden);
+        }
+        let mut out = vec![];
+        for n in Notice::ALL {
+            out.push(serde_json::json!({
+                "notice": n.key(),
+                "label": n.label_zh(),
+                "text": self.notice_text(n).await?,
+                "default_text": n.default_text(),
+                "placeholders": n.placeholders(),
+            }));
+        }
+        Ok(out)
+    }
+
+    /// An administrator sets a notice's text (checked, audited).
+    pub async fn set_notice_text(
+        &self,
+        staff: &xinfang_domain::Staff,
+        notice: &str,
+        text: &str,
+    ) -> Result<(), AppError> {
+        if !staff.has(xinfang_domain::Role::Admin) {
+            return Err(AppError::Forbidden);
+        }
+        let n =
+            Notice::from_key(notice).ok_or_else(|| AppError::field("notice", "没有这种通知"))?;
+        notice::check_text(n, text).map_err(|m| AppError::field("text", m))?;
+        self.store
+            .put_message_template(n.key(), text.trim(), &format!("user:{}", staff.username))
+            .await?;
+        Ok(())
+    }
+
+    /// The petitioner stops all messages about a case (with its number and
+    /// query code, checked and throttled as on the tracking page).
+    pub async fn opt_out_of_case(
+        &self,
+        throttle: &crate::auth::Throttle,
+        client: &str,
+        case_no: &str,
+        code: &str,
+    ) -> Result<usize, AppError> {
+        let (_, case) = self
+            .check_query_code(throttle, client, case_no.trim(), code)
+            .await?;
+        let to = recipients(&case);
+        for (_, r) in &to {
+            self.store.opt_out(r).await?;
+        }
+        Ok(to.len())
+    }
+}

@@ -1,0 +1,355 @@
+//! The notification outbox (issue #19): messages waiting, sent, failed or
+//! given up; the texts administrators edit; opt-outs; one-time 回访 links;
+//! and the case events after a cursor that the notifier turns into
+//! messages. A message row is written before anything is sent, and a
+//! notice's `dedupe` key makes writing it twice harmless.
+
+use crate::error::StoreError;
+use crate::Store;
+use serde::Serialize;
+use sqlx::Row;
+
+/// A message to write.
+pub struct NewMessage<'a> {
+    pub case_id: Option<i64>,
+    pub notice: &'a str,
+    /// `sms` or `email`.
+    pub channel: &'a str,
+    pub recipient: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub dedupe: &'a str,
+}
+
+/// A message as stored.
+#[derive(Clone, Debug, Serialize)]
+pub struct MessageRow {
+    pub id: i64,
+    pub case_id: Option<i64>,
+    pub notice: String,
+    pub channel: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    /// `queued`, `sent`, `failed` (will retry), `dead` (given up), `opted_out`.
+    pub status: String,
+    pub attempts: i64,
+    pub next_at: String,
+    pub last_error: String,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+}
+
+const COLS: &str = "id, case_id, notice, channel, recipient, subject, body, status, attempts, next_at, last_error, created_at, sent_at";
+
+fn row(r: &sqlx::any::AnyRow) -> MessageRow {
+    MessageRow {
+        id: r.get(0),
+        case_id: r.get(1),
+        notice: r.get(2),
+        channel: r.get(3),
+        recipient: r.get(4),
+        subject: r.get(5),
+        body: r.get(6),
+        status: r.get(7),
+        attempts: r.get(8),
+        next_at: r.get(9),
+        last_error: r.get(10),
+        created_at: r.get(11),
+        sent_at: r.get(12),
+    }
+}
+
+/// One case event after the notifier's cursor.
+pub struct FeedEvent {
+    pub seq: i64,
+    pub case_id: i64,
+    pub at: String,
+    pub payload: String,
+}
+
+impl Store {
+    /// Queue a message unless one with the same `dedupe` key exists; a
+    /// recipient who opted out gets a row with status `opted_out` (the
+    /// case timeline shows it was not sent, and why). True when written.
+    pub async fn queue_message(&self, m: &NewMessage<'_>, now: &str) -> Result<bool, StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        let exists = sqlx::query("SELECT 1 FROM messages WHERE dedupe = $1")
+            .bind(m.dedupe)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        if exists {
+            return Ok(false);
+        }
+        let opted_out = sqlx::query("SELECT 1 FROM message_optouts WHERE recipient = $1")
+            .bind(m.recipient)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        sqlx::query("INSERT INTO messages (case_id, notice, channel, recipient, subject, body, dedupe, status, attempts, next_at, last_error, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, '', $9)")
+            .bind(m.case_id)
+            .bind(m.notice)
+            .bind(m.channel)
+            .bind(m.recipient)
+            .bind(m.subject)
+            .bind(m.body)
+            .bind(m.dedupe)
+            .bind(if opted_out { "opted_out" } else { "queued" })
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Messages due to be sent (queued, or failed and due again), oldest first.
+    pub async fn due_messages(&self, now: &str, limit: i64) -> Result<Vec<MessageRow>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLS} FROM messages WHERE status IN ('queued', 'failed') AND next_at <= $1 ORDER BY id LIMIT $2"
+        ))
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(row).collect())
+    }
+
+    /// Record a delivery attempt: sent, or failed with the error and when to
+    /// try again (`dead` when given up). A sent message keeps no secret in
+    /// its body: `redacted` replaces it (the query code is shown once).
+    pub async fn record_attempt(
+        &self,
+        id: i64,
+        outcome: Result<&str, (&str, &str, bool)>,
+        redacted: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        match outcome {
+            Ok(now) => {
+                sqlx::query("UPDATE messages SET status = 'sent', attempts = attempts + 1, sent_at = $1, last_error = '' WHERE id = $2")
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Err((error, next_at, dead)) => {
+                sqlx::query("UPDATE messages SET status = $1, attempts = attempts + 1, next_at = $2, last_error = $3 WHERE id = $4")
+                    .bind(if dead { "dead" } else { "failed" })
+                    .bind(next_at)
+                    .bind(error)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        if let Some(body) = redacted {
+            sqlx::query("UPDATE messages SET body = $1 WHERE id = $2")
+                .bind(body)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A case's messages in order (for its timeline).
+    pub async fn case_messages(&self, case_id: i64) -> Result<Vec<MessageRow>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLS} FROM messages WHERE case_id = $1 ORDER BY id"
+        ))
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(row).collect())
+    }
+
+    /// The latest messages of a channel (administrators' view of a gateway).
+    pub async fn recent_messages(
+        &self,
+        channel: &str,
+        limit: i64,
+    ) -> Result<Vec<MessageRow>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLS} FROM messages WHERE channel = $1 ORDER BY id DESC LIMIT $2"
+        ))
+        .bind(channel)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(row).collect())
+    }
+
+    /// Counts by status for a channel.
+    pub async fn message_counts(&self, channel: &str) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query("SELECT status, COUNT(*) FROM messages WHERE channel = $1 GROUP BY status ORDER BY status")
+            .bind(channel)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    /// The text an administrator set for a notice, if any.
+    pub async fn message_template(&self, notice: &str) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query("SELECT body FROM message_templates WHERE notice = $1")
+                .bind(notice)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|r| r.get(0)),
+        )
+    }
+
+    /// Set a notice's text (audited by the caller).
+    pub async fn put_message_template(
+        &self,
+        notice: &str,
+        body: &str,
+        by: &str,
+    ) -> Result<(), StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        sqlx::query("DELETE FROM message_templates WHERE notice = $1")
+            .bind(notice)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO message_templates (notice, body, updated_by, updated_at) VALUES ($1, $2, $3, $4)")
+            .bind(notice)
+            .bind(body)
+            .bind(by)
+            .bind(crate::now_text())
+            .execute(&mut *tx)
+            .await?;
+        crate::chain::log(
+            &mut tx,
+            "settings",
+            "message_template_changed",
+            by,
+            serde_json::json!({ "notice": notice, "body": body }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A recipient asks for no more messages; their queued ones are not sent.
+    pub async fn opt_out(&self, recipient: &str) -> Result<(), StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        let now = crate::now_text();
+        sqlx::query("DELETE FROM message_optouts WHERE recipient = $1")
+            .bind(recipient)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO message_optouts (recipient, at) VALUES ($1, $2)")
+            .bind(recipient)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE messages SET status = 'opted_out' WHERE recipient = $1 AND status IN ('queued', 'failed')")
+            .bind(recipient)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Case events with seq > `after`, oldest first.
+    pub async fn case_events_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<FeedEvent>, StoreError> {
+        let rows = sqlx::query("SELECT seq, case_id, at, payload FROM events WHERE seq > $1 AND case_id IS NOT NULL ORDER BY seq LIMIT $2")
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| FeedEvent {
+                seq: r.get(0),
+                case_id: r.get(1),
+                at: r.get(2),
+                payload: r.get(3),
+            })
+            .collect())
+    }
+
+    /// The highest event seq (0 when none).
+    pub async fn max_event_seq(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query("SELECT COALESCE(MAX(seq), 0) FROM events")
+            .fetch_one(&self.pool)
+            .await?
+            .get(0))
+    }
+
+    /// Cases now 已送达 whose reply was received between the two days
+    /// (inclusive, 'YYYY-MM-DD'), with their state.
+    pub async fn delivered_between(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(i64, xinfang_domain::case::Case)>, StoreError> {
+        let rows = sqlx::query("SELECT id, state_json FROM cases WHERE status = 'delivered' AND delivered_on >= $1 AND delivered_on <= $2 ORDER BY id")
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let json: String = r.get(1);
+            out.push((r.get(0), serde_json::from_str(&json)?));
+        }
+        Ok(out)
+    }
+
+    /// Store a one-time 回访 link (its hash only).
+    pub async fn insert_visit_link(
+        &self,
+        token_hash: &str,
+        case_id: i64,
+        stage: &str,
+        expires_at: &str,
+    ) -> Result<(), StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        sqlx::query("INSERT INTO visit_links (token_hash, case_id, stage, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(token_hash)
+            .bind(case_id)
+            .bind(stage)
+            .bind(crate::now_text())
+            .bind(expires_at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The link's (case id, stage, expires_at, used_at).
+    pub async fn visit_link(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(i64, String, String, Option<String>)>, StoreError> {
+        Ok(sqlx::query(
+            "SELECT case_id, stage, expires_at, used_at FROM visit_links WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))))
+    }
+
+    /// Mark the link used; false when it already was (one time only).
+    pub async fn use_visit_link(&self, token_hash: &str, now: &str) -> Result<bool, StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        let n = sqlx::query(
+            "UPDATE visit_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(n == 1)
+    }
+}

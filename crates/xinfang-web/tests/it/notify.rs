@@ -1,0 +1,464 @@
+//! Notifications to petitioners (issue #19), against a real HTTP SMS
+//! gateway process peer (an HTTP server in the test, answering like a
+//! gateway): every step a petitioner must know about becomes one message
+//! from the outbox, with its delivery state; a dead gateway is retried with
+//! back-off and never touches a registration; an opted-out petitioner gets
+//! nothing; 检举控告 messages name no body; 回访 by a one-time link, and a
+//! 不满意 opens a 督办 (第四十条).
+
+use crate::common;
+use axum::extract::State;
+use axum::http::StatusCode;
+use common::web::{body_of, form_page};
+use common::*;
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use xinfang_app::notify::gateway::{Gateways, HttpSmsConfig};
+
+/// A gateway: records what it was sent; answers 500 while `down`.
+#[derive(Clone, Default)]
+struct Gateway {
+    got: Arc<Mutex<Vec<Value>>>,
+    down: Arc<Mutex<bool>>,
+}
+
+async fn receive(State(g): State<Gateway>, body: String) -> (StatusCode, String) {
+    if *g.down.lock().unwrap() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "gateway busy".into());
+    }
+    g.got
+        .lock()
+        .unwrap()
+        .push(serde_json::from_str(&body).unwrap_or(json!(body)));
+    (StatusCode::OK, r#"{"result":"ok"}"#.into())
+}
+
+async fn start_gateway(app: &TestApp) -> Gateway {
+    let g = Gateway::default();
+    let router = axum::Router::new()
+        .route("/send", axum::routing::post(receive))
+        .with_state(g.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/send", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    app.app.configure_gateways(Gateways {
+        smtp: None,
+        sms: Some(HttpSmsConfig {
+            url,
+            body: HttpSmsConfig::DEFAULT_BODY.into(),
+            ok_contains: Some("\"ok\"".into()),
+        }),
+    });
+    app.app.set_public_url("https://xinfang.example.gov.cn");
+    g
+}
+
+fn texts(g: &Gateway) -> Vec<String> {
+    g.got
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|v| v["text"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+async fn messages(app: &TestApp, token: &str, case_no: &str) -> Vec<Value> {
+    let (s, v) = app
+        .get(&format!("/api/v1/cases/{case_no}/messages"), Some(token))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v["messages"].as_array().unwrap().clone()
+}
+
+dual_test!(
+    every_step_reaches_the_petitioner_once,
+    |app: TestApp| async move {
+        let g = start_gateway(&app).await;
+        let (s, r) = app
+            .post(
+                "/api/v1/petitions",
+                None,
+                online_petition("通知人", "33010219800101123", "要求开发商按期交房"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        let case_no = r["case_no"].as_str().unwrap().to_string();
+        let code = r["query_code"].as_str().unwrap().to_string();
+        let pump = app.app.notify_pump().await.unwrap();
+        assert_eq!((pump.queued, pump.sent), (1, 1), "the registration notice");
+        let sent = texts(&g);
+        assert!(
+            sent[0].contains(&case_no) && sent[0].contains(&code),
+            "{sent:?}"
+        );
+        assert_eq!(g.got.lock().unwrap()[0]["phone"], "13812345678");
+        // A second pump sends nothing twice.
+        assert_eq!(app.app.notify_pump().await.unwrap().sent, 0);
+
+        let bureau = app.token("shangcheng_xfj").await;
+        let zj = app.token("shangcheng_zhujian").await;
+        let zhujian = app.unit("杭州市上城区住房和城乡建设局");
+        app.act_ok(
+            &bureau,
+            &case_no,
+            json!({"action": "transfer", "to": zhujian, "mode": "forward", "report_due": null}),
+        )
+        .await;
+        app.act_ok(&zj, &case_no, json!({"action": "sign"})).await;
+        app.act_ok(
+            &zj,
+            &case_no,
+            json!({"action": "notify", "route": {"route": "accept", "investigate": true}}),
+        )
+        .await;
+        app.act_ok(
+            &zj,
+            &case_no,
+            json!({"action": "request_extension", "days": 20, "reason": "需现场核查交房条件"}),
+        )
+        .await;
+        let head = app.token("shangcheng_zhujian_ld").await;
+        app.act_ok(
+            &head,
+            &case_no,
+            json!({"action": "decide_extension", "approved": true}),
+        )
+        .await;
+        app.act_ok(&zj, &case_no, json!({"action": "reply", "outcome": "support", "basis": "合同第八条", "text": "责成开发商三十日内交房。"})).await;
+        app.act_ok(&zj, &case_no, json!({"action": "deliver"}))
+            .await;
+        let pump = app.app.notify_pump().await.unwrap();
+        assert_eq!(pump.sent, 5, "转送, 告知, 延期, 答复, 回访");
+        let sent = texts(&g);
+        assert!(sent[1].contains("已转送有权处理的机关"), "{sent:?}");
+        assert!(sent[2].contains("予以受理"), "{sent:?}");
+        assert!(
+            sent[3].contains("延长20日") && sent[3].contains("需现场核查交房条件"),
+            "第三十四条: {sent:?}"
+        );
+        assert!(sent[4].contains("书面答复意见"), "{sent:?}");
+        assert!(
+            sent[5].contains("https://xinfang.example.gov.cn/visit/"),
+            "{sent:?}"
+        );
+
+        // The case timeline shows each message and its state; the sent
+        // registration notice no longer holds the query code.
+        let list = messages(&app, &zj, &case_no).await;
+        assert_eq!(list.len(), 6);
+        assert!(list
+            .iter()
+            .all(|m| m["status"] == "sent" && m["status_label"] == "已发送"));
+        assert!(
+            !list[0]["body"].as_str().unwrap().contains(&code),
+            "{}",
+            list[0]
+        );
+        assert_eq!(
+            list[0]["recipient"], "13812345678",
+            "the holder sees the number"
+        );
+        let other = app.token("shangcheng_xfj").await;
+        assert_eq!(
+            messages(&app, &other, &case_no).await[0]["recipient"],
+            "138****5678",
+            "masked for others"
+        );
+
+        // 回访 by the one-time link: 不满意 with a reason opens a 督办.
+        let link = sent[5].split("/visit/").nth(1).unwrap();
+        let token: String = link.chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+        let (s, _, page) = app.get_raw(&format!("/visit/{token}"), None).await;
+        let page = String::from_utf8(page).unwrap();
+        assert_eq!(s, StatusCode::OK);
+        assert!(page.contains(&case_no) && page.contains("要求开发商按期交房"));
+        let path = format!("/visit/{token}");
+        let form = |pairs: &[(&str, &str)]| body_of(pairs);
+        let (s, page) = form_page(
+            &app,
+            &path,
+            None,
+            &form(&[("satisfaction", "dissatisfied"), ("reason", "")]),
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a reason is needed: {page}"
+        );
+        let (s, page) = form_page(
+            &app,
+            &path,
+            None,
+            &form(&[("satisfaction", "dissatisfied"), ("reason", "交房仍无保障")]),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        assert!(page.contains("感谢您的评价"));
+        let (s, _) = form_page(
+            &app,
+            &path,
+            None,
+            &form(&[("satisfaction", "satisfied"), ("reason", "")]),
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "the link is spent");
+        app.app.notify_pump().await.unwrap();
+        let dc = app.token("shangcheng_dc").await;
+        let (_, v) = app.get("/api/v1/supervisions", Some(&dc)).await;
+        let sups = v["supervisions"].as_array().unwrap();
+        let s = sups
+            .iter()
+            .find(|s| s["case_no"] == case_no.as_str())
+            .unwrap_or_else(|| panic!("a 督办 for the 不满意: {v}"));
+        assert!(
+            s["requirement"].as_str().unwrap().contains("交房仍无保障"),
+            "{s}"
+        );
+        assert_eq!(s["to_unit"], zhujian);
+    }
+);
+
+dual_test!(
+    a_dead_gateway_never_blocks_and_is_retried,
+    |app: TestApp| async move {
+        let g = start_gateway(&app).await;
+        *g.down.lock().unwrap() = true;
+        let (s, r) = app
+            .post(
+                "/api/v1/petitions",
+                None,
+                online_petition("重试人", "33010219800101235", "要求维修漏水屋顶"),
+            )
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::CREATED,
+            "registration does not wait for the gateway"
+        );
+        let case_no = r["case_no"].as_str().unwrap().to_string();
+        let pump = app.app.notify_pump().await.unwrap();
+        assert_eq!((pump.sent, pump.failed), (0, 1));
+        let bureau = app.token("shangcheng_xfj").await;
+        let m = &messages(&app, &bureau, &case_no).await[0];
+        assert_eq!(m["status"], "failed");
+        assert!(m["last_error"].as_str().unwrap().contains("503"), "{m}");
+        // Not due again at once (back-off) …
+        assert_eq!(app.app.notify_pump().await.unwrap().failed, 0);
+        // … the administrator sees the gateway failing; the petitioner does not.
+        let admin = app.token("admin").await;
+        let (_, v) = app.get("/api/v1/admin/gateways", Some(&admin)).await;
+        assert_eq!(v["gateways"][0]["channel"], "sms");
+        assert!(
+            !v["gateways"][0]["recent_failures"]
+                .as_array()
+                .unwrap()
+                .is_empty(),
+            "{v}"
+        );
+        // The gateway comes back; after the back-off the message goes.
+        *g.down.lock().unwrap() = false;
+        app.set_time("2026-03-02 09:05");
+        assert_eq!(app.app.notify_pump().await.unwrap().sent, 1);
+        assert_eq!(messages(&app, &bureau, &case_no).await[0]["status"], "sent");
+        // A gateway down for good: the message is given up after 8 attempts.
+        *g.down.lock().unwrap() = true;
+        let (_, r) = app
+            .post(
+                "/api/v1/petitions",
+                None,
+                online_petition("放弃人", "33010219800101347", "要求修复路灯"),
+            )
+            .await;
+        let lost = r["case_no"].as_str().unwrap().to_string();
+        for day in 3..15 {
+            app.set_time(&format!("2026-03-{day:02} 10:00"));
+            app.app.notify_pump().await.unwrap();
+        }
+        let m = &messages(&app, &bureau, &lost).await[0];
+        assert_eq!(
+            (m["status"].as_str(), m["attempts"].as_i64()),
+            (Some("dead"), Some(8)),
+            "{m}"
+        );
+    }
+);
+
+dual_test!(
+    opted_out_and_accusations_say_nothing_more,
+    |app: TestApp| async move {
+        let g = start_gateway(&app).await;
+        let (_, r) = app
+            .post(
+                "/api/v1/petitions",
+                None,
+                online_petition("退订人", "33010219800101459", "要求清理楼道杂物"),
+            )
+            .await;
+        let case_no = r["case_no"].as_str().unwrap().to_string();
+        let code = r["query_code"].as_str().unwrap().to_string();
+        let (s, v) = app
+            .post(
+                "/api/v1/notifications/opt-out",
+                None,
+                json!({"case_no": case_no, "query_code": "WRONG123"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+        let (s, v) = app
+            .post(
+                "/api/v1/notifications/opt-out",
+                None,
+                json!({"case_no": case_no, "query_code": code}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        app.app.notify_pump().await.unwrap();
+        assert!(texts(&g).is_empty(), "nothing after opting out");
+        let bureau = app.token("shangcheng_xfj").await;
+        assert_eq!(
+            messages(&app, &bureau, &case_no).await[0]["status"],
+            "opted_out"
+        );
+
+        // 第三十条: an accusation's messages name no body at all.
+        let mut p = online_petition(
+            "检举人",
+            "33010219800101561",
+            "检举住建局工作人员索要好处费",
+        );
+        p["kind"] = json!("accusation");
+        p["petitioners"][0]["phone"] = json!("13900001111");
+        p["accused"] = json!({"unit_name": "杭州市上城区住房和城乡建设局", "person": "某科长"});
+        let (s, r) = app.post("/api/v1/petitions", None, p).await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        let acc = r["case_no"].as_str().unwrap().to_string();
+        let jw = app.unit("中共杭州市上城区纪律检查委员会（杭州市上城区监察委员会）");
+        app.act_ok(
+            &bureau,
+            &acc,
+            json!({"action": "transfer", "to": jw, "mode": "forward", "report_due": null}),
+        )
+        .await;
+        app.app.notify_pump().await.unwrap();
+        let sent = texts(&g);
+        assert_eq!(sent.len(), 2, "registered and transferred: {sent:?}");
+        for t in &sent {
+            for secret in ["住房和城乡建设局", "某科长", "纪律检查", "监察委员会"]
+            {
+                assert!(!t.contains(secret), "第三十条: {t}");
+            }
+        }
+    }
+);
+
+dual_test!(administrators_edit_the_texts, |app: TestApp| async move {
+    let g = start_gateway(&app).await;
+    let admin = app.token("admin").await;
+    let (s, v) = app
+        .call(
+            "PUT",
+            "/api/v1/admin/notices/transferred",
+            Some(&admin),
+            Some(json!({"text": "已转送{被反映单位}"})),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an unknown placeholder: {v}"
+    );
+    let (s, v) = app
+        .call(
+            "PUT",
+            "/api/v1/admin/notices/transferred",
+            Some(&admin),
+            Some(json!({"text": "【上城信访】{信访编号}已转办，请留意。"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let clerk = app.token("shangcheng_xfj").await;
+    let (s, _) = app
+        .call(
+            "PUT",
+            "/api/v1/admin/notices/transferred",
+            Some(&clerk),
+            Some(json!({"text": "x{信访编号}"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (_, r) = app
+        .post(
+            "/api/v1/petitions",
+            None,
+            online_petition("模板人", "33010219800101673", "要求修缮公厕"),
+        )
+        .await;
+    let case_no = r["case_no"].as_str().unwrap().to_string();
+    let zhujian = app.unit("杭州市上城区住房和城乡建设局");
+    app.act_ok(
+        &clerk,
+        &case_no,
+        json!({"action": "transfer", "to": zhujian, "mode": "forward", "report_due": null}),
+    )
+    .await;
+    app.app.notify_pump().await.unwrap();
+    assert_eq!(
+        texts(&g)[1],
+        format!("【上城信访】{case_no}已转办，请留意。")
+    );
+    let (_, v) = app.get("/api/v1/admin/notices", Some(&admin)).await;
+    assert_eq!(v["notices"].as_array().unwrap().len(), 7);
+});
+
+dual_test!(
+    the_review_window_reminder_comes_three_days_before,
+    |app: TestApp| async move {
+        let g = start_gateway(&app).await;
+        let (_, r) = app
+            .post(
+                "/api/v1/petitions",
+                None,
+                online_petition("复查人", "33010219800101785", "要求退还押金"),
+            )
+            .await;
+        let case_no = r["case_no"].as_str().unwrap().to_string();
+        let bureau = app.token("shangcheng_xfj").await;
+        let zhujian = app.unit("杭州市上城区住房和城乡建设局");
+        let zj = app.token("shangcheng_zhujian").await;
+        app.act_ok(
+            &bureau,
+            &case_no,
+            json!({"action": "transfer", "to": zhujian, "mode": "forward", "report_due": null}),
+        )
+        .await;
+        app.act_ok(&zj, &case_no, json!({"action": "sign"})).await;
+        app.act_ok(
+            &zj,
+            &case_no,
+            json!({"action": "notify", "route": {"route": "accept", "investigate": true}}),
+        )
+        .await;
+        app.act_ok(&zj, &case_no, json!({"action": "reply", "outcome": "support", "basis": "《中华人民共和国民法典》第五百零九条", "text": "予以退还。"})).await;
+        app.act_ok(&zj, &case_no, json!({"action": "deliver"}))
+            .await;
+        app.app.notify_pump().await.unwrap();
+        let before = texts(&g).len();
+        // Received 2026-03-02: the window closes 2026-04-01; reminded from 03-29.
+        app.set_time("2026-03-28 09:00");
+        app.app.notify_pump().await.unwrap();
+        assert_eq!(texts(&g).len(), before, "not yet");
+        app.set_time("2026-03-29 09:00");
+        app.app.notify_pump().await.unwrap();
+        let sent = texts(&g);
+        assert_eq!(sent.len(), before + 1, "{sent:?}");
+        assert!(
+            sent.last().unwrap().contains("2026年4月1日")
+                && sent.last().unwrap().contains("请求复查"),
+            "{sent:?}"
+        );
+        app.set_time("2026-03-30 09:00");
+        app.app.notify_pump().await.unwrap();
+        assert_eq!(texts(&g).len(), before + 1, "once");
+    }
+);
