@@ -32,6 +32,7 @@ pub mod prior_match;
 pub mod projection;
 pub mod reception;
 pub mod repeats;
+pub mod rankings;
 pub mod reports;
 pub mod scanner;
 pub mod scope;
