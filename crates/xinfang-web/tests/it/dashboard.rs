@@ -253,10 +253,11 @@ dual_test!(
         )
         .await;
         let section = between(&html, "<section id=\"rankings\">", "</section>");
-        let body = between(section, "<tbody>", "</tbody>");
+        let body = between(section, "<tbody>", "</table>");
         let rows: Vec<(bool, Vec<String>)> = body
             .split("<tr")
             .skip(1)
+            .filter(|r| !r.starts_with(" class=\"group\""))
             .map(|r| {
                 let cells = r.split("<td").skip(1).map(|c| text(&format!("<{c}"))).collect();
                 (r.starts_with(" class=\"nodata\""), cells)
@@ -283,6 +284,8 @@ dual_test!(
             .find(|(_, c)| c[1] == quiet)
             .unwrap_or_else(|| panic!("{quiet} not listed: {section}"));
         assert!(row.0, "{quiet} had no case in March");
+        let group = format!("本期无考核数据的单位 {} 个", rows.len() - scored);
+        assert!(section.contains(&group), "{group}");
         // The API says the same: no score, no place, after every scored unit.
         let token = app.token("shangcheng_zf").await;
         let (_, r) = app
@@ -428,7 +431,11 @@ dual_test!(
         assert!(names.len() >= 14, "{names:?}");
         for name in names {
             let row = between(&defs, &format!("<th scope=\"row\">{name}</th>"), "</tr>");
-            let cells: Vec<String> = row.split("<td>").skip(1).map(text).collect();
+            let cells: Vec<String> = row
+                .split("<td")
+                .skip(1)
+                .map(|c| text(&format!("<{c}")))
+                .collect();
             assert_eq!(cells.len(), 4, "{name}: numerator, denominator, basis, source");
             assert!(cells.iter().all(|c| !c.is_empty()), "{name}: {cells:?}");
             assert!(

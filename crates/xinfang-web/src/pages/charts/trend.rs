@@ -117,7 +117,7 @@ impl Trend {
         let n = months.len().max(1);
         let slot = (right - left) as f64 / n as f64;
         let width = (slot * 0.62).clamp(2.0, 40.0).round() as i64;
-        let month_every = month_stride(stride(slot, text_width("12月", MONTH_FONT) + 6.0));
+        let month_every = month_stride(stride(slot, text_width("12月", MONTH_FONT) + 4.0));
         let first_year = months.first().map(|(m, _)| m.year()).unwrap_or(0);
         let widest_total = totals
             .iter()

@@ -354,3 +354,51 @@ pub fn change(cur: &Measure, prev: &Measure) -> (String, &'static str) {
     };
     (format!("{arrow} {text}"), class)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn definitions_say_what_the_domain_computes() {
+        let first = DEFINITIONS
+            .iter()
+            .find(|d| d.key == "first_time_resolution_rate")
+            .unwrap();
+        let window = xinfang_domain::metrics::FIRST_TIME_WINDOW_DAYS;
+        assert!(first.numerator.contains(&format!("{window} 日")));
+        for (i, d) in DEFINITIONS.iter().enumerate() {
+            assert!(d.source.starts_with("《信访工作条例》第"), "{}", d.name);
+            assert!(!d.numerator.is_empty() && !d.basis.is_empty(), "{}", d.name);
+            assert!(DEFINITIONS[i + 1..].iter().all(|e| e.key != d.key));
+        }
+    }
+
+    #[test]
+    fn a_rate_of_nothing_is_a_dash_and_its_change_unmarked() {
+        let o = json!({"from": "2026-03-01", "to": "2026-03-31", "due_to": "2026-03-31",
+            "submissions": 4, "satisfaction_rate": null, "timely_acceptance_rate": 0.5,
+            "counts": {"accept_due": 2, "accept_in_time": 1}});
+        let p = json!({"from": "2026-01-29", "to": "2026-02-28", "due_to": "2026-02-28",
+            "submissions": 8, "satisfaction_rate": 0.9, "timely_acceptance_rate": 0.25,
+            "counts": {"accept_due": 4, "accept_in_time": 1}});
+        let (cur, prev) = (measures(&o), measures(&p));
+        let at = |key: &str| DEFINITIONS.iter().position(|d| d.key == key).unwrap();
+        let sat = at("satisfaction_rate");
+        assert_eq!(cur[sat].text(), "—");
+        assert_eq!(change(&cur[sat], &prev[sat]), (String::new(), ""));
+        let timely = at("timely_acceptance_rate");
+        assert_eq!(cur[timely].text(), "50.0%");
+        assert_eq!(
+            change(&cur[timely], &prev[timely]),
+            ("▲ 25.0 个百分点".to_string(), "good")
+        );
+        assert_eq!(
+            cur[timely].numerator.href,
+            "/work/cases?from=2026-03-01&to=2026-03-31&basis=accept_due&fact=accept_in_time"
+        );
+        let subs = at("submissions");
+        assert_eq!(change(&cur[subs], &prev[subs]), ("▼ 4（-50.0%）".to_string(), "vol"));
+    }
+}

@@ -88,6 +88,7 @@ struct DashboardPage {
     trend: String,
     hot: Option<Hot>,
     rankings: Vec<RankRow>,
+    nodata_units: usize,
     breakdowns: Vec<Breakdown>,
     indicators: Vec<IndicatorRow>,
 }
@@ -116,6 +117,7 @@ impl DashboardPage {
             trend: String::new(),
             hot: None,
             rankings: vec![],
+            nodata_units: 0,
             breakdowns: vec![],
             indicators: vec![],
         }
@@ -154,6 +156,7 @@ pub async fn dashboard(
     body.trend = sections::trend(&st, &staff, p).await;
     body.hot = sections::hot(&st, &staff, &q, p).await;
     body.rankings = sections::rankings(&st, &staff, p).await;
+    body.nodata_units = body.rankings.iter().filter(|r| r.nodata).count();
     body.breakdowns = sections::breakdowns(&st, &staff, p).await;
     Html(page("统计分析", Some(&staff), &render(&body))).into_response()
 }

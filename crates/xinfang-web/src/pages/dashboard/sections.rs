@@ -98,11 +98,16 @@ pub struct Breakdown {
     pub rows: Vec<BreakdownRow>,
 }
 
-/// 件次/批次/人次/事项 by channel, region, level, kind and category.
+/// The order a leader reads the breakdowns in: what the petitions are
+/// about first (the tallest chart, beside the two short ones), then where.
+const ORDER: [&str; 5] = ["category", "channel", "kind", "level", "region"];
+
+/// 件次/批次/人次/事项 by category, channel, kind, level and region.
 pub async fn breakdowns(st: &AppState, staff: &Staff, p: Period) -> Vec<Breakdown> {
-    let Ok(all) = st.app.breakdowns(staff, p.from, p.to).await else {
+    let Ok(mut all) = st.app.breakdowns(staff, p.from, p.to).await else {
         return vec![];
     };
+    all.sort_by_key(|(dim, _)| ORDER.iter().position(|d| d == dim));
     all.into_iter()
         .map(|(dim, rows)| {
             let title = DIMENSIONS
@@ -224,6 +229,8 @@ pub struct RankRow {
     /// The score bar's width in percent (0 without data).
     pub bar: i64,
     pub nodata: bool,
+    /// The first unit without data (the page names the group before it).
+    pub first_nodata: bool,
 }
 
 /// The unit ranking: scored units by score, then units without data ("—").
@@ -233,7 +240,7 @@ pub async fn rankings(st: &AppState, staff: &Staff, p: Period) -> Vec<RankRow> {
     };
     // Rankings count what fell due up to today (like the overview).
     let due_to = p.to.min(st.app.now().date());
-    r["units"]
+    let mut rows: Vec<RankRow> = r["units"]
         .as_array()
         .cloned()
         .unwrap_or_default()
@@ -267,7 +274,12 @@ pub async fn rankings(st: &AppState, staff: &Staff, p: Period) -> Vec<RankRow> {
                     .unwrap_or_else(|| "—".into()),
                 bar: score.map(|x| x.round().clamp(0.0, 100.0) as i64).unwrap_or(0),
                 nodata: score.is_none(),
+                first_nodata: false,
             }
         })
-        .collect()
+        .collect();
+    if let Some(first) = rows.iter_mut().find(|r| r.nodata) {
+        first.first_nodata = true;
+    }
+    rows
 }
