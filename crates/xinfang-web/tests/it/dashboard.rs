@@ -239,6 +239,15 @@ dual_test!(rates_of_nothing_show_a_dash, |app: TestApp| async move {
         "no fake 0% in {table}"
     );
     assert!(!html.contains("个百分点"), "no change without values");
+    // A period ending before it starts: said so, with the period bar to fix it.
+    let (s, html) = page(
+        &app,
+        "/work/dashboard?from=2026-03-31&to=2026-03-01",
+        &cookie,
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("结束日期不能早于开始日期") && html.contains("name=\"from\""));
 });
 
 dual_test!(

@@ -25,7 +25,7 @@ use crate::pages::session::current;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cards::Card;
 use chrono::NaiveDate;
@@ -139,8 +139,9 @@ pub async fn dashboard(
     let (o, po) = match (overview(p).await, overview(prev).await) {
         (Ok(o), Ok(po)) => (o, po),
         (Err(e), _) | (_, Err(e)) => {
-            let body = DashboardPage::frame(p, today, Some(e.to_string()));
-            return Html(page("统计分析", Some(&staff), &render(&body))).into_response();
+            let body = DashboardPage::frame(p, today, Some(message(&e)));
+            let html = Html(page("统计分析", Some(&staff), &render(&body)));
+            return (StatusCode::UNPROCESSABLE_ENTITY, html).into_response();
         }
     };
     let (cur, before) = (measures(&o), measures(&po));
@@ -159,6 +160,18 @@ pub async fn dashboard(
     body.nodata_units = body.rankings.iter().filter(|r| r.nodata).count();
     body.breakdowns = sections::breakdowns(&st, &staff, p).await;
     Html(page("统计分析", Some(&staff), &render(&body))).into_response()
+}
+
+/// What went wrong, in the words of each bad field.
+fn message(e: &xinfang_app::AppError) -> String {
+    match e {
+        xinfang_app::AppError::Invalid(list) => list
+            .iter()
+            .map(|f| f.message.as_str())
+            .collect::<Vec<_>>()
+            .join("；"),
+        other => other.to_string(),
+    }
 }
 
 fn render(body: &DashboardPage) -> String {

@@ -24,10 +24,15 @@ pub struct Choice {
 }
 
 impl Period {
-    /// `from`/`to` of the query; by default this year up to today.
+    /// `from`/`to` of the query; by default this year up to today. A date
+    /// outside 1900–2200 is no date (and no overflow further on).
     pub fn of_query(q: &HashMap<String, String>, today: NaiveDate) -> Period {
         let default_from = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
-        let date = |k: &str| q.get(k).and_then(|d| d.parse::<NaiveDate>().ok());
+        let date = |k: &str| {
+            q.get(k)
+                .and_then(|d| d.parse::<NaiveDate>().ok())
+                .filter(|d| (1900..=2200).contains(&d.year()))
+        };
         Period {
             from: date("from").unwrap_or(default_from),
             to: date("to").unwrap_or(today),
@@ -122,7 +127,9 @@ mod tests {
         assert_eq!(c[1].href, "/work/dashboard?from=2026-04-01&to=2026-05-20");
         assert!(c[1].current && !c[0].current);
         assert_eq!(c[3].href, "/work/dashboard?from=2026-04-01&to=2026-04-30");
-        let q = HashMap::from([("from".to_string(), "bad".to_string())]);
-        assert_eq!(Period::of_query(&q, today).from, d("2026-01-01"));
+        for bad in ["bad", "+262143-12-31", "0001-01-01"] {
+            let q = HashMap::from([("from".to_string(), bad.to_string())]);
+            assert_eq!(Period::of_query(&q, today).from, d("2026-01-01"), "{bad}");
+        }
     }
 }

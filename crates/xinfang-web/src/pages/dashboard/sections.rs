@@ -169,6 +169,13 @@ pub struct Hot {
     pub groups: Vec<HotGroup>,
 }
 
+impl Hot {
+    /// Nothing rose this week (one line says so, not one per group).
+    pub fn quiet(&self) -> bool {
+        self.groups.iter().all(|g| g.items.is_empty())
+    }
+}
+
 /// Hot issues of the week of `week` (default: the period's last day).
 pub async fn hot(
     st: &AppState,
