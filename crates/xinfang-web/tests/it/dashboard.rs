@@ -199,8 +199,10 @@ dual_test!(
                 if d.abs() >= 0.05 && RATES.contains(key) {
                     let arrow = if d > 0.0 { "▲" } else { "▼" };
                     let class = if d > 0.0 { "good" } else { "bad" };
-                    let want =
-                        format!("<span class=\"delta {class}\">{arrow} {:.1} 个百分点</span>", d.abs());
+                    let want = format!(
+                        "<span class=\"delta {class}\">{arrow} {:.1} 个百分点</span>",
+                        d.abs()
+                    );
                     assert!(c.contains(&want), "{key}: {want} in {c}");
                     compared += 1;
                 }
@@ -268,7 +270,11 @@ dual_test!(
             .skip(1)
             .filter(|r| !r.starts_with(" class=\"group\""))
             .map(|r| {
-                let cells = r.split("<td").skip(1).map(|c| text(&format!("<{c}"))).collect();
+                let cells = r
+                    .split("<td")
+                    .skip(1)
+                    .map(|c| text(&format!("<{c}")))
+                    .collect();
                 (r.starts_with(" class=\"nodata\""), cells)
             })
             .collect();
@@ -305,7 +311,10 @@ dual_test!(
             .await;
         let units = r["units"].as_array().unwrap();
         let at = units.iter().position(|u| u["unit"] == quiet).unwrap();
-        assert_eq!((&units[at]["score"], &units[at]["rank"]), (&Value::Null, &Value::Null));
+        assert_eq!(
+            (&units[at]["score"], &units[at]["rank"]),
+            (&Value::Null, &Value::Null)
+        );
         assert!(units[at..].iter().all(|u| u["score"].is_null()), "{r}");
         assert_eq!(units.len(), rows.len(), "page and API list the same units");
     }
@@ -335,7 +344,10 @@ dual_test!(
             assert_eq!(s, StatusCode::CREATED, "{v}");
         }
         let code = app.app.resolve_category(wages).unwrap();
-        assert!(code.chars().all(|c| c.is_ascii_digit()), "stored as a code: {code}");
+        assert!(
+            code.chars().all(|c| c.is_ascii_digit()),
+            "stored as a code: {code}"
+        );
         let cookie = login(&app, "shangcheng_zf").await;
         let html = page_ok(
             &app,
@@ -404,7 +416,11 @@ dual_test!(
             )
             .await;
         let cats = b["breakdowns"]["category"].as_array().unwrap();
-        assert!(cats.iter().any(|c| c["label"] == wages && c["key"] == code.as_str()), "{b}");
+        assert!(
+            cats.iter()
+                .any(|c| c["label"] == wages && c["key"] == code.as_str()),
+            "{b}"
+        );
     }
 );
 
@@ -445,7 +461,11 @@ dual_test!(
                 .skip(1)
                 .map(|c| text(&format!("<{c}")))
                 .collect();
-            assert_eq!(cells.len(), 4, "{name}: numerator, denominator, basis, source");
+            assert_eq!(
+                cells.len(),
+                4,
+                "{name}: numerator, denominator, basis, source"
+            );
             assert!(cells.iter().all(|c| !c.is_empty()), "{name}: {cells:?}");
             assert!(
                 cells[3].contains("《信访工作条例》第") && cells[3].contains('条'),
@@ -466,7 +486,9 @@ dual_test!(
             let r = fetch(&app, &href, &cookie).await;
             assert_eq!(r.status, StatusCode::OK, "{href}");
             assert!(
-                r.header("content-type").unwrap_or_default().contains("spreadsheetml"),
+                r.header("content-type")
+                    .unwrap_or_default()
+                    .contains("spreadsheetml"),
                 "{href}"
             );
         }

@@ -192,7 +192,10 @@ mod tests {
         assert!(c.bars[1].value_x > c.x0, "but its 0 is shown");
         assert!(c.bars[0].tip.contains("网上信访：120 件次"));
         let svg = c.svg();
-        assert!(svg.contains("href=\"/work/cases?x=0\""), "zero rows link too");
+        assert!(
+            svg.contains("href=\"/work/cases?x=0\""),
+            "zero rows link too"
+        );
     }
 
     #[test]

@@ -64,7 +64,12 @@ impl Pyramid {
                 DrawnLevel {
                     label: l.label.clone(),
                     href: l.href.clone(),
-                    tip: format!("{}：{} 件次（占 {}）", l.label, l.value, share(l.value, total)),
+                    tip: format!(
+                        "{}：{} 件次（占 {}）",
+                        l.label,
+                        l.value,
+                        share(l.value, total)
+                    ),
                     row_y,
                     text_y: row_y + 21,
                     x: center - w,
@@ -100,22 +105,32 @@ mod tests {
 
     #[test]
     fn figures_stay_clear_of_bars_and_of_each_other() {
-        let levels: Vec<Level> = [("国家级", 0), ("省级", 3), ("市级", 99_999), ("县级", 99_999), ("乡级", 7)]
-            .iter()
-            .map(|(l, n)| Level {
-                label: l.to_string(),
-                value: *n,
-                low: false,
-                href: "/work/cases".into(),
-            })
-            .collect();
+        let levels: Vec<Level> = [
+            ("国家级", 0),
+            ("省级", 3),
+            ("市级", 99_999),
+            ("县级", 99_999),
+            ("乡级", 7),
+        ]
+        .iter()
+        .map(|(l, n)| Level {
+            label: l.to_string(),
+            value: *n,
+            low: false,
+            href: "/work/cases".into(),
+        })
+        .collect();
         let p = Pyramid::new(&levels);
         for l in &p.levels {
             assert!(l.x >= BAR_LEFT && l.x + l.width <= BAR_RIGHT, "{}", l.label);
             assert!(text_width(&l.label, 15.0) as i64 <= LABEL_X, "{}", l.label);
             let value_end = VALUE_X + text_width(&l.value.to_string(), 14.0) as i64;
             let share_start = WIDTH - 4 - text_width(&l.share, 12.0) as i64;
-            assert!(value_end + 4 <= share_start, "{}: {value_end} {share_start}", l.label);
+            assert!(
+                value_end + 4 <= share_start,
+                "{}: {value_end} {share_start}",
+                l.label
+            );
         }
         assert_eq!(p.levels[0].width, 0, "国家级 0: no bar");
         assert_eq!(p.levels[2].share, "50.0%");

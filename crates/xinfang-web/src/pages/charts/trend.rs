@@ -139,7 +139,9 @@ impl Trend {
                     if v == 0 {
                         continue;
                     }
-                    let h = ((v as f64 / top_value as f64) * PLOT_H as f64).round().max(1.0) as i64;
+                    let h = ((v as f64 / top_value as f64) * PLOT_H as f64)
+                        .round()
+                        .max(1.0) as i64;
                     y -= h;
                     let name = Channel::from_key(key).map(|c| c.label_zh()).unwrap_or(key);
                     segments.push(Segment {
@@ -152,24 +154,24 @@ impl Trend {
                 }
                 // Months on a stride that divides the year, so every shown
                 // January carries its year.
-                let shown = month.month0() as usize % month_every.min(12) == 0
-                    && (month_every <= 12
-                        || (month.year() - first_year) as usize % (month_every / 12) == 0);
+                let years = (month.year() - first_year) as usize;
+                let shown = (month.month0() as usize).is_multiple_of(month_every.min(12))
+                    && (month_every <= 12 || years.is_multiple_of(month_every / 12));
                 let first_shown = shown && last_year_x.is_none();
                 let year = (shown
                     && (first_shown || month.month() == 1)
                     && last_year_x.is_none_or(|x| center - x >= 44))
-                    .then(|| {
-                        last_year_x = Some(center);
-                        format!("{}年", month.year())
-                    });
+                .then(|| {
+                    last_year_x = Some(center);
+                    format!("{}年", month.year())
+                });
                 Column {
                     x: center - width / 2,
                     width,
                     slot_x,
                     total: *total,
                     total_y: y.min(base) - 4,
-                    show_total: i % total_every == 0 || total_every == 1,
+                    show_total: i.is_multiple_of(total_every),
                     href: link(*month, None),
                     tip: format!("{}年{}月：{total} 件次", month.year(), month.month()),
                     center,
@@ -222,11 +224,16 @@ mod tests {
         let months: Vec<_> = months_between(d(from), d(to))
             .into_iter()
             .map(|m| {
-                let by = [("online".to_string(), each), ("visit".to_string(), each / 3)];
+                let by = [
+                    ("online".to_string(), each),
+                    ("visit".to_string(), each / 3),
+                ];
                 (m, by.into_iter().collect())
             })
             .collect();
-        Trend::new(&months, &|m, ch| format!("/work/cases?m={m}&ch={}", ch.unwrap_or("")))
+        Trend::new(&months, &|m, ch| {
+            format!("/work/cases?m={m}&ch={}", ch.unwrap_or(""))
+        })
     }
 
     #[test]
@@ -247,12 +254,18 @@ mod tests {
             let months: Vec<&Column> = t.columns.iter().filter(|c| c.month.is_some()).collect();
             for w in months.windows(2) {
                 let gap = w[1].center - w[0].center;
-                assert!(gap as f64 >= text_width("12月", MONTH_FONT) + 4.0, "{from}: months");
+                assert!(
+                    gap as f64 >= text_width("12月", MONTH_FONT) + 4.0,
+                    "{from}: months"
+                );
             }
             let totals: Vec<&Column> = t.columns.iter().filter(|c| c.show_total).collect();
             for w in totals.windows(2) {
                 let gap = (w[1].center - w[0].center) as f64;
-                assert!(gap >= text_width(&w[0].total.to_string(), TOTAL_FONT), "{from}: totals");
+                assert!(
+                    gap >= text_width(&w[0].total.to_string(), TOTAL_FONT),
+                    "{from}: totals"
+                );
             }
             let years: Vec<&Column> = t.columns.iter().filter(|c| c.year.is_some()).collect();
             assert!(!years.is_empty(), "{from}: the year is named");
@@ -262,7 +275,10 @@ mod tests {
             for c in &t.columns {
                 assert!(c.x >= t.left && c.x + c.width <= t.right, "{from}: inside");
                 let stacked: i64 = c.segments.iter().map(|s| s.h).sum();
-                assert!(stacked <= t.base - t.top + c.segments.len() as i64, "{from}: fits");
+                assert!(
+                    stacked <= t.base - t.top + c.segments.len() as i64,
+                    "{from}: fits"
+                );
             }
         }
     }
@@ -272,9 +288,21 @@ mod tests {
         let t = trend("2026-01-01", "2026-02-28", 9);
         let c = &t.columns[1];
         assert_eq!(c.segments.len(), 2, "online and visit");
-        assert!(c.segments.iter().any(|s| s.href.ends_with("m=2026-02-01&ch=online")));
-        assert!(c.href.ends_with("ch="), "the total links to the whole month");
-        assert!(c.segments[0].tip.contains("2026年2月 来访：3 件次"), "{}", c.segments[0].tip);
-        assert!(t.html().contains("<title>2026年2月 网上信访：9 件次</title>"));
+        assert!(c
+            .segments
+            .iter()
+            .any(|s| s.href.ends_with("m=2026-02-01&ch=online")));
+        assert!(
+            c.href.ends_with("ch="),
+            "the total links to the whole month"
+        );
+        assert!(
+            c.segments[0].tip.contains("2026年2月 来访：3 件次"),
+            "{}",
+            c.segments[0].tip
+        );
+        assert!(t
+            .html()
+            .contains("<title>2026年2月 网上信访：9 件次</title>"));
     }
 }

@@ -40,7 +40,9 @@ pub async fn definitions(
     let percent = |x: f64| format!("{:.0}%", x * 100.0);
     // Back to the period the reader came from.
     let back = match (q.get("from"), q.get("to")) {
-        (Some(f), Some(t)) if f.parse::<chrono::NaiveDate>().is_ok() && t.parse::<chrono::NaiveDate>().is_ok() => {
+        (Some(f), Some(t))
+            if f.parse::<chrono::NaiveDate>().is_ok() && t.parse::<chrono::NaiveDate>().is_ok() =>
+        {
             format!("/work/dashboard?from={f}&to={t}")
         }
         _ => "/work/dashboard".into(),

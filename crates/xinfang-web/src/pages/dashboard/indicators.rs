@@ -284,10 +284,18 @@ pub fn measures(o: &Value) -> Vec<Measure> {
                         p("&basis=delivered&fact=satisfied"),
                         Cases,
                     ),
-                    Some(fig(n("evaluated"), p("&basis=delivered&fact=evaluated"), Cases)),
+                    Some(fig(
+                        n("evaluated"),
+                        p("&basis=delivered&fact=evaluated"),
+                        Cases,
+                    )),
                 ),
                 "first_time_resolution_rate" => (
-                    fig(n("first_time"), p("&basis=delivered&fact=first_time"), Cases),
+                    fig(
+                        n("first_time"),
+                        p("&basis=delivered&fact=first_time"),
+                        Cases,
+                    ),
                     Some(fig(n("delivered"), p("&basis=delivered"), Cases)),
                 ),
                 "repeat_rate" => (
@@ -399,6 +407,9 @@ mod tests {
             "/work/cases?from=2026-03-01&to=2026-03-31&basis=accept_due&fact=accept_in_time"
         );
         let subs = at("submissions");
-        assert_eq!(change(&cur[subs], &prev[subs]), ("▼ 4（-50.0%）".to_string(), "vol"));
+        assert_eq!(
+            change(&cur[subs], &prev[subs]),
+            ("▼ 4（-50.0%）".to_string(), "vol")
+        );
     }
 }

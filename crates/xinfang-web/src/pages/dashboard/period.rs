@@ -62,8 +62,8 @@ impl Period {
 /// 本月, 本季度, 本年 (up to today) and 上月, the one shown marked.
 pub fn choices(today: NaiveDate, shown: Period) -> Vec<Choice> {
     let month = today.with_day(1).unwrap_or(today);
-    let quarter = NaiveDate::from_ymd_opt(today.year(), today.month0() / 3 * 3 + 1, 1)
-        .unwrap_or(month);
+    let quarter =
+        NaiveDate::from_ymd_opt(today.year(), today.month0() / 3 * 3 + 1, 1).unwrap_or(month);
     let year = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(month);
     let last_month = month.checked_sub_months(Months::new(1)).unwrap_or(month);
     [

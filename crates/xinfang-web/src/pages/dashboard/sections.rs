@@ -205,10 +205,7 @@ pub async fn hot(
                 };
                 HotItem {
                     label: h["label"].as_str().unwrap_or(k).to_string(),
-                    this_week: link(
-                        &h["this_week"],
-                        list(&s("week_from"), &s("week_to")),
-                    ),
+                    this_week: link(&h["this_week"], list(&s("week_from"), &s("week_to"))),
                     last_week: link(
                         &h["last_week"],
                         list(&s("last_week_from"), &s("last_week_to")),
@@ -279,7 +276,9 @@ pub async fn rankings(st: &AppState, staff: &Staff, p: Period) -> Vec<RankRow> {
                 score: score
                     .map(|x| format!("{x:.1}"))
                     .unwrap_or_else(|| "—".into()),
-                bar: score.map(|x| x.round().clamp(0.0, 100.0) as i64).unwrap_or(0),
+                bar: score
+                    .map(|x| x.round().clamp(0.0, 100.0) as i64)
+                    .unwrap_or(0),
                 nodata: score.is_none(),
                 first_nodata: false,
             }
