@@ -29,7 +29,7 @@ pub const DIMENSIONS: &[(&str, &str)] = &[
 ];
 
 impl App {
-    /// The display label of a dimension value.
+    /// The display label of a dimension value: a name, never a stored code.
     pub fn dimension_label(&self, dim: &str, key: &str) -> String {
         let label = match dim {
             "channel" => Channel::from_key(key).map(|c| c.label_zh().to_string()),
@@ -42,9 +42,11 @@ impl App {
                     .iter()
                     .find(|u| u.kind == UnitKind::Government)
                     .or(units.first())
-                    .map(|u| format!("{}（{key}）", u.name.trim_end_matches("人民政府")))
+                    .map(|u| u.name.trim_end_matches("人民政府").to_string())
             }
             "category" if key.is_empty() => Some("未分类".to_string()),
+            // Stored as taxonomy codes ("020101"); a leader reads names.
+            "category" => Some(self.category_label(key)),
             _ => None,
         };
         label.unwrap_or_else(|| key.to_string())

@@ -32,6 +32,7 @@ pub mod org_admin;
 pub mod plain_words;
 pub mod prior_match;
 pub mod projection;
+pub mod rankings;
 pub mod reception;
 pub mod repeats;
 pub mod reports;

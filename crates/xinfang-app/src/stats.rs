@@ -1,5 +1,6 @@
-//! Statistics for leaders and assessment: the overview indicators of the
-//! stats API contract (issue #6 §7), scoped to what the caller may see.
+//! Statistics for leaders: the overview indicators of the stats API contract
+//! (issue #6 §7) and the monthly trend, scoped to what the caller may see
+//! (the assessment ranking is `rankings.rs`).
 //! Both read the rollup (`xinfang_store` `stats_rollup`), folded from the
 //! outbox first so a change is counted as soon as it is committed; the
 //! direct queries (`Store::overview_counts`, `Store::unit_facts`) are the
@@ -111,93 +112,5 @@ impl App {
                 "county_and_below": level(UnitLevel::County) + level(UnitLevel::Township),
             },
         }))
-    }
-}
-
-/// Settings key of the assessment weights.
-pub const WEIGHTS_SETTING: &str = "ranking_weights";
-
-impl App {
-    /// Units below the caller ranked by the weighted assessment score for [from, to].
-    pub async fn unit_rankings(
-        &self,
-        staff: &Staff,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<Value, AppError> {
-        let weights: m::RankingWeights = match self.store.get_setting(WEIGHTS_SETTING).await? {
-            Some(j) => serde_json::from_str(&j).unwrap_or_default(),
-            None => m::RankingWeights::default(),
-        };
-        let scope = self.stats_scope(staff);
-        let due_to = to.min(self.now().date());
-        self.store.fold_stats().await?;
-        let rows = self
-            .store
-            .unit_facts_rollup(&from.to_string(), &due_to.to_string(), &scope)
-            .await?;
-        let u = |x: i64| x.max(0) as u64;
-        let mut out: Vec<Value> = rows
-            .iter()
-            .map(|r| {
-                let rates = [
-                    m::rate(u(r[2]), u(r[1])),
-                    m::rate(u(r[4]), u(r[3])),
-                    m::rate(u(r[7]), u(r[6])),
-                    m::rate(u(r[8]), u(r[5])),
-                ];
-                json!({
-                    "unit_id": r[0],
-                    "unit": self.unit_name(UnitId(r[0])),
-                    "timely_acceptance_rate": rates[0],
-                    "on_time_completion_rate": rates[1],
-                    "satisfaction_rate": rates[2],
-                    "first_time_resolution_rate": rates[3],
-                    "score": m::assessment_score(&weights, rates),
-                })
-            })
-            .collect();
-        out.sort_by(|a, b| {
-            b["score"]
-                .as_f64()
-                .unwrap_or(-1.0)
-                .partial_cmp(&a["score"].as_f64().unwrap_or(-1.0))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
-        Ok(
-            json!({ "from": from.to_string(), "to": to.to_string(), "weights": weights, "units": out }),
-        )
-    }
-
-    /// Set the assessment weights (管理员), audited.
-    pub async fn set_ranking_weights(
-        &self,
-        staff: &Staff,
-        w: m::RankingWeights,
-    ) -> Result<(), AppError> {
-        self.require_admin(staff)?;
-        let all = [
-            w.timely_acceptance,
-            w.on_time_completion,
-            w.satisfaction,
-            w.first_time_resolution,
-        ];
-        if all.iter().any(|x| !(0.0..=1.0).contains(x)) || all.iter().sum::<f64>() <= 0.0 {
-            return Err(AppError::field(
-                "weights",
-                "权重应在 0 到 1 之间，且不全为 0",
-            ));
-        }
-        let j = serde_json::to_string(&w).unwrap_or_default();
-        self.store.put_setting(WEIGHTS_SETTING, &j).await?;
-        self.store
-            .audit(
-                "settings",
-                "ranking_weights_changed",
-                &format!("user:{}", staff.username),
-                &serde_json::to_value(&w).unwrap_or_default(),
-            )
-            .await?;
-        Ok(())
     }
 }

@@ -50,7 +50,12 @@ impl App {
             .enumerate()
         {
             let row = (i + 1) as u32;
-            ws.write_number(row, 0, (i + 1) as f64).map_err(xerr)?;
+            // A unit without data has no place ("—"), like no score.
+            match u["rank"].as_f64() {
+                Some(rank) => ws.write_number(row, 0, rank).map(|_| ()),
+                None => ws.write_string(row, 0, "—").map(|_| ()),
+            }
+            .map_err(xerr)?;
             ws.write_string(row, 1, u["unit"].as_str().unwrap_or(""))
                 .map_err(xerr)?;
             for (c, k) in keys.iter().enumerate() {

@@ -109,6 +109,7 @@ pub fn routes() -> crate::routes::Routes {
         .route("/static/console.css", get(frame::stylesheet))
         .route("/static/console.js", get(frame::script))
         .route("/work/dashboard", get(dashboard::dashboard))
+        .route("/work/dashboard/definitions", get(dashboard::definitions))
         .route("/work/cases", get(case_list::case_list))
         .route("/work/cases.xlsx", get(case_list::cases_xlsx))
         .route("/work/stats.xlsx", get(case_list::stats_xlsx))

@@ -10,7 +10,7 @@ use common::*;
 use serde_json::{json, Value};
 
 /// The total the case list shows for a drill-down link.
-async fn list_total(app: &TestApp, href: &str, cookie: &str) -> i64 {
+pub(crate) async fn list_total(app: &TestApp, href: &str, cookie: &str) -> i64 {
     let html = page_ok(app, href, cookie).await;
     let open = "<span id=\"total\" class=\"n\">";
     let i = html.find(open).expect("total") + open.len();
@@ -18,7 +18,7 @@ async fn list_total(app: &TestApp, href: &str, cookie: &str) -> i64 {
 }
 
 /// (href, text) of every link in `html`.
-fn links(html: &str) -> Vec<(String, String)> {
+pub(crate) fn links(html: &str) -> Vec<(String, String)> {
     let mut out = vec![];
     let mut rest = html;
     while let Some(i) = rest.find("<a href=\"") {
@@ -44,7 +44,7 @@ fn indicator_row<'a>(html: &'a str, name: &str) -> &'a str {
 
 /// A small March: three online cases (A forwarded, answered, delivered,
 /// evaluated; B forwarded late), a collective visit at the city bureau, a repeat letter.
-async fn march(app: &TestApp) {
+pub(crate) async fn march(app: &TestApp) {
     let bureau = app.token("shangcheng_xfj").await;
     let zhujian = app.token("shangcheng_zhujian").await;
     let mut nos = vec![];

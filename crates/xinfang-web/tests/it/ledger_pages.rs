@@ -954,7 +954,7 @@ dual_test!(statistics_tables_to_excel, |app: TestApp| async move {
     // From the dashboard, with the session; another district's trend is empty.
     let gov = login(&app, "shangcheng_zf").await;
     let (_, html) = page(&app, "/work/dashboard?from=2026-03-01&to=2026-03-31", &gov).await;
-    assert!(html.contains("/work/export/rankings.xlsx?from=2026-03-01&to=2026-03-31"));
+    assert!(html.contains("/work/export/rankings.xlsx?from=2026-03-01&amp;to=2026-03-31"));
     let r = request(
         &app,
         "GET",

@@ -9,6 +9,7 @@ mod authz_matrix;
 mod campaign_period;
 mod campaigns;
 mod clocks;
+mod dashboard;
 mod documents;
 mod documents_pdf;
 mod export;
