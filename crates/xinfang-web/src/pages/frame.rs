@@ -223,6 +223,21 @@ mod tests {
         ]
     }
 
+    /// An unclosed `@media` block swallows every rule after it (a merge once
+    /// left the print block open and phones got desktop-width charts).
+    #[test]
+    fn the_stylesheet_closes_every_block() {
+        let mut depth = 0i32;
+        for (n, line) in STYLESHEET.lines().enumerate() {
+            depth += line.matches('{').count() as i32 - line.matches('}').count() as i32;
+            assert!((0..=2).contains(&depth), "line {}: depth {depth}", n + 1);
+            if line.starts_with("/*") {
+                assert_eq!(depth, 0, "line {}: a section starts inside a block", n + 1);
+            }
+        }
+        assert_eq!(depth, 0);
+    }
+
     #[test]
     fn a_path_belongs_to_its_longest_menu_prefix() {
         let m = menu();
