@@ -17,6 +17,14 @@ if ! command -v pdftotext >/dev/null || ! command -v pdffonts >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
 fi
+# The notification tests talk to a real SMTP server (aiosmtpd from PyPI)
+# over STARTTLS with a certificate made by openssl.
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+  python3 -m pip install -q aiosmtpd
+fi
+if ! command -v openssl >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
+fi
 if [ "${XINFANG_SKIP_BROWSER:-}" != "1" ]; then
   scripts/install-browser.sh
 fi

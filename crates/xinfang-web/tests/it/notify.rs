@@ -462,3 +462,129 @@ dual_test!(
         assert_eq!(texts(&g).len(), before + 1, "once");
     }
 );
+
+/// A real SMTP server (scripts/smtp-test-server.py, aiosmtpd) with a
+/// certificate of our own CA: STARTTLS and AUTH, as a government relay.
+struct Smtp {
+    child: std::process::Child,
+    out: std::path::PathBuf,
+    port: u16,
+    ca: Vec<u8>,
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_smtp(dir: &std::path::Path) -> Smtp {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    // A CA of our own and a server certificate it signed (as an intranet has).
+    let (ca, ca_key) = (dir.join("ca.pem"), dir.join("ca.key"));
+    let (cert, key, csr, ext) = (dir.join("cert.pem"), dir.join("key.pem"), dir.join("leaf.csr"), dir.join("ext.cnf"));
+    std::fs::write(&ext, "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n").unwrap();
+    let openssl = |args: &[&str]| {
+        let ok = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("openssl (scripts/test.sh installs it)");
+        assert!(ok.success(), "openssl {args:?}");
+    };
+    openssl(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=xinfang-test-ca",
+        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+        "-keyout", "ca.key", "-out", "ca.pem"]);
+    openssl(&["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "key.pem", "-out", "leaf.csr"]);
+    openssl(&["x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+        "-days", "1", "-extfile", "ext.cnf", "-out", "cert.pem"]);
+    let _ = (&ca_key, &csr);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let out = dir.join("mail.jsonl");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/smtp-test-server.py");
+    let mut child = Command::new("python3")
+        .arg(script)
+        .args(["--port", &port.to_string(), "--user", "xinfang", "--password", "s3cret-mail"])
+        .arg("--cert")
+        .arg(&cert)
+        .arg("--key")
+        .arg(&key)
+        .arg("--out")
+        .arg(&out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("python3");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "ready", "the SMTP server did not start (pip install aiosmtpd: scripts/test.sh)");
+    Smtp { child, out, port, ca: std::fs::read(&ca).unwrap() }
+}
+
+fn mails(s: &Smtp) -> Vec<Value> {
+    std::fs::read_to_string(&s.out)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+dual_test!(
+    e_mail_goes_through_a_real_smtp_server_with_starttls_and_auth,
+    |app: TestApp| async move {
+        use xinfang_app::notify::gateway::SmtpConfig;
+        let dir = std::env::temp_dir().join(format!("xinfang-smtp-{}-{}", std::process::id(), rand::random::<u32>()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let smtp = start_smtp(&dir);
+        let config = |password: &str| SmtpConfig {
+            host: "localhost".into(),
+            port: smtp.port,
+            user: "xinfang".into(),
+            password: password.into(),
+            from: "xinfang@localhost".into(),
+            starttls: true,
+            ca_pem: Some(smtp.ca.clone()),
+        };
+        // A wrong password: the message waits and says why; the petition is registered.
+        app.app.configure_gateways(Gateways { smtp: Some(config("wrong")), sms: None });
+        let mut p = online_petition("邮件人", "33010219800101897", "要求公开小区维修资金账目");
+        p["petitioners"][0]["email"] = json!("youjian@example.com");
+        let (s, r) = app.post("/api/v1/petitions", None, p).await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        let case_no = r["case_no"].as_str().unwrap().to_string();
+        let code = r["query_code"].as_str().unwrap().to_string();
+        let pump = app.app.notify_pump().await.unwrap();
+        assert_eq!((pump.sent, pump.failed), (0, 1), "authentication refused");
+        assert!(mails(&smtp).is_empty());
+        // The right password: sent over STARTTLS, authenticated.
+        app.app.configure_gateways(Gateways { smtp: Some(config("s3cret-mail")), sms: None });
+        app.set_time("2026-03-02 09:10");
+        let pump = app.app.notify_pump().await.unwrap();
+        assert_eq!(pump.sent, 1);
+        let got = mails(&smtp);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0]["to"][0], "youjian@example.com");
+        assert_eq!((got[0]["tls"].as_bool(), got[0]["auth"].as_bool()), (Some(true), Some(true)));
+        let data = got[0]["data"].as_str().unwrap();
+        assert!(data.contains("From: xinfang@localhost"), "{data}");
+        let bureau = app.token("shangcheng_xfj").await;
+        let list = messages(&app, &bureau, &case_no).await;
+        let mail = list.iter().find(|m| m["channel"] == "email").expect("the e-mail on the timeline");
+        assert_eq!(mail["status"], "sent");
+        assert!(!mail["body"].as_str().unwrap().contains(&code), "no code kept once sent");
+        // A malformed address is refused at registration, beside its field.
+        let mut bad = online_petition("错邮件", "33010219800101901", "要求修缮道路");
+        bad["petitioners"][0]["email"] = json!("not an address");
+        let (s, v) = app.post("/api/v1/petitions", None, bad).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(v.to_string().contains("petitioners[0].email"), "{v}");
+        drop(smtp);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+);
