@@ -309,3 +309,26 @@ pub async fn units_change(
     )
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deactivating_a_unit_is_confirmed_with_its_name_escaped_once() {
+        let html = render(&UnitActions {
+            csrf: "t",
+            id: 5,
+            name: "A&B局",
+            typed_name: "A&B局",
+            open: false,
+            active: true,
+        });
+        assert!(
+            html.contains("data-confirm=\"确定停用“A&amp;B局”吗？"),
+            "{html}"
+        );
+        assert!(html.contains("aria-label=\"A&amp;B局 新名称\""), "{html}");
+        assert!(html.contains("value=\"deactivate\"") && !html.contains("<details open>"));
+    }
+}

@@ -285,6 +285,20 @@ struct CampaignPage<'a> {
 /// it allows.
 const ANY_EVIDENCE: &str = "依据已写明";
 
+/// The moves an item in `status` may make besides 销号, as the domain allows them.
+fn moves_from(status: &str) -> Vec<(&'static str, &'static str)> {
+    ITEM_STATES
+        .iter()
+        .copied()
+        .filter(|(to, _)| *to != "struck" && check_item_move(status, to, ANY_EVIDENCE).is_ok())
+        .collect()
+}
+
+/// 销号 is allowed (from 已化解 only).
+fn can_strike(status: &str) -> bool {
+    check_item_move(status, "struck", ANY_EVIDENCE).is_ok()
+}
+
 /// Where a failed post came from on the campaign page: the 加入事项 form, or
 /// the forms of one item.
 enum From {
@@ -333,13 +347,8 @@ async fn render_detail(
                 unit: st.app.unit_name(UnitId(i.current_unit)),
                 state: label(&ITEM_STATES, &i.status),
                 overdue,
-                moves: options(
-                    ITEM_STATES.iter().copied().filter(|(to, _)| {
-                        *to != "struck" && check_item_move(&i.status, to, ANY_EVIDENCE).is_ok()
-                    }),
-                    &mine.get("status"),
-                ),
-                can_strike: check_item_move(&i.status, "struck", ANY_EVIDENCE).is_ok(),
+                moves: options(moves_from(&i.status), &mine.get("status")),
+                can_strike: can_strike(&i.status),
                 evidence: if struck {
                     (String::new(), mine.get("evidence"))
                 } else {
@@ -494,5 +503,22 @@ pub async fn move_item(
             }
             None => err_page(&staff, "专项攻坚", e, "/work/campaigns"),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_item_offers_the_moves_the_domain_allows_and_strikes_only_when_resolved() {
+        assert_eq!(
+            moves_from("pending"),
+            vec![("resolved", "已化解"), ("stabilized", "稳控")]
+        );
+        assert_eq!(moves_from("resolved"), vec![("pending", "待化解")]);
+        assert!(moves_from("struck").is_empty());
+        assert!(can_strike("resolved"));
+        assert!(!can_strike("stabilized") && !can_strike("pending") && !can_strike("struck"));
     }
 }

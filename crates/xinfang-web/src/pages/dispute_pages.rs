@@ -279,3 +279,38 @@ pub async fn move_dispute(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn moves(start: bool, record: bool, convert: Option<&'static str>) -> String {
+        render(&DisputeCell {
+            csrf: "t",
+            part: Part::Moves {
+                id: 7,
+                start,
+                tracks: options(TRACKS, "people"),
+                record,
+                results: vec![],
+                outcome: "谈<妥>".into(),
+                convert,
+            },
+        })
+    }
+
+    #[test]
+    fn converting_a_dispute_is_confirmed_and_a_refused_outcome_comes_back() {
+        let found = moves(true, false, Some("直接转为信访事项"));
+        assert!(found.contains("开始调解") && found.contains("data-confirm=\"确定转为信访事项吗"));
+        assert!(!found.contains("name=\"outcome\""));
+        let mediating = moves(false, true, None);
+        assert!(!mediating.contains("data-confirm"));
+        assert!(mediating.contains("name=\"outcome\" required value=\"谈&lt;妥&gt;\""));
+        let anchor = render(&DisputeCell {
+            csrf: "t",
+            part: Part::Anchor(7),
+        });
+        assert_eq!(anchor, "<span id=\"d7\"></span>");
+    }
+}

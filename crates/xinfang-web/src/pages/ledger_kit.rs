@@ -221,7 +221,7 @@ pub fn options<K: ToString, L: ToString>(
         .map(|(k, l)| {
             let value = k.to_string();
             Opt {
-                selected: value == selected,
+                selected: !selected.is_empty() && value == selected,
                 value,
                 label: l.to_string(),
             }
@@ -284,4 +284,34 @@ pub fn message_page(
 /// the page rather than answer an empty one).
 pub fn render(t: &impl Template) -> String {
     t.render().unwrap_or_else(|e| format!("页面生成失败：{e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_escapes_its_text_and_its_links() {
+        let html = render(&Message::alert("<b>未找到</b>").link("/work?a=1&b=2", "返回"));
+        assert_eq!(
+            html,
+            "<p class=\"err\" role=\"alert\">&lt;b&gt;未找到&lt;/b&gt;</p><p><a href=\"/work?a=1&amp;b=2\">返回</a></p>"
+        );
+    }
+
+    #[test]
+    fn options_select_the_chosen_key_and_never_an_empty_one() {
+        let o = options([("", "（新领域）"), ("01", "城乡建设")], "01");
+        assert!(!o[0].selected && o[1].selected);
+        let o = options([("", "（新领域）"), ("01", "城乡建设")], "");
+        assert!(o.iter().all(|o| !o.selected));
+    }
+
+    #[test]
+    fn the_csrf_input_is_escaped() {
+        assert_eq!(
+            csrf_input("a\"b"),
+            "<input type=\"hidden\" name=\"csrf\" value=\"a&quot;b\">"
+        );
+    }
 }
