@@ -41,7 +41,7 @@ async fn render_list(
 ) -> Response {
     let rows = match st.app.accountability_for(staff).await {
         Ok(r) => r,
-        Err(e) => return err_page(&staff, "约谈通报", e, "/work"),
+        Err(e) => return err_page(staff, "约谈通报", e, "/work"),
     };
     let lq = ListQuery::from_query(q);
     let (kind, text) = (lq.get("kind"), lq.get("text").trim());
