@@ -1,11 +1,13 @@
 //! Accountability pages: 约谈 / 通报 records linked to units and cases
 //! (第三十九条) with the form for leaders and supervisors, and the annual
-//! report with the contents 第四十一条 names, as a printable page.
+//! report with the contents 第四十一条 names, as a printable page. Both are
+//! askama templates (`templates/ledgers/accountability.html`, `annual.html`);
+//! a refused record comes back as typed.
 
-use super::html::esc;
 use super::ledger_kit::*;
 use super::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
 use crate::AppState;
+use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -13,23 +15,35 @@ use axum::Form;
 use chrono::Datelike;
 use serde_json::Value;
 use xinfang_app::AppError;
-use xinfang_domain::{Role, UnitId};
+use xinfang_domain::{Role, Staff, UnitId};
 
-/// `/work/accountability`: records in my area, and the form.
-pub async fn list(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<FormMap>,
+/// The records and, for leaders and supervisors, the form.
+#[derive(Template)]
+#[template(path = "ledgers/accountability.html")]
+struct AccountabilityPage<'a> {
+    banner: Option<Banner>,
+    /// The list component's HTML.
+    list: String,
+    can_record: bool,
+    csrf: &'a str,
+    kinds: Vec<Opt>,
+    units: Vec<Opt>,
+    case_no: String,
+    reason: String,
+}
+
+async fn render_list(
+    st: &AppState,
+    staff: &Staff,
+    csrf: &str,
+    q: &FormMap,
+    failed: Option<Failed<'_>>,
 ) -> Response {
-    let (staff, csrf) = match staff_or_login(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let rows = match st.app.accountability_for(&staff).await {
+    let rows = match st.app.accountability_for(staff).await {
         Ok(r) => r,
-        Err(e) => return err_page(&staff, "约谈通报", e, "/work"),
+        Err(e) => return err_page(staff, "约谈通报", e, "/work"),
     };
-    let lq = ListQuery::from_query(&q);
+    let lq = ListQuery::from_query(q);
     let (kind, text) = (lq.get("kind"), lq.get("text").trim());
     let mut rows: Vec<_> = rows
         .iter()
@@ -85,22 +99,37 @@ pub async fn list(
         empty: "暂无约谈、通报记录。",
         above: String::new(),
     };
-    if ListQuery::wants_xlsx(&q) {
-        return view.xlsx(&st, &staff, "accountability.xlsx").await;
+    if ListQuery::wants_xlsx(q) {
+        return view.xlsx(st, staff, "accountability.xlsx").await;
     }
-    let mut body = format!("{}{}", notice(&q), view.render(&lq));
-    if staff.has_any(&[Role::Leader, Role::Supervisor]) {
-        body.push_str(&format!(
-            "<section><h2>记录约谈或通报</h2><form method=\"post\" action=\"/work/accountability\">{}\
-             <label for=\"kind\">类别</label><select id=\"kind\" name=\"kind\"><option value=\"talk\">约谈</option><option value=\"circular\">通报</option></select>\
-             <label for=\"unit_id\">单位</label><select id=\"unit_id\" name=\"unit_id\" required>{}</select>\
-             <label for=\"case_no\">关联信访编号（可选）</label><input id=\"case_no\" name=\"case_no\">\
-             <label for=\"reason\">事由</label><textarea id=\"reason\" name=\"reason\" required></textarea><button type=\"submit\">记录</button></form></section>",
-            csrf_input(&csrf),
-            area_unit_options(&st, &staff)
-        ));
-    }
-    staff_page("约谈通报", &staff, &body)
+    let (status, banner, typed) = match failed {
+        Some(f) => (f.status, Some(f.banner), Typed(Some(f.typed))),
+        None => (axum::http::StatusCode::OK, notice(q), Typed(None)),
+    };
+    let body = render(&AccountabilityPage {
+        banner,
+        list: view.render(&lq),
+        can_record: staff.has_any(&[Role::Leader, Role::Supervisor]),
+        csrf,
+        kinds: options([("talk", "约谈"), ("circular", "通报")], &typed.get("kind")),
+        units: area_unit_options(st, staff, &typed.get("unit_id")),
+        case_no: typed.get("case_no"),
+        reason: typed.get("reason"),
+    });
+    staff_page_status(status, "约谈通报", staff, &body)
+}
+
+/// `/work/accountability`: records in my area, and the form.
+pub async fn list(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<FormMap>,
+) -> Response {
+    let (staff, csrf) = match staff_or_login(&st, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    render_list(&st, &staff, &csrf, &q, None).await
 }
 
 /// Record a 约谈 or 通报.
@@ -109,32 +138,35 @@ pub async fn record(
     headers: HeaderMap,
     Form(f): Form<FormMap>,
 ) -> Response {
-    let (staff, _) = match staff_for_post(&st, &headers, &f).await {
+    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let Ok(unit) = field(&f, "unit_id").parse::<i64>() else {
-        return err_page(
-            &staff,
-            "约谈通报",
-            AppError::field("unit_id", "请选择单位"),
-            "/work/accountability",
-        );
-    };
     let case_no = Some(field(&f, "case_no")).filter(|s| !s.is_empty());
-    match st
-        .app
-        .record_accountability(
-            &staff,
-            field(&f, "kind"),
-            UnitId(unit),
-            case_no,
-            field(&f, "reason"),
-        )
-        .await
-    {
+    let r = match field(&f, "unit_id").parse::<i64>() {
+        Err(_) => Err(AppError::field("unit_id", "请选择单位")),
+        Ok(unit) => {
+            st.app
+                .record_accountability(
+                    &staff,
+                    field(&f, "kind"),
+                    UnitId(unit),
+                    case_no,
+                    field(&f, "reason"),
+                )
+                .await
+        }
+    };
+    match r {
         Ok(_) => done("/work/accountability"),
-        Err(e) => err_page(&staff, "约谈通报", e, "/work/accountability"),
+        Err(e) => {
+            let failed = Failed::new(e, &f);
+            if failed.is_input() {
+                render_list(&st, &staff, &csrf, &FormMap::new(), Some(failed)).await
+            } else {
+                failed.page(&staff, "约谈通报", "/work/accountability")
+            }
+        }
     }
 }
 
@@ -186,43 +218,55 @@ pub async fn annual(
         ("重复信访率", "repeat_rate"),
         ("越级访占比", "skip_level_rate"),
     ];
-    let mut body = format!(
-        "<style>@page{{size:A4;margin:20mm}}@media print{{header,nav,form{{display:none}}}}</style>\
-         <section><form method=\"get\"><label for=\"year\">年份</label><input id=\"year\" name=\"year\" value=\"{year}\" inputmode=\"numeric\"><button type=\"submit\">查看</button></form>\
-         <h2>{}{year}年度信访工作情况报告</h2><p>依据《信访工作条例》第四十一条，报告本年度信访事项的数据统计、信访事项涉及领域以及被投诉较多的机关或者单位、转送督办情况、各部门采纳改进建议情况。</p>\
-         <h3>一、数据统计</h3><table><tr><th>指标</th><th>数值</th></tr>",
-        esc(r["unit"].as_str().unwrap_or(""))
-    );
-    for (name, key) in stats {
-        let v = if key.ends_with("_rate") {
-            pct(&s[key])
-        } else {
-            num(&s[key])
-        };
-        body.push_str(&format!("<tr><td>{name}</td><td>{v}</td></tr>"));
-    }
-    body.push_str(
-        "</table><h3>二、被投诉较多的机关或单位</h3><p class=\"muted\">按信访事项中被反映、被检举控告的单位统计。</p><table><tr><th>单位</th><th>被反映件数</th></tr>",
-    );
-    for u in r["most_petitioned_bodies"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-    {
-        body.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td></tr>",
-            esc(u["unit"].as_str().unwrap_or("")),
-            num(&u["cases"])
-        ));
-    }
-    body.push_str(&format!(
-        "</table><h3>三、转送、交办、督办情况</h3><table><tr><th>转送</th><td>{}</td></tr><tr><th>交办</th><td>{}</td></tr><tr><th>督办</th><td>{}</td></tr></table>\
-         <h3>四、采纳改进建议情况</h3><p>采纳或部分采纳的建议：{} 件。</p><h3>五、约谈、通报</h3><p>约谈、通报记录：{} 条（<a href=\"/work/accountability\">明细</a>）。</p></section>",
-        num(&r["forwarded"]),
-        num(&r["assigned"]),
-        num(&r["supervised"]),
-        num(&r["suggestions_adopted"]),
-        num(&r["accountability_records"])
-    ));
+    let body = render(&AnnualPage {
+        year,
+        unit: r["unit"].as_str().unwrap_or("").to_string(),
+        stats: stats
+            .iter()
+            .map(|(name, key)| {
+                let v = if key.ends_with("_rate") {
+                    pct(&s[*key])
+                } else {
+                    num(&s[*key])
+                };
+                (*name, v)
+            })
+            .collect(),
+        bodies: r["most_petitioned_bodies"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|u| {
+                (
+                    u["unit"].as_str().unwrap_or("").to_string(),
+                    num(&u["cases"]),
+                )
+            })
+            .collect(),
+        forwarded: num(&r["forwarded"]),
+        assigned: num(&r["assigned"]),
+        supervised: num(&r["supervised"]),
+        adopted: num(&r["suggestions_adopted"]),
+        accountability: num(&r["accountability_records"]),
+    });
     staff_page("年度报告", &staff, &body)
+}
+
+/// The 第四十一条 annual report, printable on A4.
+#[derive(Template)]
+#[template(path = "ledgers/annual.html")]
+struct AnnualPage {
+    year: i32,
+    /// The reporting body.
+    unit: String,
+    /// (指标, 数值).
+    stats: Vec<(&'static str, String)>,
+    /// (单位, 被反映件数): the bodies complained about most.
+    bodies: Vec<(String, String)>,
+    forwarded: String,
+    assigned: String,
+    supervised: String,
+    adopted: String,
+    accountability: String,
 }

@@ -1,11 +1,16 @@
 //! 系统管理: the index page and what every administration page shares — only
 //! administrators get in (403 page for others), every form carries the
 //! session's CSRF token, and a posted form re-renders its page with the
-//! outcome (the services in `xinfang-app` validate and audit).
+//! outcome (the services in `xinfang-app` validate and audit), keeping what
+//! was typed when it failed. The pages are askama templates under
+//! `templates/admin/` (escaped by askama; see `ledger_kit` for what they
+//! share with the ledgers).
 
-use super::html::{esc, page};
+use super::html::page;
+use super::ledger_kit::{message_page, render, Banner, Message};
 use super::session::{csrf_ok, current};
 use crate::AppState;
+use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -37,15 +42,12 @@ pub(super) async fn admin_session(
 }
 
 pub(super) fn forbidden(staff: &Staff, msg: &str) -> Response {
-    (
+    message_page(
         StatusCode::FORBIDDEN,
-        Html(page(
-            "无权访问",
-            Some(staff),
-            &format!("<p class=\"err\" role=\"alert\">{}</p>", esc(msg)),
-        )),
+        "无权访问",
+        Some(staff),
+        Message::alert(msg),
     )
-        .into_response()
 }
 
 /// A posted form from an administrator with a valid CSRF token.
@@ -74,40 +76,96 @@ pub(super) fn message(e: &AppError) -> String {
     }
 }
 
-/// Outcome banner of a posted form: (status, html).
-pub(super) fn banner(r: &Result<String, AppError>) -> (StatusCode, String) {
+/// Outcome banner of a posted form: (status, banner).
+pub(super) fn banner(r: &Result<String, AppError>) -> (StatusCode, Option<Banner>) {
     match r {
-        Ok(m) => (
-            StatusCode::OK,
-            format!("<p class=\"ok\" role=\"status\">{}</p>", esc(m)),
-        ),
+        Ok(m) => (StatusCode::OK, Some(Banner::ok(m.clone()))),
         Err(e) => (
             match e {
                 AppError::NotFound => StatusCode::NOT_FOUND,
                 AppError::Forbidden => StatusCode::FORBIDDEN,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             },
-            format!(
-                "<p class=\"err\" role=\"alert\">未保存：{}</p>",
-                esc(&message(e))
-            ),
+            Some(Banner::err(format!("未保存：{}", message(e)))),
         ),
     }
 }
 
+/// The way back to 系统管理 above an administration page's own content.
+#[derive(Template)]
+#[template(path = "admin/page.html")]
+struct AdminPage<'a> {
+    title: &'a str,
+    body: &'a str,
+}
+
+/// An administration page: `body` is the HTML of the page's template.
 pub(super) fn admin_page(staff: &Staff, title: &str, status: StatusCode, body: &str) -> Response {
-    let body = format!(
-        "<p><a href=\"/admin\">系统管理</a> › {}</p>{body}",
-        esc(title)
-    );
+    let body = render(&AdminPage { title, body });
     (status, Html(page(title, Some(staff), &body))).into_response()
 }
 
-pub(super) fn csrf_input(csrf: &str) -> String {
-    format!(
-        "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
-        esc(csrf)
-    )
+/// What a re-rendered form shows: the fields of the post that failed.
+pub(super) struct Kept<'a>(pub Option<&'a Fields>);
+
+impl Kept<'_> {
+    /// What was typed into `name` ("" when the form was not posted).
+    pub fn get(&self, name: &str) -> String {
+        self.0
+            .map(|f| field(f, name).to_string())
+            .unwrap_or_default()
+    }
+    /// What was typed, or `default` on a fresh form.
+    pub fn or(&self, name: &str, default: &str) -> String {
+        match self.0 {
+            Some(f) => field(f, name).to_string(),
+            None => default.to_string(),
+        }
+    }
+    /// Every value of a repeated field (checkboxes), or `default`.
+    pub fn all(&self, name: &str, default: &[&str]) -> Vec<String> {
+        match self.0 {
+            Some(f) => f
+                .iter()
+                .filter(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .collect(),
+            None => default.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+    pub fn is_some(&self) -> bool {
+        self.0.is_some()
+    }
+}
+
+/// The fields of a post to keep on the re-rendered page: only when it failed.
+pub(super) fn kept<'a, T>(r: &Result<T, AppError>, f: &'a Fields) -> Kept<'a> {
+    Kept(r.is_err().then_some(f))
+}
+
+/// One role checkbox.
+pub(super) struct RoleBox {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
+}
+
+/// The role checkboxes with `checked` ticked.
+pub(super) fn role_boxes(checked: &[String]) -> Vec<RoleBox> {
+    Role::ALL
+        .iter()
+        .map(|r| RoleBox {
+            key: r.key(),
+            label: r.label_zh(),
+            checked: checked.iter().any(|c| c == r.key()),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "admin/index.html")]
+struct Index {
+    links: [(&'static str, &'static str, &'static str); 7],
 }
 
 /// `/admin`: links to every administration page.
@@ -145,11 +203,7 @@ pub async fn index(State(st): State<AppState>, headers: HeaderMap) -> Response {
             "重大活动期间的敏感时期及每日零报告",
         ),
     ];
-    let mut body = String::from("<section><h2>系统管理</h2><ul>");
-    for (href, name, what) in links {
-        body.push_str(&format!("<li><a href=\"{href}\">{name}</a> — {what}</li>"));
-    }
-    body.push_str("</ul><p>所有修改均记入审计日志；单位、用户、分类只停用，不删除。</p></section>");
+    let body = render(&Index { links });
     Html(page("系统管理", Some(&staff), &body)).into_response()
 }
 

@@ -3,11 +3,12 @@
 //! repeat/collective thresholds (validated whole, used by the next intake).
 
 use super::admin::{
-    admin_page, admin_post, admin_session, banner, csrf_input, field, session_csrf as csrf_of,
-    Fields,
+    admin_page, admin_post, admin_session, banner, field, kept, session_csrf as csrf_of, Fields,
+    Kept,
 };
-use super::html::esc;
+use super::ledger_kit::{options, render, Banner, Opt};
 use crate::AppState;
+use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -16,57 +17,104 @@ use xinfang_app::lexicon::{LexiconTerm, RiskSettings, RiskThresholds};
 use xinfang_app::AppError;
 use xinfang_domain::Staff;
 
+/// One row of the taxonomy table.
+struct Node {
+    code: String,
+    /// The name indented by level.
+    name: String,
+    level: &'static str,
+    active: bool,
+}
+
+/// The taxonomy: add, rename / deactivate / activate (the form that failed
+/// keeps what was typed), and the whole table.
+#[derive(Template)]
+#[template(path = "admin/taxonomy.html")]
+struct TaxonomyPage<'a> {
+    banner: Option<Banner>,
+    csrf: &'a str,
+    parents: Vec<Opt>,
+    name: String,
+    code: String,
+    ops: Vec<Opt>,
+    new_name: String,
+    nodes: Vec<Node>,
+}
+
 fn render_taxonomy(
     st: &AppState,
     staff: &Staff,
     csrf: &str,
     outcome: Option<Result<String, AppError>>,
+    typed: Kept<'_>,
 ) -> Response {
-    let (status, mut body) = outcome
+    let (status, banner) = outcome
         .as_ref()
         .map(banner)
-        .unwrap_or((StatusCode::OK, String::new()));
+        .unwrap_or((StatusCode::OK, None));
     let t = st.app.taxonomy();
-    let mut parents = String::from("<option value=\"\">（新领域）</option>");
-    for n in t.nodes().iter().filter(|n| n.level < 3 && n.active) {
-        parents.push_str(&format!(
-            "<option value=\"{}\">{} {}</option>",
-            esc(&n.code),
-            esc(&n.code),
-            esc(&t.path(&n.code).unwrap_or_default())
-        ));
-    }
-    let c = csrf_input(csrf);
-    body.push_str(&format!(
-        "<section><h2>新增分类</h2><form method=\"post\" action=\"/admin/taxonomy\">{c}<input type=\"hidden\" name=\"op\" value=\"add\">\
-         <label for=\"parent\">上级</label><select id=\"parent\" name=\"parent\">{parents}</select>\
-         <label for=\"name\">名称</label><input id=\"name\" name=\"name\" required><button type=\"submit\">新增</button></form></section>\
-         <section><h2>更名、停用、启用</h2><p>代码一经使用不再改变；已登记事项保留原代码，停用的分类不再供登记选择。</p><form method=\"post\" action=\"/admin/taxonomy\">{c}\
-         <label for=\"code\">代码</label><input id=\"code\" name=\"code\" required pattern=\"[0-9]{{2,6}}\">\
-         <label for=\"op\">操作</label><select id=\"op\" name=\"op\"><option value=\"rename\">更名</option><option value=\"deactivate\">停用</option><option value=\"activate\">启用</option></select>\
-         <label for=\"new_name\">新名称（更名时填写）</label><input id=\"new_name\" name=\"new_name\"><button type=\"submit\">提交</button></form></section>"
-    ));
-    body.push_str("<section><h2>分类表</h2><table><thead><tr><th>代码</th><th>名称</th><th>层级</th><th>状态</th></tr></thead><tbody>");
-    for n in t.nodes() {
-        let indent = "　".repeat(n.level.saturating_sub(1) as usize);
-        body.push_str(&format!(
-            "<tr><td>{}</td><td>{indent}{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&n.code),
-            esc(&n.name),
-            ["", "领域", "类别", "细类"]
+    let adding = typed.get("op") == "add";
+    let changing = typed.is_some() && !adding;
+    let parents = options(
+        std::iter::once((String::new(), "（新领域）".to_string())).chain(
+            t.nodes()
+                .iter()
+                .filter(|n| n.level < 3 && n.active)
+                .map(|n| {
+                    (
+                        n.code.clone(),
+                        format!("{} {}", n.code, t.path(&n.code).unwrap_or_default()),
+                    )
+                }),
+        ),
+        &if adding {
+            typed.get("parent")
+        } else {
+            String::new()
+        },
+    );
+    let kept_if = |yes: bool, name: &str| if yes { typed.get(name) } else { String::new() };
+    let nodes = t
+        .nodes()
+        .iter()
+        .map(|n| Node {
+            code: n.code.clone(),
+            name: format!(
+                "{}{}",
+                "　".repeat(n.level.saturating_sub(1) as usize),
+                n.name
+            ),
+            level: ["", "领域", "类别", "细类"]
                 .get(n.level as usize)
-                .unwrap_or(&""),
-            if n.active { "在用" } else { "已停用" }
-        ));
-    }
-    body.push_str("</tbody></table></section>");
+                .copied()
+                .unwrap_or(""),
+            active: n.active,
+        })
+        .collect();
+    let body = render(&TaxonomyPage {
+        banner,
+        csrf,
+        parents,
+        name: kept_if(adding, "name"),
+        code: kept_if(changing, "code"),
+        ops: options(
+            [
+                ("rename", "更名"),
+                ("deactivate", "停用"),
+                ("activate", "启用"),
+            ],
+            &kept_if(changing, "op"),
+        ),
+        new_name: kept_if(changing, "new_name"),
+        nodes,
+    });
     admin_page(staff, "内容分类", status, &body)
 }
 
 /// `/admin/taxonomy`.
 pub async fn taxonomy_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
     match admin_session(&st, &headers).await {
-        Ok((staff, csrf)) => render_taxonomy(&st, &staff, &csrf, None),
+        Ok((staff, csrf)) => render_taxonomy(&st, &staff, &csrf, None, Kept(None)),
         Err(r) => r,
     }
 }
@@ -108,7 +156,8 @@ pub async fn taxonomy_post(
         _ => Err(AppError::field("op", "未知操作")),
     };
     let csrf = csrf_of(&st, &headers).await;
-    render_taxonomy(&st, &staff, &csrf, Some(r))
+    let typed = kept(&r, &f);
+    render_taxonomy(&st, &staff, &csrf, Some(r), typed)
 }
 
 fn category_label(key: &str) -> &str {
@@ -121,17 +170,32 @@ fn category_label(key: &str) -> &str {
     }
 }
 
+/// The lexicon as text and the thresholds, in one form that is validated
+/// whole (what was typed comes back when it fails).
+#[derive(Template)]
+#[template(path = "admin/lexicon.html")]
+struct LexiconPage<'a> {
+    banner: Option<Banner>,
+    csrf: &'a str,
+    count: usize,
+    terms: String,
+    repeat_at: String,
+    repeat_high_at: String,
+    collective_at: String,
+    collective_high_at: String,
+}
+
 fn render_lexicon(
     st: &AppState,
     staff: &Staff,
     csrf: &str,
-    text: Option<&str>,
     outcome: Option<Result<String, AppError>>,
+    typed: Kept<'_>,
 ) -> Response {
-    let (status, mut body) = outcome
+    let (status, banner) = outcome
         .as_ref()
         .map(banner)
-        .unwrap_or((StatusCode::OK, String::new()));
+        .unwrap_or((StatusCode::OK, None));
     let s = st.app.risk_config().settings();
     let current_text: String = s
         .terms
@@ -139,26 +203,23 @@ fn render_lexicon(
         .map(|t| format!("{} {} {}\n", t.term, category_label(&t.category), t.level))
         .collect();
     let th = &s.thresholds;
-    body.push_str(&format!(
-        "<section><h2>风险词库与阈值</h2><p>共 {} 个词。每行“词语 类别 等级”，以空格分隔；类别为 扬言极端、第二十六条行为（《信访工作条例》第二十六条禁止行为）、群体、舆情；等级 1 低、2 中、3 高；词语中的“…”表示两部分之间可隔最多 12 个字。保存后立即用于新登记的信访事项，并记入审计日志。</p>\
-         <form method=\"post\" action=\"/admin/lexicon\">{}<label for=\"terms\">词库</label><textarea id=\"terms\" name=\"terms\" rows=\"20\">{}</textarea>\
-         <label for=\"repeat_at\">重复信访预警次数</label><input id=\"repeat_at\" name=\"repeat_at\" type=\"number\" min=\"2\" value=\"{}\">\
-         <label for=\"repeat_high_at\">重复信访高风险次数</label><input id=\"repeat_high_at\" name=\"repeat_high_at\" type=\"number\" min=\"2\" value=\"{}\">\
-         <label for=\"collective_at\">集体访预警人数</label><input id=\"collective_at\" name=\"collective_at\" type=\"number\" min=\"2\" value=\"{}\">\
-         <label for=\"collective_high_at\">集体访高风险人数</label><input id=\"collective_high_at\" name=\"collective_high_at\" type=\"number\" min=\"2\" value=\"{}\">\
-         <button type=\"submit\">校验并保存</button></form></section>",
-        s.terms.len(),
-        csrf_input(csrf),
-        esc(text.unwrap_or(&current_text)),
-        th.repeat_at, th.repeat_high_at, th.collective_at, th.collective_high_at
-    ));
+    let body = render(&LexiconPage {
+        banner,
+        csrf,
+        count: s.terms.len(),
+        terms: typed.or("terms", &current_text),
+        repeat_at: typed.or("repeat_at", &th.repeat_at.to_string()),
+        repeat_high_at: typed.or("repeat_high_at", &th.repeat_high_at.to_string()),
+        collective_at: typed.or("collective_at", &th.collective_at.to_string()),
+        collective_high_at: typed.or("collective_high_at", &th.collective_high_at.to_string()),
+    });
     admin_page(staff, "风险词库", status, &body)
 }
 
 /// `/admin/lexicon`.
 pub async fn lexicon_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
     match admin_session(&st, &headers).await {
-        Ok((staff, csrf)) => render_lexicon(&st, &staff, &csrf, None, None),
+        Ok((staff, csrf)) => render_lexicon(&st, &staff, &csrf, None, Kept(None)),
         Err(r) => r,
     }
 }
@@ -219,6 +280,6 @@ pub async fn lexicon_post(
         Err(e) => Err(e),
     };
     let csrf = csrf_of(&st, &headers).await;
-    let keep = r.is_err().then(|| field(&f, "terms").to_string());
-    render_lexicon(&st, &staff, &csrf, keep.as_deref(), Some(r))
+    let typed = kept(&r, &f);
+    render_lexicon(&st, &staff, &csrf, Some(r), typed)
 }

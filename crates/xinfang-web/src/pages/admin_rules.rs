@@ -3,11 +3,12 @@
 //! 敏感时期 (create and end 重大活动 windows).
 
 use super::admin::{
-    admin_page, admin_post, admin_session, banner, csrf_input, field, session_csrf as csrf_of,
-    Fields,
+    admin_page, admin_post, admin_session, banner, field, kept, session_csrf as csrf_of, Fields,
+    Kept,
 };
-use super::html::esc;
+use super::ledger_kit::{options, render, Banner, Opt};
 use crate::AppState;
+use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -16,77 +17,106 @@ use chrono::NaiveDate;
 use xinfang_app::AppError;
 use xinfang_domain::clock::{ClockKind, ClockRule, Counting, PeriodSpec};
 use xinfang_domain::Staff;
+
+/// One limit in the table.
+struct RuleRow {
+    name: &'static str,
+    article: String,
+    statutory: String,
+    current: String,
+    approaching_days: u32,
+    max_extension_days: u32,
+}
+
+/// The table of limits and the form to tighten one (what was typed comes
+/// back when it is refused).
+#[derive(Template)]
+#[template(path = "admin/rules.html")]
+struct RulesPage<'a> {
+    banner: Option<Banner>,
+    csrf: &'a str,
+    rules: Vec<RuleRow>,
+    kinds: Vec<Opt>,
+    amount: String,
+    countings: Vec<Opt>,
+    rollover: bool,
+    approaching_days: String,
+    source: String,
+    max_extension_days: String,
+}
+
+/// "15 日（末日遇休息日顺延）".
+fn period_text(s: &PeriodSpec) -> String {
+    format!(
+        "{} {}{}",
+        s.amount,
+        if s.counting == Counting::WorkingDays {
+            "个工作日"
+        } else {
+            "日"
+        },
+        if s.rollover {
+            "（末日遇休息日顺延）"
+        } else {
+            ""
+        }
+    )
+}
+
 fn render_rules(
     st: &AppState,
     staff: &Staff,
     csrf: &str,
     outcome: Option<Result<String, AppError>>,
+    typed: Kept<'_>,
 ) -> Response {
-    let (status, mut body) = outcome
+    let (status, banner) = outcome
         .as_ref()
         .map(banner)
-        .unwrap_or((StatusCode::OK, String::new()));
+        .unwrap_or((StatusCode::OK, None));
     let rules = st.app.rules();
     let stat = xinfang_domain::clock::RuleTable::statutory();
-    body.push_str("<section><h2>时限规则</h2><p>法定时限来自《信访工作条例》；本地只能收紧（更短），不能放宽；信访人请求复查、复核的期限是其权利，不能缩短。建议意见类、检举控告类事项的办理期限条例未作规定（第三十四条的60日只适用于第三十一条第六项事项），按本地规定设置并写明依据。修改后所有未办结事项的期限重新计算。</p><table><thead><tr><th>时限</th><th>依据</th><th>法定</th><th>现行</th><th>临期提醒（天）</th><th>最长延期（天）</th></tr></thead><tbody>");
-    let fmt = |s: &PeriodSpec| {
-        format!(
-            "{} {}{}",
-            s.amount,
-            if s.counting == Counting::WorkingDays {
-                "个工作日"
-            } else {
-                "日"
-            },
-            if s.rollover {
-                "（末日遇休息日顺延）"
-            } else {
-                ""
-            }
-        )
-    };
-    let mut options = String::new();
-    for r in &rules.rules {
-        let base = stat.get(r.kind);
-        body.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            r.kind.name_zh(),
-            esc(&r.article),
-            if r.kind.is_local() {
+    let rows = rules
+        .rules
+        .iter()
+        .map(|r| RuleRow {
+            name: r.kind.name_zh(),
+            article: r.article.clone(),
+            statutory: if r.kind.is_local() {
                 "条例未规定".to_string()
             } else {
-                fmt(&base.spec)
+                period_text(&stat.get(r.kind).spec)
             },
-            fmt(&r.spec),
-            r.approaching_days,
-            r.max_extension_days
-        ));
-        options.push_str(&format!(
-            "<option value=\"{}\">{}</option>",
-            r.kind.key(),
-            r.kind.name_zh()
-        ));
-    }
-    body.push_str("</tbody></table></section>");
-    body.push_str(&format!(
-        "<section><h2>收紧某一时限</h2><form method=\"post\" action=\"/admin/rules\">{}\
-         <label for=\"kind\">时限</label><select id=\"kind\" name=\"kind\">{options}</select>\
-         <label for=\"amount\">期限（天）</label><input id=\"amount\" name=\"amount\" type=\"number\" min=\"0\" required>\
-         <label for=\"counting\">计算方式</label><select id=\"counting\" name=\"counting\"><option value=\"calendar\">日（自然日）</option><option value=\"working\">工作日</option></select>\
-         <label><input type=\"checkbox\" name=\"rollover\" value=\"1\" checked> 末日遇休息日顺延</label>\
-         <label for=\"approaching_days\">临期提醒（剩余天数）</label><input id=\"approaching_days\" name=\"approaching_days\" type=\"number\" min=\"0\" value=\"3\" required>\
-         <label for=\"source\">依据（仅本地规定的期限填写，如《××省信访事项办理规定》第十条）</label><input id=\"source\" name=\"source\" maxlength=\"100\">\
-         <label for=\"max_extension_days\">最长延期（天）</label><input id=\"max_extension_days\" name=\"max_extension_days\" type=\"number\" min=\"0\" value=\"0\" required>\
-         <button type=\"submit\">校验并保存</button></form></section>",
-        csrf_input(csrf)
-    ));
+            current: period_text(&r.spec),
+            approaching_days: r.approaching_days,
+            max_extension_days: r.max_extension_days,
+        })
+        .collect();
+    let body = render(&RulesPage {
+        banner,
+        csrf,
+        rules: rows,
+        kinds: options(
+            rules.rules.iter().map(|r| (r.kind.key(), r.kind.name_zh())),
+            &typed.get("kind"),
+        ),
+        amount: typed.get("amount"),
+        countings: options(
+            [("calendar", "日（自然日）"), ("working", "工作日")],
+            &typed.get("counting"),
+        ),
+        rollover: typed.or("rollover", "1") == "1",
+        approaching_days: typed.or("approaching_days", "3"),
+        source: typed.get("source"),
+        max_extension_days: typed.or("max_extension_days", "0"),
+    });
     admin_page(staff, "时限规则", status, &body)
 }
 
 /// `/admin/rules`.
 pub async fn rules_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
     match admin_session(&st, &headers).await {
-        Ok((staff, csrf)) => render_rules(&st, &staff, &csrf, None),
+        Ok((staff, csrf)) => render_rules(&st, &staff, &csrf, None, Kept(None)),
         Err(r) => r,
     }
 }
@@ -145,7 +175,31 @@ pub async fn rules_post(
         Err(e) => Err(e),
     };
     let csrf = csrf_of(&st, &headers).await;
-    render_rules(&st, &staff, &csrf, Some(r))
+    let typed = kept(&r, &f);
+    render_rules(&st, &staff, &csrf, Some(r), typed)
+}
+
+/// One sensitive period in the table.
+struct PeriodRow {
+    index: usize,
+    name: String,
+    from: NaiveDate,
+    to: NaiveDate,
+    state: &'static str,
+    /// Not over yet: it can be ended.
+    open: bool,
+}
+
+/// The sensitive periods, ending one (confirmed), and setting up one.
+#[derive(Template)]
+#[template(path = "admin/periods.html")]
+struct PeriodsPage<'a> {
+    banner: Option<Banner>,
+    csrf: &'a str,
+    periods: Vec<PeriodRow>,
+    name: String,
+    from: String,
+    to: String,
 }
 
 fn render_periods(
@@ -153,49 +207,61 @@ fn render_periods(
     staff: &Staff,
     csrf: &str,
     outcome: Option<Result<String, AppError>>,
+    typed: Kept<'_>,
 ) -> Response {
-    let (status, mut body) = outcome
+    let (status, banner) = outcome
         .as_ref()
         .map(banner)
-        .unwrap_or((StatusCode::OK, String::new()));
+        .unwrap_or((StatusCode::OK, None));
     let today = st.app.now().date();
-    let c = csrf_input(csrf);
-    body.push_str("<section><h2>敏感时期</h2><p>敏感时期内，风险信号等级提高一级，各信访局每日报送预警情况或零报告（<a href=\"/work/zero-reports\">查看今日报告情况</a>）。</p><table><thead><tr><th>名称</th><th>起</th><th>止</th><th>状态</th><th></th></tr></thead><tbody>");
-    for (i, p) in st.app.sensitive_periods().iter().enumerate() {
-        let state = if p.to < today {
-            "已结束"
-        } else if p.from > today {
-            "未开始"
+    let periods = st
+        .app
+        .sensitive_periods()
+        .iter()
+        .enumerate()
+        .map(|(index, p)| PeriodRow {
+            index,
+            name: p.name.clone(),
+            from: p.from,
+            to: p.to,
+            state: if p.to < today {
+                "已结束"
+            } else if p.from > today {
+                "未开始"
+            } else {
+                "进行中"
+            },
+            open: p.to >= today,
+        })
+        .collect();
+    // Only the form to set one up keeps what was typed (ending has no fields).
+    let adding = typed.get("op") == "add";
+    let kept_or = |name: &str| {
+        if adding {
+            typed.get(name)
         } else {
-            "进行中"
-        };
-        let end = if p.to >= today {
-            format!("<form method=\"post\" action=\"/admin/sensitive-periods\">{c}<input type=\"hidden\" name=\"op\" value=\"end\"><input type=\"hidden\" name=\"index\" value=\"{i}\"><button type=\"submit\">结束</button></form>")
+            today.to_string()
+        }
+    };
+    let body = render(&PeriodsPage {
+        banner,
+        csrf,
+        periods,
+        name: if adding {
+            typed.get("name")
         } else {
             String::new()
-        };
-        body.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{state}</td><td>{end}</td></tr>",
-            esc(&p.name),
-            p.from,
-            p.to
-        ));
-    }
-    body.push_str("</tbody></table></section>");
-    body.push_str(&format!(
-        "<section><h2>设立敏感时期</h2><form method=\"post\" action=\"/admin/sensitive-periods\">{c}<input type=\"hidden\" name=\"op\" value=\"add\">\
-         <label for=\"name\">名称（如 全国两会）</label><input id=\"name\" name=\"name\" required>\
-         <label for=\"from\">起</label><input id=\"from\" name=\"from\" type=\"date\" required value=\"{today}\">\
-         <label for=\"to\">止</label><input id=\"to\" name=\"to\" type=\"date\" required value=\"{today}\">\
-         <button type=\"submit\">设立</button></form></section>"
-    ));
+        },
+        from: kept_or("from"),
+        to: kept_or("to"),
+    });
     admin_page(staff, "敏感时期", status, &body)
 }
 
 /// `/admin/sensitive-periods`.
 pub async fn periods_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
     match admin_session(&st, &headers).await {
-        Ok((staff, csrf)) => render_periods(&st, &staff, &csrf, None),
+        Ok((staff, csrf)) => render_periods(&st, &staff, &csrf, None, Kept(None)),
         Err(r) => r,
     }
 }
@@ -237,5 +303,6 @@ pub async fn periods_post(
         _ => Err(AppError::field("op", "未知操作")),
     };
     let csrf = csrf_of(&st, &headers).await;
-    render_periods(&st, &staff, &csrf, Some(r))
+    let typed = kept(&r, &f);
+    render_periods(&st, &staff, &csrf, Some(r), typed)
 }

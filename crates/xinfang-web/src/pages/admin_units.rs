@@ -3,11 +3,12 @@
 //! point at units; the cached tree is reloaded by the service.
 
 use super::admin::{
-    admin_page, admin_post, admin_session, banner, csrf_input, field, session_csrf, Fields,
+    admin_page, admin_post, admin_session, banner, field, kept, session_csrf, Fields, Kept,
 };
-use super::html::esc;
+use super::ledger_kit::{options, render, Banner, Opt};
 use super::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
 use crate::AppState;
+use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -16,19 +17,6 @@ use std::collections::HashMap;
 use xinfang_app::org_admin::UnitInput;
 use xinfang_app::AppError;
 use xinfang_domain::{Staff, UnitKind, UnitLevel};
-fn level_options(selected: &str) -> String {
-    UnitLevel::ALL
-        .iter()
-        .map(|l| {
-            format!(
-                "<option value=\"{}\"{}>{}</option>",
-                l.key(),
-                if l.key() == selected { " selected" } else { "" },
-                l.label_zh()
-            )
-        })
-        .collect()
-}
 
 const KINDS: [UnitKind; 6] = [
     UnitKind::Government,
@@ -39,17 +27,52 @@ const KINDS: [UnitKind; 6] = [
     UnitKind::Township,
 ];
 
+/// The page: the list, then the 新增单位 form (open, and filled in as it
+/// was, when adding failed).
+#[derive(Template)]
+#[template(path = "admin/units.html")]
+struct UnitsPage<'a> {
+    banner: Option<Banner>,
+    /// The list component's HTML.
+    list: String,
+    csrf: &'a str,
+    open: bool,
+    parents: Vec<Opt>,
+    name: String,
+    levels: Vec<Opt>,
+    kinds: Vec<Opt>,
+    region_code: String,
+}
+
+/// A unit's row controls: 更名 (open with the typed name when renaming
+/// failed) and 停用 / 启用, confirmed before it is sent.
+#[derive(Template)]
+#[template(path = "admin/unit_actions.html")]
+struct UnitActions<'a> {
+    csrf: &'a str,
+    id: i64,
+    name: &'a str,
+    typed_name: &'a str,
+    open: bool,
+    active: bool,
+}
+
+/// A unit rename that failed: (unit, the name typed).
+type Renamed<'a> = Option<(i64, &'a str)>;
+
 async fn render_units(
     st: &AppState,
     staff: &Staff,
     csrf: &str,
     q: &HashMap<String, String>,
     outcome: Option<Result<String, AppError>>,
+    typed: Kept<'_>,
+    renamed: Renamed<'_>,
 ) -> Response {
-    let (status, mut body) = outcome
+    let (status, banner) = outcome
         .as_ref()
         .map(banner)
-        .unwrap_or((StatusCode::OK, String::new()));
+        .unwrap_or((StatusCode::OK, None));
     let lq = ListQuery::from_query(q);
     let org = st.app.org();
     let roots: Vec<_> = {
@@ -74,18 +97,12 @@ async fn render_units(
             stack.push((k, depth + 1));
         }
     }
-    let options: String = tree
-        .iter()
-        .filter(|(u, _)| st.app.unit_active(u.id))
-        .map(|(u, depth)| {
-            format!(
-                "<option value=\"{}\">{}{}</option>",
-                u.id.0,
-                "　".repeat(*depth),
-                esc(&u.name)
-            )
-        })
-        .collect();
+    let parents = options(
+        tree.iter()
+            .filter(|(u, _)| st.app.unit_active(u.id))
+            .map(|(u, depth)| (u.id.0, format!("{}{}", "　".repeat(*depth), u.name))),
+        &typed.get("parent_id"),
+    );
     let text = lq.get("text").trim().to_string();
     let (level, kind, state) = (lq.get("level"), lq.get("kind"), lq.get("state"));
     let filtering = !(text.is_empty() && level.is_empty() && kind.is_empty() && state.is_empty());
@@ -108,27 +125,25 @@ async fn render_units(
         _ => format!("{:012}", u.id.0),
     });
     let total = shown.len() as i64;
-    let c = csrf_input(csrf);
     let rows = shown
         .iter()
         .map(|(u, depth)| {
             let active = st.app.unit_active(u.id);
             // Indent by depth only when the tree order is shown unfiltered.
-            let indent = if filtering { String::new() } else { "　".repeat(*depth) };
-            let actions = format!(
-                "<details><summary>更名</summary><form method=\"post\" action=\"/admin/units/{id}\">{c}<input type=\"hidden\" name=\"op\" value=\"rename\"><input aria-label=\"{name} 新名称\" id=\"n{id}\" name=\"name\" value=\"{name}\" required><button type=\"submit\">保存名称</button></form></details>\
-                 <form method=\"post\" action=\"/admin/units/{id}\">{c}<input type=\"hidden\" name=\"op\" value=\"{op}\"><button type=\"submit\" class=\"{cls}\" data-confirm=\"{ask}\">{op_zh}</button></form>",
-                id = u.id.0,
-                name = esc(&u.name),
-                op = if active { "deactivate" } else { "activate" },
-                cls = if active { "link" } else { "secondary" },
-                op_zh = if active { "停用" } else { "启用" },
-                ask = if active {
-                    format!("确定停用“{}”吗？停用后不能再转送、交办到该单位，历史记录保留。", esc(&u.name))
-                } else {
-                    format!("确定重新启用“{}”吗？", esc(&u.name))
-                },
-            );
+            let indent = if filtering {
+                String::new()
+            } else {
+                "　".repeat(*depth)
+            };
+            let failed = renamed.filter(|(id, _)| *id == u.id.0);
+            let actions = render(&UnitActions {
+                csrf,
+                id: u.id.0,
+                name: &u.name,
+                typed_name: failed.map(|(_, n)| n).unwrap_or(&u.name),
+                open: failed.is_some(),
+                active,
+            });
             vec![
                 Cell::text(u.id.0.to_string()),
                 Cell::text(format!("{indent}{}", u.name)),
@@ -188,22 +203,23 @@ async fn render_units(
     if ListQuery::wants_xlsx(q) {
         return view.xlsx(st, staff, "units.xlsx").await;
     }
-    body.push_str(&view.render(&lq));
-    let kinds: String = KINDS
-        .iter()
-        .map(|k| format!("<option value=\"{}\">{}</option>", k.key(), k.label_zh()))
-        .collect();
-    body.push_str(&format!(
-        "<section><details><summary class=\"h\">新增单位</summary><form method=\"post\" action=\"/admin/units\">{}\
-         <label for=\"parent_id\">上级单位</label><select id=\"parent_id\" name=\"parent_id\">{options}</select>\
-         <label for=\"name\">单位名称</label><input id=\"name\" name=\"name\" required>\
-         <label for=\"level\">层级</label><select id=\"level\" name=\"level\">{}</select>\
-         <label for=\"kind\">类别</label><select id=\"kind\" name=\"kind\">{kinds}</select>\
-         <label for=\"region_code\">行政区划代码（6 位）</label><input id=\"region_code\" name=\"region_code\" required pattern=\"[0-9]{{6}}\">\
-         <button type=\"submit\">新增</button></form></details></section>",
-        csrf_input(csrf),
-        level_options("county")
-    ));
+    let body = render(&UnitsPage {
+        banner,
+        list: view.render(&lq),
+        csrf,
+        open: typed.is_some(),
+        parents,
+        name: typed.get("name"),
+        levels: options(
+            UnitLevel::ALL.iter().map(|l| (l.key(), l.label_zh())),
+            &typed.or("level", "county"),
+        ),
+        kinds: options(
+            KINDS.iter().map(|k| (k.key(), k.label_zh())),
+            &typed.get("kind"),
+        ),
+        region_code: typed.get("region_code"),
+    });
     admin_page(staff, "单位管理", status, &body)
 }
 
@@ -214,7 +230,7 @@ pub async fn units_page(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     match admin_session(&st, &headers).await {
-        Ok((staff, csrf)) => render_units(&st, &staff, &csrf, &q, None).await,
+        Ok((staff, csrf)) => render_units(&st, &staff, &csrf, &q, None, Kept(None), None).await,
         Err(r) => r,
     }
 }
@@ -247,7 +263,8 @@ pub async fn units_add(
             .map(|id| format!("已新增单位“{}”（编号 {}）", st.app.unit_name(id), id.0)),
     };
     let csrf = session_csrf(&st, &headers).await;
-    render_units(&st, &staff, &csrf, &HashMap::new(), Some(r)).await
+    let typed = kept(&r, &f);
+    render_units(&st, &staff, &csrf, &HashMap::new(), Some(r), typed, None).await
 }
 
 /// Rename, deactivate or activate a unit.
@@ -280,5 +297,38 @@ pub async fn units_change(
         _ => Err(AppError::field("op", "未知操作")),
     };
     let csrf = session_csrf(&st, &headers).await;
-    render_units(&st, &staff, &csrf, &HashMap::new(), Some(r)).await
+    let renamed = (r.is_err() && field(&f, "op") == "rename").then(|| (id, field(&f, "name")));
+    render_units(
+        &st,
+        &staff,
+        &csrf,
+        &HashMap::new(),
+        Some(r),
+        Kept(None),
+        renamed,
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deactivating_a_unit_is_confirmed_with_its_name_escaped_once() {
+        let html = render(&UnitActions {
+            csrf: "t",
+            id: 5,
+            name: "A&B局",
+            typed_name: "A&B局",
+            open: false,
+            active: true,
+        });
+        assert!(
+            html.contains("data-confirm=\"确定停用“A&amp;B局”吗？"),
+            "{html}"
+        );
+        assert!(html.contains("aria-label=\"A&amp;B局 新名称\""), "{html}");
+        assert!(html.contains("value=\"deactivate\"") && !html.contains("<details open>"));
+    }
 }

@@ -3,11 +3,13 @@
 //! deactivate (no login, no token) — never delete.
 
 use super::admin::{
-    admin_page, admin_post, admin_session, banner, csrf_input, field, session_csrf, Fields,
+    admin_page, admin_post, admin_session, banner, field, kept, role_boxes, session_csrf, Fields,
+    Kept, RoleBox,
 };
-use super::html::esc;
+use super::ledger_kit::{options, render, Banner, Message, Opt};
 use super::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
 use crate::AppState;
+use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -16,18 +18,37 @@ use std::collections::HashMap;
 use xinfang_app::org_admin::UserInput;
 use xinfang_app::AppError;
 use xinfang_domain::{Role, Staff};
-fn role_boxes(prefix: &str, checked: &[&str]) -> String {
-    Role::ALL
-        .iter()
-        .map(|r| {
-            format!(
-                "<label><input type=\"checkbox\" name=\"roles\" value=\"{k}\" id=\"{prefix}{k}\"{c}> {zh}</label>",
-                k = r.key(),
-                zh = r.label_zh(),
-                c = if checked.contains(&r.key()) { " checked" } else { "" }
-            )
-        })
-        .collect()
+
+/// The user list, then the 新建用户 form (open, and filled in as it was but
+/// for the password, when creating failed).
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+struct UsersPage<'a> {
+    banner: Option<Banner>,
+    /// The list component's HTML.
+    list: String,
+    csrf: &'a str,
+    open: bool,
+    username: String,
+    display_name: String,
+    post: String,
+    units: Vec<Opt>,
+    roles: Vec<RoleBox>,
+}
+
+/// One user: roles, password reset, 停用 / 启用 (confirmed).
+#[derive(Template)]
+#[template(path = "admin/user.html")]
+struct UserPage<'a> {
+    banner: Option<Banner>,
+    csrf: &'a str,
+    id: i64,
+    username: &'a str,
+    display_name: &'a str,
+    unit_name: &'a str,
+    unit_id: i64,
+    active: bool,
+    roles: Vec<RoleBox>,
 }
 
 fn roles_of(f: &Fields) -> Vec<String> {
@@ -43,11 +64,12 @@ async fn render_users(
     csrf: &str,
     q: &HashMap<String, String>,
     outcome: Option<Result<String, AppError>>,
+    typed: Kept<'_>,
 ) -> Response {
-    let (status, mut body) = outcome
+    let (status, banner) = outcome
         .as_ref()
         .map(banner)
-        .unwrap_or((StatusCode::OK, String::new()));
+        .unwrap_or((StatusCode::OK, None));
     let lq = ListQuery::from_query(q);
     let unit: Option<i64> = lq.get("unit").trim().parse().ok();
     let org = st.app.org();
@@ -135,36 +157,24 @@ async fn render_users(
     if ListQuery::wants_xlsx(q) {
         return view.xlsx(st, staff, "users.xlsx").await;
     }
-    body.push_str(&view.render(&lq));
-    let opts: String = units
-        .iter()
-        .filter(|u| st.app.unit_active(u.id))
-        .map(|u| {
-            format!(
-                "<option value=\"{}\"{}>{}</option>",
-                u.id.0,
-                if Some(u.id.0) == unit {
-                    " selected"
-                } else {
-                    ""
-                },
-                esc(&u.name)
-            )
-        })
-        .collect();
-    body.push_str(&format!(
-        "<section><details><summary class=\"h\">新建用户</summary><form method=\"post\" action=\"/admin/users\">{}\
-         <label for=\"username\">用户名</label><input id=\"username\" name=\"username\" required autocomplete=\"off\">\
-         <label for=\"display_name\">姓名</label><input id=\"display_name\" name=\"display_name\" required>\
-         <label for=\"post\">职务（可选，如 副区长、局长）</label><input id=\"post\" name=\"post\">\
-         <label for=\"unit_id\">所属单位</label><select id=\"unit_id\" name=\"unit_id\">{}</select>\
-         <fieldset><legend>角色</legend>{}</fieldset>\
-         <label for=\"password\">初始密码（至少10位，须含字母和数字）</label><input id=\"password\" name=\"password\" type=\"password\" required autocomplete=\"new-password\">\
-         <button type=\"submit\">新建</button></form></details></section>",
-        csrf_input(csrf),
-        opts,
-        role_boxes("n_", &["registrar"])
-    ));
+    let selected = typed.or("unit_id", &unit.map(|u| u.to_string()).unwrap_or_default());
+    let body = render(&UsersPage {
+        banner,
+        list: view.render(&lq),
+        csrf,
+        open: typed.is_some(),
+        username: typed.get("username"),
+        display_name: typed.get("display_name"),
+        post: typed.get("post"),
+        units: options(
+            units
+                .iter()
+                .filter(|u| st.app.unit_active(u.id))
+                .map(|u| (u.id.0, &u.name)),
+            &selected,
+        ),
+        roles: role_boxes(&typed.all("roles", &["registrar"])),
+    });
     admin_page(staff, "用户管理", status, &body)
 }
 
@@ -175,7 +185,7 @@ pub async fn users_page(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     match admin_session(&st, &headers).await {
-        Ok((staff, csrf)) => render_users(&st, &staff, &csrf, &q, None).await,
+        Ok((staff, csrf)) => render_users(&st, &staff, &csrf, &q, None, Kept(None)).await,
         Err(r) => r,
     }
 }
@@ -213,7 +223,8 @@ pub async fn users_add(
     let q = unit
         .map(|u| HashMap::from([("unit".to_string(), u.to_string())]))
         .unwrap_or_default();
-    render_users(&st, &staff, &csrf, &q, Some(r)).await
+    let typed = kept(&r, &f);
+    render_users(&st, &staff, &csrf, &q, Some(r), typed).await
 }
 
 async fn render_user(
@@ -222,11 +233,12 @@ async fn render_user(
     csrf: &str,
     id: i64,
     outcome: Option<Result<String, AppError>>,
+    typed: Kept<'_>,
 ) -> Response {
-    let (status, mut body) = outcome
+    let (status, banner) = outcome
         .as_ref()
         .map(banner)
-        .unwrap_or((StatusCode::OK, String::new()));
+        .unwrap_or((StatusCode::OK, None));
     let Some(u) = st
         .app
         .admin_users(staff, None)
@@ -235,33 +247,30 @@ async fn render_user(
         .into_iter()
         .find(|u| u.id == id)
     else {
-        return admin_page(
-            staff,
-            "用户",
-            StatusCode::NOT_FOUND,
-            "<p class=\"err\">未找到该用户</p>",
-        );
+        let m = Message {
+            class: "err",
+            text: "未找到该用户".into(),
+            ..Default::default()
+        };
+        return admin_page(staff, "用户", StatusCode::NOT_FOUND, &render(&m));
     };
-    let c = csrf_input(csrf);
-    body.push_str(&format!(
-        "<section><h2>{} {}</h2><p>单位：{}；状态：{}</p></section>\
-         <section><h2>角色</h2><form method=\"post\" action=\"/admin/users/{id}\">{c}<input type=\"hidden\" name=\"op\" value=\"roles\"><fieldset><legend>角色</legend>{}</fieldset><button type=\"submit\">保存角色</button></form></section>\
-         <section><h2>重置密码</h2><form method=\"post\" action=\"/admin/users/{id}\">{c}<input type=\"hidden\" name=\"op\" value=\"password\"><label for=\"password\">新密码（至少10位，须含字母和数字）</label><input id=\"password\" name=\"password\" type=\"password\" required autocomplete=\"new-password\"><button type=\"submit\">重置</button></form></section>\
-         <section><h2>{}</h2><form method=\"post\" action=\"/admin/users/{id}\">{c}<input type=\"hidden\" name=\"op\" value=\"{}\"><button type=\"submit\" class=\"danger\" data-confirm=\"{}\">{}</button></form><p>停用后不能登录，已发放的令牌立即失效；历史记录保留。</p></section>\
-         <p><a href=\"/admin/users?unit={}\">返回本单位用户</a></p>",
-        esc(&u.username), esc(&u.display_name), esc(&u.unit_name),
-        if u.active { "在用" } else { "已停用" },
-        role_boxes("r_", &u.roles),
-        if u.active { "停用账号" } else { "启用账号" },
-        if u.active { "deactivate" } else { "activate" },
-        if u.active {
-            "确定停用该账号吗？停用后该用户不能登录，已发放的令牌立即失效。"
-        } else {
-            "确定重新启用该账号吗？"
-        },
-        if u.active { "停用" } else { "启用" },
-        u.unit_id
-    ));
+    // Roles as they were ticked when saving them failed, else as they are.
+    let roles = if typed.is_some() && typed.get("op") == "roles" {
+        typed.all("roles", &[])
+    } else {
+        u.roles.iter().map(|r| r.to_string()).collect()
+    };
+    let body = render(&UserPage {
+        banner,
+        csrf,
+        id,
+        username: &u.username,
+        display_name: &u.display_name,
+        unit_name: &u.unit_name,
+        unit_id: u.unit_id,
+        active: u.active,
+        roles: role_boxes(&roles),
+    });
     admin_page(staff, "用户", status, &body)
 }
 
@@ -272,7 +281,7 @@ pub async fn user_page(
     Path(id): Path<i64>,
 ) -> Response {
     match admin_session(&st, &headers).await {
-        Ok((staff, csrf)) => render_user(&st, &staff, &csrf, id, None).await,
+        Ok((staff, csrf)) => render_user(&st, &staff, &csrf, id, None, Kept(None)).await,
         Err(r) => r,
     }
 }
@@ -312,5 +321,6 @@ pub async fn user_change(
         _ => Err(AppError::field("op", "未知操作")),
     };
     let csrf = session_csrf(&st, &headers).await;
-    render_user(&st, &staff, &csrf, id, Some(r)).await
+    let typed = kept(&r, &f);
+    render_user(&st, &staff, &csrf, id, Some(r), typed).await
 }

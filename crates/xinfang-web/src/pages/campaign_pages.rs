@@ -3,19 +3,22 @@
 //! (status, handling unit, registered dates, overdue), and move each item
 //! 化解 / 稳控 / 销号 with evidence — 动态销号 counted per campaign, with its
 //! progress over its period (起始日期 … 截止日期): time passed, counts per
-//! state, items struck off in the period, and overdue items.
+//! state, items struck off in the period, and overdue items. The pages are
+//! askama templates (`templates/ledgers/campaigns.html`, `campaign.html`);
+//! a refused form comes back as it was typed, and 销号, which cannot be
+//! taken back, is confirmed first.
 
-use super::html::esc;
 use super::ledger_kit::*;
 use super::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
 use crate::AppState;
+use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Form;
 use xinfang_app::AppError;
-use xinfang_domain::campaign::{item_overdue, label, ITEM_STATES, LIST_KINDS};
-use xinfang_domain::{Role, UnitId};
+use xinfang_domain::campaign::{check_item_move, item_overdue, label, ITEM_STATES, LIST_KINDS};
+use xinfang_domain::{Role, Staff, UnitId};
 use xinfang_store::{CampaignRow, CaseFilter};
 
 const CASE_STATUSES: [(&str, &str); 6] = [
@@ -38,11 +41,22 @@ fn counts(c: &CampaignRow) -> [usize; 4] {
     n
 }
 
-/// The progress of a campaign over its period.
-fn progress_section(c: &CampaignRow) -> String {
-    let Some(p) = &c.progress else {
-        return String::new();
-    };
+/// The progress of a campaign over its period, as the page shows it.
+struct ProgressView {
+    days_elapsed: i64,
+    days_total: i64,
+    /// 已化解 including 已销号, and its share of the items.
+    resolved: usize,
+    share: String,
+    stabilized: usize,
+    struck: usize,
+    struck_in_period: usize,
+    pending: usize,
+    overdue: usize,
+}
+
+fn progress_view(c: &CampaignRow) -> Option<ProgressView> {
+    let p = c.progress.as_ref()?;
     let share = |n: usize| {
         if c.items.is_empty() {
             "—".to_string()
@@ -50,41 +64,46 @@ fn progress_section(c: &CampaignRow) -> String {
             format!("{:.1}%", n as f64 * 100.0 / c.items.len() as f64)
         }
     };
-    format!(
-        "<table id=\"progress\"><tr><th>进度</th><th>数值</th></tr>\
-         <tr><td>时间进度</td><td>已过 <span id=\"elapsed\">{}</span> 天 / 共 {} 天</td></tr>\
-         <tr><td>已化解（含已销号）</td><td>{}（{}）</td></tr>\
-         <tr><td>稳控</td><td>{}</td></tr>\
-         <tr><td>已销号</td><td>{}（期间内销号 {}）</td></tr>\
-         <tr><td>待化解</td><td>{}</td></tr>\
-         <tr><td>逾期未化解（期限已过，或事项办理超期）</td><td class=\"overdue\"><span id=\"overdue\">{}</span></td></tr></table>",
-        p.days_elapsed,
-        p.days_total,
-        p.resolved + p.struck,
-        share(p.resolved + p.struck),
-        p.stabilized,
-        p.struck,
-        p.struck_in_period,
-        p.pending,
-        p.overdue
-    )
+    Some(ProgressView {
+        days_elapsed: p.days_elapsed,
+        days_total: p.days_total,
+        resolved: p.resolved + p.struck,
+        share: share(p.resolved + p.struck),
+        stabilized: p.stabilized,
+        struck: p.struck,
+        struck_in_period: p.struck_in_period,
+        pending: p.pending,
+        overdue: p.overdue,
+    })
 }
 
-/// `/work/campaigns`: the area's campaigns and lists, and the create form.
-pub async fn list(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<FormMap>,
+/// The list and, for leaders and supervisors, the 新建 form.
+#[derive(Template)]
+#[template(path = "ledgers/campaigns.html")]
+struct CampaignsPage<'a> {
+    banner: Option<Banner>,
+    /// The list component's HTML.
+    list: String,
+    can_create: bool,
+    csrf: &'a str,
+    name: String,
+    kinds: Vec<Opt>,
+    starts_on: String,
+    deadline: String,
+}
+
+async fn render_list(
+    st: &AppState,
+    staff: &Staff,
+    csrf: &str,
+    q: &FormMap,
+    failed: Option<Failed<'_>>,
 ) -> Response {
-    let (staff, csrf) = match staff_or_login(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let all = match st.app.campaigns_for(&staff).await {
+    let all = match st.app.campaigns_for(staff).await {
         Ok(a) => a,
-        Err(e) => return err_page(&staff, "专项攻坚", e, "/work"),
+        Err(e) => return err_page(staff, "专项攻坚", e, "/work"),
     };
-    let lq = ListQuery::from_query(&q);
+    let lq = ListQuery::from_query(q);
     let (kind, text) = (lq.get("list_kind"), lq.get("text").trim());
     let mut rows: Vec<&CampaignRow> = all
         .iter()
@@ -144,23 +163,37 @@ pub async fn list(
         empty: "暂无专项或清单。",
         above: String::new(),
     };
-    if ListQuery::wants_xlsx(&q) {
-        return view.xlsx(&st, &staff, "campaigns.xlsx").await;
+    if ListQuery::wants_xlsx(q) {
+        return view.xlsx(st, staff, "campaigns.xlsx").await;
     }
-    let mut body = format!("{}{}", notice(&q), view.render(&lq));
-    if staff.has_any(&[Role::Leader, Role::Supervisor]) {
-        body.push_str(&format!(
-            "<section><h2>新建专项或清单</h2><form method=\"post\" action=\"/work/campaigns\">{}\
-             <label for=\"name\">名称</label><input id=\"name\" name=\"name\" required placeholder=\"信访问题源头治理三年攻坚\">\
-             <label for=\"list_kind\">类别</label><select id=\"list_kind\" name=\"list_kind\">{}</select>\
-             <label for=\"starts_on\">起始日期（不填为今天）</label><input type=\"date\" id=\"starts_on\" name=\"starts_on\">\
-             <label for=\"deadline\">期限（截止日期）</label><input type=\"date\" id=\"deadline\" name=\"deadline\" required>\
-             <button type=\"submit\">新建</button></form></section>",
-            csrf_input(&csrf),
-            options(&LIST_KINDS, "backlog")
-        ));
-    }
-    staff_page("专项攻坚", &staff, &body)
+    let (status, banner, typed) = match failed {
+        Some(f) => (f.status, Some(f.banner), Typed(Some(f.typed))),
+        None => (axum::http::StatusCode::OK, notice(q), Typed(None)),
+    };
+    let body = render(&CampaignsPage {
+        banner,
+        list: view.render(&lq),
+        can_create: staff.has_any(&[Role::Leader, Role::Supervisor]),
+        csrf,
+        name: typed.get("name"),
+        kinds: options(LIST_KINDS, &typed.or("list_kind", "backlog")),
+        starts_on: typed.get("starts_on"),
+        deadline: typed.get("deadline"),
+    });
+    staff_page_status(status, "专项攻坚", staff, &body)
+}
+
+/// `/work/campaigns`: the area's campaigns and lists, and the create form.
+pub async fn list(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<FormMap>,
+) -> Response {
+    let (staff, csrf) = match staff_or_login(&st, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    render_list(&st, &staff, &csrf, &q, None).await
 }
 
 /// Create a campaign.
@@ -169,46 +202,180 @@ pub async fn create(
     headers: HeaderMap,
     Form(f): Form<FormMap>,
 ) -> Response {
-    let (staff, _) = match staff_for_post(&st, &headers, &f).await {
+    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
         Ok(x) => x,
         Err(r) => return r,
     };
     let starts_on = match field(&f, "starts_on") {
-        "" => None,
-        v => match v.parse() {
-            Ok(d) => Some(d),
-            Err(_) => {
-                return err_page(
+        "" => Ok(None),
+        v => v
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::field("starts_on", "起始日期格式应为 YYYY-MM-DD")),
+    };
+    let deadline = field(&f, "deadline")
+        .parse()
+        .map_err(|_| AppError::field("deadline", "请填写期限（YYYY-MM-DD）"));
+    let r = match (starts_on, deadline) {
+        (Ok(starts_on), Ok(deadline)) => {
+            st.app
+                .create_campaign(
                     &staff,
-                    "专项攻坚",
-                    AppError::field("starts_on", "起始日期格式应为 YYYY-MM-DD"),
-                    "/work/campaigns",
+                    field(&f, "name"),
+                    field(&f, "list_kind"),
+                    starts_on,
+                    deadline,
                 )
-            }
-        },
+                .await
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
     };
-    let Ok(deadline) = field(&f, "deadline").parse() else {
-        return err_page(
-            &staff,
-            "专项攻坚",
-            AppError::field("deadline", "请填写期限（YYYY-MM-DD）"),
-            "/work/campaigns",
-        );
-    };
-    match st
-        .app
-        .create_campaign(
-            &staff,
-            field(&f, "name"),
-            field(&f, "list_kind"),
-            starts_on,
-            deadline,
-        )
-        .await
-    {
+    match r {
         Ok(c) => done(&format!("/work/campaigns/{}", c.id)),
-        Err(e) => err_page(&staff, "专项攻坚", e, "/work/campaigns"),
+        Err(e) => {
+            let failed = Failed::new(e, &f);
+            if failed.is_input() {
+                render_list(&st, &staff, &csrf, &FormMap::new(), Some(failed)).await
+            } else {
+                failed.page(&staff, "专项攻坚", "/work/campaigns")
+            }
+        }
     }
+}
+
+/// One item of a campaign as its row shows it.
+struct ItemView<'a> {
+    i: &'a xinfang_store::CampaignItemRow,
+    unit: String,
+    state: &'static str,
+    overdue: bool,
+    /// The moves offered besides 销号 (none once struck off).
+    moves: Vec<Opt>,
+    /// 已化解: it may be struck off (销号, confirmed).
+    can_strike: bool,
+    /// What was typed into this row's forms when a move failed:
+    /// (evidence for a move, evidence for 销号).
+    evidence: (String, String),
+}
+
+/// The campaign: its items with their moves, and the 加入事项 form.
+#[derive(Template)]
+#[template(path = "ledgers/campaign.html")]
+struct CampaignPage<'a> {
+    banner: Option<Banner>,
+    csrf: &'a str,
+    c: &'a CampaignRow,
+    kind: &'static str,
+    owner: String,
+    counts: [usize; 4],
+    progress: Option<ProgressView>,
+    items: Vec<ItemView<'a>>,
+    can_add: bool,
+    /// The 加入事项 form as typed.
+    case_nos: String,
+    by_query: bool,
+    statuses: Vec<Opt>,
+    units: Vec<Opt>,
+    from: String,
+    to: String,
+    overdue_only: bool,
+}
+
+/// Evidence long enough for the domain's check: to ask it only which moves
+/// it allows.
+const ANY_EVIDENCE: &str = "依据已写明";
+
+/// The moves an item in `status` may make besides 销号, as the domain allows them.
+fn moves_from(status: &str) -> Vec<(&'static str, &'static str)> {
+    ITEM_STATES
+        .iter()
+        .copied()
+        .filter(|(to, _)| *to != "struck" && check_item_move(status, to, ANY_EVIDENCE).is_ok())
+        .collect()
+}
+
+/// 销号 is allowed (from 已化解 only).
+fn can_strike(status: &str) -> bool {
+    check_item_move(status, "struck", ANY_EVIDENCE).is_ok()
+}
+
+/// Where a failed post came from on the campaign page: the 加入事项 form, or
+/// the forms of one item.
+enum From {
+    Add,
+    Item(i64),
+}
+
+async fn render_detail(
+    st: &AppState,
+    staff: &Staff,
+    csrf: &str,
+    id: i64,
+    q: &FormMap,
+    failed: Option<(Failed<'_>, From)>,
+) -> Response {
+    let c = match st.app.campaign_for(staff, id).await {
+        Ok(c) => c,
+        Err(e) => return err_page(staff, "专项攻坚", e, "/work/campaigns"),
+    };
+    let (status, banner, typed, from) = match failed {
+        Some((f, from)) => (f.status, Some(f.banner), Some(f.typed), Some(from)),
+        None => (axum::http::StatusCode::OK, notice(q), None, None),
+    };
+    let add = Typed(typed.filter(|_| matches!(from, Some(From::Add))));
+    let today = st.app.now().date();
+    let items = c
+        .items
+        .iter()
+        .map(|i| {
+            let overdue = c
+                .deadline
+                .parse::<chrono::NaiveDate>()
+                .map(|end| {
+                    item_overdue(
+                        &i.status,
+                        i.case_grade.as_deref() == Some("overdue"),
+                        end,
+                        today,
+                    )
+                })
+                .unwrap_or(false);
+            let mine = Typed(typed.filter(|_| matches!(from, Some(From::Item(x)) if x == i.id)));
+            let struck = mine.get("status") == "struck";
+            ItemView {
+                i,
+                unit: st.app.unit_name(UnitId(i.current_unit)),
+                state: label(&ITEM_STATES, &i.status),
+                overdue,
+                moves: options(moves_from(&i.status), &mine.get("status")),
+                can_strike: can_strike(&i.status),
+                evidence: if struck {
+                    (String::new(), mine.get("evidence"))
+                } else {
+                    (mine.get("evidence"), String::new())
+                },
+            }
+        })
+        .collect();
+    let body = render(&CampaignPage {
+        banner,
+        csrf,
+        kind: label(&LIST_KINDS, &c.list_kind),
+        owner: st.app.unit_name(UnitId(c.owner_unit)),
+        counts: counts(&c),
+        progress: progress_view(&c),
+        items,
+        can_add: staff.has_any(&[Role::Leader, Role::Supervisor]),
+        case_nos: add.get("case_nos"),
+        by_query: add.get("by_query") == "1",
+        statuses: options(CASE_STATUSES, &add.get("status")),
+        units: area_unit_options(st, staff, &add.get("unit")),
+        from: add.get("from"),
+        to: add.get("to"),
+        overdue_only: add.get("overdue") == "1",
+        c: &c,
+    });
+    staff_page_status(status, &c.name, staff, &body)
 }
 
 /// `/work/campaigns/{id}`: items with their transitions, and the add forms.
@@ -222,87 +389,60 @@ pub async fn detail(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let c = match st.app.campaign_for(&staff, id).await {
-        Ok(c) => c,
-        Err(e) => return err_page(&staff, "专项攻坚", e, "/work/campaigns"),
+    render_detail(&st, &staff, &csrf, id, &q, None).await
+}
+
+/// After a failed post to a campaign: its page with the error and the form
+/// as typed when the input was refused, else the error page.
+async fn failed_on(
+    st: &AppState,
+    staff: &Staff,
+    csrf: &str,
+    id: i64,
+    failed: Failed<'_>,
+    from: From,
+    title: &str,
+) -> Response {
+    if failed.is_input() {
+        let typed = failed.typed;
+        render_detail(st, staff, csrf, id, typed, Some((failed, from))).await
+    } else {
+        failed.page(staff, title, &format!("/work/campaigns/{id}"))
+    }
+}
+
+/// The 加入事项 form's query, or why it cannot be run.
+fn add_filter(f: &FormMap) -> Result<Option<CaseFilter>, AppError> {
+    if field(f, "by_query") != "1" {
+        return Ok(None);
+    }
+    let unit = match field(f, "unit") {
+        "" => None,
+        u => Some(
+            u.parse::<i64>()
+                .map_err(|_| AppError::BadRequest("办理单位无效".into()))?,
+        ),
     };
-    let n = counts(&c);
-    let mut body = format!(
-        "{}<section><h2>{}（{}）</h2><p>责任单位：{} · 期间：{} 至 {} · 事项 {} 件：待化解 {}，已化解 {}，稳控 {}，<strong>已销号 {}</strong>（动态销号：须先化解，经责任单位签字确认方可销号）</p>{}<table><tr><th>信访编号</th><th>办理单位</th><th>状态</th><th>依据</th><th>经办</th><th>变更</th></tr>",
-        notice(&q),
-        esc(&c.name),
-        label(&LIST_KINDS, &c.list_kind),
-        esc(&st.app.unit_name(UnitId(c.owner_unit))),
-        esc(&c.starts_on),
-        esc(&c.deadline),
-        c.items.len(),
-        n[0],
-        n[1],
-        n[2],
-        n[3],
-        progress_section(&c)
-    );
-    for i in &c.items {
-        let form = if i.status == "struck" {
-            String::new()
-        } else {
-            format!(
-                "<form method=\"post\" action=\"/work/campaign-items/{}\">{}<input type=\"hidden\" name=\"campaign\" value=\"{}\"><label>改为<select name=\"status\">{}</select></label><label>依据（化解、稳控或销号情况）<input name=\"evidence\" required></label><button type=\"submit\">提交</button></form>",
-                i.id,
-                csrf_input(&csrf),
-                c.id,
-                options(&ITEM_STATES, "")
-            )
-        };
-        let overdue = c
-            .deadline
-            .parse::<chrono::NaiveDate>()
-            .map(|end| {
-                item_overdue(
-                    &i.status,
-                    i.case_grade.as_deref() == Some("overdue"),
-                    end,
-                    st.app.now().date(),
-                )
-            })
-            .unwrap_or(false);
-        let state = if overdue {
-            format!(
-                "{} <span class=\"overdue\">逾期</span>",
-                label(&ITEM_STATES, &i.status)
-            )
-        } else {
-            label(&ITEM_STATES, &i.status).to_string()
-        };
-        body.push_str(&format!(
-            "<tr id=\"i{}\"><td><a href=\"/work/cases/{1}\">{1}</a></td><td>{2}</td><td>{3}</td><td>{4}</td><td>{5} {6}</td><td>{7}</td></tr>",
-            i.id,
-            esc(&i.case_no),
-            esc(&st.app.unit_name(UnitId(i.current_unit))),
-            state,
-            esc(&i.evidence),
-            esc(&i.updated_by),
-            esc(&i.updated_at),
-            form
-        ));
+    for k in ["from", "to"] {
+        let v = field(f, k);
+        if !v.is_empty() && v.parse::<chrono::NaiveDate>().is_err() {
+            return Err(AppError::field(k, "日期格式应为 YYYY-MM-DD"));
+        }
     }
-    body.push_str("</table></section>");
-    if staff.has_any(&[Role::Leader, Role::Supervisor]) {
-        body.push_str(&format!(
-            "<section><h2>加入事项</h2><form method=\"post\" action=\"/work/campaigns/{}/items\">{}\
-             <label for=\"case_nos\">按编号（每行或以逗号分隔）</label><textarea id=\"case_nos\" name=\"case_nos\" rows=\"3\"></textarea>\
-             <fieldset><legend>或按条件（同信访事项列表）</legend><label><input type=\"checkbox\" name=\"by_query\" value=\"1\"> 加入符合以下条件的全部事项</label>\
-             <label>状态<select name=\"status\"><option value=\"\">全部</option>{}</select></label>\
-             <label>办理单位<select name=\"unit\"><option value=\"\">全部</option>{}</select></label>\
-             <label>登记自<input type=\"date\" name=\"from\"></label><label>至<input type=\"date\" name=\"to\"></label>\
-             <label><input type=\"checkbox\" name=\"overdue\" value=\"1\"> 仅超期</label></fieldset><button type=\"submit\">加入</button></form></section>",
-            c.id,
-            csrf_input(&csrf),
-            options(&CASE_STATUSES, ""),
-            area_unit_options(&st, &staff)
-        ));
-    }
-    staff_page(&c.name, &staff, &body)
+    let opt = |k: &str| Some(field(f, k).to_string()).filter(|s| !s.is_empty());
+    Ok(Some(CaseFilter {
+        statuses: field(f, "status")
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        current_unit: unit,
+        grade: (field(f, "overdue") == "1").then(|| "overdue".to_string()),
+        registered_from: opt("from"),
+        registered_to: opt("to"),
+        limit: 5_000,
+        ..Default::default()
+    }))
 }
 
 /// Add cases by number and/or by query.
@@ -312,63 +452,29 @@ pub async fn add_items(
     Path(id): Path<i64>,
     Form(f): Form<FormMap>,
 ) -> Response {
-    let (staff, _) = match staff_for_post(&st, &headers, &f).await {
+    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let back = format!("/work/campaigns/{id}");
     let nos: Vec<String> = field(&f, "case_nos")
         .split(|c: char| c == ',' || c == '，' || c.is_whitespace())
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .collect();
-    let filter = if field(&f, "by_query") == "1" {
-        let unit = match field(&f, "unit") {
-            "" => None,
-            u => match u.parse::<i64>() {
-                Ok(u) => Some(u),
-                Err(_) => return bad_request(&staff, "办理单位无效", &back),
-            },
-        };
-        for k in ["from", "to"] {
-            let v = field(&f, k);
-            if !v.is_empty() && v.parse::<chrono::NaiveDate>().is_err() {
-                return err_page(
-                    &staff,
-                    "加入事项",
-                    AppError::field(k, "日期格式应为 YYYY-MM-DD"),
-                    &back,
-                );
-            }
-        }
-        let opt = |k: &str| Some(field(&f, k).to_string()).filter(|s| !s.is_empty());
-        Some(CaseFilter {
-            statuses: field(&f, "status")
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
-            current_unit: unit,
-            grade: (field(&f, "overdue") == "1").then(|| "overdue".to_string()),
-            registered_from: opt("from"),
-            registered_to: opt("to"),
-            limit: 5_000,
-            ..Default::default()
-        })
-    } else {
-        None
+    let r = match add_filter(&f) {
+        Ok(None) if nos.is_empty() => Err(AppError::field(
+            "case_nos",
+            "请填写信访编号或勾选按条件加入",
+        )),
+        Ok(filter) => st.app.add_to_campaign(&staff, id, &nos, filter).await,
+        Err(e) => Err(e),
     };
-    if nos.is_empty() && filter.is_none() {
-        return err_page(
-            &staff,
-            "加入事项",
-            AppError::field("case_nos", "请填写信访编号或勾选按条件加入"),
-            &back,
-        );
-    }
-    match st.app.add_to_campaign(&staff, id, &nos, filter).await {
-        Ok(_) => done(&back),
-        Err(e) => err_page(&staff, "加入事项", e, &back),
+    match r {
+        Ok(_) => done(&format!("/work/campaigns/{id}")),
+        Err(e) => {
+            let failed = Failed::new(e, &f);
+            failed_on(&st, &staff, &csrf, id, failed, From::Add, "加入事项").await
+        }
     }
 }
 
@@ -379,20 +485,40 @@ pub async fn move_item(
     Path(item): Path<i64>,
     Form(f): Form<FormMap>,
 ) -> Response {
-    let (staff, _) = match staff_for_post(&st, &headers, &f).await {
+    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let back = match field(&f, "campaign").parse::<i64>() {
-        Ok(c) => format!("/work/campaigns/{c}"),
-        Err(_) => "/work/campaigns".into(),
-    };
+    let campaign = field(&f, "campaign").parse::<i64>().ok();
     match st
         .app
         .move_item(&staff, item, field(&f, "status"), field(&f, "evidence"))
         .await
     {
         Ok(c) => done(&format!("/work/campaigns/{}", c.id)),
-        Err(e) => err_page(&staff, "专项攻坚", e, &back),
+        Err(e) => match campaign {
+            Some(id) => {
+                let failed = Failed::new(e, &f);
+                failed_on(&st, &staff, &csrf, id, failed, From::Item(item), "专项攻坚").await
+            }
+            None => err_page(&staff, "专项攻坚", e, "/work/campaigns"),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_item_offers_the_moves_the_domain_allows_and_strikes_only_when_resolved() {
+        assert_eq!(
+            moves_from("pending"),
+            vec![("resolved", "已化解"), ("stabilized", "稳控")]
+        );
+        assert_eq!(moves_from("resolved"), vec![("pending", "待化解")]);
+        assert!(moves_from("struck").is_empty());
+        assert!(can_strike("resolved"));
+        assert!(!can_strike("stabilized") && !can_strike("pending") && !can_strike("struck"));
     }
 }

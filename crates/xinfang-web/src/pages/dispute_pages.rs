@@ -1,84 +1,92 @@
 //! The 矛盾纠纷排查台账 page: disputes found before they become petitions,
 //! registered by the unit that found them, mediated on the 三调联动 track
 //! (人民/行政/司法调解), with the outcome, and converted into a petition case
-//! when mediation fails (or at once when it must be).
+//! when mediation fails (or at once when it must be). The page is the list
+//! component with its row controls and the 排查登记 form as askama templates
+//! (`templates/ledgers/dispute*.html`); a refused form comes back as typed.
 
-use super::html::esc;
 use super::ledger_kit::*;
 use super::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
 use crate::AppState;
+use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Form;
 use xinfang_domain::campaign::{label, DISPUTE_STATES, TRACKS};
-use xinfang_domain::UnitId;
+use xinfang_domain::{Staff, UnitId};
 use xinfang_store::DisputeRow;
 
-fn move_forms(d: &DisputeRow, csrf: &str) -> String {
-    let form = |inner: &str, button: &str| {
-        format!(
-            "<form method=\"post\" action=\"/work/disputes/{}\">{}{inner}<button type=\"submit\">{button}</button></form>",
-            d.id,
-            csrf_input(csrf)
-        )
-    };
-    // Converting registers a petition case: it cannot be taken back.
-    let confirmed_form = |inner: &str, button: &str| {
-        format!(
-            "<form method=\"post\" action=\"/work/disputes/{}\" data-confirm=\"确定转为信访事项吗？转入后按信访事项登记办理，不能撤回。\">{}{inner}<button type=\"submit\">{button}</button></form>",
-            d.id,
-            csrf_input(csrf)
-        )
-    };
-    let mut s = String::new();
-    match d.status.as_str() {
-        "found" => {
-            s.push_str(&form(
-                &format!("<input type=\"hidden\" name=\"status\" value=\"mediating\"><label>调解类别<select name=\"track\">{}</select></label>", options(&TRACKS, "people")),
-                "开始调解",
-            ));
-            s.push_str(&confirmed_form(
-                "<input type=\"hidden\" name=\"status\" value=\"converted\">",
-                "直接转为信访事项",
-            ));
-        }
-        "mediating" => {
-            s.push_str(&form(
-                "<label>调解结果<select name=\"status\"><option value=\"succeeded\">调解成功</option><option value=\"failed\">调解不成</option></select></label><label>调解情况<input name=\"outcome\" required></label>",
-                "记录结果",
-            ));
-        }
-        "failed" => {
-            s.push_str(&confirmed_form(
-                "<input type=\"hidden\" name=\"status\" value=\"converted\">",
-                "转为信访事项",
-            ));
-        }
-        _ => {}
-    }
-    s
+/// What a dispute's row holds besides text (`templates/ledgers/dispute_cell.html`).
+enum Part<'a> {
+    /// The target of `#d{id}` after a move.
+    Anchor(i64),
+    /// The case it became.
+    Case(&'a str),
+    /// The next steps for its state, filled in as typed when a move was
+    /// refused. Converting registers a case: it is confirmed first.
+    Moves {
+        id: i64,
+        /// 排查登记: mediation can start (on one of the tracks).
+        start: bool,
+        tracks: Vec<Opt>,
+        /// 调解中: its result can be recorded.
+        record: bool,
+        results: Vec<Opt>,
+        outcome: String,
+        /// The button that converts it into a case, if it can be.
+        convert: Option<&'static str>,
+    },
 }
 
-/// `/work/disputes`: the ledger and the 排查登记 form.
-pub async fn list(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<FormMap>,
+#[derive(Template)]
+#[template(path = "ledgers/dispute_cell.html")]
+struct DisputeCell<'a> {
+    csrf: &'a str,
+    part: Part<'a>,
+}
+
+/// The ledger and the 排查登记 form.
+#[derive(Template)]
+#[template(path = "ledgers/disputes.html")]
+struct DisputesPage<'a> {
+    banner: Option<Banner>,
+    /// The list component's HTML.
+    list: String,
+    csrf: &'a str,
+    region_code: String,
+    parties: String,
+    summary: String,
+    risks: Vec<Opt>,
+}
+
+/// Where a refused post came from: the 排查登记 form, or one dispute's row.
+enum From {
+    Register,
+    Dispute(i64),
+}
+
+async fn render_list(
+    st: &AppState,
+    staff: &Staff,
+    csrf: &str,
+    q: &FormMap,
+    failed: Option<(Failed<'_>, From)>,
 ) -> Response {
-    let (staff, csrf) = match staff_or_login(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let all = match st.app.disputes_for(&staff).await {
+    let all = match st.app.disputes_for(staff).await {
         Ok(a) => a,
-        Err(e) => return err_page(&staff, "矛盾纠纷排查台账", e, "/work"),
+        Err(e) => return err_page(staff, "矛盾纠纷排查台账", e, "/work"),
     };
-    let lq = ListQuery::from_query(&q);
-    let (status, risk, text) = (lq.get("status"), lq.get("risk"), lq.get("text").trim());
+    let (status, banner, typed, from) = match failed {
+        Some((f, from)) => (f.status, Some(f.banner), Some(f.typed), Some(from)),
+        None => (axum::http::StatusCode::OK, notice(q), None, None),
+    };
+    let cell = |part: Part| render(&DisputeCell { csrf, part });
+    let lq = ListQuery::from_query(q);
+    let (state, risk, text) = (lq.get("status"), lq.get("risk"), lq.get("text").trim());
     let mut rows: Vec<&DisputeRow> = all
         .iter()
-        .filter(|d| status.is_empty() || d.status == status)
+        .filter(|d| state.is_empty() || d.status == state)
         .filter(|d| risk.is_empty() || d.risk_level.to_string() == risk)
         .filter(|d| text.is_empty() || d.parties.contains(text) || d.summary.contains(text))
         .collect();
@@ -120,8 +128,10 @@ pub async fn list(
             .iter()
             .map(|d| {
                 let status = Cell::text(label(&DISPUTE_STATES, &d.status));
+                let mine =
+                    Typed(typed.filter(|_| matches!(from, Some(From::Dispute(x)) if x == d.id)));
                 vec![
-                    Cell::text(d.id.to_string()).html(format!("<span id=\"d{}\"></span>", d.id)),
+                    Cell::text(d.id.to_string()).html(cell(Part::Anchor(d.id))),
                     Cell::text(st.app.unit_name(UnitId(d.unit_id))),
                     Cell::text(&d.parties),
                     Cell::text(&d.summary),
@@ -129,13 +139,26 @@ pub async fn list(
                     Cell::text(xinfang_app::warnings::level_label(d.risk_level)),
                     Cell::text(d.track.as_deref().map(|t| label(&TRACKS, t)).unwrap_or("—")),
                     match d.case_no.as_deref() {
-                        Some(n) => {
-                            status.html(format!(" <a href=\"/work/cases/{0}\">{0}</a>", esc(n)))
-                        }
+                        Some(n) => status.html(cell(Part::Case(n))),
                         None => status,
                     },
                     Cell::text(&d.outcome),
-                    Cell::default().html(move_forms(d, &csrf)),
+                    Cell::default().html(cell(Part::Moves {
+                        id: d.id,
+                        start: d.status == "found",
+                        record: d.status == "mediating",
+                        convert: match d.status.as_str() {
+                            "found" => Some("直接转为信访事项"),
+                            "failed" => Some("转为信访事项"),
+                            _ => None,
+                        },
+                        tracks: options(TRACKS, &mine.or("track", "people")),
+                        results: options(
+                            [("succeeded", "调解成功"), ("failed", "调解不成")],
+                            &mine.get("status"),
+                        ),
+                        outcome: mine.get("outcome"),
+                    })),
                 ]
             })
             .collect(),
@@ -143,20 +166,57 @@ pub async fn list(
         empty: "没有符合条件的矛盾纠纷。",
         above: String::new(),
     };
-    if ListQuery::wants_xlsx(&q) {
-        return view.xlsx(&st, &staff, "disputes.xlsx").await;
+    if ListQuery::wants_xlsx(q) {
+        return view.xlsx(st, staff, "disputes.xlsx").await;
     }
-    let mut body = format!("{}{}", notice(&q), view.render(&lq));
-    body.push_str(&format!(
-        "<section><h2>排查登记</h2><form method=\"post\" action=\"/work/disputes\">{}\
-         <label for=\"region_code\">行政区划代码</label><input id=\"region_code\" name=\"region_code\" required placeholder=\"330102\">\
-         <label for=\"parties\">当事人</label><input id=\"parties\" name=\"parties\" required>\
-         <label for=\"summary\">纠纷情况</label><textarea id=\"summary\" name=\"summary\" required></textarea>\
-         <label for=\"risk_level\">风险等级</label><select id=\"risk_level\" name=\"risk_level\"><option value=\"1\">三级（黄色，一般）</option><option value=\"2\">二级（橙色，较大）</option><option value=\"3\">一级（红色，重大）</option></select>\
-         <button type=\"submit\">登记</button></form></section>",
-        csrf_input(&csrf)
-    ));
-    staff_page("矛盾纠纷排查台账", &staff, &body)
+    let reg = Typed(typed.filter(|_| matches!(from, Some(From::Register))));
+    let body = render(&DisputesPage {
+        banner,
+        list: view.render(&lq),
+        csrf,
+        region_code: reg.get("region_code"),
+        parties: reg.get("parties"),
+        summary: reg.get("summary"),
+        risks: options(
+            [
+                ("1", "三级（黄色，一般）"),
+                ("2", "二级（橙色，较大）"),
+                ("3", "一级（红色，重大）"),
+            ],
+            &reg.get("risk_level"),
+        ),
+    });
+    staff_page_status(status, "矛盾纠纷排查台账", staff, &body)
+}
+
+/// `/work/disputes`: the ledger and the 排查登记 form.
+pub async fn list(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<FormMap>,
+) -> Response {
+    let (staff, csrf) = match staff_or_login(&st, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    render_list(&st, &staff, &csrf, &q, None).await
+}
+
+/// After a refused post: the ledger again with the form as typed, else the
+/// error page.
+async fn failed_on(
+    st: &AppState,
+    staff: &Staff,
+    csrf: &str,
+    failed: Failed<'_>,
+    from: From,
+    title: &str,
+) -> Response {
+    if failed.is_input() {
+        render_list(st, staff, csrf, &FormMap::new(), Some((failed, from))).await
+    } else {
+        failed.page(staff, title, "/work/disputes")
+    }
 }
 
 /// 排查登记 at the staff member's unit.
@@ -165,7 +225,7 @@ pub async fn register(
     headers: HeaderMap,
     Form(f): Form<FormMap>,
 ) -> Response {
-    let (staff, _) = match staff_for_post(&st, &headers, &f).await {
+    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -182,7 +242,10 @@ pub async fn register(
         .await
     {
         Ok(d) => done(&format!("/work/disputes#d{}", d.id)),
-        Err(e) => err_page(&staff, "排查登记", e, "/work/disputes"),
+        Err(e) => {
+            let failed = Failed::new(e, &f);
+            failed_on(&st, &staff, &csrf, failed, From::Register, "排查登记").await
+        }
     }
 }
 
@@ -193,7 +256,7 @@ pub async fn move_dispute(
     Path(id): Path<i64>,
     Form(f): Form<FormMap>,
 ) -> Response {
-    let (staff, _) = match staff_for_post(&st, &headers, &f).await {
+    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -210,6 +273,44 @@ pub async fn move_dispute(
         .await
     {
         Ok(d) => done(&format!("/work/disputes#d{}", d.id)),
-        Err(e) => err_page(&staff, "矛盾纠纷", e, "/work/disputes"),
+        Err(e) => {
+            let failed = Failed::new(e, &f);
+            failed_on(&st, &staff, &csrf, failed, From::Dispute(id), "矛盾纠纷").await
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn moves(start: bool, record: bool, convert: Option<&'static str>) -> String {
+        render(&DisputeCell {
+            csrf: "t",
+            part: Part::Moves {
+                id: 7,
+                start,
+                tracks: options(TRACKS, "people"),
+                record,
+                results: vec![],
+                outcome: "谈<妥>".into(),
+                convert,
+            },
+        })
+    }
+
+    #[test]
+    fn converting_a_dispute_is_confirmed_and_a_refused_outcome_comes_back() {
+        let found = moves(true, false, Some("直接转为信访事项"));
+        assert!(found.contains("开始调解") && found.contains("data-confirm=\"确定转为信访事项吗"));
+        assert!(!found.contains("name=\"outcome\""));
+        let mediating = moves(false, true, None);
+        assert!(!mediating.contains("data-confirm"));
+        assert!(mediating.contains("name=\"outcome\" required value=\"谈&lt;妥&gt;\""));
+        let anchor = render(&DisputeCell {
+            csrf: "t",
+            part: Part::Anchor(7),
+        });
+        assert_eq!(anchor, "<span id=\"d7\"></span>");
     }
 }

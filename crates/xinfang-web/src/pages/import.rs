@@ -2,11 +2,14 @@
 //! file, a dry run that lists every rejected row with its reasons, and the
 //! real run that writes all rows or none (`App::import_cases`). The form is
 //! `multipart/form-data`, read by the small parser below (one file part and
-//! two text fields; the 2 MB body limit applies).
+//! two text fields; the 2 MB body limit applies). The pages are askama
+//! templates (`templates/admin/import*.html`).
 
-use super::html::{esc, page};
+use super::html::page;
+use super::ledger_kit::{message_page, render, Message};
 use super::session::{csrf_ok, current};
 use crate::AppState;
+use askama::Template;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -67,18 +70,33 @@ pub fn multipart_parts(content_type: &str, body: &[u8]) -> Vec<(String, Vec<u8>)
     out
 }
 
-fn layout_doc() -> String {
-    let rows: String = COLUMNS
-        .iter()
-        .map(|(n, req)| {
-            format!(
-                "<tr><td>{n}</td><td>{}</td></tr>",
-                if *req { "必填" } else { "选填" }
-            )
-        })
-        .collect();
-    format!("<table><tr><th>表头（第 1 行）</th><th></th></tr>{rows}</table><p>渠道：网上信访/来信/来访/来电/传真；类型：建议意见类/检举控告类/申诉求决类；日期：2025-03-01 或 Excel 日期；多名信访人以“、”分隔。</p>\
-         <p>办理状态按原系统的办理过程补录（按日期记入事件，时限、指标与统计随之计算）：空或“已登记”；“已转送”须填办理单位、转送日期；“已受理”“办理中”须填受理日期（办理单位不同于登记单位时还须填转送日期，视为转送后签收）；“已办结”“已答复”另须填办结日期和处理意见（支持/解释说明/不予支持/采纳/部分采纳/未采纳/已办理并反馈/调解达成协议/和解达成协议），法律依据选填；“已送达”另须填送达日期，评价（满意/基本满意/不满意）选填。日期须依次不早于前一步骤且不晚于今天；填写了办理状态尚未到达的步骤的日期视为矛盾。“已终结”须经复查、复核，不能导入。</p>")
+/// The upload form and the columns the workbook must have.
+#[derive(Template)]
+#[template(path = "admin/import.html")]
+struct ImportForm<'a> {
+    csrf: &'a str,
+    /// (heading, required).
+    columns: &'a [(&'a str, bool)],
+}
+
+/// What a run found: the counts and every rejected row with its reasons.
+#[derive(Template)]
+#[template(path = "admin/import_result.html")]
+struct ImportResult {
+    outcome: Result<xinfang_app::import::ImportReport, String>,
+}
+
+fn refused(staff: &xinfang_domain::Staff, text: &str) -> Response {
+    message_page(
+        StatusCode::FORBIDDEN,
+        "拒绝",
+        Some(staff),
+        Message {
+            class: "err",
+            text: text.into(),
+            ..Default::default()
+        },
+    )
 }
 
 pub async fn form(State(st): State<AppState>, headers: HeaderMap) -> Response {
@@ -86,24 +104,12 @@ pub async fn form(State(st): State<AppState>, headers: HeaderMap) -> Response {
         return Redirect::to("/login").into_response();
     };
     if !staff.has(Role::Admin) {
-        return (
-            StatusCode::FORBIDDEN,
-            Html(page(
-                "拒绝",
-                Some(&staff),
-                "<p class=\"err\">仅管理员可导入历史信访事项。</p>",
-            )),
-        )
-            .into_response();
+        return refused(&staff, "仅管理员可导入历史信访事项。");
     }
-    let body = format!(
-        "<section><h2>导入历史信访事项（Excel）</h2><p>先“仅校验”查看每个不合格行的行号和原因；正式导入时只要有一行不合格，就一行也不写入。导入的事项按登记规则编号、记入审计链，并标记为导入。</p>\
-         <form method=\"post\" action=\"/admin/import\" enctype=\"multipart/form-data\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-         <label for=\"file\">Excel 文件（.xlsx，第一个工作表）</label><input type=\"file\" id=\"file\" name=\"file\" accept=\".xlsx\" required>\
-         <label><input type=\"checkbox\" name=\"dry_run\" value=\"1\" checked> 仅校验（不写入）</label><button type=\"submit\">上传</button></form></section><section><h2>列格式</h2>{}</section>",
-        esc(&csrf),
-        layout_doc()
-    );
+    let body = render(&ImportForm {
+        csrf: &csrf,
+        columns: COLUMNS,
+    });
     Html(page("导入历史信访事项", Some(&staff), &body)).into_response()
 }
 
@@ -126,72 +132,32 @@ pub async fn upload(State(st): State<AppState>, headers: HeaderMap, body: Bytes)
         .map(|v| String::from_utf8_lossy(v).to_string())
         .unwrap_or_default();
     if !csrf_ok(&csrf, &given) || !staff.has(Role::Admin) {
-        return (
-            StatusCode::FORBIDDEN,
-            Html(page(
-                "拒绝",
-                Some(&staff),
-                "<p class=\"err\">仅管理员可导入，且表单须来自本站（CSRF 校验）。</p>",
-            )),
-        )
-            .into_response();
+        return refused(&staff, "仅管理员可导入，且表单须来自本站（CSRF 校验）。");
     }
     let dry_run = field("dry_run").is_some();
     let Some(file) = field("file").filter(|f| !f.is_empty()) else {
-        return Html(page("导入", Some(&staff), "<p class=\"err\" role=\"alert\">请选择 Excel 文件。</p><p><a href=\"/admin/import\">返回</a></p>")).into_response();
+        return message_page(
+            StatusCode::OK,
+            "导入",
+            Some(&staff),
+            Message::alert("请选择 Excel 文件。").link("/admin/import", "返回"),
+        );
     };
     let batch = format!("page:{}:{}", staff.username, st.app.now());
-    let out = match st
+    let outcome = st
         .app
         .import_cases(file, dry_run, &format!("user:{}", staff.username), &batch)
         .await
-    {
-        Ok(r) => {
-            let mut s = format!(
-                "<p class=\"{}\" role=\"status\">{}：共 {} 行，合格 {} 行，不合格 {} 行{}。</p>",
-                if r.rejected.is_empty() { "ok" } else { "err" },
-                if r.dry_run {
-                    "校验结果"
-                } else {
-                    "导入结果"
-                },
-                r.rows,
-                r.accepted,
-                r.rejected.len(),
-                if !r.dry_run && r.rejected.is_empty() {
-                    format!("，已导入 {} 件", r.case_nos.len())
-                } else if !r.dry_run {
-                    "，未写入任何事项".to_string()
-                } else {
-                    String::new()
-                }
-            );
-            if !r.rejected.is_empty() {
-                s.push_str("<table id=\"rejected\"><tr><th>行号</th><th>原因</th></tr>");
-                for x in &r.rejected {
-                    s.push_str(&format!(
-                        "<tr><td>{}</td><td>{}</td></tr>",
-                        x.row,
-                        esc(&x.reasons.join("；"))
-                    ));
-                }
-                s.push_str("</table>");
-            }
-            s
-        }
-        Err(e) => {
-            let msg = match &e {
-                xinfang_app::AppError::Invalid(list) => list
-                    .iter()
-                    .map(|x| x.message.clone())
-                    .collect::<Vec<_>>()
-                    .join("；"),
-                other => other.to_string(),
-            };
-            format!("<p class=\"err\" role=\"alert\">未导入：{}</p>", esc(&msg))
-        }
-    };
-    Html(page("导入历史信访事项", Some(&staff), &format!("<section><h2>导入历史信访事项</h2>{out}<p><a href=\"/admin/import\">返回</a></p></section>"))).into_response()
+        .map_err(|e| match &e {
+            xinfang_app::AppError::Invalid(list) => list
+                .iter()
+                .map(|x| x.message.clone())
+                .collect::<Vec<_>>()
+                .join("；"),
+            other => other.to_string(),
+        });
+    let body = render(&ImportResult { outcome });
+    Html(page("导入历史信访事项", Some(&staff), &body)).into_response()
 }
 
 #[cfg(test)]

@@ -1,12 +1,14 @@
 //! The leader's board (领导包案, 第十八条): my 包案 cases — as leader or 专班
 //! member — with the team, 化解方案, 化解时限 (overdue marked) and progress;
 //! forms for progress entries and resolving; for leaders and supervisors the
-//! area's whole 包案 ledger below.
+//! area's whole 包案 ledger below. The board is an askama template
+//! (`templates/ledgers/ownerships.html`) around the list component; a
+//! refused progress entry comes back as typed, and 已化解 is confirmed.
 
-use super::html::esc;
 use super::ledger_kit::*;
 use super::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
 use crate::AppState;
+use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -15,99 +17,79 @@ use xinfang_app::ledgers::{ownership_status_label, ownership_team};
 use xinfang_domain::{Role, Staff};
 use xinfang_store::OwnershipRow;
 
-fn card(o: &OwnershipRow, staff: &Staff, csrf: &str, today: &str) -> String {
-    let late = o.status == "active" && o.deadline.as_str() < today;
-    let mut s = format!(
-        "<section id=\"o{0}\"><h3><a href=\"/work/cases/{1}\">{1}</a> · {2}</h3><p>包案领导：{3} · 专班：{4}</p><p>化解方案：{5}</p><p>化解时限：<span class=\"{6}\">{7}{8}</span></p><h4>工作进展</h4>",
-        o.id,
-        esc(&o.case_no),
-        ownership_status_label(&o.status),
-        esc(&o.leader_name),
-        esc(&ownership_team(o)),
-        esc(&o.plan),
-        if late { "overdue" } else { "normal" },
-        esc(&o.deadline),
-        if late { "（已超期）" } else { "" }
-    );
-    if o.progress.is_empty() {
-        s.push_str("<p>暂无进展记录。</p>");
-    } else {
-        s.push_str("<ol>");
-        for p in &o.progress {
-            s.push_str(&format!(
-                "<li>{} {}：{}</li>",
-                esc(&p.at),
-                esc(&p.author),
-                esc(&p.text)
-            ));
-        }
-        s.push_str("</ol>");
-    }
-    let on_team = o.leader_id == staff.user.0
-        || o.team
-            .as_array()
-            .is_some_and(|a| a.iter().any(|m| m["id"].as_i64() == Some(staff.user.0)));
-    if o.status == "active" && on_team {
-        s.push_str(&format!(
-            "<form method=\"post\" action=\"/work/ownerships/{}/progress\">{}<label>进展情况<textarea name=\"text\" required></textarea></label><button type=\"submit\">记录进展</button></form>",
-            o.id,
-            csrf_input(csrf)
-        ));
-    }
-    if o.status == "active" && o.leader_id == staff.user.0 {
-        s.push_str(&format!(
-            "<form method=\"post\" action=\"/work/ownerships/{}/resolve\" data-confirm=\"确定本件已化解吗？确认后包案结束，不能撤回。\">{}<button type=\"submit\">已化解</button></form>",
-            o.id,
-            csrf_input(csrf)
-        ));
-    }
-    s.push_str("</section>");
-    s
+/// One of my 包案 cases as its card shows it.
+struct Card<'a> {
+    o: &'a OwnershipRow,
+    status: &'static str,
+    team: String,
+    late: bool,
+    /// I may record progress (leader or team member, still 化解中) …
+    can_report: bool,
+    /// … and what I typed, if recording it was refused.
+    text: String,
+    /// I am its leader and it is still 化解中: 已化解 is mine to mark.
+    can_resolve: bool,
 }
 
-/// `/work/ownerships`: the board.
-pub async fn board(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<FormMap>,
+#[derive(Template)]
+#[template(path = "ledgers/ownerships.html")]
+struct Board<'a> {
+    banner: Option<Banner>,
+    csrf: &'a str,
+    total: usize,
+    active: usize,
+    late: usize,
+    cards: Vec<Card<'a>>,
+    /// The area's ledger (the list component's HTML), for leaders and supervisors.
+    ledger: String,
+}
+
+async fn render_board(
+    st: &AppState,
+    staff: &Staff,
+    csrf: &str,
+    q: &FormMap,
+    failed: Option<(Failed<'_>, i64)>,
 ) -> Response {
-    let (staff, csrf) = match staff_or_login(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let mine = match st.app.ownership_board(&staff).await {
+    let mine = match st.app.ownership_board(staff).await {
         Ok(m) => m,
-        Err(e) => return err_page(&staff, "领导包案", e, "/work"),
+        Err(e) => return err_page(staff, "领导包案", e, "/work"),
+    };
+    let (status, banner, typed) = match failed {
+        Some((f, id)) => (f.status, Some(f.banner), Some((f.typed, id))),
+        None => (axum::http::StatusCode::OK, notice(q), None),
     };
     let today = st.app.now().date().to_string();
-    let active = mine.iter().filter(|o| o.status == "active").count();
-    let late = mine
+    let is_late = |o: &OwnershipRow| o.status == "active" && o.deadline.as_str() < today.as_str();
+    let cards = mine
         .iter()
-        .filter(|o| o.status == "active" && o.deadline.as_str() < today.as_str())
-        .count();
-    let mut body = format!(
-        "{}<section><h2>我的包案（{} 件，化解中 {} 件，超期 {} 件）</h2>",
-        notice(&q),
-        mine.len(),
-        active,
-        late,
-    );
-    if mine.is_empty() {
-        body.push_str("<p>暂无。领导可在信访事项页面“包案”。</p>");
-    }
-    body.push_str("</section>");
-    for o in &mine {
-        body.push_str(&card(o, &staff, &csrf, &today));
-    }
+        .map(|o| {
+            let on_team = o.leader_id == staff.user.0
+                || o.team
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|m| m["id"].as_i64() == Some(staff.user.0)));
+            let mine = Typed(typed.filter(|(_, id)| *id == o.id).map(|(f, _)| f));
+            Card {
+                o,
+                status: ownership_status_label(&o.status),
+                team: ownership_team(o),
+                late: is_late(o),
+                can_report: o.status == "active" && on_team,
+                text: mine.get("text"),
+                can_resolve: o.status == "active" && o.leader_id == staff.user.0,
+            }
+        })
+        .collect();
+    let mut ledger = String::new();
     if staff.has_any(&[Role::Leader, Role::Supervisor]) {
-        let all = st.app.ownerships_ledger(&staff).await.unwrap_or_default();
-        let lq = ListQuery::from_query(&q);
-        let (status, text) = (lq.get("status"), lq.get("text").trim());
+        let all = st.app.ownerships_ledger(staff).await.unwrap_or_default();
+        let lq = ListQuery::from_query(q);
+        let (state, text) = (lq.get("status"), lq.get("text").trim());
         let overdue = lq.get("overdue") == "1";
         let mut rows: Vec<&OwnershipRow> = all
             .iter()
-            .filter(|o| status.is_empty() || o.status == status)
-            .filter(|o| !overdue || (o.status == "active" && o.deadline.as_str() < today.as_str()))
+            .filter(|o| state.is_empty() || o.status == state)
+            .filter(|o| !overdue || is_late(o))
             .filter(|o| text.is_empty() || o.case_no.contains(text) || o.leader_name.contains(text))
             .collect();
         sort_in_memory(&mut rows, &lq, |o, key| match key {
@@ -140,12 +122,11 @@ pub async fn board(
             rows: rows
                 .iter()
                 .map(|o| {
-                    let late = o.status == "active" && o.deadline.as_str() < today.as_str();
                     vec![
                         Cell::link(&o.case_no, format!("/work/cases/{}", o.case_no)),
                         Cell::text(&o.leader_name),
                         Cell::text(ownership_team(o)),
-                        if late {
+                        if is_late(o) {
                             Cell::text(format!("{}（已超期）", o.deadline)).class("overdue")
                         } else {
                             Cell::text(&o.deadline)
@@ -159,12 +140,34 @@ pub async fn board(
             empty: "本辖区暂无包案。",
             above: String::new(),
         };
-        if ListQuery::wants_xlsx(&q) {
-            return view.xlsx(&st, &staff, "ownerships.xlsx").await;
+        if ListQuery::wants_xlsx(q) {
+            return view.xlsx(st, staff, "ownerships.xlsx").await;
         }
-        body.push_str(&view.render(&lq));
+        ledger = view.render(&lq);
     }
-    staff_page("领导包案", &staff, &body)
+    let body = render(&Board {
+        banner,
+        csrf,
+        total: mine.len(),
+        active: mine.iter().filter(|o| o.status == "active").count(),
+        late: mine.iter().filter(|o| is_late(o)).count(),
+        cards,
+        ledger,
+    });
+    staff_page_status(status, "领导包案", staff, &body)
+}
+
+/// `/work/ownerships`: the board.
+pub async fn board(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<FormMap>,
+) -> Response {
+    let (staff, csrf) = match staff_or_login(&st, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    render_board(&st, &staff, &csrf, &q, None).await
 }
 
 /// A progress entry by the leader or a team member.
@@ -174,7 +177,7 @@ pub async fn progress(
     Path(id): Path<i64>,
     Form(f): Form<FormMap>,
 ) -> Response {
-    let (staff, _) = match staff_for_post(&st, &headers, &f).await {
+    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -184,7 +187,14 @@ pub async fn progress(
         .await
     {
         Ok(_) => done(&format!("/work/ownerships#o{id}")),
-        Err(e) => err_page(&staff, "包案进展", e, "/work/ownerships"),
+        Err(e) => {
+            let failed = Failed::new(e, &f);
+            if failed.is_input() {
+                render_board(&st, &staff, &csrf, &FormMap::new(), Some((failed, id))).await
+            } else {
+                failed.page(&staff, "包案进展", "/work/ownerships")
+            }
+        }
     }
 }
 

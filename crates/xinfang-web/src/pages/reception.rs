@@ -2,10 +2,14 @@
 //! sessions of 接访 / 下访 / 约访 in the caller's area with their bookings
 //! (phones masked), forms to schedule a session and book a petitioner, and
 //! the sensitive-period weeks with the areas below the required frequency.
+//! The page is an askama template (`templates/ledgers/reception.html`); a
+//! form whose post fails comes back filled in as it was typed.
 
-use super::html::{esc, page};
+use super::html::page;
+use super::ledger_kit::{message_page, options, render as render_template, Banner, Message, Opt};
 use super::session::{csrf_ok, current};
 use crate::AppState;
+use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -36,142 +40,192 @@ fn range(q: &HashMap<String, String>, today: NaiveDate) -> (NaiveDate, NaiveDate
     (from, to)
 }
 
+/// A sensitive-period week and the areas short of sessions in it.
+struct Week {
+    period: String,
+    from: String,
+    to: String,
+    /// "杭州市上城区人民政府（已安排 1，缺 1）" …
+    below: Vec<String>,
+}
+
+struct Booking {
+    name: String,
+    phone: String,
+    matter: String,
+    case_no: Option<String>,
+}
+
+struct Session {
+    id: i64,
+    date: String,
+    slot: String,
+    kind: String,
+    unit: String,
+    leader: String,
+    place: String,
+    booked: String,
+    capacity: String,
+    cancelled: bool,
+    bookings: Vec<Booking>,
+    /// The booking form is open (its post failed).
+    open: bool,
+    /// What was typed into the booking form: name, phone, matter, case_no.
+    typed: [String; 4],
+}
+
+#[derive(Template)]
+#[template(path = "ledgers/reception.html")]
+struct ReceptionPage<'a> {
+    banner: Option<Banner>,
+    csrf: &'a str,
+    from: NaiveDate,
+    to: NaiveDate,
+    min_per_week: String,
+    weeks: Vec<Week>,
+    sessions: Vec<Session>,
+    units: Vec<Opt>,
+    kinds: Vec<Opt>,
+    /// The 安排场次 form as typed: leader, date, slot, place, capacity.
+    leader: String,
+    date: String,
+    slot: String,
+    place: String,
+    capacity: String,
+}
+
+/// A post that failed: what was typed, and into which booking form (none:
+/// the form that schedules a session).
+struct Typed<'a> {
+    form: &'a HashMap<String, String>,
+    booking: Option<i64>,
+}
+
+fn text(v: &serde_json::Value) -> String {
+    v.as_str().unwrap_or("").to_string()
+}
+
 async fn render(
     st: &AppState,
     staff: &Staff,
     csrf: &str,
     q: &HashMap<String, String>,
-    notice: &str,
+    outcome: Option<(StatusCode, Banner)>,
+    typed: Option<Typed<'_>>,
 ) -> Response {
     let (from, to) = range(q, st.app.now().date());
     let cal = match st.app.reception_calendar(staff, from, to).await {
         Ok(c) => c,
         Err(e) => {
-            return Html(page(
+            return message_page(
+                StatusCode::OK,
                 "领导接访",
                 Some(staff),
-                &format!("<p class=\"err\">{}</p>", esc(&message(&e))),
-            ))
-            .into_response()
+                Message {
+                    class: "err",
+                    text: message(&e),
+                    ..Default::default()
+                },
+            )
         }
     };
+    let (status, banner) = match outcome {
+        Some((s, b)) => (s, Some(b)),
+        None => (StatusCode::OK, None),
+    };
+    let get = |k: &str| {
+        typed
+            .as_ref()
+            .filter(|t| t.booking.is_none())
+            .and_then(|t| t.form.get(k).cloned())
+    };
     let org = st.app.org();
-    let units: String = org
-        .subtree(st.app.reception_root(staff))
-        .into_iter()
-        .filter_map(|u| org.get(u))
-        .filter(|u| {
-            u.id == staff.unit || matches!(u.kind, UnitKind::Government | UnitKind::PetitionBureau)
-        })
-        .map(|u| format!("<option value=\"{}\">{}</option>", u.id.0, esc(&u.name)))
-        .collect();
-    let kinds: String = ReceptionKind::ALL
-        .iter()
-        .map(|k| format!("<option value=\"{}\">{}</option>", k.key(), k.label_zh()))
-        .collect();
-    let mut body = format!(
-        "<section><h2>领导接访日历（第十八条）</h2>{notice}<form method=\"get\"><label for=\"from\">自</label><input type=\"date\" id=\"from\" name=\"from\" value=\"{from}\"><label for=\"to\">至</label><input type=\"date\" id=\"to\" name=\"to\" value=\"{to}\"><button type=\"submit\">查看</button></form>\
-         <p>敏感时期每个地区每周至少安排 {} 场领导接访。</p></section>",
-        cal["min_per_week_in_sensitive_period"]
+    let units = options(
+        org.subtree(st.app.reception_root(staff))
+            .into_iter()
+            .filter_map(|u| org.get(u))
+            .filter(|u| {
+                u.id == staff.unit
+                    || matches!(u.kind, UnitKind::Government | UnitKind::PetitionBureau)
+            })
+            .map(|u| (u.id.0, &u.name)),
+        &get("unit_id").unwrap_or_default(),
     );
-    let weeks = cal["sensitive_weeks"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    if !weeks.is_empty() {
-        body.push_str("<section id=\"sensitive\"><h2>敏感时期接访频次</h2><table><tr><th>敏感时期</th><th>周</th><th>场次不足的地区</th></tr>");
-        for w in &weeks {
-            let below: Vec<String> = w["below_minimum"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
+    let kinds = options(
+        ReceptionKind::ALL.iter().map(|k| (k.key(), k.label_zh())),
+        &get("kind").unwrap_or_default(),
+    );
+    let list = |v: &serde_json::Value| v.as_array().cloned().unwrap_or_default();
+    let weeks = list(&cal["sensitive_weeks"])
+        .iter()
+        .map(|w| Week {
+            period: text(&w["period"]),
+            from: text(&w["week_from"]),
+            to: text(&w["week_to"]),
+            below: list(&w["below_minimum"])
                 .iter()
                 .map(|b| {
                     format!(
-                        "<span class=\"overdue\">{}（已安排 {}，缺 {}）</span>",
-                        esc(b["unit"].as_str().unwrap_or("")),
+                        "{}（已安排 {}，缺 {}）",
+                        text(&b["unit"]),
                         b["held"],
                         b["missing"]
                     )
                 })
-                .collect();
-            body.push_str(&format!(
-                "<tr><td>{}</td><td>{} 至 {}</td><td>{}</td></tr>",
-                esc(w["period"].as_str().unwrap_or("")),
-                esc(w["week_from"].as_str().unwrap_or("")),
-                esc(w["week_to"].as_str().unwrap_or("")),
-                if below.is_empty() {
-                    "<span class=\"normal\">均已达到</span>".to_string()
-                } else {
-                    below.join("、")
-                }
-            ));
-        }
-        body.push_str("</table></section>");
-    }
-    body.push_str("<section><h2>场次</h2><table><tr><th>日期</th><th>时段</th><th>方式</th><th>单位</th><th>接访领导</th><th>地点</th><th>预约</th><th>操作</th></tr>");
-    let sessions = cal["sessions"].as_array().cloned().unwrap_or_default();
-    if sessions.is_empty() {
-        body.push_str("<tr><td colspan=\"8\">所选期间没有场次</td></tr>");
-    }
-    for s in &sessions {
-        let id = s["id"].as_i64().unwrap_or(0);
-        let cancelled = s["status"] == "cancelled";
-        let appts: String = s["appointments"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .iter()
-            .map(|a| {
-                format!(
-                    "<li>{} {} — {}{}</li>",
-                    esc(a["name"].as_str().unwrap_or("")),
-                    esc(a["phone"].as_str().unwrap_or("")),
-                    esc(a["matter"].as_str().unwrap_or("")),
-                    a["case_no"]
-                        .as_str()
-                        .map(|c| format!("（<a href=\"/work/cases/{0}\">{0}</a>）", esc(c)))
-                        .unwrap_or_default()
-                )
-            })
-            .collect();
-        let actions = if cancelled {
-            "已取消".to_string()
-        } else {
-            format!(
-                "<details><summary>预约</summary><form method=\"post\" action=\"/work/reception/{id}/book\"><input type=\"hidden\" name=\"csrf\" value=\"{c}\">\
-                 <label for=\"n{id}\">信访人</label><input id=\"n{id}\" name=\"name\" required><label for=\"p{id}\">电话</label><input id=\"p{id}\" name=\"phone\">\
-                 <label for=\"m{id}\">反映事项</label><input id=\"m{id}\" name=\"matter\" required><label for=\"c{id}\">关联信访编号（可选）</label><input id=\"c{id}\" name=\"case_no\"><button type=\"submit\">预约</button></form></details>\
-                 <form method=\"post\" action=\"/work/reception/{id}/cancel\"><input type=\"hidden\" name=\"csrf\" value=\"{c}\"><button type=\"submit\">取消场次</button></form>",
-                c = esc(csrf)
-            )
-        };
-        body.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} / {}<ul>{appts}</ul></td><td>{actions}</td></tr>",
-            esc(s["date"].as_str().unwrap_or("")),
-            esc(s["slot"].as_str().unwrap_or("")),
-            esc(s["kind_label"].as_str().unwrap_or("")),
-            esc(s["unit"].as_str().unwrap_or("")),
-            esc(s["leader"].as_str().unwrap_or("")),
-            esc(s["place"].as_str().unwrap_or("")),
-            s["booked"],
-            s["capacity"],
-        ));
-    }
-    body.push_str("</table></section>");
-    body.push_str(&format!(
-        "<section><h2>安排场次</h2><form method=\"post\" action=\"/work/reception\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-         <label for=\"unit_id\">单位</label><select id=\"unit_id\" name=\"unit_id\">{units}</select>\
-         <label for=\"kind\">方式</label><select id=\"kind\" name=\"kind\">{kinds}</select>\
-         <label for=\"leader\">接访领导</label><input id=\"leader\" name=\"leader\" required>\
-         <label for=\"date\">日期</label><input type=\"date\" id=\"date\" name=\"date\" required>\
-         <label for=\"slot\">时段（如 09:00-11:30）</label><input id=\"slot\" name=\"slot\" required pattern=\"[0-9]{{1,2}}:[0-9]{{2}}-[0-9]{{1,2}}:[0-9]{{2}}\">\
-         <label for=\"place\">地点</label><input id=\"place\" name=\"place\" required>\
-         <label for=\"capacity\">可预约人数</label><input type=\"number\" id=\"capacity\" name=\"capacity\" min=\"1\" max=\"200\" value=\"10\" required>\
-         <button type=\"submit\">安排</button></form></section>",
-        esc(csrf)
-    ));
-    Html(page("领导接访", Some(staff), &body)).into_response()
+                .collect(),
+        })
+        .collect();
+    let sessions = list(&cal["sessions"])
+        .iter()
+        .map(|s| {
+            let id = s["id"].as_i64().unwrap_or(0);
+            let mine = typed
+                .as_ref()
+                .filter(|t| t.booking == Some(id))
+                .map(|t| t.form);
+            let kept = |k: &str| mine.and_then(|f| f.get(k).cloned()).unwrap_or_default();
+            Session {
+                id,
+                date: text(&s["date"]),
+                slot: text(&s["slot"]),
+                kind: text(&s["kind_label"]),
+                unit: text(&s["unit"]),
+                leader: text(&s["leader"]),
+                place: text(&s["place"]),
+                booked: s["booked"].to_string(),
+                capacity: s["capacity"].to_string(),
+                cancelled: s["status"] == "cancelled",
+                bookings: list(&s["appointments"])
+                    .iter()
+                    .map(|a| Booking {
+                        name: text(&a["name"]),
+                        phone: text(&a["phone"]),
+                        matter: text(&a["matter"]),
+                        case_no: a["case_no"].as_str().map(str::to_string),
+                    })
+                    .collect(),
+                open: mine.is_some(),
+                typed: [kept("name"), kept("phone"), kept("matter"), kept("case_no")],
+            }
+        })
+        .collect();
+    let body = render_template(&ReceptionPage {
+        banner,
+        csrf,
+        from,
+        to,
+        min_per_week: cal["min_per_week_in_sensitive_period"].to_string(),
+        weeks,
+        sessions,
+        units,
+        kinds,
+        leader: get("leader").unwrap_or_default(),
+        date: get("date").unwrap_or_default(),
+        slot: get("slot").unwrap_or_default(),
+        place: get("place").unwrap_or_default(),
+        capacity: get("capacity").unwrap_or_else(|| "10".into()),
+    });
+    (status, Html(page("领导接访", Some(staff), &body))).into_response()
 }
 
 pub async fn calendar(
@@ -182,35 +236,48 @@ pub async fn calendar(
     let Some((staff, csrf)) = current(&st, &headers).await else {
         return Redirect::to("/login").into_response();
     };
-    let notice = if q.contains_key("done") {
-        "<p class=\"ok\" role=\"status\">已保存。</p>"
-    } else {
-        ""
-    };
-    render(&st, &staff, &csrf, &q, notice).await
+    let notice = q
+        .contains_key("done")
+        .then(|| (StatusCode::OK, Banner::ok("已保存。")));
+    render(&st, &staff, &csrf, &q, notice, None).await
 }
 
 fn forbidden() -> Response {
-    (
+    message_page(
         StatusCode::FORBIDDEN,
-        Html(page(
-            "拒绝",
-            None,
-            "<p class=\"err\">表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。</p>",
-        )),
+        "拒绝",
+        None,
+        Message {
+            class: "err",
+            text: "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。".into(),
+            ..Default::default()
+        },
     )
-        .into_response()
 }
 
-async fn outcome(st: &AppState, staff: &Staff, csrf: &str, r: Result<(), AppError>) -> Response {
+/// After a post: back to the calendar, or the calendar again with the error
+/// (the status the API gives) and the form filled in as it was typed.
+async fn outcome(
+    st: &AppState,
+    staff: &Staff,
+    csrf: &str,
+    r: Result<(), AppError>,
+    typed: Option<Typed<'_>>,
+) -> Response {
     match r {
         Ok(()) => Redirect::to("/work/reception?done=1").into_response(),
         Err(e) => {
-            let notice = format!(
-                "<p class=\"err\" role=\"alert\">未保存：{}</p>",
-                esc(&message(&e))
-            );
-            render(st, staff, csrf, &HashMap::new(), &notice).await
+            let banner = Banner::err(format!("未保存：{}", message(&e)));
+            let status = crate::error::ApiError(e).into_response().status();
+            render(
+                st,
+                staff,
+                csrf,
+                &HashMap::new(),
+                Some((status, banner)),
+                typed,
+            )
+            .await
         }
     }
 }
@@ -255,7 +322,11 @@ pub async fn create(
             "可预约人数应为 1 到 200 的整数",
         )),
     };
-    outcome(&st, &staff, &csrf, r).await
+    let typed = Typed {
+        form: &f,
+        booking: None,
+    };
+    outcome(&st, &staff, &csrf, r, Some(typed)).await
 }
 
 pub async fn book(
@@ -271,8 +342,9 @@ pub async fn book(
         return forbidden();
     }
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
-    let r = match id.parse::<i64>() {
-        Ok(id) => st
+    let booking = id.parse::<i64>().ok();
+    let r = match booking {
+        Some(id) => st
             .app
             .book_appointment(
                 &staff,
@@ -286,9 +358,10 @@ pub async fn book(
             )
             .await
             .map(|_| ()),
-        Err(_) => Err(AppError::NotFound),
+        None => Err(AppError::NotFound),
     };
-    outcome(&st, &staff, &csrf, r).await
+    let typed = Typed { form: &f, booking };
+    outcome(&st, &staff, &csrf, r, Some(typed)).await
 }
 
 pub async fn cancel(
@@ -307,5 +380,6 @@ pub async fn cancel(
         Ok(id) => st.app.cancel_session(&staff, id).await,
         Err(_) => Err(AppError::NotFound),
     };
-    outcome(&st, &staff, &csrf, r).await
+    // Nothing is typed to cancel a session.
+    outcome(&st, &staff, &csrf, r, None).await
 }

@@ -1,11 +1,15 @@
 //! Page sessions: an HttpOnly, SameSite=Strict cookie holding a session token
 //! (only its hash is stored); each session has a CSRF secret that every form
 //! posts back. Login is throttled like the API's (`App::login_throttled`):
-//! per real client and user name, never for everyone at once.
+//! per real client and user name, never for everyone at once. The login
+//! form is an askama template (`templates/admin/login.html`) that keeps the
+//! user name typed when a login fails.
 
-use super::html::{esc, page};
+use super::html::page;
+use super::ledger_kit::render;
 use crate::client::ClientAddr;
 use crate::AppState;
+use askama::Template;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -53,21 +57,15 @@ fn secure_flag() -> &'static str {
     }
 }
 
+#[derive(Template)]
+#[template(path = "admin/login.html")]
+struct LoginPage<'a> {
+    error: Option<&'a str>,
+    username: &'a str,
+}
+
 fn login_page(error: Option<&str>, username: &str) -> String {
-    let err = error
-        .map(|e| format!("<p class=\"err\" role=\"alert\">{}</p>", esc(e)))
-        .unwrap_or_default();
-    page(
-        "登录",
-        None,
-        &format!(
-            "<section><h2>工作人员登录</h2>{err}<form method=\"post\" action=\"/login\">\
-             <label for=\"username\">用户名</label><input id=\"username\" name=\"username\" autocomplete=\"username\" required value=\"{}\">\
-             <label for=\"password\">密码</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
-             <div><button type=\"submit\">登录</button></div></form></section>",
-            esc(username)
-        ),
-    )
+    page("登录", None, &render(&LoginPage { error, username }))
 }
 
 pub async fn login_form() -> Html<String> {

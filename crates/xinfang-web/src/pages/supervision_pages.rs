@@ -1,12 +1,14 @@
 //! Supervision pages (第四十条): the list of 催办/督办/挂牌督办 sent or received
 //! in my area with filters and overdue feedback marked; one supervision with
 //! its printable 督办单 (A4), the feedback form for the supervised unit and
-//! the close form for the supervising area; and the 挂牌督办 list.
+//! the close form for the supervising area; and the 挂牌督办 list. The
+//! 督办单 page is an askama template (`templates/ledgers/supervision.html`);
+//! the lists are the list component.
 
-use super::html::esc;
 use super::ledger_kit::*;
 use super::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
 use crate::AppState;
+use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -174,8 +176,7 @@ pub async fn listed(
         &rows,
         &today,
         vec![Filter::select(&lq, "status", "状态", STATUSES)],
-        "<p class=\"muted\">挂牌督办事项在本辖区内公开，反馈超期的以红色标示（第四十条）。</p>"
-            .into(),
+        render(&ListedNote),
     );
     if ListQuery::wants_xlsx(&q) {
         return v.xlsx(&st, &staff, "listed.xlsx").await;
@@ -183,51 +184,64 @@ pub async fn listed(
     staff_page("挂牌督办", &staff, &v.render(&lq))
 }
 
-fn sheet(st: &AppState, s: &SupervisionRow) -> String {
-    let unit = |u: i64| esc(&st.app.unit_name(xinfang_domain::UnitId(u)));
-    format!(
-        "<style>@page{{size:A4;margin:20mm}}.sheet{{max-width:170mm}}.sheet h2{{text-align:center;letter-spacing:.3em}}.sheet td{{border:1px solid #333}}\
-         @media print{{header,nav,form,.noprint{{display:none}}body{{background:#fff}}section.sheet{{border:0}}}}</style>\
-         <section class=\"sheet\" aria-label=\"督办单\"><h2>{}单</h2><p style=\"text-align:right\">编号：督〔{}〕第 {} 号</p><table>\
-         <tr><th>督办单位</th><td>{}</td></tr><tr><th>被督办单位</th><td>{}</td></tr>\
-         <tr><th>信访事项</th><td>{}</td></tr><tr><th>督办要求</th><td>{}</td></tr>\
-         <tr><th>反馈期限</th><td>{}</td></tr><tr><th>发起时间</th><td>{}</td></tr>\
-         <tr><th>状态</th><td>{}</td></tr><tr><th>反馈情况</th><td>{}</td></tr></table>\
-         <p>依据《信访工作条例》第四十条，请被督办单位按期反馈办理情况。</p></section>",
-        supervision_kind_label(&s.kind),
-        esc(s.created_at.get(..4).unwrap_or("")),
-        s.id,
-        unit(s.from_unit),
-        unit(s.to_unit),
-        esc(&s.case_no),
-        esc(&s.requirement),
-        esc(s.feedback_due.as_deref().unwrap_or("—")),
-        esc(&s.created_at),
-        supervision_status_label(&s.status),
-        esc(&s.feedback)
-    )
+/// What the 挂牌督办 list says above its rows.
+#[derive(Template)]
+#[template(path = "ledgers/listed_note.html")]
+struct ListedNote;
+
+/// The 督办单 (printable on A4), the supervised unit's feedback form and the
+/// supervising area's 办结 (confirmed).
+#[derive(Template)]
+#[template(path = "ledgers/supervision.html")]
+struct SupervisionPage<'a> {
+    banner: Option<Banner>,
+    csrf: &'a str,
+    s: &'a SupervisionRow,
+    kind: &'static str,
+    status: &'static str,
+    year: &'a str,
+    from_unit: String,
+    to_unit: String,
+    /// The supervised unit may feed back (and what it typed, if that failed).
+    can_feed_back: bool,
+    feedback: String,
+    /// The supervising area may close it.
+    can_close: bool,
 }
 
-fn forms(staff: &Staff, csrf: &str, s: &SupervisionRow) -> String {
-    let mut out = String::new();
-    if staff.unit.0 == s.to_unit && (s.status == "open" || s.status == "overdue") {
-        out.push_str(&format!(
-            "<section class=\"noprint\"><h3>反馈办理情况</h3><form method=\"post\" action=\"/work/supervisions/{}/feedback\">{}<label for=\"feedback\">反馈内容</label><textarea id=\"feedback\" name=\"feedback\" required></textarea><button type=\"submit\">提交反馈</button></form></section>",
-            s.id,
-            csrf_input(csrf)
-        ));
-    }
-    if s.status == "answered"
-        && staff.has_any(&[Role::Supervisor, Role::Leader])
-        && staff.unit.0 != s.to_unit
-    {
-        out.push_str(&format!(
-            "<section class=\"noprint\"><h3>办结督办</h3><form method=\"post\" action=\"/work/supervisions/{}/close\">{}<button type=\"submit\">办结</button></form></section>",
-            s.id,
-            csrf_input(csrf)
-        ));
-    }
-    out
+async fn render_detail(
+    st: &AppState,
+    staff: &Staff,
+    csrf: &str,
+    id: i64,
+    q: &FormMap,
+    failed: Option<Failed<'_>>,
+) -> Response {
+    let s = match st.app.supervision_for(staff, id).await {
+        Ok(s) => s,
+        Err(e) => return err_page(staff, "督办", e, "/work/supervisions"),
+    };
+    let unit = |u: i64| st.app.unit_name(xinfang_domain::UnitId(u));
+    let (status, banner, typed) = match failed {
+        Some(f) => (f.status, Some(f.banner), Typed(Some(f.typed))),
+        None => (axum::http::StatusCode::OK, notice(q), Typed(None)),
+    };
+    let body = render(&SupervisionPage {
+        banner,
+        csrf,
+        kind: supervision_kind_label(&s.kind),
+        status: supervision_status_label(&s.status),
+        year: s.created_at.get(..4).unwrap_or(""),
+        from_unit: unit(s.from_unit),
+        to_unit: unit(s.to_unit),
+        can_feed_back: staff.unit.0 == s.to_unit && (s.status == "open" || s.status == "overdue"),
+        feedback: typed.get("feedback"),
+        can_close: s.status == "answered"
+            && staff.has_any(&[Role::Supervisor, Role::Leader])
+            && staff.unit.0 != s.to_unit,
+        s: &s,
+    });
+    staff_page_status(status, "督办单", staff, &body)
 }
 
 /// `/work/supervisions/{id}`: the 督办单 (print with the browser, A4) and the forms.
@@ -241,19 +255,7 @@ pub async fn detail(
         Ok(x) => x,
         Err(r) => return r,
     };
-    match st.app.supervision_for(&staff, id).await {
-        Ok(s) => {
-            let body = format!(
-                "{}{}<p class=\"noprint\">打印督办单：使用浏览器“打印”（A4 纸）。<a href=\"/work/cases/{}\">查看信访事项</a></p>{}",
-                notice(&q),
-                sheet(&st, &s),
-                esc(&s.case_no),
-                forms(&staff, &csrf, &s)
-            );
-            staff_page("督办单", &staff, &body)
-        }
-        Err(e) => err_page(&staff, "督办", e, "/work/supervisions"),
-    }
+    render_detail(&st, &staff, &csrf, id, &q, None).await
 }
 
 /// The supervised unit's feedback.
@@ -263,7 +265,7 @@ pub async fn feedback(
     Path(id): Path<i64>,
     Form(f): Form<FormMap>,
 ) -> Response {
-    let (staff, _) = match staff_for_post(&st, &headers, &f).await {
+    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -277,7 +279,15 @@ pub async fn feedback(
         .await
     {
         Ok(_) => done(&back),
-        Err(e) => err_page(&staff, "督办反馈", e, &back),
+        // The 督办单 again, with the error and the feedback as typed.
+        Err(e) => {
+            let failed = Failed::new(e, &f);
+            if failed.is_input() {
+                render_detail(&st, &staff, &csrf, id, &f, Some(failed)).await
+            } else {
+                failed.page(&staff, "督办反馈", &back)
+            }
+        }
     }
 }
 

@@ -1,18 +1,19 @@
 //! Risk warning pages (预警): the area's warnings with level and signals, one
 //! warning with its 核查 → 处置 → 解除 history from the chained log and the
-//! form for the next step (supervisors and leaders of the area).
+//! form for the next step (supervisors and leaders of the area). One warning
+//! is an askama template (`templates/ledgers/warning.html`).
 
-use super::html::esc;
 use super::ledger_kit::*;
 use super::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
 use crate::AppState;
+use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Form;
 use xinfang_app::ledgers::warning_signals;
 use xinfang_app::warnings::status_label;
-use xinfang_domain::{Role, UnitId};
+use xinfang_domain::{Role, Staff, UnitId};
 
 const STATUSES: [(&str, &str); 4] = [
     ("raised", "待核查"),
@@ -116,6 +117,92 @@ pub async fn list(
     staff_page("风险预警", &staff, &view.render(&lq))
 }
 
+/// One step in the warning's history.
+struct Step {
+    at: String,
+    actor: String,
+    step: String,
+    note: String,
+}
+
+/// The next step's form: its action and label.
+struct Next {
+    action: &'static str,
+    label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "ledgers/warning.html")]
+struct WarningPage<'a> {
+    banner: Option<Banner>,
+    csrf: &'a str,
+    id: i64,
+    level: &'static str,
+    status: &'static str,
+    case_no: &'a str,
+    unit: String,
+    signals: String,
+    history: Vec<Step>,
+    /// The next step, for supervisors and leaders (解除 is confirmed).
+    next: Option<Next>,
+    /// What was typed for the next step, if its post failed.
+    note: String,
+}
+
+async fn render_detail(
+    st: &AppState,
+    staff: &Staff,
+    csrf: &str,
+    id: i64,
+    q: &FormMap,
+    failed: Option<Failed<'_>>,
+) -> Response {
+    let (w, history) = match st.app.warning_history(staff, id).await {
+        Ok(x) => x,
+        Err(e) => return err_page(staff, "风险预警", e, "/work/warnings"),
+    };
+    let (status, banner, typed) = match failed {
+        Some(f) => (f.status, Some(f.banner), Typed(Some(f.typed))),
+        None => (axum::http::StatusCode::OK, notice(q), Typed(None)),
+    };
+    let history = history
+        .iter()
+        .map(|e| {
+            let p: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or_default();
+            Step {
+                at: e.at.clone(),
+                actor: e.actor.clone(),
+                step: match e.kind.as_str() {
+                    "warning_raised" => "预警".to_string(),
+                    _ => format!(
+                        "{} → {}",
+                        status_label(p["from"].as_str().unwrap_or("")),
+                        status_label(p["to"].as_str().unwrap_or(""))
+                    ),
+                },
+                note: p["note"].as_str().unwrap_or("").to_string(),
+            }
+        })
+        .collect();
+    let next = next_step(&w.status)
+        .filter(|_| staff.has_any(&[Role::Supervisor, Role::Leader]))
+        .map(|(action, label)| Next { action, label });
+    let body = render(&WarningPage {
+        banner,
+        csrf,
+        id: w.id,
+        level: xinfang_app::warnings::level_label(w.level),
+        status: status_label(&w.status),
+        case_no: &w.case_no,
+        unit: st.app.unit_name(UnitId(w.unit_id)),
+        signals: warning_signals(&w),
+        history,
+        next,
+        note: typed.get("note"),
+    });
+    staff_page_status(status, "风险预警", staff, &body)
+}
+
 /// `/work/warnings/{id}`: the warning, its history and the next-step form.
 pub async fn detail(
     State(st): State<AppState>,
@@ -127,49 +214,7 @@ pub async fn detail(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let (w, history) = match st.app.warning_history(&staff, id).await {
-        Ok(x) => x,
-        Err(e) => return err_page(&staff, "风险预警", e, "/work/warnings"),
-    };
-    let mut body = format!(
-        "{}<section><h2>风险预警第 {} 号 · {} · {}</h2><p>信访事项：<a href=\"/work/cases/{no}\">{no}</a> · 责任地区：{}</p><p>风险信号：{}</p><h3>核查、处置、解除记录</h3><table><tr><th>时间</th><th>经办</th><th>环节</th><th>情况</th></tr>",
-        notice(&q),
-        w.id,
-        xinfang_app::warnings::level_label(w.level),
-        status_label(&w.status),
-        esc(&st.app.unit_name(UnitId(w.unit_id))),
-        esc(&warning_signals(&w)),
-        no = esc(&w.case_no)
-    );
-    for e in &history {
-        let p: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or_default();
-        let step = match e.kind.as_str() {
-            "warning_raised" => "预警".to_string(),
-            _ => format!(
-                "{} → {}",
-                status_label(p["from"].as_str().unwrap_or("")),
-                status_label(p["to"].as_str().unwrap_or(""))
-            ),
-        };
-        body.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&e.at),
-            esc(&e.actor),
-            esc(&step),
-            esc(p["note"].as_str().unwrap_or(""))
-        ));
-    }
-    body.push_str("</table></section>");
-    if let Some((action, label)) = next_step(&w.status) {
-        if staff.has_any(&[Role::Supervisor, Role::Leader]) {
-            body.push_str(&format!(
-                "<section><h3>{label}</h3><form method=\"post\" action=\"/work/warnings/{}\">{}<input type=\"hidden\" name=\"action\" value=\"{action}\"><label for=\"note\">{label}情况</label><textarea id=\"note\" name=\"note\" required></textarea><button type=\"submit\">{label}</button></form></section>",
-                w.id,
-                csrf_input(&csrf)
-            ));
-        }
-    }
-    staff_page("风险预警", &staff, &body)
+    render_detail(&st, &staff, &csrf, id, &q, None).await
 }
 
 /// 核查 / 处置 / 解除.
@@ -179,7 +224,7 @@ pub async fn advance(
     Path(id): Path<i64>,
     Form(f): Form<FormMap>,
 ) -> Response {
-    let (staff, _) = match staff_for_post(&st, &headers, &f).await {
+    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -190,6 +235,14 @@ pub async fn advance(
         .await
     {
         Ok(_) => done(&back),
-        Err(e) => err_page(&staff, "风险预警", e, &back),
+        // The warning again, with the error and the note as typed.
+        Err(e) => {
+            let failed = Failed::new(e, &f);
+            if failed.is_input() {
+                render_detail(&st, &staff, &csrf, id, &f, Some(failed)).await
+            } else {
+                failed.page(&staff, "风险预警", &back)
+            }
+        }
     }
 }

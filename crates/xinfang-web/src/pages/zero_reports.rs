@@ -2,88 +2,119 @@
 //! its warnings or "零报告"; any staff member sees which bureaus of their
 //! area have and have not reported.
 
-use super::admin::{banner, csrf_input, field, Fields};
-use super::html::{esc, page};
+use super::admin::{banner, field, kept, Fields, Kept};
+use super::html::page;
+use super::ledger_kit::{render, Banner};
 use super::session::{csrf_ok, current};
 use crate::AppState;
+use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::NaiveDate;
 use std::collections::HashMap;
+use xinfang_app::zero_reports::ZeroReportStatus;
 use xinfang_app::AppError;
 use xinfang_domain::Staff;
+
+/// One bureau's report on the day.
+struct Reported {
+    unit: String,
+    /// "零报告" or "预警：…".
+    what: String,
+    by: String,
+    at: String,
+}
+
+/// Who has reported on a day, and (for a 信访局 during a sensitive period)
+/// the form for today's report, kept as typed when it is refused.
+#[derive(Template)]
+#[template(path = "ledgers/zero_reports.html")]
+struct ZeroPage<'a> {
+    banner: Option<Banner>,
+    day: NaiveDate,
+    status: Result<DayStatus, String>,
+    /// The staff member's 信访局 reports today.
+    can_report: bool,
+    csrf: &'a str,
+    nothing: bool,
+    note: String,
+}
+
+/// The day: its sensitive period (or why nothing is due), who reported,
+/// and the bureaus that did not.
+struct DayStatus {
+    period: String,
+    reported: Vec<Reported>,
+    missing: Vec<String>,
+}
+
+fn status_rows(z: ZeroReportStatus) -> DayStatus {
+    let period = z
+        .period
+        .as_ref()
+        .map(|p| format!("敏感时期：{}（{} 至 {}）", p.name, p.from, p.to))
+        .unwrap_or_else(|| "该日不在敏感时期，无需报告。".into());
+    let reported = z
+        .reported
+        .into_iter()
+        .filter_map(|b| {
+            let r = b.report?;
+            Some(Reported {
+                unit: b.unit_name,
+                what: if r.nothing_to_report {
+                    "零报告".to_string()
+                } else {
+                    format!("预警：{}", r.note)
+                },
+                by: r.reported_by,
+                at: r.reported_at,
+            })
+        })
+        .collect();
+    let missing = z.missing.into_iter().map(|b| b.unit_name).collect();
+    DayStatus {
+        period,
+        reported,
+        missing,
+    }
+}
+
 async fn render_zero(
     st: &AppState,
     staff: &Staff,
     csrf: &str,
     day: NaiveDate,
     outcome: Option<Result<String, AppError>>,
+    typed: Kept<'_>,
 ) -> Response {
-    let (status, mut body) = outcome
+    let (status, banner) = outcome
         .as_ref()
         .map(banner)
-        .unwrap_or((StatusCode::OK, String::new()));
+        .unwrap_or((StatusCode::OK, None));
     let today = st.app.now().date();
-    match st.app.zero_report_status(staff, day).await {
-        Ok(z) => {
-            let period = z
-                .period
-                .as_ref()
-                .map(|p| format!("敏感时期：{}（{} 至 {}）", esc(&p.name), p.from, p.to))
-                .unwrap_or_else(|| "该日不在敏感时期，无需报告。".into());
-            body.push_str(&format!(
-                "<section><h2>每日零报告 · {day}</h2><p>{period}</p><form method=\"get\" action=\"/work/zero-reports\"><label for=\"day\">日期</label><input id=\"day\" name=\"day\" type=\"date\" value=\"{day}\"><button type=\"submit\">查看</button></form>\
-                 <h3>已报告（{}）</h3><table><thead><tr><th>单位</th><th>报告</th><th>报告人</th><th>时间</th></tr></thead><tbody>",
-                z.reported.len()
-            ));
-            for b in &z.reported {
-                if let Some(r) = &b.report {
-                    let what = if r.nothing_to_report {
-                        "零报告".to_string()
-                    } else {
-                        format!("预警：{}", r.note)
-                    };
-                    body.push_str(&format!(
-                        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                        esc(&b.unit_name),
-                        esc(&what),
-                        esc(&r.reported_by),
-                        esc(&r.reported_at)
-                    ));
-                }
-            }
-            body.push_str(&format!(
-                "</tbody></table><h3>未报告（{}）</h3><ul>",
-                z.missing.len()
-            ));
-            for b in &z.missing {
-                body.push_str(&format!("<li>{}</li>", esc(&b.unit_name)));
-            }
-            body.push_str("</ul></section>");
-        }
-        Err(e) => body.push_str(&format!(
-            "<p class=\"err\">{}</p>",
-            esc(&super::admin::message(&e))
-        )),
-    }
+    let report = st
+        .app
+        .zero_report_status(staff, day)
+        .await
+        .map(status_rows)
+        .map_err(|e| super::admin::message(&e));
     let bureau = st
         .app
         .org()
         .get(staff.unit)
         .map(|u| u.kind == xinfang_domain::UnitKind::PetitionBureau)
         .unwrap_or(false);
-    if bureau && st.app.sensitive_period_on(today).is_some() {
-        body.push_str(&format!(
-            "<section><h2>本单位今日报告</h2><form method=\"post\" action=\"/work/zero-reports\">{}\
-             <label><input type=\"radio\" name=\"nothing\" value=\"1\" checked> 零报告（今日无情况）</label>\
-             <label><input type=\"radio\" name=\"nothing\" value=\"0\"> 有预警情况</label>\
-             <label for=\"note\">预警情况（有情况时填写）</label><textarea id=\"note\" name=\"note\" rows=\"4\"></textarea>\
-             <button type=\"submit\">报告</button></form></section>",
-            csrf_input(csrf)
-        ));
-    }
+    let body = render(&ZeroPage {
+        banner,
+        day,
+        status: report,
+        can_report: bureau && st.app.sensitive_period_on(today).is_some(),
+        csrf,
+        nothing: typed.or("nothing", "1") == "1",
+        note: typed.get("note"),
+    });
     (status, Html(page("每日零报告", Some(staff), &body))).into_response()
 }
 
@@ -100,7 +131,7 @@ pub async fn zero_page(
         .get("day")
         .and_then(|d| d.trim().parse().ok())
         .unwrap_or_else(|| st.app.now().date());
-    render_zero(&st, &staff, &csrf, day, None).await
+    render_zero(&st, &staff, &csrf, day, None, Kept(None)).await
 }
 
 /// Record today's report for the staff member's 信访局.
@@ -127,5 +158,6 @@ pub async fn zero_post(
             }
         });
     let today = st.app.now().date();
-    render_zero(&st, &staff, &csrf, today, Some(r)).await
+    let typed = kept(&r, &f);
+    render_zero(&st, &staff, &csrf, today, Some(r), typed).await
 }
