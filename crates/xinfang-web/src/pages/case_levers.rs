@@ -63,7 +63,8 @@ struct Levers<'a> {
     sups: Vec<SupRow>,
     /// 催办 / 督办 / 挂牌督办 offered (a supervisor or leader).
     boss: bool,
-    /// 提级办理 (a leader): the units above the holder in the leader's area.
+    /// 提级办理 (a leader): the units above the holder in the leader's area,
+    /// when there are any.
     ups: Option<Vec<(i64, String)>>,
     owned: Vec<OwnRow>,
     /// The 包案 form's 专班 picker, when a leader may take charge.
@@ -97,17 +98,22 @@ pub async fn panel(
             requirement: s.requirement,
         })
         .collect();
-    let ups = leader.then(|| {
-        let org = st.app.org();
-        let area = org.government_of(staff.unit).unwrap_or(staff.unit);
-        let level = org.get(holder).map(|u| u.level);
-        let mut ups: Vec<_> = org
-            .units()
-            .filter(|u| org.is_within(u.id, area) && level.is_some_and(|l| u.level < l))
-            .collect();
-        ups.sort_by_key(|u| (u.level, u.id));
-        ups.iter().map(|u| (u.id.0, u.name.clone())).collect()
-    });
+    let ups = leader
+        .then(|| {
+            let org = st.app.org();
+            let area = org.government_of(staff.unit).unwrap_or(staff.unit);
+            let level = org.get(holder).map(|u| u.level);
+            let mut ups: Vec<_> = org
+                .units()
+                .filter(|u| org.is_within(u.id, area) && level.is_some_and(|l| u.level < l))
+                .collect();
+            ups.sort_by_key(|u| (u.level, u.id));
+            ups.iter()
+                .map(|u| (u.id.0, u.name.clone()))
+                .collect::<Vec<_>>()
+        })
+        // No unit above the holder in the leader's area: nothing to choose, no form.
+        .filter(|ups| !ups.is_empty());
     let owned = st
         .app
         .ownerships_of_case(staff, case_no)
