@@ -3,6 +3,7 @@
 //! submission's request, facts, petitioners and date next to the case's,
 //! with the similarity score — and the two decisions: confirm, or split it
 //! into a new case of its own (第十九条: every matter registered truthfully).
+//! The page is `templates/case/repeats.html` (askama: every value escaped).
 
 use super::case_page::{html_of, message_page, Notice};
 use super::html::page_in;

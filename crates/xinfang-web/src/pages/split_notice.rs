@@ -4,6 +4,7 @@
 //! petitioner, who otherwise could never follow the new case on the portal
 //! (第二十二、二十三条: every matter registered, the petitioner told in
 //! writing). The print button uses `/assets/documents.js` (CSP: no inline JS).
+//! The page is `templates/case/split_notice.html` (askama: every value escaped).
 
 use super::html::page;
 use xinfang_app::repeats::SplitOutcome;
