@@ -1,9 +1,10 @@
 //! The case page's supervision and leadership panel: this case's 督办 with
 //! forms to 催办 / 督办 / 挂牌督办 and 提级办理 (第四十条), its 领导包案 with the
 //! take-charge form (第十八条), and 批示 — each form shown only to the roles
-//! that may use it; the services decide the rest.
+//! that may use it; the services decide the rest. The panel is an askama
+//! template (`templates/case/levers.html`).
 
-use super::html::esc;
+use super::case_page::html_of;
 use super::ledger_kit::*;
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -16,9 +17,60 @@ use xinfang_app::ledgers::{
 use xinfang_app::AppError;
 use xinfang_domain::case::Command;
 use xinfang_domain::{Actor, Role, Staff, UnitId};
+use xinfang_store::InstructionRow;
 
 fn case_url(case_no: &str) -> String {
-    format!("/work/cases/{}", esc(case_no))
+    format!("/work/cases/{}", super::case_list::url_enc(case_no))
+}
+
+/// A 督办 of this case, as the panel lists it.
+struct SupRow {
+    id: i64,
+    kind: &'static str,
+    requirement: String,
+    due: String,
+    status: &'static str,
+}
+
+/// A 包案 of this case.
+struct OwnRow {
+    id: i64,
+    leader: String,
+    team: String,
+    deadline: String,
+    status: &'static str,
+    plan: String,
+}
+
+/// A member of staff the 专班 picker offers.
+struct Member {
+    username: String,
+    name: String,
+    post: String,
+}
+
+/// The staff of one unit in the 专班 picker.
+struct TeamUnit {
+    name: String,
+    members: Vec<Member>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "case/levers.html")]
+struct Levers<'a> {
+    case_no: &'a str,
+    csrf: &'a str,
+    sups: Vec<SupRow>,
+    /// 催办 / 督办 / 挂牌督办 offered (a supervisor or leader).
+    boss: bool,
+    /// 提级办理 (a leader): the units above the holder in the leader's area,
+    /// when there are any.
+    ups: Option<Vec<(i64, String)>>,
+    owned: Vec<OwnRow>,
+    /// The 包案 form's 专班 picker, when a leader may take charge.
+    team: Option<Vec<TeamUnit>>,
+    notes: Vec<InstructionRow>,
+    leader: bool,
 }
 
 /// The panel rendered into the case page.
@@ -29,120 +81,76 @@ pub async fn panel(
     case_no: &str,
     holder: UnitId,
 ) -> String {
-    let no = esc(case_no);
     let boss = staff.has_any(&[Role::Supervisor, Role::Leader]);
     let leader = staff.has(Role::Leader);
-    let mut out = String::from("<section id=\"levers\"><h2>督办与领导包案</h2>");
-    let sups: Vec<_> = st
+    let sups = st
         .app
         .supervisions_for(staff)
         .await
         .unwrap_or_default()
         .into_iter()
         .filter(|s| s.case_no == case_no)
+        .map(|s| SupRow {
+            id: s.id,
+            kind: supervision_kind_label(&s.kind),
+            status: supervision_status_label(&s.status),
+            due: s.feedback_due.unwrap_or_else(|| "—".into()),
+            requirement: s.requirement,
+        })
         .collect();
-    out.push_str("<h3>督办</h3>");
-    if sups.is_empty() {
-        out.push_str("<p>暂无督办。</p>");
-    } else {
-        out.push_str("<table><tr><th>督办单</th><th>类别</th><th>要求</th><th>反馈期限</th><th>状态</th></tr>");
-        for s in &sups {
-            out.push_str(&format!(
-                "<tr><td><a href=\"/work/supervisions/{0}\">第{0}号</a></td><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td></tr>",
-                s.id,
-                supervision_kind_label(&s.kind),
-                esc(&s.requirement),
-                esc(s.feedback_due.as_deref().unwrap_or("—")),
-                supervision_status_label(&s.status)
-            ));
-        }
-        out.push_str("</table>");
-    }
-    if boss {
-        out.push_str(&format!(
-            "<details><summary>催办 / 督办 / 挂牌督办（第四十条）</summary><form method=\"post\" action=\"/work/cases/{no}/supervise\">{}\
-             <label>类别<select name=\"kind\"><option value=\"urge\">催办</option><option value=\"supervise\">督办（督办单）</option><option value=\"listed\">挂牌督办</option></select></label>\
-             <label>反馈期限（督办、挂牌督办必填）<input type=\"date\" name=\"feedback_due\"></label>\
-             <label>督办要求<textarea name=\"requirement\" required></textarea></label><button type=\"submit\">发出</button></form></details>",
-            csrf_input(csrf)
-        ));
-    }
-    if leader {
-        let org = st.app.org();
-        let area = org.government_of(staff.unit).unwrap_or(staff.unit);
-        let level = org.get(holder).map(|u| u.level);
-        let mut ups: Vec<_> = org
-            .units()
-            .filter(|u| org.is_within(u.id, area) && level.is_some_and(|l| u.level < l))
-            .collect();
-        ups.sort_by_key(|u| (u.level, u.id));
-        let opts: String = ups
-            .iter()
-            .map(|u| format!("<option value=\"{}\">{}</option>", u.id.0, esc(&u.name)))
-            .collect();
-        out.push_str(&format!(
-            "<details><summary>提级办理（第四十条）</summary><form method=\"post\" action=\"/work/cases/{no}/escalate\">{}\
-             <label>改由<select name=\"to\" required>{opts}</select></label><label>理由<textarea name=\"reason\" required></textarea></label><button type=\"submit\">提级办理</button></form></details>",
-            csrf_input(csrf)
-        ));
-    }
-    out.push_str("<h3>领导包案（第十八条）</h3>");
+    let ups = leader
+        .then(|| {
+            let org = st.app.org();
+            let area = org.government_of(staff.unit).unwrap_or(staff.unit);
+            let level = org.get(holder).map(|u| u.level);
+            let mut ups: Vec<_> = org
+                .units()
+                .filter(|u| org.is_within(u.id, area) && level.is_some_and(|l| u.level < l))
+                .collect();
+            ups.sort_by_key(|u| (u.level, u.id));
+            ups.iter()
+                .map(|u| (u.id.0, u.name.clone()))
+                .collect::<Vec<_>>()
+        })
+        // No unit above the holder in the leader's area: nothing to choose, no form.
+        .filter(|ups| !ups.is_empty());
     let owned = st
         .app
         .ownerships_of_case(staff, case_no)
         .await
         .unwrap_or_default();
-    if owned.is_empty() {
-        out.push_str("<p>暂无包案。</p>");
-    }
-    for o in &owned {
-        out.push_str(&format!(
-            "<p>包案领导：{} · 专班：{} · 化解时限：{} · {} · <a href=\"/work/ownerships#o{}\">进展</a></p><p>化解方案：{}</p>",
-            esc(&o.leader_name),
-            esc(&ownership_team(o)),
-            esc(&o.deadline),
-            ownership_status_label(&o.status),
-            o.id,
-            esc(&o.plan)
-        ));
-    }
-    if leader && !owned.iter().any(|o| o.status == "active") {
-        out.push_str(&format!(
-            "<details><summary>包案</summary><form method=\"post\" action=\"/work/cases/{no}/ownership\">{}\
-             <fieldset class=\"team\"><legend>专班成员（本辖区工作人员，可多选）</legend>{}</fieldset><label>化解方案<textarea name=\"plan\" required></textarea></label>\
-             <label>化解时限<input type=\"date\" name=\"deadline\" required></label><button type=\"submit\">包案</button></form></details>",
-            csrf_input(csrf),
-            team_picker(st, staff).await
-        ));
-    }
-    out.push_str("<h3>领导批示</h3>");
+    let team = if leader && !owned.iter().any(|o| o.status == "active") {
+        Some(team_picker(st, staff).await)
+    } else {
+        None
+    };
+    let owned = owned
+        .iter()
+        .map(|o| OwnRow {
+            id: o.id,
+            leader: o.leader_name.clone(),
+            team: ownership_team(o),
+            deadline: o.deadline.clone(),
+            status: ownership_status_label(&o.status),
+            plan: o.plan.clone(),
+        })
+        .collect();
     let notes = st
         .app
         .instructions(staff, case_no)
         .await
         .unwrap_or_default();
-    if notes.is_empty() {
-        out.push_str("<p>暂无批示。</p>");
-    } else {
-        out.push_str("<table><tr><th>时间</th><th>领导</th><th>批示</th></tr>");
-        for n in &notes {
-            out.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&n.at),
-                esc(&n.leader),
-                esc(&n.text)
-            ));
-        }
-        out.push_str("</table>");
-    }
-    if leader {
-        out.push_str(&format!(
-            "<details><summary>批示</summary><form method=\"post\" action=\"/work/cases/{no}/instruct\">{}<label>批示内容<textarea name=\"text\" required></textarea></label><button type=\"submit\">批示</button></form></details>",
-            csrf_input(csrf)
-        ));
-    }
-    out.push_str("</section>");
-    out
+    html_of(&Levers {
+        case_no,
+        csrf,
+        sups,
+        boss,
+        ups,
+        owned,
+        team,
+        notes,
+        leader,
+    })
 }
 
 /// 催办 / 督办 / 挂牌督办 from the case page.
@@ -269,7 +277,7 @@ pub async fn take_charge(
 
 /// The 专班 picker: the active staff of the leader's area, by unit, each a
 /// checkbox showing name, post and body (never a login name to type).
-async fn team_picker(st: &AppState, leader: &xinfang_domain::Staff) -> String {
+async fn team_picker(st: &AppState, leader: &xinfang_domain::Staff) -> Vec<TeamUnit> {
     let org = st.app.org();
     let area = org.government_of(leader.unit).unwrap_or(leader.unit);
     let mut users: Vec<_> = st
@@ -283,34 +291,26 @@ async fn team_picker(st: &AppState, leader: &xinfang_domain::Staff) -> String {
         .filter(|u| !u.roles.contains(&xinfang_domain::Role::Admin))
         .collect();
     users.sort_by_key(|u| (org.get(u.unit).map(|x| x.level), u.unit, u.id));
-    let mut out = String::new();
-    let mut last = None;
-    for u in &users {
-        if last != Some(u.unit) {
-            if last.is_some() {
-                out.push_str("</div>");
-            }
-            out.push_str(&format!(
-                "<div class=\"team-unit\"><strong>{}</strong>",
-                esc(&st.app.unit_name(u.unit))
+    let mut units: Vec<(UnitId, TeamUnit)> = Vec::new();
+    for u in users {
+        if units.last().map(|(id, _)| *id) != Some(u.unit) {
+            units.push((
+                u.unit,
+                TeamUnit {
+                    name: st.app.unit_name(u.unit),
+                    members: Vec::new(),
+                },
             ));
-            last = Some(u.unit);
         }
-        let post = if u.post.is_empty() {
-            String::new()
-        } else {
-            format!("（{}）", esc(&u.post))
-        };
-        out.push_str(&format!(
-            "<label class=\"check\"><input type=\"checkbox\" name=\"team_{}\" value=\"1\"> {}{post}</label>",
-            esc(&u.username),
-            esc(&u.display_name)
-        ));
+        if let Some((_, t)) = units.last_mut() {
+            t.members.push(Member {
+                username: u.username,
+                name: u.display_name,
+                post: u.post,
+            });
+        }
     }
-    if last.is_some() {
-        out.push_str("</div>");
-    }
-    out
+    units.into_iter().map(|(_, t)| t).collect()
 }
 
 /// 批示 from the case page.

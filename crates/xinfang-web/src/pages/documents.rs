@@ -3,8 +3,10 @@
 //! `portal_documents`), corrections, attachment downloads, the reply templates
 //! (第三十二条) and the small script served by the binary (CSP
 //! `default-src 'self'`: no inline JS) that prints and fills a template.
+//! The HTML is askama templates (`templates/document.html`,
+//! `templates/case/document*.html`): every value escaped where it is written.
 
-use super::html::{esc, page};
+use super::case_page::{html_of, message_page, Notice};
 use super::session::current;
 use crate::AppState;
 use askama::Template;
@@ -46,51 +48,65 @@ pub(super) fn corrected_title(d: &DocumentView) -> String {
     }
 }
 
+/// A document as the 文书 panel lists it.
+struct DocRow<'a> {
+    id: i64,
+    doc_no: &'a str,
+    title: String,
+    issuing_unit: &'a str,
+    issued_on: &'a str,
+    to_petitioner: bool,
+}
+
+/// An attachment as the panel lists it.
+struct AttachmentRow<'a> {
+    id: i64,
+    file_name: &'a str,
+    media_type: &'a str,
+    size_bytes: i64,
+    /// The first 16 hex digits.
+    sha256: &'a str,
+    uploaded_at: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "case/documents.html")]
+struct DocumentsPanel<'a> {
+    case_no: &'a str,
+    docs: Vec<DocRow<'a>>,
+    attachments: Vec<AttachmentRow<'a>>,
+}
+
 /// The documents panel of the case page (documents with 文号, attachments).
 pub async fn panel(st: &AppState, staff: &Staff, case_no: &str) -> String {
     let Ok((docs, atts)) = st.app.case_documents(staff, case_no).await else {
         return String::new();
     };
-    let mut s = String::from("<section><h2>文书</h2>");
-    if docs.is_empty() {
-        s.push_str("<p>暂无文书。</p>");
-    } else {
-        s.push_str("<table><tr><th>文号</th><th>文书</th><th>出具机关</th><th>日期</th><th>送达对象</th><th>PDF</th></tr>");
-        for d in &docs {
-            s.push_str(&format!(
-                "<tr><td><a href=\"/work/cases/{c}/documents/{id}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><a href=\"/work/cases/{c}/documents/{id}/pdf\" download>下载PDF</a></td></tr>",
-                esc(&d.doc_no),
-                esc(&corrected_title(d)),
-                esc(&d.issuing_unit),
-                esc(&d.issued_on),
-                if d.to_petitioner { "信访人" } else { "内部（接收单位）" },
-                c = esc(case_no),
-                id = d.id,
-            ));
-        }
-        s.push_str("</table>");
-    }
-    s.push_str("<h3>附件</h3>");
-    if atts.is_empty() {
-        s.push_str("<p>无附件。</p>");
-    } else {
-        s.push_str("<table><tr><th>文件</th><th>类型（按内容识别）</th><th>大小</th><th>SHA-256</th><th>上传</th></tr>");
-        for a in &atts {
-            s.push_str(&format!(
-                "<tr><td><a href=\"/work/cases/{}/attachments/{}\">{}</a></td><td>{}</td><td>{} 字节</td><td><code>{}</code></td><td>{}</td></tr>",
-                esc(case_no),
-                a.id,
-                esc(&a.file_name),
-                esc(&a.media_type),
-                a.size_bytes,
-                esc(&a.sha256[..a.sha256.len().min(16)]),
-                esc(&a.uploaded_at)
-            ));
-        }
-        s.push_str("</table>");
-    }
-    s.push_str("</section>");
-    s
+    html_of(&DocumentsPanel {
+        case_no,
+        docs: docs
+            .iter()
+            .map(|d| DocRow {
+                id: d.id,
+                doc_no: &d.doc_no,
+                title: corrected_title(d),
+                issuing_unit: &d.issuing_unit,
+                issued_on: &d.issued_on,
+                to_petitioner: d.to_petitioner,
+            })
+            .collect(),
+        attachments: atts
+            .iter()
+            .map(|a| AttachmentRow {
+                id: a.id,
+                file_name: &a.file_name,
+                media_type: &a.media_type,
+                size_bytes: a.size_bytes,
+                sha256: a.sha256.get(..16).unwrap_or(&a.sha256),
+                uploaded_at: &a.uploaded_at,
+            })
+            .collect(),
+    })
 }
 
 /// Numbers in the SVG: millimetres to a hundredth.
@@ -226,7 +242,7 @@ struct DocumentPage<'a> {
 
 /// A document as printable A4 pages (GB/T 9704-2012, the layout its PDF
 /// has). `toolbar` (links, forms) and `extra` (below the pages, not printed)
-/// are HTML the caller built with `esc`.
+/// are HTML the caller rendered with its own templates.
 pub fn render_document(d: &DocumentView, toolbar: &str, extra: &str) -> String {
     let letter = d.letter();
     let layout = gongwen::layout(&letter);
@@ -244,11 +260,7 @@ pub fn render_document(d: &DocumentView, toolbar: &str, extra: &str) -> String {
         doc_no: &d.doc_no,
         title: &d.title,
         toolbar,
-        extra: &if extra.is_empty() {
-            String::new()
-        } else {
-            format!("<div class=\"extra\">{extra}</div>")
-        },
+        extra,
         pages: layout.pages.iter().map(page_view).collect(),
         letter,
         paragraphs,
@@ -296,12 +308,38 @@ pub async fn font(Path(file): Path<String>) -> Response {
     }
 }
 
+#[derive(Template)]
+#[template(path = "case/document_toolbar.html")]
+struct StaffToolbar<'a> {
+    case_no: &'a str,
+    /// The document whose PDF is offered (none for a draft).
+    pdf: Option<i64>,
+}
+
 /// The toolbar of a staff view: the PDF and the way back to the case.
-fn staff_toolbar(case_no: &str, id: i64) -> String {
-    format!(
-        "<a href=\"/work/cases/{c}/documents/{id}/pdf\" download>下载PDF</a> <a href=\"/work/cases/{c}\">返回信访事项</a>",
-        c = esc(case_no)
-    )
+fn staff_toolbar(case_no: &str, pdf: Option<i64>) -> String {
+    html_of(&StaffToolbar { case_no, pdf })
+}
+
+#[derive(Template)]
+#[template(path = "case/document_correct.html")]
+struct CorrectForm<'a> {
+    case_no: &'a str,
+    id: i64,
+    csrf: &'a str,
+    /// The current text, a paragraph a line.
+    text: String,
+}
+
+#[derive(Template)]
+#[template(path = "case/draft_preview.html")]
+struct DraftBar<'a> {
+    status: &'static str,
+    by: &'a str,
+    can_review: bool,
+    case_no: &'a str,
+    csrf: &'a str,
+    draft: i64,
 }
 
 /// `GET /work/cases/{case_no}/documents/{id}/pdf`: the document as a PDF
@@ -332,10 +370,10 @@ pub(crate) async fn pdf_response(d: &DocumentView, user: Option<&Staff>) -> Resp
             tracing::error!("PDF of {}: {e}", d.doc_no);
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                Html(page(
+                Html(message_page(
                     "文书",
                     user,
-                    "<p class=\"err\">PDF生成失败，请稍后再试或使用打印功能。</p>",
+                    Notice::err("PDF生成失败，请稍后再试或使用打印功能。"),
                 )),
             )
                 .into_response()
@@ -346,10 +384,10 @@ pub(crate) async fn pdf_response(d: &DocumentView, user: Option<&Staff>) -> Resp
 pub(super) fn not_found(user: Option<&Staff>) -> Response {
     (
         StatusCode::NOT_FOUND,
-        Html(page(
+        Html(message_page(
             "未找到",
             user,
-            "<p class=\"err\">未找到该文书或附件，或您无权查看。</p>",
+            Notice::err("未找到该文书或附件，或您无权查看。"),
         )),
     )
         .into_response()
@@ -370,21 +408,17 @@ pub async fn staff_document(
     match st.app.document_for_staff(&staff, &case_no, id).await {
         Ok(d) => {
             let extra = if xinfang_app::App::may_correct(&staff, d.issuing_unit_id) {
-                let text: Vec<&str> = d.content.paragraphs.iter().map(String::as_str).collect();
-                format!(
-                    "<div class=\"bar\"><details><summary>更正本文书（出具新文书、新文号，原文书保留）</summary>\
-                     <form method=\"post\" action=\"/work/cases/{}/documents/{}/correct\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-                     <label for=\"paragraphs\">正文（每行一段）</label><br><textarea id=\"paragraphs\" name=\"paragraphs\" rows=\"12\" cols=\"60\" required>{}</textarea><br>\
-                     <button type=\"submit\">出具更正文书</button></form></details></div>",
-                    esc(&case_no),
-                    d.id,
-                    esc(&csrf),
-                    esc(&text.join("\n"))
-                )
+                html_of(&CorrectForm {
+                    case_no: &case_no,
+                    id: d.id,
+                    csrf: &csrf,
+                    text: d.content.paragraphs.join("\n"),
+                })
             } else {
                 String::new()
             };
-            Html(render_document(&d, &staff_toolbar(&case_no, d.id), &extra)).into_response()
+            let toolbar = staff_toolbar(&case_no, Some(d.id));
+            Html(render_document(&d, &toolbar, &extra)).into_response()
         }
         Err(_) => not_found(Some(&staff)),
     }
@@ -406,17 +440,15 @@ pub async fn draft_preview(
     };
     match st.app.draft_preview(&staff, &case_no, id).await {
         Ok((draft, d)) => {
-            let c = esc(&case_no);
-            let mut extra = format!(
-                "<div class=\"bar\"><p>草稿状态：{}（{}起草）。签发后编发文字号，送达后信访人可以查阅；签发不可撤回，如有错误只能更正另发。</p>",
-                draft.status_label,
-                esc(&draft.drafted_by_name)
-            );
-            if draft.can_review {
-                extra.push_str(&super::case_page::review_forms(&case_no, &csrf, id));
-            }
-            extra.push_str("</div>");
-            let toolbar = format!("<a href=\"/work/cases/{c}\">返回信访事项</a>");
+            let extra = html_of(&DraftBar {
+                status: draft.status_label,
+                by: &draft.drafted_by_name,
+                can_review: draft.can_review,
+                case_no: &case_no,
+                csrf: &csrf,
+                draft: id,
+            });
+            let toolbar = staff_toolbar(&case_no, None);
             Html(render_document(&d, &toolbar, &extra)).into_response()
         }
         Err(_) => not_found(Some(&staff)),
@@ -488,10 +520,10 @@ pub async fn correct_document(
     if !super::session::csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
         return (
             StatusCode::FORBIDDEN,
-            Html(page(
+            Html(message_page(
                 "拒绝",
                 None,
-                "<p class=\"err\">表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。</p>",
+                Notice::err("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。"),
             )),
         )
             .into_response();
@@ -508,8 +540,12 @@ pub async fn correct_document(
         .correct_document(&staff, &case_no, id, paragraphs)
         .await
     {
-        Ok(d) => Redirect::to(&format!("/work/cases/{}/documents/{}", esc(&case_no), d.id))
-            .into_response(),
+        Ok(d) => Redirect::to(&format!(
+            "/work/cases/{}/documents/{}",
+            super::case_list::url_enc(&case_no),
+            d.id
+        ))
+        .into_response(),
         Err(AppError::NotFound) => not_found(Some(&staff)),
         Err(e) => {
             let status = match e {
@@ -526,13 +562,10 @@ pub async fn correct_document(
             };
             (
                 status,
-                Html(page(
+                Html(message_page(
                     "更正文书",
                     Some(&staff),
-                    &format!(
-                        "<p class=\"err\" role=\"alert\">未能更正：{}</p>",
-                        esc(&msg)
-                    ),
+                    Notice::err(format!("未能更正：{msg}")),
                 )),
             )
                 .into_response()

@@ -4,8 +4,11 @@
 //! and the 时限提醒 and 风险预警 of their unit (a 督办员 or leader sees those
 //! of the whole area they may see) — and only the chosen tab's list is
 //! shown, one page at a time. The first tab with work is opened by default.
+//! The page is askama templates (`templates/work/inbox.html`, the tab bar,
+//! the list component, `templates/work/approvals.html`).
 
-use super::html::{esc, page};
+use super::case_page::html_of;
+use super::html::page;
 use super::list_view::{page_in_memory, Cell, Column, Export, ListQuery, ListView};
 use super::session::current;
 use super::tabs::{self, Tab};
@@ -306,11 +309,18 @@ pub async fn inbox(
     Html(page(
         "我的待办",
         Some(&staff),
-        &format!(
-            "<section class=\"inbox\"><h2 class=\"sr-only\">我的待办</h2>{bar}</section>{list}"
-        ),
+        &html_of(&InboxPage { bar, list }),
     ))
     .into_response()
+}
+
+#[derive(askama::Template)]
+#[template(path = "work/inbox.html")]
+struct InboxPage {
+    /// The tab bar (components/tabs.html).
+    bar: String,
+    /// The chosen tab's list (components/list.html or work/approvals.html).
+    list: String,
 }
 
 fn cases_view(title: &str, total: i64, rows: Vec<Vec<Cell>>) -> ListView {
@@ -374,46 +384,38 @@ fn case_row(r: &CaseListRow) -> Vec<Cell> {
     ]
 }
 
+/// An opinion waiting for the head's sign-off, as 待审批 lists it.
+struct ToSign<'a> {
+    id: i64,
+    case_no: &'a str,
+    outcome: &'static str,
+    by: &'a str,
+    at: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "work/approvals.html")]
+struct Approvals<'a> {
+    extensions: &'a [xinfang_app::drafts::PendingExtension],
+    to_sign: Vec<ToSign<'a>>,
+}
+
 /// A head's 待审批: 延期 requests (第三十四条) and opinions to sign.
 fn approvals(
     to_sign: &[xinfang_app::drafts::DraftView],
     extensions: &[xinfang_app::drafts::PendingExtension],
 ) -> String {
-    let mut out = String::new();
-    out.push_str("<section id=\"extensions\"><h3>待审批（延期申请，第三十四条）</h3>");
-    if extensions.is_empty() {
-        out.push_str("<p class=\"empty\">暂无延期申请。</p>");
-    } else {
-        out.push_str("<table><thead><tr><th>信访编号</th><th>诉求</th><th>申请延期</th><th>理由</th><th>申请日期</th></tr></thead><tbody>");
-        for e in extensions {
-            out.push_str(&format!(
-                "<tr><td data-label=\"信访编号\"><a href=\"/work/cases/{0}#next\">{0}</a></td><td data-label=\"诉求\">{1}</td><td data-label=\"申请延期\">{2}日</td><td data-label=\"理由\">{3}</td><td data-label=\"申请日期\">{4}</td></tr>",
-                esc(&e.case_no),
-                esc(&e.request),
-                e.days,
-                esc(&e.reason),
-                esc(&e.requested_on)
-            ));
-        }
-        out.push_str("</tbody></table>");
-    }
-    out.push_str("</section><section id=\"sign\"><h3>待审批（书面意见签发）</h3>");
-    if to_sign.is_empty() {
-        out.push_str("<p class=\"empty\">暂无待签发的书面意见。</p>");
-    } else {
-        out.push_str("<table><thead><tr><th>信访编号</th><th>处理意见</th><th>起草人</th><th>送审时间</th><th></th></tr></thead><tbody>");
-        for d in to_sign {
-            out.push_str(&format!(
-                "<tr><td data-label=\"信访编号\"><a href=\"/work/cases/{0}\">{0}</a></td><td data-label=\"处理意见\">{1}</td><td data-label=\"起草人\">{2}</td><td data-label=\"送审时间\">{3}</td><td><a href=\"/work/cases/{0}/drafts/{4}\">审核签发</a></td></tr>",
-                esc(&d.row.case_no),
-                d.outcome_label,
-                esc(&d.drafted_by_name),
-                esc(&d.row.drafted_at.chars().take(16).collect::<String>()),
-                d.row.id
-            ));
-        }
-        out.push_str("</tbody></table>");
-    }
-    out.push_str("</section>");
-    out
+    html_of(&Approvals {
+        extensions,
+        to_sign: to_sign
+            .iter()
+            .map(|d| ToSign {
+                id: d.row.id,
+                case_no: &d.row.case_no,
+                outcome: d.outcome_label,
+                by: &d.drafted_by_name,
+                at: d.row.drafted_at.chars().take(16).collect(),
+            })
+            .collect(),
+    })
 }

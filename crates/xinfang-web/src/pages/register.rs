@@ -2,8 +2,11 @@
 //! representatives and the number present for a collective visit (第二十条),
 //! 请求/事实/理由 (第十九条), the accused for a 检举控告 — then the outcome with
 //! what intake understood: repeat link, 越级/集体 flags, suggestions, warnings.
+//! Both pages are askama templates (`templates/register/`): every value the
+//! registrar typed comes back escaped.
 
-use super::html::{esc, page};
+use super::case_page::{html_of, message_page, Notice};
+use super::html::page;
 use super::session::{csrf_ok, current};
 use crate::AppState;
 use axum::extract::State;
@@ -36,12 +39,58 @@ fn rep_field(api: &str) -> Option<String> {
     Some(format!("{name}{i}"))
 }
 
+/// An option of a select.
+struct Opt {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+/// A labelled select (渠道, 类型).
+struct Select {
+    name: &'static str,
+    label: &'static str,
+    options: Vec<Opt>,
+}
+
+/// The places of one group (本辖区, 其他地区).
+struct RegionGroup {
+    label: &'static str,
+    options: Vec<Opt>,
+}
+
+/// One representative's input, with intake's message when it refused it.
+struct RepCell {
+    name: String,
+    label: String,
+    value: String,
+    error: Option<String>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "register/form.html")]
+struct RegisterForm<'a> {
+    csrf: &'a str,
+    errors: &'a [String],
+    selects: Vec<Select>,
+    reps: Vec<Vec<RepCell>>,
+    persons: &'a str,
+    regions: Vec<RegionGroup>,
+    categories: Vec<Opt>,
+    request: &'a str,
+    facts: &'a str,
+    reasons: &'a str,
+    accused_person: &'a str,
+    accused_units: Vec<Opt>,
+    new_matter: &'a str,
+}
+
 fn form_html(
     st: &AppState,
     staff: &xinfang_domain::Staff,
     csrf: &str,
     f: &HashMap<String, String>,
-    errors: &str,
+    errors: &[String],
     field_errors: &HashMap<String, String>,
 ) -> String {
     let org = st.app.org();
@@ -76,121 +125,123 @@ fn form_html(
         .collect();
     regions.sort();
     regions.dedup_by(|a, b| a.2 == b.2);
-    let mut region_opts = String::new();
-    for (outside, group) in [(false, "本辖区"), (true, "其他地区")] {
-        region_opts.push_str(&format!("<optgroup label=\"{group}\">"));
-        for (_, _, code, place) in regions.iter().filter(|r| r.0 == outside) {
-            region_opts.push_str(&format!(
-                "<option value=\"{}\"{}>{}</option>",
-                esc(code),
-                if chosen_region == code {
-                    " selected"
-                } else {
-                    ""
-                },
-                esc(place)
-            ));
-        }
-        region_opts.push_str("</optgroup>");
-    }
-    let sel = |name: &str, opts: &[(&str, &str)]| -> String {
-        let o: String = opts
+    let regions = [(false, "本辖区"), (true, "其他地区")]
+        .into_iter()
+        .map(|(outside, label)| RegionGroup {
+            label,
+            options: regions
+                .iter()
+                .filter(|r| r.0 == outside)
+                .map(|(_, _, code, place)| Opt {
+                    value: code.clone(),
+                    label: place.clone(),
+                    selected: chosen_region == code,
+                })
+                .collect(),
+        })
+        .collect();
+    let select = |name: &'static str, label: &'static str, opts: &[(&str, &str)]| Select {
+        name,
+        label,
+        options: opts
             .iter()
-            .map(|(k, l)| {
-                format!(
-                    "<option value=\"{k}\"{}>{l}</option>",
-                    if v(f, name) == *k { " selected" } else { "" }
-                )
+            .map(|(k, l)| Opt {
+                value: k.to_string(),
+                label: l.to_string(),
+                selected: v(f, name) == *k,
             })
-            .collect();
-        format!("<select id=\"{name}\" name=\"{name}\">{o}</select>")
+            .collect(),
     };
-    let mut reps = String::from("<fieldset><legend>信访人 / 代表（集体访不超过5人，第二十条）</legend><table><tr><th>姓名</th><th>身份证号码</th><th>电话</th><th>住址</th></tr>");
-    for i in 0..5 {
-        // An input with its value and, when intake refused it, the message beside it.
-        let cell = |name: String, label: &str| {
-            let value = esc(v(f, &name));
-            match field_errors.get(&name) {
-                Some(e) => format!(
-                    "<td><input aria-label=\"{label}\" name=\"{name}\" value=\"{value}\" aria-invalid=\"true\" aria-describedby=\"{name}-err\"><span class=\"err\" id=\"{name}-err\">{}</span></td>",
-                    esc(e)
-                ),
-                None => format!("<td><input aria-label=\"{label}\" name=\"{name}\" value=\"{value}\"></td>"),
-            }
-        };
-        let n = i + 1;
-        reps.push_str(&format!(
-            "<tr>{}{}{}{}</tr>",
-            cell(format!("name{i}"), &format!("代表{n}姓名")),
-            cell(format!("id{i}"), &format!("代表{n}身份证号码")),
-            cell(format!("phone{i}"), &format!("代表{n}电话")),
-            cell(format!("addr{i}"), &format!("代表{n}住址")),
-        ));
-    }
-    reps.push_str("</table></fieldset>");
+    let reps = (0..5)
+        .map(|i| {
+            let n = i + 1;
+            // An input with its value and, when intake refused it, the message beside it.
+            [
+                ("name", "姓名"),
+                ("id", "身份证号码"),
+                ("phone", "电话"),
+                ("addr", "住址"),
+            ]
+            .into_iter()
+            .map(|(field, label)| {
+                let name = format!("{field}{i}");
+                RepCell {
+                    label: format!("代表{n}{label}"),
+                    value: v(f, &name).to_string(),
+                    error: field_errors.get(&name).cloned(),
+                    name,
+                }
+            })
+            .collect()
+        })
+        .collect();
     let mut units: Vec<_> = org.units().collect();
     units.sort_by_key(|u| (u.level, u.id));
-    let accused_opts: String = std::iter::once("<option value=\"\">（无）</option>".to_string())
-        .chain(units.iter().map(|u| {
-            format!(
-                "<option value=\"{}\"{}>{}</option>",
-                u.id.0,
-                if v(f, "accused_unit") == u.id.0.to_string() {
-                    " selected"
-                } else {
-                    ""
-                },
-                esc(&u.name)
-            )
-        }))
-        .collect();
+    let accused_units = std::iter::once(Opt {
+        value: String::new(),
+        label: "（无）".into(),
+        selected: false,
+    })
+    .chain(units.iter().map(|u| Opt {
+        value: u.id.0.to_string(),
+        label: u.name.clone(),
+        selected: v(f, "accused_unit") == u.id.0.to_string(),
+    }))
+    .collect();
     // Active 细类 of the taxonomy; the stored value is the code.
     let chosen = st.app.category_label(v(f, "category"));
-    let category_opts: String =
-        std::iter::once("<option value=\"\">（未分类）</option>".to_string())
-            .chain(
-                st.app
-                    .taxonomy()
-                    .leaf_choices()
-                    .into_iter()
-                    .map(|(code, path)| {
-                        format!(
-                            "<option value=\"{}\"{}>{}</option>",
-                            esc(&code),
-                            if path == chosen || code == v(f, "category") {
-                                " selected"
-                            } else {
-                                ""
-                            },
-                            esc(&path)
-                        )
-                    }),
-            )
-            .collect();
-    let new_matter = esc(v(f, "new_matter_reason"));
-    let new_matter_hidden = if new_matter.is_empty() { " hidden" } else { "" };
-    format!(
-        "<div class=\"reg\"><section><h2>登记来信、来访、来电</h2>{errors}<form method=\"post\" action=\"/work/register\" data-assist=\"1\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-         <label for=\"channel\">渠道</label>{}<label for=\"kind\">类型</label>{}{reps}\
-         <label for=\"persons\">来访人数（集体访填写实际人数）</label><input id=\"persons\" name=\"persons\" type=\"number\" min=\"1\" value=\"{}\">\
-         <label for=\"region_code\">事项发生地</label><select id=\"region_code\" name=\"region_code\">{region_opts}</select>\
-         <label for=\"category\">内容分类（领域/类别/细类）</label><select id=\"category\" name=\"category\">{category_opts}</select>\
-         <label for=\"request\">请求</label><textarea id=\"request\" name=\"request\" rows=\"3\" required>{}</textarea>\
-         <label for=\"facts\">事实</label><textarea id=\"facts\" name=\"facts\" rows=\"4\">{}</textarea>\
-         <label for=\"reasons\">理由</label><textarea id=\"reasons\" name=\"reasons\" rows=\"3\">{}</textarea>\
-         <label for=\"accused_person\">被检举控告人（检举控告类）</label><input id=\"accused_person\" name=\"accused_person\" value=\"{}\">\
-         <label for=\"accused_unit\">被检举控告单位</label><select id=\"accused_unit\" name=\"accused_unit\">{accused_opts}</select>\
-         <div id=\"new-matter\"{new_matter_hidden}><label for=\"new_matter_reason\">不属同一事项的理由（系统判定为同一信访人、同一事项时，如经核实并非同一事项，写明理由后作为新事项登记；理由记入登记记录）</label><textarea id=\"new_matter_reason\" name=\"new_matter_reason\" rows=\"2\">{new_matter}</textarea></div>\
-         <button type=\"submit\">登记</button></form></section><section id=\"assist\" aria-live=\"polite\"><h3>登记辅助</h3><p>输入信访人和诉求后，这里即时显示分类建议、风险词和该信访人的既往事项。</p></section></div><script src=\"/static/register.js\" defer></script>",
-        esc(csrf),
-        sel("channel", &[("letter", "来信"), ("visit", "来访"), ("phone", "来电"), ("fax", "传真")]),
-        sel("kind", &[("claim", "申诉求决类"), ("suggestion", "建议意见类"), ("accusation", "检举控告类")]),
-        esc(v(f, "persons")),
-        esc(v(f, "request")),
-        esc(v(f, "facts")),
-        esc(v(f, "reasons")),
-        esc(v(f, "accused_person")),
+    let categories = std::iter::once(Opt {
+        value: String::new(),
+        label: "（未分类）".into(),
+        selected: false,
+    })
+    .chain(
+        st.app
+            .taxonomy()
+            .leaf_choices()
+            .into_iter()
+            .map(|(code, path)| Opt {
+                selected: path == chosen || code == v(f, "category"),
+                value: code,
+                label: path,
+            }),
     )
+    .collect();
+    html_of(&RegisterForm {
+        csrf,
+        errors,
+        selects: vec![
+            select(
+                "channel",
+                "渠道",
+                &[
+                    ("letter", "来信"),
+                    ("visit", "来访"),
+                    ("phone", "来电"),
+                    ("fax", "传真"),
+                ],
+            ),
+            select(
+                "kind",
+                "类型",
+                &[
+                    ("claim", "申诉求决类"),
+                    ("suggestion", "建议意见类"),
+                    ("accusation", "检举控告类"),
+                ],
+            ),
+        ],
+        reps,
+        persons: v(f, "persons"),
+        regions,
+        categories,
+        request: v(f, "request"),
+        facts: v(f, "facts"),
+        reasons: v(f, "reasons"),
+        accused_person: v(f, "accused_person"),
+        accused_units,
+        new_matter: v(f, "new_matter_reason"),
+    })
 }
 
 pub async fn register_form(State(st): State<AppState>, headers: HeaderMap) -> Response {
@@ -200,7 +251,7 @@ pub async fn register_form(State(st): State<AppState>, headers: HeaderMap) -> Re
     Html(page(
         "登记",
         Some(&staff),
-        &form_html(&st, &staff, &csrf, &HashMap::new(), "", &HashMap::new()),
+        &form_html(&st, &staff, &csrf, &HashMap::new(), &[], &HashMap::new()),
     ))
     .into_response()
 }
@@ -208,20 +259,27 @@ pub async fn register_form(State(st): State<AppState>, headers: HeaderMap) -> Re
 /// The query code of a case registered at the window, shown this once
 /// (only its hash is stored), with a printable 登记回执 for the petitioner,
 /// who needs number and code to follow the case on the portal.
-fn receipt(case_no: &str, code: &str, unit: &str, today: chrono::NaiveDate) -> String {
-    format!(
-        "<p>查询码 <b id=\"query-code\">{code}</b>：只在此显示一次，系统不保存原文，请当场告知信访人或打印回执。 <button type=\"button\" id=\"print-doc\">打印登记回执</button></p>\
-         <article class=\"notice print-only\"><h2>信访事项登记回执</h2>\
-         <p>您的信访事项已登记，信访编号 <b>{no}</b>，查询码 <b>{code}</b>。</p>\
-         <p>凭信访编号和查询码可在网上信访平台查询办理情况、获取有关文书、提出评价意见。请妥善保管查询码，不要告诉他人。</p>\
-         <p style=\"text-align:right\">{unit}<br>{day}</p></article>\
-         <style>.print-only{{display:none}}@media print{{header,nav,section>*:not(.print-only){{display:none}}.print-only{{display:block}}}}</style>\
-         <script src=\"/assets/documents.js\" defer></script>",
-        no = esc(case_no),
-        code = esc(code),
-        unit = esc(unit),
-        day = today.format("%Y年%-m月%-d日"),
-    )
+struct Receipt {
+    code: String,
+    unit: String,
+    day: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "register/done.html")]
+struct Registered<'a> {
+    case_no: &'a str,
+    status: &'static str,
+    receipt: Option<Receipt>,
+    repeat_of: Option<&'a str>,
+    not_accepted: Option<&'a str>,
+    link_basis: Option<&'a str>,
+    skip_level: bool,
+    collective: bool,
+    /// 登记辅助: the suggestions, in words.
+    suggestions: Vec<String>,
+    /// Risk signals: label and level.
+    signals: Vec<String>,
 }
 
 pub async fn register(
@@ -235,10 +293,10 @@ pub async fn register(
     if !csrf_ok(&csrf, v(&f, "csrf")) {
         return (
             StatusCode::FORBIDDEN,
-            Html(page(
+            Html(message_page(
                 "拒绝",
                 None,
-                "<p class=\"err\">CSRF 校验失败，请刷新页面后重试。</p>",
+                Notice::err("CSRF 校验失败，请刷新页面后重试。"),
             )),
         )
             .into_response();
@@ -282,61 +340,46 @@ pub async fn register(
     match st.app.intake(&Actor::Staff(staff.clone()), req).await {
         Ok(o) => {
             let s = &o.suggestions;
-            let mut body = format!("<section><h2>已登记</h2><p class=\"ok\" role=\"status\">信访编号 <a href=\"/work/cases/{0}\">{0}</a>，状态：{1}。</p>", esc(&o.case_no), o.status.label_zh());
-            if let Some(code) = &o.query_code {
-                body.push_str(&receipt(
-                    &o.case_no,
-                    code,
-                    &st.app.unit_name(staff.unit),
-                    st.app.now().date(),
-                ));
-            }
-            if let Some(r) = &o.repeat_of {
-                body.push_str(&format!("<p>同一信访人、同一事项：已作为重复件次并入 <a href=\"/work/cases/{0}\">{0}</a>。</p>", esc(r)));
-            }
-            if let Some(r) = &o.not_accepted_reason {
-                body.push_str(&format!("<p class=\"err\">{}</p>", esc(r)));
-            }
-            if let Some(why) = &o.link_basis {
-                body.push_str(&format!("<p>判定依据：{}。</p>", esc(why)));
-            }
-            if o.skip_level {
-                body.push_str("<p class=\"err\">越级走访（第二十条）。</p>");
-            }
-            if o.collective {
-                body.push_str("<p>集体访：计 1 批次。</p>");
-            }
-            body.push_str("<h3>登记辅助</h3><ul>");
+            let mut suggestions = Vec::new();
             if let Some((k, p)) = &s.kind {
-                body.push_str(&format!(
-                    "<li>建议类型：{}（{:.0}%）</li>",
-                    k.label_zh(),
-                    p * 100.0
-                ));
+                suggestions.push(format!("建议类型：{}（{:.0}%）", k.label_zh(), p * 100.0));
             }
             if let Some((c, p)) = &s.category {
-                body.push_str(&format!(
-                    "<li>建议分类：{}（{:.0}%）</li>",
-                    esc(c),
-                    p * 100.0
-                ));
+                suggestions.push(format!("建议分类：{c}（{:.0}%）", p * 100.0));
             }
             if let Some((_, n)) = &s.body {
-                body.push_str(&format!("<li>可能的有权处理机关：{}</li>", esc(n)));
+                suggestions.push(format!("可能的有权处理机关：{n}"));
             }
             if s.litigation {
-                body.push_str(
-                    "<li>疑似涉法涉诉（诉访分离，第二十八条）：应引导向政法机关依法反映</li>",
-                );
+                suggestions
+                    .push("疑似涉法涉诉（诉访分离，第二十八条）：应引导向政法机关依法反映".into());
             }
-            for sig in &o.signals {
-                body.push_str(&format!(
-                    "<li class=\"err\">风险信号：{}（{}）</li>",
-                    esc(&sig.label),
-                    xinfang_app::warnings::level_label(sig.level as i64)
-                ));
-            }
-            body.push_str("</ul><p><a href=\"/work/register\">继续登记</a></p></section>");
+            let body = html_of(&Registered {
+                case_no: &o.case_no,
+                status: o.status.label_zh(),
+                receipt: o.query_code.as_ref().map(|code| Receipt {
+                    code: code.clone(),
+                    unit: st.app.unit_name(staff.unit),
+                    day: st.app.now().date().format("%Y年%-m月%-d日").to_string(),
+                }),
+                repeat_of: o.repeat_of.as_deref(),
+                not_accepted: o.not_accepted_reason.as_deref(),
+                link_basis: o.link_basis.as_deref(),
+                skip_level: o.skip_level,
+                collective: o.collective,
+                suggestions,
+                signals: o
+                    .signals
+                    .iter()
+                    .map(|sig| {
+                        format!(
+                            "{}（{}）",
+                            sig.label,
+                            xinfang_app::warnings::level_label(sig.level as i64)
+                        )
+                    })
+                    .collect(),
+            });
             Html(page("已登记", Some(&staff), &body)).into_response()
         }
         Err(e) => {
@@ -358,18 +401,12 @@ pub async fn register(
                     }
                 }
             }
-            let errors = format!(
-                "<div class=\"err\" role=\"alert\"><p>未能登记：</p><ul>{}</ul></div>",
-                msgs.iter()
-                    .map(|m| format!("<li>{}</li>", esc(m)))
-                    .collect::<String>()
-            );
             (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Html(page(
                     "登记",
                     Some(&staff),
-                    &form_html(&st, &staff, &csrf, &f, &errors, &field_errors),
+                    &form_html(&st, &staff, &csrf, &f, &msgs, &field_errors),
                 )),
             )
                 .into_response()

@@ -3,8 +3,10 @@
 //! submission's request, facts, petitioners and date next to the case's,
 //! with the similarity score — and the two decisions: confirm, or split it
 //! into a new case of its own (第十九条: every matter registered truthfully).
+//! The page is `templates/case/repeats.html` (askama: every value escaped).
 
-use super::html::{esc, page, page_in};
+use super::case_page::{html_of, message_page, Notice};
+use super::html::page_in;
 use super::session::{csrf_ok, current};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -17,15 +19,16 @@ use xinfang_app::AppError;
 use xinfang_domain::case::{Command, Content, Petitioner};
 use xinfang_domain::{Actor, Staff};
 
+/// The petitioners as one line of text (names, ID and phone as far as shown).
 fn people(ps: &[Petitioner]) -> String {
     ps.iter()
         .map(|p| {
-            let mut s = esc(&p.name);
+            let mut s = p.name.clone();
             if let Some(id) = &p.id_number {
-                s.push_str(&format!("（身份证 {}）", esc(id)));
+                s.push_str(&format!("（身份证 {id}）"));
             }
             if let Some(ph) = &p.phone {
-                s.push_str(&format!("（电话 {}）", esc(ph)));
+                s.push_str(&format!("（电话 {ph}）"));
             }
             s
         })
@@ -33,83 +36,84 @@ fn people(ps: &[Petitioner]) -> String {
         .join("、")
 }
 
-fn column(title: &str, date: &str, who: &str, c: &Content) -> String {
-    format!(
-        "<td><h3>{}</h3><p>时间：{}</p><p>信访人：{}</p><p><b>请求：</b>{}</p><p><b>事实：</b>{}</p><p><b>理由：</b>{}</p></td>",
-        esc(title),
-        esc(date),
-        who,
-        esc(&c.request),
-        esc(&c.facts),
-        esc(&c.reasons)
-    )
+/// One side of the comparison.
+struct Column<'a> {
+    date: &'a str,
+    people: String,
+    request: &'a str,
+    facts: &'a str,
+    reasons: &'a str,
 }
 
-fn render(r: &RepeatReview, staff: &Staff, csrf: &str, notice: &str) -> String {
+impl<'a> Column<'a> {
+    fn new(date: &'a str, ps: &[Petitioner], c: &'a Content) -> Self {
+        Column {
+            date,
+            people: people(ps),
+            request: &c.request,
+            facts: &c.facts,
+            reasons: &c.reasons,
+        }
+    }
+}
+
+struct Item<'a> {
+    /// 1-based, as the registrar counts 件次.
+    number: usize,
+    submission: usize,
+    channel: &'a str,
+    unit_name: &'a str,
+    similarity: String,
+    multi_body: bool,
+    split_to: Option<&'a str>,
+    confirmed: bool,
+    submitted: Option<Column<'a>>,
+    can_decide: bool,
+}
+
+#[derive(askama::Template)]
+#[template(path = "case/repeats.html")]
+struct RepeatsPage<'a> {
+    case_no: &'a str,
+    csrf: &'a str,
+    notice: Option<Notice>,
+    registered: Column<'a>,
+    items: Vec<Item<'a>>,
+    masked: bool,
+}
+
+fn render(r: &RepeatReview, staff: &Staff, csrf: &str, notice: Option<Notice>) -> String {
     let c = &r.case;
-    let mut body = format!(
-        "<h1>重复件核对：{}</h1>{notice}<p><a href=\"/work/cases/{}\">返回信访事项</a></p>",
-        esc(&c.case_no),
-        esc(&c.case_no)
-    );
-    if r.items.is_empty() {
-        body.push_str("<p>本件没有登记时关联的重复件次。</p>");
-    }
-    for it in &r.items {
-        let state = match (&it.split_to, it.confirmed) {
-            (Some(no), _) => format!(
-                "已拆分为新件 <a href=\"/work/cases/{}\">{}</a>",
-                esc(no),
-                esc(no)
-            ),
-            (None, true) => "已确认为同一事项".to_string(),
-            (None, false) => "待核对".to_string(),
-        };
-        let sim = it
-            .similarity
-            .map(|s| format!("{:.0}%", s * 100.0))
-            .unwrap_or_else(|| "—".into());
-        body.push_str(&format!(
-            "<section><h2>第{}件次（{}，{}）</h2><p>相似度：{sim}{}；状态：{state}</p><table><tr>",
-            it.submission + 1,
-            esc(it.channel),
-            esc(&it.unit_name),
-            if it.multi_body { "；一信多投" } else { "" }
-        ));
-        body.push_str(&column(
-            "已登记的信访事项",
-            &r.registered_at,
-            &people(&c.petitioners),
-            &c.content,
-        ));
-        match &it.content {
-            Some(content) => body.push_str(&column(
-                "本次来信来访",
-                &it.at,
-                &people(&it.petitioners),
-                content,
-            )),
-            None => body.push_str("<td>本件次登记时未保存原文。</td>"),
-        }
-        body.push_str("</tr></table>");
-        if it.can_decide {
-            for (action, label) in [
-                ("confirm_repeat", "确认为同一事项"),
-                ("split_repeat", "不是同一事项，拆分为新件"),
-            ] {
-                body.push_str(&format!(
-                    "<form method=\"post\" action=\"/work/cases/{}/repeats\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"action\" value=\"{action}\"><input type=\"hidden\" name=\"submission\" value=\"{}\"><button type=\"submit\">{label}</button></form>",
-                    esc(&c.case_no),
-                    esc(csrf),
-                    it.submission
-                ));
-            }
-        }
-        body.push_str("</section>");
-    }
-    if r.masked {
-        body.push_str("<p>身份信息已按规定遮蔽。</p>");
-    }
+    let items = r
+        .items
+        .iter()
+        .map(|it| Item {
+            number: it.submission + 1,
+            submission: it.submission,
+            channel: it.channel,
+            unit_name: &it.unit_name,
+            similarity: it
+                .similarity
+                .map(|s| format!("{:.0}%", s * 100.0))
+                .unwrap_or_else(|| "—".into()),
+            multi_body: it.multi_body,
+            split_to: it.split_to.as_deref(),
+            confirmed: it.confirmed,
+            submitted: it
+                .content
+                .as_ref()
+                .map(|content| Column::new(&it.at, &it.petitioners, content)),
+            can_decide: it.can_decide,
+        })
+        .collect();
+    let body = html_of(&RepeatsPage {
+        case_no: &c.case_no,
+        csrf,
+        notice,
+        registered: Column::new(&r.registered_at, &c.petitioners, &c.content),
+        items,
+        masked: r.masked,
+    });
     let href = format!("/work/cases/{}", c.case_no);
     page_in("重复件核对", staff, &[(&c.case_no, &href)], &body)
 }
@@ -125,24 +129,30 @@ fn error_text(e: &AppError) -> String {
     }
 }
 
-async fn show(st: &AppState, staff: &Staff, csrf: &str, case_no: &str, notice: &str) -> Response {
+async fn show(
+    st: &AppState,
+    staff: &Staff,
+    csrf: &str,
+    case_no: &str,
+    notice: Option<Notice>,
+) -> Response {
     match st.app.repeat_review(staff, case_no).await {
         Ok(r) => Html(render(&r, staff, csrf, notice)).into_response(),
         Err(AppError::NotFound) => (
             StatusCode::NOT_FOUND,
-            Html(page(
+            Html(message_page(
                 "未找到",
                 Some(staff),
-                "<p class=\"err\">没有这件信访事项，或您无权查看。</p>",
+                Notice::err("没有这件信访事项，或您无权查看。"),
             )),
         )
             .into_response(),
         Err(e) => (
             StatusCode::INTERNAL_SERVER_ERROR,
-            Html(page(
+            Html(message_page(
                 "出错",
                 Some(staff),
-                &format!("<p class=\"err\">{}</p>", esc(&e.to_string())),
+                Notice::err(e.to_string()),
             )),
         )
             .into_response(),
@@ -160,10 +170,10 @@ pub async fn repeats_page(
         return Redirect::to("/login").into_response();
     };
     let notice = match q.get("done").map(String::as_str) {
-        Some("confirm") => "<p class=\"ok\" role=\"status\">已确认为同一事项。</p>".to_string(),
-        _ => String::new(),
+        Some("confirm") => Some(Notice::ok("已确认为同一事项。")),
+        _ => None,
     };
-    show(&st, &staff, &csrf, &case_no, &notice).await
+    show(&st, &staff, &csrf, &case_no, notice).await
 }
 
 /// POST: confirm or split one 件次.
@@ -179,17 +189,17 @@ pub async fn repeats_decide(
     if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
         return (
             StatusCode::FORBIDDEN,
-            Html(page(
+            Html(message_page(
                 "拒绝",
                 None,
-                "<p class=\"err\">表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。</p>",
+                Notice::err("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。"),
             )),
         )
             .into_response();
     }
     let Some(k) = f.get("submission").and_then(|s| s.parse::<usize>().ok()) else {
-        let msg = "<p class=\"err\" role=\"alert\">未能办理：请选择件次</p>";
-        return show(&st, &staff, &csrf, &case_no, msg).await;
+        let msg = Notice::err("未能办理：请选择件次");
+        return show(&st, &staff, &csrf, &case_no, Some(msg)).await;
     };
     let actor = Actor::Staff(staff.clone());
     let result = match f.get("action").map(String::as_str) {
@@ -213,15 +223,12 @@ pub async fn repeats_decide(
         .into_response(),
         Ok(None) => Redirect::to(&format!(
             "/work/cases/{}/repeats?done=confirm",
-            esc(&case_no)
+            super::case_list::url_enc(&case_no)
         ))
         .into_response(),
         Err(e) => {
-            let msg = format!(
-                "<p class=\"err\" role=\"alert\">未能办理：{}</p>",
-                esc(&error_text(&e))
-            );
-            show(&st, &staff, &csrf, &case_no, &msg).await
+            let msg = Notice::err(format!("未能办理：{}", error_text(&e)));
+            show(&st, &staff, &csrf, &case_no, Some(msg)).await
         }
     }
 }

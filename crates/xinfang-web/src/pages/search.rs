@@ -1,9 +1,10 @@
 //! The search page `/work/search` (a GET form: query, filters, ranked
 //! results with highlighted snippets, pagination) and the 相似信访事项 panel
 //! of the case page. Snippets arrive as escaped HTML with `<b>` marks; every
-//! other string is escaped here.
+//! other string is escaped by the askama templates (`templates/search/`).
 
-use super::html::{esc, page};
+use super::case_page::html_of;
+use super::html::page;
 use super::session::current;
 use crate::api_search::search_query;
 use crate::AppState;
@@ -18,102 +19,98 @@ use xinfang_search::Flag;
 
 const FLAGS: [Flag; 4] = [Flag::SkipLevel, Flag::Collective, Flag::Repeat, Flag::Risk];
 
-fn select(name: &str, label: &str, current: &str, options: &[(&str, &str)]) -> String {
-    let mut s = format!("<label for=\"{name}\">{label}</label><select id=\"{name}\" name=\"{name}\"><option value=\"\">全部</option>");
-    for (k, l) in options {
-        let sel = if *k == current { " selected" } else { "" };
-        s.push_str(&format!(
-            "<option value=\"{}\"{sel}>{}</option>",
-            esc(k),
-            esc(l)
-        ));
-    }
-    s.push_str("</select>");
-    s
+/// An option of a filter select.
+struct Opt {
+    value: &'static str,
+    label: &'static str,
+    selected: bool,
 }
 
-fn form(p: &HashMap<String, String>) -> String {
-    let v = |k: &str| esc(p.get(k).map(String::as_str).unwrap_or(""));
-    let cur = |k: &str| p.get(k).cloned().unwrap_or_default();
-    let channels: Vec<(&str, &str)> = Channel::ALL
-        .iter()
-        .map(|c| (c.key(), c.label_zh()))
-        .collect();
-    let kinds: Vec<(&str, &str)> = Kind::ALL.iter().map(|k| (k.key(), k.label_zh())).collect();
-    let statuses: Vec<(&str, &str)> = Status::ALL
-        .iter()
-        .map(|s| (s.key(), s.label_zh()))
-        .collect();
-    let flags: Vec<(&str, &str)> = FLAGS.iter().map(|f| (f.key(), f.label_zh())).collect();
-    format!(
-        "<section><h2>全文检索</h2><form method=\"get\" action=\"/work/search\">\
-         <label for=\"q\">检索词（可用引号检索短语，或输入信访编号）</label><input id=\"q\" name=\"q\" value=\"{}\" maxlength=\"200\" size=\"50\">\
-         <details><summary>筛选条件</summary>{}{}{}{}\
-         <label for=\"region\">行政区划代码（或前缀）</label><input id=\"region\" name=\"region\" value=\"{}\">\
-         <label for=\"category\">分类</label><input id=\"category\" name=\"category\" value=\"{}\">\
-         <label for=\"from\">登记日期自</label><input id=\"from\" name=\"from\" type=\"date\" value=\"{}\">\
-         <label for=\"to\">至</label><input id=\"to\" name=\"to\" type=\"date\" value=\"{}\"></details>\
-         <button type=\"submit\">检索</button></form></section>",
-        v("q"),
-        select("channel", "信访形式", &cur("channel"), &channels),
-        select("kind", "类型", &cur("kind"), &kinds),
-        select("status", "状态", &cur("status"), &statuses),
-        select("flag", "标记", &cur("flag"), &flags),
-        v("region"),
-        v("category"),
-        v("from"),
-        v("to"),
-    )
+/// A filter select: 全部 and its options, the current one selected.
+struct Select {
+    name: &'static str,
+    label: &'static str,
+    options: Vec<Opt>,
+}
+
+fn select(
+    p: &HashMap<String, String>,
+    name: &'static str,
+    label: &'static str,
+    options: impl Iterator<Item = (&'static str, &'static str)>,
+) -> Select {
+    let current = p.get(name).map(String::as_str).unwrap_or("");
+    Select {
+        name,
+        label,
+        options: options
+            .map(|(value, label)| Opt {
+                value,
+                label,
+                selected: value == current,
+            })
+            .collect(),
+    }
+}
+
+/// The results, their count and the pages either side.
+struct Results {
+    /// The result table (search/hits.html), "" when there are none.
+    hits: String,
+    first: usize,
+    last: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "search/page.html")]
+struct SearchPageView<'a> {
+    q: &'a str,
+    selects: Vec<Select>,
+    region: &'a str,
+    category: &'a str,
+    from: &'a str,
+    to: &'a str,
+    error: Option<String>,
+    results: Option<Results>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "search/hits.html")]
+struct Hits<'a> {
+    hits: &'a [HitView],
 }
 
 /// Result rows: case link, snippet (already escaped HTML), facts.
 pub fn hit_rows(hits: &[HitView]) -> String {
-    let mut s = String::from("<table><tr><th>信访编号</th><th>内容摘要</th><th>类型</th><th>状态</th><th>登记日期</th><th>当前办理单位</th></tr>");
-    for h in hits {
-        let names = h
-            .petitioner_names
-            .as_ref()
-            .map(|n| format!("<br><small>信访人：{}</small>", esc(n)))
-            .unwrap_or_default();
-        s.push_str(&format!(
-            "<tr><td><a href=\"/work/cases/{0}\">{0}</a></td><td>{1}{2}</td><td>{3}</td><td>{4}</td><td>{5}</td><td>{6}</td></tr>",
-            esc(&h.case_no),
-            h.snippet,
-            names,
-            h.kind_label,
-            h.status_label,
-            esc(&h.registered_on),
-            esc(&h.current_unit_name)
-        ));
-    }
-    s.push_str("</table>");
-    s
+    html_of(&Hits { hits })
 }
 
-fn pager(p: &HashMap<String, String>, r: &SearchPage, limit: usize, offset: usize) -> String {
-    let link = |off: usize, label: &str| {
+fn results(p: &HashMap<String, String>, r: &SearchPage, limit: usize, offset: usize) -> Results {
+    // The same query on another page (the URL is escaped by the template).
+    let link = |off: usize| {
         let qs: String = p
             .iter()
             .filter(|(k, _)| k.as_str() != "offset")
-            .map(|(k, v)| format!("{}={}&", esc(&encode(k)), esc(&encode(v))))
+            .map(|(k, v)| format!("{}={}&", encode(k), encode(v)))
             .collect();
-        format!("<a href=\"/work/search?{qs}offset={off}\">{label}</a>")
+        format!("/work/search?{qs}offset={off}")
     };
-    let mut s = String::from("<p class=\"counts\">");
-    if offset > 0 {
-        s.push_str(&link(offset.saturating_sub(limit), "上一页"));
+    Results {
+        hits: if r.hits.is_empty() {
+            String::new()
+        } else {
+            hit_rows(&r.hits)
+        },
+        first: if r.hits.is_empty() { 0 } else { offset + 1 },
+        last: offset + r.hits.len(),
+        total: r.total,
+        prev: (offset > 0).then(|| link(offset.saturating_sub(limit))),
+        next: (offset + limit < r.total && offset + limit <= crate::api_search::MAX_OFFSET)
+            .then(|| link(offset + limit)),
     }
-    s.push_str(&format!(
-        "<span>第 {}–{} 条，共 {} 条</span>",
-        if r.hits.is_empty() { 0 } else { offset + 1 },
-        offset + r.hits.len(),
-        r.total
-    ));
-    if offset + limit < r.total && offset + limit <= crate::api_search::MAX_OFFSET {
-        s.push_str(&link(offset + limit, "下一页"));
-    }
-    s.push_str("</p>");
-    s
 }
 
 /// Percent-encode a query-string component.
@@ -139,40 +136,72 @@ pub async fn search_page(
     let Some((staff, _)) = current(&st, &headers).await else {
         return Redirect::to("/login").into_response();
     };
-    let mut body = form(&p);
+    let v = |k: &str| p.get(k).map(String::as_str).unwrap_or("");
+    let mut view = SearchPageView {
+        q: v("q"),
+        selects: vec![
+            select(
+                &p,
+                "channel",
+                "信访形式",
+                Channel::ALL.iter().map(|c| (c.key(), c.label_zh())),
+            ),
+            select(
+                &p,
+                "kind",
+                "类型",
+                Kind::ALL.iter().map(|k| (k.key(), k.label_zh())),
+            ),
+            select(
+                &p,
+                "status",
+                "状态",
+                Status::ALL.iter().map(|s| (s.key(), s.label_zh())),
+            ),
+            select(
+                &p,
+                "flag",
+                "标记",
+                FLAGS.iter().map(|f| (f.key(), f.label_zh())),
+            ),
+        ],
+        region: v("region"),
+        category: v("category"),
+        from: v("from"),
+        to: v("to"),
+        error: None,
+        results: None,
+    };
     let asked = p.values().any(|v| !v.trim().is_empty());
     if asked {
         match search_query(&p) {
-            Err(m) => body.push_str(&format!("<p class=\"err\" role=\"alert\">{}</p>", esc(&m))),
+            Err(m) => view.error = Some(m.to_string()),
             Ok(q) => match st.app.search_cases(&staff, &q).await {
-                Ok(r) => {
-                    body.push_str("<section><h2>检索结果</h2>");
-                    if r.hits.is_empty() {
-                        body.push_str("<p>没有找到您有权查看的相符信访事项。</p>");
-                    } else {
-                        body.push_str(&hit_rows(&r.hits));
-                    }
-                    body.push_str(&pager(&p, &r, q.limit, q.offset));
-                    body.push_str("</section>");
-                }
-                Err(e) => body.push_str(&format!(
-                    "<p class=\"err\" role=\"alert\">检索失败：{}</p>",
-                    esc(&e.to_string())
-                )),
+                Ok(r) => view.results = Some(results(&p, &r, q.limit, q.offset)),
+                Err(e) => view.error = Some(format!("检索失败：{e}")),
             },
         }
     }
-    Html(page("全文检索", Some(&staff), &body)).into_response()
+    Html(page("全文检索", Some(&staff), &html_of(&view))).into_response()
+}
+
+#[derive(askama::Template)]
+#[template(path = "search/similar.html")]
+struct Similar {
+    /// The result table (search/hits.html), "" when there are none.
+    hits: String,
 }
 
 /// The 相似信访事项 panel for the case page (empty when search is off).
 pub async fn similar_panel(st: &AppState, staff: &Staff, case_no: &str) -> String {
     match st.app.similar_cases(staff, case_no, 10).await {
-        Ok(r) if !r.hits.is_empty() => format!(
-            "<section><h2>相似信访事项</h2>{}</section>",
-            hit_rows(&r.hits)
-        ),
-        Ok(_) => "<section><h2>相似信访事项</h2><p>暂无相似信访事项。</p></section>".into(),
+        Ok(r) => html_of(&Similar {
+            hits: if r.hits.is_empty() {
+                String::new()
+            } else {
+                hit_rows(&r.hits)
+            },
+        }),
         Err(_) => String::new(),
     }
 }

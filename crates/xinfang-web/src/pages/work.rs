@@ -1,8 +1,9 @@
 //! The workbench: my inbox (counts and lists by what my unit must do), the
-//! case page, actions posted from it, and the official calendar page.
+//! case page, actions posted from it, and the official calendar page
+//! (`templates/work/calendar*.html`: askama escapes every value).
 
-use super::case_page::render_case;
-use super::html::{esc, page};
+use super::case_page::{html_of, message_page, render_case, Notice};
+use super::html::page;
 use super::session::{csrf_ok, current};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -26,7 +27,7 @@ pub async fn case_page(
         return login_redirect();
     };
     let done = q.get("done").map(String::as_str);
-    render_case(&st, &staff, &csrf, &case_no, "", done).await
+    render_case(&st, &staff, &csrf, &case_no, None, done).await
 }
 
 /// A posted action: build the command from the form and ask the app.
@@ -76,10 +77,10 @@ pub async fn act(
     if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
         return (
             StatusCode::FORBIDDEN,
-            Html(page(
+            Html(message_page(
                 "拒绝",
                 None,
-                "<p class=\"err\">表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。</p>",
+                Notice::err("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。"),
             )),
         )
             .into_response();
@@ -123,20 +124,25 @@ pub async fn act(
                     .join("；"),
                 other => other.to_string(),
             };
-            render_case(
-                &st,
-                &staff,
-                &csrf,
-                &case_no,
-                &format!(
-                    "<p class=\"err\" role=\"alert\">未能办理：{}</p>",
-                    esc(&msg)
-                ),
-                None,
-            )
-            .await
+            let notice = Notice::err(format!("未能办理：{msg}"));
+            render_case(&st, &staff, &csrf, &case_no, Some(notice), None).await
         }
     }
+}
+
+#[derive(askama::Template)]
+#[template(path = "work/calendar.html")]
+struct CalendarPage<'a> {
+    year: i32,
+    first: i32,
+    last: i32,
+    /// Newest first, for the picker: (year, the one shown).
+    years: Vec<(i32, bool)>,
+    /// (date, 休息日/调休上班日 and its name).
+    days: Vec<(String, String)>,
+    error: Option<String>,
+    admin: bool,
+    csrf: &'a str,
 }
 
 /// The official calendar of a year: holidays and make-up working days; import for administrators.
@@ -154,43 +160,41 @@ pub async fn calendar_page(
         .get("year")
         .and_then(|y| y.parse().ok())
         .unwrap_or_else(|| *years.last().unwrap_or(&2026));
-    let mut body = format!("<section><h2>国务院节假日安排 · {year} 年</h2><p>已载入年份：{}–{}。休息日与调休上班日如下（其余周一至周五为工作日）。</p><form method=\"get\"><label for=\"year\">年份</label><select id=\"year\" name=\"year\">", years.first().unwrap_or(&0), years.last().unwrap_or(&0));
-    for y in years.iter().rev() {
-        body.push_str(&format!(
-            "<option value=\"{y}\"{}>{y}</option>",
-            if *y == year { " selected" } else { "" }
-        ));
-    }
-    body.push_str("</select> <button type=\"submit\">查看</button></form><table><tr><th>日期</th><th>类别</th></tr>");
-    match cal.year_overview(year) {
-        Ok(days) => {
-            for (d, k) in days.iter().filter(|(_, k)| {
-                matches!(
-                    k,
-                    xinfang_domain::calendar::DayKind::Holiday(_)
-                        | xinfang_domain::calendar::DayKind::MakeUpWorkday(_)
-                )
-            }) {
-                body.push_str(&format!(
-                    "<tr><td>{d}</td><td>{}</td></tr>",
-                    esc(&k.label_zh())
-                ));
-            }
-        }
-        Err(e) => body.push_str(&format!(
-            "<tr><td colspan=\"2\" class=\"err\">{}</td></tr>",
-            esc(&e.to_string())
-        )),
-    }
-    body.push_str("</table></section>");
-    if staff.has(Role::Admin) {
-        body.push_str(&format!(
-            "<section><h2>载入新一年度安排</h2><p>格式同 <code>data/calendar/cn-official.csv</code>：首行 <code>year,YYYY</code>，其后每行 <code>日期,rest|work,名称</code>。载入后所有未办结事项的期限将重新计算，并记入审计日志。</p>\
-             <form method=\"post\" action=\"/admin/calendar\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><label for=\"text\">日历内容</label><textarea id=\"text\" name=\"text\" rows=\"10\" required></textarea><button type=\"submit\">校验并载入</button></form></section>",
-            esc(&csrf)
-        ));
-    }
+    let (days, error) = match cal.year_overview(year) {
+        Ok(days) => (
+            days.iter()
+                .filter(|(_, k)| {
+                    matches!(
+                        k,
+                        xinfang_domain::calendar::DayKind::Holiday(_)
+                            | xinfang_domain::calendar::DayKind::MakeUpWorkday(_)
+                    )
+                })
+                .map(|(d, k)| (d.to_string(), k.label_zh()))
+                .collect(),
+            None,
+        ),
+        Err(e) => (Vec::new(), Some(e.to_string())),
+    };
+    let body = html_of(&CalendarPage {
+        year,
+        first: *years.first().unwrap_or(&0),
+        last: *years.last().unwrap_or(&0),
+        years: years.iter().rev().map(|y| (*y, *y == year)).collect(),
+        days,
+        error,
+        admin: staff.has(Role::Admin),
+        csrf: &csrf,
+    });
     Html(page("节假日安排", Some(&staff), &body)).into_response()
+}
+
+#[derive(askama::Template)]
+#[template(path = "work/calendar_import.html")]
+struct CalendarImported {
+    /// (the years loaded, the open cases whose limits were recomputed).
+    loaded: Option<(String, usize)>,
+    error: String,
 }
 
 pub async fn calendar_import(
@@ -204,24 +208,35 @@ pub async fn calendar_import(
     if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) || !staff.has(Role::Admin) {
         return (
             StatusCode::FORBIDDEN,
-            Html(page(
+            Html(message_page(
                 "拒绝",
                 Some(&staff),
-                "<p class=\"err\">仅管理员可载入节假日安排。</p>",
+                Notice::err("仅管理员可载入节假日安排。"),
             )),
         )
             .into_response();
     }
     let text = f.get("text").cloned().unwrap_or_default();
-    let body = match st.app.import_calendar(&format!("user:{}", staff.username), &text).await {
-        Ok(r) => format!("<p class=\"ok\">已载入 {:?} 年安排，重新计算了 {} 件未办结事项的期限。</p><p><a href=\"/admin/calendar\">返回</a></p>", r.years, r.open_cases),
-        Err(e) => {
-            let msg = match &e {
-                xinfang_app::AppError::Invalid(list) => list.iter().map(|x| x.message.clone()).collect::<Vec<_>>().join("；"),
+    let result = st
+        .app
+        .import_calendar(&format!("user:{}", staff.username), &text)
+        .await;
+    let body = html_of(&match result {
+        Ok(r) => CalendarImported {
+            loaded: Some((format!("{:?}", r.years), r.open_cases)),
+            error: String::new(),
+        },
+        Err(e) => CalendarImported {
+            loaded: None,
+            error: match &e {
+                xinfang_app::AppError::Invalid(list) => list
+                    .iter()
+                    .map(|x| x.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("；"),
                 other => other.to_string(),
-            };
-            format!("<p class=\"err\" role=\"alert\">未载入：{}</p><p><a href=\"/admin/calendar\">返回</a></p>", esc(&msg))
-        }
-    };
+            },
+        },
+    });
     Html(page("载入节假日安排", Some(&staff), &body)).into_response()
 }
