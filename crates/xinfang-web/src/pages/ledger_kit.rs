@@ -52,21 +52,6 @@ pub fn field<'a>(f: &'a FormMap, k: &str) -> &'a str {
     f.get(k).map(String::as_str).unwrap_or("").trim()
 }
 
-/// The hidden CSRF input every form carries, for pages not yet on a
-/// template (the templates call `kit::csrf`).
-pub fn csrf_input(csrf: &str) -> String {
-    CsrfInput { csrf }.render().unwrap_or_default()
-}
-
-#[derive(Template)]
-#[template(
-    source = "{%- import \"ledgers/kit.html\" as kit -%}{% call kit::csrf(csrf) %}",
-    ext = "html"
-)]
-struct CsrfInput<'a> {
-    csrf: &'a str,
-}
-
 /// The Chinese message of a service error (every field message).
 pub fn err_msg(e: &AppError) -> String {
     match e {
@@ -305,13 +290,5 @@ mod tests {
         assert!(!o[0].selected && o[1].selected);
         let o = options([("", "（新领域）"), ("01", "城乡建设")], "");
         assert!(o.iter().all(|o| !o.selected));
-    }
-
-    #[test]
-    fn the_csrf_input_is_escaped() {
-        assert_eq!(
-            csrf_input("a\"b"),
-            "<input type=\"hidden\" name=\"csrf\" value=\"a&quot;b\">"
-        );
     }
 }

@@ -97,6 +97,9 @@ fn urls(path: &str, h: &Hidden) -> Vec<(String, bool)> {
                 "year" => "2026".into(),
                 "code" => "01".into(),
                 "action" => "verify".into(),
+                // Notice texts (administrators) and 回访 links (a token nobody holds).
+                "notice" => "transferred".into(),
+                "token" => "0".repeat(32),
                 // The print view's embedded fonts: public, no case behind them.
                 "file" => "fang.otf".into(),
                 other => panic!("{path}: add a value for the parameter {{{other}}} to this test"),
