@@ -84,3 +84,38 @@ async fn opt_out(
         .await?;
     Ok(Json(json!({ "opted_out": n })))
 }
+
+fn err() -> Value {
+    json!({ "description": "错误", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Errors" } } } })
+}
+
+/// The OpenAPI entries of these routes (merged into `/api/openapi.json`).
+pub fn openapi_paths() -> Value {
+    let sec = json!([{ "bearer": [] }]);
+    let body = |props: Value, required: Value| json!({ "required": true, "content": { "application/json": { "schema": { "type": "object", "required": required, "properties": props } } } });
+    json!({
+      "/api/v1/cases/{case_no}/messages": { "get": {
+        "summary": "本件发给信访人的通知（短信、电子邮件）及发送状态：待发送、已发送、发送失败等待重试、已停止重试、已退订；收件人对非承办人员遮蔽",
+        "security": sec,
+        "parameters": [ { "name": "case_no", "in": "path", "required": true, "schema": { "type": "string" } } ],
+        "responses": { "200": { "description": "通知列表" }, "401": err(), "404": err() } } },
+      "/api/v1/admin/notices": { "get": {
+        "summary": "各类通知的现行文字、默认文字和可用占位符（管理员）",
+        "security": sec,
+        "responses": { "200": { "description": "通知文字" }, "401": err(), "403": err() } } },
+      "/api/v1/admin/notices/{notice}": { "put": {
+        "summary": "修改一类通知的文字（管理员；只能使用该通知的占位符，登记通知须含{查询码}，回访邀请须含{回访链接}；记入审计）",
+        "security": sec,
+        "parameters": [ { "name": "notice", "in": "path", "required": true, "schema": { "type": "string", "enum": ["registered", "transferred", "notified", "extended", "replied", "visit", "review_closing"] } } ],
+        "requestBody": body(json!({ "text": { "type": "string", "maxLength": 300 } }), json!(["text"])),
+        "responses": { "200": { "description": "已保存" }, "401": err(), "403": err(), "422": err() } } },
+      "/api/v1/admin/gateways": { "get": {
+        "summary": "短信网关、邮件服务器：是否配置、各状态的通知数、最近的发送失败（管理员）",
+        "security": sec,
+        "responses": { "200": { "description": "网关状态" }, "401": err(), "403": err() } } },
+      "/api/v1/notifications/opt-out": { "post": {
+        "summary": "信访人退订本件的通知（凭信访编号和查询码，与查询页面同样限制尝试次数）",
+        "requestBody": body(json!({ "case_no": { "type": "string" }, "query_code": { "type": "string" } }), json!(["case_no", "query_code"])),
+        "responses": { "200": { "description": "已退订，opted_out 为退订的手机号码和邮箱个数" }, "404": err(), "429": err() } } }
+    })
+}

@@ -9,6 +9,7 @@ pub async fn document() -> Json<Value> {
     merge_paths(&mut doc, crate::api_ledgers::openapi_paths());
     merge_paths(&mut doc, crate::api_admin::openapi_paths());
     merge_paths(&mut doc, crate::api_search::openapi_paths());
+    merge_paths(&mut doc, crate::api_notify::openapi_paths());
     Json(with_common_responses(crate::api_analytics::merge_into(doc)))
 }
 
@@ -231,7 +232,7 @@ pub fn spec() -> Value {
           "Errors": { "type": "object", "required": ["errors"], "properties": { "code": { "type": "string" }, "errors": { "type": "array", "items": { "type": "object", "required": ["field", "message"], "properties": { "field": { "type": "string" }, "message": { "type": "string" } } } } } },
           "OnlinePetition": { "type": "object", "required": ["petitioners", "request", "region_code"], "properties": {
             "petitioners": { "type": "array", "minItems": 1, "items": { "type": "object", "required": ["name", "address"], "properties": {
-               "name": { "type": "string" }, "id_number": { "type": "string" }, "phone": { "type": "string" }, "address": { "type": "string" } } } },
+               "name": { "type": "string" }, "id_number": { "type": "string" }, "phone": { "type": "string" }, "address": { "type": "string" }, "email": { "type": "string", "description": "电子邮箱（可选，用于通知）" } } } },
             "kind": { "type": "string", "enum": ["suggestion", "accusation", "claim"] },
             "request": { "type": "string" }, "facts": { "type": "string" }, "reasons": { "type": "string" },
             "region_code": { "type": "string" }, "accused": { "type": "string" } } },

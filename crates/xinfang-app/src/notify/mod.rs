@@ -640,7 +640,13 @@ impl App {
         let (_, case) = self
             .check_query_code(throttle, client, case_no.trim(), code)
             .await?;
-        let to = recipients(&case);
+        self.stop_messages_for(&case).await
+    }
+
+    /// Stop messages to every phone and address of `case`, for a
+    /// petitioner whose query code was already checked (the tracking page).
+    pub async fn stop_messages_for(&self, case: &Case) -> Result<usize, AppError> {
+        let to = recipients(case);
         for (_, r) in &to {
             self.store.opt_out(r).await?;
         }

@@ -502,6 +502,8 @@ struct CasePage<'a> {
     others: Vec<String>,
     drafts: String,
     timeline: &'a [Step],
+    /// What the petitioner was sent and whether it reached them (issue #19).
+    messages: Vec<xinfang_app::notify::MessageView>,
     levers: String,
     documents: String,
     similar: String,
@@ -617,6 +619,11 @@ pub async fn render_case(
     let levers = super::case_levers::panel(st, staff, csrf, &c.case_no, c.current_unit).await;
     let documents = super::documents::panel(st, staff, &c.case_no).await;
     let similar = super::search::similar_panel(st, staff, &c.case_no).await;
+    let messages = st
+        .app
+        .case_messages(staff, &c.case_no)
+        .await
+        .unwrap_or_default();
     let body = html_of(&CasePage {
         done,
         notice,
@@ -651,6 +658,7 @@ pub async fn render_case(
         others,
         drafts: drafts_panel(csrf, c, &drafts),
         timeline: &d.timeline,
+        messages,
         levers,
         documents,
         similar,

@@ -156,6 +156,20 @@ async fn run_op(st: &AppState, visit: &Visit, f: &HashMap<String, String>) -> Ou
             };
             (cmd, "您的请求已提交，将由上一级机关、单位办理。")
         }
+        "opt_out" => {
+            // The code was checked by `track` before any op runs.
+            if let Ok(Some((_, case))) = st.app.store.load_case(&visit.case_no).await {
+                match st.app.stop_messages_for(&case).await {
+                    Ok(_) => {
+                        out.notice = Some(
+                            "已为您退订本件的短信和邮件通知。您仍可随时在本页查询办理情况。".into(),
+                        )
+                    }
+                    Err(e) => out.alert = Some(plain_error(&e)),
+                }
+            }
+            return out;
+        }
         _ => return out,
     };
     match st.app.act(&Actor::Petitioner, &visit.case_no, &cmd).await {

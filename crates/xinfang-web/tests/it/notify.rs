@@ -164,6 +164,16 @@ dual_test!(
             "138****5678",
             "masked for others"
         );
+        // … and on the case page, for the handler.
+        let cookie = common::web::login(&app, "shangcheng_zhujian").await;
+        let (_, html) = common::web::page(&app, &format!("/work/cases/{case_no}"), &cookie).await;
+        let section = &html[html
+            .find("<section id=\"messages\">")
+            .expect("the messages section")..];
+        assert!(
+            section.contains("回访评价邀请") && section.contains("已发送"),
+            "{section}"
+        );
 
         // 回访 by the one-time link: 不满意 with a reason opens a 督办.
         let link = sent[5].split("/visit/").nth(1).unwrap();
@@ -305,6 +315,21 @@ dual_test!(
             )
             .await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+        // The petitioner opts out on the tracking page (number and code checked there).
+        let (s, page) = form_page(
+            &app,
+            "/track",
+            None,
+            &body_of(&[
+                ("case_no", &case_no),
+                ("query_code", &code),
+                ("op", "opt_out"),
+            ]),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        assert!(page.contains("已为您退订本件的短信和邮件通知"), "{page}");
+        // The API does the same; a second time changes nothing.
         let (s, v) = app
             .post(
                 "/api/v1/notifications/opt-out",
