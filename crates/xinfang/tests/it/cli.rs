@@ -130,8 +130,8 @@ async fn token_audit_and_calendar_on_a_demo_database() {
     let o = xinfang(&["audit", "verify", "--database-url", &url]);
     assert!(o.status.success(), "{}", stdout(&o));
 
-    // Alter one stored event outside the application.
-    let store = xinfang_store::Store::connect(&url).await.unwrap();
+    // Alter one stored event outside the application (through the store
+    // opened above: a second pool on the same file is not what this tests).
     sqlx_exec(&store, "UPDATE events SET actor = 'forged' WHERE seq = 7").await;
     let o = xinfang(&["audit", "verify", "--database-url", &url]);
     assert!(!o.status.success());
