@@ -4,7 +4,8 @@
 //   (irreversible actions: 申请回避, 已化解, 停用, 请求复查 …);
 // - an element with data-print prints the page (receipts);
 // - a button with data-apply="field-id" and data-value puts a suggestion
-//   into that field (one click to apply).
+//   into that field (one click to apply);
+// - a select with data-search="…" gets a filter box (long unit lists).
 (function () {
   "use strict";
   var dialog = document.getElementById("confirm-dialog");
@@ -26,6 +27,34 @@
     dialog.showModal();
     document.getElementById("confirm-ok").focus();
   }
+  // A long unit list gets a filter box: typing a few characters of a name
+  // (住建, 西湖, 纪委) keeps only the matching bodies, groups stay in order.
+  document.querySelectorAll("select[data-search]").forEach(function (sel) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "select-filter";
+    box.placeholder = sel.getAttribute("data-search");
+    box.setAttribute("aria-label", sel.getAttribute("data-search"));
+    box.setAttribute("aria-controls", sel.id || "");
+    var at = sel.closest("label") || sel;
+    at.parentNode.insertBefore(box, at);
+    box.addEventListener("input", function () {
+      var q = box.value.trim();
+      var first = null;
+      Array.prototype.forEach.call(sel.options, function (o) {
+        var show = !o.value || !q || o.text.indexOf(q) >= 0;
+        o.hidden = !show;
+        o.disabled = !show && !!o.value;
+        if (show && o.value && !first) first = o;
+      });
+      Array.prototype.forEach.call(sel.querySelectorAll("optgroup"), function (g) {
+        g.hidden = !Array.prototype.some.call(g.children, function (o) { return !o.hidden; });
+      });
+      if (first && q && (sel.selectedIndex < 0 || sel.options[sel.selectedIndex].hidden)) {
+        sel.value = first.value;
+      }
+    });
+  });
   document.addEventListener("submit", function (ev) {
     var form = ev.target;
     var btn = ev.submitter;

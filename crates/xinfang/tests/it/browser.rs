@@ -359,6 +359,22 @@ async fn petitioner_and_staff_in_a_real_browser() {
         .0;
     // 转送 is the case's next step: its form is open at the top.
     d.wait_for(&["下一步：转送 / 交办"]).await;
+    // The long unit list filters as the registrar types a name.
+    d.type_in("#next input.select-filter", "住房和城乡建设")
+        .await;
+    let shown = d
+        .js("return Array.from(document.querySelectorAll('#next select[name=to] option')).filter(function (o) { return o.value && !o.hidden; }).map(function (o) { return o.text; });")
+        .await;
+    let shown: Vec<&str> = shown
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert!(
+        !shown.is_empty() && shown.iter().all(|t| t.contains("住房和城乡建设")),
+        "{shown:?}"
+    );
     d.click(&format!("#next select[name=to] option[value='{zhujian}']"))
         .await;
     d.screenshot("05-work-case-transfer").await;
