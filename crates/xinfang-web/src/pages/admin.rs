@@ -165,7 +165,7 @@ pub(super) fn role_boxes(checked: &[String]) -> Vec<RoleBox> {
 #[derive(Template)]
 #[template(path = "admin/index.html")]
 struct Index {
-    links: [(&'static str, &'static str, &'static str); 7],
+    links: [(&'static str, &'static str, &'static str); 8],
 }
 
 /// `/admin`: links to every administration page.
@@ -196,6 +196,11 @@ pub async fn index(State(st): State<AppState>, headers: HeaderMap) -> Response {
             "扬言、第二十六条行为等风险词及重复访、集体访阈值",
         ),
         ("/admin/rules", "时限规则", "法定时限及本地收紧"),
+        (
+            "/admin/notices",
+            "通知",
+            "短信网关、邮件服务器的状态；发给信访人的通知内容",
+        ),
         ("/admin/calendar", "节假日安排", "国务院年度节假日安排"),
         (
             "/admin/sensitive-periods",

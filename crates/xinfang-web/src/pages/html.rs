@@ -104,6 +104,7 @@ pub const MENU: &[(&str, &[Entry])] = &[
             ("/admin/users", "用户管理", &[Admin]),
             ("/admin/taxonomy", "内容分类", &[Admin]),
             ("/admin/rules", "预警规则", &[Admin]),
+            ("/admin/notices", "通知", &[Admin]),
             ("/admin/import", "历史数据导入", &[Admin]),
             ("/admin/calendar", "节假日安排", &[Admin, Supervisor]),
         ],

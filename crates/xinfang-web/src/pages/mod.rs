@@ -6,6 +6,7 @@
 mod accountability_pages;
 mod admin;
 mod admin_data;
+mod admin_notices;
 mod admin_rules;
 mod admin_units;
 mod admin_users;
@@ -159,6 +160,10 @@ fn admin_routes() -> crate::routes::Routes {
         .route(
             "/admin/lexicon",
             get(admin_data::lexicon_page).post(admin_data::lexicon_post),
+        )
+        .route(
+            "/admin/notices",
+            get(admin_notices::notices_page).post(admin_notices::notices_post),
         )
         .route(
             "/admin/rules",

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use common::*;
 use xinfang_domain::clock::ClockKind;
 
-const PAGES: [&str; 8] = [
+const PAGES: [&str; 9] = [
     "/admin",
     "/admin/units",
     "/admin/users",
@@ -18,6 +18,7 @@ const PAGES: [&str; 8] = [
     "/admin/lexicon",
     "/admin/rules",
     "/admin/sensitive-periods",
+    "/admin/notices",
 ];
 
 dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {

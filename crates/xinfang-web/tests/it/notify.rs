@@ -434,6 +434,44 @@ dual_test!(administrators_edit_the_texts, |app: TestApp| async move {
     );
     let (_, v) = app.get("/api/v1/admin/notices", Some(&admin)).await;
     assert_eq!(v["notices"].as_array().unwrap().len(), 7);
+    // The same on the 系统管理 › 通知 page: a refused text comes back as typed.
+    let cookie = common::web::login(&app, "admin").await;
+    let (s, html) = common::web::page(&app, "/admin/notices", &cookie).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("短信网关与邮件服务器") && html.contains("已转办，请留意"),
+        "{html}"
+    );
+    let csrf = common::web::csrf_of(&html);
+    let (s, html) = common::web::post_pairs(
+        &app,
+        "/admin/notices",
+        &cookie,
+        &[
+            ("csrf", &csrf),
+            ("notice", "extended"),
+            ("text", "延长{天数}日"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("不能使用占位符{天数}") && html.contains("延长{天数}日"),
+        "{html}"
+    );
+    let (s, html) = common::web::post_pairs(
+        &app,
+        "/admin/notices",
+        &cookie,
+        &[
+            ("csrf", &csrf),
+            ("notice", "extended"),
+            ("text", "【信访】{信访编号}延长{延期天数}日：{延期理由}"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(html.contains("已保存“延期通知”"), "{html}");
 });
 
 dual_test!(
