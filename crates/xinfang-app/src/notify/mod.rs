@@ -25,7 +25,7 @@ pub mod visit;
 
 use crate::error::AppError;
 use crate::state::App;
-use chrono::{Duration, NaiveDateTime};
+use chrono::Duration;
 use gateway::Gateways;
 use notice::Notice;
 use std::sync::{Mutex, RwLock};
@@ -68,9 +68,7 @@ pub fn backoff(attempts: i64) -> Duration {
     Duration::minutes((1i64 << attempts.clamp(0, 6)).min(60))
 }
 
-fn fmt(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%d %H:%M:%S").to_string()
-}
+use xinfang_store::fmt_time as fmt;
 
 /// Where a case's messages go: (channel, recipient) per petitioner.
 fn recipients(case: &Case) -> Vec<(&'static str, String)> {
@@ -403,17 +401,6 @@ impl App {
         let mut r = self.notify_send().await?;
         r.queued = queued;
         Ok(r)
-    }
-
-    /// Stop messages to this phone or address (the petitioner asked).
-    pub async fn opt_out(&self, recipient: &str) -> Result<(), AppError> {
-        let r = recipient.trim();
-        if r.is_empty() {
-            return Err(AppError::field("recipient", "请填写手机号码或电子邮箱"));
-        }
-        let normalised = xinfang_text::phone::normalize_phone(r).unwrap_or_else(|_| r.to_string());
-        self.store.opt_out(&normalised).await?;
-        Ok(())
     }
 }
 

@@ -73,7 +73,7 @@ impl App {
                 &hash(&token),
                 case_id,
                 case.stage.label_zh(),
-                &expires.format("%Y-%m-%d %H:%M:%S").to_string(),
+                &xinfang_store::fmt_time(expires),
             )
             .await?;
         Ok(token)
@@ -85,7 +85,7 @@ impl App {
             .visit_link(&hash(token))
             .await?
             .ok_or(AppError::NotFound)?;
-        let now = self.now().format("%Y-%m-%d %H:%M:%S").to_string();
+        let now = xinfang_store::fmt_time(self.now());
         if used.is_some() {
             return Err(AppError::field("token", "该回访链接已使用，感谢您的评价"));
         }
@@ -126,7 +126,7 @@ impl App {
         if satisfaction == Satisfaction::Dissatisfied && reason.trim().is_empty() {
             return Err(AppError::field("reason", "请写明不满意的原因，便于核查"));
         }
-        let now = self.now().format("%Y-%m-%d %H:%M:%S").to_string();
+        let now = xinfang_store::fmt_time(self.now());
         if !self.store.use_visit_link(&hash(token), &now).await? {
             return Err(AppError::field("token", "该回访链接已使用，感谢您的评价"));
         }

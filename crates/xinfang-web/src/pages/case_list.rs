@@ -219,13 +219,6 @@ pub async fn case_list(
 
 /// One case as a list row; the time limit in words and colour.
 fn case_row(r: &CaseListRow) -> Vec<Cell> {
-    let grade = r.grade.as_deref().unwrap_or("");
-    let due = r.next_due.as_deref().unwrap_or("");
-    let due = match grade {
-        "overdue" => format!("{due}（超期）"),
-        "approaching" => format!("{due}（临期）"),
-        _ => due.to_string(),
-    };
     vec![
         Cell::link(&r.case_no, format!("/work/cases/{}", r.case_no)),
         Cell::text(r.registered_at.get(..16).unwrap_or(&r.registered_at)),
@@ -236,12 +229,19 @@ fn case_row(r: &CaseListRow) -> Vec<Cell> {
                 .map(|s| s.label_zh())
                 .unwrap_or(""),
         ),
-        match grade {
-            "overdue" => Cell::text(due).class("overdue"),
-            "approaching" => Cell::text(due).class("approaching"),
-            _ => Cell::text(due),
-        },
+        due_cell(r),
     ]
+}
+
+/// A case's next due date, marked 超期 / 临期 in words and colour (every
+/// list of cases shows it this way).
+pub(super) fn due_cell(r: &CaseListRow) -> Cell {
+    let due = r.next_due.as_deref().unwrap_or("");
+    match r.grade.as_deref().unwrap_or("") {
+        "overdue" => Cell::text(format!("{due}（超期）")).class("overdue"),
+        "approaching" => Cell::text(format!("{due}（临期）")).class("approaching"),
+        _ => Cell::text(due),
+    }
 }
 
 fn err_page(title: &str, user: &Staff, e: &dyn std::fmt::Display) -> Response {

@@ -366,8 +366,6 @@ fn simple_view(
 
 /// One case waiting for a step: its time limit in words and colour.
 fn case_row(r: &CaseListRow) -> Vec<Cell> {
-    let grade = r.grade.as_deref().unwrap_or("");
-    let due = r.next_due.as_deref().unwrap_or("");
     let status = Status::from_key(&r.status)
         .map(|s| s.label_zh())
         .unwrap_or("");
@@ -376,11 +374,7 @@ fn case_row(r: &CaseListRow) -> Vec<Cell> {
         Cell::text(&r.petitioner_names),
         Cell::text(&r.request),
         Cell::text(status),
-        match grade {
-            "overdue" => Cell::text(format!("{due}（超期）")).class("overdue"),
-            "approaching" => Cell::text(format!("{due}（临期）")).class("approaching"),
-            _ => Cell::text(due),
-        },
+        super::case_list::due_cell(r),
     ]
 }
 

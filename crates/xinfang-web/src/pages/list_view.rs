@@ -514,16 +514,7 @@ pub fn page_in_memory<T>(
     q: &ListQuery,
     key: impl Fn(&T, &str) -> String,
 ) -> (i64, Vec<T>) {
-    if let Some((k, desc)) = q.sort_key() {
-        items.sort_by(|a, b| {
-            let o = key(a, k).cmp(&key(b, k));
-            if desc {
-                o.reverse()
-            } else {
-                o
-            }
-        });
-    }
+    sort_in_memory(&mut items, q, key);
     let total = items.len() as i64;
     let rows = items
         .into_iter()
