@@ -18,6 +18,14 @@
 //!    reaches the end of the WAL, and the next transaction starts the WAL
 //!    file over instead of letting it grow. Steps 1–2 left it only the
 //!    frames of the last round to copy, so writers wait for about that.
+//!
+//! The fsync of step 2 goes through SQLite's own file handle, never through
+//! a descriptor this process opens and closes: closing *any* descriptor of
+//! the database file drops every POSIX lock the process holds on it, SQLite's
+//! included. Another process (an operator's `xinfang audit verify`) then
+//! believed it was the last connection, checkpointed and deleted the WAL on
+//! exit, and the server's next commits went to the unlinked file — written,
+//! acknowledged, and invisible to everyone else.
 
 use std::sync::{Arc, Weak};
 use tokio::sync::Mutex;
@@ -42,13 +50,44 @@ pub(crate) fn spawn(url: &str, alive: Weak<()>, write_lock: Arc<Mutex<()>>) {
             let _ = c.execute_batch("PRAGMA busy_timeout=1000;");
             while alive.strong_count() > 0 {
                 std::thread::sleep(EVERY);
-                if let Err(e) = round(&c, &path, &write_lock) {
+                if let Err(e) = round(&c, &write_lock) {
                     tracing::debug!("checkpoint skipped: {e}");
                 }
             }
         });
     if let Err(e) = started {
         tracing::warn!("checkpoint thread not started ({e}); SQLite checkpoints in commits");
+    }
+}
+
+/// fsync the main database file through the connection's own `sqlite3_file`
+/// (see the module note on why not through a descriptor of our own).
+fn sync_database_file(c: &rusqlite::Connection) -> Result<(), String> {
+    use rusqlite::ffi;
+    let mut file: *mut ffi::sqlite3_file = std::ptr::null_mut();
+    // SAFETY: `c` is open and used by this thread only; FCNTL_FILE_POINTER
+    // writes the main database's `sqlite3_file*` (owned by the connection,
+    // valid while it is open) into `file`. xSync is that file's own method,
+    // called with a documented flag, on the thread that owns the connection.
+    let rc = unsafe {
+        let rc = ffi::sqlite3_file_control(
+            c.handle(),
+            c"main".as_ptr(),
+            ffi::SQLITE_FCNTL_FILE_POINTER,
+            (&mut file as *mut *mut ffi::sqlite3_file).cast(),
+        );
+        if rc != ffi::SQLITE_OK || file.is_null() || (*file).pMethods.is_null() {
+            return Err(format!("no database file handle ({rc})"));
+        }
+        match (*(*file).pMethods).xSync {
+            Some(sync) => sync(file, ffi::SQLITE_SYNC_NORMAL),
+            None => return Err("the VFS has no xSync".into()),
+        }
+    };
+    if rc == ffi::SQLITE_OK {
+        Ok(())
+    } else {
+        Err(format!("fsync of the database file failed ({rc})"))
     }
 }
 
@@ -61,12 +100,11 @@ fn passive(c: &rusqlite::Connection) -> rusqlite::Result<(i64, i64)> {
 
 fn round(
     c: &rusqlite::Connection,
-    path: &str,
     write_lock: &Mutex<()>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let (log, copied) = passive(c)?;
     if copied > 0 {
-        std::fs::File::open(path)?.sync_data()?;
+        sync_database_file(c)?;
     }
     if log >= RESTART_AT {
         let _writers_wait = write_lock.blocking_lock();

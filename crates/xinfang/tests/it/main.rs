@@ -6,4 +6,5 @@ mod browser_staff;
 mod cli;
 mod crash;
 mod import_cli;
+mod shared_file;
 mod two_nodes;
