@@ -32,5 +32,18 @@ pub enum SearchError {
     Dir(String),
 }
 
+impl SearchError {
+    /// Another process (a running `serve`) holds the index's writer lock.
+    pub fn is_locked(&self) -> bool {
+        matches!(
+            self,
+            SearchError::Index(tantivy::TantivyError::LockFailure(
+                tantivy::directory::error::LockError::LockBusy,
+                _
+            ))
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -19,13 +19,8 @@
 //!    file over instead of letting it grow. Steps 1–2 left it only the
 //!    frames of the last round to copy, so writers wait for about that.
 //!
-//! The fsync of step 2 goes through SQLite's own file handle, never through
-//! a descriptor this process opens and closes: closing *any* descriptor of
-//! the database file drops every POSIX lock the process holds on it, SQLite's
-//! included. Another process (an operator's `xinfang audit verify`) then
-//! believed it was the last connection, checkpointed and deleted the WAL on
-//! exit, and the server's next commits went to the unlinked file — written,
-//! acknowledged, and invisible to everyone else.
+//! The fsync of step 2 goes through SQLite's own file handle (`file_sync.rs`
+//! says why a descriptor of our own would lose commits).
 
 use std::sync::{Arc, Weak};
 use tokio::sync::Mutex;
@@ -60,37 +55,6 @@ pub(crate) fn spawn(url: &str, alive: Weak<()>, write_lock: Arc<Mutex<()>>) {
     }
 }
 
-/// fsync the main database file through the connection's own `sqlite3_file`
-/// (see the module note on why not through a descriptor of our own).
-fn sync_database_file(c: &rusqlite::Connection) -> Result<(), String> {
-    use rusqlite::ffi;
-    let mut file: *mut ffi::sqlite3_file = std::ptr::null_mut();
-    // SAFETY: `c` is open and used by this thread only; FCNTL_FILE_POINTER
-    // writes the main database's `sqlite3_file*` (owned by the connection,
-    // valid while it is open) into `file`. xSync is that file's own method,
-    // called with a documented flag, on the thread that owns the connection.
-    let rc = unsafe {
-        let rc = ffi::sqlite3_file_control(
-            c.handle(),
-            c"main".as_ptr(),
-            ffi::SQLITE_FCNTL_FILE_POINTER,
-            (&mut file as *mut *mut ffi::sqlite3_file).cast(),
-        );
-        if rc != ffi::SQLITE_OK || file.is_null() || (*file).pMethods.is_null() {
-            return Err(format!("no database file handle ({rc})"));
-        }
-        match (*(*file).pMethods).xSync {
-            Some(sync) => sync(file, ffi::SQLITE_SYNC_NORMAL),
-            None => return Err("the VFS has no xSync".into()),
-        }
-    };
-    if rc == ffi::SQLITE_OK {
-        Ok(())
-    } else {
-        Err(format!("fsync of the database file failed ({rc})"))
-    }
-}
-
 /// Pages in the WAL and pages copied, after a PASSIVE checkpoint.
 fn passive(c: &rusqlite::Connection) -> rusqlite::Result<(i64, i64)> {
     c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
@@ -104,7 +68,7 @@ fn round(
 ) -> Result<(), Box<dyn std::error::Error>> {
     let (log, copied) = passive(c)?;
     if copied > 0 {
-        sync_database_file(c)?;
+        crate::file_sync::fsync(c, crate::file_sync::File::Database)?;
     }
     if log >= RESTART_AT {
         let _writers_wait = write_lock.blocking_lock();

@@ -26,9 +26,9 @@
 //! for it too.
 
 use crate::error::StoreError;
+use crate::file_sync::WalSyncer;
 use crate::group::{batch_failed, write_batch, Job, Mode, Writer};
 use crate::lite::WriterConn;
-use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 use std::time::Instant;
@@ -41,12 +41,12 @@ struct Committed {
 
 /// Start the two threads; registrations are sent to the returned queue.
 pub(crate) fn spawn(w: Writer, lite: WriterConn) -> std::io::Result<mpsc::Sender<Job>> {
-    let WriterConn { conn, wal } = lite;
+    let WriterConn { conn, sync_wal_of } = lite;
     let (tx, rx) = mpsc::channel::<Job>();
     let (done_tx, done_rx) = mpsc::channel::<Committed>();
     std::thread::Builder::new()
         .name("xf-intake-sync".into())
-        .spawn(move || syncer(done_rx, wal))?;
+        .spawn(move || syncer(done_rx, sync_wal_of.map(WalSyncer::new)))?;
     std::thread::Builder::new()
         .name("xf-intake-write".into())
         .spawn(move || writer(w, conn, rx, done_tx))?;
@@ -98,14 +98,15 @@ fn writer(
 
 /// `wal` is None when COMMIT already synced (FULL outside WAL mode) or the
 /// operator chose `XINFANG_SQLITE_SYNC=normal` (acknowledged after COMMIT,
-/// like every other write on that setting).
-fn syncer(rx: mpsc::Receiver<Committed>, wal: Option<PathBuf>) {
+/// like every other write on that setting). A failed sync fails the batches
+/// that waited on it; the next batch syncs afresh (`WalSyncer`).
+fn syncer(rx: mpsc::Receiver<Committed>, mut wal: Option<WalSyncer>) {
     while let Ok(first) = rx.recv() {
         let mut ready = vec![first];
         while let Ok(more) = rx.try_recv() {
             ready.push(more);
         }
-        let synced = wal.as_deref().map_or(Ok(()), sync);
+        let synced = wal.as_mut().map_or(Ok(()), sync);
         for c in ready {
             let results = match &synced {
                 Ok(()) => c.results,
@@ -121,12 +122,15 @@ fn syncer(rx: mpsc::Receiver<Committed>, wal: Option<PathBuf>) {
 }
 
 /// Make every frame written to the WAL so far durable.
-fn sync(wal: &std::path::Path) -> std::io::Result<()> {
+fn sync(wal: &mut WalSyncer) -> Result<(), String> {
     let t = Instant::now();
-    let r = std::fs::File::open(wal).and_then(|f| f.sync_data());
+    let r = wal.sync();
     let ms = t.elapsed().as_secs_f64() * 1000.0;
     if ms > 50.0 {
         tracing::warn!("WAL sync took {ms:.0} ms");
+    }
+    if let Err(e) = &r {
+        tracing::error!("WAL sync failed ({e}); the batches waiting on it are refused");
     }
     r
 }
@@ -154,30 +158,41 @@ mod tests {
     }
 
     /// Nobody hears "registered" unless the WAL sync succeeded: a sync that
-    /// fails turns every waiting batch's outcome into an error.
+    /// fails turns every waiting batch's outcome into an error, and the
+    /// batches after it are synced afresh.
     #[test]
     fn acknowledged_only_after_the_wal_is_synced() {
         let dir = std::env::temp_dir().join(format!("xinfang-sync-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let wal = dir.join("t.db-wal");
-        std::fs::write(&wal, b"frames").unwrap();
-        for (path, should_succeed) in [(wal.clone(), true), (dir.join("missing-wal"), false)] {
-            let (tx, rx) = mpsc::channel();
-            let (a, mut ra) = committed(2);
-            let (b, mut rb) = committed(1);
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("t.db");
+        let (tx, rx) = mpsc::channel();
+        let wal = WalSyncer::new(path.display().to_string());
+        let thread = std::thread::spawn(move || syncer(rx, Some(wal)));
+        let answers = |tx: &mpsc::Sender<Committed>| {
+            let (a, ra) = committed(2);
+            let (b, rb) = committed(1);
             tx.send(a).unwrap();
             tx.send(b).unwrap();
-            drop(tx);
-            syncer(rx, Some(path));
-            for r in ra.iter_mut().chain(rb.iter_mut()) {
-                let got = r.try_recv().expect("every caller is answered");
-                match (&got, should_succeed) {
-                    (Ok(_), true) => {}
-                    (Err(e), false) => assert!(e.to_string().contains("未能写入磁盘"), "{e}"),
-                    _ => panic!("sync ok = {should_succeed} but got {got:?}"),
-                }
-            }
+            ra.into_iter()
+                .chain(rb)
+                .map(|r| r.blocking_recv().expect("every caller is answered"))
+                .collect::<Vec<_>>()
+        };
+        // No database there yet: nothing can be made durable.
+        for got in answers(&tx) {
+            let e = got.expect_err("no sync, no acknowledgement");
+            assert!(e.to_string().contains("未能写入磁盘"), "{e}");
         }
+        std::fs::create_dir_all(&dir).unwrap();
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute_batch("PRAGMA journal_mode=WAL; CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+            .unwrap();
+        for got in answers(&tx) {
+            assert!(got.is_ok(), "the syncer recovered: {got:?}");
+        }
+        drop(tx);
+        thread.join().unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -20,6 +20,7 @@ mod db;
 mod documents;
 mod drafts;
 mod error;
+mod file_sync;
 mod filter;
 mod group;
 mod group_batch;

@@ -37,11 +37,11 @@ pub(crate) fn sync_pragma() -> &'static str {
     }
 }
 
-/// The intake writer's connection and the WAL file its syncer must sync
-/// before a batch is acknowledged (None: COMMIT itself was enough).
+/// The intake writer's connection and the database whose WAL its syncer
+/// must sync before a batch is acknowledged (None: COMMIT itself was enough).
 pub(crate) struct WriterConn {
     pub conn: rusqlite::Connection,
-    pub wal: Option<std::path::PathBuf>,
+    pub sync_wal_of: Option<String>,
 }
 
 /// Open the writer connection for a SQLite store (None: use sqlx).
@@ -69,8 +69,8 @@ pub(crate) fn open(url: &str) -> Option<WriterConn> {
     };
     match open() {
         Ok((conn, wal_mode)) => {
-            let wal = (wal_mode && !sync_is_normal()).then(|| format!("{path}-wal").into());
-            Some(WriterConn { conn, wal })
+            let sync_wal_of = (wal_mode && !sync_is_normal()).then_some(path);
+            Some(WriterConn { conn, sync_wal_of })
         }
         Err(e) => {
             tracing::warn!("intake writer connection not opened ({e}); using the pool");

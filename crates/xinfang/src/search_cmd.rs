@@ -27,6 +27,10 @@ pub fn index_dir(url: &str) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("xinfang-data/search-index"))
 }
 
+/// The setting a `xinfang reindex` run beside a server writes: every
+/// `serve` that sees its value change rebuilds its own index.
+const REINDEX_REQUESTED: &str = "search_reindex_requested";
+
 /// Open the index for `app` and attach it.
 pub fn attach(app: &App) -> anyhow::Result<PathBuf> {
     let dir = index_dir(app.store.url());
@@ -36,21 +40,65 @@ pub fn attach(app: &App) -> anyhow::Result<PathBuf> {
     Ok(dir)
 }
 
-/// Feed the index from the outbox every 500 ms (serve).
+/// Feed the index from the outbox every 500 ms (serve), and rebuild it when
+/// an operator asked for it (`xinfang reindex` while this server runs).
 pub fn spawn_indexer(app: App) {
     tokio::spawn(async move {
+        let mut seen = app
+            .store
+            .get_setting(REINDEX_REQUESTED)
+            .await
+            .ok()
+            .flatten();
         loop {
             if let Err(e) = app.index_pending().await {
                 tracing::warn!("search indexing failed: {e}");
+            }
+            let asked = app
+                .store
+                .get_setting(REINDEX_REQUESTED)
+                .await
+                .ok()
+                .flatten();
+            if asked.is_some() && asked != seen {
+                seen = asked;
+                let t = std::time::Instant::now();
+                match app.reindex().await {
+                    Ok(n) => tracing::info!(
+                        "search index rebuilt on request: {n} cases in {:.1} s",
+                        t.elapsed().as_secs_f64()
+                    ),
+                    Err(e) => tracing::error!("search index rebuild failed: {e}"),
+                }
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
     });
 }
 
-/// `xinfang reindex`.
+/// `xinfang reindex`. While a server holds the index, it is asked to rebuild
+/// its index itself (the writer lock is one process's at a time).
 pub async fn reindex(app: &App) -> anyhow::Result<()> {
-    let dir = attach(app)?;
+    let dir = index_dir(app.store.url());
+    match SearchIndex::open(&dir) {
+        Ok(index) => app.attach_search(index),
+        Err(e) if e.is_locked() => {
+            app.store
+                .put_setting(
+                    REINDEX_REQUESTED,
+                    &format!("{} {}", xinfang_store::now_text(), std::process::id()),
+                )
+                .await?;
+            println!(
+                "检索索引 {} 正由运行中的服务使用：已请求该服务重建索引，几秒内开始，完成情况见服务日志",
+                dir.display()
+            );
+            return Ok(());
+        }
+        Err(e) => {
+            return Err(anyhow::Error::new(e).context(format!("无法打开检索索引 {}", dir.display())))
+        }
+    }
     let t = std::time::Instant::now();
     let n = app.reindex().await?;
     println!(

@@ -6,5 +6,6 @@ mod browser_staff;
 mod cli;
 mod crash;
 mod import_cli;
+mod server;
 mod shared_file;
 mod two_nodes;

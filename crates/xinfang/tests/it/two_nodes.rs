@@ -6,51 +6,21 @@
 //! browser session — is honoured by the other, because sessions and tokens
 //! live in the database. PostgreSQL only: SQLite is a single-machine store.
 
-use std::io::{BufRead, BufReader};
+use crate::server::{bin, Node};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_xinfang")
-}
-
-/// One `xinfang serve` on a free port with its own index directory.
-struct Node {
-    child: Child,
-    base: String,
-}
-
-impl Node {
-    fn start(url: &str, index: &Path) -> Node {
-        let mut child = Command::new(bin())
-            .args(["serve", "--listen", "127.0.0.1:0", "--database-url", url])
-            .env("XINFANG_LOG", "warn")
-            .env("XINFANG_SEARCH_INDEX", index)
-            .env("XINFANG_CACHE_REFRESH_SECS", "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn server");
-        let out = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(out)
-            .read_line(&mut line)
-            .expect("read banner");
-        let base = line
-            .trim()
-            .rsplit_once("http://")
-            .map(|(_, a)| format!("http://{}", a.trim_end_matches('/')))
-            .expect("url in banner");
-        Node { child, base }
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// A node with its own index directory, its caches refreshed every second.
+fn node(url: &str, index: &Path) -> Node {
+    let index = index.display().to_string();
+    Node::start(
+        url,
+        &[
+            ("XINFANG_SEARCH_INDEX", &index),
+            ("XINFANG_CACHE_REFRESH_SECS", "1"),
+        ],
+    )
 }
 
 /// `q` percent-encoded for a query string.
@@ -73,8 +43,8 @@ async fn two_nodes_one_database(url: String, dir: &Path) {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let a = Node::start(&url, &dir.join("index-a"));
-    let b = Node::start(&url, &dir.join("index-b"));
+    let a = node(&url, &dir.join("index-a"));
+    let b = node(&url, &dir.join("index-b"));
     assert_ne!(a.base, b.base);
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(20))

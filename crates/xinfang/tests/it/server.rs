@@ -1,0 +1,81 @@
+//! A real `xinfang serve` process for the tests that need one (crash
+//! safety, two nodes, CLI commands beside a server), and the petition
+//! bodies they submit.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_xinfang")
+}
+
+/// One `xinfang serve` on a free port; killed when dropped.
+pub struct Node {
+    pub child: Child,
+    pub base: String,
+}
+
+impl Node {
+    /// Start a server on `url` with extra environment (`XINFANG_LOG=warn`).
+    pub fn start(url: &str, env: &[(&str, &str)]) -> Node {
+        let mut child = Command::new(bin())
+            .args(["serve", "--listen", "127.0.0.1:0", "--database-url", url])
+            .env("XINFANG_LOG", "warn")
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn server");
+        let out = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(out)
+            .read_line(&mut line)
+            .expect("read banner");
+        let base = line
+            .trim()
+            .rsplit_once("http://")
+            .map(|(_, a)| format!("http://{}", a.trim_end_matches('/')))
+            .expect("url in banner");
+        Node { child, base }
+    }
+
+    /// SIGKILL (std's `Child::kill` on Unix) and reap.
+    pub fn kill9(&mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("reap");
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A valid 18-digit ID number from its first 17 digits (GB 11643 check digit).
+pub fn id_with_check(body17: &str) -> String {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+    let sum: u32 = body17
+        .chars()
+        .zip(W)
+        .map(|(c, w)| c.to_digit(10).unwrap() * w)
+        .sum();
+    format!("{body17}{}", C[(sum % 11) as usize])
+}
+
+/// An online petition of client `w`, number `i`: a different person and matter each time.
+pub fn petition(w: u32, i: u32) -> serde_json::Value {
+    let id = id_with_check(&format!(
+        "3301021980{:02}{:02}{:03}",
+        w + 1,
+        (i % 28) + 1,
+        i % 1000
+    ));
+    serde_json::json!({
+        "petitioners": [{"name": format!("测试{w}号{i}"), "id_number": id, "address": "上城区"}],
+        "request": format!("第{w}组第{i}件：要求解决小区第{i}号楼漏水问题"),
+        "region_code": "330102"
+    })
+}
