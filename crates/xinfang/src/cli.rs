@@ -175,6 +175,33 @@ enum BenchCmd {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// End to end over HTTP: a `serve` child process with all its background
+    /// jobs on a store of N cases, driven with online petitions (and staff
+    /// page reads at --read-ratio); the last line is one JSON object.
+    Http {
+        #[arg(long, default_value_t = 10_000)]
+        cases: i64,
+        /// Closed loop: this many clients, each waiting for its answer.
+        #[arg(long, default_value_t = 16)]
+        connections: usize,
+        /// Open loop instead: requests arrive at this many per second.
+        #[arg(long)]
+        rate: Option<f64>,
+        /// Seconds measured (after a one-second warm-up).
+        #[arg(long, default_value_t = 30.0)]
+        duration: f64,
+        /// Share of requests that are staff page reads (case page, filtered
+        /// list, search, dashboard in turn), 0 to 1.
+        #[arg(long, default_value_t = 0.0)]
+        read_ratio: f64,
+        /// The staff member whose pages are read.
+        #[arg(long, default_value = "shangcheng_xfj")]
+        staff: String,
+        /// Use this database (filled if it holds fewer than N cases) instead
+        /// of a fresh SQLite file in a temporary directory.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
     /// The statistics overview and unit rankings over N cases (demo cases copied up to N).
     Stats {
         #[arg(long, default_value_t = 100_000)]
@@ -465,6 +492,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     s.scope, s.overview_ms, s.rankings_ms, s.submissions
                 );
             }
+            println!("{}", serde_json::to_string(&r)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Bench {
+            cmd:
+                BenchCmd::Http {
+                    cases,
+                    connections,
+                    rate,
+                    duration,
+                    read_ratio,
+                    staff,
+                    database_url,
+                },
+        } => {
+            if !(0.0..=1.0).contains(&read_ratio) {
+                anyhow::bail!("--read-ratio 应在 0 到 1 之间");
+            }
+            let r = crate::bench_http::run(crate::bench_http::Options {
+                cases,
+                connections,
+                rate,
+                duration,
+                read_ratio,
+                database_url,
+                staff,
+            })
+            .await?;
             println!("{}", serde_json::to_string(&r)?);
             Ok(ExitCode::SUCCESS)
         }

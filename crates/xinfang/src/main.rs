@@ -2,6 +2,7 @@
 //! application services and (for `serve`) the web router; no logic of its own.
 
 mod bench_cmd;
+mod bench_http;
 mod cli;
 mod node;
 mod notify_cmd;
