@@ -103,16 +103,36 @@ impl Store {
         Ok(true)
     }
 
-    /// Messages due to be sent (queued, or failed and due again), oldest first.
-    pub async fn due_messages(&self, now: &str, limit: i64) -> Result<Vec<MessageRow>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLS} FROM messages WHERE status IN ('queued', 'failed') AND next_at <= $1 ORDER BY id LIMIT $2"
-        ))
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.iter().map(row).collect())
+    /// Messages due to be sent (queued, or failed and due again) on these
+    /// channels, longest due first. Only channels with a gateway are asked
+    /// for: messages waiting for a gateway nobody configured are neither
+    /// read on every round nor in the way of the others.
+    pub async fn due_messages(
+        &self,
+        now: &str,
+        channels: &[&str],
+        limit: i64,
+    ) -> Result<Vec<MessageRow>, StoreError> {
+        if channels.is_empty() {
+            return Ok(vec![]);
+        }
+        // Per status, so each reads one range of the (status, next_at) index.
+        let mut out = vec![];
+        for status in ["queued", "failed"] {
+            let sql = format!(
+                "SELECT {COLS} FROM messages WHERE status = $1 AND next_at <= $2 AND channel IN ({}) ORDER BY next_at, id LIMIT ${}",
+                crate::rows::placeholders(3, channels.len()),
+                channels.len() + 3
+            );
+            let mut q = sqlx::query(&sql).bind(status).bind(now);
+            for c in channels {
+                q = q.bind(*c);
+            }
+            out.extend(q.bind(limit).fetch_all(&self.pool).await?.iter().map(row));
+        }
+        out.sort_by(|a, b| a.next_at.cmp(&b.next_at).then(a.id.cmp(&b.id)));
+        out.truncate(limit.max(0) as usize);
+        Ok(out)
     }
 
     /// Record a delivery attempt: sent, or failed with the error and when to

@@ -366,14 +366,19 @@ async fn closed_loop(t: &Arc<Target>, clients: usize, secs: f64, ratio: f64) -> 
 
 async fn open_loop(t: &Arc<Target>, rate: f64, secs: f64, ratio: f64) -> (Vec<Sample>, f64) {
     let samples: Arc<Mutex<Vec<Sample>>> = Arc::default();
+    // At most this many requests in flight (connections): a stalled server
+    // makes later arrivals wait here — their latency still counts from the
+    // scheduled arrival — instead of exhausting its file descriptors.
+    let in_flight = Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT));
     let start = Instant::now();
     let total = (rate * secs) as u64;
     let mut tasks = tokio::task::JoinSet::new();
     for n in 0..total {
         let due = start + Duration::from_secs_f64(n as f64 / rate);
         tokio::time::sleep_until(due.into()).await;
-        let (t, samples) = (t.clone(), samples.clone());
+        let (t, samples, in_flight) = (t.clone(), samples.clone(), in_flight.clone());
         tasks.spawn(async move {
+            let _slot = in_flight.acquire().await;
             let kind = kind_of(n, ratio);
             let ok = t.send(kind, n).await;
             samples.lock().await.push(Sample {
@@ -392,6 +397,9 @@ async fn open_loop(t: &Arc<Target>, rate: f64, secs: f64, ratio: f64) -> (Vec<Sa
     let all = std::mem::take(&mut *samples.lock().await);
     (all, secs)
 }
+
+/// Requests in flight at most in the open loop.
+const MAX_IN_FLIGHT: usize = 256;
 
 fn pct(sorted: &[u64], p: f64) -> f64 {
     if sorted.is_empty() {

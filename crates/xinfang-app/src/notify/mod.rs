@@ -364,10 +364,11 @@ impl App {
         let gateways = self.gateways();
         let now = self.now();
         let mut report = PumpReport::default();
-        for m in self.store.due_messages(&fmt(now), 200).await? {
-            if !gateways.configured(&m.channel) {
-                continue;
-            }
+        let channels: Vec<&str> = ["sms", "email"]
+            .into_iter()
+            .filter(|c| gateways.configured(c))
+            .collect();
+        for m in self.store.due_messages(&fmt(now), &channels, 200).await? {
             let result = gateways
                 .send(&m.channel, &m.recipient, &m.subject, &m.body)
                 .await;

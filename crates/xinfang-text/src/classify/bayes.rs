@@ -236,20 +236,32 @@ impl NaiveBayes {
         }
         let vocab_size = self.vocab.len().max(1) as f64;
         let n_labels = self.labels.len() as f64;
+        // likelihood(label) = Σ_t ln(c_t + α) − n·denom(label): labels not
+        // holding t contribute ln α, so only each token's holders are
+        // corrected (as in `predict_complement`).
+        let names: Vec<&str> = self.labels.keys().map(String::as_str).collect();
+        let mut correction = vec![0.0f64; names.len()];
+        let mut known = 0usize;
+        let ln_alpha = self.alpha.ln();
+        for t in tokens {
+            let Some(holders) = self.postings.get(t.as_str()) else {
+                continue;
+            };
+            known += 1;
+            for (label, c) in holders {
+                if let Ok(i) = names.binary_search(&label.as_str()) {
+                    correction[i] += (*c as f64 + self.alpha).ln() - ln_alpha;
+                }
+            }
+        }
         let mut scores: Vec<(String, f64)> = self
             .labels
             .iter()
-            .map(|(label, s)| {
+            .zip(correction)
+            .map(|((label, s), corr)| {
                 let prior = ((s.docs as f64 + 1.0) / (self.total_docs as f64 + n_labels)).ln();
                 let denom = (s.tokens as f64 + self.alpha * vocab_size).ln();
-                let likelihood: f64 = tokens
-                    .iter()
-                    .filter(|t| self.vocab.contains_key(t.as_str()))
-                    .map(|t| {
-                        let c = s.counts.get(t.as_str()).copied().unwrap_or(0) as f64;
-                        (c + self.alpha).ln() - denom
-                    })
-                    .sum();
+                let likelihood = known as f64 * (ln_alpha - denom) + corr;
                 (label.clone(), prior + likelihood)
             })
             .collect();
@@ -300,12 +312,37 @@ mod tests {
         scores
     }
 
+    /// The textbook multinomial score: every label × every known token.
+    fn reference_plain(m: &NaiveBayes, tokens: &[String]) -> Vec<(String, f64)> {
+        let vocab_size = m.vocab.len().max(1) as f64;
+        let n_labels = m.labels.len() as f64;
+        let mut scores: Vec<(String, f64)> = m
+            .labels
+            .iter()
+            .map(|(label, s)| {
+                let prior = ((s.docs as f64 + 1.0) / (m.total_docs as f64 + n_labels)).ln();
+                let denom = (s.tokens as f64 + m.alpha * vocab_size).ln();
+                let likelihood: f64 = tokens
+                    .iter()
+                    .filter(|t| m.vocab.contains_key(t.as_str()))
+                    .map(|t| {
+                        let c = s.counts.get(t.as_str()).copied().unwrap_or(0) as f64;
+                        (c + m.alpha).ln() - denom
+                    })
+                    .sum();
+                (label.clone(), prior + likelihood)
+            })
+            .collect();
+        softmax_sorted(&mut scores);
+        scores
+    }
+
     fn toks(s: &str) -> Vec<String> {
         s.split(' ').map(str::to_string).collect()
     }
 
     #[test]
-    fn complement_scores_match_the_textbook_formula_through_learn_unlearn_and_storage() {
+    fn scores_match_the_textbook_formulas_through_learn_unlearn_and_storage() {
         let mut m = NaiveBayes::with_alpha(0.3);
         let docs = [
             ("拖欠 工资 工地 老板", "劳动"),
@@ -331,14 +368,21 @@ mod tests {
         ] {
             for model in [&m, &stored] {
                 // By label: equal scores may tie-break either way.
-                let mut fast = model.predict_complement(&toks(q));
-                let mut slow = reference(model, &toks(q));
-                fast.sort_by(|a, b| a.0.cmp(&b.0));
-                slow.sort_by(|a, b| a.0.cmp(&b.0));
-                assert_eq!(fast.len(), slow.len());
-                for ((a, x), (b, y)) in fast.iter().zip(&slow) {
-                    assert_eq!(a, b, "{q}: same labels");
-                    assert!((x - y).abs() < 1e-9, "{q}: {a} {x} vs {y}");
+                let pairs = [
+                    (
+                        model.predict_complement(&toks(q)),
+                        reference(model, &toks(q)),
+                    ),
+                    (model.predict(&toks(q)), reference_plain(model, &toks(q))),
+                ];
+                for (mut fast, mut slow) in pairs {
+                    fast.sort_by(|a, b| a.0.cmp(&b.0));
+                    slow.sort_by(|a, b| a.0.cmp(&b.0));
+                    assert_eq!(fast.len(), slow.len());
+                    for ((a, x), (b, y)) in fast.iter().zip(&slow) {
+                        assert_eq!(a, b, "{q}: same labels");
+                        assert!((x - y).abs() < 1e-9, "{q}: {a} {x} vs {y}");
+                    }
                 }
             }
         }

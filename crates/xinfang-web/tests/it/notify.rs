@@ -751,3 +751,39 @@ dual_test!(
         let _ = std::fs::remove_dir_all(&dir);
     }
 );
+
+dual_test!(
+    messages_waiting_for_an_unconfigured_gateway_hold_up_no_other,
+    |app: TestApp| async move {
+        // Hundreds of e-mails queued while no mail server is configured…
+        let now = "2026-01-01 08:00:00";
+        for i in 0..250 {
+            let dedupe = format!("waiting-mail-{i}");
+            let m = xinfang_store::NewMessage {
+                case_id: None,
+                notice: "registered",
+                channel: "email",
+                recipient: "someone@example.cn",
+                subject: "信访事项已登记",
+                body: "您的信访事项已登记。",
+                dedupe: &dedupe,
+            };
+            assert!(app.app.store.queue_message(&m, now).await.unwrap());
+        }
+        // …and then a text message, with an SMS gateway that works.
+        let g = start_gateway(&app).await;
+        let sms = xinfang_store::NewMessage {
+            case_id: None,
+            notice: "registered",
+            channel: "sms",
+            recipient: "13812345678",
+            subject: "信访事项已登记",
+            body: "短信在邮件之后排队",
+            dedupe: "the-sms",
+        };
+        assert!(app.app.store.queue_message(&sms, now).await.unwrap());
+        let r = app.app.notify_send().await.unwrap();
+        assert_eq!((r.sent, r.failed), (1, 0), "the SMS went out");
+        assert_eq!(texts(&g), vec!["短信在邮件之后排队".to_string()]);
+    }
+);
