@@ -3,7 +3,7 @@
 //! so re-running it after a calendar change re-flows the case.
 
 use crate::state::App;
-use xinfang_domain::case::{case_clocks, next_duty, Case};
+use xinfang_domain::case::{case_clocks, next_check, next_duty, Case};
 use xinfang_domain::metrics::CaseFacts;
 use xinfang_store::Projection;
 
@@ -12,6 +12,16 @@ impl App {
     /// cover leaves the due date empty rather than guessing; the case page
     /// then shows the calendar error.
     pub fn project(&self, case: &Case) -> Projection {
+        self.project_as(case, false)
+    }
+
+    /// [`App::project`] as the clock scanner writes it, having raised every
+    /// alert due today: the next check is the next change of grade.
+    pub fn project_scanned(&self, case: &Case) -> Projection {
+        self.project_as(case, true)
+    }
+
+    fn project_as(&self, case: &Case, alerted: bool) -> Projection {
         let org = self.org();
         let today = self.now().date();
         use xinfang_domain::case::Status;
@@ -31,6 +41,7 @@ impl App {
                 p.grade = Some(grade_key(grade).into());
                 p.next_clock = Some(kind.key().into());
             }
+            p.next_check = next_check(&clocks, today, alerted).map(|d| d.to_string());
             p.facts = CaseFacts::of(case, &clocks);
         }
         p

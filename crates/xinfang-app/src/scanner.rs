@@ -13,8 +13,8 @@ use xinfang_store::NewAlert;
 /// What one scan did.
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct ScanReport {
-    /// Open cases whose next duty falls due within the warning window (the
-    /// ones checked; every other open case is 正常 until its next event).
+    /// Open cases whose grade could change today (the ones checked; every
+    /// other open case keeps its grade until its next check or event).
     pub open_cases: usize,
     pub escalated_supervisions: usize,
     pub raised_approaching: usize,
@@ -26,23 +26,17 @@ impl App {
         let mut report = ScanReport::default();
         let org = self.org();
         let today = self.now().date();
-        // Only a case whose earliest open duty falls due within the widest
-        // warning window can change grade or need an alert today; the due
-        // dates themselves change only with events or a calendar re-flow.
-        let widest = self
-            .rules()
-            .rules
-            .iter()
-            .map(|r| r.approaching_days)
-            .max()
-            .unwrap_or(0);
-        let until = today + chrono::Duration::days(i64::from(widest));
-        let ids = self.store.due_case_ids(&until.to_string()).await?;
+        // Only a case whose next change of grade has come (or whose
+        // projection was rewritten while it was 临期 or 超期) can need an
+        // alert; each is written back with its next change of grade, so a
+        // case already 超期 and alerted is not looked at again until an
+        // event or a calendar change rewrites it.
+        let ids = self.store.due_case_ids(&today.to_string()).await?;
         for chunk in ids.chunks(500) {
             let batch = self.store.cases_by_ids(chunk).await?;
             let projections: Vec<_> = batch
                 .iter()
-                .map(|(id, case)| (*id, self.project(case)))
+                .map(|(id, case)| (*id, self.project_scanned(case)))
                 .collect();
             self.store.update_projections(&projections).await?;
             // Every alert of the chunk in one transaction (one commit).

@@ -20,6 +20,9 @@ use xinfang_domain::org::{UnitId, UnitLevel};
 #[derive(Clone, Debug, Default)]
 pub struct Projection {
     pub next_due: Option<String>,
+    /// When the clock scanner must next look at the case (see
+    /// `xinfang_domain::case::next_check`).
+    pub next_check: Option<String>,
     pub grade: Option<String>,
     pub next_clock: Option<String>,
     pub units: Vec<UnitId>,
@@ -76,7 +79,7 @@ async fn write_facts(
     let f = &p.facts;
     sqlx::query(
         "UPDATE cases SET next_due = $1, grade = $2, next_clock = $3, accept_due = $4, accept_met = $5, handling_due = $6, handling_met = $7, \
-         delivered_on = $8, satisfaction = $9, review_requested = $10, repeats_after_delivery = $11, action_unit = $12 WHERE id = $13",
+         delivered_on = $8, satisfaction = $9, review_requested = $10, repeats_after_delivery = $11, action_unit = $12, next_check = $14 WHERE id = $13",
     )
     .bind(p.next_due.clone())
     .bind(p.grade.clone())
@@ -91,6 +94,7 @@ async fn write_facts(
     .bind(f.repeats_after_delivery as i64)
     .bind(p.action_unit.map(|u| u.0))
     .bind(case_id)
+    .bind(p.next_check.clone())
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -498,11 +502,11 @@ impl Store {
         Ok(out)
     }
 
-    /// Ids of cases with an open duty due on or before `until` (the clock
-    /// scanner's work list), through the `cases_next_due` index.
+    /// Ids of cases to be checked on or before `until` (the clock scanner's
+    /// work list), through the `cases_next_check` index.
     pub async fn due_case_ids(&self, until: &str) -> Result<Vec<i64>, StoreError> {
         Ok(sqlx::query(
-            "SELECT id FROM cases WHERE next_due IS NOT NULL AND next_due <= $1 ORDER BY id",
+            "SELECT id FROM cases WHERE next_check IS NOT NULL AND next_check <= $1 ORDER BY id",
         )
         .bind(until)
         .fetch_all(&self.pool)

@@ -118,6 +118,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         21,
         include_str!(concat!("../migrations/sqlite/", "0021_messages.sql")),
     ),
+    (
+        23,
+        include_str!(concat!("../migrations/sqlite/", "0023_next_check.sql")),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -210,6 +214,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
         21,
         include_str!(concat!("../migrations/postgres/", "0021_messages.sql")),
+    ),
+    (
+        23,
+        include_str!(concat!("../migrations/postgres/", "0023_next_check.sql")),
     ),
 ];
 

@@ -210,6 +210,29 @@ pub fn case_clocks(
     Ok(out)
 }
 
+/// When the clock scanner must next look at this case: the first day after
+/// `today` on which an open duty turns 临期 (its approaching window opens)
+/// or 超期 (the day after it falls due); `None` when no open duty has a
+/// change of grade ahead. Outside the scanner (`alerted == false`: an event
+/// or a calendar re-flow rewrote the projection) a duty already 临期 or 超期
+/// makes it `today`, so the scanner raises that alert once. The scanner's
+/// cost then follows the cases falling due, not every case that ever did.
+pub fn next_check(clocks: &[CaseClock], today: NaiveDate, alerted: bool) -> Option<NaiveDate> {
+    let open = || clocks.iter().filter(|c| c.duty && c.is_open());
+    if !alerted && open().any(|c| c.grade(today) != Grade::Normal) {
+        return Some(today);
+    }
+    open()
+        .flat_map(|c| {
+            [
+                c.due.due - chrono::Duration::days(i64::from(c.approaching_days)),
+                c.due.due + chrono::Duration::days(1),
+            ]
+        })
+        .filter(|d| *d > today)
+        .min()
+}
+
 /// The nearest open duty and its grade, for inbox queries and the projection.
 pub fn next_duty(clocks: &[CaseClock], today: NaiveDate) -> Option<(NaiveDate, Grade, ClockKind)> {
     clocks

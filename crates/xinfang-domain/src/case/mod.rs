@@ -8,7 +8,7 @@ pub mod model;
 pub mod register;
 pub mod state;
 
-pub use clocks::{case_clocks, handling_clock, next_duty, CaseClock};
+pub use clocks::{case_clocks, handling_clock, next_check, next_duty, CaseClock};
 pub use command::{Command, PriorMatter, Register};
 pub use decide::{decide, is_accused_unit, repeat_to_review, split_registration, Ctx};
 pub use event::{ActorRef, CaseEvent, EventBody};

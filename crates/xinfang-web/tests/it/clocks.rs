@@ -40,6 +40,9 @@ dual_test!(scanner_raises_each_alert_once, |app: TestApp| async move {
         (0, 0),
         "not raised twice"
     );
+    assert_eq!(rep.open_cases, 0, "nothing changes grade until 03-18");
+    app.set_time("2026-03-17 09:00");
+    assert_eq!(app.app.scan_clocks().await.unwrap().open_cases, 0);
     app.set_time("2026-03-18 09:00");
     let rep = app.app.scan_clocks().await.unwrap();
     assert_eq!(
@@ -49,6 +52,11 @@ dual_test!(scanner_raises_each_alert_once, |app: TestApp| async move {
     );
     let rep = app.app.scan_clocks().await.unwrap();
     assert_eq!(rep.raised_overdue, 0);
+    // 超期 and alerted: later scans do not look at the case again (their
+    // cost follows the cases falling due, not every case that ever did).
+    assert_eq!(rep.open_cases, 0);
+    app.set_time("2026-04-20 09:00");
+    assert_eq!(app.app.scan_clocks().await.unwrap().open_cases, 0);
     // The supervisor of the district sees both in the inbox.
     let sup = app.token("shangcheng_dc").await;
     let (s, v) = app.get("/api/v1/alerts", Some(&sup)).await;
