@@ -118,6 +118,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         21,
         include_str!(concat!("../migrations/sqlite/", "0021_messages.sql")),
     ),
+    (
+        22,
+        include_str!(concat!("../migrations/sqlite/", "0022_events.sql")),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -210,6 +214,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
         21,
         include_str!(concat!("../migrations/postgres/", "0021_messages.sql")),
+    ),
+    (
+        22,
+        include_str!(concat!("../migrations/postgres/", "0022_events.sql")),
     ),
 ];
 

@@ -32,6 +32,7 @@ mod lite;
 mod lite_read;
 mod messages;
 mod org;
+mod pumps;
 mod reception;
 mod reports;
 mod rows;
@@ -44,6 +45,8 @@ mod stats_rollup_read;
 mod supervisions;
 mod tokens;
 mod warnings;
+mod webhooks;
+mod work_orders;
 
 pub use admin::{NewZeroReport, UserChange, ZeroReportRow};
 pub use alerts::{AlertRow, NewAlert};
@@ -61,6 +64,7 @@ pub use imports::{ImportedCase, ImportedStep};
 pub use leadership::{InstructionRow, OwnershipRow, ProgressRow};
 pub use messages::{FeedEvent, MessageRow, NewMessage};
 pub use org::{NewUser, UserRecord};
+pub use pumps::LogEvent;
 pub use reception::{AppointmentRow, NewAppointment, NewSession, SessionRow};
 pub use reports::{AccountabilityRow, AnnualCounts};
 pub use scope::CaseScope;
@@ -70,6 +74,8 @@ pub use stats_rollup::FoldReport;
 pub use supervisions::{NewSupervision, SupervisionRow};
 pub use tokens::TokenKind;
 pub use warnings::{NewWarning, WarningRow};
+pub use webhooks::{Attempt, DeliveryRow, NewDelivery, WebhookFields, WebhookRow};
+pub use work_orders::Reservation;
 
 /// Current time in Asia/Shanghai (UTC+8, no DST) as stored text.
 pub fn now_text() -> String {
