@@ -317,14 +317,16 @@ impl Store {
         now: &str,
         until: &str,
     ) -> Result<bool, StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
         let n = sqlx::query("UPDATE webhooks SET lease_by = $1, lease_until = $2 WHERE id = $3 AND (lease_by IS NULL OR lease_by = $1 OR lease_until < $4)")
             .bind(node)
             .bind(until)
             .bind(id)
             .bind(now)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?
             .rows_affected();
+        tx.commit().await?;
         Ok(n == 1)
     }
 

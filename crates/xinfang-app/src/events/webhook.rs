@@ -84,13 +84,6 @@ impl App {
     /// Fan new case events out to the endpoints (active or suspended) that
     /// want their kind and may see the case; returns deliveries queued.
     pub async fn webhook_feed(&self) -> Result<usize, AppError> {
-        let (now, until) = lease_window(LEASE_SECS);
-        if !self.store.lease_pump(FEED, node_id(), &now, &until).await? {
-            return Ok(0);
-        }
-        // Read the head before the endpoints: one registered after this
-        // read starts at a later head, so skipping to this one loses nothing.
-        let head = self.store.max_event_seq().await?;
         let hooks: Vec<WebhookRow> = self
             .store
             .webhooks()
@@ -98,14 +91,22 @@ impl App {
             .into_iter()
             .filter(|h| h.status != "disabled")
             .collect();
-        let mut cursor = self.store.pump_cursor(FEED).await?;
-        if hooks.is_empty() || cursor > head {
-            // No endpoint, or a log that lost its tail (a crash before the
-            // WAL reached the disk): nothing to send up to the head.
-            if cursor != head {
-                self.store.set_pump_cursor(FEED, head).await?;
-            }
+        // No endpoint, nothing to do (and no write per round on a busy store).
+        let Some(first) = hooks.iter().map(|h| h.from_seq).min() else {
             return Ok(0);
+        };
+        let (now, until) = lease_window(LEASE_SECS);
+        if !self.store.lease_pump(FEED, node_id(), &now, &until).await? {
+            return Ok(0);
+        }
+        let head = self.store.max_event_seq().await?;
+        // Nothing before the earliest endpoint's start is anyone's; a cursor
+        // past the head means the log lost its tail (a crash before the WAL
+        // reached the disk): go on from the head.
+        let mut cursor = self.store.pump_cursor(FEED).await?.max(first);
+        if cursor > head {
+            self.store.set_pump_cursor(FEED, head).await?;
+            cursor = head;
         }
         let org = self.org();
         let viewers: Vec<_> = hooks
@@ -185,6 +186,9 @@ impl App {
         h: WebhookRow,
     ) -> Result<SendReport, AppError> {
         let mut report = SendReport::default();
+        if self.store.pending_deliveries(h.id, 1).await?.is_empty() {
+            return Ok(report);
+        }
         let (now, until) = lease_window(LEASE_SECS);
         if !self.store.lease_webhook(h.id, node_id(), &now, &until).await? {
             return Ok(report);

@@ -6,6 +6,7 @@
 mod accountability_pages;
 mod admin;
 mod admin_data;
+mod admin_events;
 mod admin_notices;
 mod admin_rules;
 mod admin_units;
@@ -164,6 +165,14 @@ fn admin_routes() -> crate::routes::Routes {
         .route(
             "/admin/notices",
             get(admin_notices::notices_page).post(admin_notices::notices_post),
+        )
+        .route(
+            "/admin/webhooks",
+            get(admin_events::list_page).post(admin_events::create),
+        )
+        .route(
+            "/admin/webhooks/{id}",
+            get(admin_events::one_page).post(admin_events::change),
         )
         .route(
             "/admin/rules",
