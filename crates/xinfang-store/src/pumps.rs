@@ -1,8 +1,8 @@
 //! Cursors over the event log for the pumps that carry events out (the
 //! webhook fan-out, the AMQP publisher), each with a lease so that one
 //! `serve` process runs a pump at a time when several share a database.
-//! A pump's cursor starts at the head of the log when the pump first runs:
-//! the history before it is never re-announced.
+//! A pump's cursor starts where its first subscriber starts, or at the
+//! head of the log when the pump first runs: history is never re-announced.
 
 use crate::error::StoreError;
 use crate::Store;
@@ -23,10 +23,12 @@ pub struct LogEvent {
 
 impl Store {
     /// Take pump `name` until `until` (wall clock) unless another process
-    /// holds it; its row is made on first use with the cursor at the head.
+    /// holds it; its row is made on first use with the cursor at `start`,
+    /// or at the head of the log.
     pub async fn lease_pump(
         &self,
         name: &str,
+        start: Option<i64>,
         node: &str,
         now: &str,
         until: &str,
@@ -38,8 +40,16 @@ impl Store {
             .await?
             .is_some();
         if !exists {
-            sqlx::query("INSERT INTO event_pumps (name, cursor) SELECT $1, COALESCE(MAX(seq), 0) FROM events ON CONFLICT DO NOTHING")
+            let cursor: i64 = match start {
+                Some(s) => s,
+                None => sqlx::query("SELECT COALESCE(MAX(seq), 0) FROM events")
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .get(0),
+            };
+            sqlx::query("INSERT INTO event_pumps (name, cursor) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                 .bind(name)
+                .bind(cursor)
                 .execute(&mut *tx)
                 .await?;
         }

@@ -132,7 +132,7 @@ impl AmqpPublisher {
         let (now, until) = lease_window(LEASE_SECS);
         if !app
             .store
-            .lease_pump(PUMP, node_id(), &now, &until)
+            .lease_pump(PUMP, None, node_id(), &now, &until)
             .await
             .map_err(store)?
         {

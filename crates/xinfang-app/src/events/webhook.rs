@@ -96,7 +96,8 @@ impl App {
             return Ok(0);
         };
         let (now, until) = lease_window(LEASE_SECS);
-        if !self.store.lease_pump(FEED, node_id(), &now, &until).await? {
+        if !self.store
+            .lease_pump(FEED, Some(first), node_id(), &now, &until).await? {
             return Ok(0);
         }
         let head = self.store.max_event_seq().await?;
