@@ -11,6 +11,7 @@ mod campaigns;
 mod clocks;
 mod dashboard;
 mod events;
+mod events_admin;
 mod events_amqp;
 mod events_kit;
 mod events_scope;
