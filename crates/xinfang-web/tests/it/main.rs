@@ -13,6 +13,7 @@ mod dashboard;
 mod events;
 mod events_admin;
 mod events_amqp;
+mod events_example;
 mod events_kit;
 mod events_scope;
 mod documents;
