@@ -30,7 +30,7 @@ use xinfang_domain::UnitId;
 use xinfang_store::{fmt_time, Attempt, NewDelivery, WebhookRow};
 
 /// Failed attempts in a row after which an endpoint is suspended (with
-/// the back-off, about three hours of failure).
+/// the back-off, about two hours of failure).
 pub const MAX_FAILURES: i64 = 8;
 /// Seconds a receiver has to answer.
 pub const TIMEOUT_SECS: u64 = 15;
