@@ -47,11 +47,13 @@ impl Store {
                     .await?
                     .get(0),
             };
-            sqlx::query("INSERT INTO event_pumps (name, cursor) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(name)
-                .bind(cursor)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO event_pumps (name, cursor) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(name)
+            .bind(cursor)
+            .execute(&mut *tx)
+            .await?;
         }
         let n = sqlx::query("UPDATE event_pumps SET lease_by = $1, lease_until = $2 WHERE name = $3 AND (lease_by IS NULL OR lease_by = $1 OR lease_until < $4)")
             .bind(node)
@@ -67,12 +69,14 @@ impl Store {
 
     /// Where pump `name` stands (0 before its first lease).
     pub async fn pump_cursor(&self, name: &str) -> Result<i64, StoreError> {
-        Ok(sqlx::query("SELECT cursor FROM event_pumps WHERE name = $1")
-            .bind(name)
-            .fetch_optional(&self.pool)
-            .await?
-            .map(|r| r.get(0))
-            .unwrap_or(0))
+        Ok(
+            sqlx::query("SELECT cursor FROM event_pumps WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|r| r.get(0))
+                .unwrap_or(0),
+        )
     }
 
     /// Move pump `name` to `seq`.

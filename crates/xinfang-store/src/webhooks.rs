@@ -371,11 +371,13 @@ impl Store {
                     .await?;
             }
             Attempt::Withheld => {
-                sqlx::query("UPDATE webhook_deliveries SET status = 'withheld', done_at = $1 WHERE id = $2")
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "UPDATE webhook_deliveries SET status = 'withheld', done_at = $1 WHERE id = $2",
+                )
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             }
             Attempt::Failed {
                 code,

@@ -114,7 +114,8 @@ impl Store {
             .bind(external_id)
             .execute(&mut *tx)
             .await?;
-        let entry = serde_json::json!({ "source": source, "external_id": external_id, "case_no": case_no });
+        let entry =
+            serde_json::json!({ "source": source, "external_id": external_id, "case_no": case_no });
         crate::chain::log(&mut tx, "work_order", "work_order_registered", by, entry).await?;
         tx.commit().await?;
         Ok(())
@@ -136,9 +137,7 @@ impl Store {
                 q = q.bind(*id);
             }
             for r in q.fetch_all(&self.pool).await? {
-                out.entry(r.get(0))
-                    .or_default()
-                    .push((r.get(1), r.get(2)));
+                out.entry(r.get(0)).or_default().push((r.get(1), r.get(2)));
             }
         }
         Ok(out)

@@ -182,7 +182,8 @@ fn err() -> Value {
 /// The OpenAPI entries of these routes (merged into `/api/openapi.json`).
 pub fn openapi_paths() -> Value {
     let sec = json!([{ "bearer": [] }]);
-    let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }]);
+    let id =
+        json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }]);
     let kind_keys: Vec<&str> = KINDS.iter().map(|(k, _)| *k).collect();
     let input = json!({ "type": "object", "required": ["name", "url", "kinds", "scope_unit"], "properties": {
         "name": { "type": "string", "maxLength": 50, "description": "接收系统名称" },

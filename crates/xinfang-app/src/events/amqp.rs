@@ -119,9 +119,14 @@ impl AmqpPublisher {
             durable: true,
             ..Default::default()
         };
-        ch.exchange_declare(EXCHANGE, ExchangeKind::Topic, durable, FieldTable::default())
-            .await
-            .map_err(lost)?;
+        ch.exchange_declare(
+            EXCHANGE,
+            ExchangeKind::Topic,
+            durable,
+            FieldTable::default(),
+        )
+        .await
+        .map_err(lost)?;
         self.link = Some((conn, ch.clone()));
         Ok(ch)
     }
@@ -225,7 +230,7 @@ impl AmqpPublisher {
     /// Close the connection (tests; `serve` just exits).
     pub async fn close(&mut self) {
         if let Some((conn, _)) = self.link.take() {
-            let _ = conn.close(200, "bye".into()).await;
+            let _ = conn.close(200, "bye").await;
         }
     }
 }

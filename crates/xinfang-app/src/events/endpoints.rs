@@ -130,9 +130,11 @@ impl App {
             Ok(u) if !matches!(u.scheme(), "http" | "https") || u.host_str().is_none() => {
                 field(&mut errors, "url", "推送地址应以 http:// 或 https:// 开头")
             }
-            Ok(u) if !u.username().is_empty() || u.password().is_some() => {
-                field(&mut errors, "url", "推送地址中不得含用户名或密码，请用密钥验证签名")
-            }
+            Ok(u) if !u.username().is_empty() || u.password().is_some() => field(
+                &mut errors,
+                "url",
+                "推送地址中不得含用户名或密码，请用密钥验证签名",
+            ),
             Ok(_) if url.len() > 500 => field(&mut errors, "url", "推送地址过长"),
             Ok(_) => {}
             Err(_) => field(&mut errors, "url", "推送地址格式不正确"),

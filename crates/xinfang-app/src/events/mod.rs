@@ -95,9 +95,8 @@ fn parse_time(s: &str) -> Result<NaiveDateTime, AppError> {
 }
 
 fn case_event(e: &LogEvent) -> Result<CaseEvent, AppError> {
-    let corrupt = |e: serde_json::Error| {
-        AppError::Store(xinfang_store::StoreError::Corrupt(e.to_string()))
-    };
+    let corrupt =
+        |e: serde_json::Error| AppError::Store(xinfang_store::StoreError::Corrupt(e.to_string()));
     Ok(CaseEvent {
         at: parse_time(&e.at)?,
         actor: serde_json::from_str::<ActorRef>(&e.actor).map_err(corrupt)?,
@@ -128,7 +127,8 @@ impl App {
         let mut ids: Vec<i64> = wanted.iter().map(|e| e.case_id).collect();
         ids.sort_unstable();
         ids.dedup();
-        let current: HashMap<i64, Case> = self.store.cases_by_ids(&ids).await?.into_iter().collect();
+        let current: HashMap<i64, Case> =
+            self.store.cases_by_ids(&ids).await?.into_iter().collect();
         let orders = self.store.work_orders_of(&ids).await?;
         let mut after: HashMap<i64, Case> = HashMap::new();
         for id in &ids {

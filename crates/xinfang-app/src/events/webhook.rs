@@ -96,8 +96,11 @@ impl App {
             return Ok(0);
         };
         let (now, until) = lease_window(LEASE_SECS);
-        if !self.store
-            .lease_pump(FEED, Some(first), node_id(), &now, &until).await? {
+        if !self
+            .store
+            .lease_pump(FEED, Some(first), node_id(), &now, &until)
+            .await?
+        {
             return Ok(0);
         }
         let head = self.store.max_event_seq().await?;
@@ -191,7 +194,11 @@ impl App {
             return Ok(report);
         }
         let (now, until) = lease_window(LEASE_SECS);
-        if !self.store.lease_webhook(h.id, node_id(), &now, &until).await? {
+        if !self
+            .store
+            .lease_webhook(h.id, node_id(), &now, &until)
+            .await?
+        {
             return Ok(report);
         }
         let pending = self.store.pending_deliveries(h.id, SEND_BATCH).await?;
@@ -234,7 +241,10 @@ impl App {
                     self.store.record_delivery(h.id, d.id, attempt, &at).await?;
                     report.failed += 1;
                     if suspend {
-                        tracing::error!(webhook = h.id, "webhook suspended after {failures} failures");
+                        tracing::error!(
+                            webhook = h.id,
+                            "webhook suspended after {failures} failures"
+                        );
                         report.suspended += 1;
                     }
                     break;
@@ -266,7 +276,10 @@ async fn post(
         .header("x-xinfang-event", kind)
         .header("x-xinfang-event-id", event_id)
         .header("idempotency-key", event_id)
-        .header("x-xinfang-timestamp", chrono::Utc::now().timestamp().to_string())
+        .header(
+            "x-xinfang-timestamp",
+            chrono::Utc::now().timestamp().to_string(),
+        )
         .header("x-xinfang-attempt", attempt.to_string())
         .header("x-xinfang-signature", sign(&h.secret, body.as_bytes()))
         .body(body.to_string())
@@ -276,7 +289,10 @@ async fn post(
         Ok(r) if r.status().is_success() => Ok(i64::from(r.status().as_u16())),
         Ok(r) if r.status().is_redirection() => Err((
             Some(i64::from(r.status().as_u16())),
-            format!("接收方要求重定向（HTTP {}），不跟随重定向", r.status().as_u16()),
+            format!(
+                "接收方要求重定向（HTTP {}），不跟随重定向",
+                r.status().as_u16()
+            ),
         )),
         Ok(r) => Err((
             Some(i64::from(r.status().as_u16())),

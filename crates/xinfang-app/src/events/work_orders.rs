@@ -42,8 +42,7 @@ fn check_ids(source: &str, external_id: &str) -> Result<(), AppError> {
     let ok = |s: &str, max: usize| {
         !s.is_empty()
             && s.len() <= max
-            && s
-                .chars()
+            && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || "-_.:/".contains(c))
     };
     let mut errors = vec![];
@@ -88,15 +87,18 @@ impl App {
             {
                 Reservation::Reserved => break,
                 Reservation::Registered { case_no, .. } => {
-                    return self.filed_before(staff, source, external_id, &case_no).await;
+                    return self
+                        .filed_before(staff, source, external_id, &case_no)
+                        .await;
                 }
                 Reservation::InProgress { since } => {
-                    let abandoned = chrono::NaiveDateTime::parse_from_str(&since, "%Y-%m-%d %H:%M:%S")
-                        .map(|t| {
-                            xinfang_store::shanghai_now() - t
-                                > chrono::Duration::seconds(TAKE_OVER_SECS)
-                        })
-                        .unwrap_or(true);
+                    let abandoned =
+                        chrono::NaiveDateTime::parse_from_str(&since, "%Y-%m-%d %H:%M:%S")
+                            .map(|t| {
+                                xinfang_store::shanghai_now() - t
+                                    > chrono::Duration::seconds(TAKE_OVER_SECS)
+                            })
+                            .unwrap_or(true);
                     if abandoned
                         && self
                             .store

@@ -220,7 +220,10 @@ pub async fn create(
     let csrf = session_csrf(&st, &headers).await;
     let (outcome, secret, typed) = match r {
         Ok((_, secret)) => (
-            Ok(format!("已登记“{}”，此后发生的事件将推送到该地址", input.name.trim())),
+            Ok(format!(
+                "已登记“{}”，此后发生的事件将推送到该地址",
+                input.name.trim()
+            )),
             Some(secret),
             None,
         ),

@@ -353,7 +353,10 @@ async fn baseline(app: &TestApp, h: &mut Hidden) {
     // of the claim are in its log before and after; those of the
     // accusation (queued in `accuse`) must not show to the administrator.
     let admin = app.token("admin").await;
-    let kinds: Vec<&str> = xinfang_domain::outbound::KINDS.iter().map(|(k, _)| *k).collect();
+    let kinds: Vec<&str> = xinfang_domain::outbound::KINDS
+        .iter()
+        .map(|(k, _)| *k)
+        .collect();
     let (s, v) = app
         .post(
             "/api/v1/admin/webhooks",

@@ -53,8 +53,15 @@ dual_test!(
     |app: TestApp| async move {
         let rx = Receiver::start().await;
         let admin = app.token("admin").await;
-        let (id, secret) =
-            subscribe(&app, &admin, "省信访信息系统", &rx.url("p"), BUREAU, Some(SECRET)).await;
+        let (id, secret) = subscribe(
+            &app,
+            &admin,
+            "省信访信息系统",
+            &rx.url("p"),
+            BUREAU,
+            Some(SECRET),
+        )
+        .await;
         assert_eq!(secret, SECRET);
         let bureau = app.token("shangcheng_xfj").await;
         let zj = app.token("shangcheng_zhujian").await;
@@ -63,11 +70,16 @@ dual_test!(
         let b = petition(&app, "推送乙", "33010219810202123", "要求物业公司修复电梯").await;
         // Registering waited for nobody: nothing was sent yet.
         assert!(rx.got("p").is_empty());
-        let transfer = json!({"action": "transfer", "to": zhujian, "mode": "forward", "report_due": null});
+        let transfer =
+            json!({"action": "transfer", "to": zhujian, "mode": "forward", "report_due": null});
         app.act_ok(&bureau, &a, transfer.clone()).await;
         app.act_ok(&zj, &a, json!({"action": "sign"})).await;
-        app.act_ok(&zj, &a, json!({"action": "notify", "route": {"route": "accept", "investigate": true}}))
-            .await;
+        app.act_ok(
+            &zj,
+            &a,
+            json!({"action": "notify", "route": {"route": "accept", "investigate": true}}),
+        )
+        .await;
         app.act_ok(&bureau, &b, transfer).await;
         let r = pump(&app).await;
         assert_eq!((r.delivered, r.failed), (6, 0), "{r:?}");
@@ -79,7 +91,13 @@ dual_test!(
             assert_eq!(g.kind, g.json()["kind"]);
             assert!(g.timestamp.parse::<i64>().is_ok());
             // Nothing about the petitioner or the matter leaves.
-            for secret_text in ["推送甲", "13812345678", "330102198001011", "开发商", "东湖小区"] {
+            for secret_text in [
+                "推送甲",
+                "13812345678",
+                "330102198001011",
+                "开发商",
+                "东湖小区",
+            ] {
                 assert!(!g.body.contains(secret_text), "{secret_text} in {}", g.body);
             }
         }
@@ -110,13 +128,20 @@ dual_test!(
         // back-off, and the later event of the same case waits behind it.
         rx.fail("p", true);
         app.act_ok(&zj, &b, json!({"action": "sign"})).await;
-        app.act_ok(&zj, &b, json!({"action": "notify", "route": {"route": "accept", "investigate": false}}))
-            .await;
+        app.act_ok(
+            &zj,
+            &b,
+            json!({"action": "notify", "route": {"route": "accept", "investigate": false}}),
+        )
+        .await;
         let r = pump(&app).await;
         assert_eq!((r.delivered, r.failed), (0, 1), "{r:?}");
         assert_eq!(pump(&app).await.failed, 0, "back-off: not before a minute");
         let (_, log) = app
-            .get(&format!("/api/v1/admin/webhooks/{id}/deliveries"), Some(&admin))
+            .get(
+                &format!("/api/v1/admin/webhooks/{id}/deliveries"),
+                Some(&admin),
+            )
             .await;
         let pending: Vec<&Value> = log["deliveries"]
             .as_array()
@@ -133,7 +158,11 @@ dual_test!(
         app.set_time("2026-03-02 09:02");
         let r = pump(&app).await;
         assert_eq!((r.delivered, r.failed), (2, 0), "{r:?}");
-        let tries: Vec<_> = rx.got("p").into_iter().filter(|g| g.kind == "signed" && g.json()["case"]["case_no"] == b.as_str()).collect();
+        let tries: Vec<_> = rx
+            .got("p")
+            .into_iter()
+            .filter(|g| g.kind == "signed" && g.json()["case"]["case_no"] == b.as_str())
+            .collect();
         assert_eq!(tries.len(), 2, "refused once, then accepted");
         assert_eq!((tries[0].answered, tries[1].answered), (500, 200));
         assert_eq!(tries[0].event_id, tries[1].event_id, "a retry keeps the id");
@@ -162,12 +191,20 @@ dual_test!(
         let d = petition(&app, "推送丁", "33010219830404123", "要求补发拖欠工资").await;
         let before = rx.got("p").len();
         let r = pump(&app).await;
-        assert_eq!((r.delivered, r.failed), (0, 0), "a suspended endpoint is left alone");
+        assert_eq!(
+            (r.delivered, r.failed),
+            (0, 0),
+            "a suspended endpoint is left alone"
+        );
         assert_eq!(rx.got("p").len(), before);
         // Resumed: the queue goes out in order, nothing lost.
         rx.fail("p", false);
         let (s, v) = app
-            .post(&format!("/api/v1/admin/webhooks/{id}/enable"), Some(&admin), json!({}))
+            .post(
+                &format!("/api/v1/admin/webhooks/{id}/enable"),
+                Some(&admin),
+                json!({}),
+            )
             .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["webhook"]["status"], "active");
@@ -180,14 +217,18 @@ dual_test!(
         );
         assert_in_order(&rx.accepted("p"));
         // Every distinct event arrived: 6 + 2 + 2.
-        let ids: std::collections::HashSet<String> =
-            rx.accepted("p").iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
+        let ids: std::collections::HashSet<String> = rx
+            .accepted("p")
+            .iter()
+            .map(|p| p["id"].as_str().unwrap().to_string())
+            .collect();
         assert_eq!(ids.len(), 10);
         // The suspension is in the audit chain.
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM events WHERE kind = 'webhook_suspended'")
-            .fetch_one(app.app.store.pool())
-            .await
-            .unwrap();
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM events WHERE kind = 'webhook_suspended'")
+                .fetch_one(app.app.store.pool())
+                .await
+                .unwrap();
         assert_eq!(n, 1);
     }
 );

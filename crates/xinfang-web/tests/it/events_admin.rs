@@ -36,7 +36,12 @@ dual_test!(
             )
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-        let fields: Vec<&str> = v["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        let fields: Vec<&str> = v["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
         assert_eq!(fields, vec!["name", "url", "kinds", "scope_unit"], "{v}");
         let (s, v) = app
             .post(
@@ -51,7 +56,11 @@ dual_test!(
         // The page: register, the secret shown once.
         let cookie = login(&app, "admin").await;
         let html = page_ok(&app, "/admin/webhooks", &cookie).await;
-        assert!(html.contains("数据推送") && html.contains("尚未登记接收地址") && html.contains("第二十一条"));
+        assert!(
+            html.contains("数据推送")
+                && html.contains("尚未登记接收地址")
+                && html.contains("第二十一条")
+        );
         let csrf = csrf_of(&html);
         let scope = app.unit("杭州市上城区信访局").to_string();
         let (s, html) = form_page(
@@ -74,11 +83,19 @@ dual_test!(
         let secret = secret_in(&html).expect("the secret, once");
         assert_eq!(secret.len(), 64);
         let list = page_ok(&app, "/admin/webhooks", &cookie).await;
-        assert!(list.contains("区社会治理中心") && list.contains("推送中") && !list.contains(&secret));
+        assert!(
+            list.contains("区社会治理中心") && list.contains("推送中") && !list.contains(&secret)
+        );
         let (_, v) = app.get("/api/v1/admin/webhooks", Some(&admin)).await;
         let id = v["webhooks"][0]["id"].as_i64().unwrap();
-        assert_eq!(v["webhooks"][0]["kinds"], json!(["registered", "transferred"]));
-        assert!(!v.to_string().contains(&secret), "the API never returns it again");
+        assert_eq!(
+            v["webhooks"][0]["kinds"],
+            json!(["registered", "transferred"])
+        );
+        assert!(
+            !v.to_string().contains(&secret),
+            "the API never returns it again"
+        );
 
         // An unreachable receiver: the log says so.
         petition(&app, "推送戊", "33010219840505123", "要求疏通小区下水道").await;
@@ -89,7 +106,12 @@ dual_test!(
             .unwrap();
         assert_eq!(r.failed, 1, "{r:?}");
         let one = page_ok(&app, &format!("/admin/webhooks/{id}"), &cookie).await;
-        assert!(one.contains("无法连接接收方") && one.contains("最近推送记录") && one.contains("连续失败 1 次"), "{one}");
+        assert!(
+            one.contains("无法连接接收方")
+                && one.contains("最近推送记录")
+                && one.contains("连续失败 1 次"),
+            "{one}"
+        );
         assert!(!one.contains(&secret));
 
         // Change: refused as typed, then saved; disable; a new secret.
@@ -98,7 +120,14 @@ dual_test!(
             &app,
             &format!("/admin/webhooks/{id}"),
             Some(&cookie),
-            &body_of(&[("csrf", &csrf), ("op", "save"), ("name", "区社会治理中心"), ("url", "not a url"), ("scope_unit", &scope), ("kinds", "registered")]),
+            &body_of(&[
+                ("csrf", &csrf),
+                ("op", "save"),
+                ("name", "区社会治理中心"),
+                ("url", "not a url"),
+                ("scope_unit", &scope),
+                ("kinds", "registered"),
+            ]),
         )
         .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
@@ -123,17 +152,36 @@ dual_test!(
         let fresh = secret_in(&html).expect("the new secret, once");
         assert_ne!(fresh, secret);
         let (s, v) = app
-            .post(&format!("/api/v1/admin/webhooks/{id}/secret"), Some(&admin), json!({"secret": "a-given-secret-of-24-ch"}))
+            .post(
+                &format!("/api/v1/admin/webhooks/{id}/secret"),
+                Some(&admin),
+                json!({"secret": "a-given-secret-of-24-ch"}),
+            )
             .await;
-        assert_eq!((s, v["secret"].clone()), (StatusCode::OK, json!("a-given-secret-of-24-ch")));
+        assert_eq!(
+            (s, v["secret"].clone()),
+            (StatusCode::OK, json!("a-given-secret-of-24-ch"))
+        );
         // Every change is in the audit chain; the secret is not.
-        let rows: Vec<(String, String)> = sqlx::query_as("SELECT kind, payload FROM events WHERE stream = 'webhook' ORDER BY seq")
-            .fetch_all(app.app.store.pool())
-            .await
-            .unwrap();
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT kind, payload FROM events WHERE stream = 'webhook' ORDER BY seq",
+        )
+        .fetch_all(app.app.store.pool())
+        .await
+        .unwrap();
         let kinds: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
-        assert_eq!(kinds, vec!["webhook_created", "webhook_disabled", "webhook_secret_changed", "webhook_secret_changed"]);
-        assert!(rows.iter().all(|r| !r.1.contains(&secret) && !r.1.contains("a-given-secret")));
+        assert_eq!(
+            kinds,
+            vec![
+                "webhook_created",
+                "webhook_disabled",
+                "webhook_secret_changed",
+                "webhook_secret_changed"
+            ]
+        );
+        assert!(rows
+            .iter()
+            .all(|r| !r.1.contains(&secret) && !r.1.contains("a-given-secret")));
         let (s, _) = app.get("/api/v1/admin/webhooks/999", Some(&admin)).await;
         assert_eq!(s, StatusCode::NOT_FOUND);
     }

@@ -68,20 +68,45 @@ dual_test!(
         let _restart = Restart;
         let conn = connect().await;
         let ch = conn.create_channel().await.unwrap();
-        let durable = ExchangeDeclareOptions { durable: true, ..Default::default() };
-        ch.exchange_declare(EXCHANGE, ExchangeKind::Topic, durable, FieldTable::default())
-            .await
-            .unwrap();
+        let durable = ExchangeDeclareOptions {
+            durable: true,
+            ..Default::default()
+        };
+        ch.exchange_declare(
+            EXCHANGE,
+            ExchangeKind::Topic,
+            durable,
+            FieldTable::default(),
+        )
+        .await
+        .unwrap();
         let queue = format!("xinfang-test-{:016x}", rand::random::<u64>());
-        let qopts = QueueDeclareOptions { durable: true, ..Default::default() };
-        ch.queue_declare(&queue, qopts, FieldTable::default()).await.unwrap();
-        ch.queue_bind(&queue, EXCHANGE, "#", QueueBindOptions::default(), FieldTable::default())
+        let qopts = QueueDeclareOptions {
+            durable: true,
+            ..Default::default()
+        };
+        ch.queue_declare(&queue, qopts, FieldTable::default())
             .await
             .unwrap();
+        ch.queue_bind(
+            &queue,
+            EXCHANGE,
+            "#",
+            QueueBindOptions::default(),
+            FieldTable::default(),
+        )
+        .await
+        .unwrap();
 
-        let config = AmqpConfig { url: URL.into(), scope_unit: None };
+        let config = AmqpConfig {
+            url: URL.into(),
+            scope_unit: None,
+        };
         let mut publisher = AmqpPublisher::new(config.clone());
-        publisher.round(&app.app).await.expect("first round starts the cursor at the head");
+        publisher
+            .round(&app.app)
+            .await
+            .expect("first round starts the cursor at the head");
         let start: i64 = app.app.store.max_event_seq().await.unwrap();
         let pump_app = app.app.clone();
         let failed_rounds = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -108,7 +133,13 @@ dual_test!(
             let case_no = petition(
                 &app,
                 &format!("队列测试{i}"),
-                &format!("330102198{}{:02}{:02}{:03}", i % 10, i % 12 + 1, i % 28 + 1, i + 100),
+                &format!(
+                    "330102198{}{:02}{:02}{:03}",
+                    i % 10,
+                    i % 12 + 1,
+                    i % 28 + 1,
+                    i + 100
+                ),
                 &format!("要求解决第{i}号楼屋顶漏水问题"),
             )
             .await;
@@ -120,11 +151,15 @@ dual_test!(
             tokio::time::sleep(Duration::from_millis(40)).await;
             if i == 12 {
                 // Mid-stream: the broker goes away while the stream goes on.
-                tokio::task::spawn_blocking(|| rabbitmqctl("stop_app")).await.unwrap();
+                tokio::task::spawn_blocking(|| rabbitmqctl("stop_app"))
+                    .await
+                    .unwrap();
                 stopped_at = Some(Instant::now());
             }
             if i == 24 {
-                tokio::task::spawn_blocking(|| rabbitmqctl("start_app")).await.unwrap();
+                tokio::task::spawn_blocking(|| rabbitmqctl("start_app"))
+                    .await
+                    .unwrap();
             }
         }
         assert!(stopped_at.is_some());
@@ -137,7 +172,10 @@ dual_test!(
         }
         pump.abort();
         let failed = failed_rounds.load(std::sync::atomic::Ordering::SeqCst);
-        assert!(failed > 0, "the publisher met the stopped broker mid-stream");
+        assert!(
+            failed > 0,
+            "the publisher met the stopped broker mid-stream"
+        );
 
         // What was published, from the log itself.
         let rows: Vec<(i64, String, String)> = sqlx::query_as(
@@ -160,13 +198,27 @@ dual_test!(
         let mut got: Vec<(String, String, Value, Option<u8>)> = vec![];
         let mut idle = 0;
         while idle < 10 {
-            match ch.basic_get(&queue, BasicGetOptions { no_ack: true }).await.unwrap() {
+            match ch
+                .basic_get(&queue, BasicGetOptions { no_ack: true })
+                .await
+                .unwrap()
+            {
                 Some(m) => {
                     idle = 0;
                     let d = m.delivery;
-                    let id = d.properties.message_id().clone().map(|s| s.as_str().to_string()).unwrap_or_default();
+                    let id = d
+                        .properties
+                        .message_id()
+                        .clone()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default();
                     let body: Value = serde_json::from_slice(&d.data).unwrap();
-                    got.push((id, d.routing_key.as_str().to_string(), body, *d.properties.delivery_mode()));
+                    got.push((
+                        id,
+                        d.routing_key.as_str().to_string(),
+                        body,
+                        *d.properties.delivery_mode(),
+                    ));
                 }
                 None => {
                     idle += 1;
@@ -174,8 +226,10 @@ dual_test!(
                 }
             }
         }
-        ch.queue_delete(&queue, QueueDeleteOptions::default()).await.unwrap();
-        let _ = conn.close(200, "bye".into()).await;
+        ch.queue_delete(&queue, QueueDeleteOptions::default())
+            .await
+            .unwrap();
+        let _ = conn.close(200, "bye").await;
 
         let mut first: HashMap<String, Value> = HashMap::new();
         let mut order: HashMap<String, u64> = HashMap::new();
@@ -184,7 +238,11 @@ dual_test!(
             assert_eq!(body["id"], id.as_str(), "message id = event id");
             assert_eq!(
                 key,
-                &format!("{}.{}", body["case"]["region_code"].as_str().unwrap(), body["kind"].as_str().unwrap())
+                &format!(
+                    "{}.{}",
+                    body["case"]["region_code"].as_str().unwrap(),
+                    body["kind"].as_str().unwrap()
+                )
             );
             match first.get(id) {
                 Some(b) => assert_eq!(b, body, "a duplicate carries the same id and body"),
@@ -201,7 +259,12 @@ dual_test!(
         want.sort();
         let mut have: Vec<String> = first.keys().cloned().collect();
         have.sort();
-        assert_eq!(have, want, "every published event arrived (received {} messages)", got.len());
+        assert_eq!(
+            have,
+            want,
+            "every published event arrived (received {} messages)",
+            got.len()
+        );
         eprintln!(
             "AMQP: {} events, {} messages ({} duplicates across the restart), {failed} failed rounds",
             want.len(),

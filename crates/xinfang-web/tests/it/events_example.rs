@@ -26,7 +26,10 @@ dual_test!(
         let dir = std::env::temp_dir().join(format!("xinfang-rx-{:x}", rand::random::<u64>()));
         std::fs::create_dir_all(&dir).unwrap();
         let log = dir.join("events.jsonl");
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/webhook-receiver.py");
+        let script = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../examples/webhook-receiver.py"
+        );
         let mut child = Command::new("python3")
             .args([script, "--port", "0", "--secret", SECRET, "--log"])
             .arg(&log)
@@ -46,12 +49,24 @@ dual_test!(
             .to_string();
 
         let admin = app.token("admin").await;
-        let (id, _) = subscribe(&app, &admin, "示例接收方", &url, "杭州市上城区信访局", Some(SECRET)).await;
+        let (id, _) = subscribe(
+            &app,
+            &admin,
+            "示例接收方",
+            &url,
+            "杭州市上城区信访局",
+            Some(SECRET),
+        )
+        .await;
         let case_no = petition(&app, "示例甲", "33010219850606123", "要求修缮老旧小区屋面").await;
         let bureau = app.token("shangcheng_xfj").await;
         let to = app.unit("杭州市上城区住房和城乡建设局");
-        app.act_ok(&bureau, &case_no, json!({"action": "transfer", "to": to, "mode": "forward", "report_due": null}))
-            .await;
+        app.act_ok(
+            &bureau,
+            &case_no,
+            json!({"action": "transfer", "to": to, "mode": "forward", "report_due": null}),
+        )
+        .await;
         let client = xinfang_app::events::webhook::client();
         let r = app.app.webhook_pump(&client).await.unwrap();
         assert_eq!((r.delivered, r.failed), (2, 0), "{r:?}");
@@ -61,25 +76,40 @@ dual_test!(
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();
         assert_eq!(lines.len(), 2);
-        assert!(lines.iter().all(|l| l["outcome"] == "new" && l["case_no"] == case_no.as_str()));
-        assert_eq!((lines[0]["kind"].clone(), lines[1]["kind"].clone()), (json!("registered"), json!("transferred")));
+        assert!(lines
+            .iter()
+            .all(|l| l["outcome"] == "new" && l["case_no"] == case_no.as_str()));
+        assert_eq!(
+            (lines[0]["kind"].clone(), lines[1]["kind"].clone()),
+            (json!("registered"), json!("transferred"))
+        );
 
         // A body signed with another secret is refused; a replay is known.
         let (_, log_api) = app
-            .get(&format!("/api/v1/admin/webhooks/{id}/deliveries"), Some(&admin))
+            .get(
+                &format!("/api/v1/admin/webhooks/{id}/deliveries"),
+                Some(&admin),
+            )
             .await;
-        let event_id = log_api["deliveries"][0]["event_id"].as_str().unwrap().to_string();
-        let (body,): (String,) = sqlx::query_as("SELECT body FROM webhook_deliveries WHERE event_id = $1")
-            .bind(&event_id)
-            .fetch_one(app.app.store.pool())
-            .await
-            .unwrap();
+        let event_id = log_api["deliveries"][0]["event_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let (body,): (String,) =
+            sqlx::query_as("SELECT body FROM webhook_deliveries WHERE event_id = $1")
+                .bind(&event_id)
+                .fetch_one(app.app.store.pool())
+                .await
+                .unwrap();
         let send = |secret: &'static str| {
             client
                 .post(&url)
                 .header("content-type", "application/json")
                 .header("x-xinfang-event-id", &event_id)
-                .header("x-xinfang-signature", xinfang_app::events::webhook::sign(secret, body.as_bytes()))
+                .header(
+                    "x-xinfang-signature",
+                    xinfang_app::events::webhook::sign(secret, body.as_bytes()),
+                )
                 .body(body.clone())
                 .send()
         };

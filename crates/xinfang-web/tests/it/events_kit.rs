@@ -22,8 +22,16 @@ pub fn hmac_hex(key: &[u8], msg: &[u8]) -> String {
     k.resize(64, 0);
     let ipad: Vec<u8> = k.iter().map(|b| b ^ 0x36).collect();
     let opad: Vec<u8> = k.iter().map(|b| b ^ 0x5c).collect();
-    let inner = Sha256::new().chain_update(&ipad).chain_update(msg).finalize();
-    hex::encode(Sha256::new().chain_update(&opad).chain_update(inner).finalize())
+    let inner = Sha256::new()
+        .chain_update(&ipad)
+        .chain_update(msg)
+        .finalize();
+    hex::encode(
+        Sha256::new()
+            .chain_update(&opad)
+            .chain_update(inner)
+            .finalize(),
+    )
 }
 
 /// One request as the receiver saw it.
@@ -45,7 +53,11 @@ impl Got {
     }
     /// Signed with `secret` over the raw body?
     pub fn signed_with(&self, secret: &str) -> bool {
-        self.signature == format!("sha256={}", hmac_hex(secret.as_bytes(), self.body.as_bytes()))
+        self.signature
+            == format!(
+                "sha256={}",
+                hmac_hex(secret.as_bytes(), self.body.as_bytes())
+            )
     }
 }
 
@@ -159,13 +171,12 @@ pub async fn subscribe(
         .iter()
         .map(|(k, _)| *k)
         .collect();
-    let mut body = json!({ "name": name, "url": url, "kinds": kinds, "scope_unit": app.unit(scope) });
+    let mut body =
+        json!({ "name": name, "url": url, "kinds": kinds, "scope_unit": app.unit(scope) });
     if let Some(s) = secret {
         body["secret"] = json!(s);
     }
-    let (s, v) = app
-        .post("/api/v1/admin/webhooks", Some(admin), body)
-        .await;
+    let (s, v) = app.post("/api/v1/admin/webhooks", Some(admin), body).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     (
         v["webhook"]["id"].as_i64().unwrap(),
@@ -176,7 +187,11 @@ pub async fn subscribe(
 /// Register an online petition of a new petitioner: its case number.
 pub async fn petition(app: &TestApp, name: &str, id17: &str, request: &str) -> String {
     let (s, r) = app
-        .post("/api/v1/petitions", None, online_petition(name, id17, request))
+        .post(
+            "/api/v1/petitions",
+            None,
+            online_petition(name, id17, request),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{r}");
     r["case_no"].as_str().unwrap().to_string()

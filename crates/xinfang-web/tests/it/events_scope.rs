@@ -65,7 +65,12 @@ dual_test!(
         let acc = v["case_no"].as_str().unwrap().to_string();
         app.act_ok(&bureau, &acc, json!({"action": "transfer", "to": app.unit(JIWEI), "mode": "forward", "report_due": null})).await;
         app.act_ok(&jiwei, &acc, json!({"action": "sign"})).await;
-        app.act_ok(&jiwei, &acc, json!({"action": "notify", "route": {"route": "accept", "investigate": true}})).await;
+        app.act_ok(
+            &jiwei,
+            &acc,
+            json!({"action": "notify", "route": {"route": "accept", "investigate": true}}),
+        )
+        .await;
         let claim = petition(&app, "业主乙", "33010219800101123", "要求开发商按期交房").await;
         app.act_ok(&bureau, &claim, json!({"action": "transfer", "to": app.unit(ACCUSED), "mode": "forward", "report_due": null})).await;
         app.act_ok(&zj, &claim, json!({"action": "sign"})).await;
@@ -85,7 +90,10 @@ dual_test!(
         };
         // The accused body: never the accusation; the claim from the moment
         // it was sent to it (a user there sees it from then on).
-        assert_eq!(rx.seen("accused"), pairs(&claim, &["transferred", "signed"]));
+        assert_eq!(
+            rx.seen("accused"),
+            pairs(&claim, &["transferred", "signed"])
+        );
         // The bodies above the accused: the claim, never the accusation.
         assert_eq!(rx.seen("district"), all_claim);
         assert_eq!(rx.seen("province"), all_claim);
@@ -95,9 +103,18 @@ dual_test!(
         assert_eq!(rx.seen("bureau"), both(&all_acc, &all_claim));
         assert_eq!(rx.seen("city_bureau"), both(&all_acc, &all_claim));
         // The 纪委监委: the accusation once it was sent there.
-        assert_eq!(rx.seen("jiwei"), pairs(&acc, &["transferred", "signed", "notified"]));
+        assert_eq!(
+            rx.seen("jiwei"),
+            pairs(&acc, &["transferred", "signed", "notified"])
+        );
         // Users of those units agree (the same rule, asked of the API).
-        for (user, sees) in [("shangcheng_zhujian", false), ("shangcheng_ld", false), ("shangcheng_xfj", true), ("hangzhou_xfj", true), ("gongshu_xfj", false)] {
+        for (user, sees) in [
+            ("shangcheng_zhujian", false),
+            ("shangcheng_ld", false),
+            ("shangcheng_xfj", true),
+            ("hangzhou_xfj", true),
+            ("gongshu_xfj", false),
+        ] {
             let t = app.token(user).await;
             let (s, _) = app.get(&format!("/api/v1/cases/{acc}"), Some(&t)).await;
             assert_eq!(s == StatusCode::OK, sees, "{user}");
@@ -106,16 +123,24 @@ dual_test!(
         // The administrator (province government, above the accused) reads
         // the handling bureau's log: no accusation in it, nor in its counts.
         let (_, log) = app
-            .get(&format!("/api/v1/admin/webhooks/{}/deliveries", ids["bureau"]), Some(&admin))
+            .get(
+                &format!("/api/v1/admin/webhooks/{}/deliveries", ids["bureau"]),
+                Some(&admin),
+            )
             .await;
         let text = log.to_string();
         assert!(!text.contains(&acc) && text.contains(&claim), "{text}");
         let (_, h) = app
-            .get(&format!("/api/v1/admin/webhooks/{}", ids["bureau"]), Some(&admin))
+            .get(
+                &format!("/api/v1/admin/webhooks/{}", ids["bureau"]),
+                Some(&admin),
+            )
             .await;
         assert_eq!(h["webhook"]["counts"], json!([["delivered", 3]]), "{h}");
         let cookie = common::web::login(&app, "admin").await;
-        let html = common::web::page_ok(&app, &format!("/admin/webhooks/{}", ids["bureau"]), &cookie).await;
+        let html =
+            common::web::page_ok(&app, &format!("/admin/webhooks/{}", ids["bureau"]), &cookie)
+                .await;
         assert!(!html.contains(&acc) && html.contains(&claim));
 
         // An accusation whose accused is not yet known is queued for the
@@ -137,14 +162,21 @@ dual_test!(
         assert_eq!(s, StatusCode::CREATED, "{v}");
         let late = v["case_no"].as_str().unwrap().to_string();
         assert!(app.app.webhook_feed().await.unwrap() >= 2);
-        app.act_ok(&bureau, &late, json!({"action": "resolve_accused", "unit": app.unit("杭州市信访局")})).await;
+        app.act_ok(
+            &bureau,
+            &late,
+            json!({"action": "resolve_accused", "unit": app.unit("杭州市信访局")}),
+        )
+        .await;
         let r = app
             .app
             .webhook_send(&xinfang_app::events::webhook::client())
             .await
             .unwrap();
         assert_eq!(r.withheld, 1, "{r:?}");
-        assert!(rx.seen("bureau").contains(&(late.clone(), "registered".into())));
+        assert!(rx
+            .seen("bureau")
+            .contains(&(late.clone(), "registered".into())));
         assert!(!rx.seen("city_bureau").iter().any(|(c, _)| *c == late));
         let (st,): (String,) = sqlx::query_as("SELECT status FROM webhook_deliveries WHERE webhook_id = $1 AND case_id = (SELECT id FROM cases WHERE case_no = $2)")
             .bind(ids["city_bureau"])

@@ -29,12 +29,23 @@ dual_test!(
     |app: TestApp| async move {
         let rx = Receiver::start().await;
         let admin = app.token("admin").await;
-        let (_, secret) =
-            subscribe(&app, &admin, "杭州12345热线", &rx.url("hotline"), "杭州市信访局", None).await;
+        let (_, secret) = subscribe(
+            &app,
+            &admin,
+            "杭州12345热线",
+            &rx.url("hotline"),
+            "杭州市信访局",
+            None,
+        )
+        .await;
         // The platform's service account: a registrar of the city 信访局.
         let platform = app.token("hangzhou_xfj").await;
         let (s, first) = app
-            .post("/api/v1/work-orders", Some(&platform), order("HZ12345-0001", "来电人甲", "要求维修小区电梯"))
+            .post(
+                "/api/v1/work-orders",
+                Some(&platform),
+                order("HZ12345-0001", "来电人甲", "要求维修小区电梯"),
+            )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{first}");
         assert_eq!(first["duplicate"], false);
@@ -42,11 +53,21 @@ dual_test!(
         assert!(first["registration"]["query_code"].is_string());
         // Again, even with other words: the same case, no second one.
         let (s, again) = app
-            .post("/api/v1/work-orders", Some(&platform), order("HZ12345-0001", "来电人甲", "再次要求维修电梯"))
+            .post(
+                "/api/v1/work-orders",
+                Some(&platform),
+                order("HZ12345-0001", "来电人甲", "再次要求维修电梯"),
+            )
             .await;
         assert_eq!(s, StatusCode::OK, "{again}");
-        assert_eq!((again["duplicate"].clone(), again["case_no"].clone()), (json!(true), json!(case_no)));
-        assert!(again.get("registration").is_none(), "the query code is given once");
+        assert_eq!(
+            (again["duplicate"].clone(), again["case_no"].clone()),
+            (json!(true), json!(case_no))
+        );
+        assert!(
+            again.get("registration").is_none(),
+            "the query code is given once"
+        );
         // At once: one registration, both answers name it.
         let body = order("HZ12345-0002", "来电人乙", "要求清理楼道堆物");
         let (x, y) = tokio::join!(
@@ -55,12 +76,19 @@ dual_test!(
         );
         let mut codes = vec![x.0, y.0];
         codes.sort();
-        assert_eq!(codes, vec![StatusCode::OK, StatusCode::CREATED], "{} {}", x.1, y.1);
+        assert_eq!(
+            codes,
+            vec![StatusCode::OK, StatusCode::CREATED],
+            "{} {}",
+            x.1,
+            y.1
+        );
         assert_eq!(x.1["case_no"], y.1["case_no"]);
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM cases WHERE petitioner_names LIKE '%来电人乙%'")
-            .fetch_one(app.app.store.pool())
-            .await
-            .unwrap();
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM cases WHERE petitioner_names LIKE '%来电人乙%'")
+                .fetch_one(app.app.store.pool())
+                .await
+                .unwrap();
         assert_eq!(n, 1, "one case for one work order");
         // A refused order frees its id for the corrected one.
         let mut bad = order("HZ12345-0003", "来电人丙", "要求处理噪音扰民");
@@ -68,13 +96,21 @@ dual_test!(
         let (s, v) = app.post("/api/v1/work-orders", Some(&platform), bad).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
         let (s, v) = app
-            .post("/api/v1/work-orders", Some(&platform), order("HZ12345-0003", "来电人丙", "要求处理噪音扰民"))
+            .post(
+                "/api/v1/work-orders",
+                Some(&platform),
+                order("HZ12345-0003", "来电人丙", "要求处理噪音扰民"),
+            )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         // Another platform's account learns nothing of whose case an id is.
         let other = app.token("ningbo_xfj").await;
         let (s, v) = app
-            .post("/api/v1/work-orders", Some(&other), order("HZ12345-0001", "来电人甲", "要求维修小区电梯"))
+            .post(
+                "/api/v1/work-orders",
+                Some(&other),
+                order("HZ12345-0001", "来电人甲", "要求维修小区电梯"),
+            )
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
         assert!(!v.to_string().contains(&case_no), "{v}");
@@ -100,7 +136,10 @@ dual_test!(
             .collect();
         assert_eq!(mine.len(), 2, "registered and assigned: {mine:?}");
         for p in &mine {
-            assert_eq!(p["case"]["work_orders"], json!([{"source": "12345", "external_id": "HZ12345-0001"}]));
+            assert_eq!(
+                p["case"]["work_orders"],
+                json!([{"source": "12345", "external_id": "HZ12345-0001"}])
+            );
             assert_eq!(p["case"]["channel"], "phone");
         }
         assert_eq!(mine[1]["kind"], "transferred");
@@ -109,10 +148,11 @@ dual_test!(
         assert_eq!(mine[1]["detail"]["report_due"], "2026-03-20");
         assert!(rx.got("hotline").iter().all(|g| g.signed_with(&secret)));
         // The link is in the audit chain.
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM events WHERE kind = 'work_order_registered'")
-            .fetch_one(app.app.store.pool())
-            .await
-            .unwrap();
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM events WHERE kind = 'work_order_registered'")
+                .fetch_one(app.app.store.pool())
+                .await
+                .unwrap();
         assert_eq!(n, 3);
     }
 );
