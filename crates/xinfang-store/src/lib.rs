@@ -17,6 +17,7 @@ mod chain;
 mod checkpoint;
 mod connect;
 mod db;
+mod deliveries;
 mod documents;
 mod drafts;
 mod error;
@@ -55,6 +56,7 @@ pub use campaigns::{CampaignItemRow, CampaignRow, DisputeChange, DisputeRow, New
 pub use cases::{CaseListRow, NewCaseRecord, Projection, StoredEvent};
 pub use chain::AuditEntry;
 pub use connect::{Dialect, Store};
+pub use deliveries::{Attempt, DeliveryRow, NewDelivery};
 pub use documents::{AttachmentRow, DocumentRow, NewAttachment, NewDocument};
 pub use drafts::{DraftRow, NewDraft};
 pub use error::StoreError;
@@ -74,7 +76,7 @@ pub use stats_rollup::FoldReport;
 pub use supervisions::{NewSupervision, SupervisionRow};
 pub use tokens::TokenKind;
 pub use warnings::{NewWarning, WarningRow};
-pub use webhooks::{Attempt, DeliveryRow, NewDelivery, WebhookFields, WebhookRow};
+pub use webhooks::{WebhookFields, WebhookRow};
 pub use work_orders::Reservation;
 
 /// Current time in Asia/Shanghai (UTC+8, no DST) as stored text.

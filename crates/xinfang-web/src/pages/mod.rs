@@ -11,6 +11,7 @@ mod admin_notices;
 mod admin_rules;
 mod admin_units;
 mod admin_users;
+mod admin_webhook;
 mod assist;
 mod campaign_pages;
 mod case_flow;
@@ -172,7 +173,7 @@ fn admin_routes() -> crate::routes::Routes {
         )
         .route(
             "/admin/webhooks/{id}",
-            get(admin_events::one_page).post(admin_events::change),
+            get(admin_webhook::one_page).post(admin_webhook::change),
         )
         .route(
             "/admin/rules",

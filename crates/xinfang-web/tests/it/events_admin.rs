@@ -184,5 +184,12 @@ dual_test!(
             .all(|r| !r.1.contains(&secret) && !r.1.contains("a-given-secret")));
         let (s, _) = app.get("/api/v1/admin/webhooks/999", Some(&admin)).await;
         assert_eq!(s, StatusCode::NOT_FOUND);
+        // Every route of this feature is in the OpenAPI document.
+        let (_, doc) = app.get("/api/openapi.json", None).await;
+        for path in xinfang_web::route_paths() {
+            if path.starts_with("/api/v1/admin/webhooks") || path == "/api/v1/work-orders" {
+                assert!(doc["paths"][&path].is_object(), "{path} not documented");
+            }
+        }
     }
 );
