@@ -211,6 +211,7 @@ async fn staff_work_by_keyboard_on_accessible_pages() {
     for (path, name) in [
         ("/admin/users", "admin-users"),
         ("/admin/units", "admin-units"),
+        ("/admin/webhooks", "admin-webhooks"),
     ] {
         both_widths(&d, &site, path, name).await;
     }
