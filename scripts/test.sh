@@ -25,6 +25,18 @@ fi
 if ! command -v openssl >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
 fi
+# The event tests publish to a real RabbitMQ (127.0.0.1:5672, guest/guest)
+# and restart it mid-stream with rabbitmqctl; start it if it is down, and
+# its application if a killed test left it stopped.
+if ! command -v rabbitmqctl >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >/dev/null
+fi
+if ! rabbitmqctl -q status >/dev/null 2>&1; then
+  service rabbitmq-server start >/dev/null 2>&1 || /etc/init.d/rabbitmq-server start
+fi
+rabbitmqctl -q start_app >/dev/null 2>&1 || true
+rabbitmqctl -q await_startup >/dev/null 2>&1 || true
 if [ "${XINFANG_SKIP_BROWSER:-}" != "1" ]; then
   scripts/install-browser.sh
 fi

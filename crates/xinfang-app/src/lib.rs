@@ -18,6 +18,7 @@ pub mod demo;
 pub mod documents;
 pub mod drafts;
 pub mod error;
+pub mod events;
 pub mod export;
 pub mod export_tables;
 pub mod import;

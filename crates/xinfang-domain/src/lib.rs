@@ -15,6 +15,7 @@ pub mod error;
 pub mod hot;
 pub mod metrics;
 pub mod org;
+pub mod outbound;
 pub mod ownership;
 pub mod reception;
 pub mod scope;

@@ -119,6 +119,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         include_str!(concat!("../migrations/sqlite/", "0021_messages.sql")),
     ),
     (
+        22,
+        include_str!(concat!("../migrations/sqlite/", "0022_events.sql")),
+    ),
+    (
         23,
         include_str!(concat!("../migrations/sqlite/", "0023_next_check.sql")),
     ),
@@ -214,6 +218,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
         21,
         include_str!(concat!("../migrations/postgres/", "0021_messages.sql")),
+    ),
+    (
+        22,
+        include_str!(concat!("../migrations/postgres/", "0022_events.sql")),
     ),
     (
         23,

@@ -17,6 +17,7 @@ mod chain;
 mod checkpoint;
 mod connect;
 mod db;
+mod deliveries;
 mod documents;
 mod drafts;
 mod error;
@@ -32,6 +33,7 @@ mod lite;
 mod lite_read;
 mod messages;
 mod org;
+mod pumps;
 mod reception;
 mod reports;
 mod rows;
@@ -44,6 +46,8 @@ mod stats_rollup_read;
 mod supervisions;
 mod tokens;
 mod warnings;
+mod webhooks;
+mod work_orders;
 
 pub use admin::{NewZeroReport, UserChange, ZeroReportRow};
 pub use alerts::{AlertRow, NewAlert};
@@ -52,6 +56,7 @@ pub use campaigns::{CampaignItemRow, CampaignRow, DisputeChange, DisputeRow, New
 pub use cases::{CaseListRow, NewCaseRecord, Projection, StoredEvent};
 pub use chain::AuditEntry;
 pub use connect::{Dialect, Store};
+pub use deliveries::{Attempt, DeliveryRow, NewDelivery};
 pub use documents::{AttachmentRow, DocumentRow, NewAttachment, NewDocument};
 pub use drafts::{DraftRow, NewDraft};
 pub use error::StoreError;
@@ -61,6 +66,7 @@ pub use imports::{ImportedCase, ImportedStep};
 pub use leadership::{InstructionRow, OwnershipRow, ProgressRow};
 pub use messages::{FeedEvent, MessageRow, NewMessage};
 pub use org::{NewUser, UserRecord};
+pub use pumps::LogEvent;
 pub use reception::{AppointmentRow, NewAppointment, NewSession, SessionRow};
 pub use reports::{AccountabilityRow, AnnualCounts};
 pub use scope::CaseScope;
@@ -70,6 +76,8 @@ pub use stats_rollup::FoldReport;
 pub use supervisions::{NewSupervision, SupervisionRow};
 pub use tokens::TokenKind;
 pub use warnings::{NewWarning, WarningRow};
+pub use webhooks::{WebhookFields, WebhookRow};
+pub use work_orders::Reservation;
 
 /// Current time in Asia/Shanghai (UTC+8, no DST) as stored text.
 pub fn now_text() -> String {

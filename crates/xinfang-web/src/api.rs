@@ -104,7 +104,7 @@ async fn login(
 }
 
 #[derive(Deserialize)]
-struct StaffRegistration {
+pub(crate) struct StaffRegistration {
     channel: String,
     #[serde(default)]
     kind: Option<String>,
@@ -128,32 +128,42 @@ struct StaffRegistration {
     new_matter_reason: Option<String>,
 }
 
+impl StaffRegistration {
+    /// The intake request of a registration by `staff` (at their unit).
+    pub(crate) fn into_request(
+        self,
+        staff: &xinfang_domain::Staff,
+    ) -> Result<IntakeRequest, ApiError> {
+        let channel = Channel::from_key(&self.channel).ok_or_else(|| {
+            ApiError(AppError::field(
+                "channel",
+                "渠道应为 online、letter、visit、phone 或 fax",
+            ))
+        })?;
+        Ok(IntakeRequest {
+            channel,
+            kind: kind_from(self.kind.as_deref())?,
+            petitioners: self.petitioners,
+            persons: self.persons,
+            request: self.request,
+            facts: self.facts,
+            reasons: self.reasons,
+            region_code: self.region_code,
+            accused: accused_from(self.accused)?,
+            category: self.category,
+            registering_unit: Some(staff.unit),
+            new_matter_reason: self.new_matter_reason,
+        })
+    }
+}
+
 async fn register(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let b: StaffRegistration = parse_json(&body)?;
-    let channel = Channel::from_key(&b.channel).ok_or_else(|| {
-        ApiError(AppError::field(
-            "channel",
-            "渠道应为 online、letter、visit、phone 或 fax",
-        ))
-    })?;
-    let req = IntakeRequest {
-        channel,
-        kind: kind_from(b.kind.as_deref())?,
-        petitioners: b.petitioners,
-        persons: b.persons,
-        request: b.request,
-        facts: b.facts,
-        reasons: b.reasons,
-        region_code: b.region_code,
-        accused: accused_from(b.accused)?,
-        category: b.category,
-        registering_unit: Some(staff.unit),
-        new_matter_reason: b.new_matter_reason,
-    };
+    let req = b.into_request(&staff)?;
     let out = st.app.intake(&Actor::Staff(staff), req).await?;
     Ok((
         StatusCode::CREATED,

@@ -9,6 +9,7 @@ mod api_admin;
 mod api_analytics;
 mod api_documents;
 mod api_drafts;
+mod api_events;
 mod api_ledgers;
 mod api_notify;
 mod api_reception;
@@ -75,6 +76,7 @@ fn table() -> routes::Routes {
         .merge(api_documents::routes())
         .merge(api_drafts::routes())
         .merge(api_notify::routes())
+        .merge(api_events::routes())
         .merge(api_analytics::routes())
         .merge(api_reception::routes())
         .merge(api_search::routes())

@@ -320,6 +320,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let addr = listener.local_addr()?;
             crate::notify_cmd::configure(&app, &addr.to_string())?;
             crate::notify_cmd::spawn(app.clone());
+            crate::events_cmd::spawn(app.clone())?;
             println!("xinfang 已启动：http://{addr}/");
             // With the peer address: the throttles key on the real client (xinfang_web::client).
             let service = xinfang_web::router_with(app, web)

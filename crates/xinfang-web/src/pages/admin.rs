@@ -165,7 +165,9 @@ pub(super) fn role_boxes(checked: &[String]) -> Vec<RoleBox> {
 #[derive(Template)]
 #[template(path = "admin/index.html")]
 struct Index {
-    links: [(&'static str, &'static str, &'static str); 8],
+    links: [(&'static str, &'static str, &'static str); 9],
+    /// 数据推送 endpoints suspended after persistent failure.
+    alerts: Vec<xinfang_app::events::endpoints::WebhookView>,
 }
 
 /// `/admin`: links to every administration page.
@@ -201,6 +203,11 @@ pub async fn index(State(st): State<AppState>, headers: HeaderMap) -> Response {
             "通知",
             "短信网关、邮件服务器的状态；发给信访人的通知内容",
         ),
+        (
+            "/admin/webhooks",
+            "数据推送",
+            "向其他系统推送办理进展的接收地址、推送记录",
+        ),
         ("/admin/calendar", "节假日安排", "国务院年度节假日安排"),
         (
             "/admin/sensitive-periods",
@@ -208,7 +215,8 @@ pub async fn index(State(st): State<AppState>, headers: HeaderMap) -> Response {
             "重大活动期间的敏感时期及每日零报告",
         ),
     ];
-    let body = render(&Index { links });
+    let alerts = st.app.webhook_alerts(&staff).await.unwrap_or_default();
+    let body = render(&Index { links, alerts });
     Html(page("系统管理", Some(&staff), &body)).into_response()
 }
 

@@ -6,10 +6,12 @@
 mod accountability_pages;
 mod admin;
 mod admin_data;
+mod admin_events;
 mod admin_notices;
 mod admin_rules;
 mod admin_units;
 mod admin_users;
+mod admin_webhook;
 mod assist;
 mod campaign_pages;
 mod case_flow;
@@ -164,6 +166,14 @@ fn admin_routes() -> crate::routes::Routes {
         .route(
             "/admin/notices",
             get(admin_notices::notices_page).post(admin_notices::notices_post),
+        )
+        .route(
+            "/admin/webhooks",
+            get(admin_events::list_page).post(admin_events::create),
+        )
+        .route(
+            "/admin/webhooks/{id}",
+            get(admin_webhook::one_page).post(admin_webhook::change),
         )
         .route(
             "/admin/rules",

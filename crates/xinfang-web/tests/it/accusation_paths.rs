@@ -342,11 +342,30 @@ async fn accuse(app: &TestApp, h: &mut Hidden) {
         .expect("the accusation's 预警 is in the bureau's list")["id"]
         .as_i64()
         .unwrap();
+    // The endpoint queues the accusation's events (its bureau may see them).
+    assert!(app.app.webhook_feed().await.unwrap() > 0);
 }
 
 /// Visible things the accused body does see, so its lists are not empty and
 /// the district has a campaign and a reception session.
 async fn baseline(app: &TestApp, h: &mut Hidden) {
+    // A 数据推送 endpoint at the handling bureau (issue #19): its deliveries
+    // of the claim are in its log before and after; those of the
+    // accusation (queued in `accuse`) must not show to the administrator.
+    let admin = app.token("admin").await;
+    let kinds: Vec<&str> = xinfang_domain::outbound::KINDS
+        .iter()
+        .map(|(k, _)| *k)
+        .collect();
+    let (s, v) = app
+        .post(
+            "/api/v1/admin/webhooks",
+            Some(&admin),
+            json!({"name": "上城区信访信息系统", "url": "http://127.0.0.1:9/hook", "kinds": kinds, "scope_unit": app.unit("杭州市上城区信访局")}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["webhook"]["id"], 1, "the walk reads endpoint 1");
     let bureau = app.token("shangcheng_xfj").await;
     let handler = app.token("shangcheng_zhujian").await;
     let dc = app.token("shangcheng_dc").await;
@@ -391,6 +410,7 @@ async fn baseline(app: &TestApp, h: &mut Hidden) {
         .await;
     assert!(s.is_success(), "{v}");
     h.session = v["id"].as_i64().unwrap();
+    assert!(app.app.webhook_feed().await.unwrap() > 0);
 }
 
 dual_test!(

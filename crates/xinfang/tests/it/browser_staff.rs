@@ -206,11 +206,34 @@ async fn staff_work_by_keyboard_on_accessible_pages() {
     }
     logout(&d).await;
 
-    // The administrator's lists.
+    // The administrator's lists, and a 数据推送 endpoint's page.
+    let admin = app.store.user_by_name("admin").await.unwrap().unwrap();
+    let token = app
+        .issue_token(&admin, xinfang_store::TokenKind::Api)
+        .await
+        .unwrap()
+        .0;
+    let bureau = app
+        .org()
+        .units()
+        .find(|u| u.name == "杭州市上城区信访局")
+        .unwrap()
+        .id
+        .0;
+    let r = reqwest::Client::new()
+        .post(format!("{site}/api/v1/admin/webhooks"))
+        .bearer_auth(token)
+        .json(&json!({"name": "区社会治理中心", "url": "http://127.0.0.1:9/hook", "kinds": ["registered", "transferred"], "scope_unit": bureau}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
     login(&d, &site, "admin").await;
     for (path, name) in [
         ("/admin/users", "admin-users"),
         ("/admin/units", "admin-units"),
+        ("/admin/webhooks", "admin-webhooks"),
+        ("/admin/webhooks/1", "admin-webhook"),
     ] {
         both_widths(&d, &site, path, name).await;
     }

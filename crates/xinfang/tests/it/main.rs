@@ -5,6 +5,7 @@ mod browser_phone;
 mod browser_staff;
 mod cli;
 mod crash;
+mod events_serve;
 mod import_cli;
 mod server;
 mod shared_file;
