@@ -184,14 +184,26 @@ impl Store {
     }
 
     /// Walk the whole chain. `Ok(n)` = n entries verified; `Err` names the first break.
+    ///
+    /// The head is read first and the walk stops at it: `xinfang audit
+    /// verify` runs beside a serving store, and events appended while it
+    /// walks belong to a later head (read last, they looked like a deleted
+    /// tail). Each append moves the head in the same transaction, so every
+    /// event up to the head read is committed and must be there.
     pub async fn verify_chain(&self) -> Result<Result<i64, ChainBreak>, StoreError> {
+        let head = sqlx::query("SELECT seq, hash FROM chain_head WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        let (head_seq, head_hash): (i64, String) = (head.get(0), head.get(1));
         let mut v = ChainVerifier::default();
         let mut after = 0i64;
+        let mut last_hash = String::new();
         loop {
             let rows = sqlx::query(
-                "SELECT seq, stream, kind, at, actor, payload, prev_hash, hash FROM events WHERE seq > $1 ORDER BY seq LIMIT 5000",
+                "SELECT seq, stream, kind, at, actor, payload, prev_hash, hash FROM events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT 5000",
             )
             .bind(after)
+            .bind(head_seq)
             .fetch_all(&self.pool)
             .await?;
             if rows.is_empty() {
@@ -214,13 +226,10 @@ impl Store {
                     return Ok(Err(b));
                 }
                 after = seq;
+                last_hash = hash;
             }
         }
         // A removed tail shows as a head that runs past the last stored event.
-        let head = sqlx::query("SELECT seq, hash FROM chain_head WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await?;
-        let head_seq: i64 = head.get(0);
         if head_seq != v.verified() {
             return Ok(Err(ChainBreak {
                 seq: v.verified() + 1,
@@ -228,6 +237,12 @@ impl Store {
                     "链头记录序号 {head_seq}，但只找到 {} 条事件（末尾事件被删除）",
                     v.verified()
                 ),
+            }));
+        }
+        if head_seq > 0 && last_hash != head_hash {
+            return Ok(Err(ChainBreak {
+                seq: head_seq,
+                reason: "链头哈希与最后一条事件不符（链头或末尾事件被改动）".into(),
             }));
         }
         Ok(Ok(v.verified()))

@@ -304,3 +304,35 @@ dual_test!(
         assert_eq!(v["current_unit"], app.unit("杭州市上城区市场监督管理局"));
     }
 );
+
+dual_test!(
+    the_chain_verifies_while_events_are_appended,
+    |app: TestApp| async move {
+        // `xinfang audit verify` runs beside a serving store: what is
+        // appended during the walk belongs to a later head, not a break.
+        let store = app.app.store.clone();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writer = {
+            let (store, stop) = (store.clone(), stop.clone());
+            tokio::spawn(async move {
+                let mut n = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    store
+                        .audit("audit", "login", "tester", &serde_json::json!({ "n": n }))
+                        .await
+                        .unwrap();
+                    n += 1;
+                    tokio::task::yield_now().await;
+                }
+                n
+            })
+        };
+        for _ in 0..30 {
+            let r = store.verify_chain().await.unwrap();
+            assert!(r.is_ok(), "{r:?}");
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        assert!(writer.await.unwrap() > 0, "events were appended meanwhile");
+        assert!(store.verify_chain().await.unwrap().is_ok());
+    }
+);
