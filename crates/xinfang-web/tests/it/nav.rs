@@ -3,41 +3,14 @@
 //! and the nav is the same on every page (built by one function).
 
 use crate::common;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use common::*;
-use http_body_util::BodyExt;
-use tower::ServiceExt;
-
-async fn login(app: &TestApp, user: &str) -> String {
-    let req = Request::builder()
-        .method("POST")
-        .uri("/login")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(format!("username={user}&password=xinfang2026")))
-        .unwrap();
-    let resp = app.router.clone().oneshot(req).await.unwrap();
-    assert_eq!(resp.status(), StatusCode::SEE_OTHER, "login {user}");
-    resp.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
-}
 
 /// The `<nav>` of a page.
 async fn nav_of(app: &TestApp, path: &str, cookie: &str) -> String {
-    let req = Request::builder()
-        .uri(path)
-        .header("cookie", cookie)
-        .body(Body::empty())
-        .unwrap();
-    let resp = app.router.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    let html = String::from_utf8_lossy(&bytes).to_string();
+    let r = fetch(app, path, cookie).await;
+    let status = r.status;
+    let html = String::from_utf8_lossy(&r.body).to_string();
     assert!(
         status == StatusCode::OK || status == StatusCode::FORBIDDEN,
         "{path}: {status}"
@@ -131,12 +104,7 @@ dual_test!(
                 let tail = &rest[i + 6..];
                 let end = tail.find('"').unwrap();
                 let href = &tail[..end];
-                let req = Request::builder()
-                    .uri(href)
-                    .header("cookie", &cookie)
-                    .body(Body::empty())
-                    .unwrap();
-                let status = app.router.clone().oneshot(req).await.unwrap().status();
+                let status = fetch(&app, href, &cookie).await.status;
                 assert_eq!(status, StatusCode::OK, "{user}: the menu offers {href}");
                 rest = &tail[end..];
             }
@@ -154,15 +122,13 @@ dual_test!(
             ("/no/such/thing", "页面不存在"),
             ("/api/v1/no-such-endpoint", "接口不存在"),
         ] {
-            let req = Request::builder().uri(path).body(Body::empty()).unwrap();
-            let resp = app.router.clone().oneshot(req).await.unwrap();
-            assert_eq!(resp.status(), StatusCode::NOT_FOUND, "{path}");
+            let resp = request(&app, "GET", path, None, "").await;
+            assert_eq!(resp.status, StatusCode::NOT_FOUND, "{path}");
             assert!(
-                resp.headers().contains_key("content-security-policy"),
+                resp.headers.contains_key("content-security-policy"),
                 "{path}"
             );
-            let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-            let body = String::from_utf8_lossy(&bytes);
+            let body = resp.text();
             assert!(body.contains(expect), "{path}: {body}");
         }
     }
