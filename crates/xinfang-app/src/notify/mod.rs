@@ -21,6 +21,7 @@
 
 pub mod gateway;
 pub mod notice;
+pub mod smpp;
 pub mod visit;
 
 use crate::error::AppError;
@@ -104,7 +105,14 @@ impl App {
 
     /// Use these gateways from now on (from the environment at `serve`).
     pub fn configure_gateways(&self, g: Gateways) {
-        *self.outbox().gateways.write().expect("gateways lock") = g;
+        let old = std::mem::replace(
+            &mut *self.outbox().gateways.write().expect("gateways lock"),
+            g,
+        );
+        // An SMPP session of the gateway replaced is unbound, not left open.
+        if let (Some(smpp), Ok(rt)) = (old.smpp, tokio::runtime::Handle::try_current()) {
+            rt.spawn(async move { smpp.close().await });
+        }
     }
 
     pub fn gateways(&self) -> Gateways {

@@ -29,6 +29,7 @@ mod ledger_pages;
 mod lifecycle;
 mod nav;
 mod notify;
+mod notify_smpp;
 mod pages;
 mod portal;
 mod refusals;

@@ -48,6 +48,7 @@ async fn start_gateway(app: &TestApp) -> Gateway {
             body: HttpSmsConfig::DEFAULT_BODY.into(),
             ok_contains: Some("\"ok\"".into()),
         }),
+        smpp: None,
     });
     app.app.set_public_url("https://xinfang.example.gov.cn");
     g
@@ -703,6 +704,7 @@ dual_test!(
         app.app.configure_gateways(Gateways {
             smtp: Some(down),
             sms: None,
+            smpp: None,
         });
         let mut p = online_petition("邮件人", "33010219800101897", "要求公开小区维修资金账目");
         p["petitioners"][0]["email"] = json!("youjian@example.com");
@@ -717,6 +719,7 @@ dual_test!(
         app.app.configure_gateways(Gateways {
             smtp: Some(config("s3cret-mail")),
             sms: None,
+            smpp: None,
         });
         app.set_time("2026-03-02 09:10");
         let pump = app.app.notify_pump().await.unwrap();
