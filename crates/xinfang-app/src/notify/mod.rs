@@ -381,8 +381,12 @@ impl App {
                 .send(&m.channel, &m.recipient, &m.subject, &m.body)
                 .await;
             // A sent registration notice keeps no query code.
-            let redacted = (m.notice == Notice::Registered.key() && result.is_ok())
-                .then(|| redact_code(&m.body));
+            // … nor a sign-in code.
+            let redacted = match (result.is_ok(), m.notice.as_str()) {
+                (true, "registered") => Some(redact_code(&m.body)),
+                (true, "signin_code") => Some(redact_digits(&m.body)),
+                _ => None,
+            };
             match result {
                 Ok(()) => {
                     self.store
@@ -411,6 +415,31 @@ impl App {
         r.queued = queued;
         Ok(r)
     }
+}
+
+/// A sign-in code's text with every run of 6 or more digits blanked,
+/// wherever an administrator's wording put the code.
+fn redact_digits(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 6 {
+            out.push_str(&"*".repeat(run.len()));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in body.chars() {
+        if c.is_ascii_digit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
 /// The registration text with the query code blanked.
@@ -449,6 +478,10 @@ mod tests {
         assert_eq!(
             redact_code("信访编号XF1，查询码AB12CD34，请妥善保管"),
             "信访编号XF1，查询码********，请妥善保管"
+        );
+        assert_eq!(
+            redact_digits("您的登录验证码：123456，5分钟内有效"),
+            "您的登录验证码：******，5分钟内有效"
         );
     }
 }

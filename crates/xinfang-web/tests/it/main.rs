@@ -31,6 +31,7 @@ mod nav;
 mod notify;
 mod notify_smpp;
 mod pages;
+mod petitioner_accounts;
 mod portal;
 mod refusals;
 mod reports;

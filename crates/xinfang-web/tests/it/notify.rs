@@ -17,8 +17,8 @@ use xinfang_app::notify::gateway::{Gateways, HttpSmsConfig};
 
 /// A gateway: records what it was sent; answers 500 while `down`.
 #[derive(Clone, Default)]
-struct Gateway {
-    got: Arc<Mutex<Vec<Value>>>,
+pub(crate) struct Gateway {
+    pub(crate) got: Arc<Mutex<Vec<Value>>>,
     down: Arc<Mutex<bool>>,
 }
 
@@ -33,7 +33,7 @@ async fn receive(State(g): State<Gateway>, body: String) -> (StatusCode, String)
     (StatusCode::OK, r#"{"result":"ok"}"#.into())
 }
 
-async fn start_gateway(app: &TestApp) -> Gateway {
+pub(crate) async fn start_gateway(app: &TestApp) -> Gateway {
     let g = Gateway::default();
     let router = axum::Router::new()
         .route("/send", axum::routing::post(receive))
@@ -54,7 +54,7 @@ async fn start_gateway(app: &TestApp) -> Gateway {
     g
 }
 
-fn texts(g: &Gateway) -> Vec<String> {
+pub(crate) fn texts(g: &Gateway) -> Vec<String> {
     g.got
         .lock()
         .unwrap()
@@ -434,7 +434,7 @@ dual_test!(administrators_edit_the_texts, |app: TestApp| async move {
         format!("【上城信访】{case_no}已转办，请留意。")
     );
     let (_, v) = app.get("/api/v1/admin/notices", Some(&admin)).await;
-    assert_eq!(v["notices"].as_array().unwrap().len(), 7);
+    assert_eq!(v["notices"].as_array().unwrap().len(), 8);
     // The same on the 系统管理 › 通知 page: a refused text comes back as typed.
     let cookie = common::web::login(&app, "admin").await;
     let (s, html) = common::web::page(&app, "/admin/notices", &cookie).await;
