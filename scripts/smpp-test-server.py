@@ -98,7 +98,8 @@ class Handler(socketserver.BaseRequestHandler):
                     if status:
                         self.reply(0x80000004, status, seq, b"\0")
                         continue
-                    self.reply(0x80000004, 0, seq, b"msg-%d\0" % seq)
+                    # Recorded before the answer, so a client that has its
+                    # answer finds the record written.
                     if part is None:
                         record(cfg.out, {"pdu": "message", "to": to, "text": text})
                     else:
@@ -109,6 +110,7 @@ class Handler(socketserver.BaseRequestHandler):
                             whole = "".join(got[k] for k in sorted(got))
                             del parts[(to, ref)]
                             record(cfg.out, {"pdu": "message", "to": to, "text": whole})
+                    self.reply(0x80000004, 0, seq, b"msg-%d\0" % seq)
                 elif command == 0x00000015:  # enquire_link
                     record(cfg.out, {"pdu": "enquire_link"})
                     self.reply(0x80000015, 0, seq)

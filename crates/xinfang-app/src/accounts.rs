@@ -267,6 +267,17 @@ impl App {
                 "这个手机号还没有登录过，请信访人先用手机号登录一次",
             ));
         }
+        self.store
+            .audit(
+                "accounts",
+                "petitioner_id_verified",
+                &format!("user:{}", staff.username),
+                &serde_json::json!({
+                    "phone": xinfang_text::phone::mask_phone(&phone),
+                    "id_number": xinfang_text::mask::mask_id(&id),
+                }),
+            )
+            .await?;
         Ok(())
     }
 }

@@ -376,7 +376,18 @@ impl App {
             .into_iter()
             .filter(|c| gateways.configured(c))
             .collect();
+        let code_expired = fmt(now - Duration::minutes(crate::accounts::CODE_MINUTES));
         for m in self.store.due_messages(&fmt(now), &channels, 200).await? {
+            // A sign-in code not sent in time is useless: given up and blanked.
+            if m.notice == Notice::SignInCode.key() && m.created_at < code_expired {
+                let body = redact_digits(&m.body);
+                let why = ("验证码已过期，不再发送", fmt(now), true);
+                self.store
+                    .record_attempt(m.id, Err((why.0, &why.1, why.2)), Some(&body))
+                    .await?;
+                report.failed += 1;
+                continue;
+            }
             let result = gateways
                 .send(&m.channel, &m.recipient, &m.subject, &m.body)
                 .await;

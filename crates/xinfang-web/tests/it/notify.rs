@@ -19,7 +19,7 @@ use xinfang_app::notify::gateway::{Gateways, HttpSmsConfig};
 #[derive(Clone, Default)]
 pub(crate) struct Gateway {
     pub(crate) got: Arc<Mutex<Vec<Value>>>,
-    down: Arc<Mutex<bool>>,
+    pub(crate) down: Arc<Mutex<bool>>,
 }
 
 async fn receive(State(g): State<Gateway>, body: String) -> (StatusCode, String) {

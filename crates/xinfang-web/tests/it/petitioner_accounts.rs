@@ -180,17 +180,34 @@ dual_test!(
         );
 
         // Staff verify the ID at a window: the ID's cases join the list.
-        let registrar = app.token("shangcheng_xfj").await;
-        let (staff, _) = app
-            .app
-            .authenticate(&registrar, xinfang_store::TokenKind::Api)
-            .await
-            .unwrap();
         let id = id_with_check("33010219800103111");
-        app.app
-            .verify_petitioner_identity(&staff, "13812345678", &id)
-            .await
-            .unwrap();
+        let verify = json!({"phone": "13812345678", "id_number": id});
+        let leader = app.token("shangcheng_zhujian_ld").await;
+        let (s, v) = app
+            .post(
+                "/api/v1/petitioner-accounts/verify",
+                Some(&leader),
+                verify.clone(),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+        let registrar = app.token("shangcheng_xfj").await;
+        let (s, v) = app
+            .post(
+                "/api/v1/petitioner-accounts/verify",
+                Some(&registrar),
+                json!({"phone": "13600000000", "id_number": id}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "no account yet: {v}");
+        let (s, v) = app
+            .post(
+                "/api/v1/petitioner-accounts/verify",
+                Some(&registrar),
+                verify,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
         let (_, html) = common::web::page(&app, "/my", &cookie).await;
         assert!(
             html.contains(&by_id) && html.contains("窗口核验身份"),
@@ -228,5 +245,26 @@ dual_test!(
         assert!(html.contains("获取验证码") && !html.contains(&mine1));
         let (s, _) = common::web::page(&app, &format!("/my/cases/{mine1}"), &cookie).await;
         assert_eq!(s, StatusCode::SEE_OTHER);
+
+        // A code the gateway could not deliver within 5 minutes is given up
+        // and blanked, not sent late.
+        *g.down.lock().unwrap() = true;
+        app.set_time("2026-03-02 10:20");
+        let (s, _) = ask_code(&app, "13900001111").await;
+        assert_eq!(s, StatusCode::OK);
+        // (The three codes asked for above and never pumped are expired too.)
+        assert_eq!(app.app.notify_pump().await.unwrap().failed, 4);
+        *g.down.lock().unwrap() = false;
+        app.set_time("2026-03-02 10:26");
+        let before = texts(&g).len();
+        app.app.notify_pump().await.unwrap();
+        assert_eq!(texts(&g).len(), before, "not sent late");
+        let kept = app.app.store.recent_messages("sms", 50).await.unwrap();
+        let late = kept
+            .iter()
+            .find(|m| m.recipient == "13900001111" && m.notice == "signin_code")
+            .unwrap();
+        assert_eq!(late.status, "dead");
+        assert!(late.body.contains("******"), "{}", late.body);
     }
 );
