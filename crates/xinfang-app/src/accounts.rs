@@ -86,20 +86,17 @@ impl App {
     pub async fn request_signin_code(&self, client: &str, phone: &str) -> Result<(), AppError> {
         let phone = mobile(phone)?;
         let now = self.now();
-        let (last_minute, _) = self
-            .store
-            .signin_codes_since(
-                &phone,
-                &fmt_time(now - Duration::seconds(60)),
-                client,
-                &fmt_time(now),
-            )
-            .await?;
-        if last_minute > 0 {
-            return Err(AppError::field(
-                "phone",
-                "验证码已发送，请等待60秒后再重新获取",
-            ));
+        // The newest code's age, from its expiry (codes live CODE_MINUTES).
+        if let Some(last) = self.store.latest_signin_code(&phone).await? {
+            let expires = last.expires_at.as_str();
+            let a_minute_ago =
+                fmt_time(now - Duration::seconds(60) + Duration::minutes(CODE_MINUTES));
+            if expires > a_minute_ago.as_str() {
+                return Err(AppError::field(
+                    "phone",
+                    "验证码已发送，请等待60秒后再重新获取",
+                ));
+            }
         }
         let hour = fmt_time(now - Duration::hours(1));
         let (by_phone, by_client) = self

@@ -31,7 +31,8 @@ pub struct PetitionerAccountRow {
 }
 
 impl Store {
-    /// Codes sent to `phone` since `since`, and to `client` since `since_client`.
+    /// Codes sent to `phone` since `since`, and to `client` since `since_client`
+    /// (the rate limits count the code rows).
     pub async fn signin_codes_since(
         &self,
         phone: &str,
