@@ -3,6 +3,7 @@
 //! parses nothing and renders nothing: it loads, asks the domain, and stores
 //! the event and projection in one transaction.
 
+pub mod accounts;
 pub mod actions;
 pub mod admin;
 pub mod analytics;

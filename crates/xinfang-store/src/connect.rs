@@ -126,6 +126,13 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         23,
         include_str!(concat!("../migrations/sqlite/", "0023_next_check.sql")),
     ),
+    (
+        24,
+        include_str!(concat!(
+            "../migrations/sqlite/",
+            "0024_petitioner_accounts.sql"
+        )),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -226,6 +233,13 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
         23,
         include_str!(concat!("../migrations/postgres/", "0023_next_check.sql")),
+    ),
+    (
+        24,
+        include_str!(concat!(
+            "../migrations/postgres/",
+            "0024_petitioner_accounts.sql"
+        )),
     ),
 ];
 

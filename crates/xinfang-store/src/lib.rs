@@ -5,6 +5,7 @@
 //! are `$N`, which both drivers accept. Every change to a case is one
 //! transaction: projection row + hash-chained event + search outbox row.
 
+mod accounts;
 mod admin;
 mod alerts;
 mod backup;
@@ -49,6 +50,7 @@ mod warnings;
 mod webhooks;
 mod work_orders;
 
+pub use accounts::{PetitionerAccountRow, SignInCodeRow};
 pub use admin::{NewZeroReport, UserChange, ZeroReportRow};
 pub use alerts::{AlertRow, NewAlert};
 pub use breakdown::BreakdownRow;

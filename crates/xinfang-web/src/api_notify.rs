@@ -21,6 +21,28 @@ pub fn routes() -> crate::routes::Routes {
         .route("/api/v1/admin/notices/{notice}", put(set_text))
         .route("/api/v1/admin/gateways", get(gateways))
         .route("/api/v1/notifications/opt-out", post(opt_out))
+        .route("/api/v1/petitioner-accounts/verify", post(verify_id))
+}
+
+#[derive(Deserialize)]
+struct VerifyBody {
+    phone: String,
+    id_number: String,
+}
+
+/// 窗口核验身份: staff checked the account holder's ID document.
+async fn verify_id(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let b: VerifyBody = parse_json(&body)?;
+    st.app
+        .verify_petitioner_identity(&staff, &b.phone, &b.id_number)
+        .await?;
+    Ok(Json(
+        json!({ "level": "id", "level_label": "窗口核验身份" }),
+    ))
 }
 
 async fn of_case(
@@ -106,7 +128,7 @@ pub fn openapi_paths() -> Value {
       "/api/v1/admin/notices/{notice}": { "put": {
         "summary": "修改一类通知的文字（管理员；只能使用该通知的占位符，登记通知须含{查询码}，回访邀请须含{回访链接}；记入审计）",
         "security": sec,
-        "parameters": [ { "name": "notice", "in": "path", "required": true, "schema": { "type": "string", "enum": ["registered", "transferred", "notified", "extended", "replied", "visit", "review_closing"] } } ],
+        "parameters": [ { "name": "notice", "in": "path", "required": true, "schema": { "type": "string", "enum": ["registered", "transferred", "notified", "extended", "replied", "visit", "review_closing", "signin_code"] } } ],
         "requestBody": body(json!({ "text": { "type": "string", "maxLength": 300 } }), json!(["text"])),
         "responses": { "200": { "description": "已保存" }, "401": err(), "403": err(), "422": err() } } },
       "/api/v1/admin/gateways": { "get": {
@@ -116,6 +138,11 @@ pub fn openapi_paths() -> Value {
       "/api/v1/notifications/opt-out": { "post": {
         "summary": "信访人退订本件的通知（凭信访编号和查询码，与查询页面同样限制尝试次数）",
         "requestBody": body(json!({ "case_no": { "type": "string" }, "query_code": { "type": "string" } }), json!(["case_no", "query_code"])),
-        "responses": { "200": { "description": "已退订，opted_out 为退订的手机号码和邮箱个数" }, "404": err(), "429": err() } } }
+        "responses": { "200": { "description": "已退订，opted_out 为退订的手机号码和邮箱个数" }, "404": err(), "429": err() } } },
+      "/api/v1/petitioner-accounts/verify": { "post": {
+        "summary": "窗口核验身份：登记人员当面核对信访人身份证件后，把身份证号码记到其手机账户（该账户须已登录过一次）；此后“我的信访”也列出用该身份证号码登记的事项。记入审计",
+        "security": sec,
+        "requestBody": body(json!({ "phone": { "type": "string" }, "id_number": { "type": "string" } }), json!(["phone", "id_number"])),
+        "responses": { "200": { "description": "已核验" }, "401": err(), "403": err(), "422": err() } } }
     })
 }

@@ -1,5 +1,5 @@
 //! The notifier `serve` runs (issue #19): gateways from the environment
-//! (`XINFANG_SMTP_URL`, `XINFANG_SMS_HTTP_*`, see `xinfang_app::notify::gateway`),
+//! (`XINFANG_SMTP_URL`, `XINFANG_SMS_HTTP_*` or `XINFANG_SMS_SMPP_URL`, see `xinfang_app::notify::gateway`),
 //! the portal address for 回访 links (`XINFANG_PUBLIC_URL`, else the
 //! address `serve` listens on), and a pump every few seconds that turns
 //! new case events into messages and sends what is due. A failed round is
@@ -11,7 +11,7 @@ use xinfang_app::App;
 /// Configure from the environment; a malformed setting stops `serve`.
 pub fn configure(app: &App, listening_on: &str) -> anyhow::Result<()> {
     let g = Gateways::from_env().map_err(anyhow::Error::msg)?;
-    if g.smtp.is_none() && g.sms.is_none() {
+    if g.smtp.is_none() && !g.configured("sms") {
         eprintln!("提示：未配置短信网关或邮件服务器，通知将在发件箱中等待发送。");
     }
     app.configure_gateways(g);

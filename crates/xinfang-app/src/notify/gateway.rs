@@ -9,11 +9,14 @@
 //! - `XINFANG_SMS_HTTP_URL=https://sms.example.gov.cn/send`, with
 //!   `XINFANG_SMS_HTTP_BODY` (default `{"phone":"{phone}","text":"{text}"}`,
 //!   values JSON-escaped) and `XINFANG_SMS_HTTP_OK` (a text the gateway's
-//!   answer must contain; default: any 2xx answer).
+//!   answer must contain; default: any 2xx answer);
+//! - or `XINFANG_SMS_SMPP_URL=smpp://system_id:password@host:2775?source=10690000`
+//!   for an SMPP 3.4 gateway ([`super::smpp`]); when both are set, SMPP is used.
 //!
 //! A gateway that is not configured leaves its messages queued: nothing is
 //! lost, and administrators see them waiting.
 
+use super::smpp::SmppConfig;
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
@@ -89,7 +92,7 @@ impl SmtpConfig {
     }
 }
 
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -126,6 +129,7 @@ impl HttpSmsConfig {
 pub struct Gateways {
     pub smtp: Option<SmtpConfig>,
     pub sms: Option<HttpSmsConfig>,
+    pub smpp: Option<SmppConfig>,
 }
 
 impl Gateways {
@@ -148,13 +152,17 @@ impl Gateways {
             }),
             _ => None,
         };
-        Ok(Gateways { smtp, sms })
+        let smpp = match std::env::var("XINFANG_SMS_SMPP_URL") {
+            Ok(u) if !u.trim().is_empty() => Some(SmppConfig::from_url(u.trim())?),
+            _ => None,
+        };
+        Ok(Gateways { smtp, sms, smpp })
     }
 
     pub fn configured(&self, channel: &str) -> bool {
         match channel {
             "email" => self.smtp.is_some(),
-            "sms" => self.sms.is_some(),
+            "sms" => self.sms.is_some() || self.smpp.is_some(),
             _ => false,
         }
     }
@@ -171,6 +179,10 @@ impl Gateways {
             "email" => {
                 let cfg = self.smtp.as_ref().ok_or("未配置邮件服务器")?;
                 send_mail(cfg, to, subject, body).await
+            }
+            "sms" if self.smpp.is_some() => {
+                let cfg = self.smpp.as_ref().ok_or("未配置短信网关")?;
+                cfg.send(to, body).await
             }
             "sms" => {
                 let cfg = self.sms.as_ref().ok_or("未配置短信网关")?;

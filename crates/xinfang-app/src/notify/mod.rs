@@ -21,6 +21,7 @@
 
 pub mod gateway;
 pub mod notice;
+pub mod smpp;
 pub mod visit;
 
 use crate::error::AppError;
@@ -104,7 +105,14 @@ impl App {
 
     /// Use these gateways from now on (from the environment at `serve`).
     pub fn configure_gateways(&self, g: Gateways) {
-        *self.outbox().gateways.write().expect("gateways lock") = g;
+        let old = std::mem::replace(
+            &mut *self.outbox().gateways.write().expect("gateways lock"),
+            g,
+        );
+        // An SMPP session of the gateway replaced is unbound, not left open.
+        if let (Some(smpp), Ok(rt)) = (old.smpp, tokio::runtime::Handle::try_current()) {
+            rt.spawn(async move { smpp.close().await });
+        }
     }
 
     pub fn gateways(&self) -> Gateways {
@@ -368,13 +376,28 @@ impl App {
             .into_iter()
             .filter(|c| gateways.configured(c))
             .collect();
+        let code_expired = fmt(now - Duration::minutes(crate::accounts::CODE_MINUTES));
         for m in self.store.due_messages(&fmt(now), &channels, 200).await? {
+            // A sign-in code not sent in time is useless: given up and blanked.
+            if m.notice == Notice::SignInCode.key() && m.created_at < code_expired {
+                let body = redact_digits(&m.body);
+                let why = ("验证码已过期，不再发送", fmt(now), true);
+                self.store
+                    .record_attempt(m.id, Err((why.0, &why.1, why.2)), Some(&body))
+                    .await?;
+                report.failed += 1;
+                continue;
+            }
             let result = gateways
                 .send(&m.channel, &m.recipient, &m.subject, &m.body)
                 .await;
             // A sent registration notice keeps no query code.
-            let redacted = (m.notice == Notice::Registered.key() && result.is_ok())
-                .then(|| redact_code(&m.body));
+            // … nor a sign-in code.
+            let redacted = match (result.is_ok(), m.notice.as_str()) {
+                (true, "registered") => Some(redact_code(&m.body)),
+                (true, "signin_code") => Some(redact_digits(&m.body)),
+                _ => None,
+            };
             match result {
                 Ok(()) => {
                     self.store
@@ -403,6 +426,31 @@ impl App {
         r.queued = queued;
         Ok(r)
     }
+}
+
+/// A sign-in code's text with every run of 6 or more digits blanked,
+/// wherever an administrator's wording put the code.
+fn redact_digits(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 6 {
+            out.push_str(&"*".repeat(run.len()));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in body.chars() {
+        if c.is_ascii_digit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
 /// The registration text with the query code blanked.
@@ -441,6 +489,10 @@ mod tests {
         assert_eq!(
             redact_code("信访编号XF1，查询码AB12CD34，请妥善保管"),
             "信访编号XF1，查询码********，请妥善保管"
+        );
+        assert_eq!(
+            redact_digits("您的登录验证码：123456，5分钟内有效"),
+            "您的登录验证码：******，5分钟内有效"
         );
     }
 }

@@ -24,10 +24,12 @@ pub enum Notice {
     Visit,
     /// The 复查/复核 window closes in 3 days (第三十五、三十六条).
     ReviewClosing,
+    /// The one-time code of a petitioner signing in (never a case).
+    SignInCode,
 }
 
 impl Notice {
-    pub const ALL: [Notice; 7] = [
+    pub const ALL: [Notice; 8] = [
         Notice::Registered,
         Notice::Transferred,
         Notice::Notified,
@@ -35,6 +37,7 @@ impl Notice {
         Notice::Replied,
         Notice::Visit,
         Notice::ReviewClosing,
+        Notice::SignInCode,
     ];
 
     pub fn key(self) -> &'static str {
@@ -46,6 +49,7 @@ impl Notice {
             Notice::Replied => "replied",
             Notice::Visit => "visit",
             Notice::ReviewClosing => "review_closing",
+            Notice::SignInCode => "signin_code",
         }
     }
 
@@ -62,6 +66,7 @@ impl Notice {
             Notice::Replied => "答复意见通知",
             Notice::Visit => "回访评价邀请",
             Notice::ReviewClosing => "复查期限提醒",
+            Notice::SignInCode => "登录验证码",
         }
     }
 
@@ -73,6 +78,7 @@ impl Notice {
             Notice::Extended => &["{信访编号}", "{延期天数}", "{延期理由}"],
             Notice::Visit => &["{信访编号}", "{回访链接}"],
             Notice::ReviewClosing => &["{信访编号}", "{截止日期}", "{请求事项}"],
+            Notice::SignInCode => &["{验证码}"],
             _ => &["{信访编号}"],
         }
     }
@@ -87,6 +93,7 @@ impl Notice {
             Notice::Replied => "【信访】您的信访事项{信访编号}已出具书面答复意见，请凭信访编号和查询码查看。",
             Notice::Visit => "【信访】请对信访事项{信访编号}的办理结果作出评价（满意、基本满意、不满意）：{回访链接} （仅限本次评价使用）",
             Notice::ReviewClosing => "【信访】您的信访事项{信访编号}如对答复意见不服，可于{截止日期}前{请求事项}。",
+            Notice::SignInCode => "【信访】您的登录验证码是{验证码}，5分钟内有效。请勿告诉他人，工作人员不会向您索要验证码。",
         }
     }
 
@@ -131,6 +138,9 @@ pub fn check_text(notice: Notice, text: &str) -> Result<(), String> {
     }
     if notice == Notice::Registered && !t.contains("{查询码}") {
         return Err("登记通知须包含{查询码}".into());
+    }
+    if notice == Notice::SignInCode && !t.contains("{验证码}") {
+        return Err("登录验证码须包含{验证码}".into());
     }
     if notice == Notice::Visit && !t.contains("{回访链接}") {
         return Err("回访评价邀请须包含{回访链接}".into());

@@ -31,6 +31,7 @@ mod ledger_routes;
 mod list_view;
 mod ownership_pages;
 mod portal;
+mod portal_account;
 mod portal_documents;
 mod portal_form;
 mod portal_kit;
@@ -96,6 +97,11 @@ pub fn routes() -> crate::routes::Routes {
             "/track",
             get(portal_track::track_page).post(portal_track::track),
         )
+        .route("/my", get(portal_account::home))
+        .route("/my/code", post(portal_account::request_code))
+        .route("/my/signin", post(portal_account::sign_in))
+        .route("/my/signout", post(portal_account::sign_out))
+        .route("/my/cases/{case_no}", get(portal_account::case_view))
         .route(
             "/visit/{token}",
             get(visit::visit_page).post(visit::visit_submit),

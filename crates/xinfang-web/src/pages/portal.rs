@@ -30,8 +30,10 @@ pub async fn home() -> Response {
 }
 
 /// `GET /submit`: the empty form.
-pub async fn submit_page(State(st): State<AppState>) -> Response {
-    let form = SubmitPage::new(&st, &HashMap::new(), &Errors::default(), None);
+pub async fn submit_page(State(st): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    // A signed-in petitioner (我的信访) finds their name and phone filled in.
+    let f = super::portal_account::prefill(&st, &headers).await;
+    let form = SubmitPage::new(&st, &f, &Errors::default(), None);
     respond(StatusCode::OK, "网上信访", &form)
 }
 

@@ -71,15 +71,7 @@ pub async fn portal_upload(
         case_no: form.field("case_no").trim().to_string(),
         query_code: form.field("query_code").trim().to_string(),
     };
-    let checked = st
-        .app
-        .check_query_code(
-            &st.portal_throttle,
-            &client,
-            &visit.case_no,
-            &visit.query_code,
-        )
-        .await;
+    let checked = super::portal_account::check_visit(&st, &client, &headers, &visit).await;
     let case_id = match checked {
         Ok((id, _)) => id,
         Err(AppError::TooManyAttempts) => {
@@ -126,18 +118,11 @@ struct Toolbar<'a> {
 pub async fn portal_document(
     State(st): State<AppState>,
     ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
     let visit = Visit::from_form(&f);
-    let checked = st
-        .app
-        .check_query_code(
-            &st.portal_throttle,
-            &client,
-            &visit.case_no,
-            &visit.query_code,
-        )
-        .await;
+    let checked = super::portal_account::check_visit(&st, &client, &headers, &visit).await;
     let case_id = match checked {
         Ok((id, _)) => id,
         Err(AppError::TooManyAttempts) => {

@@ -18,7 +18,7 @@ use crate::client::ClientAddr;
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
 use std::collections::HashMap;
@@ -116,6 +116,8 @@ struct CasePage<'a> {
     reason: Field,
     review_reason: Field,
     review: Option<ReviewOffer>,
+    /// Opened from 我的信访 (signed in, no query code).
+    mine: bool,
 }
 
 /// What an `op` did: a confirmation, field errors, or an error of no field.
@@ -197,28 +199,37 @@ async fn run_op(st: &AppState, visit: &Visit, f: &HashMap<String, String>) -> Ou
 pub async fn track(
     State(st): State<AppState>,
     ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
+    view(&st, &client, &headers, f).await
+}
+
+/// The tracking view for a posted visit; a signed-in petitioner's own case
+/// needs no query code (`portal_account::check_visit`, 我的信访).
+pub(super) async fn view(
+    st: &AppState,
+    client: &str,
+    headers: &HeaderMap,
+    f: HashMap<String, String>,
+) -> Response {
+    let st = st.clone();
     let visit = Visit::from_form(&f);
     let mut missing = Errors::default();
     if visit.case_no.is_empty() {
         missing.add("case_no", "请填写回执上的信访编号");
     }
-    if visit.query_code.is_empty() {
+    let mine = visit.query_code.is_empty()
+        && super::portal_account::signed_in(&st, headers)
+            .await
+            .is_some();
+    if visit.query_code.is_empty() && !mine {
         missing.add("query_code", "请填写回执上的查询码");
     }
     if !missing.is_empty() {
         return track_form(StatusCode::UNPROCESSABLE_ENTITY, &f, &missing, None);
     }
-    let checked = st
-        .app
-        .check_query_code(
-            &st.portal_throttle,
-            &client,
-            &visit.case_no,
-            &visit.query_code,
-        )
-        .await;
+    let checked = super::portal_account::check_visit(&st, client, headers, &visit).await;
     let (id, case) = match checked {
         Ok(x) => x,
         Err(AppError::TooManyAttempts) => {
@@ -310,6 +321,7 @@ pub async fn track(
             _ => None,
         },
         v: &v,
+        mine,
     };
     let status = if page.summary.is_empty() && page.alert.is_none() {
         StatusCode::OK

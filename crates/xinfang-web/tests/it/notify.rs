@@ -17,9 +17,9 @@ use xinfang_app::notify::gateway::{Gateways, HttpSmsConfig};
 
 /// A gateway: records what it was sent; answers 500 while `down`.
 #[derive(Clone, Default)]
-struct Gateway {
-    got: Arc<Mutex<Vec<Value>>>,
-    down: Arc<Mutex<bool>>,
+pub(crate) struct Gateway {
+    pub(crate) got: Arc<Mutex<Vec<Value>>>,
+    pub(crate) down: Arc<Mutex<bool>>,
 }
 
 async fn receive(State(g): State<Gateway>, body: String) -> (StatusCode, String) {
@@ -33,7 +33,7 @@ async fn receive(State(g): State<Gateway>, body: String) -> (StatusCode, String)
     (StatusCode::OK, r#"{"result":"ok"}"#.into())
 }
 
-async fn start_gateway(app: &TestApp) -> Gateway {
+pub(crate) async fn start_gateway(app: &TestApp) -> Gateway {
     let g = Gateway::default();
     let router = axum::Router::new()
         .route("/send", axum::routing::post(receive))
@@ -48,12 +48,13 @@ async fn start_gateway(app: &TestApp) -> Gateway {
             body: HttpSmsConfig::DEFAULT_BODY.into(),
             ok_contains: Some("\"ok\"".into()),
         }),
+        smpp: None,
     });
     app.app.set_public_url("https://xinfang.example.gov.cn");
     g
 }
 
-fn texts(g: &Gateway) -> Vec<String> {
+pub(crate) fn texts(g: &Gateway) -> Vec<String> {
     g.got
         .lock()
         .unwrap()
@@ -433,7 +434,7 @@ dual_test!(administrators_edit_the_texts, |app: TestApp| async move {
         format!("【上城信访】{case_no}已转办，请留意。")
     );
     let (_, v) = app.get("/api/v1/admin/notices", Some(&admin)).await;
-    assert_eq!(v["notices"].as_array().unwrap().len(), 7);
+    assert_eq!(v["notices"].as_array().unwrap().len(), 8);
     // The same on the 系统管理 › 通知 page: a refused text comes back as typed.
     let cookie = common::web::login(&app, "admin").await;
     let (s, html) = common::web::page(&app, "/admin/notices", &cookie).await;
@@ -703,6 +704,7 @@ dual_test!(
         app.app.configure_gateways(Gateways {
             smtp: Some(down),
             sms: None,
+            smpp: None,
         });
         let mut p = online_petition("邮件人", "33010219800101897", "要求公开小区维修资金账目");
         p["petitioners"][0]["email"] = json!("youjian@example.com");
@@ -717,6 +719,7 @@ dual_test!(
         app.app.configure_gateways(Gateways {
             smtp: Some(config("s3cret-mail")),
             sms: None,
+            smpp: None,
         });
         app.set_time("2026-03-02 09:10");
         let pump = app.app.notify_pump().await.unwrap();

@@ -1,6 +1,7 @@
 //! The crate's integration tests, one binary: each module covers one area.
 mod bench_classify;
 mod browser;
+mod browser_accounts;
 mod browser_phone;
 mod browser_staff;
 mod cli;
