@@ -47,7 +47,12 @@ pub struct IntakeReport {
 
 /// Resident memory of this process in MiB (Linux), 0 elsewhere.
 pub fn rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
+    rss_mb_of("self")
+}
+
+/// Resident memory of process `pid` ("self" or a number) in MiB (Linux), 0 elsewhere.
+pub fn rss_mb_of(pid: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
@@ -59,7 +64,8 @@ pub fn rss_mb() -> f64 {
         .unwrap_or(0.0)
 }
 
-fn percentile(sorted: &[u64], p: f64) -> u64 {
+/// The `p` quantile (0–1) of ascending `sorted`, 0 when empty.
+pub fn percentile(sorted: &[u64], p: f64) -> u64 {
     if sorted.is_empty() {
         return 0;
     }

@@ -66,7 +66,7 @@ pub use filter::{CaseFilter, CaseSort, DateBasis, SubmissionFilter, FACTS};
 pub use group::{GroupStats, IntakeWrite, IntakeWritten, MAX_BATCH};
 pub use imports::{ImportedCase, ImportedStep};
 pub use leadership::{InstructionRow, OwnershipRow, ProgressRow};
-pub use messages::{FeedEvent, MessageRow, NewMessage};
+pub use messages::{MessageRow, NewMessage};
 pub use org::{NewUser, UserRecord};
 pub use pumps::LogEvent;
 pub use reception::{AppointmentRow, NewAppointment, NewSession, SessionRow};

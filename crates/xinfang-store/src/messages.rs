@@ -60,14 +60,6 @@ fn row(r: &sqlx::any::AnyRow) -> MessageRow {
     }
 }
 
-/// One case event after the notifier's cursor.
-pub struct FeedEvent {
-    pub seq: i64,
-    pub case_id: i64,
-    pub at: String,
-    pub payload: String,
-}
-
 impl Store {
     /// Queue a message unless one with the same `dedupe` key exists; a
     /// recipient who opted out gets a row with status `opted_out` (the
@@ -271,28 +263,6 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Case events with seq > `after`, oldest first.
-    pub async fn case_events_after(
-        &self,
-        after: i64,
-        limit: i64,
-    ) -> Result<Vec<FeedEvent>, StoreError> {
-        let rows = sqlx::query("SELECT seq, case_id, at, payload FROM events WHERE seq > $1 AND case_id IS NOT NULL ORDER BY seq LIMIT $2")
-            .bind(after)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows
-            .iter()
-            .map(|r| FeedEvent {
-                seq: r.get(0),
-                case_id: r.get(1),
-                at: r.get(2),
-                payload: r.get(3),
-            })
-            .collect())
     }
 
     /// The highest event seq (0 when none).

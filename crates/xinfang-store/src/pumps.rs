@@ -91,7 +91,8 @@ impl Store {
         Ok(())
     }
 
-    /// Case events with seq > `after`, oldest first, at most `limit`.
+    /// Case events with seq > `after`, oldest first, at most `limit` (the
+    /// event pumps and the petitioner notifier read the log through this).
     pub async fn log_events_after(
         &self,
         after: i64,

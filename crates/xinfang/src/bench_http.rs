@@ -187,7 +187,7 @@ pub async fn run(o: Options) -> Result<serde_json::Value> {
         cpu_secs_of(server.0.id()) - cpu_before.0,
         cpu_secs_of(std::process::id()) - cpu_before.1,
     );
-    let server_rss = rss_of(server.0.id());
+    let server_rss = xinfang_app::bench::rss_mb_of(&server.0.id().to_string());
     let _ = server.0.kill();
     let _ = server.0.wait();
     let _ = std::fs::remove_dir_all(&work);
@@ -423,11 +423,9 @@ async fn open_loop(t: &Arc<Target>, rate: f64, secs: f64, ratio: f64) -> (Vec<Sa
 /// Requests in flight at most in the open loop.
 const MAX_IN_FLIGHT: usize = 256;
 
+/// A latency quantile in milliseconds.
 fn pct(sorted: &[u64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize] as f64 / 1000.0
+    xinfang_app::bench::percentile(sorted, p) as f64 / 1000.0
 }
 
 /// Per-kind latency percentiles (ms), throughput, and the worst request.
@@ -483,20 +481,6 @@ fn cpu_secs_of(pid: u32) -> f64 {
     let f: Vec<&str> = rest.split_whitespace().collect();
     let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
     (ticks(11) + ticks(12)) / 100.0
-}
-
-/// Resident memory of a process in MiB (Linux), 0 elsewhere.
-fn rss_of(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
 }
 
 #[cfg(test)]

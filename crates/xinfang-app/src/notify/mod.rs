@@ -236,7 +236,7 @@ impl App {
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
         loop {
-            let events = self.store.case_events_after(cursor, 500).await?;
+            let events = self.store.log_events_after(cursor, 500).await?;
             let Some(last) = events.last().map(|e| e.seq) else {
                 break;
             };
@@ -250,7 +250,7 @@ impl App {
         Ok(queued)
     }
 
-    async fn notice_of_event(&self, e: &xinfang_store::FeedEvent) -> Result<usize, AppError> {
+    async fn notice_of_event(&self, e: &xinfang_store::LogEvent) -> Result<usize, AppError> {
         // History (an import of past years, a store restored from backup) is
         // never announced: only what happened in the last week.
         let recent = fmt(self.now() - Duration::days(STALE_DAYS));

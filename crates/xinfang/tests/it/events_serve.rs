@@ -53,17 +53,7 @@ async fn serve_delivers_webhooks_and_publishes_to_amqp() {
         .timeout(Duration::from_secs(20))
         .build()
         .unwrap();
-    let login = http
-        .post(format!("{}/api/v1/auth/login", node.base))
-        .json(&serde_json::json!({"username": "admin", "password": "xinfang2026"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), 200);
-    let token = login.json::<serde_json::Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let token = node.api_token(&http, "admin").await;
     let units: serde_json::Value = http
         .get(format!("{}/api/v1/units", node.base))
         .bearer_auth(&token)

@@ -39,6 +39,21 @@ impl Node {
         Node { child, base }
     }
 
+    /// An API token of demo user `user`, signed in on this node (must succeed).
+    pub async fn api_token(&self, http: &reqwest::Client, user: &str) -> String {
+        let r = http
+            .post(format!("{}/api/v1/auth/login", self.base))
+            .json(&serde_json::json!({"username": user, "password": "xinfang2026"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "login {user}");
+        r.json::<serde_json::Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
     /// SIGKILL (std's `Child::kill` on Unix) and reap.
     pub fn kill9(&mut self) {
         self.child.kill().expect("SIGKILL");

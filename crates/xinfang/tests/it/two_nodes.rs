@@ -53,17 +53,7 @@ async fn two_nodes_one_database(url: String, dir: &Path) {
         .unwrap();
 
     // API login on node A; the token is used on node B only.
-    let r = http
-        .post(format!("{}/api/v1/auth/login", a.base))
-        .json(&serde_json::json!({"username": "shangcheng_xfj", "password": "xinfang2026"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let token = r.json::<serde_json::Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let token = a.api_token(&http, "shangcheng_xfj").await;
 
     // Staff registration on node A.
     let r = http
@@ -190,16 +180,7 @@ async fn two_nodes_one_database(url: String, dir: &Path) {
 
     // An administrator's change on node A (a stricter 转送 period) reaches
     // node B's cached clock rules through the periodic cache refresh.
-    let r = http
-        .post(format!("{}/api/v1/auth/login", a.base))
-        .json(&serde_json::json!({"username": "admin", "password": "xinfang2026"}))
-        .send()
-        .await
-        .unwrap();
-    let admin = r.json::<serde_json::Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let admin = a.api_token(&http, "admin").await;
     let forward_days = |base: String| {
         let (http, token) = (http.clone(), token.clone());
         async move {
