@@ -195,7 +195,7 @@ impl KeyFile {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| bad(path, e.to_string()))?;
-        let tmp = path.with_extension("json.tmp");
+        let tmp = path.with_extension(format!("json.tmp{}", std::process::id()));
         let mut opts = std::fs::OpenOptions::new();
         opts.write(true).create(true).truncate(true);
         #[cfg(unix)]
@@ -222,9 +222,20 @@ impl KeyFile {
         if path.exists() {
             return Ok((Self::load(path)?, false));
         }
+        // Written beside and linked into place: two processes starting at
+        // once never overwrite each other's keys — the loser reads the winner's.
         let kf = Self::generate()?;
-        kf.save(path)?;
-        Ok((kf, true))
+        let tmp = path.with_extension(format!("json.new{}", std::process::id()));
+        kf.save(&tmp)?;
+        let linked = std::fs::hard_link(&tmp, path);
+        let _ = std::fs::remove_file(&tmp);
+        match linked {
+            Ok(()) => Ok((kf, true)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                Ok((Self::load(path)?, false))
+            }
+            Err(e) => Err(bad(path, e.to_string())),
+        }
     }
 
     /// Where the keys come from: `XINFANG_DATA_KEY` (the file's JSON),

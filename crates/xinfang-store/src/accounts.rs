@@ -246,6 +246,16 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<i64>, StoreError> {
         let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+        if let Some(ring) = crate::keys::installed_keys() {
+            // Blinded index (issue #20): the `ph:` key stands for the phone alone.
+            let rows = sqlx::query("SELECT DISTINCT case_id FROM petitioner_index WHERE (pkey = $1 OR pkey = $2) ORDER BY case_id DESC LIMIT $3")
+                .bind(crate::pii::blind_key(&ring, &format!("ph:{digits}")))
+                .bind(id_number.map(|i| crate::pii::blind_key(&ring, &format!("id:{i}"))).unwrap_or_default())
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+            return Ok(rows.iter().map(|r| r.get(0)).collect());
+        }
         let rows = sqlx::query("SELECT DISTINCT case_id FROM petitioner_index WHERE (pkey LIKE $1 OR pkey = $2) ORDER BY case_id DESC LIMIT $3")
             .bind(format!("np:%|{digits}"))
             .bind(id_number.map(|i| format!("id:{i}")).unwrap_or_default())

@@ -85,7 +85,7 @@ pub(crate) fn case_row(rec: &NewCaseRecord, now: &str) -> Result<Vec<Val>, Store
             .take(200)
             .collect::<String>()
             .into(),
-        serde_json::to_string(c)?.into(),
+        crate::pii::seal_state(serde_json::to_string(c)?)?.into(),
         Val::I(c.version as i64),
         now.into(),
         day(f.accept_due).into(),
@@ -138,7 +138,7 @@ pub(crate) fn event_rows(
             actor: &actor,
             payload: &payload,
         },
-    );
+    )?;
     Ok((event, vec![Val::I(case_id), Val::S(at)]))
 }
 
@@ -159,7 +159,7 @@ pub(crate) async fn update_case_row<D: crate::db::Db>(
         proj.next_due.clone().into(),
         proj.grade.clone().into(),
         proj.next_clock.clone().into(),
-        serde_json::to_string(after)?.into(),
+        crate::pii::seal_state(serde_json::to_string(after)?)?.into(),
         Val::I(after.version as i64),
         crate::now_text().into(),
         Val::I(after.persons as i64),

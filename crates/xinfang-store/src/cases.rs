@@ -184,10 +184,9 @@ pub(crate) async fn insert_case_tx(
             .collect();
         insert_rows(tx, SUBMISSION_COLS, rows, "").await?;
     }
-    let keys = rec
-        .petitioner_keys
-        .iter()
-        .map(|k| vec![Val::I(id), k.as_str().into()])
+    let keys = crate::pii::index_keys(&rec.petitioner_keys)
+        .into_iter()
+        .map(|k| vec![Val::I(id), k.into()])
         .collect();
     insert_rows(tx, PETITIONER_COLS, keys, "ON CONFLICT DO NOTHING").await?;
     let seq = append_case_event(tx, Some(cur), id, &case_no, &rec.event).await?;
@@ -421,7 +420,7 @@ impl Store {
         match row {
             Some(r) => {
                 let json: String = r.get(1);
-                Ok(Some((r.get(0), serde_json::from_str(&json)?)))
+                Ok(Some((r.get(0), crate::pii::parse_state(&json)?)))
             }
             None => Ok(None),
         }
@@ -439,7 +438,7 @@ impl Store {
     /// The case's events in order.
     pub async fn case_events(&self, case_id: i64) -> Result<Vec<StoredEvent>, StoreError> {
         let rows = sqlx::query(
-            "SELECT seq, at, actor, payload FROM events WHERE case_id = $1 ORDER BY seq",
+            "SELECT seq, at, actor, payload, pii FROM events WHERE case_id = $1 ORDER BY seq",
         )
         .bind(case_id)
         .fetch_all(&self.pool)
@@ -448,7 +447,11 @@ impl Store {
         for r in rows {
             let at: String = r.get(1);
             let actor: String = r.get(2);
-            let payload: String = r.get(3);
+            let payload = crate::pii::event_payload(
+                r.get(3),
+                r.get::<Option<String>, _>(4).as_deref(),
+                r.get(0),
+            )?;
             let at = chrono::NaiveDateTime::parse_from_str(&at, "%Y-%m-%d %H:%M:%S")
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?;
             out.push(StoredEvent {
@@ -472,6 +475,7 @@ impl Store {
         if keys.is_empty() {
             return Ok(vec![]);
         }
+        let keys = &crate::pii::lookup_keys(keys)[..];
         // The newest matching ids first, from the petitioner index alone,
         // then their cases: written as `c.id IN (…) ORDER BY c.id DESC`,
         // PostgreSQL walked every case newest first and probed the index for
@@ -487,7 +491,10 @@ impl Store {
         if let Some(rows) = self.readers.as_ref().and_then(|r| r.rows(&sql, vals)) {
             for r in rows? {
                 let json = crate::db::col(&r, 1)?.text()?;
-                out.push((crate::db::col(&r, 0)?.int()?, serde_json::from_str(&json)?));
+                out.push((
+                    crate::db::col(&r, 0)?.int()?,
+                    crate::pii::parse_state(&json)?,
+                ));
             }
             return Ok(out);
         }
@@ -497,7 +504,7 @@ impl Store {
         }
         for r in q.bind(limit).fetch_all(&self.pool).await? {
             let json: String = r.get(1);
-            out.push((r.get(0), serde_json::from_str(&json)?));
+            out.push((r.get(0), crate::pii::parse_state(&json)?));
         }
         Ok(out)
     }
@@ -530,7 +537,7 @@ impl Store {
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let json: String = r.get(1);
-            out.push((r.get(0), serde_json::from_str(&json)?));
+            out.push((r.get(0), crate::pii::parse_state(&json)?));
         }
         Ok(out)
     }

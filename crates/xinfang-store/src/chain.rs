@@ -2,13 +2,21 @@
 //! sensitive records, calendar changes) share one chain, so `audit verify`
 //! proves the whole history. The chain head row is updated first in each
 //! transaction: on PostgreSQL its row lock orders concurrent appenders.
+//!
+//! Issue #20: once the store is cut over (`chain_head.keyed_from`), each
+//! new entry is HMAC-SM3 under the key file's chain key
+//! (`xinfang_domain::audit`), and personal data in a payload goes to
+//! `events.pii`, sealed (`pii` module): before the cut-over the hash covers
+//! the payload as the application wrote it, after it the payload with markers.
 
 use crate::db::{col, Db};
 use crate::error::StoreError;
 use crate::rows::{insert_rows, Val};
 use crate::Store;
 use sqlx::{Any, Row, Transaction};
-use xinfang_domain::audit::{chain_hash, ChainBreak, ChainRecord, ChainVerifier};
+use std::sync::Arc;
+use xinfang_crypto::KeyRing;
+use xinfang_domain::audit::{chain_hash, chain_mac, ChainBreak, ChainRecord, ChainVerifier};
 
 /// A stored log entry.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -35,13 +43,12 @@ pub(crate) async fn append(
     a: Append<'_>,
 ) -> Result<i64, StoreError> {
     // One statement takes the head's row lock, advances it and reads it.
-    let head = sqlx::query("UPDATE chain_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-        .fetch_one(&mut **tx)
-        .await?;
-    let mut cur = Cursor {
-        seq: head.get::<i64, _>(0) - 1,
-        hash: head.get(1),
-    };
+    let head = sqlx::query(
+        "UPDATE chain_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash, chain_key",
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let mut cur = Cursor::new(head.get::<i64, _>(0) - 1, head.get(1), head.get(2))?;
     let seq = append_at(tx, &mut cur, a).await?;
     sqlx::query("UPDATE chain_head SET hash = $1 WHERE id = 1")
         .bind(&cur.hash)
@@ -52,10 +59,51 @@ pub(crate) async fn append(
 
 /// The chain head as seen inside a batch transaction: events are appended
 /// against it in memory and the head row is written once at the end.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Cursor {
     pub seq: i64,
     pub hash: String,
+    /// The process's keys: payloads' personal data is sealed with them.
+    ring: Option<Arc<KeyRing>>,
+    /// The chain key id when the chain is cut over to HMAC-SM3.
+    chain_key: Option<String>,
+}
+
+impl std::fmt::Debug for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cursor")
+            .field("seq", &self.seq)
+            .field("hash", &self.hash)
+            .field("chain_key", &self.chain_key)
+            .finish()
+    }
+}
+
+impl Cursor {
+    /// The head as read, with the keys its next entries need.
+    pub(crate) fn new(
+        seq: i64,
+        hash: String,
+        chain_key: Option<String>,
+    ) -> Result<Self, StoreError> {
+        let ring = crate::keys::installed_keys();
+        if let Some(kid) = &chain_key {
+            let ok = ring
+                .as_ref()
+                .is_some_and(|r| r.chain_key_by_id(kid).is_some());
+            if !ok {
+                return Err(StoreError::Corrupt(format!(
+                    "审计链已启用 HMAC-SM3（链密钥 {kid}），但未加载含该密钥的密钥文件"
+                )));
+            }
+        }
+        Ok(Self {
+            seq,
+            hash,
+            ring,
+            chain_key,
+        })
+    }
 }
 
 /// Lock and read the chain head for a batch (the row lock orders concurrent
@@ -63,17 +111,18 @@ pub(crate) struct Cursor {
 pub(crate) async fn lock_head<D: Db>(tx: &mut D) -> Result<Cursor, StoreError> {
     let rows = tx
         .rows(
-            "UPDATE chain_head SET seq = seq WHERE id = 1 RETURNING seq, hash",
+            "UPDATE chain_head SET seq = seq WHERE id = 1 RETURNING seq, hash, chain_key",
             vec![],
         )
         .await?;
     let head = rows
         .first()
         .ok_or_else(|| StoreError::Corrupt("链头缺失".into()))?;
-    Ok(Cursor {
-        seq: col(head, 0)?.int()?,
-        hash: col(head, 1)?.text()?,
-    })
+    Cursor::new(
+        col(head, 0)?.int()?,
+        col(head, 1)?.text()?,
+        col(head, 2)?.opt_text()?,
+    )
 }
 
 /// Write the batch's final head.
@@ -88,14 +137,27 @@ pub(crate) async fn store_head<D: Db>(tx: &mut D, cur: &Cursor) -> Result<(), St
 
 /// Columns of an event row, in the order [`link`] builds them.
 pub(crate) const EVENT_COLS: &str =
-    "events (seq, stream, case_id, kind, at, actor, payload, prev_hash, hash)";
+    "events (seq, stream, case_id, kind, at, actor, payload, prev_hash, hash, pii)";
 
 /// Chain the next event after `cur` in memory: its row for [`EVENT_COLS`]
 /// (sequence, previous hash, own hash) and the advanced cursor. Nothing is
 /// written; a batch writes all its rows with one statement.
-pub(crate) fn link(cur: &mut Cursor, a: &Append<'_>) -> Vec<Val> {
+pub(crate) fn link(cur: &mut Cursor, a: &Append<'_>) -> Result<Vec<Val>, StoreError> {
     let seq = cur.seq + 1;
-    let rec = ChainRecord {
+    // Personal data leaves the payload for `events.pii` when keys are loaded.
+    let (stored, pii) = match &cur.ring {
+        Some(ring) if crate::pii::may_hold_pii(a.payload) => {
+            let (chained, values) = crate::pii::split(a.payload);
+            if values.is_empty() {
+                (None, None)
+            } else {
+                let sealed = crate::pii::seal_values(&values, seq, ring)?;
+                (Some(chained), Some(sealed))
+            }
+        }
+        _ => (None, None),
+    };
+    let mut rec = ChainRecord {
         seq,
         stream: a.stream,
         kind: a.kind,
@@ -103,7 +165,20 @@ pub(crate) fn link(cur: &mut Cursor, a: &Append<'_>) -> Vec<Val> {
         actor: a.actor,
         payload: a.payload,
     };
-    let hash = chain_hash(&cur.hash, &rec);
+    let hash = match (&cur.chain_key, &cur.ring) {
+        (Some(kid), Some(ring)) => {
+            // Keyed era: the MAC covers the payload as stored (markers).
+            if let Some(chained) = &stored {
+                rec.payload = chained;
+            }
+            let key = ring
+                .chain_key_by_id(kid)
+                .ok_or_else(|| StoreError::Corrupt(format!("缺少链密钥 {kid}")))?;
+            chain_mac(key, &cur.hash, &rec)
+        }
+        // Unkeyed era: the hash covers the payload as written.
+        _ => chain_hash(&cur.hash, &rec),
+    };
     let row = vec![
         Val::I(seq),
         a.stream.into(),
@@ -111,13 +186,14 @@ pub(crate) fn link(cur: &mut Cursor, a: &Append<'_>) -> Vec<Val> {
         a.kind.into(),
         a.at.into(),
         a.actor.into(),
-        a.payload.into(),
+        stored.unwrap_or_else(|| a.payload.to_string()).into(),
         Val::S(std::mem::take(&mut cur.hash)),
         Val::S(hash.clone()),
+        pii.into(),
     ];
     cur.seq = seq;
     cur.hash = hash;
-    row
+    Ok(row)
 }
 
 /// Insert the next event after `cur` and advance it (the head row is not touched).
@@ -126,7 +202,7 @@ pub(crate) async fn append_at(
     cur: &mut Cursor,
     a: Append<'_>,
 ) -> Result<i64, StoreError> {
-    let row = link(cur, &a);
+    let row = link(cur, &a)?;
     insert_rows(tx, EVENT_COLS, vec![row], "").await?;
     Ok(cur.seq)
 }
@@ -191,16 +267,35 @@ impl Store {
     /// tail). Each append moves the head in the same transaction, so every
     /// event up to the head read is committed and must be there.
     pub async fn verify_chain(&self) -> Result<Result<i64, ChainBreak>, StoreError> {
-        let head = sqlx::query("SELECT seq, hash FROM chain_head WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await?;
+        let head =
+            sqlx::query("SELECT seq, hash, keyed_from, chain_key FROM chain_head WHERE id = 1")
+                .fetch_one(&self.pool)
+                .await?;
         let (head_seq, head_hash): (i64, String) = (head.get(0), head.get(1));
-        let mut v = ChainVerifier::default();
+        let (keyed_from, chain_key): (Option<i64>, Option<String>) = (head.get(2), head.get(3));
+        let ring = crate::keys::installed_keys();
+        let mut v = match (keyed_from, &chain_key) {
+            (Some(from), Some(kid)) => {
+                let key = ring
+                    .as_ref()
+                    .and_then(|r| r.chain_key_by_id(kid))
+                    .ok_or_else(|| {
+                        StoreError::Corrupt(format!(
+                            "审计链自第 {from} 条起以 HMAC-SM3 认证（链密钥 {kid}），校验需要含该密钥的密钥文件"
+                        ))
+                    })?;
+                ChainVerifier::keyed(from, key)
+            }
+            _ => ChainVerifier::default(),
+        };
+        // Before the cut-over an entry's hash covers its payload as written:
+        // sealed personal data goes back in before hashing.
+        let unkeyed = |seq: i64| keyed_from.is_none_or(|from| seq < from);
         let mut after = 0i64;
         let mut last_hash = String::new();
         loop {
             let rows = sqlx::query(
-                "SELECT seq, stream, kind, at, actor, payload, prev_hash, hash FROM events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT 5000",
+                "SELECT seq, stream, kind, at, actor, payload, prev_hash, hash, pii FROM events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT 5000",
             )
             .bind(after)
             .bind(head_seq)
@@ -214,6 +309,13 @@ impl Store {
                 let (stream, kind, at, actor, payload): (String, String, String, String, String) =
                     (r.get(1), r.get(2), r.get(3), r.get(4), r.get(5));
                 let (prev, hash): (String, String) = (r.get(6), r.get(7));
+                let payload = match r.get::<Option<String>, _>(8) {
+                    Some(sealed) if unkeyed(seq) => {
+                        let ring = crate::keys::require()?;
+                        crate::pii::merge(&payload, &crate::pii::open_values(&sealed, seq, &ring)?)?
+                    }
+                    _ => payload,
+                };
                 let rec = ChainRecord {
                     seq,
                     stream: &stream,

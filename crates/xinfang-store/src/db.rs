@@ -87,6 +87,13 @@ impl Val {
             other => Err(StoreError::Corrupt(format!("应为整数：{other:?}"))),
         }
     }
+    /// The text of a returned column that may be NULL.
+    pub(crate) fn opt_text(&self) -> Result<Option<String>, StoreError> {
+        match self {
+            Val::OptI(None) | Val::OptS(None) => Ok(None),
+            other => other.text().map(Some),
+        }
+    }
     /// The text of a returned column.
     pub(crate) fn text(&self) -> Result<String, StoreError> {
         match self {

@@ -20,3 +20,9 @@ impl From<serde_json::Error> for StoreError {
         StoreError::Corrupt(e.to_string())
     }
 }
+
+impl From<xinfang_crypto::CryptoError> for StoreError {
+    fn from(e: xinfang_crypto::CryptoError) -> Self {
+        StoreError::Corrupt(e.to_string())
+    }
+}

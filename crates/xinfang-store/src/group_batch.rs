@@ -92,9 +92,9 @@ pub(crate) async fn write_all<D: Db>(
                         .map(|s| submission_row(id, s, level)),
                 );
                 rows.petitioners.extend(
-                    rec.petitioner_keys
-                        .iter()
-                        .map(|k| vec![Val::I(id), k.as_str().into()]),
+                    crate::pii::index_keys(&rec.petitioner_keys)
+                        .into_iter()
+                        .map(|k| vec![Val::I(id), k.into()]),
                 );
                 (&rec.case.case_no, &rec.event, &rec.projection.units)
             }
@@ -123,7 +123,7 @@ pub(crate) async fn write_all<D: Db>(
         rows.outbox.push(outbox);
         let seq = cur.seq;
         if let Some((wid, nw)) = &warning {
-            rows.events.push(warning_event(cur, *wid, id, nw, &now));
+            rows.events.push(warning_event(cur, *wid, id, nw, &now)?);
         }
         let warning = warning.map(|(wid, _)| wid);
         results.push(Ok(match &**w {

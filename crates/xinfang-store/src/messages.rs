@@ -288,7 +288,7 @@ impl Store {
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let json: String = r.get(1);
-            out.push((r.get(0), serde_json::from_str(&json)?));
+            out.push((r.get(0), crate::pii::parse_state(&json)?));
         }
         Ok(out)
     }

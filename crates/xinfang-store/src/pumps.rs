@@ -98,22 +98,27 @@ impl Store {
         after: i64,
         limit: i64,
     ) -> Result<Vec<LogEvent>, StoreError> {
-        let rows = sqlx::query("SELECT seq, case_id, kind, at, actor, payload, hash FROM events WHERE seq > $1 AND case_id IS NOT NULL ORDER BY seq LIMIT $2")
+        let rows = sqlx::query("SELECT seq, case_id, kind, at, actor, payload, hash, pii FROM events WHERE seq > $1 AND case_id IS NOT NULL ORDER BY seq LIMIT $2")
             .bind(after)
             .bind(limit)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows
-            .iter()
-            .map(|r| LogEvent {
-                seq: r.get(0),
-                case_id: r.get(1),
-                kind: r.get(2),
-                at: r.get(3),
-                actor: r.get(4),
-                payload: r.get(5),
-                hash: r.get(6),
+        rows.iter()
+            .map(|r| {
+                Ok(LogEvent {
+                    seq: r.get(0),
+                    case_id: r.get(1),
+                    kind: r.get(2),
+                    at: r.get(3),
+                    actor: r.get(4),
+                    payload: crate::pii::event_payload(
+                        r.get(5),
+                        r.get::<Option<String>, _>(7).as_deref(),
+                        r.get(0),
+                    )?,
+                    hash: r.get(6),
+                })
             })
-            .collect())
+            .collect()
     }
 }

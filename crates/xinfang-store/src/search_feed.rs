@@ -54,7 +54,7 @@ impl Store {
             }
             for r in q.fetch_all(&self.pool).await? {
                 let json: String = r.get(1);
-                out.push((r.get(0), serde_json::from_str(&json)?));
+                out.push((r.get(0), crate::pii::parse_state(&json)?));
             }
         }
         Ok(out)
@@ -75,7 +75,7 @@ impl Store {
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let json: String = r.get(1);
-            out.push((r.get(0), serde_json::from_str(&json)?));
+            out.push((r.get(0), crate::pii::parse_state(&json)?));
         }
         Ok(out)
     }
@@ -96,7 +96,7 @@ impl Store {
         let mut out = Vec::with_capacity(nos.len());
         for r in q.fetch_all(&self.pool).await? {
             let json: String = r.get(0);
-            out.push(serde_json::from_str(&json)?);
+            out.push(crate::pii::parse_state(&json)?);
         }
         Ok(out)
     }

@@ -78,7 +78,7 @@ pub(crate) fn warning_event(
     case_id: i64,
     w: &NewWarning,
     now: &str,
-) -> Vec<Val> {
+) -> Result<Vec<Val>, StoreError> {
     let payload = serde_json::json!({ "warning": id, "case_id": case_id, "level": w.level, "signals": w.signals }).to_string();
     link(
         cur,
@@ -133,7 +133,7 @@ pub(crate) async fn insert_warning_tx(
     .ok_or_else(|| StoreError::Corrupt("预警未返回编号".into()))?
     .int()?;
     raise_risk_level(tx, w.level, &[case_id]).await?;
-    let event = warning_event(cur, id, case_id, w, &now);
+    let event = warning_event(cur, id, case_id, w, &now)?;
     insert_rows(tx, EVENT_COLS, vec![event], "").await?;
     Ok(id)
 }

@@ -71,6 +71,11 @@ enum Cmd {
         #[command(subcommand)]
         cmd: AuditCmd,
     },
+    /// Keys: rotation, retirement, ids and the SM2 public key.
+    Keys {
+        #[command(subcommand)]
+        cmd: KeysCmd,
+    },
     /// Consistent online backup (SQLite: VACUUM INTO; PostgreSQL: pg_dump).
     Backup {
         #[command(flatten)]
@@ -137,8 +142,39 @@ enum ImportCmd {
 
 #[derive(Subcommand)]
 enum AuditCmd {
-    /// Verify the hash chain of the whole log.
+    /// Verify the hash chain of the whole log (and the anchors in FILE).
     Verify {
+        #[command(flatten)]
+        db: Db,
+        /// An anchors file (`anchors.log`): every anchor must be signed and match the chain.
+        #[arg(long)]
+        anchors: Option<std::path::PathBuf>,
+        /// The SM2 public key (SEC1 hex) the anchors are signed with; default: the key file's.
+        #[arg(long)]
+        public_key: Option<String>,
+    },
+    /// Sign the chain head with the system's SM2 key and append it to the anchors file.
+    Anchor {
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCmd {
+    /// Make a new SM4 data key active and re-encrypt everything under it.
+    Rotate {
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Remove an old data key once nothing is sealed under it.
+    Retire {
+        #[command(flatten)]
+        db: Db,
+        key_id: String,
+    },
+    /// Key ids and the SM2 public key.
+    Show {
         #[command(flatten)]
         db: Db,
     },
@@ -280,10 +316,7 @@ fn resolve_url(db: &Db) -> anyhow::Result<String> {
 
 async fn open(db: &Db) -> anyhow::Result<App> {
     let url = resolve_url(db)?;
-    let store = Store::connect(&url)
-        .await
-        .with_context(|| format!("连接数据库失败：{url}"))?;
-    store.migrate().await.context("数据库迁移失败")?;
+    let store = crate::keys_cmd::connect(&url).await?;
     Ok(App::new(store, TimeSource::System).await?)
 }
 
@@ -293,6 +326,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // Refuse to start on a malformed proxy list rather than trust nobody (or everybody) by accident.
             let web = xinfang_web::WebConfig::from_env().map_err(anyhow::Error::msg)?;
             let app = open(&db).await?;
+            let url = resolve_url(&db)?;
+            let (_, key_file) = crate::keys_cmd::install(&url)?;
+            crate::keys_cmd::spawn_background(app.store.clone(), url.clone(), key_file);
             if demo && app.store.count("units").await? == 0 {
                 eprintln!("正在生成演示数据……");
                 let report = xinfang_app::demo::generate(&app, 2400).await?;
@@ -322,10 +358,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::notify_cmd::spawn(app.clone());
             crate::events_cmd::spawn(app.clone())?;
             println!("xinfang 已启动：http://{addr}/");
+            let app_store = app.store.clone();
             // With the peer address: the throttles key on the real client (xinfang_web::client).
             let service = xinfang_web::router_with(app, web)
                 .into_make_service_with_connect_info::<std::net::SocketAddr>();
-            axum::serve(listener, service).await?;
+            let store = app_store;
+            axum::serve(listener, service)
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await?;
+            // 第 issue #20: the head is anchored on shutdown too.
+            let a = store.anchor(&crate::keys_cmd::anchors_path(&url)).await?;
+            eprintln!("已锚定审计链：第 {} 条", a.seq);
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Migrate { db } => {
@@ -333,6 +378,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = Store::connect(&url).await?;
             let n = store.migrate().await?;
             println!("已执行 {n} 个迁移");
+            // Existing plaintext is encrypted and the chain cut over here.
+            crate::keys_cmd::connect(&url).await?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Demo { db, cases } => {
@@ -397,20 +444,66 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Cmd::Audit {
-            cmd: AuditCmd::Verify { db },
+            cmd:
+                AuditCmd::Verify {
+                    db,
+                    anchors,
+                    public_key,
+                },
         } => {
             let url = resolve_url(&db)?;
+            // The keys (chain key, and the data keys for entries sealed
+            // after they were chained); none are created here.
+            let key_file = crate::keys_cmd::existing_keys(&url)?;
             let store = Store::connect(&url).await?;
             match store.verify_chain().await? {
-                Ok(n) => {
-                    println!("审计链完整：已校验 {n} 条事件");
-                    Ok(ExitCode::SUCCESS)
-                }
+                Ok(n) => println!("审计链完整：已校验 {n} 条事件"),
                 Err(b) => {
                     println!("审计链断裂：第 {} 条事件：{}", b.seq, b.reason);
-                    Ok(ExitCode::from(3))
+                    return Ok(ExitCode::from(3));
                 }
             }
+            if let Some(file) = anchors {
+                let pk = match (public_key, &key_file) {
+                    (Some(pk), _) => pk,
+                    (None, Some(kf)) => kf.sm2.public.clone(),
+                    (None, None) => bail!("校验锚点需要 SM2 公钥：--public-key 或密钥文件"),
+                };
+                match store.verify_anchors(&file, &pk).await? {
+                    Ok(n) => println!("锚点相符：{n} 个锚点（{}）", file.display()),
+                    Err(b) => {
+                        println!("锚点不符：第 {} 条事件：{}", b.seq, b.reason);
+                        return Ok(ExitCode::from(3));
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Audit {
+            cmd: AuditCmd::Anchor { db },
+        } => {
+            let url = resolve_url(&db)?;
+            let store = crate::keys_cmd::connect(&url).await?;
+            let path = crate::keys_cmd::anchors_path(&url);
+            let a = store.anchor(&path).await?;
+            println!(
+                "已锚定：第 {} 条，哈希 {}，{}（{}）",
+                a.seq,
+                a.hash,
+                a.at,
+                path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Keys { cmd } => {
+            match cmd {
+                KeysCmd::Rotate { db } => crate::keys_cmd::rotate(&resolve_url(&db)?).await?,
+                KeysCmd::Retire { db, key_id } => {
+                    crate::keys_cmd::retire(&resolve_url(&db)?, &key_id).await?
+                }
+                KeysCmd::Show { db } => crate::keys_cmd::show(&resolve_url(&db)?)?,
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Cmd::Stats {
             cmd: crate::stats_cmd::StatsCmd::Rebuild { db },
@@ -449,8 +542,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Some(r) => xinfang_app::bench::Load::Rate(r),
                 None => xinfang_app::bench::Load::Clients(clients),
             };
-            let store = Store::connect(&url).await?;
-            store.migrate().await?;
+            let store = crate::keys_cmd::connect(&url).await?;
             let app = App::new(store, TimeSource::System).await?;
             if app.store.count("units").await? == 0 {
                 xinfang_app::demo::generate(&app, 0).await?;
@@ -566,16 +658,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Cmd::Backup { db, to } => {
             let url = resolve_url(&db)?;
+            crate::keys_cmd::existing_keys(&url)?;
             let store = Store::connect(&url).await?;
             store.backup(&to).await?;
             println!("已备份到 {}", to.display());
+            // The backup holds ciphertexts only: name the keys it needs.
+            println!(
+                "恢复此备份需要密钥文件中的 {}",
+                crate::keys_cmd::needed_keys(&store).await?
+            );
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Restore { db, from, force } => {
             let url = resolve_url(&db)?;
             Store::restore(&url, &from, force).await?;
+            crate::keys_cmd::existing_keys(&url)?;
             let store = Store::connect(&url).await?;
             store.migrate().await?;
+            let head = store.chain_head().await?;
+            if let Some(kid) = &head.chain_key {
+                let ok = xinfang_store::installed_keys()
+                    .is_some_and(|r| r.chain_key_by_id(kid).is_some());
+                if !ok {
+                    bail!("此备份以链密钥 {kid} 认证审计链、以 SM4 加密个人信息：请把原密钥文件放到数据目录（或设置 XINFANG_KEY_FILE）后再恢复");
+                }
+            }
+            let store = crate::keys_cmd::connect(&url).await?;
+            println!("此备份使用 {}", crate::keys_cmd::needed_keys(&store).await?);
             println!(
                 "已从 {} 恢复：{} 件信访事项，{} 条事件",
                 from.display(),

@@ -5,6 +5,7 @@ mod bench_cmd;
 mod bench_http;
 mod cli;
 mod events_cmd;
+mod keys_cmd;
 mod node;
 mod notify_cmd;
 mod search_cmd;
