@@ -9,10 +9,32 @@
 //! old store looks like until the binary opens it with keys and
 //! [`crate::Store::protect`] migrates it.
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use xinfang_crypto::KeyRing;
 
 static RING: RwLock<Option<Arc<KeyRing>>> = RwLock::new(None);
+
+/// Reads the key file again (set by the binary).
+type Reloader = Box<dyn Fn() -> Option<KeyRing> + Send + Sync>;
+static RELOAD: OnceLock<Reloader> = OnceLock::new();
+
+/// How to read the key file again when a value names a key this process
+/// does not have yet (another process rotated; see `xinfang keys rotate`).
+pub fn set_key_reloader(f: impl Fn() -> Option<KeyRing> + Send + Sync + 'static) {
+    let _ = RELOAD.set(Box::new(f));
+}
+
+/// Reload the key file now; the new ring when it could be read.
+pub(crate) fn reload() -> Option<Arc<KeyRing>> {
+    let ring = RELOAD.get()?()?;
+    install_keys(ring);
+    installed_keys()
+}
+
+/// Whether an error says a value is sealed under a key this process lacks.
+pub(crate) fn is_unknown_key(e: &crate::StoreError) -> bool {
+    matches!(e, crate::StoreError::Corrupt(m) if m.contains("不在密钥文件中"))
+}
 
 /// Install (or replace, after a rotation added a key) the process's keys.
 pub fn install_keys(ring: KeyRing) {

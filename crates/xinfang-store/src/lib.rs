@@ -69,7 +69,7 @@ pub use error::StoreError;
 pub use filter::{CaseFilter, CaseSort, DateBasis, SubmissionFilter, FACTS};
 pub use group::{GroupStats, IntakeWrite, IntakeWritten, MAX_BATCH};
 pub use imports::{ImportedCase, ImportedStep};
-pub use keys::{install_keys, installed_keys};
+pub use keys::{install_keys, installed_keys, set_key_reloader};
 pub use leadership::{InstructionRow, OwnershipRow, ProgressRow};
 pub use messages::{MessageRow, NewMessage};
 pub use org::{NewUser, UserRecord};

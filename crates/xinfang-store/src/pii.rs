@@ -207,7 +207,14 @@ pub fn event_payload(payload: String, pii: Option<&str>, seq: i64) -> Result<Str
         None => Ok(payload),
         Some(sealed) => {
             let ring = crate::keys::require()?;
-            merge(&payload, &open_values(sealed, seq, &ring)?)
+            let values = match open_values(sealed, seq, &ring) {
+                Err(e) if crate::keys::is_unknown_key(&e) => match crate::keys::reload() {
+                    Some(ring) => open_values(sealed, seq, &ring)?,
+                    None => return Err(e),
+                },
+                other => other?,
+            };
+            merge(&payload, &values)
         }
     }
 }
@@ -220,9 +227,16 @@ pub(crate) fn seal_state(json: String) -> Result<String, StoreError> {
     }
 }
 
-/// A stored case projection as plaintext JSON.
+/// A stored case projection as plaintext JSON (reloading the key file
+/// once when it was sealed under a key this process does not know yet).
 pub(crate) fn open_state(json: &str) -> Result<String, StoreError> {
-    open_inline(json, crate::keys::installed_keys().as_deref())
+    match open_inline(json, crate::keys::installed_keys().as_deref()) {
+        Err(e) if crate::keys::is_unknown_key(&e) => match crate::keys::reload() {
+            Some(ring) => open_inline(json, Some(&ring)),
+            None => Err(e),
+        },
+        other => other,
+    }
 }
 
 /// A stored case projection parsed.

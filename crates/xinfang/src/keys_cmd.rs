@@ -65,6 +65,10 @@ pub(crate) fn install(url: &str) -> anyhow::Result<(KeyFile, Option<PathBuf>)> {
     std::fs::create_dir_all(&dir).with_context(|| format!("创建 {} 失败", dir.display()))?;
     let (kf, path) = KeyFile::resolve(&dir.join(DEFAULT_FILE_NAME))?;
     xinfang_store::install_keys(kf.ring()?);
+    if let Some(p) = path.clone() {
+        // A value sealed under a key another process just added: read the file again.
+        xinfang_store::set_key_reloader(move || KeyFile::load(&p).and_then(|k| k.ring()).ok());
+    }
     Ok((kf, path))
 }
 
