@@ -403,7 +403,7 @@ async fn submit(http: &reqwest::Client, base: &str, id: &str, i: u32) -> (String
             "petitioners": [{"name": "轮换测试", "id_number": id, "phone": "13912345678", "address": "上城区轮换路1号"}],
             // Even: the first matter again (a repeat, found by the ID number);
             // odd: other matters (new cases with their own query codes).
-            "request": if i % 2 == 0 {
+            "request": if i.is_multiple_of(2) {
                 "要求解决小区轮换楼漏水问题".to_string()
             } else {
                 format!("要求整治{}侧道路夜间施工噪音", ["东", "西", "南", "北", "中"][(i as usize / 2) % 5])
