@@ -71,6 +71,8 @@ impl Store {
         expires_at: &str,
         message: &NewMessage<'_>,
     ) -> Result<(), StoreError> {
+        let (recipient, dedupe, _) =
+            crate::pii::stored_recipient(message.recipient, message.dedupe)?;
         let (mut tx, _g) = self.write_tx().await?;
         sqlx::query("INSERT INTO petitioner_codes (phone, client, code_hash, created_at, expires_at, attempts, used) VALUES ($1, $2, $3, $4, $5, 0, 0)")
             .bind(phone)
@@ -83,10 +85,10 @@ impl Store {
         sqlx::query("INSERT INTO messages (case_id, notice, channel, recipient, subject, body, dedupe, status, attempts, next_at, last_error, created_at) VALUES (NULL, $1, $2, $3, $4, $5, $6, 'queued', 0, $7, '', $7)")
             .bind(message.notice)
             .bind(message.channel)
-            .bind(message.recipient)
+            .bind(&recipient)
             .bind(message.subject)
             .bind(message.body)
-            .bind(message.dedupe)
+            .bind(&dedupe)
             .bind(now)
             .execute(&mut *tx)
             .await?;

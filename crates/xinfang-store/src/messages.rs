@@ -48,7 +48,7 @@ fn row(r: &sqlx::any::AnyRow) -> MessageRow {
         case_id: r.get(1),
         notice: r.get(2),
         channel: r.get(3),
-        recipient: r.get(4),
+        recipient: crate::pii::reveal_text(r.get(4)),
         subject: r.get(5),
         body: r.get(6),
         status: r.get(7),
@@ -65,9 +65,11 @@ impl Store {
     /// recipient who opted out gets a row with status `opted_out` (the
     /// case timeline shows it was not sent, and why). True when written.
     pub async fn queue_message(&self, m: &NewMessage<'_>, now: &str) -> Result<bool, StoreError> {
+        // Issue #20: the recipient sealed, the dedupe and opt-out keys blind.
+        let (recipient, dedupe, optout) = crate::pii::stored_recipient(m.recipient, m.dedupe)?;
         let (mut tx, _g) = self.write_tx().await?;
         let exists = sqlx::query("SELECT 1 FROM messages WHERE dedupe = $1")
-            .bind(m.dedupe)
+            .bind(&dedupe)
             .fetch_optional(&mut *tx)
             .await?
             .is_some();
@@ -75,7 +77,7 @@ impl Store {
             return Ok(false);
         }
         let opted_out = sqlx::query("SELECT 1 FROM message_optouts WHERE recipient = $1")
-            .bind(m.recipient)
+            .bind(&optout)
             .fetch_optional(&mut *tx)
             .await?
             .is_some();
@@ -83,10 +85,10 @@ impl Store {
             .bind(m.case_id)
             .bind(m.notice)
             .bind(m.channel)
-            .bind(m.recipient)
+            .bind(&recipient)
             .bind(m.subject)
             .bind(m.body)
-            .bind(m.dedupe)
+            .bind(&dedupe)
             .bind(if opted_out { "opted_out" } else { "queued" })
             .bind(now)
             .execute(&mut *tx)
@@ -246,19 +248,22 @@ impl Store {
 
     /// A recipient asks for no more messages; their queued ones are not sent.
     pub async fn opt_out(&self, recipient: &str) -> Result<(), StoreError> {
+        let (_, _, key) = crate::pii::stored_recipient(recipient, "")?;
         let (mut tx, _g) = self.write_tx().await?;
         let now = crate::now_text();
         sqlx::query("DELETE FROM message_optouts WHERE recipient = $1")
-            .bind(recipient)
+            .bind(&key)
             .execute(&mut *tx)
             .await?;
         sqlx::query("INSERT INTO message_optouts (recipient, at) VALUES ($1, $2)")
-            .bind(recipient)
+            .bind(&key)
             .bind(&now)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE messages SET status = 'opted_out' WHERE recipient = $1 AND status IN ('queued', 'failed')")
+        // A sealed recipient is found by the blind index ending its dedupe key.
+        sqlx::query("UPDATE messages SET status = 'opted_out' WHERE (recipient = $1 OR dedupe LIKE $2) AND status IN ('queued', 'failed')")
             .bind(recipient)
+            .bind(format!("%:{key}"))
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;

@@ -293,6 +293,49 @@ pub(crate) fn lookup_keys(keys: &[String]) -> Vec<String> {
     }
 }
 
+/// A message recipient (phone or e-mail) as stored: (recipient sealed,
+/// the dedupe key with the recipient replaced by its blind index, the
+/// blind index for `message_optouts`). Plain when no keys are loaded.
+pub(crate) fn stored_recipient(
+    recipient: &str,
+    dedupe: &str,
+) -> Result<(String, String, String), StoreError> {
+    let Some(ring) = crate::keys::installed_keys() else {
+        return Ok((recipient.into(), dedupe.into(), recipient.into()));
+    };
+    let blind = blind_key(&ring, &format!("to:{recipient}"));
+    let dedupe = if recipient.is_empty() {
+        dedupe.to_string()
+    } else {
+        dedupe.replace(recipient, &blind)
+    };
+    Ok((ring.seal(recipient)?, dedupe, blind))
+}
+
+/// A stored text column (sealed, or plaintext from before) as plaintext;
+/// what cannot be opened reads as a notice rather than failing a list.
+pub(crate) fn reveal_text(stored: String) -> String {
+    if !is_sealed(&stored) {
+        return stored;
+    }
+    let open = |r: &KeyRing| r.open(&stored);
+    match crate::keys::installed_keys().map(|r| open(&r)) {
+        Some(Ok(p)) => p,
+        _ => match crate::keys::reload().map(|r| open(&r)) {
+            Some(Ok(p)) => p,
+            _ => "（密文，缺少密钥）".into(),
+        },
+    }
+}
+
+/// An optional text column sealed when keys are loaded.
+pub(crate) fn seal_opt(v: Option<&str>) -> Result<Option<String>, StoreError> {
+    match (v, crate::keys::installed_keys()) {
+        (Some(t), Some(ring)) if !t.is_empty() => Ok(Some(ring.seal(t)?)),
+        (v, _) => Ok(v.map(str::to_string)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,6 +29,8 @@ pub struct ProtectReport {
     pub cases_sealed: u64,
     pub events_sealed: u64,
     pub index_keys_blinded: u64,
+    /// Message recipients, opt-outs, appointment phones.
+    pub other_sealed: u64,
 }
 
 /// The chain head as stored.
@@ -73,6 +75,7 @@ impl Store {
         report.cases_sealed = self.seal_cases().await?;
         report.events_sealed = self.seal_events().await?;
         report.index_keys_blinded = self.blind_index().await?;
+        report.other_sealed = self.seal_other().await?;
         self.put_setting("crypto_index_key", ring.index_key_id())
             .await?;
         Ok(report)
@@ -238,6 +241,100 @@ impl Store {
         Ok(n)
     }
 
+    /// Message recipients (sealed; dedupe and opt-out keys blind) and
+    /// appointment phones an older version stored in plaintext.
+    async fn seal_other(&self) -> Result<u64, StoreError> {
+        let mut n = 0;
+        let ring = crate::keys::require()?;
+        let active = format!("v1:{}:%", ring.active_data_key());
+        // Sealed under an older key: open and seal again (rotation).
+        let reseal = |v: &str| -> Result<String, StoreError> { Ok(ring.seal(&ring.open(v)?)?) };
+        let mut after = 0i64;
+        loop {
+            let rows = sqlx::query("SELECT id, recipient, dedupe FROM messages WHERE id > $1 AND recipient NOT LIKE $2 AND recipient <> '' ORDER BY id LIMIT $3")
+                .bind(after)
+                .bind(&active)
+                .bind(BATCH)
+                .fetch_all(&self.pool)
+                .await?;
+            if rows.is_empty() {
+                break;
+            }
+            let (mut tx, _g) = self.write_tx().await?;
+            for r in &rows {
+                let (id, rcpt, dedupe): (i64, String, String) = (r.get(0), r.get(1), r.get(2));
+                after = id;
+                let (sealed, dedupe) = if xinfang_crypto::is_sealed(&rcpt) {
+                    (reseal(&rcpt)?, dedupe)
+                } else {
+                    let (s, d, _) = pii::stored_recipient(&rcpt, &dedupe)?;
+                    (s, d)
+                };
+                n += sqlx::query("UPDATE messages SET recipient = $1, dedupe = $2 WHERE id = $3")
+                    .bind(sealed)
+                    .bind(dedupe)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            }
+            tx.commit().await?;
+        }
+        let rows = sqlx::query(
+            "SELECT recipient, at FROM message_optouts WHERE recipient NOT LIKE 'to#%'",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        if !rows.is_empty() {
+            let (mut tx, _g) = self.write_tx().await?;
+            for r in &rows {
+                let (rcpt, at): (String, String) = (r.get(0), r.get(1));
+                let (_, _, key) = pii::stored_recipient(&rcpt, "")?;
+                sqlx::query("INSERT INTO message_optouts (recipient, at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                    .bind(key)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM message_optouts WHERE recipient = $1")
+                    .bind(&rcpt)
+                    .execute(&mut *tx)
+                    .await?;
+                n += 1;
+            }
+            tx.commit().await?;
+        }
+        let mut after = 0i64;
+        loop {
+            let rows = sqlx::query("SELECT id, phone FROM reception_appointments WHERE id > $1 AND phone IS NOT NULL AND phone <> '' AND phone NOT LIKE $2 ORDER BY id LIMIT $3")
+                .bind(after)
+                .bind(&active)
+                .bind(BATCH)
+                .fetch_all(&self.pool)
+                .await?;
+            if rows.is_empty() {
+                break;
+            }
+            let (mut tx, _g) = self.write_tx().await?;
+            for r in &rows {
+                let (id, phone): (i64, String) = (r.get(0), r.get(1));
+                after = id;
+                let sealed = if xinfang_crypto::is_sealed(&phone) {
+                    reseal(&phone)?
+                } else {
+                    ring.seal(&phone)?
+                };
+                n += sqlx::query("UPDATE reception_appointments SET phone = $1 WHERE id = $2")
+                    .bind(sealed)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            }
+            tx.commit().await?;
+        }
+        Ok(n)
+    }
+
     /// How many stored values are still sealed under `key_id` (a key may
     /// leave the key file only at zero).
     pub async fn sealed_with(&self, key_id: &str) -> Result<i64, StoreError> {
@@ -248,11 +345,18 @@ impl Store {
             .fetch_one(&self.pool)
             .await?
             .get(0);
-        let b: i64 = sqlx::query("SELECT COUNT(*) FROM events WHERE pii LIKE $1")
-            .bind(&split)
-            .fetch_one(&self.pool)
-            .await?
-            .get(0);
+        let mut b = 0i64;
+        for sql in [
+            "SELECT COUNT(*) FROM events WHERE pii LIKE $1",
+            "SELECT COUNT(*) FROM messages WHERE recipient LIKE $1",
+            "SELECT COUNT(*) FROM reception_appointments WHERE phone LIKE $1",
+        ] {
+            b += sqlx::query(sql)
+                .bind(&split)
+                .fetch_one(&self.pool)
+                .await?
+                .get::<i64, _>(0);
+        }
         Ok(a + b)
     }
 }

@@ -178,7 +178,7 @@ impl Store {
         )
         .bind(session_id)
         .bind(name)
-        .bind(phone.map(str::to_string))
+        .bind(crate::pii::seal_opt(phone)?)
         .bind(matter)
         .bind(case_no.map(str::to_string))
         .bind(actor)
@@ -212,7 +212,7 @@ impl Store {
                 id: r.get(0),
                 session_id: r.get(1),
                 name: r.get(2),
-                phone: r.get(3),
+                phone: r.get::<Option<String>, _>(3).map(crate::pii::reveal_text),
                 matter: r.get(4),
                 case_no: r.get(5),
                 status: r.get(6),

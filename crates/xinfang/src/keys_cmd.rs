@@ -89,10 +89,10 @@ pub(crate) async fn connect(url: &str) -> anyhow::Result<Store> {
             anchors_path(url).display()
         );
     }
-    if r.cases_sealed + r.events_sealed + r.index_keys_blinded > 0 {
+    if r.cases_sealed + r.events_sealed + r.index_keys_blinded + r.other_sealed > 0 {
         eprintln!(
-            "已加密存量个人信息：{} 件信访事项，{} 条事件，{} 个信访人索引键",
-            r.cases_sealed, r.events_sealed, r.index_keys_blinded
+            "已加密存量个人信息：{} 件信访事项，{} 条事件，{} 个信访人索引键，{} 条短信与预约记录",
+            r.cases_sealed, r.events_sealed, r.index_keys_blinded, r.other_sealed
         );
     }
     Ok(store)

@@ -229,6 +229,22 @@ async fn old_store_migrates_and_rewrite_is_caught(url: &str, dir: &Path, env: &[
             .await
             .unwrap();
         xinfang_app::demo::generate(&app, 30).await.unwrap();
+        // A notification queued to a phone, and that phone's opt-out.
+        let m = xinfang_store::NewMessage {
+            case_id: None,
+            notice: "registered",
+            channel: "sms",
+            recipient: "13655550123",
+            subject: "",
+            body: "您的信访事项已登记",
+            dedupe: "registered:x:sms:13655550123",
+        };
+        assert!(app
+            .store
+            .queue_message(&m, "2026-01-01 00:00:00")
+            .await
+            .unwrap());
+        app.store.opt_out("13655550123").await.unwrap();
     }
     let pool = sqlx::any::AnyPoolOptions::new()
         .max_connections(1)
@@ -260,6 +276,19 @@ async fn old_store_migrates_and_rewrite_is_caught(url: &str, dir: &Path, env: &[
         .unwrap()
         .get(0);
     assert_eq!(left, 0, "ID number left in a chained payload");
+    for (table, col, value) in [
+        ("messages", "recipient", "13655550123"),
+        ("messages", "dedupe", "13655550123"),
+        ("message_optouts", "recipient", "13655550123"),
+    ] {
+        let n: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM {table} WHERE {col} LIKE $1"))
+            .bind(format!("%{value}%"))
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(n, 0, "phone left in {table}.{col}");
+    }
     for (table, col) in [("cases", "state_json"), ("petitioner_index", "pkey")] {
         let n: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM {table} WHERE {col} LIKE $1"))
             .bind(format!("%{id}%"))
