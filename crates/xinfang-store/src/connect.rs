@@ -133,6 +133,13 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
             "0024_petitioner_accounts.sql"
         )),
     ),
+    (
+        40,
+        include_str!(concat!(
+            "../migrations/sqlite/",
+            "0040_reception_online.sql"
+        )),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -239,6 +246,13 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
         include_str!(concat!(
             "../migrations/postgres/",
             "0024_petitioner_accounts.sql"
+        )),
+    ),
+    (
+        40,
+        include_str!(concat!(
+            "../migrations/postgres/",
+            "0040_reception_online.sql"
         )),
     ),
 ];
