@@ -137,6 +137,20 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         25,
         include_str!(concat!("../migrations/sqlite/", "0025_crypto.sql")),
     ),
+    (
+        26,
+        include_str!(concat!(
+            "../migrations/sqlite/",
+            "0026_appointment_phone_key.sql"
+        )),
+    ),
+    (
+        40,
+        include_str!(concat!(
+            "../migrations/sqlite/",
+            "0040_reception_online.sql"
+        )),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -248,6 +262,20 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
         25,
         include_str!(concat!("../migrations/postgres/", "0025_crypto.sql")),
+    ),
+    (
+        26,
+        include_str!(concat!(
+            "../migrations/postgres/",
+            "0026_appointment_phone_key.sql"
+        )),
+    ),
+    (
+        40,
+        include_str!(concat!(
+            "../migrations/postgres/",
+            "0040_reception_online.sql"
+        )),
     ),
 ];
 

@@ -328,6 +328,14 @@ pub(crate) fn reveal_text(stored: String) -> String {
     }
 }
 
+/// The look-up key of a phone stored sealed (`reception_appointments.phone_key`).
+pub(crate) fn phone_key(phone: &str) -> String {
+    match crate::keys::installed_keys() {
+        Some(ring) => blind_key(&ring, &format!("ph:{phone}")),
+        None => phone.to_string(),
+    }
+}
+
 /// An optional text column sealed when keys are loaded.
 pub(crate) fn seal_opt(v: Option<&str>) -> Result<Option<String>, StoreError> {
     match (v, crate::keys::installed_keys()) {

@@ -318,14 +318,15 @@ impl Store {
             for r in &rows {
                 let (id, phone): (i64, String) = (r.get(0), r.get(1));
                 after = id;
-                let sealed = if xinfang_crypto::is_sealed(&phone) {
-                    reseal(&phone)?
+                let (sealed, key) = if xinfang_crypto::is_sealed(&phone) {
+                    (reseal(&phone)?, None)
                 } else {
-                    ring.seal(&phone)?
+                    (ring.seal(&phone)?, Some(pii::phone_key(&phone)))
                 };
-                n += sqlx::query("UPDATE reception_appointments SET phone = $1 WHERE id = $2")
+                n += sqlx::query("UPDATE reception_appointments SET phone = $1, phone_key = COALESCE($3, phone_key) WHERE id = $2")
                     .bind(sealed)
                     .bind(id)
+                    .bind(key)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
