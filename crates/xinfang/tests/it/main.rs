@@ -6,6 +6,7 @@ mod browser_phone;
 mod browser_staff;
 mod cli;
 mod crash;
+mod documents_verify;
 mod events_serve;
 mod import_cli;
 mod server;
