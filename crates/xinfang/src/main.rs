@@ -8,6 +8,7 @@ mod events_cmd;
 mod keys_cmd;
 mod node;
 mod notify_cmd;
+mod seal_cmd;
 mod search_cmd;
 mod stats_cmd;
 

@@ -7,6 +7,7 @@ mod browser_staff;
 mod cli;
 mod crash;
 mod crypto;
+mod documents_verify;
 mod events_serve;
 mod import_cli;
 mod server;
