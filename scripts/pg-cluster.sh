@@ -56,9 +56,11 @@ ensure_package() {
 
 # Start the keeper (`pg_autoctl run`) of a data directory in its own session,
 # so that `kill` can take the keeper and its postgres down together.
+# The recorded pid is the session's (= its process group's) id.
 run_keeper() {
   local name=$1
-  as_pg setsid pg_autoctl run --pgdata "$dir/$name" >>"$dir/$name.log" 2>&1 </dev/null &
+  setsid runuser -u postgres -- env PATH="$PATH" PG_CONFIG="$PG_CONFIG" HOME="$dir" \
+    pg_autoctl run --pgdata "$dir/$name" >>"$dir/$name.log" 2>&1 </dev/null &
   echo $! >"$dir/$name.pid"
 }
 
@@ -171,21 +173,30 @@ url() {
 }
 
 down() {
+  # Keepers first (each takes its postgres down with it), then whatever is
+  # left is killed: a test must not leave servers behind.
+  local pids=""
   for n in node1 node2 monitor; do
     if [ -f "$dir/$n.pid" ]; then
       kill -TERM -- "-$(cat "$dir/$n.pid")" 2>/dev/null || true
+      pids="$pids $(cat "$dir/$n.pid")"
+    fi
+    if [ -f "$dir/$n/postmaster.pid" ]; then
+      kill -QUIT "$(head -n 1 "$dir/$n/postmaster.pid")" 2>/dev/null || true
     fi
   done
-  for n in node1 node2 monitor; do
-    [ -d "$dir/$n" ] && as_pg pg_ctl -D "$dir/$n" -m immediate stop >/dev/null 2>&1 || true
+  for _ in $(seq 1 10); do
+    local alive=0
+    for p in $pids; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ $alive = 0 ] && break
+    sleep 0.5
   done
-  sleep 1
   for n in node1 node2 monitor; do
-    if [ -f "$dir/$n.pid" ]; then
-      kill -KILL -- "-$(cat "$dir/$n.pid")" 2>/dev/null || true
-    fi
+    kill_node "$n"
   done
-  rm -rf "$dir"
+  rm -rf "$dir" 2>/dev/null || { sleep 1; rm -rf "$dir"; }
+  # pg_autoctl's own pid files for these data directories.
+  rm -rf "/tmp/pg_autoctl$dir"
 }
 
 kill_node() {

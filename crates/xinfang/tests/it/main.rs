@@ -7,6 +7,7 @@ mod browser_staff;
 mod cli;
 mod crash;
 mod events_serve;
+mod failover;
 mod import_cli;
 mod server;
 mod shared_file;
