@@ -26,6 +26,8 @@ pub struct Store {
     url: String,
     /// With a multi-host PostgreSQL URL: which host is the primary now.
     pub(crate) follower: Option<Arc<crate::failover::Follower>>,
+    /// Standbys for heavy reads (`replicas.rs`); none by default.
+    pub(crate) replicas: Arc<crate::replicas::Replicas>,
     /// Hot-path reads of a SQLite file without sqlx's worker threads.
     pub(crate) readers: Option<Arc<crate::lite_read::Readers>>,
     /// While any clone lives, a SQLite file's WAL is checkpointed beside
@@ -364,6 +366,7 @@ impl Store {
             committer: Default::default(),
             url: url.to_string(),
             follower,
+            replicas: Default::default(),
             readers: match dialect {
                 Dialect::Sqlite => crate::lite_read::Readers::for_url(url).map(Arc::new),
                 Dialect::Postgres => None,

@@ -120,6 +120,33 @@ async fn submit(
     None
 }
 
+/// Read replicas (`--read-database-url`): with the standby as replica, heavy
+/// reads run on the standby once it is measured fresh, and on the primary
+/// inside `on_primary` (a client's reads right after its own write).
+async fn replica_reads(cluster: &Cluster, port: u32, url: &str) {
+    let primary = cluster.run(&["primary"]);
+    let standby_port = if primary.ends_with(&format!(":{}", port + 1)) {
+        port + 2
+    } else {
+        port + 1
+    };
+    let replica = format!("postgres://postgres@127.0.0.1:{standby_port}/xinfang");
+    let store = xinfang_store::Store::connect(url)
+        .await
+        .unwrap()
+        .with_read_replicas(&[replica])
+        .await
+        .unwrap();
+    let t = Instant::now();
+    while store.replica_status() != (1, 1) {
+        assert!(t.elapsed() < Duration::from_secs(20), "replica never fresh");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(store.reads_from_standby().await.unwrap(), "heavy reads on the standby");
+    let own = xinfang_store::on_primary(store.reads_from_standby()).await;
+    assert!(!own.unwrap(), "read-your-writes reads on the primary");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failover_under_load_loses_nothing_acknowledged() {
     if !available() {
@@ -148,6 +175,7 @@ async fn failover_under_load_loses_nothing_acknowledged() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    replica_reads(&cluster, port, &url).await;
     let node = Node::start(&url, &[]);
     let base = node.base.clone();
     let http = reqwest::Client::builder()
