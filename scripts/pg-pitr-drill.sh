@@ -61,6 +61,7 @@ as_pg "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres xinfang
 url="postgres://postgres@127.0.0.1:$port/xinfang"
 "$xf" demo --cases 200 --database-url "$url" >/dev/null 2>&1
 
+cases_at_backup=$(psql_at "$port" "SELECT count(*) FROM cases")
 # 2. The base backup (plain format, with the WAL needed to make it consistent).
 t=$(now_ms)
 as_pg "$bin/pg_basebackup" -h 127.0.0.1 -p "$port" -U postgres -D "$dir/base" -X stream -c fast
@@ -118,6 +119,7 @@ rurl="postgres://postgres@127.0.0.1:$((port + 1))/xinfang"
 cases_after=$(psql_at $((port + 1)) "SELECT count(*) FROM cases")
 events_after=$(psql_at $((port + 1)) "SELECT count(*) FROM events")
 "$xf" audit verify --database-url "$rurl" >/dev/null 2>&1 || { echo "restored chain does not verify" >&2; exit 1; }
+[ "$cases_before" = $((cases_at_backup + 20)) ] || { echo "registrations after the backup: $cases_before, expected $((cases_at_backup + 20))" >&2; exit 1; }
 [ "$cases_after" = "$cases_before" ] || { echo "cases: $cases_after restored, $cases_before before the accident" >&2; exit 1; }
 [ "$events_after" = "$events_before" ] || { echo "events: $events_after restored, $events_before expected" >&2; exit 1; }
-echo "pitr drill ok: base backup ${backup_mb} MB in ${backup_ms} ms; restored to ${target} in ${restore_ms} ms; ${cases_after} cases, ${events_after} events, audit chain verifies"
+echo "pitr drill ok: base backup ${backup_mb} MB in ${backup_ms} ms; restored to ${target} in ${restore_ms} ms; ${cases_after} cases (${cases_at_backup} in the backup + 20 from the archive), ${events_after} events, audit chain verifies"
