@@ -61,9 +61,7 @@ pub fn check_key(key: &str) -> Result<(), AppError> {
     } else {
         Err(AppError::field(
             "idempotency_key",
-            format!(
-                "幂等键应为 {KEY_MIN} 至 {KEY_MAX} 个字母、数字或 -_.: 字符（例如 UUID）"
-            ),
+            format!("幂等键应为 {KEY_MIN} 至 {KEY_MAX} 个字母、数字或 -_.: 字符（例如 UUID）"),
         ))
     }
 }

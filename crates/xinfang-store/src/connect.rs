@@ -139,7 +139,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     ),
     (
         35,
-        include_str!(concat!("../migrations/sqlite/", "0035_idempotency_keys.sql")),
+        include_str!(concat!(
+            "../migrations/sqlite/",
+            "0035_idempotency_keys.sql"
+        )),
     ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
@@ -251,7 +254,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     ),
     (
         35,
-        include_str!(concat!("../migrations/postgres/", "0035_idempotency_keys.sql")),
+        include_str!(concat!(
+            "../migrations/postgres/",
+            "0035_idempotency_keys.sql"
+        )),
     ),
 ];
 

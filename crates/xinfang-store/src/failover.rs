@@ -177,7 +177,11 @@ impl Follower {
 
     /// Whether a pooled connection of this age predates the last switch.
     pub(crate) fn is_stale(&self, age: Duration) -> bool {
-        let since = self.switched.lock().map(|s| s.elapsed()).unwrap_or_default();
+        let since = self
+            .switched
+            .lock()
+            .map(|s| s.elapsed())
+            .unwrap_or_default();
         age > since
     }
 
@@ -243,7 +247,9 @@ mod tests {
     #[test]
     fn splits_libpq_host_lists() {
         assert_eq!(
-            split_hosts("postgres://u:pw@a:5434,b:5435/xf?target_session_attrs=read-write&sslmode=disable"),
+            split_hosts(
+                "postgres://u:pw@a:5434,b:5435/xf?target_session_attrs=read-write&sslmode=disable"
+            ),
             Some(vec![
                 "postgres://u:pw@a:5434/xf?sslmode=disable".to_string(),
                 "postgres://u:pw@b:5435/xf?sslmode=disable".to_string(),

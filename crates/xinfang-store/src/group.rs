@@ -275,7 +275,10 @@ async fn commit_batch(w: &Writer, batch: Vec<Job>) {
     let mut results = on_pool(w, &mut writes, Mode::Together).await;
     // A lost connection leaves the batch's commit in doubt (it may have
     // reached the standby that is now primary): never write it again here.
-    if let (Err(e), true) = (&results, writes.len() > 1 && !results.as_ref().is_err_and(StoreError::is_unavailable)) {
+    if let (Err(e), true) = (
+        &results,
+        writes.len() > 1 && !results.as_ref().is_err_and(StoreError::is_unavailable),
+    ) {
         tracing::debug!("batch fast path failed ({e}); writing one by one");
         w.stats.fallbacks.fetch_add(1, Ordering::Relaxed);
         results = on_pool(w, &mut writes, Mode::Each).await;

@@ -129,7 +129,9 @@ impl Store {
         let q = sqlx::query(&sql)
             .bind(from.to_string())
             .bind(to.to_string());
-        Ok(crate::db::bind_all(q, binds).fetch_all(self.reader()).await?)
+        Ok(crate::db::bind_all(q, binds)
+            .fetch_all(self.reader())
+            .await?)
     }
 
     /// Counts for submissions registered, cases registered, duties due (up

@@ -29,7 +29,9 @@ fn writes() -> &'static Mutex<HashMap<u64, Instant>> {
 /// The client's identity for read-your-writes: its credentials, hashed.
 fn client_of(req: &Request) -> Option<u64> {
     let h = req.headers();
-    let auth = h.get(header::AUTHORIZATION).or_else(|| h.get(header::COOKIE))?;
+    let auth = h
+        .get(header::AUTHORIZATION)
+        .or_else(|| h.get(header::COOKIE))?;
     let mut s = DefaultHasher::new();
     auth.as_bytes().hash(&mut s);
     Some(s.finish())
@@ -93,13 +95,33 @@ mod tests {
             let b = axum::body::to_bytes(r.into_body(), 1000).await.unwrap();
             String::from_utf8(b.to_vec()).unwrap()
         };
-        let r = app.clone().oneshot(call("GET", "/r", "alice-1")).await.unwrap();
+        let r = app
+            .clone()
+            .oneshot(call("GET", "/r", "alice-1"))
+            .await
+            .unwrap();
         assert_eq!(text(r).await, "replica");
-        let r = app.clone().oneshot(call("POST", "/w", "alice-1")).await.unwrap();
+        let r = app
+            .clone()
+            .oneshot(call("POST", "/w", "alice-1"))
+            .await
+            .unwrap();
         assert_eq!(text(r).await, "primary", "a write reads the primary");
-        let r = app.clone().oneshot(call("GET", "/r", "alice-1")).await.unwrap();
+        let r = app
+            .clone()
+            .oneshot(call("GET", "/r", "alice-1"))
+            .await
+            .unwrap();
         assert_eq!(text(r).await, "primary", "read after own write");
-        let r = app.clone().oneshot(call("GET", "/r", "bob-2")).await.unwrap();
-        assert_eq!(text(r).await, "replica", "another client may read a replica");
+        let r = app
+            .clone()
+            .oneshot(call("GET", "/r", "bob-2"))
+            .await
+            .unwrap();
+        assert_eq!(
+            text(r).await,
+            "replica",
+            "another client may read a replica"
+        );
     }
 }

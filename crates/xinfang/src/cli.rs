@@ -289,7 +289,11 @@ async fn open(db: &Db) -> anyhow::Result<App> {
 /// `open`, with read replicas for the heavy reads (`serve --read-database-url`).
 async fn open_with_replicas(db: &Db, replicas: &[String]) -> anyhow::Result<App> {
     let url = resolve_url(db)?;
-    let replicas: Vec<String> = replicas.iter().filter(|u| !u.trim().is_empty()).cloned().collect();
+    let replicas: Vec<String> = replicas
+        .iter()
+        .filter(|u| !u.trim().is_empty())
+        .cloned()
+        .collect();
     let store = Store::connect(&url)
         .await
         .with_context(|| format!("连接数据库失败：{url}"))?

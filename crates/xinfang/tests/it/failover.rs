@@ -107,7 +107,10 @@ async fn submit(
                 }
             }
             Ok(r) if r.status() == 503 => {
-                assert!(r.headers().contains_key("retry-after"), "503 without Retry-After");
+                assert!(
+                    r.headers().contains_key("retry-after"),
+                    "503 without Retry-After"
+                );
                 let v: serde_json::Value = r.json().await.unwrap_or_default();
                 assert_eq!(v["code"], "database_unavailable", "{v}");
                 *unavailable.lock().unwrap() += 1;
@@ -142,7 +145,10 @@ async fn replica_reads(cluster: &Cluster, port: u32, url: &str) {
         assert!(t.elapsed() < Duration::from_secs(20), "replica never fresh");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    assert!(store.reads_from_standby().await.unwrap(), "heavy reads on the standby");
+    assert!(
+        store.reads_from_standby().await.unwrap(),
+        "heavy reads on the standby"
+    );
     let own = xinfang_store::on_primary(store.reads_from_standby()).await;
     assert!(!own.unwrap(), "read-your-writes reads on the primary");
 }
@@ -150,7 +156,9 @@ async fn replica_reads(cluster: &Cluster, port: u32, url: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failover_under_load_loses_nothing_acknowledged() {
     if !available() {
-        eprintln!("pg_autoctl (postgresql-15-auto-failover) or root missing: failover test not run");
+        eprintln!(
+            "pg_autoctl (postgresql-15-auto-failover) or root missing: failover test not run"
+        );
         return;
     }
     let started = Instant::now();
@@ -252,7 +260,10 @@ async fn failover_under_load_loses_nothing_acknowledged() {
         if !p.is_empty() && p != primary {
             break killed_at.elapsed();
         }
-        assert!(killed_at.elapsed() < Duration::from_secs(60), "no promotion");
+        assert!(
+            killed_at.elapsed() < Duration::from_secs(60),
+            "no promotion"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     // serve accepts again by itself.
@@ -281,7 +292,10 @@ async fn failover_under_load_loses_nothing_acknowledged() {
         gap.as_secs_f64(),
         unavailable.lock().unwrap()
     );
-    assert!(resumed < Duration::from_secs(30), "serve resumed after {resumed:?}");
+    assert!(
+        resumed < Duration::from_secs(30),
+        "serve resumed after {resumed:?}"
+    );
 
     // Every acknowledged petition is there, trackable with its code.
     for a in &acked {
@@ -291,7 +305,12 @@ async fn failover_under_load_loses_nothing_acknowledged() {
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), 200, "acknowledged {} lost in the failover", a.case_no);
+        assert_eq!(
+            r.status(),
+            200,
+            "acknowledged {} lost in the failover",
+            a.case_no
+        );
     }
     // One case per key, and a retry of a key answers the same case and code.
     let nos: HashSet<&str> = acked.iter().map(|a| a.case_no.as_str()).collect();
