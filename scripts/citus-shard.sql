@@ -1,13 +1,20 @@
 -- xinfang on Citus: shard the case data by region code (行政区划代码).
 --
--- *** UNTESTED HERE. *** No Citus package exists for this machine's Debian
--- (`apt-cache search citus` is empty) and nothing may be downloaded, so this
--- script has never run on Citus. Steps 1, 2 and 5 are plain PostgreSQL and
--- were run on PostgreSQL 15 against a database built from the migrations
--- 0001–0014 (constraint names checked, no unique index left without the
--- shard key); steps 3 and 4 (create_reference_table, create_distributed_table)
--- are untested. docs/PERFORMANCE.md "Way past one machine" explains each
--- choice and lists the code changes it presumes (step 0).
+-- *** STEPS 3 AND 4 UNTESTED. *** No Citus package exists for this machine's
+-- Debian (`apt-cache search citus` is empty) and nothing may be downloaded,
+-- so this script has never run on Citus. Steps 1, 2 and 5 are plain
+-- PostgreSQL and run in a test on every `scripts/test.sh` with PostgreSQL
+-- (crates/xinfang/tests/it/citus_sql.rs: a database made by today's
+-- migrations and the demo, the steps in a transaction rolled back; every
+-- case has its shard key, no unique key of a distributed table lacks it).
+-- Not yet keyed — case-owned tables added after this layout was written,
+-- pinned by that test: document_drafts, messages, visit_links,
+-- webhook_deliveries, work_orders (each needs region_code, back-filled from
+-- its case, and a key that includes it, like `documents`), stats_case_contrib
+-- (the statistics rollup's per-case contributions: keyed like `cases`), and
+-- idempotency_keys (by case_no, not case_id: distributed by idem_key, like
+-- petitioner_index). docs/PERFORMANCE.md "Way past one machine" explains
+-- each choice and lists the code changes it presumes (step 0).
 --
 -- Use: on the Citus coordinator, in a database that `xinfang migrate` created
 -- (empty or not), after the workers were added (citus_add_node):

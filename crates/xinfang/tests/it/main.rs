@@ -4,6 +4,7 @@ mod browser;
 mod browser_accounts;
 mod browser_phone;
 mod browser_staff;
+mod citus_sql;
 mod cli;
 mod crash;
 mod events_serve;
