@@ -226,9 +226,12 @@ async fn watch(weak: Weak<Follower>) {
         let mut pause = Duration::from_millis(100);
         loop {
             if let Some(i) = f.find_primary().await {
-                // Also when it is the same host again (restarted in place):
-                // the connections from before are dead and get replaced.
-                f.switch_to(i);
+                // The same host again (a slow answer, a restart in place)
+                // keeps its connections: dead ones fail their ping and are
+                // replaced; only a new primary retires them all.
+                if i != f.current.load(Ordering::SeqCst) {
+                    f.switch_to(i);
+                }
                 break;
             }
             if weak.strong_count() <= 1 {
