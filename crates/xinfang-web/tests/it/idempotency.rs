@@ -54,7 +54,10 @@ dual_test!(
         let (s, v) = submit(&app, Some(key), &other).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
         assert_eq!(v["errors"][0]["field"], "idempotency_key");
-        assert!(v["errors"][0]["message"].as_str().unwrap().contains("幂等键"));
+        assert!(v["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("幂等键"));
         // Malformed keys: too short, not plain ASCII.
         for bad in ["short", "key with spaces in it!"] {
             let (s, v) = submit(&app, Some(bad), &other).await;
@@ -68,7 +71,11 @@ dual_test!(
         let plain = online_petition("幂等乙", "33010219800202002", "要求清理河道垃圾");
         let (s1, a) = submit(&app, None, &plain).await;
         let (s2, b) = submit(&app, None, &plain).await;
-        assert_eq!((s1, s2), (StatusCode::CREATED, StatusCode::CREATED), "{a} {b}");
+        assert_eq!(
+            (s1, s2),
+            (StatusCode::CREATED, StatusCode::CREATED),
+            "{a} {b}"
+        );
         assert_eq!(b["repeat_of"], a["case_no"]);
 
         // A keyed 件次 of an existing case replays as that 件次.
@@ -95,7 +102,9 @@ dual_test!(
         let mut tasks = vec![];
         for _ in 0..6 {
             let (app, body) = (app.clone(), body.clone());
-            tasks.push(tokio::spawn(async move { submit(&app, Some(key), &body).await }));
+            tasks.push(tokio::spawn(
+                async move { submit(&app, Some(key), &body).await },
+            ));
         }
         let mut nos = vec![];
         for t in tasks {
@@ -132,7 +141,8 @@ dual_test!(
         let (s2, second) = form_page(&app, "/submit", None, &body).await;
         assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK), "{second}");
         let no = |h: &str| between(h, "id=\"receipt-case-no\">", "</strong>").to_string();
-        let code = |h: &str| between(h, "id=\"receipt-code\" class=\"code\">", "</strong>").to_string();
+        let code =
+            |h: &str| between(h, "id=\"receipt-code\" class=\"code\">", "</strong>").to_string();
         assert_eq!(no(&first), no(&second));
         assert_eq!(code(&first), code(&second));
         assert_eq!(app.app.store.count("cases").await.unwrap(), cases + 1);

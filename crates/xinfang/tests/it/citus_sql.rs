@@ -94,7 +94,19 @@ SELECT 'not_keyed=' || coalesce(string_agg(DISTINCT c.table_name::text, ',' ORDE
             .to_string()
     };
     assert_eq!(line("cases"), "0", "every case has its shard key");
-    assert_eq!(line("unkeyed_unique"), "", "a unique key without the shard key");
-    assert_eq!(line("submissions_keyed"), "true", "back-filled from the case");
-    assert_eq!(line("not_keyed"), NOT_YET_KEYED, "case-owned tables the layout does not key");
+    assert_eq!(
+        line("unkeyed_unique"),
+        "",
+        "a unique key without the shard key"
+    );
+    assert_eq!(
+        line("submissions_keyed"),
+        "true",
+        "back-filled from the case"
+    );
+    assert_eq!(
+        line("not_keyed"),
+        NOT_YET_KEYED,
+        "case-owned tables the layout does not key"
+    );
 }
