@@ -144,6 +144,13 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
             "0035_idempotency_keys.sql"
         )),
     ),
+    (
+        40,
+        include_str!(concat!(
+            "../migrations/sqlite/",
+            "0040_reception_online.sql"
+        )),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -257,6 +264,13 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
         include_str!(concat!(
             "../migrations/postgres/",
             "0035_idempotency_keys.sql"
+        )),
+    ),
+    (
+        40,
+        include_str!(concat!(
+            "../migrations/postgres/",
+            "0040_reception_online.sql"
         )),
     ),
 ];
