@@ -91,7 +91,11 @@ pub fn spec() -> Value {
           "responses": { "200": { "description": "令牌" }, "400": error_response(), "401": error_response(), "429": error_response() } } },
         "/api/v1/cases": {
           "get": { "summary": "本人数据范围内的信访事项", "security": [ { "bearer": [] } ], "responses": { "200": { "description": "列表" }, "401": error_response() } },
-          "post": { "summary": "登记来信、来访、来电（同一信访人同一事项关联为重复件次：repeat_of、similarity；一信多投：multi_body）", "security": [ { "bearer": [] } ], "responses": { "201": { "description": "已登记" }, "400": error_response(), "401": error_response(), "403": error_response(), "422": error_response() } } },
+          "post": { "summary": "登记来信、来访、来电（同一信访人同一事项关联为重复件次：repeat_of、similarity；一信多投：multi_body）", "security": [ { "bearer": [] } ],
+                    "parameters": [ { "name": "Idempotency-Key", "in": "header", "required": false, "description": "同网上信访：同一幂等键、同一内容的重发返回 200 和第一次的登记结果（replayed 为 true）",
+                                      "schema": { "type": "string", "minLength": 16, "maxLength": 128, "pattern": "^[A-Za-z0-9._:-]+$" } } ],
+                    "responses": { "201": { "description": "已登记" }, "200": { "description": "同一幂等键的重发：第一次的登记结果" }, "400": error_response(), "401": error_response(), "403": error_response(), "422": error_response(),
+                                   "503": { "description": "数据库正在切换，本次未保存；用同一幂等键重试（code: database_unavailable）", "headers": { "Retry-After": { "schema": { "type": "integer" } } } } } } },
         "/api/v1/cases/{case_no}": { "get": { "summary": "信访事项详情（含时限说明、时间线、可执行操作）", "security": [ { "bearer": [] } ],
           "parameters": [ { "name": "case_no", "in": "path", "required": true, "schema": { "type": "string" } } ],
           "responses": { "200": { "description": "详情" }, "401": error_response(), "404": error_response() } } },

@@ -153,3 +153,35 @@ dual_test!(
         assert!(html.contains(&format!("name=\"idempotency_key\" value=\"{key}\"")));
     }
 );
+
+dual_test!(
+    a_staff_registration_retried_with_its_key_is_one_case,
+    |app: TestApp| async move {
+        let token = app.token("shangcheng_xfj").await;
+        let body = serde_json::json!({
+            "channel": "letter",
+            "petitioners": [{"name": "幂等戊", "address": "上城区湖滨街道"}],
+            "request": "要求疏通堵塞的雨水管网",
+            "region_code": "330102"
+        });
+        let cases = app.app.store.count("cases").await.unwrap();
+        let send_once = || async {
+            let req = Request::builder()
+                .method("POST")
+                .uri("/api/v1/cases")
+                .header("content-type", "application/json")
+                .header("authorization", format!("Bearer {token}"))
+                .header("idempotency-key", "window-7-letter-000123")
+                .body(Body::from(body.to_string()))
+                .unwrap();
+            let r = send(&app, req).await;
+            (r.status, r.json())
+        };
+        let (s1, a) = send_once().await;
+        let (s2, b) = send_once().await;
+        assert_eq!((s1, s2), (StatusCode::CREATED, StatusCode::OK), "{a} {b}");
+        assert_eq!(a["case_no"], b["case_no"]);
+        assert_eq!(b["replayed"], true);
+        assert_eq!(app.app.store.count("cases").await.unwrap(), cases + 1);
+    }
+);
