@@ -7,6 +7,7 @@ mod cli;
 mod events_cmd;
 mod node;
 mod notify_cmd;
+mod seal_cmd;
 mod search_cmd;
 mod stats_cmd;
 

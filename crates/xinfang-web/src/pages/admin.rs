@@ -165,7 +165,7 @@ pub(super) fn role_boxes(checked: &[String]) -> Vec<RoleBox> {
 #[derive(Template)]
 #[template(path = "admin/index.html")]
 struct Index {
-    links: [(&'static str, &'static str, &'static str); 9],
+    links: [(&'static str, &'static str, &'static str); 10],
     /// 数据推送 endpoints suspended after persistent failure.
     alerts: Vec<xinfang_app::events::endpoints::WebhookView>,
 }
@@ -202,6 +202,11 @@ pub async fn index(State(st): State<AppState>, headers: HeaderMap) -> Response {
             "/admin/notices",
             "通知",
             "短信网关、邮件服务器的状态；发给信访人的通知内容",
+        ),
+        (
+            "/admin/seals",
+            "电子签章",
+            "平台根密钥，各单位文书签章密钥的换发、吊销",
         ),
         (
             "/admin/webhooks",
