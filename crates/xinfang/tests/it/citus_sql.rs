@@ -21,7 +21,7 @@ const NOT_YET_KEYED: &str =
 
 const DISTRIBUTED: &str = "'cases','case_units','submissions','events','chain_head','counters',\
 'outbox','clock_alerts','warnings','supervisions','ownerships','ownership_progress','instructions',\
-'campaign_items','documents','attachments','case_imports','disputes'";
+'campaign_items','documents','attachments','case_imports','disputes','document_signatures'";
 
 /// Steps 1, 2 and 5 of the script, as one statement list (no BEGIN/COMMIT).
 fn plain_steps(sql: &str) -> String {
