@@ -7,6 +7,7 @@ mod browser_staff;
 mod citus_sql;
 mod cli;
 mod crash;
+mod documents_verify;
 mod events_serve;
 mod failover;
 mod import_cli;
