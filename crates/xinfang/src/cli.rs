@@ -35,6 +35,10 @@ enum Cmd {
         /// Fill an empty database with demo data first.
         #[arg(long)]
         demo: bool,
+        /// A PostgreSQL standby for heavy reads (statistics, lists, exports);
+        /// repeat for several (env: space-separated).
+        #[arg(long, env = "XINFANG_READ_DATABASE_URL", value_delimiter = ' ')]
+        read_database_url: Vec<String>,
     },
     /// Apply database migrations.
     Migrate {
@@ -333,17 +337,37 @@ fn resolve_url(db: &Db) -> anyhow::Result<String> {
 }
 
 async fn open(db: &Db) -> anyhow::Result<App> {
+    open_with_replicas(db, &[]).await
+}
+
+/// `open`, with read replicas for the heavy reads (`serve --read-database-url`).
+async fn open_with_replicas(db: &Db, replicas: &[String]) -> anyhow::Result<App> {
     let url = resolve_url(db)?;
-    let store = crate::keys_cmd::connect(&url).await?;
+    let replicas: Vec<String> = replicas
+        .iter()
+        .filter(|u| !u.trim().is_empty())
+        .cloned()
+        .collect();
+    // Keys installed, migrated and brought up to them (issue #20).
+    let store = crate::keys_cmd::connect(&url)
+        .await?
+        .with_read_replicas(&replicas)
+        .await
+        .context("连接只读副本失败")?;
     Ok(App::new(store, TimeSource::System).await?)
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.cmd {
-        Cmd::Serve { db, listen, demo } => {
+        Cmd::Serve {
+            db,
+            listen,
+            demo,
+            read_database_url,
+        } => {
             // Refuse to start on a malformed proxy list rather than trust nobody (or everybody) by accident.
             let web = xinfang_web::WebConfig::from_env().map_err(anyhow::Error::msg)?;
-            let app = open(&db).await?;
+            let app = open_with_replicas(&db, &read_database_url).await?;
             let url = resolve_url(&db)?;
             let (_, key_file) = crate::keys_cmd::install(&url)?;
             crate::keys_cmd::spawn_background(app.store.clone(), url.clone(), key_file);
