@@ -50,6 +50,8 @@ pub struct App {
     /// Notifications waiting to be written and the gateways (`notify`).
     pub(crate) notify: Arc<crate::notify::Outbox>,
     pub time: TimeSource,
+    /// Idle and absolute timeouts of browser sessions (`sign_in`).
+    pub(crate) sessions: Arc<RwLock<crate::sign_in::SessionPolicy>>,
 }
 
 type SearchSlot = Arc<RwLock<Option<Arc<crate::search::SearchHandle>>>>;
@@ -106,6 +108,7 @@ impl App {
             search: Arc::default(),
             notify: Arc::default(),
             time,
+            sessions: Arc::default(),
         })
     }
 

@@ -133,6 +133,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
             "0024_petitioner_accounts.sql"
         )),
     ),
+    (
+        30,
+        include_str!(concat!("../migrations/sqlite/", "0030_second_factor.sql")),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -240,6 +244,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
             "../migrations/postgres/",
             "0024_petitioner_accounts.sql"
         )),
+    ),
+    (
+        30,
+        include_str!(concat!("../migrations/postgres/", "0030_second_factor.sql")),
     ),
 ];
 
