@@ -19,7 +19,7 @@ use xinfang_app::AppError;
 use xinfang_domain::calendar::Calendar;
 use xinfang_domain::case::{Channel, Command};
 use xinfang_domain::Actor;
-use xinfang_store::{CaseFilter, TokenKind};
+use xinfang_store::CaseFilter;
 
 pub fn routes() -> crate::routes::Routes {
     crate::routes::Routes::new()
