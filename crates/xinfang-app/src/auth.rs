@@ -237,10 +237,8 @@ impl App {
         let token = random_token();
         let csrf = random_token();
         let ttl = match kind {
-            TokenKind::Session => {
-                chrono::Duration::from_std(self.session_policy().absolute)
-                    .unwrap_or(chrono::Duration::hours(12))
-            }
+            TokenKind::Session => chrono::Duration::from_std(self.session_policy().absolute)
+                .unwrap_or(chrono::Duration::hours(12)),
             TokenKind::PendingCode | TokenKind::Enrol => {
                 chrono::Duration::from_std(crate::sign_in::PENDING_TTL)
                     .unwrap_or(chrono::Duration::minutes(10))

@@ -84,10 +84,25 @@ mod tests {
 
     #[test]
     fn doubles_from_one_minute_and_stops_at_fifteen() {
-        let got: Vec<_> = (1..=12).map(|n| lock_after(n).map(|d| d.as_secs())).collect();
+        let got: Vec<_> = (1..=12)
+            .map(|n| lock_after(n).map(|d| d.as_secs()))
+            .collect();
         assert_eq!(
             got,
-            [None, None, None, None, Some(60), Some(120), Some(240), Some(480), Some(900), Some(900), Some(900), Some(900)]
+            [
+                None,
+                None,
+                None,
+                None,
+                Some(60),
+                Some(120),
+                Some(240),
+                Some(480),
+                Some(900),
+                Some(900),
+                Some(900),
+                Some(900)
+            ]
         );
         assert_eq!(lock_after(u32::MAX), Some(MAX_LOCK));
     }
@@ -100,7 +115,10 @@ mod tests {
             assert_eq!(b.fail_at("k", t0 + Duration::from_secs(i)), None);
         }
         assert_eq!(b.locked_for_at("k", t0 + Duration::from_secs(4)), None);
-        assert_eq!(b.fail_at("k", t0 + Duration::from_secs(5)), Some(FIRST_LOCK));
+        assert_eq!(
+            b.fail_at("k", t0 + Duration::from_secs(5)),
+            Some(FIRST_LOCK)
+        );
         assert!(b.locked_for_at("k", t0 + Duration::from_secs(30)).is_some());
         assert_eq!(b.locked_for_at("k", t0 + Duration::from_secs(66)), None);
         // Attacked for hours: still never more than 15 minutes after the last try.
@@ -109,7 +127,11 @@ mod tests {
             let lock = b.fail_at("k", t).unwrap();
             assert!(lock <= MAX_LOCK);
             t += lock;
-            assert_eq!(b.locked_for_at("k", t), None, "free again once the lock ran out");
+            assert_eq!(
+                b.locked_for_at("k", t),
+                None,
+                "free again once the lock ran out"
+            );
         }
         // An hour without failure: back to five free tries.
         let later = t + FORGET_AFTER;

@@ -92,7 +92,9 @@ fn recovery_hash(code: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_uppercase())
         .collect();
-    hex::encode(Sha256::digest(format!("xinfang-recovery:{norm}").as_bytes()))
+    hex::encode(Sha256::digest(
+        format!("xinfang-recovery:{norm}").as_bytes(),
+    ))
 }
 
 fn new_recovery_code() -> String {
@@ -173,7 +175,10 @@ impl App {
         }
         let list: Vec<&str> = roles.iter().map(|r| r.key()).collect();
         self.store
-            .put_setting(SECOND_FACTOR_ROLES_SETTING, &serde_json::to_string(&list).unwrap_or_default())
+            .put_setting(
+                SECOND_FACTOR_ROLES_SETTING,
+                &serde_json::to_string(&list).unwrap_or_default(),
+            )
             .await?;
         self.store
             .audit(
@@ -228,7 +233,8 @@ impl App {
                 Ok(u)
             }
             _ => {
-                self.login_failure(throttle, client, &name, &actor, "password").await?;
+                self.login_failure(throttle, client, &name, &actor, "password")
+                    .await?;
                 Err(AppError::Unauthenticated)
             }
         }
@@ -244,7 +250,12 @@ impl App {
     ) -> Result<(), AppError> {
         let lock = throttle.fail_login(client, name);
         self.store
-            .audit("audit", "login_failed", actor, &serde_json::json!({ "username": name, "client": client, "step": step }))
+            .audit(
+                "audit",
+                "login_failed",
+                actor,
+                &serde_json::json!({ "username": name, "client": client, "step": step }),
+            )
             .await?;
         if let Some(d) = lock {
             self.store
@@ -262,7 +273,9 @@ impl App {
         username: &str,
         password: &str,
     ) -> Result<SignIn, AppError> {
-        let user = self.password_step(throttle, client, username, password).await?;
+        let user = self
+            .password_step(throttle, client, username, password)
+            .await?;
         let state = self.factor_state(&user).await?;
         if state.enrolled {
             let (token, _) = self.issue_token(&user, TokenKind::PendingCode).await?;
@@ -270,7 +283,12 @@ impl App {
         }
         if state.required {
             let (token, _) = self.issue_token(&user, TokenKind::Enrol).await?;
-            self.audit_user(&user, "login_needs_enrolment", serde_json::json!({ "client": client })).await?;
+            self.audit_user(
+                &user,
+                "login_needs_enrolment",
+                serde_json::json!({ "client": client }),
+            )
+            .await?;
             return Ok(SignIn::NeedEnrolment { token, user });
         }
         let (token, csrf) = self.start_session(&user, client, "password").await?;
@@ -324,18 +342,32 @@ impl App {
                     return Ok("totp");
                 }
                 Some(_) => {
-                    self.login_failure(throttle, client, &name, &actor, "code_reused").await?;
-                    return Err(AppError::field("code", "该验证码已使用过，请等待验证器显示下一个验证码"));
+                    self.login_failure(throttle, client, &name, &actor, "code_reused")
+                        .await?;
+                    return Err(AppError::field(
+                        "code",
+                        "该验证码已使用过，请等待验证器显示下一个验证码",
+                    ));
                 }
                 None => {}
             }
-        } else if self.store.use_recovery_code(user.id, &recovery_hash(code)).await? {
+        } else if self
+            .store
+            .use_recovery_code(user.id, &recovery_hash(code))
+            .await?
+        {
             throttle.clear_login(client, &name);
             let left = self.store.recovery_codes_left(user.id).await?;
-            self.audit_user(user, "recovery_code_used", serde_json::json!({ "client": client, "left": left })).await?;
+            self.audit_user(
+                user,
+                "recovery_code_used",
+                serde_json::json!({ "client": client, "left": left }),
+            )
+            .await?;
             return Ok("recovery_code");
         }
-        self.login_failure(throttle, client, &name, &actor, "code").await?;
+        self.login_failure(throttle, client, &name, &actor, "code")
+            .await?;
         Err(AppError::field("code", "验证码错误"))
     }
 
@@ -347,8 +379,12 @@ impl App {
         how: &str,
     ) -> Result<(String, String), AppError> {
         let (token, csrf) = self.issue_token(user, TokenKind::Session).await?;
-        self.audit_user(user, "login", serde_json::json!({ "kind": "Session", "client": client, "factor": how }))
-            .await?;
+        self.audit_user(
+            user,
+            "login",
+            serde_json::json!({ "kind": "Session", "client": client, "factor": how }),
+        )
+        .await?;
         Ok((token, csrf))
     }
 
@@ -363,7 +399,9 @@ impl App {
         password: &str,
         code: Option<&str>,
     ) -> Result<(String, String, UserRecord), AppError> {
-        let user = self.password_step(throttle, client, username, password).await?;
+        let user = self
+            .password_step(throttle, client, username, password)
+            .await?;
         let state = self.factor_state(&user).await?;
         let how = if state.enrolled {
             match code.filter(|c| !c.trim().is_empty()) {
@@ -379,8 +417,12 @@ impl App {
             "password"
         };
         let (token, csrf) = self.issue_token(&user, TokenKind::Api).await?;
-        self.audit_user(&user, "login", serde_json::json!({ "kind": "Api", "client": client, "factor": how }))
-            .await?;
+        self.audit_user(
+            &user,
+            "login",
+            serde_json::json!({ "kind": "Api", "client": client, "factor": how }),
+        )
+        .await?;
         Ok((token, csrf, user))
     }
 
@@ -390,7 +432,10 @@ impl App {
         let bytes: [u8; 20] = rand::random();
         let secret_b32 = totp::base32_encode(&bytes);
         if !self.store.begin_second_factor(user.id, &secret_b32).await? {
-            return Err(AppError::field("code", "已绑定动态验证码；如需更换，请联系管理员重置"));
+            return Err(AppError::field(
+                "code",
+                "已绑定动态验证码；如需更换，请联系管理员重置",
+            ));
         }
         Ok(Enrolment {
             uri: totp::otpauth_uri(ISSUER, &user.username, &secret_b32),
@@ -399,7 +444,10 @@ impl App {
     }
 
     /// The pending enrolment's secret (to show again after a wrong code).
-    pub async fn pending_enrolment(&self, user: &UserRecord) -> Result<Option<Enrolment>, AppError> {
+    pub async fn pending_enrolment(
+        &self,
+        user: &UserRecord,
+    ) -> Result<Option<Enrolment>, AppError> {
         Ok(self
             .store
             .second_factor(user.id)
@@ -430,16 +478,32 @@ impl App {
             .ok_or_else(|| AppError::field("code", "请先生成密钥"))?;
         let secret = totp::base32_decode(&row.secret).unwrap_or_default();
         let Some(step) = totp::matching_step(&secret, self.unix_now(), code) else {
-            self.login_failure(throttle, client, &name, &format!("user:{}", user.username), "enrol").await?;
+            self.login_failure(
+                throttle,
+                client,
+                &name,
+                &format!("user:{}", user.username),
+                "enrol",
+            )
+            .await?;
             return Err(AppError::field("code", "验证码错误"));
         };
         let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| new_recovery_code()).collect();
         let hashes: Vec<String> = codes.iter().map(|c| recovery_hash(c)).collect();
-        if !self.store.confirm_second_factor(user.id, step, &hashes).await? {
+        if !self
+            .store
+            .confirm_second_factor(user.id, step, &hashes)
+            .await?
+        {
             return Err(AppError::field("code", "验证码错误"));
         }
         throttle.clear_login(client, &name);
-        self.audit_user(user, "second_factor_enrolled", serde_json::json!({ "client": client })).await?;
+        self.audit_user(
+            user,
+            "second_factor_enrolled",
+            serde_json::json!({ "client": client }),
+        )
+        .await?;
         Ok(codes)
     }
 
@@ -465,7 +529,11 @@ impl App {
         if !admin.roles.contains(&Role::Admin) {
             return Err(AppError::Forbidden);
         }
-        let target = self.store.user_by_id(user).await?.ok_or(AppError::NotFound)?;
+        let target = self
+            .store
+            .user_by_id(user)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let had = self.store.reset_second_factor(user).await?;
         self.store
             .audit(
@@ -478,7 +546,12 @@ impl App {
         Ok(had)
     }
 
-    async fn audit_user(&self, user: &UserRecord, kind: &str, payload: serde_json::Value) -> Result<(), AppError> {
+    async fn audit_user(
+        &self,
+        user: &UserRecord,
+        kind: &str,
+        payload: serde_json::Value,
+    ) -> Result<(), AppError> {
         self.store
             .audit("audit", kind, &format!("user:{}", user.username), &payload)
             .await?;
@@ -487,11 +560,18 @@ impl App {
 
     /// Unix seconds of the application's clock (Asia/Shanghai naive time).
     pub fn unix_now(&self) -> i64 {
-        (self.time.now() - chrono::Duration::hours(8)).and_utc().timestamp()
+        (self.time.now() - chrono::Duration::hours(8))
+            .and_utc()
+            .timestamp()
     }
 }
 
 /// The user behind a pending or enrolment token (for the code and enrolment pages).
 pub async fn pending_user(app: &App, token: &str, kind: TokenKind) -> Option<UserRecord> {
-    app.store.user_for_token(token, kind).await.ok().flatten().map(|(u, _)| u)
+    app.store
+        .user_for_token(token, kind)
+        .await
+        .ok()
+        .flatten()
+        .map(|(u, _)| u)
 }

@@ -18,7 +18,12 @@ pub fn hotp(secret: &[u8], counter: u64, digits: u32) -> u32 {
     mac.update(&counter.to_be_bytes());
     let h = mac.finalize().into_bytes();
     let offset = (h[h.len() - 1] & 0x0f) as usize;
-    let bin = u32::from_be_bytes([h[offset] & 0x7f, h[offset + 1], h[offset + 2], h[offset + 3]]);
+    let bin = u32::from_be_bytes([
+        h[offset] & 0x7f,
+        h[offset + 1],
+        h[offset + 2],
+        h[offset + 3],
+    ]);
     bin % 10u32.pow(digits)
 }
 
@@ -77,7 +82,9 @@ pub fn base32_decode(text: &str) -> Option<Vec<u8>> {
     let mut out = vec![];
     let (mut acc, mut bits) = (0u32, 0u32);
     for c in text.chars().filter(|c| !c.is_whitespace() && *c != '=') {
-        let v = B32.iter().position(|b| *b as char == c.to_ascii_uppercase())? as u32;
+        let v = B32
+            .iter()
+            .position(|b| *b as char == c.to_ascii_uppercase())? as u32;
         acc = (acc << 5) | v;
         bits += 5;
         if bits >= 8 {

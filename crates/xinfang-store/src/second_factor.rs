@@ -34,7 +34,11 @@ impl Store {
 
     /// Start (or restart) an enrolment with a new secret, not yet confirmed.
     /// A confirmed factor is never replaced here: that takes a reset.
-    pub async fn begin_second_factor(&self, user: UserId, secret: &str) -> Result<bool, StoreError> {
+    pub async fn begin_second_factor(
+        &self,
+        user: UserId,
+        secret: &str,
+    ) -> Result<bool, StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
         let confirmed: Option<Option<String>> =
             sqlx::query("SELECT confirmed_at FROM second_factors WHERE user_id = $1")
@@ -84,12 +88,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         for h in code_hashes {
-            sqlx::query("INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES ($1, $2, $3)")
-                .bind(user.0)
-                .bind(h)
-                .bind(&now)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES ($1, $2, $3)",
+            )
+            .bind(user.0)
+            .bind(h)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(true)
@@ -110,7 +116,11 @@ impl Store {
     }
 
     /// Use an unused recovery code (by hash): true once, false ever after.
-    pub async fn use_recovery_code(&self, user: UserId, code_hash: &str) -> Result<bool, StoreError> {
+    pub async fn use_recovery_code(
+        &self,
+        user: UserId,
+        code_hash: &str,
+    ) -> Result<bool, StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
         let n = sqlx::query("UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL")
             .bind(crate::now_text())

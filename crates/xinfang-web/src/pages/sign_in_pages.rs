@@ -9,7 +9,7 @@
 use super::admin::{admin_page, admin_post, admin_session, field, role_boxes, Fields, RoleBox};
 use super::html::page;
 use super::ledger_kit::{render, Banner};
-use super::session::{cookie_value, current, csrf_ok, refusal, session_cookie, COOKIE};
+use super::session::{cookie_value, csrf_ok, current, refusal, session_cookie, COOKIE};
 use crate::client::ClientAddr;
 use crate::AppState;
 use askama::Template;
@@ -33,7 +33,11 @@ struct CodePage<'a> {
 }
 
 /// The user and CSRF secret behind the cookie's token of `kind`.
-async fn holder(st: &AppState, headers: &HeaderMap, kind: TokenKind) -> Option<(UserRecord, String, String)> {
+async fn holder(
+    st: &AppState,
+    headers: &HeaderMap,
+    kind: TokenKind,
+) -> Option<(UserRecord, String, String)> {
     let token = cookie_value(headers, COOKIE)?;
     let (u, csrf) = st.app.store.user_for_token(&token, kind).await.ok()??;
     Some((u, csrf, token))
@@ -63,7 +67,12 @@ pub async fn code_submit(
         return Redirect::to("/login").into_response();
     };
     if !csrf_ok(&csrf, field(&f, "csrf")) {
-        return code_page(StatusCode::FORBIDDEN, Some("表单已过期，请重新登录"), &csrf, &u.display_name);
+        return code_page(
+            StatusCode::FORBIDDEN,
+            Some("表单已过期，请重新登录"),
+            &csrf,
+            &u.display_name,
+        );
     }
     match st
         .app
@@ -104,7 +113,10 @@ struct FactorPage<'a> {
 
 /// Who is on the enrolment page: a signed-in staff member, or one holding
 /// an enrolment token (forced). (user, csrf, token, forced)
-async fn enroller(st: &AppState, headers: &HeaderMap) -> Option<(UserRecord, String, String, bool)> {
+async fn enroller(
+    st: &AppState,
+    headers: &HeaderMap,
+) -> Option<(UserRecord, String, String, bool)> {
     if let Some((staff, csrf)) = current(st, headers).await {
         let u = st.app.store.user_by_id(staff.user).await.ok()??;
         let token = cookie_value(headers, COOKIE)?;
@@ -127,9 +139,16 @@ fn qr_data_uri(uri: &str) -> String {
     let mut out = String::from("data:image/svg+xml,");
     for b in svg.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b' ' | b'/' | b'=' | b':' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b' '
+            | b'/'
+            | b'='
+            | b':' => out.push(b as char),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -175,7 +194,12 @@ pub async fn factor_form(State(st): State<AppState>, headers: HeaderMap) -> Resp
     let Some((u, csrf, _, forced)) = enroller(&st, &headers).await else {
         return Redirect::to("/login").into_response();
     };
-    let enrolled = st.app.factor_state(&u).await.map(|s| s.enrolled).unwrap_or(false);
+    let enrolled = st
+        .app
+        .factor_state(&u)
+        .await
+        .map(|s| s.enrolled)
+        .unwrap_or(false);
     let pending = if enrolled {
         None
     } else {
@@ -184,7 +208,17 @@ pub async fn factor_form(State(st): State<AppState>, headers: HeaderMap) -> Resp
             _ => st.app.begin_enrolment(&u).await.ok(),
         }
     };
-    factor_page(&st, &u, &csrf, forced, StatusCode::OK, None, pending, vec![]).await
+    factor_page(
+        &st,
+        &u,
+        &csrf,
+        forced,
+        StatusCode::OK,
+        None,
+        pending,
+        vec![],
+    )
+    .await
 }
 
 /// `POST /account/second-factor`: confirm with the first code; the
@@ -201,7 +235,17 @@ pub async fn factor_confirm(
     };
     if !csrf_ok(&csrf, field(&f, "csrf")) {
         let b = Some(Banner::err("表单已过期，请刷新页面后重试"));
-        return factor_page(&st, &u, &csrf, forced, StatusCode::FORBIDDEN, b, None, vec![]).await;
+        return factor_page(
+            &st,
+            &u,
+            &csrf,
+            forced,
+            StatusCode::FORBIDDEN,
+            b,
+            None,
+            vec![],
+        )
+        .await;
     }
     match st
         .app
@@ -209,18 +253,32 @@ pub async fn factor_confirm(
         .await
     {
         Ok(codes) => {
-            let b = Some(Banner::ok("已绑定动态验证码。请妥善保存下列恢复码，每个只能使用一次，离开本页后不再显示。"));
+            let b = Some(Banner::ok(
+                "已绑定动态验证码。请妥善保存下列恢复码，每个只能使用一次，离开本页后不再显示。",
+            ));
             if forced {
                 return match st.app.finish_enrolment_sign_in(&token, &u, &client).await {
                     Ok((session, fresh_csrf)) => {
                         let age = st.app.session_policy().absolute.as_secs();
-                        let mut r = factor_page(&st, &u, &fresh_csrf, false, StatusCode::OK, b, None, codes).await;
+                        let mut r = factor_page(
+                            &st,
+                            &u,
+                            &fresh_csrf,
+                            false,
+                            StatusCode::OK,
+                            b,
+                            None,
+                            codes,
+                        )
+                        .await;
                         if let Ok(v) = session_cookie(&st, &session, age).parse() {
                             r.headers_mut().insert(header::SET_COOKIE, v);
                         }
                         r
                     }
-                    Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, Html(e.to_string())).into_response(),
+                    Err(e) => {
+                        (StatusCode::INTERNAL_SERVER_ERROR, Html(e.to_string())).into_response()
+                    }
                 };
             }
             factor_page(&st, &u, &csrf, false, StatusCode::OK, b, None, codes).await
@@ -231,7 +289,17 @@ pub async fn factor_confirm(
                 _ => refusal(&e),
             };
             let pending = st.app.pending_enrolment(&u).await.ok().flatten();
-            factor_page(&st, &u, &csrf, forced, status, Some(Banner::err(msg)), pending, vec![]).await
+            factor_page(
+                &st,
+                &u,
+                &csrf,
+                forced,
+                status,
+                Some(Banner::err(msg)),
+                pending,
+                vec![],
+            )
+            .await
         }
     }
 }
@@ -246,7 +314,13 @@ struct PolicyPage<'a> {
     absolute_hours: u64,
 }
 
-async fn policy_page(st: &AppState, staff: &xinfang_domain::Staff, csrf: &str, status: StatusCode, banner: Option<Banner>) -> Response {
+async fn policy_page(
+    st: &AppState,
+    staff: &xinfang_domain::Staff,
+    csrf: &str,
+    status: StatusCode,
+    banner: Option<Banner>,
+) -> Response {
     let keys: Vec<String> = st
         .app
         .second_factor_roles()
@@ -275,7 +349,11 @@ pub async fn policy_form(State(st): State<AppState>, headers: HeaderMap) -> Resp
 }
 
 /// `POST /admin/sign-in`: the roles that must use a second factor.
-pub async fn policy_save(State(st): State<AppState>, headers: HeaderMap, Form(f): Form<Fields>) -> Response {
+pub async fn policy_save(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Response {
     let staff = match admin_post(&st, &headers, &f).await {
         Ok(s) => s,
         Err(r) => return r,
@@ -287,9 +365,21 @@ pub async fn policy_save(State(st): State<AppState>, headers: HeaderMap, Form(f)
         .collect();
     let csrf = super::admin::session_csrf(&st, &headers).await;
     match st.app.set_second_factor_roles(&staff, &keys).await {
-        Ok(_) => policy_page(&st, &staff, &csrf, StatusCode::OK, Some(Banner::ok("已保存"))).await,
+        Ok(_) => {
+            policy_page(
+                &st,
+                &staff,
+                &csrf,
+                StatusCode::OK,
+                Some(Banner::ok("已保存")),
+            )
+            .await
+        }
         Err(e) => {
-            let b = Some(Banner::err(format!("未保存：{}", super::admin::message(&e))));
+            let b = Some(Banner::err(format!(
+                "未保存：{}",
+                super::admin::message(&e)
+            )));
             policy_page(&st, &staff, &csrf, StatusCode::UNPROCESSABLE_ENTITY, b).await
         }
     }

@@ -37,6 +37,7 @@ mod refusals;
 mod reports;
 mod search;
 mod security;
+mod sign_in;
 mod sign_off;
 mod stats;
 mod stats_rollup;
