@@ -35,6 +35,8 @@ enum Cmd {
         /// Fill an empty database with demo data first.
         #[arg(long)]
         demo: bool,
+        #[command(flatten)]
+        tls: TlsArgs,
     },
     /// Apply database migrations.
     Migrate {
@@ -263,11 +265,61 @@ enum CalendarCmd {
 }
 
 fn config_file_url() -> Option<String> {
-    let text = std::fs::read_to_string("xinfang.toml").ok()?;
-    text.lines().find_map(|l| {
-        let (k, v) = l.split_once('=')?;
-        (k.trim() == "database_url").then(|| v.trim().trim_matches('"').to_string())
-    })
+    crate::config_file::value("", "database_url")
+}
+
+/// TLS and session settings of `serve` (flags, else `xinfang.toml`).
+#[derive(clap::Args, Clone, Default)]
+pub(crate) struct TlsArgs {
+    /// PEM certificate chain: serve HTTPS (TLS 1.2/1.3) on --listen. Also `[tls] cert`.
+    #[arg(long)]
+    tls_cert: Option<std::path::PathBuf>,
+    /// PEM private key of the certificate. Also `[tls] key`.
+    #[arg(long)]
+    tls_key: Option<std::path::PathBuf>,
+    /// With TLS: also listen for plain HTTP here, only to redirect to HTTPS. Also `[tls] listen_http`.
+    #[arg(long)]
+    listen_http: Option<String>,
+    /// Sign staff out after this many idle minutes (default 30). Also `[session] idle_minutes`.
+    #[arg(long)]
+    session_idle_minutes: Option<u64>,
+    /// Sign staff out this many hours after signing in (default 12). Also `[session] absolute_hours`.
+    #[arg(long)]
+    session_absolute_hours: Option<u64>,
+}
+
+impl TlsArgs {
+    /// Fill what the flags left open from `xinfang.toml`; a key without a
+    /// certificate (or the other way round) is an error.
+    fn resolved(mut self) -> anyhow::Result<TlsArgs> {
+        use crate::config_file::{number, value};
+        self.tls_cert = self.tls_cert.or_else(|| value("tls", "cert").map(Into::into));
+        self.tls_key = self.tls_key.or_else(|| value("tls", "key").map(Into::into));
+        self.listen_http = self.listen_http.or_else(|| value("tls", "listen_http"));
+        if self.tls_cert.is_some() != self.tls_key.is_some() {
+            bail!("--tls-cert 与 --tls-key 须同时给出");
+        }
+        if self.listen_http.is_some() && self.tls_cert.is_none() {
+            bail!("--listen-http 只在启用 TLS（--tls-cert、--tls-key）时使用：它只把 HTTP 请求重定向到 HTTPS");
+        }
+        if self.session_idle_minutes == Some(0) || self.session_absolute_hours == Some(0) {
+            bail!("会话超时须为正整数");
+        }
+        self.session_idle_minutes = self.session_idle_minutes.or(number("session", "idle_minutes")?);
+        self.session_absolute_hours = self.session_absolute_hours.or(number("session", "absolute_hours")?);
+        Ok(self)
+    }
+
+    fn session_policy(&self) -> xinfang_app::sign_in::SessionPolicy {
+        let mut p = xinfang_app::sign_in::SessionPolicy::default();
+        if let Some(m) = self.session_idle_minutes {
+            p.idle = std::time::Duration::from_secs(m * 60);
+        }
+        if let Some(h) = self.session_absolute_hours {
+            p.absolute = std::time::Duration::from_secs(h * 3600);
+        }
+        p
+    }
 }
 
 fn resolve_url(db: &Db) -> anyhow::Result<String> {
@@ -289,10 +341,22 @@ async fn open(db: &Db) -> anyhow::Result<App> {
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.cmd {
-        Cmd::Serve { db, listen, demo } => {
+        Cmd::Serve {
+            db,
+            listen,
+            demo,
+            tls,
+        } => {
             // Refuse to start on a malformed proxy list rather than trust nobody (or everybody) by accident.
-            let web = xinfang_web::WebConfig::from_env().map_err(anyhow::Error::msg)?;
+            let mut web = xinfang_web::WebConfig::from_env().map_err(anyhow::Error::msg)?;
+            let tls = tls.resolved()?;
+            let tls_config = match (&tls.tls_cert, &tls.tls_key) {
+                (Some(c), Some(k)) => Some(crate::tls::server_config(c, k)?),
+                _ => None,
+            };
+            web.tls = tls_config.is_some();
             let app = open(&db).await?;
+            app.set_session_policy(tls.session_policy());
             if demo && app.store.count("units").await? == 0 {
                 eprintln!("正在生成演示数据……");
                 let report = xinfang_app::demo::generate(&app, 2400).await?;
@@ -321,10 +385,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::notify_cmd::configure(&app, &addr.to_string())?;
             crate::notify_cmd::spawn(app.clone());
             crate::events_cmd::spawn(app.clone())?;
-            println!("xinfang 已启动：http://{addr}/");
             // With the peer address: the throttles key on the real client (xinfang_web::client).
-            let service = xinfang_web::router_with(app, web)
-                .into_make_service_with_connect_info::<std::net::SocketAddr>();
+            let router = xinfang_web::router_with(app, web);
+            let Some(config) = tls_config else {
+                println!("xinfang 已启动：http://{addr}/");
+                let service =
+                    router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+                axum::serve(listener, service).await?;
+                return Ok(ExitCode::SUCCESS);
+            };
+            let service = crate::tls::with_peer(router)
+                .into_make_service_with_connect_info::<crate::tls::TlsPeer>();
+            if let Some(plain) = &tls.listen_http {
+                let l = tokio::net::TcpListener::bind(plain)
+                    .await
+                    .with_context(|| format!("无法监听 {plain}"))?;
+                println!("HTTP 重定向：http://{}/", l.local_addr()?);
+                let port = addr.port();
+                tokio::spawn(async move {
+                    if let Err(e) = crate::tls::serve_redirect(l, port).await {
+                        tracing::error!("HTTP redirect listener stopped: {e}");
+                    }
+                });
+            }
+            println!("xinfang 已启动：https://{addr}/");
+            let listener = crate::tls::TlsListener::new(listener, config)?;
             axum::serve(listener, service).await?;
             Ok(ExitCode::SUCCESS)
         }

@@ -4,11 +4,13 @@
 mod bench_cmd;
 mod bench_http;
 mod cli;
+mod config_file;
 mod events_cmd;
 mod node;
 mod notify_cmd;
 mod search_cmd;
 mod stats_cmd;
+mod tls;
 
 use clap::Parser;
 
