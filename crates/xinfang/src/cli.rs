@@ -293,7 +293,9 @@ impl TlsArgs {
     /// certificate (or the other way round) is an error.
     fn resolved(mut self) -> anyhow::Result<TlsArgs> {
         use crate::config_file::{number, value};
-        self.tls_cert = self.tls_cert.or_else(|| value("tls", "cert").map(Into::into));
+        self.tls_cert = self
+            .tls_cert
+            .or_else(|| value("tls", "cert").map(Into::into));
         self.tls_key = self.tls_key.or_else(|| value("tls", "key").map(Into::into));
         self.listen_http = self.listen_http.or_else(|| value("tls", "listen_http"));
         if self.tls_cert.is_some() != self.tls_key.is_some() {
@@ -305,8 +307,12 @@ impl TlsArgs {
         if self.session_idle_minutes == Some(0) || self.session_absolute_hours == Some(0) {
             bail!("会话超时须为正整数");
         }
-        self.session_idle_minutes = self.session_idle_minutes.or(number("session", "idle_minutes")?);
-        self.session_absolute_hours = self.session_absolute_hours.or(number("session", "absolute_hours")?);
+        self.session_idle_minutes = self
+            .session_idle_minutes
+            .or(number("session", "idle_minutes")?);
+        self.session_absolute_hours = self
+            .session_absolute_hours
+            .or(number("session", "absolute_hours")?);
         Ok(self)
     }
 
@@ -389,8 +395,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let router = xinfang_web::router_with(app, web);
             let Some(config) = tls_config else {
                 println!("xinfang 已启动：http://{addr}/");
-                let service =
-                    router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+                let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
                 axum::serve(listener, service).await?;
                 return Ok(ExitCode::SUCCESS);
             };

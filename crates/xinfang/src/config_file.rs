@@ -57,7 +57,10 @@ mod tests {
     #[test]
     fn sections_and_keys() {
         let t = "database_url = \"sqlite://a.db\"\n# note\n[tls]\ncert = \"/etc/x.pem\" # the chain\nkey = \"/etc/k.pem\"\n[session]\nidle_minutes = 15\n";
-        assert_eq!(lookup(t, "", "database_url").as_deref(), Some("sqlite://a.db"));
+        assert_eq!(
+            lookup(t, "", "database_url").as_deref(),
+            Some("sqlite://a.db")
+        );
         assert_eq!(lookup(t, "tls", "cert").as_deref(), Some("/etc/x.pem"));
         assert_eq!(lookup(t, "session", "idle_minutes").as_deref(), Some("15"));
         assert_eq!(lookup(t, "tls", "idle_minutes"), None);

@@ -25,7 +25,10 @@ use tokio_rustls::TlsAcceptor;
 const HANDSHAKE_DEADLINE: Duration = Duration::from_secs(10);
 
 /// The server's TLS settings from a PEM certificate chain and a PEM private key.
-pub fn server_config(cert: &std::path::Path, key: &std::path::Path) -> anyhow::Result<Arc<rustls::ServerConfig>> {
+pub fn server_config(
+    cert: &std::path::Path,
+    key: &std::path::Path,
+) -> anyhow::Result<Arc<rustls::ServerConfig>> {
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
         .with_context(|| format!("无法读取证书文件 {}", cert.display()))?
         .collect::<Result<_, _>>()
@@ -57,7 +60,10 @@ pub struct TlsListener {
 }
 
 impl TlsListener {
-    pub fn new(tcp: TcpListener, config: Arc<rustls::ServerConfig>) -> std::io::Result<TlsListener> {
+    pub fn new(
+        tcp: TcpListener,
+        config: Arc<rustls::ServerConfig>,
+    ) -> std::io::Result<TlsListener> {
         let local = tcp.local_addr()?;
         let acceptor = TlsAcceptor::from(config);
         let (tx, rx) = mpsc::channel(256);
@@ -109,7 +115,9 @@ impl axum::serve::Listener for TlsListener {
 #[derive(Clone, Copy, Debug)]
 pub struct TlsPeer(pub SocketAddr);
 
-impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, TlsListener>> for TlsPeer {
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, TlsListener>>
+    for TlsPeer
+{
     fn connect_info(stream: axum::serve::IncomingStream<'_, TlsListener>) -> Self {
         TlsPeer(*stream.remote_addr())
     }
@@ -118,16 +126,18 @@ impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, TlsL
 /// The router with the TLS peer re-published as `ConnectInfo<SocketAddr>`,
 /// the form the throttles read (`xinfang_web::client`).
 pub fn with_peer(router: axum::Router) -> axum::Router {
-    router.layer(axum::middleware::map_request(|mut req: axum::extract::Request| async move {
-        let peer = req
-            .extensions()
-            .get::<axum::extract::ConnectInfo<TlsPeer>>()
-            .map(|c| c.0 .0);
-        if let Some(a) = peer {
-            req.extensions_mut().insert(axum::extract::ConnectInfo(a));
-        }
-        req
-    }))
+    router.layer(axum::middleware::map_request(
+        |mut req: axum::extract::Request| async move {
+            let peer = req
+                .extensions()
+                .get::<axum::extract::ConnectInfo<TlsPeer>>()
+                .map(|c| c.0 .0);
+            if let Some(a) = peer {
+                req.extensions_mut().insert(axum::extract::ConnectInfo(a));
+            }
+            req
+        },
+    ))
 }
 
 /// Serve plain HTTP on `listener` that only redirects to `https_port`
@@ -147,7 +157,13 @@ fn redirect_target(req: &axum::extract::Request, https_port: u16) -> Response {
         .unwrap_or("localhost");
     // Strip a port (IPv6 literals keep their brackets).
     let name = match host.rsplit_once(':') {
-        Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) && !h.is_empty() && (!h.contains(':') || h.ends_with(']')) => h,
+        Some((h, p))
+            if p.bytes().all(|b| b.is_ascii_digit())
+                && !h.is_empty()
+                && (!h.contains(':') || h.ends_with(']')) =>
+        {
+            h
+        }
         _ => host,
     };
     let valid = !name.is_empty()
@@ -157,7 +173,15 @@ fn redirect_target(req: &axum::extract::Request, https_port: u16) -> Response {
     if !valid {
         return (axum::http::StatusCode::BAD_REQUEST, "Host 无效").into_response();
     }
-    let path = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let port = if https_port == 443 { String::new() } else { format!(":{https_port}") };
+    let path = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
+    let port = if https_port == 443 {
+        String::new()
+    } else {
+        format!(":{https_port}")
+    };
     Redirect::permanent(&format!("https://{name}{port}{path}")).into_response()
 }

@@ -10,4 +10,5 @@ mod events_serve;
 mod import_cli;
 mod server;
 mod shared_file;
+mod tls_serve;
 mod two_nodes;
