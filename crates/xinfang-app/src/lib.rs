@@ -16,6 +16,7 @@ pub mod bench_stats;
 pub mod calendar_admin;
 pub mod campaigns;
 pub mod demo;
+pub mod directory;
 pub mod documents;
 pub mod drafts;
 pub mod error;

@@ -17,6 +17,7 @@ use crate::lockout::minutes;
 use crate::state::App;
 use crate::totp;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 use std::time::Duration;
 use xinfang_domain::org::Role;
 use xinfang_domain::UserId;
@@ -223,6 +224,16 @@ impl App {
             return Err(e);
         }
         let user = self.store.user_by_name(username.trim()).await?;
+        let shadow = user
+            .as_ref()
+            .is_some_and(|u| u.password_hash == crate::directory::DIRECTORY_MARK);
+        // Directory users (and unknown names, when a directory is set):
+        // the directory decides; a local account is checked locally.
+        if let Some(dir) = self.directory().filter(|_| user.is_none() || shadow) {
+            return self
+                .directory_step(throttle, client, &dir, user, username, password)
+                .await;
+        }
         let ok = user
             .as_ref()
             .map(|u| u.active && verify_password(password, &u.password_hash))
@@ -238,6 +249,102 @@ impl App {
                 Err(AppError::Unauthenticated)
             }
         }
+    }
+
+    /// The directory's answer for `username`, and the shadow record kept in
+    /// step with its groups (created on first sign-in, audited).
+    async fn directory_step(
+        &self,
+        throttle: &Throttle,
+        client: &str,
+        dir: &crate::directory::DirectoryConfig,
+        local: Option<UserRecord>,
+        username: &str,
+        password: &str,
+    ) -> Result<UserRecord, AppError> {
+        use crate::directory::{authenticate, DirectoryRefusal, DIRECTORY_MARK};
+        let name = username.trim().to_lowercase();
+        let actor = format!("user:{}", username.trim());
+        let found = match authenticate(dir, &name, password).await {
+            Ok(u) => u,
+            Err(DirectoryRefusal::BadCredentials) => {
+                self.login_failure(throttle, client, &name, &actor, "directory")
+                    .await?;
+                return Err(AppError::Unauthenticated);
+            }
+            Err(DirectoryRefusal::NoMappedGroup) => {
+                self.store
+                    .audit("audit", "login_failed", &actor, &serde_json::json!({ "username": name, "client": client, "step": "directory_no_mapped_group" }))
+                    .await?;
+                return Err(DirectoryRefusal::NoMappedGroup.into());
+            }
+            Err(e @ DirectoryRefusal::Unavailable(_)) => {
+                let e: AppError = e.into();
+                if let AppError::DirectoryUnavailable(reason) = &e {
+                    self.store
+                        .audit("audit", "directory_unavailable", &actor, &serde_json::json!({ "username": name, "client": client, "reason": reason }))
+                        .await?;
+                }
+                return Err(e);
+            }
+        };
+        if self.org().get(found.unit).is_none() {
+            return Err(AppError::DirectoryUnavailable(format!(
+                "[ldap] 组映射的单位 {} 不存在",
+                found.unit.0
+            )));
+        }
+        throttle.clear_login(client, &name);
+        let user = match local {
+            Some(u) => {
+                if !u.active {
+                    self.login_failure(throttle, client, &name, &actor, "inactive")
+                        .await?;
+                    return Err(AppError::Unauthenticated);
+                }
+                if u.roles != found.roles {
+                    let change = xinfang_store::UserChange {
+                        display_name: None,
+                        roles: Some(found.roles.clone()),
+                        password_hash: None,
+                        active: None,
+                    };
+                    self.store.update_user(u.id, &change, "directory").await?;
+                }
+                self.store
+                    .user_by_id(u.id)
+                    .await?
+                    .ok_or(AppError::Unauthenticated)?
+            }
+            None => {
+                let new = xinfang_store::NewUser {
+                    username: &found.username,
+                    display_name: &found.display_name,
+                    unit: found.unit,
+                    roles: &found.roles,
+                    password_hash: DIRECTORY_MARK,
+                    post: "",
+                };
+                let id = self.store.create_user(&new, "directory").await?;
+                self.store
+                    .audit("audit", "directory_user_created", &actor, &serde_json::json!({ "username": found.username, "dn": found.dn, "unit": found.unit.0, "roles": found.roles.iter().map(|r| r.key()).collect::<Vec<_>>() }))
+                    .await?;
+                self.store
+                    .user_by_id(id)
+                    .await?
+                    .ok_or(AppError::Unauthenticated)?
+            }
+        };
+        Ok(user)
+    }
+
+    /// The configured directory, if any.
+    pub fn directory(&self) -> Option<Arc<crate::directory::DirectoryConfig>> {
+        self.directory.read().expect("directory").clone()
+    }
+    /// Set by `serve` from `[ldap]` (and by tests).
+    pub fn set_directory(&self, d: Option<crate::directory::DirectoryConfig>) {
+        *self.directory.write().expect("directory") = d.map(Arc::new);
     }
 
     async fn login_failure(

@@ -52,6 +52,8 @@ pub struct App {
     pub time: TimeSource,
     /// Idle and absolute timeouts of browser sessions (`sign_in`).
     pub(crate) sessions: Arc<RwLock<crate::sign_in::SessionPolicy>>,
+    /// The LDAP directory for staff sign-in, when configured (`directory`).
+    pub(crate) directory: Arc<RwLock<Option<Arc<crate::directory::DirectoryConfig>>>>,
 }
 
 type SearchSlot = Arc<RwLock<Option<Arc<crate::search::SearchHandle>>>>;
@@ -109,6 +111,7 @@ impl App {
             notify: Arc::default(),
             time,
             sessions: Arc::default(),
+            directory: Arc::default(),
         })
     }
 

@@ -72,6 +72,14 @@ impl IntoResponse for ApiError {
                 "locked_out",
                 json!([{ "field": "", "message": self.0.to_string() }]),
             ),
+            AppError::DirectoryUnavailable(reason) => {
+                tracing::warn!("directory unavailable: {reason}");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "directory_unavailable",
+                    json!([{ "field": "", "message": self.0.to_string() }]),
+                )
+            }
             AppError::Conflict => (
                 StatusCode::CONFLICT,
                 "conflict",

@@ -361,8 +361,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 _ => None,
             };
             web.tls = tls_config.is_some();
+            let directory = crate::directory_cmd::from_config()?;
             let app = open(&db).await?;
             app.set_session_policy(tls.session_policy());
+            app.set_directory(directory);
             if demo && app.store.count("units").await? == 0 {
                 eprintln!("正在生成演示数据……");
                 let report = xinfang_app::demo::generate(&app, 2400).await?;

@@ -1,7 +1,7 @@
 //! `./xinfang.toml`: the few deployment settings that live in a file
 //! rather than on the command line — `database_url` at the top, and the
-//! `[tls]` (cert, key, listen_http) and `[session]` (idle_minutes,
-//! absolute_hours) sections. Flags and environment variables win over the
+//! `[tls]` (cert, key, listen_http), `[session]` (idle_minutes,
+//! absolute_hours) and `[ldap]` sections. Flags and environment variables win over the
 //! file. A small reader of `key = "value"` lines per section, enough for
 //! these flat settings.
 
@@ -32,6 +32,31 @@ pub fn lookup(text: &str, section: &str, key: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Every `key = value` of `[section]` in `text`, in order.
+pub fn entries_in(text: &str, section: &str) -> Vec<(String, String)> {
+    let mut current = String::new();
+    let mut out = vec![];
+    for line in text.lines() {
+        let line = line.split(" #").next().unwrap_or("").trim();
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            current = name.trim().to_string();
+        } else if current == section {
+            if let Some((k, v)) = line.split_once('=') {
+                out.push((k.trim().to_string(), v.trim().trim_matches('"').to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// Every entry of `[section]` in `./xinfang.toml`.
+pub fn entries(section: &str) -> Vec<(String, String)> {
+    text().map(|t| entries_in(&t, section)).unwrap_or_default()
 }
 
 /// `key` in `[section]` of `./xinfang.toml`.
@@ -65,5 +90,8 @@ mod tests {
         assert_eq!(lookup(t, "session", "idle_minutes").as_deref(), Some("15"));
         assert_eq!(lookup(t, "tls", "idle_minutes"), None);
         assert_eq!(lookup(t, "", "cert"), None);
+        let e = super::entries_in(t, "tls");
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[1], ("key".to_string(), "/etc/k.pem".to_string()));
     }
 }

@@ -5,6 +5,7 @@ mod bench_cmd;
 mod bench_http;
 mod cli;
 mod config_file;
+mod directory_cmd;
 mod events_cmd;
 mod node;
 mod notify_cmd;

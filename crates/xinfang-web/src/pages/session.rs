@@ -100,8 +100,16 @@ pub(crate) fn refusal(e: &AppError) -> (StatusCode, String) {
             "登录失败次数过多，请15分钟后再试".into(),
         ),
         AppError::LockedOut(_) => (StatusCode::TOO_MANY_REQUESTS, e.to_string()),
+        AppError::DirectoryUnavailable(reason) => {
+            tracing::warn!("directory unavailable: {reason}");
+            (StatusCode::SERVICE_UNAVAILABLE, e.to_string())
+        }
         AppError::Invalid(list) => (
-            StatusCode::UNAUTHORIZED,
+            if list.iter().any(|f| f.field == "username") {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::UNAUTHORIZED
+            },
             list.iter()
                 .map(|f| f.message.clone())
                 .collect::<Vec<_>>()

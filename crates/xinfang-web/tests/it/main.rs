@@ -10,6 +10,7 @@ mod campaign_period;
 mod campaigns;
 mod clocks;
 mod dashboard;
+mod directory_login;
 mod documents;
 mod documents_pdf;
 mod events;
