@@ -217,10 +217,11 @@ impl App {
     ) -> Result<UserRecord, AppError> {
         let name = username.trim().to_lowercase();
         let actor = format!("user:{}", username.trim());
+        // Refused while locked: logged, not audited — the chain must not
+        // grow at the rate an outsider can send requests (the lock itself
+        // is audited once, when it starts).
         if let Err(e) = throttle.check_login(client, &name) {
-            self.store
-                .audit("audit", "login_refused", &actor, &serde_json::json!({ "username": username.trim(), "client": client, "reason": e.to_string() }))
-                .await?;
+            tracing::info!("sign-in of {name} from {client} refused: {e}");
             return Err(e);
         }
         let user = self.store.user_by_name(username.trim()).await?;
@@ -279,13 +280,10 @@ impl App {
                 return Err(DirectoryRefusal::NoMappedGroup.into());
             }
             Err(e @ DirectoryRefusal::Unavailable(_)) => {
-                let e: AppError = e.into();
-                if let AppError::DirectoryUnavailable(reason) = &e {
-                    self.store
-                        .audit("audit", "directory_unavailable", &actor, &serde_json::json!({ "username": name, "client": client, "reason": reason }))
-                        .await?;
-                }
-                return Err(e);
+                // Logged, not audited: an outage must not let anyone grow
+                // the chain one request at a time.
+                tracing::warn!("directory sign-in of {name} from {client}: {e:?}");
+                return Err(e.into());
             }
         };
         if self.org().get(found.unit).is_none() {

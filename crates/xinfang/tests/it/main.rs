@@ -3,6 +3,7 @@ mod bench_classify;
 mod browser;
 mod browser_accounts;
 mod browser_phone;
+mod browser_sign_in;
 mod browser_staff;
 mod cli;
 mod crash;
