@@ -244,10 +244,7 @@ impl App {
         phone: &str,
         id_number: &str,
     ) -> Result<(), AppError> {
-        use xinfang_domain::Role;
-        if !(staff.has(Role::Registrar) || staff.has(Role::Admin)) {
-            return Err(AppError::Forbidden);
-        }
+        may_verify(staff)?;
         let phone = mobile(phone)?;
         let id = xinfang_text::id_number::IdNumber::parse(id_number.trim())
             .map_err(|_| AppError::field("id_number", "身份证号码无效，请核对"))?
@@ -276,6 +273,99 @@ impl App {
             )
             .await?;
         Ok(())
+    }
+}
+
+/// An account as the window desk sees it (窗口核验身份).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct AccountView {
+    pub phone: String,
+    pub level_label: &'static str,
+    /// Masked: the desk typed it, nobody needs to read it back in full.
+    pub id_number: Option<String>,
+    pub verified_by: Option<String>,
+    pub verified_at: Option<String>,
+    pub created_at: String,
+    pub last_login_at: Option<String>,
+}
+
+/// Whether `staff` works the window desk (登记员) or administers: the
+/// only ones who look accounts up and verify identities.
+pub fn may_verify(staff: &xinfang_domain::Staff) -> Result<(), AppError> {
+    use xinfang_domain::Role;
+    if staff.has(Role::Registrar) || staff.has(Role::Admin) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+impl App {
+    /// The account of `phone` for the window desk (登记员, 管理员), None when
+    /// the number never signed in. Every look-up is a chained audit entry
+    /// (a read of personal data).
+    pub async fn account_for_window(
+        &self,
+        staff: &xinfang_domain::Staff,
+        phone: &str,
+    ) -> Result<Option<AccountView>, AppError> {
+        may_verify(staff)?;
+        let phone = mobile(phone)?;
+        let row = self.store.petitioner_account(&phone).await?;
+        self.store
+            .audit(
+                "accounts",
+                "petitioner_account_viewed",
+                &format!("user:{}", staff.username),
+                &serde_json::json!({
+                    "phone": xinfang_text::phone::mask_phone(&phone),
+                    "found": row.is_some(),
+                }),
+            )
+            .await?;
+        let Some(a) = row else { return Ok(None) };
+        let verified_by = match a.verified_by.as_deref() {
+            Some(u) => Some(match self.store.user_by_name(u).await? {
+                Some(user) => format!("{}（{}）", user.display_name, self.unit_name(user.unit)),
+                None => u.to_string(),
+            }),
+            None => None,
+        };
+        Ok(Some(AccountView {
+            level_label: level_label(&a.level),
+            id_number: a.id_number.as_deref().map(xinfang_text::mask::mask_id),
+            phone: a.phone,
+            verified_by,
+            verified_at: a.verified_at,
+            created_at: a.created_at,
+            last_login_at: a.last_login_at,
+        }))
+    }
+
+    /// The account level of each petitioner of a case the caller already
+    /// may see (the case page, after `case_detail`): 手机验证 / 窗口核验身份,
+    /// None without an account. Read from the stored case, since the page's
+    /// copy may carry masked phones.
+    pub async fn account_levels(
+        &self,
+        case_no: &str,
+    ) -> Result<Vec<Option<&'static str>>, AppError> {
+        let Some((_, case)) = self.store.load_case(case_no).await? else {
+            return Ok(vec![]);
+        };
+        let mut out = vec![];
+        for p in &case.petitioners {
+            let level = match p.phone.as_deref().and_then(|ph| mobile(ph).ok()) {
+                Some(ph) => self
+                    .store
+                    .petitioner_account(&ph)
+                    .await?
+                    .map(|a| level_label(&a.level)),
+                None => None,
+            };
+            out.push(level);
+        }
+        Ok(out)
     }
 }
 

@@ -38,6 +38,7 @@ pub mod prior_match;
 pub mod projection;
 pub mod rankings;
 pub mod reception;
+pub mod reception_online;
 pub mod repeats;
 pub mod reports;
 pub mod scanner;

@@ -32,6 +32,9 @@ pub struct SessionInput {
     pub slot: String,
     pub place: String,
     pub capacity: u32,
+    /// Open to petitioners' online booking (我的信访 → 预约领导接访).
+    #[serde(default)]
+    pub online: bool,
 }
 
 /// An appointment as entered.
@@ -106,6 +109,7 @@ impl App {
                     slot: &draft.slot,
                     place: &draft.place,
                     capacity: draft.capacity as i64,
+                    online: s.online,
                 },
                 &format!("user:{}", staff.username),
             )
@@ -202,6 +206,7 @@ impl App {
                     phone: phone.as_deref(),
                     matter,
                     case_no,
+                    online: false,
                 },
                 &format!("user:{}", staff.username),
                 |s| {
@@ -217,6 +222,21 @@ impl App {
             )
             .await?;
         booked.map_err(|m| AppError::field("session", m))
+    }
+
+    /// Open or close a session of the caller's area to online booking.
+    pub async fn set_session_online(
+        &self,
+        staff: &Staff,
+        id: i64,
+        online: bool,
+    ) -> Result<(), AppError> {
+        may_schedule(staff)?;
+        self.session_in_scope(staff, id).await?;
+        self.store
+            .set_session_online(id, online, &format!("user:{}", staff.username))
+            .await?;
+        Ok(())
     }
 
     /// Cancel a session (kept, marked cancelled), audited.
@@ -307,6 +327,7 @@ impl App {
                         "matter": a.matter,
                         "case_no": a.case_no,
                         "status": a.status,
+                        "online": a.online,
                     })
                 })
                 .collect();
@@ -323,6 +344,7 @@ impl App {
                 "capacity": s.capacity,
                 "booked": s.booked - hidden,
                 "status": s.status,
+                "online": s.online,
                 "appointments": appts,
             }));
         }

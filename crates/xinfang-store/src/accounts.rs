@@ -28,6 +28,8 @@ pub struct PetitionerAccountRow {
     pub id_number: Option<String>,
     pub verified_by: Option<String>,
     pub verified_at: Option<String>,
+    pub created_at: String,
+    pub last_login_at: Option<String>,
 }
 
 impl Store {
@@ -201,7 +203,7 @@ impl Store {
         &self,
         phone: &str,
     ) -> Result<Option<PetitionerAccountRow>, StoreError> {
-        let r = sqlx::query("SELECT phone, level, id_number, verified_by, verified_at FROM petitioner_accounts WHERE phone = $1")
+        let r = sqlx::query("SELECT phone, level, id_number, verified_by, verified_at, created_at, last_login_at FROM petitioner_accounts WHERE phone = $1")
             .bind(phone)
             .fetch_optional(&self.pool)
             .await?;
@@ -211,6 +213,8 @@ impl Store {
             id_number: r.get(2),
             verified_by: r.get(3),
             verified_at: r.get(4),
+            created_at: r.get(5),
+            last_login_at: r.get(6),
         }))
     }
 

@@ -137,6 +137,13 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         30,
         include_str!(concat!("../migrations/sqlite/", "0030_second_factor.sql")),
     ),
+    (
+        40,
+        include_str!(concat!(
+            "../migrations/sqlite/",
+            "0040_reception_online.sql"
+        )),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -248,6 +255,13 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
         30,
         include_str!(concat!("../migrations/postgres/", "0030_second_factor.sql")),
+    ),
+    (
+        40,
+        include_str!(concat!(
+            "../migrations/postgres/",
+            "0040_reception_online.sql"
+        )),
     ),
 ];
 

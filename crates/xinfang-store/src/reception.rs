@@ -23,6 +23,8 @@ pub struct SessionRow {
     pub status: String,
     /// Active appointments.
     pub booked: i64,
+    /// Open to petitioners' online booking (我的信访 → 预约接访).
+    pub online: bool,
 }
 
 /// An appointment as stored (phone unmasked: the service masks for lists).
@@ -35,10 +37,27 @@ pub struct AppointmentRow {
     pub matter: String,
     pub case_no: Option<String>,
     pub status: String,
+    /// Booked by the petitioner through their account.
+    pub online: bool,
 }
 
 const SESSION_COLS: &str = "s.id, s.unit_id, s.kind, s.leader, s.day, s.slot, s.place, s.capacity, s.status, \
-    (SELECT COUNT(*) FROM reception_appointments a WHERE a.session_id = s.id AND a.status = 'booked')";
+    (SELECT COUNT(*) FROM reception_appointments a WHERE a.session_id = s.id AND a.status = 'booked'), s.online";
+const APPOINTMENT_COLS: &str =
+    "a.id, a.session_id, a.name, a.phone, a.matter, a.case_no, a.status, a.online";
+
+fn appointment(r: &sqlx::any::AnyRow) -> AppointmentRow {
+    AppointmentRow {
+        id: r.get(0),
+        session_id: r.get(1),
+        name: r.get(2),
+        phone: r.get(3),
+        matter: r.get(4),
+        case_no: r.get(5),
+        status: r.get(6),
+        online: r.get::<i64, _>(7) != 0,
+    }
+}
 
 fn session(r: &sqlx::any::AnyRow) -> SessionRow {
     SessionRow {
@@ -52,6 +71,7 @@ fn session(r: &sqlx::any::AnyRow) -> SessionRow {
         capacity: r.get(7),
         status: r.get(8),
         booked: r.get(9),
+        online: r.get::<i64, _>(10) != 0,
     }
 }
 
@@ -64,6 +84,8 @@ pub struct NewSession<'a> {
     pub slot: &'a str,
     pub place: &'a str,
     pub capacity: i64,
+    /// Open to online booking by petitioners.
+    pub online: bool,
 }
 
 /// A new appointment.
@@ -74,6 +96,9 @@ pub struct NewAppointment<'a> {
     pub phone: Option<&'a str>,
     pub matter: &'a str,
     pub case_no: Option<&'a str>,
+    /// Booked by the petitioner online: at most one active appointment per
+    /// phone in a session (checked in the booking transaction).
+    pub online: bool,
 }
 
 impl Store {
@@ -82,8 +107,8 @@ impl Store {
         let (mut tx, _g) = self.write_tx().await?;
         let now = crate::now_text();
         let id: i64 = sqlx::query(
-            "INSERT INTO reception_sessions (unit_id, kind, leader, day, slot, place, capacity, status, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9) RETURNING id",
+            "INSERT INTO reception_sessions (unit_id, kind, leader, day, slot, place, capacity, status, created_by, created_at, online) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10) RETURNING id",
         )
         .bind(s.unit_id)
         .bind(s.kind)
@@ -94,6 +119,7 @@ impl Store {
         .bind(s.capacity)
         .bind(actor)
         .bind(&now)
+        .bind(s.online as i64)
         .fetch_one(&mut *tx)
         .await?
         .get(0);
@@ -102,7 +128,7 @@ impl Store {
             "reception",
             "session_created",
             actor,
-            serde_json::json!({"session": id, "unit": s.unit_id, "kind": s.kind, "leader": s.leader, "day": s.day, "slot": s.slot, "place": s.place, "capacity": s.capacity}),
+            serde_json::json!({"session": id, "unit": s.unit_id, "kind": s.kind, "leader": s.leader, "day": s.day, "slot": s.slot, "place": s.place, "capacity": s.capacity, "online": s.online}),
         )
         .await?;
         tx.commit().await?;
@@ -158,6 +184,7 @@ impl Store {
             phone,
             matter,
             case_no,
+            online,
         } = *a;
         let (mut tx, _g) = self.write_tx().await?;
         let sql = format!("SELECT {SESSION_COLS} FROM reception_sessions s WHERE s.id = $1");
@@ -171,10 +198,23 @@ impl Store {
         if let Some(refusal) = check(&session(&row)) {
             return Ok(Err(refusal));
         }
+        if let (true, Some(phone)) = (online, phone) {
+            let mine: i64 = sqlx::query(
+                "SELECT COUNT(*) FROM reception_appointments WHERE phone = $1 AND session_id = $2 AND status = 'booked'",
+            )
+            .bind(phone)
+            .bind(session_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .get(0);
+            if mine > 0 {
+                return Ok(Err("您已预约这一场次，无需重复预约"));
+            }
+        }
         let now = crate::now_text();
         let id: i64 = sqlx::query(
-            "INSERT INTO reception_appointments (session_id, name, phone, matter, case_no, status, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, 'booked', $6, $7) RETURNING id",
+            "INSERT INTO reception_appointments (session_id, name, phone, matter, case_no, status, created_by, created_at, online) \
+             VALUES ($1, $2, $3, $4, $5, 'booked', $6, $7, $8) RETURNING id",
         )
         .bind(session_id)
         .bind(name)
@@ -183,6 +223,7 @@ impl Store {
         .bind(case_no.map(str::to_string))
         .bind(actor)
         .bind(&now)
+        .bind(online as i64)
         .fetch_one(&mut *tx)
         .await?
         .get(0);
@@ -191,7 +232,7 @@ impl Store {
             "reception",
             "appointment_booked",
             actor,
-            serde_json::json!({"appointment": id, "session": session_id, "case_no": case_no}),
+            serde_json::json!({"appointment": id, "session": session_id, "case_no": case_no, "online": online}),
         )
         .await?;
         tx.commit().await?;
@@ -200,24 +241,117 @@ impl Store {
 
     /// Appointments of a session, in booking order.
     pub async fn appointments(&self, session_id: i64) -> Result<Vec<AppointmentRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, session_id, name, phone, matter, case_no, status FROM reception_appointments WHERE session_id = $1 ORDER BY id",
-        )
-        .bind(session_id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
+        let sql = format!(
+            "SELECT {APPOINTMENT_COLS} FROM reception_appointments a WHERE a.session_id = $1 ORDER BY a.id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(session_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(appointment).collect())
+    }
+
+    /// One appointment.
+    pub async fn appointment(&self, id: i64) -> Result<Option<AppointmentRow>, StoreError> {
+        let sql =
+            format!("SELECT {APPOINTMENT_COLS} FROM reception_appointments a WHERE a.id = $1");
+        Ok(sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(appointment))
+    }
+
+    /// Sessions open to online booking with day in [from, to] (not
+    /// cancelled), by day and slot.
+    pub async fn online_sessions(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<SessionRow>, StoreError> {
+        let sql = format!(
+            "SELECT {SESSION_COLS} FROM reception_sessions s WHERE s.online = 1 AND s.status = 'open' \
+             AND s.day >= $1 AND s.day <= $2 ORDER BY s.day, s.slot, s.id"
+        );
+        Ok(sqlx::query(&sql)
+            .bind(from.to_string())
+            .bind(to.to_string())
+            .fetch_all(&self.pool)
+            .await?
             .iter()
-            .map(|r| AppointmentRow {
-                id: r.get(0),
-                session_id: r.get(1),
-                name: r.get(2),
-                phone: r.get(3),
-                matter: r.get(4),
-                case_no: r.get(5),
-                status: r.get(6),
-            })
+            .map(session)
             .collect())
+    }
+
+    /// Online appointments booked with this phone, newest session first,
+    /// each with its session.
+    pub async fn online_appointments_of(
+        &self,
+        phone: &str,
+    ) -> Result<Vec<(AppointmentRow, SessionRow)>, StoreError> {
+        let sql = format!(
+            "SELECT {APPOINTMENT_COLS} FROM reception_appointments a WHERE a.phone = $1 AND a.online = 1 ORDER BY a.id DESC LIMIT 100"
+        );
+        let rows = sqlx::query(&sql).bind(phone).fetch_all(&self.pool).await?;
+        let mut out = vec![];
+        for a in rows.iter().map(appointment) {
+            if let Some(s) = self.session(a.session_id).await? {
+                out.push((a, s));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Cancel an appointment (kept, marked cancelled), audited. False when
+    /// it was not booked any more.
+    pub async fn cancel_appointment(&self, id: i64, actor: &str) -> Result<bool, StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        let n = sqlx::query(
+            "UPDATE reception_appointments SET status = 'cancelled' WHERE id = $1 AND status = 'booked'",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Ok(false);
+        }
+        log(
+            &mut tx,
+            "reception",
+            "appointment_cancelled",
+            actor,
+            serde_json::json!({"appointment": id}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Open or close a session to online booking, audited.
+    pub async fn set_session_online(
+        &self,
+        id: i64,
+        online: bool,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        sqlx::query("UPDATE reception_sessions SET online = $1 WHERE id = $2")
+            .bind(online as i64)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        log(
+            &mut tx,
+            "reception",
+            "session_online_changed",
+            actor,
+            serde_json::json!({"session": id, "online": online}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Cancel a session (never deleted), audited.

@@ -22,6 +22,7 @@ pub fn routes() -> crate::routes::Routes {
         .route("/api/v1/receptions/minimum", put(set_minimum))
         .route("/api/v1/receptions/{id}/appointments", post(book))
         .route("/api/v1/receptions/{id}/cancel", post(cancel))
+        .route("/api/v1/receptions/{id}/online", put(set_online))
 }
 
 fn id_param(raw: &str) -> Result<i64, ApiError> {
@@ -84,6 +85,23 @@ async fn cancel(
     Ok(Json(json!({ "id": id, "status": "cancelled" })))
 }
 
+/// Open or close a session to petitioners' online booking.
+async fn set_online(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Online {
+        online: bool,
+    }
+    let id = id_param(&id)?;
+    let o: Online = parse_json(&body)?;
+    st.app.set_session_online(&staff, id, o.online).await?;
+    Ok(Json(json!({ "id": id, "online": o.online })))
+}
+
 async fn set_minimum(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -111,7 +129,8 @@ pub fn openapi_paths() -> Value {
         "kind": { "type": "string", "enum": ["hall", "down", "appointment"], "description": "接访 / 下访 / 约访" },
         "leader": { "type": "string" }, "date": { "type": "string", "format": "date" },
         "slot": { "type": "string", "example": "09:00-11:30" }, "place": { "type": "string" },
-        "capacity": { "type": "integer", "minimum": 1, "maximum": 200 } } });
+        "capacity": { "type": "integer", "minimum": 1, "maximum": 200 },
+        "online": { "type": "boolean", "default": false, "description": "开放网上预约（信访人在“我的信访”中预约）" } } });
     let appointment = json!({ "type": "object", "required": ["name", "matter"], "properties": {
         "name": { "type": "string" }, "phone": { "type": "string", "nullable": true },
         "matter": { "type": "string" }, "case_no": { "type": "string", "nullable": true } } });
@@ -131,6 +150,10 @@ pub fn openapi_paths() -> Value {
           "parameters": [ id.clone() ],
           "requestBody": { "required": true, "content": { "application/json": { "schema": appointment } } },
           "responses": { "201": { "description": "已预约" }, "400": err(), "401": err(), "403": err(), "404": err(), "422": err() } } },
+      "/api/v1/receptions/{id}/online": { "put": { "summary": "开放或停止网上预约", "security": [ { "bearer": [] } ],
+          "parameters": [ id.clone() ],
+          "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["online"], "properties": { "online": { "type": "boolean" } } } } } },
+          "responses": { "200": { "description": "已设置" }, "400": err(), "401": err(), "403": err(), "404": err(), "422": err() } } },
       "/api/v1/receptions/{id}/cancel": { "post": { "summary": "取消场次（保留记录）", "security": [ { "bearer": [] } ],
           "parameters": [ id ],
           "responses": { "200": { "description": "已取消" }, "400": err(), "401": err(), "403": err(), "404": err() } } }

@@ -41,6 +41,8 @@ pub(super) async fn schedule(app: &App, demo: &DemoOrg) -> Result<usize, AppErro
                         slot: "09:00-11:30".into(),
                         place: place.clone(),
                         capacity: 8,
+                        // The hall sessions are open to online booking.
+                        online: true,
                     },
                 )
                 .await?;
@@ -69,6 +71,7 @@ pub(super) async fn schedule(app: &App, demo: &DemoOrg) -> Result<usize, AppErro
                         slot: "14:00-17:00".into(),
                         place: "重点乡镇街道".into(),
                         capacity: 20,
+                        online: false,
                     },
                 )
                 .await?;

@@ -26,10 +26,12 @@ pub enum Notice {
     ReviewClosing,
     /// The one-time code of a petitioner signing in (never a case).
     SignInCode,
+    /// A leader's reception booked online (第十八条), with when and where.
+    ReceptionBooked,
 }
 
 impl Notice {
-    pub const ALL: [Notice; 8] = [
+    pub const ALL: [Notice; 9] = [
         Notice::Registered,
         Notice::Transferred,
         Notice::Notified,
@@ -38,6 +40,7 @@ impl Notice {
         Notice::Visit,
         Notice::ReviewClosing,
         Notice::SignInCode,
+        Notice::ReceptionBooked,
     ];
 
     pub fn key(self) -> &'static str {
@@ -50,6 +53,7 @@ impl Notice {
             Notice::Visit => "visit",
             Notice::ReviewClosing => "review_closing",
             Notice::SignInCode => "signin_code",
+            Notice::ReceptionBooked => "reception_booked",
         }
     }
 
@@ -67,6 +71,7 @@ impl Notice {
             Notice::Visit => "回访评价邀请",
             Notice::ReviewClosing => "复查期限提醒",
             Notice::SignInCode => "登录验证码",
+            Notice::ReceptionBooked => "接访预约确认",
         }
     }
 
@@ -79,6 +84,7 @@ impl Notice {
             Notice::Visit => &["{信访编号}", "{回访链接}"],
             Notice::ReviewClosing => &["{信访编号}", "{截止日期}", "{请求事项}"],
             Notice::SignInCode => &["{验证码}"],
+            Notice::ReceptionBooked => &["{接待单位}", "{接待日期}", "{时段}", "{地点}"],
             _ => &["{信访编号}"],
         }
     }
@@ -94,6 +100,7 @@ impl Notice {
             Notice::Visit => "【信访】请对信访事项{信访编号}的办理结果作出评价（满意、基本满意、不满意）：{回访链接} （仅限本次评价使用）",
             Notice::ReviewClosing => "【信访】您的信访事项{信访编号}如对答复意见不服，可于{截止日期}前{请求事项}。",
             Notice::SignInCode => "【信访】您的登录验证码是{验证码}，5分钟内有效。请勿告诉他人，工作人员不会向您索要验证码。",
+            Notice::ReceptionBooked => "【信访】您已预约{接待单位}{接待日期}{时段}的领导接访，地点：{地点}。请携带身份证件按时到场；如不能到场，请登录“我的信访”取消预约。",
         }
     }
 

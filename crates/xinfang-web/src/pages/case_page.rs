@@ -565,12 +565,18 @@ pub async fn render_case(
         }
     };
     let c = &d.case;
+    let levels = st.app.account_levels(&c.case_no).await.unwrap_or_default();
     let people: Vec<String> = c
         .petitioners
         .iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(i, p)| {
+            let account = match levels.get(i).copied().flatten() {
+                Some(level) => format!("（已注册“我的信访”账号：{level}）"),
+                None => String::new(),
+            };
             format!(
-                "{} {} {}",
+                "{} {} {}{account}",
                 p.name,
                 p.id_number.as_deref().unwrap_or(""),
                 p.phone.as_deref().unwrap_or("")

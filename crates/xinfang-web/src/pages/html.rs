@@ -48,6 +48,7 @@ pub const MENU: &[(&str, &[Entry])] = &[
                 "检索",
                 &[Registrar, Handler, Leader, Supervisor],
             ),
+            ("/work/accounts", "信访人账号核验", &[Registrar]),
         ],
     ),
     (

@@ -36,6 +36,7 @@ mod portal_documents;
 mod portal_form;
 mod portal_kit;
 mod portal_receipt;
+mod portal_reception;
 mod portal_track;
 mod reception;
 mod register;
@@ -48,6 +49,7 @@ mod supervision_pages;
 mod tabs;
 mod visit;
 mod warning_pages;
+mod window_accounts;
 mod work;
 mod zero_reports;
 
@@ -104,6 +106,11 @@ pub fn routes() -> crate::routes::Routes {
         .route("/my/signout", post(portal_account::sign_out))
         .route("/my/cases/{case_no}", get(portal_account::case_view))
         .route(
+            "/my/reception",
+            get(portal_reception::reception).post(portal_reception::book),
+        )
+        .route("/my/reception/cancel", post(portal_reception::cancel))
+        .route(
             "/visit/{token}",
             get(visit::visit_page).post(visit::visit_submit),
         )
@@ -123,6 +130,11 @@ pub fn routes() -> crate::routes::Routes {
             get(register::register_form).post(register::register),
         )
         .route("/work/register/assist", post(assist::assist))
+        .route(
+            "/work/accounts",
+            get(window_accounts::accounts).post(window_accounts::lookup),
+        )
+        .route("/work/accounts/verify", post(window_accounts::verify))
         .route("/static/register.js", get(assist::script))
         .route("/static/console.css", get(frame::stylesheet))
         .route("/static/console.js", get(frame::script))
@@ -138,6 +150,7 @@ pub fn routes() -> crate::routes::Routes {
         )
         .route("/work/reception/{id}/book", post(reception::book))
         .route("/work/reception/{id}/cancel", post(reception::cancel))
+        .route("/work/reception/{id}/online", post(reception::set_online))
         .route("/admin/import", get(import::form).post(import::upload))
         .route("/work/search", get(search::search_page))
         .route("/work/cases/{case_no}", get(work::case_page))

@@ -54,6 +54,8 @@ struct Booking {
     phone: String,
     matter: String,
     case_no: Option<String>,
+    /// Booked by the petitioner online (我的信访).
+    online: bool,
 }
 
 struct Session {
@@ -67,6 +69,8 @@ struct Session {
     booked: String,
     capacity: String,
     cancelled: bool,
+    /// Open to online booking.
+    online: bool,
     bookings: Vec<Booking>,
     /// The booking form is open (its post failed).
     open: bool,
@@ -92,6 +96,8 @@ struct ReceptionPage<'a> {
     slot: String,
     place: String,
     capacity: String,
+    /// The 开放网上预约 box as typed (checked by default).
+    online: bool,
 }
 
 /// A post that failed: what was typed, and into which booking form (none:
@@ -195,6 +201,7 @@ async fn render(
                 booked: s["booked"].to_string(),
                 capacity: s["capacity"].to_string(),
                 cancelled: s["status"] == "cancelled",
+                online: s["online"] == true,
                 bookings: list(&s["appointments"])
                     .iter()
                     .map(|a| Booking {
@@ -202,6 +209,7 @@ async fn render(
                         phone: text(&a["phone"]),
                         matter: text(&a["matter"]),
                         case_no: a["case_no"].as_str().map(str::to_string),
+                        online: a["online"] == true,
                     })
                     .collect(),
                 open: mine.is_some(),
@@ -224,6 +232,7 @@ async fn render(
         slot: get("slot").unwrap_or_default(),
         place: get("place").unwrap_or_default(),
         capacity: get("capacity").unwrap_or_else(|| "10".into()),
+        online: typed.as_ref().filter(|t| t.booking.is_none()).is_none() || get("online").is_some(),
     });
     (status, Html(page("领导接访", Some(staff), &body))).into_response()
 }
@@ -311,6 +320,7 @@ pub async fn create(
                     slot: get("slot"),
                     place: get("place"),
                     capacity,
+                    online: f.contains_key("online"),
                 },
             )
             .await
@@ -381,5 +391,27 @@ pub async fn cancel(
         Err(_) => Err(AppError::NotFound),
     };
     // Nothing is typed to cancel a session.
+    outcome(&st, &staff, &csrf, r, None).await
+}
+
+/// `POST /work/reception/{id}/online`: open (`online=1`) or close a session
+/// to petitioners' online booking; bookings already made stay.
+pub async fn set_online(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let Some((staff, csrf)) = current(&st, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
+        return forbidden();
+    }
+    let online = f.get("online").map(String::as_str) == Some("1");
+    let r = match id.parse::<i64>() {
+        Ok(id) => st.app.set_session_online(&staff, id, online).await,
+        Err(_) => Err(AppError::NotFound),
+    };
     outcome(&st, &staff, &csrf, r, None).await
 }

@@ -434,7 +434,11 @@ dual_test!(administrators_edit_the_texts, |app: TestApp| async move {
         format!("【上城信访】{case_no}已转办，请留意。")
     );
     let (_, v) = app.get("/api/v1/admin/notices", Some(&admin)).await;
-    assert_eq!(v["notices"].as_array().unwrap().len(), 8);
+    assert_eq!(
+        v["notices"].as_array().unwrap().len(),
+        9,
+        "every notice kind, 接访预约确认 included"
+    );
     // The same on the 系统管理 › 通知 page: a refused text comes back as typed.
     let cookie = common::web::login(&app, "admin").await;
     let (s, html) = common::web::page(&app, "/admin/notices", &cookie).await;

@@ -13,8 +13,12 @@ use common::*;
 use serde_json::json;
 
 /// The code in the newest SMS to arrive.
-fn last_code(g: &crate::notify::Gateway) -> String {
-    let t = texts(g).last().cloned().unwrap_or_default();
+pub(crate) fn last_code(g: &crate::notify::Gateway) -> String {
+    let t = texts(g)
+        .into_iter()
+        .rev()
+        .find(|t| t.contains("验证码是"))
+        .unwrap_or_default();
     let digits: String = t
         .split("验证码是")
         .nth(1)
@@ -26,12 +30,12 @@ fn last_code(g: &crate::notify::Gateway) -> String {
     digits
 }
 
-async fn ask_code(app: &TestApp, phone: &str) -> (StatusCode, String) {
+pub(crate) async fn ask_code(app: &TestApp, phone: &str) -> (StatusCode, String) {
     let r = form(app, "/my/code", None, &body_of(&[("phone", phone)])).await;
     (r.status, r.text())
 }
 
-async fn sign_in(app: &TestApp, phone: &str, code: &str) -> common::web::Resp {
+pub(crate) async fn sign_in(app: &TestApp, phone: &str, code: &str) -> common::web::Resp {
     form(
         app,
         "/my/signin",
@@ -41,12 +45,28 @@ async fn sign_in(app: &TestApp, phone: &str, code: &str) -> common::web::Resp {
     .await
 }
 
-async fn register(app: &TestApp, name: &str, id17: &str, phone: &str, request: &str) -> String {
+pub(crate) async fn register(
+    app: &TestApp,
+    name: &str,
+    id17: &str,
+    phone: &str,
+    request: &str,
+) -> String {
     let mut p = online_petition(name, id17, request);
     p["petitioners"][0]["phone"] = json!(phone);
     let (s, r) = app.post("/api/v1/petitions", None, p).await;
     assert_eq!(s, StatusCode::CREATED, "{r}");
     r["case_no"].as_str().unwrap().to_string()
+}
+
+/// The petitioner cookie of `phone`, signed in through the SMS code.
+pub(crate) async fn signed_in(app: &TestApp, g: &crate::notify::Gateway, phone: &str) -> String {
+    let (s, html) = ask_code(app, phone).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    app.app.notify_pump().await.unwrap();
+    let r = sign_in(app, phone, &last_code(g)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    r.cookie().expect("the petitioner cookie")
 }
 
 dual_test!(
