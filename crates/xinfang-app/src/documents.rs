@@ -36,6 +36,9 @@ pub struct DocumentView {
     pub content: DocContent,
     /// The names of the 抄送 bodies (版记).
     pub cc: Vec<String>,
+    /// The verification code of its 电子签章 (None: not signed yet, or a
+    /// preview of a document not issued).
+    pub seal_code: Option<String>,
 }
 
 impl DocumentView {
@@ -70,6 +73,11 @@ impl DocumentView {
                 .corrects
                 .iter()
                 .map(|c| format!("本文书更正{c}，原文书作废"))
+                .chain(self.seal_code.iter().map(|code| {
+                    format!(
+                        "本文书加盖电子签章，验证码{code}，可在网上信访平台“文书核验”中核验真伪"
+                    )
+                }))
                 .collect(),
             cc: self.cc.clone(),
         }
@@ -219,7 +227,7 @@ pub fn check_attachments(
     }
 }
 
-fn view(app: &App, row: DocumentRow) -> Result<DocumentView, AppError> {
+pub(crate) fn view(app: &App, row: DocumentRow) -> Result<DocumentView, AppError> {
     let content: DocContent = serde_json::from_str(&row.content_json)
         .map_err(|e| AppError::Store(xinfang_store::StoreError::Corrupt(e.to_string())))?;
     let unit_name = app.unit_name(xinfang_domain::UnitId(row.issuing_unit));
@@ -235,6 +243,7 @@ fn view(app: &App, row: DocumentRow) -> Result<DocumentView, AppError> {
         issued_on: row.issued_at.chars().take(10).collect(),
         to_petitioner: row.to_petitioner,
         content,
+        seal_code: None,
     })
 }
 
@@ -257,6 +266,7 @@ pub(crate) fn preview_view(app: &App, d: NewDocument) -> Result<DocumentView, Ap
         issuing_unit: app.unit_name(d.issuing_unit),
         issuing_unit_id: d.issuing_unit.0,
         issued_on: d.issued_at.chars().take(10).collect(),
+        seal_code: None,
         to_petitioner: d.doc_type.to_petitioner(),
         content,
     })
@@ -365,7 +375,7 @@ impl App {
         let (id, _) = self.staff_case(staff, case_no).await?;
         let mut docs = vec![];
         for d in self.store.documents_for_case(id).await? {
-            docs.push(view(self, d)?);
+            docs.push(self.sealed_view(d).await?);
         }
         Ok((docs, self.store.attachments_for_case(id).await?))
     }
@@ -391,7 +401,7 @@ impl App {
                 &serde_json::json!({ "case_no": case_no, "document": row.doc_no }),
             )
             .await?;
-        view(self, row)
+        self.sealed_view(row).await
     }
 
     /// Correct a document: a new document of the same type with the edited
@@ -451,7 +461,7 @@ impl App {
             .document(case_id, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        view(self, row)
+        self.sealed_view(row).await
     }
 
     /// Whether `staff` may correct a document issued by `issuing_unit`.
@@ -490,7 +500,7 @@ impl App {
         let mut out = vec![];
         for d in self.store.documents_for_case(case_id).await? {
             if d.to_petitioner {
-                out.push(view(self, d)?);
+                out.push(self.sealed_view(d).await?);
             }
         }
         Ok(out)
@@ -517,7 +527,7 @@ impl App {
                 &serde_json::json!({ "case_no": case_no, "document": row.doc_no }),
             )
             .await?;
-        view(self, row)
+        self.sealed_view(row).await
     }
 
     /// Check and store attachments of a case (the petitioner's, by query code,

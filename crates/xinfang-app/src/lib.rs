@@ -17,6 +17,7 @@ pub mod calendar_admin;
 pub mod campaigns;
 pub mod demo;
 pub mod directory;
+pub mod document_seal;
 pub mod documents;
 pub mod drafts;
 pub mod error;

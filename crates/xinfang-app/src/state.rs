@@ -49,6 +49,8 @@ pub struct App {
     search: SearchSlot,
     /// Notifications waiting to be written and the gateways (`notify`).
     pub(crate) notify: Arc<crate::notify::Outbox>,
+    /// The platform's SM2 root key for 电子签章 (`document_seal`), from the key file.
+    pub(crate) signing_root: Arc<RwLock<Option<Arc<xinfang_crypto::sm2::Sm2KeyPair>>>>,
     pub time: TimeSource,
     /// Idle and absolute timeouts of browser sessions (`sign_in`).
     pub(crate) sessions: Arc<RwLock<crate::sign_in::SessionPolicy>>,
@@ -109,6 +111,7 @@ impl App {
             rules: Arc::new(RwLock::new(Arc::new(rules))),
             search: Arc::default(),
             notify: Arc::default(),
+            signing_root: Arc::default(),
             time,
             sessions: Arc::default(),
             directory: Arc::default(),

@@ -144,6 +144,13 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
             "0040_reception_online.sql"
         )),
     ),
+    (
+        41,
+        include_str!(concat!(
+            "../migrations/sqlite/",
+            "0041_document_signatures.sql"
+        )),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -261,6 +268,13 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
         include_str!(concat!(
             "../migrations/postgres/",
             "0040_reception_online.sql"
+        )),
+    ),
+    (
+        41,
+        include_str!(concat!(
+            "../migrations/postgres/",
+            "0041_document_signatures.sql"
         )),
     ),
 ];

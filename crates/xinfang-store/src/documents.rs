@@ -66,9 +66,9 @@ pub struct AttachmentRow {
     pub uploaded_at: String,
 }
 
-const DOC_COLS: &str = "id, case_id, issuing_unit, doc_type, year, seq, doc_no, title, to_petitioner, issued_at, content_json, event_seq";
+pub(crate) const DOC_COLS: &str = "id, case_id, issuing_unit, doc_type, year, seq, doc_no, title, to_petitioner, issued_at, content_json, event_seq";
 
-fn doc_row(r: &sqlx::any::AnyRow) -> DocumentRow {
+pub(crate) fn doc_row(r: &sqlx::any::AnyRow) -> DocumentRow {
     DocumentRow {
         id: r.get(0),
         case_id: r.get(1),

@@ -68,6 +68,11 @@ enum Cmd {
         #[arg(long)]
         no_rollover: bool,
     },
+    /// Issued documents: check a signed document file (电子签章).
+    Documents {
+        #[command(subcommand)]
+        cmd: DocumentsCmd,
+    },
     /// Audit log tools.
     Audit {
         #[command(subcommand)]
@@ -143,6 +148,19 @@ enum AuditCmd {
     Verify {
         #[command(flatten)]
         db: Db,
+    },
+}
+
+#[derive(Subcommand)]
+enum DocumentsCmd {
+    /// Check a signed document package (downloaded from the document page):
+    /// the SM2 signature over its content and the certificate of the
+    /// issuing body's key. Exit code 0 when valid, 1 when not.
+    Verify {
+        file: std::path::PathBuf,
+        /// The platform's root public key (hex) to pin the certificate to.
+        #[arg(long)]
+        root_key: Option<String>,
     },
 }
 
@@ -373,6 +391,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     report.units, report.users, report.cases
                 );
             }
+            crate::seal_cmd::install_root(&app, &resolve_url(&db)?)?;
+            crate::seal_cmd::spawn_signer(app.clone());
             crate::search_cmd::attach(&app)?;
             crate::search_cmd::spawn_indexer(app.clone());
             crate::node::spawn_cache_refresh(app.clone());
@@ -488,6 +508,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Cmd::Documents {
+            cmd: DocumentsCmd::Verify { file, root_key },
+        } => crate::seal_cmd::verify_file(&file, root_key.as_deref()),
         Cmd::Audit {
             cmd: AuditCmd::Verify { db },
         } => {

@@ -9,6 +9,7 @@ mod directory_cmd;
 mod events_cmd;
 mod node;
 mod notify_cmd;
+mod seal_cmd;
 mod search_cmd;
 mod stats_cmd;
 mod tls;

@@ -209,6 +209,11 @@ pub async fn index(State(st): State<AppState>, headers: HeaderMap) -> Response {
             "短信网关、邮件服务器的状态；发给信访人的通知内容",
         ),
         (
+            "/admin/seals",
+            "电子签章",
+            "平台根密钥，各单位文书签章密钥的换发、吊销",
+        ),
+        (
             "/admin/webhooks",
             "数据推送",
             "向其他系统推送办理进展的接收地址、推送记录",

@@ -362,6 +362,34 @@ pub async fn staff_document_pdf(
     pdf_response(&d, Some(&staff)).await
 }
 
+/// `GET /work/cases/{case_no}/documents/{id}/signed`: the signed package
+/// (电子签章文件) of an issued document, for `xinfang documents verify`.
+pub async fn staff_signed_package(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((case_no, id)): Path<(String, String)>,
+) -> Response {
+    let Some((staff, _)) = current(&st, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return not_found(Some(&staff));
+    };
+    match st.app.signed_package(&staff, &case_no, id).await {
+        Ok(p) => {
+            let name = format!("{}{}.签章.json", p.doc_no, p.title);
+            let bytes = serde_json::to_vec_pretty(&p).unwrap_or_default();
+            download("application/json", &name, bytes)
+        }
+        Err(xinfang_app::AppError::BadRequest(m)) => (
+            StatusCode::CONFLICT,
+            Html(message_page("文书", Some(&staff), Notice::err(&m))),
+        )
+            .into_response(),
+        Err(_) => not_found(Some(&staff)),
+    }
+}
+
 /// A document's PDF as a download.
 pub(crate) async fn pdf_response(d: &DocumentView, user: Option<&Staff>) -> Response {
     match xinfang_app::documents::render_pdf(d).await {

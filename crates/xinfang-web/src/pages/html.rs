@@ -106,6 +106,7 @@ pub const MENU: &[(&str, &[Entry])] = &[
             ("/admin/taxonomy", "内容分类", &[Admin]),
             ("/admin/rules", "预警规则", &[Admin]),
             ("/admin/notices", "通知", &[Admin]),
+            ("/admin/seals", "电子签章", &[Admin]),
             ("/admin/webhooks", "数据推送", &[Admin]),
             ("/admin/import", "历史数据导入", &[Admin]),
             ("/admin/calendar", "节假日安排", &[Admin, Supervisor]),

@@ -9,6 +9,7 @@ mod admin_data;
 mod admin_events;
 mod admin_notices;
 mod admin_rules;
+mod admin_seals;
 mod admin_units;
 mod admin_users;
 mod admin_webhook;
@@ -38,6 +39,7 @@ mod portal_kit;
 mod portal_receipt;
 mod portal_reception;
 mod portal_track;
+mod portal_verify;
 mod reception;
 mod register;
 mod repeats;
@@ -89,6 +91,10 @@ pub fn routes() -> crate::routes::Routes {
             get(documents::staff_document_pdf),
         )
         .route(
+            "/work/cases/{case_no}/documents/{id}/signed",
+            get(documents::staff_signed_package),
+        )
+        .route(
             "/work/cases/{case_no}/documents/{id}/correct",
             post(documents::correct_document),
         )
@@ -99,6 +105,10 @@ pub fn routes() -> crate::routes::Routes {
         .route(
             "/track",
             get(portal_track::track_page).post(portal_track::track),
+        )
+        .route(
+            "/verify",
+            get(portal_verify::form).post(portal_verify::check),
         )
         .route("/my", get(portal_account::home))
         .route("/my/code", post(portal_account::request_code))
@@ -198,6 +208,10 @@ fn admin_routes() -> crate::routes::Routes {
         .route(
             "/admin/notices",
             get(admin_notices::notices_page).post(admin_notices::notices_post),
+        )
+        .route(
+            "/admin/seals",
+            get(admin_seals::seals_page).post(admin_seals::seals_post),
         )
         .route(
             "/admin/webhooks",

@@ -11,6 +11,7 @@ mod campaigns;
 mod clocks;
 mod dashboard;
 mod directory_login;
+mod document_seal;
 mod documents;
 mod documents_pdf;
 mod events;

@@ -102,6 +102,8 @@ impl TestApp {
         let app = App::new(store, TimeSource::Manual(clock.clone()))
             .await
             .expect("app");
+        // The platform's SM2 root key, as serve reads it from the key file.
+        app.set_signing_root(xinfang_crypto::sm2::Sm2KeyPair::generate().expect("root key"));
         xinfang_app::demo::generate(&app, cases)
             .await
             .expect("demo org");

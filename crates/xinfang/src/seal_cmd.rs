@@ -1,0 +1,87 @@
+//! 电子签章 beside `serve` and on the command line (issue #20 item 6): the
+//! platform's SM2 root key is read from the key file (created on first run
+//! beside the SQLite file, or `XINFANG_KEY_FILE` / `XINFANG_DATA_KEY`), the
+//! signer signs every newly issued document within seconds, and
+//! `xinfang documents verify FILE` checks a signed package offline.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+use xinfang_app::document_seal::{fingerprint, verify_package, SignedDocument};
+use xinfang_app::App;
+use xinfang_crypto::keys::{KeyFile, DEFAULT_FILE_NAME};
+
+/// The directory of the store's files: beside the SQLite file, else ./xinfang-data.
+fn data_dir(url: &str) -> PathBuf {
+    let file = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .map(|p| p.split('?').next().unwrap_or(p))
+        .filter(|p| !p.is_empty() && !p.contains(":memory:"));
+    match file {
+        Some(f) => Path::new(f)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from(".")),
+        None => PathBuf::from("xinfang-data"),
+    }
+}
+
+/// Install the root key from the key file of the store at `url`.
+pub fn install_root(app: &App, url: &str) -> anyhow::Result<()> {
+    let dir = data_dir(url);
+    std::fs::create_dir_all(&dir)?;
+    let (kf, _) = KeyFile::resolve(&dir.join(DEFAULT_FILE_NAME))?;
+    app.set_signing_root(kf.ring()?.sm2().1.clone());
+    Ok(())
+}
+
+/// Sign newly issued documents every two seconds.
+pub fn spawn_signer(app: App) {
+    tokio::spawn(async move {
+        loop {
+            match app.seal_pending(200).await {
+                Ok(n) if n > 0 => continue,
+                Ok(_) => {}
+                Err(e) => tracing::warn!("document signing failed: {e}"),
+            }
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        }
+    });
+}
+
+/// `xinfang documents verify FILE [--root-key HEX]`: 0 valid, 1 not.
+pub fn verify_file(file: &Path, root_key: Option<&str>) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| anyhow::anyhow!("读取签章文件失败：{}：{e}", file.display()))?;
+    let p: SignedDocument =
+        serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("不是本系统的签章文件：{e}"))?;
+    println!("文号：{}", p.doc_no);
+    println!("标题：{}", p.title);
+    println!("发文机关：{}", p.issuer);
+    println!("成文时间：{}", p.issued_at);
+    println!(
+        "签章时间：{}  密钥：{}（指纹 {}）",
+        p.signed_at,
+        p.key_id,
+        fingerprint(&p.public_key)
+    );
+    println!("验证码：{}", p.code);
+    match verify_package(&p, root_key) {
+        Ok(()) => {
+            if root_key.is_none() {
+                println!(
+                    "根公钥指纹：{}（未用 --root-key 比对，请与平台公布的根公钥核对）",
+                    fingerprint(&p.root_public_key)
+                );
+            }
+            println!("验证通过：签章有效，文书内容与签发时一致");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            println!("验证未通过：{e}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
