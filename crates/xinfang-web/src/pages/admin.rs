@@ -165,7 +165,7 @@ pub(super) fn role_boxes(checked: &[String]) -> Vec<RoleBox> {
 #[derive(Template)]
 #[template(path = "admin/index.html")]
 struct Index {
-    links: [(&'static str, &'static str, &'static str); 10],
+    links: [(&'static str, &'static str, &'static str); 11],
     /// 数据推送 endpoints suspended after persistent failure.
     alerts: Vec<xinfang_app::events::endpoints::WebhookView>,
 }
