@@ -1,13 +1,20 @@
 -- xinfang on Citus: shard the case data by region code (行政区划代码).
 --
--- *** UNTESTED HERE. *** No Citus package exists for this machine's Debian
--- (`apt-cache search citus` is empty) and nothing may be downloaded, so this
--- script has never run on Citus. Steps 1, 2 and 5 are plain PostgreSQL and
--- were run on PostgreSQL 15 against a database built from the migrations
--- 0001–0014 (constraint names checked, no unique index left without the
--- shard key); steps 3 and 4 (create_reference_table, create_distributed_table)
--- are untested. docs/PERFORMANCE.md "Way past one machine" explains each
--- choice and lists the code changes it presumes (step 0).
+-- *** STEPS 3 AND 4 UNTESTED. *** No Citus package exists for this machine's
+-- Debian (`apt-cache search citus` is empty) and nothing may be downloaded,
+-- so this script has never run on Citus. Steps 1, 2 and 5 are plain
+-- PostgreSQL and run in a test on every `scripts/test.sh` with PostgreSQL
+-- (crates/xinfang/tests/it/citus_sql.rs: a database made by today's
+-- migrations and the demo, the steps in a transaction rolled back; every
+-- case has its shard key, no unique key of a distributed table lacks it).
+-- Not yet keyed — case-owned tables added after this layout was written,
+-- pinned by that test: document_drafts, messages, visit_links,
+-- webhook_deliveries, work_orders (each needs region_code, back-filled from
+-- its case, and a key that includes it, like `documents`), stats_case_contrib
+-- (the statistics rollup's per-case contributions: keyed like `cases`), and
+-- idempotency_keys (by case_no, not case_id: distributed by idem_key, like
+-- petitioner_index). docs/PERFORMANCE.md "Way past one machine" explains
+-- each choice and lists the code changes it presumes (step 0).
 --
 -- Use: on the Citus coordinator, in a database that `xinfang migrate` created
 -- (empty or not), after the workers were added (citus_add_node):
@@ -39,6 +46,7 @@ ALTER TABLE campaign_items   ADD COLUMN region_code TEXT;
 ALTER TABLE documents        ADD COLUMN region_code TEXT;
 ALTER TABLE attachments      ADD COLUMN region_code TEXT;
 ALTER TABLE case_imports     ADD COLUMN region_code TEXT;
+ALTER TABLE document_signatures ADD COLUMN region_code TEXT;
 
 UPDATE case_units t       SET region_code = c.region_code FROM cases c WHERE c.id = t.case_id;
 UPDATE submissions t      SET region_code = c.region_code FROM cases c WHERE c.id = t.case_id;
@@ -54,6 +62,7 @@ UPDATE documents t        SET region_code = c.region_code FROM cases c WHERE c.i
 UPDATE attachments t      SET region_code = c.region_code FROM cases c WHERE c.id = t.case_id;
 UPDATE case_imports t     SET region_code = c.region_code FROM cases c WHERE c.id = t.case_id;
 UPDATE ownership_progress t SET region_code = o.region_code FROM ownerships o WHERE o.id = t.ownership_id;
+UPDATE document_signatures t SET region_code = d.region_code FROM documents d WHERE d.id = t.document_id;
 -- History written before sharding stays ONE chain (re-keying it per region
 -- would rewrite every hash): it becomes the province chain '000000' and still
 -- verifies as it is. From now on an event goes to its case's region chain;
@@ -75,6 +84,7 @@ ALTER TABLE campaign_items   ALTER COLUMN region_code SET NOT NULL;
 ALTER TABLE documents        ALTER COLUMN region_code SET NOT NULL;
 ALTER TABLE attachments      ALTER COLUMN region_code SET NOT NULL;
 ALTER TABLE case_imports     ALTER COLUMN region_code SET NOT NULL;
+ALTER TABLE document_signatures ALTER COLUMN region_code SET NOT NULL;
 
 -- 2. Citus enforces uniqueness and foreign keys only within a shard, so every
 -- key of a distributed table must contain the shard key. Case numbers stay
@@ -109,10 +119,17 @@ ALTER TABLE campaign_items DROP CONSTRAINT campaign_items_campaign_id_case_id_ke
 ALTER TABLE campaign_items ADD PRIMARY KEY (region_code, id);
 ALTER TABLE campaign_items ADD UNIQUE (region_code, campaign_id, case_id);
 -- Document numbers (文号) are unique per issuing unit; a unit lies in one region.
+ALTER TABLE document_signatures DROP CONSTRAINT document_signatures_document_id_fkey;
 ALTER TABLE documents DROP CONSTRAINT documents_pkey;
 ALTER TABLE documents DROP CONSTRAINT documents_issuing_unit_doc_type_year_seq_key;
 ALTER TABLE documents ADD PRIMARY KEY (region_code, id);
 ALTER TABLE documents ADD UNIQUE (region_code, issuing_unit, doc_type, year, seq);
+-- A document's signature lives with its document. The verification code is
+-- then unique per region only (random, 文书核验 looks it up across shards).
+ALTER TABLE document_signatures DROP CONSTRAINT document_signatures_pkey;
+ALTER TABLE document_signatures DROP CONSTRAINT document_signatures_code_key;
+ALTER TABLE document_signatures ADD PRIMARY KEY (region_code, document_id);
+ALTER TABLE document_signatures ADD UNIQUE (region_code, code);
 ALTER TABLE attachments DROP CONSTRAINT attachments_pkey;
 ALTER TABLE attachments ADD PRIMARY KEY (region_code, id);
 ALTER TABLE case_imports DROP CONSTRAINT case_imports_pkey;
@@ -171,6 +188,7 @@ SELECT create_reference_table('accountability');
 SELECT create_reference_table('zero_reports');
 SELECT create_reference_table('reception_sessions');
 SELECT create_reference_table('reception_appointments');
+SELECT create_reference_table('signing_keys');
 
 -- 4. Distributed tables, all co-located with `cases` on region_code: a case,
 -- its 件次, unit links, clocks, warnings, supervision, documents, events and
@@ -194,6 +212,7 @@ SELECT create_distributed_table('documents', 'region_code', colocate_with => 'ca
 SELECT create_distributed_table('attachments', 'region_code', colocate_with => 'cases');
 SELECT create_distributed_table('case_imports', 'region_code', colocate_with => 'cases');
 SELECT create_distributed_table('disputes', 'region_code', colocate_with => 'cases');
+SELECT create_distributed_table('document_signatures', 'region_code', colocate_with => 'cases');
 -- Its own co-location group, keyed by the petitioner key.
 SELECT create_distributed_table('petitioner_index', 'pkey', colocate_with => 'none');
 
@@ -210,5 +229,6 @@ ALTER TABLE campaign_items ADD FOREIGN KEY (region_code, case_id) REFERENCES cas
 ALTER TABLE documents    ADD FOREIGN KEY (region_code, case_id) REFERENCES cases(region_code, id);
 ALTER TABLE attachments  ADD FOREIGN KEY (region_code, case_id) REFERENCES cases(region_code, id);
 ALTER TABLE case_imports ADD FOREIGN KEY (region_code, case_id) REFERENCES cases(region_code, id);
+ALTER TABLE document_signatures ADD FOREIGN KEY (region_code, document_id) REFERENCES documents(region_code, id);
 -- Distributed → reference foreign keys (units, users, campaigns) survive as
 -- they were; Citus allows them.

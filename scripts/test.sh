@@ -12,6 +12,13 @@ if [ -n "${XINFANG_TEST_PG_URL}" ]; then
 else
   echo "tests: SQLite only (no PostgreSQL on this machine)"
 fi
+# The failover test (crates/xinfang/tests/it/failover.rs) runs a
+# pg_auto_failover cluster through scripts/pg-cluster.sh (ports 5500+).
+if [ -n "${XINFANG_TEST_PG_URL}" ] && ! command -v pg_autoctl >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15-auto-failover >/dev/null ||
+    { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15-auto-failover >/dev/null; }
+fi
 # The document PDF tests read the PDFs with poppler's pdfinfo/pdffonts/pdftotext.
 if ! command -v pdftotext >/dev/null || ! command -v pdffonts >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get update -qq

@@ -7,10 +7,13 @@
 //! database). Each body's signing key is *derived* from the root secret and
 //! the key's id (HMAC-SM3), so no private key is stored anywhere; the
 //! database keeps only each body's public key and its certificate (the
-//! certificate text signed by the root key). Administrators issue (换发) and
-//! revoke keys; a body without a key gets one at its first document.
-//! Revoking never invalidates what was signed before: the check says the
-//! signature is good and that the key was revoked since, and when.
+//! certificate text signed by the root key). Every body starts with an
+//! *initial* key (`U<unit>-0`) that needs no record at all, so nothing in
+//! the database changes when a body issues its first document (a change an
+//! accused body's superiors could read, 第三十条). Administrators 换发 a
+//! body's key (the old one revoked, a new one recorded). Revoking never
+//! invalidates what was signed before: the check says the signature is good
+//! and that the key was revoked since, and when.
 //!
 //! What is signed ([`canonical`]): 文号, type, title, issuing body, issue
 //! time, whether it goes to the petitioner, and the content (JSON with
@@ -210,45 +213,82 @@ impl App {
         self.signing_root().map(|r| r.public_key_hex())
     }
 
-    /// Issue a new signing key for `unit` (its earlier key revoked), signed
-    /// into a certificate by the root. `actor` is recorded in the audit chain.
+    /// The key record of `key_id`: stored, or the body's initial key.
+    async fn key_record(&self, key_id: &str) -> Result<Option<SigningKeyRow>, AppError> {
+        if let Some(k) = self.store.signing_key(key_id).await? {
+            return Ok(Some(k));
+        }
+        let Some(unit) = initial_key_unit(key_id) else {
+            return Ok(None);
+        };
+        let Some(root) = self.signing_root() else {
+            return Ok(None);
+        };
+        Ok(Some(self.certify(&root, unit, key_id, INITIAL_FROM)))
+    }
+
+    /// A key record for `key_id` of `unit`, its certificate signed by the root.
+    fn certify(&self, root: &Sm2KeyPair, unit: i64, key_id: &str, from: &str) -> SigningKeyRow {
+        let public_key = derive(root, key_id).public_key_hex();
+        let body = cert_body(
+            unit,
+            &self.unit_name(UnitId(unit)),
+            key_id,
+            &public_key,
+            from,
+        );
+        SigningKeyRow {
+            id: 0,
+            unit_id: unit,
+            key_id: key_id.to_string(),
+            public_key,
+            certificate: hex::encode(root.sign(body.as_bytes())),
+            cert_body: body,
+            root_public_key: root.public_key_hex(),
+            status: "active".into(),
+            created_by: "system".into(),
+            created_at: String::new(),
+            revoked_at: None,
+        }
+    }
+
+    /// The key a body signs with now: its recorded active key, else its
+    /// initial key.
+    async fn current_key_id(&self, unit: i64) -> Result<String, AppError> {
+        Ok(match self.store.active_signing_key(unit).await? {
+            Some(k) => k.key_id,
+            None => initial_key_id(unit),
+        })
+    }
+
+    /// 换发: a new key for `unit`, recorded with its certificate; the key it
+    /// replaces (recorded, or the initial one, then recorded as revoked)
+    /// stops signing. `actor` is recorded in the audit chain.
     async fn issue_key(&self, unit: i64, actor: &str) -> Result<SigningKeyRow, AppError> {
         let root = self.signing_root().ok_or_else(|| {
             AppError::BadRequest("未配置平台签章根密钥（密钥文件），不能签发签章密钥".into())
         })?;
         let now = self.now();
+        let from = xinfang_store::fmt_time(now);
+        if self.store.active_signing_key(unit).await?.is_none() {
+            let initial = initial_key_id(unit);
+            if self.store.signing_key(&initial).await?.is_none() {
+                let k = self.certify(&root, unit, &initial, INITIAL_FROM);
+                self.store
+                    .insert_signing_key(&new_key(&k), actor, &from)
+                    .await?;
+            }
+        }
         let key_id = format!(
-            "DS{}{:02}{:02}-{}-{}",
+            "U{unit}-{}{:02}{:02}{}",
             now.year(),
             now.month(),
             now.day(),
-            unit,
             &new_code()[..4]
         );
-        let pair = derive(&root, &key_id);
-        let public_key = pair.public_key_hex();
-        let from = xinfang_store::fmt_time(now);
-        let body = cert_body(
-            unit,
-            &self.unit_name(UnitId(unit)),
-            &key_id,
-            &public_key,
-            &from,
-        );
-        let certificate = hex::encode(root.sign(body.as_bytes()));
+        let k = self.certify(&root, unit, &key_id, &from);
         self.store
-            .insert_signing_key(
-                &NewSigningKey {
-                    unit_id: unit,
-                    key_id: &key_id,
-                    public_key: &public_key,
-                    cert_body: &body,
-                    certificate: &certificate,
-                    root_public_key: &root.public_key_hex(),
-                },
-                actor,
-                &from,
-            )
+            .insert_signing_key(&new_key(&k), actor, &from)
             .await?;
         self.store
             .signing_key(&key_id)
@@ -265,15 +305,12 @@ impl App {
         let Some(root) = self.signing_root() else {
             return Ok(None);
         };
-        let key = match self.store.active_signing_key(d.issuing_unit).await? {
-            Some(k) => k,
-            None => self.issue_key(d.issuing_unit, "system:signer").await?,
-        };
+        let key_id = self.current_key_id(d.issuing_unit).await?;
         let text = canonical(d, &self.unit_name(UnitId(d.issuing_unit)))?;
-        let pair = derive(&root, &key.key_id);
+        let pair = derive(&root, &key_id);
         let sig = SignatureRow {
             document_id: d.id,
-            key_id: key.key_id,
+            key_id,
             digest: hex::encode(sm3(text.as_bytes())),
             signature: hex::encode(pair.sign(text.as_bytes())),
             code: new_code(),
@@ -328,8 +365,7 @@ impl App {
             .await?
             .ok_or_else(|| AppError::BadRequest("文书尚未加盖电子签章".into()))?;
         let key = self
-            .store
-            .signing_key(&sig.key_id)
+            .key_record(&sig.key_id)
             .await?
             .ok_or(AppError::NotFound)?;
         let issuer = self.unit_name(UnitId(row.issuing_unit));
@@ -361,7 +397,11 @@ impl App {
             return Ok(None);
         };
         let package = self.package_of(&row).await?;
-        let key = self.store.signing_key(&sig.key_id).await?;
+        let key = self
+            .store
+            .signing_key(&sig.key_id)
+            .await?
+            .filter(|k| k.status != "active");
         // The stored digest must match the document as stored now, and the
         // root in the certificate must be this platform's.
         let trusted = self.signing_root_public_key();
@@ -422,18 +462,51 @@ impl App {
             .key_id)
     }
 
-    /// 吊销 a key (管理员). Documents signed before stay verifiable.
-    pub async fn revoke_signing_key(&self, staff: &Staff, key_id: &str) -> Result<(), AppError> {
+    /// 吊销 a body's key (管理员): revoked and replaced at once, so the body
+    /// never signs with a revoked key and nothing changes later when it
+    /// issues a document. Documents signed before stay verifiable.
+    pub async fn revoke_signing_key(
+        &self,
+        staff: &Staff,
+        key_id: &str,
+    ) -> Result<String, AppError> {
         self.require_admin(staff)?;
-        let now = xinfang_store::fmt_time(self.now());
-        if !self
-            .store
-            .revoke_signing_key(key_id, &format!("user:{}", staff.username), &now)
+        let unit = match self.store.signing_key(key_id).await? {
+            Some(k) if k.status == "active" => k.unit_id,
+            Some(_) => return Err(AppError::field("key_id", "该密钥已吊销")),
+            None => match initial_key_unit(key_id) {
+                Some(u) if self.current_key_id(u).await? == key_id => u,
+                _ => return Err(AppError::field("key_id", "该密钥不存在或已吊销")),
+            },
+        };
+        Ok(self
+            .issue_key(unit, &format!("user:{}", staff.username))
             .await?
-        {
-            return Err(AppError::field("key_id", "该密钥不存在或已吊销"));
-        }
-        Ok(())
+            .key_id)
+    }
+}
+
+/// When an initial key took effect, in its certificate.
+const INITIAL_FROM: &str = "启用电子签章时";
+
+/// A body's initial key id.
+pub fn initial_key_id(unit: i64) -> String {
+    format!("U{unit}-0")
+}
+
+/// The body of an initial key id.
+fn initial_key_unit(key_id: &str) -> Option<i64> {
+    key_id.strip_prefix('U')?.strip_suffix("-0")?.parse().ok()
+}
+
+fn new_key(k: &SigningKeyRow) -> NewSigningKey<'_> {
+    NewSigningKey {
+        unit_id: k.unit_id,
+        key_id: &k.key_id,
+        public_key: &k.public_key,
+        cert_body: &k.cert_body,
+        certificate: &k.certificate,
+        root_public_key: &k.root_public_key,
     }
 }
 

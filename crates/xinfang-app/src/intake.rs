@@ -97,6 +97,9 @@ pub struct IntakeOutcome {
     /// Why the submission was linked to (or refused over) an earlier case:
     /// which identity and which text matched (第三十六条).
     pub link_basis: Option<String>,
+    /// The answer to an earlier submission with the same idempotency key
+    /// (`idempotent.rs`): nothing was registered this time.
+    pub replayed: bool,
 }
 
 pub fn hash_code(code: &str) -> String {
@@ -321,9 +324,19 @@ impl App {
         actor: &Actor,
         req: IntakeRequest,
     ) -> Result<IntakeOutcome, AppError> {
+        self.intake_with_key(actor, req, None).await
+    }
+
+    /// `intake`, writing the idempotency key (if any) with the registration.
+    pub(crate) async fn intake_with_key(
+        &self,
+        actor: &Actor,
+        req: IntakeRequest,
+        key: Option<&crate::idempotent::Keyed>,
+    ) -> Result<IntakeOutcome, AppError> {
         let mut attempt: u64 = 0;
         loop {
-            match self.intake_once(actor, &req).await {
+            match self.intake_once(actor, &req, key).await {
                 Err(AppError::Conflict) if attempt < MAX_INTAKE_ATTEMPTS => {
                     attempt += 1;
                     if attempt > 3 {
@@ -340,6 +353,7 @@ impl App {
         &self,
         actor: &Actor,
         req: &IntakeRequest,
+        key: Option<&crate::idempotent::Keyed>,
     ) -> Result<IntakeOutcome, AppError> {
         let org = self.org();
         let now = self.now();
@@ -471,6 +485,16 @@ impl App {
                     projection,
                     litigation: !analysis.litigation_cues.is_empty(),
                     warning: warning.clone(),
+                    idempotency: key.map(|k| {
+                        k.record(&crate::idempotent::ReplayBody {
+                            query_code: Some(code.clone()),
+                            status: outcome_case.status,
+                            notice_due,
+                            repeat_of: None,
+                            related_case: outcome_case.related_case.clone(),
+                            not_accepted_reason: outcome_case.not_accepted_reason.clone(),
+                        })
+                    }),
                 };
                 // A case born 不予受理 carries its notice (numbered in the same
                 // transaction); every other registration goes through the group commit.
@@ -513,6 +537,7 @@ impl App {
                     multi_body: false,
                     similarity,
                     link_basis,
+                    replayed: false,
                 })
             }
             Registration::Repeat { case_no, mut event } => {
@@ -554,6 +579,16 @@ impl App {
                         level,
                         litigation: !analysis.litigation_cues.is_empty(),
                         warning: warning.clone(),
+                        idempotency: key.map(|k| {
+                            k.record(&crate::idempotent::ReplayBody {
+                                query_code: None,
+                                status: case.status,
+                                notice_due: None,
+                                repeat_of: Some(case_no.clone()),
+                                related_case: None,
+                                not_accepted_reason: None,
+                            })
+                        }),
                     })
                     .await?;
                 let warning_id = match written {
@@ -579,6 +614,7 @@ impl App {
                     multi_body,
                     similarity: Some(similarity),
                     link_basis: Some(why),
+                    replayed: false,
                 })
             }
         }

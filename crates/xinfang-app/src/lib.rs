@@ -24,6 +24,7 @@ pub mod error;
 pub mod events;
 pub mod export;
 pub mod export_tables;
+pub mod idempotent;
 pub mod import;
 pub mod intake;
 pub mod intelligence;

@@ -33,6 +33,7 @@ pub const MAX_ACTIVE_BOOKINGS: usize = 3;
 #[derive(Clone, Debug, Serialize)]
 pub struct OpenSession {
     pub id: i64,
+    pub unit_id: i64,
     pub unit: String,
     pub kind_label: &'static str,
     pub leader: String,
@@ -108,6 +109,7 @@ impl App {
             .into_iter()
             .map(|s| OpenSession {
                 id: s.id,
+                unit_id: s.unit_id,
                 unit: self.unit_name(UnitId(s.unit_id)),
                 kind_label: ReceptionKind::from_key(&s.kind)
                     .map(|k| k.label_zh())

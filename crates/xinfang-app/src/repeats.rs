@@ -193,6 +193,7 @@ impl App {
             projection: new_projection,
             litigation: false,
             warning: None,
+            idempotency: None,
         };
         let (case, new_case_no) = self
             .store

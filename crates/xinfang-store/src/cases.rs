@@ -44,6 +44,8 @@ pub struct NewCaseRecord {
     pub litigation: bool,
     /// The risk warning the registration raises, written with it.
     pub warning: Option<crate::warnings::NewWarning>,
+    /// The online submission's idempotency key, written with the case.
+    pub idempotency: Option<crate::Idempotency>,
 }
 
 /// An event as stored.
@@ -266,6 +268,11 @@ impl Store {
         };
         crate::chain::store_head(&mut tx, &cur).await?;
         crate::documents::insert_documents(&mut tx, id, seq, &documents(&case_no)).await?;
+        if let Some(i) = &rec.idempotency {
+            let row = crate::idempotency::idempotency_row(i, &case_no, &crate::now_text());
+            crate::rows::insert_rows(&mut tx, crate::idempotency::IDEMPOTENCY_COLS, vec![row], "")
+                .await?;
+        }
         tx.commit().await?;
         Ok((id, case_no, warning))
     }

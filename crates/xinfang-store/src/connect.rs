@@ -24,6 +24,10 @@ pub struct Store {
     /// The intake group committer (see `group.rs`), started on first use.
     pub(crate) committer: crate::group::Committer,
     url: String,
+    /// With a multi-host PostgreSQL URL: which host is the primary now.
+    pub(crate) follower: Option<Arc<crate::failover::Follower>>,
+    /// Standbys for heavy reads (`replicas.rs`); none by default.
+    pub(crate) replicas: Arc<crate::replicas::Replicas>,
     /// Hot-path reads of a SQLite file without sqlx's worker threads.
     pub(crate) readers: Option<Arc<crate::lite_read::Readers>>,
     /// While any clone lives, a SQLite file's WAL is checkpointed beside
@@ -136,6 +140,13 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (
         30,
         include_str!(concat!("../migrations/sqlite/", "0030_second_factor.sql")),
+    ),
+    (
+        35,
+        include_str!(concat!(
+            "../migrations/sqlite/",
+            "0035_idempotency_keys.sql"
+        )),
     ),
     (
         40,
@@ -264,6 +275,13 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
         include_str!(concat!("../migrations/postgres/", "0030_second_factor.sql")),
     ),
     (
+        35,
+        include_str!(concat!(
+            "../migrations/postgres/",
+            "0035_idempotency_keys.sql"
+        )),
+    ),
+    (
         40,
         include_str!(concat!(
             "../migrations/postgres/",
@@ -302,7 +320,15 @@ impl Store {
         // FULL: every acknowledged commit survives power loss. NORMAL (WAL) survives
         // a process crash but may lose the last commits on power loss; opt-in only.
         let sync = crate::lite::sync_pragma();
-        let opts = AnyPoolOptions::new()
+        let follower = match crate::failover::split_hosts(url) {
+            Some(hosts) if dialect == Dialect::Postgres => Some(
+                crate::failover::Follower::new(hosts, std::time::Duration::from_secs(30)).await?,
+            ),
+            _ => None,
+        };
+        // The pool's hooks hold the follower weakly (it holds the pool).
+        let follow = follower.as_ref().map(Arc::downgrade);
+        let mut opts = AnyPoolOptions::new()
             .max_connections(if dialect == Dialect::Sqlite {
                 SQLITE_CONNECTIONS
             } else {
@@ -311,7 +337,20 @@ impl Store {
             .idle_timeout(None)
             .max_lifetime(None)
             .after_connect(move |conn, _| {
+                let follow = follow.clone();
                 Box::pin(async move {
+                    if let Some(f) = follow.as_ref().and_then(std::sync::Weak::upgrade) {
+                        // Never a connection to a standby: refuse it, have the
+                        // watcher look for the primary, and the pool retries.
+                        let row =
+                            sqlx::query("SELECT CASE WHEN pg_is_in_recovery() THEN 1 ELSE 0 END")
+                                .fetch_one(&mut *conn)
+                                .await?;
+                        if row.try_get::<i32, _>(0)? == 1 {
+                            f.suspect();
+                            return Err(sqlx::Error::Protocol("connected to a standby".into()));
+                        }
+                    }
                     if dialect == Dialect::Sqlite && !readonly {
                         conn.execute("PRAGMA journal_mode=WAL").await?;
                         conn.execute(sync).await?;
@@ -331,7 +370,23 @@ impl Store {
                     Ok(())
                 })
             });
-        let pool = opts.connect(&full).await?;
+        let pool = match &follower {
+            Some(f) => {
+                // Connections opened before a switch of primary are closed
+                // when next taken; a failover's wait is bounded (then 503).
+                let stale = Arc::downgrade(f);
+                opts = opts
+                    .acquire_timeout(std::time::Duration::from_secs(10))
+                    .before_acquire(move |_, meta| {
+                        let fresh = stale.upgrade().is_none_or(|f| !f.is_stale(meta.age));
+                        Box::pin(async move { Ok(fresh) })
+                    });
+                let pool = opts.connect_with(f.options()?).await?;
+                f.watch(pool.clone());
+                pool
+            }
+            None => opts.connect(&full).await?,
+        };
         if dialect == Dialect::Sqlite {
             // Open the pool's connections one after another now: SQLite
             // connections opened concurrently under write load can fail with
@@ -352,6 +407,8 @@ impl Store {
             write_lock,
             committer: Default::default(),
             url: url.to_string(),
+            follower,
+            replicas: Default::default(),
             readers: match dialect {
                 Dialect::Sqlite => crate::lite_read::Readers::for_url(url).map(Arc::new),
                 Dialect::Postgres => None,
@@ -365,6 +422,10 @@ impl Store {
     }
     pub fn url(&self) -> &str {
         &self.url
+    }
+    /// With a multi-host URL: the host followed now (password left out).
+    pub fn primary(&self) -> Option<String> {
+        self.follower.as_ref().map(|f| f.current())
     }
     pub fn pool(&self) -> &AnyPool {
         &self.pool

@@ -13,6 +13,41 @@ pub enum StoreError {
     Corrupt(String),
     #[error("unsupported database url: {0}")]
     Url(String),
+    /// The database cannot be reached or is read-only for now (a failover
+    /// under way): the outcome is not stored, the client should retry.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+}
+
+impl StoreError {
+    /// Whether the failure is the database being away (connection lost or
+    /// refused, pool timed out, server shutting down or read-only) rather
+    /// than the request: answered 503 + `Retry-After`, worth retrying.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Unavailable(_) => true,
+            StoreError::Db(e) => is_unavailable(e),
+            _ => false,
+        }
+    }
+}
+
+/// SQLSTATE classes and codes that mean "not now, try again elsewhere/later":
+/// 08 connection exception, 57P01–57P03 shutdown / cannot connect now,
+/// 25006 read-only transaction (a standby), 53300 too many connections.
+fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Protocol(m) => m.contains("standby") || m.contains("connection"),
+        sqlx::Error::Database(d) => d.code().is_some_and(|c| {
+            c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03" | "25006" | "53300")
+        }),
+        _ => false,
+    }
 }
 
 impl From<serde_json::Error> for StoreError {

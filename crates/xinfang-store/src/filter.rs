@@ -307,7 +307,7 @@ impl Store {
             binds.len()
         );
         let rows = crate::db::bind_all(sqlx::query(&sql), binds)
-            .fetch_all(&self.pool)
+            .fetch_all(self.reader())
             .await?;
         Ok(rows
             .iter()
@@ -347,7 +347,7 @@ impl Store {
              FROM submissions s JOIN cases c ON c.id = s.case_id WHERE 1 = 1{cond}"
         );
         let r = crate::db::bind_all(sqlx::query(&sql), binds)
-            .fetch_one(&self.pool)
+            .fetch_one(self.reader())
             .await?;
         Ok(Some((r.get(0), r.get(1), r.get(2))))
     }
@@ -357,7 +357,7 @@ impl Store {
         let (cond, binds) = f.conditions();
         let sql = format!("SELECT COUNT(*) FROM cases c WHERE 1 = 1{cond}");
         Ok(crate::db::bind_all(sqlx::query(&sql), binds)
-            .fetch_one(&self.pool)
+            .fetch_one(self.reader())
             .await?
             .get(0))
     }

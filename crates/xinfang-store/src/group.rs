@@ -53,6 +53,8 @@ pub enum IntakeWrite {
         level: UnitLevel,
         litigation: bool,
         warning: Option<NewWarning>,
+        /// The online submission's idempotency key, written with the 件次.
+        idempotency: Option<crate::Idempotency>,
     },
 }
 
@@ -201,8 +203,15 @@ async fn run(w: Writer, mut rx: mpsc::UnboundedReceiver<Job>) {
     }
 }
 
+/// What each caller of a failed batch hears. The database being away (a
+/// failover) stays retryable: nothing of the batch is acknowledged, and a
+/// client that retries with its idempotency key gets its case exactly once.
 pub(crate) fn batch_failed(e: &StoreError) -> StoreError {
-    StoreError::Corrupt(format!("批量提交失败：{e}"))
+    if e.is_unavailable() {
+        StoreError::Unavailable(format!("批量提交未完成：{e}"))
+    } else {
+        StoreError::Corrupt(format!("批量提交失败：{e}"))
+    }
 }
 
 /// How a batch is written: all registrations together, one statement per
@@ -264,7 +273,12 @@ async fn commit_batch(w: &Writer, batch: Vec<Job>) {
     let (mut writes, acks): (Vec<IntakeWrite>, Vec<_>) =
         batch.into_iter().map(|j| (j.write, j.ack)).unzip();
     let mut results = on_pool(w, &mut writes, Mode::Together).await;
-    if let (Err(e), true) = (&results, writes.len() > 1) {
+    // A lost connection leaves the batch's commit in doubt (it may have
+    // reached the standby that is now primary): never write it again here.
+    if let (Err(e), true) = (
+        &results,
+        writes.len() > 1 && !results.as_ref().is_err_and(StoreError::is_unavailable),
+    ) {
         tracing::debug!("batch fast path failed ({e}); writing one by one");
         w.stats.fallbacks.fetch_add(1, Ordering::Relaxed);
         results = on_pool(w, &mut writes, Mode::Each).await;

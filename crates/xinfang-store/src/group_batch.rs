@@ -17,6 +17,7 @@ use crate::chain::{Cursor, EVENT_COLS};
 use crate::db::{col, Db};
 use crate::error::StoreError;
 use crate::group::{IntakeWrite, IntakeWritten};
+use crate::idempotency::{idempotency_row, IDEMPOTENCY_COLS};
 use crate::rows::{insert_rows, placeholders, Val};
 use crate::warnings::{raise_risk_level, warning_event, warning_row, NewWarning, WARNING_COLS};
 use std::collections::HashMap;
@@ -31,6 +32,7 @@ struct Rows {
     events: Vec<Vec<Val>>,
     outbox: Vec<Vec<Val>>,
     litigation: Vec<i64>,
+    idempotency: Vec<Vec<Val>>,
 }
 
 /// Write every registration of the batch inside `tx`, chaining events after
@@ -82,6 +84,10 @@ pub(crate) async fn write_all<D: Db>(
             results.push(Err(e));
             continue;
         }
+        let key = match &**w {
+            IntakeWrite::NewCase(rec) => rec.idempotency.as_ref(),
+            IntakeWrite::Append { idempotency, .. } => idempotency.as_ref(),
+        };
         let (case_no, event, units) = match &**w {
             IntakeWrite::NewCase(rec) => {
                 let level = rec.registering_level.key();
@@ -118,6 +124,9 @@ pub(crate) async fn write_all<D: Db>(
         };
         rows.units
             .extend(units.iter().map(|u| vec![Val::I(id), Val::I(u.0)]));
+        if let Some(k) = key {
+            rows.idempotency.push(idempotency_row(k, case_no, &now));
+        }
         let (ev, outbox) = event_rows(cur, id, case_no, event)?;
         rows.events.push(ev);
         rows.outbox.push(outbox);
@@ -284,6 +293,10 @@ async fn write_rows<D: Db>(tx: &mut D, rows: Rows) -> Result<(), StoreError> {
     .await?;
     insert_rows(tx, EVENT_COLS, rows.events, "").await?;
     insert_rows(tx, OUTBOX_COLS, rows.outbox, "").await?;
+    // A key already stored fails the batch (unique), which is then written
+    // one by one: only the repeated submission fails, and its caller answers
+    // from the stored key.
+    insert_rows(tx, IDEMPOTENCY_COLS, rows.idempotency, "").await?;
     if !rows.litigation.is_empty() {
         let sql = format!(
             "UPDATE cases SET litigation = 1 WHERE id IN ({})",

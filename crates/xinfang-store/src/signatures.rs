@@ -89,13 +89,24 @@ impl Store {
         now: &str,
     ) -> Result<(), StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
-        sqlx::query(
+        let revoked = sqlx::query(
             "UPDATE signing_keys SET status = 'revoked', revoked_at = $1 WHERE unit_id = $2 AND status = 'active'",
         )
         .bind(now)
         .bind(k.unit_id)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
+        if revoked > 0 {
+            log(
+                &mut tx,
+                "audit",
+                "signing_key_revoked",
+                actor,
+                serde_json::json!({"unit": k.unit_id, "replaced_by": k.key_id}),
+            )
+            .await?;
+        }
         sqlx::query(
             "INSERT INTO signing_keys (unit_id, key_id, public_key, cert_body, certificate, root_public_key, status, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $8)",
@@ -120,37 +131,6 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Revoke a key (kept, marked revoked). False when it was not active.
-    pub async fn revoke_signing_key(
-        &self,
-        key_id: &str,
-        actor: &str,
-        now: &str,
-    ) -> Result<bool, StoreError> {
-        let (mut tx, _g) = self.write_tx().await?;
-        let n = sqlx::query(
-            "UPDATE signing_keys SET status = 'revoked', revoked_at = $1 WHERE key_id = $2 AND status = 'active'",
-        )
-        .bind(now)
-        .bind(key_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Ok(false);
-        }
-        log(
-            &mut tx,
-            "audit",
-            "signing_key_revoked",
-            actor,
-            serde_json::json!({"key_id": key_id}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(true)
     }
 
     /// Every key, newest first.

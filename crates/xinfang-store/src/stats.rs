@@ -96,7 +96,7 @@ impl Store {
             sum("CASE WHEN path LIKE $1 THEN 1 ELSE 0 END")
         ))
         .bind(format!("{p}%"))
-        .fetch_one(&self.pool)
+        .fetch_one(self.reader())
         .await?;
         let (all, inside): (i64, i64) = (r.get(0), r.get(1));
         Ok(if inside >= all {
@@ -129,7 +129,9 @@ impl Store {
         let q = sqlx::query(&sql)
             .bind(from.to_string())
             .bind(to.to_string());
-        Ok(crate::db::bind_all(q, binds).fetch_all(&self.pool).await?)
+        Ok(crate::db::bind_all(q, binds)
+            .fetch_all(self.reader())
+            .await?)
     }
 
     /// Counts for submissions registered, cases registered, duties due (up

@@ -26,12 +26,12 @@ impl Store {
                      (SELECT gu.group_id FROM stats_group_units gu JOIN units u ON u.id = gu.unit_id WHERE u.path LIKE $1)",
                 )
                 .bind(format!("{p}%"))
-                .fetch_all(&self.pool)
+                .fetch_all(self.reader())
                 .await?
             }
             None => {
                 sqlx::query("SELECT id, accused, holder FROM stats_groups")
-                    .fetch_all(&self.pool)
+                    .fetch_all(self.reader())
                     .await?
             }
         };
@@ -47,7 +47,7 @@ impl Store {
         Ok(sqlx::query(sql)
             .bind(from.to_string())
             .bind(to.to_string())
-            .fetch_all(&self.pool)
+            .fetch_all(self.reader())
             .await?
             .iter()
             .map(|r| (r.get(0), r.get(1), r.get(2)))
@@ -72,7 +72,7 @@ impl Store {
             .bind(to.to_string())
             .bind(due_to.to_string())
             .bind(to.max(due_to).to_string())
-            .fetch_all(&self.pool)
+            .fetch_all(self.reader())
             .await?;
         let mut m: BTreeMap<String, i64> = BTreeMap::new();
         for r in &rows {

@@ -163,13 +163,24 @@ impl StaffRegistration {
 async fn register(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
+    headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
+    // The same Idempotency-Key as online submissions (issue #21): a window's
+    // client that got a 503 during a failover resends without a second case.
+    let key = crate::public::idempotency_key(&headers)?;
     let b: StaffRegistration = parse_json(&body)?;
     let req = b.into_request(&staff)?;
-    let out = st.app.intake(&Actor::Staff(staff), req).await?;
+    let out = st
+        .app
+        .intake_idempotent(&Actor::Staff(staff), req, key.as_deref())
+        .await?;
     Ok((
-        StatusCode::CREATED,
+        if out.replayed {
+            StatusCode::OK
+        } else {
+            StatusCode::CREATED
+        },
         Json(serde_json::to_value(out).unwrap_or_default()),
     )
         .into_response())

@@ -42,6 +42,10 @@ pub fn routes() -> crate::routes::Routes {
             get(staff_document),
         )
         .route(
+            "/api/v1/cases/{case_no}/documents/{id}/signed",
+            get(staff_signed),
+        )
+        .route(
             "/api/v1/cases/{case_no}/attachments/{id}",
             get(staff_attachment),
         )
@@ -77,6 +81,20 @@ async fn staff_document(
         .document_for_staff(&staff, &case_no, parse_id(&id)?)
         .await?;
     Ok(Json(document_json(&d)))
+}
+
+/// Staff: the signed package of an issued document (电子签章文件), which
+/// `xinfang documents verify` and other systems check offline.
+async fn staff_signed(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Path((case_no, id)): Path<(String, String)>,
+) -> Result<Json<xinfang_app::document_seal::SignedDocument>, ApiError> {
+    Ok(Json(
+        st.app
+            .signed_package(&staff, &case_no, parse_id(&id)?)
+            .await?,
+    ))
 }
 
 /// Staff: download an attachment (audited), as `Content-Disposition: attachment`.
@@ -289,6 +307,11 @@ pub fn merge_openapi(doc: &mut Value) {
           "summary": "阅读一份文书（记入审计）", "security": [ { "bearer": [] } ],
           "parameters": [ case_no, { "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } } ],
           "responses": { "200": { "description": "文书", "content": { "application/json": { "schema": { "type": "object" } } } },
+                         "400": err, "401": err, "404": err } } },
+        "/api/v1/cases/{case_no}/documents/{id}/signed": { "get": {
+          "summary": "文书的电子签章文件（SM2 签名、签章证书、平台根公钥；可用 xinfang documents verify 离线核验）", "security": [ { "bearer": [] } ],
+          "parameters": [ case_no.clone(), { "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } } ],
+          "responses": { "200": { "description": "签章文件", "content": { "application/json": { "schema": { "type": "object" } } } },
                          "400": err, "401": err, "404": err } } },
         "/api/v1/cases/{case_no}/attachments/{id}": { "get": {
           "summary": "下载附件（记入审计，Content-Disposition: attachment）", "security": [ { "bearer": [] } ],

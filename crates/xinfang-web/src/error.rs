@@ -22,6 +22,11 @@ impl From<DomainError> for ApiError {
     }
 }
 
+/// The machine-readable code of a retryable "database away" answer (503).
+pub const UNAVAILABLE_CODE: &str = "database_unavailable";
+/// Seconds a client should wait before retrying after a 503.
+pub const RETRY_AFTER_SECS: &str = "2";
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, errors) = match &self.0 {
@@ -85,6 +90,20 @@ impl IntoResponse for ApiError {
                 "conflict",
                 json!([{ "field": "", "message": self.0.to_string() }]),
             ),
+            AppError::Store(e) if e.is_unavailable() => {
+                // A failover under way: nothing was stored for this request;
+                // the client retries (with its Idempotency-Key) shortly.
+                tracing::warn!("database unavailable: {e}");
+                let body = json!({ "code": UNAVAILABLE_CODE, "retryable": true, "errors": [{
+                    "field": "", "message": "数据库正在切换，本次提交未保存，请稍后用同一幂等键重试"
+                }]});
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(axum::http::header::RETRY_AFTER, RETRY_AFTER_SECS)],
+                    Json(body),
+                )
+                    .into_response();
+            }
             AppError::Store(e) => {
                 tracing::error!("store error: {e}");
                 (

@@ -22,6 +22,7 @@ mod not_found;
 mod openapi;
 mod pages;
 mod public;
+mod read_routing;
 mod routes;
 
 use axum::Router;
@@ -118,6 +119,8 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
         .fallback(not_found::fallback)
         // Pages learn the path and unit names for their frame (pages/frame.rs).
         .layer(axum::middleware::from_fn_with_state(state.clone(), pages::frame::page_context))
+        // Writes and a client's reads right after its own write: primary only.
+        .layer(axum::middleware::from_fn(read_routing::route_reads))
         // 2 MB, except the two upload routes (five files of 5 MB).
         .layer(axum::middleware::from_fn(api_documents::body_limit))
         // A query code in a URL ends up in logs, history and proxies: refused.

@@ -50,8 +50,15 @@ pub fn spec() -> Value {
       "paths": {
         "/api/v1/petitions": { "post": {
           "summary": "网上信访提交（无需登录）",
+          "description": "幂等提交：请求头 Idempotency-Key（16–128 个字母、数字或 -_.: 字符，建议 UUID）与信访事项在同一事务中保存。未收到答复（超时、503）时用同一幂等键、同一内容重发：已登记的，返回 200 和第一次的信访编号与查询码（replayed 为 true），不会登记第二件；同一幂等键配不同内容返回 422（field 为 idempotency_key）。数据库主备切换期间返回 503、Retry-After 头和 code database_unavailable：本次未保存，请用同一幂等键重试。",
+          "parameters": [ { "name": "Idempotency-Key", "in": "header", "required": false,
+                            "schema": { "type": "string", "minLength": 16, "maxLength": 128, "pattern": "^[A-Za-z0-9._:-]+$" } } ],
           "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/OnlinePetition" } } } },
           "responses": { "201": { "description": "已登记", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Receipt" } } } },
+                         "200": { "description": "同一幂等键的重发：第一次登记的答复（replayed 为 true）", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Receipt" } } } },
+                         "503": { "description": "数据库正在切换，本次未保存；按 Retry-After 秒后用同一幂等键重试（code: database_unavailable, retryable: true）",
+                                  "headers": { "Retry-After": { "schema": { "type": "integer" } } },
+                                  "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Errors" } } } },
                          "400": error_response(), "422": error_response() } } },
         "/api/v1/petitions/{case_no}": {
           "get": {
@@ -92,7 +99,11 @@ pub fn spec() -> Value {
           "responses": { "200": { "description": "已重置" }, "401": error_response(), "403": error_response(), "404": error_response() } } },
         "/api/v1/cases": {
           "get": { "summary": "本人数据范围内的信访事项", "security": [ { "bearer": [] } ], "responses": { "200": { "description": "列表" }, "401": error_response() } },
-          "post": { "summary": "登记来信、来访、来电（同一信访人同一事项关联为重复件次：repeat_of、similarity；一信多投：multi_body）", "security": [ { "bearer": [] } ], "responses": { "201": { "description": "已登记" }, "400": error_response(), "401": error_response(), "403": error_response(), "422": error_response() } } },
+          "post": { "summary": "登记来信、来访、来电（同一信访人同一事项关联为重复件次：repeat_of、similarity；一信多投：multi_body）", "security": [ { "bearer": [] } ],
+                    "parameters": [ { "name": "Idempotency-Key", "in": "header", "required": false, "description": "同网上信访：同一幂等键、同一内容的重发返回 200 和第一次的登记结果（replayed 为 true）",
+                                      "schema": { "type": "string", "minLength": 16, "maxLength": 128, "pattern": "^[A-Za-z0-9._:-]+$" } } ],
+                    "responses": { "201": { "description": "已登记" }, "200": { "description": "同一幂等键的重发：第一次的登记结果" }, "400": error_response(), "401": error_response(), "403": error_response(), "422": error_response(),
+                                   "503": { "description": "数据库正在切换，本次未保存；用同一幂等键重试（code: database_unavailable）", "headers": { "Retry-After": { "schema": { "type": "integer" } } } } } } },
         "/api/v1/cases/{case_no}": { "get": { "summary": "信访事项详情（含时限说明、时间线、可执行操作）", "security": [ { "bearer": [] } ],
           "parameters": [ { "name": "case_no", "in": "path", "required": true, "schema": { "type": "string" } } ],
           "responses": { "200": { "description": "详情" }, "401": error_response(), "404": error_response() } } },
@@ -257,7 +268,7 @@ pub fn spec() -> Value {
                 "national": { "type": "integer" }, "provincial": { "type": "integer" }, "municipal": { "type": "integer" }, "county": { "type": "integer" }, "township": { "type": "integer" } } } } },
           "Rate": { "type": "number", "minimum": 0, "maximum": 1, "nullable": true },
           "Receipt": { "type": "object", "required": ["case_no", "status"], "properties": {
-            "case_no": { "type": "string" }, "query_code": { "type": "string", "nullable": true }, "status": { "type": "string" }, "notice_due": { "type": "string", "nullable": true } } }
+            "case_no": { "type": "string" }, "query_code": { "type": "string", "nullable": true }, "status": { "type": "string" }, "notice_due": { "type": "string", "nullable": true }, "replayed": { "type": "boolean", "description": "true：同一幂等键的重发，答复为第一次登记的结果" } } }
         }
       }
     });

@@ -87,7 +87,28 @@ pub fn kind_from(s: Option<&str>) -> Result<Option<Kind>, ApiError> {
     }
 }
 
-async fn submit(State(st): State<AppState>, body: axum::body::Bytes) -> Result<Response, ApiError> {
+/// The header carrying a submission's idempotency key (issue #21).
+pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+
+/// The `Idempotency-Key` header, if sent (refused when not text).
+pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    match headers.get(IDEMPOTENCY_HEADER) {
+        None => Ok(None),
+        Some(v) => v.to_str().map(|s| Some(s.trim().to_string())).map_err(|_| {
+            ApiError(AppError::field(
+                "idempotency_key",
+                "幂等键应为字母、数字或 -_.: 字符（例如 UUID）",
+            ))
+        }),
+    }
+}
+
+async fn submit(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let key = idempotency_key(&headers)?;
     let p: OnlinePetition = parse_json(&body)?;
     let req = IntakeRequest {
         channel: Channel::Online,
@@ -103,7 +124,16 @@ async fn submit(State(st): State<AppState>, body: axum::body::Bytes) -> Result<R
         registering_unit: None,
         new_matter_reason: None,
     };
-    let out = st.app.intake(&Actor::Petitioner, req).await?;
+    let out = st
+        .app
+        .intake_idempotent(&Actor::Petitioner, req, key.as_deref())
+        .await?;
+    // A retry of a registered submission: 200 with the same answer.
+    let status = if out.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
     let body = json!({
         "case_no": out.case_no,
         "query_code": out.query_code,
@@ -113,8 +143,9 @@ async fn submit(State(st): State<AppState>, body: axum::body::Bytes) -> Result<R
         "repeat_of": out.repeat_of,
         "not_accepted_reason": out.not_accepted_reason,
         "related_case": out.related_case,
+        "replayed": out.replayed,
     });
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+    Ok((status, Json(body)).into_response())
 }
 
 /// The header that may carry the query code instead of the body.

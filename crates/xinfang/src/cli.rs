@@ -37,6 +37,10 @@ enum Cmd {
         demo: bool,
         #[command(flatten)]
         tls: TlsArgs,
+        /// A PostgreSQL standby for heavy reads (statistics, lists, exports);
+        /// repeat for several (env: space-separated).
+        #[arg(long, env = "XINFANG_READ_DATABASE_URL", value_delimiter = ' ')]
+        read_database_url: Vec<String>,
     },
     /// Apply database migrations.
     Migrate {
@@ -355,10 +359,23 @@ fn resolve_url(db: &Db) -> anyhow::Result<String> {
 }
 
 async fn open(db: &Db) -> anyhow::Result<App> {
+    open_with_replicas(db, &[]).await
+}
+
+/// `open`, with read replicas for the heavy reads (`serve --read-database-url`).
+async fn open_with_replicas(db: &Db, replicas: &[String]) -> anyhow::Result<App> {
     let url = resolve_url(db)?;
+    let replicas: Vec<String> = replicas
+        .iter()
+        .filter(|u| !u.trim().is_empty())
+        .cloned()
+        .collect();
     let store = Store::connect(&url)
         .await
-        .with_context(|| format!("连接数据库失败：{url}"))?;
+        .with_context(|| format!("连接数据库失败：{url}"))?
+        .with_read_replicas(&replicas)
+        .await
+        .context("连接只读副本失败")?;
     store.migrate().await.context("数据库迁移失败")?;
     Ok(App::new(store, TimeSource::System).await?)
 }
@@ -370,6 +387,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             listen,
             demo,
             tls,
+            read_database_url,
         } => {
             // Refuse to start on a malformed proxy list rather than trust nobody (or everybody) by accident.
             let mut web = xinfang_web::WebConfig::from_env().map_err(anyhow::Error::msg)?;
@@ -380,7 +398,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             web.tls = tls_config.is_some();
             let directory = crate::directory_cmd::from_config()?;
-            let app = open(&db).await?;
+            let app = open_with_replicas(&db, &read_database_url).await?;
             app.set_session_policy(tls.session_policy());
             app.set_directory(directory);
             if demo && app.store.count("units").await? == 0 {

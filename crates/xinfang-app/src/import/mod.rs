@@ -271,6 +271,7 @@ impl App {
                     litigation,
                     // History: its risks were handled then.
                     warning: None,
+                    idempotency: None,
                 },
                 row_no: row_no as i64,
                 source_status: parsed.source_status,

@@ -84,10 +84,9 @@ pub async fn seals_post(
         },
         "revoke" => {
             let key = field(&f, "key_id");
-            st.app
-                .revoke_signing_key(&staff, key)
-                .await
-                .map(|_| format!("已吊销签章密钥 {key}；此前签发的文书仍可核验"))
+            st.app.revoke_signing_key(&staff, key).await.map(|new| {
+                format!("已吊销签章密钥 {key}，并换发新密钥 {new}；此前签发的文书仍可核验")
+            })
         }
         _ => Err(AppError::field("action", "未知操作")),
     };

@@ -125,7 +125,11 @@ pub async fn submit(State(st): State<AppState>, req: axum::extract::Request) -> 
     if !problems.is_empty() {
         return form_again(&st, &f, Err(AppError::Invalid(problems)));
     }
-    match st.app.intake(&Actor::Petitioner, req).await {
+    // The form's hidden key (a browser without it registers as before).
+    let key = Some(get(&f, "idempotency_key").trim()).filter(|k| !k.is_empty());
+    match st.app.intake_idempotent(&Actor::Petitioner, req, key).await {
+        // A resend of a registered form: its files were attached the first time.
+        Ok(out) if out.replayed => super::portal_receipt::after_submit(&st, out, &[]).await,
         Ok(out) => super::portal_receipt::after_submit(&st, out, &files).await,
         Err(e) => form_again(&st, &f, Err(e)),
     }

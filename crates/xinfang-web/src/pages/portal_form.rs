@@ -51,6 +51,8 @@ pub struct SubmitPage {
     regions: Vec<Choice>,
     kinds: Vec<Choice>,
     units: Vec<String>,
+    /// Sent back with the form (issue #21): the key of this submission.
+    idempotency_key: String,
 }
 
 impl SubmitPage {
@@ -106,7 +108,17 @@ impl SubmitPage {
             regions,
             kinds,
             units: accused_units(st),
+            idempotency_key: form_key(f),
         }
+    }
+}
+
+/// The form's idempotency key: the one it was sent with (shown again after
+/// an error, so the resend is the same submission), else a new random one.
+fn form_key(f: &HashMap<String, String>) -> String {
+    match f.get("idempotency_key").map(|k| k.trim()) {
+        Some(k) if xinfang_app::idempotent::check_key(k).is_ok() => k.to_string(),
+        _ => xinfang_app::idempotent::new_key(),
     }
 }
 

@@ -25,6 +25,13 @@ const FIELDS: &[(&str, &str)] = &[
     ("appointment", "预约"),
 ];
 
+/// A body receiving visitors, and how many of its sessions are open.
+struct Area {
+    id: i64,
+    name: String,
+    sessions: usize,
+}
+
 /// One of the petitioner's petitions to link the booking to.
 struct CaseChoice {
     case_no: String,
@@ -39,6 +46,11 @@ struct Page {
     alert: Option<String>,
     days_ahead: i64,
     mine: Vec<MyAppointment>,
+    /// Every body with open sessions (a picker when more than one).
+    areas: Vec<Area>,
+    /// The body chosen (or the only one).
+    area: Option<i64>,
+    /// Its sessions.
     sessions: Vec<OpenSession>,
     chosen: String,
     session_error: Option<String>,
@@ -61,10 +73,30 @@ async fn page(
         alert = Some(plain_error(&e));
         vec![]
     });
-    let sessions = st.app.open_sessions(p).await.unwrap_or_else(|e| {
+    let all = st.app.open_sessions(p).await.unwrap_or_else(|e| {
         alert = Some(plain_error(&e));
         vec![]
     });
+    let mut areas: Vec<Area> = vec![];
+    for s in &all {
+        match areas.iter_mut().find(|a| a.id == s.unit_id) {
+            Some(a) => a.sessions += 1,
+            None => areas.push(Area {
+                id: s.unit_id,
+                name: s.unit.clone(),
+                sessions: 1,
+            }),
+        }
+    }
+    let chosen_area = get(f, "area").trim().parse::<i64>().ok();
+    let area = match areas.as_slice() {
+        [only] => Some(only.id),
+        _ => chosen_area.filter(|a| areas.iter().any(|x| x.id == *a)),
+    };
+    let sessions = all
+        .into_iter()
+        .filter(|s| Some(s.unit_id) == area)
+        .collect();
     let mut cases = vec![];
     if let Ok(list) = st.app.my_cases(p).await {
         for (id, c) in list {
@@ -83,6 +115,8 @@ async fn page(
         alert,
         days_ahead: BOOK_DAYS_AHEAD,
         mine,
+        areas,
+        area,
         sessions,
         chosen: get(f, "session").to_string(),
         session_error: errors.get("session").cloned(),
@@ -109,6 +143,9 @@ pub async fn reception(
         _ => None,
     };
     let mut f = HashMap::new();
+    if let Some(a) = q.get("area") {
+        f.insert("area".to_string(), a.clone());
+    }
     if let Some(name) = super::portal_account::prefill(&st, &headers)
         .await
         .remove("name")

@@ -180,7 +180,7 @@ dual_test!(
         let admin = login(&app, "admin").await;
         let html = page_ok(&app, "/admin/seals", &admin).await;
         assert!(
-            html.contains("根公钥指纹") && html.contains("使用中"),
+            html.contains("根公钥指纹") && html.contains("初始密钥"),
             "{html}"
         );
         let csrf = csrf_of(&html);
@@ -197,7 +197,10 @@ dual_test!(
         )
         .await;
         assert_eq!(s, StatusCode::OK, "{html}");
-        assert!(html.contains("已换发签章密钥"), "{html}");
+        assert!(
+            html.contains("已换发签章密钥") && html.contains("使用中"),
+            "{html}"
+        );
         let (s, html) = verify(&app, &old_sig.code).await;
         assert_eq!(s, StatusCode::OK);
         assert!(html.contains("验证通过") && html.contains("停用"), "{html}");
@@ -222,7 +225,17 @@ dual_test!(
         )
         .await;
         assert_eq!(s, StatusCode::OK, "{html}");
-        assert!(html.contains("已吊销"), "{html}");
+        assert!(
+            html.contains("已吊销") && html.contains("换发新密钥"),
+            "{html}"
+        );
+        let keys = app.app.store.signing_keys().await.unwrap();
+        assert!(keys
+            .iter()
+            .any(|k| k.key_id == active.key_id && k.status == "revoked"));
+        assert!(keys.iter().any(|k| k.unit_id.to_string() == bureau_unit
+            && k.status == "active"
+            && k.key_id != active.key_id));
         let audit: Vec<String> = app
             .app
             .store

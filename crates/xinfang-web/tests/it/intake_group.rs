@@ -185,6 +185,7 @@ dual_test!(
                         },
                         litigation: false,
                         warning: None,
+                        idempotency: None,
                     })
                     .await
             }));

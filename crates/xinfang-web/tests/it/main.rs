@@ -21,6 +21,7 @@ mod events_example;
 mod events_kit;
 mod events_scope;
 mod export;
+mod idempotency;
 mod import_history;
 mod intake_group;
 mod intake_repeats;
