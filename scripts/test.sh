@@ -32,6 +32,14 @@ fi
 if ! command -v openssl >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
 fi
+# The directory sign-in tests start their own slapd (scripts/ldap-test-server.sh)
+# and check with ldapsearch that it refuses binds in clear. Debian's slapd
+# postinst does not start a system server here (no init), and the tests
+# never use one.
+if [ ! -x /usr/sbin/slapd ] || ! command -v ldapsearch >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slapd ldap-utils >/dev/null
+fi
 # The event tests publish to a real RabbitMQ (127.0.0.1:5672, guest/guest)
 # and restart it mid-stream with rabbitmqctl; start it if it is down, and
 # its application if a killed test left it stopped.

@@ -1,4 +1,5 @@
-//! Passwords (argon2id), login with throttling, session and API tokens.
+//! Passwords (argon2id), throttling of guesses, session and API tokens
+//! (the sign-in steps themselves are in `sign_in`).
 //! Tokens are random 32-byte values shown once; only their hash is stored.
 
 use crate::error::AppError;
@@ -74,6 +75,8 @@ pub fn staff_of(u: &UserRecord) -> Staff {
 #[derive(Default)]
 pub struct Throttle {
     fails: Mutex<HashMap<String, (u32, Instant)>>,
+    /// Staff sign-in's per-(client, user) back-off (`lockout`).
+    pub(crate) backoff: crate::lockout::Backoff,
 }
 
 /// Above this many keys, entries older than an hour are dropped, so that
@@ -225,69 +228,6 @@ pub fn api_token_ttl() -> chrono::Duration {
 }
 
 impl App {
-    /// [`App::login`] behind the throttle ([`LOGIN_LIMITS`]): `client` is
-    /// the real client address; page and API logins count together.
-    pub async fn login_throttled(
-        &self,
-        throttle: &Throttle,
-        client: &str,
-        username: &str,
-        password: &str,
-        kind: TokenKind,
-    ) -> Result<(String, String, UserRecord), AppError> {
-        let user = username.trim().to_lowercase();
-        throttle.check_guess("login", client, &user, &LOGIN_LIMITS)?;
-        match self.login(username, password, kind).await {
-            Ok(ok) => {
-                throttle.clear_guess("login", client, &user);
-                Ok(ok)
-            }
-            Err(e) => {
-                if matches!(e, AppError::Unauthenticated) {
-                    throttle.fail_guess("login", client, &user, &LOGIN_LIMITS);
-                }
-                Err(e)
-            }
-        }
-    }
-
-    /// Verify a password and issue a token of `kind`. Returns (token, csrf, user).
-    pub async fn login(
-        &self,
-        username: &str,
-        password: &str,
-        kind: TokenKind,
-    ) -> Result<(String, String, UserRecord), AppError> {
-        let user = self.store.user_by_name(username.trim()).await?;
-        let ok = user
-            .as_ref()
-            .map(|u| u.active && verify_password(password, &u.password_hash))
-            .unwrap_or(false);
-        let actor = format!("user:{}", username.trim());
-        if !ok {
-            self.store
-                .audit(
-                    "audit",
-                    "login_failed",
-                    &actor,
-                    &serde_json::json!({ "username": username.trim() }),
-                )
-                .await?;
-            return Err(AppError::Unauthenticated);
-        }
-        let user = user.ok_or(AppError::Unauthenticated)?;
-        let (token, csrf) = self.issue_token(&user, kind).await?;
-        self.store
-            .audit(
-                "audit",
-                "login",
-                &actor,
-                &serde_json::json!({ "kind": format!("{kind:?}") }),
-            )
-            .await?;
-        Ok((token, csrf, user))
-    }
-
     /// Issue a token for a user without a password (the `xinfang token` CLI).
     pub async fn issue_token(
         &self,
@@ -297,7 +237,12 @@ impl App {
         let token = random_token();
         let csrf = random_token();
         let ttl = match kind {
-            TokenKind::Session => chrono::Duration::hours(12),
+            TokenKind::Session => chrono::Duration::from_std(self.session_policy().absolute)
+                .unwrap_or(chrono::Duration::hours(12)),
+            TokenKind::PendingCode | TokenKind::Enrol => {
+                chrono::Duration::from_std(crate::sign_in::PENDING_TTL)
+                    .unwrap_or(chrono::Duration::minutes(10))
+            }
             TokenKind::Api => api_token_ttl(),
         };
         let expires = xinfang_store::fmt_time(xinfang_store::shanghai_now() + ttl);
@@ -313,11 +258,24 @@ impl App {
         token: &str,
         kind: TokenKind,
     ) -> Result<(Staff, String), AppError> {
-        let (user, csrf) = self
-            .store
-            .user_for_token(token, kind)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
+        let found = if kind == TokenKind::Session {
+            // Idle timeout: a session unused for `idle` is over; a use is
+            // recorded at most every tenth of it (and at least each minute).
+            let idle = self.session_policy().idle;
+            let now = xinfang_store::shanghai_now();
+            let std_to = |d: std::time::Duration| {
+                chrono::Duration::from_std(d).unwrap_or(chrono::Duration::minutes(30))
+            };
+            let idle_cutoff = xinfang_store::fmt_time(now - std_to(idle));
+            let touch = (idle / 10).min(std::time::Duration::from_secs(60));
+            let touch_cutoff = xinfang_store::fmt_time(now - std_to(touch));
+            self.store
+                .user_for_session(token, kind, &idle_cutoff, &touch_cutoff)
+                .await?
+        } else {
+            self.store.user_for_token(token, kind).await?
+        };
+        let (user, csrf) = found.ok_or(AppError::Unauthenticated)?;
         Ok((staff_of(&user), csrf))
     }
 

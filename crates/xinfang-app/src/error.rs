@@ -28,6 +28,12 @@ pub enum AppError {
     Forbidden,
     #[error("尝试次数过多，请稍后再试")]
     TooManyAttempts,
+    /// Staff sign-in locked for this client and user name (`lockout`), minutes left.
+    #[error("账户已临时锁定，请 {0} 分钟后再试")]
+    LockedOut(u32),
+    /// The LDAP directory could not be asked; the reason goes to the log only.
+    #[error("目录服务暂不可用，请稍后再试或联系系统管理员")]
+    DirectoryUnavailable(String),
     #[error("该信访事项已被他人更新，请刷新后重试")]
     Conflict,
     #[error("存储错误：{0}")]

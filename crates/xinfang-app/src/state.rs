@@ -52,6 +52,10 @@ pub struct App {
     /// The platform's SM2 root key for 电子签章 (`document_seal`), from the key file.
     pub(crate) signing_root: Arc<RwLock<Option<Arc<xinfang_crypto::sm2::Sm2KeyPair>>>>,
     pub time: TimeSource,
+    /// Idle and absolute timeouts of browser sessions (`sign_in`).
+    pub(crate) sessions: Arc<RwLock<crate::sign_in::SessionPolicy>>,
+    /// The LDAP directory for staff sign-in, when configured (`directory`).
+    pub(crate) directory: Arc<RwLock<Option<Arc<crate::directory::DirectoryConfig>>>>,
 }
 
 type SearchSlot = Arc<RwLock<Option<Arc<crate::search::SearchHandle>>>>;
@@ -109,6 +113,8 @@ impl App {
             notify: Arc::default(),
             signing_root: Arc::default(),
             time,
+            sessions: Arc::default(),
+            directory: Arc::default(),
         })
     }
 

@@ -149,6 +149,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         )),
     ),
     (
+        30,
+        include_str!(concat!("../migrations/sqlite/", "0030_second_factor.sql")),
+    ),
+    (
         35,
         include_str!(concat!(
             "../migrations/sqlite/",
@@ -287,6 +291,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
             "../migrations/postgres/",
             "0026_appointment_phone_key.sql"
         )),
+    ),
+    (
+        30,
+        include_str!(concat!("../migrations/postgres/", "0030_second_factor.sql")),
     ),
     (
         35,

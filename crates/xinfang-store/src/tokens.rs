@@ -14,6 +14,12 @@ pub enum TokenKind {
     Session,
     /// API bearer token.
     Api,
+    /// Password right, second-factor code still to come: good for the code
+    /// form only (`/login/code`), for a few minutes.
+    PendingCode,
+    /// Password right, but the role requires a second factor the user has
+    /// not set up: good for the enrolment page only.
+    Enrol,
 }
 
 impl TokenKind {
@@ -21,6 +27,8 @@ impl TokenKind {
         match self {
             TokenKind::Session => "session",
             TokenKind::Api => "api",
+            TokenKind::PendingCode => "pending_code",
+            TokenKind::Enrol => "enrol",
         }
     }
 }
@@ -40,12 +48,13 @@ impl Store {
         expires_at: &str,
     ) -> Result<(), StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
-        sqlx::query("INSERT INTO tokens (token_hash, user_id, kind, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        let now = crate::now_text();
+        sqlx::query("INSERT INTO tokens (token_hash, user_id, kind, csrf, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $5)")
             .bind(token_hash(token))
             .bind(user.0)
             .bind(kind.key())
             .bind(csrf)
-            .bind(crate::now_text())
+            .bind(&now)
             .bind(expires_at)
             .execute(&mut *tx)
             .await?;
@@ -69,6 +78,53 @@ impl Store {
         let csrf: String = row.get(1);
         let user = self.user_by_id(UserId(row.get(0))).await?;
         Ok(user.filter(|u| u.active).map(|u| (u, csrf)))
+    }
+
+    /// As [`Store::user_for_token`] for a browser session that must also
+    /// have been used after `idle_cutoff` (the idle timeout). A use records
+    /// itself when the last recorded use is before `touch_cutoff`, so that
+    /// not every page view is a write.
+    pub async fn user_for_session(
+        &self,
+        token: &str,
+        kind: TokenKind,
+        idle_cutoff: &str,
+        touch_cutoff: &str,
+    ) -> Result<Option<(UserRecord, String)>, StoreError> {
+        let hash = token_hash(token);
+        let row = sqlx::query("SELECT user_id, csrf, COALESCE(last_seen_at, created_at) FROM tokens WHERE token_hash = $1 AND kind = $2 AND expires_at > $3 AND COALESCE(last_seen_at, created_at) > $4")
+            .bind(&hash)
+            .bind(kind.key())
+            .bind(crate::now_text())
+            .bind(idle_cutoff)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let csrf: String = row.get(1);
+        let seen: String = row.get(2);
+        if seen.as_str() < touch_cutoff {
+            let (mut tx, _g) = self.write_tx().await?;
+            sqlx::query("UPDATE tokens SET last_seen_at = $1 WHERE token_hash = $2")
+                .bind(crate::now_text())
+                .bind(&hash)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+        let user = self.user_by_id(UserId(row.get(0))).await?;
+        Ok(user.filter(|u| u.active).map(|u| (u, csrf)))
+    }
+
+    /// End every browser session and pending sign-in of `user` (a reset of
+    /// the second factor signs the user out everywhere).
+    pub async fn delete_sessions_of(&self, user: UserId) -> Result<(), StoreError> {
+        let (mut tx, _g) = self.write_tx().await?;
+        sqlx::query("DELETE FROM tokens WHERE user_id = $1 AND kind <> 'api'")
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn delete_token(&self, token: &str) -> Result<(), StoreError> {

@@ -19,7 +19,7 @@ use xinfang_app::AppError;
 use xinfang_domain::calendar::Calendar;
 use xinfang_domain::case::{Channel, Command};
 use xinfang_domain::Actor;
-use xinfang_store::{CaseFilter, TokenKind};
+use xinfang_store::CaseFilter;
 
 pub fn routes() -> crate::routes::Routes {
     crate::routes::Routes::new()
@@ -82,6 +82,9 @@ pub fn routes() -> crate::routes::Routes {
 struct LoginBody {
     username: String,
     password: String,
+    /// The TOTP or recovery code of a user with a second factor.
+    #[serde(default)]
+    code: Option<String>,
 }
 
 async fn login(
@@ -97,7 +100,7 @@ async fn login(
             &client,
             &b.username,
             &b.password,
-            TokenKind::Api,
+            b.code.as_deref(),
         )
         .await?;
     Ok(Json(json!({ "token": token, "user": user.username, "unit": user.unit.0 })).into_response())

@@ -1,5 +1,5 @@
 //! Administration API: the content taxonomy, the risk lexicon and thresholds,
-//! units, users, and the daily 零报告. Handlers parse and call the services
+//! units, users (and their second factor), and the daily 零报告. Handlers parse and call the services
 //! in `xinfang-app` (which check the administrator role and audit).
 
 use crate::auth::ApiUser;
@@ -27,6 +27,14 @@ pub fn routes() -> crate::routes::Routes {
         .route("/api/v1/admin/units/{id}", post(change_unit))
         .route("/api/v1/admin/users", get(users).post(add_user))
         .route("/api/v1/admin/users/{id}", post(change_user))
+        .route(
+            "/api/v1/admin/users/{id}/second-factor/reset",
+            post(reset_second_factor),
+        )
+        .route(
+            "/api/v1/admin/second-factor",
+            get(second_factor_policy).put(put_second_factor_policy),
+        )
         .route(
             "/api/v1/zero-reports",
             get(zero_reports).post(record_zero_report),
@@ -369,4 +377,56 @@ pub fn openapi_paths() -> Value {
           "requestBody": obj(json!({ "nothing_to_report": { "type": "boolean" }, "note": { "type": "string" } }), json!(["nothing_to_report"])),
           "responses": { "201": { "description": "已报告" }, "401": err(), "403": err(), "404": err(), "409": err(), "422": err() } } }
     })
+}
+
+/// The roles that must use a second factor, and the session timeouts.
+async fn second_factor_policy(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+) -> Result<Json<Value>, ApiError> {
+    if !staff.has(xinfang_domain::Role::Admin) {
+        return Err(ApiError(AppError::Forbidden));
+    }
+    let roles: Vec<&str> = st
+        .app
+        .second_factor_roles()
+        .await?
+        .iter()
+        .map(|r| r.key())
+        .collect();
+    let p = st.app.session_policy();
+    Ok(Json(json!({
+        "roles": roles,
+        "idle_timeout_secs": p.idle.as_secs(),
+        "absolute_timeout_secs": p.absolute.as_secs(),
+    })))
+}
+
+#[derive(Deserialize)]
+struct FactorPolicy {
+    roles: Vec<String>,
+}
+
+async fn put_second_factor_policy(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let b: FactorPolicy = parse_json(&body)?;
+    let roles = st.app.set_second_factor_roles(&staff, &b.roles).await?;
+    let keys: Vec<&str> = roles.iter().map(|r| r.key()).collect();
+    Ok(Json(json!({ "roles": keys })))
+}
+
+/// Remove a user's second factor (audited); their sessions end.
+async fn reset_second_factor(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    let had = st
+        .app
+        .reset_second_factor(&staff, xinfang_domain::UserId(id))
+        .await?;
+    Ok(Json(json!({ "reset": had })))
 }

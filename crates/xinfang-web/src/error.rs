@@ -72,6 +72,19 @@ impl IntoResponse for ApiError {
                 "too_many_attempts",
                 json!([{ "field": "", "message": self.0.to_string() }]),
             ),
+            AppError::LockedOut(_) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "locked_out",
+                json!([{ "field": "", "message": self.0.to_string() }]),
+            ),
+            AppError::DirectoryUnavailable(reason) => {
+                tracing::warn!("directory unavailable: {reason}");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "directory_unavailable",
+                    json!([{ "field": "", "message": self.0.to_string() }]),
+                )
+            }
             AppError::Conflict => (
                 StatusCode::CONFLICT,
                 "conflict",

@@ -42,12 +42,17 @@ pub struct AppState {
     pub login_throttle: Arc<Throttle>,
     /// Proxies whose `X-Forwarded-For` is believed (see `client`).
     pub trusted_proxies: Arc<TrustedProxies>,
+    /// Served over TLS: cookies carry `Secure`, responses HSTS.
+    pub secure_cookies: bool,
 }
 
 /// Settings of the HTTP layer that come from the deployment.
 #[derive(Clone, Debug, Default)]
 pub struct WebConfig {
     pub trusted_proxies: TrustedProxies,
+    /// The binary terminates TLS itself (`serve --tls-cert`): `Secure`
+    /// cookies and `Strict-Transport-Security` on every response.
+    pub tls: bool,
 }
 
 impl WebConfig {
@@ -55,6 +60,7 @@ impl WebConfig {
     pub fn from_env() -> Result<WebConfig, String> {
         Ok(WebConfig {
             trusted_proxies: TrustedProxies::from_env()?,
+            tls: false,
         })
     }
 }
@@ -99,9 +105,16 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
         portal_throttle: Arc::new(Throttle::default()),
         login_throttle: Arc::new(Throttle::default()),
         trusted_proxies: Arc::new(config.trusted_proxies),
+        secure_cookies: config.tls,
     };
     use axum::http::{header, HeaderValue};
     let (routes, _) = table().into_parts();
+    let hsts = config.tls.then(|| {
+        SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        )
+    });
     routes
         .fallback(not_found::fallback)
         // Pages learn the path and unit names for their frame (pages/frame.rs).
@@ -124,5 +137,6 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
         ))
+        .layer(tower::util::option_layer(hsts))
         .with_state(state)
 }

@@ -35,6 +35,8 @@ enum Cmd {
         /// Fill an empty database with demo data first.
         #[arg(long)]
         demo: bool,
+        #[command(flatten)]
+        tls: TlsArgs,
         /// A PostgreSQL standby for heavy reads (statistics, lists, exports);
         /// repeat for several (env: space-separated).
         #[arg(long, env = "XINFANG_READ_DATABASE_URL", value_delimiter = ' ')]
@@ -321,11 +323,67 @@ enum CalendarCmd {
 }
 
 fn config_file_url() -> Option<String> {
-    let text = std::fs::read_to_string("xinfang.toml").ok()?;
-    text.lines().find_map(|l| {
-        let (k, v) = l.split_once('=')?;
-        (k.trim() == "database_url").then(|| v.trim().trim_matches('"').to_string())
-    })
+    crate::config_file::value("", "database_url")
+}
+
+/// TLS and session settings of `serve` (flags, else `xinfang.toml`).
+#[derive(clap::Args, Clone, Default)]
+pub(crate) struct TlsArgs {
+    /// PEM certificate chain: serve HTTPS (TLS 1.2/1.3) on --listen. Also `[tls] cert`.
+    #[arg(long)]
+    tls_cert: Option<std::path::PathBuf>,
+    /// PEM private key of the certificate. Also `[tls] key`.
+    #[arg(long)]
+    tls_key: Option<std::path::PathBuf>,
+    /// With TLS: also listen for plain HTTP here, only to redirect to HTTPS. Also `[tls] listen_http`.
+    #[arg(long)]
+    listen_http: Option<String>,
+    /// Sign staff out after this many idle minutes (default 30). Also `[session] idle_minutes`.
+    #[arg(long)]
+    session_idle_minutes: Option<u64>,
+    /// Sign staff out this many hours after signing in (default 12). Also `[session] absolute_hours`.
+    #[arg(long)]
+    session_absolute_hours: Option<u64>,
+}
+
+impl TlsArgs {
+    /// Fill what the flags left open from `xinfang.toml`; a key without a
+    /// certificate (or the other way round) is an error.
+    fn resolved(mut self) -> anyhow::Result<TlsArgs> {
+        use crate::config_file::{number, value};
+        self.tls_cert = self
+            .tls_cert
+            .or_else(|| value("tls", "cert").map(Into::into));
+        self.tls_key = self.tls_key.or_else(|| value("tls", "key").map(Into::into));
+        self.listen_http = self.listen_http.or_else(|| value("tls", "listen_http"));
+        if self.tls_cert.is_some() != self.tls_key.is_some() {
+            bail!("--tls-cert 与 --tls-key 须同时给出");
+        }
+        if self.listen_http.is_some() && self.tls_cert.is_none() {
+            bail!("--listen-http 只在启用 TLS（--tls-cert、--tls-key）时使用：它只把 HTTP 请求重定向到 HTTPS");
+        }
+        if self.session_idle_minutes == Some(0) || self.session_absolute_hours == Some(0) {
+            bail!("会话超时须为正整数");
+        }
+        self.session_idle_minutes = self
+            .session_idle_minutes
+            .or(number("session", "idle_minutes")?);
+        self.session_absolute_hours = self
+            .session_absolute_hours
+            .or(number("session", "absolute_hours")?);
+        Ok(self)
+    }
+
+    fn session_policy(&self) -> xinfang_app::sign_in::SessionPolicy {
+        let mut p = xinfang_app::sign_in::SessionPolicy::default();
+        if let Some(m) = self.session_idle_minutes {
+            p.idle = std::time::Duration::from_secs(m * 60);
+        }
+        if let Some(h) = self.session_absolute_hours {
+            p.absolute = std::time::Duration::from_secs(h * 3600);
+        }
+        p
+    }
 }
 
 fn resolve_url(db: &Db) -> anyhow::Result<String> {
@@ -363,14 +421,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             db,
             listen,
             demo,
+            tls,
             read_database_url,
         } => {
             // Refuse to start on a malformed proxy list rather than trust nobody (or everybody) by accident.
-            let web = xinfang_web::WebConfig::from_env().map_err(anyhow::Error::msg)?;
+            let mut web = xinfang_web::WebConfig::from_env().map_err(anyhow::Error::msg)?;
+            let tls = tls.resolved()?;
+            let tls_config = match (&tls.tls_cert, &tls.tls_key) {
+                (Some(c), Some(k)) => Some(crate::tls::server_config(c, k)?),
+                _ => None,
+            };
+            web.tls = tls_config.is_some();
+            let directory = crate::directory_cmd::from_config()?;
             let app = open_with_replicas(&db, &read_database_url).await?;
             let url = resolve_url(&db)?;
             let (_, key_file) = crate::keys_cmd::install(&url)?;
             crate::keys_cmd::spawn_background(app.store.clone(), url.clone(), key_file);
+            app.set_session_policy(tls.session_policy());
+            app.set_directory(directory);
             if demo && app.store.count("units").await? == 0 {
                 eprintln!("正在生成演示数据……");
                 let report = xinfang_app::demo::generate(&app, 2400).await?;
@@ -379,7 +447,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     report.units, report.users, report.cases
                 );
             }
-            crate::seal_cmd::install_root(&app, &resolve_url(&db)?)?;
+            crate::seal_cmd::install_root(&app, &url)?;
             crate::seal_cmd::spawn_signer(app.clone());
             crate::search_cmd::attach(&app)?;
             crate::search_cmd::spawn_indexer(app.clone());
@@ -401,18 +469,44 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::notify_cmd::configure(&app, &addr.to_string())?;
             crate::notify_cmd::spawn(app.clone());
             crate::events_cmd::spawn(app.clone())?;
-            println!("xinfang 已启动：http://{addr}/");
-            let app_store = app.store.clone();
+            let store = app.store.clone();
             // With the peer address: the throttles key on the real client (xinfang_web::client).
-            let service = xinfang_web::router_with(app, web)
-                .into_make_service_with_connect_info::<std::net::SocketAddr>();
-            let store = app_store;
-            axum::serve(listener, service)
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await?;
-            // 第 issue #20: the head is anchored on shutdown too.
+            let router = xinfang_web::router_with(app, web);
+            let shutdown = async {
+                let _ = tokio::signal::ctrl_c().await;
+            };
+            match tls_config {
+                None => {
+                    println!("xinfang 已启动：http://{addr}/");
+                    let service =
+                        router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+                    axum::serve(listener, service)
+                        .with_graceful_shutdown(shutdown)
+                        .await?;
+                }
+                Some(config) => {
+                    let service = crate::tls::with_peer(router)
+                        .into_make_service_with_connect_info::<crate::tls::TlsPeer>();
+                    if let Some(plain) = &tls.listen_http {
+                        let l = tokio::net::TcpListener::bind(plain)
+                            .await
+                            .with_context(|| format!("无法监听 {plain}"))?;
+                        println!("HTTP 重定向：http://{}/", l.local_addr()?);
+                        let port = addr.port();
+                        tokio::spawn(async move {
+                            if let Err(e) = crate::tls::serve_redirect(l, port).await {
+                                tracing::error!("HTTP redirect listener stopped: {e}");
+                            }
+                        });
+                    }
+                    println!("xinfang 已启动：https://{addr}/");
+                    let listener = crate::tls::TlsListener::new(listener, config)?;
+                    axum::serve(listener, service)
+                        .with_graceful_shutdown(shutdown)
+                        .await?;
+                }
+            }
+            // Issue #20: the head is anchored on shutdown too.
             let a = store.anchor(&crate::keys_cmd::anchors_path(&url)).await?;
             eprintln!("已锚定审计链：第 {} 条", a.seq);
             Ok(ExitCode::SUCCESS)

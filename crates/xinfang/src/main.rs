@@ -4,6 +4,8 @@
 mod bench_cmd;
 mod bench_http;
 mod cli;
+mod config_file;
+mod directory_cmd;
 mod events_cmd;
 mod keys_cmd;
 mod node;
@@ -11,6 +13,7 @@ mod notify_cmd;
 mod seal_cmd;
 mod search_cmd;
 mod stats_cmd;
+mod tls;
 
 use clap::Parser;
 

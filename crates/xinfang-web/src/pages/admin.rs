@@ -165,7 +165,7 @@ pub(super) fn role_boxes(checked: &[String]) -> Vec<RoleBox> {
 #[derive(Template)]
 #[template(path = "admin/index.html")]
 struct Index {
-    links: [(&'static str, &'static str, &'static str); 10],
+    links: [(&'static str, &'static str, &'static str); 11],
     /// 数据推送 endpoints suspended after persistent failure.
     alerts: Vec<xinfang_app::events::endpoints::WebhookView>,
 }
@@ -186,6 +186,11 @@ pub async fn index(State(st): State<AppState>, headers: HeaderMap) -> Response {
             "/admin/users",
             "用户管理",
             "按单位查看用户；新建、调整角色、重置密码、停用",
+        ),
+        (
+            "/admin/sign-in",
+            "登录安全",
+            "须使用动态验证码的角色；会话超时与登录失败锁定",
         ),
         (
             "/admin/taxonomy",

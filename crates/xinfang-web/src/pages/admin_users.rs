@@ -1,6 +1,7 @@
 //! 系统管理 › 用户管理: users by unit, create with roles and an initial
 //! password the policy accepts, change roles, reset the password,
-//! deactivate (no login, no token) — never delete.
+//! deactivate (no login, no token) — never delete; reset the second
+//! factor (动态验证码) of a user who lost their phone.
 
 use super::admin::{
     admin_page, admin_post, admin_session, banner, field, kept, role_boxes, session_csrf, Fields,
@@ -49,6 +50,8 @@ struct UserPage<'a> {
     unit_id: i64,
     active: bool,
     roles: Vec<RoleBox>,
+    /// A confirmed second factor (动态验证码) is bound.
+    factor: bool,
 }
 
 fn roles_of(f: &Fields) -> Vec<String> {
@@ -260,7 +263,17 @@ async fn render_user(
     } else {
         u.roles.iter().map(|r| r.to_string()).collect()
     };
+    let factor = match st.app.store.user_by_id(xinfang_domain::UserId(id)).await {
+        Ok(Some(rec)) => st
+            .app
+            .factor_state(&rec)
+            .await
+            .map(|f| f.enrolled)
+            .unwrap_or(false),
+        _ => false,
+    };
     let body = render(&UserPage {
+        factor,
         banner,
         csrf,
         id,
@@ -318,6 +331,11 @@ pub async fn user_change(
             .change_user(&staff, id, None, None, None, Some(true))
             .await
             .map(|_| "已启用".to_string()),
+        "reset_factor" => st
+            .app
+            .reset_second_factor(&staff, xinfang_domain::UserId(id))
+            .await
+            .map(|_| "已重置动态验证码，该用户下次登录时重新绑定".to_string()),
         _ => Err(AppError::field("op", "未知操作")),
     };
     let csrf = session_csrf(&st, &headers).await;

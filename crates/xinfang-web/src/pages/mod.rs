@@ -45,6 +45,7 @@ mod register;
 mod repeats;
 mod search;
 mod session;
+pub(crate) mod sign_in_pages;
 mod split_notice;
 mod supervision_pages;
 mod tabs;
@@ -125,6 +126,14 @@ pub fn routes() -> crate::routes::Routes {
         )
         .route("/login", get(session::login_form).post(session::login))
         .route("/logout", post(session::logout))
+        .route(
+            "/login/code",
+            get(sign_in_pages::code_form).post(sign_in_pages::code_submit),
+        )
+        .route(
+            "/account/second-factor",
+            get(sign_in_pages::factor_form).post(sign_in_pages::factor_confirm),
+        )
         .route("/work", get(inbox::inbox))
         .route(
             "/work/register",
@@ -171,6 +180,10 @@ pub fn routes() -> crate::routes::Routes {
 fn admin_routes() -> crate::routes::Routes {
     crate::routes::Routes::new()
         .route("/admin", get(admin::index))
+        .route(
+            "/admin/sign-in",
+            get(sign_in_pages::policy_form).post(sign_in_pages::policy_save),
+        )
         .route(
             "/admin/units",
             get(admin_units::units_page).post(admin_units::units_add),

@@ -235,7 +235,7 @@ pub async fn sign_in(
             let cookie = format!(
                 "{COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{}",
                 xinfang_app::accounts::SESSION_HOURS * 3600,
-                secure_flag()
+                super::session::secure_flag(&st)
             );
             ([(header::SET_COOKIE, cookie)], Redirect::to("/my")).into_response()
         }
@@ -246,14 +246,6 @@ pub async fn sign_in(
     }
 }
 
-fn secure_flag() -> &'static str {
-    if std::env::var("XINFANG_SECURE_COOKIES").as_deref() == Ok("1") {
-        "; Secure"
-    } else {
-        ""
-    }
-}
-
 /// `POST /my/signout`: end the session.
 pub async fn sign_out(State(st): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = token_of(&headers) {
@@ -261,7 +253,7 @@ pub async fn sign_out(State(st): State<AppState>, headers: HeaderMap) -> Respons
     }
     let cookie = format!(
         "{COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{}",
-        secure_flag()
+        super::session::secure_flag(&st)
     );
     ([(header::SET_COOKIE, cookie)], Redirect::to("/my")).into_response()
 }

@@ -178,6 +178,7 @@ dual_test!(
         // Behind a trusted proxy, the forwarded client is the key.
         let config = xinfang_web::WebConfig {
             trusted_proxies: xinfang_web::TrustedProxies::parse("10.0.0.1").unwrap(),
+            ..Default::default()
         };
         let proxied = xinfang_web::router_with(app.app.clone(), config);
         let (case2, code2) = submit(&app, "林晓", "33010219800303123").await;
