@@ -349,13 +349,7 @@ impl App {
         case_no: &str,
         doc_id: i64,
     ) -> Result<SignedDocument, AppError> {
-        self.document_for_staff(staff, case_no, doc_id).await?;
-        let (case_id, _) = self.visible_case(staff, case_no).await?;
-        let row = self
-            .store
-            .document(case_id, doc_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let row = self.read_document(staff, case_no, doc_id).await?;
         self.package_of(&row).await
     }
 

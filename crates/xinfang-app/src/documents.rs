@@ -387,6 +387,18 @@ impl App {
         case_no: &str,
         doc_id: i64,
     ) -> Result<DocumentView, AppError> {
+        let row = self.read_document(staff, case_no, doc_id).await?;
+        self.sealed_view(row).await
+    }
+
+    /// The stored document for staff who may see the case; the read is
+    /// audited (the print view, the PDF and the signed package all read here).
+    pub(crate) async fn read_document(
+        &self,
+        staff: &Staff,
+        case_no: &str,
+        doc_id: i64,
+    ) -> Result<DocumentRow, AppError> {
         let (id, _) = self.staff_case(staff, case_no).await?;
         let row = self
             .store
@@ -401,7 +413,7 @@ impl App {
                 &serde_json::json!({ "case_no": case_no, "document": row.doc_no }),
             )
             .await?;
-        self.sealed_view(row).await
+        Ok(row)
     }
 
     /// Correct a document: a new document of the same type with the edited

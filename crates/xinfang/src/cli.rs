@@ -435,7 +435,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let directory = crate::directory_cmd::from_config()?;
             let app = open_with_replicas(&db, &read_database_url).await?;
             let url = resolve_url(&db)?;
-            let (_, key_file) = crate::keys_cmd::install(&url)?;
+            let (keys, key_file) = crate::keys_cmd::install(&url)?;
             crate::keys_cmd::spawn_background(app.store.clone(), url.clone(), key_file);
             app.set_session_policy(tls.session_policy());
             app.set_directory(directory);
@@ -447,7 +447,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     report.units, report.users, report.cases
                 );
             }
-            crate::seal_cmd::install_root(&app, &url)?;
+            crate::seal_cmd::install_root(&app, &keys)?;
             crate::seal_cmd::spawn_signer(app.clone());
             crate::search_cmd::attach(&app)?;
             crate::search_cmd::spawn_indexer(app.clone());

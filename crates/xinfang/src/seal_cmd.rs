@@ -1,39 +1,21 @@
 //! 电子签章 beside `serve` and on the command line (issue #20 item 6): the
-//! platform's SM2 root key is read from the key file (created on first run
-//! beside the SQLite file, or `XINFANG_KEY_FILE` / `XINFANG_DATA_KEY`), the
-//! signer signs every newly issued document within seconds, and
-//! `xinfang documents verify FILE` checks a signed package offline.
+//! platform's SM2 root key comes from the key file `serve` loads
+//! (`keys_cmd::install`: beside the SQLite file, or `XINFANG_KEY_FILE` /
+//! `XINFANG_DATA_KEY`), the signer signs every newly issued document within
+//! seconds, and `xinfang documents verify FILE` checks a signed package
+//! offline.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 use xinfang_app::document_seal::{fingerprint, verify_package, SignedDocument};
 use xinfang_app::App;
-use xinfang_crypto::keys::{KeyFile, DEFAULT_FILE_NAME};
+use xinfang_crypto::keys::KeyFile;
 
-/// The directory of the store's files: beside the SQLite file, else ./xinfang-data.
-fn data_dir(url: &str) -> PathBuf {
-    let file = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .map(|p| p.split('?').next().unwrap_or(p))
-        .filter(|p| !p.is_empty() && !p.contains(":memory:"));
-    match file {
-        Some(f) => Path::new(f)
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from(".")),
-        None => PathBuf::from("xinfang-data"),
-    }
-}
-
-/// Install the root key from the key file of the store at `url`.
-pub fn install_root(app: &App, url: &str) -> anyhow::Result<()> {
-    let dir = data_dir(url);
-    std::fs::create_dir_all(&dir)?;
-    let (kf, _) = KeyFile::resolve(&dir.join(DEFAULT_FILE_NAME))?;
-    app.set_signing_root(kf.ring()?.sm2().1.clone());
+/// Install the platform's SM2 root key from the key file `serve` loaded
+/// (`keys_cmd::install`), so documents are signed with it.
+pub fn install_root(app: &App, keys: &KeyFile) -> anyhow::Result<()> {
+    app.set_signing_root(keys.ring()?.sm2().1.clone());
     Ok(())
 }
 
