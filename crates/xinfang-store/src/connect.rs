@@ -173,6 +173,13 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
             "0041_document_signatures.sql"
         )),
     ),
+    (
+        42,
+        include_str!(concat!(
+            "../migrations/sqlite/",
+            "0042_stats_breakdowns.sql"
+        )),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -315,6 +322,13 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
         include_str!(concat!(
             "../migrations/postgres/",
             "0041_document_signatures.sql"
+        )),
+    ),
+    (
+        42,
+        include_str!(concat!(
+            "../migrations/postgres/",
+            "0042_stats_breakdowns.sql"
         )),
     ),
 ];
