@@ -180,6 +180,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
             "0042_stats_breakdowns.sql"
         )),
     ),
+    (
+        46,
+        include_str!(concat!("../migrations/sqlite/", "0046_case_area.sql")),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -330,6 +334,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
             "../migrations/postgres/",
             "0042_stats_breakdowns.sql"
         )),
+    ),
+    (
+        46,
+        include_str!(concat!("../migrations/postgres/", "0046_case_area.sql")),
     ),
 ];
 
@@ -498,6 +506,7 @@ impl Store {
             tx.commit().await?;
             ran += 1;
         }
+        self.backfill_area_paths().await?;
         Ok(ran)
     }
 
