@@ -155,4 +155,18 @@ impl App {
         filter.scope = Some(self.scope_of(staff));
         Ok(self.store.count_submissions(&filter).await?)
     }
+
+    /// The 件次 list (来信来访登记簿) within what `staff` may see: one page
+    /// and the totals (件次, 来访批次, 来访人次), the period on each 件次's date.
+    pub async fn submissions_for(
+        &self,
+        staff: &Staff,
+        mut filter: xinfang_store::CaseFilter,
+        oldest: bool,
+    ) -> Result<(Vec<xinfang_store::SubmissionListRow>, (i64, i64, i64)), AppError> {
+        filter.scope = Some(self.scope_of(staff));
+        let totals = self.store.count_submission_rows(&filter).await?;
+        let rows = self.store.list_submissions(&filter, oldest).await?;
+        Ok((rows, totals))
+    }
 }
