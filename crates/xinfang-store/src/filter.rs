@@ -308,11 +308,15 @@ impl Store {
         let (cond, mut binds) = f.conditions();
         binds.push(Val::I(if f.limit > 0 { f.limit } else { 50 }));
         binds.push(Val::I(f.offset));
+        // The page's ids first, from the filter's index where it covers
+        // the conditions, then only those rows: sorting the full rows of
+        // every match made a status list at 1M cases take ~1 s (#17).
         let sql = format!(
-            "SELECT c.case_no, c.channel, c.kind, c.status, c.stage, c.registered_at, c.current_unit, c.next_due, c.grade, c.petitioner_names, c.request, c.persons, c.skip_level FROM cases c WHERE 1 = 1{cond} ORDER BY {} LIMIT ${} OFFSET ${}",
-            f.sort.order_by(),
+            "SELECT c.case_no, c.channel, c.kind, c.status, c.stage, c.registered_at, c.current_unit, c.next_due, c.grade, c.petitioner_names, c.request, c.persons, c.skip_level FROM cases c \
+             WHERE c.id IN (SELECT c.id FROM cases c WHERE 1 = 1{cond} ORDER BY {order} LIMIT ${} OFFSET ${}) ORDER BY {order}",
             binds.len() - 1,
-            binds.len()
+            binds.len(),
+            order = f.sort.order_by(),
         );
         let rows = crate::db::bind_all(sqlx::query(&sql), binds)
             .fetch_all(self.reader())
