@@ -61,7 +61,7 @@ impl App {
                     ));
                 }
             }
-            let alerts: Vec<NewAlert> = due
+            let alerts: Vec<NewAlert<'_>> = due
                 .iter()
                 .map(|(case_id, clock, stage, g, d, unit_id)| NewAlert {
                     case_id: *case_id,
