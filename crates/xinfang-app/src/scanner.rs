@@ -4,7 +4,6 @@
 //! and on demand by `xinfang clocks scan`.
 
 use crate::error::AppError;
-use crate::projection::grade_key;
 use crate::state::App;
 use xinfang_domain::case::case_clocks;
 use xinfang_domain::clock::Grade;
@@ -67,7 +66,7 @@ impl App {
                     case_id: *case_id,
                     clock,
                     stage,
-                    grade: grade_key(*g),
+                    grade: g.key(),
                     due: d,
                     unit_id: *unit_id,
                 })
