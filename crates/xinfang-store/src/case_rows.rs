@@ -87,6 +87,7 @@ pub(crate) fn case_row(rec: &NewCaseRecord, now: &str) -> Result<NamedRow, Store
         action_unit: p.action_unit.map(|u| u.0),
         litigation: rec.litigation,
         next_check: p.next_check.clone(),
+        area_path: p.area_path.clone(),
     })
 }
 
@@ -164,13 +165,16 @@ pub(crate) async fn update_case_row<D: crate::db::Db>(
         next_check: proj.next_check.clone(),
     };
     let n = set.vals.len();
+    // The area path stays as it is when the projection has none.
     let sql = format!(
-        "UPDATE cases SET {} WHERE id = ${} AND version = ${}",
+        "UPDATE cases SET {}, area_path = COALESCE(${}, area_path) WHERE id = ${} AND version = ${}",
         set.assignments(1),
         n + 1,
-        n + 2
+        n + 2,
+        n + 3
     );
     let mut vals = set.vals;
+    vals.push(proj.area_path.clone().into());
     vals.push(Val::I(case_id));
     vals.push(Val::I(expected_version as i64));
     let changed = tx.exec(&sql, vals).await?;

@@ -208,6 +208,7 @@ impl Store {
             tx.commit().await?;
             ran += 1;
         }
+        self.backfill_area_paths().await?;
         Ok(ran)
     }
 
