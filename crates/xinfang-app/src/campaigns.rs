@@ -77,7 +77,8 @@ impl App {
                 c.items.iter().map(|i| {
                     (
                         i.status.as_str(),
-                        i.case_grade.as_deref() == Some("overdue"),
+                        i.case_grade.as_deref()
+                            == Some(xinfang_domain::clock::Grade::Overdue.key()),
                         day(&i.updated_at),
                     )
                 }),

@@ -7,6 +7,7 @@ use crate::state::App;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use serde_json::Value;
 use xinfang_domain::case::{Channel, Kind, Stage, Status};
+use xinfang_domain::clock::Grade;
 use xinfang_domain::Staff;
 use xinfang_store::CaseFilter;
 
@@ -66,9 +67,7 @@ impl App {
                 _ => Stage::Initial.label_zh(),
             };
             let grade = match r.grade.as_deref() {
-                Some("overdue") => "超期",
-                Some("approaching") => "临期",
-                Some(_) => "正常",
+                Some(g) => Grade::from_key(g).unwrap_or(Grade::Normal).label_zh(),
                 None => "",
             };
             let cells = [

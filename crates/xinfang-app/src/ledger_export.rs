@@ -4,10 +4,7 @@
 
 use crate::error::AppError;
 use crate::export::{header, xerr};
-use crate::ledgers::{
-    ownership_status_label, supervision_kind_label, supervision_status_label, team_names,
-    warning_signals, Ledger,
-};
+use crate::ledgers::{ownership_status_label, team_names, warning_signals, Ledger};
 use crate::state::App;
 use crate::warnings::status_label as warning_label;
 use rust_xlsxwriter::Workbook;
@@ -38,12 +35,12 @@ impl App {
                         vec![
                             s.id.to_string(),
                             s.case_no,
-                            supervision_kind_label(&s.kind).into(),
+                            s.kind.label_zh().into(),
                             self.unit_name(UnitId(s.from_unit)),
                             self.unit_name(UnitId(s.to_unit)),
                             s.requirement,
                             s.feedback_due.unwrap_or_default(),
-                            supervision_status_label(&s.status).into(),
+                            s.status.label_zh().into(),
                             s.feedback,
                             s.created_at,
                         ]

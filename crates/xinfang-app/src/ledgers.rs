@@ -6,7 +6,6 @@
 
 use crate::error::AppError;
 use crate::state::App;
-use xinfang_domain::supervision::{SupervisionKind, SupervisionStatus};
 use xinfang_domain::{Role, Staff, UnitId};
 use xinfang_store::{AuditEntry, CampaignRow, OwnershipRow, SupervisionRow, WarningRow};
 
@@ -55,20 +54,6 @@ impl Ledger {
             Self::Warnings => "风险预警台账",
         }
     }
-}
-
-/// Chinese label of a supervision kind key.
-pub fn supervision_kind_label(k: &str) -> &'static str {
-    SupervisionKind::from_key(k)
-        .map(|k| k.label_zh())
-        .unwrap_or("未知")
-}
-
-/// Chinese label of a supervision status key.
-pub fn supervision_status_label(s: &str) -> &'static str {
-    SupervisionStatus::from_key(s)
-        .map(|s| s.label_zh())
-        .unwrap_or("未知")
 }
 
 /// Chinese label of an ownership status.

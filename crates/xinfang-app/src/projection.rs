@@ -41,21 +41,12 @@ impl App {
         if let Ok(clocks) = case_clocks(case, &org, &self.calendar(), &self.rules()) {
             if let Some((due, grade, kind)) = next_duty(&clocks, today) {
                 p.next_due = Some(due.to_string());
-                p.grade = Some(grade_key(grade).into());
+                p.grade = Some(grade.key().into());
                 p.next_clock = Some(kind.key().into());
             }
             p.next_check = next_check(&clocks, today, alerted).map(|d| d.to_string());
             p.facts = CaseFacts::of(case, &clocks);
         }
         p
-    }
-}
-
-pub fn grade_key(g: xinfang_domain::clock::Grade) -> &'static str {
-    use xinfang_domain::clock::Grade::*;
-    match g {
-        Normal => "normal",
-        Approaching => "approaching",
-        Overdue => "overdue",
     }
 }

@@ -4,7 +4,6 @@
 //! and on demand by `xinfang clocks scan`.
 
 use crate::error::AppError;
-use crate::projection::grade_key;
 use crate::state::App;
 use xinfang_domain::case::case_clocks;
 use xinfang_domain::clock::Grade;
@@ -61,13 +60,13 @@ impl App {
                     ));
                 }
             }
-            let alerts: Vec<NewAlert> = due
+            let alerts: Vec<NewAlert<'_>> = due
                 .iter()
                 .map(|(case_id, clock, stage, g, d, unit_id)| NewAlert {
                     case_id: *case_id,
                     clock,
                     stage,
-                    grade: grade_key(*g),
+                    grade: g.key(),
                     due: d,
                     unit_id: *unit_id,
                 })

@@ -49,12 +49,12 @@ impl App {
             .store
             .insert_supervision(&NewSupervision {
                 case_id,
-                kind: kind.key(),
+                kind,
                 from_unit: staff.unit.0,
                 to_unit: case.current_unit.0,
                 requirement: requirement.trim(),
                 feedback_due: feedback_due.map(|d| d.to_string()),
-                status: status.key(),
+                status,
                 created_by: &format!("user:{}", staff.username),
             })
             .await?;
@@ -74,13 +74,12 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         self.visible_case(staff, &s.case_no).await?;
-        let status = SupervisionStatus::from_key(&s.status).ok_or(AppError::NotFound)?;
-        check_feedback(staff, UnitId(s.to_unit), status, text)?;
+        check_feedback(staff, UnitId(s.to_unit), s.status, text)?;
         self.store
             .update_supervision(
                 id,
-                status.key(),
-                SupervisionStatus::Answered.key(),
+                s.status,
+                SupervisionStatus::Answered,
                 Some(text.trim()),
                 &format!("user:{}", staff.username),
             )
@@ -100,13 +99,12 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         self.visible_case(staff, &s.case_no).await?;
-        let status = SupervisionStatus::from_key(&s.status).ok_or(AppError::NotFound)?;
-        check_close(staff, UnitId(s.from_unit), status, &self.org())?;
+        check_close(staff, UnitId(s.from_unit), s.status, &self.org())?;
         self.store
             .update_supervision(
                 id,
-                status.key(),
-                SupervisionStatus::Closed.key(),
+                s.status,
+                SupervisionStatus::Closed,
                 None,
                 &format!("user:{}", staff.username),
             )
@@ -132,8 +130,8 @@ impl App {
             self.store
                 .update_supervision(
                     s.id,
-                    "open",
-                    SupervisionStatus::Overdue.key(),
+                    SupervisionStatus::Open,
+                    SupervisionStatus::Overdue,
                     None,
                     "system",
                 )
@@ -150,7 +148,7 @@ impl App {
                     case_id,
                     clock: "supervision_feedback",
                     stage: "supervision",
-                    grade: "overdue",
+                    grade: xinfang_domain::clock::Grade::Overdue.key(),
                     due: &due,
                     unit_id: above.0,
                 };

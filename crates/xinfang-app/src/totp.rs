@@ -4,7 +4,7 @@
 //! knows; it is small enough to implement on `hmac` + `sha1` and check
 //! against the RFC's own test vectors, rather than pull in a crate.
 
-use hmac::{Hmac, Mac};
+use hmac_sha::{Hmac, Mac};
 use sha1::Sha1;
 
 /// Seconds per time step.

@@ -4,7 +4,6 @@
 use crate::auth::Throttle;
 use crate::error::AppError;
 use crate::intake::hash_code;
-use crate::projection::grade_key;
 use crate::state::App;
 use serde::Serialize;
 use subtle::ConstantTimeEq;
@@ -107,7 +106,7 @@ impl App {
                             start: c.start.to_string(),
                             due: c.due.due.to_string(),
                             met_on: c.met_on.map(|d| d.to_string()),
-                            grade: grade_key(g),
+                            grade: g.key(),
                             grade_label: g.label_zh(),
                             duty: c.duty,
                             explanation: c.due.explanation.lines.clone(),
@@ -220,7 +219,7 @@ impl App {
             .find(|c| {
                 !c.duty
                     && c.met_on.is_none()
-                    && c.grade != "overdue"
+                    && c.grade != xinfang_domain::clock::Grade::Overdue.key()
                     && case.status == Status::Delivered
             })
             .map(|w| w.due.clone());

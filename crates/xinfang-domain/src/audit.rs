@@ -36,7 +36,7 @@ pub struct ChainRecord<'a> {
 }
 
 /// hash = SHA-256(prev ‖ seq ‖ stream ‖ kind ‖ at ‖ actor ‖ payload), fields separated by 0x1F.
-pub fn chain_hash(prev: &str, r: &ChainRecord) -> String {
+pub fn chain_hash(prev: &str, r: &ChainRecord<'_>) -> String {
     let mut h = Sha256::new();
     for part in [
         prev,
@@ -55,7 +55,7 @@ pub fn chain_hash(prev: &str, r: &ChainRecord) -> String {
 
 /// hash = HMAC-SM3(chain key, prev ‖ seq ‖ stream ‖ kind ‖ at ‖ actor ‖ payload),
 /// the same fields and separators as [`chain_hash`].
-pub fn chain_mac(key: &[u8], prev: &str, r: &ChainRecord) -> String {
+pub fn chain_mac(key: &[u8], prev: &str, r: &ChainRecord<'_>) -> String {
     let mut m = xinfang_crypto::sm3::HmacSm3::new(key);
     for part in [
         prev,
@@ -107,7 +107,7 @@ impl ChainVerifier {
     }
 
     /// The hash entry `r` must carry after `prev` under this verifier's rule.
-    pub fn expected(&self, prev: &str, r: &ChainRecord) -> String {
+    pub fn expected(&self, prev: &str, r: &ChainRecord<'_>) -> String {
         match &self.keyed {
             Some((from, key)) if r.seq >= *from => chain_mac(key, prev, r),
             _ => chain_hash(prev, r),
@@ -123,7 +123,7 @@ impl ChainVerifier {
         &mut self,
         stored_prev: &str,
         stored_hash: &str,
-        r: &ChainRecord,
+        r: &ChainRecord<'_>,
     ) -> Result<(), ChainBreak> {
         if r.seq != self.next_seq {
             return Err(ChainBreak {

@@ -22,7 +22,7 @@ pub fn check_take_charge(
     leader: &Staff,
     case: &Case,
     org: &OrgTree,
-    p: &ChargePlan,
+    p: &ChargePlan<'_>,
     today: NaiveDate,
     already_owned: bool,
 ) -> Result<(), DomainError> {

@@ -22,6 +22,8 @@ pub enum SupervisionKind {
 }
 
 impl SupervisionKind {
+    pub const ALL: [Self; 3] = [Self::Urge, Self::Supervise, Self::Listed];
+
     pub fn key(self) -> &'static str {
         match self {
             Self::Urge => "urge",
@@ -30,9 +32,7 @@ impl SupervisionKind {
         }
     }
     pub fn from_key(s: &str) -> Option<Self> {
-        [Self::Urge, Self::Supervise, Self::Listed]
-            .into_iter()
-            .find(|k| k.key() == s)
+        Self::ALL.into_iter().find(|k| k.key() == s)
     }
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -54,6 +54,8 @@ pub enum SupervisionStatus {
 }
 
 impl SupervisionStatus {
+    pub const ALL: [Self; 4] = [Self::Open, Self::Answered, Self::Closed, Self::Overdue];
+
     pub fn key(self) -> &'static str {
         match self {
             Self::Open => "open",
@@ -63,9 +65,7 @@ impl SupervisionStatus {
         }
     }
     pub fn from_key(s: &str) -> Option<Self> {
-        [Self::Open, Self::Answered, Self::Closed, Self::Overdue]
-            .into_iter()
-            .find(|k| k.key() == s)
+        Self::ALL.into_iter().find(|k| k.key() == s)
     }
     pub fn label_zh(self) -> &'static str {
         match self {

@@ -7,12 +7,8 @@ use crate::cases::{NewCaseRecord, Projection};
 use crate::chain::{link, Append, Cursor};
 use crate::error::StoreError;
 use crate::fmt_time;
-use crate::rows::Val;
+use crate::rows::{named_row, NamedRow, Val};
 use xinfang_domain::case::{Case, CaseEvent, SubmissionRecord};
-
-/// Columns of the projection row, in the order [`case_row`] builds them.
-pub(crate) const CASE_COLS: &str = "cases (case_no, query_code_hash, channel, kind, status, stage, region_code, registering_unit, registering_level, current_unit, accused_unit, registered_at, registered_on, persons, skip_level, category, related_case_no, next_due, grade, next_clock, petitioner_names, request, state_json, version, updated_at, \
-     accept_due, accept_met, handling_due, handling_met, delivered_on, satisfaction, review_requested, repeats_after_delivery, action_unit, litigation, next_check, area_path)";
 
 /// Columns of a 件次 row, in the order [`submission_row`] builds them.
 pub(crate) const SUBMISSION_COLS: &str = "submissions (case_id, channel, unit_id, unit_level, registered_at, registered_on, persons, skip_level, is_repeat, multi_body)";
@@ -48,59 +44,51 @@ fn petitioner_names(case: &Case) -> String {
         .join("、")
 }
 
-/// The projection row of a new case (its number already assigned).
-pub(crate) fn case_row(rec: &NewCaseRecord, now: &str) -> Result<Vec<Val>, StoreError> {
+/// The projection row of a new case (its number already assigned): the
+/// `cases` columns with their values.
+pub(crate) fn case_row(rec: &NewCaseRecord, now: &str) -> Result<NamedRow, StoreError> {
     let c = &rec.case;
     let p = &rec.projection;
     let f = &p.facts;
-    Ok(vec![
-        c.case_no.as_str().into(),
-        rec.query_code_hash.as_str().into(),
-        c.channel.key().into(),
-        c.kind.key().into(),
-        c.status.key().into(),
-        c.stage.key().into(),
-        c.region_code.as_str().into(),
-        Val::I(c.registering_unit.0),
-        rec.registering_level.key().into(),
-        Val::I(c.current_unit.0),
-        c.accused.as_ref().and_then(|a| a.unit).map(|u| u.0).into(),
-        fmt_time(c.registered_at).into(),
-        c.registered_on().to_string().into(),
-        Val::I(c.persons as i64),
-        c.submissions
-            .first()
-            .map(|s| s.skip_level)
-            .unwrap_or(false)
-            .into(),
-        c.category.clone().into(),
-        c.related_case.clone().into(),
-        p.next_due.clone().into(),
-        p.grade.clone().into(),
-        p.next_clock.clone().into(),
-        petitioner_names(c).into(),
-        c.content
-            .request
-            .chars()
-            .take(200)
-            .collect::<String>()
-            .into(),
-        crate::pii::seal_state(serde_json::to_string(c)?)?.into(),
-        Val::I(c.version as i64),
-        now.into(),
-        day(f.accept_due).into(),
-        day(f.accept_met).into(),
-        day(f.handling_due).into(),
-        day(f.handling_met).into(),
-        day(f.delivered_on).into(),
-        f.satisfaction.map(|s| s.key().to_string()).into(),
-        f.review_requested.into(),
-        Val::I(f.repeats_after_delivery as i64),
-        p.action_unit.map(|u| u.0).into(),
-        rec.litigation.into(),
-        p.next_check.clone().into(),
-        p.area_path.clone().into(),
-    ])
+    Ok(named_row! {
+        case_no: c.case_no.as_str(),
+        query_code_hash: rec.query_code_hash.as_str(),
+        channel: c.channel.key(),
+        kind: c.kind.key(),
+        status: c.status.key(),
+        stage: c.stage.key(),
+        region_code: c.region_code.as_str(),
+        registering_unit: c.registering_unit.0,
+        registering_level: rec.registering_level.key(),
+        current_unit: c.current_unit.0,
+        accused_unit: c.accused.as_ref().and_then(|a| a.unit).map(|u| u.0),
+        registered_at: fmt_time(c.registered_at),
+        registered_on: c.registered_on().to_string(),
+        persons: c.persons as i64,
+        skip_level: c.submissions.first().map(|s| s.skip_level).unwrap_or(false),
+        category: c.category.clone(),
+        related_case_no: c.related_case.clone(),
+        next_due: p.next_due.clone(),
+        grade: p.grade.clone(),
+        next_clock: p.next_clock.clone(),
+        petitioner_names: petitioner_names(c),
+        request: c.content.request.chars().take(200).collect::<String>(),
+        state_json: crate::pii::seal_state(serde_json::to_string(c)?)?,
+        version: c.version as i64,
+        updated_at: now,
+        accept_due: day(f.accept_due),
+        accept_met: day(f.accept_met),
+        handling_due: day(f.handling_due),
+        handling_met: day(f.handling_met),
+        delivered_on: day(f.delivered_on),
+        satisfaction: f.satisfaction.map(|s| s.key().to_string()),
+        review_requested: f.review_requested,
+        repeats_after_delivery: f.repeats_after_delivery as i64,
+        action_unit: p.action_unit.map(|u| u.0),
+        litigation: rec.litigation,
+        next_check: p.next_check.clone(),
+        area_path: p.area_path.clone(),
+    })
 }
 
 /// One 件次 row.
@@ -153,45 +141,43 @@ pub(crate) async fn update_case_row<D: crate::db::Db>(
     proj: &Projection,
 ) -> Result<(), StoreError> {
     let f = &proj.facts;
-    let vals = vec![
-        after.status.key().into(),
-        after.stage.key().into(),
-        Val::I(after.current_unit.0),
-        proj.next_due.clone().into(),
-        proj.grade.clone().into(),
-        proj.next_clock.clone().into(),
-        crate::pii::seal_state(serde_json::to_string(after)?)?.into(),
-        Val::I(after.version as i64),
-        crate::now_text().into(),
-        Val::I(after.persons as i64),
-        Val::I(case_id),
-        Val::I(expected_version as i64),
-        day(f.accept_due).into(),
-        day(f.accept_met).into(),
-        day(f.handling_due).into(),
-        day(f.handling_met).into(),
-        day(f.delivered_on).into(),
-        f.satisfaction.map(|s| s.key().to_string()).into(),
-        Val::I(f.review_requested as i64),
-        Val::I(f.repeats_after_delivery as i64),
-        proj.action_unit.map(|u| u.0).into(),
-        after
-            .accused
-            .as_ref()
-            .and_then(|a| a.unit)
-            .map(|u| u.0)
-            .into(),
-        proj.next_check.clone().into(),
-        proj.area_path.clone().into(),
-    ];
-    let changed = tx
-        .exec(
-            "UPDATE cases SET status = $1, stage = $2, current_unit = $3, next_due = $4, grade = $5, next_clock = $6, state_json = $7, version = $8, updated_at = $9, persons = $10, \
-         accept_due = $13, accept_met = $14, handling_due = $15, handling_met = $16, delivered_on = $17, satisfaction = $18, review_requested = $19, repeats_after_delivery = $20, action_unit = $21, accused_unit = $22, next_check = $23, area_path = COALESCE($24, area_path) \
-         WHERE id = $11 AND version = $12",
-            vals,
-        )
-        .await?;
+    let set = named_row! {
+        status: after.status.key(),
+        stage: after.stage.key(),
+        current_unit: after.current_unit.0,
+        next_due: proj.next_due.clone(),
+        grade: proj.grade.clone(),
+        next_clock: proj.next_clock.clone(),
+        state_json: crate::pii::seal_state(serde_json::to_string(after)?)?,
+        version: after.version as i64,
+        updated_at: crate::now_text(),
+        persons: after.persons as i64,
+        accept_due: day(f.accept_due),
+        accept_met: day(f.accept_met),
+        handling_due: day(f.handling_due),
+        handling_met: day(f.handling_met),
+        delivered_on: day(f.delivered_on),
+        satisfaction: f.satisfaction.map(|s| s.key().to_string()),
+        review_requested: f.review_requested,
+        repeats_after_delivery: f.repeats_after_delivery as i64,
+        action_unit: proj.action_unit.map(|u| u.0),
+        accused_unit: after.accused.as_ref().and_then(|a| a.unit).map(|u| u.0),
+        next_check: proj.next_check.clone(),
+    };
+    let n = set.vals.len();
+    // The area path stays as it is when the projection has none.
+    let sql = format!(
+        "UPDATE cases SET {}, area_path = COALESCE(${}, area_path) WHERE id = ${} AND version = ${}",
+        set.assignments(1),
+        n + 1,
+        n + 2,
+        n + 3
+    );
+    let mut vals = set.vals;
+    vals.push(proj.area_path.clone().into());
+    vals.push(Val::I(case_id));
+    vals.push(Val::I(expected_version as i64));
+    let changed = tx.exec(&sql, vals).await?;
     if changed != 1 {
         return Err(StoreError::Conflict);
     }

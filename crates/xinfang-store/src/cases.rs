@@ -4,11 +4,11 @@
 
 use crate::case_rows::{
     case_row, case_year, counter_name, day, event_rows, format_case_no, submission_row,
-    update_case_row, CASE_COLS, CASE_UNIT_COLS, OUTBOX_COLS, PETITIONER_COLS, SUBMISSION_COLS,
+    update_case_row, CASE_UNIT_COLS, OUTBOX_COLS, PETITIONER_COLS, SUBMISSION_COLS,
 };
 use crate::chain::{lock_head, store_head, Cursor, EVENT_COLS};
 use crate::error::StoreError;
-use crate::rows::{insert_rows, placeholders, Val};
+use crate::rows::{insert_rows, placeholders, NamedRow, Val};
 use crate::{fmt_time, Store};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
@@ -170,7 +170,13 @@ pub(crate) async fn insert_case_tx(
     let case_no = next_case_no(tx, &rec.case.region_code, &year).await?;
     rec.set_case_no(&case_no);
     let row = case_row(rec, &crate::now_text())?;
-    let returned = insert_rows(tx, CASE_COLS, vec![row], "RETURNING id").await?;
+    let returned = insert_rows(
+        tx,
+        &NamedRow::table_cols(row.cols, "cases"),
+        vec![row.vals],
+        "RETURNING id",
+    )
+    .await?;
     let id = crate::db::col(
         returned
             .first()

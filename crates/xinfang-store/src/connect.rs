@@ -38,308 +38,10 @@ pub struct Store {
 /// Size of the SQLite pool (one writer at a time, readers in parallel under WAL).
 const SQLITE_CONNECTIONS: u32 = 8;
 
-/// Each dialect's migrations, in version order (kept in step by a test).
-const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
-    (
-        1,
-        include_str!(concat!("../migrations/sqlite/", "0001_init.sql")),
-    ),
-    (
-        2,
-        include_str!(concat!("../migrations/sqlite/", "0002_case_facts.sql")),
-    ),
-    (
-        3,
-        include_str!(concat!("../migrations/sqlite/", "0003_intelligence.sql")),
-    ),
-    (
-        4,
-        include_str!(concat!("../migrations/sqlite/", "0004_supervision.sql")),
-    ),
-    (
-        5,
-        include_str!(concat!("../migrations/sqlite/", "0005_leadership.sql")),
-    ),
-    (
-        6,
-        include_str!(concat!("../migrations/sqlite/", "0006_action_unit.sql")),
-    ),
-    (
-        7,
-        include_str!(concat!("../migrations/sqlite/", "0007_campaigns.sql")),
-    ),
-    (
-        8,
-        include_str!(concat!("../migrations/sqlite/", "0008_accountability.sql")),
-    ),
-    (
-        9,
-        include_str!(concat!("../migrations/sqlite/", "0009_documents.sql")),
-    ),
-    (
-        10,
-        include_str!(concat!("../migrations/sqlite/", "0010_admin.sql")),
-    ),
-    (
-        11,
-        include_str!(concat!(
-            "../migrations/sqlite/",
-            "0011_reception_import.sql"
-        )),
-    ),
-    (
-        14,
-        include_str!(concat!("../migrations/sqlite/", "0014_stats_indexes.sql")),
-    ),
-    (
-        15,
-        include_str!(concat!("../migrations/sqlite/", "0015_stats_rollup.sql")),
-    ),
-    (
-        16,
-        include_str!(concat!("../migrations/sqlite/", "0016_multi_body.sql")),
-    ),
-    (
-        17,
-        include_str!(concat!("../migrations/sqlite/", "0017_campaign_start.sql")),
-    ),
-    (
-        18,
-        include_str!(concat!(
-            "../migrations/sqlite/",
-            "0018_drop_redundant_indexes.sql"
-        )),
-    ),
-    (
-        19,
-        include_str!(concat!("../migrations/sqlite/", "0019_document_drafts.sql")),
-    ),
-    (
-        20,
-        include_str!(concat!("../migrations/sqlite/", "0020_user_post.sql")),
-    ),
-    (
-        21,
-        include_str!(concat!("../migrations/sqlite/", "0021_messages.sql")),
-    ),
-    (
-        22,
-        include_str!(concat!("../migrations/sqlite/", "0022_events.sql")),
-    ),
-    (
-        23,
-        include_str!(concat!("../migrations/sqlite/", "0023_next_check.sql")),
-    ),
-    (
-        24,
-        include_str!(concat!(
-            "../migrations/sqlite/",
-            "0024_petitioner_accounts.sql"
-        )),
-    ),
-    (
-        25,
-        include_str!(concat!("../migrations/sqlite/", "0025_crypto.sql")),
-    ),
-    (
-        26,
-        include_str!(concat!(
-            "../migrations/sqlite/",
-            "0026_appointment_phone_key.sql"
-        )),
-    ),
-    (
-        30,
-        include_str!(concat!("../migrations/sqlite/", "0030_second_factor.sql")),
-    ),
-    (
-        35,
-        include_str!(concat!(
-            "../migrations/sqlite/",
-            "0035_idempotency_keys.sql"
-        )),
-    ),
-    (
-        40,
-        include_str!(concat!(
-            "../migrations/sqlite/",
-            "0040_reception_online.sql"
-        )),
-    ),
-    (
-        41,
-        include_str!(concat!(
-            "../migrations/sqlite/",
-            "0041_document_signatures.sql"
-        )),
-    ),
-    (
-        42,
-        include_str!(concat!(
-            "../migrations/sqlite/",
-            "0042_stats_breakdowns.sql"
-        )),
-    ),
-    (
-        46,
-        include_str!(concat!("../migrations/sqlite/", "0046_case_area.sql")),
-    ),
-];
-const PG_MIGRATIONS: &[(i64, &str)] = &[
-    (
-        1,
-        include_str!(concat!("../migrations/postgres/", "0001_init.sql")),
-    ),
-    (
-        2,
-        include_str!(concat!("../migrations/postgres/", "0002_case_facts.sql")),
-    ),
-    (
-        3,
-        include_str!(concat!("../migrations/postgres/", "0003_intelligence.sql")),
-    ),
-    (
-        4,
-        include_str!(concat!("../migrations/postgres/", "0004_supervision.sql")),
-    ),
-    (
-        5,
-        include_str!(concat!("../migrations/postgres/", "0005_leadership.sql")),
-    ),
-    (
-        6,
-        include_str!(concat!("../migrations/postgres/", "0006_action_unit.sql")),
-    ),
-    (
-        7,
-        include_str!(concat!("../migrations/postgres/", "0007_campaigns.sql")),
-    ),
-    (
-        8,
-        include_str!(concat!(
-            "../migrations/postgres/",
-            "0008_accountability.sql"
-        )),
-    ),
-    (
-        9,
-        include_str!(concat!("../migrations/postgres/", "0009_documents.sql")),
-    ),
-    (
-        10,
-        include_str!(concat!("../migrations/postgres/", "0010_admin.sql")),
-    ),
-    (
-        11,
-        include_str!(concat!(
-            "../migrations/postgres/",
-            "0011_reception_import.sql"
-        )),
-    ),
-    (
-        14,
-        include_str!(concat!("../migrations/postgres/", "0014_stats_indexes.sql")),
-    ),
-    (
-        15,
-        include_str!(concat!("../migrations/postgres/", "0015_stats_rollup.sql")),
-    ),
-    (
-        16,
-        include_str!(concat!("../migrations/postgres/", "0016_multi_body.sql")),
-    ),
-    (
-        17,
-        include_str!(concat!(
-            "../migrations/postgres/",
-            "0017_campaign_start.sql"
-        )),
-    ),
-    (
-        18,
-        include_str!(concat!(
-            "../migrations/postgres/",
-            "0018_drop_redundant_indexes.sql"
-        )),
-    ),
-    (
-        19,
-        include_str!(concat!(
-            "../migrations/postgres/",
-            "0019_document_drafts.sql"
-        )),
-    ),
-    (
-        20,
-        include_str!(concat!("../migrations/postgres/", "0020_user_post.sql")),
-    ),
-    (
-        21,
-        include_str!(concat!("../migrations/postgres/", "0021_messages.sql")),
-    ),
-    (
-        22,
-        include_str!(concat!("../migrations/postgres/", "0022_events.sql")),
-    ),
-    (
-        23,
-        include_str!(concat!("../migrations/postgres/", "0023_next_check.sql")),
-    ),
-    (
-        24,
-        include_str!(concat!(
-            "../migrations/postgres/",
-            "0024_petitioner_accounts.sql"
-        )),
-    ),
-    (
-        25,
-        include_str!(concat!("../migrations/postgres/", "0025_crypto.sql")),
-    ),
-    (
-        26,
-        include_str!(concat!(
-            "../migrations/postgres/",
-            "0026_appointment_phone_key.sql"
-        )),
-    ),
-    (
-        30,
-        include_str!(concat!("../migrations/postgres/", "0030_second_factor.sql")),
-    ),
-    (
-        35,
-        include_str!(concat!(
-            "../migrations/postgres/",
-            "0035_idempotency_keys.sql"
-        )),
-    ),
-    (
-        40,
-        include_str!(concat!(
-            "../migrations/postgres/",
-            "0040_reception_online.sql"
-        )),
-    ),
-    (
-        41,
-        include_str!(concat!(
-            "../migrations/postgres/",
-            "0041_document_signatures.sql"
-        )),
-    ),
-    (
-        42,
-        include_str!(concat!(
-            "../migrations/postgres/",
-            "0042_stats_breakdowns.sql"
-        )),
-    ),
-    (
-        46,
-        include_str!(concat!("../migrations/postgres/", "0046_case_area.sql")),
-    ),
-];
+// Each dialect's migrations, in version order: `SQLITE_MIGRATIONS` and
+// `PG_MIGRATIONS`, `&[(version, sql)]`, listed by build.rs from the files in
+// migrations/<dialect>/ (both dialects kept in step by a test).
+include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
 impl Store {
     /// Connect to `sqlite://PATH` (created if missing) or `postgres://…`.
@@ -570,5 +272,147 @@ mod tests {
         // every branch is merged; they must only increase.
         assert!(v(SQLITE_MIGRATIONS).windows(2).all(|w| w[0] < w[1]));
         assert_eq!(v(SQLITE_MIGRATIONS)[0], 1);
+    }
+
+    /// The list as it was kept by hand in this file up to 0041: what stores
+    /// migrated by that code have recorded in `schema_migrations`.
+    const HAND_KEPT: &[(i64, &str)] = &[
+        (1, "0001_init.sql"),
+        (2, "0002_case_facts.sql"),
+        (3, "0003_intelligence.sql"),
+        (4, "0004_supervision.sql"),
+        (5, "0005_leadership.sql"),
+        (6, "0006_action_unit.sql"),
+        (7, "0007_campaigns.sql"),
+        (8, "0008_accountability.sql"),
+        (9, "0009_documents.sql"),
+        (10, "0010_admin.sql"),
+        (11, "0011_reception_import.sql"),
+        (14, "0014_stats_indexes.sql"),
+        (15, "0015_stats_rollup.sql"),
+        (16, "0016_multi_body.sql"),
+        (17, "0017_campaign_start.sql"),
+        (18, "0018_drop_redundant_indexes.sql"),
+        (19, "0019_document_drafts.sql"),
+        (20, "0020_user_post.sql"),
+        (21, "0021_messages.sql"),
+        (22, "0022_events.sql"),
+        (23, "0023_next_check.sql"),
+        (24, "0024_petitioner_accounts.sql"),
+        (25, "0025_crypto.sql"),
+        (26, "0026_appointment_phone_key.sql"),
+        (30, "0030_second_factor.sql"),
+        (35, "0035_idempotency_keys.sql"),
+        (40, "0040_reception_online.sql"),
+        (41, "0041_document_signatures.sql"),
+    ];
+
+    fn file(dialect: &str, name: &str) -> String {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(dialect)
+            .join(name);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// Every hand-listed migration is in the generated list under the same
+    /// version with the same text, and every file is in it.
+    #[test]
+    fn generated_list_keeps_the_hand_kept_versions() {
+        for (dialect, list) in [("sqlite", SQLITE_MIGRATIONS), ("postgres", PG_MIGRATIONS)] {
+            for (version, name) in HAND_KEPT {
+                let sql = list.iter().find(|(v, _)| v == version).map(|(_, s)| *s);
+                assert_eq!(sql, Some(file(dialect, name).as_str()), "{dialect} {name}");
+            }
+            let files = std::fs::read_dir(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("migrations")
+                    .join(dialect),
+            )
+            .unwrap()
+            .count();
+            assert_eq!(list.len(), files, "{dialect}: every file is listed");
+        }
+    }
+
+    /// A store migrated by the hand-kept list (the code up to 0041) opens
+    /// with the generated one and runs only the migrations newer than it.
+    async fn old_store_runs_only_newer(url: &str, dialect: &str) {
+        let store = Store::connect(url).await.unwrap();
+        // What `migrate` did with the hand-kept list.
+        sqlx::raw_sql("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        for (version, name) in HAND_KEPT {
+            let mut tx = store.pool.begin().await.unwrap();
+            sqlx::raw_sql(&file(dialect, name))
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
+                .bind(*version)
+                .bind(crate::now_text())
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+        let list = match store.dialect {
+            Dialect::Sqlite => SQLITE_MIGRATIONS,
+            Dialect::Postgres => PG_MIGRATIONS,
+        };
+        let newer = list.iter().filter(|(v, _)| *v > 41).count();
+        assert_eq!(store.migrate().await.unwrap(), newer);
+        let mut recorded: Vec<i64> = sqlx::query("SELECT version FROM schema_migrations")
+            .fetch_all(&store.pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<i64, _>(0))
+            .collect();
+        recorded.sort();
+        assert_eq!(recorded, list.iter().map(|(v, _)| *v).collect::<Vec<_>>());
+        assert_eq!(store.migrate().await.unwrap(), 0);
+        store.pool.close().await;
+    }
+
+    fn tag() -> String {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        format!("{}_{nanos:x}", std::process::id())
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn old_sqlite_store_runs_only_newer_migrations() {
+        let dir = std::env::temp_dir().join(format!("xinfang-migrate-{}", tag()));
+        std::fs::create_dir_all(&dir).unwrap();
+        old_store_runs_only_newer(&format!("sqlite://{}/t.db", dir.display()), "sqlite").await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn old_postgres_store_runs_only_newer_migrations() {
+        let Some(admin) = std::env::var("XINFANG_TEST_PG_URL")
+            .ok()
+            .filter(|s| !s.is_empty())
+        else {
+            eprintln!("XINFANG_TEST_PG_URL not set: PostgreSQL variant not run");
+            return;
+        };
+        let name = format!("xinfang_migrate_{}", tag());
+        let store = Store::connect(&admin).await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+        old_store_runs_only_newer(&format!("{base}/{name}"), "postgres").await;
+        sqlx::query(&format!("DROP DATABASE {name}"))
+            .execute(&store.pool)
+            .await
+            .unwrap();
     }
 }

@@ -11,14 +11,14 @@
 
 use crate::case_rows::{
     case_row, case_year, counter_name, event_rows, format_case_no, submission_row, update_case_row,
-    CASE_COLS, CASE_UNIT_COLS, OUTBOX_COLS, PETITIONER_COLS, SUBMISSION_COLS,
+    CASE_UNIT_COLS, OUTBOX_COLS, PETITIONER_COLS, SUBMISSION_COLS,
 };
 use crate::chain::{Cursor, EVENT_COLS};
 use crate::db::{col, Db};
 use crate::error::StoreError;
 use crate::group::{IntakeWrite, IntakeWritten};
 use crate::idempotency::{idempotency_row, IDEMPOTENCY_COLS};
-use crate::rows::{insert_rows, placeholders, Val};
+use crate::rows::{insert_rows, placeholders, NamedRow, Val};
 use crate::warnings::{raise_risk_level, warning_event, warning_row, NewWarning, WARNING_COLS};
 use std::collections::HashMap;
 use xinfang_domain::case::EventBody;
@@ -268,13 +268,17 @@ async fn insert_cases<D: Db>(
     writes: &[&mut IntakeWrite],
 ) -> Result<HashMap<String, i64>, StoreError> {
     let now = crate::now_text();
+    let mut cols: &[&str] = &[];
     let mut rows = vec![];
     for w in writes {
         if let IntakeWrite::NewCase(rec) = &**w {
-            rows.push(case_row(rec, &now)?);
+            let row = case_row(rec, &now)?;
+            cols = row.cols;
+            rows.push(row.vals);
         }
     }
-    let returned = insert_rows(tx, CASE_COLS, rows, "RETURNING id, case_no").await?;
+    let table_cols = NamedRow::table_cols(cols, "cases");
+    let returned = insert_rows(tx, &table_cols, rows, "RETURNING id, case_no").await?;
     returned
         .iter()
         .map(|r| Ok((col(r, 1)?.text()?, col(r, 0)?.int()?)))

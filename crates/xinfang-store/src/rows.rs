@@ -52,6 +52,44 @@ impl From<Option<String>> for Val {
     }
 }
 
+/// A row built in Rust with each value written beside its column's name by
+/// [`named_row!`], so the column list and the values come from one
+/// definition and are never matched up by position.
+#[derive(Clone, Debug)]
+pub(crate) struct NamedRow {
+    pub cols: &'static [&'static str],
+    pub vals: Vec<Val>,
+}
+
+/// `named_row! { col: value, … }`: a [`NamedRow`]; each value is anything
+/// [`Val`] converts from.
+macro_rules! named_row {
+    ($($col:ident: $val:expr),+ $(,)?) => {
+        $crate::rows::NamedRow {
+            cols: &[$(stringify!($col)),+],
+            vals: vec![$($crate::rows::Val::from($val)),+],
+        }
+    };
+}
+pub(crate) use named_row;
+
+impl NamedRow {
+    /// `table (a, b, c)`, as [`insert_rows`] takes it.
+    pub(crate) fn table_cols(cols: &[&str], table: &str) -> String {
+        format!("{table} ({})", cols.join(", "))
+    }
+
+    /// `a = $first, b = $first+1, …` for an `UPDATE … SET`.
+    pub(crate) fn assignments(&self, first: usize) -> String {
+        self.cols
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", first + i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// Most bound parameters in one statement (SQLite allows 32,766,
 /// PostgreSQL 65,535).
 const MAX_BINDS: usize = 30_000;

@@ -9,18 +9,19 @@ use crate::CaseScope;
 use crate::Store;
 use serde::Serialize;
 use sqlx::Row;
+use xinfang_domain::supervision::{SupervisionKind, SupervisionStatus};
 
 /// A supervision as stored.
 #[derive(Clone, Debug, Serialize)]
 pub struct SupervisionRow {
     pub id: i64,
     pub case_no: String,
-    pub kind: String,
+    pub kind: SupervisionKind,
     pub from_unit: i64,
     pub to_unit: i64,
     pub requirement: String,
     pub feedback_due: Option<String>,
-    pub status: String,
+    pub status: SupervisionStatus,
     pub feedback: String,
     pub created_by: String,
     pub created_at: String,
@@ -30,32 +31,38 @@ pub struct SupervisionRow {
 /// A supervision to create.
 pub struct NewSupervision<'a> {
     pub case_id: i64,
-    pub kind: &'a str,
+    pub kind: SupervisionKind,
     pub from_unit: i64,
     pub to_unit: i64,
     pub requirement: &'a str,
     pub feedback_due: Option<String>,
-    pub status: &'a str,
+    pub status: SupervisionStatus,
     pub created_by: &'a str,
 }
 
 const COLS: &str = "s.id, c.case_no, s.kind, s.from_unit, s.to_unit, s.requirement, s.feedback_due, s.status, s.feedback, s.created_by, s.created_at, s.updated_at";
 
-fn row(r: &sqlx::any::AnyRow) -> SupervisionRow {
-    SupervisionRow {
-        id: r.get(0),
-        case_no: r.get(1),
-        kind: r.get(2),
-        from_unit: r.get(3),
-        to_unit: r.get(4),
-        requirement: r.get(5),
-        feedback_due: r.get(6),
-        status: r.get(7),
-        feedback: r.get(8),
-        created_by: r.get(9),
-        created_at: r.get(10),
-        updated_at: r.get(11),
-    }
+/// A row of [`COLS`], read by column name; an unknown kind or status is
+/// corrupt data.
+fn from_row(r: &sqlx::any::AnyRow) -> Result<SupervisionRow, StoreError> {
+    let kind: String = r.try_get("kind")?;
+    let status: String = r.try_get("status")?;
+    Ok(SupervisionRow {
+        id: r.try_get("id")?,
+        case_no: r.try_get("case_no")?,
+        kind: SupervisionKind::from_key(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("supervision kind {kind}")))?,
+        from_unit: r.try_get("from_unit")?,
+        to_unit: r.try_get("to_unit")?,
+        requirement: r.try_get("requirement")?,
+        feedback_due: r.try_get("feedback_due")?,
+        status: SupervisionStatus::from_key(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("supervision status {status}")))?,
+        feedback: r.try_get("feedback")?,
+        created_by: r.try_get("created_by")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
 }
 
 impl Store {
@@ -67,18 +74,18 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $9) RETURNING id",
         )
         .bind(s.case_id)
-        .bind(s.kind)
+        .bind(s.kind.key())
         .bind(s.from_unit)
         .bind(s.to_unit)
         .bind(s.requirement)
         .bind(s.feedback_due.clone())
-        .bind(s.status)
+        .bind(s.status.key())
         .bind(s.created_by)
         .bind(&now)
         .fetch_one(&mut *tx)
         .await?
         .get(0);
-        let payload = serde_json::json!({ "supervision": id, "case_id": s.case_id, "kind": s.kind, "to_unit": s.to_unit, "feedback_due": s.feedback_due }).to_string();
+        let payload = serde_json::json!({ "supervision": id, "case_id": s.case_id, "kind": s.kind.key(), "to_unit": s.to_unit, "feedback_due": s.feedback_due }).to_string();
         append(
             &mut tx,
             Append {
@@ -102,20 +109,21 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(r.as_ref().map(row))
+        r.as_ref().map(from_row).transpose()
     }
 
     /// Change status (and feedback text when given) if still `from`.
     pub async fn update_supervision(
         &self,
         id: i64,
-        from: &str,
-        to: &str,
+        from: SupervisionStatus,
+        to: SupervisionStatus,
         feedback: Option<&str>,
         actor: &str,
     ) -> Result<(), StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
         let now = crate::now_text();
+        let (from, to) = (from.key(), to.key());
         let res = match feedback {
             Some(f) => sqlx::query("UPDATE supervisions SET status = $1, feedback = $2, updated_at = $3 WHERE id = $4 AND status = $5")
                 .bind(to)
@@ -173,7 +181,7 @@ impl Store {
         let rows = bind_all(sqlx::query(&sql), binds)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(row).collect())
+        rows.iter().map(from_row).collect()
     }
 
     /// Open supervisions whose feedback deadline is before `today`.
@@ -182,11 +190,12 @@ impl Store {
         today: &str,
     ) -> Result<Vec<SupervisionRow>, StoreError> {
         let rows = sqlx::query(&format!(
-            "SELECT {COLS} FROM supervisions s JOIN cases c ON c.id = s.case_id WHERE s.status = 'open' AND s.feedback_due IS NOT NULL AND s.feedback_due < $1 ORDER BY s.id"
+            "SELECT {COLS} FROM supervisions s JOIN cases c ON c.id = s.case_id WHERE s.status = $2 AND s.feedback_due IS NOT NULL AND s.feedback_due < $1 ORDER BY s.id"
         ))
         .bind(today)
+        .bind(SupervisionStatus::Open.key())
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(row).collect())
+        rows.iter().map(from_row).collect()
     }
 }

@@ -181,7 +181,7 @@ async fn register(
         } else {
             StatusCode::CREATED
         },
-        Json(serde_json::to_value(out).unwrap_or_default()),
+        Json(crate::error::to_json(out)?),
     )
         .into_response())
 }
@@ -235,7 +235,7 @@ async fn detail(
         .app
         .case_detail(&staff, &case_no, q.purpose.as_deref().unwrap_or("办理"))
         .await?;
-    Ok(Json(serde_json::to_value(d).unwrap_or_default()))
+    Ok(Json(crate::error::to_json(d)?))
 }
 
 async fn act(
@@ -349,7 +349,7 @@ async fn import_calendar(
         .app
         .import_calendar(&format!("user:{}", staff.username), &body)
         .await?;
-    Ok(Json(serde_json::to_value(r).unwrap_or_default()))
+    Ok(Json(crate::error::to_json(r)?))
 }
 
 #[derive(Deserialize)]
@@ -399,7 +399,7 @@ async fn advance_warning(
 ) -> Result<Json<Value>, ApiError> {
     let b: NoteBody = parse_json(&body)?;
     let w = st.app.advance_warning(&staff, id, &action, &b.note).await?;
-    Ok(Json(serde_json::to_value(w).unwrap_or_default()))
+    Ok(Json(crate::error::to_json(w)?))
 }
 
 async fn sensitive_periods(State(st): State<AppState>, ApiUser(_): ApiUser) -> Json<Value> {
@@ -547,11 +547,7 @@ async fn supervise(
         .app
         .supervise(&staff, &case_no, kind, due, &b.requirement)
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::to_value(row).unwrap_or_default()),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(crate::error::to_json(row)?)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -567,10 +563,9 @@ async fn supervision_feedback(
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let b: FeedbackBody = parse_json(&body)?;
-    Ok(Json(
-        serde_json::to_value(st.app.supervision_feedback(&staff, id, &b.feedback).await?)
-            .unwrap_or_default(),
-    ))
+    Ok(Json(crate::error::to_json(
+        st.app.supervision_feedback(&staff, id, &b.feedback).await?,
+    )?))
 }
 
 async fn close_supervision(
@@ -578,9 +573,9 @@ async fn close_supervision(
     ApiUser(staff): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        serde_json::to_value(st.app.close_supervision(&staff, id).await?).unwrap_or_default(),
-    ))
+    Ok(Json(crate::error::to_json(
+        st.app.close_supervision(&staff, id).await?,
+    )?))
 }
 
 async fn supervisions(
@@ -614,11 +609,7 @@ async fn take_charge(
         .app
         .take_charge(&staff, &case_no, &b.team, &b.plan, deadline)
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::to_value(o).unwrap_or_default()),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(crate::error::to_json(o)?)).into_response())
 }
 
 async fn ownership_board(
@@ -643,10 +634,9 @@ async fn ownership_progress(
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let b: TextBody = parse_json(&body)?;
-    Ok(Json(
-        serde_json::to_value(st.app.ownership_progress(&staff, id, &b.text).await?)
-            .unwrap_or_default(),
-    ))
+    Ok(Json(crate::error::to_json(
+        st.app.ownership_progress(&staff, id, &b.text).await?,
+    )?))
 }
 
 async fn resolve_ownership(
@@ -654,9 +644,9 @@ async fn resolve_ownership(
     ApiUser(staff): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        serde_json::to_value(st.app.resolve_ownership(&staff, id).await?).unwrap_or_default(),
-    ))
+    Ok(Json(crate::error::to_json(
+        st.app.resolve_ownership(&staff, id).await?,
+    )?))
 }
 
 async fn instructions(
@@ -709,11 +699,7 @@ async fn create_campaign(
         .app
         .create_campaign(&staff, &b.name, &b.list_kind, starts_on, deadline)
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::to_value(c).unwrap_or_default()),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(crate::error::to_json(c)?)).into_response())
 }
 
 async fn campaigns(
@@ -782,10 +768,9 @@ async fn move_campaign_item(
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let b: MoveBody = parse_json(&body)?;
-    Ok(Json(
-        serde_json::to_value(st.app.move_item(&staff, id, &b.status, &b.evidence).await?)
-            .unwrap_or_default(),
-    ))
+    Ok(Json(crate::error::to_json(
+        st.app.move_item(&staff, id, &b.status, &b.evidence).await?,
+    )?))
 }
 
 #[derive(Deserialize)]
@@ -817,11 +802,7 @@ async fn register_dispute(
             b.risk_level.unwrap_or(1),
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::to_value(d).unwrap_or_default()),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(crate::error::to_json(d)?)).into_response())
 }
 
 async fn disputes(
@@ -860,7 +841,7 @@ async fn move_dispute(
             b.outcome.as_deref(),
         )
         .await?;
-    Ok(Json(serde_json::to_value(d).unwrap_or_default()))
+    Ok(Json(crate::error::to_json(d)?))
 }
 
 #[derive(Deserialize)]
@@ -890,11 +871,7 @@ async fn record_accountability(
             &b.reason,
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::to_value(r).unwrap_or_default()),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(crate::error::to_json(r)?)).into_response())
 }
 
 async fn accountability(

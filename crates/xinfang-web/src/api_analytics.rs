@@ -46,11 +46,11 @@ async fn breakdowns(
         let rows: Vec<Value> = rows
             .iter()
             .map(|r| {
-                let mut v = serde_json::to_value(r).unwrap_or_default();
+                let mut v = crate::error::to_json(r)?;
                 v["label"] = json!(st.app.dimension_label(dim, &r.key));
-                v
+                Ok(v)
             })
-            .collect();
+            .collect::<Result<_, ApiError>>()?;
         out.insert(dim.to_string(), Value::Array(rows));
     }
     Ok(Json(
@@ -81,7 +81,7 @@ async fn import_cases(
         .app
         .import_cases(&body, dry_run, &format!("user:{}", staff.username), &batch)
         .await?;
-    Ok(Json(serde_json::to_value(r).unwrap_or_default()))
+    Ok(Json(crate::error::to_json(r)?))
 }
 
 fn err() -> Value {

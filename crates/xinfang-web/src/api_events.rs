@@ -172,7 +172,7 @@ async fn work_order(
     } else {
         StatusCode::CREATED
     };
-    Ok((status, Json(serde_json::to_value(out).unwrap_or_default())).into_response())
+    Ok((status, Json(crate::error::to_json(out)?)).into_response())
 }
 
 fn err() -> Value {

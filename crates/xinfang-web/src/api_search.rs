@@ -115,7 +115,7 @@ async fn search(
 ) -> Result<Json<Value>, ApiError> {
     let q = search_query(&p).map_err(|m| ApiError(AppError::BadRequest(m)))?;
     let page = st.app.search_cases(&staff, &q).await?;
-    Ok(Json(serde_json::to_value(page).unwrap_or_default()))
+    Ok(Json(crate::error::to_json(page)?))
 }
 
 async fn similar(
@@ -124,7 +124,7 @@ async fn similar(
     Path(case_no): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let page = st.app.similar_cases(&staff, &case_no, 10).await?;
-    Ok(Json(serde_json::to_value(page).unwrap_or_default()))
+    Ok(Json(crate::error::to_json(page)?))
 }
 
 /// OpenAPI paths of this module (merged into the document).

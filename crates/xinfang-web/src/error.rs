@@ -22,6 +22,15 @@ impl From<DomainError> for ApiError {
     }
 }
 
+/// `value` as the JSON of a response body. A value that cannot be
+/// serialised is a logged 500, never a `null` body.
+pub(crate) fn to_json<T: serde::Serialize>(value: T) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(value).map_err(|e| {
+        tracing::error!("response body not serialisable: {e}");
+        ApiError(AppError::from(xinfang_store::StoreError::from(e)))
+    })
+}
+
 /// The machine-readable code of a retryable "database away" answer (503).
 pub const UNAVAILABLE_CODE: &str = "database_unavailable";
 /// Seconds a client should wait before retrying after a 503.

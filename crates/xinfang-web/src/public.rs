@@ -278,7 +278,7 @@ async fn tracking_view(
         .check_query_code(&st.portal_throttle, client, case_no, code)
         .await?;
     let view = st.app.public_view(id, &case).await?;
-    let mut v = serde_json::to_value(view).unwrap_or_default();
+    let mut v = crate::error::to_json(view)?;
     v["documents"] = crate::api_documents::petitioner_documents_json(st, id).await?;
     Ok(Json(v))
 }

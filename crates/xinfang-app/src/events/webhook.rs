@@ -22,7 +22,7 @@
 use super::{lease_window, node_id};
 use crate::error::AppError;
 use crate::state::App;
-use hmac::{Hmac, Mac};
+use hmac_sha::{Hmac, Mac};
 use sha2::Sha256;
 use std::collections::HashMap;
 use std::time::Duration;

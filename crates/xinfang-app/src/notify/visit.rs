@@ -172,12 +172,12 @@ impl App {
         self.store
             .insert_supervision(&NewSupervision {
                 case_id,
-                kind: "supervise",
+                kind: xinfang_domain::supervision::SupervisionKind::Supervise,
                 from_unit: bureau.0,
                 to_unit: handler.0,
                 requirement: &requirement,
                 feedback_due: Some(due.to_string()),
-                status: "open",
+                status: xinfang_domain::supervision::SupervisionStatus::Open,
                 created_by: "system:回访",
             })
             .await?;

@@ -35,7 +35,7 @@ pub fn decide(
     case: &Case,
     actor: &Actor,
     cmd: &Command,
-    ctx: &Ctx,
+    ctx: &Ctx<'_>,
 ) -> Result<CaseEvent, DomainError> {
     let body = decide_body(case, actor, cmd, ctx)?;
     Ok(CaseEvent {
@@ -124,7 +124,7 @@ fn decide_body(
     case: &Case,
     actor: &Actor,
     cmd: &Command,
-    ctx: &Ctx,
+    ctx: &Ctx<'_>,
 ) -> Result<EventBody, DomainError> {
     use Command::*;
     use Status::*;

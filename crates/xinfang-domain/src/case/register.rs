@@ -31,7 +31,7 @@ pub fn register(
     case_no: String,
     prior: Option<&PriorMatter>,
     actor: &Actor,
-    ctx: &Ctx,
+    ctx: &Ctx<'_>,
 ) -> Result<Registration, DomainError> {
     if let Actor::Staff(s) = actor {
         if s.unit != cmd.registering_unit {

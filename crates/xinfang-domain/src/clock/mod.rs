@@ -56,6 +56,21 @@ pub enum Grade {
 }
 
 impl Grade {
+    pub const ALL: [Grade; 3] = [Grade::Normal, Grade::Approaching, Grade::Overdue];
+
+    /// The stored and serialised name (`cases.grade`, the API).
+    pub fn key(self) -> &'static str {
+        match self {
+            Grade::Normal => "normal",
+            Grade::Approaching => "approaching",
+            Grade::Overdue => "overdue",
+        }
+    }
+
+    pub fn from_key(s: &str) -> Option<Grade> {
+        Self::ALL.into_iter().find(|g| g.key() == s)
+    }
+
     pub fn label_zh(&self) -> &'static str {
         match self {
             Grade::Normal => "正常",

@@ -18,6 +18,7 @@ use axum::response::Response;
 use axum::Form;
 use xinfang_app::AppError;
 use xinfang_domain::campaign::{check_item_move, item_overdue, label, ITEM_STATES, LIST_KINDS};
+use xinfang_domain::clock::Grade;
 use xinfang_domain::{Role, Staff, UnitId};
 use xinfang_store::{CampaignRow, CaseFilter};
 
@@ -334,7 +335,7 @@ async fn render_detail(
                 .map(|end| {
                     item_overdue(
                         &i.status,
-                        i.case_grade.as_deref() == Some("overdue"),
+                        i.case_grade.as_deref() == Some(Grade::Overdue.key()),
                         end,
                         today,
                     )
@@ -437,7 +438,7 @@ fn add_filter(f: &FormMap) -> Result<Option<CaseFilter>, AppError> {
             .map(str::to_string)
             .collect(),
         current_unit: unit,
-        grade: (field(f, "overdue") == "1").then(|| "overdue".to_string()),
+        grade: (field(f, "overdue") == "1").then(|| Grade::Overdue.key().to_string()),
         registered_from: opt("from"),
         registered_to: opt("to"),
         limit: 5_000,

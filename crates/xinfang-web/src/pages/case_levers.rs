@@ -11,9 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Form;
-use xinfang_app::ledgers::{
-    ownership_status_label, ownership_team, supervision_kind_label, supervision_status_label,
-};
+use xinfang_app::ledgers::{ownership_status_label, ownership_team};
 use xinfang_app::AppError;
 use xinfang_domain::case::Command;
 use xinfang_domain::{Actor, Role, Staff, UnitId};
@@ -92,8 +90,8 @@ pub async fn panel(
         .filter(|s| s.case_no == case_no)
         .map(|s| SupRow {
             id: s.id,
-            kind: supervision_kind_label(&s.kind),
-            status: supervision_status_label(&s.status),
+            kind: s.kind.label_zh(),
+            status: s.status.label_zh(),
             due: s.feedback_due.unwrap_or_else(|| "—".into()),
             requirement: s.requirement,
         })

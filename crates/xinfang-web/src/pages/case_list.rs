@@ -14,6 +14,7 @@ use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use std::collections::HashMap;
 use xinfang_domain::case::{Channel, Kind, Status};
+use xinfang_domain::clock::Grade;
 use xinfang_domain::Staff;
 use xinfang_store::{CaseFilter, CaseListRow, CaseSort, DateBasis, SubmissionFilter};
 
@@ -184,7 +185,7 @@ pub async fn case_list(
                 &lq,
                 "grade",
                 "时限",
-                [("approaching", "临期"), ("overdue", "超期")],
+                [Grade::Approaching, Grade::Overdue].map(|g| (g.key(), g.label_zh())),
             ),
             Filter::select(
                 &lq,
@@ -237,9 +238,9 @@ fn case_row(r: &CaseListRow) -> Vec<Cell> {
 /// list of cases shows it this way).
 pub(super) fn due_cell(r: &CaseListRow) -> Cell {
     let due = r.next_due.as_deref().unwrap_or("");
-    match r.grade.as_deref().unwrap_or("") {
-        "overdue" => Cell::text(format!("{due}（超期）")).class("overdue"),
-        "approaching" => Cell::text(format!("{due}（临期）")).class("approaching"),
+    match r.grade.as_deref().and_then(Grade::from_key) {
+        Some(Grade::Overdue) => Cell::text(format!("{due}（超期）")).class("overdue"),
+        Some(Grade::Approaching) => Cell::text(format!("{due}（临期）")).class("approaching"),
         _ => Cell::text(due),
     }
 }

@@ -81,7 +81,7 @@ async fn render_list(
         Some((f, from)) => (f.status, Some(f.banner), Some(f.typed), Some(from)),
         None => (axum::http::StatusCode::OK, notice(q), None, None),
     };
-    let cell = |part: Part| render(&DisputeCell { csrf, part });
+    let cell = |part: Part<'_>| render(&DisputeCell { csrf, part });
     let lq = ListQuery::from_query(q);
     let (state, risk, text) = (lq.get("status"), lq.get("risk"), lq.get("text").trim());
     let mut rows: Vec<&DisputeRow> = all

@@ -176,7 +176,14 @@ pub async fn inbox(
         .await
         .unwrap_or_default()
         .into_iter()
-        .filter(|s| s.to_unit == staff.unit.0 && (s.status == "open" || s.status == "overdue"))
+        .filter(|s| {
+            s.to_unit == staff.unit.0
+                && matches!(
+                    s.status,
+                    xinfang_domain::supervision::SupervisionStatus::Open
+                        | xinfang_domain::supervision::SupervisionStatus::Overdue
+                )
+        })
         .collect();
     counts.push(("sups", "督办".into(), sups.len(), "alarm"));
     counts.push(("alerts", "时限提醒".into(), alerts.len(), "warn"));
@@ -244,7 +251,7 @@ pub async fn inbox(
                         let clock = ClockKind::from_key(&a.clock)
                             .map(|k| k.name_zh())
                             .unwrap_or("法定时限");
-                        let (g, class) = if a.grade == "overdue" {
+                        let (g, class) = if a.grade == xinfang_domain::clock::Grade::Overdue.key() {
                             ("超期", "overdue")
                         } else {
                             ("临期", "approaching")

@@ -7,7 +7,9 @@
 //! posts the case number with an empty code, and [`check_visit`] accepts
 //! it for a case of theirs. Query-code tracking is unchanged.
 
-use super::portal_kit::{cn_date, get, plain_error, respond, Errors, Field, SummaryItem};
+use super::portal_kit::{
+    cn_date, form_errors, get, plain_error, respond, Errors, Field, SummaryItem,
+};
 use crate::client::ClientAddr;
 use crate::AppState;
 use askama::Template;
@@ -161,25 +163,12 @@ pub async fn home(State(st): State<AppState>, headers: HeaderMap) -> Response {
 
 /// The form's errors from a service error.
 fn errors_of(e: AppError) -> (StatusCode, Errors, Option<String>) {
-    let mut errors = Errors::default();
-    match e {
-        AppError::Invalid(list) => {
-            for x in list {
-                errors.add(&x.field, &x.message);
-            }
-            (StatusCode::UNPROCESSABLE_ENTITY, errors, None)
-        }
-        AppError::TooManyAttempts => (
+    form_errors(e, |e| {
+        matches!(e, AppError::TooManyAttempts).then_some((
             StatusCode::TOO_MANY_REQUESTS,
-            errors,
-            Some("验证码输错次数过多，请15分钟后再试。".into()),
-        ),
-        other => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            errors,
-            Some(plain_error(&other)),
-        ),
-    }
+            "验证码输错次数过多，请15分钟后再试。",
+        ))
+    })
 }
 
 /// `POST /my/code`: send a sign-in code.

@@ -125,6 +125,30 @@ pub fn plain_error(e: &xinfang_app::AppError) -> String {
     }
 }
 
+/// A portal form's failure as its page shows it: field errors beside the
+/// fields (422); the one failure the page words itself (`worded`: its status
+/// and message); anything else a 500 with [`plain_error`]'s words.
+pub fn form_errors(
+    e: xinfang_app::AppError,
+    worded: impl FnOnce(&xinfang_app::AppError) -> Option<(StatusCode, &'static str)>,
+) -> (StatusCode, Errors, Option<String>) {
+    let mut errors = Errors::default();
+    if let xinfang_app::AppError::Invalid(list) = &e {
+        for x in list {
+            errors.add(&x.field, &x.message);
+        }
+        return (StatusCode::UNPROCESSABLE_ENTITY, errors, None);
+    }
+    match worded(&e) {
+        Some((status, message)) => (status, errors, Some(message.into())),
+        None => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            errors,
+            Some(plain_error(&e)),
+        ),
+    }
+}
+
 /// A template's HTML (a template error is logged and shown as a short apology).
 pub fn render(t: &impl Template) -> String {
     t.render().unwrap_or_else(|e| {

@@ -5,7 +5,7 @@
 //! rules are in `xinfang_app::reception_online`; this file only renders.
 
 use super::portal_account::signed_in;
-use super::portal_kit::{get, plain_error, respond, Errors, Field, SummaryItem};
+use super::portal_kit::{form_errors, get, plain_error, respond, Errors, Field, SummaryItem};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -165,25 +165,9 @@ pub async fn reception(
 }
 
 fn errors_of(e: AppError) -> (StatusCode, Errors, Option<String>) {
-    let mut errors = Errors::default();
-    match e {
-        AppError::Invalid(list) => {
-            for x in list {
-                errors.add(&x.field, &x.message);
-            }
-            (StatusCode::UNPROCESSABLE_ENTITY, errors, None)
-        }
-        AppError::NotFound => (
-            StatusCode::NOT_FOUND,
-            errors,
-            Some("没有找到这个预约。".into()),
-        ),
-        other => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            errors,
-            Some(plain_error(&other)),
-        ),
-    }
+    form_errors(e, |e| {
+        matches!(e, AppError::NotFound).then_some((StatusCode::NOT_FOUND, "没有找到这个预约。"))
+    })
 }
 
 /// `POST /my/reception`: book a place.

@@ -132,7 +132,7 @@ fn qr_data_uri(uri: &str) -> String {
         return String::new();
     };
     let svg = code
-        .render::<qrcode::render::svg::Color>()
+        .render::<qrcode::render::svg::Color<'_>>()
         .min_dimensions(220, 220)
         .quiet_zone(true)
         .build();

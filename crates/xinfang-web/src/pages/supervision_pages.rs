@@ -13,26 +13,27 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Form;
-use xinfang_app::ledgers::{supervision_kind_label, supervision_status_label};
+use xinfang_domain::supervision::{SupervisionKind, SupervisionStatus};
 use xinfang_domain::{Role, Staff};
 use xinfang_store::SupervisionRow;
 
-const KINDS: [(&str, &str); 3] = [
-    ("urge", "催办"),
-    ("supervise", "督办"),
-    ("listed", "挂牌督办"),
-];
-const STATUSES: [(&str, &str); 4] = [
-    ("open", "待反馈"),
-    ("answered", "已反馈"),
-    ("closed", "已办结"),
-    ("overdue", "反馈超期"),
-];
+/// Filter options: each kind / status by its key, labelled in Chinese.
+fn kinds() -> impl Iterator<Item = (&'static str, &'static str)> {
+    SupervisionKind::ALL
+        .into_iter()
+        .map(|k| (k.key(), k.label_zh()))
+}
+fn statuses() -> impl Iterator<Item = (&'static str, &'static str)> {
+    SupervisionStatus::ALL
+        .into_iter()
+        .map(|s| (s.key(), s.label_zh()))
+}
 
 /// Overdue: escalated, or still open past its feedback date.
 fn is_overdue(s: &SupervisionRow, today: &str) -> bool {
-    s.status == "overdue"
-        || (s.status == "open" && s.feedback_due.as_deref().is_some_and(|d| d < today))
+    s.status == SupervisionStatus::Overdue
+        || (s.status == SupervisionStatus::Open
+            && s.feedback_due.as_deref().is_some_and(|d| d < today))
 }
 
 /// The list of supervisions as rows of the list component.
@@ -73,7 +74,7 @@ fn view(
                         format!("/work/supervisions/{}", s.id),
                     ),
                     Cell::link(&s.case_no, format!("/work/cases/{}", s.case_no)),
-                    Cell::text(supervision_kind_label(&s.kind)),
+                    Cell::text(s.kind.label_zh()),
                     Cell::text(unit(s.from_unit)),
                     Cell::text(unit(s.to_unit)),
                     Cell::text(&s.requirement),
@@ -82,7 +83,7 @@ fn view(
                     } else {
                         Cell::text(due)
                     },
-                    Cell::text(supervision_status_label(&s.status)),
+                    Cell::text(s.status.label_zh()),
                 ]
             })
             .collect(),
@@ -119,16 +120,16 @@ pub async fn list(
     let overdue = lq.get("overdue") == "1";
     let mut rows: Vec<&SupervisionRow> = all
         .iter()
-        .filter(|s| kind.is_empty() || s.kind == kind)
-        .filter(|s| status.is_empty() || s.status == status)
+        .filter(|s| kind.is_empty() || s.kind.key() == kind)
+        .filter(|s| status.is_empty() || s.status.key() == status)
         .filter(|s| !overdue || is_overdue(s, &today))
         .filter(|s| text.is_empty() || s.case_no.contains(text) || s.requirement.contains(text))
         .collect();
     sort_in_memory(&mut rows, &lq, sort_key);
     let filters = vec![
         Filter::text(&lq, "text", "信访编号或督办要求", ""),
-        Filter::select(&lq, "kind", "类别", KINDS),
-        Filter::select(&lq, "status", "状态", STATUSES),
+        Filter::select(&lq, "kind", "类别", kinds()),
+        Filter::select(&lq, "status", "状态", statuses()),
         Filter::select(&lq, "overdue", "反馈超期", [("1", "仅看反馈超期")]),
     ];
     let v = view(
@@ -165,8 +166,8 @@ pub async fn listed(
     let status = lq.get("status");
     let mut rows: Vec<&SupervisionRow> = all
         .iter()
-        .filter(|s| s.kind == "listed")
-        .filter(|s| status.is_empty() || s.status == status)
+        .filter(|s| s.kind == SupervisionKind::Listed)
+        .filter(|s| status.is_empty() || s.status.key() == status)
         .collect();
     sort_in_memory(&mut rows, &lq, sort_key);
     let v = view(
@@ -175,7 +176,7 @@ pub async fn listed(
         "/work/listed",
         &rows,
         &today,
-        vec![Filter::select(&lq, "status", "状态", STATUSES)],
+        vec![Filter::select(&lq, "status", "状态", statuses())],
         render(&ListedNote),
     );
     if ListQuery::wants_xlsx(&q) {
@@ -229,14 +230,18 @@ async fn render_detail(
     let body = render(&SupervisionPage {
         banner,
         csrf,
-        kind: supervision_kind_label(&s.kind),
-        status: supervision_status_label(&s.status),
+        kind: s.kind.label_zh(),
+        status: s.status.label_zh(),
         year: s.created_at.get(..4).unwrap_or(""),
         from_unit: unit(s.from_unit),
         to_unit: unit(s.to_unit),
-        can_feed_back: staff.unit.0 == s.to_unit && (s.status == "open" || s.status == "overdue"),
+        can_feed_back: staff.unit.0 == s.to_unit
+            && matches!(
+                s.status,
+                SupervisionStatus::Open | SupervisionStatus::Overdue
+            ),
         feedback: typed.get("feedback"),
-        can_close: s.status == "answered"
+        can_close: s.status == SupervisionStatus::Answered
             && staff.has_any(&[Role::Supervisor, Role::Leader])
             && staff.unit.0 != s.to_unit,
         s: &s,

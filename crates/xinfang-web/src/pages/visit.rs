@@ -36,7 +36,7 @@ fn message(e: &AppError) -> String {
     }
 }
 
-fn render(status: StatusCode, p: VisitPage) -> Response {
+fn render(status: StatusCode, p: VisitPage<'_>) -> Response {
     let body = p.render().unwrap_or_default();
     (status, Html(page("办理结果评价", None, &body))).into_response()
 }

@@ -33,7 +33,7 @@ struct AccountsPage<'a> {
     id_number: String,
 }
 
-fn respond(status: StatusCode, staff: &Staff, p: &AccountsPage) -> Response {
+fn respond(status: StatusCode, staff: &Staff, p: &AccountsPage<'_>) -> Response {
     (
         status,
         Html(page("信访人账号核验", Some(staff), &render(p))),
