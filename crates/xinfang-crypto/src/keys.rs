@@ -354,6 +354,19 @@ impl KeyRing {
         hex::encode(&mac[..16])
     }
 
+    /// The blind index under every index key in the file, the active key's
+    /// first: while a rotation of the index key is rebuilding the stored
+    /// indexes, a look-up must find rows written under either key.
+    pub fn blind_each(&self, normalised: &str) -> Vec<String> {
+        let mut out = vec![self.blind(normalised)];
+        for (id, k) in &self.index {
+            if *id != self.index_active {
+                out.push(hex::encode(&hmac_sm3(k, &[normalised.as_bytes()])[..16]));
+            }
+        }
+        out
+    }
+
     /// The blind-index key id in use.
     pub fn index_key_id(&self) -> &str {
         &self.index_active

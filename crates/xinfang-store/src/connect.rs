@@ -173,6 +173,13 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
             "0041_document_signatures.sql"
         )),
     ),
+    (
+        43,
+        include_str!(concat!(
+            "../migrations/sqlite/",
+            "0043_petitioner_account_keys.sql"
+        )),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -315,6 +322,13 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
         include_str!(concat!(
             "../migrations/postgres/",
             "0041_document_signatures.sql"
+        )),
+    ),
+    (
+        43,
+        include_str!(concat!(
+            "../migrations/postgres/",
+            "0043_petitioner_account_keys.sql"
         )),
     ),
 ];

@@ -40,6 +40,7 @@ mod messages;
 mod org;
 pub mod pii;
 mod protect;
+mod protect_accounts;
 mod pumps;
 mod reception;
 mod replicas;

@@ -312,6 +312,24 @@ pub(crate) fn stored_recipient(
     Ok((ring.seal(recipient)?, dedupe, blind))
 }
 
+/// A stored text column (sealed, or plaintext from before) as plaintext,
+/// reloading the key file once for a key this process does not know yet.
+pub(crate) fn open_text(stored: &str) -> Result<String, StoreError> {
+    if !is_sealed(stored) {
+        return Ok(stored.to_string());
+    }
+    match crate::keys::require()?
+        .open(stored)
+        .map_err(StoreError::from)
+    {
+        Err(e) if crate::keys::is_unknown_key(&e) => match crate::keys::reload() {
+            Some(ring) => Ok(ring.open(stored)?),
+            None => Err(e),
+        },
+        other => other,
+    }
+}
+
 /// A stored text column (sealed, or plaintext from before) as plaintext;
 /// what cannot be opened reads as a notice rather than failing a list.
 pub(crate) fn reveal_text(stored: String) -> String {
@@ -333,6 +351,26 @@ pub(crate) fn phone_key(phone: &str) -> String {
     match crate::keys::installed_keys() {
         Some(ring) => blind_key(&ring, &format!("ph:{phone}")),
         None => phone.to_string(),
+    }
+}
+
+/// The stored forms a petitioner's phone may have as a look-up key
+/// (accounts, codes, sessions, appointments): `ph#<blind index>` under the
+/// active index key, then under the old one while an index-key rotation is
+/// rebuilding; the plain number without keys. Always two (repeated when
+/// there is only one), for a fixed `IN ($1, $2)`.
+pub(crate) fn phone_keys(phone: &str) -> [String; 2] {
+    match crate::keys::installed_keys() {
+        Some(ring) => {
+            let mut all = ring
+                .blind_each(&format!("ph:{phone}"))
+                .into_iter()
+                .map(|h| format!("ph#{h}"));
+            let first = all.next().unwrap_or_default();
+            let second = all.next().unwrap_or_else(|| first.clone());
+            [first, second]
+        }
+        None => [phone.to_string(), phone.to_string()],
     }
 }
 
