@@ -41,6 +41,7 @@ mod org;
 pub mod pii;
 mod protect;
 mod protect_accounts;
+mod protect_secrets;
 mod pumps;
 mod reception;
 mod replicas;

@@ -2,11 +2,13 @@
 //! an online submission (with an idempotency key), a staff registration,
 //! a 12345 work order, the documents and drafts of handling, a petitioner
 //! account (SMS code, session, window ID check), an online reception
-//! booking, an import file, the SMS outbox and webhook deliveries. Then
+//! booking, an import file, the SMS outbox and webhook deliveries, a
+//! staff TOTP secret and a webhook secret. Then
 //! the raw database — the SQLite file and its WAL after a checkpoint, or a
 //! `pg_dump` — is searched for each petitioner's ID number and phone (and
 //! the ID's 17 leading digits, whatever its check character's case): none
-//! is there, while the staff API still reads them. The harness installs
+//! is there (nor the addresses, nor the secrets), while the staff API
+//! still reads them. The harness installs
 //! keys for every web test (`common::install_test_keys`).
 
 use crate::common;
@@ -88,7 +90,23 @@ dual_test!(
         let rx = Receiver::start().await;
         let admin = app.token("admin").await;
         let bureau = app.token("shangcheng_xfj").await;
-        subscribe(&app, &admin, "加密推送", &rx.url("sealed"), BUREAU, None).await;
+        let (_, hook_secret) =
+            subscribe(&app, &admin, "加密推送", &rx.url("sealed"), BUREAU, None).await;
+        // A staff TOTP secret (enrolment begun).
+        let totp = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+        let clerk = app
+            .app
+            .store
+            .user_by_name("shangcheng_xfj")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(app
+            .app
+            .store
+            .begin_second_factor(clerk.id, totp)
+            .await
+            .unwrap());
         app.set_time("2026-03-02 10:00");
 
         // (ID number, phone) of each path's petitioner.
@@ -245,7 +263,20 @@ dual_test!(
             Some(online.0.as_str())
         );
 
+        let sf = app.app.store.second_factor(clerk.id).await.unwrap();
+        assert_eq!(sf.unwrap().secret, totp, "the TOTP secret reads back");
+        assert!(
+            rx.accepted("sealed").len() == rx.got("sealed").len()
+                && rx.got("sealed").iter().all(|g| g.signed_with(&hook_secret)),
+            "deliveries signed with the (sealed) secret"
+        );
+
         let raw = raw_database(&app).await;
+        assert!(!contains(&raw, totp), "the TOTP secret in the database");
+        assert!(
+            !contains(&raw, &hook_secret),
+            "the webhook secret in the database"
+        );
         assert!(contains(&raw, &online_case), "the search itself works");
         for (what, (id, phone)) in [
             ("online", &online),
