@@ -265,6 +265,16 @@ impl KeyFile {
         Ok(id)
     }
 
+    /// Add a new HMAC-SM3 chain key and make it the active one; returns its
+    /// id. The old keys stay: the entries they authenticated keep
+    /// verifying under them (`Store::change_chain_key` records the switch).
+    pub fn rotate_chain(&mut self) -> Result<String, CryptoError> {
+        let (id, key) = new_key('c', self.chain.keys.len() + 1, 32)?;
+        self.chain.keys.insert(id.clone(), key);
+        self.chain.active = id.clone();
+        Ok(id)
+    }
+
     /// Drop a data key no ciphertext uses any more (never the active one).
     pub fn remove_data_key(&mut self, id: &str) -> Result<(), CryptoError> {
         if id == self.data.active {

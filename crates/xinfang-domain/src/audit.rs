@@ -154,6 +154,15 @@ impl ChainVerifier {
     pub fn verified(&self) -> i64 {
         self.next_seq - 1
     }
+
+    /// A chain-key change (issue #20): the entry just verified recorded it
+    /// (authenticated under the old key), so every later entry is
+    /// HMAC-SM3 under `key`. Only in the keyed era.
+    pub fn change_key(&mut self, key: &[u8]) {
+        if self.keyed.is_some() {
+            self.keyed = Some((self.next_seq, key.to_vec()));
+        }
+    }
 }
 
 #[cfg(test)]

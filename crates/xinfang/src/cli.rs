@@ -173,10 +173,14 @@ enum AuditCmd {
 
 #[derive(Subcommand)]
 enum KeysCmd {
-    /// Make a new SM4 data key active and re-encrypt everything under it.
+    /// Make a new SM4 data key active and re-encrypt everything under it;
+    /// with --chain, a new audit-chain key instead (from a recorded change
+    /// entry on; the entries before keep verifying with the old key).
     Rotate {
         #[command(flatten)]
         db: Db,
+        #[arg(long)]
+        chain: bool,
     },
     /// Remove an old data key once nothing is sealed under it.
     Retire {
@@ -638,7 +642,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Cmd::Keys { cmd } => {
             match cmd {
-                KeysCmd::Rotate { db } => crate::keys_cmd::rotate(&resolve_url(&db)?).await?,
+                KeysCmd::Rotate { db, chain: false } => {
+                    crate::keys_cmd::rotate(&resolve_url(&db)?).await?
+                }
+                KeysCmd::Rotate { db, chain: true } => {
+                    crate::keys_cmd::rotate_chain(&resolve_url(&db)?).await?
+                }
                 KeysCmd::Retire { db, key_id } => {
                     crate::keys_cmd::retire(&resolve_url(&db)?, &key_id).await?
                 }

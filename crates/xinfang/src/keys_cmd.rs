@@ -171,6 +171,34 @@ pub(crate) async fn rotate(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `xinfang keys rotate --chain`: a new HMAC-SM3 chain key becomes active
+/// at a recorded change entry (authenticated under the old key), anchored
+/// at once. A running server reads the key file again when the head names
+/// a key it does not have, so it keeps appending without a restart.
+pub(crate) async fn rotate_chain(url: &str) -> anyhow::Result<()> {
+    let (mut kf, path) = install(url)?;
+    let Some(path) = path else {
+        bail!("密钥来自环境变量 XINFANG_DATA_KEY，无法轮换；请改用密钥文件");
+    };
+    let store = connect(url).await?;
+    let old = store.chain_head().await?.chain_key;
+    let new = kf.rotate_chain()?;
+    kf.save(&path)?;
+    xinfang_store::install_keys(kf.ring()?);
+    match store.change_chain_key("system:keys").await? {
+        Some(from) => {
+            let a = store.anchor(&anchors_path(url)).await?;
+            println!(
+                "审计链自第 {from} 条起改用链密钥 {new}（此前为 {}）；已锚定第 {} 条",
+                old.unwrap_or_default(),
+                a.seq
+            );
+        }
+        None => println!("审计链已使用链密钥 {new}"),
+    }
+    Ok(())
+}
+
 /// `xinfang keys retire KID`: remove an old data key once nothing uses it.
 pub(crate) async fn retire(url: &str, kid: &str) -> anyhow::Result<()> {
     let (mut kf, path) = install(url)?;
@@ -203,7 +231,11 @@ pub(crate) fn show(url: &str) -> anyhow::Result<()> {
         kf.data.active
     );
     println!("盲索引密钥（HMAC-SM3）：{}", kf.index.active);
-    println!("审计链密钥（HMAC-SM3）：{}", kf.chain.active);
+    println!(
+        "审计链密钥（HMAC-SM3）：{}（当前 {}）",
+        ids(&kf.chain),
+        kf.chain.active
+    );
     println!("SM2 签名密钥：{}", kf.sm2.id);
     println!("SM2 公钥：{}", kf.sm2.public);
     Ok(())

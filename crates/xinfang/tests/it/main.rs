@@ -5,6 +5,7 @@ mod browser_accounts;
 mod browser_phone;
 mod browser_sign_in;
 mod browser_staff;
+mod chain_key;
 mod citus_sql;
 mod cli;
 mod crash;
