@@ -476,9 +476,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = app.store.clone();
             // With the peer address: the throttles key on the real client (xinfang_web::client).
             let router = xinfang_web::router_with(app, web);
-            let shutdown = async {
-                let _ = tokio::signal::ctrl_c().await;
-            };
+            // Ctrl-C or SIGTERM: drain, then the final anchor below.
+            let shutdown = crate::shutdown::signal();
             match tls_config {
                 None => {
                     println!("xinfang 已启动：http://{addr}/");
@@ -510,7 +509,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         .await?;
                 }
             }
-            // Issue #20: the head is anchored on shutdown too.
+            // Issue #20: the head is anchored on shutdown too (SIGINT or SIGTERM).
             let a = store.anchor(&crate::keys_cmd::anchors_path(&url)).await?;
             eprintln!("已锚定审计链：第 {} 条", a.seq);
             Ok(ExitCode::SUCCESS)

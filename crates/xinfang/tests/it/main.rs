@@ -16,5 +16,6 @@ mod failover;
 mod import_cli;
 mod server;
 mod shared_file;
+mod sigterm;
 mod tls_serve;
 mod two_nodes;
