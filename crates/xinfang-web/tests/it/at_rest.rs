@@ -3,7 +3,8 @@
 //! a 12345 work order, the documents and drafts of handling, a petitioner
 //! account (SMS code, session, window ID check), an online reception
 //! booking, an import file, the SMS outbox and webhook deliveries, a
-//! staff TOTP secret and a webhook secret. Then
+//! staff TOTP secret, a webhook secret and the query code an
+//! idempotency replay keeps. Then
 //! the raw database — the SQLite file and its WAL after a checkpoint, or a
 //! `pg_dump` — is searched for each petitioner's ID number and phone (and
 //! the ID's 17 leading digits, whatever its check character's case): none
@@ -128,6 +129,7 @@ dual_test!(
         let r = send(&app, req).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         let online_case = r.json()["case_no"].as_str().unwrap().to_string();
+        let query_code = r.json()["query_code"].as_str().unwrap().to_string();
 
         // 2. Staff registration.
         let (s, v) = app
@@ -271,7 +273,22 @@ dual_test!(
             "deliveries signed with the (sealed) secret"
         );
 
+        // A retry is still answered with the same code (the sealed replay).
+        let req = Request::builder()
+            .method("POST")
+            .uri("/api/v1/petitions")
+            .header("content-type", "application/json")
+            .header("idempotency-key", "at-rest-0001-key-abcdef")
+            .body(Body::from(p.to_string()))
+            .unwrap();
+        let again = send(&app, req).await.json();
+        assert_eq!(again["query_code"], query_code.as_str(), "{again}");
+
         let raw = raw_database(&app).await;
+        assert!(
+            !contains(&raw, &query_code),
+            "the query code (idempotency replay) in the database"
+        );
         assert!(!contains(&raw, totp), "the TOTP secret in the database");
         assert!(
             !contains(&raw, &hook_secret),
