@@ -275,6 +275,30 @@ impl KeyFile {
         Ok(id)
     }
 
+    /// Add a new HMAC-SM3 blind-index key and make it the active one;
+    /// returns its id. The old key stays (look-ups consult both) until
+    /// [`KeyFile::remove_index_key`], after the stored indexes are rebuilt.
+    pub fn rotate_index(&mut self) -> Result<String, CryptoError> {
+        let (id, key) = new_key('i', self.index.keys.len() + 1, 32)?;
+        self.index.keys.insert(id.clone(), key);
+        self.index.active = id.clone();
+        Ok(id)
+    }
+
+    /// Drop an old blind-index key (never the active one).
+    pub fn remove_index_key(&mut self, id: &str) -> Result<(), CryptoError> {
+        if id == self.index.active {
+            return Err(CryptoError::Malformed(format!(
+                "{id} 是当前使用的盲索引密钥，不能移除"
+            )));
+        }
+        self.index
+            .keys
+            .remove(id)
+            .map(|_| ())
+            .ok_or_else(|| CryptoError::UnknownKey(id.to_string()))
+    }
+
     /// Drop a data key no ciphertext uses any more (never the active one).
     pub fn remove_data_key(&mut self, id: &str) -> Result<(), CryptoError> {
         if id == self.data.active {

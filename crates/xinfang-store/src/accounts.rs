@@ -296,14 +296,22 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<i64>, StoreError> {
         let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
-        if let Some(ring) = crate::keys::installed_keys() {
-            // Blinded index (issue #20): the `ph:` key stands for the phone alone.
-            let rows = sqlx::query("SELECT DISTINCT case_id FROM petitioner_index WHERE (pkey = $1 OR pkey = $2) ORDER BY case_id DESC LIMIT $3")
-                .bind(crate::pii::blind_key(&ring, &format!("ph:{digits}")))
-                .bind(id_number.map(|i| crate::pii::blind_key(&ring, &format!("id:{i}"))).unwrap_or_default())
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?;
+        if crate::keys::installed_keys().is_some() {
+            // Blinded index (issue #20): the `ph:` key stands for the phone
+            // alone; under every index key while a rotation rebuilds.
+            let mut keys = vec![format!("ph:{digits}")];
+            keys.extend(id_number.map(|i| format!("id:{i}")));
+            let keys = crate::pii::lookup_keys(&keys);
+            let sql = format!(
+                "SELECT DISTINCT case_id FROM petitioner_index WHERE pkey IN ({}) ORDER BY case_id DESC LIMIT ${}",
+                crate::rows::placeholders(1, keys.len()),
+                keys.len() + 1
+            );
+            let mut q = sqlx::query(&sql);
+            for k in &keys {
+                q = q.bind(k);
+            }
+            let rows = q.bind(limit).fetch_all(&self.pool).await?;
             return Ok(rows.iter().map(|r| r.get(0)).collect());
         }
         let rows = sqlx::query("SELECT DISTINCT case_id FROM petitioner_index WHERE (pkey LIKE $1 OR pkey = $2) ORDER BY case_id DESC LIMIT $3")

@@ -285,12 +285,45 @@ pub(crate) fn index_keys(keys: &[String]) -> Vec<String> {
     out
 }
 
-/// The keys to look up for these petitioner keys.
+/// The keys to look up for these petitioner keys: the blind index under
+/// every index key in the file (while a rotation of the index key is
+/// rebuilding, rows of either key are found).
 pub(crate) fn lookup_keys(keys: &[String]) -> Vec<String> {
     match crate::keys::installed_keys() {
-        Some(ring) => keys.iter().map(|k| blind_key(&ring, k)).collect(),
+        Some(ring) => keys.iter().flat_map(|k| blind_keys(&ring, k)).collect(),
         None => keys.to_vec(),
     }
+}
+
+/// [`blind_key`] under every index key, the active key's first.
+pub fn blind_keys(ring: &KeyRing, key: &str) -> Vec<String> {
+    let kind = key.split_once(':').map(|(k, _)| k).unwrap_or("k");
+    ring.blind_each(key)
+        .into_iter()
+        .map(|h| format!("{kind}#{h}"))
+        .collect()
+}
+
+/// The stored forms of a message recipient's opt-out key, and of a
+/// dedupe key carrying it, under each index key: (opt-out keys, dedupe
+/// keys), two each (repeated when there is one key).
+pub(crate) fn recipient_keys(recipient: &str, dedupe: &str) -> ([String; 2], [String; 2]) {
+    let Some(ring) = crate::keys::installed_keys() else {
+        let r = recipient.to_string();
+        let d = dedupe.to_string();
+        return ([r.clone(), r], [d.clone(), d]);
+    };
+    let all = blind_keys(&ring, &format!("to:{recipient}"));
+    let first = all[0].clone();
+    let second = all.get(1).cloned().unwrap_or_else(|| first.clone());
+    let d = |b: &str| {
+        if recipient.is_empty() {
+            dedupe.to_string()
+        } else {
+            dedupe.replace(recipient, b)
+        }
+    };
+    ([first.clone(), second.clone()], [d(&first), d(&second)])
 }
 
 /// A message recipient (phone or e-mail) as stored: (recipient sealed,

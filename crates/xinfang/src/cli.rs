@@ -175,14 +175,18 @@ enum AuditCmd {
 enum KeysCmd {
     /// Make a new SM4 data key active and re-encrypt everything under it;
     /// with --chain, a new audit-chain key instead (from a recorded change
-    /// entry on; the entries before keep verifying with the old key).
+    /// entry on; the entries before keep verifying with the old key); with
+    /// --index, a new blind-index key (every blind column recomputed).
     Rotate {
         #[command(flatten)]
         db: Db,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "index")]
         chain: bool,
+        #[arg(long)]
+        index: bool,
     },
-    /// Remove an old data key once nothing is sealed under it.
+    /// Remove an old data key once nothing is sealed under it, or an old
+    /// blind-index key (after recomputing what a server wrote under it meanwhile).
     Retire {
         #[command(flatten)]
         db: Db,
@@ -641,12 +645,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Cmd::Keys { cmd } => {
             match cmd {
-                KeysCmd::Rotate { db, chain: false } => {
-                    crate::keys_cmd::rotate(&resolve_url(&db)?).await?
-                }
-                KeysCmd::Rotate { db, chain: true } => {
-                    crate::keys_cmd::rotate_chain(&resolve_url(&db)?).await?
-                }
+                KeysCmd::Rotate {
+                    db, chain: true, ..
+                } => crate::keys_cmd::rotate_chain(&resolve_url(&db)?).await?,
+                KeysCmd::Rotate {
+                    db, index: true, ..
+                } => crate::keys_cmd::rotate_index(&resolve_url(&db)?).await?,
+                KeysCmd::Rotate { db, .. } => crate::keys_cmd::rotate(&resolve_url(&db)?).await?,
                 KeysCmd::Retire { db, key_id } => {
                     crate::keys_cmd::retire(&resolve_url(&db)?, &key_id).await?
                 }

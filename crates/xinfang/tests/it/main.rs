@@ -14,6 +14,7 @@ mod documents_verify;
 mod events_serve;
 mod failover;
 mod import_cli;
+mod index_key;
 mod server;
 mod shared_file;
 mod sigterm;
