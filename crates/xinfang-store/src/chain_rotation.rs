@@ -39,6 +39,33 @@ impl Store {
         }))
     }
 
+    /// Every chain key the keyed era used, oldest first (what `audit
+    /// verify` — and so a restored backup — needs in the key file).
+    pub async fn chain_keys_used(&self) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT payload FROM events WHERE stream = 'audit' AND kind = $1 ORDER BY seq",
+        )
+        .bind(CHAIN_KEY_CHANGED)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: Vec<String> = vec![];
+        for r in &rows {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&r.get::<String, _>(0)) {
+                for k in [&v["from_key"], &v["to_key"]] {
+                    if let Some(k) = k.as_str().filter(|k| !out.iter().any(|o| o == k)) {
+                        out.push(k.to_string());
+                    }
+                }
+            }
+        }
+        if let Some(head) = self.chain_head().await?.chain_key {
+            if !out.contains(&head) {
+                out.push(head);
+            }
+        }
+        Ok(out)
+    }
+
     /// Switch the chain to the installed ring's active chain key at a
     /// recorded change entry. `Ok(Some(seq))`: the first entry under the
     /// new key; `Ok(None)`: the chain already uses it. Refused before the

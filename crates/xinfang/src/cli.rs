@@ -830,7 +830,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = Store::connect(&url).await?;
             store.migrate().await?;
             let head = store.chain_head().await?;
-            if let Some(kid) = &head.chain_key {
+            // Every chain key the backup's chain used (after key changes, several).
+            let used = match head.chain_key {
+                Some(_) => store.chain_keys_used().await?,
+                None => vec![],
+            };
+            for kid in &used {
                 let ok = xinfang_store::installed_keys()
                     .is_some_and(|r| r.chain_key_by_id(kid).is_some());
                 if !ok {

@@ -335,7 +335,10 @@ pub(crate) async fn needed_keys(store: &Store) -> anyhow::Result<String> {
             data.join("、")
         },
         index.unwrap_or_else(|| "无".into()),
-        head.chain_key
-            .unwrap_or_else(|| "无（未启用 HMAC-SM3）".into())
+        if head.chain_key.is_some() {
+            store.chain_keys_used().await?.join("、")
+        } else {
+            "无（未启用 HMAC-SM3）".into()
+        }
     ))
 }

@@ -49,6 +49,19 @@ async fn a_new_chain_key_takes_over_at_a_recorded_change() {
         out.contains("审计链完整") && out.contains("锚点相符"),
         "{out}"
     );
+    // A backup names both chain keys as needed.
+    let backup = dir.join("backup.db");
+    let out = ok(&xinfang(
+        &[
+            "backup",
+            "--database-url",
+            &url,
+            "--to",
+            backup.to_str().unwrap(),
+        ],
+        &[],
+    ));
+    assert!(out.contains(&old_id) && out.contains(&new_id), "{out}");
 
     sqlx::any::install_default_drivers();
     let pool = sqlx::any::AnyPoolOptions::new()
