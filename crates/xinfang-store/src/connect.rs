@@ -174,11 +174,22 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         )),
     ),
     (
+        42,
+        include_str!(concat!(
+            "../migrations/sqlite/",
+            "0042_stats_breakdowns.sql"
+        )),
+    ),
+    (
         43,
         include_str!(concat!(
             "../migrations/sqlite/",
             "0043_petitioner_account_keys.sql"
         )),
+    ),
+    (
+        46,
+        include_str!(concat!("../migrations/sqlite/", "0046_case_area.sql")),
     ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
@@ -325,11 +336,22 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
         )),
     ),
     (
+        42,
+        include_str!(concat!(
+            "../migrations/postgres/",
+            "0042_stats_breakdowns.sql"
+        )),
+    ),
+    (
         43,
         include_str!(concat!(
             "../migrations/postgres/",
             "0043_petitioner_account_keys.sql"
         )),
+    ),
+    (
+        46,
+        include_str!(concat!("../migrations/postgres/", "0046_case_area.sql")),
     ),
 ];
 
@@ -498,6 +520,7 @@ impl Store {
             tx.commit().await?;
             ran += 1;
         }
+        self.backfill_area_paths().await?;
         Ok(ran)
     }
 
