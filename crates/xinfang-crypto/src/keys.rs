@@ -265,6 +265,40 @@ impl KeyFile {
         Ok(id)
     }
 
+    /// Add a new HMAC-SM3 chain key and make it the active one; returns its
+    /// id. The old keys stay: the entries they authenticated keep
+    /// verifying under them (`Store::change_chain_key` records the switch).
+    pub fn rotate_chain(&mut self) -> Result<String, CryptoError> {
+        let (id, key) = new_key('c', self.chain.keys.len() + 1, 32)?;
+        self.chain.keys.insert(id.clone(), key);
+        self.chain.active = id.clone();
+        Ok(id)
+    }
+
+    /// Add a new HMAC-SM3 blind-index key and make it the active one;
+    /// returns its id. The old key stays (look-ups consult both) until
+    /// [`KeyFile::remove_index_key`], after the stored indexes are rebuilt.
+    pub fn rotate_index(&mut self) -> Result<String, CryptoError> {
+        let (id, key) = new_key('i', self.index.keys.len() + 1, 32)?;
+        self.index.keys.insert(id.clone(), key);
+        self.index.active = id.clone();
+        Ok(id)
+    }
+
+    /// Drop an old blind-index key (never the active one).
+    pub fn remove_index_key(&mut self, id: &str) -> Result<(), CryptoError> {
+        if id == self.index.active {
+            return Err(CryptoError::Malformed(format!(
+                "{id} 是当前使用的盲索引密钥，不能移除"
+            )));
+        }
+        self.index
+            .keys
+            .remove(id)
+            .map(|_| ())
+            .ok_or_else(|| CryptoError::UnknownKey(id.to_string()))
+    }
+
     /// Drop a data key no ciphertext uses any more (never the active one).
     pub fn remove_data_key(&mut self, id: &str) -> Result<(), CryptoError> {
         if id == self.data.active {
@@ -352,6 +386,19 @@ impl KeyRing {
     pub fn blind(&self, normalised: &str) -> String {
         let mac = hmac_sm3(&self.index[&self.index_active], &[normalised.as_bytes()]);
         hex::encode(&mac[..16])
+    }
+
+    /// The blind index under every index key in the file, the active key's
+    /// first: while a rotation of the index key is rebuilding the stored
+    /// indexes, a look-up must find rows written under either key.
+    pub fn blind_each(&self, normalised: &str) -> Vec<String> {
+        let mut out = vec![self.blind(normalised)];
+        for (id, k) in &self.index {
+            if *id != self.index_active {
+                out.push(hex::encode(&hmac_sm3(k, &[normalised.as_bytes()])[..16]));
+            }
+        }
+        out
     }
 
     /// The blind-index key id in use.

@@ -154,6 +154,15 @@ impl ChainVerifier {
     pub fn verified(&self) -> i64 {
         self.next_seq - 1
     }
+
+    /// A chain-key change (issue #20): the entry just verified recorded it
+    /// (authenticated under the old key), so every later entry is
+    /// HMAC-SM3 under `key`. Only in the keyed era.
+    pub fn change_key(&mut self, key: &[u8]) {
+        if self.keyed.is_some() {
+            self.keyed = Some((self.next_seq, key.to_vec()));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -190,5 +199,27 @@ mod tests {
         let mut v = ChainVerifier::keyed(2, &[1u8; 32]);
         v.check(GENESIS, &h1, &rec(1, "a")).unwrap();
         assert!(v.check(&h1, &h2, &rec(2, "b")).is_err());
+    }
+
+    #[test]
+    fn a_key_change_takes_effect_after_the_entry_that_records_it() {
+        let (old, new) = ([9u8; 32], [7u8; 32]);
+        let h1 = chain_mac(&old, GENESIS, &rec(1, "change"));
+        let h2 = chain_mac(&new, &h1, &rec(2, "b"));
+        let mut v = ChainVerifier::keyed(1, &old);
+        v.check(GENESIS, &h1, &rec(1, "change")).unwrap();
+        v.change_key(&new);
+        v.check(&h1, &h2, &rec(2, "b")).unwrap();
+        // After the change the old key no longer authenticates an entry.
+        let forged = chain_mac(&old, &h1, &rec(2, "B"));
+        let mut v = ChainVerifier::keyed(1, &old);
+        v.check(GENESIS, &h1, &rec(1, "change")).unwrap();
+        v.change_key(&new);
+        assert!(v.check(&h1, &forged, &rec(2, "B")).is_err());
+        // Before the keyed era a change means nothing.
+        let mut v = ChainVerifier::default();
+        v.change_key(&new);
+        let u1 = chain_hash(GENESIS, &rec(1, "a"));
+        v.check(GENESIS, &u1, &rec(1, "a")).unwrap();
     }
 }

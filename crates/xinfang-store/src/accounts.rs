@@ -3,6 +3,14 @@
 //! hashes, separate from staff tokens), and the look-up of a petitioner's
 //! own cases by verified phone or ID number through `petitioner_index`.
 //! The rules (limits, expiry, what a level allows) are the app's.
+//!
+//! Sealed at rest (issue #20): with keys loaded the `phone` columns of
+//! accounts, codes and sessions hold the phone's blind index
+//! (`ph#<HMAC-SM3>`, [`crate::pii::phone_keys`]) — the account's key and
+//! every look-up — and the number itself lives SM4-GCM sealed in
+//! `petitioner_accounts.phone_sealed`, the checked ID number sealed in
+//! `id_number`. Callers pass and receive plain numbers; rows an older
+//! version wrote are converted by `Store::protect` (`protect_accounts.rs`).
 
 use crate::error::StoreError;
 use crate::messages::NewMessage;
@@ -42,10 +50,12 @@ impl Store {
         client: &str,
         since_client: &str,
     ) -> Result<(i64, i64), StoreError> {
+        let [k1, k2] = crate::pii::phone_keys(phone);
         let by_phone: i64 = sqlx::query(
-            "SELECT COUNT(*) FROM petitioner_codes WHERE phone = $1 AND created_at >= $2",
+            "SELECT COUNT(*) FROM petitioner_codes WHERE phone IN ($1, $2) AND created_at >= $3",
         )
-        .bind(phone)
+        .bind(k1)
+        .bind(k2)
         .bind(since)
         .fetch_one(&self.pool)
         .await?
@@ -75,9 +85,10 @@ impl Store {
     ) -> Result<(), StoreError> {
         let (recipient, dedupe, _) =
             crate::pii::stored_recipient(message.recipient, message.dedupe)?;
+        let [key, _] = crate::pii::phone_keys(phone);
         let (mut tx, _g) = self.write_tx().await?;
         sqlx::query("INSERT INTO petitioner_codes (phone, client, code_hash, created_at, expires_at, attempts, used) VALUES ($1, $2, $3, $4, $5, 0, 0)")
-            .bind(phone)
+            .bind(key)
             .bind(client)
             .bind(code_hash)
             .bind(now)
@@ -103,8 +114,10 @@ impl Store {
         &self,
         phone: &str,
     ) -> Result<Option<SignInCodeRow>, StoreError> {
-        let r = sqlx::query("SELECT id, code_hash, expires_at, attempts, used FROM petitioner_codes WHERE phone = $1 ORDER BY id DESC LIMIT 1")
-            .bind(phone)
+        let [k1, k2] = crate::pii::phone_keys(phone);
+        let r = sqlx::query("SELECT id, code_hash, expires_at, attempts, used FROM petitioner_codes WHERE phone IN ($1, $2) ORDER BY id DESC LIMIT 1")
+            .bind(k1)
+            .bind(k2)
             .fetch_optional(&self.pool)
             .await?;
         Ok(r.map(|r| SignInCodeRow {
@@ -146,27 +159,37 @@ impl Store {
         if used != 1 {
             return Ok(false);
         }
-        let exists = sqlx::query("SELECT 1 FROM petitioner_accounts WHERE phone = $1")
-            .bind(phone)
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_some();
-        if exists {
-            sqlx::query("UPDATE petitioner_accounts SET last_login_at = $1 WHERE phone = $2")
-                .bind(now)
-                .bind(phone)
-                .execute(&mut *tx)
-                .await?;
-        } else {
-            sqlx::query("INSERT INTO petitioner_accounts (phone, level, created_at, last_login_at) VALUES ($1, 'phone', $2, $2)")
-                .bind(phone)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let [k1, k2] = crate::pii::phone_keys(phone);
+        let existing: Option<String> =
+            sqlx::query("SELECT phone FROM petitioner_accounts WHERE phone IN ($1, $2)")
+                .bind(&k1)
+                .bind(&k2)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| r.get(0));
+        // The session joins the account by the key the account is stored under.
+        let key = match existing {
+            Some(key) => {
+                sqlx::query("UPDATE petitioner_accounts SET last_login_at = $1 WHERE phone = $2")
+                    .bind(now)
+                    .bind(&key)
+                    .execute(&mut *tx)
+                    .await?;
+                key
+            }
+            None => {
+                sqlx::query("INSERT INTO petitioner_accounts (phone, level, created_at, last_login_at, phone_sealed) VALUES ($1, 'phone', $2, $2, $3)")
+                    .bind(&k1)
+                    .bind(now)
+                    .bind(crate::pii::seal_opt(Some(phone))?)
+                    .execute(&mut *tx)
+                    .await?;
+                k1
+            }
+        };
         sqlx::query("INSERT INTO petitioner_sessions (token_hash, phone, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash)
-            .bind(phone)
+            .bind(&key)
             .bind(now)
             .bind(session_expires)
             .execute(&mut *tx)
@@ -175,20 +198,30 @@ impl Store {
         Ok(true)
     }
 
-    /// The phone of a live petitioner session.
+    /// The phone of a live petitioner session (opened from the account's
+    /// sealed copy; a plain row from before keys is the number itself).
     pub async fn petitioner_session(
         &self,
         token_hash: &str,
         now: &str,
     ) -> Result<Option<String>, StoreError> {
         let r = sqlx::query(
-            "SELECT phone FROM petitioner_sessions WHERE token_hash = $1 AND expires_at > $2",
+            "SELECT s.phone, a.phone_sealed FROM petitioner_sessions s \
+             LEFT JOIN petitioner_accounts a ON a.phone = s.phone \
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
         )
         .bind(token_hash)
         .bind(now)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(r.map(|r| r.get(0)))
+        let Some(r) = r else { return Ok(None) };
+        let (key, sealed): (String, Option<String>) = (r.get(0), r.get(1));
+        match sealed {
+            Some(s) if !s.is_empty() => Ok(Some(crate::pii::open_text(&s)?)),
+            // A blind key without its account cannot be turned back into a number.
+            _ if crate::pii::is_blind_key(&key) => Ok(None),
+            _ => Ok(Some(key)),
+        }
     }
 
     pub async fn delete_petitioner_session(&self, token_hash: &str) -> Result<(), StoreError> {
@@ -205,14 +238,22 @@ impl Store {
         &self,
         phone: &str,
     ) -> Result<Option<PetitionerAccountRow>, StoreError> {
-        let r = sqlx::query("SELECT phone, level, id_number, verified_by, verified_at, created_at, last_login_at FROM petitioner_accounts WHERE phone = $1")
-            .bind(phone)
+        let [k1, k2] = crate::pii::phone_keys(phone);
+        let r = sqlx::query("SELECT phone, level, id_number, verified_by, verified_at, created_at, last_login_at FROM petitioner_accounts WHERE phone IN ($1, $2)")
+            .bind(k1)
+            .bind(k2)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(r.map(|r| PetitionerAccountRow {
-            phone: r.get(0),
+        let Some(r) = r else { return Ok(None) };
+        let id_number = match r.get::<Option<String>, _>(2) {
+            Some(s) => Some(crate::pii::open_text(&s)?),
+            None => None,
+        };
+        Ok(Some(PetitionerAccountRow {
+            // The stored key is a blind index; the caller looked it up by the number.
+            phone: phone.to_string(),
             level: r.get(1),
-            id_number: r.get(2),
+            id_number,
             verified_by: r.get(3),
             verified_at: r.get(4),
             created_at: r.get(5),
@@ -229,12 +270,15 @@ impl Store {
         by: &str,
         now: &str,
     ) -> Result<bool, StoreError> {
+        let [k1, k2] = crate::pii::phone_keys(phone);
+        let sealed = crate::pii::seal_opt(Some(id_number))?;
         let (mut tx, _g) = self.write_tx().await?;
-        let n = sqlx::query("UPDATE petitioner_accounts SET level = 'id', id_number = $1, verified_by = $2, verified_at = $3 WHERE phone = $4")
-            .bind(id_number)
+        let n = sqlx::query("UPDATE petitioner_accounts SET level = 'id', id_number = $1, verified_by = $2, verified_at = $3 WHERE phone IN ($4, $5)")
+            .bind(sealed)
             .bind(by)
             .bind(now)
-            .bind(phone)
+            .bind(k1)
+            .bind(k2)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -252,14 +296,22 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<i64>, StoreError> {
         let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
-        if let Some(ring) = crate::keys::installed_keys() {
-            // Blinded index (issue #20): the `ph:` key stands for the phone alone.
-            let rows = sqlx::query("SELECT DISTINCT case_id FROM petitioner_index WHERE (pkey = $1 OR pkey = $2) ORDER BY case_id DESC LIMIT $3")
-                .bind(crate::pii::blind_key(&ring, &format!("ph:{digits}")))
-                .bind(id_number.map(|i| crate::pii::blind_key(&ring, &format!("id:{i}"))).unwrap_or_default())
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?;
+        if crate::keys::installed_keys().is_some() {
+            // Blinded index (issue #20): the `ph:` key stands for the phone
+            // alone; under every index key while a rotation rebuilds.
+            let mut keys = vec![format!("ph:{digits}")];
+            keys.extend(id_number.map(|i| format!("id:{i}")));
+            let keys = crate::pii::lookup_keys(&keys);
+            let sql = format!(
+                "SELECT DISTINCT case_id FROM petitioner_index WHERE pkey IN ({}) ORDER BY case_id DESC LIMIT ${}",
+                crate::rows::placeholders(1, keys.len()),
+                keys.len() + 1
+            );
+            let mut q = sqlx::query(&sql);
+            for k in &keys {
+                q = q.bind(k);
+            }
+            let rows = q.bind(limit).fetch_all(&self.pool).await?;
             return Ok(rows.iter().map(|r| r.get(0)).collect());
         }
         let rows = sqlx::query("SELECT DISTINCT case_id FROM petitioner_index WHERE (pkey LIKE $1 OR pkey = $2) ORDER BY case_id DESC LIMIT $3")

@@ -277,7 +277,7 @@ impl Store {
         crate::chain::store_head(&mut tx, &cur).await?;
         crate::documents::insert_documents(&mut tx, id, seq, &documents(&case_no)).await?;
         if let Some(i) = &rec.idempotency {
-            let row = crate::idempotency::idempotency_row(i, &case_no, &crate::now_text());
+            let row = crate::idempotency::idempotency_row(i, &case_no, &crate::now_text())?;
             crate::rows::insert_rows(&mut tx, crate::idempotency::IDEMPOTENCY_COLS, vec![row], "")
                 .await?;
         }

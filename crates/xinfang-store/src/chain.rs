@@ -86,12 +86,16 @@ impl Cursor {
         hash: String,
         chain_key: Option<String>,
     ) -> Result<Self, StoreError> {
-        let ring = crate::keys::installed_keys();
+        let mut ring = crate::keys::installed_keys();
         if let Some(kid) = &chain_key {
-            let ok = ring
-                .as_ref()
-                .is_some_and(|r| r.chain_key_by_id(kid).is_some());
-            if !ok {
+            let has = |r: &Option<Arc<KeyRing>>| {
+                r.as_ref().is_some_and(|r| r.chain_key_by_id(kid).is_some())
+            };
+            if !has(&ring) {
+                // Another process changed the chain key: read the key file again.
+                ring = crate::keys::reload().or(ring);
+            }
+            if !has(&ring) {
                 return Err(StoreError::Corrupt(format!(
                     "审计链已启用 HMAC-SM3（链密钥 {kid}），但未加载含该密钥的密钥文件"
                 )));
@@ -274,6 +278,13 @@ impl Store {
         let (head_seq, head_hash): (i64, String) = (head.get(0), head.get(1));
         let (keyed_from, chain_key): (Option<i64>, Option<String>) = (head.get(2), head.get(3));
         let ring = crate::keys::installed_keys();
+        // After chain-key changes the head names the newest key; the walk
+        // starts with the first (named by the first change) and switches at
+        // each change entry.
+        let chain_key = match (keyed_from, self.first_chain_key().await?) {
+            (Some(_), Some(first)) => Some(first),
+            _ => chain_key,
+        };
         let mut v = match (keyed_from, &chain_key) {
             (Some(from), Some(kid)) => {
                 let key = ring
@@ -326,6 +337,20 @@ impl Store {
                 };
                 if let Err(b) = v.check(&prev, &hash, &rec) {
                     return Ok(Err(b));
+                }
+                if !unkeyed(seq) {
+                    if let Some(kid) = crate::chain_rotation::changed_to(&stream, &kind, &payload) {
+                        let key = ring
+                            .as_ref()
+                            .and_then(|r| r.chain_key_by_id(&kid))
+                            .ok_or_else(|| {
+                                StoreError::Corrupt(format!(
+                                    "审计链自第 {} 条起改用链密钥 {kid}，校验需要含该密钥的密钥文件",
+                                    seq + 1
+                                ))
+                            })?;
+                        v.change_key(key);
+                    }
                 }
                 after = seq;
                 last_hash = hash;

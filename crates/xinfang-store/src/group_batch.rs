@@ -125,7 +125,7 @@ pub(crate) async fn write_all<D: Db>(
         rows.units
             .extend(units.iter().map(|u| vec![Val::I(id), Val::I(u.0)]));
         if let Some(k) = key {
-            rows.idempotency.push(idempotency_row(k, case_no, &now));
+            rows.idempotency.push(idempotency_row(k, case_no, &now)?);
         }
         let (ev, outbox) = event_rows(cur, id, case_no, event)?;
         rows.events.push(ev);

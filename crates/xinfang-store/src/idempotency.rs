@@ -3,7 +3,8 @@
 //! failover) sends it again with the same `Idempotency-Key`; the key is
 //! written in the transaction that registers the case (`group_batch.rs`,
 //! `cases.rs`), so after any crash either both exist or neither does, and
-//! the retry is answered from here with the same case number and query code.
+//! the retry is answered from here with the same case number and query code
+//! (the stored answer SM4-GCM sealed when keys are loaded, issue #20).
 
 use crate::rows::Val;
 use crate::{Store, StoreError};
@@ -31,15 +32,21 @@ pub struct Replay {
 pub(crate) const IDEMPOTENCY_COLS: &str =
     "idempotency_keys (idem_key, case_no, fingerprint, replay, created_at)";
 
-/// The row recording that `i` registered (or joined) `case_no`.
-pub(crate) fn idempotency_row(i: &Idempotency, case_no: &str, now: &str) -> Vec<Val> {
-    vec![
+/// The row recording that `i` registered (or joined) `case_no`. The
+/// replay carries the query code, a secret: sealed when keys are loaded.
+pub(crate) fn idempotency_row(
+    i: &Idempotency,
+    case_no: &str,
+    now: &str,
+) -> Result<Vec<Val>, StoreError> {
+    let replay = crate::pii::seal_opt(Some(&i.replay))?.unwrap_or_default();
+    Ok(vec![
         i.key.as_str().into(),
         case_no.into(),
         i.fingerprint.as_str().into(),
-        i.replay.as_str().into(),
+        replay.into(),
         now.into(),
-    ]
+    ])
 }
 
 impl Store {
@@ -55,7 +62,7 @@ impl Store {
             Ok(Replay {
                 case_no: r.try_get(0)?,
                 fingerprint: r.try_get(1)?,
-                replay: r.try_get(2)?,
+                replay: crate::pii::open_text(&r.try_get::<String, _>(2)?)?,
             })
         })
         .transpose()

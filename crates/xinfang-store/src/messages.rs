@@ -66,18 +66,22 @@ impl Store {
     /// case timeline shows it was not sent, and why). True when written.
     pub async fn queue_message(&self, m: &NewMessage<'_>, now: &str) -> Result<bool, StoreError> {
         // Issue #20: the recipient sealed, the dedupe and opt-out keys blind.
-        let (recipient, dedupe, optout) = crate::pii::stored_recipient(m.recipient, m.dedupe)?;
+        let (recipient, dedupe, _) = crate::pii::stored_recipient(m.recipient, m.dedupe)?;
+        // Under every index key while an index-key rotation rebuilds.
+        let ([o1, o2], [d1, d2]) = crate::pii::recipient_keys(m.recipient, m.dedupe);
         let (mut tx, _g) = self.write_tx().await?;
-        let exists = sqlx::query("SELECT 1 FROM messages WHERE dedupe = $1")
-            .bind(&dedupe)
+        let exists = sqlx::query("SELECT 1 FROM messages WHERE dedupe IN ($1, $2)")
+            .bind(&d1)
+            .bind(&d2)
             .fetch_optional(&mut *tx)
             .await?
             .is_some();
         if exists {
             return Ok(false);
         }
-        let opted_out = sqlx::query("SELECT 1 FROM message_optouts WHERE recipient = $1")
-            .bind(&optout)
+        let opted_out = sqlx::query("SELECT 1 FROM message_optouts WHERE recipient IN ($1, $2)")
+            .bind(&o1)
+            .bind(&o2)
             .fetch_optional(&mut *tx)
             .await?
             .is_some();
@@ -249,10 +253,12 @@ impl Store {
     /// A recipient asks for no more messages; their queued ones are not sent.
     pub async fn opt_out(&self, recipient: &str) -> Result<(), StoreError> {
         let (_, _, key) = crate::pii::stored_recipient(recipient, "")?;
+        let ([k1, k2], _) = crate::pii::recipient_keys(recipient, "");
         let (mut tx, _g) = self.write_tx().await?;
         let now = crate::now_text();
-        sqlx::query("DELETE FROM message_optouts WHERE recipient = $1")
-            .bind(&key)
+        sqlx::query("DELETE FROM message_optouts WHERE recipient IN ($1, $2)")
+            .bind(&k1)
+            .bind(&k2)
             .execute(&mut *tx)
             .await?;
         sqlx::query("INSERT INTO message_optouts (recipient, at) VALUES ($1, $2)")
@@ -261,9 +267,10 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         // A sealed recipient is found by the blind index ending its dedupe key.
-        sqlx::query("UPDATE messages SET status = 'opted_out' WHERE (recipient = $1 OR dedupe LIKE $2) AND status IN ('queued', 'failed')")
+        sqlx::query("UPDATE messages SET status = 'opted_out' WHERE (recipient = $1 OR dedupe LIKE $2 OR dedupe LIKE $3) AND status IN ('queued', 'failed')")
             .bind(recipient)
-            .bind(format!("%:{key}"))
+            .bind(format!("%:{k1}"))
+            .bind(format!("%:{k2}"))
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;

@@ -285,12 +285,45 @@ pub(crate) fn index_keys(keys: &[String]) -> Vec<String> {
     out
 }
 
-/// The keys to look up for these petitioner keys.
+/// The keys to look up for these petitioner keys: the blind index under
+/// every index key in the file (while a rotation of the index key is
+/// rebuilding, rows of either key are found).
 pub(crate) fn lookup_keys(keys: &[String]) -> Vec<String> {
     match crate::keys::installed_keys() {
-        Some(ring) => keys.iter().map(|k| blind_key(&ring, k)).collect(),
+        Some(ring) => keys.iter().flat_map(|k| blind_keys(&ring, k)).collect(),
         None => keys.to_vec(),
     }
+}
+
+/// [`blind_key`] under every index key, the active key's first.
+pub fn blind_keys(ring: &KeyRing, key: &str) -> Vec<String> {
+    let kind = key.split_once(':').map(|(k, _)| k).unwrap_or("k");
+    ring.blind_each(key)
+        .into_iter()
+        .map(|h| format!("{kind}#{h}"))
+        .collect()
+}
+
+/// The stored forms of a message recipient's opt-out key, and of a
+/// dedupe key carrying it, under each index key: (opt-out keys, dedupe
+/// keys), two each (repeated when there is one key).
+pub(crate) fn recipient_keys(recipient: &str, dedupe: &str) -> ([String; 2], [String; 2]) {
+    let Some(ring) = crate::keys::installed_keys() else {
+        let r = recipient.to_string();
+        let d = dedupe.to_string();
+        return ([r.clone(), r], [d.clone(), d]);
+    };
+    let all = blind_keys(&ring, &format!("to:{recipient}"));
+    let first = all[0].clone();
+    let second = all.get(1).cloned().unwrap_or_else(|| first.clone());
+    let d = |b: &str| {
+        if recipient.is_empty() {
+            dedupe.to_string()
+        } else {
+            dedupe.replace(recipient, b)
+        }
+    };
+    ([first.clone(), second.clone()], [d(&first), d(&second)])
 }
 
 /// A message recipient (phone or e-mail) as stored: (recipient sealed,
@@ -310,6 +343,24 @@ pub(crate) fn stored_recipient(
         dedupe.replace(recipient, &blind)
     };
     Ok((ring.seal(recipient)?, dedupe, blind))
+}
+
+/// A stored text column (sealed, or plaintext from before) as plaintext,
+/// reloading the key file once for a key this process does not know yet.
+pub(crate) fn open_text(stored: &str) -> Result<String, StoreError> {
+    if !is_sealed(stored) {
+        return Ok(stored.to_string());
+    }
+    match crate::keys::require()?
+        .open(stored)
+        .map_err(StoreError::from)
+    {
+        Err(e) if crate::keys::is_unknown_key(&e) => match crate::keys::reload() {
+            Some(ring) => Ok(ring.open(stored)?),
+            None => Err(e),
+        },
+        other => other,
+    }
 }
 
 /// A stored text column (sealed, or plaintext from before) as plaintext;
@@ -333,6 +384,26 @@ pub(crate) fn phone_key(phone: &str) -> String {
     match crate::keys::installed_keys() {
         Some(ring) => blind_key(&ring, &format!("ph:{phone}")),
         None => phone.to_string(),
+    }
+}
+
+/// The stored forms a petitioner's phone may have as a look-up key
+/// (accounts, codes, sessions, appointments): `ph#<blind index>` under the
+/// active index key, then under the old one while an index-key rotation is
+/// rebuilding; the plain number without keys. Always two (repeated when
+/// there is only one), for a fixed `IN ($1, $2)`.
+pub(crate) fn phone_keys(phone: &str) -> [String; 2] {
+    match crate::keys::installed_keys() {
+        Some(ring) => {
+            let mut all = ring
+                .blind_each(&format!("ph:{phone}"))
+                .into_iter()
+                .map(|h| format!("ph#{h}"));
+            let first = all.next().unwrap_or_default();
+            let second = all.next().unwrap_or_else(|| first.clone());
+            [first, second]
+        }
+        None => [phone.to_string(), phone.to_string()],
     }
 }
 

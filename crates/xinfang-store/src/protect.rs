@@ -29,7 +29,8 @@ pub struct ProtectReport {
     pub cases_sealed: u64,
     pub events_sealed: u64,
     pub index_keys_blinded: u64,
-    /// Message recipients, opt-outs, appointment phones.
+    /// Message recipients, opt-outs, appointment phones, petitioner
+    /// accounts, TOTP and webhook secrets.
     pub other_sealed: u64,
 }
 
@@ -75,7 +76,9 @@ impl Store {
         report.cases_sealed = self.seal_cases().await?;
         report.events_sealed = self.seal_events().await?;
         report.index_keys_blinded = self.blind_index().await?;
-        report.other_sealed = self.seal_other().await?;
+        report.other_sealed = self.seal_other().await?
+            + self.protect_accounts().await?
+            + self.protect_secrets().await?;
         self.put_setting("crypto_index_key", ring.index_key_id())
             .await?;
         Ok(report)
@@ -351,6 +354,11 @@ impl Store {
             "SELECT COUNT(*) FROM events WHERE pii LIKE $1",
             "SELECT COUNT(*) FROM messages WHERE recipient LIKE $1",
             "SELECT COUNT(*) FROM reception_appointments WHERE phone LIKE $1",
+            "SELECT COUNT(*) FROM petitioner_accounts WHERE phone_sealed LIKE $1",
+            "SELECT COUNT(*) FROM petitioner_accounts WHERE id_number LIKE $1",
+            "SELECT COUNT(*) FROM second_factors WHERE secret LIKE $1",
+            "SELECT COUNT(*) FROM webhooks WHERE secret LIKE $1",
+            "SELECT COUNT(*) FROM idempotency_keys WHERE replay LIKE $1",
         ] {
             b += sqlx::query(sql)
                 .bind(&split)

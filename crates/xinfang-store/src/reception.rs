@@ -200,10 +200,11 @@ impl Store {
         }
         if let (true, Some(phone)) = (online, phone) {
             let mine: i64 = sqlx::query(
-                "SELECT COUNT(*) FROM reception_appointments WHERE phone_key = $1 AND session_id = $2 AND status = 'booked'",
+                "SELECT COUNT(*) FROM reception_appointments WHERE phone_key IN ($1, $3) AND session_id = $2 AND status = 'booked'",
             )
-            .bind(crate::pii::phone_key(phone))
+            .bind(crate::pii::phone_keys(phone)[0].clone())
             .bind(session_id)
+            .bind(crate::pii::phone_keys(phone)[1].clone())
             .fetch_one(&mut *tx)
             .await?
             .get(0);
@@ -292,10 +293,12 @@ impl Store {
         phone: &str,
     ) -> Result<Vec<(AppointmentRow, SessionRow)>, StoreError> {
         let sql = format!(
-            "SELECT {APPOINTMENT_COLS} FROM reception_appointments a WHERE a.phone_key = $1 AND a.online = 1 ORDER BY a.id DESC LIMIT 100"
+            "SELECT {APPOINTMENT_COLS} FROM reception_appointments a WHERE a.phone_key IN ($1, $2) AND a.online = 1 ORDER BY a.id DESC LIMIT 100"
         );
+        let [k1, k2] = crate::pii::phone_keys(phone);
         let rows = sqlx::query(&sql)
-            .bind(crate::pii::phone_key(phone))
+            .bind(k1)
+            .bind(k2)
             .fetch_all(&self.pool)
             .await?;
         let mut out = vec![];

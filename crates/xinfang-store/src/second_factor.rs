@@ -1,7 +1,9 @@
 //! The staff TOTP second factor (issue #20 item 3): the shared secret, the
 //! last time step accepted (so a code is never accepted twice — the update
 //! is a compare-and-set, safe between concurrent sign-ins and nodes) and
-//! the one-time recovery codes, stored as hashes only.
+//! the one-time recovery codes, stored as hashes only. The secret is
+//! SM4-GCM sealed when keys are loaded (issue #20): a copy of the database
+//! must not let anyone generate a staff member's codes.
 
 use crate::error::StoreError;
 use crate::Store;
@@ -25,8 +27,10 @@ impl Store {
         .bind(user.0)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| SecondFactorRow {
-            secret: r.get(0),
+        let Some(r) = row else { return Ok(None) };
+        Ok(Some(SecondFactorRow {
+            // Sealed at rest (issue #20) when keys are loaded.
+            secret: crate::pii::open_text(&r.get::<String, _>(0))?,
             confirmed: r.get::<Option<String>, _>(1).is_some(),
             last_step: r.get(2),
         }))
@@ -55,7 +59,7 @@ impl Store {
             .await?;
         sqlx::query("INSERT INTO second_factors (user_id, secret, last_step, updated_at) VALUES ($1, $2, 0, $3)")
             .bind(user.0)
-            .bind(secret)
+            .bind(crate::pii::seal_opt(Some(secret))?)
             .bind(crate::now_text())
             .execute(&mut *tx)
             .await?;

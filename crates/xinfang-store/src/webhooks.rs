@@ -1,7 +1,8 @@
 //! Webhook endpoints (issue #19, 第二十一条): what administrators register
 //! and change. Every change is a chained audit entry in the same
 //! transaction; the secret itself never enters the log. Their deliveries
-//! are in `deliveries.rs`.
+//! are in `deliveries.rs`. The signing secret is SM4-GCM sealed when keys
+//! are loaded (issue #20).
 
 use crate::error::StoreError;
 use crate::Store;
@@ -39,7 +40,8 @@ fn hook(r: &sqlx::any::AnyRow) -> WebhookRow {
         id: r.get(0),
         name: r.get(1),
         url: r.get(2),
-        secret: r.get(3),
+        // Sealed at rest (issue #20) when keys are loaded.
+        secret: crate::pii::reveal_text(r.get(3)),
         kinds: r.get(4),
         scope_unit: r.get(5),
         status: r.get(6),
@@ -76,7 +78,7 @@ impl Store {
         let id: i64 = sqlx::query("INSERT INTO webhooks (name, url, secret, kinds, scope_unit, status, from_seq, failures, next_at, last_error, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'active', $6, 0, $7, '', $8, $7, $7) RETURNING id")
             .bind(f.name)
             .bind(f.url)
-            .bind(secret)
+            .bind(crate::pii::seal_opt(Some(secret))?)
             .bind(f.kinds)
             .bind(f.scope_unit)
             .bind(from_seq)
@@ -129,7 +131,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
         let n = sqlx::query("UPDATE webhooks SET secret = $1, updated_at = $2 WHERE id = $3")
-            .bind(secret)
+            .bind(crate::pii::seal_opt(Some(secret))?)
             .bind(now)
             .bind(id)
             .execute(&mut *tx)

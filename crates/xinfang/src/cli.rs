@@ -173,12 +173,20 @@ enum AuditCmd {
 
 #[derive(Subcommand)]
 enum KeysCmd {
-    /// Make a new SM4 data key active and re-encrypt everything under it.
+    /// Make a new SM4 data key active and re-encrypt everything under it;
+    /// with --chain, a new audit-chain key instead (from a recorded change
+    /// entry on; the entries before keep verifying with the old key); with
+    /// --index, a new blind-index key (every blind column recomputed).
     Rotate {
         #[command(flatten)]
         db: Db,
+        #[arg(long, conflicts_with = "index")]
+        chain: bool,
+        #[arg(long)]
+        index: bool,
     },
-    /// Remove an old data key once nothing is sealed under it.
+    /// Remove an old data key once nothing is sealed under it, or an old
+    /// blind-index key (after recomputing what a server wrote under it meanwhile).
     Retire {
         #[command(flatten)]
         db: Db,
@@ -472,9 +480,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = app.store.clone();
             // With the peer address: the throttles key on the real client (xinfang_web::client).
             let router = xinfang_web::router_with(app, web);
-            let shutdown = async {
-                let _ = tokio::signal::ctrl_c().await;
-            };
+            // Ctrl-C or SIGTERM: drain, then the final anchor below.
+            let shutdown = crate::shutdown::signal();
             match tls_config {
                 None => {
                     println!("xinfang 已启动：http://{addr}/");
@@ -506,7 +513,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         .await?;
                 }
             }
-            // Issue #20: the head is anchored on shutdown too.
+            // Issue #20: the head is anchored on shutdown too (SIGINT or SIGTERM).
             let a = store.anchor(&crate::keys_cmd::anchors_path(&url)).await?;
             eprintln!("已锚定审计链：第 {} 条", a.seq);
             Ok(ExitCode::SUCCESS)
@@ -638,7 +645,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Cmd::Keys { cmd } => {
             match cmd {
-                KeysCmd::Rotate { db } => crate::keys_cmd::rotate(&resolve_url(&db)?).await?,
+                KeysCmd::Rotate {
+                    db, chain: true, ..
+                } => crate::keys_cmd::rotate_chain(&resolve_url(&db)?).await?,
+                KeysCmd::Rotate {
+                    db, index: true, ..
+                } => crate::keys_cmd::rotate_index(&resolve_url(&db)?).await?,
+                KeysCmd::Rotate { db, .. } => crate::keys_cmd::rotate(&resolve_url(&db)?).await?,
                 KeysCmd::Retire { db, key_id } => {
                     crate::keys_cmd::retire(&resolve_url(&db)?, &key_id).await?
                 }
@@ -817,7 +830,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = Store::connect(&url).await?;
             store.migrate().await?;
             let head = store.chain_head().await?;
-            if let Some(kid) = &head.chain_key {
+            // Every chain key the backup's chain used (after key changes, several).
+            let used = match head.chain_key {
+                Some(_) => store.chain_keys_used().await?,
+                None => vec![],
+            };
+            for kid in &used {
                 let ok = xinfang_store::installed_keys()
                     .is_some_and(|r| r.chain_key_by_id(kid).is_some());
                 if !ok {

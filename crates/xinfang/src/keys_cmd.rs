@@ -171,13 +171,96 @@ pub(crate) async fn rotate(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `xinfang keys retire KID`: remove an old data key once nothing uses it.
+/// `xinfang keys rotate --chain`: a new HMAC-SM3 chain key becomes active
+/// at a recorded change entry (authenticated under the old key), anchored
+/// at once. A running server reads the key file again when the head names
+/// a key it does not have, so it keeps appending without a restart.
+pub(crate) async fn rotate_chain(url: &str) -> anyhow::Result<()> {
+    let (mut kf, path) = install(url)?;
+    let Some(path) = path else {
+        bail!("密钥来自环境变量 XINFANG_DATA_KEY，无法轮换；请改用密钥文件");
+    };
+    let store = connect(url).await?;
+    let old = store.chain_head().await?.chain_key;
+    let new = kf.rotate_chain()?;
+    kf.save(&path)?;
+    xinfang_store::install_keys(kf.ring()?);
+    match store.change_chain_key("system:keys").await? {
+        Some(from) => {
+            let a = store.anchor(&anchors_path(url)).await?;
+            println!(
+                "审计链自第 {from} 条起改用链密钥 {new}（此前为 {}）；已锚定第 {} 条",
+                old.unwrap_or_default(),
+                a.seq
+            );
+        }
+        None => println!("审计链已使用链密钥 {new}"),
+    }
+    Ok(())
+}
+
+/// `xinfang keys rotate --index`: a new blind-index key becomes active and
+/// every blind column is recomputed under it in batches, while a running
+/// server keeps serving (its look-ups consult both keys until the old one
+/// leaves the file: `xinfang keys retire <old id>`).
+pub(crate) async fn rotate_index(url: &str) -> anyhow::Result<()> {
+    let (mut kf, path) = install(url)?;
+    let Some(path) = path else {
+        bail!("密钥来自环境变量 XINFANG_DATA_KEY，无法轮换；请改用密钥文件");
+    };
+    let store = connect(url).await?;
+    let old = kf.index.active.clone();
+    let new = kf.rotate_index()?;
+    kf.save(&path)?;
+    xinfang_store::install_keys(kf.ring()?);
+    println!("新盲索引密钥 {new} 已启用（{}）", path.display());
+    let r = reblind(&store).await?;
+    println!(
+        "已用 {new} 重算盲索引：{} 件信访事项，{} 条预约，{} 个信访人账户，{} 条短信，{} 条退订",
+        r.cases, r.appointments, r.accounts, r.messages, r.optouts
+    );
+    println!(
+        "确认运行中的服务已载入新密钥（15 秒内）后，执行 xinfang keys retire {old} 移除旧密钥"
+    );
+    Ok(())
+}
+
+/// Recompute every blind column under the active index key.
+async fn reblind(store: &Store) -> anyhow::Result<xinfang_store::ReblindReport> {
+    let keys_of =
+        |c: &xinfang_domain::case::Case| xinfang_app::intake::petitioner_keys(&c.petitioners);
+    let r = store.reblind(&keys_of).await.context("重算盲索引失败")?;
+    store
+        .put_setting(
+            "crypto_index_key",
+            &xinfang_store::installed_keys()
+                .map(|k| k.index_key_id().to_string())
+                .unwrap_or_default(),
+        )
+        .await?;
+    Ok(r)
+}
+
+/// `xinfang keys retire KID`: remove an old data key once nothing uses it,
+/// or an old blind-index key once the blind columns are recomputed (again:
+/// a server still on the old file may have written under it meanwhile).
 pub(crate) async fn retire(url: &str, kid: &str) -> anyhow::Result<()> {
     let (mut kf, path) = install(url)?;
     let Some(path) = path else {
         bail!("密钥来自环境变量 XINFANG_DATA_KEY；请直接修改其内容");
     };
     let store = connect(url).await?;
+    if kf.index.keys.contains_key(kid) {
+        if kid == kf.index.active {
+            bail!("{kid} 是当前使用的盲索引密钥，不能移除");
+        }
+        reblind(&store).await?;
+        kf.remove_index_key(kid)?;
+        kf.save(&path)?;
+        xinfang_store::install_keys(kf.ring()?);
+        println!("已重算盲索引并移除盲索引密钥 {kid}");
+        return Ok(());
+    }
     let left = store.sealed_with(kid).await?;
     if left > 0 {
         bail!("仍有 {left} 处数据使用密钥 {kid}，未移除（稍后重试）");
@@ -202,8 +285,16 @@ pub(crate) fn show(url: &str) -> anyhow::Result<()> {
         ids(&kf.data),
         kf.data.active
     );
-    println!("盲索引密钥（HMAC-SM3）：{}", kf.index.active);
-    println!("审计链密钥（HMAC-SM3）：{}", kf.chain.active);
+    println!(
+        "盲索引密钥（HMAC-SM3）：{}（当前 {}）",
+        ids(&kf.index),
+        kf.index.active
+    );
+    println!(
+        "审计链密钥（HMAC-SM3）：{}（当前 {}）",
+        ids(&kf.chain),
+        kf.chain.active
+    );
     println!("SM2 签名密钥：{}", kf.sm2.id);
     println!("SM2 公钥：{}", kf.sm2.public);
     Ok(())
@@ -244,7 +335,10 @@ pub(crate) async fn needed_keys(store: &Store) -> anyhow::Result<String> {
             data.join("、")
         },
         index.unwrap_or_else(|| "无".into()),
-        head.chain_key
-            .unwrap_or_else(|| "无（未启用 HMAC-SM3）".into())
+        if head.chain_key.is_some() {
+            store.chain_keys_used().await?.join("、")
+        } else {
+            "无（未启用 HMAC-SM3）".into()
+        }
     ))
 }

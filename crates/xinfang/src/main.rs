@@ -12,6 +12,7 @@ mod node;
 mod notify_cmd;
 mod seal_cmd;
 mod search_cmd;
+mod shutdown;
 mod stats_cmd;
 mod tls;
 

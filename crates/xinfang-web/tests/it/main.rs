@@ -7,6 +7,7 @@ mod accusation_paths;
 mod admin;
 mod admin_pages;
 mod analytics;
+mod at_rest;
 mod authz_matrix;
 mod campaign_period;
 mod campaigns;

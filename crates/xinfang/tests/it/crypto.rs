@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-fn xinfang(args: &[&str], env: &[(&str, &str)]) -> Output {
+pub(crate) fn xinfang(args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(bin())
         .args(args)
         .env_remove("XINFANG_DATABASE_URL")
@@ -27,7 +27,7 @@ fn xinfang(args: &[&str], env: &[(&str, &str)]) -> Output {
         .expect("run xinfang")
 }
 
-fn ok(o: &Output) -> String {
+pub(crate) fn ok(o: &Output) -> String {
     assert!(
         o.status.success(),
         "{}\n{}",
@@ -37,7 +37,7 @@ fn ok(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).to_string()
 }
 
-fn temp_dir(name: &str) -> PathBuf {
+pub(crate) fn temp_dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("xinfang-crypto-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
@@ -245,6 +245,52 @@ async fn old_store_migrates_and_rewrite_is_caught(url: &str, dir: &Path, env: &[
             .await
             .unwrap());
         app.store.opt_out("13655550123").await.unwrap();
+        // A petitioner account: SMS code, session, ID checked at a window.
+        let sms = xinfang_store::NewMessage {
+            case_id: None,
+            notice: "signin_code",
+            channel: "sms",
+            recipient: "13655550124",
+            subject: "",
+            body: "验证码",
+            dedupe: "signin:old-store",
+        };
+        let store = &app.store;
+        store
+            .insert_signin_code(
+                "13655550124",
+                "127.0.0.1",
+                "code-hash",
+                "2026-01-01 00:00:00",
+                "2026-01-01 00:05:00",
+                &sms,
+            )
+            .await
+            .unwrap();
+        let code = store
+            .latest_signin_code("13655550124")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(store
+            .sign_in_with_code(
+                code.id,
+                "13655550124",
+                "token-hash",
+                "2026-01-01 00:01:00",
+                "2099-01-01 00:00:00"
+            )
+            .await
+            .unwrap());
+        assert!(store
+            .verify_petitioner_id(
+                "13655550124",
+                &id_with_check("33010219660606066"),
+                "shangcheng_xfj",
+                "2026-01-01 00:02:00"
+            )
+            .await
+            .unwrap());
     }
     let pool = sqlx::any::AnyPoolOptions::new()
         .max_connections(1)
@@ -289,6 +335,36 @@ async fn old_store_migrates_and_rewrite_is_caught(url: &str, dir: &Path, env: &[
             .get(0);
         assert_eq!(n, 0, "phone left in {table}.{col}");
     }
+    // The account is keyed by the phone's blind index, the number and the
+    // ID number sealed; its session and code follow the account's key.
+    let account_id = id_with_check("33010219660606066");
+    for (table, col) in [
+        ("petitioner_accounts", "phone"),
+        ("petitioner_accounts", "phone_sealed"),
+        ("petitioner_accounts", "id_number"),
+        ("petitioner_codes", "phone"),
+        ("petitioner_sessions", "phone"),
+    ] {
+        let n: i64 = sqlx::query(&format!(
+            "SELECT COUNT(*) FROM {table} WHERE {col} LIKE $1 OR {col} LIKE $2"
+        ))
+        .bind("%13655550124%")
+        .bind(format!("%{account_id}%"))
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get(0);
+        assert_eq!(n, 0, "plain phone or ID number left in {table}.{col}");
+    }
+    let joined: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM petitioner_sessions s JOIN petitioner_accounts a ON a.phone = s.phone \
+         JOIN petitioner_codes c ON c.phone = a.phone WHERE a.phone LIKE 'ph#%' AND a.phone_sealed LIKE 'v1:%' AND a.id_number LIKE 'v1:%'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap()
+    .get(0);
+    assert_eq!(joined, 1, "account, session and code keyed alike, sealed");
     for (table, col) in [("cases", "state_json"), ("petitioner_index", "pkey")] {
         let n: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM {table} WHERE {col} LIKE $1"))
             .bind(format!("%{id}%"))

@@ -54,6 +54,28 @@ impl Node {
             .to_string()
     }
 
+    /// SIGTERM (what a service manager sends) and wait for the exit, at
+    /// most 30 s.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill -TERM");
+        assert!(sent.success(), "kill -TERM {pid}");
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(
+                std::time::Instant::now() < until,
+                "serve did not stop on SIGTERM"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
     /// SIGKILL (std's `Child::kill` on Unix) and reap.
     pub fn kill9(&mut self) {
         self.child.kill().expect("SIGKILL");

@@ -83,6 +83,19 @@ pub fn t(s: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("time")
 }
 
+/// One generated key set for the whole test process, installed before the
+/// first store opens (the store's keys are process-wide, as in `serve`), so
+/// every web test runs with personal data sealed, the blind index and the
+/// keyed chain — what a deployment runs.
+pub fn install_test_keys() -> &'static xinfang_crypto::keys::KeyFile {
+    static KEYS: std::sync::OnceLock<xinfang_crypto::keys::KeyFile> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let kf = xinfang_crypto::keys::KeyFile::generate().expect("test keys");
+        xinfang_store::install_keys(kf.ring().expect("test key ring"));
+        kf
+    })
+}
+
 impl TestApp {
     /// None when the backend is not configured (PostgreSQL without XINFANG_TEST_PG_URL).
     pub async fn new(backend: Backend) -> Option<TestApp> {
@@ -95,15 +108,20 @@ impl TestApp {
             .with_env_filter("warn")
             .with_test_writer()
             .try_init();
+        let keys = install_test_keys();
         let (url, dir) = fresh_db(backend).await?;
         let store = Store::connect(&url).await.expect("connect");
         store.migrate().await.expect("migrate");
+        // As `serve` does on start: the chain cut over to HMAC-SM3.
+        store.protect().await.expect("protect");
         let clock = Arc::new(Mutex::new(t("2026-03-02 09:00")));
         let app = App::new(store, TimeSource::Manual(clock.clone()))
             .await
             .expect("app");
         // The platform's SM2 root key, as serve reads it from the key file.
-        app.set_signing_root(xinfang_crypto::sm2::Sm2KeyPair::generate().expect("root key"));
+        app.set_signing_root(
+            xinfang_crypto::sm2::Sm2KeyPair::from_secret_hex(&keys.sm2.secret).expect("root key"),
+        );
         xinfang_app::demo::generate(&app, cases)
             .await
             .expect("demo org");
