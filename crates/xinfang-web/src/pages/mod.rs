@@ -41,6 +41,7 @@ mod portal_reception;
 mod portal_track;
 mod portal_verify;
 mod reception;
+mod letter_read;
 mod register;
 mod repeats;
 mod search;
@@ -140,6 +141,12 @@ pub fn routes() -> crate::routes::Routes {
             get(register::register_form).post(register::register),
         )
         .route("/work/register/assist", post(assist::assist))
+        .route(
+            "/work/register/read",
+            post(letter_read::read).layer(axum::extract::DefaultBodyLimit::max(
+                crate::api_documents::UPLOAD_LIMIT,
+            )),
+        )
         .route(
             "/work/accounts",
             get(window_accounts::accounts).post(window_accounts::lookup),

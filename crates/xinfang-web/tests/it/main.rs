@@ -28,6 +28,8 @@ mod intake_repeats;
 mod intelligence;
 mod law_rules;
 mod leadership;
+#[cfg(feature = "ocr")]
+mod letter_reading;
 mod ledger_pages;
 mod lifecycle;
 mod nav;
