@@ -113,7 +113,12 @@ pub fn run(per: usize, mut progress: impl FnMut(&str)) -> Result<OcrBench, Strin
     let today = NaiveDate::from_ymd_opt(2026, 12, 31).expect("date");
     let mut conditions = vec![];
     let mut layouts: Vec<(Layout, f64, usize)> = LAYOUTS.iter().map(|&l| (l, 0.0, 0)).collect();
-    let (mut id, mut phone, mut name, mut date) = Default::default();
+    let (mut id, mut phone, mut name, mut date) = (
+        FieldScore::default(),
+        FieldScore::default(),
+        FieldScore::default(),
+        FieldScore::default(),
+    );
     let mut total_secs = 0.0;
     let mut pages = 0;
     for c in 0..CONDITIONS.len() {

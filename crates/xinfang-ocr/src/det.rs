@@ -57,7 +57,6 @@ pub fn input(img: &GrayImage, canvas: (u32, u32)) -> (Tensor, f32) {
 #[derive(Debug, Clone)]
 pub struct Region {
     pub rect: RotRect,
-    pub score: f32,
 }
 
 struct Blob {
@@ -166,10 +165,7 @@ pub fn regions(prob: &[f32], w: usize, h: usize, scale: f32) -> (Vec<Region>, f3
                 r.angle += std::f32::consts::FRAC_PI_2;
                 std::mem::swap(&mut r.half_w, &mut r.half_h);
             }
-            Some(Region {
-                rect: r,
-                score: b.score,
-            })
+            Some(Region { rect: r })
         })
         .collect();
     (regions, page_angle)

@@ -138,7 +138,7 @@ impl Ocr {
         let canvas = det::canvas_for(w, h);
         let (input, scale) = det::input(img, canvas);
         let out = self.det_plan(canvas)?.run(tvec!(input.into())).map_err(engine)?;
-        let prob = out[0].to_array_view::<f32>().map_err(engine)?;
+        let prob = out[0].to_plain_array_view::<f32>().map_err(engine)?;
         let shape = prob.shape().to_vec();
         let flat = prob.as_slice().ok_or_else(|| engine("输出不连续"))?;
         let (ph, pw) = (shape[shape.len() - 2], shape[shape.len() - 1]);

@@ -9,6 +9,7 @@
 //! raw grey/RGB samples); pages without one are skipped. poppler is not used.
 
 use std::io::{Cursor, Read};
+use std::panic::AssertUnwindSafe;
 
 use image::{DynamicImage, GrayImage, ImageDecoder, ImageReader};
 
@@ -86,6 +87,12 @@ fn check_size(w: u64, h: u64, limits: &Limits) -> Result<(), OcrError> {
 /// applied, grey, shrunk to the working size.
 pub fn decode_image(bytes: &[u8], limits: &Limits) -> Result<GrayImage, OcrError> {
     let corrupt = |e: image::ImageError| OcrError::Corrupt(e.to_string());
+    // A PNG states its size in the first chunk: refuse a bomb before the
+    // decoder reads any further.
+    if bytes.len() >= 24 && sniff(bytes) == Some(Kind::Png) && &bytes[12..16] == b"IHDR" {
+        let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as u64;
+        check_size(be(&bytes[16..20]), be(&bytes[20..24]), limits)?;
+    }
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| OcrError::Corrupt(e.to_string()))?;
@@ -109,7 +116,7 @@ pub fn decode_image(bytes: &[u8], limits: &Limits) -> Result<GrayImage, OcrError
 fn pdf_pages(bytes: &[u8], limits: &Limits) -> Result<Vec<GrayImage>, OcrError> {
     // lopdf is careful but not fuzzed to our standard: a panic on a hostile
     // file must stay a refusal, not take the request down.
-    let doc = std::panic::catch_unwind(|| lopdf::Document::load_mem(bytes))
+    let doc = std::panic::catch_unwind(AssertUnwindSafe(|| lopdf::Document::load_mem(bytes)))
         .map_err(|_| OcrError::Corrupt("PDF 结构无法解析".into()))?
         .map_err(|e| OcrError::Corrupt(format!("PDF 结构无法解析：{e}")))?;
     let pages = doc.get_pages();
@@ -121,7 +128,9 @@ fn pdf_pages(bytes: &[u8], limits: &Limits) -> Result<Vec<GrayImage>, OcrError> 
     }
     let mut out = vec![];
     for (_, page_id) in pages {
-        let images = std::panic::catch_unwind(|| doc.get_page_images(page_id).unwrap_or_default())
+        let images = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            doc.get_page_images(page_id).unwrap_or_default()
+        }))
             .unwrap_or_default();
         let Some(best) = images
             .iter()

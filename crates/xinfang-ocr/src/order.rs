@@ -91,8 +91,12 @@ fn rows(spans: &[Span], by_y: &[usize]) -> Vec<usize> {
 }
 
 fn two_columns(spans: &[Span], by_y: &[usize], gap: f32) -> Vec<usize> {
+    let mut heights: Vec<f32> = spans.iter().map(|s| s.y1 - s.y0).collect();
+    heights.sort_by(|a, b| a.total_cmp(b));
+    let line_h = heights[heights.len() / 2];
     let mut out = vec![];
     let (mut left, mut right) = (vec![], vec![]);
+    let mut bottom = f32::MIN;
     let flush = |out: &mut Vec<usize>, left: &mut Vec<usize>, right: &mut Vec<usize>| {
         out.extend(rows(spans, left));
         out.extend(rows(spans, right));
@@ -101,6 +105,12 @@ fn two_columns(spans: &[Span], by_y: &[usize], gap: f32) -> Vec<usize> {
     };
     for &i in by_y {
         let s = spans[i];
+        // A blank line across both columns ends the block (the closing
+        // under a two-column body, 此致, starts a new band).
+        if s.y0 > bottom + 0.8 * line_h {
+            flush(&mut out, &mut left, &mut right);
+        }
+        bottom = bottom.max(s.y1);
         if s.x1 < gap {
             left.push(i);
         } else if s.x0 > gap {
@@ -142,12 +152,13 @@ mod tests {
     fn two_columns_read_left_then_right_between_full_width_lines() {
         let mut s = vec![sp(100.0, 900.0, 50.0)]; // title
         for k in 0..4 {
-            s.push(sp(100.0, 480.0, 100.0 + 40.0 * k as f32)); // 1..=4 left
+            s.push(sp(100.0, 480.0, 100.0 + 28.0 * k as f32)); // 1..=4 left
         }
         for k in 0..4 {
-            s.push(sp(520.0, 900.0, 100.0 + 40.0 * k as f32)); // 5..=8 right
+            s.push(sp(520.0, 900.0, 100.0 + 28.0 * k as f32)); // 5..=8 right
         }
+        s.push(sp(100.0, 300.0, 250.0)); // 此致, left, after a blank line
         s.push(sp(100.0, 900.0, 400.0)); // footer
-        assert_eq!(reading_order(&s), vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        assert_eq!(reading_order(&s), vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     }
 }

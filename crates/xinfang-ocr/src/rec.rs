@@ -101,7 +101,7 @@ impl Recognizer {
         }
         let input = Tensor::from_shape(&[1, 3, h, sw], &data).map_err(engine)?;
         let out = self.plan(step)?.run(tvec!(input.into())).map_err(engine)?;
-        let probs = out[0].to_array_view::<f32>().map_err(engine)?;
+        let probs = out[0].to_plain_array_view::<f32>().map_err(engine)?;
         let shape = probs.shape().to_vec();
         if shape.len() != 3 || shape[2] != self.alphabet.len() + 1 {
             return Err(engine(format!("识别模型输出形状异常：{shape:?}")));

@@ -265,7 +265,7 @@ pub fn render(l: &Letter, font: &[u8], px: f32) -> Result<Rendered, String> {
             let indent = if *first { 2.0 * px } else { 0.0 };
             pen.draw(s, x + indent, top + row as f32 * lead, px, true);
         }
-        y = top + half as f32 * lead + lead * 0.5;
+        y = top + half as f32 * lead + lead;
         pen.draw("此致", margin + 2.0 * px, y, px, true);
         y += lead;
     } else {

@@ -127,7 +127,13 @@ fn cut_at_next_label(v: &str) -> &str {
 }
 
 fn name_in(v: &str) -> Option<String> {
-    let name: String = v.chars().take_while(|&c| is_cjk(c)).take(5).collect();
+    // "王建国身份证号：…" read without the gap: stop at the next label.
+    let end = ["身份证", "联系", "电话", "手机", "住址", "地址", "性别", "年龄"]
+        .iter()
+        .filter_map(|l| v.find(l))
+        .min()
+        .unwrap_or(v.len());
+    let name: String = v[..end].chars().take_while(|&c| is_cjk(c)).take(5).collect();
     (2..=4).contains(&name.chars().count()).then_some(name)
 }
 
@@ -252,7 +258,7 @@ fn section(texts: &[String], labels: &[&str], stop: &[&[&str]]) -> Option<(Strin
     for (i, t) in texts.iter().enumerate().skip(start + 1) {
         let t = t.trim();
         let heading = stop.iter().any(|ls| starts_with_any(t, ls) && t.contains('：'));
-        if heading || starts_with_any(t, CLOSINGS) || date_in(t).is_some() && t.chars().count() < 14 {
+        if heading || starts_with_any(t, CLOSINGS) || (date_in(t).is_some() && t.chars().count() < 14) {
             break;
         }
         value.push_str(t);
@@ -392,7 +398,7 @@ pub fn propose(lines: &[ReadLine], today: NaiveDate) -> ProposedRegistration {
         b.set("letter_date", d.to_string(), &[i], f);
     }
 
-    if b.fields.get("name").is_none() && !lines.is_empty() {
+    if !b.fields.contains_key("name") && !lines.is_empty() {
         problems.push("未识别到信访人姓名，请手工填写".into());
     }
     let letter_date = b.value("letter_date").parse().ok();
@@ -482,6 +488,16 @@ mod tests {
         assert_eq!(p.letter_date, NaiveDate::from_ymd_opt(2026, 11, 3));
         assert!(p.request.contains("要求解决噪声问题"));
         assert!(p.fields["name"].confidence < 0.9);
+    }
+
+    #[test]
+    fn two_fields_on_one_line_with_or_without_the_gap() {
+        for l in ["姓名：李丽  身份证号：11010519491231002X", "姓名：李丽身份证号：11010519491231002X"] {
+            let p = propose(&lines(&format!("{l}\n联系电话：13912345678  住址：开发区长江路66号")), today());
+            assert_eq!(p.petitioners[0].name, "李丽", "{l}");
+            assert_eq!(p.petitioners[0].phone.as_deref(), Some("13912345678"));
+            assert_eq!(p.petitioners[0].address, "开发区长江路66号");
+        }
     }
 
     #[test]
