@@ -369,7 +369,12 @@ pub fn propose(lines: &[ReadLine], today: NaiveDate) -> ProposedRegistration {
             .position(|t| starts_with_any(t.trim(), CLOSINGS))
             .unwrap_or(texts.len());
         let idx: Vec<usize> = (start..end.max(start))
-            .filter(|&i| !texts[i].contains("身份证") && !texts[i].contains("电话"))
+            .filter(|&i| {
+                let t = texts[i].trim_start();
+                !starts_with_any(t, NAME_LABELS)
+                    && !starts_with_any(t, ADDRESS_LABELS)
+                    && !starts_with_any(t, &["身份证", "联系电话", "电话", "手机"])
+            })
             .collect();
         let body: String = idx.iter().map(|&i| texts[i].trim()).collect();
         b.set("facts", body.clone(), &idx, 0.6);
@@ -466,7 +471,7 @@ mod tests {
         assert_eq!(p.accused.unwrap().person.as_deref(), Some("村委会主任钱某某"));
         let f = &p.fields["request"];
         assert_eq!(f.boxes.len(), 2);
-        assert_eq!(f.boxes[0].bbox, [0, 320, 900, 350]);
+        assert_eq!(f.boxes[0].bbox, [0, 280, 900, 310]);
         assert!(p.problems.is_empty());
     }
 
