@@ -128,27 +128,43 @@ pub fn run(per: usize, mut progress: impl FnMut(&str)) -> Result<OcrBench, Strin
             let t = Instant::now();
             let page = ocr.read_page(&s.image, 0).map_err(|e| e.to_string())?;
             let dt = t.elapsed().as_secs_f64();
-            let text: String = page.lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
+            let text: String = page
+                .lines
+                .iter()
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
             let a = char_accuracy(&s.truth.join("\n"), &text);
             let lines: Vec<ReadLine> = page
                 .lines
                 .iter()
-                .map(|l| ReadLine { text: l.text.clone(), bbox: l.bbox, confidence: l.confidence, page: 0 })
+                .map(|l| ReadLine {
+                    text: l.text.clone(),
+                    bbox: l.bbox,
+                    confidence: l.confidence,
+                    page: 0,
+                })
                 .collect();
             let p = propose(&lines, today);
             let who = p.petitioners.first();
-            let id_hit = who.and_then(|w| w.id_number.as_deref()) == Some(s.letter.id_number.as_str());
+            let id_hit =
+                who.and_then(|w| w.id_number.as_deref()) == Some(s.letter.id_number.as_str());
             let ph_hit = who.and_then(|w| w.phone.as_deref()) == Some(s.letter.phone.as_str());
             id.add(id_hit);
             phone.add(ph_hit);
             name.add(who.map(|w| w.name.as_str()) == Some(s.letter.name.as_str()));
-            date.add(p.letter_date.map(|d| d.to_string()).as_deref() == Some(s.letter.date.as_str()));
+            date.add(
+                p.letter_date.map(|d| d.to_string()).as_deref() == Some(s.letter.date.as_str()),
+            );
             id_ok += usize::from(id_hit);
             ph_ok += usize::from(ph_hit);
             acc += a;
             worst = worst.min(a);
             secs += dt;
-            let l = layouts.iter_mut().find(|x| x.0 == s.letter.layout).expect("layout");
+            let l = layouts
+                .iter_mut()
+                .find(|x| x.0 == s.letter.layout)
+                .expect("layout");
             l.1 += a;
             l.2 += 1;
             progress(&format!(

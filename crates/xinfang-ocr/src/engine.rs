@@ -137,7 +137,10 @@ impl Ocr {
         let (w, h) = img.dimensions();
         let canvas = det::canvas_for(w, h);
         let (input, scale) = det::input(img, canvas);
-        let out = self.det_plan(canvas)?.run(tvec!(input.into())).map_err(engine)?;
+        let out = self
+            .det_plan(canvas)?
+            .run(tvec!(input.into()))
+            .map_err(engine)?;
         let prob = out[0].to_plain_array_view::<f32>().map_err(engine)?;
         let shape = prob.shape().to_vec();
         let flat = prob.as_slice().ok_or_else(|| engine("输出不连续"))?;
@@ -154,7 +157,10 @@ impl Ocr {
                 continue;
             }
             // Straighten the centre by the page angle for ordering.
-            let (x, y) = (r.rect.cx * c + r.rect.cy * s, -r.rect.cx * s + r.rect.cy * c);
+            let (x, y) = (
+                r.rect.cx * c + r.rect.cy * s,
+                -r.rect.cx * s + r.rect.cy * c,
+            );
             let (hw, hh) = if (r.rect.angle - angle).abs() > 0.5 {
                 (r.rect.half_h, r.rect.half_w)
             } else {

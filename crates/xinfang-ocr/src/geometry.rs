@@ -27,7 +27,10 @@ pub fn shrink_to(img: GrayImage, max_side: u32) -> GrayImage {
             let mut sum = 0u32;
             for dy in 0..k {
                 let row = ((y * k + dy) * w + x * k) as usize;
-                sum += src[row..row + k as usize].iter().map(|&p| p as u32).sum::<u32>();
+                sum += src[row..row + k as usize]
+                    .iter()
+                    .map(|&p| p as u32)
+                    .sum::<u32>();
             }
             out[(y * nw + x) as usize] = (sum / kk) as u8;
         }
@@ -137,7 +140,13 @@ mod tests {
                 img.put_pixel(x, y, image::Luma([0]));
             }
         }
-        let r = RotRect { cx: 50.0, cy: 25.0, angle: 0.0, half_w: 30.0, half_h: 5.0 };
+        let r = RotRect {
+            cx: 50.0,
+            cy: 25.0,
+            angle: 0.0,
+            half_w: 30.0,
+            half_h: 5.0,
+        };
         let (w, px) = crop(&img, &r, 10, 100);
         assert_eq!(w, 60);
         assert!(px.iter().all(|&p| p < 1.0));

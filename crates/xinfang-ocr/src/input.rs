@@ -107,7 +107,9 @@ pub fn decode_image(bytes: &[u8], limits: &Limits) -> Result<GrayImage, OcrError
         .map_err(|e| OcrError::Corrupt(e.to_string()))?;
     reader.limits(il);
     let mut decoder = reader.into_decoder().map_err(corrupt)?;
-    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
     img.apply_orientation(orientation);
     Ok(shrink_to(img.into_luma8(), WORK_MAX_SIDE))
@@ -131,7 +133,7 @@ fn pdf_pages(bytes: &[u8], limits: &Limits) -> Result<Vec<GrayImage>, OcrError> 
         let images = std::panic::catch_unwind(AssertUnwindSafe(|| {
             doc.get_page_images(page_id).unwrap_or_default()
         }))
-            .unwrap_or_default();
+        .unwrap_or_default();
         let Some(best) = images
             .iter()
             .filter(|i| i.width > 0 && i.height > 0)
@@ -166,7 +168,9 @@ fn raw_samples(
     limits: &Limits,
 ) -> Result<GrayImage, OcrError> {
     if im.bits_per_component.unwrap_or(8) != 8 {
-        return Err(OcrError::Corrupt("PDF 图像位深不支持（仅支持 8 位）".into()));
+        return Err(OcrError::Corrupt(
+            "PDF 图像位深不支持（仅支持 8 位）".into(),
+        ));
     }
     let channels: u64 = match im.color_space.as_deref() {
         Some("DeviceGray") => 1,
@@ -214,7 +218,10 @@ mod tests {
     #[test]
     fn refuses_what_is_not_an_image() {
         let l = Limits::default();
-        assert!(matches!(decode_pages(b"hello", &l), Err(OcrError::Unsupported)));
+        assert!(matches!(
+            decode_pages(b"hello", &l),
+            Err(OcrError::Unsupported)
+        ));
         assert!(matches!(
             decode_pages(b"%PDF-1.4\n garbage", &l),
             Err(OcrError::Corrupt(_))
@@ -245,7 +252,11 @@ mod tests {
         for &b in data {
             crc ^= b as u32;
             for _ in 0..8 {
-                crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
             }
         }
         !crc

@@ -15,9 +15,9 @@ mod engine;
 mod error;
 mod geometry;
 mod input;
+pub mod metrics;
 mod order;
 mod rec;
-pub mod metrics;
 pub mod synth;
 
 pub use engine::{Line, Ocr, Page, Reading};

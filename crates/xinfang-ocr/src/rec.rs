@@ -85,7 +85,10 @@ impl Recognizer {
     /// Read one straightened line (`w`×48 grey pixels): text and confidence
     /// (mean probability of the emitted characters).
     pub fn read(&self, w: u32, grey: &[f32]) -> Result<(String, f32), OcrError> {
-        let step = *STEPS.iter().find(|&&s| s >= w).unwrap_or(&STEPS[STEPS.len() - 1]);
+        let step = *STEPS
+            .iter()
+            .find(|&&s| s >= w)
+            .unwrap_or(&STEPS[STEPS.len() - 1]);
         let w = w.min(step) as usize;
         let sw = step as usize;
         let h = HEIGHT as usize;

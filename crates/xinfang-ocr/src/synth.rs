@@ -37,9 +37,21 @@ pub struct Letter {
     pub layout: Layout,
 }
 
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗"];
-const GIVEN: &[&str] = &["建国", "秀英", "志强", "桂兰", "海燕", "国华", "明", "丽", "伟", "玉兰", "德胜", "淑珍", "春生", "红梅", "文斌", "小军"];
-const PLACES: &[&str] = &["江宁区东山街道金盛路18号", "城关镇和平村三组", "新华街道幸福小区5栋2单元301室", "开发区长江路66号", "柳河乡柳河村四组21号"];
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
+    "何", "郭", "马", "罗",
+];
+const GIVEN: &[&str] = &[
+    "建国", "秀英", "志强", "桂兰", "海燕", "国华", "明", "丽", "伟", "玉兰", "德胜", "淑珍",
+    "春生", "红梅", "文斌", "小军",
+];
+const PLACES: &[&str] = &[
+    "江宁区东山街道金盛路18号",
+    "城关镇和平村三组",
+    "新华街道幸福小区5栋2单元301室",
+    "开发区长江路66号",
+    "柳河乡柳河村四组21号",
+];
 const REQUESTS: &[&str] = &[
     "请求责成有关部门依法支付拖欠的工资共计三万二千元。",
     "请求依法处理小区物业乱收费问题，退还多收的费用。",
@@ -100,7 +112,9 @@ impl Letter {
             r.gen_range(0..1_000_000_000u64)
         );
         let date = format!("2026-{:02}-{:02}", r.gen_range(1..13), r.gen_range(1..29));
-        let accused = r.gen_bool(0.4).then(|| ACCUSED[r.gen_range(0..ACCUSED.len())].to_string());
+        let accused = r
+            .gen_bool(0.4)
+            .then(|| ACCUSED[r.gen_range(0..ACCUSED.len())].to_string());
         Letter {
             name,
             id_number,
@@ -115,7 +129,11 @@ impl Letter {
     }
 
     fn date_cn(&self) -> String {
-        let p: Vec<u32> = self.date.split('-').filter_map(|s| s.parse().ok()).collect();
+        let p: Vec<u32> = self
+            .date
+            .split('-')
+            .filter_map(|s| s.parse().ok())
+            .collect();
         format!("{}年{}月{}日", p[0], p[1], p[2])
     }
 }
@@ -218,7 +236,13 @@ pub fn render(l: &Letter, font: &[u8], px: f32) -> Result<Rendered, String> {
     }
     let title = "信访事项反映信";
     let tp = px * 1.5;
-    pen.draw(title, (PAGE.0 as f32 - pen.width(title, tp)) / 2.0, y, tp, true);
+    pen.draw(
+        title,
+        (PAGE.0 as f32 - pen.width(title, tp)) / 2.0,
+        y,
+        tp,
+        true,
+    );
     y += lead * 1.6;
     let body = BODIES[l.name.chars().count() % BODIES.len()];
     pen.draw(&format!("{body}："), margin, y, px, true);
@@ -244,7 +268,10 @@ pub fn render(l: &Letter, font: &[u8], px: f32) -> Result<Rendered, String> {
         pen.draw(&format!("被反映人：{a}"), margin, y, px, true);
         y += lead;
     }
-    let mut paragraphs = vec![format!("信访请求：{}", l.request), format!("事实和理由：{}", l.facts)];
+    let mut paragraphs = vec![
+        format!("信访请求：{}", l.request),
+        format!("事实和理由：{}", l.facts),
+    ];
     paragraphs.push("此致".into());
     if l.layout == Layout::TwoColumns {
         let gap = 60.0;
@@ -261,7 +288,11 @@ pub fn render(l: &Letter, font: &[u8], px: f32) -> Result<Rendered, String> {
         let half = all.len().div_ceil(2);
         let top = y;
         for (k, (first, s)) in all.iter().enumerate() {
-            let (x, row) = if k < half { (margin, k) } else { (margin + cw + gap, k - half) };
+            let (x, row) = if k < half {
+                (margin, k)
+            } else {
+                (margin + cw + gap, k - half)
+            };
             let indent = if *first { 2.0 * px } else { 0.0 };
             pen.draw(s, x + indent, top + row as f32 * lead, px, true);
         }

@@ -29,8 +29,14 @@ fn reads_the_committed_letter() {
     eprintln!("accuracy {acc:.4}\n{text}");
     assert!(acc >= 0.98, "character accuracy {acc}");
     let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    assert!(flat.contains(&field("身份证号：")), "ID number not read exactly");
-    assert!(flat.contains(&field("联系电话：")), "phone not read exactly");
+    assert!(
+        flat.contains(&field("身份证号：")),
+        "ID number not read exactly"
+    );
+    assert!(
+        flat.contains(&field("联系电话：")),
+        "phone not read exactly"
+    );
     for l in r.lines() {
         assert!(l.bbox[0] < l.bbox[2] && l.bbox[1] < l.bbox[3]);
         assert!(l.confidence >= 0.5 && l.confidence <= 1.0);
@@ -73,7 +79,9 @@ fn a_fifty_megapixel_photo_is_shrunk_not_refused() {
 #[test]
 fn an_image_pdf_is_read_page_by_page() {
     let ocr = Ocr::load().expect("models load");
-    let page = image::load_from_memory(LETTER).expect("sample").into_luma8();
+    let page = image::load_from_memory(LETTER)
+        .expect("sample")
+        .into_luma8();
     let blank = image::GrayImage::from_pixel(620, 877, image::Luma([250]));
     let pdf = xinfang_ocr::synth::image_pdf(&[page, blank], 85);
     let r = ocr.read_file(&pdf, &Limits::default()).expect("read pdf");
@@ -84,7 +92,10 @@ fn an_image_pdf_is_read_page_by_page() {
     // Too many pages: refused before anything is decoded.
     let many = vec![image::GrayImage::from_pixel(50, 50, image::Luma([250])); 11];
     let err = ocr
-        .read_file(&xinfang_ocr::synth::image_pdf(&many, 50), &Limits::default())
+        .read_file(
+            &xinfang_ocr::synth::image_pdf(&many, 50),
+            &Limits::default(),
+        )
         .unwrap_err();
     assert_eq!(err.code(), "too_many_pages");
 }

@@ -36,7 +36,10 @@ pub(crate) fn the_file(
 ) -> Result<xinfang_app::documents::UploadedFile, ApiError> {
     let mut form = read_multipart(headers, body)?;
     if form.files.len() != 1 {
-        return Err(ApiError(AppError::field("file", "请上传一个来信扫描件（JPEG、PNG 或 PDF）")));
+        return Err(ApiError(AppError::field(
+            "file",
+            "请上传一个来信扫描件（JPEG、PNG 或 PDF）",
+        )));
     }
     Ok(form.files.remove(0))
 }

@@ -67,10 +67,24 @@ pub struct ProposedRegistration {
     pub problems: Vec<String>,
 }
 
-const NAME_LABELS: &[&str] = &["姓名", "来信人", "信访人", "反映人", "具名人", "举报人", "申请人"];
+const NAME_LABELS: &[&str] = &[
+    "姓名",
+    "来信人",
+    "信访人",
+    "反映人",
+    "具名人",
+    "举报人",
+    "申请人",
+];
 const ADDRESS_LABELS: &[&str] = &["家庭住址", "现住址", "居住地址", "住址", "地址", "住所"];
 const REQUEST_LABELS: &[&str] = &["信访请求", "请求事项", "信访诉求", "诉求", "请求"];
-const FACTS_LABELS: &[&str] = &["事实和理由", "事实与理由", "事实及理由", "主要事实", "具体情况"];
+const FACTS_LABELS: &[&str] = &[
+    "事实和理由",
+    "事实与理由",
+    "事实及理由",
+    "主要事实",
+    "具体情况",
+];
 const ACCUSED_LABELS: &[&str] = &["被反映人", "被举报人", "被控告人", "反映对象", "举报对象"];
 /// Lines that end the letter's body.
 const CLOSINGS: &[&str] = &["此致", "敬礼", "来信人", "具名", "落款"];
@@ -128,12 +142,25 @@ fn cut_at_next_label(v: &str) -> &str {
 
 fn name_in(v: &str) -> Option<String> {
     // "王建国身份证号：…" read without the gap: stop at the next label.
-    let end = ["身份证", "联系", "电话", "手机", "住址", "地址", "性别", "年龄"]
-        .iter()
-        .filter_map(|l| v.find(l))
-        .min()
-        .unwrap_or(v.len());
-    let name: String = v[..end].chars().take_while(|&c| is_cjk(c)).take(5).collect();
+    let end = [
+        "身份证",
+        "联系",
+        "电话",
+        "手机",
+        "住址",
+        "地址",
+        "性别",
+        "年龄",
+    ]
+    .iter()
+    .filter_map(|l| v.find(l))
+    .min()
+    .unwrap_or(v.len());
+    let name: String = v[..end]
+        .chars()
+        .take_while(|&c| is_cjk(c))
+        .take(5)
+        .collect();
     (2..=4).contains(&name.chars().count()).then_some(name)
 }
 
@@ -238,7 +265,10 @@ impl Builder<'_> {
     }
 
     fn value(&self, key: &str) -> String {
-        self.fields.get(key).map(|f| f.value.clone()).unwrap_or_default()
+        self.fields
+            .get(key)
+            .map(|f| f.value.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -257,8 +287,13 @@ fn section(texts: &[String], labels: &[&str], stop: &[&[&str]]) -> Option<(Strin
     let mut idx = vec![start];
     for (i, t) in texts.iter().enumerate().skip(start + 1) {
         let t = t.trim();
-        let heading = stop.iter().any(|ls| starts_with_any(t, ls) && t.contains('：'));
-        if heading || starts_with_any(t, CLOSINGS) || (date_in(t).is_some() && t.chars().count() < 14) {
+        let heading = stop
+            .iter()
+            .any(|ls| starts_with_any(t, ls) && t.contains('：'));
+        if heading
+            || starts_with_any(t, CLOSINGS)
+            || (date_in(t).is_some() && t.chars().count() < 14)
+        {
             break;
         }
         value.push_str(t);
@@ -289,7 +324,11 @@ pub fn propose(lines: &[ReadLine], today: NaiveDate) -> ProposedRegistration {
             }
             match IdNumber::parse_at(&run, today) {
                 Ok(id) => {
-                    let f = if texts[i].contains("身份证") { 1.0 } else { 0.9 };
+                    let f = if texts[i].contains("身份证") {
+                        1.0
+                    } else {
+                        0.9
+                    };
                     b.set("id_number", id.as_str().to_string(), &[i], f);
                 }
                 Err(e) => {
@@ -310,7 +349,11 @@ pub fn propose(lines: &[ReadLine], today: NaiveDate) -> ProposedRegistration {
         for run in digit_runs(t) {
             if run.len() == 11 && run.starts_with('1') {
                 if let Ok(p) = normalize_phone(&run) {
-                    let f = if t.contains("电话") || t.contains("手机") { 1.0 } else { 0.9 };
+                    let f = if t.contains("电话") || t.contains("手机") {
+                        1.0
+                    } else {
+                        0.9
+                    };
                     b.set("phone", p, &[i], f);
                 }
             }
@@ -331,7 +374,11 @@ pub fn propose(lines: &[ReadLine], today: NaiveDate) -> ProposedRegistration {
     for (i, t) in texts.iter().enumerate() {
         for p in ["我叫", "我是", "本人"] {
             if let Some((_, rest)) = t.split_once(p) {
-                if let Some(n) = rest.split(['，', ',', '。', '（', ' ']).next().and_then(name_in) {
+                if let Some(n) = rest
+                    .split(['，', ',', '。', '（', ' '])
+                    .next()
+                    .and_then(name_in)
+                {
                     b.set("name", n, &[i], 0.8);
                 }
             }
@@ -378,10 +425,11 @@ pub fn propose(lines: &[ReadLine], today: NaiveDate) -> ProposedRegistration {
             .collect();
         let body: String = idx.iter().map(|&i| texts[i].trim()).collect();
         b.set("facts", body.clone(), &idx, 0.6);
-        if let Some(s) = body
-            .split_inclusive(['。', '！'])
-            .find(|s| ["请求", "要求", "恳请", "希望"].iter().any(|k| s.contains(k)))
-        {
+        if let Some(s) = body.split_inclusive(['。', '！']).find(|s| {
+            ["请求", "要求", "恳请", "希望"]
+                .iter()
+                .any(|k| s.contains(k))
+        }) {
             b.set("request", s.to_string(), &idx, 0.5);
         }
     }
@@ -399,7 +447,11 @@ pub fn propose(lines: &[ReadLine], today: NaiveDate) -> ProposedRegistration {
         .find(|(i, _)| texts[*i].chars().count() < 16)
         .or(dated.last())
     {
-        let f = if texts[i].chars().count() < 16 { 1.0 } else { 0.7 };
+        let f = if texts[i].chars().count() < 16 {
+            1.0
+        } else {
+            0.7
+        };
         b.set("letter_date", d.to_string(), &[i], f);
     }
 
@@ -407,10 +459,12 @@ pub fn propose(lines: &[ReadLine], today: NaiveDate) -> ProposedRegistration {
         problems.push("未识别到信访人姓名，请手工填写".into());
     }
     let letter_date = b.value("letter_date").parse().ok();
-    let accused = Some(b.value("accused")).filter(|a| !a.is_empty()).map(|a| AccusedInput {
-        person: Some(a),
-        ..Default::default()
-    });
+    let accused = Some(b.value("accused"))
+        .filter(|a| !a.is_empty())
+        .map(|a| AccusedInput {
+            person: Some(a),
+            ..Default::default()
+        });
     let petitioner = PetitionerInput {
         name: b.value("name"),
         id_number: Some(b.value("id_number")).filter(|s| !s.is_empty()),
@@ -418,12 +472,15 @@ pub fn propose(lines: &[ReadLine], today: NaiveDate) -> ProposedRegistration {
         address: b.value("address"),
         email: None,
     };
-    let has_petitioner = !petitioner.name.is_empty()
-        || petitioner.id_number.is_some()
-        || petitioner.phone.is_some();
+    let has_petitioner =
+        !petitioner.name.is_empty() || petitioner.id_number.is_some() || petitioner.phone.is_some();
     ProposedRegistration {
         channel: "letter",
-        petitioners: if has_petitioner { vec![petitioner] } else { vec![] },
+        petitioners: if has_petitioner {
+            vec![petitioner]
+        } else {
+            vec![]
+        },
         request: b.value("request"),
         facts: b.value("facts"),
         reasons: String::new(),
@@ -468,7 +525,10 @@ mod tests {
         assert_eq!(p.request, "请求依法支付拖欠的工资三万元。");
         assert_eq!(p.facts, "我于去年进厂，公司停发工资。");
         assert_eq!(p.letter_date, NaiveDate::from_ymd_opt(2026, 3, 5));
-        assert_eq!(p.accused.unwrap().person.as_deref(), Some("村委会主任钱某某"));
+        assert_eq!(
+            p.accused.unwrap().person.as_deref(),
+            Some("村委会主任钱某某")
+        );
         let f = &p.fields["request"];
         assert_eq!(f.boxes.len(), 2);
         assert_eq!(f.boxes[0].bbox, [0, 280, 900, 310]);
@@ -497,8 +557,16 @@ mod tests {
 
     #[test]
     fn two_fields_on_one_line_with_or_without_the_gap() {
-        for l in ["姓名：李丽  身份证号：11010519491231002X", "姓名：李丽身份证号：11010519491231002X"] {
-            let p = propose(&lines(&format!("{l}\n联系电话：13912345678  住址：开发区长江路66号")), today());
+        for l in [
+            "姓名：李丽  身份证号：11010519491231002X",
+            "姓名：李丽身份证号：11010519491231002X",
+        ] {
+            let p = propose(
+                &lines(&format!(
+                    "{l}\n联系电话：13912345678  住址：开发区长江路66号"
+                )),
+                today(),
+            );
             assert_eq!(p.petitioners[0].name, "李丽", "{l}");
             assert_eq!(p.petitioners[0].phone.as_deref(), Some("13912345678"));
             assert_eq!(p.petitioners[0].address, "开发区长江路66号");

@@ -93,7 +93,11 @@ impl App {
             })
             .collect();
         let registration = propose(&lines, self.now().date());
-        let who = registration.petitioners.first().cloned().unwrap_or_default();
+        let who = registration
+            .petitioners
+            .first()
+            .cloned()
+            .unwrap_or_default();
         let analysis = self
             .intake_assist(
                 staff,

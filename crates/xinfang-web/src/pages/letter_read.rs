@@ -20,7 +20,11 @@ fn refusal(status: StatusCode, field: &str, message: &str) -> Response {
         .into_response()
 }
 
-pub async fn read(State(st): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+pub async fn read(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     let Some((staff, csrf)) = current(&st, &headers).await else {
         return refusal(StatusCode::UNAUTHORIZED, "session", "请先登录");
     };

@@ -28,9 +28,9 @@ mod intake_repeats;
 mod intelligence;
 mod law_rules;
 mod leadership;
+mod ledger_pages;
 #[cfg(feature = "ocr")]
 mod letter_reading;
-mod ledger_pages;
 mod lifecycle;
 mod nav;
 mod notify;
