@@ -107,7 +107,9 @@ fn two_columns(spans: &[Span], by_y: &[usize], gap: f32) -> Vec<usize> {
         let s = spans[i];
         // A blank line across both columns ends the block (the closing
         // under a two-column body, 此致, starts a new band).
-        if s.y0 > bottom + 0.8 * line_h {
+        // Ordinary line spacing leaves up to about one box height between
+        // boxes; a blank line leaves more than one and a half.
+        if s.y0 > bottom + 1.5 * line_h {
             flush(&mut out, &mut left, &mut right);
         }
         bottom = bottom.max(s.y1);
