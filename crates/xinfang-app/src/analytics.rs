@@ -63,12 +63,16 @@ impl App {
             return Err(AppError::field("to", "结束日期不能早于开始日期"));
         }
         let scope = self.stats_scope(staff);
+        // From the rollup (one index scan for every dimension); the direct
+        // `Store::breakdown` is the reference the tests compare it with.
+        self.store.fold_stats().await?;
+        let all = self
+            .store
+            .breakdowns_rollup(&from.to_string(), &to.to_string(), &scope)
+            .await?;
         let mut out = vec![];
         for (dim, _) in DIMENSIONS {
-            let mut rows = self
-                .store
-                .breakdown(dim, &from.to_string(), &to.to_string(), &scope)
-                .await?;
+            let mut rows = all.rows(dim);
             if *dim == "category" {
                 rows.truncate(10);
             }
@@ -150,5 +154,19 @@ impl App {
     ) -> Result<Option<(i64, i64, i64)>, AppError> {
         filter.scope = Some(self.scope_of(staff));
         Ok(self.store.count_submissions(&filter).await?)
+    }
+
+    /// The 件次 list (来信来访登记簿) within what `staff` may see: one page
+    /// and the totals (件次, 来访批次, 来访人次), the period on each 件次's date.
+    pub async fn submissions_for(
+        &self,
+        staff: &Staff,
+        mut filter: xinfang_store::CaseFilter,
+        oldest: bool,
+    ) -> Result<(Vec<xinfang_store::SubmissionListRow>, (i64, i64, i64)), AppError> {
+        filter.scope = Some(self.scope_of(staff));
+        let totals = self.store.count_submission_rows(&filter).await?;
+        let rows = self.store.list_submissions(&filter, oldest).await?;
+        Ok((rows, totals))
     }
 }

@@ -30,9 +30,12 @@ impl App {
             Status::Objected => case.transfers.last().map(|t| t.from),
             _ => Some(case.current_unit),
         };
+        let units = case.involved_units();
+        let paths: Vec<String> = units.iter().map(|u| self.unit_path(*u)).collect();
         let mut p = Projection {
             action_unit,
-            units: case.involved_units(),
+            area_path: xinfang_store::common_area(&paths),
+            units,
             ..Default::default()
         };
         if let Ok(clocks) = case_clocks(case, &org, &self.calendar(), &self.rules()) {

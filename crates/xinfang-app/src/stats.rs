@@ -34,10 +34,12 @@ impl App {
         to: NaiveDate,
     ) -> Result<Vec<(String, String, i64)>, AppError> {
         let scope = self.stats_scope(staff);
+        self.store.fold_stats().await?;
         Ok(self
             .store
-            .monthly_by_channel(&from.to_string(), &to.to_string(), &scope)
-            .await?)
+            .breakdowns_rollup(&from.to_string(), &to.to_string(), &scope)
+            .await?
+            .monthly)
     }
 
     /// The overview for [from, to], for the caller's units or one unit below them.

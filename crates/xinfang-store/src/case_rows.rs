@@ -12,7 +12,7 @@ use xinfang_domain::case::{Case, CaseEvent, SubmissionRecord};
 
 /// Columns of the projection row, in the order [`case_row`] builds them.
 pub(crate) const CASE_COLS: &str = "cases (case_no, query_code_hash, channel, kind, status, stage, region_code, registering_unit, registering_level, current_unit, accused_unit, registered_at, registered_on, persons, skip_level, category, related_case_no, next_due, grade, next_clock, petitioner_names, request, state_json, version, updated_at, \
-     accept_due, accept_met, handling_due, handling_met, delivered_on, satisfaction, review_requested, repeats_after_delivery, action_unit, litigation, next_check)";
+     accept_due, accept_met, handling_due, handling_met, delivered_on, satisfaction, review_requested, repeats_after_delivery, action_unit, litigation, next_check, area_path)";
 
 /// Columns of a 件次 row, in the order [`submission_row`] builds them.
 pub(crate) const SUBMISSION_COLS: &str = "submissions (case_id, channel, unit_id, unit_level, registered_at, registered_on, persons, skip_level, is_repeat, multi_body)";
@@ -99,6 +99,7 @@ pub(crate) fn case_row(rec: &NewCaseRecord, now: &str) -> Result<Vec<Val>, Store
         p.action_unit.map(|u| u.0).into(),
         rec.litigation.into(),
         p.next_check.clone().into(),
+        p.area_path.clone().into(),
     ])
 }
 
@@ -181,11 +182,12 @@ pub(crate) async fn update_case_row<D: crate::db::Db>(
             .map(|u| u.0)
             .into(),
         proj.next_check.clone().into(),
+        proj.area_path.clone().into(),
     ];
     let changed = tx
         .exec(
             "UPDATE cases SET status = $1, stage = $2, current_unit = $3, next_due = $4, grade = $5, next_clock = $6, state_json = $7, version = $8, updated_at = $9, persons = $10, \
-         accept_due = $13, accept_met = $14, handling_due = $15, handling_met = $16, delivered_on = $17, satisfaction = $18, review_requested = $19, repeats_after_delivery = $20, action_unit = $21, accused_unit = $22, next_check = $23 \
+         accept_due = $13, accept_met = $14, handling_due = $15, handling_met = $16, delivered_on = $17, satisfaction = $18, review_requested = $19, repeats_after_delivery = $20, action_unit = $21, accused_unit = $22, next_check = $23, area_path = COALESCE($24, area_path) \
          WHERE id = $11 AND version = $12",
             vals,
         )

@@ -30,6 +30,9 @@ pub struct Projection {
     pub facts: CaseFacts,
     /// The unit that must act next (inboxes).
     pub action_unit: Option<UnitId>,
+    /// The path of the lowest unit at or above every unit in `units`
+    /// (`area.rs`); None leaves the column to the back-fill.
+    pub area_path: Option<String>,
 }
 
 /// A case about to be registered.

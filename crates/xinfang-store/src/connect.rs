@@ -173,6 +173,17 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
             "0041_document_signatures.sql"
         )),
     ),
+    (
+        42,
+        include_str!(concat!(
+            "../migrations/sqlite/",
+            "0042_stats_breakdowns.sql"
+        )),
+    ),
+    (
+        46,
+        include_str!(concat!("../migrations/sqlite/", "0046_case_area.sql")),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -316,6 +327,17 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
             "../migrations/postgres/",
             "0041_document_signatures.sql"
         )),
+    ),
+    (
+        42,
+        include_str!(concat!(
+            "../migrations/postgres/",
+            "0042_stats_breakdowns.sql"
+        )),
+    ),
+    (
+        46,
+        include_str!(concat!("../migrations/postgres/", "0046_case_area.sql")),
     ),
 ];
 
@@ -484,6 +506,7 @@ impl Store {
             tx.commit().await?;
             ran += 1;
         }
+        self.backfill_area_paths().await?;
         Ok(ran)
     }
 

@@ -175,6 +175,14 @@ impl CaseFilter {
         self.conditions_on(false)
     }
 
+    /// The conditions with the submission conditions (and the period, on
+    /// the 件次's own date) on a joined `submissions s` row: the 件次 list.
+    pub(crate) fn submission_conditions(&self) -> (String, Vec<Val>) {
+        let mut f = self.clone();
+        f.basis = DateBasis::Submitted;
+        f.conditions_on(true)
+    }
+
     /// Whether the filter selects submissions (件次) as well as cases.
     pub fn selects_submissions(&self) -> bool {
         self.basis == DateBasis::Submitted || !self.submission.is_empty()
@@ -340,6 +348,24 @@ impl Store {
             return Ok(None);
         }
         let (cond, binds) = f.conditions_on(true);
+        self.submission_totals(&cond, binds).await.map(Some)
+    }
+
+    /// The 件次 list's totals (`submission_list.rs`): 件次, 来访批次 and
+    /// 来访人次 of the filter with its period on the 件次's own date.
+    pub async fn count_submission_rows(
+        &self,
+        f: &CaseFilter,
+    ) -> Result<(i64, i64, i64), StoreError> {
+        let (cond, binds) = f.submission_conditions();
+        self.submission_totals(&cond, binds).await
+    }
+
+    async fn submission_totals(
+        &self,
+        cond: &str,
+        binds: Vec<Val>,
+    ) -> Result<(i64, i64, i64), StoreError> {
         let sql = format!(
             "SELECT COUNT(*), \
              CAST(COALESCE(SUM(CASE WHEN s.channel = 'visit' THEN 1 ELSE 0 END), 0) AS BIGINT), \
@@ -349,7 +375,7 @@ impl Store {
         let r = crate::db::bind_all(sqlx::query(&sql), binds)
             .fetch_one(self.reader())
             .await?;
-        Ok(Some((r.get(0), r.get(1), r.get(2))))
+        Ok((r.get(0), r.get(1), r.get(2)))
     }
 
     /// How many cases match the filter (ignoring limit and offset).

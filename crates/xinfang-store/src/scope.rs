@@ -26,14 +26,32 @@ impl CaseScope {
     /// alias `c`, its binds numbered from `$first`: rule 1 (the area), then
     /// rules 2 and 3 (第三十条).
     pub(crate) fn sql(&self, c: &str, first: usize) -> (String, Vec<Val>) {
-        let mut binds = vec![Val::S(format!("{}%", self.reach_prefix))];
+        // Rule 1 by the case's area (`area.rs`): under the viewer's area →
+        // seen; strictly above it (or not filled yet) → probe the units.
+        let reach = &self.reach_prefix;
+        let above = crate::area::strict_ancestors(reach);
+        let mut binds = vec![
+            Val::S(reach.clone()),
+            Val::S(crate::area::upper_bound(reach)),
+            Val::S(format!("{reach}%")),
+        ];
+        binds.extend(above.iter().map(|p| Val::S(p.clone())));
+        let above_sql = if above.is_empty() {
+            format!("{c}.area_path IS NULL")
+        } else {
+            format!(
+                "({c}.area_path IS NULL OR {c}.area_path IN ({}))",
+                placeholders(first + 3, above.len())
+            )
+        };
+        let next = first + binds.len();
         let chain: Vec<i64> = if self.chain.is_empty() {
             vec![i64::MIN] // no unit: matches nothing
         } else {
             self.chain.clone()
         };
         binds.extend(chain.iter().map(|i| Val::I(*i)));
-        let under = first + 1 + chain.len();
+        let under = next + chain.len();
         binds.push(Val::S(format!("{}%", self.unit_prefix)));
         let unresolved = if self.sees_unresolved {
             String::new()
@@ -41,11 +59,13 @@ impl CaseScope {
             format!(" OR {c}.accused_unit IS NULL")
         };
         let sql = format!(
-            " AND EXISTS (SELECT 1 FROM case_units cu JOIN units u ON u.id = cu.unit_id \
-             WHERE cu.case_id = {c}.id AND u.path LIKE ${first}) \
+            " AND (({c}.area_path >= ${first} AND {c}.area_path < ${bound}) OR ({above_sql} AND EXISTS (SELECT 1 FROM case_units cu JOIN units u ON u.id = cu.unit_id \
+             WHERE cu.case_id = {c}.id AND u.path LIKE ${like}))) \
              AND NOT ({c}.kind = 'accusation' AND ({c}.accused_unit IN ({chain}) \
              OR {c}.accused_unit IN (SELECT au.id FROM units au WHERE au.path LIKE ${under}){unresolved}))",
-            chain = placeholders(first + 1, chain.len()),
+            bound = first + 1,
+            like = first + 2,
+            chain = placeholders(next, chain.len()),
         );
         (sql, binds)
     }

@@ -36,6 +36,11 @@ const FOLD_SLICE: i64 = 50;
 /// committed yet) is waited for this many seconds, then skipped as rolled back.
 const GAP_WAIT_SECS: i64 = 5;
 
+/// The shape of the contributions. A store whose rollup was built by an
+/// older shape (`stats_cursor.version`, migration 0042) is rebuilt by its
+/// next fold: 2 added the breakdowns and the monthly trend (`stats_breakdown.rs`).
+const ROLLUP_VERSION: i64 = 2;
+
 /// What a fold or a rebuild did.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct FoldReport {
@@ -59,7 +64,7 @@ pub(crate) struct GroupKey {
 pub(crate) type Entries = BTreeMap<(String, String, String), i64>;
 
 /// The columns of `cases` the indicators read (exactly those of `stats.rs`).
-pub(crate) const CASE_COLS: &str = "id, kind, accused_unit, current_unit, registered_on, accept_due, accept_met, handling_due, handling_met, delivered_on, satisfaction, review_requested, repeats_after_delivery";
+pub(crate) const CASE_COLS: &str = "id, kind, accused_unit, current_unit, registered_on, accept_due, accept_met, handling_due, handling_met, delivered_on, satisfaction, review_requested, repeats_after_delivery, region_code, COALESCE(category, '')";
 const SUB_COLS: &str =
     "case_id, registered_on, channel, persons, skip_level, is_repeat, unit_level";
 
@@ -77,6 +82,9 @@ struct CaseRow {
     satisfaction: Option<String>,
     review_requested: i64,
     repeats_after_delivery: i64,
+    region_code: String,
+    /// '' when not classified.
+    category: String,
 }
 
 impl CaseRow {
@@ -95,20 +103,22 @@ impl CaseRow {
             satisfaction: r.get(10),
             review_requested: r.get(11),
             repeats_after_delivery: r.get(12),
+            region_code: r.get(13),
+            category: r.get(14),
         }
     }
 }
 
-struct SubRow {
-    registered_on: String,
-    channel: String,
-    persons: i64,
-    skip_level: i64,
-    is_repeat: i64,
-    unit_level: String,
+pub(crate) struct SubRow {
+    pub(crate) registered_on: String,
+    pub(crate) channel: String,
+    pub(crate) persons: i64,
+    pub(crate) skip_level: i64,
+    pub(crate) is_repeat: i64,
+    pub(crate) unit_level: String,
 }
 
-fn add(e: &mut Entries, metric: &str, day: &str, day2: &str, n: i64) {
+pub(crate) fn add(e: &mut Entries, metric: &str, day: &str, day2: &str, n: i64) {
     if n != 0 {
         *e.entry((metric.to_string(), day.to_string(), day2.to_string()))
             .or_insert(0) += n;
@@ -185,6 +195,7 @@ fn contribution(c: &CaseRow, units: &[i64], subs: &[SubRow]) -> (GroupKey, Entri
         );
         add(&mut e, &format!("s_level:{}", s.unit_level), d, "", 1);
     }
+    crate::stats_breakdown::add_breakdowns(&mut e, &c.kind, &c.region_code, &c.category, subs);
     add(&mut e, "c", &c.registered_on, "", 1);
     // The rankings' window test on its own: which holders appear at all.
     add(&mut e, "r_any", latest(c), &c.registered_on, 1);
@@ -441,10 +452,13 @@ impl Store {
     pub async fn fold_stats(&self) -> Result<FoldReport, StoreError> {
         let mut report = FoldReport::default();
         loop {
-            let pos: i64 = sqlx::query("SELECT pos FROM stats_cursor WHERE id = 1")
+            let r = sqlx::query("SELECT pos, version FROM stats_cursor WHERE id = 1")
                 .fetch_one(&self.pool)
-                .await?
-                .get(0);
+                .await?;
+            let (pos, version): (i64, i64) = (r.get(0), r.get(1));
+            if version < ROLLUP_VERSION {
+                return self.rebuild(true).await;
+            }
             report.cursor = pos;
             if self.max_outbox_id().await? <= pos {
                 return Ok(report);
@@ -526,8 +540,24 @@ impl Store {
     /// wrote no outbox rows, or to repair it). One transaction; the cursor
     /// moves to the newest outbox id.
     pub async fn rebuild_stats(&self) -> Result<FoldReport, StoreError> {
+        self.rebuild(false).await
+    }
+
+    /// [`Store::rebuild_stats`]; with `only_if_stale`, nothing when another
+    /// fold has already brought the rollup to [`ROLLUP_VERSION`].
+    async fn rebuild(&self, only_if_stale: bool) -> Result<FoldReport, StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
-        lock_cursor(&mut tx).await?;
+        let (pos, _, _) = lock_cursor(&mut tx).await?;
+        let version: i64 = sqlx::query("SELECT version FROM stats_cursor WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?
+            .get(0);
+        if only_if_stale && version >= ROLLUP_VERSION {
+            return Ok(FoldReport {
+                cases: 0,
+                cursor: pos,
+            });
+        }
         let cursor: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM outbox")
             .fetch_one(&mut *tx)
             .await?
@@ -566,6 +596,10 @@ impl Store {
         }
         apply_delta(&mut tx, &totals).await?;
         set_cursor(&mut tx, cursor, (0, "")).await?;
+        sqlx::query("UPDATE stats_cursor SET version = $1 WHERE id = 1")
+            .bind(ROLLUP_VERSION)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         if self.dialect == Dialect::Sqlite {
             sqlx::query("ANALYZE").execute(&self.pool).await?;
@@ -644,6 +678,8 @@ mod tests {
             satisfaction: Some("satisfied".into()),
             review_requested: 0,
             repeats_after_delivery: 0,
+            region_code: "330102".into(),
+            category: String::new(),
         }
     }
 

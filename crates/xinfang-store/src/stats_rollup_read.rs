@@ -18,7 +18,10 @@ type Sums = Vec<(i64, String, i64)>;
 
 impl Store {
     /// Visible groups → their holder.
-    async fn visible_groups(&self, scope: &StatsScope) -> Result<HashMap<i64, i64>, StoreError> {
+    pub(crate) async fn visible_groups(
+        &self,
+        scope: &StatsScope,
+    ) -> Result<HashMap<i64, i64>, StoreError> {
         let rows = match &scope.path_prefix {
             Some(p) => {
                 sqlx::query(
@@ -130,7 +133,8 @@ impl Store {
         ];
         let groups = self.visible_groups(scope).await?;
         let sql = "SELECT group_id, metric, CAST(SUM(n) AS BIGINT) FROM stats_rollup \
-                   WHERE day >= $1 AND day2 <> '' AND day2 <= $2 GROUP BY group_id, metric";
+                   WHERE day >= $1 AND day2 <> '' AND day2 <= $2 AND SUBSTR(metric, 1, 2) = 'r_' \
+                   GROUP BY group_id, metric";
         let mut per: BTreeMap<i64, (i64, [i64; 9])> = BTreeMap::new();
         for (g, metric, n) in self.rollup_sums(sql, from, to).await? {
             let Some(holder) = groups.get(&g) else {

@@ -10,9 +10,16 @@
   "use strict";
   var dialog = document.getElementById("confirm-dialog");
   // On a phone the menu starts folded: the page comes first.
+  // Wider again (a rotated tablet, a resized window), it opens: at desktop
+  // width the menu has no toggle to open it with.
   var menu = document.querySelector("nav.side details");
-  if (menu && window.matchMedia && window.matchMedia("(max-width: 48rem)").matches) {
-    menu.open = false;
+  if (menu && window.matchMedia) {
+    var narrow = window.matchMedia("(max-width: 48rem)");
+    menu.open = !narrow.matches;
+    var follow = function () {
+      menu.open = !narrow.matches;
+    };
+    if (narrow.addEventListener) narrow.addEventListener("change", follow);
   }
   function ask(text, then) {
     if (!dialog || typeof dialog.showModal !== "function") {

@@ -7,24 +7,20 @@ use super::admin::{
     Kept,
 };
 use super::ledger_kit::{options, render, Banner, Opt};
+use super::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
 use crate::AppState;
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
+use std::collections::HashMap;
 use xinfang_app::lexicon::{LexiconTerm, RiskSettings, RiskThresholds};
 use xinfang_app::AppError;
 use xinfang_domain::Staff;
 
-/// One row of the taxonomy table.
-struct Node {
-    code: String,
-    /// The name indented by level.
-    name: String,
-    level: &'static str,
-    active: bool,
-}
+/// The taxonomy's levels, by depth (1 = 领域).
+const TAXON_LEVELS: [(&str, &str); 3] = [("1", "领域"), ("2", "类别"), ("3", "细类")];
 
 /// The taxonomy: add, rename / deactivate / activate (the form that failed
 /// keeps what was typed), and the whole table.
@@ -38,13 +34,93 @@ struct TaxonomyPage<'a> {
     code: String,
     ops: Vec<Opt>,
     new_name: String,
-    nodes: Vec<Node>,
+    /// The list component's HTML (filter bar, paging, export).
+    table: String,
+}
+
+/// The taxonomy as a list: filter by name or code, level and state; in
+/// code order (the tree) unless sorted by name; exported as shown.
+fn taxonomy_list(st: &AppState, lq: &ListQuery) -> ListView {
+    let t = st.app.taxonomy();
+    let text = lq.get("text").trim().to_string();
+    let (level, state) = (lq.get("level"), lq.get("state"));
+    let filtering = !(text.is_empty() && level.is_empty() && state.is_empty());
+    let mut shown: Vec<_> = t
+        .nodes()
+        .iter()
+        .filter(|n| text.is_empty() || n.name.contains(&text) || n.code.starts_with(&text))
+        .filter(|n| level.is_empty() || n.level.to_string() == level)
+        .filter(|n| match state {
+            "active" => n.active,
+            "inactive" => !n.active,
+            _ => true,
+        })
+        .collect();
+    sort_in_memory(&mut shown, lq, |n, key| match key {
+        "name" => n.name.clone(),
+        _ => n.code.clone(),
+    });
+    let rows = shown
+        .iter()
+        .map(|n| {
+            // Indented by level only in the unfiltered tree order.
+            let indent = if filtering || !lq.sort.is_empty() {
+                String::new()
+            } else {
+                "　".repeat(n.level.saturating_sub(1) as usize)
+            };
+            let level = TAXON_LEVELS
+                .iter()
+                .find(|(k, _)| *k == n.level.to_string())
+                .map(|(_, l)| *l)
+                .unwrap_or("");
+            vec![
+                Cell::text(n.code.clone()),
+                Cell::text(format!("{indent}{}", n.name)),
+                Cell::text(t.path(&n.code).unwrap_or_default()),
+                Cell::text(level),
+                if n.active {
+                    Cell::text("在用")
+                } else {
+                    Cell::text("已停用").class("muted")
+                },
+            ]
+        })
+        .collect();
+    ListView {
+        title: "分类表".into(),
+        unit_word: "个",
+        base: "/admin/taxonomy",
+        total: shown.len() as i64,
+        filters: vec![
+            Filter::text(lq, "text", "名称或代码", ""),
+            Filter::select(lq, "level", "层级", TAXON_LEVELS),
+            Filter::select(
+                lq,
+                "state",
+                "状态",
+                [("active", "在用"), ("inactive", "已停用")],
+            ),
+        ],
+        columns: vec![
+            Column::sortable("代码", "code"),
+            Column::sortable("名称", "name"),
+            Column::plain("所属"),
+            Column::plain("层级"),
+            Column::plain("状态"),
+        ],
+        rows,
+        export: Export::Here,
+        empty: "没有符合条件的分类。",
+        above: String::new(),
+    }
 }
 
 fn render_taxonomy(
     st: &AppState,
     staff: &Staff,
     csrf: &str,
+    lq: &ListQuery,
     outcome: Option<Result<String, AppError>>,
     typed: Kept<'_>,
 ) -> Response {
@@ -74,23 +150,6 @@ fn render_taxonomy(
         },
     );
     let kept_if = |yes: bool, name: &str| if yes { typed.get(name) } else { String::new() };
-    let nodes = t
-        .nodes()
-        .iter()
-        .map(|n| Node {
-            code: n.code.clone(),
-            name: format!(
-                "{}{}",
-                "　".repeat(n.level.saturating_sub(1) as usize),
-                n.name
-            ),
-            level: ["", "领域", "类别", "细类"]
-                .get(n.level as usize)
-                .copied()
-                .unwrap_or(""),
-            active: n.active,
-        })
-        .collect();
     let body = render(&TaxonomyPage {
         banner,
         csrf,
@@ -106,17 +165,28 @@ fn render_taxonomy(
             &kept_if(changing, "op"),
         ),
         new_name: kept_if(changing, "new_name"),
-        nodes,
+        table: taxonomy_list(st, lq).render(lq),
     });
     admin_page(staff, "内容分类", status, &body)
 }
 
-/// `/admin/taxonomy`.
-pub async fn taxonomy_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    match admin_session(&st, &headers).await {
-        Ok((staff, csrf)) => render_taxonomy(&st, &staff, &csrf, None, Kept(None)),
-        Err(r) => r,
+/// `/admin/taxonomy` (`?format=xlsx`: the filtered rows as a workbook).
+pub async fn taxonomy_page(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let (staff, csrf) = match admin_session(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let lq = ListQuery::from_query(&q);
+    if ListQuery::wants_xlsx(&q) {
+        return taxonomy_list(&st, &lq)
+            .xlsx(&st, &staff, "taxonomy.xlsx")
+            .await;
     }
+    render_taxonomy(&st, &staff, &csrf, &lq, None, Kept(None))
 }
 
 /// Add, rename, deactivate or activate a node.
@@ -157,7 +227,8 @@ pub async fn taxonomy_post(
     };
     let csrf = csrf_of(&st, &headers).await;
     let typed = kept(&r, &f);
-    render_taxonomy(&st, &staff, &csrf, Some(r), typed)
+    let lq = ListQuery::from_query(&HashMap::new());
+    render_taxonomy(&st, &staff, &csrf, &lq, Some(r), typed)
 }
 
 fn category_label(key: &str) -> &str {

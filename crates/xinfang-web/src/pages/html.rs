@@ -44,6 +44,11 @@ pub const MENU: &[(&str, &[Entry])] = &[
                 &[Registrar, Handler, Leader, Supervisor],
             ),
             (
+                "/work/submissions",
+                "件次",
+                &[Registrar, Leader, Supervisor],
+            ),
+            (
                 "/work/search",
                 "检索",
                 &[Registrar, Handler, Leader, Supervisor],

@@ -48,6 +48,7 @@ mod search;
 mod session;
 pub(crate) mod sign_in_pages;
 mod split_notice;
+mod submission_list;
 mod supervision_pages;
 mod tabs;
 mod visit;
@@ -159,6 +160,7 @@ pub fn routes() -> crate::routes::Routes {
         .route("/work/dashboard/definitions", get(dashboard::definitions))
         .route("/work/cases", get(case_list::case_list))
         .route("/work/cases.xlsx", get(case_list::cases_xlsx))
+        .route("/work/submissions", get(submission_list::submission_list))
         .route("/work/stats.xlsx", get(case_list::stats_xlsx))
         .route("/work/stats/tables.xlsx", get(case_list::tables_xlsx))
         .route(

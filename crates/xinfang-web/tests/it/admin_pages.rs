@@ -6,6 +6,7 @@
 
 use crate::common;
 use axum::http::StatusCode;
+use common::web::{fetch, page_ok};
 use common::*;
 use xinfang_domain::clock::ClockKind;
 
@@ -330,3 +331,61 @@ dual_test!(admin_pages_for_admins_only, |app: TestApp| async move {
     );
     assert!(app.app.store.verify_chain().await.unwrap().is_ok());
 });
+
+// 内容分类 is a list like the others: filtered by name or code, level and
+// state (kept in the URL), paged with its total, and exported as exactly
+// the filtered rows.
+dual_test!(
+    taxonomy_is_a_filtered_paged_list,
+    |app: TestApp| async move {
+        let admin = common::web::login(&app, "admin").await;
+        let all = app.app.taxonomy().nodes().len() as i64;
+        let html = page_ok(&app, "/admin/taxonomy", &admin).await;
+        assert!(
+            html.contains(&format!("共 <span id=\"total\" class=\"n\">{all}</span>")),
+            "total of every node"
+        );
+        assert!(html.contains("page=2"), "more than one page");
+        // Level 1 (领域) only, and a name filter, each in the URL.
+        let fields = app
+            .app
+            .taxonomy()
+            .nodes()
+            .iter()
+            .filter(|n| n.level == 1)
+            .count() as i64;
+        let html = page_ok(&app, "/admin/taxonomy?level=1", &admin).await;
+        assert!(
+            html.contains(&format!("<span id=\"total\" class=\"n\">{fields}</span>")),
+            "领域 only"
+        );
+        let named: Vec<_> = app
+            .app
+            .taxonomy()
+            .nodes()
+            .iter()
+            .filter(|n| n.name.contains("物业"))
+            .map(|n| n.code.clone())
+            .collect();
+        assert!(!named.is_empty());
+        let q = "/admin/taxonomy?text=%E7%89%A9%E4%B8%9A";
+        let html = page_ok(&app, q, &admin).await;
+        assert!(html.contains(&format!(
+            "<span id=\"total\" class=\"n\">{}</span>",
+            named.len()
+        )));
+        assert!(
+            html.contains("format=xlsx"),
+            "the export carries the filter"
+        );
+        // The export holds exactly the filtered rows.
+        let r = fetch(&app, &format!("{q}&format=xlsx"), &admin).await;
+        assert_eq!(r.status, StatusCode::OK);
+        use calamine::{Reader, Xlsx};
+        let mut wb = Xlsx::new(std::io::Cursor::new(r.body.clone())).expect("xlsx");
+        let sheet = wb.sheet_names()[0].clone();
+        let range = wb.worksheet_range(&sheet).expect("sheet");
+        let codes: Vec<String> = range.rows().skip(1).map(|r| r[0].to_string()).collect();
+        assert_eq!(codes, named, "exported rows = the filtered rows");
+    }
+);

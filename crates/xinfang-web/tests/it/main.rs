@@ -41,6 +41,7 @@ mod portal;
 mod reception_online;
 mod refusals;
 mod reports;
+mod scope_area;
 mod search;
 mod security;
 mod sign_in;

@@ -130,6 +130,66 @@ async fn case_list_pages_with_the_filter_in_every_link() {
     }
 }
 
+/// 件次 (来信来访登记簿): for each viewer, the list holds exactly the 件次 of
+/// the cases the case list shows (same scope, 第三十条 included), the 特征
+/// filter keeps only repeats, pages do not overlap and the export has every
+/// filtered row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn submission_register_lists_every_visible_submission() {
+    use xinfang_store::CaseFilter;
+    for app in demo().await {
+        for user in [
+            "hangzhou_xfj",
+            "shangcheng_xfj",
+            "shangcheng_ld",
+            "shangcheng_dc",
+        ] {
+            let cookie = login(&app, user).await;
+            let rec = app.app.store.user_by_name(user).await.unwrap().unwrap();
+            let staff = xinfang_app::auth::staff_of(&rec);
+            let visible: Vec<String> = app
+                .app
+                .list_for(
+                    &staff,
+                    CaseFilter {
+                        limit: 1_000_000,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| r.case_no)
+                .collect();
+            let (mut expected, mut repeats) = (0i64, 0i64);
+            for no in &visible {
+                let (_, case) = app.app.store.load_case(no).await.unwrap().unwrap();
+                expected += case.submissions.len() as i64;
+                repeats += case.submissions.iter().filter(|s| s.repeat).count() as i64;
+            }
+            let first = page_ok(&app, "/work/submissions", &cookie).await;
+            assert_eq!(total(&first), expected, "{user}: every visible 件次");
+            let only = page_ok(&app, "/work/submissions?mark=repeat", &cookie).await;
+            assert_eq!(total(&only), repeats, "{user}: repeats only");
+            if expected > 20 {
+                let second = page_ok(&app, "/work/submissions?page=2", &cookie).await;
+                assert_eq!(total(&second), expected);
+            }
+            let r = fetch(&app, "/work/submissions?format=xlsx", &cookie).await;
+            assert_eq!(r.status, StatusCode::OK, "{user}: export");
+            use calamine::{Reader, Xlsx};
+            let mut wb = Xlsx::new(std::io::Cursor::new(r.body.clone())).expect("xlsx");
+            let sheet = wb.sheet_names()[0].clone();
+            let rows = wb.worksheet_range(&sheet).expect("sheet").rows().count() as i64;
+            assert_eq!(
+                rows - 1,
+                expected,
+                "{user}: the export holds every filtered row"
+            );
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_menu_marks_the_page_and_the_breadcrumb_names_its_place() {
     for app in demo().await {
