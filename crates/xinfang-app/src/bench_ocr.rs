@@ -121,7 +121,7 @@ pub fn run(per: usize, mut progress: impl FnMut(&str)) -> Result<OcrBench, Strin
     );
     let mut total_secs = 0.0;
     let mut pages = 0;
-    for c in 0..CONDITIONS.len() {
+    for (c, condition) in CONDITIONS.iter().enumerate() {
         let (mut acc, mut worst, mut secs, mut id_ok, mut ph_ok) = (0.0, 1.0f64, 0.0, 0, 0);
         for k in 0..per {
             let s = sample(c, k)?;
@@ -178,7 +178,7 @@ pub fn run(per: usize, mut progress: impl FnMut(&str)) -> Result<OcrBench, Strin
         total_secs += secs;
         pages += per;
         conditions.push(ConditionResult {
-            condition: CONDITIONS[c].label(),
+            condition: condition.label(),
             pages: per,
             char_accuracy: acc / per as f64,
             worst_page: worst,

@@ -191,7 +191,8 @@ fn moments(px: &[(u32, u32)]) -> (f32, f32) {
     let (l1, l2) = (tr / 2.0 + disc, (tr / 2.0 - disc).max(1e-9));
     // Keep the text direction, not the normal, and within ±45°.
     let mut a = angle;
-    if a > std::f64::consts::FRAC_PI_4 || a < -std::f64::consts::FRAC_PI_4 {
+    let quarter = std::f64::consts::FRAC_PI_4;
+    if !(-quarter..=quarter).contains(&a) {
         a = 0.0;
     }
     (a as f32, (l1 / l2).sqrt() as f32)

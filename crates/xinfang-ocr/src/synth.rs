@@ -445,26 +445,6 @@ pub fn encode_jpeg(img: &GrayImage, q: u8) -> Vec<u8> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn check_digit_matches_gb11643_example() {
-        // The standard's example: 11010519491231002X.
-        assert_eq!(check_digit("11010519491231002"), 'X');
-    }
-
-    #[test]
-    fn letters_are_deterministic() {
-        let a = Letter::random(7, Layout::Plain);
-        let b = Letter::random(7, Layout::Plain);
-        assert_eq!(a.id_number, b.id_number);
-        assert_eq!(a.id_number.len(), 18);
-        assert_eq!(a.phone.len(), 11);
-    }
-}
-
 /// An image PDF as a scanner makes it: one JPEG per page (DCTDecode), each
 /// page exactly the image's size. For tests and the benchmark's PDF path.
 pub fn image_pdf(pages: &[GrayImage], quality: u8) -> Vec<u8> {
@@ -504,4 +484,24 @@ pub fn image_pdf(pages: &[GrayImage], quality: u8) -> Vec<u8> {
     let mut out = vec![];
     doc.save_to(&mut out).expect("writing a PDF to memory");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_digit_matches_gb11643_example() {
+        // The standard's example: 11010519491231002X.
+        assert_eq!(check_digit("11010519491231002"), 'X');
+    }
+
+    #[test]
+    fn letters_are_deterministic() {
+        let a = Letter::random(7, Layout::Plain);
+        let b = Letter::random(7, Layout::Plain);
+        assert_eq!(a.id_number, b.id_number);
+        assert_eq!(a.id_number.len(), 18);
+        assert_eq!(a.phone.len(), 11);
+    }
 }
