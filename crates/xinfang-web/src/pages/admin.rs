@@ -95,14 +95,22 @@ pub(super) fn banner(r: &Result<String, AppError>) -> (StatusCode, Option<Banner
 #[derive(Template)]
 #[template(path = "admin/page.html")]
 struct AdminPage<'a> {
-    title: &'a str,
     body: &'a str,
 }
 
 /// An administration page: `body` is the HTML of the page's template.
 pub(super) fn admin_page(staff: &Staff, title: &str, status: StatusCode, body: &str) -> Response {
-    let body = render(&AdminPage { title, body });
-    (status, Html(page(title, Some(staff), &body))).into_response()
+    let body = render(&AdminPage { body });
+    (
+        status,
+        Html(super::html::page_in(
+            title,
+            staff,
+            &[("系统管理", "/admin")],
+            &body,
+        )),
+    )
+        .into_response()
 }
 
 /// What a re-rendered form shows: the fields of the post that failed.

@@ -36,6 +36,9 @@ struct TaxonomyPage<'a> {
     new_name: String,
     /// The list component's HTML (filter bar, paging, export).
     table: String,
+    /// Which form was posted (kept open with what was typed).
+    adding: bool,
+    changing: bool,
 }
 
 /// The taxonomy as a list: filter by name or code, level and state; in
@@ -166,6 +169,8 @@ fn render_taxonomy(
         ),
         new_name: kept_if(changing, "new_name"),
         table: taxonomy_list(st, lq).render(lq),
+        adding,
+        changing,
     });
     admin_page(staff, "内容分类", status, &body)
 }
