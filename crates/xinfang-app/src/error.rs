@@ -38,6 +38,15 @@ pub enum AppError {
     Conflict,
     #[error("存储错误：{0}")]
     Store(StoreError),
+    /// An upload the letter reader refuses (issue #22): a stable code for
+    /// API clients and the reason in Chinese. `input_fault` is false when the
+    /// engine itself failed (503), true for the file's own fault (422).
+    #[error("{message}")]
+    Unreadable {
+        code: &'static str,
+        message: String,
+        input_fault: bool,
+    },
 }
 
 impl From<StoreError> for AppError {

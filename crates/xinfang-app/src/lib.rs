@@ -12,6 +12,8 @@ pub mod auth;
 pub mod bench;
 pub mod bench_classify;
 pub mod bench_gen;
+#[cfg(feature = "ocr")]
+pub mod bench_ocr;
 pub mod bench_stats;
 pub mod calendar_admin;
 pub mod campaigns;
@@ -31,6 +33,7 @@ pub mod intelligence;
 pub mod leadership;
 pub mod ledger_export;
 pub mod ledgers;
+pub mod letter_reading;
 pub mod lexicon;
 pub mod lockout;
 pub mod notify;

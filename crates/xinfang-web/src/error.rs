@@ -94,6 +94,17 @@ impl IntoResponse for ApiError {
                     json!([{ "field": "", "message": self.0.to_string() }]),
                 )
             }
+            AppError::Unreadable {
+                code, input_fault, ..
+            } => (
+                if *input_fault {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                } else {
+                    StatusCode::SERVICE_UNAVAILABLE
+                },
+                *code,
+                json!([{ "field": "file", "message": self.0.to_string() }]),
+            ),
             AppError::Conflict => (
                 StatusCode::CONFLICT,
                 "conflict",

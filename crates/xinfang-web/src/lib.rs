@@ -10,6 +10,7 @@ mod api_analytics;
 mod api_documents;
 mod api_drafts;
 mod api_events;
+mod api_intake_read;
 mod api_ledgers;
 mod api_notify;
 mod api_reception;
@@ -87,6 +88,7 @@ fn table() -> routes::Routes {
         .merge(api_analytics::routes())
         .merge(api_reception::routes())
         .merge(api_search::routes())
+        .merge(api_intake_read::routes())
         .merge(pages::routes())
         .route("/api/openapi.json", axum::routing::get(openapi::document))
 }
@@ -135,7 +137,7 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
         // pages' relative links and scripts.
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
         ))
         .layer(tower::util::option_layer(hsts))
         .with_state(state)

@@ -11,6 +11,7 @@ pub async fn document() -> Json<Value> {
     merge_paths(&mut doc, crate::api_search::openapi_paths());
     merge_paths(&mut doc, crate::api_notify::openapi_paths());
     merge_paths(&mut doc, crate::api_events::openapi_paths());
+    merge_paths(&mut doc, crate::api_intake_read::openapi_paths());
     Json(with_common_responses(crate::api_analytics::merge_into(doc)))
 }
 

@@ -93,3 +93,97 @@
   // A select changed, or a suggestion applied (console.js fires "change").
   form.addEventListener("change", later);
 })();
+// 来信识别（issue #22）：选择扫描件后发往 /work/register/read，识别结果预填
+// 表单；把握不大的字段标黄，扫描件和识别出的文字显示在表单旁。扫描件随表单
+// 提交，登记后作为附件保存。
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-assist]");
+  var input = document.getElementById("scan");
+  if (!form || !input) { return; }
+  var csrf = form.querySelector("input[name=csrf]").value;
+  var status = document.getElementById("scan-status");
+  var view = document.getElementById("scan-view");
+  var frame = document.getElementById("scan-frame");
+  var img = document.getElementById("scan-img");
+  var list = document.getElementById("scan-lines");
+  var LOW = 0.85;
+  var url = null;
+  // Form field of each proposed field.
+  var targets = { name: "name0", id_number: "id0", phone: "phone0", address: "addr0",
+    request: "request", facts: "facts", accused: "accused_person" };
+  function clearMarks() {
+    form.querySelectorAll(".low-conf").forEach(function (el) { el.classList.remove("low-conf"); });
+    frame.querySelectorAll(".ocr-box").forEach(function (el) { el.remove(); });
+    list.innerHTML = "";
+  }
+  function box(b, page, low) {
+    if (!page || b.page !== 0) { return; }
+    var d = document.createElement("div");
+    d.className = low ? "ocr-box low" : "ocr-box";
+    d.style.left = (100 * b.box[0] / page.width) + "%";
+    d.style.top = (100 * b.box[1] / page.height) + "%";
+    d.style.width = (100 * (b.box[2] - b.box[0]) / page.width) + "%";
+    d.style.height = (100 * (b.box[3] - b.box[1]) / page.height) + "%";
+    frame.appendChild(d);
+  }
+  function fill(r) {
+    clearMarks();
+    var page = r.pages[0];
+    var fields = r.registration.fields;
+    var filled = 0;
+    Object.keys(targets).forEach(function (k) {
+      var f = fields[k];
+      var el = document.getElementById(targets[k]) || form.querySelector("[name=" + targets[k] + "]");
+      if (!f || !el) { return; }
+      if (!el.value) { el.value = f.value; filled++; }
+      var low = f.confidence < LOW;
+      if (low) {
+        el.classList.add("low-conf");
+        el.title = "识别把握 " + Math.round(f.confidence * 100) + "%，请对照原件核对";
+      }
+      f.boxes.forEach(function (b) { box(b, page, low); });
+    });
+    var channel = document.getElementById("channel");
+    if (channel) { channel.value = "letter"; }
+    r.lines.forEach(function (l) {
+      var li = document.createElement("li");
+      li.textContent = l.text;
+      if (l.confidence < LOW) { li.className = "low-conf"; }
+      list.appendChild(li);
+    });
+    var notes = r.registration.problems.slice();
+    status.textContent = "已识别 " + r.lines.length + " 行（" + r.seconds + " 秒），预填 " + filled +
+      " 个字段。标黄的字段请对照原件核对。" + (notes.length ? " " + notes.join("；") : "");
+    form.dispatchEvent(new Event("input"));
+  }
+  input.addEventListener("change", function () {
+    var file = input.files && input.files[0];
+    if (url) { URL.revokeObjectURL(url); url = null; }
+    clearMarks();
+    if (!file) { view.hidden = true; return; }
+    if (file.type !== "application/pdf") {
+      url = URL.createObjectURL(file);
+      img.src = url;
+      img.hidden = false;
+    } else {
+      img.hidden = true;
+    }
+    view.hidden = false;
+    status.textContent = "正在识别来信，请稍候……";
+    var body = new FormData();
+    body.append("file", file);
+    fetch("/work/register/read", {
+      method: "POST",
+      headers: { "X-CSRF-Token": csrf },
+      body: body,
+      credentials: "same-origin"
+    }).then(function (r) {
+      return r.json().then(function (j) { return { ok: r.ok, j: j }; });
+    }).then(function (x) {
+      if (x.ok) { fill(x.j); return; }
+      var e = (x.j.errors || []).map(function (m) { return m.message; }).join("；");
+      status.textContent = "未能识别：" + (e || "请手工录入");
+    }).catch(function () { status.textContent = "识别失败，请手工录入。"; });
+  });
+})();

@@ -289,6 +289,19 @@ enum BenchCmd {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// Read a generated, labelled set of typed letters (3 faces × 3 sizes × 3
+    /// layouts) under each degradation and report character accuracy per
+    /// condition, field accuracy and seconds per page (issue #22); the last
+    /// line is one JSON object. Needs the `ocr` feature.
+    Ocr {
+        /// Pages per condition.
+        #[arg(long, default_value_t = 3)]
+        per_condition: usize,
+        /// Also write the clean sample page (JPEG) and its truth (.txt) here
+        /// (the committed test letter of crates/xinfang-ocr).
+        #[arg(long)]
+        write_sample: Option<std::path::PathBuf>,
+    },
     /// Cross-validate the kind/category suggestions on the labelled petition
     /// corpus (`data/bench/petitions.tsv`, or --corpus) in a fresh SQLite
     /// database in the current directory; the last line is one JSON object.
@@ -459,6 +472,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::seal_cmd::spawn_signer(app.clone());
             crate::search_cmd::attach(&app)?;
             crate::search_cmd::spawn_indexer(app.clone());
+            // Load the letter reader's models in the background (issue #22),
+            // so the first upload does not wait for them.
+            #[cfg(feature = "ocr")]
+            tokio::spawn(xinfang_app::letter_reading::warm());
             crate::node::spawn_cache_refresh(app.clone());
             crate::stats_cmd::spawn_folder(app.clone());
             let scanner = app.clone();
@@ -783,6 +800,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{}", serde_json::to_string(&r)?);
             Ok(ExitCode::SUCCESS)
         }
+        Cmd::Bench {
+            cmd:
+                BenchCmd::Ocr {
+                    per_condition,
+                    write_sample,
+                },
+        } => crate::bench_ocr_cmd::run(per_condition, write_sample),
         Cmd::Bench {
             cmd:
                 BenchCmd::Classify {

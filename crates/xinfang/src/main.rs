@@ -3,6 +3,7 @@
 
 mod bench_cmd;
 mod bench_http;
+mod bench_ocr_cmd;
 mod cli;
 mod config_file;
 mod directory_cmd;

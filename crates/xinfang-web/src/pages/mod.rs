@@ -29,6 +29,7 @@ mod import;
 mod inbox;
 mod ledger_kit;
 mod ledger_routes;
+mod letter_read;
 mod list_view;
 mod ownership_pages;
 mod portal;
@@ -141,6 +142,12 @@ pub fn routes() -> crate::routes::Routes {
             get(register::register_form).post(register::register),
         )
         .route("/work/register/assist", post(assist::assist))
+        .route(
+            "/work/register/read",
+            post(letter_read::read).layer(axum::extract::DefaultBodyLimit::max(
+                crate::api_documents::UPLOAD_LIMIT,
+            )),
+        )
         .route(
             "/work/accounts",
             get(window_accounts::accounts).post(window_accounts::lookup),

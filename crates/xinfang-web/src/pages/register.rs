@@ -12,7 +12,6 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
 use std::collections::HashMap;
 use xinfang_app::intake::{AccusedInput, IntakeRequest, PetitionerInput};
 use xinfang_app::AppError;
@@ -280,15 +279,54 @@ struct Registered<'a> {
     suggestions: Vec<String>,
     /// Risk signals: label and level.
     signals: Vec<String>,
+    /// What became of the letter's scan, when one came with the form.
+    scan: Option<ScanNote>,
 }
 
-pub async fn register(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Form(f): Form<HashMap<String, String>>,
-) -> Response {
+/// Whether the scan was attached, in words.
+struct ScanNote {
+    ok: bool,
+    text: String,
+}
+
+/// Attach the letter's scan to the just-registered case (the attachments
+/// store, checked as every attachment; the download is audited there).
+async fn attach_scan(
+    st: &AppState,
+    staff: &xinfang_domain::Staff,
+    case_no: &str,
+    scans: &[xinfang_app::documents::UploadedFile],
+) -> Option<ScanNote> {
+    if scans.is_empty() {
+        return None;
+    }
+    let by = format!("user:{}", staff.username);
+    let stored = match st.app.store.load_case(case_no).await {
+        Ok(Some((id, _))) => st.app.add_attachments(id, case_no, scans, &by).await,
+        Ok(None) => Err(AppError::NotFound),
+        Err(e) => Err(e.into()),
+    };
+    Some(match stored {
+        Ok(rows) => ScanNote {
+            ok: true,
+            text: format!("来信扫描件已作为附件保存（{}个）。", rows.len()),
+        },
+        Err(e) => ScanNote {
+            ok: false,
+            text: format!("信访事项已登记，但来信扫描件未能保存：{e}"),
+        },
+    })
+}
+
+pub async fn register(State(st): State<AppState>, req: axum::extract::Request) -> Response {
+    let headers = req.headers().clone();
     let Some((staff, csrf)) = current(&st, &headers).await else {
         return Redirect::to("/login").into_response();
+    };
+    // The form is multipart when a scan of the letter came with it (issue #22).
+    let (f, scans) = match super::portal_documents::read_submit_form(&st, req).await {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     if !csrf_ok(&csrf, v(&f, "csrf")) {
         return (
@@ -354,7 +392,9 @@ pub async fn register(
                 suggestions
                     .push("疑似涉法涉诉（诉访分离，第二十八条）：应引导向政法机关依法反映".into());
             }
+            let scan = attach_scan(&st, &staff, &o.case_no, &scans).await;
             let body = html_of(&Registered {
+                scan,
                 case_no: &o.case_no,
                 status: o.status.label_zh(),
                 receipt: o.query_code.as_ref().map(|code| Receipt {

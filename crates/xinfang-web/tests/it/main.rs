@@ -32,6 +32,8 @@ mod intelligence;
 mod law_rules;
 mod leadership;
 mod ledger_pages;
+#[cfg(feature = "ocr")]
+mod letter_reading;
 mod lifecycle;
 mod nav;
 mod notify;

@@ -1,0 +1,191 @@
+//! The reader: embedded models, loaded once per process, and the page
+//! pipeline (detect → straighten and cut each line → recognise → order).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use image::GrayImage;
+use serde::Serialize;
+use tract_onnx::prelude::*;
+
+use crate::det;
+use crate::geometry::crop;
+use crate::input::{decode_pages, Limits};
+use crate::order::{reading_order, Span};
+use crate::rec::{Recognizer, HEIGHT, STEPS};
+use crate::OcrError;
+
+static DET_MODEL: &[u8] = include_bytes!("../models/ch_PP-OCRv4_det_infer.onnx");
+static REC_MODEL: &[u8] = include_bytes!("../models/ch_PP-OCRv4_rec_infer.onnx");
+
+/// Lines read with less confidence are dropped (PaddleOCR's `text_score`).
+pub const MIN_LINE_CONFIDENCE: f32 = 0.5;
+
+/// One read line.
+#[derive(Debug, Clone, Serialize)]
+pub struct Line {
+    pub text: String,
+    /// `[x0, y0, x1, y1]` on the page as decoded (after EXIF orientation and
+    /// shrinking to the working size; see [`Page::width`]).
+    #[serde(rename = "box")]
+    pub bbox: [u32; 4],
+    pub confidence: f32,
+    /// 0-based page of the upload.
+    pub page: usize,
+}
+
+/// One read page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    pub width: u32,
+    pub height: u32,
+    /// Dominant text angle found (degrees, clockwise positive).
+    pub skew_degrees: f32,
+    pub lines: Vec<Line>,
+}
+
+/// A whole upload read.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reading {
+    pub pages: Vec<Page>,
+}
+
+impl Reading {
+    /// All lines in reading order, page after page.
+    pub fn lines(&self) -> impl Iterator<Item = &Line> {
+        self.pages.iter().flat_map(|p| p.lines.iter())
+    }
+
+    /// The text, one line per read line.
+    pub fn text(&self) -> String {
+        self.lines()
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+type Plan = Arc<TypedRunnableModel>;
+
+/// The loaded models. Cheap to share (`Arc`); reads may run concurrently
+/// but each uses a few hundred MB, so callers bound concurrency.
+pub struct Ocr {
+    det_base: InferenceModel,
+    det_plans: Mutex<HashMap<(u32, u32), Plan>>,
+    rec: Recognizer,
+}
+
+fn engine(e: impl std::fmt::Display) -> OcrError {
+    OcrError::Engine(e.to_string())
+}
+
+impl Ocr {
+    /// Parse the embedded models and compile the portrait detector and the
+    /// common line widths.
+    pub fn load() -> Result<Ocr, OcrError> {
+        let det_base = tract_onnx::onnx()
+            .model_for_read(&mut &DET_MODEL[..])
+            .map_err(engine)?;
+        let ocr = Ocr {
+            det_base,
+            det_plans: Mutex::new(HashMap::new()),
+            rec: Recognizer::load(REC_MODEL)?,
+        };
+        ocr.det_plan(det::PORTRAIT)?;
+        ocr.rec.warm(&STEPS[..8])?;
+        Ok(ocr)
+    }
+
+    /// Size of the recognition alphabet (without the CTC blank).
+    pub fn alphabet_len(&self) -> usize {
+        self.rec.alphabet_len()
+    }
+
+    fn det_plan(&self, canvas: (u32, u32)) -> Result<Plan, OcrError> {
+        if let Some(p) = self.det_plans.lock().expect("lock").get(&canvas) {
+            return Ok(p.clone());
+        }
+        let plan = self
+            .det_base
+            .clone()
+            .with_input_fact(
+                0,
+                f32::fact([1, 3, canvas.1 as usize, canvas.0 as usize]).into(),
+            )
+            .and_then(|m| m.into_optimized())
+            .and_then(|m| m.into_runnable())
+            .map_err(engine)?;
+        self.det_plans
+            .lock()
+            .expect("lock")
+            .insert(canvas, plan.clone());
+        Ok(plan)
+    }
+
+    /// Read an upload (JPEG, PNG or image PDF).
+    pub fn read_file(&self, bytes: &[u8], limits: &Limits) -> Result<Reading, OcrError> {
+        let pages = decode_pages(bytes, limits)?;
+        let mut out = vec![];
+        for (i, p) in pages.iter().enumerate() {
+            out.push(self.read_page(p, i)?);
+        }
+        Ok(Reading { pages: out })
+    }
+
+    /// Read one grey page.
+    pub fn read_page(&self, img: &GrayImage, page: usize) -> Result<Page, OcrError> {
+        let (w, h) = img.dimensions();
+        let canvas = det::canvas_for(w, h);
+        let (input, scale) = det::input(img, canvas);
+        let out = self
+            .det_plan(canvas)?
+            .run(tvec!(input.into()))
+            .map_err(engine)?;
+        let prob = out[0].to_plain_array_view::<f32>().map_err(engine)?;
+        let shape = prob.shape().to_vec();
+        let flat = prob.as_slice().ok_or_else(|| engine("输出不连续"))?;
+        let (ph, pw) = (shape[shape.len() - 2], shape[shape.len() - 1]);
+        let (regions, angle) = det::regions(flat, pw, ph, scale);
+
+        let mut lines = vec![];
+        let mut spans = vec![];
+        let (s, c) = angle.sin_cos();
+        for r in &regions {
+            let (cw, px) = crop(img, &r.rect, HEIGHT, STEPS[STEPS.len() - 1]);
+            let (text, confidence) = self.rec.read(cw, &px)?;
+            if text.is_empty() || confidence < MIN_LINE_CONFIDENCE {
+                continue;
+            }
+            // Straighten the centre by the page angle for ordering.
+            let (x, y) = (
+                r.rect.cx * c + r.rect.cy * s,
+                -r.rect.cx * s + r.rect.cy * c,
+            );
+            let (hw, hh) = if (r.rect.angle - angle).abs() > 0.5 {
+                (r.rect.half_h, r.rect.half_w)
+            } else {
+                (r.rect.half_w, r.rect.half_h)
+            };
+            spans.push(Span {
+                x0: x - hw,
+                x1: x + hw,
+                y0: y - hh,
+                y1: y + hh,
+            });
+            lines.push(Line {
+                text,
+                bbox: r.rect.bounds(w, h),
+                confidence,
+                page,
+            });
+        }
+        let order = reading_order(&spans);
+        let lines = order.into_iter().map(|i| lines[i].clone()).collect();
+        Ok(Page {
+            width: w,
+            height: h,
+            skew_degrees: angle.to_degrees(),
+            lines,
+        })
+    }
+}

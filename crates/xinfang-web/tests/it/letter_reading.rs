@@ -1,0 +1,257 @@
+//! Reading a letter (issue #22): `POST /api/v1/intake/read` and the
+//! registration page's scan upload. The committed rendered letter of
+//! `xinfang-ocr` is read end to end: the proposed registration carries the
+//! exact ID number and phone, is accepted as it is by `POST /api/v1/cases`,
+//! the read itself registers nothing and is audited; bad files are refused
+//! with a code (API) or a Chinese message, never a 500.
+
+use crate::common;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::*;
+use serde_json::{json, Value};
+
+const LETTER: &[u8] = include_bytes!("../../../xinfang-ocr/tests/data/letter-clean.jpg");
+const TRUTH: &str = include_str!("../../../xinfang-ocr/tests/data/letter-clean.txt");
+const B: &str = "XfScanBoundary";
+
+fn truth(label: &str) -> String {
+    TRUTH
+        .lines()
+        .find_map(|l| l.strip_prefix(label))
+        .expect("label in truth")
+        .trim()
+        .to_string()
+}
+
+/// A multipart body: text fields, then one file part named `file_field`.
+fn multipart(fields: &[(&str, &str)], file_field: &str, file: &[u8]) -> Vec<u8> {
+    let mut body = vec![];
+    for (k, v) in fields {
+        body.extend(
+            format!("--{B}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").bytes(),
+        );
+    }
+    body.extend(format!("--{B}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"scan.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n").bytes());
+    body.extend_from_slice(file);
+    body.extend(format!("\r\n--{B}--\r\n").bytes());
+    body
+}
+
+async fn read_api(app: &TestApp, token: Option<&str>, file: &[u8]) -> (StatusCode, Value) {
+    let mut req = Request::builder()
+        .method("POST")
+        .uri("/api/v1/intake/read")
+        .header("content-type", format!("multipart/form-data; boundary={B}"));
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let r = send(
+        app,
+        req.body(Body::from(multipart(&[], "file", file))).unwrap(),
+    )
+    .await;
+    (
+        r.status,
+        serde_json::from_slice(&r.body).unwrap_or(Value::Null),
+    )
+}
+
+async fn cases(app: &TestApp) -> i64 {
+    app.app
+        .store
+        .count_cases(&xinfang_store::CaseFilter::default())
+        .await
+        .unwrap()
+}
+
+dual_test!(
+    read_then_register_through_the_api,
+    |app: TestApp| async move {
+        app.set_time("2026-12-30 09:00");
+        let token = app.token("shangcheng_xfj").await;
+        let before = cases(&app).await;
+        let (s, v) = read_api(&app, Some(&token), LETTER).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let reg = &v["registration"];
+        let who = &reg["petitioners"][0];
+        assert_eq!(who["id_number"], json!(truth("身份证号：")), "{v}");
+        assert_eq!(who["phone"], json!(truth("联系电话：")));
+        assert_eq!(who["name"], json!(truth("姓名：")));
+        assert_eq!(reg["channel"], "letter");
+        assert!(
+            reg["request"].as_str().unwrap().starts_with("请求"),
+            "{reg}"
+        );
+        // Every field says where it came from and how sure the reading is.
+        let id = &reg["fields"]["id_number"];
+        assert!(id["confidence"].as_f64().unwrap() > 0.85);
+        assert_eq!(id["boxes"][0]["box"].as_array().unwrap().len(), 4);
+        let lines = v["lines"].as_array().unwrap();
+        assert!(lines.len() >= 10);
+        assert!(lines
+            .iter()
+            .all(|l| l["box"].as_array().unwrap().len() == 4
+                && l["confidence"].as_f64().unwrap() >= 0.5));
+        assert!(v["text"].as_str().unwrap().contains(&truth("身份证号：")));
+        // The assistant ran on the read text.
+        assert!(v["analysis"]["suggestions"].is_object(), "{v}");
+        // Reading registered nothing, and was audited (hash, not content).
+        assert_eq!(cases(&app).await, before);
+        let audit = app.app.store.audit_entries("letter_read", 5).await.unwrap();
+        assert_eq!(audit.len(), 1);
+        assert_eq!(audit[0].actor, "user:shangcheng_xfj");
+        assert!(!audit[0].payload.contains(&truth("身份证号：")));
+        // The proposal is a registration body as it stands (plus the place).
+        let mut body = reg.clone();
+        body["region_code"] = json!("330102");
+        let (s, out) = app.post("/api/v1/cases", Some(&token), body).await;
+        assert_eq!(s, StatusCode::CREATED, "{out}");
+        assert_eq!(cases(&app).await, before + 1);
+        // Staff only.
+        let (s, _) = read_api(&app, None, LETTER).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+    }
+);
+
+dual_test!(
+    bad_files_are_refused_with_a_code,
+    |app: TestApp| async move {
+        let token = app.token("shangcheng_xfj").await;
+        // Not an image (type by content, whatever the name says).
+        let (s, v) = read_api(&app, Some(&token), b"<html>not a letter</html>").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(v["errors"][0]["message"].as_str().unwrap().contains("JPEG"));
+        // A corrupt PDF and a truncated JPEG.
+        let (s, v) = read_api(&app, Some(&token), b"%PDF-1.7\n1 0 obj <<").await;
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("corrupt_file"))
+        );
+        let (s, v) = read_api(&app, Some(&token), &LETTER[..LETTER.len() / 3]).await;
+        assert!(
+            s == StatusCode::UNPROCESSABLE_ENTITY || s == StatusCode::OK,
+            "{s} {v}"
+        );
+        // A decompression bomb: a PNG header declaring 60000×60000 pixels.
+        let (s, v) = read_api(&app, Some(&token), &png_bomb()).await;
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("image_too_large")),
+            "{v}"
+        );
+        // No file at all.
+        let req = Request::builder()
+            .method("POST")
+            .uri("/api/v1/intake/read")
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .body(Body::from("{}"))
+            .unwrap();
+        let r = send(&app, req).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        // Over the attachment limit (5 MB): refused before reading.
+        let (s, _) = read_api(&app, Some(&token), &vec![0xFFu8; 6 * 1024 * 1024]).await;
+        assert!(
+            s == StatusCode::UNPROCESSABLE_ENTITY || s == StatusCode::PAYLOAD_TOO_LARGE,
+            "{s}"
+        );
+    }
+);
+
+fn png_bomb() -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend_from_slice(&60000u32.to_be_bytes());
+    ihdr.extend_from_slice(&60000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+    png.extend_from_slice(&13u32.to_be_bytes());
+    png.extend_from_slice(&ihdr);
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in &ihdr {
+        crc ^= b as u32;
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    png.extend_from_slice(&(!crc).to_be_bytes());
+    png
+}
+
+dual_test!(
+    the_register_page_reads_prefills_and_attaches,
+    |app: TestApp| async move {
+        app.set_time("2026-12-30 09:00");
+        let cookie = login(&app, "shangcheng_xfj").await;
+        let html = page_ok(&app, "/work/register", &cookie).await;
+        assert!(html.contains("上传来信扫描件"), "{html}");
+        assert!(html.contains("enctype=\"multipart/form-data\""));
+        let csrf = csrf_of(&html);
+        // The page's read: session + CSRF header.
+        let read = |csrf: String| {
+            Request::builder()
+                .method("POST")
+                .uri("/work/register/read")
+                .header("cookie", &cookie)
+                .header("x-csrf-token", csrf)
+                .header("content-type", format!("multipart/form-data; boundary={B}"))
+                .body(Body::from(multipart(&[], "file", LETTER)))
+                .unwrap()
+        };
+        let r = send(&app, read("wrong".into())).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = send(&app, read(csrf.clone())).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let v = r.json();
+        let who = &v["registration"]["petitioners"][0];
+        // The registrar corrects nothing here and registers, the scan with the form.
+        let name = who["name"].as_str().unwrap().to_string();
+        let id = who["id_number"].as_str().unwrap().to_string();
+        let phone = who["phone"].as_str().unwrap().to_string();
+        let request = v["registration"]["request"].as_str().unwrap().to_string();
+        let facts = v["registration"]["facts"].as_str().unwrap().to_string();
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("channel", "letter"),
+            ("kind", "claim"),
+            ("name0", &name),
+            ("id0", &id),
+            ("phone0", &phone),
+            ("addr0", "城关镇和平村三组"),
+            ("region_code", "330102"),
+            ("request", &request),
+            ("facts", &facts),
+        ];
+        let req = Request::builder()
+            .method("POST")
+            .uri("/work/register")
+            .header("cookie", &cookie)
+            .header("content-type", format!("multipart/form-data; boundary={B}"))
+            .body(Body::from(multipart(&fields, "scan", LETTER)))
+            .unwrap();
+        let r = send(&app, req).await;
+        let done = r.text();
+        assert_eq!(r.status, StatusCode::OK, "{done}");
+        assert!(done.contains("来信扫描件已作为附件保存（1个）"), "{done}");
+        let case_no = between(&done, "信访编号 <a href=\"/work/cases/", "\"").to_string();
+        // The scan is the case's attachment; its words are searchable through
+        // the fields it filled.
+        let token = app.token("shangcheng_xfj").await;
+        let (s, docs) = app
+            .get(&format!("/api/v1/cases/{case_no}/documents"), Some(&token))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let atts = docs["attachments"].as_array().unwrap();
+        assert_eq!(atts.len(), 1, "{docs}");
+        assert_eq!(atts[0]["media_type"], "image/jpeg");
+        let (_, case) = app
+            .get(&format!("/api/v1/cases/{case_no}"), Some(&token))
+            .await;
+        let head: String = facts.chars().take(8).collect();
+        assert!(case.to_string().contains(&head), "{case}");
+    }
+);
