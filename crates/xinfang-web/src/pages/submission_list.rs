@@ -12,6 +12,7 @@ use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::Datelike;
 use std::collections::HashMap;
 use xinfang_domain::case::Channel;
 use xinfang_domain::{UnitId, UnitLevel};
@@ -36,6 +37,15 @@ pub async fn submission_list(
     let Some((staff, _)) = current(&st, &headers).await else {
         return Redirect::to("/login").into_response();
     };
+    // A register is read by period: without one it opens on this month
+    // (shown in the filter bar), so a million-case store counts a month.
+    let mut q = q;
+    if !q.contains_key("from") && !q.contains_key("to") {
+        let today = st.app.now().date();
+        let first = today.with_day(1).unwrap_or(today);
+        q.insert("from".into(), first.to_string());
+        q.insert("to".into(), today.to_string());
+    }
     let lq = ListQuery::from_query(&q);
     let mut with_mark = q.clone();
     if let Some((k, _)) = MARKS

@@ -161,21 +161,36 @@ async fn submission_register_lists_every_visible_submission() {
                 .into_iter()
                 .map(|r| r.case_no)
                 .collect();
-            let (mut expected, mut repeats) = (0i64, 0i64);
+            let today = app.app.now().date();
+            let month = today.format("%Y-%m-01").to_string();
+            let (mut expected, mut repeats, mut this_month) = (0i64, 0i64, 0i64);
             for no in &visible {
                 let (_, case) = app.app.store.load_case(no).await.unwrap().unwrap();
                 expected += case.submissions.len() as i64;
                 repeats += case.submissions.iter().filter(|s| s.repeat).count() as i64;
+                this_month += case
+                    .submissions
+                    .iter()
+                    .filter(|s| s.at.date().to_string() >= month && s.at.date() <= today)
+                    .count() as i64;
             }
-            let first = page_ok(&app, "/work/submissions", &cookie).await;
+            // Without a period the register opens on this month, shown in the bar.
+            let opened = page_ok(&app, "/work/submissions", &cookie).await;
+            assert_eq!(total(&opened), this_month, "{user}: this month's 件次");
+            assert!(
+                opened.contains(&format!("value=\"{month}\"")),
+                "{user}: the period is shown"
+            );
+            let all = "/work/submissions?from=2000-01-01&to=2099-12-31";
+            let first = page_ok(&app, all, &cookie).await;
             assert_eq!(total(&first), expected, "{user}: every visible 件次");
-            let only = page_ok(&app, "/work/submissions?mark=repeat", &cookie).await;
+            let only = page_ok(&app, &format!("{all}&mark=repeat"), &cookie).await;
             assert_eq!(total(&only), repeats, "{user}: repeats only");
             if expected > 20 {
-                let second = page_ok(&app, "/work/submissions?page=2", &cookie).await;
+                let second = page_ok(&app, &format!("{all}&page=2"), &cookie).await;
                 assert_eq!(total(&second), expected);
             }
-            let r = fetch(&app, "/work/submissions?format=xlsx", &cookie).await;
+            let r = fetch(&app, &format!("{all}&format=xlsx"), &cookie).await;
             assert_eq!(r.status, StatusCode::OK, "{user}: export");
             use calamine::{Reader, Xlsx};
             let mut wb = Xlsx::new(std::io::Cursor::new(r.body.clone())).expect("xlsx");
