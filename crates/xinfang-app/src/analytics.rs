@@ -19,6 +19,9 @@ pub const GENERIC_TERMS: &[&str] = &[
     "本人", "我们",
 ];
 
+/// Per dimension, its rows (largest 件次 first).
+pub type Breakdowns = Vec<(&'static str, Vec<BreakdownRow>)>;
+
 /// The dimensions of the breakdowns, with their Chinese titles.
 pub const DIMENSIONS: &[(&str, &str)] = &[
     ("channel", "按渠道"),
@@ -58,7 +61,19 @@ impl App {
         staff: &Staff,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<Vec<(&'static str, Vec<BreakdownRow>)>, AppError> {
+    ) -> Result<Breakdowns, AppError> {
+        Ok(self.breakdowns_and_trend(staff, from, to).await?.0)
+    }
+
+    /// The breakdowns and the monthly trend by channel (`monthly_trend`)
+    /// from one read of the rollup: the dashboard shows both, and each read
+    /// sums the period's rows of every visible group.
+    pub async fn breakdowns_and_trend(
+        &self,
+        staff: &Staff,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(Breakdowns, Vec<(String, String, i64)>), AppError> {
         if to < from {
             return Err(AppError::field("to", "结束日期不能早于开始日期"));
         }
@@ -78,7 +93,7 @@ impl App {
             }
             out.push((*dim, rows));
         }
-        Ok(out)
+        Ok((out, all.monthly))
     }
 
     /// Hot issues of the week containing `day`: categories and request terms
@@ -97,23 +112,16 @@ impl App {
                 &self.stats_scope(staff),
             )
             .await?;
-        let seg = xinfang_text::segment::Segmenter::global();
         let this_start = this_from.to_string();
         let (this, last): (Vec<_>, Vec<_>) = rows.iter().partition(|(d, _, _)| *d >= this_start);
         let cats = |v: &[&(String, String, String)]| {
             hot::document_counts(v.iter().map(|(_, c, _)| vec![c.clone()]))
         };
         let terms = |v: &[&(String, String, String)]| {
-            hot::document_counts(v.iter().map(|(_, _, r)| {
-                seg.tokens(r)
-                    .into_iter()
-                    .filter(|t| {
-                        t.chars().count() >= 2
-                            && !t.chars().all(|c| c.is_ascii_digit())
-                            && !GENERIC_TERMS.contains(&t.as_str())
-                    })
-                    .collect::<Vec<_>>()
-            }))
+            hot::document_counts(
+                v.iter()
+                    .map(|(_, _, r)| crate::hot_terms::terms_of(r).to_vec()),
+            )
         };
         let categories = hot::rising(&cats(&this), &cats(&last), hot::MIN_SUPPORT, hot::TOP);
         let terms = hot::rising(&terms(&this), &terms(&last), hot::MIN_SUPPORT, hot::TOP);
@@ -132,6 +140,35 @@ impl App {
             "categories": categories,
             "terms": terms,
         }))
+    }
+}
+
+impl App {
+    /// Segment the requests of the last two weeks into the hot-issue memo
+    /// (`hot_terms`), so the first dashboard of the day does not wait for
+    /// it. Returns how many requests were read.
+    pub async fn warm_hot_terms(&self) -> Result<usize, AppError> {
+        let ((_, to), (from, _)) = hot::weeks_of(self.now().date());
+        let rows = self
+            .store
+            .case_texts(
+                &from.to_string(),
+                &to.to_string(),
+                &xinfang_store::StatsScope::default(),
+            )
+            .await?;
+        let n = rows.len();
+        // CPU work (jieba): off the async workers.
+        let done = tokio::task::spawn_blocking(move || {
+            for (_, _, r) in &rows {
+                crate::hot_terms::terms_of(r);
+            }
+        })
+        .await;
+        if let Err(e) = done {
+            tracing::warn!("hot-issue warm-up stopped: {e}");
+        }
+        Ok(n)
     }
 }
 

@@ -26,6 +26,7 @@ pub mod error;
 pub mod events;
 pub mod export;
 pub mod export_tables;
+pub mod hot_terms;
 pub mod idempotent;
 pub mod import;
 pub mod intake;

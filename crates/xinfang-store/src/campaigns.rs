@@ -360,4 +360,27 @@ impl Store {
             .await?;
         Ok(r.map(|r| r.get(0)))
     }
+
+    /// The ids of these case numbers (those that exist), in one query per
+    /// 500 numbers.
+    pub async fn case_ids_of(
+        &self,
+        case_nos: &[&str],
+    ) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+        let mut out = std::collections::HashMap::new();
+        for chunk in case_nos.chunks(500) {
+            let sql = format!(
+                "SELECT case_no, id FROM cases WHERE case_no IN ({})",
+                crate::rows::placeholders(1, chunk.len())
+            );
+            let mut q = sqlx::query(&sql);
+            for no in chunk {
+                q = q.bind(no.to_string());
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                out.insert(r.get(0), r.get(1));
+            }
+        }
+        Ok(out)
+    }
 }

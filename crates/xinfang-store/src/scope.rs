@@ -36,14 +36,23 @@ impl CaseScope {
             Val::S(format!("{reach}%")),
         ];
         binds.extend(above.iter().map(|p| Val::S(p.clone())));
-        let above_sql = if above.is_empty() {
-            format!("{c}.area_path IS NULL")
-        } else {
+        // Flat OR terms, each on `area_path` alone, so the planner can read
+        // each from the area index (a nested OR made it scan every case).
+        let probe = |cond: String| {
             format!(
-                "({c}.area_path IS NULL OR {c}.area_path IN ({}))",
-                placeholders(first + 3, above.len())
+                "({cond} AND EXISTS (SELECT 1 FROM case_units cu JOIN units u ON u.id = cu.unit_id \
+                 WHERE cu.case_id = {c}.id AND u.path LIKE ${like}))",
+                like = first + 2
             )
         };
+        let mut above_sql = probe(format!("{c}.area_path IS NULL"));
+        if !above.is_empty() {
+            above_sql.push_str(" OR ");
+            above_sql.push_str(&probe(format!(
+                "{c}.area_path IN ({})",
+                placeholders(first + 3, above.len())
+            )));
+        }
         let next = first + binds.len();
         let chain: Vec<i64> = if self.chain.is_empty() {
             vec![i64::MIN] // no unit: matches nothing
@@ -59,12 +68,10 @@ impl CaseScope {
             format!(" OR {c}.accused_unit IS NULL")
         };
         let sql = format!(
-            " AND (({c}.area_path >= ${first} AND {c}.area_path < ${bound}) OR ({above_sql} AND EXISTS (SELECT 1 FROM case_units cu JOIN units u ON u.id = cu.unit_id \
-             WHERE cu.case_id = {c}.id AND u.path LIKE ${like}))) \
+            " AND (({c}.area_path >= ${first} AND {c}.area_path < ${bound}) OR {above_sql}) \
              AND NOT ({c}.kind = 'accusation' AND ({c}.accused_unit IN ({chain}) \
              OR {c}.accused_unit IN (SELECT au.id FROM units au WHERE au.path LIKE ${under}){unresolved}))",
             bound = first + 1,
-            like = first + 2,
             chain = placeholders(next, chain.len()),
         );
         (sql, binds)

@@ -5,7 +5,6 @@
 
 use anyhow::Result;
 use xinfang_app::{App, TimeSource};
-use xinfang_store::Store;
 
 /// A fresh SQLite file in the current directory for one benchmark run.
 pub fn fresh_url(what: &str) -> String {
@@ -19,8 +18,9 @@ pub fn fresh_url(what: &str) -> String {
 pub async fn filled_app(url: Option<String>, what: &str, cases: i64) -> Result<App> {
     let url = url.unwrap_or_else(|| fresh_url(what));
     eprintln!("基准测试（{what}）：{url}，{cases} 件");
-    let store = Store::connect(&url).await?;
-    store.migrate().await?;
+    // With the store's keys, as `serve` opens it: a store `serve` has
+    // sealed can be filled and read again by the next run.
+    let store = crate::keys_cmd::connect(&url).await?;
     Ok(App::new(store, TimeSource::System).await?)
 }
 

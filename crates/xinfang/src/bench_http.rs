@@ -29,6 +29,8 @@ pub struct Options {
     pub read_ratio: f64,
     pub database_url: Option<String>,
     pub staff: String,
+    /// Seconds to leave the new server alone before the warm-up.
+    pub settle: f64,
 }
 
 /// The kinds of request, in report order.
@@ -264,6 +266,7 @@ fn start_server(url: &str, index: &std::path::Path) -> Result<(Child, String)> {
 /// Log the staff member in (API token for the case numbers, a page session
 /// for the reads) and run the load.
 async fn drive(o: &Options, base: &str) -> Result<serde_json::Value> {
+    tokio::time::sleep(Duration::from_secs_f64(o.settle.max(0.0))).await;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(1024)
         .redirect(reqwest::redirect::Policy::none())

@@ -265,6 +265,10 @@ enum BenchCmd {
         /// The staff member whose pages are read.
         #[arg(long, default_value = "shangcheng_xfj")]
         staff: String,
+        /// Seconds the server is left alone after it starts (its start-up
+        /// work: the hot-issue terms, catching up), before the warm-up.
+        #[arg(long, default_value_t = 5.0)]
+        settle: f64,
         /// Use this database (filled if it holds fewer than N cases) instead
         /// of a fresh SQLite file in a temporary directory.
         #[arg(long)]
@@ -478,6 +482,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tokio::spawn(xinfang_app::letter_reading::warm());
             crate::node::spawn_cache_refresh(app.clone());
             crate::stats_cmd::spawn_folder(app.clone());
+            // The dashboard's hot issues read two weeks of requests: their
+            // terms are segmented once, here, not on the first load (#17).
+            let warm = app.clone();
+            tokio::spawn(async move {
+                if let Err(e) = warm.warm_hot_terms().await {
+                    tracing::warn!("hot-issue warm-up failed: {e}");
+                }
+            });
             let scanner = app.clone();
             tokio::spawn(async move {
                 loop {
@@ -768,6 +780,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     duration,
                     read_ratio,
                     staff,
+                    settle,
                     database_url,
                 },
         } => {
@@ -782,6 +795,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 read_ratio,
                 database_url,
                 staff,
+                settle,
             })
             .await?;
             println!("{}", serde_json::to_string(&r)?);

@@ -188,49 +188,45 @@ impl App {
         values: &[(&str, String)],
     ) -> Result<usize, AppError> {
         let text = self.notice_text(n).await?;
-        let mut values = values.to_vec();
-        values.push(("{信访编号}", case_no.to_string()));
-        let body = notice::render(&text, &values);
-        let subject = n.subject();
+        let list = notices_to(&text, case_id, case_no, to_all, n, key, values);
         let now = fmt(self.now());
-        let mut queued = 0;
-        for (channel, to) in to_all {
-            let dedupe = format!("{}:{key}:{channel}:{to}", n.key());
-            let m = NewMessage {
-                case_id,
-                notice: n.key(),
-                channel,
-                recipient: &to,
-                subject: &subject,
-                body: &body,
-                dedupe: &dedupe,
-            };
-            if self.store.queue_message(&m, &now).await? {
-                queued += 1;
-            }
+        Ok(self.store.queue_messages(&borrowed(&list), &now).await?)
+    }
+
+    /// The registration notices intake handed over, written in one
+    /// transaction (one lookup of the case ids, one commit for the round).
+    async fn queue_handed_over(&self) -> Result<usize, AppError> {
+        let handed: Vec<_> =
+            std::mem::take(&mut *self.outbox().registered.lock().expect("outbox lock"));
+        if handed.is_empty() {
+            return Ok(0);
         }
-        Ok(queued)
+        let nos: Vec<&str> = handed.iter().map(|(no, _, _)| no.as_str()).collect();
+        let ids = self.store.case_ids_of(&nos).await?;
+        let text = self.notice_text(Notice::Registered).await?;
+        let mut list = vec![];
+        for (case_no, code, to) in handed {
+            let id = ids.get(&case_no).copied();
+            let values = [("{查询码}", code)];
+            let key = case_no.clone();
+            list.extend(notices_to(
+                &text,
+                id,
+                &case_no,
+                to,
+                Notice::Registered,
+                &key,
+                &values,
+            ));
+        }
+        let now = fmt(self.now());
+        Ok(self.store.queue_messages(&borrowed(&list), &now).await?)
     }
 
     /// Turn new case events (and handed-over registrations, and 复查
     /// windows closing) into queued messages. Returns how many were queued.
     pub async fn notify_feed(&self) -> Result<usize, AppError> {
-        let mut queued = 0;
-        let handed: Vec<_> =
-            std::mem::take(&mut *self.outbox().registered.lock().expect("outbox lock"));
-        for (case_no, code, to) in handed {
-            let id = self.store.case_id_of(&case_no).await?;
-            queued += self
-                .queue_to(
-                    id,
-                    &case_no,
-                    to,
-                    Notice::Registered,
-                    &case_no,
-                    &[("{查询码}", code)],
-                )
-                .await?;
-        }
+        let mut queued = self.queue_handed_over().await?;
         let mut cursor: i64 = self
             .store
             .get_setting(CURSOR)
@@ -436,6 +432,60 @@ impl App {
         r.queued = queued;
         Ok(r)
     }
+}
+
+/// A message to write, owning its text (see [`notices_to`]).
+struct Pending {
+    case_id: Option<i64>,
+    notice: &'static str,
+    channel: &'static str,
+    recipient: String,
+    subject: String,
+    body: String,
+    dedupe: String,
+}
+
+/// One notice's messages, one per channel and recipient; `key` makes each
+/// unique (its `dedupe`), `text` is the notice's wording.
+fn notices_to(
+    text: &str,
+    case_id: Option<i64>,
+    case_no: &str,
+    to_all: Vec<(&'static str, String)>,
+    n: Notice,
+    key: &str,
+    values: &[(&str, String)],
+) -> Vec<Pending> {
+    let mut values = values.to_vec();
+    values.push(("{信访编号}", case_no.to_string()));
+    let body = notice::render(text, &values);
+    let subject = n.subject();
+    to_all
+        .into_iter()
+        .map(|(channel, to)| Pending {
+            case_id,
+            notice: n.key(),
+            channel,
+            dedupe: format!("{}:{key}:{channel}:{to}", n.key()),
+            recipient: to,
+            subject: subject.clone(),
+            body: body.clone(),
+        })
+        .collect()
+}
+
+fn borrowed(list: &[Pending]) -> Vec<NewMessage<'_>> {
+    list.iter()
+        .map(|p| NewMessage {
+            case_id: p.case_id,
+            notice: p.notice,
+            channel: p.channel,
+            recipient: &p.recipient,
+            subject: &p.subject,
+            body: &p.body,
+            dedupe: &p.dedupe,
+        })
+        .collect()
 }
 
 /// A sign-in code's text with every run of 6 or more digits blanked,

@@ -794,3 +794,78 @@ dual_test!(
         assert_eq!(texts(&g), vec!["短信在邮件之后排队".to_string()]);
     }
 );
+
+dual_test!(
+    a_round_of_notices_is_written_in_one_transaction_with_the_same_rules,
+    |app: TestApp| async move {
+        // Issue #17: the notifier writes a round's messages together. The
+        // rules of the one-at-a-time path still hold inside the batch: a
+        // dedupe key already written (earlier or earlier in the same batch)
+        // is skipped, an opted-out recipient gets an `opted_out` row.
+        let now = "2026-01-01 08:00:00";
+        app.app.store.opt_out("13900000009").await.unwrap();
+        let msg = |to: &'static str, dedupe: &'static str| xinfang_store::NewMessage {
+            case_id: None,
+            notice: "registered",
+            channel: "sms",
+            recipient: to,
+            subject: "信访事项已登记",
+            body: "您的信访事项已登记。",
+            dedupe,
+        };
+        assert!(app
+            .app
+            .store
+            .queue_message(&msg("13900000001", "earlier"), now)
+            .await
+            .unwrap());
+        let batch = [
+            msg("13900000001", "earlier"), // written before: skipped
+            msg("13900000002", "first"),   // new
+            msg("13900000002", "first"),   // same key in the same batch: skipped
+            msg("13900000009", "opted"),   // opted out: written as such
+            msg("13900000003", "second"),  // new
+        ];
+        let written = app.app.store.queue_messages(&batch, now).await.unwrap();
+        assert_eq!(written, 3);
+        let counts = app.app.store.message_counts("sms").await.unwrap();
+        assert_eq!(
+            counts,
+            vec![("opted_out".to_string(), 1), ("queued".to_string(), 3)]
+        );
+        // Nothing written twice by a replay of the whole batch.
+        assert_eq!(app.app.store.queue_messages(&batch, now).await.unwrap(), 0);
+        assert_eq!(app.app.store.queue_messages(&[], now).await.unwrap(), 0);
+    }
+);
+
+dual_test!(
+    every_registration_handed_over_gets_its_notice_in_one_feed_round,
+    |app: TestApp| async move {
+        // Registrations over HTTP hand their notices (with the query code)
+        // to the notifier; one feed round writes all of them, each tied to
+        // its case, and a second round writes nothing more.
+        let mut case_nos = vec![];
+        for i in 0..12 {
+            let mut p = online_petition(
+                &format!("批量{i}"),
+                &format!("3301021980010{:04}", 1000 + i),
+                &format!("要求修缮第{i}号楼的屋顶漏水"),
+            );
+            p["petitioners"][0]["phone"] = json!(format!("139{:08}", 10_000 + i));
+            let (s, v) = app.post("/api/v1/petitions", None, p).await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+            case_nos.push(v["case_no"].as_str().unwrap().to_string());
+        }
+        let queued = app.app.notify_feed().await.unwrap();
+        assert!(queued >= 12, "{queued}");
+        for no in &case_nos {
+            let id = app.app.store.case_id_of(no).await.unwrap().unwrap();
+            let msgs = app.app.store.case_messages(id).await.unwrap();
+            let reg: Vec<_> = msgs.iter().filter(|m| m.notice == "registered").collect();
+            assert_eq!(reg.len(), 1, "{no}: {msgs:?}");
+            assert!(reg[0].body.contains(no.as_str()), "{}", reg[0].body);
+        }
+        assert_eq!(app.app.notify_feed().await.unwrap(), 0);
+    }
+);

@@ -10,7 +10,7 @@ use crate::AppState;
 use chrono::{Duration, Months, NaiveDate};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
-use xinfang_app::analytics::DIMENSIONS;
+use xinfang_app::analytics::{Breakdowns, DIMENSIONS};
 use xinfang_domain::{Staff, UnitLevel};
 
 /// A figure in a table and its drill-down.
@@ -53,14 +53,9 @@ pub fn pyramid(o: &Value, p: Period) -> String {
 }
 
 /// The monthly trend by channel, every month of the period shown.
-pub async fn trend(st: &AppState, staff: &Staff, p: Period) -> String {
+pub fn trend(monthly: Vec<(String, String, i64)>, p: Period) -> String {
     let mut by_month: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
-    for (m, ch, n) in st
-        .app
-        .monthly_trend(staff, p.from, p.to)
-        .await
-        .unwrap_or_default()
-    {
+    for (m, ch, n) in monthly {
         by_month.entry(m).or_default().insert(ch, n);
     }
     let months: Vec<(NaiveDate, BTreeMap<String, i64>)> = trend::months_between(p.from, p.to)
@@ -103,10 +98,7 @@ pub struct Breakdown {
 const ORDER: [&str; 5] = ["category", "channel", "kind", "level", "region"];
 
 /// 件次/批次/人次/事项 by category, channel, kind, level and region.
-pub async fn breakdowns(st: &AppState, staff: &Staff, p: Period) -> Vec<Breakdown> {
-    let Ok(mut all) = st.app.breakdowns(staff, p.from, p.to).await else {
-        return vec![];
-    };
+pub fn breakdowns(st: &AppState, mut all: Breakdowns, p: Period) -> Vec<Breakdown> {
     all.sort_by_key(|(dim, _)| ORDER.iter().position(|d| d == dim));
     all.into_iter()
         .map(|(dim, rows)| {
