@@ -1,5 +1,5 @@
 //! Application services: the one code path every entry point (HTTP API,
-//! pages, CLI, demo generator, benchmarks) goes through. A service call
+//! pages, CLI, demo generator, and the benchmarks of `xinfang-bench`) goes through. A service call
 //! parses nothing and renders nothing: it loads, asks the domain, and stores
 //! the event and projection in one transaction.
 
@@ -9,12 +9,6 @@ pub mod admin;
 pub mod analytics;
 pub mod assist;
 pub mod auth;
-pub mod bench;
-pub mod bench_classify;
-pub mod bench_gen;
-#[cfg(feature = "ocr")]
-pub mod bench_ocr;
-pub mod bench_stats;
 pub mod calendar_admin;
 pub mod campaigns;
 pub mod demo;
@@ -49,7 +43,6 @@ pub mod reports;
 pub mod scanner;
 pub mod scope;
 pub mod search;
-pub mod search_bench;
 pub mod sign_in;
 pub mod state;
 pub mod stats;

@@ -194,6 +194,12 @@ impl App {
     ) -> std::sync::RwLockWriteGuard<'_, crate::intelligence::Classifiers> {
         self.classifiers.write().expect("classifier lock")
     }
+    /// Empties the in-memory suggestion models (the stored ones are not
+    /// touched): the classification benchmark (`xinfang-bench`) starts each
+    /// fold from nothing and learns through `App::learn`.
+    pub fn reset_classifiers(&self) {
+        *self.classifiers_mut() = Default::default();
+    }
     pub fn sensitive_periods(&self) -> Vec<crate::intelligence::SensitivePeriod> {
         self.sensitive.read().expect("sensitive lock").clone()
     }

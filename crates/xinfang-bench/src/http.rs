@@ -28,6 +28,10 @@ pub struct Options {
     pub duration: f64,
     pub read_ratio: f64,
     pub database_url: Option<String>,
+    /// The search index of a kept store (`database_url`): where `serve`
+    /// keeps it for that store, so runs share it. None: a fresh one in the
+    /// run's temporary folder.
+    pub index_dir: Option<std::path::PathBuf>,
     pub staff: String,
 }
 
@@ -174,8 +178,8 @@ pub async fn run(o: Options) -> Result<serde_json::Value> {
         .clone()
         .unwrap_or_else(|| format!("sqlite://{}/bench.db", work.display()));
     // A store kept between runs keeps its index beside it (as `serve` does).
-    let index = match &o.database_url {
-        Some(u) => crate::search_cmd::index_dir(u),
+    let index = match &o.index_dir {
+        Some(d) => d.clone(),
         None => work.join("search-index"),
     };
     prepare(&url, o.cases, &index).await?;
@@ -187,7 +191,7 @@ pub async fn run(o: Options) -> Result<serde_json::Value> {
         cpu_secs_of(server.0.id()) - cpu_before.0,
         cpu_secs_of(std::process::id()) - cpu_before.1,
     );
-    let server_rss = xinfang_app::bench::rss_mb_of(&server.0.id().to_string());
+    let server_rss = crate::intake::rss_mb_of(&server.0.id().to_string());
     let _ = server.0.kill();
     let _ = server.0.wait();
     let _ = std::fs::remove_dir_all(&work);
@@ -211,9 +215,9 @@ pub async fn run(o: Options) -> Result<serde_json::Value> {
 /// caught up) and the notifier's cursor — so the run measures the load, not
 /// a server catching up on what earlier runs left behind.
 async fn prepare(url: &str, cases: i64, index: &std::path::Path) -> Result<()> {
-    let app = crate::bench_cmd::filled_app(Some(url.to_string()), "http", cases).await?;
+    let app = crate::setup::filled_app(Some(url.to_string()), "http", cases).await?;
     let before = app.store.count("cases").await?;
-    crate::bench_cmd::fill(&app, cases).await?;
+    crate::setup::fill(&app, cases).await?;
     if app.store.count("cases").await? != before {
         let t = Instant::now();
         app.store.rebuild_stats().await?;
@@ -425,7 +429,7 @@ const MAX_IN_FLIGHT: usize = 256;
 
 /// A latency quantile in milliseconds.
 fn pct(sorted: &[u64], p: f64) -> f64 {
-    xinfang_app::bench::percentile(sorted, p) as f64 / 1000.0
+    crate::intake::percentile(sorted, p) as f64 / 1000.0
 }
 
 /// Per-kind latency percentiles (ms), throughput, and the worst request.

@@ -12,9 +12,9 @@
 //! code) and at the 领域 level; 涉法涉诉 is scored as the cue-word flag
 //! registration shows (第二十八条 诉访分离).
 
-use crate::state::App;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use xinfang_app::App;
 use xinfang_domain::case::Kind;
 use xinfang_text::{classify, Analysis};
 
@@ -134,7 +134,7 @@ fn bands(points: &[(f64, bool)]) -> Vec<Band> {
 
 /// Starts the models empty and learns `train` through `App::learn`.
 async fn train_on(app: &App, train: &[(&Labelled, Analysis)]) {
-    *app.classifiers_mut() = Default::default();
+    app.reset_classifiers();
     for (l, a) in train {
         app.learn(a, l.kind, Some(&l.code)).await;
     }

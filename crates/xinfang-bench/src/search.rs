@@ -5,8 +5,7 @@
 //! the service uses (snippets and stored fields included; the store look-up
 //! of the service's double check is not part of this number).
 
-use crate::bench::rss_mb;
-use crate::demo::content::{fill, petitioner, TOPICS};
+use crate::intake::rss_mb;
 use chrono::{Duration, NaiveDate};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -14,6 +13,7 @@ use rand::{Rng, SeedableRng};
 use serde::Serialize;
 use std::path::Path;
 use std::time::Instant;
+use xinfang_app::demo::content::{fill, petitioner, TOPICS};
 use xinfang_domain::case::{Channel, Kind, Status};
 use xinfang_domain::{OrgTree, UnitId, UnitLevel};
 use xinfang_search::{Flag, IndexDoc, Scope, SearchError, SearchIndex, SearchQuery};

@@ -9,12 +9,12 @@
 //! The copies bypass the outbox, so the statistics rollup is rebuilt (and
 //! timed) before the reads.
 
-use crate::bench::rss_mb;
-use crate::error::AppError;
-use crate::state::App;
+use crate::intake::rss_mb;
 use chrono::Datelike;
 use serde::Serialize;
 use std::time::Instant;
+use xinfang_app::App;
+use xinfang_app::AppError;
 use xinfang_domain::Staff;
 
 /// One scope's timings in milliseconds (median of `runs`).
@@ -54,7 +54,7 @@ pub struct ScannerReport {
 pub async fn prepare(app: &App, n: i64, mut progress: impl FnMut(i64)) -> Result<f64, AppError> {
     let t = Instant::now();
     if app.store.count("cases").await? == 0 {
-        crate::demo::generate(app, 2400).await?;
+        xinfang_app::demo::generate(app, 2400).await?;
     }
     app.store.amplify_cases(n, &mut progress).await?;
     Ok(t.elapsed().as_secs_f64())
@@ -66,7 +66,7 @@ async fn staff(app: &App, username: &str) -> Result<Staff, AppError> {
         .user_by_name(username)
         .await?
         .ok_or_else(|| AppError::field("user", format!("演示账号 {username} 不存在")))?;
-    Ok(crate::auth::staff_of(&u))
+    Ok(xinfang_app::auth::staff_of(&u))
 }
 
 fn median(mut v: Vec<f64>) -> f64 {

@@ -5,13 +5,13 @@
 //! or arriving at a fixed rate (open loop), timing each registration, and
 //! scoring the repeat decisions against the generator's ground truth.
 
-use crate::bench_gen::{generate, Truth};
-use crate::error::AppError;
-use crate::state::App;
+use crate::synthetic::{generate, Truth};
 use serde::Serialize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
+use xinfang_app::App;
+use xinfang_app::AppError;
 use xinfang_domain::Actor;
 
 /// One measured window (or the whole run).
@@ -149,7 +149,7 @@ pub enum Load {
 /// The shared state of one run: the submissions and what each returned.
 struct Run {
     app: App,
-    items: Vec<crate::bench_gen::Item>,
+    items: Vec<crate::synthetic::Item>,
     /// When submission i was acknowledged (set once), for those that refer
     /// to it, and their wake-up once it is.
     acked: Vec<(std::sync::OnceLock<Instant>, tokio::sync::Notify)>,

@@ -26,7 +26,7 @@ pub async fn filled_app(url: Option<String>, what: &str, cases: i64) -> Result<A
 
 /// Demo province, then copies up to `cases`; returns the seconds it took.
 pub async fn fill(app: &App, cases: i64) -> Result<f64> {
-    let secs = xinfang_app::bench_stats::prepare(app, cases, |n| {
+    let secs = crate::stats::prepare(app, cases, |n| {
         if n % 100_000 == 0 || n == cases {
             eprintln!("  已装载 {n} 件");
         }

@@ -15,7 +15,7 @@ use xinfang_ocr::metrics::char_accuracy;
 use xinfang_ocr::synth::{degrade, render, Degradation, Layout, Letter};
 use xinfang_ocr::Ocr;
 
-use crate::letter_reading::{propose, ReadLine};
+use xinfang_app::letter_reading::{propose, ReadLine};
 
 /// The conditions reported, in order.
 pub const CONDITIONS: [Degradation; 9] = [

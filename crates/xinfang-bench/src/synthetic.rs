@@ -5,13 +5,13 @@
 //! field (another property, another amount), and another petitioner with a
 //! copied text. Deterministic for a seed.
 
-use crate::demo::content::{fill, petitioner, TOPICS};
-use crate::error::AppError;
-use crate::intake::IntakeRequest;
-use crate::state::App;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
+use xinfang_app::demo::content::{fill, petitioner, TOPICS};
+use xinfang_app::intake::IntakeRequest;
+use xinfang_app::App;
+use xinfang_app::AppError;
 use xinfang_domain::case::Channel;
 use xinfang_domain::{Actor, UnitLevel};
 
@@ -100,7 +100,7 @@ pub async fn generate(app: &App, n: usize, seed: u64, gap: usize) -> Result<Vec<
         users
             .iter()
             .find(|u| u.unit == unit && u.roles.contains(&xinfang_domain::Role::Registrar))
-            .map(crate::auth::staff_of)
+            .map(xinfang_app::auth::staff_of)
     };
     let mut rng = StdRng::seed_from_u64(seed);
     let mut out: Vec<Item> = Vec::with_capacity(n);
@@ -160,7 +160,7 @@ pub async fn generate(app: &App, n: usize, seed: u64, gap: usize) -> Result<Vec<
         }
         let actor = match req.channel {
             Channel::Visit => {
-                let bureau = crate::intake::bureau_for_region(&org, &req.region_code)
+                let bureau = xinfang_app::intake::bureau_for_region(&org, &req.region_code)
                     .ok_or(AppError::NotFound)?;
                 Some(Actor::Staff(desk(bureau).ok_or(AppError::NotFound)?))
             }
