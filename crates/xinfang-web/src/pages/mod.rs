@@ -66,7 +66,7 @@ pub fn routes() -> crate::routes::Routes {
         .route(
             "/submit",
             get(portal::submit_page).post(portal::submit).layer(
-                axum::extract::DefaultBodyLimit::max(crate::api_documents::UPLOAD_LIMIT),
+                axum::extract::DefaultBodyLimit::max(crate::api::documents::UPLOAD_LIMIT),
             ),
         )
         .route("/submit/receipt", post(portal_receipt::download))
@@ -74,7 +74,7 @@ pub fn routes() -> crate::routes::Routes {
         .route(
             "/track/attachments",
             post(portal_documents::portal_upload).layer(axum::extract::DefaultBodyLimit::max(
-                crate::api_documents::UPLOAD_LIMIT,
+                crate::api::documents::UPLOAD_LIMIT,
             )),
         )
         .route("/assets/documents.js", get(documents::script))
@@ -145,7 +145,7 @@ pub fn routes() -> crate::routes::Routes {
         .route(
             "/work/register/read",
             post(letter_read::read).layer(axum::extract::DefaultBodyLimit::max(
-                crate::api_documents::UPLOAD_LIMIT,
+                crate::api::documents::UPLOAD_LIMIT,
             )),
         )
         .route(

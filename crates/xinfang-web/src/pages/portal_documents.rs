@@ -63,7 +63,7 @@ pub async fn portal_upload(
     body: axum::body::Bytes,
 ) -> Response {
     const TITLE: &str = "补充材料";
-    let form = match crate::api_documents::read_multipart(&headers, &body) {
+    let form = match crate::api::documents::read_multipart(&headers, &body) {
         Ok(f) => f,
         Err(e) => return message(StatusCode::BAD_REQUEST, TITLE, &e.to_string(), true, None),
     };
@@ -190,12 +190,12 @@ pub async fn read_submit_form(
             Err(e) => Err(bad(&e.body_text())),
         };
     }
-    let limit = crate::api_documents::UPLOAD_LIMIT;
+    let limit = crate::api::documents::UPLOAD_LIMIT;
     let Ok(body) = axum::body::to_bytes(req.into_body(), limit).await else {
         let status = StatusCode::PAYLOAD_TOO_LARGE;
         return Err(message(status, TITLE, TOO_LARGE, true, None));
     };
-    match crate::api_documents::read_multipart(&headers, &body) {
+    match crate::api::documents::read_multipart(&headers, &body) {
         Ok(form) => Ok((form.fields.into_iter().collect(), form.files)),
         Err(e) => Err(bad(&e.to_string())),
     }

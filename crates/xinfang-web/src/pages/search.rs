@@ -6,7 +6,7 @@
 use super::case_page::html_of;
 use super::html::page;
 use super::session::current;
-use crate::api_search::search_query;
+use crate::api::search::search_query;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
@@ -108,7 +108,7 @@ fn results(p: &HashMap<String, String>, r: &SearchPage, limit: usize, offset: us
         last: offset + r.hits.len(),
         total: r.total,
         prev: (offset > 0).then(|| link(offset.saturating_sub(limit))),
-        next: (offset + limit < r.total && offset + limit <= crate::api_search::MAX_OFFSET)
+        next: (offset + limit < r.total && offset + limit <= crate::api::search::MAX_OFFSET)
             .then(|| link(offset + limit)),
     }
 }

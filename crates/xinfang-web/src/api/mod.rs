@@ -2,6 +2,17 @@
 //! and the deadline explainer. Every staff action of the lifecycle goes
 //! through `POST /api/v1/cases/{case_no}/actions` with a tagged command.
 
+pub(crate) mod admin;
+pub(crate) mod documents;
+pub(crate) mod drafts;
+pub(crate) mod events;
+pub(crate) mod intake_read;
+pub(crate) mod ledgers;
+pub(crate) mod notify;
+pub(crate) mod reception;
+pub(crate) mod search;
+pub(crate) mod stats;
+
 use crate::auth::ApiUser;
 use crate::client::ClientAddr;
 use crate::error::ApiError;

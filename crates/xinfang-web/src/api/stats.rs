@@ -114,9 +114,10 @@ pub fn openapi_paths() -> Value {
         "requestBody": { "required": true, "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } },
         "responses": { "200": { "description": "导入报告（被拒行的行号与原因）" }, "400": err(), "401": err(), "403": err(), "413": { "description": "文件过大" }, "422": err() } } }
     });
-    if let (Some(p), Value::Object(more)) =
-        (paths.as_object_mut(), crate::api_reception::openapi_paths())
-    {
+    if let (Some(p), Value::Object(more)) = (
+        paths.as_object_mut(),
+        crate::api::reception::openapi_paths(),
+    ) {
         p.extend(more);
     }
     paths

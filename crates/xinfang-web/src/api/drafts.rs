@@ -3,7 +3,7 @@
 //! a comment. Only a signed-off opinion becomes the case's reply and document
 //! (see `xinfang_app::drafts`).
 
-use crate::api_documents::parse_id;
+use crate::api::documents::parse_id;
 use crate::auth::ApiUser;
 use crate::error::ApiError;
 use crate::public::parse_json;

@@ -15,7 +15,7 @@ use axum::Json;
 use serde_json::json;
 use xinfang_app::AppError;
 
-use crate::api_documents::{read_multipart, UPLOAD_LIMIT};
+use crate::api::documents::{read_multipart, UPLOAD_LIMIT};
 use crate::auth::ApiUser;
 use crate::error::ApiError;
 use crate::AppState;
