@@ -7,12 +7,16 @@ use serde_json::{json, Value};
 pub async fn document() -> Json<Value> {
     let mut doc = spec();
     merge_paths(&mut doc, crate::api::ledgers::openapi_paths());
+    merge_paths(&mut doc, crate::api::stats::export_openapi_paths());
     merge_paths(&mut doc, crate::api::admin::openapi_paths());
     merge_paths(&mut doc, crate::api::search::openapi_paths());
     merge_paths(&mut doc, crate::api::notify::openapi_paths());
     merge_paths(&mut doc, crate::api::events::openapi_paths());
-    merge_paths(&mut doc, crate::api::intake_read::openapi_paths());
-    Json(with_common_responses(crate::api::stats::merge_into(doc)))
+    merge_paths(&mut doc, crate::api::intake::openapi_paths());
+    merge_paths(&mut doc, crate::api::stats::openapi_paths());
+    merge_paths(&mut doc, crate::api::import::openapi_paths());
+    merge_paths(&mut doc, crate::api::reception::openapi_paths());
+    Json(with_common_responses(doc))
 }
 
 /// Add the paths another file documents (e.g. `api::admin::openapi_paths`).

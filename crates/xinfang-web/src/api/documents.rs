@@ -123,7 +123,7 @@ fn is_upload(method: &Method, path: &str, headers: &HeaderMap) -> bool {
         && multipart
         && (path == "/submit"
             || path == "/track/attachments"
-            || path == crate::api::intake_read::PATH
+            || path == crate::api::intake::PATH
             || path == "/work/register/read"
             || path == "/work/register"
             || (path.starts_with("/api/v1/petitions/") && path.ends_with("/attachments")))

@@ -4,7 +4,7 @@
 //! provincial platform), filed under their own id through the same intake
 //! as every registration. Handlers parse and call `xinfang_app::events`.
 
-use crate::api::StaffRegistration;
+use crate::api::cases::StaffRegistration;
 use crate::auth::ApiUser;
 use crate::error::ApiError;
 use crate::public::parse_json;

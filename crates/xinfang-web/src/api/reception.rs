@@ -2,7 +2,7 @@
 //! (masked) appointments and the sensitive-period shortfalls, schedule and
 //! cancel sessions, book appointments, set the weekly minimum.
 
-use crate::api::date_param;
+use crate::api::extract::date_param;
 use crate::auth::ApiUser;
 use crate::error::ApiError;
 use crate::public::parse_json;

@@ -1,23 +1,40 @@
-//! Analytics API: hot issues (`GET /api/v1/stats/hot`), breakdowns of the
-//! period's volume (`GET /api/v1/stats/breakdowns`), and the historical-case
-//! import (`POST /api/v1/import/cases`, the .xlsx file as the body). Their
-//! OpenAPI paths are in [`openapi_paths`], merged into the document.
+//! Statistics API: everything under `/api/v1/stats/` — the overview
+//! indicators, the unit rankings and their weights, hot issues, breakdowns of
+//! the period's volume — and the statistics as Excel under
+//! `/api/v1/export/stats/` (overview, rankings, trend). The OpenAPI paths of
+//! hot issues and breakdowns are in [`openapi_paths`]; the others are in the
+//! document of `crate::openapi` and [`export_openapi_paths`].
 
-use crate::api::date_param;
+use super::extract::{date_param, xlsx_response};
 use crate::auth::ApiUser;
 use crate::error::ApiError;
+use crate::public::parse_json;
 use crate::AppState;
 use axum::extract::{Query, State};
-use axum::routing::{get, post};
+use axum::response::Response;
+use axum::routing::get;
 use axum::Json;
+use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use xinfang_app::AppError;
 
 pub fn routes() -> crate::routes::Routes {
     crate::routes::Routes::new()
         .route("/api/v1/stats/hot", get(hot))
         .route("/api/v1/stats/breakdowns", get(breakdowns))
-        .route("/api/v1/import/cases", post(import_cases))
+        .route("/api/v1/stats/overview", get(stats_overview))
+        .route("/api/v1/stats/rankings", get(stats_rankings))
+        .route(
+            "/api/v1/stats/ranking-weights",
+            axum::routing::put(put_ranking_weights),
+        )
+        .route(
+            "/api/v1/export/stats/overview.xlsx",
+            get(stats_overview_xlsx),
+        )
+        .route("/api/v1/export/stats/rankings.xlsx", get(rankings_xlsx))
+        .route("/api/v1/export/stats/trend.xlsx", get(trend_xlsx))
 }
 
 /// Hot issues of the week containing `week` (default: today).
@@ -58,30 +75,102 @@ async fn breakdowns(
     ))
 }
 
-/// Import historical cases (管理员). `dry_run=true` only validates.
-async fn import_cases(
+#[derive(Deserialize)]
+struct StatsQuery {
+    from: String,
+    to: String,
+    unit: Option<i64>,
+}
+
+/// The overview indicators (a stable contract, issue #6 §7).
+async fn stats_overview(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
-    Query(q): Query<HashMap<String, String>>,
+    Query(q): Query<StatsQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let from = date_param("from", &q.from)?;
+    let to = date_param("to", &q.to)?;
+    Ok(Json(
+        st.app
+            .stats_overview(&staff, from, to, q.unit.map(xinfang_domain::UnitId))
+            .await?,
+    ))
+}
+
+/// The overview as an Excel table.
+async fn stats_overview_xlsx(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Query(q): Query<StatsQuery>,
+) -> Result<Response, ApiError> {
+    let from = date_param("from", &q.from)?;
+    let to = date_param("to", &q.to)?;
+    let o = st
+        .app
+        .stats_overview(&staff, from, to, q.unit.map(xinfang_domain::UnitId))
+        .await?;
+    Ok(xlsx_response(st.app.export_overview(&o)?, "overview.xlsx"))
+}
+
+#[derive(Deserialize)]
+struct PeriodQuery {
+    from: String,
+    to: String,
+}
+
+/// Units ranked by the weighted monthly-assessment score.
+async fn stats_rankings(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let from = date_param("from", &q.from)?;
+    let to = date_param("to", &q.to)?;
+    Ok(Json(st.app.unit_rankings(&staff, from, to).await?))
+}
+
+async fn put_ranking_weights(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    st.app.require_admin(&staff)?;
-    let dry_run = match q.get("dry_run").map(String::as_str) {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(_) => {
-            return Err(ApiError(xinfang_app::AppError::field(
-                "dry_run",
-                "dry_run 应为 true 或 false",
-            )))
-        }
+    let w: xinfang_domain::metrics::RankingWeights = parse_json(&body)?;
+    st.app.set_ranking_weights(&staff, w.clone()).await?;
+    Ok(Json(json!({ "weights": w })))
+}
+
+fn period(q: &PeriodQuery) -> Result<(chrono::NaiveDate, chrono::NaiveDate), ApiError> {
+    let d = |field: &str, v: &str| {
+        v.parse()
+            .map_err(|_| ApiError(AppError::field(field, "日期格式应为 YYYY-MM-DD")))
     };
-    let batch = format!("api:{}:{}", staff.username, st.app.now());
-    let r = st
-        .app
-        .import_cases(&body, dry_run, &format!("user:{}", staff.username), &batch)
-        .await?;
-    Ok(Json(crate::error::to_json(r)?))
+    Ok((d("from", &q.from)?, d("to", &q.to)?))
+}
+
+/// 单位考核排名 as Excel.
+async fn rankings_xlsx(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, ApiError> {
+    let (from, to) = period(&q)?;
+    Ok(xlsx_response(
+        st.app.export_rankings(&staff, from, to).await?,
+        "rankings.xlsx",
+    ))
+}
+
+/// 信访件次 by month and channel as Excel.
+async fn trend_xlsx(
+    State(st): State<AppState>,
+    ApiUser(staff): ApiUser,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, ApiError> {
+    let (from, to) = period(&q)?;
+    Ok(xlsx_response(
+        st.app.export_trend(&staff, from, to).await?,
+        "trend.xlsx",
+    ))
 }
 
 fn err() -> Value {
@@ -92,11 +181,11 @@ fn date(name: &str, required: bool) -> Value {
     json!({ "name": name, "in": "query", "required": required, "schema": { "type": "string", "format": "date" } })
 }
 
-/// The OpenAPI paths of this file and of the reception API.
+/// The OpenAPI paths of hot issues and breakdowns.
 pub fn openapi_paths() -> Value {
     let hot_item = json!({ "type": "object", "required": ["key", "this_week", "last_week", "rise"], "properties": {
         "key": { "type": "string" }, "this_week": { "type": "integer" }, "last_week": { "type": "integer" }, "rise": { "type": "integer" } } });
-    let mut paths = json!({
+    let paths = json!({
       "/api/v1/stats/hot": { "get": { "summary": "热点问题：本周较上周上升最多的内容分类与诉求词语", "security": [ { "bearer": [] } ],
         "parameters": [ date("week", false) ],
         "responses": { "200": { "description": "热点", "content": { "application/json": { "schema": { "type": "object",
@@ -108,25 +197,38 @@ pub fn openapi_paths() -> Value {
           "400": err(), "401": err(), "422": err() } } },
       "/api/v1/stats/breakdowns": { "get": { "summary": "按渠道、地区、登记层级、类型、内容分类的件次/批次/人次/事项", "security": [ { "bearer": [] } ],
         "parameters": [ date("from", true), date("to", true) ],
-        "responses": { "200": { "description": "分组统计" }, "400": err(), "401": err(), "422": err() } } },
-      "/api/v1/import/cases": { "post": { "summary": "导入历史信访事项（.xlsx，管理员）；dry_run=true 只校验；有任一行不合格则不写入", "security": [ { "bearer": [] } ],
-        "parameters": [ { "name": "dry_run", "in": "query", "required": false, "schema": { "type": "string", "enum": ["true", "false"] } } ],
-        "requestBody": { "required": true, "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } },
-        "responses": { "200": { "description": "导入报告（被拒行的行号与原因）" }, "400": err(), "401": err(), "403": err(), "413": { "description": "文件过大" }, "422": err() } } }
+        "responses": { "200": { "description": "分组统计" }, "400": err(), "401": err(), "422": err() } } }
     });
-    if let (Some(p), Value::Object(more)) = (
-        paths.as_object_mut(),
-        crate::api::reception::openapi_paths(),
-    ) {
-        p.extend(more);
-    }
     paths
 }
 
-/// Merge this module's paths into the document.
-pub fn merge_into(mut doc: Value) -> Value {
-    if let (Some(p), Value::Object(more)) = (doc["paths"].as_object_mut(), openapi_paths()) {
-        p.extend(more);
+/// The OpenAPI path items of the statistics exports (rankings and trend).
+pub fn export_openapi_paths() -> Value {
+    let mut paths = serde_json::Map::new();
+    for (path, summary) in [
+        (
+            "/api/v1/export/stats/rankings.xlsx",
+            "导出单位考核排名（Excel）",
+        ),
+        (
+            "/api/v1/export/stats/trend.xlsx",
+            "导出按月、按渠道的信访件次（Excel）",
+        ),
+    ] {
+        paths.insert(
+            path.to_string(),
+            json!({ "get": {
+                "summary": summary,
+                "security": [ { "bearer": [] } ],
+                "parameters": [ { "name": "from", "in": "query", "required": true, "schema": { "type": "string", "format": "date" } },
+                                { "name": "to", "in": "query", "required": true, "schema": { "type": "string", "format": "date" } } ],
+                "responses": {
+                    "200": { "description": "xlsx", "content": { "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { "schema": { "type": "string", "format": "binary" } } } },
+                    "401": { "description": "未登录", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Errors" } } } },
+                    "422": { "description": "日期无效", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Errors" } } } }
+                }
+            } }),
+        );
     }
-    doc
+    Value::Object(paths)
 }

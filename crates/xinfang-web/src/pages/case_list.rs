@@ -265,7 +265,7 @@ pub async fn cases_xlsx(
     let mut f = filter_from(&q);
     f.limit = 100_000;
     match st.app.export_cases(&staff, f).await {
-        Ok(bytes) => crate::api::xlsx_response(bytes, "cases.xlsx"),
+        Ok(bytes) => crate::api::extract::xlsx_response(bytes, "cases.xlsx"),
         Err(e) => err_page("导出", &staff, &e),
     }
 }
@@ -284,7 +284,7 @@ pub async fn stats_xlsx(
         Err(e) => Err(e),
     };
     match result {
-        Ok(bytes) => crate::api::xlsx_response(bytes, "overview.xlsx"),
+        Ok(bytes) => crate::api::extract::xlsx_response(bytes, "overview.xlsx"),
         Err(e) => err_page("导出", &staff, &e),
     }
 }
@@ -304,7 +304,7 @@ pub async fn tables_xlsx(
         Err(e) => return err_page("导出", &staff, &e),
     };
     match st.app.export_tables(&staff, &tables).await {
-        Ok(bytes) => crate::api::xlsx_response(bytes, "stats-tables.xlsx"),
+        Ok(bytes) => crate::api::extract::xlsx_response(bytes, "stats-tables.xlsx"),
         Err(e) => err_page("导出", &staff, &e),
     }
 }

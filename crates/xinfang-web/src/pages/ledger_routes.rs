@@ -110,7 +110,7 @@ async fn rankings_xlsx(
     };
     let (from, to) = period(&st, &q);
     match st.app.export_rankings(&staff, from, to).await {
-        Ok(bytes) => crate::api::xlsx_response(bytes, "rankings.xlsx"),
+        Ok(bytes) => crate::api::extract::xlsx_response(bytes, "rankings.xlsx"),
         Err(e) => err_page(&staff, "导出", e, "/work/dashboard"),
     }
 }
@@ -127,7 +127,7 @@ async fn trend_xlsx(
     };
     let (from, to) = period(&st, &q);
     match st.app.export_trend(&staff, from, to).await {
-        Ok(bytes) => crate::api::xlsx_response(bytes, "trend.xlsx"),
+        Ok(bytes) => crate::api::extract::xlsx_response(bytes, "trend.xlsx"),
         Err(e) => err_page(&staff, "导出", e, "/work/dashboard"),
     }
 }
@@ -139,7 +139,7 @@ pub async fn export(st: AppState, headers: HeaderMap, ledger: Ledger) -> Respons
         Err(r) => return r,
     };
     match st.app.export_ledger(&staff, ledger).await {
-        Ok(bytes) => crate::api::xlsx_response(bytes, &format!("{}.xlsx", ledger.key())),
+        Ok(bytes) => crate::api::extract::xlsx_response(bytes, &format!("{}.xlsx", ledger.key())),
         Err(e) => err_page(&staff, "导出", e, "/work"),
     }
 }

@@ -35,7 +35,7 @@ pub async fn read(
     if !csrf_ok(&csrf, given) {
         return refusal(StatusCode::FORBIDDEN, "csrf", "CSRF 校验失败");
     }
-    let file = match crate::api::intake_read::the_file(&headers, &body) {
+    let file = match crate::api::intake::the_file(&headers, &body) {
         Ok(f) => f,
         Err(e) => return e.into_response(),
     };

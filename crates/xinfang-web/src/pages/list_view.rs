@@ -482,7 +482,7 @@ impl ListView {
             rate_columns: vec![],
         };
         match st.app.export_tables(staff, &[table]).await {
-            Ok(bytes) => crate::api::xlsx_response(bytes, filename),
+            Ok(bytes) => crate::api::extract::xlsx_response(bytes, filename),
             Err(e) => (
                 axum::http::StatusCode::INTERNAL_SERVER_ERROR,
                 format!("导出失败：{e}"),

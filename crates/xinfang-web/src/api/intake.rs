@@ -1,3 +1,5 @@
+//! Help for the registrar, nothing registered: `POST /api/v1/intake/analyze`
+//! (what registration would suggest for a text, as it is typed) and
 //! `POST /api/v1/intake/read` (issue #22): a staff member uploads a scanned
 //! or photographed letter (multipart field `file`, the attachment path's
 //! size limit and content sniffing) and gets back the text, each line with
@@ -12,21 +14,52 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Json;
-use serde_json::json;
+use serde::Deserialize;
+use serde_json::{json, Value};
 use xinfang_app::AppError;
 
 use crate::api::documents::{read_multipart, UPLOAD_LIMIT};
 use crate::auth::ApiUser;
 use crate::error::ApiError;
+use crate::public::parse_json;
 use crate::AppState;
 
 pub const PATH: &str = "/api/v1/intake/read";
 
 pub fn routes() -> crate::routes::Routes {
-    crate::routes::Routes::new().route(
-        PATH,
-        post(read).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
-    )
+    crate::routes::Routes::new()
+        .route("/api/v1/intake/analyze", post(analyze))
+        .route(
+            PATH,
+            post(read).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+}
+
+#[derive(Deserialize)]
+struct AnalyzeBody {
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    region_code: String,
+}
+
+/// What registration would suggest for a text, as the registrar types.
+async fn analyze(
+    State(st): State<AppState>,
+    ApiUser(_): ApiUser,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let b: AnalyzeBody = parse_json(&body)?;
+    let a = st.app.analyze(&b.text);
+    let s = st.app.suggest(&a, b.region_code.trim());
+    let hits: Vec<Value> = a
+        .risk_hits
+        .iter()
+        .map(|h| json!({ "term": h.term, "category": h.category.label(), "level": h.level }))
+        .collect();
+    Ok(Json(
+        json!({ "suggestions": s, "risk_hits": hits, "tokens": a.tokens }),
+    ))
 }
 
 /// The one file of a read request, or a field error.
