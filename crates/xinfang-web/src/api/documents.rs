@@ -107,7 +107,7 @@ async fn staff_attachment(
         .app
         .attachment_for_staff(&staff, &case_no, parse_id(&id)?)
         .await?;
-    Ok(crate::pages::documents::download(
+    Ok(crate::pages::work::documents::download(
         &row.media_type,
         &row.file_name,
         bytes,

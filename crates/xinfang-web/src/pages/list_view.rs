@@ -10,7 +10,7 @@
 //! exactly those rows itself ([`ListView::xlsx`], `?format=xlsx`), so the
 //! workbook can never disagree with the list.
 
-use super::case_list::url_enc;
+use crate::pages::work::case_list::url_enc;
 use askama::Template;
 use std::collections::HashMap;
 
