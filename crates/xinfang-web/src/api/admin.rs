@@ -14,8 +14,8 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use xinfang_app::lexicon::RiskSettings;
-use xinfang_app::org_admin::{UnitInput, UserInput};
+use xinfang_app::admin::lexicon::RiskSettings;
+use xinfang_app::admin::org::{UnitInput, UserInput};
 use xinfang_app::AppError;
 
 pub fn routes() -> crate::routes::Routes {

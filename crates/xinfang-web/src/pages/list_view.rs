@@ -459,7 +459,7 @@ impl ListView {
             .filter(|(_, c)| !c.label.is_empty() && c.label != "操作")
             .map(|(i, _)| i)
             .collect();
-        let table = xinfang_app::export_tables::Table {
+        let table = xinfang_app::export::tables::Table {
             name: self.title.clone(),
             columns: columns
                 .iter()

@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
 use std::collections::HashMap;
-use xinfang_app::lexicon::{LexiconTerm, RiskSettings, RiskThresholds};
+use xinfang_app::admin::lexicon::{LexiconTerm, RiskSettings, RiskThresholds};
 use xinfang_app::AppError;
 use xinfang_domain::Staff;
 

@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
 use std::collections::HashMap;
-use xinfang_app::org_admin::UnitInput;
+use xinfang_app::admin::org::UnitInput;
 use xinfang_app::AppError;
 use xinfang_domain::{Staff, UnitKind, UnitLevel};
 

@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
 use std::collections::HashMap;
-use xinfang_app::org_admin::UserInput;
+use xinfang_app::admin::org::UserInput;
 use xinfang_app::AppError;
 use xinfang_domain::{Role, Staff};
 

@@ -117,8 +117,8 @@ impl SubmitPage {
 /// an error, so the resend is the same submission), else a new random one.
 fn form_key(f: &HashMap<String, String>) -> String {
     match f.get("idempotency_key").map(|k| k.trim()) {
-        Some(k) if xinfang_app::idempotent::check_key(k).is_ok() => k.to_string(),
-        _ => xinfang_app::idempotent::new_key(),
+        Some(k) if xinfang_app::intake::idempotent::check_key(k).is_ok() => k.to_string(),
+        _ => xinfang_app::intake::idempotent::new_key(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! the sessions the reception calendar opened to online booking, books a
 //! place (name, the matter in a few words, optionally one of their own
 //! petitions), sees their bookings and cancels one before its day. The
-//! rules are in `xinfang_app::reception_online`; this file only renders.
+//! rules are in `xinfang_app::reception::online`; this file only renders.
 
 use crate::pages::portal::account::signed_in;
 use crate::pages::portal::kit::{
@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use std::collections::HashMap;
 use xinfang_app::accounts::Petitioner;
-use xinfang_app::reception_online::{MyAppointment, OpenSession, BOOK_DAYS_AHEAD};
+use xinfang_app::reception::online::{MyAppointment, OpenSession, BOOK_DAYS_AHEAD};
 use xinfang_app::AppError;
 
 const FIELDS: &[(&str, &str)] = &[

@@ -10,7 +10,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
-use xinfang_app::assist::AssistInput;
+use xinfang_app::intake::assist::AssistInput;
 
 const SCRIPT: &str = include_str!("../../../static/register.js");
 

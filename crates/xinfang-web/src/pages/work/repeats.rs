@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use std::collections::HashMap;
-use xinfang_app::repeats::RepeatReview;
+use xinfang_app::intake::repeats::RepeatReview;
 use xinfang_app::AppError;
 use xinfang_domain::case::{Command, Content, Petitioner};
 use xinfang_domain::{Actor, Staff};

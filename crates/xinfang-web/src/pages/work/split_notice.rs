@@ -7,7 +7,7 @@
 //! The page is `templates/case/split_notice.html` (askama: every value escaped).
 
 use crate::pages::html::page;
-use xinfang_app::repeats::SplitOutcome;
+use xinfang_app::intake::repeats::SplitOutcome;
 use xinfang_domain::Staff;
 
 #[derive(askama::Template)]

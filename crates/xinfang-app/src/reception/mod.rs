@@ -7,6 +7,8 @@
 //! (a 信访局: its government's area);
 //! every change is a chained audit entry; phones are masked in lists.
 
+pub mod online;
+
 use crate::error::AppError;
 use crate::state::App;
 use chrono::{Datelike, Duration, NaiveDate};

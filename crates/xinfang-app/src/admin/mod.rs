@@ -2,6 +2,11 @@
 //! deployment may only tighten limits) and the calendar, both stored in
 //! settings, audited, and followed by a re-flow of open cases.
 
+pub mod calendar;
+pub mod lexicon;
+pub mod org;
+pub mod taxonomy;
+
 use crate::error::AppError;
 use crate::state::App;
 use xinfang_domain::clock::{ClockRule, RuleTable};

@@ -2,6 +2,10 @@
 //! the statistics overview, with Chinese headers, sensible column widths and a
 //! frozen header row. Only what the caller may see goes into a file.
 
+pub mod ledgers;
+pub mod stats;
+pub mod tables;
+
 use crate::error::AppError;
 use crate::state::App;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};

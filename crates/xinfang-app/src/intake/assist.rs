@@ -7,9 +7,9 @@
 //! audit entry of a look-up that found someone's cases (a sensitive read).
 
 use crate::error::AppError;
+use crate::intake::prior_match::{explain, identity_basis, matter_match};
 use crate::intake::{parse_petitioners, petitioner_keys, PetitionerInput};
 use crate::intelligence::Suggestions;
-use crate::prior_match::{explain, identity_basis, matter_match};
 use crate::state::App;
 use serde::{Deserialize, Serialize};
 use xinfang_domain::case::Content;

@@ -4,10 +4,15 @@
 //! lets the domain decide new case / repeat / 不予受理 / 不再受理, and stores
 //! the result in one transaction.
 
+pub mod assist;
+pub mod idempotent;
+pub mod prior_match;
+pub mod repeats;
+
 use crate::auth::random_query_code;
 use crate::error::{AppError, FieldError};
+use crate::intake::prior_match::{explain, identity_basis, matter_match, MatterBasis};
 use crate::intelligence::{Signal, Suggestions};
-use crate::prior_match::{explain, identity_basis, matter_match, MatterBasis};
 use crate::state::App;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -106,7 +111,7 @@ pub fn hash_code(code: &str) -> String {
     hex::encode(Sha256::digest(code.trim().to_uppercase().as_bytes()))
 }
 
-pub use crate::prior_match::petitioner_keys;
+pub use crate::intake::prior_match::petitioner_keys;
 
 fn request_tokens(request: &str) -> Vec<String> {
     xinfang_text::Segmenter::global().tokens_normalized(&xinfang_text::normalize(request))
@@ -332,7 +337,7 @@ impl App {
         &self,
         actor: &Actor,
         req: IntakeRequest,
-        key: Option<&crate::idempotent::Keyed>,
+        key: Option<&crate::intake::idempotent::Keyed>,
     ) -> Result<IntakeOutcome, AppError> {
         let mut attempt: u64 = 0;
         loop {
@@ -353,7 +358,7 @@ impl App {
         &self,
         actor: &Actor,
         req: &IntakeRequest,
-        key: Option<&crate::idempotent::Keyed>,
+        key: Option<&crate::intake::idempotent::Keyed>,
     ) -> Result<IntakeOutcome, AppError> {
         let org = self.org();
         let now = self.now();
@@ -486,7 +491,7 @@ impl App {
                     litigation: !analysis.litigation_cues.is_empty(),
                     warning: warning.clone(),
                     idempotency: key.map(|k| {
-                        k.record(&crate::idempotent::ReplayBody {
+                        k.record(&crate::intake::idempotent::ReplayBody {
                             query_code: Some(code.clone()),
                             status: outcome_case.status,
                             notice_due,
@@ -580,7 +585,7 @@ impl App {
                         litigation: !analysis.litigation_cues.is_empty(),
                         warning: warning.clone(),
                         idempotency: key.map(|k| {
-                            k.record(&crate::idempotent::ReplayBody {
+                            k.record(&crate::intake::idempotent::ReplayBody {
                                 query_code: None,
                                 status: case.status,
                                 notice_due: None,
