@@ -33,7 +33,7 @@ const RESTART_AT: i64 = 8_000;
 /// Checkpoint the WAL of the SQLite database at `url` while `alive` can be
 /// upgraded; `write_lock` is the store's (every SQLite write takes it).
 pub(crate) fn spawn(url: &str, alive: Weak<()>, write_lock: Arc<Mutex<()>>) {
-    let Some(path) = crate::lite::file_of(url) else {
+    let Some(path) = crate::sqlite::write::file_of(url) else {
         return;
     };
     let started = std::thread::Builder::new()
@@ -68,7 +68,7 @@ fn round(
 ) -> Result<(), Box<dyn std::error::Error>> {
     let (log, copied) = passive(c)?;
     if copied > 0 {
-        crate::file_sync::fsync(c, crate::file_sync::File::Database)?;
+        crate::sqlite::file_sync::fsync(c, crate::sqlite::file_sync::File::Database)?;
     }
     if log >= RESTART_AT {
         let _writers_wait = write_lock.blocking_lock();

@@ -28,7 +28,7 @@ impl Readers {
     /// Readers for the file behind a `sqlite:` URL (None: no file to share).
     pub(crate) fn for_url(url: &str) -> Option<Readers> {
         Some(Readers {
-            path: crate::lite::file_of(url)?,
+            path: crate::sqlite::write::file_of(url)?,
             idle: Mutex::new(vec![]),
             opened: AtomicUsize::new(0),
         })
@@ -77,7 +77,8 @@ impl Readers {
         vals: Vec<Val>,
     ) -> Option<Result<Vec<Vec<Val>>, StoreError>> {
         let conn = self.take()?;
-        let r = crate::db::run_ready(crate::lite::Lite(&conn).rows(sql, vals)).and_then(|r| r);
+        let r =
+            crate::db::run_ready(crate::sqlite::write::Lite(&conn).rows(sql, vals)).and_then(|r| r);
         match self.idle.lock() {
             Ok(mut idle) => idle.push(conn),
             Err(_) => {

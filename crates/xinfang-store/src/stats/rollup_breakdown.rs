@@ -14,10 +14,10 @@
 //! `day2 < from`, reads both. `breakdown.rs` keeps the direct query, which the
 //! tests compare with this one.
 
-use crate::breakdown::BreakdownRow;
 use crate::error::StoreError;
+use crate::stats::breakdown::BreakdownRow;
+use crate::stats::rollup::{add, Entries, SubRow};
 use crate::stats::StatsScope;
-use crate::stats_rollup::{add, Entries, SubRow};
 use crate::Store;
 use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet};

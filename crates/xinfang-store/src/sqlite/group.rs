@@ -26,17 +26,17 @@
 //! for it too.
 
 use crate::error::StoreError;
-use crate::file_sync::WalSyncer;
-use crate::group::{batch_failed, write_batch, Job, Mode, Writer};
-use crate::lite::WriterConn;
+use crate::intake::group::{batch_failed, write_batch, Job, Mode, Writer};
+use crate::sqlite::file_sync::WalSyncer;
+use crate::sqlite::write::WriterConn;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 use std::time::Instant;
 
 /// A committed batch waiting for its sync.
 struct Committed {
-    acks: Vec<crate::group::Ack>,
-    results: Vec<crate::group::AckResult>,
+    acks: Vec<crate::intake::group::Ack>,
+    results: Vec<crate::intake::group::AckResult>,
 }
 
 /// Start the two threads; registrations are sent to the returned queue.
@@ -73,8 +73,12 @@ fn writer(
         // Serialised with every other SQLite write (`Store::write_tx`).
         let guard = w.write_lock.blocking_lock();
         let mut write = |mode| {
-            crate::lite::in_transaction(&conn, |c| {
-                crate::db::run_ready(write_batch(&mut crate::lite::Lite(c), &mut writes, mode))?
+            crate::sqlite::write::in_transaction(&conn, |c| {
+                crate::db::run_ready(write_batch(
+                    &mut crate::sqlite::write::Lite(c),
+                    &mut writes,
+                    mode,
+                ))?
             })
         };
         let results = match write(Mode::Together) {
@@ -116,7 +120,7 @@ fn syncer(rx: mpsc::Receiver<Committed>, mut wal: Option<WalSyncer>) {
                     .map(|_| Err(StoreError::Corrupt(format!("登记未能写入磁盘：{e}"))))
                     .collect(),
             };
-            crate::group::acknowledge(c.acks, results);
+            crate::intake::group::acknowledge(c.acks, results);
         }
     }
 }
@@ -143,7 +147,7 @@ mod tests {
         n: usize,
     ) -> (
         Committed,
-        Vec<tokio::sync::oneshot::Receiver<crate::group::AckResult>>,
+        Vec<tokio::sync::oneshot::Receiver<crate::intake::group::AckResult>>,
     ) {
         let (acks, rxs): (Vec<_>, Vec<_>) = (0..n).map(|_| tokio::sync::oneshot::channel()).unzip();
         let results = (0..n)

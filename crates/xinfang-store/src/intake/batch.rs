@@ -16,8 +16,8 @@ use crate::case_rows::{
 use crate::chain::{Cursor, EVENT_COLS};
 use crate::db::{col, Db};
 use crate::error::StoreError;
-use crate::group::{IntakeWrite, IntakeWritten};
 use crate::idempotency::{idempotency_row, IDEMPOTENCY_COLS};
+use crate::intake::group::{IntakeWrite, IntakeWritten};
 use crate::rows::{insert_rows, placeholders, NamedRow, Val};
 use crate::warnings::{raise_risk_level, warning_event, warning_row, NewWarning, WARNING_COLS};
 use std::collections::HashMap;

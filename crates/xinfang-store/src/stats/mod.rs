@@ -2,6 +2,12 @@
 //! 人次, channels, levels) and over the per-case facts columns of `cases`.
 //! One scan per group, indexed by date; scope is the same path rule as lists.
 
+pub(crate) mod breakdown;
+pub(crate) mod hot;
+pub(crate) mod rollup;
+pub(crate) mod rollup_breakdown;
+pub(crate) mod rollup_read;
+
 use crate::error::StoreError;
 use crate::rows::{placeholders, Val};
 use crate::Store;

@@ -195,7 +195,13 @@ fn contribution(c: &CaseRow, units: &[i64], subs: &[SubRow]) -> (GroupKey, Entri
         );
         add(&mut e, &format!("s_level:{}", s.unit_level), d, "", 1);
     }
-    crate::stats_breakdown::add_breakdowns(&mut e, &c.kind, &c.region_code, &c.category, subs);
+    crate::stats::rollup_breakdown::add_breakdowns(
+        &mut e,
+        &c.kind,
+        &c.region_code,
+        &c.category,
+        subs,
+    );
     add(&mut e, "c", &c.registered_on, "", 1);
     // The rankings' window test on its own: which holders appear at all.
     add(&mut e, "r_any", latest(c), &c.registered_on, 1);

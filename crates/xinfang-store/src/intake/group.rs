@@ -166,8 +166,8 @@ impl Store {
             dialect: self.dialect,
             write_lock: self.write_lock.clone(),
         };
-        if let Some(lite) = crate::lite::open(self.url()) {
-            match crate::group_sqlite::spawn(writer(), lite) {
+        if let Some(lite) = crate::sqlite::write::open(self.url()) {
+            match crate::sqlite::group::spawn(writer(), lite) {
                 Ok(tx) => return Queue::Thread(tx),
                 Err(e) => tracing::warn!("intake writer thread not started ({e}); using the pool"),
             }
@@ -234,14 +234,14 @@ pub(crate) async fn write_batch<D: Db>(
     let done = match mode {
         Mode::Together => {
             let mut refs: Vec<&mut IntakeWrite> = writes.iter_mut().collect();
-            crate::group_batch::write_all(db, &mut cur, &mut refs).await?
+            crate::intake::batch::write_all(db, &mut cur, &mut refs).await?
         }
         Mode::Each => {
             let mut out = Vec::with_capacity(writes.len());
             for w in writes.iter_mut() {
                 let saved = cur.clone();
                 db.exec("SAVEPOINT intake_one", vec![]).await?;
-                match crate::group_batch::write_all(db, &mut cur, &mut [w]).await {
+                match crate::intake::batch::write_all(db, &mut cur, &mut [w]).await {
                     Ok(mut one) => {
                         db.exec("RELEASE SAVEPOINT intake_one", vec![]).await?;
                         out.push(one.pop().unwrap_or_else(|| {
