@@ -1,5 +1,5 @@
 //! Application services: the one code path every entry point (HTTP API,
-//! pages, CLI, demo generator, benchmarks) goes through. A service call
+//! pages, CLI, demo generator, and the benchmarks of `xinfang-bench`) goes through. A service call
 //! parses nothing and renders nothing: it loads, asks the domain, and stores
 //! the event and projection in one transaction.
 
@@ -7,15 +7,7 @@ pub mod accounts;
 pub mod actions;
 pub mod admin;
 pub mod analytics;
-pub mod assist;
 pub mod auth;
-pub mod bench;
-pub mod bench_classify;
-pub mod bench_gen;
-#[cfg(feature = "ocr")]
-pub mod bench_ocr;
-pub mod bench_stats;
-pub mod calendar_admin;
 pub mod campaigns;
 pub mod demo;
 pub mod directory;
@@ -25,38 +17,27 @@ pub mod drafts;
 pub mod error;
 pub mod events;
 pub mod export;
-pub mod export_tables;
 pub mod hot_terms;
-pub mod idempotent;
 pub mod import;
 pub mod intake;
 pub mod intelligence;
 pub mod leadership;
-pub mod ledger_export;
 pub mod ledgers;
 pub mod letter_reading;
-pub mod lexicon;
 pub mod lockout;
 pub mod notify;
-pub mod org_admin;
 pub mod plain_words;
-pub mod prior_match;
 pub mod projection;
 pub mod rankings;
 pub mod reception;
-pub mod reception_online;
-pub mod repeats;
 pub mod reports;
 pub mod scanner;
 pub mod scope;
 pub mod search;
-pub mod search_bench;
 pub mod sign_in;
 pub mod state;
 pub mod stats;
-pub mod stats_export;
 pub mod supervision;
-pub mod taxonomy;
 pub mod totp;
 pub mod views;
 pub mod warnings;

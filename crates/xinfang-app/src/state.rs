@@ -43,7 +43,7 @@ pub struct App {
     classifiers: Arc<RwLock<crate::intelligence::Classifiers>>,
     sensitive: Arc<RwLock<Vec<crate::intelligence::SensitivePeriod>>>,
     taxonomy: Arc<RwLock<Arc<Taxonomy>>>,
-    risk: Arc<RwLock<Arc<crate::lexicon::RiskConfig>>>,
+    risk: Arc<RwLock<Arc<crate::admin::lexicon::RiskConfig>>>,
     inactive_units: Arc<RwLock<Arc<HashSet<UnitId>>>>,
     /// The full-text index, once attached (`App::attach_search`).
     search: SearchSlot,
@@ -92,8 +92,8 @@ impl App {
             Some(json) => serde_json::from_str(&json).unwrap_or_default(),
             None => vec![],
         };
-        let taxonomy = crate::taxonomy::load_or_seed(&store).await?;
-        let risk = crate::lexicon::load(&store).await?;
+        let taxonomy = crate::admin::taxonomy::load_or_seed(&store).await?;
+        let risk = crate::admin::lexicon::load(&store).await?;
         let inactive: HashSet<UnitId> = store.inactive_units().await?.into_iter().collect();
         // Load the segmenter's dictionary (≈0.3 s, once per process) now
         // rather than in the first registration after start-up.
@@ -180,10 +180,10 @@ impl App {
         *self.taxonomy.write().expect("taxonomy lock") = Arc::new(t);
     }
     /// The risk lexicon and thresholds in force.
-    pub fn risk_config(&self) -> Arc<crate::lexicon::RiskConfig> {
+    pub fn risk_config(&self) -> Arc<crate::admin::lexicon::RiskConfig> {
         self.risk.read().expect("risk lock").clone()
     }
-    pub(crate) fn set_risk_config(&self, c: crate::lexicon::RiskConfig) {
+    pub(crate) fn set_risk_config(&self, c: crate::admin::lexicon::RiskConfig) {
         *self.risk.write().expect("risk lock") = Arc::new(c);
     }
     pub fn classifiers(&self) -> std::sync::RwLockReadGuard<'_, crate::intelligence::Classifiers> {
@@ -193,6 +193,12 @@ impl App {
         &self,
     ) -> std::sync::RwLockWriteGuard<'_, crate::intelligence::Classifiers> {
         self.classifiers.write().expect("classifier lock")
+    }
+    /// Empties the in-memory suggestion models (the stored ones are not
+    /// touched): the classification benchmark (`xinfang-bench`) starts each
+    /// fold from nothing and learns through `App::learn`.
+    pub fn reset_classifiers(&self) {
+        *self.classifiers_mut() = Default::default();
     }
     pub fn sensitive_periods(&self) -> Vec<crate::intelligence::SensitivePeriod> {
         self.sensitive.read().expect("sensitive lock").clone()

@@ -407,7 +407,7 @@ impl Store {
         }
         let (mut tx, _g) = self.write_tx().await?;
         for (case_id, proj) in items {
-            crate::stats_rollup::outbox_if_facts_change(&mut tx, *case_id, &proj.facts).await?;
+            crate::stats::rollup::outbox_if_facts_change(&mut tx, *case_id, &proj.facts).await?;
             write_facts(&mut tx, *case_id, proj).await?;
         }
         tx.commit().await?;
@@ -421,7 +421,7 @@ impl Store {
         proj: &Projection,
     ) -> Result<(), StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
-        crate::stats_rollup::outbox_if_facts_change(&mut tx, case_id, &proj.facts).await?;
+        crate::stats::rollup::outbox_if_facts_change(&mut tx, case_id, &proj.facts).await?;
         write_facts(&mut tx, case_id, proj).await?;
         tx.commit().await?;
         Ok(())

@@ -22,14 +22,14 @@ pub struct Store {
     /// SQLite has one writer; taking this lock first avoids BUSY upgrades.
     pub(crate) write_lock: Arc<Mutex<()>>,
     /// The intake group committer (see `group.rs`), started on first use.
-    pub(crate) committer: crate::group::Committer,
+    pub(crate) committer: crate::intake::group::Committer,
     url: String,
     /// With a multi-host PostgreSQL URL: which host is the primary now.
     pub(crate) follower: Option<Arc<crate::failover::Follower>>,
     /// Standbys for heavy reads (`replicas.rs`); none by default.
     pub(crate) replicas: Arc<crate::replicas::Replicas>,
     /// Hot-path reads of a SQLite file without sqlx's worker threads.
-    pub(crate) readers: Option<Arc<crate::lite_read::Readers>>,
+    pub(crate) readers: Option<Arc<crate::sqlite::read::Readers>>,
     /// While any clone lives, a SQLite file's WAL is checkpointed beside
     /// the writers (`checkpoint.rs`), not inside their commits.
     _alive: Arc<()>,
@@ -65,7 +65,7 @@ impl Store {
         let readonly = full.contains("mode=ro");
         // FULL: every acknowledged commit survives power loss. NORMAL (WAL) survives
         // a process crash but may lose the last commits on power loss; opt-in only.
-        let sync = crate::lite::sync_pragma();
+        let sync = crate::sqlite::write::sync_pragma();
         let follower = match crate::failover::split_hosts(url) {
             Some(hosts) if dialect == Dialect::Postgres => Some(
                 crate::failover::Follower::new(hosts, std::time::Duration::from_secs(30)).await?,
@@ -111,7 +111,8 @@ impl Store {
                         conn.execute("PRAGMA temp_store=MEMORY").await?;
                         // The checkpointer thread copies the WAL into the
                         // database; a commit only checkpoints as a backstop.
-                        conn.execute(crate::lite::AUTOCHECKPOINT_PRAGMA).await?;
+                        conn.execute(crate::sqlite::write::AUTOCHECKPOINT_PRAGMA)
+                            .await?;
                     }
                     Ok(())
                 })
@@ -145,7 +146,7 @@ impl Store {
         let alive = Arc::new(());
         let write_lock = Arc::new(Mutex::new(()));
         if dialect == Dialect::Sqlite && !readonly {
-            crate::checkpoint::spawn(url, Arc::downgrade(&alive), write_lock.clone());
+            crate::sqlite::checkpoint::spawn(url, Arc::downgrade(&alive), write_lock.clone());
         }
         Ok(Store {
             pool,
@@ -156,7 +157,7 @@ impl Store {
             follower,
             replicas: Default::default(),
             readers: match dialect {
-                Dialect::Sqlite => crate::lite_read::Readers::for_url(url).map(Arc::new),
+                Dialect::Sqlite => crate::sqlite::read::Readers::for_url(url).map(Arc::new),
                 Dialect::Postgres => None,
             },
             _alive: alive,

@@ -5,16 +5,6 @@
 #![recursion_limit = "1024"]
 
 mod api;
-mod api_admin;
-mod api_analytics;
-mod api_documents;
-mod api_drafts;
-mod api_events;
-mod api_intake_read;
-mod api_ledgers;
-mod api_notify;
-mod api_reception;
-mod api_search;
 mod auth;
 mod client;
 mod error;
@@ -79,16 +69,6 @@ fn table() -> routes::Routes {
     routes::Routes::new()
         .merge(public::routes())
         .merge(api::routes())
-        .merge(api_ledgers::routes())
-        .merge(api_admin::routes())
-        .merge(api_documents::routes())
-        .merge(api_drafts::routes())
-        .merge(api_notify::routes())
-        .merge(api_events::routes())
-        .merge(api_analytics::routes())
-        .merge(api_reception::routes())
-        .merge(api_search::routes())
-        .merge(api_intake_read::routes())
         .merge(pages::routes())
         .route("/api/openapi.json", axum::routing::get(openapi::document))
 }
@@ -124,7 +104,7 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
         // Writes and a client's reads right after its own write: primary only.
         .layer(axum::middleware::from_fn(read_routing::route_reads))
         // 2 MB, except the two upload routes (five files of 5 MB).
-        .layer(axum::middleware::from_fn(api_documents::body_limit))
+        .layer(axum::middleware::from_fn(api::documents::body_limit))
         // A query code in a URL ends up in logs, history and proxies: refused.
         .layer(axum::middleware::from_fn(public::no_query_code_in_url))
         // A bug must cost one request a 500, never the connection or the process.

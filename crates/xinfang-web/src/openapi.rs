@@ -6,16 +6,20 @@ use serde_json::{json, Value};
 
 pub async fn document() -> Json<Value> {
     let mut doc = spec();
-    merge_paths(&mut doc, crate::api_ledgers::openapi_paths());
-    merge_paths(&mut doc, crate::api_admin::openapi_paths());
-    merge_paths(&mut doc, crate::api_search::openapi_paths());
-    merge_paths(&mut doc, crate::api_notify::openapi_paths());
-    merge_paths(&mut doc, crate::api_events::openapi_paths());
-    merge_paths(&mut doc, crate::api_intake_read::openapi_paths());
-    Json(with_common_responses(crate::api_analytics::merge_into(doc)))
+    merge_paths(&mut doc, crate::api::ledgers::openapi_paths());
+    merge_paths(&mut doc, crate::api::stats::export_openapi_paths());
+    merge_paths(&mut doc, crate::api::admin::openapi_paths());
+    merge_paths(&mut doc, crate::api::search::openapi_paths());
+    merge_paths(&mut doc, crate::api::notify::openapi_paths());
+    merge_paths(&mut doc, crate::api::events::openapi_paths());
+    merge_paths(&mut doc, crate::api::intake::openapi_paths());
+    merge_paths(&mut doc, crate::api::stats::openapi_paths());
+    merge_paths(&mut doc, crate::api::import::openapi_paths());
+    merge_paths(&mut doc, crate::api::reception::openapi_paths());
+    Json(with_common_responses(doc))
 }
 
-/// Add the paths another file documents (e.g. `api_admin::openapi_paths`).
+/// Add the paths another file documents (e.g. `api::admin::openapi_paths`).
 pub fn merge_paths(doc: &mut Value, extra: Value) {
     if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), extra) {
         paths.extend(more);
@@ -273,6 +277,6 @@ pub fn spec() -> Value {
         }
       }
     });
-    crate::api_documents::merge_openapi(&mut doc);
+    crate::api::documents::merge_openapi(&mut doc);
     doc
 }

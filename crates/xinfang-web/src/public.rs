@@ -279,7 +279,7 @@ async fn tracking_view(
         .await?;
     let view = st.app.public_view(id, &case).await?;
     let mut v = crate::error::to_json(view)?;
-    v["documents"] = crate::api_documents::petitioner_documents_json(st, id).await?;
+    v["documents"] = crate::api::documents::petitioner_documents_json(st, id).await?;
     Ok(Json(v))
 }
 

@@ -7,14 +7,14 @@ use std::process::ExitCode;
 pub fn run(per: usize, write_sample: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     if let Some(dir) = write_sample {
         std::fs::create_dir_all(&dir)?;
-        let s = xinfang_app::bench_ocr::sample(0, 0).map_err(anyhow::Error::msg)?;
+        let s = xinfang_bench::ocr::sample(0, 0).map_err(anyhow::Error::msg)?;
         let jpeg = xinfang_ocr::synth::encode_jpeg(&s.image, 80);
         std::fs::write(dir.join("letter-clean.jpg"), jpeg)?;
         std::fs::write(dir.join("letter-clean.txt"), s.truth.join("\n") + "\n")?;
         eprintln!("已写出样张：{}", dir.join("letter-clean.jpg").display());
     }
-    let r = xinfang_app::bench_ocr::run(per.max(1), |m| eprintln!("{m}"))
-        .map_err(anyhow::Error::msg)?;
+    let r =
+        xinfang_bench::ocr::run(per.max(1), |m| eprintln!("{m}")).map_err(anyhow::Error::msg)?;
     println!("{}", serde_json::to_string(&r)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -441,6 +441,7 @@ async fn open_with_replicas(db: &Db, replicas: &[String]) -> anyhow::Result<App>
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    xinfang_bench::setup::set_key_installer(|url| crate::keys_cmd::install(url).map(|_| ()));
     match cli.cmd {
         Cmd::Serve {
             db,
@@ -720,10 +721,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     database_url,
                 },
         } => {
-            let url = database_url.unwrap_or_else(|| crate::bench_cmd::fresh_url("intake"));
+            let url = database_url.unwrap_or_else(|| xinfang_bench::setup::fresh_url("intake"));
             let load = match rate {
-                Some(r) => xinfang_app::bench::Load::Rate(r),
-                None => xinfang_app::bench::Load::Clients(clients),
+                Some(r) => xinfang_bench::intake::Load::Rate(r),
+                None => xinfang_bench::intake::Load::Clients(clients),
             };
             let store = crate::keys_cmd::connect(&url).await?;
             let app = App::new(store, TimeSource::System).await?;
@@ -732,15 +733,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             if !json {
                 match load {
-                    xinfang_app::bench::Load::Rate(r) => {
+                    xinfang_bench::intake::Load::Rate(r) => {
                         eprintln!("基准测试：向 {url} 登记 {cases} 件，每秒到达 {r} 件")
                     }
-                    xinfang_app::bench::Load::Clients(c) => {
+                    xinfang_bench::intake::Load::Clients(c) => {
                         eprintln!("基准测试：向 {url} 登记 {cases} 件，{c} 个并发客户端")
                     }
                 }
             }
-            let r = xinfang_app::bench::intake(&app, cases, load, |w| {
+            let r = xinfang_bench::intake::intake(&app, cases, load, |w| {
                 if !json {
                     eprintln!("  已登记 {:>8}：{:>8.0} 件/秒  p50 {:>6} µs  p99 {:>6} µs  内存 {:.0} MB", w.cases, w.per_sec, w.p50_us, w.p99_us, w.rss_mb);
                 } else {
@@ -759,9 +760,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     database_url,
                 },
         } => {
-            let app = crate::bench_cmd::filled_app(database_url, "stats", cases).await?;
-            let load = crate::bench_cmd::fill(&app, cases).await?;
-            let r = xinfang_app::bench_stats::stats(&app, load, runs).await?;
+            let app = xinfang_bench::setup::filled_app(database_url, "stats", cases).await?;
+            let load = xinfang_bench::setup::fill(&app, cases).await?;
+            let r = xinfang_bench::stats::stats(&app, load, runs).await?;
             for s in &r.scopes {
                 eprintln!(
                     "  {:<9} 总览 {:>8.1} ms  排名 {:>8.1} ms  件次 {}",
@@ -787,12 +788,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if !(0.0..=1.0).contains(&read_ratio) {
                 anyhow::bail!("--read-ratio 应在 0 到 1 之间");
             }
-            let r = crate::bench_http::run(crate::bench_http::Options {
+            let r = xinfang_bench::http::run(xinfang_bench::http::Options {
                 cases,
                 connections,
                 rate,
                 duration,
                 read_ratio,
+                index_dir: database_url.as_deref().map(crate::search_cmd::index_dir),
                 database_url,
                 staff,
                 settle,
@@ -808,9 +810,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     database_url,
                 },
         } => {
-            let app = crate::bench_cmd::filled_app(database_url, "scanner", cases).await?;
-            crate::bench_cmd::fill(&app, cases).await?;
-            let r = xinfang_app::bench_stats::scanner(&app).await?;
+            let app = xinfang_bench::setup::filled_app(database_url, "scanner", cases).await?;
+            xinfang_bench::setup::fill(&app, cases).await?;
+            let r = xinfang_bench::stats::scanner(&app).await?;
             println!("{}", serde_json::to_string(&r)?);
             Ok(ExitCode::SUCCESS)
         }
@@ -832,11 +834,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let text = match &corpus {
                 Some(p) => std::fs::read_to_string(p)
                     .with_context(|| format!("读取语料 {} 失败", p.display()))?,
-                None => xinfang_app::bench_classify::CORPUS.to_string(),
+                None => xinfang_bench::classify::CORPUS.to_string(),
             };
             let corpus =
-                xinfang_app::bench_classify::parse_corpus(&text).map_err(anyhow::Error::msg)?;
-            let url = crate::bench_cmd::fresh_url("classify");
+                xinfang_bench::classify::parse_corpus(&text).map_err(anyhow::Error::msg)?;
+            let url = xinfang_bench::setup::fresh_url("classify");
             let store = Store::connect(&url).await?;
             store.migrate().await?;
             let app = App::new(store, TimeSource::System).await?;
@@ -844,7 +846,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "分类基准：{} 件已标注信访事项，{folds} 折交叉验证（{url}）",
                 corpus.len()
             );
-            let r = xinfang_app::bench_classify::classify(&app, &corpus, folds, seed).await;
+            let r = xinfang_bench::classify::classify(&app, &corpus, folds, seed).await;
             println!("{}", serde_json::to_string(&r)?);
             Ok(ExitCode::SUCCESS)
         }

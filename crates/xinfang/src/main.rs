@@ -1,8 +1,6 @@
 //! `xinfang`: the command line. Each subcommand wires the store, the
 //! application services and (for `serve`) the web router; no logic of its own.
 
-mod bench_cmd;
-mod bench_http;
 mod bench_ocr_cmd;
 mod cli;
 mod config_file;

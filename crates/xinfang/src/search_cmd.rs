@@ -126,11 +126,11 @@ pub async fn bench(cases: usize, queries: usize, json: bool) -> anyhow::Result<(
         let org = app.org();
         let index_dir = dir.join("index");
         let r = tokio::task::spawn_blocking(move || {
-            xinfang_app::search_bench::run(&org, &index_dir, cases, queries, |n, secs| {
+            xinfang_bench::search::run(&org, &index_dir, cases, queries, |n, secs| {
                 if !json {
                     eprintln!(
                         "  已索引 {n:>8} 件，{secs:>7.1} 秒，内存 {:.0} MB",
-                        xinfang_app::bench::rss_mb()
+                        xinfang_bench::intake::rss_mb()
                     );
                 }
             })

@@ -4,7 +4,7 @@
 //! domain commands as real use (no SQL back doors), with a manual clock.
 
 mod boards;
-pub(crate) mod content;
+pub mod content;
 mod org;
 mod reception;
 mod walk;

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 pub use propose::{propose, FieldProposal, ProposedRegistration, ReadLine, SourceBox};
 
-use crate::assist::Assist;
+use crate::intake::assist::Assist;
 
 /// One page as read.
 #[derive(Clone, Debug, Serialize)]

@@ -11,9 +11,9 @@ use xinfang_domain::Staff;
 use xinfang_ocr::{Limits, Ocr, OcrError};
 
 use super::{propose, LetterReading, PageInfo, ReadLine};
-use crate::assist::AssistInput;
 use crate::documents::{check_attachments, UploadedFile};
 use crate::error::AppError;
+use crate::intake::assist::AssistInput;
 use crate::state::App;
 
 static ENGINE: OnceLock<Result<Arc<Ocr>, String>> = OnceLock::new();

@@ -10,7 +10,7 @@
 //! is, and a page outside a request (a test rendering a fragment) still
 //! renders, without the marks.
 
-use super::html::menu_for;
+use crate::pages::html::menu_for;
 use askama::Template;
 use axum::extract::{Request, State};
 use axum::middleware::Next;

@@ -134,13 +134,13 @@ pub fn menu_for(staff: &Staff) -> Vec<(&'static str, Vec<(&'static str, &'static
         .collect()
 }
 
-/// A full page in the frame of its reader (see [`super::frame`]).
+/// A full page in the frame of its reader (see [`crate::pages::frame`]).
 pub fn page(title: &str, staff: Option<&Staff>, body: &str) -> String {
-    super::frame::render(title, staff, &[], body)
+    crate::pages::frame::render(title, staff, &[], body)
 }
 
 /// A page below another in the breadcrumb, e.g. a case page under the
 /// case list: `parents` are (label, href) steps after the menu entry.
 pub fn page_in(title: &str, staff: &Staff, parents: &[(&str, &str)], body: &str) -> String {
-    super::frame::render(title, Some(staff), parents, body)
+    crate::pages::frame::render(title, Some(staff), parents, body)
 }

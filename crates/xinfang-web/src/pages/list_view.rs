@@ -10,7 +10,7 @@
 //! exactly those rows itself ([`ListView::xlsx`], `?format=xlsx`), so the
 //! workbook can never disagree with the list.
 
-use super::case_list::url_enc;
+use crate::pages::work::case_list::url_enc;
 use askama::Template;
 use std::collections::HashMap;
 
@@ -459,7 +459,7 @@ impl ListView {
             .filter(|(_, c)| !c.label.is_empty() && c.label != "操作")
             .map(|(i, _)| i)
             .collect();
-        let table = xinfang_app::export_tables::Table {
+        let table = xinfang_app::export::tables::Table {
             name: self.title.clone(),
             columns: columns
                 .iter()
@@ -482,7 +482,7 @@ impl ListView {
             rate_columns: vec![],
         };
         match st.app.export_tables(staff, &[table]).await {
-            Ok(bytes) => crate::api::xlsx_response(bytes, filename),
+            Ok(bytes) => crate::api::extract::xlsx_response(bytes, filename),
             Err(e) => (
                 axum::http::StatusCode::INTERNAL_SERVER_ERROR,
                 format!("导出失败：{e}"),

@@ -8,9 +8,9 @@
 //! Sessions end after the idle and absolute timeouts, and sign-out deletes
 //! the token on the server.
 
-use super::html::page;
-use super::ledger_kit::render;
 use crate::client::ClientAddr;
+use crate::pages::html::page;
+use crate::pages::ledgers::kit::render;
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;

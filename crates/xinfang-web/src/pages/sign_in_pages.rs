@@ -6,11 +6,13 @@
 //! whose role requires a factor not set up arrives at the enrolment page
 //! with a token good for nothing else.
 
-use super::admin::{admin_page, admin_post, admin_session, field, role_boxes, Fields, RoleBox};
-use super::html::page;
-use super::ledger_kit::{render, Banner};
-use super::session::{cookie_value, csrf_ok, current, refusal, session_cookie, COOKIE};
 use crate::client::ClientAddr;
+use crate::pages::admin::{
+    admin_page, admin_post, admin_session, field, role_boxes, Fields, RoleBox,
+};
+use crate::pages::html::page;
+use crate::pages::ledgers::kit::{render, Banner};
+use crate::pages::session::{cookie_value, csrf_ok, current, refusal, session_cookie, COOKIE};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -363,7 +365,7 @@ pub async fn policy_save(
         .filter(|(k, _)| k == "roles")
         .map(|(_, v)| v.clone())
         .collect();
-    let csrf = super::admin::session_csrf(&st, &headers).await;
+    let csrf = crate::pages::admin::session_csrf(&st, &headers).await;
     match st.app.set_second_factor_roles(&staff, &keys).await {
         Ok(_) => {
             policy_page(
@@ -378,7 +380,7 @@ pub async fn policy_save(
         Err(e) => {
             let b = Some(Banner::err(format!(
                 "未保存：{}",
-                super::admin::message(&e)
+                crate::pages::admin::message(&e)
             )));
             policy_page(&st, &staff, &csrf, StatusCode::UNPROCESSABLE_ENTITY, b).await
         }

@@ -6,7 +6,7 @@ use crate::AppState;
 use chrono::NaiveDate;
 use serde_json::json;
 use xinfang_app::analytics::DIMENSIONS;
-use xinfang_app::export_tables::Table;
+use xinfang_app::export::tables::Table;
 use xinfang_app::AppError;
 use xinfang_domain::Staff;
 

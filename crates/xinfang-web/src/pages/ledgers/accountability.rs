@@ -1,0 +1,272 @@
+//! Accountability pages: 约谈 / 通报 records linked to units and cases
+//! (第三十九条) with the form for leaders and supervisors, and the annual
+//! report with the contents 第四十一条 names, as a printable page. Both are
+//! askama templates (`templates/ledgers/accountability.html`, `annual.html`);
+//! a refused record comes back as typed.
+
+use crate::pages::ledgers::kit::*;
+use crate::pages::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::Form;
+use chrono::Datelike;
+use serde_json::Value;
+use xinfang_app::AppError;
+use xinfang_domain::{Role, Staff, UnitId};
+
+/// The records and, for leaders and supervisors, the form.
+#[derive(Template)]
+#[template(path = "ledgers/accountability.html")]
+struct AccountabilityPage<'a> {
+    banner: Option<Banner>,
+    /// The list component's HTML.
+    list: String,
+    can_record: bool,
+    csrf: &'a str,
+    kinds: Vec<Opt>,
+    units: Vec<Opt>,
+    case_no: String,
+    reason: String,
+}
+
+async fn render_list(
+    st: &AppState,
+    staff: &Staff,
+    csrf: &str,
+    q: &FormMap,
+    failed: Option<Failed<'_>>,
+) -> Response {
+    let rows = match st.app.accountability_for(staff).await {
+        Ok(r) => r,
+        Err(e) => return err_page(staff, "约谈通报", e, "/work"),
+    };
+    let lq = ListQuery::from_query(q);
+    let (kind, text) = (lq.get("kind"), lq.get("text").trim());
+    let mut rows: Vec<_> = rows
+        .iter()
+        .filter(|r| kind.is_empty() || r.kind == kind)
+        .filter(|r| {
+            text.is_empty()
+                || r.reason.contains(text)
+                || st.app.unit_name(UnitId(r.unit_id)).contains(text)
+        })
+        .collect();
+    sort_in_memory(&mut rows, &lq, |r, _| r.at.clone());
+    let view = ListView {
+        title: "约谈、通报（第三十九条）".into(),
+        unit_word: "条",
+        base: "/work/accountability",
+        total: rows.len() as i64,
+        filters: vec![
+            Filter::text(&lq, "text", "单位或事由", ""),
+            Filter::select(
+                &lq,
+                "kind",
+                "类别",
+                [("talk", "约谈"), ("circular", "通报")],
+            ),
+        ],
+        columns: vec![
+            Column::plain("编号"),
+            Column::plain("类别"),
+            Column::plain("单位"),
+            Column::plain("关联信访事项"),
+            Column::plain("事由"),
+            Column::plain("记录人"),
+            Column::sortable("时间", "at"),
+        ],
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::text(r.id.to_string()),
+                    Cell::text(if r.kind == "talk" { "约谈" } else { "通报" }),
+                    Cell::text(st.app.unit_name(UnitId(r.unit_id))),
+                    match r.case_no.as_deref() {
+                        Some(n) => Cell::link(n, format!("/work/cases/{n}")),
+                        None => Cell::text(""),
+                    },
+                    Cell::text(&r.reason),
+                    Cell::text(&r.created_by),
+                    Cell::text(&r.at),
+                ]
+            })
+            .collect(),
+        export: Export::Here,
+        empty: "暂无约谈、通报记录。",
+        above: String::new(),
+    };
+    if ListQuery::wants_xlsx(q) {
+        return view.xlsx(st, staff, "accountability.xlsx").await;
+    }
+    let (status, banner, typed) = match failed {
+        Some(f) => (f.status, Some(f.banner), Typed(Some(f.typed))),
+        None => (axum::http::StatusCode::OK, notice(q), Typed(None)),
+    };
+    let body = render(&AccountabilityPage {
+        banner,
+        list: view.render(&lq),
+        can_record: staff.has_any(&[Role::Leader, Role::Supervisor]),
+        csrf,
+        kinds: options([("talk", "约谈"), ("circular", "通报")], &typed.get("kind")),
+        units: area_unit_options(st, staff, &typed.get("unit_id")),
+        case_no: typed.get("case_no"),
+        reason: typed.get("reason"),
+    });
+    staff_page_status(status, "约谈通报", staff, &body)
+}
+
+/// `/work/accountability`: records in my area, and the form.
+pub async fn list(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<FormMap>,
+) -> Response {
+    let (staff, csrf) = match staff_or_login(&st, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    render_list(&st, &staff, &csrf, &q, None).await
+}
+
+/// Record a 约谈 or 通报.
+pub async fn record(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<FormMap>,
+) -> Response {
+    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let case_no = Some(field(&f, "case_no")).filter(|s| !s.is_empty());
+    let r = match field(&f, "unit_id").parse::<i64>() {
+        Err(_) => Err(AppError::field("unit_id", "请选择单位")),
+        Ok(unit) => {
+            st.app
+                .record_accountability(
+                    &staff,
+                    field(&f, "kind"),
+                    UnitId(unit),
+                    case_no,
+                    field(&f, "reason"),
+                )
+                .await
+        }
+    };
+    match r {
+        Ok(_) => done("/work/accountability"),
+        Err(e) => {
+            let failed = Failed::new(e, &f);
+            if failed.is_input() {
+                render_list(&st, &staff, &csrf, &FormMap::new(), Some(failed)).await
+            } else {
+                failed.page(&staff, "约谈通报", "/work/accountability")
+            }
+        }
+    }
+}
+
+fn num(v: &Value) -> String {
+    v.as_i64()
+        .map(|x| x.to_string())
+        .unwrap_or_else(|| "—".into())
+}
+
+fn pct(v: &Value) -> String {
+    v.as_f64()
+        .map(|x| format!("{:.1}%", x * 100.0))
+        .unwrap_or_else(|| "—（无分母）".into())
+}
+
+/// `/work/reports/annual?year=`: the 第四十一条 annual report of my area.
+pub async fn annual(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<FormMap>,
+) -> Response {
+    let (staff, _) = match staff_or_login(&st, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let year = match field(&q, "year") {
+        "" => st.app.now().date().year(),
+        y => match y.parse::<i32>() {
+            Ok(y) if (1990..=2200).contains(&y) => y,
+            _ => return bad_request(&staff, "年份应为四位数字，如 2026", "/work/reports/annual"),
+        },
+    };
+    let r = match st.app.annual_report(&staff, year).await {
+        Ok(r) => r,
+        Err(e) => return err_page(&staff, "年度报告", e, "/work/reports/annual"),
+    };
+    let s = &r["statistics"];
+    let stats: [(&str, &str); 12] = [
+        ("信访件次", "submissions"),
+        ("信访事项", "cases"),
+        ("来访批次", "batches"),
+        ("来访人次", "persons"),
+        ("集体访批次", "collective_batches"),
+        ("及时受理率", "timely_acceptance_rate"),
+        ("按期办结率", "on_time_completion_rate"),
+        ("参评率", "participation_rate"),
+        ("满意率", "satisfaction_rate"),
+        ("一次性化解率", "first_time_resolution_rate"),
+        ("重复信访率", "repeat_rate"),
+        ("越级访占比", "skip_level_rate"),
+    ];
+    let body = render(&AnnualPage {
+        year,
+        unit: r["unit"].as_str().unwrap_or("").to_string(),
+        stats: stats
+            .iter()
+            .map(|(name, key)| {
+                let v = if key.ends_with("_rate") {
+                    pct(&s[*key])
+                } else {
+                    num(&s[*key])
+                };
+                (*name, v)
+            })
+            .collect(),
+        bodies: r["most_petitioned_bodies"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|u| {
+                (
+                    u["unit"].as_str().unwrap_or("").to_string(),
+                    num(&u["cases"]),
+                )
+            })
+            .collect(),
+        forwarded: num(&r["forwarded"]),
+        assigned: num(&r["assigned"]),
+        supervised: num(&r["supervised"]),
+        adopted: num(&r["suggestions_adopted"]),
+        accountability: num(&r["accountability_records"]),
+    });
+    staff_page("年度报告", &staff, &body)
+}
+
+/// The 第四十一条 annual report, printable on A4.
+#[derive(Template)]
+#[template(path = "ledgers/annual.html")]
+struct AnnualPage {
+    year: i32,
+    /// The reporting body.
+    unit: String,
+    /// (指标, 数值).
+    stats: Vec<(&'static str, String)>,
+    /// (单位, 被反映件数): the bodies complained about most.
+    bodies: Vec<(String, String)>,
+    forwarded: String,
+    assigned: String,
+    supervised: String,
+    adopted: String,
+    accountability: String,
+}
