@@ -18,7 +18,7 @@ use xinfang_ocr::Ocr;
 use crate::letter_reading::{propose, ReadLine};
 
 /// The conditions reported, in order.
-pub const CONDITIONS: [Degradation; 9] = [
+pub const CONDITIONS: [Degradation; 12] = [
     Degradation::Clean,
     Degradation::Rotate(3.0),
     Degradation::Rotate(-1.5),
@@ -28,6 +28,9 @@ pub const CONDITIONS: [Degradation; 9] = [
     Degradation::UnevenLight,
     Degradation::Jpeg(35),
     Degradation::Photo,
+    Degradation::Turn(90),
+    Degradation::Turn(180),
+    Degradation::Turn(270),
 ];
 
 const LAYOUTS: [Layout; 3] = [Layout::Plain, Layout::Letterhead, Layout::TwoColumns];
