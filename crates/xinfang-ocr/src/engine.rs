@@ -43,8 +43,9 @@ pub struct Page {
     pub height: u32,
     /// Dominant text angle found (degrees, clockwise positive).
     pub skew_degrees: f32,
-    /// How far the page was turned clockwise to read it (0, 90, 180, 270):
-    /// a scan fed in sideways or upside down.
+    /// How far the page as uploaded lies turned clockwise from upright (0,
+    /// 90, 180, 270): a scan fed in sideways or upside down, turned back
+    /// to be read. Boxes are on the page as uploaded all the same.
     pub turned_degrees: u16,
     pub lines: Vec<Line>,
 }
@@ -204,9 +205,18 @@ impl Ocr {
         let (mut regions, mut angle) = self.detect(img)?;
         let mut turn = orient::Turn::None;
         let mut work = std::borrow::Cow::Borrowed(img);
+        // Each region's extent along the page's axes (a region of a
+        // sideways line runs along its own axis at a right angle).
         let shapes: Vec<(f32, f32)> = regions
             .iter()
-            .map(|r| (r.rect.half_w, r.rect.half_h))
+            .map(|r| {
+                let (s, c) = r.rect.angle.sin_cos();
+                let (s, c) = (s.abs(), c.abs());
+                (
+                    c * r.rect.half_w + s * r.rect.half_h,
+                    s * r.rect.half_w + c * r.rect.half_h,
+                )
+            })
             .collect();
         if orient::quarter_turned(&shapes) {
             // A quarter turn clockwise; were it the other way, the page is
@@ -267,7 +277,7 @@ impl Ocr {
             width: w,
             height: h,
             skew_degrees: angle.to_degrees(),
-            turned_degrees: turn.degrees(),
+            turned_degrees: (360 - turn.degrees()) % 360,
             lines,
         })
     }

@@ -37,8 +37,9 @@ pub struct PageInfo {
     pub width: u32,
     pub height: u32,
     pub skew_degrees: f32,
-    /// How far the page was turned clockwise to read it (0, 90, 180, 270);
-    /// the boxes refer to the page as uploaded all the same.
+    /// How far the page as uploaded lies turned clockwise from upright (0,
+    /// 90, 180, 270; it was turned back to be read); the boxes refer to the
+    /// page as uploaded all the same.
     pub turned_degrees: u16,
 }
 
