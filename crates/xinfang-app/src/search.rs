@@ -66,7 +66,15 @@ fn index_err(e: xinfang_search::SearchError) -> AppError {
 
 /// Labels of a letter's lines that carry who wrote it, not what about.
 const IDENTITY_LABELS: [&str; 9] = [
-    "姓名", "身份证", "联系电话", "电话", "手机", "住址", "地址", "来信人", "信访人",
+    "姓名",
+    "身份证",
+    "联系电话",
+    "电话",
+    "手机",
+    "住址",
+    "地址",
+    "来信人",
+    "信访人",
 ];
 
 /// The words of a scan's read text that may go into the index: the lines

@@ -267,11 +267,19 @@ mod tests {
             let top = y;
             for k in 0..self.left_rows {
                 let x0 = if k == 0 { 190.0 } else { 130.0 };
-                let x1 = if k + 1 == self.left_rows { 400.0 } else { 590.0 };
+                let x1 = if k + 1 == self.left_rows {
+                    400.0
+                } else {
+                    590.0
+                };
                 line(&mut out, x0, x1, top + k as f32 * self.pitch);
             }
             for k in 0..self.right_rows {
-                let x1 = if k + 1 == self.right_rows { 820.0 } else { 1110.0 };
+                let x1 = if k + 1 == self.right_rows {
+                    820.0
+                } else {
+                    1110.0
+                };
                 line(&mut out, 650.0, x1, top + k as f32 * self.pitch);
             }
             // One blank line, then the closing and the signature.

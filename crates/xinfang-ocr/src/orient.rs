@@ -76,9 +76,7 @@ impl Turn {
             // Half round: (x, y) came from (w − x, h − y).
             Turn::Half => [flip(x1, w), flip(y1, h), flip(x0, w), flip(y0, h)],
             // Three quarters (a quarter, then half round on the h×w page).
-            Turn::ThreeQuarters => {
-                Turn::Quarter.back(Turn::Half.back(b, (h, w)), (w, h))
-            }
+            Turn::ThreeQuarters => Turn::Quarter.back(Turn::Half.back(b, (h, w)), (w, h)),
         }
     }
 }
@@ -142,7 +140,10 @@ mod tests {
         assert!(!quarter_turned(&upright));
         // The same turned a quarter.
         let sideways: Vec<(f32, f32)> = upright.iter().map(|&(w, h)| (h, w)).collect();
-        assert!(!quarter_turned(&sideways[..2]), "two lines are too few to tell");
+        assert!(
+            !quarter_turned(&sideways[..2]),
+            "two lines are too few to tell"
+        );
         let mut more = sideways.clone();
         more.push((15.0, 250.0));
         assert!(quarter_turned(&more));

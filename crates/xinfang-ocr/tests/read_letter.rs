@@ -83,8 +83,14 @@ fn a_letter_turned_sideways_or_upside_down_is_righted() {
             180 => [iw - x1, ih - y1, iw - x0, ih - y0],
             _ => [ih - y1, x0, ih - y0, x1],
         };
-        assert!(upright[0] < w / 2 && upright[2] > upright[0] + 200, "{turn}: {upright:?}");
-        assert!(upright[1] < h / 2, "{turn}: the ID line is in the upper half: {upright:?}");
+        assert!(
+            upright[0] < w / 2 && upright[2] > upright[0] + 200,
+            "{turn}: {upright:?}"
+        );
+        assert!(
+            upright[1] < h / 2,
+            "{turn}: the ID line is in the upper half: {upright:?}"
+        );
     }
     // An upright page is not turned.
     assert_eq!(ocr.read_page(&page, 0).unwrap().turned_degrees, 0);

@@ -301,26 +301,28 @@ async fn attach_scan(
     if scans.is_empty() {
         return None;
     }
-    Some(match st.app.attach_letter_scans(staff, case_no, scans).await {
-        Ok(done) if done.with_text > 0 => ScanNote {
-            ok: true,
-            text: format!(
-                "来信扫描件已作为附件保存（{}个），识别出的文字已纳入全文检索。",
-                done.attachments.len()
-            ),
+    Some(
+        match st.app.attach_letter_scans(staff, case_no, scans).await {
+            Ok(done) if done.with_text > 0 => ScanNote {
+                ok: true,
+                text: format!(
+                    "来信扫描件已作为附件保存（{}个），识别出的文字已纳入全文检索。",
+                    done.attachments.len()
+                ),
+            },
+            Ok(done) => ScanNote {
+                ok: true,
+                text: format!(
+                    "来信扫描件已作为附件保存（{}个）；未能识别出文字，全文检索不含扫描件内容。",
+                    done.attachments.len()
+                ),
+            },
+            Err(e) => ScanNote {
+                ok: false,
+                text: format!("信访事项已登记，但来信扫描件未能保存：{e}"),
+            },
         },
-        Ok(done) => ScanNote {
-            ok: true,
-            text: format!(
-                "来信扫描件已作为附件保存（{}个）；未能识别出文字，全文检索不含扫描件内容。",
-                done.attachments.len()
-            ),
-        },
-        Err(e) => ScanNote {
-            ok: false,
-            text: format!("信访事项已登记，但来信扫描件未能保存：{e}"),
-        },
-    })
+    )
 }
 
 pub async fn register(State(st): State<AppState>, req: axum::extract::Request) -> Response {

@@ -263,7 +263,8 @@ dual_test!(
         // text is searchable — by whoever may see the case, never by the
         // accused unit of a 检举控告 (第三十条).
         app.set_time("2026-12-30 09:00");
-        let dir = std::env::temp_dir().join(format!("xinfang-scan-search-{:x}", rand::random::<u64>()));
+        let dir =
+            std::env::temp_dir().join(format!("xinfang-scan-search-{:x}", rand::random::<u64>()));
         app.app
             .attach_search(xinfang_search::SearchIndex::open(&dir).unwrap());
         let cookie = login(&app, "shangcheng_xfj").await;
