@@ -362,7 +362,50 @@ dual_test!(
         let xihu = app.token("xihu_zf").await;
         assert_eq!(search(xihu, "劳动保障所").await["total"], 0);
         // A phrase that is in neither finds nothing (the search is real).
-        assert_eq!(search(bureau, "拆迁安置").await["total"], 0);
+        assert_eq!(search(bureau.clone(), "拆迁安置").await["total"], 0);
+
+        // A scan not read on the form (script off; here the same letter with
+        // bytes after its end, so another file) is read when registered, and
+        // that read is audited with the new case's number.
+        let mut unread = LETTER.to_vec();
+        unread.extend_from_slice(b"\0not read on the form");
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("channel", "letter"),
+            ("kind", "claim"),
+            ("name0", "王建国"),
+            ("addr0", "城关镇和平村三组"),
+            ("region_code", "330102"),
+            ("request", "反映噪声扰民"),
+        ];
+        let r = send(
+            &app,
+            Request::builder()
+                .method("POST")
+                .uri("/work/register")
+                .header("cookie", &cookie)
+                .header("content-type", format!("multipart/form-data; boundary={B}"))
+                .body(Body::from(multipart(&fields, "scan", &unread)))
+                .unwrap(),
+        )
+        .await;
+        let done = r.text();
+        assert_eq!(r.status, StatusCode::OK, "{done}");
+        assert!(done.contains("识别出的文字已纳入全文检索"), "{done}");
+        let second = between(&done, "信访编号 <a href=\"/work/cases/", "\"").to_string();
+        let audit = app
+            .app
+            .store
+            .audit_entries("letter_read", 10)
+            .await
+            .unwrap();
+        assert!(
+            audit.iter().any(|a| a.payload.contains(&second)),
+            "{audit:?}"
+        );
+        app.app.index_pending().await.unwrap();
+        let v = search(bureau, "劳动保障所").await;
+        assert_eq!(v["total"], 2, "{v}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 );
