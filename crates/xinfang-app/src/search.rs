@@ -1,5 +1,6 @@
-//! Full-text search as a service: feeding the index from the outbox,
-//! rebuilding it, and scoped searches for staff. The index (`xinfang-search`)
+//! Full-text search as a service: feeding the index from the outbox (a
+//! case's words and the text read from its letter scans), rebuilding it,
+//! and scoped searches for staff. The index (`xinfang-search`)
 //! is a cache of the store; its commit payload is the outbox cursor, so after
 //! a crash the index resumes where its last commit ended.
 //!
@@ -61,6 +62,78 @@ pub struct SearchPage {
 
 fn index_err(e: xinfang_search::SearchError) -> AppError {
     AppError::Store(StoreError::Corrupt(format!("search index: {e}")))
+}
+
+/// Labels of a letter's lines that carry who wrote it, not what about.
+const IDENTITY_LABELS: [&str; 9] = [
+    "姓名",
+    "身份证",
+    "联系电话",
+    "电话",
+    "手机",
+    "住址",
+    "地址",
+    "来信人",
+    "信访人",
+];
+
+/// The words of a scan's read text that may go into the index: the lines
+/// naming, numbering or locating the petitioner are left out, and the
+/// case's petitioners' names, ID numbers, phones and addresses and any run
+/// of seven or more digits are masked wherever else they appear. The index
+/// shows snippets to everyone who may see the case, while identities are
+/// only for the registrars and handlers of its units (`may_read_names`),
+/// and its files are not sealed like the store.
+pub fn scan_words(text: &str, case: &Case) -> String {
+    let mut secrets: Vec<&str> = vec![];
+    for p in &case.petitioners {
+        secrets.push(p.name.as_str());
+        secrets.extend(p.id_number.as_deref());
+        secrets.extend(p.phone.as_deref());
+        secrets.push(p.address.as_str());
+    }
+    masked_words(text, secrets)
+}
+
+fn masked_words(text: &str, mut secrets: Vec<&str>) -> String {
+    secrets.retain(|s| s.chars().count() >= 2);
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let mut out = String::new();
+    for line in text.lines() {
+        let head = line.trim_start();
+        if IDENTITY_LABELS.iter().any(|l| head.starts_with(l)) {
+            continue;
+        }
+        let mut line = line.to_string();
+        for s in &secrets {
+            line = line.replace(s, "＊");
+        }
+        // Digit runs (ID numbers, phones) the case does not know.
+        let mut masked = String::with_capacity(line.len());
+        let mut run = String::new();
+        for ch in line.chars().chain(std::iter::once('\0')) {
+            if ch.is_ascii_digit() || ch == 'X' || ch == 'x' {
+                run.push(ch);
+                continue;
+            }
+            if run.chars().filter(char::is_ascii_digit).count() >= 7 {
+                masked.push('＊');
+            } else {
+                masked.push_str(&run);
+            }
+            run.clear();
+            if ch != '\0' {
+                masked.push(ch);
+            }
+        }
+        if !masked.trim().is_empty() {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(masked.trim());
+        }
+    }
+    out
 }
 
 /// Whether `staff` may read the petitioners' identities on `case`.
@@ -128,17 +201,37 @@ impl App {
             }
             let ids: Vec<i64> = ids.into_iter().collect();
             let cases = self.store.cases_by_ids(&ids).await?;
-            let org = self.org();
-            let docs: Vec<IndexDoc> = cases
-                .iter()
-                .map(|(_, c)| IndexDoc::from_case(c, &org))
-                .collect();
+            let docs = self.index_docs(&cases).await?;
             h.index.upsert(&docs, last).map_err(index_err)?;
             written += docs.len();
             if (rows.len() as i64) < BATCH && rows.last().map(|r| r.id) == Some(last) {
                 return Ok(written);
             }
         }
+    }
+
+    /// The index documents of these cases: each case's own words, then the
+    /// text read from its letter scans (issue #22), so a phrase only the
+    /// scan holds finds the case — for whoever may see the case, the index's
+    /// scope and `can_see` deciding exactly as for its other words.
+    async fn index_docs(&self, cases: &[(i64, Case)]) -> Result<Vec<IndexDoc>, AppError> {
+        let ids: Vec<i64> = cases.iter().map(|(id, _)| *id).collect();
+        let mut scans = self.store.scan_texts(&ids).await?;
+        let org = self.org();
+        Ok(cases
+            .iter()
+            .map(|(id, c)| {
+                let mut doc = IndexDoc::from_case(c, &org);
+                if let Some(text) = scans.remove(id) {
+                    let words = scan_words(&text, c);
+                    if !words.is_empty() {
+                        doc.content.push('\n');
+                        doc.content.push_str(&words);
+                    }
+                }
+                doc
+            })
+            .collect())
     }
 
     /// Rebuild the index from every case in the store and set the cursor to
@@ -148,16 +241,12 @@ impl App {
         let _gap = h.gap.lock().await;
         let cursor = self.store.max_outbox_id().await?;
         h.index.clear().map_err(index_err)?;
-        let org = self.org();
         let (mut after, mut n) = (0, 0);
         loop {
             let page = self.store.cases_after(after, 1000).await?;
             let Some((last, _)) = page.last() else { break };
             after = *last;
-            let docs: Vec<IndexDoc> = page
-                .iter()
-                .map(|(_, c)| IndexDoc::from_case(c, &org))
-                .collect();
+            let docs = self.index_docs(&page).await?;
             h.index.add_bulk(&docs).map_err(index_err)?;
             n += docs.len();
         }
@@ -275,5 +364,20 @@ impl App {
             total: r.total.saturating_sub(dropped),
             hits,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::masked_words;
+
+    #[test]
+    fn a_scans_indexed_words_leave_out_who_wrote_it() {
+        let text = "信访事项反映信\n姓名：罗淑珍\n身份证号：110105196104039613\n联系电话：17796888029\n住址：新华街道幸福小区5栋\n事实和理由：罗淑珍多次找到公司，电话13800138000无人接，2025年9月去镇劳动保障所\n来信人：罗淑珍";
+        let words = masked_words(text, vec!["罗淑珍", "新华街道幸福小区5栋", ""]);
+        assert_eq!(
+            words,
+            "信访事项反映信\n事实和理由：＊多次找到公司，电话＊无人接，2025年9月去镇劳动保障所"
+        );
     }
 }

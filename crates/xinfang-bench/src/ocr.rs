@@ -18,7 +18,7 @@ use xinfang_ocr::Ocr;
 use xinfang_app::letter_reading::{propose, ReadLine};
 
 /// The conditions reported, in order.
-pub const CONDITIONS: [Degradation; 9] = [
+pub const CONDITIONS: [Degradation; 12] = [
     Degradation::Clean,
     Degradation::Rotate(3.0),
     Degradation::Rotate(-1.5),
@@ -28,6 +28,9 @@ pub const CONDITIONS: [Degradation; 9] = [
     Degradation::UnevenLight,
     Degradation::Jpeg(35),
     Degradation::Photo,
+    Degradation::Turn(90),
+    Degradation::Turn(180),
+    Degradation::Turn(270),
 ];
 
 const LAYOUTS: [Layout; 3] = [Layout::Plain, Layout::Letterhead, Layout::TwoColumns];
@@ -59,6 +62,10 @@ pub struct ConditionResult {
 
 #[derive(Debug, Serialize)]
 pub struct OcrBench {
+    /// The faces the pages were set in: the three embedded ones, or the
+    /// font file given with `--font` (e.g. a 楷体 face as a stand-in for
+    /// neat handwriting — print all the same).
+    pub faces: String,
     pub load_seconds: f64,
     pub pages: usize,
     pub conditions: Vec<ConditionResult>,
@@ -82,12 +89,18 @@ pub struct Sample {
 /// Page `k` of a condition: layout, face and size rotate so every
 /// condition sees each of them.
 pub fn sample(condition: usize, k: usize) -> Result<Sample, String> {
+    sample_in(condition, k, None)
+}
+
+/// Page `k` of a condition set in `font` (a font file's bytes) instead of
+/// the embedded faces, when given.
+pub fn sample_in(condition: usize, k: usize, font: Option<&[u8]>) -> Result<Sample, String> {
     let layout = LAYOUTS[k % LAYOUTS.len()];
     let face = Face::ALL[(k + condition) % Face::ALL.len()];
     let px = SIZES[(k / LAYOUTS.len() + condition) % SIZES.len()];
     let seed = (condition * 1000 + k) as u64 + 1;
     let letter = Letter::random(seed, layout);
-    let r = render(&letter, face.bytes(), px)?;
+    let r = render(&letter, font.unwrap_or(face.bytes()), px)?;
     let d = CONDITIONS[condition];
     Ok(Sample {
         image: degrade(&r.image, d, seed),
@@ -104,8 +117,13 @@ fn peak_rss_mb() -> Option<u64> {
     Some(kb / 1024)
 }
 
-/// Run the benchmark with `per` pages per condition.
-pub fn run(per: usize, mut progress: impl FnMut(&str)) -> Result<OcrBench, String> {
+/// Run the benchmark with `per` pages per condition, in the embedded faces
+/// or in `font` (name and bytes of a font file).
+pub fn run(
+    per: usize,
+    font: Option<(&str, &[u8])>,
+    mut progress: impl FnMut(&str),
+) -> Result<OcrBench, String> {
     let t = Instant::now();
     let ocr = Ocr::load().map_err(|e| e.to_string())?;
     let load_seconds = t.elapsed().as_secs_f64();
@@ -124,7 +142,7 @@ pub fn run(per: usize, mut progress: impl FnMut(&str)) -> Result<OcrBench, Strin
     for (c, condition) in CONDITIONS.iter().enumerate() {
         let (mut acc, mut worst, mut secs, mut id_ok, mut ph_ok) = (0.0, 1.0f64, 0.0, 0, 0);
         for k in 0..per {
-            let s = sample(c, k)?;
+            let s = sample_in(c, k, font.map(|f| f.1))?;
             let t = Instant::now();
             let page = ocr.read_page(&s.image, 0).map_err(|e| e.to_string())?;
             let dt = t.elapsed().as_secs_f64();
@@ -188,6 +206,12 @@ pub fn run(per: usize, mut progress: impl FnMut(&str)) -> Result<OcrBench, Strin
         });
     }
     Ok(OcrBench {
+        faces: match font {
+            Some((name, _)) => name.to_string(),
+            None => {
+                "embedded: 仿宋 (Fandol), 小标宋 (Noto Serif CJK Bold), 黑体 (Noto Sans CJK)".into()
+            }
+        },
         load_seconds,
         pages,
         conditions,

@@ -1,5 +1,6 @@
 //! The reader: embedded models, loaded once per process, and the page
-//! pipeline (detect → straighten and cut each line → recognise → order).
+//! pipeline (detect → right a page turned a quarter or half round → straighten
+//! and cut each line → recognise → order).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -12,6 +13,7 @@ use crate::det;
 use crate::geometry::crop;
 use crate::input::{decode_pages, Limits};
 use crate::order::{reading_order, Span};
+use crate::orient;
 use crate::rec::{Recognizer, HEIGHT, STEPS};
 use crate::OcrError;
 
@@ -41,6 +43,10 @@ pub struct Page {
     pub height: u32,
     /// Dominant text angle found (degrees, clockwise positive).
     pub skew_degrees: f32,
+    /// How far the page as uploaded lies turned clockwise from upright (0,
+    /// 90, 180, 270): a scan fed in sideways or upside down, turned back
+    /// to be read. Boxes are on the page as uploaded all the same.
+    pub turned_degrees: u16,
     pub lines: Vec<Line>,
 }
 
@@ -132,8 +138,8 @@ impl Ocr {
         Ok(Reading { pages: out })
     }
 
-    /// Read one grey page.
-    pub fn read_page(&self, img: &GrayImage, page: usize) -> Result<Page, OcrError> {
+    /// Detect text regions on a page: the regions and the page's angle.
+    fn detect(&self, img: &GrayImage) -> Result<(Vec<det::Region>, f32), OcrError> {
         let (w, h) = img.dimensions();
         let canvas = det::canvas_for(w, h);
         let (input, scale) = det::input(img, canvas);
@@ -145,13 +151,99 @@ impl Ocr {
         let shape = prob.shape().to_vec();
         let flat = prob.as_slice().ok_or_else(|| engine("输出不连续"))?;
         let (ph, pw) = (shape[shape.len() - 2], shape[shape.len() - 1]);
-        let (regions, angle) = det::regions(flat, pw, ph, scale);
+        Ok(det::regions(flat, pw, ph, scale))
+    }
+
+    /// Mean confidence of reading these regions, as they stand or turned
+    /// half round.
+    fn mean_confidence(
+        &self,
+        img: &GrayImage,
+        regions: &[&det::Region],
+        half_turn: bool,
+    ) -> Result<f32, OcrError> {
+        let mut sum = 0.0;
+        for r in regions {
+            let mut rect = r.rect;
+            if half_turn {
+                rect.angle += std::f32::consts::PI;
+            }
+            let (cw, px) = crop(img, &rect, HEIGHT, STEPS[STEPS.len() - 1]);
+            sum += self.rec.read(cw, &px)?.1;
+        }
+        Ok(sum / regions.len().max(1) as f32)
+    }
+
+    /// Whether the page is upside down: the widest few lines read with
+    /// clearly more confidence turned half round. An upright page answers
+    /// from the first reading (confident), so it costs a turned reading only
+    /// when the first is doubtful.
+    fn upside_down(&self, img: &GrayImage, regions: &[det::Region]) -> Result<bool, OcrError> {
+        let mut wide: Vec<&det::Region> = regions
+            .iter()
+            .filter(|r| r.rect.half_w > 3.0 * r.rect.half_h)
+            .collect();
+        wide.sort_by(|a, b| b.rect.half_w.total_cmp(&a.rect.half_w));
+        wide.truncate(orient::PROBE_LINES);
+        if wide.len() < 2 {
+            return Ok(false);
+        }
+        let upright = self.mean_confidence(img, &wide, false)?;
+        if upright >= orient::SURE {
+            return Ok(false);
+        }
+        let turned = self.mean_confidence(img, &wide, true)?;
+        Ok(orient::turned_reads_better(upright, turned))
+    }
+
+    /// Read one grey page. A page turned a quarter (most regions taller than
+    /// wide) is turned back and detected again; one upside down (its lines
+    /// read better turned half round) is turned round. Boxes are given on
+    /// the page as it came.
+    pub fn read_page(&self, img: &GrayImage, page: usize) -> Result<Page, OcrError> {
+        let (w, h) = img.dimensions();
+        let (mut regions, mut angle) = self.detect(img)?;
+        let mut turn = orient::Turn::None;
+        let mut work = std::borrow::Cow::Borrowed(img);
+        // Each region's extent along the page's axes (a region of a
+        // sideways line runs along its own axis at a right angle).
+        let shapes: Vec<(f32, f32)> = regions
+            .iter()
+            .map(|r| {
+                let (s, c) = r.rect.angle.sin_cos();
+                let (s, c) = (s.abs(), c.abs());
+                (
+                    c * r.rect.half_w + s * r.rect.half_h,
+                    s * r.rect.half_w + c * r.rect.half_h,
+                )
+            })
+            .collect();
+        if orient::quarter_turned(&shapes) {
+            // A quarter turn clockwise; were it the other way, the page is
+            // now upside down and the half-turn check below rights it.
+            let turned = image::imageops::rotate90(img);
+            (regions, angle) = self.detect(&turned)?;
+            work = std::borrow::Cow::Owned(turned);
+            turn = orient::Turn::Quarter;
+        }
+        if self.upside_down(&work, &regions)? {
+            let turned = image::imageops::rotate180(work.as_ref());
+            let (tw, th) = turned.dimensions();
+            for r in &mut regions {
+                r.rect.cx = tw as f32 - r.rect.cx;
+                r.rect.cy = th as f32 - r.rect.cy;
+            }
+            work = std::borrow::Cow::Owned(turned);
+            turn = turn.and_half();
+        }
+        let work = work.as_ref();
+        let (ww, wh) = work.dimensions();
 
         let mut lines = vec![];
         let mut spans = vec![];
         let (s, c) = angle.sin_cos();
         for r in &regions {
-            let (cw, px) = crop(img, &r.rect, HEIGHT, STEPS[STEPS.len() - 1]);
+            let (cw, px) = crop(work, &r.rect, HEIGHT, STEPS[STEPS.len() - 1]);
             let (text, confidence) = self.rec.read(cw, &px)?;
             if text.is_empty() || confidence < MIN_LINE_CONFIDENCE {
                 continue;
@@ -174,7 +266,7 @@ impl Ocr {
             });
             lines.push(Line {
                 text,
-                bbox: r.rect.bounds(w, h),
+                bbox: turn.back(r.rect.bounds(ww, wh), (w, h)),
                 confidence,
                 page,
             });
@@ -185,6 +277,7 @@ impl Ocr {
             width: w,
             height: h,
             skew_degrees: angle.to_degrees(),
+            turned_degrees: (360 - turn.degrees()) % 360,
             lines,
         })
     }

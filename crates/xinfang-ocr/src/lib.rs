@@ -17,6 +17,7 @@ mod geometry;
 mod input;
 pub mod metrics;
 mod order;
+mod orient;
 mod rec;
 pub mod synth;
 

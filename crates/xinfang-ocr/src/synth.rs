@@ -340,6 +340,9 @@ pub enum Degradation {
     Jpeg(u8),
     /// Rotation, keystone, uneven light, noise, slight blur and JPEG together.
     Photo,
+    /// Turned clockwise by a quarter (90), half (180) or three quarters
+    /// (270): a scan fed in sideways or upside down.
+    Turn(u16),
 }
 
 impl Degradation {
@@ -353,6 +356,7 @@ impl Degradation {
             Degradation::UnevenLight => "uneven light".into(),
             Degradation::Jpeg(q) => format!("jpeg q={q}"),
             Degradation::Photo => "phone photo (all)".into(),
+            Degradation::Turn(d) => format!("turned {d}°"),
         }
     }
 }
@@ -375,6 +379,10 @@ pub fn degrade(img: &GrayImage, d: Degradation, seed: u64) -> GrayImage {
             let a = noise(&a, 6.0, seed);
             jpeg(&a, 60)
         }
+        Degradation::Turn(90) => image::imageops::rotate90(img),
+        Degradation::Turn(180) => image::imageops::rotate180(img),
+        Degradation::Turn(270) => image::imageops::rotate270(img),
+        Degradation::Turn(_) => img.clone(),
     }
 }
 

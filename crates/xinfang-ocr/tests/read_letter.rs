@@ -48,6 +48,55 @@ fn reads_the_committed_letter() {
 }
 
 #[test]
+fn a_letter_turned_sideways_or_upside_down_is_righted() {
+    let ocr = Ocr::load().expect("models load");
+    let page = image::load_from_memory(LETTER).expect("jpeg").to_luma8();
+    let (w, h) = page.dimensions();
+    let id = field("身份证号：");
+    for (turn, img) in [
+        (90, image::imageops::rotate90(&page)),
+        (180, image::imageops::rotate180(&page)),
+        (270, image::imageops::rotate270(&page)),
+    ] {
+        let t = std::time::Instant::now();
+        let p = ocr.read_page(&img, 0).expect("read");
+        let text: Vec<&str> = p.lines.iter().map(|l| l.text.as_str()).collect();
+        let text = text.join("\n");
+        let acc = char_accuracy(TRUTH, &text);
+        eprintln!(
+            "turned {turn}°: accuracy {acc:.4}, righted by {}°, {:.2}s",
+            p.turned_degrees,
+            t.elapsed().as_secs_f64()
+        );
+        assert!(acc >= 0.98, "turned {turn}°: accuracy {acc}\n{text}");
+        assert_eq!(p.turned_degrees, turn, "turned {turn}°");
+        assert!(text.contains(&id), "turned {turn}°: ID number");
+        // Boxes are on the page as it came: the ID line's box, turned back
+        // the same way, lands where it is on the upright page.
+        let (iw, ih) = img.dimensions();
+        assert_eq!((p.width, p.height), (iw, ih));
+        assert_eq!((iw.max(ih), iw.min(ih)), (w.max(h), w.min(h)));
+        let on_turned = p.lines.iter().find(|l| l.text.contains(&id)).unwrap().bbox;
+        let [x0, y0, x1, y1] = on_turned;
+        let upright = match turn {
+            90 => [y0, iw - x1, y1, iw - x0],
+            180 => [iw - x1, ih - y1, iw - x0, ih - y0],
+            _ => [ih - y1, x0, ih - y0, x1],
+        };
+        assert!(
+            upright[0] < w / 2 && upright[2] > upright[0] + 200,
+            "{turn}: {upright:?}"
+        );
+        assert!(
+            upright[1] < h / 2,
+            "{turn}: the ID line is in the upper half: {upright:?}"
+        );
+    }
+    // An upright page is not turned.
+    assert_eq!(ocr.read_page(&page, 0).unwrap().turned_degrees, 0);
+}
+
+#[test]
 fn a_blank_page_and_noise_give_nothing_to_register() {
     let ocr = Ocr::load().expect("models load");
     let blank = image::GrayImage::from_pixel(1240, 1754, image::Luma([250]));

@@ -359,6 +359,7 @@ impl Store {
             "SELECT COUNT(*) FROM second_factors WHERE secret LIKE $1",
             "SELECT COUNT(*) FROM webhooks WHERE secret LIKE $1",
             "SELECT COUNT(*) FROM idempotency_keys WHERE replay LIKE $1",
+            "SELECT COUNT(*) FROM attachments WHERE ocr_text LIKE $1",
         ] {
             b += sqlx::query(sql)
                 .bind(&split)

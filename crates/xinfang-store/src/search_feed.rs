@@ -1,11 +1,16 @@
 //! What the search index reads: the outbox after a cursor (written in the
 //! same transaction as every case change) and cases by id, for the outbox
-//! consumer and for a full rebuild. Reads only; the index is a cache.
+//! consumer and for a full rebuild; and the text read from a case's letter
+//! scans (issue #22), which is indexed with the case's own words. Reads
+//! only, but for [`Store::set_attachment_text`], which writes a scan's text
+//! once and queues the case for the index in the same transaction. The index
+//! is a cache.
 
 use crate::error::StoreError;
 use crate::rows::placeholders;
 use crate::Store;
 use sqlx::Row;
+use std::collections::HashMap;
 use xinfang_domain::case::Case;
 
 /// One outbox row: a case changed.
@@ -99,5 +104,80 @@ impl Store {
             out.push(crate::pii::parse_state(&json)?);
         }
         Ok(out)
+    }
+
+    /// Store the text read from attachment `attachment_id` of case `case_id`
+    /// (sealed when keys are loaded: a letter carries ID numbers and phones)
+    /// and queue the case for the search index, in one transaction. Written
+    /// once: a text already stored is kept (nothing registered is
+    /// rewritten). Returns whether this call stored it.
+    pub async fn set_attachment_text(
+        &self,
+        case_id: i64,
+        attachment_id: i64,
+        text: &str,
+    ) -> Result<bool, StoreError> {
+        let sealed = crate::pii::seal_opt(Some(text))?.unwrap_or_default();
+        let (mut tx, _g) = self.write_tx().await?;
+        let n = sqlx::query(
+            "UPDATE attachments SET ocr_text = $1 WHERE id = $2 AND case_id = $3 AND ocr_text IS NULL",
+        )
+        .bind(&sealed)
+        .bind(attachment_id)
+        .bind(case_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n > 0 {
+            sqlx::query("INSERT INTO outbox (case_id, created_at) VALUES ($1, $2)")
+                .bind(case_id)
+                .bind(crate::now_text())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(n > 0)
+    }
+
+    /// The read text of each case's attachments, in upload order joined by
+    /// newlines, for these cases (by id); cases without any are absent.
+    pub async fn scan_texts(&self, ids: &[i64]) -> Result<HashMap<i64, String>, StoreError> {
+        let mut out: HashMap<i64, String> = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT case_id, ocr_text FROM attachments WHERE ocr_text IS NOT NULL AND case_id IN ({}) ORDER BY case_id, id",
+                placeholders(1, chunk.len())
+            );
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                let text = crate::pii::reveal_text(r.get(1));
+                let all = out.entry(r.get(0)).or_default();
+                if !all.is_empty() {
+                    all.push('\n');
+                }
+                all.push_str(&text);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The read text of one attachment, if it was read.
+    pub async fn attachment_text(
+        &self,
+        case_id: i64,
+        attachment_id: i64,
+    ) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT ocr_text FROM attachments WHERE id = $1 AND case_id = $2")
+            .bind(attachment_id)
+            .bind(case_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row.and_then(|r| r.get::<Option<String>, _>(0)) {
+            Some(s) => Ok(Some(crate::pii::open_text(&s)?)),
+            None => Ok(None),
+        }
     }
 }

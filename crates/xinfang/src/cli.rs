@@ -305,6 +305,11 @@ enum BenchCmd {
         /// (the committed test letter of crates/xinfang-ocr).
         #[arg(long)]
         write_sample: Option<std::path::PathBuf>,
+        /// Set every page in this font file (TTF/OTF/TTC) instead of the
+        /// three embedded faces — e.g. a 楷体 face as a stand-in for neat
+        /// handwriting, which it is not.
+        #[arg(long)]
+        font: Option<std::path::PathBuf>,
     },
     /// Cross-validate the kind/category suggestions on the labelled petition
     /// corpus (`data/bench/petitions.tsv`, or --corpus) in a fresh SQLite
@@ -821,8 +826,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 BenchCmd::Ocr {
                     per_condition,
                     write_sample,
+                    font,
                 },
-        } => crate::bench_ocr_cmd::run(per_condition, write_sample),
+        } => crate::bench_ocr_cmd::run(per_condition, write_sample, font),
         Cmd::Bench {
             cmd:
                 BenchCmd::Classify {

@@ -1,9 +1,12 @@
 //! The reader as a service: one engine per process, loaded on first use (or
 //! at start-up by `warm`), reads one upload at a time — a read holds a few
 //! hundred MB and both cores, so two at once would only double the memory
-//! and each would take twice as long.
+//! and each would take twice as long. The text of the last few reads is
+//! remembered by the file's SHA-256, so registering the scan the registrar
+//! has just read stores its text without reading it twice.
 
-use std::sync::{Arc, OnceLock};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
@@ -18,6 +21,28 @@ use crate::state::App;
 
 static ENGINE: OnceLock<Result<Arc<Ocr>, String>> = OnceLock::new();
 static ONE_AT_A_TIME: Semaphore = Semaphore::const_new(1);
+/// (SHA-256, text) of the last reads, newest last.
+static RECENT: Mutex<VecDeque<(String, String)>> = Mutex::new(VecDeque::new());
+/// How many reads are remembered (a registrar reads, corrects, registers;
+/// a few windows may do so at once).
+const REMEMBERED: usize = 16;
+
+fn remember(sha256: &str, text: &str) {
+    let mut recent = RECENT.lock().unwrap_or_else(|e| e.into_inner());
+    recent.retain(|(h, _)| h != sha256);
+    if recent.len() >= REMEMBERED {
+        recent.pop_front();
+    }
+    recent.push_back((sha256.to_string(), text.to_string()));
+}
+
+fn remembered(sha256: &str) -> Option<String> {
+    let recent = RECENT.lock().unwrap_or_else(|e| e.into_inner());
+    recent
+        .iter()
+        .find(|(h, _)| h == sha256)
+        .map(|(_, t)| t.clone())
+}
 
 fn engine() -> Result<Arc<Ocr>, AppError> {
     ENGINE
@@ -83,6 +108,7 @@ impl App {
             )
             .await?;
         let reading = reading?;
+        remember(&sha256, &reading.text());
         let lines: Vec<ReadLine> = reading
             .lines()
             .map(|l| ReadLine {
@@ -122,6 +148,7 @@ impl App {
                     width: p.width,
                     height: p.height,
                     skew_degrees: (p.skew_degrees * 100.0).round() / 100.0,
+                    turned_degrees: p.turned_degrees,
                 })
                 .collect(),
             lines,
@@ -129,5 +156,55 @@ impl App {
             analysis,
             seconds: (seconds * 100.0).round() / 100.0,
         })
+    }
+}
+
+impl App {
+    /// The read text of a scan registered with a letter: remembered from the
+    /// registrar's read of the same file, else read now (audited like any
+    /// read, with the case number). None when it cannot be read or holds no
+    /// text.
+    pub(super) async fn scan_text(
+        &self,
+        staff: &Staff,
+        case_no: &str,
+        file: &UploadedFile,
+    ) -> Option<String> {
+        let sha256 = hex::encode(Sha256::digest(&file.bytes));
+        if let Some(text) = remembered(&sha256) {
+            return Some(text).filter(|t| !t.trim().is_empty());
+        }
+        let bytes = file.bytes.clone();
+        let permit = ONE_AT_A_TIME.acquire().await.ok()?;
+        let reading = tokio::task::spawn_blocking(move || {
+            let ocr = engine().map_err(|e| e.to_string())?;
+            ocr.read_file(&bytes, &Limits::default())
+                .map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r);
+        drop(permit);
+        let audited = self
+            .store
+            .audit(
+                "letter_read",
+                "letter_read",
+                &format!("user:{}", staff.username),
+                &serde_json::json!({
+                    "sha256": sha256,
+                    "bytes": file.bytes.len(),
+                    "case_no": case_no,
+                    "lines": reading.as_ref().map(|r| r.lines().count()).unwrap_or(0),
+                    "refused": reading.as_ref().err(),
+                }),
+            )
+            .await;
+        if audited.is_err() {
+            return None;
+        }
+        let text = reading.ok()?.text();
+        remember(&sha256, &text);
+        Some(text).filter(|t| !t.trim().is_empty())
     }
 }

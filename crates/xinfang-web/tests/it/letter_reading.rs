@@ -255,3 +255,157 @@ dual_test!(
         assert!(case.to_string().contains(&head), "{case}");
     }
 );
+
+dual_test!(
+    a_registered_scans_text_is_searchable_within_scope,
+    |app: TestApp| async move {
+        // Deliverable 2 of issue #22: the scan stays with the case and its
+        // text is searchable — by whoever may see the case, never by the
+        // accused unit of a 检举控告 (第三十条).
+        app.set_time("2026-12-30 09:00");
+        let dir =
+            std::env::temp_dir().join(format!("xinfang-scan-search-{:x}", rand::random::<u64>()));
+        app.app
+            .attach_search(xinfang_search::SearchIndex::open(&dir).unwrap());
+        let cookie = login(&app, "shangcheng_xfj").await;
+        let html = page_ok(&app, "/work/register", &cookie).await;
+        let csrf = csrf_of(&html);
+        // The registrar reads the scan on the form first (as the page does).
+        let r = send(
+            &app,
+            Request::builder()
+                .method("POST")
+                .uri("/work/register/read")
+                .header("cookie", &cookie)
+                .header("x-csrf-token", &csrf)
+                .header("content-type", format!("multipart/form-data; boundary={B}"))
+                .body(Body::from(multipart(&[], "file", LETTER)))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        // …then registers it as an accusation against a township, in words
+        // of their own: the letter's account of 镇劳动保障所 is only in the scan.
+        let township = app.unit("杭州市上城区湖滨街道").to_string();
+        let id = truth("身份证号：");
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("channel", "letter"),
+            ("kind", "accusation"),
+            ("name0", "罗淑珍"),
+            ("id0", id.as_str()),
+            ("addr0", "新华街道幸福小区"),
+            ("region_code", "330102"),
+            ("request", "反映街道不作为"),
+            ("accused_unit", township.as_str()),
+        ];
+        let r = send(
+            &app,
+            Request::builder()
+                .method("POST")
+                .uri("/work/register")
+                .header("cookie", &cookie)
+                .header("content-type", format!("multipart/form-data; boundary={B}"))
+                .body(Body::from(multipart(&fields, "scan", LETTER)))
+                .unwrap(),
+        )
+        .await;
+        let done = r.text();
+        assert_eq!(r.status, StatusCode::OK, "{done}");
+        assert!(done.contains("识别出的文字已纳入全文检索"), "{done}");
+        let case_no = between(&done, "信访编号 <a href=\"/work/cases/", "\"").to_string();
+        // The text is stored with the attachment (sealed when keys are loaded).
+        let (case_id, case) = app.app.store.load_case(&case_no).await.unwrap().unwrap();
+        assert!(!case.content.full_text().contains("劳动保障所"));
+        let atts = app.app.store.attachments_for_case(case_id).await.unwrap();
+        assert_eq!(atts.len(), 1);
+        let stored = app
+            .app
+            .store
+            .attachment_text(case_id, atts[0].id)
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        assert!(stored.contains("劳动保障所"), "{stored}");
+        app.app.index_pending().await.unwrap();
+        let search = |token: String, words: &'static str| {
+            let app = &app;
+            async move {
+                let qs: String = words.bytes().map(|b| format!("%{b:02X}")).collect();
+                let (s, v) = app
+                    .get(&format!("/api/v1/search?q={qs}"), Some(&token))
+                    .await;
+                assert_eq!(s, StatusCode::OK, "{v}");
+                v
+            }
+        };
+        // The registering bureau finds the case by a phrase only the scan holds…
+        let bureau = app.token("shangcheng_xfj").await;
+        let v = search(bureau.clone(), "劳动保障所").await;
+        let hits = v["hits"].as_array().unwrap();
+        assert_eq!(hits.len(), 1, "{v}");
+        assert_eq!(hits[0]["case_no"], json!(case_no));
+        // …and the snippet shows the letter's words, not the writer's ID number.
+        let snippet = hits[0]["snippet"].as_str().unwrap();
+        assert!(snippet.contains("<b>"), "{snippet}");
+        assert!(!v.to_string().contains(&id), "{v}");
+        // The city 信访局 reads its whole area: found — without the writer's
+        // name, which only the case's own registrars and handlers see.
+        let city = app.token("hangzhou_xfj").await;
+        let v = search(city, "劳动保障所").await;
+        assert_eq!(v["total"], 1, "{v}");
+        assert!(v["hits"][0].get("petitioner_names").is_none(), "{v}");
+        assert!(!v.to_string().contains("罗淑珍"), "{v}");
+        // The accused township never finds it (第三十条), nor another district.
+        let accused = app.token("shangcheng_t1").await;
+        assert_eq!(search(accused, "劳动保障所").await["total"], 0);
+        let xihu = app.token("xihu_zf").await;
+        assert_eq!(search(xihu, "劳动保障所").await["total"], 0);
+        // A phrase that is in neither finds nothing (the search is real).
+        assert_eq!(search(bureau.clone(), "拆迁安置").await["total"], 0);
+
+        // A scan not read on the form (script off; here the same letter with
+        // bytes after its end, so another file) is read when registered, and
+        // that read is audited with the new case's number.
+        let mut unread = LETTER.to_vec();
+        unread.extend_from_slice(b"\0not read on the form");
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("channel", "letter"),
+            ("kind", "claim"),
+            ("name0", "王建国"),
+            ("addr0", "城关镇和平村三组"),
+            ("region_code", "330102"),
+            ("request", "反映噪声扰民"),
+        ];
+        let r = send(
+            &app,
+            Request::builder()
+                .method("POST")
+                .uri("/work/register")
+                .header("cookie", &cookie)
+                .header("content-type", format!("multipart/form-data; boundary={B}"))
+                .body(Body::from(multipart(&fields, "scan", &unread)))
+                .unwrap(),
+        )
+        .await;
+        let done = r.text();
+        assert_eq!(r.status, StatusCode::OK, "{done}");
+        assert!(done.contains("识别出的文字已纳入全文检索"), "{done}");
+        let second = between(&done, "信访编号 <a href=\"/work/cases/", "\"").to_string();
+        let audit = app
+            .app
+            .store
+            .audit_entries("letter_read", 10)
+            .await
+            .unwrap();
+        assert!(
+            audit.iter().any(|a| a.payload.contains(&second)),
+            "{audit:?}"
+        );
+        app.app.index_pending().await.unwrap();
+        let v = search(bureau, "劳动保障所").await;
+        assert_eq!(v["total"], 2, "{v}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+);

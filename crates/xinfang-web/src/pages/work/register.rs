@@ -290,7 +290,8 @@ struct ScanNote {
 }
 
 /// Attach the letter's scan to the just-registered case (the attachments
-/// store, checked as every attachment; the download is audited there).
+/// store, checked as every attachment; the download is audited there) with
+/// its read text, which the search index takes in with the case (issue #22).
 async fn attach_scan(
     st: &AppState,
     staff: &xinfang_domain::Staff,
@@ -300,22 +301,28 @@ async fn attach_scan(
     if scans.is_empty() {
         return None;
     }
-    let by = format!("user:{}", staff.username);
-    let stored = match st.app.store.load_case(case_no).await {
-        Ok(Some((id, _))) => st.app.add_attachments(id, case_no, scans, &by).await,
-        Ok(None) => Err(AppError::NotFound),
-        Err(e) => Err(e.into()),
-    };
-    Some(match stored {
-        Ok(rows) => ScanNote {
-            ok: true,
-            text: format!("来信扫描件已作为附件保存（{}个）。", rows.len()),
+    Some(
+        match st.app.attach_letter_scans(staff, case_no, scans).await {
+            Ok(done) if done.with_text > 0 => ScanNote {
+                ok: true,
+                text: format!(
+                    "来信扫描件已作为附件保存（{}个），识别出的文字已纳入全文检索。",
+                    done.attachments.len()
+                ),
+            },
+            Ok(done) => ScanNote {
+                ok: true,
+                text: format!(
+                    "来信扫描件已作为附件保存（{}个）；未能识别出文字，全文检索不含扫描件内容。",
+                    done.attachments.len()
+                ),
+            },
+            Err(e) => ScanNote {
+                ok: false,
+                text: format!("信访事项已登记，但来信扫描件未能保存：{e}"),
+            },
         },
-        Err(e) => ScanNote {
-            ok: false,
-            text: format!("信访事项已登记，但来信扫描件未能保存：{e}"),
-        },
-    })
+    )
 }
 
 pub async fn register(State(st): State<AppState>, req: axum::extract::Request) -> Response {
