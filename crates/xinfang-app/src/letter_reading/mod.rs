@@ -23,8 +23,8 @@ use serde::Serialize;
 pub use propose::{propose, FieldProposal, ProposedRegistration, ReadLine, SourceBox};
 
 use crate::documents::UploadedFile;
-use crate::intake::assist::Assist;
 use crate::error::AppError;
+use crate::intake::assist::Assist;
 use crate::state::App;
 use xinfang_domain::Staff;
 use xinfang_store::AttachmentRow;
