@@ -109,7 +109,7 @@ impl Store {
             total += n;
             on_progress(total);
         }
-        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        self.analyze().await?;
         Ok(total)
     }
 }

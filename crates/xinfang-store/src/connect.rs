@@ -210,6 +210,8 @@ impl Store {
             ran += 1;
         }
         self.backfill_area_paths().await?;
+        drop(_w);
+        self.drop_index_samples().await?;
         Ok(ran)
     }
 

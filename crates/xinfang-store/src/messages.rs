@@ -81,45 +81,75 @@ impl Store {
         if list.is_empty() {
             return Ok(0);
         }
-        let (mut tx, _g) = self.write_tx().await?;
-        let mut written = 0;
+        // Sealing and blind keys are CPU work: done before the writer is taken.
+        let mut rows = Vec::with_capacity(list.len());
         for m in list {
             // Issue #20: the recipient sealed, the dedupe and opt-out keys blind.
             let (recipient, dedupe, _) = crate::pii::stored_recipient(m.recipient, m.dedupe)?;
             // Under every index key while an index-key rotation rebuilds.
-            let ([o1, o2], [d1, d2]) = crate::pii::recipient_keys(m.recipient, m.dedupe);
-            let exists = sqlx::query("SELECT 1 FROM messages WHERE dedupe IN ($1, $2)")
-                .bind(&d1)
-                .bind(&d2)
-                .fetch_optional(&mut *tx)
-                .await?
-                .is_some();
-            if exists {
-                continue;
-            }
-            let opted_out =
-                sqlx::query("SELECT 1 FROM message_optouts WHERE recipient IN ($1, $2)")
-                    .bind(&o1)
-                    .bind(&o2)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .is_some();
-            sqlx::query("INSERT INTO messages (case_id, notice, channel, recipient, subject, body, dedupe, status, attempts, next_at, last_error, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, '', $9)")
-                .bind(m.case_id)
-                .bind(m.notice)
-                .bind(m.channel)
-                .bind(&recipient)
-                .bind(m.subject)
-                .bind(m.body)
-                .bind(&dedupe)
-                .bind(if opted_out { "opted_out" } else { "queued" })
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            written += 1;
+            let (optout_keys, dedupe_keys) = crate::pii::recipient_keys(m.recipient, m.dedupe);
+            rows.push(Pending {
+                m,
+                recipient,
+                dedupe,
+                optout_keys,
+                dedupe_keys,
+            });
         }
+        let dedupe_keys: Vec<&str> = rows
+            .iter()
+            .flat_map(|r| r.dedupe_keys.iter().map(String::as_str))
+            .collect();
+        let optout_keys: Vec<&str> = rows
+            .iter()
+            .flat_map(|r| r.optout_keys.iter().map(String::as_str))
+            .collect();
+        let (mut tx, _g) = self.write_tx().await?;
+        // A few statements for the whole round, not three per message: each
+        // statement inside the write transaction is a round trip to the
+        // database while intake waits for the writer.
+        let written_before = present(&mut tx, "messages", "dedupe", &dedupe_keys).await?;
+        let opted_out = present(&mut tx, "message_optouts", "recipient", &optout_keys).await?;
+        let mut seen = std::collections::HashSet::new();
+        let fresh: Vec<(&Pending<'_>, bool)> = rows
+            .iter()
+            .filter(|r| !r.dedupe_keys.iter().any(|k| written_before.contains(k)))
+            // Twice in one round counts as written once.
+            .filter(|r| seen.insert(r.dedupe.as_str()))
+            .map(|r| (r, r.optout_keys.iter().any(|k| opted_out.contains(k))))
+            .collect();
+        let mut cols: &[&str] = &[];
+        let rows: Vec<Vec<crate::rows::Val>> = fresh
+            .iter()
+            .map(|(r, opted_out)| {
+                let row = crate::rows::named_row! {
+                    case_id: r.m.case_id,
+                    notice: r.m.notice,
+                    channel: r.m.channel,
+                    recipient: r.recipient.as_str(),
+                    subject: r.m.subject,
+                    body: r.m.body,
+                    dedupe: r.dedupe.as_str(),
+                    status: if *opted_out { "opted_out" } else { "queued" },
+                    attempts: 0i64,
+                    next_at: now,
+                    last_error: "",
+                    created_at: now,
+                };
+                cols = row.cols;
+                row.vals
+            })
+            .collect();
+        crate::rows::insert_rows(
+            &mut tx,
+            &crate::rows::NamedRow::table_cols(cols, "messages"),
+            rows,
+            // A notifier on another node may have written one meanwhile.
+            "ON CONFLICT DO NOTHING",
+        )
+        .await?;
         tx.commit().await?;
-        Ok(written)
+        Ok(fresh.len())
     }
 
     /// Messages due to be sent (queued, or failed and due again) on these
@@ -375,4 +405,43 @@ impl Store {
         tx.commit().await?;
         Ok(n == 1)
     }
+}
+
+/// Keys per `IN (…)` look-up.
+const LOOKUP_KEYS: usize = 500;
+
+/// A message ready to write: its stored recipient and keys.
+struct Pending<'a> {
+    m: &'a NewMessage<'a>,
+    recipient: String,
+    dedupe: String,
+    optout_keys: [String; 2],
+    dedupe_keys: [String; 2],
+}
+
+/// Which of `keys` are present in `table.column` (read in the transaction).
+async fn present(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    table: &str,
+    column: &str,
+    keys: &[&str],
+) -> Result<std::collections::HashSet<String>, StoreError> {
+    let mut found = std::collections::HashSet::new();
+    let mut distinct: Vec<&str> = keys.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    for chunk in distinct.chunks(LOOKUP_KEYS) {
+        let sql = format!(
+            "SELECT {column} FROM {table} WHERE {column} IN ({})",
+            crate::rows::placeholders(1, chunk.len())
+        );
+        let mut q = sqlx::query(&sql);
+        for k in chunk {
+            q = q.bind(*k);
+        }
+        for r in q.fetch_all(&mut **tx).await? {
+            found.insert(r.get::<String, _>(0));
+        }
+    }
+    Ok(found)
 }

@@ -36,6 +36,17 @@ use xinfang_store::NewMessage;
 /// Attempts before a message is given up (`dead`).
 pub const MAX_ATTEMPTS: i64 = 8;
 const CURSOR: &str = "notify_cursor";
+/// The kinds of case event `notice_of_event` acts on (`EventBody::type_key`);
+/// the feed reads only these — registrations, the bulk of the log, are
+/// handed over by intake instead (issue #17).
+const NOTICE_EVENTS: &[&str] = &[
+    "evaluated",
+    "transferred",
+    "notified",
+    "extension_decided",
+    "replied",
+    "delivered",
+];
 /// The day (Asia/Shanghai) the 复查/复核 window reminders last ran.
 const REMINDERS_DAY: &str = "notify_review_reminders_day";
 /// Events older than this are history, not news.
@@ -234,8 +245,11 @@ impl App {
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
         loop {
-            let events = self.store.log_events_after(cursor, 500).await?;
-            let Some(last) = events.last().map(|e| e.seq) else {
+            let (events, reached) = self
+                .store
+                .log_events_of_kinds_after(cursor, 500, NOTICE_EVENTS)
+                .await?;
+            let Some(last) = reached else {
                 break;
             };
             for e in &events {

@@ -607,9 +607,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        if self.dialect == Dialect::Sqlite {
-            sqlx::query("ANALYZE").execute(&self.pool).await?;
-        }
+        self.analyze().await?;
         Ok(FoldReport { cases, cursor })
     }
 
