@@ -18,7 +18,7 @@ impl Store {
         let sql = "SELECT c.registered_on, COALESCE(c.category, ''), c.request FROM cases c \
                    WHERE c.registered_on >= $1 AND c.registered_on <= $2 {scope}";
         Ok(self
-            .fetch_counts(sql, from, to, scope)
+            .fetch_window_rows(sql, from, to, scope)
             .await?
             .iter()
             .map(|r| (r.get(0), r.get(1), r.get(2)))
