@@ -19,6 +19,18 @@ pub const GENERIC_TERMS: &[&str] = &[
     "本人", "我们",
 ];
 
+/// How long the dashboard shows hot issues before counting them again.
+/// They compare two whole weeks, so a minute changes little; counting them
+/// is the dashboard's dearest part (≈0.3 s at a million cases), and a
+/// leader's page reloading every few seconds under intake load kept a core
+/// busy with it (issue #17). The API (`/api/v1/stats/hot`) always counts.
+pub const HOT_MEMO_SECS: u64 = 60;
+
+/// (scope, week) → (when counted, the hot issues with `counted_at`).
+pub type HotMemo = std::sync::Arc<
+    std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, Value)>>,
+>;
+
 /// Per dimension, its rows (largest 件次 first).
 pub type Breakdowns = Vec<(&'static str, Vec<BreakdownRow>)>;
 
@@ -94,6 +106,37 @@ impl App {
             out.push((*dim, rows));
         }
         Ok((out, all.monthly))
+    }
+
+    /// [`App::hot_issues`] for the dashboard: counted at most once a
+    /// [`HOT_MEMO_SECS`] per scope and week, with `counted_at` (Asia/Shanghai,
+    /// "HH:MM") saying when.
+    pub async fn hot_issues_for_dashboard(
+        &self,
+        staff: &Staff,
+        day: NaiveDate,
+    ) -> Result<Value, AppError> {
+        let scope = self.stats_scope(staff);
+        let key = format!(
+            "{:?}|{:?}|{}",
+            scope.path_prefix,
+            scope.hidden_accused,
+            hot::weeks_of(day).0 .0
+        );
+        let fresh = std::time::Duration::from_secs(HOT_MEMO_SECS);
+        if let Some((at, v)) = self.hot_memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            if at.elapsed() < fresh {
+                return Ok(v);
+            }
+        }
+        let mut v = self.hot_issues(staff, day).await?;
+        v["counted_at"] = json!(self.now().format("%H:%M").to_string());
+        if let Ok(mut m) = self.hot_memo.lock() {
+            // Scopes and weeks asked for are few; forget the stale ones.
+            m.retain(|_, (at, _)| at.elapsed() < fresh);
+            m.insert(key, (std::time::Instant::now(), v.clone()));
+        }
+        Ok(v)
     }
 
     /// Hot issues of the week containing `day`: categories and request terms

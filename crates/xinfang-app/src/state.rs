@@ -56,6 +56,8 @@ pub struct App {
     pub(crate) sessions: Arc<RwLock<crate::sign_in::SessionPolicy>>,
     /// The LDAP directory for staff sign-in, when configured (`directory`).
     pub(crate) directory: Arc<RwLock<Option<Arc<crate::directory::DirectoryConfig>>>>,
+    /// The dashboard's hot issues per viewer scope and week (`analytics`).
+    pub(crate) hot_memo: crate::analytics::HotMemo,
 }
 
 type SearchSlot = Arc<RwLock<Option<Arc<crate::search::SearchHandle>>>>;
@@ -115,6 +117,7 @@ impl App {
             time,
             sessions: Arc::default(),
             directory: Arc::default(),
+            hot_memo: Arc::default(),
         })
     }
 

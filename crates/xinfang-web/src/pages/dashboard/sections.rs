@@ -159,6 +159,8 @@ pub struct Hot {
     pub week_to: String,
     pub min_support: i64,
     pub groups: Vec<HotGroup>,
+    /// "HH:MM" when counted (the dashboard counts them once a minute).
+    pub counted_at: String,
 }
 
 impl Hot {
@@ -176,7 +178,7 @@ pub async fn hot(
     p: Period,
 ) -> Option<Hot> {
     let day = q.get("week").and_then(|w| w.parse().ok()).unwrap_or(p.to);
-    let hot = st.app.hot_issues(staff, day).await.ok()?;
+    let hot = st.app.hot_issues_for_dashboard(staff, day).await.ok()?;
     let s = |k: &str| hot[k].as_str().unwrap_or("").to_string();
     let groups = [
         ("categories", "内容分类", "category"),
@@ -209,6 +211,7 @@ pub async fn hot(
     })
     .collect();
     Some(Hot {
+        counted_at: s("counted_at"),
         week_from: s("week_from"),
         week_to: s("week_to"),
         min_support: hot["min_support"].as_i64().unwrap_or(0),
