@@ -8,14 +8,13 @@
 //! a refused form comes back as it was typed, and 销号, which cannot be
 //! taken back, is confirmed first.
 
+use crate::pages::extract::{StaffForm, StaffPage};
 use crate::pages::ledgers::kit::*;
 use crate::pages::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
+use crate::pages::page_error::{OrPage, PageResult};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
-use axum::Form;
 use xinfang_app::AppError;
 use xinfang_domain::campaign::{check_item_move, item_overdue, label, ITEM_STATES, LIST_KINDS};
 use xinfang_domain::clock::Grade;
@@ -99,11 +98,12 @@ async fn render_list(
     csrf: &str,
     q: &FormMap,
     failed: Option<Failed<'_>>,
-) -> Response {
-    let all = match st.app.campaigns_for(staff).await {
-        Ok(a) => a,
-        Err(e) => return err_page(staff, "专项攻坚", e, "/work"),
-    };
+) -> PageResult {
+    let all = st
+        .app
+        .campaigns_for(staff)
+        .await
+        .or_page(staff, "专项攻坚", "/work")?;
     let lq = ListQuery::from_query(q);
     let (kind, text) = (lq.get("list_kind"), lq.get("text").trim());
     let mut rows: Vec<&CampaignRow> = all
@@ -165,7 +165,7 @@ async fn render_list(
         above: String::new(),
     };
     if ListQuery::wants_xlsx(q) {
-        return view.xlsx(st, staff, "campaigns.xlsx").await;
+        return Ok(view.xlsx(st, staff, "campaigns.xlsx").await);
     }
     let (status, banner, typed) = match failed {
         Some(f) => (f.status, Some(f.banner), Typed(Some(f.typed))),
@@ -181,32 +181,27 @@ async fn render_list(
         starts_on: typed.get("starts_on"),
         deadline: typed.get("deadline"),
     });
-    staff_page_status(status, "专项攻坚", staff, &body)
+    Ok(staff_page_status(status, "专项攻坚", staff, &body))
 }
 
 /// `/work/campaigns`: the area's campaigns and lists, and the create form.
 pub async fn list(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<FormMap>,
-) -> Response {
-    let (staff, csrf) = match staff_or_login(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    StaffPage { staff, csrf }: StaffPage,
+) -> PageResult {
     render_list(&st, &staff, &csrf, &q, None).await
 }
 
 /// Create a campaign.
 pub async fn create(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Form(f): Form<FormMap>,
-) -> Response {
-    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    StaffForm {
+        staff,
+        csrf,
+        form: f,
+    }: StaffForm<FormMap>,
+) -> PageResult {
     let starts_on = match field(&f, "starts_on") {
         "" => Ok(None),
         v => v
@@ -231,17 +226,17 @@ pub async fn create(
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
-    match r {
+    Ok(match r {
         Ok(c) => done(&format!("/work/campaigns/{}", c.id)),
         Err(e) => {
             let failed = Failed::new(e, &f);
             if failed.is_input() {
-                render_list(&st, &staff, &csrf, &FormMap::new(), Some(failed)).await
+                render_list(&st, &staff, &csrf, &FormMap::new(), Some(failed)).await?
             } else {
                 failed.page(&staff, "专项攻坚", "/work/campaigns")
             }
         }
-    }
+    })
 }
 
 /// One item of a campaign as its row shows it.
@@ -314,11 +309,12 @@ async fn render_detail(
     id: i64,
     q: &FormMap,
     failed: Option<(Failed<'_>, From)>,
-) -> Response {
-    let c = match st.app.campaign_for(staff, id).await {
-        Ok(c) => c,
-        Err(e) => return err_page(staff, "专项攻坚", e, "/work/campaigns"),
-    };
+) -> PageResult {
+    let c = st
+        .app
+        .campaign_for(staff, id)
+        .await
+        .or_page(staff, "专项攻坚", "/work/campaigns")?;
     let (status, banner, typed, from) = match failed {
         Some((f, from)) => (f.status, Some(f.banner), Some(f.typed), Some(from)),
         None => (axum::http::StatusCode::OK, notice(q), None, None),
@@ -376,20 +372,16 @@ async fn render_detail(
         overdue_only: add.get("overdue") == "1",
         c: &c,
     });
-    staff_page_status(status, &c.name, staff, &body)
+    Ok(staff_page_status(status, &c.name, staff, &body))
 }
 
 /// `/work/campaigns/{id}`: items with their transitions, and the add forms.
 pub async fn detail(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Query(q): Query<FormMap>,
-) -> Response {
-    let (staff, csrf) = match staff_or_login(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    StaffPage { staff, csrf }: StaffPage,
+) -> PageResult {
     render_detail(&st, &staff, &csrf, id, &q, None).await
 }
 
@@ -403,13 +395,13 @@ async fn failed_on(
     failed: Failed<'_>,
     from: From,
     title: &str,
-) -> Response {
-    if failed.is_input() {
+) -> PageResult {
+    Ok(if failed.is_input() {
         let typed = failed.typed;
-        render_detail(st, staff, csrf, id, typed, Some((failed, from))).await
+        render_detail(st, staff, csrf, id, typed, Some((failed, from))).await?
     } else {
         failed.page(staff, title, &format!("/work/campaigns/{id}"))
-    }
+    })
 }
 
 /// The 加入事项 form's query, or why it cannot be run.
@@ -449,14 +441,13 @@ fn add_filter(f: &FormMap) -> Result<Option<CaseFilter>, AppError> {
 /// Add cases by number and/or by query.
 pub async fn add_items(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<FormMap>,
-) -> Response {
-    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    StaffForm {
+        staff,
+        csrf,
+        form: f,
+    }: StaffForm<FormMap>,
+) -> PageResult {
     let nos: Vec<String> = field(&f, "case_nos")
         .split(|c: char| c == ',' || c == '，' || c.is_whitespace())
         .filter(|s| !s.is_empty())
@@ -470,41 +461,42 @@ pub async fn add_items(
         Ok(filter) => st.app.add_to_campaign(&staff, id, &nos, filter).await,
         Err(e) => Err(e),
     };
-    match r {
+    Ok(match r {
         Ok(_) => done(&format!("/work/campaigns/{id}")),
         Err(e) => {
             let failed = Failed::new(e, &f);
-            failed_on(&st, &staff, &csrf, id, failed, From::Add, "加入事项").await
+            failed_on(&st, &staff, &csrf, id, failed, From::Add, "加入事项").await?
         }
-    }
+    })
 }
 
 /// 化解 / 稳控 / 销号 of one item.
 pub async fn move_item(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(item): Path<i64>,
-    Form(f): Form<FormMap>,
-) -> Response {
-    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    StaffForm {
+        staff,
+        csrf,
+        form: f,
+    }: StaffForm<FormMap>,
+) -> PageResult {
     let campaign = field(&f, "campaign").parse::<i64>().ok();
-    match st
-        .app
-        .move_item(&staff, item, field(&f, "status"), field(&f, "evidence"))
-        .await
-    {
-        Ok(c) => done(&format!("/work/campaigns/{}", c.id)),
-        Err(e) => match campaign {
-            Some(id) => {
-                let failed = Failed::new(e, &f);
-                failed_on(&st, &staff, &csrf, id, failed, From::Item(item), "专项攻坚").await
-            }
-            None => err_page(&staff, "专项攻坚", e, "/work/campaigns"),
+    Ok(
+        match st
+            .app
+            .move_item(&staff, item, field(&f, "status"), field(&f, "evidence"))
+            .await
+        {
+            Ok(c) => done(&format!("/work/campaigns/{}", c.id)),
+            Err(e) => match campaign {
+                Some(id) => {
+                    let failed = Failed::new(e, &f);
+                    failed_on(&st, &staff, &csrf, id, failed, From::Item(item), "专项攻坚").await?
+                }
+                None => err_page(&staff, "专项攻坚", e, "/work/campaigns"),
+            },
         },
-    }
+    )
 }
 
 #[cfg(test)]

@@ -1,16 +1,15 @@
 //! Shared plumbing for the ledger pages (督办, 包案, 专项攻坚, 矛盾纠纷, 问责,
-//! 预警) and the administration pages: who is logged in, the CSRF check on
-//! every POST, form fields, Chinese error pages with the status the API
-//! would give, and what their askama templates share (`templates/ledgers/
+//! 预警) and the administration pages (who is logged in and the CSRF check
+//! on every POST are the extractors in `pages::extract`): form fields,
+//! Chinese error pages with the status the API would give, and what their askama templates share (`templates/ledgers/
 //! kit.html`: the CSRF input, the outcome banner, `<option>` lists;
 //! `templates/ledgers/message.html`: a page that only says something).
 
 use crate::error::ApiError;
 use crate::pages::html::page;
-use crate::pages::session::{csrf_ok, current};
 use crate::AppState;
 use askama::Template;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use std::collections::HashMap;
 use xinfang_app::AppError;
@@ -18,34 +17,6 @@ use xinfang_domain::Staff;
 
 /// A posted or query form.
 pub type FormMap = HashMap<String, String>;
-
-/// The logged-in staff member and CSRF secret, or a redirect to the login page.
-pub async fn staff_or_login(
-    st: &AppState,
-    headers: &HeaderMap,
-) -> Result<(Staff, String), Response> {
-    current(st, headers)
-        .await
-        .ok_or_else(|| Redirect::to("/login").into_response())
-}
-
-/// As `staff_or_login`, and the form's CSRF token must match (else 403, nothing changes).
-pub async fn staff_for_post(
-    st: &AppState,
-    headers: &HeaderMap,
-    f: &FormMap,
-) -> Result<(Staff, String), Response> {
-    let (staff, csrf) = staff_or_login(st, headers).await?;
-    if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
-        return Err(message_page(
-            StatusCode::FORBIDDEN,
-            "拒绝",
-            Some(&staff),
-            Message::alert("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。"),
-        ));
-    }
-    Ok((staff, csrf))
-}
 
 /// A trimmed form field ("" when absent).
 pub fn field<'a>(f: &'a FormMap, k: &str) -> &'a str {
