@@ -135,19 +135,19 @@ pub async fn record(
         staff,
         csrf,
         form: f,
-    }: StaffForm<FormMap>,
+    }: StaffForm<RecordForm>,
 ) -> PageResult {
-    let case_no = Some(field(&f, "case_no")).filter(|s| !s.is_empty());
-    let r = match field(&f, "unit_id").parse::<i64>() {
+    let case_no = Some(f.case_no.trim()).filter(|s| !s.is_empty());
+    let r = match f.unit_id.trim().parse::<i64>() {
         Err(_) => Err(AppError::field("unit_id", "请选择单位")),
         Ok(unit) => {
             st.app
                 .record_accountability(
                     &staff,
-                    field(&f, "kind"),
+                    f.kind.trim(),
                     UnitId(unit),
                     case_no,
-                    field(&f, "reason"),
+                    f.reason.trim(),
                 )
                 .await
         }
@@ -267,4 +267,14 @@ struct AnnualPage {
     supervised: String,
     adopted: String,
     accountability: String,
+}
+
+page_form! {
+    /// A 约谈 or 通报 recorded.
+    pub struct RecordForm {
+        case_no,
+        kind,
+        reason,
+        unit_id,
+    }
 }

@@ -200,16 +200,18 @@ pub async fn create(
         staff,
         csrf,
         form: f,
-    }: StaffForm<FormMap>,
+    }: StaffForm<CampaignForm>,
 ) -> PageResult {
-    let starts_on = match field(&f, "starts_on") {
+    let starts_on = match f.starts_on.trim() {
         "" => Ok(None),
         v => v
             .parse()
             .map(Some)
             .map_err(|_| AppError::field("starts_on", "起始日期格式应为 YYYY-MM-DD")),
     };
-    let deadline = field(&f, "deadline")
+    let deadline = f
+        .deadline
+        .trim()
         .parse()
         .map_err(|_| AppError::field("deadline", "请填写期限（YYYY-MM-DD）"));
     let r = match (starts_on, deadline) {
@@ -217,8 +219,8 @@ pub async fn create(
             st.app
                 .create_campaign(
                     &staff,
-                    field(&f, "name"),
-                    field(&f, "list_kind"),
+                    f.name.trim(),
+                    f.list_kind.trim(),
                     starts_on,
                     deadline,
                 )
@@ -397,42 +399,42 @@ async fn failed_on(
     title: &str,
 ) -> PageResult {
     Ok(if failed.is_input() {
-        let typed = failed.typed;
-        render_detail(st, staff, csrf, id, typed, Some((failed, from))).await?
+        render_detail(st, staff, csrf, id, &FormMap::new(), Some((failed, from))).await?
     } else {
         failed.page(staff, title, &format!("/work/campaigns/{id}"))
     })
 }
 
 /// The 加入事项 form's query, or why it cannot be run.
-fn add_filter(f: &FormMap) -> Result<Option<CaseFilter>, AppError> {
-    if field(f, "by_query") != "1" {
+fn add_filter(f: &AddItemsForm) -> Result<Option<CaseFilter>, AppError> {
+    if f.by_query.trim() != "1" {
         return Ok(None);
     }
-    let unit = match field(f, "unit") {
+    let unit = match f.unit.trim() {
         "" => None,
         u => Some(
             u.parse::<i64>()
                 .map_err(|_| AppError::BadRequest("办理单位无效".into()))?,
         ),
     };
-    for k in ["from", "to"] {
-        let v = field(f, k);
+    for (k, v) in [("from", f.from.trim()), ("to", f.to.trim())] {
         if !v.is_empty() && v.parse::<chrono::NaiveDate>().is_err() {
             return Err(AppError::field(k, "日期格式应为 YYYY-MM-DD"));
         }
     }
-    let opt = |k: &str| Some(field(f, k).to_string()).filter(|s| !s.is_empty());
+    let opt = |v: &str| Some(v.trim().to_string()).filter(|s| !s.is_empty());
     Ok(Some(CaseFilter {
-        statuses: field(f, "status")
+        statuses: f
+            .status
+            .trim()
             .split(',')
             .filter(|s| !s.is_empty())
             .map(str::to_string)
             .collect(),
         current_unit: unit,
-        grade: (field(f, "overdue") == "1").then(|| Grade::Overdue.key().to_string()),
-        registered_from: opt("from"),
-        registered_to: opt("to"),
+        grade: (f.overdue.trim() == "1").then(|| Grade::Overdue.key().to_string()),
+        registered_from: opt(&f.from),
+        registered_to: opt(&f.to),
         limit: 5_000,
         ..Default::default()
     }))
@@ -446,9 +448,11 @@ pub async fn add_items(
         staff,
         csrf,
         form: f,
-    }: StaffForm<FormMap>,
+    }: StaffForm<AddItemsForm>,
 ) -> PageResult {
-    let nos: Vec<String> = field(&f, "case_nos")
+    let nos: Vec<String> = f
+        .case_nos
+        .trim()
         .split(|c: char| c == ',' || c == '，' || c.is_whitespace())
         .filter(|s| !s.is_empty())
         .map(str::to_string)
@@ -478,13 +482,13 @@ pub async fn move_item(
         staff,
         csrf,
         form: f,
-    }: StaffForm<FormMap>,
+    }: StaffForm<MoveItemForm>,
 ) -> PageResult {
-    let campaign = field(&f, "campaign").parse::<i64>().ok();
+    let campaign = f.campaign.trim().parse::<i64>().ok();
     Ok(
         match st
             .app
-            .move_item(&staff, item, field(&f, "status"), field(&f, "evidence"))
+            .move_item(&staff, item, f.status.trim(), f.evidence.trim())
             .await
         {
             Ok(c) => done(&format!("/work/campaigns/{}", c.id)),
@@ -497,6 +501,38 @@ pub async fn move_item(
             },
         },
     )
+}
+
+page_form! {
+    /// A new 专项攻坚 campaign.
+    pub struct CampaignForm {
+        name,
+        list_kind,
+        starts_on,
+        deadline,
+    }
+}
+
+page_form! {
+    /// An item of a campaign moved on (or struck), with the grounds.
+    pub struct MoveItemForm {
+        campaign,
+        status,
+        evidence,
+    }
+}
+
+page_form! {
+    /// Cases added to a campaign: by number, or by a query over the area's cases.
+    pub struct AddItemsForm {
+        case_nos,
+        by_query,
+        status,
+        unit,
+        from,
+        to,
+        overdue,
+    }
 }
 
 #[cfg(test)]

@@ -222,17 +222,17 @@ pub async fn register(
         staff,
         csrf,
         form: f,
-    }: StaffForm<FormMap>,
+    }: StaffForm<DisputeForm>,
 ) -> PageResult {
-    let risk = field(&f, "risk_level").parse::<i64>().unwrap_or(1);
+    let risk = f.risk_level.trim().parse::<i64>().unwrap_or(1);
     Ok(
         match st
             .app
             .register_dispute(
                 &staff,
-                field(&f, "region_code"),
-                field(&f, "parties"),
-                field(&f, "summary"),
+                f.region_code.trim(),
+                f.parties.trim(),
+                f.summary.trim(),
                 risk,
             )
             .await
@@ -254,19 +254,15 @@ pub async fn move_dispute(
         staff,
         csrf,
         form: f,
-    }: StaffForm<FormMap>,
+    }: StaffForm<MoveDisputeForm>,
 ) -> PageResult {
-    let opt = |k: &str| Some(field(&f, k)).filter(|s| !s.is_empty());
+    fn opt(v: &str) -> Option<&str> {
+        Some(v.trim()).filter(|s| !s.is_empty())
+    }
     Ok(
         match st
             .app
-            .move_dispute(
-                &staff,
-                id,
-                field(&f, "status"),
-                opt("track"),
-                opt("outcome"),
-            )
+            .move_dispute(&staff, id, f.status.trim(), opt(&f.track), opt(&f.outcome))
             .await
         {
             Ok(d) => done(&format!("/work/disputes#d{}", d.id)),
@@ -276,6 +272,25 @@ pub async fn move_dispute(
             }
         },
     )
+}
+
+page_form! {
+    /// A dispute registered at the staff member's unit (排查登记).
+    pub struct DisputeForm {
+        region_code,
+        parties,
+        summary,
+        risk_level,
+    }
+}
+
+page_form! {
+    /// A dispute moved on: mediation started, its outcome, or a case made of it.
+    pub struct MoveDisputeForm {
+        status,
+        track,
+        outcome,
+    }
 }
 
 #[cfg(test)]

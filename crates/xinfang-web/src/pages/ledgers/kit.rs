@@ -93,6 +93,42 @@ pub fn notice(q: &FormMap) -> Option<Banner> {
     q.contains_key("done").then(|| Banner::ok("已办理。"))
 }
 
+/// What was typed into a posted form, by field name: the map of a form
+/// with dynamic fields, or a typed form declared with [`page_form!`].
+pub trait Echo {
+    /// The value posted as `name`, if any.
+    fn echo(&self, name: &str) -> Option<&str>;
+}
+
+impl Echo for FormMap {
+    fn echo(&self, name: &str) -> Option<&str> {
+        self.get(name).map(String::as_str)
+    }
+}
+
+/// A typed posted form: a struct of text fields (each "" when absent, as a
+/// map's missing key was) that can show itself again after a failed post.
+macro_rules! page_form {
+    ($(#[$m:meta])* $vis:vis struct $name:ident { $($field:ident),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(serde::Deserialize, Default)]
+        #[serde(default)]
+        $vis struct $name {
+            $(pub $field: String,)*
+        }
+
+        impl $crate::pages::ledgers::kit::Echo for $name {
+            fn echo(&self, name: &str) -> Option<&str> {
+                match name {
+                    $(stringify!($field) => Some(&self.$field),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+pub(crate) use page_form;
+
 /// A post that failed. When the input was refused (400, 422) the page of
 /// the form shows it again with the error and what was typed, so nothing
 /// has to be typed twice; anything else (not found, not allowed) gets the
@@ -100,11 +136,11 @@ pub fn notice(q: &FormMap) -> Option<Banner> {
 pub struct Failed<'a> {
     pub status: StatusCode,
     pub banner: Banner,
-    pub typed: &'a FormMap,
+    pub typed: &'a (dyn Echo + Sync),
 }
 
 impl<'a> Failed<'a> {
-    pub fn new(e: AppError, typed: &'a FormMap) -> Failed<'a> {
+    pub fn new(e: AppError, typed: &'a (dyn Echo + Sync)) -> Failed<'a> {
         let banner = Banner::err(format!("未能办理：{}", err_msg(&e)));
         Failed {
             status: ApiError(e).into_response().status(),
@@ -132,19 +168,19 @@ impl<'a> Failed<'a> {
 
 /// What a form shows in its fields: what was typed into it when its post
 /// failed, else nothing.
-pub struct Typed<'a>(pub Option<&'a FormMap>);
+pub struct Typed<'a>(pub Option<&'a (dyn Echo + Sync)>);
 
 impl Typed<'_> {
-    /// The typed value of `name` ("" when nothing was typed).
+    /// The typed value of `name`, trimmed ("" when nothing was typed).
     pub fn get(&self, name: &str) -> String {
         self.0
-            .map(|f| field(f, name).to_string())
+            .map(|f| f.echo(name).unwrap_or("").trim().to_string())
             .unwrap_or_default()
     }
     /// The typed value, or `default` when the form was not posted.
     pub fn or(&self, name: &str, default: &str) -> String {
         match self.0 {
-            Some(f) => field(f, name).to_string(),
+            Some(f) => f.echo(name).unwrap_or("").trim().to_string(),
             None => default.to_string(),
         }
     }

@@ -174,14 +174,10 @@ pub async fn progress(
         staff,
         csrf,
         form: f,
-    }: StaffForm<FormMap>,
+    }: StaffForm<ProgressForm>,
 ) -> PageResult {
     Ok(
-        match st
-            .app
-            .ownership_progress(&staff, id, field(&f, "text"))
-            .await
-        {
+        match st.app.ownership_progress(&staff, id, f.text.trim()).await {
             Ok(_) => done(&format!("/work/ownerships#o{id}")),
             Err(e) => {
                 let failed = Failed::new(e, &f);
@@ -206,4 +202,11 @@ pub async fn resolve(
         .await
         .or_page(&staff, "包案化解", "/work/ownerships")?;
     Ok(done(&format!("/work/ownerships#o{id}")))
+}
+
+page_form! {
+    /// A progress note on a 包案.
+    pub struct ProgressForm {
+        text,
+    }
 }

@@ -261,7 +261,7 @@ pub async fn feedback(
         staff,
         csrf,
         form: f,
-    }: StaffForm<FormMap>,
+    }: StaffForm<FeedbackForm>,
 ) -> PageResult {
     let back = format!("/work/supervisions/{id}");
     st.app
@@ -271,7 +271,7 @@ pub async fn feedback(
     Ok(
         match st
             .app
-            .supervision_feedback(&staff, id, field(&f, "feedback"))
+            .supervision_feedback(&staff, id, f.feedback.trim())
             .await
         {
             Ok(_) => done(&back),
@@ -279,7 +279,7 @@ pub async fn feedback(
             Err(e) => {
                 let failed = Failed::new(e, &f);
                 if failed.is_input() {
-                    render_detail(&st, &staff, &csrf, id, &f, Some(failed)).await?
+                    render_detail(&st, &staff, &csrf, id, &FormMap::new(), Some(failed)).await?
                 } else {
                     failed.page(&staff, "督办反馈", &back)
                 }
@@ -304,4 +304,11 @@ pub async fn close(
         .await
         .or_page(&staff, "办结督办", &back)?;
     Ok(done(&back))
+}
+
+page_form! {
+    /// The supervised unit's feedback on a 督办单.
+    pub struct FeedbackForm {
+        feedback,
+    }
 }

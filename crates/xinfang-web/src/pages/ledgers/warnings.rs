@@ -218,13 +218,13 @@ pub async fn advance(
         staff,
         csrf,
         form: f,
-    }: StaffForm<FormMap>,
+    }: StaffForm<AdvanceForm>,
 ) -> PageResult {
     let back = format!("/work/warnings/{id}");
     Ok(
         match st
             .app
-            .advance_warning(&staff, id, field(&f, "action"), field(&f, "note"))
+            .advance_warning(&staff, id, f.action.trim(), f.note.trim())
             .await
         {
             Ok(_) => done(&back),
@@ -232,11 +232,19 @@ pub async fn advance(
             Err(e) => {
                 let failed = Failed::new(e, &f);
                 if failed.is_input() {
-                    render_detail(&st, &staff, &csrf, id, &f, Some(failed)).await?
+                    render_detail(&st, &staff, &csrf, id, &FormMap::new(), Some(failed)).await?
                 } else {
                     failed.page(&staff, "风险预警", &back)
                 }
             }
         },
     )
+}
+
+page_form! {
+    /// A step on a warning, with its note.
+    pub struct AdvanceForm {
+        action,
+        note,
+    }
 }
