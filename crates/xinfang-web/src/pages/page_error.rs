@@ -9,22 +9,23 @@ use axum::response::{IntoResponse, Response};
 use xinfang_app::AppError;
 use xinfang_domain::Staff;
 
-/// What a page handler answers instead of its page.
-pub struct PageError(Response);
+/// What a page handler answers instead of its page (boxed: a `Response`
+/// is large, and every `PageResult` carries room for one).
+pub struct PageError(Box<Response>);
 
 /// A page handler's answer.
 pub type PageResult<T = Response> = Result<T, PageError>;
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        self.0
+        *self.0
     }
 }
 
 /// An answer already made (a redirect, a re-rendered form).
 impl From<Response> for PageError {
     fn from(r: Response) -> Self {
-        PageError(r)
+        PageError(Box::new(r))
     }
 }
 
@@ -34,7 +35,7 @@ impl From<AppError> for PageError {
     fn from(e: AppError) -> Self {
         let msg = err_msg(&e);
         let status = ApiError(e).into_response().status();
-        PageError(message_page(
+        PageError::from(message_page(
             status,
             "未能办理",
             None,
@@ -51,6 +52,6 @@ pub trait OrPage<T> {
 
 impl<T> OrPage<T> for Result<T, AppError> {
     fn or_page(self, staff: &Staff, title: &str, back: &str) -> PageResult<T> {
-        self.map_err(|e| PageError(err_page(staff, title, e, back)))
+        self.map_err(|e| PageError::from(err_page(staff, title, e, back)))
     }
 }

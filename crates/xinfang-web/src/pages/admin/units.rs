@@ -285,7 +285,7 @@ pub async fn units_change(
         _ => Err(AppError::field("op", "未知操作")),
     };
     let csrf = session_csrf(&st, &headers).await;
-    let renamed = (r.is_err() && f.op == "rename").then(|| (id, f.name.as_str()));
+    let renamed = (r.is_err() && f.op == "rename").then_some((id, f.name.as_str()));
     render_units(
         &st,
         &staff,
