@@ -1,6 +1,6 @@
 //! Extractors for the administration pages (issue #18 item 3), so no admin
 //! handler looks the session up or checks the CSRF token by hand: the same
-//! answers as `admin_session` / `admin_post` — no session is a redirect to
+//! answers as the hand-written checks had — no session is a redirect to
 //! `/login`, a non-administrator the 403 page, a stale token the 403 page
 //! saying the form expired.
 
