@@ -94,7 +94,7 @@ async fn read_file(
     file: &xinfang_app::documents::UploadedFile,
 ) -> Result<Response, ApiError> {
     let out = st.app.read_letter(staff, file).await?;
-    Ok(Json(serde_json::to_value(out).unwrap_or_default()).into_response())
+    Ok(Json(crate::error::to_json(out)?).into_response())
 }
 
 #[cfg(not(feature = "ocr"))]

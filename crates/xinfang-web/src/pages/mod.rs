@@ -13,10 +13,12 @@
 pub(crate) mod admin;
 mod charts;
 mod dashboard;
+pub(crate) mod extract;
 pub(crate) mod frame;
 pub(crate) mod html;
 pub(crate) mod ledgers;
 mod list_view;
+pub(crate) mod page_error;
 pub(crate) mod portal;
 mod session;
 pub(crate) mod sign_in_pages;

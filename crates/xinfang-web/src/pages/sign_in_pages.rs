@@ -7,9 +7,8 @@
 //! with a token good for nothing else.
 
 use crate::client::ClientAddr;
-use crate::pages::admin::{
-    admin_page, admin_post, admin_session, field, role_boxes, Fields, RoleBox,
-};
+use crate::pages::admin::extract::{AdminForm, AdminSession};
+use crate::pages::admin::{admin_page, field, role_boxes, Fields, RoleBox};
 use crate::pages::html::page;
 use crate::pages::ledgers::kit::{render, Banner};
 use crate::pages::session::{cookie_value, csrf_ok, current, refusal, session_cookie, COOKIE};
@@ -343,23 +342,19 @@ async fn policy_page(
 }
 
 /// `GET /admin/sign-in`.
-pub async fn policy_form(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    match admin_session(&st, &headers).await {
-        Ok((staff, csrf)) => policy_page(&st, &staff, &csrf, StatusCode::OK, None).await,
-        Err(r) => r,
-    }
+pub async fn policy_form(
+    State(st): State<AppState>,
+    AdminSession { staff, csrf }: AdminSession,
+) -> Response {
+    policy_page(&st, &staff, &csrf, StatusCode::OK, None).await
 }
 
 /// `POST /admin/sign-in`: the roles that must use a second factor.
 pub async fn policy_save(
     State(st): State<AppState>,
     headers: HeaderMap,
-    Form(f): Form<Fields>,
+    AdminForm { staff, form: f }: AdminForm<Fields>,
 ) -> Response {
-    let staff = match admin_post(&st, &headers, &f).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let keys: Vec<String> = f
         .iter()
         .filter(|(k, _)| k == "roles")

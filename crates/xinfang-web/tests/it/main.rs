@@ -38,6 +38,7 @@ mod lifecycle;
 mod nav;
 mod notify;
 mod notify_smpp;
+mod openapi_snapshot;
 mod pages;
 mod petitioner_accounts;
 mod portal;

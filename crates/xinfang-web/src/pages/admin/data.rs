@@ -2,10 +2,8 @@
 //! rename, deactivate; codes never change) and the risk lexicon with the
 //! repeat/collective thresholds (validated whole, used by the next intake).
 
-use crate::pages::admin::{
-    admin_page, admin_post, admin_session, banner, field, kept, session_csrf as csrf_of, Fields,
-    Kept,
-};
+use crate::pages::admin::extract::{AdminForm, AdminSession};
+use crate::pages::admin::{admin_page, banner, field, kept, session_csrf as csrf_of, Fields, Kept};
 use crate::pages::ledgers::kit::{options, render, Banner, Opt};
 use crate::pages::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
 use crate::AppState;
@@ -13,7 +11,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::Form;
 use std::collections::HashMap;
 use xinfang_app::admin::lexicon::{LexiconTerm, RiskSettings, RiskThresholds};
 use xinfang_app::AppError;
@@ -178,13 +175,9 @@ fn render_taxonomy(
 /// `/admin/taxonomy` (`?format=xlsx`: the filtered rows as a workbook).
 pub async fn taxonomy_page(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
+    AdminSession { staff, csrf }: AdminSession,
 ) -> Response {
-    let (staff, csrf) = match admin_session(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let lq = ListQuery::from_query(&q);
     if ListQuery::wants_xlsx(&q) {
         return taxonomy_list(&st, &lq)
@@ -198,12 +191,8 @@ pub async fn taxonomy_page(
 pub async fn taxonomy_post(
     State(st): State<AppState>,
     headers: HeaderMap,
-    Form(f): Form<Fields>,
+    AdminForm { staff, form: f }: AdminForm<Fields>,
 ) -> Response {
-    let staff = match admin_post(&st, &headers, &f).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let code = field(&f, "code").trim();
     let r = match field(&f, "op") {
         "add" => {
@@ -293,11 +282,11 @@ fn render_lexicon(
 }
 
 /// `/admin/lexicon`.
-pub async fn lexicon_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    match admin_session(&st, &headers).await {
-        Ok((staff, csrf)) => render_lexicon(&st, &staff, &csrf, None, Kept(None)),
-        Err(r) => r,
-    }
+pub async fn lexicon_page(
+    State(st): State<AppState>,
+    AdminSession { staff, csrf }: AdminSession,
+) -> Response {
+    render_lexicon(&st, &staff, &csrf, None, Kept(None))
 }
 
 /// Parse the page's lexicon text and thresholds.
@@ -341,12 +330,8 @@ fn lexicon_form(f: &Fields) -> Result<RiskSettings, AppError> {
 pub async fn lexicon_post(
     State(st): State<AppState>,
     headers: HeaderMap,
-    Form(f): Form<Fields>,
+    AdminForm { staff, form: f }: AdminForm<Fields>,
 ) -> Response {
-    let staff = match admin_post(&st, &headers, &f).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let r = match lexicon_form(&f) {
         Ok(s) => st
             .app

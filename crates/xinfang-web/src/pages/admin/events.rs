@@ -6,9 +6,8 @@
 //! `xinfang_app::events::endpoints` check and audit; a refusal re-renders
 //! the form as typed.
 
-use crate::pages::admin::{
-    admin_page, admin_post, admin_session, banner, field, session_csrf, Fields,
-};
+use crate::pages::admin::extract::{AdminForm, AdminSession};
+use crate::pages::admin::{admin_page, banner, field, session_csrf, Fields};
 use crate::pages::ledgers::kit::{options, render, Banner, Opt};
 use crate::pages::list_view::{Cell, Column, Export, ListQuery, ListView};
 use crate::AppState;
@@ -16,7 +15,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::Form;
 use std::collections::HashMap;
 use xinfang_app::events::endpoints::{delivery_label, WebhookInput, WebhookView};
 use xinfang_app::AppError;
@@ -182,25 +180,18 @@ async fn render_list(
 /// `/admin/webhooks`.
 pub async fn list_page(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
+    AdminSession { staff, csrf }: AdminSession,
 ) -> Response {
-    match admin_session(&st, &headers).await {
-        Ok((staff, csrf)) => render_list(&st, &staff, &csrf, &q, None, None, None).await,
-        Err(r) => r,
-    }
+    render_list(&st, &staff, &csrf, &q, None, None, None).await
 }
 
 /// Register an endpoint.
 pub async fn create(
     State(st): State<AppState>,
     headers: HeaderMap,
-    Form(f): Form<Fields>,
+    AdminForm { staff, form: f }: AdminForm<Fields>,
 ) -> Response {
-    let staff = match admin_post(&st, &headers, &f).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let input = input_of(&f);
     let r = st.app.create_webhook(&staff, &input).await;
     let csrf = session_csrf(&st, &headers).await;

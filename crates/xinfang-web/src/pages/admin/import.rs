@@ -5,6 +5,7 @@
 //! two text fields; the 2 MB body limit applies). The pages are askama
 //! templates (`templates/admin/import*.html`).
 
+use crate::pages::extract::StaffPage;
 use crate::pages::html::page;
 use crate::pages::ledgers::kit::{message_page, render, Message};
 use crate::pages::session::{csrf_ok, current};
@@ -99,10 +100,7 @@ fn refused(staff: &xinfang_domain::Staff, text: &str) -> Response {
     )
 }
 
-pub async fn form(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let Some((staff, csrf)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
+pub async fn form(State(_st): State<AppState>, StaffPage { staff, csrf }: StaffPage) -> Response {
     if !staff.has(Role::Admin) {
         return refused(&staff, "仅管理员可导入历史信访事项。");
     }
@@ -113,6 +111,8 @@ pub async fn form(State(st): State<AppState>, headers: HeaderMap) -> Response {
     Html(page("导入历史信访事项", Some(&staff), &body)).into_response()
 }
 
+/// The session is looked up after the body is read (as every handler did
+/// before the extractors): an oversized upload is a 413 even when signed out.
 pub async fn upload(State(st): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let Some((staff, csrf)) = current(&st, &headers).await else {
         return Redirect::to("/login").into_response();

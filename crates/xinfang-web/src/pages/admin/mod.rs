@@ -11,6 +11,7 @@
 
 pub(crate) mod data;
 pub(crate) mod events;
+pub(crate) mod extract;
 pub(crate) mod import;
 pub(crate) mod notices;
 pub(crate) mod rules;
@@ -19,9 +20,10 @@ pub(crate) mod units;
 pub(crate) mod users;
 pub(crate) mod webhook;
 
+use crate::pages::admin::extract::AdminSession;
 use crate::pages::html::page;
 use crate::pages::ledgers::kit::{message_page, render, Banner, Message};
-use crate::pages::session::{csrf_ok, current};
+use crate::pages::session::current;
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -61,19 +63,6 @@ pub(super) fn forbidden(staff: &Staff, msg: &str) -> Response {
         Some(staff),
         Message::alert(msg),
     )
-}
-
-/// A posted form from an administrator with a valid CSRF token.
-pub(super) async fn admin_post(
-    st: &AppState,
-    headers: &HeaderMap,
-    f: &Fields,
-) -> Result<Staff, Response> {
-    let (staff, csrf) = admin_session(st, headers).await?;
-    if !csrf_ok(&csrf, field(f, "csrf")) {
-        return Err(forbidden(&staff, "表单已过期，请刷新页面后重试。"));
-    }
-    Ok(staff)
 }
 
 /// The Chinese message of a service error.
@@ -192,11 +181,10 @@ struct Index {
 }
 
 /// `/admin`: links to every administration page.
-pub async fn index(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let (staff, _) = match admin_session(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+pub async fn index(
+    State(st): State<AppState>,
+    AdminSession { staff, .. }: AdminSession,
+) -> Response {
     let links = [
         (
             "/admin/units",

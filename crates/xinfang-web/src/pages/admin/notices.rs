@@ -4,16 +4,15 @@
 //! its own placeholders (`xinfang_app::notify`; changes are audited). A
 //! refused text comes back as typed, with the reason.
 
-use crate::pages::admin::{
-    admin_page, admin_post, admin_session, banner, field, session_csrf, Fields,
-};
+use crate::pages::admin::extract::{AdminForm, AdminSession};
+use crate::pages::admin::{admin_page, banner, session_csrf};
 use crate::pages::ledgers::kit::{render, Banner};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::Form;
+use serde::Deserialize;
 use xinfang_app::notify::notice::Notice;
 use xinfang_app::AppError;
 use xinfang_domain::Staff;
@@ -94,24 +93,20 @@ async fn render_page(
 }
 
 /// `/admin/notices`.
-pub async fn notices_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    match admin_session(&st, &headers).await {
-        Ok((staff, csrf)) => render_page(&st, &staff, &csrf, None, None).await,
-        Err(r) => r,
-    }
+pub async fn notices_page(
+    State(st): State<AppState>,
+    AdminSession { staff, csrf }: AdminSession,
+) -> Response {
+    render_page(&st, &staff, &csrf, None, None).await
 }
 
 /// Save one notice's text.
 pub async fn notices_post(
     State(st): State<AppState>,
     headers: HeaderMap,
-    Form(f): Form<Fields>,
+    AdminForm { staff, form: f }: AdminForm<NoticeForm>,
 ) -> Response {
-    let staff = match admin_post(&st, &headers, &f).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let (notice, text) = (field(&f, "notice"), field(&f, "text"));
+    let (notice, text) = (f.notice.as_str(), f.text.as_str());
     let r = st.app.set_notice_text(&staff, notice, text).await.map(|_| {
         format!(
             "已保存“{}”",
@@ -123,4 +118,12 @@ pub async fn notices_post(
     let csrf = session_csrf(&st, &headers).await;
     let typed = r.is_err().then_some((notice, text));
     render_page(&st, &staff, &csrf, Some(r), typed).await
+}
+
+/// One notice's text, as posted.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NoticeForm {
+    notice: String,
+    text: String,
 }

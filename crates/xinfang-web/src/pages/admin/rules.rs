@@ -2,17 +2,14 @@
 //! through the existing audited service that re-flows open cases) and
 //! 敏感时期 (create and end 重大活动 windows).
 
-use crate::pages::admin::{
-    admin_page, admin_post, admin_session, banner, field, kept, session_csrf as csrf_of, Fields,
-    Kept,
-};
+use crate::pages::admin::extract::{AdminForm, AdminSession};
+use crate::pages::admin::{admin_page, banner, field, kept, session_csrf as csrf_of, Fields, Kept};
 use crate::pages::ledgers::kit::{options, render, Banner, Opt};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::Form;
 use chrono::NaiveDate;
 use xinfang_app::AppError;
 use xinfang_domain::clock::{ClockKind, ClockRule, Counting, PeriodSpec};
@@ -114,11 +111,11 @@ fn render_rules(
 }
 
 /// `/admin/rules`.
-pub async fn rules_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    match admin_session(&st, &headers).await {
-        Ok((staff, csrf)) => render_rules(&st, &staff, &csrf, None, Kept(None)),
-        Err(r) => r,
-    }
+pub async fn rules_page(
+    State(st): State<AppState>,
+    AdminSession { staff, csrf }: AdminSession,
+) -> Response {
+    render_rules(&st, &staff, &csrf, None, Kept(None))
 }
 
 fn rule_form(f: &Fields) -> Result<ClockRule, AppError> {
@@ -160,12 +157,8 @@ fn rule_form(f: &Fields) -> Result<ClockRule, AppError> {
 pub async fn rules_post(
     State(st): State<AppState>,
     headers: HeaderMap,
-    Form(f): Form<Fields>,
+    AdminForm { staff, form: f }: AdminForm<Fields>,
 ) -> Response {
-    let staff = match admin_post(&st, &headers, &f).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let r = match rule_form(&f) {
         Ok(rule) => st
             .app
@@ -259,11 +252,11 @@ fn render_periods(
 }
 
 /// `/admin/sensitive-periods`.
-pub async fn periods_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    match admin_session(&st, &headers).await {
-        Ok((staff, csrf)) => render_periods(&st, &staff, &csrf, None, Kept(None)),
-        Err(r) => r,
-    }
+pub async fn periods_page(
+    State(st): State<AppState>,
+    AdminSession { staff, csrf }: AdminSession,
+) -> Response {
+    render_periods(&st, &staff, &csrf, None, Kept(None))
 }
 
 fn date_field(f: &Fields, name: &str) -> Result<NaiveDate, AppError> {
@@ -277,12 +270,8 @@ fn date_field(f: &Fields, name: &str) -> Result<NaiveDate, AppError> {
 pub async fn periods_post(
     State(st): State<AppState>,
     headers: HeaderMap,
-    Form(f): Form<Fields>,
+    AdminForm { staff, form: f }: AdminForm<Fields>,
 ) -> Response {
-    let staff = match admin_post(&st, &headers, &f).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let r = match field(&f, "op") {
         "add" => match (date_field(&f, "from"), date_field(&f, "to")) {
             (Ok(from), Ok(to)) => st

@@ -4,16 +4,15 @@
 //! derived from the root key in the key file, so nothing secret is shown or
 //! stored here (`xinfang_app::document_seal`); every change is audited.
 
-use crate::pages::admin::{
-    admin_page, admin_post, admin_session, banner, field, session_csrf, Fields,
-};
+use crate::pages::admin::extract::{AdminForm, AdminSession};
+use crate::pages::admin::{admin_page, banner, session_csrf};
 use crate::pages::ledgers::kit::{options, render, Banner, Opt};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::Form;
+use serde::Deserialize;
 use xinfang_app::document_seal::{fingerprint, KeyView};
 use xinfang_app::AppError;
 use xinfang_domain::Staff;
@@ -58,25 +57,21 @@ async fn render_page(
 }
 
 /// `/admin/seals`.
-pub async fn seals_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    match admin_session(&st, &headers).await {
-        Ok((staff, csrf)) => render_page(&st, &staff, &csrf, None).await,
-        Err(r) => r,
-    }
+pub async fn seals_page(
+    State(st): State<AppState>,
+    AdminSession { staff, csrf }: AdminSession,
+) -> Response {
+    render_page(&st, &staff, &csrf, None).await
 }
 
 /// 换发 (`action=reissue`, `unit_id`) or 吊销 (`action=revoke`, `key_id`).
 pub async fn seals_post(
     State(st): State<AppState>,
     headers: HeaderMap,
-    Form(f): Form<Fields>,
+    AdminForm { staff, form: f }: AdminForm<SealForm>,
 ) -> Response {
-    let staff = match admin_post(&st, &headers, &f).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let r = match field(&f, "action") {
-        "reissue" => match field(&f, "unit_id").parse::<i64>() {
+    let r = match f.action.as_str() {
+        "reissue" => match f.unit_id.parse::<i64>() {
             Ok(unit) => st
                 .app
                 .reissue_signing_key(&staff, unit)
@@ -85,7 +80,7 @@ pub async fn seals_post(
             Err(_) => Err(AppError::field("unit_id", "请选择单位")),
         },
         "revoke" => {
-            let key = field(&f, "key_id");
+            let key = f.key_id.as_str();
             st.app.revoke_signing_key(&staff, key).await.map(|new| {
                 format!("已吊销签章密钥 {key}，并换发新密钥 {new}；此前签发的文书仍可核验")
             })
@@ -94,4 +89,13 @@ pub async fn seals_post(
     };
     let csrf = session_csrf(&st, &headers).await;
     render_page(&st, &staff, &csrf, Some(r)).await
+}
+
+/// A seal key reissued for a unit, or one key revoked.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SealForm {
+    action: String,
+    unit_id: String,
+    key_id: String,
 }

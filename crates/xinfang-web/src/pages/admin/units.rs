@@ -2,9 +2,8 @@
 //! level no higher than it), rename and deactivate — never delete, cases
 //! point at units; the cached tree is reloaded by the service.
 
-use crate::pages::admin::{
-    admin_page, admin_post, admin_session, banner, field, kept, session_csrf, Fields, Kept,
-};
+use crate::pages::admin::extract::{AdminForm, AdminSession};
+use crate::pages::admin::{admin_page, banner, field, kept, session_csrf, Fields, Kept};
 use crate::pages::ledgers::kit::{options, render, Banner, Opt};
 use crate::pages::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
 use crate::AppState;
@@ -12,7 +11,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::Form;
+use serde::Deserialize;
 use std::collections::HashMap;
 use xinfang_app::admin::org::UnitInput;
 use xinfang_app::AppError;
@@ -226,25 +225,18 @@ async fn render_units(
 /// `/admin/units`.
 pub async fn units_page(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
+    AdminSession { staff, csrf }: AdminSession,
 ) -> Response {
-    match admin_session(&st, &headers).await {
-        Ok((staff, csrf)) => render_units(&st, &staff, &csrf, &q, None, Kept(None), None).await,
-        Err(r) => r,
-    }
+    render_units(&st, &staff, &csrf, &q, None, Kept(None), None).await
 }
 
 /// Add a unit.
 pub async fn units_add(
     State(st): State<AppState>,
     headers: HeaderMap,
-    Form(f): Form<Fields>,
+    AdminForm { staff, form: f }: AdminForm<Fields>,
 ) -> Response {
-    let staff = match admin_post(&st, &headers, &f).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let r = match field(&f, "parent_id").trim().parse::<i64>() {
         Err(_) => Err(AppError::field("parent_id", "请选择上级单位")),
         Ok(parent) => st
@@ -272,16 +264,12 @@ pub async fn units_change(
     State(st): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<Fields>,
+    AdminForm { staff, form: f }: AdminForm<UnitChangeForm>,
 ) -> Response {
-    let staff = match admin_post(&st, &headers, &f).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let r = match field(&f, "op") {
+    let r = match f.op.as_str() {
         "rename" => st
             .app
-            .change_unit(&staff, id, Some(field(&f, "name")), None)
+            .change_unit(&staff, id, Some(&f.name), None)
             .await
             .map(|_| "已更名".to_string()),
         "deactivate" => st
@@ -297,7 +285,7 @@ pub async fn units_change(
         _ => Err(AppError::field("op", "未知操作")),
     };
     let csrf = session_csrf(&st, &headers).await;
-    let renamed = (r.is_err() && field(&f, "op") == "rename").then(|| (id, field(&f, "name")));
+    let renamed = (r.is_err() && f.op == "rename").then_some((id, f.name.as_str()));
     render_units(
         &st,
         &staff,
@@ -308,6 +296,14 @@ pub async fn units_change(
         renamed,
     )
     .await
+}
+
+/// A unit renamed, deactivated or activated.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct UnitChangeForm {
+    op: String,
+    name: String,
 }
 
 #[cfg(test)]

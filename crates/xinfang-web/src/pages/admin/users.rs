@@ -3,9 +3,9 @@
 //! deactivate (no login, no token) — never delete; reset the second
 //! factor (动态验证码) of a user who lost their phone.
 
+use crate::pages::admin::extract::{AdminForm, AdminSession};
 use crate::pages::admin::{
-    admin_page, admin_post, admin_session, banner, field, kept, role_boxes, session_csrf, Fields,
-    Kept, RoleBox,
+    admin_page, banner, field, kept, role_boxes, session_csrf, Fields, Kept, RoleBox,
 };
 use crate::pages::ledgers::kit::{options, render, Banner, Message, Opt};
 use crate::pages::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
@@ -14,7 +14,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::Form;
 use std::collections::HashMap;
 use xinfang_app::admin::org::UserInput;
 use xinfang_app::AppError;
@@ -184,25 +183,18 @@ async fn render_users(
 /// `/admin/users?text=&unit=ID&role=&state=&sort=&page=`.
 pub async fn users_page(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
+    AdminSession { staff, csrf }: AdminSession,
 ) -> Response {
-    match admin_session(&st, &headers).await {
-        Ok((staff, csrf)) => render_users(&st, &staff, &csrf, &q, None, Kept(None)).await,
-        Err(r) => r,
-    }
+    render_users(&st, &staff, &csrf, &q, None, Kept(None)).await
 }
 
 /// Create a user.
 pub async fn users_add(
     State(st): State<AppState>,
     headers: HeaderMap,
-    Form(f): Form<Fields>,
+    AdminForm { staff, form: f }: AdminForm<Fields>,
 ) -> Response {
-    let staff = match admin_post(&st, &headers, &f).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let unit = field(&f, "unit_id").trim().parse::<i64>().ok();
     let r = match unit {
         None => Err(AppError::field("unit_id", "请选择所属单位")),
@@ -290,13 +282,10 @@ async fn render_user(
 /// `/admin/users/{id}`.
 pub async fn user_page(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
+    AdminSession { staff, csrf }: AdminSession,
 ) -> Response {
-    match admin_session(&st, &headers).await {
-        Ok((staff, csrf)) => render_user(&st, &staff, &csrf, id, None, Kept(None)).await,
-        Err(r) => r,
-    }
+    render_user(&st, &staff, &csrf, id, None, Kept(None)).await
 }
 
 /// Change roles, reset the password, deactivate or activate.
@@ -304,12 +293,8 @@ pub async fn user_change(
     State(st): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<Fields>,
+    AdminForm { staff, form: f }: AdminForm<Fields>,
 ) -> Response {
-    let staff = match admin_post(&st, &headers, &f).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let r = match field(&f, "op") {
         "roles" => st
             .app

@@ -5,9 +5,8 @@
 //! audit; a refused change re-renders the form as typed.
 
 use crate::pages::admin::events::{counts_text, form_values, input_of, FormValues};
-use crate::pages::admin::{
-    admin_page, admin_post, admin_session, banner, field, session_csrf, Fields,
-};
+use crate::pages::admin::extract::{AdminForm, AdminSession};
+use crate::pages::admin::{admin_page, banner, field, session_csrf, Fields};
 use crate::pages::ledgers::kit::{render, Banner};
 use crate::pages::list_view::{Cell, Column, Export, ListQuery, ListView};
 use crate::AppState;
@@ -15,7 +14,6 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::Form;
 use xinfang_app::events::endpoints::{WebhookInput, WebhookView};
 use xinfang_app::AppError;
 use xinfang_domain::Staff;
@@ -135,13 +133,10 @@ async fn render_one(
 /// `/admin/webhooks/{id}`.
 pub async fn one_page(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
+    AdminSession { staff, csrf }: AdminSession,
 ) -> Response {
-    match admin_session(&st, &headers).await {
-        Ok((staff, csrf)) => render_one(&st, &staff, &csrf, id, None, None, None).await,
-        Err(r) => r,
-    }
+    render_one(&st, &staff, &csrf, id, None, None, None).await
 }
 
 /// Save, disable, enable, or set a new secret.
@@ -149,12 +144,8 @@ pub async fn change(
     State(st): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<Fields>,
+    AdminForm { staff, form: f }: AdminForm<Fields>,
 ) -> Response {
-    let staff = match admin_post(&st, &headers, &f).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let mut secret = None;
     let mut typed = None;
     let r = match field(&f, "op") {

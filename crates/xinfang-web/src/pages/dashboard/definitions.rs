@@ -5,13 +5,12 @@
 //! figures are computed from (`indicators::DEFINITIONS`).
 
 use super::indicators::{Definition, DEFINITIONS};
+use crate::pages::extract::StaffPage;
 use crate::pages::html::page_in;
-use crate::pages::session::current;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use std::collections::HashMap;
 
 /// A weight of the assessment score, as a percentage.
@@ -30,12 +29,9 @@ struct DefinitionsPage<'a> {
 
 pub async fn definitions(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
+    StaffPage { staff, .. }: StaffPage,
 ) -> Response {
-    let Some((staff, _)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     let w = st.app.ranking_weights().await.unwrap_or_default();
     let percent = |x: f64| format!("{:.0}%", x * 100.0);
     // Back to the period the reader came from.

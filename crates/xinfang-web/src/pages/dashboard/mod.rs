@@ -20,13 +20,13 @@ mod tables;
 pub use definitions::definitions;
 pub use tables::stats_tables;
 
+use crate::pages::extract::StaffPage;
 use crate::pages::html::page;
-use crate::pages::session::current;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
 use cards::Card;
 use chrono::NaiveDate;
 use indicators::{change, measures, Measure};
@@ -127,12 +127,9 @@ impl DashboardPage {
 
 pub async fn dashboard(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
+    StaffPage { staff, .. }: StaffPage,
 ) -> Response {
-    let Some((staff, _)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     let started = Instant::now();
     let today = st.app.now().date();
     let p = Period::of_query(&q, today);

@@ -4,14 +4,13 @@
 //! askama templates (`templates/ledgers/accountability.html`, `annual.html`);
 //! a refused record comes back as typed.
 
+use crate::pages::extract::{StaffForm, StaffPage};
 use crate::pages::ledgers::kit::*;
 use crate::pages::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
+use crate::pages::page_error::{OrPage, PageResult};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
-use axum::Form;
 use chrono::Datelike;
 use serde_json::Value;
 use xinfang_app::AppError;
@@ -38,11 +37,12 @@ async fn render_list(
     csrf: &str,
     q: &FormMap,
     failed: Option<Failed<'_>>,
-) -> Response {
-    let rows = match st.app.accountability_for(staff).await {
-        Ok(r) => r,
-        Err(e) => return err_page(staff, "约谈通报", e, "/work"),
-    };
+) -> PageResult {
+    let rows = st
+        .app
+        .accountability_for(staff)
+        .await
+        .or_page(staff, "约谈通报", "/work")?;
     let lq = ListQuery::from_query(q);
     let (kind, text) = (lq.get("kind"), lq.get("text").trim());
     let mut rows: Vec<_> = rows
@@ -100,7 +100,7 @@ async fn render_list(
         above: String::new(),
     };
     if ListQuery::wants_xlsx(q) {
-        return view.xlsx(st, staff, "accountability.xlsx").await;
+        return Ok(view.xlsx(st, staff, "accountability.xlsx").await);
     }
     let (status, banner, typed) = match failed {
         Some(f) => (f.status, Some(f.banner), Typed(Some(f.typed))),
@@ -116,58 +116,53 @@ async fn render_list(
         case_no: typed.get("case_no"),
         reason: typed.get("reason"),
     });
-    staff_page_status(status, "约谈通报", staff, &body)
+    Ok(staff_page_status(status, "约谈通报", staff, &body))
 }
 
 /// `/work/accountability`: records in my area, and the form.
 pub async fn list(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<FormMap>,
-) -> Response {
-    let (staff, csrf) = match staff_or_login(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    StaffPage { staff, csrf }: StaffPage,
+) -> PageResult {
     render_list(&st, &staff, &csrf, &q, None).await
 }
 
 /// Record a 约谈 or 通报.
 pub async fn record(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Form(f): Form<FormMap>,
-) -> Response {
-    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let case_no = Some(field(&f, "case_no")).filter(|s| !s.is_empty());
-    let r = match field(&f, "unit_id").parse::<i64>() {
+    StaffForm {
+        staff,
+        csrf,
+        form: f,
+    }: StaffForm<RecordForm>,
+) -> PageResult {
+    let case_no = Some(f.case_no.trim()).filter(|s| !s.is_empty());
+    let r = match f.unit_id.trim().parse::<i64>() {
         Err(_) => Err(AppError::field("unit_id", "请选择单位")),
         Ok(unit) => {
             st.app
                 .record_accountability(
                     &staff,
-                    field(&f, "kind"),
+                    f.kind.trim(),
                     UnitId(unit),
                     case_no,
-                    field(&f, "reason"),
+                    f.reason.trim(),
                 )
                 .await
         }
     };
-    match r {
+    Ok(match r {
         Ok(_) => done("/work/accountability"),
         Err(e) => {
             let failed = Failed::new(e, &f);
             if failed.is_input() {
-                render_list(&st, &staff, &csrf, &FormMap::new(), Some(failed)).await
+                render_list(&st, &staff, &csrf, &FormMap::new(), Some(failed)).await?
             } else {
                 failed.page(&staff, "约谈通报", "/work/accountability")
             }
         }
-    }
+    })
 }
 
 fn num(v: &Value) -> String {
@@ -185,24 +180,27 @@ fn pct(v: &Value) -> String {
 /// `/work/reports/annual?year=`: the 第四十一条 annual report of my area.
 pub async fn annual(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<FormMap>,
-) -> Response {
-    let (staff, _) = match staff_or_login(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    StaffPage { staff, .. }: StaffPage,
+) -> PageResult {
     let year = match field(&q, "year") {
         "" => st.app.now().date().year(),
         y => match y.parse::<i32>() {
             Ok(y) if (1990..=2200).contains(&y) => y,
-            _ => return bad_request(&staff, "年份应为四位数字，如 2026", "/work/reports/annual"),
+            _ => {
+                return Ok(bad_request(
+                    &staff,
+                    "年份应为四位数字，如 2026",
+                    "/work/reports/annual",
+                ))
+            }
         },
     };
-    let r = match st.app.annual_report(&staff, year).await {
-        Ok(r) => r,
-        Err(e) => return err_page(&staff, "年度报告", e, "/work/reports/annual"),
-    };
+    let r = st.app.annual_report(&staff, year).await.or_page(
+        &staff,
+        "年度报告",
+        "/work/reports/annual",
+    )?;
     let s = &r["statistics"];
     let stats: [(&str, &str); 12] = [
         ("信访件次", "submissions"),
@@ -250,7 +248,7 @@ pub async fn annual(
         adopted: num(&r["suggestions_adopted"]),
         accountability: num(&r["accountability_records"]),
     });
-    staff_page("年度报告", &staff, &body)
+    Ok(staff_page("年度报告", &staff, &body))
 }
 
 /// The 第四十一条 annual report, printable on A4.
@@ -269,4 +267,14 @@ struct AnnualPage {
     supervised: String,
     adopted: String,
     accountability: String,
+}
+
+page_form! {
+    /// A 约谈 or 通报 recorded.
+    pub struct RecordForm {
+        case_no,
+        kind,
+        reason,
+        unit_id,
+    }
 }

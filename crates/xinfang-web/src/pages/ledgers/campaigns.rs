@@ -8,14 +8,13 @@
 //! a refused form comes back as it was typed, and 销号, which cannot be
 //! taken back, is confirmed first.
 
+use crate::pages::extract::{StaffForm, StaffPage};
 use crate::pages::ledgers::kit::*;
 use crate::pages::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
+use crate::pages::page_error::{OrPage, PageResult};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
-use axum::Form;
 use xinfang_app::AppError;
 use xinfang_domain::campaign::{check_item_move, item_overdue, label, ITEM_STATES, LIST_KINDS};
 use xinfang_domain::clock::Grade;
@@ -99,11 +98,12 @@ async fn render_list(
     csrf: &str,
     q: &FormMap,
     failed: Option<Failed<'_>>,
-) -> Response {
-    let all = match st.app.campaigns_for(staff).await {
-        Ok(a) => a,
-        Err(e) => return err_page(staff, "专项攻坚", e, "/work"),
-    };
+) -> PageResult {
+    let all = st
+        .app
+        .campaigns_for(staff)
+        .await
+        .or_page(staff, "专项攻坚", "/work")?;
     let lq = ListQuery::from_query(q);
     let (kind, text) = (lq.get("list_kind"), lq.get("text").trim());
     let mut rows: Vec<&CampaignRow> = all
@@ -165,7 +165,7 @@ async fn render_list(
         above: String::new(),
     };
     if ListQuery::wants_xlsx(q) {
-        return view.xlsx(st, staff, "campaigns.xlsx").await;
+        return Ok(view.xlsx(st, staff, "campaigns.xlsx").await);
     }
     let (status, banner, typed) = match failed {
         Some(f) => (f.status, Some(f.banner), Typed(Some(f.typed))),
@@ -181,40 +181,37 @@ async fn render_list(
         starts_on: typed.get("starts_on"),
         deadline: typed.get("deadline"),
     });
-    staff_page_status(status, "专项攻坚", staff, &body)
+    Ok(staff_page_status(status, "专项攻坚", staff, &body))
 }
 
 /// `/work/campaigns`: the area's campaigns and lists, and the create form.
 pub async fn list(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<FormMap>,
-) -> Response {
-    let (staff, csrf) = match staff_or_login(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    StaffPage { staff, csrf }: StaffPage,
+) -> PageResult {
     render_list(&st, &staff, &csrf, &q, None).await
 }
 
 /// Create a campaign.
 pub async fn create(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Form(f): Form<FormMap>,
-) -> Response {
-    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let starts_on = match field(&f, "starts_on") {
+    StaffForm {
+        staff,
+        csrf,
+        form: f,
+    }: StaffForm<CampaignForm>,
+) -> PageResult {
+    let starts_on = match f.starts_on.trim() {
         "" => Ok(None),
         v => v
             .parse()
             .map(Some)
             .map_err(|_| AppError::field("starts_on", "起始日期格式应为 YYYY-MM-DD")),
     };
-    let deadline = field(&f, "deadline")
+    let deadline = f
+        .deadline
+        .trim()
         .parse()
         .map_err(|_| AppError::field("deadline", "请填写期限（YYYY-MM-DD）"));
     let r = match (starts_on, deadline) {
@@ -222,8 +219,8 @@ pub async fn create(
             st.app
                 .create_campaign(
                     &staff,
-                    field(&f, "name"),
-                    field(&f, "list_kind"),
+                    f.name.trim(),
+                    f.list_kind.trim(),
                     starts_on,
                     deadline,
                 )
@@ -231,17 +228,17 @@ pub async fn create(
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
-    match r {
+    Ok(match r {
         Ok(c) => done(&format!("/work/campaigns/{}", c.id)),
         Err(e) => {
             let failed = Failed::new(e, &f);
             if failed.is_input() {
-                render_list(&st, &staff, &csrf, &FormMap::new(), Some(failed)).await
+                render_list(&st, &staff, &csrf, &FormMap::new(), Some(failed)).await?
             } else {
                 failed.page(&staff, "专项攻坚", "/work/campaigns")
             }
         }
-    }
+    })
 }
 
 /// One item of a campaign as its row shows it.
@@ -314,11 +311,12 @@ async fn render_detail(
     id: i64,
     q: &FormMap,
     failed: Option<(Failed<'_>, From)>,
-) -> Response {
-    let c = match st.app.campaign_for(staff, id).await {
-        Ok(c) => c,
-        Err(e) => return err_page(staff, "专项攻坚", e, "/work/campaigns"),
-    };
+) -> PageResult {
+    let c = st
+        .app
+        .campaign_for(staff, id)
+        .await
+        .or_page(staff, "专项攻坚", "/work/campaigns")?;
     let (status, banner, typed, from) = match failed {
         Some((f, from)) => (f.status, Some(f.banner), Some(f.typed), Some(from)),
         None => (axum::http::StatusCode::OK, notice(q), None, None),
@@ -376,20 +374,16 @@ async fn render_detail(
         overdue_only: add.get("overdue") == "1",
         c: &c,
     });
-    staff_page_status(status, &c.name, staff, &body)
+    Ok(staff_page_status(status, &c.name, staff, &body))
 }
 
 /// `/work/campaigns/{id}`: items with their transitions, and the add forms.
 pub async fn detail(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Query(q): Query<FormMap>,
-) -> Response {
-    let (staff, csrf) = match staff_or_login(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    StaffPage { staff, csrf }: StaffPage,
+) -> PageResult {
     render_detail(&st, &staff, &csrf, id, &q, None).await
 }
 
@@ -403,44 +397,44 @@ async fn failed_on(
     failed: Failed<'_>,
     from: From,
     title: &str,
-) -> Response {
-    if failed.is_input() {
-        let typed = failed.typed;
-        render_detail(st, staff, csrf, id, typed, Some((failed, from))).await
+) -> PageResult {
+    Ok(if failed.is_input() {
+        render_detail(st, staff, csrf, id, &FormMap::new(), Some((failed, from))).await?
     } else {
         failed.page(staff, title, &format!("/work/campaigns/{id}"))
-    }
+    })
 }
 
 /// The 加入事项 form's query, or why it cannot be run.
-fn add_filter(f: &FormMap) -> Result<Option<CaseFilter>, AppError> {
-    if field(f, "by_query") != "1" {
+fn add_filter(f: &AddItemsForm) -> Result<Option<CaseFilter>, AppError> {
+    if f.by_query.trim() != "1" {
         return Ok(None);
     }
-    let unit = match field(f, "unit") {
+    let unit = match f.unit.trim() {
         "" => None,
         u => Some(
             u.parse::<i64>()
                 .map_err(|_| AppError::BadRequest("办理单位无效".into()))?,
         ),
     };
-    for k in ["from", "to"] {
-        let v = field(f, k);
+    for (k, v) in [("from", f.from.trim()), ("to", f.to.trim())] {
         if !v.is_empty() && v.parse::<chrono::NaiveDate>().is_err() {
             return Err(AppError::field(k, "日期格式应为 YYYY-MM-DD"));
         }
     }
-    let opt = |k: &str| Some(field(f, k).to_string()).filter(|s| !s.is_empty());
+    let opt = |v: &str| Some(v.trim().to_string()).filter(|s| !s.is_empty());
     Ok(Some(CaseFilter {
-        statuses: field(f, "status")
+        statuses: f
+            .status
+            .trim()
             .split(',')
             .filter(|s| !s.is_empty())
             .map(str::to_string)
             .collect(),
         current_unit: unit,
-        grade: (field(f, "overdue") == "1").then(|| Grade::Overdue.key().to_string()),
-        registered_from: opt("from"),
-        registered_to: opt("to"),
+        grade: (f.overdue.trim() == "1").then(|| Grade::Overdue.key().to_string()),
+        registered_from: opt(&f.from),
+        registered_to: opt(&f.to),
         limit: 5_000,
         ..Default::default()
     }))
@@ -449,15 +443,16 @@ fn add_filter(f: &FormMap) -> Result<Option<CaseFilter>, AppError> {
 /// Add cases by number and/or by query.
 pub async fn add_items(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<FormMap>,
-) -> Response {
-    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let nos: Vec<String> = field(&f, "case_nos")
+    StaffForm {
+        staff,
+        csrf,
+        form: f,
+    }: StaffForm<AddItemsForm>,
+) -> PageResult {
+    let nos: Vec<String> = f
+        .case_nos
+        .trim()
         .split(|c: char| c == ',' || c == '，' || c.is_whitespace())
         .filter(|s| !s.is_empty())
         .map(str::to_string)
@@ -470,40 +465,73 @@ pub async fn add_items(
         Ok(filter) => st.app.add_to_campaign(&staff, id, &nos, filter).await,
         Err(e) => Err(e),
     };
-    match r {
+    Ok(match r {
         Ok(_) => done(&format!("/work/campaigns/{id}")),
         Err(e) => {
             let failed = Failed::new(e, &f);
-            failed_on(&st, &staff, &csrf, id, failed, From::Add, "加入事项").await
+            failed_on(&st, &staff, &csrf, id, failed, From::Add, "加入事项").await?
         }
-    }
+    })
 }
 
 /// 化解 / 稳控 / 销号 of one item.
 pub async fn move_item(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(item): Path<i64>,
-    Form(f): Form<FormMap>,
-) -> Response {
-    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let campaign = field(&f, "campaign").parse::<i64>().ok();
-    match st
-        .app
-        .move_item(&staff, item, field(&f, "status"), field(&f, "evidence"))
-        .await
-    {
-        Ok(c) => done(&format!("/work/campaigns/{}", c.id)),
-        Err(e) => match campaign {
-            Some(id) => {
-                let failed = Failed::new(e, &f);
-                failed_on(&st, &staff, &csrf, id, failed, From::Item(item), "专项攻坚").await
-            }
-            None => err_page(&staff, "专项攻坚", e, "/work/campaigns"),
+    StaffForm {
+        staff,
+        csrf,
+        form: f,
+    }: StaffForm<MoveItemForm>,
+) -> PageResult {
+    let campaign = f.campaign.trim().parse::<i64>().ok();
+    Ok(
+        match st
+            .app
+            .move_item(&staff, item, f.status.trim(), f.evidence.trim())
+            .await
+        {
+            Ok(c) => done(&format!("/work/campaigns/{}", c.id)),
+            Err(e) => match campaign {
+                Some(id) => {
+                    let failed = Failed::new(e, &f);
+                    failed_on(&st, &staff, &csrf, id, failed, From::Item(item), "专项攻坚").await?
+                }
+                None => err_page(&staff, "专项攻坚", e, "/work/campaigns"),
+            },
         },
+    )
+}
+
+page_form! {
+    /// A new 专项攻坚 campaign.
+    pub struct CampaignForm {
+        name,
+        list_kind,
+        starts_on,
+        deadline,
+    }
+}
+
+page_form! {
+    /// An item of a campaign moved on (or struck), with the grounds.
+    pub struct MoveItemForm {
+        campaign,
+        status,
+        evidence,
+    }
+}
+
+page_form! {
+    /// Cases added to a campaign: by number, or by a query over the area's cases.
+    pub struct AddItemsForm {
+        case_nos,
+        by_query,
+        status,
+        unit,
+        from,
+        to,
+        overdue,
     }
 }
 

@@ -5,14 +5,13 @@
 //! component with its row controls and the 排查登记 form as askama templates
 //! (`templates/ledgers/dispute*.html`); a refused form comes back as typed.
 
+use crate::pages::extract::{StaffForm, StaffPage};
 use crate::pages::ledgers::kit::*;
 use crate::pages::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
+use crate::pages::page_error::{OrPage, PageResult};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
-use axum::Form;
 use xinfang_domain::campaign::{label, DISPUTE_STATES, TRACKS};
 use xinfang_domain::{Staff, UnitId};
 use xinfang_store::DisputeRow;
@@ -72,11 +71,12 @@ async fn render_list(
     csrf: &str,
     q: &FormMap,
     failed: Option<(Failed<'_>, From)>,
-) -> Response {
-    let all = match st.app.disputes_for(staff).await {
-        Ok(a) => a,
-        Err(e) => return err_page(staff, "矛盾纠纷排查台账", e, "/work"),
-    };
+) -> PageResult {
+    let all = st
+        .app
+        .disputes_for(staff)
+        .await
+        .or_page(staff, "矛盾纠纷排查台账", "/work")?;
     let (status, banner, typed, from) = match failed {
         Some((f, from)) => (f.status, Some(f.banner), Some(f.typed), Some(from)),
         None => (axum::http::StatusCode::OK, notice(q), None, None),
@@ -167,7 +167,7 @@ async fn render_list(
         above: String::new(),
     };
     if ListQuery::wants_xlsx(q) {
-        return view.xlsx(st, staff, "disputes.xlsx").await;
+        return Ok(view.xlsx(st, staff, "disputes.xlsx").await);
     }
     let reg = Typed(typed.filter(|_| matches!(from, Some(From::Register))));
     let body = render(&DisputesPage {
@@ -186,19 +186,15 @@ async fn render_list(
             &reg.get("risk_level"),
         ),
     });
-    staff_page_status(status, "矛盾纠纷排查台账", staff, &body)
+    Ok(staff_page_status(status, "矛盾纠纷排查台账", staff, &body))
 }
 
 /// `/work/disputes`: the ledger and the 排查登记 form.
 pub async fn list(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<FormMap>,
-) -> Response {
-    let (staff, csrf) = match staff_or_login(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    StaffPage { staff, csrf }: StaffPage,
+) -> PageResult {
     render_list(&st, &staff, &csrf, &q, None).await
 }
 
@@ -211,72 +207,89 @@ async fn failed_on(
     failed: Failed<'_>,
     from: From,
     title: &str,
-) -> Response {
-    if failed.is_input() {
-        render_list(st, staff, csrf, &FormMap::new(), Some((failed, from))).await
+) -> PageResult {
+    Ok(if failed.is_input() {
+        render_list(st, staff, csrf, &FormMap::new(), Some((failed, from))).await?
     } else {
         failed.page(staff, title, "/work/disputes")
-    }
+    })
 }
 
 /// 排查登记 at the staff member's unit.
 pub async fn register(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Form(f): Form<FormMap>,
-) -> Response {
-    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let risk = field(&f, "risk_level").parse::<i64>().unwrap_or(1);
-    match st
-        .app
-        .register_dispute(
-            &staff,
-            field(&f, "region_code"),
-            field(&f, "parties"),
-            field(&f, "summary"),
-            risk,
-        )
-        .await
-    {
-        Ok(d) => done(&format!("/work/disputes#d{}", d.id)),
-        Err(e) => {
-            let failed = Failed::new(e, &f);
-            failed_on(&st, &staff, &csrf, failed, From::Register, "排查登记").await
-        }
-    }
+    StaffForm {
+        staff,
+        csrf,
+        form: f,
+    }: StaffForm<DisputeForm>,
+) -> PageResult {
+    let risk = f.risk_level.trim().parse::<i64>().unwrap_or(1);
+    Ok(
+        match st
+            .app
+            .register_dispute(
+                &staff,
+                f.region_code.trim(),
+                f.parties.trim(),
+                f.summary.trim(),
+                risk,
+            )
+            .await
+        {
+            Ok(d) => done(&format!("/work/disputes#d{}", d.id)),
+            Err(e) => {
+                let failed = Failed::new(e, &f);
+                failed_on(&st, &staff, &csrf, failed, From::Register, "排查登记").await?
+            }
+        },
+    )
 }
 
 /// Start mediation, record its outcome, or convert into a case.
 pub async fn move_dispute(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<FormMap>,
-) -> Response {
-    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let opt = |k: &str| Some(field(&f, k)).filter(|s| !s.is_empty());
-    match st
-        .app
-        .move_dispute(
-            &staff,
-            id,
-            field(&f, "status"),
-            opt("track"),
-            opt("outcome"),
-        )
-        .await
-    {
-        Ok(d) => done(&format!("/work/disputes#d{}", d.id)),
-        Err(e) => {
-            let failed = Failed::new(e, &f);
-            failed_on(&st, &staff, &csrf, failed, From::Dispute(id), "矛盾纠纷").await
-        }
+    StaffForm {
+        staff,
+        csrf,
+        form: f,
+    }: StaffForm<MoveDisputeForm>,
+) -> PageResult {
+    fn opt(v: &str) -> Option<&str> {
+        Some(v.trim()).filter(|s| !s.is_empty())
+    }
+    Ok(
+        match st
+            .app
+            .move_dispute(&staff, id, f.status.trim(), opt(&f.track), opt(&f.outcome))
+            .await
+        {
+            Ok(d) => done(&format!("/work/disputes#d{}", d.id)),
+            Err(e) => {
+                let failed = Failed::new(e, &f);
+                failed_on(&st, &staff, &csrf, failed, From::Dispute(id), "矛盾纠纷").await?
+            }
+        },
+    )
+}
+
+page_form! {
+    /// A dispute registered at the staff member's unit (排查登记).
+    pub struct DisputeForm {
+        region_code,
+        parties,
+        summary,
+        risk_level,
+    }
+}
+
+page_form! {
+    /// A dispute moved on: mediation started, its outcome, or a case made of it.
+    pub struct MoveDisputeForm {
+        status,
+        track,
+        outcome,
     }
 }
 

@@ -1,16 +1,15 @@
 //! Shared plumbing for the ledger pages (督办, 包案, 专项攻坚, 矛盾纠纷, 问责,
-//! 预警) and the administration pages: who is logged in, the CSRF check on
-//! every POST, form fields, Chinese error pages with the status the API
-//! would give, and what their askama templates share (`templates/ledgers/
+//! 预警) and the administration pages (who is logged in and the CSRF check
+//! on every POST are the extractors in `pages::extract`): form fields,
+//! Chinese error pages with the status the API would give, and what their askama templates share (`templates/ledgers/
 //! kit.html`: the CSRF input, the outcome banner, `<option>` lists;
 //! `templates/ledgers/message.html`: a page that only says something).
 
 use crate::error::ApiError;
 use crate::pages::html::page;
-use crate::pages::session::{csrf_ok, current};
 use crate::AppState;
 use askama::Template;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use std::collections::HashMap;
 use xinfang_app::AppError;
@@ -18,34 +17,6 @@ use xinfang_domain::Staff;
 
 /// A posted or query form.
 pub type FormMap = HashMap<String, String>;
-
-/// The logged-in staff member and CSRF secret, or a redirect to the login page.
-pub async fn staff_or_login(
-    st: &AppState,
-    headers: &HeaderMap,
-) -> Result<(Staff, String), Response> {
-    current(st, headers)
-        .await
-        .ok_or_else(|| Redirect::to("/login").into_response())
-}
-
-/// As `staff_or_login`, and the form's CSRF token must match (else 403, nothing changes).
-pub async fn staff_for_post(
-    st: &AppState,
-    headers: &HeaderMap,
-    f: &FormMap,
-) -> Result<(Staff, String), Response> {
-    let (staff, csrf) = staff_or_login(st, headers).await?;
-    if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
-        return Err(message_page(
-            StatusCode::FORBIDDEN,
-            "拒绝",
-            Some(&staff),
-            Message::alert("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。"),
-        ));
-    }
-    Ok((staff, csrf))
-}
 
 /// A trimmed form field ("" when absent).
 pub fn field<'a>(f: &'a FormMap, k: &str) -> &'a str {
@@ -122,6 +93,42 @@ pub fn notice(q: &FormMap) -> Option<Banner> {
     q.contains_key("done").then(|| Banner::ok("已办理。"))
 }
 
+/// What was typed into a posted form, by field name: the map of a form
+/// with dynamic fields, or a typed form declared with [`page_form!`].
+pub trait Echo {
+    /// The value posted as `name`, if any.
+    fn echo(&self, name: &str) -> Option<&str>;
+}
+
+impl Echo for FormMap {
+    fn echo(&self, name: &str) -> Option<&str> {
+        self.get(name).map(String::as_str)
+    }
+}
+
+/// A typed posted form: a struct of text fields (each "" when absent, as a
+/// map's missing key was) that can show itself again after a failed post.
+macro_rules! page_form {
+    ($(#[$m:meta])* $vis:vis struct $name:ident { $($field:ident),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(serde::Deserialize, Default)]
+        #[serde(default)]
+        $vis struct $name {
+            $(pub $field: String,)*
+        }
+
+        impl $crate::pages::ledgers::kit::Echo for $name {
+            fn echo(&self, name: &str) -> Option<&str> {
+                match name {
+                    $(stringify!($field) => Some(&self.$field),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+pub(crate) use page_form;
+
 /// A post that failed. When the input was refused (400, 422) the page of
 /// the form shows it again with the error and what was typed, so nothing
 /// has to be typed twice; anything else (not found, not allowed) gets the
@@ -129,11 +136,11 @@ pub fn notice(q: &FormMap) -> Option<Banner> {
 pub struct Failed<'a> {
     pub status: StatusCode,
     pub banner: Banner,
-    pub typed: &'a FormMap,
+    pub typed: &'a (dyn Echo + Sync),
 }
 
 impl<'a> Failed<'a> {
-    pub fn new(e: AppError, typed: &'a FormMap) -> Failed<'a> {
+    pub fn new(e: AppError, typed: &'a (dyn Echo + Sync)) -> Failed<'a> {
         let banner = Banner::err(format!("未能办理：{}", err_msg(&e)));
         Failed {
             status: ApiError(e).into_response().status(),
@@ -161,19 +168,19 @@ impl<'a> Failed<'a> {
 
 /// What a form shows in its fields: what was typed into it when its post
 /// failed, else nothing.
-pub struct Typed<'a>(pub Option<&'a FormMap>);
+pub struct Typed<'a>(pub Option<&'a (dyn Echo + Sync)>);
 
 impl Typed<'_> {
-    /// The typed value of `name` ("" when nothing was typed).
+    /// The typed value of `name`, trimmed ("" when nothing was typed).
     pub fn get(&self, name: &str) -> String {
         self.0
-            .map(|f| field(f, name).to_string())
+            .map(|f| f.echo(name).unwrap_or("").trim().to_string())
             .unwrap_or_default()
     }
     /// The typed value, or `default` when the form was not posted.
     pub fn or(&self, name: &str, default: &str) -> String {
         match self.0 {
-            Some(f) => field(f, name).to_string(),
+            Some(f) => f.echo(name).unwrap_or("").trim().to_string(),
             None => default.to_string(),
         }
     }

@@ -13,12 +13,12 @@ pub(crate) mod ownerships;
 pub(crate) mod supervisions;
 pub(crate) mod warnings;
 
-use crate::pages::ledgers::kit::{err_page, staff_or_login, FormMap};
+use crate::pages::extract::StaffPage;
+use crate::pages::ledgers::kit::FormMap;
+use crate::pages::page_error::{OrPage, PageResult};
 use crate::pages::work::case_levers;
 use crate::AppState;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use xinfang_app::ledgers::Ledger;
@@ -77,7 +77,7 @@ pub fn routes() -> crate::routes::Routes {
     for ledger in Ledger::ALL {
         r = r.route(
             &format!("/work/export/{}.xlsx", ledger.key()),
-            get(move |State(st): State<AppState>, headers: HeaderMap| export(st, headers, ledger)),
+            get(move |State(st): State<AppState>, page: StaffPage| export(st, page, ledger)),
         );
     }
     r.route("/work/export/rankings.xlsx", get(rankings_xlsx))
@@ -98,45 +98,46 @@ fn period(st: &AppState, q: &FormMap) -> (NaiveDate, NaiveDate) {
 /// 单位考核排名 from the dashboard, as Excel.
 async fn rankings_xlsx(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<FormMap>,
-) -> Response {
-    let (staff, _) = match staff_or_login(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    StaffPage { staff, .. }: StaffPage,
+) -> PageResult {
     let (from, to) = period(&st, &q);
-    match st.app.export_rankings(&staff, from, to).await {
-        Ok(bytes) => crate::api::extract::xlsx_response(bytes, "rankings.xlsx"),
-        Err(e) => err_page(&staff, "导出", e, "/work/dashboard"),
-    }
+    let bytes = st.app.export_rankings(&staff, from, to).await.or_page(
+        &staff,
+        "导出",
+        "/work/dashboard",
+    )?;
+    Ok(crate::api::extract::xlsx_response(bytes, "rankings.xlsx"))
 }
 
 /// The monthly trend from the dashboard, as Excel.
 async fn trend_xlsx(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<FormMap>,
-) -> Response {
-    let (staff, _) = match staff_or_login(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    StaffPage { staff, .. }: StaffPage,
+) -> PageResult {
     let (from, to) = period(&st, &q);
-    match st.app.export_trend(&staff, from, to).await {
-        Ok(bytes) => crate::api::extract::xlsx_response(bytes, "trend.xlsx"),
-        Err(e) => err_page(&staff, "导出", e, "/work/dashboard"),
-    }
+    let bytes =
+        st.app
+            .export_trend(&staff, from, to)
+            .await
+            .or_page(&staff, "导出", "/work/dashboard")?;
+    Ok(crate::api::extract::xlsx_response(bytes, "trend.xlsx"))
 }
 
 /// A ledger's .xlsx from the pages (same rows as the list, audited).
-pub async fn export(st: AppState, headers: HeaderMap, ledger: Ledger) -> Response {
-    let (staff, _) = match staff_or_login(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    match st.app.export_ledger(&staff, ledger).await {
-        Ok(bytes) => crate::api::extract::xlsx_response(bytes, &format!("{}.xlsx", ledger.key())),
-        Err(e) => err_page(&staff, "导出", e, "/work"),
-    }
+pub async fn export(
+    st: AppState,
+    StaffPage { staff, .. }: StaffPage,
+    ledger: Ledger,
+) -> PageResult {
+    let bytes = st
+        .app
+        .export_ledger(&staff, ledger)
+        .await
+        .or_page(&staff, "导出", "/work")?;
+    Ok(crate::api::extract::xlsx_response(
+        bytes,
+        &format!("{}.xlsx", ledger.key()),
+    ))
 }

@@ -5,14 +5,13 @@
 //! (`templates/ledgers/ownerships.html`) around the list component; a
 //! refused progress entry comes back as typed, and 已化解 is confirmed.
 
+use crate::pages::extract::{StaffForm, StaffPage};
 use crate::pages::ledgers::kit::*;
 use crate::pages::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
+use crate::pages::page_error::{OrPage, PageResult};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
-use axum::Form;
 use xinfang_app::ledgers::{ownership_status_label, ownership_team};
 use xinfang_domain::{Role, Staff};
 use xinfang_store::OwnershipRow;
@@ -50,11 +49,12 @@ async fn render_board(
     csrf: &str,
     q: &FormMap,
     failed: Option<(Failed<'_>, i64)>,
-) -> Response {
-    let mine = match st.app.ownership_board(staff).await {
-        Ok(m) => m,
-        Err(e) => return err_page(staff, "领导包案", e, "/work"),
-    };
+) -> PageResult {
+    let mine = st
+        .app
+        .ownership_board(staff)
+        .await
+        .or_page(staff, "领导包案", "/work")?;
     let (status, banner, typed) = match failed {
         Some((f, id)) => (f.status, Some(f.banner), Some((f.typed, id))),
         None => (axum::http::StatusCode::OK, notice(q), None),
@@ -141,7 +141,7 @@ async fn render_board(
             above: String::new(),
         };
         if ListQuery::wants_xlsx(q) {
-            return view.xlsx(st, staff, "ownerships.xlsx").await;
+            return Ok(view.xlsx(st, staff, "ownerships.xlsx").await);
         }
         ledger = view.render(&lq);
     }
@@ -154,63 +154,59 @@ async fn render_board(
         cards,
         ledger,
     });
-    staff_page_status(status, "领导包案", staff, &body)
+    Ok(staff_page_status(status, "领导包案", staff, &body))
 }
 
 /// `/work/ownerships`: the board.
 pub async fn board(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<FormMap>,
-) -> Response {
-    let (staff, csrf) = match staff_or_login(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    StaffPage { staff, csrf }: StaffPage,
+) -> PageResult {
     render_board(&st, &staff, &csrf, &q, None).await
 }
 
 /// A progress entry by the leader or a team member.
 pub async fn progress(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<FormMap>,
-) -> Response {
-    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    match st
-        .app
-        .ownership_progress(&staff, id, field(&f, "text"))
-        .await
-    {
-        Ok(_) => done(&format!("/work/ownerships#o{id}")),
-        Err(e) => {
-            let failed = Failed::new(e, &f);
-            if failed.is_input() {
-                render_board(&st, &staff, &csrf, &FormMap::new(), Some((failed, id))).await
-            } else {
-                failed.page(&staff, "包案进展", "/work/ownerships")
+    StaffForm {
+        staff,
+        csrf,
+        form: f,
+    }: StaffForm<ProgressForm>,
+) -> PageResult {
+    Ok(
+        match st.app.ownership_progress(&staff, id, f.text.trim()).await {
+            Ok(_) => done(&format!("/work/ownerships#o{id}")),
+            Err(e) => {
+                let failed = Failed::new(e, &f);
+                if failed.is_input() {
+                    render_board(&st, &staff, &csrf, &FormMap::new(), Some((failed, id))).await?
+                } else {
+                    failed.page(&staff, "包案进展", "/work/ownerships")
+                }
             }
-        }
-    }
+        },
+    )
 }
 
 /// The leader marks the case 化解.
 pub async fn resolve(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<FormMap>,
-) -> Response {
-    let (staff, _) = match staff_for_post(&st, &headers, &f).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    match st.app.resolve_ownership(&staff, id).await {
-        Ok(_) => done(&format!("/work/ownerships#o{id}")),
-        Err(e) => err_page(&staff, "包案化解", e, "/work/ownerships"),
+    StaffForm { staff, .. }: StaffForm<FormMap>,
+) -> PageResult {
+    st.app
+        .resolve_ownership(&staff, id)
+        .await
+        .or_page(&staff, "包案化解", "/work/ownerships")?;
+    Ok(done(&format!("/work/ownerships#o{id}")))
+}
+
+page_form! {
+    /// A progress note on a 包案.
+    pub struct ProgressForm {
+        text,
     }
 }

@@ -5,14 +5,13 @@
 //! 督办单 page is an askama template (`templates/ledgers/supervision.html`);
 //! the lists are the list component.
 
+use crate::pages::extract::{StaffForm, StaffPage};
 use crate::pages::ledgers::kit::*;
 use crate::pages::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
+use crate::pages::page_error::{OrPage, PageResult};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
-use axum::Form;
 use xinfang_domain::supervision::{SupervisionKind, SupervisionStatus};
 use xinfang_domain::{Role, Staff};
 use xinfang_store::SupervisionRow;
@@ -103,17 +102,14 @@ fn sort_key(s: &&SupervisionRow, key: &str) -> String {
 /// `/work/supervisions`: filters kind / status / overdue / text.
 pub async fn list(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<FormMap>,
-) -> Response {
-    let (staff, _) = match staff_or_login(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let all = match st.app.supervisions_for(&staff).await {
-        Ok(a) => a,
-        Err(e) => return err_page(&staff, "督办", e, "/work"),
-    };
+    StaffPage { staff, .. }: StaffPage,
+) -> PageResult {
+    let all = st
+        .app
+        .supervisions_for(&staff)
+        .await
+        .or_page(&staff, "督办", "/work")?;
     let lq = ListQuery::from_query(&q);
     let today = st.app.now().date().to_string();
     let (kind, status, text) = (lq.get("kind"), lq.get("status"), lq.get("text").trim());
@@ -142,25 +138,22 @@ pub async fn list(
         String::new(),
     );
     if ListQuery::wants_xlsx(&q) {
-        return v.xlsx(&st, &staff, "supervisions.xlsx").await;
+        return Ok(v.xlsx(&st, &staff, "supervisions.xlsx").await);
     }
-    staff_page("督办", &staff, &v.render(&lq))
+    Ok(staff_page("督办", &staff, &v.render(&lq)))
 }
 
 /// `/work/listed`: the 挂牌督办 list every staff member in the area sees.
 pub async fn listed(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<FormMap>,
-) -> Response {
-    let (staff, _) = match staff_or_login(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let all = match st.app.supervisions_for(&staff).await {
-        Ok(a) => a,
-        Err(e) => return err_page(&staff, "挂牌督办", e, "/work"),
-    };
+    StaffPage { staff, .. }: StaffPage,
+) -> PageResult {
+    let all = st
+        .app
+        .supervisions_for(&staff)
+        .await
+        .or_page(&staff, "挂牌督办", "/work")?;
     let lq = ListQuery::from_query(&q);
     let today = st.app.now().date().to_string();
     let status = lq.get("status");
@@ -180,9 +173,9 @@ pub async fn listed(
         render(&ListedNote),
     );
     if ListQuery::wants_xlsx(&q) {
-        return v.xlsx(&st, &staff, "listed.xlsx").await;
+        return Ok(v.xlsx(&st, &staff, "listed.xlsx").await);
     }
-    staff_page("挂牌督办", &staff, &v.render(&lq))
+    Ok(staff_page("挂牌督办", &staff, &v.render(&lq)))
 }
 
 /// What the 挂牌督办 list says above its rows.
@@ -217,11 +210,12 @@ async fn render_detail(
     id: i64,
     q: &FormMap,
     failed: Option<Failed<'_>>,
-) -> Response {
-    let s = match st.app.supervision_for(staff, id).await {
-        Ok(s) => s,
-        Err(e) => return err_page(staff, "督办", e, "/work/supervisions"),
-    };
+) -> PageResult {
+    let s = st
+        .app
+        .supervision_for(staff, id)
+        .await
+        .or_page(staff, "督办", "/work/supervisions")?;
     let unit = |u: i64| st.app.unit_name(xinfang_domain::UnitId(u));
     let (status, banner, typed) = match failed {
         Some(f) => (f.status, Some(f.banner), Typed(Some(f.typed))),
@@ -246,73 +240,75 @@ async fn render_detail(
             && staff.unit.0 != s.to_unit,
         s: &s,
     });
-    staff_page_status(status, "督办单", staff, &body)
+    Ok(staff_page_status(status, "督办单", staff, &body))
 }
 
 /// `/work/supervisions/{id}`: the 督办单 (print with the browser, A4) and the forms.
 pub async fn detail(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Query(q): Query<FormMap>,
-) -> Response {
-    let (staff, csrf) = match staff_or_login(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    StaffPage { staff, csrf }: StaffPage,
+) -> PageResult {
     render_detail(&st, &staff, &csrf, id, &q, None).await
 }
 
 /// The supervised unit's feedback.
 pub async fn feedback(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<FormMap>,
-) -> Response {
-    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    StaffForm {
+        staff,
+        csrf,
+        form: f,
+    }: StaffForm<FeedbackForm>,
+) -> PageResult {
     let back = format!("/work/supervisions/{id}");
-    if let Err(e) = st.app.supervision_for(&staff, id).await {
-        return err_page(&staff, "督办", e, "/work/supervisions");
-    }
-    match st
-        .app
-        .supervision_feedback(&staff, id, field(&f, "feedback"))
+    st.app
+        .supervision_for(&staff, id)
         .await
-    {
-        Ok(_) => done(&back),
-        // The 督办单 again, with the error and the feedback as typed.
-        Err(e) => {
-            let failed = Failed::new(e, &f);
-            if failed.is_input() {
-                render_detail(&st, &staff, &csrf, id, &f, Some(failed)).await
-            } else {
-                failed.page(&staff, "督办反馈", &back)
+        .or_page(&staff, "督办", "/work/supervisions")?;
+    Ok(
+        match st
+            .app
+            .supervision_feedback(&staff, id, f.feedback.trim())
+            .await
+        {
+            Ok(_) => done(&back),
+            // The 督办单 again, with the error and the feedback as typed.
+            Err(e) => {
+                let failed = Failed::new(e, &f);
+                if failed.is_input() {
+                    render_detail(&st, &staff, &csrf, id, &FormMap::new(), Some(failed)).await?
+                } else {
+                    failed.page(&staff, "督办反馈", &back)
+                }
             }
-        }
-    }
+        },
+    )
 }
 
 /// The supervising area closes an answered supervision.
 pub async fn close(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<FormMap>,
-) -> Response {
-    let (staff, _) = match staff_for_post(&st, &headers, &f).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    StaffForm { staff, .. }: StaffForm<FormMap>,
+) -> PageResult {
     let back = format!("/work/supervisions/{id}");
-    if let Err(e) = st.app.supervision_for(&staff, id).await {
-        return err_page(&staff, "督办", e, "/work/supervisions");
-    }
-    match st.app.close_supervision(&staff, id).await {
-        Ok(_) => done(&back),
-        Err(e) => err_page(&staff, "办结督办", e, &back),
+    st.app
+        .supervision_for(&staff, id)
+        .await
+        .or_page(&staff, "督办", "/work/supervisions")?;
+    st.app
+        .close_supervision(&staff, id)
+        .await
+        .or_page(&staff, "办结督办", &back)?;
+    Ok(done(&back))
+}
+
+page_form! {
+    /// The supervised unit's feedback on a 督办单.
+    pub struct FeedbackForm {
+        feedback,
     }
 }

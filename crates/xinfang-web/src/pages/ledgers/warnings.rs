@@ -3,14 +3,13 @@
 //! form for the next step (supervisors and leaders of the area). One warning
 //! is an askama template (`templates/ledgers/warning.html`).
 
+use crate::pages::extract::{StaffForm, StaffPage};
 use crate::pages::ledgers::kit::*;
 use crate::pages::list_view::{sort_in_memory, Cell, Column, Export, Filter, ListQuery, ListView};
+use crate::pages::page_error::{OrPage, PageResult};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
-use axum::Form;
 use xinfang_app::ledgers::warning_signals;
 use xinfang_app::warnings::status_label;
 use xinfang_domain::{Role, Staff, UnitId};
@@ -35,17 +34,14 @@ fn next_step(status: &str) -> Option<(&'static str, &'static str)> {
 /// `/work/warnings`: the area's warnings with level, status and text filters.
 pub async fn list(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<FormMap>,
-) -> Response {
-    let (staff, _) = match staff_or_login(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let all = match st.app.warnings_for(&staff).await {
-        Ok(a) => a,
-        Err(e) => return err_page(&staff, "风险预警", e, "/work"),
-    };
+    StaffPage { staff, .. }: StaffPage,
+) -> PageResult {
+    let all = st
+        .app
+        .warnings_for(&staff)
+        .await
+        .or_page(&staff, "风险预警", "/work")?;
     let lq = ListQuery::from_query(&q);
     let (status, level, text) = (lq.get("status"), lq.get("level"), lq.get("text").trim());
     let mut rows: Vec<_> = all
@@ -112,9 +108,9 @@ pub async fn list(
         above: String::new(),
     };
     if ListQuery::wants_xlsx(&q) {
-        return view.xlsx(&st, &staff, "warnings.xlsx").await;
+        return Ok(view.xlsx(&st, &staff, "warnings.xlsx").await);
     }
-    staff_page("风险预警", &staff, &view.render(&lq))
+    Ok(staff_page("风险预警", &staff, &view.render(&lq)))
 }
 
 /// One step in the warning's history.
@@ -156,11 +152,12 @@ async fn render_detail(
     id: i64,
     q: &FormMap,
     failed: Option<Failed<'_>>,
-) -> Response {
-    let (w, history) = match st.app.warning_history(staff, id).await {
-        Ok(x) => x,
-        Err(e) => return err_page(staff, "风险预警", e, "/work/warnings"),
-    };
+) -> PageResult {
+    let (w, history) =
+        st.app
+            .warning_history(staff, id)
+            .await
+            .or_page(staff, "风险预警", "/work/warnings")?;
     let (status, banner, typed) = match failed {
         Some(f) => (f.status, Some(f.banner), Typed(Some(f.typed))),
         None => (axum::http::StatusCode::OK, notice(q), Typed(None)),
@@ -200,49 +197,54 @@ async fn render_detail(
         next,
         note: typed.get("note"),
     });
-    staff_page_status(status, "风险预警", staff, &body)
+    Ok(staff_page_status(status, "风险预警", staff, &body))
 }
 
 /// `/work/warnings/{id}`: the warning, its history and the next-step form.
 pub async fn detail(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     Query(q): Query<FormMap>,
-) -> Response {
-    let (staff, csrf) = match staff_or_login(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    StaffPage { staff, csrf }: StaffPage,
+) -> PageResult {
     render_detail(&st, &staff, &csrf, id, &q, None).await
 }
 
 /// 核查 / 处置 / 解除.
 pub async fn advance(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<FormMap>,
-) -> Response {
-    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    StaffForm {
+        staff,
+        csrf,
+        form: f,
+    }: StaffForm<AdvanceForm>,
+) -> PageResult {
     let back = format!("/work/warnings/{id}");
-    match st
-        .app
-        .advance_warning(&staff, id, field(&f, "action"), field(&f, "note"))
-        .await
-    {
-        Ok(_) => done(&back),
-        // The warning again, with the error and the note as typed.
-        Err(e) => {
-            let failed = Failed::new(e, &f);
-            if failed.is_input() {
-                render_detail(&st, &staff, &csrf, id, &f, Some(failed)).await
-            } else {
-                failed.page(&staff, "风险预警", &back)
+    Ok(
+        match st
+            .app
+            .advance_warning(&staff, id, f.action.trim(), f.note.trim())
+            .await
+        {
+            Ok(_) => done(&back),
+            // The warning again, with the error and the note as typed.
+            Err(e) => {
+                let failed = Failed::new(e, &f);
+                if failed.is_input() {
+                    render_detail(&st, &staff, &csrf, id, &FormMap::new(), Some(failed)).await?
+                } else {
+                    failed.page(&staff, "风险预警", &back)
+                }
             }
-        }
+        },
+    )
+}
+
+page_form! {
+    /// A step on a warning, with its note.
+    pub struct AdvanceForm {
+        action,
+        note,
     }
 }

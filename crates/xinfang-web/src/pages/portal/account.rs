@@ -8,6 +8,7 @@
 //! it for a case of theirs. Query-code tracking is unchanged.
 
 use crate::client::ClientAddr;
+use crate::pages::portal::extract::SignedIn;
 use crate::pages::portal::kit::{
     cn_date, form_errors, get, plain_error, respond, Errors, Field, SummaryItem,
 };
@@ -253,10 +254,8 @@ pub async fn case_view(
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Path(case_no): Path<String>,
+    _: SignedIn,
 ) -> Response {
-    if signed_in(&st, &headers).await.is_none() {
-        return Redirect::to("/my").into_response();
-    }
     let f: HashMap<String, String> = [("case_no".to_string(), case_no)].into_iter().collect();
     crate::pages::portal::track::view(&st, &client, &headers, f).await
 }

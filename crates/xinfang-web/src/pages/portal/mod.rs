@@ -11,6 +11,7 @@
 
 pub(crate) mod account;
 pub(crate) mod documents;
+pub(crate) mod extract;
 pub(crate) mod form;
 pub(crate) mod kit;
 pub(crate) mod receipt;

@@ -4,7 +4,7 @@
 //! petitions), sees their bookings and cancels one before its day. The
 //! rules are in `xinfang_app::reception::online`; this file only renders.
 
-use crate::pages::portal::account::signed_in;
+use crate::pages::portal::extract::{SignedIn, SignedInForm};
 use crate::pages::portal::kit::{
     form_errors, get, plain_error, respond, Errors, Field, SummaryItem,
 };
@@ -13,7 +13,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use std::collections::HashMap;
 use xinfang_app::accounts::Petitioner;
 use xinfang_app::reception::online::{MyAppointment, OpenSession, BOOK_DAYS_AHEAD};
@@ -135,10 +134,8 @@ pub async fn reception(
     State(st): State<AppState>,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
+    SignedIn(p): SignedIn,
 ) -> Response {
-    let Some(p) = signed_in(&st, &headers).await else {
-        return Redirect::to("/my").into_response();
-    };
     let notice = match get(&q, "done") {
         "booked" => Some("预约成功。确认短信已发送到您的手机，请携带身份证件按时到场。"),
         "cancelled" => Some("已取消预约。"),
@@ -175,12 +172,11 @@ fn errors_of(e: AppError) -> (StatusCode, Errors, Option<String>) {
 /// `POST /my/reception`: book a place.
 pub async fn book(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Form(f): Form<HashMap<String, String>>,
+    SignedInForm {
+        petitioner: p,
+        form: f,
+    }: SignedInForm<HashMap<String, String>>,
 ) -> Response {
-    let Some(p) = signed_in(&st, &headers).await else {
-        return Redirect::to("/my").into_response();
-    };
     let Ok(session) = get(&f, "session").trim().parse::<i64>() else {
         let mut errors = Errors::default();
         errors.add("session", "请选择一个接访场次");
@@ -217,13 +213,12 @@ pub async fn book(
 /// `POST /my/reception/cancel`: cancel one of my bookings.
 pub async fn cancel(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Form(f): Form<HashMap<String, String>>,
+    SignedInForm {
+        petitioner: p,
+        form: f,
+    }: SignedInForm<CancelForm>,
 ) -> Response {
-    let Some(p) = signed_in(&st, &headers).await else {
-        return Redirect::to("/my").into_response();
-    };
-    let id = get(&f, "appointment").trim().parse::<i64>().unwrap_or(0);
+    let id = f.appointment.trim().parse::<i64>().unwrap_or(0);
     match st.app.cancel_my_appointment(&p, id).await {
         Ok(()) => Redirect::to("/my/reception?done=cancelled").into_response(),
         Err(e) => {
@@ -231,4 +226,11 @@ pub async fn cancel(
             page(&st, &p, status, &HashMap::new(), &errors, None, alert).await
         }
     }
+}
+
+/// The booking a petitioner cancels.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct CancelForm {
+    appointment: String,
 }

@@ -4,13 +4,13 @@
 //! that may use it; the services decide the rest. The panel is an askama
 //! template (`templates/case/levers.html`).
 
+use crate::pages::extract::StaffForm;
 use crate::pages::ledgers::kit::*;
+use crate::pages::page_error::{OrPage, PageResult};
 use crate::pages::work::case_page::html_of;
 use crate::AppState;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
-use axum::Form;
+use serde::Deserialize;
 use xinfang_app::ledgers::{ownership_status_label, ownership_team};
 use xinfang_app::AppError;
 use xinfang_domain::case::Command;
@@ -157,93 +157,59 @@ pub async fn panel(
 /// 催办 / 督办 / 挂牌督办 from the case page.
 pub async fn supervise(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(case_no): Path<String>,
-    Form(f): Form<FormMap>,
-) -> Response {
-    let (staff, _) = match staff_for_post(&st, &headers, &f).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    StaffForm { staff, form: f, .. }: StaffForm<SuperviseForm>,
+) -> PageResult {
     let back = case_url(&case_no);
-    let Some(kind) = xinfang_domain::supervision::SupervisionKind::from_key(field(&f, "kind"))
-    else {
-        return err_page(
-            &staff,
-            "督办",
-            AppError::field("kind", "请选择催办、督办或挂牌督办"),
-            &back,
-        );
+    let Some(kind) = xinfang_domain::supervision::SupervisionKind::from_key(f.kind.trim()) else {
+        return Err(AppError::field("kind", "请选择催办、督办或挂牌督办"))
+            .or_page(&staff, "督办", &back);
     };
-    let due = match field(&f, "feedback_due") {
+    let due = match f.feedback_due.trim() {
         "" => None,
-        d => match d.parse() {
-            Ok(d) => Some(d),
-            Err(_) => {
-                return err_page(
-                    &staff,
-                    "督办",
-                    AppError::field("feedback_due", "日期格式应为 YYYY-MM-DD"),
-                    &back,
-                )
-            }
-        },
+        d => Some(
+            d.parse()
+                .map_err(|_| AppError::field("feedback_due", "日期格式应为 YYYY-MM-DD"))
+                .or_page(&staff, "督办", &back)?,
+        ),
     };
-    match st
+    let s = st
         .app
-        .supervise(&staff, &case_no, kind, due, field(&f, "requirement"))
+        .supervise(&staff, &case_no, kind, due, f.requirement.trim())
         .await
-    {
-        Ok(s) => done(&format!("/work/supervisions/{}", s.id)),
-        Err(e) => err_page(&staff, "督办", e, &back),
-    }
+        .or_page(&staff, "督办", &back)?;
+    Ok(done(&format!("/work/supervisions/{}", s.id)))
 }
 
 /// 提级办理: a case command through the one lifecycle path.
 pub async fn escalate(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(case_no): Path<String>,
-    Form(f): Form<FormMap>,
-) -> Response {
-    let (staff, _) = match staff_for_post(&st, &headers, &f).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    StaffForm { staff, form: f, .. }: StaffForm<EscalateForm>,
+) -> PageResult {
     let back = case_url(&case_no);
-    let Ok(to) = field(&f, "to").parse::<i64>() else {
-        return err_page(
-            &staff,
-            "提级办理",
-            AppError::field("to", "请选择单位"),
-            &back,
-        );
-    };
+    let to =
+        f.to.trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::field("to", "请选择单位"))
+            .or_page(&staff, "提级办理", &back)?;
     let cmd = Command::Escalate {
         to: UnitId(to),
-        reason: field(&f, "reason").into(),
+        reason: f.reason.trim().into(),
     };
-    match st
-        .app
+    st.app
         .act(&Actor::Staff(staff.clone()), &case_no, &cmd)
         .await
-    {
-        Ok(_) => done(&back),
-        Err(e) => err_page(&staff, "提级办理", e, &back),
-    }
+        .or_page(&staff, "提级办理", &back)?;
+    Ok(done(&back))
 }
 
 /// 包案 from the case page.
 pub async fn take_charge(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(case_no): Path<String>,
-    Form(f): Form<FormMap>,
-) -> Response {
-    let (staff, _) = match staff_for_post(&st, &headers, &f).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    StaffForm { staff, form: f, .. }: StaffForm<FormMap>,
+) -> PageResult {
     let back = case_url(&case_no);
     // One checkbox per person (`team_<username>`); an old client's typed list still works.
     let mut team: Vec<String> = f
@@ -258,22 +224,16 @@ pub async fn take_charge(
             .filter(|s| !s.is_empty())
             .map(str::to_string),
     );
-    let Ok(deadline) = field(&f, "deadline").parse() else {
-        return err_page(
-            &staff,
-            "包案",
-            AppError::field("deadline", "请填写化解时限（YYYY-MM-DD）"),
-            &back,
-        );
-    };
-    match st
+    let deadline = field(&f, "deadline")
+        .parse()
+        .map_err(|_| AppError::field("deadline", "请填写化解时限（YYYY-MM-DD）"))
+        .or_page(&staff, "包案", &back)?;
+    let o = st
         .app
         .take_charge(&staff, &case_no, &team, field(&f, "plan"), deadline)
         .await
-    {
-        Ok(o) => done(&format!("/work/ownerships#o{}", o.id)),
-        Err(e) => err_page(&staff, "包案", e, &back),
-    }
+        .or_page(&staff, "包案", &back)?;
+    Ok(done(&format!("/work/ownerships#o{}", o.id)))
 }
 
 /// The 专班 picker: the active staff of the leader's area, by unit, each a
@@ -317,17 +277,37 @@ async fn team_picker(st: &AppState, leader: &xinfang_domain::Staff) -> Vec<TeamU
 /// 批示 from the case page.
 pub async fn instruct(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(case_no): Path<String>,
-    Form(f): Form<FormMap>,
-) -> Response {
-    let (staff, _) = match staff_for_post(&st, &headers, &f).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    StaffForm { staff, form: f, .. }: StaffForm<InstructForm>,
+) -> PageResult {
     let back = case_url(&case_no);
-    match st.app.instruct(&staff, &case_no, field(&f, "text")).await {
-        Ok(_) => done(&back),
-        Err(e) => err_page(&staff, "批示", e, &back),
-    }
+    st.app
+        .instruct(&staff, &case_no, f.text.trim())
+        .await
+        .or_page(&staff, "批示", &back)?;
+    Ok(done(&back))
+}
+
+/// The 督办 form on the case page.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SuperviseForm {
+    kind: String,
+    feedback_due: String,
+    requirement: String,
+}
+
+/// The 提级办理 form on the case page.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EscalateForm {
+    to: String,
+    reason: String,
+}
+
+/// The 批示 form on the case page.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct InstructForm {
+    text: String,
 }

@@ -5,13 +5,12 @@
 //! `collective`, `visit`), case conditions (`kind`, `category`, `region`,
 //! `status`, `grade`, `unit`), an indicator fact (`fact`) and `text`.
 
+use crate::pages::extract::StaffPage;
 use crate::pages::html::{esc, page};
 use crate::pages::list_view::{Cell, Column, Export, Filter, ListQuery, ListView};
-use crate::pages::session::current;
 use crate::AppState;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use std::collections::HashMap;
 use xinfang_domain::case::{Channel, Kind, Status};
 use xinfang_domain::clock::Grade;
@@ -137,12 +136,9 @@ fn value_zh(key: &str, v: &str) -> String {
 /// target of every dashboard figure: conditions not in the bar ride along).
 pub async fn case_list(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
+    StaffPage { staff, .. }: StaffPage,
 ) -> Response {
-    let Some((staff, _)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     let lq = ListQuery::from_query(&q);
     let mut f = filter_from(&q);
     f.limit = lq.size;
@@ -256,12 +252,9 @@ fn err_page(title: &str, user: &Staff, e: &dyn std::fmt::Display) -> Response {
 
 pub async fn cases_xlsx(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
+    StaffPage { staff, .. }: StaffPage,
 ) -> Response {
-    let Some((staff, _)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     let mut f = filter_from(&q);
     f.limit = 100_000;
     match st.app.export_cases(&staff, f).await {
@@ -272,12 +265,9 @@ pub async fn cases_xlsx(
 
 pub async fn stats_xlsx(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
+    StaffPage { staff, .. }: StaffPage,
 ) -> Response {
-    let Some((staff, _)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     let (from, to) = crate::pages::dashboard::period(&q, st.app.now().date());
     let result = match st.app.stats_overview(&staff, from, to, None).await {
         Ok(o) => st.app.export_overview(&o),
@@ -292,12 +282,9 @@ pub async fn stats_xlsx(
 /// Breakdowns, rankings and hot issues of the period as one workbook.
 pub async fn tables_xlsx(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
+    StaffPage { staff, .. }: StaffPage,
 ) -> Response {
-    let Some((staff, _)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     let (from, to) = crate::pages::dashboard::period(&q, st.app.now().date());
     let tables = match crate::pages::dashboard::stats_tables(&st, &staff, from, to).await {
         Ok(t) => t,

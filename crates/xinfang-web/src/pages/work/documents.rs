@@ -6,14 +6,13 @@
 //! The HTML is askama templates (`templates/document.html`,
 //! `templates/case/document*.html`): every value escaped where it is written.
 
-use crate::pages::session::current;
+use crate::pages::extract::{SessionForm, StaffPage};
 use crate::pages::work::case_page::{html_of, message_page, Notice};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
 use std::collections::HashMap;
 use xinfang_app::documents::DocumentView;
 use xinfang_app::AppError;
@@ -346,12 +345,9 @@ struct DraftBar<'a> {
 /// made by the binary (audited like the page; 404 out of scope, as for nothing).
 pub async fn staff_document_pdf(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path((case_no, id)): Path<(String, String)>,
+    StaffPage { staff, .. }: StaffPage,
 ) -> Response {
-    let Some((staff, _)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     let Ok(id) = id.parse::<i64>() else {
         return not_found(Some(&staff));
     };
@@ -366,12 +362,9 @@ pub async fn staff_document_pdf(
 /// (电子签章文件) of an issued document, for `xinfang documents verify`.
 pub async fn staff_signed_package(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path((case_no, id)): Path<(String, String)>,
+    StaffPage { staff, .. }: StaffPage,
 ) -> Response {
-    let Some((staff, _)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     let Ok(id) = id.parse::<i64>() else {
         return not_found(Some(&staff));
     };
@@ -424,12 +417,9 @@ pub(crate) fn not_found(user: Option<&Staff>) -> Response {
 /// `GET /work/cases/{case_no}/documents/{id}`: the printable document (audited).
 pub async fn staff_document(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path((case_no, id)): Path<(String, String)>,
+    StaffPage { staff, csrf }: StaffPage,
 ) -> Response {
-    let Some((staff, csrf)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     let Ok(id) = id.parse::<i64>() else {
         return not_found(Some(&staff));
     };
@@ -457,12 +447,9 @@ pub async fn staff_document(
 /// 签发 / 退回 forms under it when they may review it.
 pub async fn draft_preview(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path((case_no, id)): Path<(String, String)>,
+    StaffPage { staff, csrf }: StaffPage,
 ) -> Response {
-    let Some((staff, csrf)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     let Ok(id) = id.parse::<i64>() else {
         return not_found(Some(&staff));
     };
@@ -486,12 +473,9 @@ pub async fn draft_preview(
 /// `GET /work/cases/{case_no}/attachments/{id}`: download (audited), never rendered inline.
 pub async fn staff_attachment(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path((case_no, id)): Path<(String, String)>,
+    StaffPage { staff, .. }: StaffPage,
 ) -> Response {
-    let Some((staff, _)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     let Ok(id) = id.parse::<i64>() else {
         return not_found(Some(&staff));
     };
@@ -538,13 +522,13 @@ pub(crate) fn download(media_type: &str, file_name: &str, bytes: Vec<u8>) -> Res
 /// `POST /work/cases/{case_no}/documents/{id}/correct`: issue a correcting document.
 pub async fn correct_document(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path((case_no, id)): Path<(String, String)>,
-    Form(f): Form<HashMap<String, String>>,
+    SessionForm {
+        staff,
+        csrf,
+        form: f,
+    }: SessionForm<HashMap<String, String>>,
 ) -> Response {
-    let Some((staff, csrf)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     if !crate::pages::session::csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
         return (
             StatusCode::FORBIDDEN,

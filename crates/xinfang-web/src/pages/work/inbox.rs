@@ -7,15 +7,14 @@
 //! The page is askama templates (`templates/work/inbox.html`, the tab bar,
 //! the list component, `templates/work/approvals.html`).
 
+use crate::pages::extract::StaffPage;
 use crate::pages::html::page;
 use crate::pages::list_view::{page_in_memory, Cell, Column, Export, ListQuery, ListView};
-use crate::pages::session::current;
 use crate::pages::tabs::{self, Tab};
 use crate::pages::work::case_page::html_of;
 use crate::AppState;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use std::collections::HashMap;
 use xinfang_domain::case::Status;
 use xinfang_domain::clock::ClockKind;
@@ -110,12 +109,9 @@ fn oversees_area(staff: &Staff) -> bool {
 
 pub async fn inbox(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
+    StaffPage { staff, .. }: StaffPage,
 ) -> Response {
-    let Some((staff, _)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     let lq = ListQuery::from_query(&q);
     let leader = staff.has(Role::Leader);
     let to_sign = if leader {

@@ -23,30 +23,23 @@ pub(crate) mod submission_list;
 pub(crate) mod window_accounts;
 pub(crate) mod zero_reports;
 
+use crate::pages::extract::{SessionForm, StaffPage};
 use crate::pages::html::page;
-use crate::pages::session::{csrf_ok, current};
+use crate::pages::session::csrf_ok;
 use crate::pages::work::case_page::{html_of, message_page, render_case, Notice};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
 use std::collections::HashMap;
 use xinfang_domain::{Actor, Role};
 
-fn login_redirect() -> Response {
-    Redirect::to("/login").into_response()
-}
-
 pub async fn case_page(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(case_no): Path<String>,
     Query(q): Query<HashMap<String, String>>,
+    StaffPage { staff, csrf }: StaffPage,
 ) -> Response {
-    let Some((staff, csrf)) = current(&st, &headers).await else {
-        return login_redirect();
-    };
     let done = q.get("done").map(String::as_str);
     render_case(&st, &staff, &csrf, &case_no, None, done).await
 }
@@ -88,13 +81,13 @@ async fn draft_step(
 
 pub async fn act(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(case_no): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
+    SessionForm {
+        staff,
+        csrf,
+        form: f,
+    }: SessionForm<HashMap<String, String>>,
 ) -> Response {
-    let Some((staff, csrf)) = current(&st, &headers).await else {
-        return login_redirect();
-    };
     if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
         return (
             StatusCode::FORBIDDEN,
@@ -169,12 +162,9 @@ struct CalendarPage<'a> {
 /// The official calendar of a year: holidays and make-up working days; import for administrators.
 pub async fn calendar_page(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
+    StaffPage { staff, csrf }: StaffPage,
 ) -> Response {
-    let Some((staff, csrf)) = current(&st, &headers).await else {
-        return login_redirect();
-    };
     let cal = st.app.calendar();
     let years = cal.years();
     let year: i32 = q
@@ -220,12 +210,12 @@ struct CalendarImported {
 
 pub async fn calendar_import(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Form(f): Form<HashMap<String, String>>,
+    SessionForm {
+        staff,
+        csrf,
+        form: f,
+    }: SessionForm<HashMap<String, String>>,
 ) -> Response {
-    let Some((staff, csrf)) = current(&st, &headers).await else {
-        return login_redirect();
-    };
     if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) || !staff.has(Role::Admin) {
         return (
             StatusCode::FORBIDDEN,

@@ -5,15 +5,16 @@
 //! The page is an askama template (`templates/ledgers/reception.html`); a
 //! form whose post fails comes back filled in as it was typed.
 
+use crate::pages::extract::{SessionForm, StaffPage};
 use crate::pages::html::page;
 use crate::pages::ledgers::kit::{
     message_page, options, render as render_template, Banner, Message, Opt,
 };
-use crate::pages::session::{csrf_ok, current};
+use crate::pages::session::csrf_ok;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{Duration, NaiveDate};
 use std::collections::HashMap;
@@ -241,12 +242,9 @@ async fn render(
 
 pub async fn calendar(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
+    StaffPage { staff, csrf }: StaffPage,
 ) -> Response {
-    let Some((staff, csrf)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     let notice = q
         .contains_key("done")
         .then(|| (StatusCode::OK, Banner::ok("已保存。")));
@@ -295,12 +293,12 @@ async fn outcome(
 
 pub async fn create(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Form(f): Form<HashMap<String, String>>,
+    SessionForm {
+        staff,
+        csrf,
+        form: f,
+    }: SessionForm<HashMap<String, String>>,
 ) -> Response {
-    let Some((staff, csrf)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
         return forbidden();
     }
@@ -343,13 +341,13 @@ pub async fn create(
 
 pub async fn book(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
+    SessionForm {
+        staff,
+        csrf,
+        form: f,
+    }: SessionForm<HashMap<String, String>>,
 ) -> Response {
-    let Some((staff, csrf)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
         return forbidden();
     }
@@ -378,13 +376,13 @@ pub async fn book(
 
 pub async fn cancel(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
+    SessionForm {
+        staff,
+        csrf,
+        form: f,
+    }: SessionForm<HashMap<String, String>>,
 ) -> Response {
-    let Some((staff, csrf)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
         return forbidden();
     }
@@ -400,13 +398,13 @@ pub async fn cancel(
 /// to petitioners' online booking; bookings already made stay.
 pub async fn set_online(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
+    SessionForm {
+        staff,
+        csrf,
+        form: f,
+    }: SessionForm<HashMap<String, String>>,
 ) -> Response {
-    let Some((staff, csrf)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
         return forbidden();
     }

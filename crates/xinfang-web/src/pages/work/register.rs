@@ -5,13 +5,14 @@
 //! Both pages are askama templates (`templates/register/`): every value the
 //! registrar typed comes back escaped.
 
+use crate::pages::extract::StaffPage;
 use crate::pages::html::page;
-use crate::pages::session::{csrf_ok, current};
+use crate::pages::session::csrf_ok;
 use crate::pages::work::case_page::{html_of, message_page, Notice};
 use crate::AppState;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
 use std::collections::HashMap;
 use xinfang_app::intake::{AccusedInput, IntakeRequest, PetitionerInput};
 use xinfang_app::AppError;
@@ -243,10 +244,10 @@ fn form_html(
     })
 }
 
-pub async fn register_form(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let Some((staff, csrf)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
+pub async fn register_form(
+    State(st): State<AppState>,
+    StaffPage { staff, csrf }: StaffPage,
+) -> Response {
     Html(page(
         "登记",
         Some(&staff),
@@ -325,11 +326,12 @@ async fn attach_scan(
     )
 }
 
-pub async fn register(State(st): State<AppState>, req: axum::extract::Request) -> Response {
-    let headers = req.headers().clone();
-    let Some((staff, csrf)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
+pub async fn register(
+    State(st): State<AppState>,
+    StaffPage { staff, csrf }: StaffPage,
+    req: axum::extract::Request,
+) -> Response {
+    let _headers = req.headers().clone();
     // The form is multipart when a scan of the letter came with it (issue #22).
     let (f, scans) = match crate::pages::portal::documents::read_submit_form(&st, req).await {
         Ok(x) => x,

@@ -5,14 +5,14 @@
 //! into a new case of its own (第十九条: every matter registered truthfully).
 //! The page is `templates/case/repeats.html` (askama: every value escaped).
 
+use crate::pages::extract::{SessionForm, StaffPage};
 use crate::pages::html::page_in;
-use crate::pages::session::{csrf_ok, current};
+use crate::pages::session::csrf_ok;
 use crate::pages::work::case_page::{html_of, message_page, Notice};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
 use std::collections::HashMap;
 use xinfang_app::intake::repeats::RepeatReview;
 use xinfang_app::AppError;
@@ -162,13 +162,10 @@ async fn show(
 /// GET: the side-by-side view.
 pub async fn repeats_page(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(case_no): Path<String>,
     Query(q): Query<HashMap<String, String>>,
+    StaffPage { staff, csrf }: StaffPage,
 ) -> Response {
-    let Some((staff, csrf)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     let notice = match q.get("done").map(String::as_str) {
         Some("confirm") => Some(Notice::ok("已确认为同一事项。")),
         _ => None,
@@ -179,13 +176,13 @@ pub async fn repeats_page(
 /// POST: confirm or split one 件次.
 pub async fn repeats_decide(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(case_no): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
+    SessionForm {
+        staff,
+        csrf,
+        form: f,
+    }: SessionForm<HashMap<String, String>>,
 ) -> Response {
-    let Some((staff, csrf)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
         return (
             StatusCode::FORBIDDEN,

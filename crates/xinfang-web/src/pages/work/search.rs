@@ -4,13 +4,12 @@
 //! other string is escaped by the askama templates (`templates/search/`).
 
 use crate::api::search::search_query;
+use crate::pages::extract::StaffPage;
 use crate::pages::html::page;
-use crate::pages::session::current;
 use crate::pages::work::case_page::html_of;
 use crate::AppState;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use std::collections::HashMap;
 use xinfang_app::search::{HitView, SearchPage};
 use xinfang_domain::case::{Channel, Kind, Status};
@@ -130,12 +129,9 @@ fn encode(s: &str) -> String {
 /// `GET /work/search`.
 pub async fn search_page(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(p): Query<HashMap<String, String>>,
+    StaffPage { staff, .. }: StaffPage,
 ) -> Response {
-    let Some((staff, _)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     let v = |k: &str| p.get(k).map(String::as_str).unwrap_or("");
     let mut view = SearchPageView {
         q: v("q"),

@@ -4,14 +4,13 @@
 //! 人次 figures count these rows; the case list (`case_list.rs`) shows the
 //! matters behind them. Same scope as every list (第三十条 included).
 
+use crate::pages::extract::StaffPage;
 use crate::pages::html::page;
 use crate::pages::list_view::{Cell, Column, Export, Filter, ListQuery, ListView};
-use crate::pages::session::current;
 use crate::pages::work::case_list::filter_from;
 use crate::AppState;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use chrono::Datelike;
 use std::collections::HashMap;
 use xinfang_domain::case::Channel;
@@ -31,12 +30,9 @@ const MARKS: [(&str, &str); 4] = [
 /// `/work/submissions` (`?format=xlsx`: up to 100,000 filtered rows).
 pub async fn submission_list(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
+    StaffPage { staff, .. }: StaffPage,
 ) -> Response {
-    let Some((staff, _)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     // A register is read by period: without one it opens on this month
     // (shown in the filter bar), so a million-case store counts a month.
     let mut q = q;

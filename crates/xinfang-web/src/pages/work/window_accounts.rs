@@ -6,16 +6,15 @@
 //! an access log; each look-up and each verification is a chained audit
 //! entry (`xinfang_app::accounts`).
 
+use crate::pages::extract::{StaffForm, StaffPage};
 use crate::pages::html::page;
-use crate::pages::ledgers::kit::{
-    err_msg, field, render, staff_for_post, staff_or_login, Banner, FormMap,
-};
+use crate::pages::ledgers::kit::{err_msg, render, Banner};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use axum::Form;
+use serde::Deserialize;
 use xinfang_app::accounts::AccountView;
 use xinfang_app::AppError;
 use xinfang_domain::Staff;
@@ -50,11 +49,10 @@ fn status_and_words(e: AppError) -> (StatusCode, String) {
 }
 
 /// `GET /work/accounts`: the look-up form.
-pub async fn accounts(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let (staff, csrf) = match staff_or_login(&st, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+pub async fn accounts(
+    State(_st): State<AppState>,
+    StaffPage { staff, csrf }: StaffPage,
+) -> Response {
     if let Err(e) = xinfang_app::accounts::may_verify(&staff) {
         return crate::pages::ledgers::kit::err_page(&staff, "信访人账号核验", e, "/work");
     }
@@ -112,29 +110,27 @@ async fn show(
 /// `POST /work/accounts`: look a number up.
 pub async fn lookup(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Form(f): Form<FormMap>,
+    StaffForm {
+        staff,
+        csrf,
+        form: f,
+    }: StaffForm<LookupForm>,
 ) -> Response {
-    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    show(&st, &staff, &csrf, field(&f, "phone"), None, "").await
+    show(&st, &staff, &csrf, f.phone.trim(), None, "").await
 }
 
 /// `POST /work/accounts/verify`: record the ID number checked at the window.
 pub async fn verify(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Form(f): Form<FormMap>,
+    StaffForm {
+        staff,
+        csrf,
+        form: f,
+    }: StaffForm<VerifyForm>,
 ) -> Response {
-    let (staff, csrf) = match staff_for_post(&st, &headers, &f).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let phone = field(&f, "phone");
-    let id = field(&f, "id_number");
-    if field(&f, "checked") != "1" {
+    let phone = f.phone.trim();
+    let id = f.id_number.trim();
+    if f.checked.trim() != "1" {
         let b = Banner::err("请先当面查验信访人的居民身份证原件，并勾选“已当面查验”");
         return show(
             &st,
@@ -159,4 +155,20 @@ pub async fn verify(
             show(&st, &staff, &csrf, phone, Some((status, b)), id).await
         }
     }
+}
+
+/// The phone number looked up at the window.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LookupForm {
+    phone: String,
+}
+
+/// The identity checked face to face at the window.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct VerifyForm {
+    phone: String,
+    id_number: String,
+    checked: String,
 }

@@ -3,15 +3,15 @@
 //! area have and have not reported.
 
 use crate::pages::admin::{banner, field, kept, Fields, Kept};
+use crate::pages::extract::{SessionForm, StaffPage};
 use crate::pages::html::page;
 use crate::pages::ledgers::kit::{render, Banner};
-use crate::pages::session::{csrf_ok, current};
+use crate::pages::session::csrf_ok;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use xinfang_app::zero_reports::ZeroReportStatus;
@@ -121,12 +121,9 @@ async fn render_zero(
 /// `/work/zero-reports?day=`: who has reported (any staff; their area).
 pub async fn zero_page(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
+    StaffPage { staff, csrf }: StaffPage,
 ) -> Response {
-    let Some((staff, csrf)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     let day = q
         .get("day")
         .and_then(|d| d.trim().parse().ok())
@@ -137,12 +134,12 @@ pub async fn zero_page(
 /// Record today's report for the staff member's 信访局.
 pub async fn zero_post(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Form(f): Form<Fields>,
+    SessionForm {
+        staff,
+        csrf,
+        form: f,
+    }: SessionForm<Fields>,
 ) -> Response {
-    let Some((staff, csrf)) = current(&st, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     if !csrf_ok(&csrf, field(&f, "csrf")) {
         return crate::pages::admin::forbidden(&staff, "表单已过期，请刷新页面后重试。");
     }
