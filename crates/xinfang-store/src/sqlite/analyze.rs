@@ -39,8 +39,10 @@ impl Store {
         .await?
         .is_some();
         if present {
-            let _w = self.write_lock.lock().await;
-            // A store opened read-only keeps them: slower, not wrong.
+            // Not under `write_lock`: a rebuild calls this while holding it.
+            // One autocommit statement waits for the intake writer through
+            // SQLite's busy timeout. A store opened read-only keeps the
+            // samples: slower, not wrong.
             if let Err(e) = sqlx::query("DROP TABLE IF EXISTS sqlite_stat4")
                 .execute(&self.pool)
                 .await
