@@ -346,13 +346,15 @@ dual_test!(
         let tables = |s: &xinfang_store::Store| {
             let pool = s.pool().clone();
             async move {
-                sqlx::query("SELECT name FROM sqlite_master WHERE name LIKE 'sqlite_stat%' ORDER BY name")
-                    .fetch_all(&pool)
-                    .await
-                    .unwrap()
-                    .iter()
-                    .map(|r| r.get::<String, _>(0))
-                    .collect::<Vec<_>>()
+                sqlx::query(
+                    "SELECT name FROM sqlite_master WHERE name LIKE 'sqlite_stat%' ORDER BY name",
+                )
+                .fetch_all(&pool)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get::<String, _>(0))
+                .collect::<Vec<_>>()
             }
         };
         store.rebuild_stats().await.unwrap();
@@ -362,10 +364,11 @@ dual_test!(
         // As an older version left it (the bundled SQLite writes stat4).
         sqlx::query("ANALYZE").execute(store.pool()).await.unwrap();
         assert!(tables(store).await.contains(&"sqlite_stat4".to_string()));
-        let reopened = xinfang_store::Store::connect(store.url()).await.unwrap();
-        reopened.migrate().await.unwrap();
-        assert!(!tables(&reopened).await.contains(&"sqlite_stat4".to_string()));
-        // And statistics still read the same after it.
-        assert_equivalent(&app.app, &reopened, "without samples").await;
+        // Opening a store migrates it; the migration drops them.
+        store.migrate().await.unwrap();
+        assert!(!tables(store).await.contains(&"sqlite_stat4".to_string()));
+        // And the store still folds and reads after it.
+        store.fold_stats().await.unwrap();
+        assert!(tables(store).await.contains(&"sqlite_stat1".to_string()));
     }
 );
