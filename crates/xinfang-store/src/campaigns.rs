@@ -354,11 +354,7 @@ impl Store {
     }
 
     pub async fn case_id_of(&self, case_no: &str) -> Result<Option<i64>, StoreError> {
-        let r = sqlx::query("SELECT id FROM cases WHERE case_no = $1")
-            .bind(case_no)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(r.map(|r| r.get(0)))
+        Ok(self.case_ids_of(&[case_no]).await?.remove(case_no))
     }
 
     /// The ids of these case numbers (those that exist), in one query per
