@@ -17,6 +17,7 @@ pub mod drafts;
 pub mod error;
 pub mod events;
 pub mod export;
+pub mod held_files;
 pub mod hot_terms;
 pub mod import;
 pub mod intake;

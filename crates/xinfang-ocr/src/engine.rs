@@ -174,25 +174,47 @@ impl Ocr {
         Ok(sum / regions.len().max(1) as f32)
     }
 
-    /// Whether the page is upside down: the widest few lines read with
-    /// clearly more confidence turned half round. An upright page answers
-    /// from the first reading (confident), so it costs a turned reading only
-    /// when the first is doubtful.
-    fn upside_down(&self, img: &GrayImage, regions: &[det::Region]) -> Result<bool, OcrError> {
-        let mut wide: Vec<&det::Region> = regions
+    /// Read every region as it stands: (text, confidence) in region order.
+    fn read_regions(
+        &self,
+        img: &GrayImage,
+        regions: &[det::Region],
+    ) -> Result<Vec<(String, f32)>, OcrError> {
+        regions
             .iter()
-            .filter(|r| r.rect.half_w > 3.0 * r.rect.half_h)
+            .map(|r| {
+                let (cw, px) = crop(img, &r.rect, HEIGHT, STEPS[STEPS.len() - 1]);
+                self.rec.read(cw, &px)
+            })
+            .collect()
+    }
+
+    /// Whether the page is upside down: the widest few lines, as already
+    /// read upright (`reads`), are doubtful and read with clearly more
+    /// confidence turned half round. An upright page answers from the
+    /// reading it needs anyway, so the check costs nothing there; only a
+    /// doubtful page pays a turned reading of those few lines. One wide
+    /// line is enough to decide (a short note turned over is still read).
+    fn upside_down(
+        &self,
+        img: &GrayImage,
+        regions: &[det::Region],
+        reads: &[(String, f32)],
+    ) -> Result<bool, OcrError> {
+        let mut wide: Vec<usize> = (0..regions.len())
+            .filter(|&i| regions[i].rect.half_w > 3.0 * regions[i].rect.half_h)
             .collect();
-        wide.sort_by(|a, b| b.rect.half_w.total_cmp(&a.rect.half_w));
+        wide.sort_by(|&a, &b| regions[b].rect.half_w.total_cmp(&regions[a].rect.half_w));
         wide.truncate(orient::PROBE_LINES);
-        if wide.len() < 2 {
+        if wide.is_empty() {
             return Ok(false);
         }
-        let upright = self.mean_confidence(img, &wide, false)?;
+        let upright = wide.iter().map(|&i| reads[i].1).sum::<f32>() / wide.len() as f32;
         if upright >= orient::SURE {
             return Ok(false);
         }
-        let turned = self.mean_confidence(img, &wide, true)?;
+        let probe: Vec<&det::Region> = wide.iter().map(|&i| &regions[i]).collect();
+        let turned = self.mean_confidence(img, &probe, true)?;
         Ok(orient::turned_reads_better(upright, turned))
     }
 
@@ -226,7 +248,8 @@ impl Ocr {
             work = std::borrow::Cow::Owned(turned);
             turn = orient::Turn::Quarter;
         }
-        if self.upside_down(&work, &regions)? {
+        let mut reads = self.read_regions(&work, &regions)?;
+        if self.upside_down(&work, &regions, &reads)? {
             let turned = image::imageops::rotate180(work.as_ref());
             let (tw, th) = turned.dimensions();
             for r in &mut regions {
@@ -235,6 +258,7 @@ impl Ocr {
             }
             work = std::borrow::Cow::Owned(turned);
             turn = turn.and_half();
+            reads = self.read_regions(&work, &regions)?;
         }
         let work = work.as_ref();
         let (ww, wh) = work.dimensions();
@@ -242,9 +266,7 @@ impl Ocr {
         let mut lines = vec![];
         let mut spans = vec![];
         let (s, c) = angle.sin_cos();
-        for r in &regions {
-            let (cw, px) = crop(work, &r.rect, HEIGHT, STEPS[STEPS.len() - 1]);
-            let (text, confidence) = self.rec.read(cw, &px)?;
+        for (r, (text, confidence)) in regions.iter().zip(reads) {
             if text.is_empty() || confidence < MIN_LINE_CONFIDENCE {
                 continue;
             }

@@ -97,6 +97,41 @@ fn a_letter_turned_sideways_or_upside_down_is_righted() {
 }
 
 #[test]
+fn a_short_note_upside_down_is_righted() {
+    // Only the letter's heading on an otherwise blank page: one wide line
+    // decides which way up it lies.
+    let ocr = Ocr::load().expect("models load");
+    let page = image::load_from_memory(LETTER).expect("jpeg").to_luma8();
+    let (w, h) = page.dimensions();
+    let heading = TRUTH.lines().next().unwrap();
+    let whole = ocr.read_page(&page, 0).expect("read");
+    let [x0, y0, x1, y1] = whole
+        .lines
+        .iter()
+        .find(|l| l.text == heading)
+        .expect("heading read")
+        .bbox;
+    let (x0, y0) = (x0.saturating_sub(20), y0.saturating_sub(20));
+    let band = image::imageops::crop_imm(&page, x0, y0, x1 + 20 - x0, y1 + 20 - y0).to_image();
+    let mut note = image::GrayImage::from_pixel(w, h, image::Luma([255]));
+    image::imageops::replace(&mut note, &band, x0 as i64, y0 as i64);
+    let upright = ocr.read_page(&note, 0).expect("read");
+    assert_eq!(upright.lines.len(), 1, "one line on the note");
+    let texts = |p: &xinfang_ocr::Page| p.lines.iter().map(|l| l.text.clone()).collect::<Vec<_>>();
+    assert_eq!(upright.turned_degrees, 0);
+    assert!(
+        texts(&upright).iter().any(|t| t == heading),
+        "{:?}",
+        texts(&upright)
+    );
+    let turned = ocr
+        .read_page(&image::imageops::rotate180(&note), 0)
+        .expect("read");
+    assert_eq!(turned.turned_degrees, 180, "{:?}", texts(&turned));
+    assert_eq!(texts(&turned), texts(&upright));
+}
+
+#[test]
 fn a_blank_page_and_noise_give_nothing_to_register() {
     let ocr = Ocr::load().expect("models load");
     let blank = image::GrayImage::from_pixel(1240, 1754, image::Luma([250]));

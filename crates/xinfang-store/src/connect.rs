@@ -30,6 +30,9 @@ pub struct Store {
     pub(crate) replicas: Arc<crate::replicas::Replicas>,
     /// Hot-path reads of a SQLite file without sqlx's worker threads.
     pub(crate) readers: Option<Arc<crate::sqlite::read::Readers>>,
+    /// The statistics rollup's visibility groups already made, by key
+    /// (`stats/rollup.rs`): folds resolve them without a statement.
+    pub(crate) stat_groups: Arc<crate::stats::rollup::GroupCache>,
     /// While any clone lives, a SQLite file's WAL is checkpointed beside
     /// the writers (`checkpoint.rs`), not inside their commits.
     _alive: Arc<()>,
@@ -160,6 +163,7 @@ impl Store {
                 Dialect::Sqlite => crate::sqlite::read::Readers::for_url(url).map(Arc::new),
                 Dialect::Postgres => None,
             },
+            stat_groups: Default::default(),
             _alive: alive,
         })
     }

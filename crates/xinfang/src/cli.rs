@@ -486,6 +486,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // so the first upload does not wait for them.
             #[cfg(feature = "ocr")]
             tokio::spawn(xinfang_app::letter_reading::warm());
+            #[cfg(feature = "ocr")]
+            crate::scan_cmd::spawn_reader(app.clone());
             crate::node::spawn_cache_refresh(app.clone());
             crate::stats_cmd::spawn_folder(app.clone());
             // The dashboard's hot issues read two weeks of requests: their

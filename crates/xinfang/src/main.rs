@@ -9,6 +9,8 @@ mod events_cmd;
 mod keys_cmd;
 mod node;
 mod notify_cmd;
+#[cfg(feature = "ocr")]
+mod scan_cmd;
 mod seal_cmd;
 mod search_cmd;
 mod shutdown;

@@ -94,14 +94,23 @@ impl App {
             let Some(file) = scans.iter().find(|f| sha256_hex(&f.bytes) == row.sha256) else {
                 continue;
             };
-            if let Some(text) = self.scan_text(staff, case_no, file).await {
-                if self
-                    .store
-                    .set_attachment_text(case_id, row.id, &text)
-                    .await?
-                {
-                    with_text += 1;
+            let text = self.scan_text(staff, case_no, file).await;
+            match text {
+                Some(text) => {
+                    let stored = self
+                        .store
+                        .set_attachment_text(case_id, row.id, &text)
+                        .await?;
+                    with_text += stored as usize;
                 }
+                // Read, and nothing found: the background reader need not
+                // try again. Without the reader built in it stays unread.
+                None if AVAILABLE => {
+                    self.store
+                        .set_attachment_unreadable(case_id, row.id)
+                        .await?;
+                }
+                None => {}
             }
         }
         Ok(ScansAttached {

@@ -176,6 +176,10 @@ impl App {
         }
         let bytes = file.bytes.clone();
         let permit = ONE_AT_A_TIME.acquire().await.ok()?;
+        // The background reader may have read it while this waited.
+        if let Some(text) = remembered(&sha256) {
+            return Some(text).filter(|t| !t.trim().is_empty());
+        }
         let reading = tokio::task::spawn_blocking(move || {
             let ocr = engine().map_err(|e| e.to_string())?;
             ocr.read_file(&bytes, &Limits::default())
@@ -206,5 +210,82 @@ impl App {
         let text = reading.ok()?.text();
         remember(&sha256, &text);
         Some(text).filter(|t| !t.trim().is_empty())
+    }
+}
+
+impl App {
+    /// Read up to `limit` attachments not yet read (issue #22: a scan's text
+    /// is searchable whichever path brought it — the registration form, the
+    /// portal's 证明材料, the API) and store their text, or mark them read
+    /// without text. Each read is audited as the reader's
+    /// (`system:scan_reader`) with case number, attachment and hash. Returns
+    /// how many were read. Stops without marking anything when the engine
+    /// itself cannot load (the files are not at fault); a file the engine
+    /// refuses is marked read without text, so it cannot hold up the rest.
+    pub async fn read_unread_scans(&self, limit: i64) -> Result<usize, AppError> {
+        let waiting = self.store.unread_scans(limit).await?;
+        let mut done = 0;
+        for scan in waiting {
+            let text = match remembered(&scan.sha256) {
+                Some(text) => Ok(text),
+                None => {
+                    let permit = ONE_AT_A_TIME
+                        .acquire()
+                        .await
+                        .map_err(|_| unreadable(&OcrError::Engine("队列已关闭".into())))?;
+                    // The registration form may have read it meanwhile.
+                    if let Some(text) = remembered(&scan.sha256) {
+                        drop(permit);
+                        self.store
+                            .set_attachment_text(scan.case_id, scan.id, &text)
+                            .await?;
+                        done += 1;
+                        continue;
+                    }
+                    let bytes = scan.content.clone();
+                    let read = tokio::task::spawn_blocking(move || {
+                        let ocr = engine()?;
+                        Ok::<_, AppError>(ocr.read_file(&bytes, &Limits::default()))
+                    })
+                    .await
+                    .map_err(|e| unreadable(&OcrError::Engine(e.to_string())))??;
+                    drop(permit);
+                    self.store
+                        .audit(
+                            "letter_read",
+                            "letter_read",
+                            "system:scan_reader",
+                            &serde_json::json!({
+                                "case_no": scan.case_no,
+                                "attachment": scan.id,
+                                "sha256": scan.sha256,
+                                "bytes": scan.content.len(),
+                                "lines": read.as_ref().map(|r| r.lines().count()).unwrap_or(0),
+                                "refused": read.as_ref().err().map(|e| e.to_string()),
+                            }),
+                        )
+                        .await?;
+                    let text = read.map(|r| r.text());
+                    if let Ok(t) = &text {
+                        remember(&scan.sha256, t);
+                    }
+                    text
+                }
+            };
+            match text {
+                Ok(t) if !t.trim().is_empty() => {
+                    self.store
+                        .set_attachment_text(scan.case_id, scan.id, &t)
+                        .await?;
+                }
+                _ => {
+                    self.store
+                        .set_attachment_unreadable(scan.case_id, scan.id)
+                        .await?;
+                }
+            }
+            done += 1;
+        }
+        Ok(done)
     }
 }

@@ -283,10 +283,11 @@ fn bound<'q>(
     binds.iter().fold(sqlx::query(sql), |q, b| q.bind(*b))
 }
 
-/// The cases' rows, units and submissions, read inside `tx`; `cond` is a
+/// The cases' rows, units and submissions, read on `conn` (a transaction's
+/// or a reader's connection); `cond` is a
 /// condition on the case id column `{col}` with binds `binds`.
 async fn load(
-    tx: &mut Transaction<'static, Any>,
+    conn: &mut sqlx::AnyConnection,
     cond: &str,
     binds: &[i64],
 ) -> Result<Vec<(CaseRow, Vec<i64>, Vec<SubRow>)>, StoreError> {
@@ -296,19 +297,19 @@ async fn load(
         cond.replace("{col}", "id")
     );
     let cases: Vec<CaseRow> = bound(&sql, binds)
-        .fetch_all(&mut **tx)
+        .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(CaseRow::of)
         .collect();
     let mut units: HashMap<i64, Vec<i64>> = HashMap::new();
     let sql = format!("SELECT case_id, unit_id FROM case_units WHERE {on_case}");
-    for r in bound(&sql, binds).fetch_all(&mut **tx).await? {
+    for r in bound(&sql, binds).fetch_all(&mut *conn).await? {
         units.entry(r.get(0)).or_default().push(r.get(1));
     }
     let mut subs: HashMap<i64, Vec<SubRow>> = HashMap::new();
     let sql = format!("SELECT {SUB_COLS} FROM submissions WHERE {on_case}");
-    for r in bound(&sql, binds).fetch_all(&mut **tx).await? {
+    for r in bound(&sql, binds).fetch_all(&mut *conn).await? {
         subs.entry(r.get(0)).or_default().push(SubRow {
             registered_on: r.get(1),
             channel: r.get(2),
@@ -329,17 +330,49 @@ async fn load(
 }
 
 /// Group ids by key, creating groups (and their unit rows) on first sight.
-#[derive(Default)]
-struct Groups(HashMap<GroupKey, i64>);
+/// `known` is the store's cache of groups already committed (a group is
+/// never changed or deleted once made, so its id stays right); `made` holds
+/// the ones this transaction found or created, added to the cache only once
+/// it has committed.
+struct Groups<'a> {
+    known: &'a GroupCache,
+    made: HashMap<GroupKey, i64>,
+}
 
-impl Groups {
+/// Visibility groups already in `stats_groups`, by key: the fold resolves
+/// most cases' group without a statement under the writer (issue #17).
+pub(crate) type GroupCache = std::sync::Mutex<HashMap<GroupKey, i64>>;
+
+impl<'a> Groups<'a> {
+    fn new(known: &'a GroupCache) -> Self {
+        Groups {
+            known,
+            made: HashMap::new(),
+        }
+    }
+
+    /// The transaction committed: remember what it found or made.
+    fn committed(self) {
+        let mut known = self.known.lock().unwrap_or_else(|e| e.into_inner());
+        known.extend(self.made);
+    }
+
     async fn id(
         &mut self,
         tx: &mut Transaction<'static, Any>,
         k: &GroupKey,
     ) -> Result<i64, StoreError> {
-        if let Some(id) = self.0.get(k) {
+        if let Some(id) = self.made.get(k) {
             return Ok(*id);
+        }
+        let cached = self
+            .known
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(k)
+            .copied();
+        if let Some(id) = cached {
+            return Ok(id);
         }
         let found = sqlx::query(
             "SELECT id FROM stats_groups WHERE units = $1 AND accused = $2 AND holder = $3",
@@ -350,7 +383,7 @@ impl Groups {
         .fetch_optional(&mut **tx)
         .await?;
         let id: i64 = match found {
-            Some(r) => r.get(0),
+            Some(r) => r.try_get("id")?,
             None => {
                 let id: i64 = sqlx::query(
                     "INSERT INTO stats_groups (units, accused, holder) VALUES ($1, $2, $3) RETURNING id",
@@ -360,7 +393,7 @@ impl Groups {
                 .bind(k.holder)
                 .fetch_one(&mut **tx)
                 .await?
-                .get(0);
+                .try_get("id")?;
                 for u in k.units.split(',').filter_map(|u| u.parse::<i64>().ok()) {
                     sqlx::query(
                         "INSERT INTO stats_group_units (group_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -373,7 +406,7 @@ impl Groups {
                 id
             }
         };
-        self.0.insert(k.clone(), id);
+        self.made.insert(k.clone(), id);
         Ok(id)
     }
 }
@@ -427,15 +460,19 @@ async fn put_contribs(
     Ok(())
 }
 
-/// Lock the cursor row (PostgreSQL: concurrent folders queue here) and read it.
+/// Lock the cursor row (PostgreSQL: concurrent folders queue here) and read
+/// it, in one statement.
 async fn lock_cursor(tx: &mut Transaction<'static, Any>) -> Result<(i64, i64, String), StoreError> {
-    sqlx::query("UPDATE stats_cursor SET pos = pos WHERE id = 1")
-        .execute(&mut **tx)
-        .await?;
-    let r = sqlx::query("SELECT pos, gap_id, gap_since FROM stats_cursor WHERE id = 1")
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok((r.get(0), r.get(1), r.get(2)))
+    let r = sqlx::query(
+        "UPDATE stats_cursor SET pos = pos WHERE id = 1 RETURNING pos, gap_id, gap_since",
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok((
+        r.try_get("pos")?,
+        r.try_get("gap_id")?,
+        r.try_get("gap_since")?,
+    ))
 }
 
 async fn set_cursor(
@@ -452,16 +489,73 @@ async fn set_cursor(
     Ok(())
 }
 
+/// A slice of the outbox read ahead of the writer.
+struct Slice {
+    /// Outbox rows read (fewer than `FOLD_SLICE`: the outbox is drained).
+    rows: i64,
+    /// The outbox id folded up to (stops before a PostgreSQL gap).
+    last: i64,
+    /// The gap waited for, if any: (id, since).
+    gap: (i64, String),
+    /// The cases of the slice.
+    ids: Vec<i64>,
+    /// Their new contributions (a case gone from `cases` has none).
+    fresh: Vec<(i64, GroupKey, Entries)>,
+}
+
+/// Replace the contributions of cases `ids` by `fresh` inside `tx`: take
+/// away what they gave before, add what they give now.
+async fn refold(
+    tx: &mut Transaction<'static, Any>,
+    groups: &mut Groups<'_>,
+    ids: &[i64],
+    fresh: Vec<(i64, GroupKey, Entries)>,
+) -> Result<usize, StoreError> {
+    let mut delta = Delta::new();
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "SELECT group_id, entries FROM stats_case_contrib WHERE case_id IN ({})",
+            placeholders(1, chunk.len())
+        );
+        for r in bound(&sql, chunk).fetch_all(&mut **tx).await? {
+            let e: String = r.try_get("entries")?;
+            accumulate(&mut delta, r.try_get("group_id")?, &decode(&e)?, -1);
+        }
+    }
+    let mut contribs = Vec::with_capacity(fresh.len());
+    for (case_id, key, e) in fresh {
+        let g = groups.id(tx, &key).await?;
+        accumulate(&mut delta, g, &e, 1);
+        contribs.push((case_id, g, encode(&e)));
+    }
+    apply_delta(tx, &delta).await?;
+    put_contribs(tx, &contribs).await?;
+    Ok(contribs.len())
+}
+
 impl Store {
     /// Fold every case changed since the rollup's cursor (read-your-writes:
     /// called before each statistics read). Cheap when nothing changed.
+    ///
+    /// A fold holds the store's writer, so it works in slices, and it reads
+    /// a slice's outbox rows and cases *before* taking the writer (issue
+    /// #17): under it remain the cursor, the cases' old contributions and
+    /// the writes — about five statements. Reading the cases early is safe:
+    /// a change committed after that read wrote an outbox row past this
+    /// slice, so the case is folded again with its new state. The cursor is
+    /// checked under the writer and the slice read again if another folder
+    /// moved it meanwhile.
     pub async fn fold_stats(&self) -> Result<FoldReport, StoreError> {
         let mut report = FoldReport::default();
         loop {
-            let r = sqlx::query("SELECT pos, version FROM stats_cursor WHERE id = 1")
-                .fetch_one(&self.pool)
-                .await?;
-            let (pos, version): (i64, i64) = (r.get(0), r.get(1));
+            let r = sqlx::query(
+                "SELECT pos, gap_id, gap_since, version FROM stats_cursor WHERE id = 1",
+            )
+            .fetch_one(&self.pool)
+            .await?;
+            let pos: i64 = r.try_get("pos")?;
+            let cursor = (pos, r.try_get("gap_id")?, r.try_get("gap_since")?);
+            let version: i64 = r.try_get("version")?;
             if version < ROLLUP_VERSION {
                 return self.rebuild(true).await;
             }
@@ -469,41 +563,20 @@ impl Store {
             if self.max_outbox_id().await? <= pos {
                 return Ok(report);
             }
+            let slice = self.read_slice(&cursor).await?;
             let (mut tx, _g) = self.write_tx().await?;
-            let (pos, gap_id, gap_since) = lock_cursor(&mut tx).await?;
-            let rows =
-                sqlx::query("SELECT id, case_id FROM outbox WHERE id > $1 ORDER BY id LIMIT $2")
-                    .bind(pos)
-                    .bind(FOLD_SLICE)
-                    .fetch_all(&mut *tx)
-                    .await?;
-            let now = crate::now_text();
-            let mut last = pos;
-            let mut gap = (0, String::new());
-            let mut ids = std::collections::BTreeSet::new();
-            for r in &rows {
-                let id: i64 = r.get(0);
-                // Only PostgreSQL hands out ids that commit out of order.
-                if self.dialect == Dialect::Postgres && id != last + 1 && last != 0 {
-                    let waited = gap_id == last + 1 && gap_since.as_str() <= gap_cutoff().as_str();
-                    if !waited {
-                        gap = if gap_id == last + 1 {
-                            (gap_id, gap_since.clone())
-                        } else {
-                            (last + 1, now.clone())
-                        };
-                        break;
-                    }
-                }
-                last = id;
-                ids.insert(r.get::<i64, _>(1));
+            if lock_cursor(&mut tx).await? != cursor {
+                // Another folder moved on meanwhile: read again from there.
+                drop(tx);
+                continue;
             }
-            let ids: Vec<i64> = ids.into_iter().collect();
-            report.cases += self.refold(&mut tx, &ids).await?;
-            set_cursor(&mut tx, last, (gap.0, &gap.1)).await?;
+            let mut groups = Groups::new(&self.stat_groups);
+            report.cases += refold(&mut tx, &mut groups, &slice.ids, slice.fresh).await?;
+            set_cursor(&mut tx, slice.last, (slice.gap.0, &slice.gap.1)).await?;
             tx.commit().await?;
-            report.cursor = last;
-            if last == pos || (rows.len() as i64) < FOLD_SLICE {
+            groups.committed();
+            report.cursor = slice.last;
+            if slice.last == pos || slice.rows < FOLD_SLICE {
                 return Ok(report);
             }
             // Writers waiting for the lock go first.
@@ -511,35 +584,53 @@ impl Store {
         }
     }
 
-    /// Replace these cases' contributions inside `tx`.
-    async fn refold(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        ids: &[i64],
-    ) -> Result<usize, StoreError> {
-        let mut delta = Delta::new();
-        let mut groups = Groups::default();
-        let mut contribs = vec![];
+    /// The next slice after `cursor` (pos, gap id, gap since) and its
+    /// cases' new contributions, read without the writer.
+    async fn read_slice(&self, cursor: &(i64, i64, String)) -> Result<Slice, StoreError> {
+        let (pos, gap_id, gap_since) = cursor;
+        let mut conn = self.pool.acquire().await?;
+        let rows = sqlx::query("SELECT id, case_id FROM outbox WHERE id > $1 ORDER BY id LIMIT $2")
+            .bind(*pos)
+            .bind(FOLD_SLICE)
+            .fetch_all(&mut *conn)
+            .await?;
+        let now = crate::now_text();
+        let mut last = *pos;
+        let mut gap = (0, String::new());
+        let mut ids = std::collections::BTreeSet::new();
+        for r in &rows {
+            let id: i64 = r.try_get("id")?;
+            // Only PostgreSQL hands out ids that commit out of order.
+            if self.dialect == Dialect::Postgres && id != last + 1 && last != 0 {
+                let waited = *gap_id == last + 1 && gap_since.as_str() <= gap_cutoff().as_str();
+                if !waited {
+                    gap = if *gap_id == last + 1 {
+                        (*gap_id, gap_since.clone())
+                    } else {
+                        (last + 1, now.clone())
+                    };
+                    break;
+                }
+            }
+            last = id;
+            ids.insert(r.try_get::<i64, _>("case_id")?);
+        }
+        let ids: Vec<i64> = ids.into_iter().collect();
+        let mut fresh = vec![];
         for chunk in ids.chunks(500) {
             let cond = format!("{{col}} IN ({})", placeholders(1, chunk.len()));
-            let sql = format!(
-                "SELECT group_id, entries FROM stats_case_contrib WHERE case_id IN ({})",
-                placeholders(1, chunk.len())
-            );
-            for r in bound(&sql, chunk).fetch_all(&mut **tx).await? {
-                let e: String = r.get(1);
-                accumulate(&mut delta, r.get(0), &decode(&e)?, -1);
-            }
-            for (c, units, subs) in load(tx, &cond, chunk).await? {
+            for (c, units, subs) in load(&mut conn, &cond, chunk).await? {
                 let (key, e) = contribution(&c, &units, &subs);
-                let g = groups.id(tx, &key).await?;
-                accumulate(&mut delta, g, &e, 1);
-                contribs.push((c.id, g, encode(&e)));
+                fresh.push((c.id, key, e));
             }
         }
-        apply_delta(tx, &delta).await?;
-        put_contribs(tx, &contribs).await?;
-        Ok(contribs.len())
+        Ok(Slice {
+            rows: rows.len() as i64,
+            last,
+            gap,
+            ids,
+            fresh,
+        })
     }
 
     /// Recompute the whole rollup from the cases (after a bulk load that
@@ -574,7 +665,7 @@ impl Store {
                 .await?;
         }
         let mut totals = Delta::new();
-        let mut groups = Groups::default();
+        let mut groups = Groups::new(&self.stat_groups);
         let mut after = 0i64;
         let mut cases = 0usize;
         loop {
@@ -607,6 +698,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        groups.committed();
         self.analyze().await?;
         Ok(FoldReport { cases, cursor })
     }

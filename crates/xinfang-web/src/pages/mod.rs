@@ -15,6 +15,7 @@ mod charts;
 mod dashboard;
 pub(crate) mod extract;
 pub(crate) mod frame;
+pub(crate) mod held_files;
 pub(crate) mod html;
 pub(crate) mod ledgers;
 mod list_view;

@@ -409,3 +409,98 @@ dual_test!(
         let _ = std::fs::remove_dir_all(&dir);
     }
 );
+
+dual_test!(
+    attachments_from_every_path_are_read_once,
+    |app: TestApp| async move {
+        // A photographed letter sent as 证明材料 through the portal — no
+        // registrar read it — is read by the background reader and found by
+        // the search like a scan registered at the window (issue #22).
+        app.set_time("2026-12-30 09:00");
+        let dir =
+            std::env::temp_dir().join(format!("xinfang-scan-reader-{:x}", rand::random::<u64>()));
+        app.app
+            .attach_search(xinfang_search::SearchIndex::open(&dir).unwrap());
+        let fields = [
+            ("name", "李红"),
+            ("address", "杭州市上城区湖滨街道东湖小区3号"),
+            ("region_code", "330102"),
+            ("kind", "claim"),
+            ("request", "请求督促有关部门处理"),
+        ];
+        let mut one = LETTER.to_vec();
+        one.extend_from_slice(b"\0sent through the portal");
+        let r = send(
+            &app,
+            Request::builder()
+                .method("POST")
+                .uri("/submit")
+                .header("content-type", format!("multipart/form-data; boundary={B}"))
+                .body(Body::from(multipart(&fields, "attachments", &one)))
+                .unwrap(),
+        )
+        .await;
+        let receipt = r.text();
+        assert_eq!(r.status, StatusCode::OK, "{receipt}");
+        let case_no = between(&receipt, "id=\"receipt-case-no\">", "</strong>").to_string();
+        let (case_id, _) = app.app.store.load_case(&case_no).await.unwrap().unwrap();
+        let att = app.app.store.attachments_for_case(case_id).await.unwrap()[0].id;
+        let text = |app: &TestApp| {
+            let store = app.app.store.clone();
+            async move { store.attachment_text(case_id, att).await.unwrap() }
+        };
+        assert_eq!(text(&app).await, None, "not read at upload");
+        assert_eq!(app.app.store.unread_scan_count().await.unwrap(), 1);
+        // The reader takes it, stores its words, and is done with it.
+        assert_eq!(app.app.read_unread_scans(8).await.unwrap(), 1);
+        assert!(text(&app).await.unwrap_or_default().contains("劳动保障所"));
+        assert_eq!(app.app.read_unread_scans(8).await.unwrap(), 0);
+        assert_eq!(app.app.store.unread_scan_count().await.unwrap(), 0);
+        let audit = app
+            .app
+            .store
+            .audit_entries("letter_read", 10)
+            .await
+            .unwrap();
+        assert!(
+            audit
+                .iter()
+                .any(|a| a.actor == "system:scan_reader" && a.payload.contains(&case_no)),
+            "{audit:?}"
+        );
+        app.app.index_pending().await.unwrap();
+        let token = app.token("shangcheng_xfj").await;
+        let qs: String = "劳动保障所".bytes().map(|b| format!("%{b:02X}")).collect();
+        let (s, v) = app
+            .get(&format!("/api/v1/search?q={qs}"), Some(&token))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["hits"][0]["case_no"], json!(case_no), "{v}");
+
+        // A file with nothing to read (a 1×1 picture) is marked read without
+        // text, so it is not tried again.
+        let png: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82";
+        let fields = [
+            ("name", "李红"),
+            ("address", "杭州市上城区湖滨街道东湖小区3号"),
+            ("region_code", "330102"),
+            ("kind", "claim"),
+            ("request", "请求修复路灯"),
+        ];
+        let r = send(
+            &app,
+            Request::builder()
+                .method("POST")
+                .uri("/submit")
+                .header("content-type", format!("multipart/form-data; boundary={B}"))
+                .body(Body::from(multipart(&fields, "attachments", png)))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(app.app.read_unread_scans(8).await.unwrap(), 1);
+        assert_eq!(app.app.store.unread_scan_count().await.unwrap(), 0);
+        assert_eq!(app.app.read_unread_scans(8).await.unwrap(), 0);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+);

@@ -24,6 +24,7 @@ mod events_example;
 mod events_kit;
 mod events_scope;
 mod export;
+mod held_files;
 mod idempotency;
 mod import_history;
 mod intake_group;

@@ -53,6 +53,8 @@ pub struct SubmitPage {
     units: Vec<String>,
     /// Sent back with the form (issue #21): the key of this submission.
     idempotency_key: String,
+    /// Files kept from the last try (`templates/components/held_files.html`).
+    held: Vec<xinfang_app::held_files::HeldFile>,
 }
 
 impl SubmitPage {
@@ -109,7 +111,14 @@ impl SubmitPage {
             kinds,
             units: accused_units(st),
             idempotency_key: form_key(f),
+            held: vec![],
         }
+    }
+
+    /// The form lists these files as kept from the last try.
+    pub fn with_held(mut self, held: Vec<xinfang_app::held_files::HeldFile>) -> SubmitPage {
+        self.held = held;
+        self
     }
 }
 

@@ -20,6 +20,7 @@ pub(crate) mod track;
 pub(crate) mod verify;
 pub(crate) mod visit;
 
+use crate::pages::held_files;
 use crate::pages::portal::form::SubmitPage;
 use crate::pages::portal::kit::{get, plain_error, respond, Errors};
 use crate::AppState;
@@ -123,37 +124,77 @@ fn intake_request(f: &HashMap<String, String>) -> IntakeRequest {
 /// `POST /submit`: register, or show the form again with every problem
 /// found in one round (required fields, ID and phone, attachments).
 pub async fn submit(State(st): State<AppState>, req: axum::extract::Request) -> Response {
-    let (f, files) = match crate::pages::portal::documents::read_submit_form(&st, req).await {
+    let (f, chosen_now) = match crate::pages::portal::documents::read_submit_form(&st, req).await {
         Ok(x) => x,
         Err(r) => return r,
     };
+    // Files kept when this form was last shown again (held_files.rs).
+    let held = held_files::recall(&st, PORTAL, &f).await;
+    let files: Vec<_> = held.files.iter().chain(&chosen_now).cloned().collect();
     let req = intake_request(&f);
     let mut problems = required_errors(&f);
     problems.extend(xinfang_app::intake::check_fields(&req, st.app.now().date()));
+    // Nothing chosen is lost: the files that passed come back ticked.
+    let again = |result| Again {
+        st: &st,
+        f: &f,
+        result,
+        held: &held.shown,
+        chosen_now: &chosen_now,
+    };
     // Attachments are checked before anything is registered (issue #5).
     match xinfang_app::documents::check_attachments(&files, 0) {
         Ok(_) => {}
         Err(AppError::Invalid(list)) => problems.extend(list),
-        Err(e) => return form_again(&st, &f, Err(e)),
+        Err(e) => return again(Err(e)).show().await,
     }
     if !problems.is_empty() {
-        return form_again(&st, &f, Err(AppError::Invalid(problems)));
+        return again(Err(AppError::Invalid(problems))).show().await;
     }
     // The form's hidden key (a browser without it registers as before).
     let key = Some(get(&f, "idempotency_key").trim()).filter(|k| !k.is_empty());
     match st.app.intake_idempotent(&Actor::Petitioner, req, key).await {
         // A resend of a registered form: its files were attached the first time.
-        Ok(out) if out.replayed => crate::pages::portal::receipt::after_submit(&st, out, &[]).await,
-        Ok(out) => crate::pages::portal::receipt::after_submit(&st, out, &files).await,
-        Err(e) => form_again(&st, &f, Err(e)),
+        Ok(out) if out.replayed => {
+            held_files::used(&st, &held.shown).await;
+            crate::pages::portal::receipt::after_submit(&st, out, &[]).await
+        }
+        Ok(out) => {
+            let page = crate::pages::portal::receipt::after_submit(&st, out, &files).await;
+            held_files::used(&st, &held.shown).await;
+            page
+        }
+        Err(e) => again(Err(e)).show().await,
     }
 }
 
-/// The form again (422) with the errors of `result` beside their fields.
+/// The owner of files held for the portal's form (held_files.rs).
+const PORTAL: &str = "portal";
+
+/// The form to show again, with what the files of this try were.
+struct Again<'a> {
+    st: &'a AppState,
+    f: &'a HashMap<String, String>,
+    result: Result<(), AppError>,
+    held: &'a [xinfang_app::held_files::HeldFile],
+    chosen_now: &'a [xinfang_app::documents::UploadedFile],
+}
+
+impl Again<'_> {
+    /// Hold the files chosen now and show the form with all kept files.
+    async fn show(self) -> Response {
+        let kept = held_files::keep(self.st, PORTAL, self.held.to_vec(), self.chosen_now).await;
+        form_again(self.st, self.f, self.result, kept)
+    }
+}
+
+/// The form again (422) with the errors of `result` beside their fields and
+/// the files kept from this try.
 fn form_again(
     st: &AppState,
     f: &HashMap<String, String>,
     result: Result<(), AppError>,
+    held: Vec<xinfang_app::held_files::HeldFile>,
 ) -> Response {
     let mut errors = Errors::default();
     let mut general = None;
@@ -173,7 +214,7 @@ fn form_again(
         },
         Err(other) => general = Some(plain_error(&other)),
     }
-    let form = SubmitPage::new(st, f, &errors, general);
+    let form = SubmitPage::new(st, f, &errors, general).with_held(held);
     let title = "网上信访（有需要修改的地方）";
     respond(StatusCode::UNPROCESSABLE_ENTITY, title, &form)
 }

@@ -6,6 +6,7 @@
 //! registrar typed comes back escaped.
 
 use crate::pages::extract::StaffPage;
+use crate::pages::held_files;
 use crate::pages::html::page;
 use crate::pages::session::csrf_ok;
 use crate::pages::work::case_page::{html_of, message_page, Notice};
@@ -14,6 +15,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use std::collections::HashMap;
+use xinfang_app::held_files::HeldFile;
 use xinfang_app::intake::{AccusedInput, IntakeRequest, PetitionerInput};
 use xinfang_app::AppError;
 use xinfang_domain::case::{Channel, Kind};
@@ -83,6 +85,8 @@ struct RegisterForm<'a> {
     accused_person: &'a str,
     accused_units: Vec<Opt>,
     new_matter: &'a str,
+    /// Scans kept from the last try (`templates/components/held_files.html`).
+    held: Vec<HeldFile>,
 }
 
 fn form_html(
@@ -92,6 +96,7 @@ fn form_html(
     f: &HashMap<String, String>,
     errors: &[String],
     field_errors: &HashMap<String, String>,
+    held: Vec<HeldFile>,
 ) -> String {
     let org = st.app.org();
     // 事项发生地: the registrar's own area first (本级及下级), named as places
@@ -241,6 +246,7 @@ fn form_html(
         accused_person: v(f, "accused_person"),
         accused_units,
         new_matter: v(f, "new_matter_reason"),
+        held,
     })
 }
 
@@ -251,7 +257,15 @@ pub async fn register_form(
     Html(page(
         "登记",
         Some(&staff),
-        &form_html(&st, &staff, &csrf, &HashMap::new(), &[], &HashMap::new()),
+        &form_html(
+            &st,
+            &staff,
+            &csrf,
+            &HashMap::new(),
+            &[],
+            &HashMap::new(),
+            vec![],
+        ),
     ))
     .into_response()
 }
@@ -348,6 +362,11 @@ pub async fn register(
         )
             .into_response();
     }
+    // Scans kept when this form was last shown again (held_files.rs).
+    let owner = format!("user:{}", staff.username);
+    let held = held_files::recall(&st, &owner, &f).await;
+    let chosen_now = scans;
+    let scans: Vec<_> = held.files.iter().chain(&chosen_now).cloned().collect();
     let opt = |k: &str| Some(v(&f, k).trim().to_string()).filter(|s| !s.is_empty());
     let petitioners: Vec<PetitionerInput> = (0..5)
         .filter(|i| !v(&f, &format!("name{i}")).trim().is_empty())
@@ -402,6 +421,7 @@ pub async fn register(
                     .push("疑似涉法涉诉（诉访分离，第二十八条）：应引导向政法机关依法反映".into());
             }
             let scan = attach_scan(&st, &staff, &o.case_no, &scans).await;
+            held_files::used(&st, &held.shown).await;
             let body = html_of(&Registered {
                 scan,
                 case_no: &o.case_no,
@@ -436,6 +456,8 @@ pub async fn register(
                 AppError::Invalid(list) => list.iter().map(|x| x.message.clone()).collect(),
                 other => vec![other.to_string()],
             };
+            // Nothing chosen is lost: the scans come back ticked.
+            let kept = held_files::keep(&st, &owner, held.shown, &chosen_now).await;
             let mut field_errors: HashMap<String, String> = HashMap::new();
             if let AppError::Invalid(list) = &e {
                 for x in list {
@@ -455,7 +477,7 @@ pub async fn register(
                 Html(page(
                     "登记",
                     Some(&staff),
-                    &form_html(&st, &staff, &csrf, &f, &msgs, &field_errors),
+                    &form_html(&st, &staff, &csrf, &f, &msgs, &field_errors, kept),
                 )),
             )
                 .into_response()
