@@ -27,7 +27,9 @@ pub enum DomainError {
     TooManyRepresentatives,
     #[error("延期不得超过30日（第三十四条），本次最多还可延期{0}日")]
     ExtensionTooLong(u32),
-    #[error("{field}：{message}")]
+    /// The message is for people (pages show it as it is); the field goes
+    /// to API clients beside it (`field()`), never into the words.
+    #[error("{message}")]
     Invalid {
         field: &'static str,
         message: String,
