@@ -106,11 +106,14 @@ impl Store {
     }
 
     pub async fn active_ownership_of(&self, case_id: i64) -> Result<Option<i64>, StoreError> {
-        let r = sqlx::query("SELECT id FROM ownerships WHERE case_id = $1 AND status = 'active'")
+        Ok(
+            sqlx::query_scalar(
+                "SELECT id FROM ownerships WHERE case_id = $1 AND status = 'active'",
+            )
             .bind(case_id)
             .fetch_optional(&self.pool)
-            .await?;
-        r.map(|r| r.try_get("id")).transpose().map_err(Into::into)
+            .await?,
+        )
     }
 
     pub async fn add_progress(
