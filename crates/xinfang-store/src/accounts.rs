@@ -52,22 +52,22 @@ impl Store {
     ) -> Result<(i64, i64), StoreError> {
         let [k1, k2] = crate::pii::phone_keys(phone);
         let by_phone: i64 = sqlx::query(
-            "SELECT COUNT(*) FROM petitioner_codes WHERE phone IN ($1, $2) AND created_at >= $3",
+            "SELECT COUNT(*) AS n FROM petitioner_codes WHERE phone IN ($1, $2) AND created_at >= $3",
         )
         .bind(k1)
         .bind(k2)
         .bind(since)
         .fetch_one(&self.pool)
         .await?
-        .get(0);
+        .try_get("n")?;
         let by_client: i64 = sqlx::query(
-            "SELECT COUNT(*) FROM petitioner_codes WHERE client = $1 AND created_at >= $2",
+            "SELECT COUNT(*) AS n FROM petitioner_codes WHERE client = $1 AND created_at >= $2",
         )
         .bind(client)
         .bind(since_client)
         .fetch_one(&self.pool)
         .await?
-        .get(0);
+        .try_get("n")?;
         Ok((by_phone, by_client))
     }
 
@@ -120,12 +120,15 @@ impl Store {
             .bind(k2)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(r.map(|r| SignInCodeRow {
-            id: r.get(0),
-            code_hash: r.get(1),
-            expires_at: r.get(2),
-            attempts: r.get(3),
-            used: r.get::<i64, _>(4) != 0,
+        let Some(r) = r else {
+            return Ok(None);
+        };
+        Ok(Some(SignInCodeRow {
+            id: r.try_get("id")?,
+            code_hash: r.try_get("code_hash")?,
+            expires_at: r.try_get("expires_at")?,
+            attempts: r.try_get("attempts")?,
+            used: r.try_get::<i64, _>("used")? != 0,
         }))
     }
 
@@ -166,7 +169,8 @@ impl Store {
                 .bind(&k2)
                 .fetch_optional(&mut *tx)
                 .await?
-                .map(|r| r.get(0));
+                .map(|r| r.try_get("phone"))
+                .transpose()?;
         // The session joins the account by the key the account is stored under.
         let key = match existing {
             Some(key) => {
@@ -215,7 +219,8 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         let Some(r) = r else { return Ok(None) };
-        let (key, sealed): (String, Option<String>) = (r.get(0), r.get(1));
+        let (key, sealed): (String, Option<String>) =
+            (r.try_get("phone")?, r.try_get("phone_sealed")?);
         match sealed {
             Some(s) if !s.is_empty() => Ok(Some(crate::pii::open_text(&s)?)),
             // A blind key without its account cannot be turned back into a number.
@@ -245,19 +250,19 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         let Some(r) = r else { return Ok(None) };
-        let id_number = match r.get::<Option<String>, _>(2) {
+        let id_number = match r.try_get::<Option<String>, _>("id_number")? {
             Some(s) => Some(crate::pii::open_text(&s)?),
             None => None,
         };
         Ok(Some(PetitionerAccountRow {
             // The stored key is a blind index; the caller looked it up by the number.
             phone: phone.to_string(),
-            level: r.get(1),
+            level: r.try_get("level")?,
             id_number,
-            verified_by: r.get(3),
-            verified_at: r.get(4),
-            created_at: r.get(5),
-            last_login_at: r.get(6),
+            verified_by: r.try_get("verified_by")?,
+            verified_at: r.try_get("verified_at")?,
+            created_at: r.try_get("created_at")?,
+            last_login_at: r.try_get("last_login_at")?,
         }))
     }
 
@@ -312,7 +317,10 @@ impl Store {
                 q = q.bind(k);
             }
             let rows = q.bind(limit).fetch_all(&self.pool).await?;
-            return Ok(rows.iter().map(|r| r.get(0)).collect());
+            return Ok(rows
+                .iter()
+                .map(|r| r.try_get("case_id"))
+                .collect::<Result<_, _>>()?);
         }
         let rows = sqlx::query("SELECT DISTINCT case_id FROM petitioner_index WHERE (pkey LIKE $1 OR pkey = $2) ORDER BY case_id DESC LIMIT $3")
             .bind(format!("np:%|{digits}"))
@@ -320,6 +328,9 @@ impl Store {
             .bind(limit)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(|r| r.get(0)).collect())
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get("case_id"))
+            .collect::<Result<_, _>>()?)
     }
 }

@@ -44,13 +44,14 @@ pub struct NewZeroReport<'a> {
     pub actor: &'a str,
 }
 
-fn node_from_row(r: &sqlx::any::AnyRow) -> TaxonNode {
-    TaxonNode {
-        code: r.get(0),
-        name: r.get(1),
-        level: r.get::<i64, _>(2) as u8,
-        active: r.get::<i64, _>(3) != 0,
-    }
+/// A taxonomy row (code, name, level, active), read by column name.
+fn node_from_row(r: &sqlx::any::AnyRow) -> Result<TaxonNode, StoreError> {
+    Ok(TaxonNode {
+        code: r.try_get("code")?,
+        name: r.try_get("name")?,
+        level: r.try_get::<i64, _>("level")? as u8,
+        active: r.try_get::<i64, _>("active")? != 0,
+    })
 }
 
 impl Store {
@@ -59,7 +60,7 @@ impl Store {
         let rows = sqlx::query("SELECT code, name, level, active FROM taxonomy ORDER BY code")
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(node_from_row).collect())
+        rows.iter().map(node_from_row).collect()
     }
 
     /// Fill an empty taxonomy with the shipped default (first start); audited.
@@ -71,10 +72,10 @@ impl Store {
         sqlx::query("UPDATE chain_head SET seq = seq WHERE id = 1")
             .execute(&mut *tx)
             .await?;
-        let n: i64 = sqlx::query("SELECT COUNT(*) FROM taxonomy")
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM taxonomy")
             .fetch_one(&mut *tx)
             .await?
-            .get(0);
+            .try_get("n")?;
         if n > 0 {
             return Ok(0);
         }
@@ -164,16 +165,16 @@ impl Store {
         actor: &str,
     ) -> Result<UnitId, StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
-        let id: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) + 1 FROM units")
+        let id: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM units")
             .fetch_one(&mut *tx)
             .await?
-            .get(0);
+            .try_get("id")?;
         let parent_path: String = sqlx::query("SELECT path FROM units WHERE id = $1")
             .bind(parent.0)
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StoreError::NotFound)?
-            .get(0);
+            .try_get("path")?;
         sqlx::query("INSERT INTO units (id, parent_id, name, level, kind, region_code, path, active) VALUES ($1, $2, $3, $4, $5, $6, $7, 1)")
             .bind(id)
             .bind(parent.0)
@@ -226,7 +227,7 @@ impl Store {
         let rows = sqlx::query("SELECT id FROM units WHERE active = 0 ORDER BY id")
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(|r| UnitId(r.get(0))).collect())
+        rows.iter().map(|r| Ok(UnitId(r.try_get("id")?))).collect()
     }
 
     /// Create a user with its audit entry in the same transaction.
@@ -252,7 +253,7 @@ impl Store {
         .bind(u.post)
         .fetch_one(&mut *tx)
         .await?
-        .get(0);
+        .try_get("id")?;
         log(
             &mut tx,
             "settings",
@@ -278,7 +279,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?
         {
-            Some(row) => row.get(0),
+            Some(row) => row.try_get("active")?,
             None => return Err(StoreError::NotFound),
         };
         // A password reset or a change of active status ends every page
@@ -362,7 +363,7 @@ impl Store {
         .bind(crate::now_text())
         .fetch_one(&mut *tx)
         .await?
-        .get(0);
+        .try_get("id")?;
         log(
             &mut tx,
             "audit",
@@ -381,18 +382,19 @@ impl Store {
             .bind(day)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows
-            .iter()
-            .map(|r| ZeroReportRow {
-                id: r.get(0),
-                unit_id: r.get(1),
-                day: r.get(2),
-                period: r.get(3),
-                nothing_to_report: r.get::<i64, _>(4) != 0,
-                note: r.get(5),
-                reported_by: r.get(6),
-                reported_at: r.get(7),
+        rows.iter()
+            .map(|r| {
+                Ok(ZeroReportRow {
+                    id: r.try_get("id")?,
+                    unit_id: r.try_get("unit_id")?,
+                    day: r.try_get("day")?,
+                    period: r.try_get("period")?,
+                    nothing_to_report: r.try_get::<i64, _>("nothing_to_report")? != 0,
+                    note: r.try_get("note")?,
+                    reported_by: r.try_get("reported_by")?,
+                    reported_at: r.try_get("reported_at")?,
+                })
             })
-            .collect())
+            .collect()
     }
 }

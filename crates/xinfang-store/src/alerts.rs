@@ -86,17 +86,18 @@ impl Store {
         let rows = bind_all(sqlx::query(&sql), binds)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows
-            .iter()
-            .map(|r| AlertRow {
-                case_no: r.get(0),
-                clock: r.get(1),
-                stage: r.get(2),
-                grade: r.get(3),
-                due: r.get(4),
-                unit_id: r.get(5),
-                raised_at: r.get(6),
+        rows.iter()
+            .map(|r| {
+                Ok(AlertRow {
+                    case_no: r.try_get("case_no")?,
+                    clock: r.try_get("clock")?,
+                    stage: r.try_get("stage")?,
+                    grade: r.try_get("grade")?,
+                    due: r.try_get("due")?,
+                    unit_id: r.try_get("unit_id")?,
+                    raised_at: r.try_get("raised_at")?,
+                })
             })
-            .collect())
+            .collect()
     }
 }

@@ -76,8 +76,8 @@ impl Store {
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect();
+            .map(|r| Ok((r.try_get("id")?, r.try_get("path")?)))
+            .collect::<Result<_, StoreError>>()?;
         let mut done = 0i64;
         loop {
             let mut tx = self.pool.begin().await?;
@@ -94,7 +94,7 @@ impl Store {
             }
             let mut units: Vec<(i64, Vec<&str>)> = vec![];
             for r in &rows {
-                let (case_id, unit): (i64, Option<i64>) = (r.get(0), r.get(1));
+                let (case_id, unit): (i64, Option<i64>) = (r.try_get("id")?, r.try_get("unit_id")?);
                 let path = unit.and_then(|u| paths.get(&u)).map(String::as_str);
                 match units.last_mut() {
                     Some((c, v)) if *c == case_id => v.extend(path),

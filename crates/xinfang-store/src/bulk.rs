@@ -42,8 +42,8 @@ impl Store {
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(|r| r.get(0))
-            .collect();
+            .map(|r| r.try_get("id"))
+            .collect::<Result<_, _>>()?;
         let mut total = templates.len() as i64;
         if templates.is_empty() || total >= target {
             return Ok(total);

@@ -9,6 +9,7 @@ use crate::scope::push_scope;
 use crate::CaseScope;
 use crate::Store;
 use serde::Serialize;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
 #[derive(Clone, Debug, Serialize)]
@@ -72,6 +73,59 @@ pub struct DisputeRow {
     pub case_no: Option<String>,
 }
 
+/// The campaign columns [`campaign_from_row`] reads (no items, no progress).
+const CAMPAIGN_COLS: &str = "id, name, list_kind, owner_unit, deadline, created_by, COALESCE(starts_on, substr(created_at, 1, 10)) AS starts_on";
+
+fn campaign_from_row(r: &AnyRow) -> Result<CampaignRow, StoreError> {
+    Ok(CampaignRow {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        list_kind: r.try_get("list_kind")?,
+        owner_unit: r.try_get("owner_unit")?,
+        deadline: r.try_get("deadline")?,
+        created_by: r.try_get("created_by")?,
+        starts_on: r.try_get("starts_on")?,
+        items: vec![],
+        progress: None,
+    })
+}
+
+/// Item columns (`i` = campaign_items, `c` = its case) [`item_from_row`] reads.
+const ITEM_COLS: &str =
+    "i.id, c.case_no, c.current_unit, i.status, i.evidence, i.updated_by, i.updated_at, c.grade";
+
+fn item_from_row(r: &AnyRow) -> Result<CampaignItemRow, StoreError> {
+    Ok(CampaignItemRow {
+        id: r.try_get("id")?,
+        case_no: r.try_get("case_no")?,
+        current_unit: r.try_get("current_unit")?,
+        status: r.try_get("status")?,
+        evidence: r.try_get("evidence")?,
+        updated_by: r.try_get("updated_by")?,
+        updated_at: r.try_get("updated_at")?,
+        case_grade: r.try_get("grade")?,
+    })
+}
+
+/// Dispute columns (`d` = disputes) [`dispute_from_row`] reads.
+const DISPUTE_COLS: &str = "d.id, d.unit_id, d.region_code, d.parties, d.summary, d.found_on, d.risk_level, d.track, d.status, d.outcome, d.case_no";
+
+fn dispute_from_row(r: &AnyRow) -> Result<DisputeRow, StoreError> {
+    Ok(DisputeRow {
+        id: r.try_get("id")?,
+        unit_id: r.try_get("unit_id")?,
+        region_code: r.try_get("region_code")?,
+        parties: r.try_get("parties")?,
+        summary: r.try_get("summary")?,
+        found_on: r.try_get("found_on")?,
+        risk_level: r.try_get("risk_level")?,
+        track: r.try_get("track")?,
+        status: r.try_get("status")?,
+        outcome: r.try_get("outcome")?,
+        case_no: r.try_get("case_no")?,
+    })
+}
+
 impl Store {
     pub async fn insert_campaign(
         &self,
@@ -92,7 +146,7 @@ impl Store {
             .bind(starts_on)
             .fetch_one(&mut *tx)
             .await?
-            .get(0);
+            .try_get("id")?;
         log(
             &mut tx,
             "campaign",
@@ -178,11 +232,17 @@ impl Store {
         id: i64,
         scope: Option<&CaseScope>,
     ) -> Result<Option<CampaignRow>, StoreError> {
-        let Some(r) = sqlx::query("SELECT id, name, list_kind, owner_unit, deadline, created_by, COALESCE(starts_on, substr(created_at, 1, 10)) FROM campaigns WHERE id = $1").bind(id).fetch_optional(&self.pool).await? else {
+        let Some(r) = sqlx::query(&format!(
+            "SELECT {CAMPAIGN_COLS} FROM campaigns WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        else {
             return Ok(None);
         };
-        let mut sql = String::from(
-            "SELECT i.id, c.case_no, c.current_unit, i.status, i.evidence, i.updated_by, i.updated_at, c.grade FROM campaign_items i JOIN cases c ON c.id = i.case_id WHERE i.campaign_id = $1",
+        let mut sql = format!(
+            "SELECT {ITEM_COLS} FROM campaign_items i JOIN cases c ON c.id = i.case_id WHERE i.campaign_id = $1"
         );
         let mut binds = vec![Val::I(id)];
         if let Some(scope) = scope {
@@ -193,27 +253,11 @@ impl Store {
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(|i| CampaignItemRow {
-                id: i.get(0),
-                case_no: i.get(1),
-                current_unit: i.get(2),
-                status: i.get(3),
-                evidence: i.get(4),
-                updated_by: i.get(5),
-                updated_at: i.get(6),
-                case_grade: i.get(7),
-            })
-            .collect();
+            .map(item_from_row)
+            .collect::<Result<_, _>>()?;
         Ok(Some(CampaignRow {
-            id: r.get(0),
-            name: r.get(1),
-            list_kind: r.get(2),
-            owner_unit: r.get(3),
-            deadline: r.get(4),
-            created_by: r.get(5),
-            starts_on: r.get(6),
             items,
-            progress: None,
+            ..campaign_from_row(&r)?
         }))
     }
 
@@ -222,14 +266,24 @@ impl Store {
         &self,
         item: i64,
     ) -> Result<Option<(i64, String, i64, String)>, StoreError> {
-        let r = sqlx::query("SELECT i.campaign_id, i.status, c.current_unit, c.case_no FROM campaign_items i JOIN cases c ON c.id = i.case_id WHERE i.id = $1").bind(item).fetch_optional(&self.pool).await?;
-        Ok(r.map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))))
+        let Some(r) = sqlx::query("SELECT i.campaign_id, i.status, c.current_unit, c.case_no FROM campaign_items i JOIN cases c ON c.id = i.case_id WHERE i.id = $1").bind(item).fetch_optional(&self.pool).await? else {
+            return Ok(None);
+        };
+        Ok(Some((
+            r.try_get("campaign_id")?,
+            r.try_get("status")?,
+            r.try_get("current_unit")?,
+            r.try_get("case_no")?,
+        )))
     }
 
     /// Campaign ids owned by units under the path prefix.
     pub async fn campaigns_under(&self, path_prefix: &str) -> Result<Vec<i64>, StoreError> {
         let rows = sqlx::query("SELECT c.id FROM campaigns c JOIN units u ON u.id = c.owner_unit WHERE u.path LIKE $1 ORDER BY c.id DESC").bind(format!("{path_prefix}%")).fetch_all(&self.pool).await?;
-        Ok(rows.iter().map(|r| r.get(0)).collect())
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<Result<_, _>>()?)
     }
 
     pub async fn insert_dispute(&self, d: &NewDispute<'_>, actor: &str) -> Result<i64, StoreError> {
@@ -255,7 +309,7 @@ impl Store {
         .bind(crate::now_text())
         .fetch_one(&mut *tx)
         .await?
-        .get(0);
+        .try_get("id")?;
         log(
             &mut tx,
             "campaign",
@@ -306,8 +360,8 @@ impl Store {
         path_prefix: &str,
         scope: &CaseScope,
     ) -> Result<Vec<DisputeRow>, StoreError> {
-        let mut sql = String::from(
-            "SELECT d.id, d.unit_id, d.region_code, d.parties, d.summary, d.found_on, d.risk_level, d.track, d.status, d.outcome, d.case_no FROM disputes d JOIN units u ON u.id = d.unit_id LEFT JOIN cases c ON c.case_no = d.case_no WHERE u.path LIKE $1 AND (c.id IS NULL OR (1 = 1",
+        let mut sql = format!(
+            "SELECT {DISPUTE_COLS} FROM disputes d JOIN units u ON u.id = d.unit_id LEFT JOIN cases c ON c.case_no = d.case_no WHERE u.path LIKE $1 AND (c.id IS NULL OR (1 = 1",
         );
         let mut binds = vec![Val::S(format!("{path_prefix}%"))];
         push_scope(&mut sql, &mut binds, scope, "c");
@@ -315,42 +369,17 @@ impl Store {
         let rows = bind_all(sqlx::query(&sql), binds)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows
-            .iter()
-            .map(|r| DisputeRow {
-                id: r.get(0),
-                unit_id: r.get(1),
-                region_code: r.get(2),
-                parties: r.get(3),
-                summary: r.get(4),
-                found_on: r.get(5),
-                risk_level: r.get(6),
-                track: r.get(7),
-                status: r.get(8),
-                outcome: r.get(9),
-                case_no: r.get(10),
-            })
-            .collect())
+        rows.iter().map(dispute_from_row).collect()
     }
 
     pub async fn dispute(&self, id: i64) -> Result<Option<DisputeRow>, StoreError> {
-        let r = sqlx::query("SELECT d.id, d.unit_id, d.region_code, d.parties, d.summary, d.found_on, d.risk_level, d.track, d.status, d.outcome, d.case_no FROM disputes d WHERE d.id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(r.map(|r| DisputeRow {
-            id: r.get(0),
-            unit_id: r.get(1),
-            region_code: r.get(2),
-            parties: r.get(3),
-            summary: r.get(4),
-            found_on: r.get(5),
-            risk_level: r.get(6),
-            track: r.get(7),
-            status: r.get(8),
-            outcome: r.get(9),
-            case_no: r.get(10),
-        }))
+        let r = sqlx::query(&format!(
+            "SELECT {DISPUTE_COLS} FROM disputes d WHERE d.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        r.as_ref().map(dispute_from_row).transpose()
     }
 
     pub async fn case_id_of(&self, case_no: &str) -> Result<Option<i64>, StoreError> {
@@ -374,7 +403,7 @@ impl Store {
                 q = q.bind(no.to_string());
             }
             for r in q.fetch_all(&self.pool).await? {
-                out.insert(r.get(0), r.get(1));
+                out.insert(r.try_get("case_no")?, r.try_get("id")?);
             }
         }
         Ok(out)

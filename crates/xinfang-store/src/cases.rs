@@ -154,7 +154,7 @@ async fn next_case_no(
     .bind(counter_name(region_code, year))
     .fetch_one(&mut **tx)
     .await?
-    .get(0);
+    .try_get("value")?;
     Ok(format_case_no(year, region_code, n))
 }
 
@@ -435,8 +435,8 @@ impl Store {
             .await?;
         match row {
             Some(r) => {
-                let json: String = r.get(1);
-                Ok(Some((r.get(0), crate::pii::parse_state(&json)?)))
+                let json: String = r.try_get("state_json")?;
+                Ok(Some((r.try_get("id")?, crate::pii::parse_state(&json)?)))
             }
             None => Ok(None),
         }
@@ -444,11 +444,12 @@ impl Store {
 
     /// The stored hash of the petitioner's query code.
     pub async fn query_code_hash(&self, case_no: &str) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT query_code_hash FROM cases WHERE case_no = $1")
-            .bind(case_no)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|r| r.get(0)))
+        Ok(
+            sqlx::query_scalar("SELECT query_code_hash FROM cases WHERE case_no = $1")
+                .bind(case_no)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     /// The case's events in order.
@@ -461,17 +462,17 @@ impl Store {
         .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let at: String = r.get(1);
-            let actor: String = r.get(2);
+            let at: String = r.try_get("at")?;
+            let actor: String = r.try_get("actor")?;
             let payload = crate::pii::event_payload(
-                r.get(3),
-                r.get::<Option<String>, _>(4).as_deref(),
-                r.get(0),
+                r.try_get("payload")?,
+                r.try_get::<Option<String>, _>("pii")?.as_deref(),
+                r.try_get("seq")?,
             )?;
             let at = chrono::NaiveDateTime::parse_from_str(&at, "%Y-%m-%d %H:%M:%S")
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?;
             out.push(StoredEvent {
-                seq: r.get(0),
+                seq: r.try_get("seq")?,
                 event: CaseEvent {
                     at,
                     actor: serde_json::from_str(&actor)?,
@@ -519,8 +520,8 @@ impl Store {
             q = q.bind(k);
         }
         for r in q.bind(limit).fetch_all(&self.pool).await? {
-            let json: String = r.get(1);
-            out.push((r.get(0), crate::pii::parse_state(&json)?));
+            let json: String = r.try_get("state_json")?;
+            out.push((r.try_get("id")?, crate::pii::parse_state(&json)?));
         }
         Ok(out)
     }
@@ -535,8 +536,8 @@ impl Store {
         .fetch_all(&self.pool)
         .await?
         .iter()
-        .map(|r| r.get(0))
-        .collect())
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?)
     }
 
     /// Ids of cases that are not closed, for calendar re-flow and the scanner.
@@ -552,8 +553,8 @@ impl Store {
             .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let json: String = r.get(1);
-            out.push((r.get(0), crate::pii::parse_state(&json)?));
+            let json: String = r.try_get("state_json")?;
+            out.push((r.try_get("id")?, crate::pii::parse_state(&json)?));
         }
         Ok(out)
     }

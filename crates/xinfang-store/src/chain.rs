@@ -29,6 +29,21 @@ pub struct AuditEntry {
     pub payload: String,
 }
 
+/// The columns of `events` an [`AuditEntry`] holds.
+pub(crate) const ENTRY_COLS: &str = "seq, stream, kind, at, actor, payload";
+
+/// A row of [`ENTRY_COLS`], read by column name.
+pub(crate) fn entry_from_row(r: &sqlx::any::AnyRow) -> Result<AuditEntry, StoreError> {
+    Ok(AuditEntry {
+        seq: r.try_get("seq")?,
+        stream: r.try_get("stream")?,
+        kind: r.try_get("kind")?,
+        at: r.try_get("at")?,
+        actor: r.try_get("actor")?,
+        payload: r.try_get("payload")?,
+    })
+}
+
 pub(crate) struct Append<'a> {
     pub stream: &'a str,
     pub case_id: Option<i64>,
@@ -48,7 +63,11 @@ pub(crate) async fn append(
     )
     .fetch_one(&mut **tx)
     .await?;
-    let mut cur = Cursor::new(head.get::<i64, _>(0) - 1, head.get(1), head.get(2))?;
+    let mut cur = Cursor::new(
+        head.try_get::<i64, _>("seq")? - 1,
+        head.try_get("hash")?,
+        head.try_get("chain_key")?,
+    )?;
     let seq = append_at(tx, &mut cur, a).await?;
     sqlx::query("UPDATE chain_head SET hash = $1 WHERE id = 1")
         .bind(&cur.hash)
@@ -275,8 +294,9 @@ impl Store {
             sqlx::query("SELECT seq, hash, keyed_from, chain_key FROM chain_head WHERE id = 1")
                 .fetch_one(&self.pool)
                 .await?;
-        let (head_seq, head_hash): (i64, String) = (head.get(0), head.get(1));
-        let (keyed_from, chain_key): (Option<i64>, Option<String>) = (head.get(2), head.get(3));
+        let (head_seq, head_hash): (i64, String) = (head.try_get("seq")?, head.try_get("hash")?);
+        let (keyed_from, chain_key): (Option<i64>, Option<String>) =
+            (head.try_get("keyed_from")?, head.try_get("chain_key")?);
         let ring = crate::keys::installed_keys();
         // After chain-key changes the head names the newest key; the walk
         // starts with the first (named by the first change) and switches at
@@ -316,11 +336,16 @@ impl Store {
                 break;
             }
             for r in &rows {
-                let seq: i64 = r.get(0);
-                let (stream, kind, at, actor, payload): (String, String, String, String, String) =
-                    (r.get(1), r.get(2), r.get(3), r.get(4), r.get(5));
-                let (prev, hash): (String, String) = (r.get(6), r.get(7));
-                let payload = match r.get::<Option<String>, _>(8) {
+                let seq: i64 = r.try_get("seq")?;
+                let (stream, kind, at, actor, payload): (String, String, String, String, String) = (
+                    r.try_get("stream")?,
+                    r.try_get("kind")?,
+                    r.try_get("at")?,
+                    r.try_get("actor")?,
+                    r.try_get("payload")?,
+                );
+                let (prev, hash): (String, String) = (r.try_get("prev_hash")?, r.try_get("hash")?);
+                let payload = match r.try_get::<Option<String>, _>("pii")? {
                     Some(sealed) if unkeyed(seq) => {
                         let ring = crate::keys::require()?;
                         crate::pii::merge(&payload, &crate::pii::open_values(&sealed, seq, &ring)?)?
@@ -381,21 +406,13 @@ impl Store {
         stream: &str,
         limit: i64,
     ) -> Result<Vec<AuditEntry>, StoreError> {
-        let rows = sqlx::query("SELECT seq, stream, kind, at, actor, payload FROM events WHERE stream = $1 ORDER BY seq DESC LIMIT $2")
-            .bind(stream)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows
-            .iter()
-            .map(|r| AuditEntry {
-                seq: r.get(0),
-                stream: r.get(1),
-                kind: r.get(2),
-                at: r.get(3),
-                actor: r.get(4),
-                payload: r.get(5),
-            })
-            .collect())
+        let rows = sqlx::query(&format!(
+            "SELECT {ENTRY_COLS} FROM events WHERE stream = $1 ORDER BY seq DESC LIMIT $2"
+        ))
+        .bind(stream)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(entry_from_row).collect()
     }
 }

@@ -26,14 +26,14 @@ impl Store {
     /// The chain key the keyed era began with, when it has changed since
     /// (the `from_key` of the first change entry).
     pub(crate) async fn first_chain_key(&self) -> Result<Option<String>, StoreError> {
-        let r = sqlx::query(
+        let payload: Option<String> = sqlx::query_scalar(
             "SELECT payload FROM events WHERE stream = 'audit' AND kind = $1 ORDER BY seq LIMIT 1",
         )
         .bind(CHAIN_KEY_CHANGED)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(r.and_then(|r| {
-            serde_json::from_str::<serde_json::Value>(&r.get::<String, _>(0))
+        Ok(payload.and_then(|p| {
+            serde_json::from_str::<serde_json::Value>(&p)
                 .ok()
                 .and_then(|v| v["from_key"].as_str().map(str::to_string))
         }))
@@ -50,7 +50,9 @@ impl Store {
         .await?;
         let mut out: Vec<String> = vec![];
         for r in &rows {
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&r.get::<String, _>(0)) {
+            if let Ok(v) =
+                serde_json::from_str::<serde_json::Value>(&r.try_get::<String, _>("payload")?)
+            {
                 for k in [&v["from_key"], &v["to_key"]] {
                     if let Some(k) = k.as_str().filter(|k| !out.iter().any(|o| o == k)) {
                         out.push(k.to_string());
@@ -77,7 +79,7 @@ impl Store {
         let r = sqlx::query("UPDATE chain_head SET seq = seq WHERE id = 1 RETURNING chain_key")
             .fetch_one(&mut *tx)
             .await?;
-        let old: Option<String> = r.get(0);
+        let old: Option<String> = r.try_get("chain_key")?;
         let Some(old) = old else {
             return Err(StoreError::Corrupt(
                 "审计链尚未启用 HMAC-SM3，无需更换链密钥".into(),

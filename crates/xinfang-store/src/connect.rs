@@ -192,8 +192,8 @@ impl Store {
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(|r| r.get::<i64, _>(0))
-            .collect();
+            .map(|r| r.try_get::<i64, _>("version"))
+            .collect::<Result<_, _>>()?;
         let list = match self.dialect {
             Dialect::Sqlite => SQLITE_MIGRATIONS,
             Dialect::Postgres => PG_MIGRATIONS,
@@ -257,10 +257,10 @@ impl Store {
         if !allowed.contains(&table) {
             return Err(StoreError::Corrupt(format!("unknown table {table}")));
         }
-        let row = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
+        let row = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
             .fetch_one(&self.pool)
             .await?;
-        Ok(row.get::<i64, _>(0))
+        Ok(row.try_get::<i64, _>("n")?)
     }
 }
 
@@ -376,7 +376,7 @@ mod tests {
             .await
             .unwrap()
             .iter()
-            .map(|r| r.get::<i64, _>(0))
+            .map(|r| r.try_get::<i64, _>("version").unwrap())
             .collect();
         recorded.sort();
         assert_eq!(recorded, list.iter().map(|(v, _)| *v).collect::<Vec<_>>());

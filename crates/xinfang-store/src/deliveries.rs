@@ -45,22 +45,23 @@ pub struct DeliveryRow {
 
 const DELIVERY_COLS: &str = "d.id, d.webhook_id, d.case_id, c.case_no, d.event_id, d.kind, d.body, d.status, d.attempts, d.last_code, d.last_error, d.created_at, d.done_at";
 
-fn delivery(r: &sqlx::any::AnyRow) -> DeliveryRow {
-    DeliveryRow {
-        id: r.get(0),
-        webhook_id: r.get(1),
-        case_id: r.get(2),
-        case_no: r.get(3),
-        event_id: r.get(4),
-        kind: r.get(5),
-        body: r.get(6),
-        status: r.get(7),
-        attempts: r.get(8),
-        last_code: r.get(9),
-        last_error: r.get(10),
-        created_at: r.get(11),
-        done_at: r.get(12),
-    }
+/// A row of [`DELIVERY_COLS`], read by column name.
+fn delivery(r: &sqlx::any::AnyRow) -> Result<DeliveryRow, StoreError> {
+    Ok(DeliveryRow {
+        id: r.try_get("id")?,
+        webhook_id: r.try_get("webhook_id")?,
+        case_id: r.try_get("case_id")?,
+        case_no: r.try_get("case_no")?,
+        event_id: r.try_get("event_id")?,
+        kind: r.try_get("kind")?,
+        body: r.try_get("body")?,
+        status: r.try_get("status")?,
+        attempts: r.try_get("attempts")?,
+        last_code: r.try_get("last_code")?,
+        last_error: r.try_get("last_error")?,
+        created_at: r.try_get("created_at")?,
+        done_at: r.try_get("done_at")?,
+    })
 }
 
 /// How an attempt ended, for [`Store::record_delivery`].
@@ -159,7 +160,7 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(delivery).collect())
+        rows.iter().map(delivery).collect()
     }
 
     /// Record one attempt on delivery `id` of endpoint `webhook_id`, and
@@ -247,7 +248,7 @@ impl Store {
         let rows = bind_all(sqlx::query(&sql), binds)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(delivery).collect())
+        rows.iter().map(delivery).collect()
     }
 
     /// Deliveries of the endpoint by status, counting only cases `scope` may see.
@@ -257,12 +258,14 @@ impl Store {
         scope: &CaseScope,
     ) -> Result<Vec<(String, i64)>, StoreError> {
         let mut binds = vec![Val::I(webhook_id)];
-        let mut sql = "SELECT d.status, COUNT(*) FROM webhook_deliveries d JOIN cases c ON c.id = d.case_id WHERE d.webhook_id = $1".to_string();
+        let mut sql = "SELECT d.status, COUNT(*) AS n FROM webhook_deliveries d JOIN cases c ON c.id = d.case_id WHERE d.webhook_id = $1".to_string();
         push_scope(&mut sql, &mut binds, scope, "c");
         sql.push_str(" GROUP BY d.status ORDER BY d.status");
         let rows = bind_all(sqlx::query(&sql), binds)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+        rows.iter()
+            .map(|r| Ok((r.try_get("status")?, r.try_get("n")?)))
+            .collect()
     }
 }

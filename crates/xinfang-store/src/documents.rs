@@ -68,37 +68,39 @@ pub struct AttachmentRow {
 
 pub(crate) const DOC_COLS: &str = "id, case_id, issuing_unit, doc_type, year, seq, doc_no, title, to_petitioner, issued_at, content_json, event_seq";
 
-pub(crate) fn doc_row(r: &sqlx::any::AnyRow) -> DocumentRow {
-    DocumentRow {
-        id: r.get(0),
-        case_id: r.get(1),
-        issuing_unit: r.get(2),
-        doc_type: r.get(3),
-        year: r.get(4),
-        seq: r.get(5),
-        doc_no: r.get(6),
-        title: r.get(7),
-        to_petitioner: r.get::<i64, _>(8) != 0,
-        issued_at: r.get(9),
-        content_json: r.get(10),
-        event_seq: r.get(11),
-    }
+/// A row of [`DOC_COLS`], read by column name.
+pub(crate) fn doc_row(r: &sqlx::any::AnyRow) -> Result<DocumentRow, StoreError> {
+    Ok(DocumentRow {
+        id: r.try_get("id")?,
+        case_id: r.try_get("case_id")?,
+        issuing_unit: r.try_get("issuing_unit")?,
+        doc_type: r.try_get("doc_type")?,
+        year: r.try_get("year")?,
+        seq: r.try_get("seq")?,
+        doc_no: r.try_get("doc_no")?,
+        title: r.try_get("title")?,
+        to_petitioner: r.try_get::<i64, _>("to_petitioner")? != 0,
+        issued_at: r.try_get("issued_at")?,
+        content_json: r.try_get("content_json")?,
+        event_seq: r.try_get("event_seq")?,
+    })
 }
 
 const ATT_COLS: &str =
     "id, case_id, file_name, media_type, size_bytes, sha256, uploaded_by, uploaded_at";
 
-fn att_row(r: &sqlx::any::AnyRow) -> AttachmentRow {
-    AttachmentRow {
-        id: r.get(0),
-        case_id: r.get(1),
-        file_name: r.get(2),
-        media_type: r.get(3),
-        size_bytes: r.get(4),
-        sha256: r.get(5),
-        uploaded_by: r.get(6),
-        uploaded_at: r.get(7),
-    }
+/// A row of [`ATT_COLS`], read by column name.
+fn att_row(r: &sqlx::any::AnyRow) -> Result<AttachmentRow, StoreError> {
+    Ok(AttachmentRow {
+        id: r.try_get("id")?,
+        case_id: r.try_get("case_id")?,
+        file_name: r.try_get("file_name")?,
+        media_type: r.try_get("media_type")?,
+        size_bytes: r.try_get("size_bytes")?,
+        sha256: r.try_get("sha256")?,
+        uploaded_by: r.try_get("uploaded_by")?,
+        uploaded_at: r.try_get("uploaded_at")?,
+    })
 }
 
 /// Number and insert documents inside the event's transaction.
@@ -120,7 +122,7 @@ pub(crate) async fn insert_documents(
                 .bind(&counter)
                 .fetch_one(&mut **tx)
                 .await?
-                .get(0);
+                .try_get("value")?;
         let no = doc_no(&d.abbr, d.doc_type, d.year, seq);
         let id: i64 = sqlx::query(
             "INSERT INTO documents (case_id, issuing_unit, doc_type, year, seq, doc_no, title, to_petitioner, issued_at, content_json, event_seq) \
@@ -139,7 +141,7 @@ pub(crate) async fn insert_documents(
         .bind(event_seq)
         .fetch_one(&mut **tx)
         .await?
-        .get(0);
+        .try_get("id")?;
         ids.push(id);
     }
     Ok(ids)
@@ -154,7 +156,7 @@ impl Store {
         .bind(case_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(doc_row).collect())
+        rows.iter().map(doc_row).collect()
     }
 
     /// One document of a case (None when the id belongs to another case).
@@ -166,7 +168,7 @@ impl Store {
         .bind(case_id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(doc_row))
+        row.as_ref().map(doc_row).transpose()
     }
 
     /// Issue a correcting document: numbered like any other, tied to a
@@ -219,7 +221,7 @@ impl Store {
             .bind(at)
             .fetch_one(&mut *tx)
             .await?
-            .get(0);
+            .try_get("id")?;
             ids.push(id);
         }
         let listed: Vec<_> = files
@@ -250,7 +252,7 @@ impl Store {
         .bind(case_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(att_row).collect())
+        rows.iter().map(att_row).collect()
     }
 
     /// One attachment of a case with its bytes.
@@ -266,6 +268,9 @@ impl Store {
         .bind(case_id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| (att_row(&r), r.get::<Vec<u8>, _>(8))))
+        let Some(r) = row else {
+            return Ok(None);
+        };
+        Ok(Some((att_row(&r)?, r.try_get::<Vec<u8>, _>("content")?)))
     }
 }

@@ -46,24 +46,25 @@ pub struct NewDraft<'a> {
 
 const COLS: &str = "d.id, c.case_no, d.case_id, d.unit, d.stage, d.outcome, d.basis, d.body, d.status, d.drafted_by, d.drafted_at, d.reviewed_by, d.reviewed_at, d.review_comment, d.replaces";
 
-fn row(r: &sqlx::any::AnyRow) -> DraftRow {
-    DraftRow {
-        id: r.get(0),
-        case_no: r.get(1),
-        case_id: r.get(2),
-        unit: r.get(3),
-        stage: r.get(4),
-        outcome: r.get(5),
-        basis: r.get(6),
-        body: r.get(7),
-        status: r.get(8),
-        drafted_by: r.get(9),
-        drafted_at: r.get(10),
-        reviewed_by: r.get(11),
-        reviewed_at: r.get(12),
-        review_comment: r.get(13),
-        replaces: r.get(14),
-    }
+/// A row of [`COLS`], read by column name.
+fn row(r: &sqlx::any::AnyRow) -> Result<DraftRow, StoreError> {
+    Ok(DraftRow {
+        id: r.try_get("id")?,
+        case_no: r.try_get("case_no")?,
+        case_id: r.try_get("case_id")?,
+        unit: r.try_get("unit")?,
+        stage: r.try_get("stage")?,
+        outcome: r.try_get("outcome")?,
+        basis: r.try_get("basis")?,
+        body: r.try_get("body")?,
+        status: r.try_get("status")?,
+        drafted_by: r.try_get("drafted_by")?,
+        drafted_at: r.try_get("drafted_at")?,
+        reviewed_by: r.try_get("reviewed_by")?,
+        reviewed_at: r.try_get("reviewed_at")?,
+        review_comment: r.try_get("review_comment")?,
+        replaces: r.try_get("replaces")?,
+    })
 }
 
 impl Store {
@@ -86,7 +87,7 @@ impl Store {
         .bind(d.replaces)
         .fetch_one(&mut *tx)
         .await?
-        .get(0);
+        .try_get("id")?;
         // Any earlier open draft of the same case is superseded by this one.
         sqlx::query(
             "UPDATE document_drafts SET status = 'superseded' WHERE case_id = $1 AND id <> $2 AND status IN ('submitted', 'returned')",
@@ -119,7 +120,7 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(r.as_ref().map(row))
+        r.as_ref().map(row).transpose()
     }
 
     /// Every draft of a case, newest first.
@@ -130,7 +131,7 @@ impl Store {
         .bind(case_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(row).collect())
+        rows.iter().map(row).collect()
     }
 
     /// Drafts of these units in `status`, oldest first (a head's 待审批).
@@ -148,7 +149,7 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(row).collect())
+        rows.iter().map(row).collect()
     }
 
     /// Move a draft from `from` to `to` by `reviewer` with a comment
@@ -174,7 +175,8 @@ impl Store {
         .bind(from)
         .fetch_optional(&mut *tx)
         .await?
-        .map(|r| r.get(0));
+        .map(|r| r.try_get("case_id"))
+        .transpose()?;
         let Some(case_id) = case_id else {
             return Err(StoreError::Conflict);
         };

@@ -321,24 +321,25 @@ impl Store {
         let rows = crate::db::bind_all(sqlx::query(&sql), binds)
             .fetch_all(self.reader())
             .await?;
-        Ok(rows
-            .iter()
-            .map(|r| CaseListRow {
-                case_no: r.get(0),
-                channel: r.get(1),
-                kind: r.get(2),
-                status: r.get(3),
-                stage: r.get(4),
-                registered_at: r.get(5),
-                current_unit: r.get(6),
-                next_due: r.get(7),
-                grade: r.get(8),
-                petitioner_names: r.get(9),
-                request: r.get(10),
-                persons: r.get(11),
-                skip_level: r.get::<i64, _>(12) != 0,
+        rows.iter()
+            .map(|r| {
+                Ok(CaseListRow {
+                    case_no: r.try_get("case_no")?,
+                    channel: r.try_get("channel")?,
+                    kind: r.try_get("kind")?,
+                    status: r.try_get("status")?,
+                    stage: r.try_get("stage")?,
+                    registered_at: r.try_get("registered_at")?,
+                    current_unit: r.try_get("current_unit")?,
+                    next_due: r.try_get("next_due")?,
+                    grade: r.try_get("grade")?,
+                    petitioner_names: r.try_get("petitioner_names")?,
+                    request: r.try_get("request")?,
+                    persons: r.try_get("persons")?,
+                    skip_level: r.try_get::<i64, _>("skip_level")? != 0,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// The 件次, 来访批次 and 来访人次 behind a submission filter: the matching
@@ -371,24 +372,28 @@ impl Store {
         binds: Vec<Val>,
     ) -> Result<(i64, i64, i64), StoreError> {
         let sql = format!(
-            "SELECT COUNT(*), \
-             CAST(COALESCE(SUM(CASE WHEN s.channel = 'visit' THEN 1 ELSE 0 END), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(CASE WHEN s.channel = 'visit' THEN s.persons ELSE 0 END), 0) AS BIGINT) \
+            "SELECT COUNT(*) AS n, \
+             CAST(COALESCE(SUM(CASE WHEN s.channel = 'visit' THEN 1 ELSE 0 END), 0) AS BIGINT) AS visits, \
+             CAST(COALESCE(SUM(CASE WHEN s.channel = 'visit' THEN s.persons ELSE 0 END), 0) AS BIGINT) AS visit_persons \
              FROM submissions s JOIN cases c ON c.id = s.case_id WHERE 1 = 1{cond}"
         );
         let r = crate::db::bind_all(sqlx::query(&sql), binds)
             .fetch_one(self.reader())
             .await?;
-        Ok((r.get(0), r.get(1), r.get(2)))
+        Ok((
+            r.try_get("n")?,
+            r.try_get("visits")?,
+            r.try_get("visit_persons")?,
+        ))
     }
 
     /// How many cases match the filter (ignoring limit and offset).
     pub async fn count_cases(&self, f: &CaseFilter) -> Result<i64, StoreError> {
         let (cond, binds) = f.conditions();
-        let sql = format!("SELECT COUNT(*) FROM cases c WHERE 1 = 1{cond}");
+        let sql = format!("SELECT COUNT(*) AS n FROM cases c WHERE 1 = 1{cond}");
         Ok(crate::db::bind_all(sqlx::query(&sql), binds)
             .fetch_one(self.reader())
             .await?
-            .get(0))
+            .try_get("n")?)
     }
 }

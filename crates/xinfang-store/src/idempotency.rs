@@ -60,9 +60,9 @@ impl Store {
         .await?;
         row.map(|r| {
             Ok(Replay {
-                case_no: r.try_get(0)?,
-                fingerprint: r.try_get(1)?,
-                replay: crate::pii::open_text(&r.try_get::<String, _>(2)?)?,
+                case_no: r.try_get("case_no")?,
+                fingerprint: r.try_get("fingerprint")?,
+                replay: crate::pii::open_text(&r.try_get::<String, _>("replay")?)?,
             })
         })
         .transpose()

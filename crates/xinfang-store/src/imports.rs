@@ -87,9 +87,9 @@ impl Store {
     /// How many cases came from imports.
     pub async fn imported_count(&self) -> Result<i64, StoreError> {
         use sqlx::Row;
-        Ok(sqlx::query("SELECT COUNT(*) FROM case_imports")
+        Ok(sqlx::query("SELECT COUNT(*) AS n FROM case_imports")
             .fetch_one(&self.pool)
             .await?
-            .get(0))
+            .try_get("n")?)
     }
 }

@@ -41,7 +41,33 @@ pub struct InstructionRow {
 }
 
 /// The leader is shown by name and post: 王建国（副区长）.
-const COLS: &str = "o.id, c.case_no, o.leader_id, CASE WHEN u.post = '' THEN u.display_name ELSE u.display_name || '（' || u.post || '）' END, o.team, o.plan, o.deadline, o.status, o.created_at";
+const COLS: &str = "o.id, c.case_no, o.leader_id, CASE WHEN u.post = '' THEN u.display_name ELSE u.display_name || '（' || u.post || '）' END AS leader_name, o.team, o.plan, o.deadline, o.status, o.created_at";
+
+/// A row of [`COLS`], read by column name, without its progress; a team
+/// that is not JSON reads as none (as it always has).
+fn ownership_from_row(r: &sqlx::any::AnyRow) -> Result<OwnershipRow, StoreError> {
+    Ok(OwnershipRow {
+        id: r.try_get("id")?,
+        case_no: r.try_get("case_no")?,
+        leader_id: r.try_get("leader_id")?,
+        leader_name: r.try_get("leader_name")?,
+        team: serde_json::from_str(&r.try_get::<String, _>("team")?).unwrap_or_default(),
+        plan: r.try_get("plan")?,
+        deadline: r.try_get("deadline")?,
+        status: r.try_get("status")?,
+        created_at: r.try_get("created_at")?,
+        progress: vec![],
+    })
+}
+
+/// A progress entry: author's name, text, time.
+fn progress_from_row(r: &sqlx::any::AnyRow) -> Result<ProgressRow, StoreError> {
+    Ok(ProgressRow {
+        author: r.try_get("display_name")?,
+        text: r.try_get("text")?,
+        at: r.try_get("at")?,
+    })
+}
 
 impl Store {
     pub async fn insert_ownership(
@@ -66,7 +92,7 @@ impl Store {
         .bind(&now)
         .fetch_one(&mut *tx)
         .await?
-        .get(0);
+        .try_get("id")?;
         log(
             &mut tx,
             "leadership",
@@ -80,11 +106,14 @@ impl Store {
     }
 
     pub async fn active_ownership_of(&self, case_id: i64) -> Result<Option<i64>, StoreError> {
-        let r = sqlx::query("SELECT id FROM ownerships WHERE case_id = $1 AND status = 'active'")
+        Ok(
+            sqlx::query_scalar(
+                "SELECT id FROM ownerships WHERE case_id = $1 AND status = 'active'",
+            )
             .bind(case_id)
             .fetch_optional(&self.pool)
-            .await?;
-        Ok(r.map(|r| r.get(0)))
+            .await?,
+        )
     }
 
     pub async fn add_progress(
@@ -145,17 +174,16 @@ impl Store {
         .await?;
         let mut out = vec![];
         for r in rows {
-            let team: serde_json::Value =
-                serde_json::from_str(&r.get::<String, _>(4)).unwrap_or_default();
-            let leader: i64 = r.get(2);
-            let on_team = team
+            let o = ownership_from_row(&r)?;
+            let on_team = o
+                .team
                 .as_array()
                 .map(|a| a.iter().any(|m| m["id"].as_i64() == Some(user_id)))
                 .unwrap_or(false);
-            if leader != user_id && !on_team {
+            if o.leader_id != user_id && !on_team {
                 continue;
             }
-            out.push(self.ownership_from_row(&r, team).await?);
+            out.push(self.with_progress(o).await?);
         }
         Ok(out)
     }
@@ -177,8 +205,7 @@ impl Store {
             .await?;
         let mut out = vec![];
         for r in rows {
-            let team = serde_json::from_str(&r.get::<String, _>(4)).unwrap_or_default();
-            out.push(self.ownership_from_row(&r, team).await?);
+            out.push(self.with_progress(ownership_from_row(&r)?).await?);
         }
         Ok(out)
     }
@@ -193,8 +220,7 @@ impl Store {
         .await?;
         let mut out = vec![];
         for r in rows {
-            let team = serde_json::from_str(&r.get::<String, _>(4)).unwrap_or_default();
-            out.push(self.ownership_from_row(&r, team).await?);
+            out.push(self.with_progress(ownership_from_row(&r)?).await?);
         }
         Ok(out)
     }
@@ -205,39 +231,21 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         match r {
-            Some(r) => {
-                let team = serde_json::from_str(&r.get::<String, _>(4)).unwrap_or_default();
-                Ok(Some(self.ownership_from_row(&r, team).await?))
-            }
+            Some(r) => Ok(Some(self.with_progress(ownership_from_row(&r)?).await?)),
             None => Ok(None),
         }
     }
 
-    async fn ownership_from_row(
-        &self,
-        r: &sqlx::any::AnyRow,
-        team: serde_json::Value,
-    ) -> Result<OwnershipRow, StoreError> {
-        let id: i64 = r.get(0);
+    /// The ownership with its progress entries, oldest first.
+    async fn with_progress(&self, o: OwnershipRow) -> Result<OwnershipRow, StoreError> {
         let progress = sqlx::query("SELECT u.display_name, p.text, p.at FROM ownership_progress p JOIN users u ON u.id = p.author_id WHERE p.ownership_id = $1 ORDER BY p.id")
-            .bind(id)
+            .bind(o.id)
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(|p| ProgressRow { author: p.get(0), text: p.get(1), at: p.get(2) })
-            .collect();
-        Ok(OwnershipRow {
-            id,
-            case_no: r.get(1),
-            leader_id: r.get(2),
-            leader_name: r.get(3),
-            team,
-            plan: r.get(5),
-            deadline: r.get(6),
-            status: r.get(7),
-            created_at: r.get(8),
-            progress,
-        })
+            .map(progress_from_row)
+            .collect::<Result<_, _>>()?;
+        Ok(OwnershipRow { progress, ..o })
     }
 
     pub async fn insert_instruction(
@@ -274,13 +282,14 @@ impl Store {
             .bind(case_id)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows
-            .iter()
-            .map(|r| InstructionRow {
-                leader: r.get(0),
-                text: r.get(1),
-                at: r.get(2),
+        rows.iter()
+            .map(|r| {
+                Ok(InstructionRow {
+                    leader: r.try_get("display_name")?,
+                    text: r.try_get("text")?,
+                    at: r.try_get("at")?,
+                })
             })
-            .collect())
+            .collect()
     }
 }

@@ -42,22 +42,23 @@ pub struct MessageRow {
 
 const COLS: &str = "id, case_id, notice, channel, recipient, subject, body, status, attempts, next_at, last_error, created_at, sent_at";
 
-fn row(r: &sqlx::any::AnyRow) -> MessageRow {
-    MessageRow {
-        id: r.get(0),
-        case_id: r.get(1),
-        notice: r.get(2),
-        channel: r.get(3),
-        recipient: crate::pii::reveal_text(r.get(4)),
-        subject: r.get(5),
-        body: r.get(6),
-        status: r.get(7),
-        attempts: r.get(8),
-        next_at: r.get(9),
-        last_error: r.get(10),
-        created_at: r.get(11),
-        sent_at: r.get(12),
-    }
+/// A row of [`COLS`], read by column name.
+fn row(r: &sqlx::any::AnyRow) -> Result<MessageRow, StoreError> {
+    Ok(MessageRow {
+        id: r.try_get("id")?,
+        case_id: r.try_get("case_id")?,
+        notice: r.try_get("notice")?,
+        channel: r.try_get("channel")?,
+        recipient: crate::pii::reveal_text(r.try_get("recipient")?),
+        subject: r.try_get("subject")?,
+        body: r.try_get("body")?,
+        status: r.try_get("status")?,
+        attempts: r.try_get("attempts")?,
+        next_at: r.try_get("next_at")?,
+        last_error: r.try_get("last_error")?,
+        created_at: r.try_get("created_at")?,
+        sent_at: r.try_get("sent_at")?,
+    })
 }
 
 impl Store {
@@ -177,7 +178,9 @@ impl Store {
             for c in channels {
                 q = q.bind(*c);
             }
-            out.extend(q.bind(limit).fetch_all(&self.pool).await?.iter().map(row));
+            for r in q.bind(limit).fetch_all(&self.pool).await? {
+                out.push(row(&r)?);
+            }
         }
         out.sort_by(|a, b| a.next_at.cmp(&b.next_at).then(a.id.cmp(&b.id)));
         out.truncate(limit.max(0) as usize);
@@ -231,7 +234,7 @@ impl Store {
         .bind(case_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(row).collect())
+        rows.iter().map(row).collect()
     }
 
     /// The latest messages of a channel (administrators' view of a gateway).
@@ -247,26 +250,27 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(row).collect())
+        rows.iter().map(row).collect()
     }
 
     /// Counts by status for a channel.
     pub async fn message_counts(&self, channel: &str) -> Result<Vec<(String, i64)>, StoreError> {
-        let rows = sqlx::query("SELECT status, COUNT(*) FROM messages WHERE channel = $1 GROUP BY status ORDER BY status")
+        let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM messages WHERE channel = $1 GROUP BY status ORDER BY status")
             .bind(channel)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+        rows.iter()
+            .map(|r| Ok((r.try_get("status")?, r.try_get("n")?)))
+            .collect()
     }
 
     /// The text an administrator set for a notice, if any.
     pub async fn message_template(&self, notice: &str) -> Result<Option<String>, StoreError> {
         Ok(
-            sqlx::query("SELECT body FROM message_templates WHERE notice = $1")
+            sqlx::query_scalar("SELECT body FROM message_templates WHERE notice = $1")
                 .bind(notice)
                 .fetch_optional(&self.pool)
-                .await?
-                .map(|r| r.get(0)),
+                .await?,
         )
     }
 
@@ -330,10 +334,12 @@ impl Store {
 
     /// The highest event seq (0 when none).
     pub async fn max_event_seq(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query("SELECT COALESCE(MAX(seq), 0) FROM events")
-            .fetch_one(&self.pool)
-            .await?
-            .get(0))
+        Ok(
+            sqlx::query("SELECT COALESCE(MAX(seq), 0) AS seq FROM events")
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("seq")?,
+        )
     }
 
     /// Cases now 已送达 whose reply was received between the two days
@@ -350,8 +356,8 @@ impl Store {
             .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let json: String = r.get(1);
-            out.push((r.get(0), crate::pii::parse_state(&json)?));
+            let json: String = r.try_get("state_json")?;
+            out.push((r.try_get("id")?, crate::pii::parse_state(&json)?));
         }
         Ok(out)
     }
@@ -382,13 +388,21 @@ impl Store {
         &self,
         token_hash: &str,
     ) -> Result<Option<(i64, String, String, Option<String>)>, StoreError> {
-        Ok(sqlx::query(
+        let Some(r) = sqlx::query(
             "SELECT case_id, stage, expires_at, used_at FROM visit_links WHERE token_hash = $1",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?
-        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))))
+        else {
+            return Ok(None);
+        };
+        Ok(Some((
+            r.try_get("case_id")?,
+            r.try_get("stage")?,
+            r.try_get("expires_at")?,
+            r.try_get("used_at")?,
+        )))
     }
 
     /// Mark the link used; false when it already was (one time only).
@@ -440,7 +454,7 @@ async fn present(
             q = q.bind(*k);
         }
         for r in q.fetch_all(&mut **tx).await? {
-            found.insert(r.get::<String, _>(0));
+            found.insert(r.try_get::<String, _>(column)?);
         }
     }
     Ok(found)

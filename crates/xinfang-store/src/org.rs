@@ -35,18 +35,20 @@ fn roles_text(roles: &[Role]) -> String {
     roles.iter().map(|r| r.key()).collect::<Vec<_>>().join(",")
 }
 
-fn user_from_row(r: &sqlx::any::AnyRow) -> UserRecord {
-    let roles: String = r.get(4);
-    UserRecord {
-        id: UserId(r.get(0)),
-        username: r.get(1),
-        display_name: r.get(2),
-        unit: UnitId(r.get(3)),
+/// A row of [`USER_COLS`], read by column name; unknown role keys are
+/// dropped.
+fn user_from_row(r: &sqlx::any::AnyRow) -> Result<UserRecord, StoreError> {
+    let roles: String = r.try_get("roles")?;
+    Ok(UserRecord {
+        id: UserId(r.try_get("id")?),
+        username: r.try_get("username")?,
+        display_name: r.try_get("display_name")?,
+        unit: UnitId(r.try_get("unit_id")?),
         roles: roles.split(',').filter_map(Role::from_key).collect(),
-        password_hash: r.get(5),
-        active: r.get::<i64, _>(6) != 0,
-        post: r.get(7),
-    }
+        password_hash: r.try_get("password_hash")?,
+        active: r.try_get::<i64, _>("active")? != 0,
+        post: r.try_get("post")?,
+    })
 }
 
 const USER_COLS: &str = "id, username, display_name, unit_id, roles, password_hash, active, post";
@@ -62,16 +64,16 @@ impl Store {
         region_code: &str,
     ) -> Result<UnitId, StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
-        let id: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) + 1 FROM units")
+        let id: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM units")
             .fetch_one(&mut *tx)
             .await?
-            .get(0);
+            .try_get("id")?;
         let parent_path: String = match parent {
             Some(p) => sqlx::query("SELECT path FROM units WHERE id = $1")
                 .bind(p.0)
                 .fetch_one(&mut *tx)
                 .await?
-                .get(0),
+                .try_get("path")?,
             None => "/".into(),
         };
         sqlx::query("INSERT INTO units (id, parent_id, name, level, kind, region_code, path) VALUES ($1, $2, $3, $4, $5, $6, $7)")
@@ -97,17 +99,17 @@ impl Store {
         .await?;
         let mut units = Vec::with_capacity(rows.len());
         for r in rows {
-            let level: String = r.get(3);
-            let kind: String = r.get(4);
+            let level: String = r.try_get("level")?;
+            let kind: String = r.try_get("kind")?;
             units.push(Unit {
-                id: UnitId(r.get(0)),
-                parent: r.get::<Option<i64>, _>(1).map(UnitId),
-                name: r.get(2),
+                id: UnitId(r.try_get("id")?),
+                parent: r.try_get::<Option<i64>, _>("parent_id")?.map(UnitId),
+                name: r.try_get("name")?,
                 level: UnitLevel::from_key(&level)
                     .ok_or_else(|| StoreError::Corrupt(format!("unit level {level}")))?,
                 kind: UnitKind::from_key(&kind)
                     .ok_or_else(|| StoreError::Corrupt(format!("unit kind {kind}")))?,
-                region_code: r.get(5),
+                region_code: r.try_get("region_code")?,
             });
         }
         Ok(OrgTree::new(units))
@@ -128,7 +130,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(UserId(row.get(0)))
+        Ok(UserId(row.try_get("id")?))
     }
 
     pub async fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
@@ -138,7 +140,7 @@ impl Store {
         .bind(username)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(user_from_row))
+        row.as_ref().map(user_from_row).transpose()
     }
 
     pub async fn user_by_id(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
@@ -146,13 +148,13 @@ impl Store {
             .bind(id.0)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.as_ref().map(user_from_row))
+        row.as_ref().map(user_from_row).transpose()
     }
 
     pub async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
         let rows = sqlx::query(&format!("SELECT {USER_COLS} FROM users ORDER BY id"))
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(user_from_row).collect())
+        rows.iter().map(user_from_row).collect()
     }
 }

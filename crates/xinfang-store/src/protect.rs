@@ -50,20 +50,19 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         Ok(HeadState {
-            seq: r.get(0),
-            hash: r.get(1),
-            keyed_from: r.get(2),
-            chain_key: r.get(3),
+            seq: r.try_get("seq")?,
+            hash: r.try_get("hash")?,
+            keyed_from: r.try_get("keyed_from")?,
+            chain_key: r.try_get("chain_key")?,
         })
     }
 
     /// The stored hash of entry `seq` (None when there is no such entry).
     pub async fn event_hash(&self, seq: i64) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query("SELECT hash FROM events WHERE seq = $1")
+        Ok(sqlx::query_scalar("SELECT hash FROM events WHERE seq = $1")
             .bind(seq)
             .fetch_optional(&self.pool)
-            .await?
-            .map(|r| r.get(0)))
+            .await?)
     }
 
     /// Run every step above until nothing is left (see the module doc).
@@ -92,7 +91,7 @@ impl Store {
             sqlx::query("UPDATE chain_head SET seq = seq WHERE id = 1 RETURNING seq, chain_key")
                 .fetch_one(&mut *tx)
                 .await?;
-        let (seq, key): (i64, Option<String>) = (r.get(0), r.get(1));
+        let (seq, key): (i64, Option<String>) = (r.try_get("seq")?, r.try_get("chain_key")?);
         if let Some(kid) = key {
             if ring.chain_key_by_id(&kid).is_none() {
                 return Err(StoreError::Corrupt(format!(
@@ -123,12 +122,12 @@ impl Store {
                     .fetch_all(&self.pool)
                     .await?;
             let Some(last) = rows.last() else { break };
-            after = last.get(0);
+            after = last.try_get("id")?;
             let mut changes = vec![];
             for r in &rows {
-                let json: String = r.get(1);
+                let json: String = r.try_get("state_json")?;
                 if let Some(new) = pii::reseal_inline(&json, &ring)? {
-                    changes.push((r.get::<i64, _>(0), json, new));
+                    changes.push((r.try_get::<i64, _>("id")?, json, new));
                 }
             }
             if changes.is_empty() {
@@ -171,12 +170,12 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
             let Some(last) = rows.last() else { break };
-            after = last.get(0);
+            after = last.try_get("seq")?;
             let mut changes = vec![];
             for r in &rows {
-                let seq: i64 = r.get(0);
-                let payload: String = r.get(1);
-                let old: Option<String> = r.get(2);
+                let seq: i64 = r.try_get("seq")?;
+                let payload: String = r.try_get("payload")?;
+                let old: Option<String> = r.try_get("pii")?;
                 match &old {
                     Some(sealed) => {
                         let values = pii::open_values(sealed, seq, &ring)?;
@@ -223,7 +222,7 @@ impl Store {
             }
             let (mut tx, _g) = self.write_tx().await?;
             for r in &rows {
-                let (key, case_id): (String, i64) = (r.get(0), r.get(1));
+                let (key, case_id): (String, i64) = (r.try_get("pkey")?, r.try_get("case_id")?);
                 for k in pii::index_keys(std::slice::from_ref(&key)) {
                     sqlx::query("INSERT INTO petitioner_index (pkey, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                         .bind(k)
@@ -265,7 +264,11 @@ impl Store {
             }
             let (mut tx, _g) = self.write_tx().await?;
             for r in &rows {
-                let (id, rcpt, dedupe): (i64, String, String) = (r.get(0), r.get(1), r.get(2));
+                let (id, rcpt, dedupe): (i64, String, String) = (
+                    r.try_get("id")?,
+                    r.try_get("recipient")?,
+                    r.try_get("dedupe")?,
+                );
                 after = id;
                 let (sealed, dedupe) = if xinfang_crypto::is_sealed(&rcpt) {
                     (reseal(&rcpt)?, dedupe)
@@ -291,7 +294,7 @@ impl Store {
         if !rows.is_empty() {
             let (mut tx, _g) = self.write_tx().await?;
             for r in &rows {
-                let (rcpt, at): (String, String) = (r.get(0), r.get(1));
+                let (rcpt, at): (String, String) = (r.try_get("recipient")?, r.try_get("at")?);
                 let (_, _, key) = pii::stored_recipient(&rcpt, "")?;
                 sqlx::query("INSERT INTO message_optouts (recipient, at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                     .bind(key)
@@ -319,7 +322,7 @@ impl Store {
             }
             let (mut tx, _g) = self.write_tx().await?;
             for r in &rows {
-                let (id, phone): (i64, String) = (r.get(0), r.get(1));
+                let (id, phone): (i64, String) = (r.try_get("id")?, r.try_get("phone")?);
                 after = id;
                 let (sealed, key) = if xinfang_crypto::is_sealed(&phone) {
                     (reseal(&phone)?, None)
@@ -344,28 +347,28 @@ impl Store {
     pub async fn sealed_with(&self, key_id: &str) -> Result<i64, StoreError> {
         let inline = format!("%\"v1:{key_id}:%");
         let split = format!("v1:{key_id}:%");
-        let a: i64 = sqlx::query("SELECT COUNT(*) FROM cases WHERE state_json LIKE $1")
+        let a: i64 = sqlx::query("SELECT COUNT(*) AS n FROM cases WHERE state_json LIKE $1")
             .bind(&inline)
             .fetch_one(&self.pool)
             .await?
-            .get(0);
+            .try_get("n")?;
         let mut b = 0i64;
         for sql in [
-            "SELECT COUNT(*) FROM events WHERE pii LIKE $1",
-            "SELECT COUNT(*) FROM messages WHERE recipient LIKE $1",
-            "SELECT COUNT(*) FROM reception_appointments WHERE phone LIKE $1",
-            "SELECT COUNT(*) FROM petitioner_accounts WHERE phone_sealed LIKE $1",
-            "SELECT COUNT(*) FROM petitioner_accounts WHERE id_number LIKE $1",
-            "SELECT COUNT(*) FROM second_factors WHERE secret LIKE $1",
-            "SELECT COUNT(*) FROM webhooks WHERE secret LIKE $1",
-            "SELECT COUNT(*) FROM idempotency_keys WHERE replay LIKE $1",
-            "SELECT COUNT(*) FROM attachments WHERE ocr_text LIKE $1",
+            "SELECT COUNT(*) AS n FROM events WHERE pii LIKE $1",
+            "SELECT COUNT(*) AS n FROM messages WHERE recipient LIKE $1",
+            "SELECT COUNT(*) AS n FROM reception_appointments WHERE phone LIKE $1",
+            "SELECT COUNT(*) AS n FROM petitioner_accounts WHERE phone_sealed LIKE $1",
+            "SELECT COUNT(*) AS n FROM petitioner_accounts WHERE id_number LIKE $1",
+            "SELECT COUNT(*) AS n FROM second_factors WHERE secret LIKE $1",
+            "SELECT COUNT(*) AS n FROM webhooks WHERE secret LIKE $1",
+            "SELECT COUNT(*) AS n FROM idempotency_keys WHERE replay LIKE $1",
+            "SELECT COUNT(*) AS n FROM attachments WHERE ocr_text LIKE $1",
         ] {
             b += sqlx::query(sql)
                 .bind(&split)
                 .fetch_one(&self.pool)
                 .await?
-                .get::<i64, _>(0);
+                .try_get::<i64, _>("n")?;
         }
         Ok(a + b)
     }

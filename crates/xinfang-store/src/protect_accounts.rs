@@ -33,7 +33,8 @@ impl Store {
                 break;
             }
             for r in &rows {
-                let (phone, id): (String, Option<String>) = (r.get(0), r.get(1));
+                let (phone, id): (String, Option<String>) =
+                    (r.try_get("phone")?, r.try_get("id_number")?);
                 let [key, _] = pii::phone_keys(&phone);
                 let id = match id {
                     Some(i) if !i.is_empty() && !xinfang_crypto::is_sealed(&i) => {
@@ -70,8 +71,8 @@ impl Store {
                 .fetch_all(&self.pool)
                 .await?
                 .iter()
-                .map(|r| r.get(0))
-                .collect();
+                .map(|r| r.try_get("phone"))
+                .collect::<Result<_, _>>()?;
                 if phones.is_empty() {
                     break;
                 }
@@ -111,10 +112,10 @@ impl Store {
             };
             let (mut tx, _g) = self.write_tx().await?;
             for r in &rows {
-                let key: String = r.get(0);
+                let key: String = r.try_get("phone")?;
                 sqlx::query("UPDATE petitioner_accounts SET phone_sealed = $1, id_number = $2 WHERE phone = $3")
-                    .bind(reseal(r.get(1))?)
-                    .bind(reseal(r.get(2))?)
+                    .bind(reseal(r.try_get("phone_sealed")?)?)
+                    .bind(reseal(r.try_get("id_number")?)?)
                     .bind(&key)
                     .execute(&mut *tx)
                     .await?;

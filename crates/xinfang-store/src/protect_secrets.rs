@@ -45,7 +45,7 @@ impl Store {
                 }
                 let (mut tx, _g) = self.write_tx().await?;
                 for r in &rows {
-                    let old: String = r.get(0);
+                    let old: String = r.try_get(col)?;
                     let sealed = ring.seal(&pii::open_text(&old)?)?;
                     n += sqlx::query(&format!("UPDATE {table} SET {col} = $1 WHERE {col} = $2"))
                         .bind(sealed)

@@ -64,11 +64,11 @@ impl Store {
                     .fetch_all(&self.pool)
                     .await?;
             let Some(last) = rows.last() else { break };
-            after = last.get(0);
+            after = last.try_get("id")?;
             let mut per_case = Vec::with_capacity(rows.len());
             for r in &rows {
-                let case: Case = pii::parse_state(&r.get::<String, _>(1))?;
-                per_case.push((r.get::<i64, _>(0), pii::index_keys(&keys_of(&case))));
+                let case: Case = pii::parse_state(&r.try_get::<String, _>("state_json")?)?;
+                per_case.push((r.try_get::<i64, _>("id")?, pii::index_keys(&keys_of(&case))));
             }
             let (mut tx, _g) = self.write_tx().await?;
             for (id, keys) in &per_case {
@@ -100,12 +100,13 @@ impl Store {
                 .fetch_all(&self.pool)
                 .await?;
             let Some(last) = rows.last() else { break };
-            after = last.get(0);
+            after = last.try_get("id")?;
             let mut changes = vec![];
             for r in &rows {
-                let key = pii::phone_keys(&pii::open_text(&r.get::<String, _>(1))?)[0].clone();
-                if r.get::<Option<String>, _>(2).as_deref() != Some(key.as_str()) {
-                    changes.push((r.get::<i64, _>(0), key));
+                let key =
+                    pii::phone_keys(&pii::open_text(&r.try_get::<String, _>("phone")?)?)[0].clone();
+                if r.try_get::<Option<String>, _>("phone_key")?.as_deref() != Some(key.as_str()) {
+                    changes.push((r.try_get::<i64, _>("id")?, key));
                 }
             }
             if changes.is_empty() {
@@ -133,8 +134,10 @@ impl Store {
         .await?;
         let mut changes = vec![];
         for r in &rows {
-            let old: String = r.get(0);
-            let new = pii::phone_keys(&pii::open_text(&r.get::<String, _>(1))?)[0].clone();
+            let old: String = r.try_get("phone")?;
+            let new = pii::phone_keys(&pii::open_text(&r.try_get::<String, _>("phone_sealed")?)?)
+                [0]
+            .clone();
             if new != old {
                 changes.push((old, new));
             }
@@ -175,11 +178,11 @@ impl Store {
                 .fetch_all(&self.pool)
                 .await?;
             let Some(last) = rows.last() else { break };
-            after = last.get(0);
+            after = last.try_get("id")?;
             let mut changes = vec![];
             for r in &rows {
-                let recipient = pii::open_text(&r.get::<String, _>(1))?;
-                let dedupe: String = r.get(2);
+                let recipient = pii::open_text(&r.try_get::<String, _>("recipient")?)?;
+                let dedupe: String = r.try_get("dedupe")?;
                 let mut all = pii::blind_keys(&ring, &format!("to:{recipient}")).into_iter();
                 let Some(new) = all.next() else { continue };
                 let mut out = dedupe.clone();
@@ -188,7 +191,7 @@ impl Store {
                     moved.insert(old, new.clone());
                 }
                 if out != dedupe {
-                    changes.push((r.get::<i64, _>(0), out));
+                    changes.push((r.try_get::<i64, _>("id")?, out));
                 }
             }
             if changes.is_empty() {
@@ -205,11 +208,10 @@ impl Store {
             }
             tx.commit().await?;
         }
-        let olds: Vec<String> = sqlx::query("SELECT recipient FROM message_optouts")
+        let olds: Vec<String> = sqlx::query_scalar("SELECT recipient FROM message_optouts")
             .fetch_all(&self.pool)
             .await?
-            .iter()
-            .map(|r| r.get(0))
+            .into_iter()
             .filter(|k: &String| moved.contains_key(k))
             .collect();
         let mut m = 0;
@@ -220,7 +222,7 @@ impl Store {
                     .bind(old)
                     .fetch_one(&mut *tx)
                     .await?;
-                let at: String = r.get(0);
+                let at: String = r.try_get("at")?;
                 sqlx::query("INSERT INTO message_optouts (recipient, at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                     .bind(&moved[old])
                     .bind(at)

@@ -42,37 +42,41 @@ pub struct AppointmentRow {
 }
 
 const SESSION_COLS: &str = "s.id, s.unit_id, s.kind, s.leader, s.day, s.slot, s.place, s.capacity, s.status, \
-    (SELECT COUNT(*) FROM reception_appointments a WHERE a.session_id = s.id AND a.status = 'booked'), s.online";
+    (SELECT COUNT(*) FROM reception_appointments a WHERE a.session_id = s.id AND a.status = 'booked') AS booked, s.online";
 const APPOINTMENT_COLS: &str =
     "a.id, a.session_id, a.name, a.phone, a.matter, a.case_no, a.status, a.online";
 
-fn appointment(r: &sqlx::any::AnyRow) -> AppointmentRow {
-    AppointmentRow {
-        id: r.get(0),
-        session_id: r.get(1),
-        name: r.get(2),
-        phone: r.get::<Option<String>, _>(3).map(crate::pii::reveal_text),
-        matter: r.get(4),
-        case_no: r.get(5),
-        status: r.get(6),
-        online: r.get::<i64, _>(7) != 0,
-    }
+/// A row of [`APPOINTMENT_COLS`], read by column name.
+fn appointment(r: &sqlx::any::AnyRow) -> Result<AppointmentRow, StoreError> {
+    Ok(AppointmentRow {
+        id: r.try_get("id")?,
+        session_id: r.try_get("session_id")?,
+        name: r.try_get("name")?,
+        phone: r
+            .try_get::<Option<String>, _>("phone")?
+            .map(crate::pii::reveal_text),
+        matter: r.try_get("matter")?,
+        case_no: r.try_get("case_no")?,
+        status: r.try_get("status")?,
+        online: r.try_get::<i64, _>("online")? != 0,
+    })
 }
 
-fn session(r: &sqlx::any::AnyRow) -> SessionRow {
-    SessionRow {
-        id: r.get(0),
-        unit_id: r.get(1),
-        kind: r.get(2),
-        leader: r.get(3),
-        day: r.get(4),
-        slot: r.get(5),
-        place: r.get(6),
-        capacity: r.get(7),
-        status: r.get(8),
-        booked: r.get(9),
-        online: r.get::<i64, _>(10) != 0,
-    }
+/// A row of [`SESSION_COLS`], read by column name.
+fn session(r: &sqlx::any::AnyRow) -> Result<SessionRow, StoreError> {
+    Ok(SessionRow {
+        id: r.try_get("id")?,
+        unit_id: r.try_get("unit_id")?,
+        kind: r.try_get("kind")?,
+        leader: r.try_get("leader")?,
+        day: r.try_get("day")?,
+        slot: r.try_get("slot")?,
+        place: r.try_get("place")?,
+        capacity: r.try_get("capacity")?,
+        status: r.try_get("status")?,
+        booked: r.try_get("booked")?,
+        online: r.try_get::<i64, _>("online")? != 0,
+    })
 }
 
 /// A new session.
@@ -122,7 +126,7 @@ impl Store {
         .bind(s.online as i64)
         .fetch_one(&mut *tx)
         .await?
-        .get(0);
+        .try_get("id")?;
         log(
             &mut tx,
             "reception",
@@ -138,12 +142,13 @@ impl Store {
     /// One session.
     pub async fn session(&self, id: i64) -> Result<Option<SessionRow>, StoreError> {
         let sql = format!("SELECT {SESSION_COLS} FROM reception_sessions s WHERE s.id = $1");
-        Ok(sqlx::query(&sql)
+        sqlx::query(&sql)
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
             .as_ref()
-            .map(session))
+            .map(session)
+            .transpose()
     }
 
     /// Sessions of these units with day in [from, to], by day and slot.
@@ -166,7 +171,7 @@ impl Store {
         for u in units {
             q = q.bind(*u);
         }
-        Ok(q.fetch_all(&self.pool).await?.iter().map(session).collect())
+        q.fetch_all(&self.pool).await?.iter().map(session).collect()
     }
 
     /// Book an appointment if `check(booked, session)` allows it, in one
@@ -195,19 +200,19 @@ impl Store {
         else {
             return Ok(Err("场次不存在"));
         };
-        if let Some(refusal) = check(&session(&row)) {
+        if let Some(refusal) = check(&session(&row)?) {
             return Ok(Err(refusal));
         }
         if let (true, Some(phone)) = (online, phone) {
             let mine: i64 = sqlx::query(
-                "SELECT COUNT(*) FROM reception_appointments WHERE phone_key IN ($1, $3) AND session_id = $2 AND status = 'booked'",
+                "SELECT COUNT(*) AS n FROM reception_appointments WHERE phone_key IN ($1, $3) AND session_id = $2 AND status = 'booked'",
             )
             .bind(crate::pii::phone_keys(phone)[0].clone())
             .bind(session_id)
             .bind(crate::pii::phone_keys(phone)[1].clone())
             .fetch_one(&mut *tx)
             .await?
-            .get(0);
+            .try_get("n")?;
             if mine > 0 {
                 return Ok(Err("您已预约这一场次，无需重复预约"));
             }
@@ -228,7 +233,7 @@ impl Store {
         .bind(phone.map(crate::pii::phone_key))
         .fetch_one(&mut *tx)
         .await?
-        .get(0);
+        .try_get("id")?;
         log(
             &mut tx,
             "reception",
@@ -250,19 +255,20 @@ impl Store {
             .bind(session_id)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(appointment).collect())
+        rows.iter().map(appointment).collect()
     }
 
     /// One appointment.
     pub async fn appointment(&self, id: i64) -> Result<Option<AppointmentRow>, StoreError> {
         let sql =
             format!("SELECT {APPOINTMENT_COLS} FROM reception_appointments a WHERE a.id = $1");
-        Ok(sqlx::query(&sql)
+        sqlx::query(&sql)
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
             .as_ref()
-            .map(appointment))
+            .map(appointment)
+            .transpose()
     }
 
     /// Sessions open to online booking with day in [from, to] (not
@@ -276,14 +282,14 @@ impl Store {
             "SELECT {SESSION_COLS} FROM reception_sessions s WHERE s.online = 1 AND s.status = 'open' \
              AND s.day >= $1 AND s.day <= $2 ORDER BY s.day, s.slot, s.id"
         );
-        Ok(sqlx::query(&sql)
+        sqlx::query(&sql)
             .bind(from.to_string())
             .bind(to.to_string())
             .fetch_all(&self.pool)
             .await?
             .iter()
             .map(session)
-            .collect())
+            .collect()
     }
 
     /// Online appointments booked with this phone, newest session first,
@@ -303,6 +309,7 @@ impl Store {
             .await?;
         let mut out = vec![];
         for a in rows.iter().map(appointment) {
+            let a = a?;
             if let Some(s) = self.session(a.session_id).await? {
                 out.push((a, s));
             }

@@ -53,7 +53,7 @@ impl Store {
             .bind(&now)
             .fetch_one(&mut *tx)
             .await?
-            .get(0);
+            .try_get("id")?;
         let p = serde_json::json!({ "record": id, "kind": kind, "unit_id": unit_id, "case_no": case_no }).to_string();
         append(
             &mut tx,
@@ -85,18 +85,19 @@ impl Store {
         let rows = bind_all(sqlx::query(&sql), binds)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows
-            .iter()
-            .map(|r| AccountabilityRow {
-                id: r.get(0),
-                kind: r.get(1),
-                unit_id: r.get(2),
-                case_no: r.get(3),
-                reason: r.get(4),
-                created_by: r.get(5),
-                at: r.get(6),
+        rows.iter()
+            .map(|r| {
+                Ok(AccountabilityRow {
+                    id: r.try_get("id")?,
+                    kind: r.try_get("kind")?,
+                    unit_id: r.try_get("unit_id")?,
+                    case_no: r.try_get("case_no")?,
+                    reason: r.try_get("reason")?,
+                    created_by: r.try_get("created_by")?,
+                    at: r.try_get("at")?,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// The annual report's counts for cases `scope` may see, dates in [from, to].
@@ -118,21 +119,26 @@ impl Store {
                     .await
             }
         };
-        let count =
-            |rows: Vec<sqlx::any::AnyRow>| rows.first().map(|r| r.get::<i64, _>(0)).unwrap_or(0);
+        // The `n` of a `SELECT COUNT(*) AS n`.
+        let count = |rows: Vec<sqlx::any::AnyRow>| -> Result<i64, StoreError> {
+            Ok(match rows.first() {
+                Some(r) => r.try_get("n")?,
+                None => 0,
+            })
+        };
         let top = run(
             // 被投诉较多的机关或者单位 (第四十一条): the bodies petitions name as
             // 被反映/被检举控告, not the bodies that handled them.
-            format!("SELECT c.accused_unit, COUNT(*) FROM cases c WHERE c.accused_unit IS NOT NULL AND c.registered_on >= $1 AND c.registered_on <= $2{cond} GROUP BY c.accused_unit ORDER BY COUNT(*) DESC, c.accused_unit LIMIT 10"),
+            format!("SELECT c.accused_unit, COUNT(*) AS n FROM cases c WHERE c.accused_unit IS NOT NULL AND c.registered_on >= $1 AND c.registered_on <= $2{cond} GROUP BY c.accused_unit ORDER BY COUNT(*) DESC, c.accused_unit LIMIT 10"),
             from,
             to,
         )
         .await?
         .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
+        .map(|r| Ok((r.try_get("accused_unit")?, r.try_get("n")?)))
+        .collect::<Result<_, StoreError>>()?;
         let events = |kind: &str, needle: &str| {
-            format!("SELECT COUNT(*) FROM events e JOIN cases c ON c.id = e.case_id WHERE e.kind = '{kind}' AND e.payload LIKE '{needle}' AND e.at >= $1 AND e.at <= $2{cond}")
+            format!("SELECT COUNT(*) AS n FROM events e JOIN cases c ON c.id = e.case_id WHERE e.kind = '{kind}' AND e.payload LIKE '{needle}' AND e.at >= $1 AND e.at <= $2{cond}")
         };
         let forwarded = count(
             run(
@@ -141,7 +147,7 @@ impl Store {
                 &to_t,
             )
             .await?,
-        );
+        )?;
         let assigned = count(
             run(
                 events("transferred", "%\"mode\":\"assign\"%"),
@@ -149,7 +155,7 @@ impl Store {
                 &to_t,
             )
             .await?,
-        );
+        )?;
         let adopted_full = count(
             run(
                 events("replied", "%\"outcome\":\"adopted\"%"),
@@ -157,7 +163,7 @@ impl Store {
                 &to_t,
             )
             .await?,
-        );
+        )?;
         let adopted_part = count(
             run(
                 events("replied", "%\"outcome\":\"partly_adopted\"%"),
@@ -165,17 +171,17 @@ impl Store {
                 &to_t,
             )
             .await?,
-        );
+        )?;
         let supervised = count(
             run(
-                format!("SELECT COUNT(*) FROM supervisions s JOIN cases c ON c.id = s.case_id WHERE s.created_at >= $1 AND s.created_at <= $2{cond}"),
+                format!("SELECT COUNT(*) AS n FROM supervisions s JOIN cases c ON c.id = s.case_id WHERE s.created_at >= $1 AND s.created_at <= $2{cond}"),
                 &from_t,
                 &to_t,
             )
             .await?,
-        );
+        )?;
         // 约谈/通报 of units in the area; one naming a case only if that case is visible.
-        let mut sql = String::from("SELECT COUNT(*) FROM accountability a JOIN units u ON u.id = a.unit_id LEFT JOIN cases c ON c.case_no = a.case_no WHERE a.at >= $1 AND a.at <= $2 AND u.path LIKE $3 AND (c.id IS NULL OR (1 = 1");
+        let mut sql = String::from("SELECT COUNT(*) AS n FROM accountability a JOIN units u ON u.id = a.unit_id LEFT JOIN cases c ON c.case_no = a.case_no WHERE a.at >= $1 AND a.at <= $2 AND u.path LIKE $3 AND (c.id IS NULL OR (1 = 1");
         let mut binds = vec![
             Val::S(from_t.clone()),
             Val::S(to_t.clone()),
@@ -187,7 +193,7 @@ impl Store {
             bind_all(sqlx::query(&sql), binds)
                 .fetch_all(&self.pool)
                 .await?,
-        );
+        )?;
         Ok(AnnualCounts {
             top_units: top,
             forwarded,

@@ -1,5 +1,14 @@
 //! Small helpers shared by the query modules: placeholders, and multi-row
 //! inserts of rows built in Rust (one round trip per batch, not per row).
+//!
+//! Rows read back are read by column name, never by position: each row
+//! type has one column list (`const …COLS`) and one `from_row` reading it
+//! with `Row::try_get("name")?`, so the list can change without the reads
+//! going out of step, and a missing column or a value of the wrong type is
+//! an error ([`StoreError::Db`]), not a panic. An expression in a select
+//! list gets a lower-case alias (`COUNT(*) AS n`): PostgreSQL folds unquoted
+//! names to lower case and calls an unaliased `COUNT(*)` `count`, SQLite
+//! calls it `COUNT(*)`.
 
 use crate::db::Db;
 use crate::error::StoreError;

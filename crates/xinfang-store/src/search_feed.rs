@@ -28,21 +28,22 @@ impl Store {
             .bind(limit)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows
-            .iter()
-            .map(|r| OutboxRow {
-                id: r.get(0),
-                case_id: r.get(1),
+        rows.iter()
+            .map(|r| {
+                Ok(OutboxRow {
+                    id: r.try_get("id")?,
+                    case_id: r.try_get("case_id")?,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// The highest outbox id (0 when empty).
     pub async fn max_outbox_id(&self) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM outbox")
+        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) AS id FROM outbox")
             .fetch_one(&self.pool)
             .await?;
-        Ok(row.get::<i64, _>(0))
+        Ok(row.try_get::<i64, _>("id")?)
     }
 
     /// These cases (by id) with their state; missing ids are skipped.
@@ -58,8 +59,8 @@ impl Store {
                 q = q.bind(*id);
             }
             for r in q.fetch_all(&self.pool).await? {
-                let json: String = r.get(1);
-                out.push((r.get(0), crate::pii::parse_state(&json)?));
+                let json: String = r.try_get("state_json")?;
+                out.push((r.try_get("id")?, crate::pii::parse_state(&json)?));
             }
         }
         Ok(out)
@@ -79,8 +80,8 @@ impl Store {
                 .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let json: String = r.get(1);
-            out.push((r.get(0), crate::pii::parse_state(&json)?));
+            let json: String = r.try_get("state_json")?;
+            out.push((r.try_get("id")?, crate::pii::parse_state(&json)?));
         }
         Ok(out)
     }
@@ -100,7 +101,7 @@ impl Store {
         }
         let mut out = Vec::with_capacity(nos.len());
         for r in q.fetch_all(&self.pool).await? {
-            let json: String = r.get(0);
+            let json: String = r.try_get("state_json")?;
             out.push(crate::pii::parse_state(&json)?);
         }
         Ok(out)
@@ -153,8 +154,8 @@ impl Store {
                 q = q.bind(*id);
             }
             for r in q.fetch_all(&self.pool).await? {
-                let text = crate::pii::reveal_text(r.get(1));
-                let all = out.entry(r.get(0)).or_default();
+                let text = crate::pii::reveal_text(r.try_get("ocr_text")?);
+                let all = out.entry(r.try_get("case_id")?).or_default();
                 if !all.is_empty() {
                     all.push('\n');
                 }
@@ -170,12 +171,13 @@ impl Store {
         case_id: i64,
         attachment_id: i64,
     ) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT ocr_text FROM attachments WHERE id = $1 AND case_id = $2")
-            .bind(attachment_id)
-            .bind(case_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        match row.and_then(|r| r.get::<Option<String>, _>(0)) {
+        let text: Option<Option<String>> =
+            sqlx::query_scalar("SELECT ocr_text FROM attachments WHERE id = $1 AND case_id = $2")
+                .bind(attachment_id)
+                .bind(case_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        match text.flatten() {
             Some(s) => Ok(Some(crate::pii::open_text(&s)?)),
             None => Ok(None),
         }

@@ -30,9 +30,9 @@ impl Store {
         let Some(r) = row else { return Ok(None) };
         Ok(Some(SecondFactorRow {
             // Sealed at rest (issue #20) when keys are loaded.
-            secret: crate::pii::open_text(&r.get::<String, _>(0))?,
-            confirmed: r.get::<Option<String>, _>(1).is_some(),
-            last_step: r.get(2),
+            secret: crate::pii::open_text(&r.try_get::<String, _>("secret")?)?,
+            confirmed: r.try_get::<Option<String>, _>("confirmed_at")?.is_some(),
+            last_step: r.try_get("last_step")?,
         }))
     }
 
@@ -49,7 +49,8 @@ impl Store {
                 .bind(user.0)
                 .fetch_optional(&mut *tx)
                 .await?
-                .map(|r| r.get(0));
+                .map(|r| r.try_get("confirmed_at"))
+                .transpose()?;
         if matches!(confirmed, Some(Some(_))) {
             return Ok(false);
         }
@@ -139,12 +140,12 @@ impl Store {
 
     pub async fn recovery_codes_left(&self, user: UserId) -> Result<i64, StoreError> {
         let row = sqlx::query(
-            "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
+            "SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
         )
         .bind(user.0)
         .fetch_one(&self.pool)
         .await?;
-        Ok(row.get(0))
+        Ok(row.try_get("n")?)
     }
 
     /// Remove the user's second factor and recovery codes and end their

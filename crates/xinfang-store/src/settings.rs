@@ -3,15 +3,15 @@
 
 use crate::error::StoreError;
 use crate::Store;
-use sqlx::Row;
 
 impl Store {
     pub async fn get_setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|r| r.get(0)))
+        Ok(
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     pub async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {

@@ -42,31 +42,33 @@ pub struct SignatureRow {
 const KEY_COLS: &str = "id, unit_id, key_id, public_key, cert_body, certificate, root_public_key, status, created_by, created_at, revoked_at";
 const SIG_COLS: &str = "document_id, key_id, digest, signature, code, signed_at";
 
-fn key_row(r: &sqlx::any::AnyRow) -> SigningKeyRow {
-    SigningKeyRow {
-        id: r.get(0),
-        unit_id: r.get(1),
-        key_id: r.get(2),
-        public_key: r.get(3),
-        cert_body: r.get(4),
-        certificate: r.get(5),
-        root_public_key: r.get(6),
-        status: r.get(7),
-        created_by: r.get(8),
-        created_at: r.get(9),
-        revoked_at: r.get(10),
-    }
+/// A row of [`KEY_COLS`], read by column name.
+fn key_row(r: &sqlx::any::AnyRow) -> Result<SigningKeyRow, StoreError> {
+    Ok(SigningKeyRow {
+        id: r.try_get("id")?,
+        unit_id: r.try_get("unit_id")?,
+        key_id: r.try_get("key_id")?,
+        public_key: r.try_get("public_key")?,
+        cert_body: r.try_get("cert_body")?,
+        certificate: r.try_get("certificate")?,
+        root_public_key: r.try_get("root_public_key")?,
+        status: r.try_get("status")?,
+        created_by: r.try_get("created_by")?,
+        created_at: r.try_get("created_at")?,
+        revoked_at: r.try_get("revoked_at")?,
+    })
 }
 
-fn sig_row(r: &sqlx::any::AnyRow) -> SignatureRow {
-    SignatureRow {
-        document_id: r.get(0),
-        key_id: r.get(1),
-        digest: r.get(2),
-        signature: r.get(3),
-        code: r.get(4),
-        signed_at: r.get(5),
-    }
+/// A row of [`SIG_COLS`], read by column name.
+fn sig_row(r: &sqlx::any::AnyRow) -> Result<SignatureRow, StoreError> {
+    Ok(SignatureRow {
+        document_id: r.try_get("document_id")?,
+        key_id: r.try_get("key_id")?,
+        digest: r.try_get("digest")?,
+        signature: r.try_get("signature")?,
+        code: r.try_get("code")?,
+        signed_at: r.try_get("signed_at")?,
+    })
 }
 
 /// A new signing key.
@@ -136,12 +138,12 @@ impl Store {
     /// Every key, newest first.
     pub async fn signing_keys(&self) -> Result<Vec<SigningKeyRow>, StoreError> {
         let sql = format!("SELECT {KEY_COLS} FROM signing_keys ORDER BY id DESC");
-        Ok(sqlx::query(&sql)
+        sqlx::query(&sql)
             .fetch_all(&self.pool)
             .await?
             .iter()
             .map(key_row)
-            .collect())
+            .collect()
     }
 
     /// The body's active key.
@@ -152,23 +154,25 @@ impl Store {
         let sql = format!(
             "SELECT {KEY_COLS} FROM signing_keys WHERE unit_id = $1 AND status = 'active' ORDER BY id DESC LIMIT 1"
         );
-        Ok(sqlx::query(&sql)
+        sqlx::query(&sql)
             .bind(unit_id)
             .fetch_optional(&self.pool)
             .await?
             .as_ref()
-            .map(key_row))
+            .map(key_row)
+            .transpose()
     }
 
     /// A key by its id.
     pub async fn signing_key(&self, key_id: &str) -> Result<Option<SigningKeyRow>, StoreError> {
         let sql = format!("SELECT {KEY_COLS} FROM signing_keys WHERE key_id = $1");
-        Ok(sqlx::query(&sql)
+        sqlx::query(&sql)
             .bind(key_id)
             .fetch_optional(&self.pool)
             .await?
             .as_ref()
-            .map(key_row))
+            .map(key_row)
+            .transpose()
     }
 
     /// Store a document's signature unless it has one; the stored one either way.
@@ -180,7 +184,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?
         {
-            return Ok(sig_row(&r));
+            return sig_row(&r);
         }
         sqlx::query(
             "INSERT INTO document_signatures (document_id, key_id, digest, signature, code, signed_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -200,12 +204,13 @@ impl Store {
     /// A document's signature.
     pub async fn signature_of(&self, document_id: i64) -> Result<Option<SignatureRow>, StoreError> {
         let sql = format!("SELECT {SIG_COLS} FROM document_signatures WHERE document_id = $1");
-        Ok(sqlx::query(&sql)
+        sqlx::query(&sql)
             .bind(document_id)
             .fetch_optional(&self.pool)
             .await?
             .as_ref()
-            .map(sig_row))
+            .map(sig_row)
+            .transpose()
     }
 
     /// The signature and document of a verification code.
@@ -220,6 +225,7 @@ impl Store {
             .await?
             .as_ref()
             .map(sig_row)
+            .transpose()?
         else {
             return Ok(None);
         };
@@ -229,7 +235,8 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .as_ref()
-            .map(doc_row);
+            .map(doc_row)
+            .transpose()?;
         Ok(doc.map(|d| (sig, d)))
     }
 
@@ -238,12 +245,12 @@ impl Store {
         let sql = format!(
             "SELECT {DOC_COLS} FROM documents d WHERE NOT EXISTS (SELECT 1 FROM document_signatures s WHERE s.document_id = d.id) ORDER BY d.id LIMIT $1"
         );
-        Ok(sqlx::query(&sql)
+        sqlx::query(&sql)
             .bind(limit)
             .fetch_all(&self.pool)
             .await?
             .iter()
             .map(doc_row)
-            .collect())
+            .collect()
     }
 }

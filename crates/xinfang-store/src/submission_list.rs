@@ -48,19 +48,20 @@ impl Store {
         let rows = crate::db::bind_all(sqlx::query(&sql), binds)
             .fetch_all(self.reader())
             .await?;
-        Ok(rows
-            .iter()
-            .map(|r| SubmissionListRow {
-                registered_at: r.get(0),
-                channel: r.get(1),
-                unit_id: r.get(2),
-                persons: r.get(3),
-                skip_level: r.get::<i64, _>(4) != 0,
-                is_repeat: r.get::<i64, _>(5) != 0,
-                case_no: r.get(6),
-                petitioner_names: r.get(7),
-                request: r.get(8),
+        rows.iter()
+            .map(|r| {
+                Ok(SubmissionListRow {
+                    registered_at: r.try_get("registered_at")?,
+                    channel: r.try_get("channel")?,
+                    unit_id: r.try_get("unit_id")?,
+                    persons: r.try_get("persons")?,
+                    skip_level: r.try_get::<i64, _>("skip_level")? != 0,
+                    is_repeat: r.try_get::<i64, _>("is_repeat")? != 0,
+                    case_no: r.try_get("case_no")?,
+                    petitioner_names: r.try_get("petitioner_names")?,
+                    request: r.try_get("request")?,
+                })
             })
-            .collect())
+            .collect()
     }
 }

@@ -84,7 +84,7 @@ impl Store {
         .bind(&now)
         .fetch_one(&mut *tx)
         .await?
-        .get(0);
+        .try_get("id")?;
         let payload = serde_json::json!({ "supervision": id, "case_id": s.case_id, "kind": s.kind.key(), "to_unit": s.to_unit, "feedback_due": s.feedback_due }).to_string();
         append(
             &mut tx,

@@ -75,8 +75,8 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         let Some(row) = row else { return Ok(None) };
-        let csrf: String = row.get(1);
-        let user = self.user_by_id(UserId(row.get(0))).await?;
+        let csrf: String = row.try_get("csrf")?;
+        let user = self.user_by_id(UserId(row.try_get("user_id")?)).await?;
         Ok(user.filter(|u| u.active).map(|u| (u, csrf)))
     }
 
@@ -92,7 +92,7 @@ impl Store {
         touch_cutoff: &str,
     ) -> Result<Option<(UserRecord, String)>, StoreError> {
         let hash = token_hash(token);
-        let row = sqlx::query("SELECT user_id, csrf, COALESCE(last_seen_at, created_at) FROM tokens WHERE token_hash = $1 AND kind = $2 AND expires_at > $3 AND COALESCE(last_seen_at, created_at) > $4")
+        let row = sqlx::query("SELECT user_id, csrf, COALESCE(last_seen_at, created_at) AS seen FROM tokens WHERE token_hash = $1 AND kind = $2 AND expires_at > $3 AND COALESCE(last_seen_at, created_at) > $4")
             .bind(&hash)
             .bind(kind.key())
             .bind(crate::now_text())
@@ -100,8 +100,8 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         let Some(row) = row else { return Ok(None) };
-        let csrf: String = row.get(1);
-        let seen: String = row.get(2);
+        let csrf: String = row.try_get("csrf")?;
+        let seen: String = row.try_get("seen")?;
         if seen.as_str() < touch_cutoff {
             let (mut tx, _g) = self.write_tx().await?;
             sqlx::query("UPDATE tokens SET last_seen_at = $1 WHERE token_hash = $2")
@@ -111,7 +111,7 @@ impl Store {
                 .await?;
             tx.commit().await?;
         }
-        let user = self.user_by_id(UserId(row.get(0))).await?;
+        let user = self.user_by_id(UserId(row.try_get("user_id")?)).await?;
         Ok(user.filter(|u| u.active).map(|u| (u, csrf)))
     }
 

@@ -1,7 +1,7 @@
 //! Risk warnings (预警): raised at registration, worked through 核查 → 处置 →
 //! 解除 by supervisors; every step is also an audit entry in the chain.
 
-use crate::chain::{append, link, Append, Cursor, EVENT_COLS};
+use crate::chain::{append, entry_from_row, link, Append, Cursor, ENTRY_COLS, EVENT_COLS};
 use crate::db::bind_all;
 use crate::error::StoreError;
 use crate::rows::{insert_rows, placeholders, Val};
@@ -28,19 +28,21 @@ pub struct WarningRow {
 const COLS: &str =
     "w.id, c.case_no, w.unit_id, w.level, w.signals, w.status, w.note, w.created_at, w.updated_at";
 
-fn row(r: &sqlx::any::AnyRow) -> WarningRow {
-    let signals: String = r.get(4);
-    WarningRow {
-        id: r.get(0),
-        case_no: r.get(1),
-        unit_id: r.get(2),
-        level: r.get(3),
+/// A row of [`COLS`], read by column name; signals that are not JSON read
+/// as none.
+fn row(r: &sqlx::any::AnyRow) -> Result<WarningRow, StoreError> {
+    let signals: String = r.try_get("signals")?;
+    Ok(WarningRow {
+        id: r.try_get("id")?,
+        case_no: r.try_get("case_no")?,
+        unit_id: r.try_get("unit_id")?,
+        level: r.try_get("level")?,
         signals: serde_json::from_str(&signals).unwrap_or_default(),
-        status: r.get(5),
-        note: r.get(6),
-        created_at: r.get(7),
-        updated_at: r.get(8),
-    }
+        status: r.try_get("status")?,
+        note: r.try_get("note")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
 }
 
 /// A warning raised by a registration's risk signals, written in the same
@@ -146,7 +148,7 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(r.as_ref().map(row))
+        r.as_ref().map(row).transpose()
     }
 
     /// Move a warning to `status` if it is still at `from` (optimistic), with an audit entry.
@@ -193,24 +195,14 @@ impl Store {
     /// The log entries of one warning (raised, 核查, 处置, 解除), oldest first.
     /// The payload match is a prefilter; callers check the parsed `warning` id.
     pub async fn warning_events(&self, id: i64) -> Result<Vec<crate::AuditEntry>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT seq, stream, kind, at, actor, payload FROM events WHERE stream = 'warning' AND (payload LIKE $1 OR payload LIKE $2) ORDER BY seq",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT {ENTRY_COLS} FROM events WHERE stream = 'warning' AND (payload LIKE $1 OR payload LIKE $2) ORDER BY seq",
+        ))
         .bind(format!("%\"warning\":{id},%"))
         .bind(format!("%\"warning\":{id}}}%"))
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| crate::AuditEntry {
-                seq: r.get(0),
-                stream: r.get(1),
-                kind: r.get(2),
-                at: r.get(3),
-                actor: r.get(4),
-                payload: r.get(5),
-            })
-            .collect())
+        rows.iter().map(entry_from_row).collect()
     }
 
     /// Warnings of units under the path prefix on cases `scope` may see,
@@ -232,7 +224,7 @@ impl Store {
         let rows = bind_all(sqlx::query(&sql), binds)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(row).collect())
+        rows.iter().map(row).collect()
     }
 
     /// Mark a case 涉法涉诉 (诉访分离, 第二十八条).

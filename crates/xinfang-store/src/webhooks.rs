@@ -35,25 +35,26 @@ pub struct WebhookRow {
 
 const HOOK_COLS: &str = "id, name, url, secret, kinds, scope_unit, status, from_seq, failures, next_at, last_error, suspended_at, created_by, created_at, updated_at";
 
-fn hook(r: &sqlx::any::AnyRow) -> WebhookRow {
-    WebhookRow {
-        id: r.get(0),
-        name: r.get(1),
-        url: r.get(2),
+/// A row of [`HOOK_COLS`], read by column name.
+fn hook(r: &sqlx::any::AnyRow) -> Result<WebhookRow, StoreError> {
+    Ok(WebhookRow {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        url: r.try_get("url")?,
         // Sealed at rest (issue #20) when keys are loaded.
-        secret: crate::pii::reveal_text(r.get(3)),
-        kinds: r.get(4),
-        scope_unit: r.get(5),
-        status: r.get(6),
-        from_seq: r.get(7),
-        failures: r.get(8),
-        next_at: r.get(9),
-        last_error: r.get(10),
-        suspended_at: r.get(11),
-        created_by: r.get(12),
-        created_at: r.get(13),
-        updated_at: r.get(14),
-    }
+        secret: crate::pii::reveal_text(r.try_get("secret")?),
+        kinds: r.try_get("kinds")?,
+        scope_unit: r.try_get("scope_unit")?,
+        status: r.try_get("status")?,
+        from_seq: r.try_get("from_seq")?,
+        failures: r.try_get("failures")?,
+        next_at: r.try_get("next_at")?,
+        last_error: r.try_get("last_error")?,
+        suspended_at: r.try_get("suspended_at")?,
+        created_by: r.try_get("created_by")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
 }
 
 /// What an administrator sets on an endpoint.
@@ -86,7 +87,7 @@ impl Store {
             .bind(by)
             .fetch_one(&mut *tx)
             .await?
-            .get(0);
+            .try_get("id")?;
         let entry = serde_json::json!({ "webhook": id, "name": f.name, "url": f.url, "kinds": f.kinds, "scope_unit": f.scope_unit });
         crate::chain::log(&mut tx, "webhook", "webhook_created", by, entry).await?;
         tx.commit().await?;
@@ -184,7 +185,7 @@ impl Store {
         let rows = sqlx::query(&format!("SELECT {HOOK_COLS} FROM webhooks ORDER BY id"))
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(hook).collect())
+        rows.iter().map(hook).collect()
     }
 
     pub async fn webhook(&self, id: i64) -> Result<Option<WebhookRow>, StoreError> {
@@ -192,6 +193,6 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.as_ref().map(hook))
+        row.as_ref().map(hook).transpose()
     }
 }

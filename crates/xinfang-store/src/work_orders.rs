@@ -47,9 +47,14 @@ impl Store {
                 .bind(external_id)
                 .fetch_one(&mut *tx)
                 .await?;
-            match (r.get::<Option<i64>, _>(0), r.get::<Option<String>, _>(1)) {
+            match (
+                r.try_get::<Option<i64>, _>("case_id")?,
+                r.try_get::<Option<String>, _>("case_no")?,
+            ) {
                 (Some(case_id), Some(case_no)) => Reservation::Registered { case_id, case_no },
-                _ => Reservation::InProgress { since: r.get(2) },
+                _ => Reservation::InProgress {
+                    since: r.try_get("created_at")?,
+                },
             }
         };
         tx.commit().await?;
@@ -137,7 +142,9 @@ impl Store {
                 q = q.bind(*id);
             }
             for r in q.fetch_all(&self.pool).await? {
-                out.entry(r.get(0)).or_default().push((r.get(1), r.get(2)));
+                out.entry(r.try_get("case_id")?)
+                    .or_default()
+                    .push((r.try_get("source")?, r.try_get("external_id")?));
             }
         }
         Ok(out)
