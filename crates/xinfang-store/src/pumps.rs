@@ -42,10 +42,11 @@ impl Store {
         if !exists {
             let cursor: i64 = match start {
                 Some(s) => s,
-                None => sqlx::query("SELECT COALESCE(MAX(seq), 0) FROM events")
-                    .fetch_one(&mut *tx)
-                    .await?
-                    .get(0),
+                None => {
+                    sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events")
+                        .fetch_one(&mut *tx)
+                        .await?
+                }
             };
             sqlx::query(
                 "INSERT INTO event_pumps (name, cursor) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -70,11 +71,10 @@ impl Store {
     /// Where pump `name` stands (0 before its first lease).
     pub async fn pump_cursor(&self, name: &str) -> Result<i64, StoreError> {
         Ok(
-            sqlx::query("SELECT cursor FROM event_pumps WHERE name = $1")
+            sqlx::query_scalar("SELECT cursor FROM event_pumps WHERE name = $1")
                 .bind(name)
                 .fetch_optional(&self.pool)
                 .await?
-                .map(|r| r.get(0))
                 .unwrap_or(0),
         )
     }
@@ -118,14 +118,13 @@ impl Store {
         limit: i64,
         kinds: &[&str],
     ) -> Result<(Vec<LogEvent>, Option<i64>), StoreError> {
-        let reached: Option<i64> = sqlx::query(
+        let reached: Option<i64> = sqlx::query_scalar(
             "SELECT MAX(seq) FROM (SELECT seq FROM events WHERE seq > $1 ORDER BY seq LIMIT $2) w",
         )
         .bind(after)
         .bind(limit)
         .fetch_one(&self.pool)
-        .await?
-        .get(0);
+        .await?;
         let Some(reached) = reached else {
             return Ok((vec![], None));
         };

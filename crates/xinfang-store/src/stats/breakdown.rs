@@ -51,24 +51,25 @@ impl Store {
             return Ok(vec![]);
         };
         let sql = format!(
-            "SELECT {expr}, COUNT(*), \
-             CAST(COALESCE(SUM(CASE WHEN s.channel = 'visit' THEN 1 ELSE 0 END), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(CASE WHEN s.channel = 'visit' THEN s.persons ELSE 0 END), 0) AS BIGINT), \
-             COUNT(DISTINCT c.id) \
+            "SELECT {expr} AS dim_key, COUNT(*) AS submissions, \
+             CAST(COALESCE(SUM(CASE WHEN s.channel = 'visit' THEN 1 ELSE 0 END), 0) AS BIGINT) AS batches, \
+             CAST(COALESCE(SUM(CASE WHEN s.channel = 'visit' THEN s.persons ELSE 0 END), 0) AS BIGINT) AS visit_persons, \
+             COUNT(DISTINCT c.id) AS cases \
              FROM submissions s JOIN cases c ON c.id = s.case_id \
              WHERE s.registered_on >= $1 AND s.registered_on <= $2 {{scope}} GROUP BY {expr} ORDER BY 2 DESC, 1"
         );
-        Ok(self
-            .fetch_counts(&sql, from, to, scope)
+        self.fetch_counts(&sql, from, to, scope)
             .await?
             .iter()
-            .map(|r| BreakdownRow {
-                key: r.get(0),
-                submissions: r.get(1),
-                batches: r.get(2),
-                persons: r.get(3),
-                cases: r.get(4),
+            .map(|r| {
+                Ok(BreakdownRow {
+                    key: r.try_get("dim_key")?,
+                    submissions: r.try_get("submissions")?,
+                    batches: r.try_get("batches")?,
+                    persons: r.try_get("visit_persons")?,
+                    cases: r.try_get("cases")?,
+                })
             })
-            .collect())
+            .collect()
     }
 }

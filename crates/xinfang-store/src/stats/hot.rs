@@ -15,13 +15,19 @@ impl Store {
         to: &str,
         scope: &StatsScope,
     ) -> Result<Vec<(String, String, String)>, StoreError> {
-        let sql = "SELECT c.registered_on, COALESCE(c.category, ''), c.request FROM cases c \
+        let sql =
+            "SELECT c.registered_on, COALESCE(c.category, '') AS category, c.request FROM cases c \
                    WHERE c.registered_on >= $1 AND c.registered_on <= $2 {scope}";
-        Ok(self
-            .fetch_window_rows(sql, from, to, scope)
+        self.fetch_window_rows(sql, from, to, scope)
             .await?
             .iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2)))
-            .collect())
+            .map(|r| {
+                Ok((
+                    r.try_get("registered_on")?,
+                    r.try_get("category")?,
+                    r.try_get("request")?,
+                ))
+            })
+            .collect()
     }
 }

@@ -50,6 +50,11 @@ fn sum(expr: &str) -> String {
     format!("CAST(COALESCE(SUM({expr}), 0) AS BIGINT)")
 }
 
+/// [`sum`] named `alias`, to be read by that name.
+fn sum_as(expr: &str, alias: &str) -> String {
+    format!("{} AS {alias}", sum(expr))
+}
+
 /// How the subtree condition is written, chosen by the subtree's share of
 /// all units: a whole-tree scope needs no condition; for a small subtree the
 /// involved cases are gathered once by an uncorrelated `IN` (through the
@@ -98,13 +103,13 @@ impl Store {
             return Ok(ScopeShape::Everything);
         };
         let r = sqlx::query(&format!(
-            "SELECT COUNT(*), {} FROM units",
-            sum("CASE WHEN path LIKE $1 THEN 1 ELSE 0 END")
+            "SELECT COUNT(*) AS n, {} FROM units",
+            sum_as("CASE WHEN path LIKE $1 THEN 1 ELSE 0 END", "inside")
         ))
         .bind(format!("{p}%"))
         .fetch_one(self.reader())
         .await?;
-        let (all, inside): (i64, i64) = (r.get(0), r.get(1));
+        let (all, inside): (i64, i64) = (r.try_get("n")?, r.try_get("inside")?);
         Ok(if inside >= all {
             ScopeShape::Everything
         } else if inside * 3 < all {
@@ -180,13 +185,13 @@ impl Store {
     ) -> Result<OverviewCounts, StoreError> {
         let mut o = OverviewCounts::default();
         let subs = format!(
-            "SELECT COUNT(*), {}, {}, {}, {}, {}, {} FROM submissions s JOIN cases c ON c.id = s.case_id WHERE s.registered_on >= $1 AND s.registered_on <= $2 {{scope}}",
-            sum("s.is_repeat"),
-            sum("CASE WHEN s.channel = 'online' THEN 1 ELSE 0 END"),
-            sum("CASE WHEN s.channel = 'visit' THEN 1 ELSE 0 END"),
-            sum("CASE WHEN s.channel = 'visit' THEN s.persons ELSE 0 END"),
-            sum("CASE WHEN s.channel = 'visit' AND s.skip_level = 1 THEN 1 ELSE 0 END"),
-            sum("CASE WHEN s.channel = 'visit' AND s.persons >= 5 THEN 1 ELSE 0 END"),
+            "SELECT COUNT(*) AS n, {}, {}, {}, {}, {}, {} FROM submissions s JOIN cases c ON c.id = s.case_id WHERE s.registered_on >= $1 AND s.registered_on <= $2 {{scope}}",
+            sum_as("s.is_repeat", "repeats"),
+            sum_as("CASE WHEN s.channel = 'online' THEN 1 ELSE 0 END", "online"),
+            sum_as("CASE WHEN s.channel = 'visit' THEN 1 ELSE 0 END", "visits"),
+            sum_as("CASE WHEN s.channel = 'visit' THEN s.persons ELSE 0 END", "visit_persons"),
+            sum_as("CASE WHEN s.channel = 'visit' AND s.skip_level = 1 THEN 1 ELSE 0 END", "skip_level"),
+            sum_as("CASE WHEN s.channel = 'visit' AND s.persons >= 5 THEN 1 ELSE 0 END", "collective"),
         );
         let r = &self.fetch_counts(&subs, from, to, scope).await?[0];
         (
@@ -198,41 +203,41 @@ impl Store {
             o.skip_level_visits,
             o.collective_batches,
         ) = (
-            r.get(0),
-            r.get(1),
-            r.get(2),
-            r.get(3),
-            r.get(4),
-            r.get(5),
-            r.get(6),
+            r.try_get("n")?,
+            r.try_get("repeats")?,
+            r.try_get("online")?,
+            r.try_get("visits")?,
+            r.try_get("visit_persons")?,
+            r.try_get("skip_level")?,
+            r.try_get("collective")?,
         );
-        let levels = "SELECT s.unit_level, COUNT(*) FROM submissions s JOIN cases c ON c.id = s.case_id WHERE s.registered_on >= $1 AND s.registered_on <= $2 {scope} GROUP BY s.unit_level";
+        let levels = "SELECT s.unit_level, COUNT(*) AS n FROM submissions s JOIN cases c ON c.id = s.case_id WHERE s.registered_on >= $1 AND s.registered_on <= $2 {scope} GROUP BY s.unit_level";
         o.levels = self
             .fetch_counts(levels, from, to, scope)
             .await?
             .iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect();
-        let cases = "SELECT COUNT(*) FROM cases c WHERE c.registered_on >= $1 AND c.registered_on <= $2 {scope}";
-        o.cases = self.fetch_counts(cases, from, to, scope).await?[0].get(0);
+            .map(|r| Ok((r.try_get("unit_level")?, r.try_get("n")?)))
+            .collect::<Result<_, StoreError>>()?;
+        let cases = "SELECT COUNT(*) AS n FROM cases c WHERE c.registered_on >= $1 AND c.registered_on <= $2 {scope}";
+        o.cases = self.fetch_counts(cases, from, to, scope).await?[0].try_get("n")?;
         let accept = format!(
-            "SELECT COUNT(*), {} FROM cases c WHERE c.accept_due >= $1 AND c.accept_due <= $2 {{scope}}",
-            sum("CASE WHEN c.accept_met IS NOT NULL AND c.accept_met <= c.accept_due THEN 1 ELSE 0 END")
+            "SELECT COUNT(*) AS n, {} FROM cases c WHERE c.accept_due >= $1 AND c.accept_due <= $2 {{scope}}",
+            sum_as("CASE WHEN c.accept_met IS NOT NULL AND c.accept_met <= c.accept_due THEN 1 ELSE 0 END", "in_time")
         );
         let r = &self.fetch_counts(&accept, from, due_to, scope).await?[0];
-        (o.accept_due, o.accept_in_time) = (r.get(0), r.get(1));
+        (o.accept_due, o.accept_in_time) = (r.try_get("n")?, r.try_get("in_time")?);
         let handling = format!(
-            "SELECT COUNT(*), {} FROM cases c WHERE c.handling_due >= $1 AND c.handling_due <= $2 {{scope}}",
-            sum("CASE WHEN c.handling_met IS NOT NULL AND c.handling_met <= c.handling_due THEN 1 ELSE 0 END")
+            "SELECT COUNT(*) AS n, {} FROM cases c WHERE c.handling_due >= $1 AND c.handling_due <= $2 {{scope}}",
+            sum_as("CASE WHEN c.handling_met IS NOT NULL AND c.handling_met <= c.handling_due THEN 1 ELSE 0 END", "in_time")
         );
         let r = &self.fetch_counts(&handling, from, due_to, scope).await?[0];
-        (o.handling_due, o.handling_in_time) = (r.get(0), r.get(1));
+        (o.handling_due, o.handling_in_time) = (r.try_get("n")?, r.try_get("in_time")?);
         let delivered = format!(
-            "SELECT COUNT(*), {}, {}, {}, {} FROM cases c WHERE c.delivered_on >= $1 AND c.delivered_on <= $2 {{scope}}",
-            sum("CASE WHEN c.satisfaction IS NOT NULL THEN 1 ELSE 0 END"),
-            sum("CASE WHEN c.satisfaction = 'satisfied' THEN 1 ELSE 0 END"),
-            sum("CASE WHEN c.satisfaction = 'basically_satisfied' THEN 1 ELSE 0 END"),
-            sum("CASE WHEN c.review_requested = 0 AND c.repeats_after_delivery = 0 THEN 1 ELSE 0 END"),
+            "SELECT COUNT(*) AS n, {}, {}, {}, {} FROM cases c WHERE c.delivered_on >= $1 AND c.delivered_on <= $2 {{scope}}",
+            sum_as("CASE WHEN c.satisfaction IS NOT NULL THEN 1 ELSE 0 END", "evaluated"),
+            sum_as("CASE WHEN c.satisfaction = 'satisfied' THEN 1 ELSE 0 END", "satisfied"),
+            sum_as("CASE WHEN c.satisfaction = 'basically_satisfied' THEN 1 ELSE 0 END", "basically"),
+            sum_as("CASE WHEN c.review_requested = 0 AND c.repeats_after_delivery = 0 THEN 1 ELSE 0 END", "first_time"),
         );
         let r = &self.fetch_counts(&delivered, from, to, scope).await?[0];
         (
@@ -241,7 +246,13 @@ impl Store {
             o.satisfied,
             o.basically_satisfied,
             o.first_time,
-        ) = (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4));
+        ) = (
+            r.try_get("n")?,
+            r.try_get("evaluated")?,
+            r.try_get("satisfied")?,
+            r.try_get("basically")?,
+            r.try_get("first_time")?,
+        );
         Ok(o)
     }
 
@@ -254,34 +265,28 @@ impl Store {
         scope: &StatsScope,
     ) -> Result<Vec<[i64; 9]>, StoreError> {
         let sql = format!(
-            "SELECT c.current_unit, {}, {}, {}, {}, {}, {}, {}, {} FROM cases c WHERE c.registered_on <= $2 AND (c.registered_on >= $1 OR c.delivered_on >= $1) {{scope}} GROUP BY c.current_unit",
-            sum("CASE WHEN c.accept_due >= $1 AND c.accept_due <= $2 THEN 1 ELSE 0 END"),
-            sum("CASE WHEN c.accept_due >= $1 AND c.accept_due <= $2 AND c.accept_met IS NOT NULL AND c.accept_met <= c.accept_due THEN 1 ELSE 0 END"),
-            sum("CASE WHEN c.handling_due >= $1 AND c.handling_due <= $2 THEN 1 ELSE 0 END"),
-            sum("CASE WHEN c.handling_due >= $1 AND c.handling_due <= $2 AND c.handling_met IS NOT NULL AND c.handling_met <= c.handling_due THEN 1 ELSE 0 END"),
-            sum("CASE WHEN c.delivered_on >= $1 AND c.delivered_on <= $2 THEN 1 ELSE 0 END"),
-            sum("CASE WHEN c.delivered_on >= $1 AND c.delivered_on <= $2 AND c.satisfaction IS NOT NULL THEN 1 ELSE 0 END"),
-            sum("CASE WHEN c.delivered_on >= $1 AND c.delivered_on <= $2 AND c.satisfaction IN ('satisfied', 'basically_satisfied') THEN 1 ELSE 0 END"),
-            sum("CASE WHEN c.delivered_on >= $1 AND c.delivered_on <= $2 AND c.review_requested = 0 AND c.repeats_after_delivery = 0 THEN 1 ELSE 0 END"),
+            "SELECT c.current_unit AS f0, {}, {}, {}, {}, {}, {}, {}, {} FROM cases c WHERE c.registered_on <= $2 AND (c.registered_on >= $1 OR c.delivered_on >= $1) {{scope}} GROUP BY c.current_unit",
+            sum_as("CASE WHEN c.accept_due >= $1 AND c.accept_due <= $2 THEN 1 ELSE 0 END", "f1"),
+            sum_as("CASE WHEN c.accept_due >= $1 AND c.accept_due <= $2 AND c.accept_met IS NOT NULL AND c.accept_met <= c.accept_due THEN 1 ELSE 0 END", "f2"),
+            sum_as("CASE WHEN c.handling_due >= $1 AND c.handling_due <= $2 THEN 1 ELSE 0 END", "f3"),
+            sum_as("CASE WHEN c.handling_due >= $1 AND c.handling_due <= $2 AND c.handling_met IS NOT NULL AND c.handling_met <= c.handling_due THEN 1 ELSE 0 END", "f4"),
+            sum_as("CASE WHEN c.delivered_on >= $1 AND c.delivered_on <= $2 THEN 1 ELSE 0 END", "f5"),
+            sum_as("CASE WHEN c.delivered_on >= $1 AND c.delivered_on <= $2 AND c.satisfaction IS NOT NULL THEN 1 ELSE 0 END", "f6"),
+            sum_as("CASE WHEN c.delivered_on >= $1 AND c.delivered_on <= $2 AND c.satisfaction IN ('satisfied', 'basically_satisfied') THEN 1 ELSE 0 END", "f7"),
+            sum_as("CASE WHEN c.delivered_on >= $1 AND c.delivered_on <= $2 AND c.review_requested = 0 AND c.repeats_after_delivery = 0 THEN 1 ELSE 0 END", "f8"),
         );
-        Ok(self
-            .fetch_counts(&sql, from, to, scope)
+        self.fetch_counts(&sql, from, to, scope)
             .await?
             .iter()
             .map(|r| {
-                [
-                    r.get(0),
-                    r.get(1),
-                    r.get(2),
-                    r.get(3),
-                    r.get(4),
-                    r.get(5),
-                    r.get(6),
-                    r.get(7),
-                    r.get(8),
-                ]
+                let mut row = [0i64; 9];
+                for (i, v) in row.iter_mut().enumerate() {
+                    // f0 … f8, in the order the doc comment above lists them.
+                    *v = r.try_get(format!("f{i}").as_str())?;
+                }
+                Ok(row)
             })
-            .collect())
+            .collect()
     }
 
     /// Submissions per month ('YYYY-MM') and channel in [from, to].
@@ -291,13 +296,12 @@ impl Store {
         to: &str,
         scope: &StatsScope,
     ) -> Result<Vec<(String, String, i64)>, StoreError> {
-        let sql = "SELECT SUBSTR(s.registered_on, 1, 7), s.channel, COUNT(*) FROM submissions s JOIN cases c ON c.id = s.case_id \
+        let sql = "SELECT SUBSTR(s.registered_on, 1, 7) AS ym, s.channel, COUNT(*) AS n FROM submissions s JOIN cases c ON c.id = s.case_id \
                    WHERE s.registered_on >= $1 AND s.registered_on <= $2 {scope} GROUP BY SUBSTR(s.registered_on, 1, 7), s.channel ORDER BY 1";
-        Ok(self
-            .fetch_counts(sql, from, to, scope)
+        self.fetch_counts(sql, from, to, scope)
             .await?
             .iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2)))
-            .collect())
+            .map(|r| Ok((r.try_get("ym")?, r.try_get("channel")?, r.try_get("n")?)))
+            .collect()
     }
 }

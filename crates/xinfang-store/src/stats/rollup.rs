@@ -64,7 +64,7 @@ pub(crate) struct GroupKey {
 pub(crate) type Entries = BTreeMap<(String, String, String), i64>;
 
 /// The columns of `cases` the indicators read (exactly those of `stats.rs`).
-pub(crate) const CASE_COLS: &str = "id, kind, accused_unit, current_unit, registered_on, accept_due, accept_met, handling_due, handling_met, delivered_on, satisfaction, review_requested, repeats_after_delivery, region_code, COALESCE(category, '')";
+pub(crate) const CASE_COLS: &str = "id, kind, accused_unit, current_unit, registered_on, accept_due, accept_met, handling_due, handling_met, delivered_on, satisfaction, review_requested, repeats_after_delivery, region_code, COALESCE(category, '') AS category";
 const SUB_COLS: &str =
     "case_id, registered_on, channel, persons, skip_level, is_repeat, unit_level";
 
@@ -88,24 +88,25 @@ struct CaseRow {
 }
 
 impl CaseRow {
-    fn of(r: &AnyRow) -> CaseRow {
-        CaseRow {
-            id: r.get(0),
-            kind: r.get(1),
-            accused_unit: r.get(2),
-            holder: r.get(3),
-            registered_on: r.get(4),
-            accept_due: r.get(5),
-            accept_met: r.get(6),
-            handling_due: r.get(7),
-            handling_met: r.get(8),
-            delivered_on: r.get(9),
-            satisfaction: r.get(10),
-            review_requested: r.get(11),
-            repeats_after_delivery: r.get(12),
-            region_code: r.get(13),
-            category: r.get(14),
-        }
+    /// A row of [`CASE_COLS`], by column name.
+    fn of(r: &AnyRow) -> Result<CaseRow, StoreError> {
+        Ok(CaseRow {
+            id: r.try_get("id")?,
+            kind: r.try_get("kind")?,
+            accused_unit: r.try_get("accused_unit")?,
+            holder: r.try_get("current_unit")?,
+            registered_on: r.try_get("registered_on")?,
+            accept_due: r.try_get("accept_due")?,
+            accept_met: r.try_get("accept_met")?,
+            handling_due: r.try_get("handling_due")?,
+            handling_met: r.try_get("handling_met")?,
+            delivered_on: r.try_get("delivered_on")?,
+            satisfaction: r.try_get("satisfaction")?,
+            review_requested: r.try_get("review_requested")?,
+            repeats_after_delivery: r.try_get("repeats_after_delivery")?,
+            region_code: r.try_get("region_code")?,
+            category: r.try_get("category")?,
+        })
     }
 }
 
@@ -301,22 +302,25 @@ async fn load(
         .await?
         .iter()
         .map(CaseRow::of)
-        .collect();
+        .collect::<Result<_, _>>()?;
     let mut units: HashMap<i64, Vec<i64>> = HashMap::new();
     let sql = format!("SELECT case_id, unit_id FROM case_units WHERE {on_case}");
     for r in bound(&sql, binds).fetch_all(&mut *conn).await? {
-        units.entry(r.get(0)).or_default().push(r.get(1));
+        units
+            .entry(r.try_get("case_id")?)
+            .or_default()
+            .push(r.try_get("unit_id")?);
     }
     let mut subs: HashMap<i64, Vec<SubRow>> = HashMap::new();
     let sql = format!("SELECT {SUB_COLS} FROM submissions WHERE {on_case}");
     for r in bound(&sql, binds).fetch_all(&mut *conn).await? {
-        subs.entry(r.get(0)).or_default().push(SubRow {
-            registered_on: r.get(1),
-            channel: r.get(2),
-            persons: r.get(3),
-            skip_level: r.get(4),
-            is_repeat: r.get(5),
-            unit_level: r.get(6),
+        subs.entry(r.try_get("case_id")?).or_default().push(SubRow {
+            registered_on: r.try_get("registered_on")?,
+            channel: r.try_get("channel")?,
+            persons: r.try_get("persons")?,
+            skip_level: r.try_get("skip_level")?,
+            is_repeat: r.try_get("is_repeat")?,
+            unit_level: r.try_get("unit_level")?,
         });
     }
     Ok(cases
@@ -645,20 +649,18 @@ impl Store {
     async fn rebuild(&self, only_if_stale: bool) -> Result<FoldReport, StoreError> {
         let (mut tx, _g) = self.write_tx().await?;
         let (pos, _, _) = lock_cursor(&mut tx).await?;
-        let version: i64 = sqlx::query("SELECT version FROM stats_cursor WHERE id = 1")
+        let version: i64 = sqlx::query_scalar("SELECT version FROM stats_cursor WHERE id = 1")
             .fetch_one(&mut *tx)
-            .await?
-            .get(0);
+            .await?;
         if only_if_stale && version >= ROLLUP_VERSION {
             return Ok(FoldReport {
                 cases: 0,
                 cursor: pos,
             });
         }
-        let cursor: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM outbox")
+        let cursor: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM outbox")
             .fetch_one(&mut *tx)
-            .await?
-            .get(0);
+            .await?;
         for t in ["stats_rollup", "stats_case_contrib"] {
             sqlx::query(&format!("DELETE FROM {t}"))
                 .execute(&mut *tx)
@@ -669,14 +671,13 @@ impl Store {
         let mut after = 0i64;
         let mut cases = 0usize;
         loop {
-            let upto: Option<i64> = sqlx::query(
+            let upto: Option<i64> = sqlx::query_scalar(
                 "SELECT MAX(id) FROM (SELECT id FROM cases WHERE id > $1 ORDER BY id LIMIT $2) p",
             )
             .bind(after)
             .bind(BATCH)
             .fetch_one(&mut *tx)
-            .await?
-            .get(0);
+            .await?;
             let Some(upto) = upto else { break };
             let mut contribs = Vec::with_capacity(BATCH as usize);
             for (c, units, subs) in
@@ -705,10 +706,11 @@ impl Store {
 
     /// The rollup's cursor (outbox id folded up to).
     pub async fn stats_cursor(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query("SELECT pos FROM stats_cursor WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await?
-            .get(0))
+        Ok(
+            sqlx::query_scalar("SELECT pos FROM stats_cursor WHERE id = 1")
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 }
 
@@ -735,7 +737,14 @@ pub(crate) async fn outbox_if_facts_change(
         return Ok(());
     };
     let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
-    let now: [Option<String>; 6] = [r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)];
+    let now: [Option<String>; 6] = [
+        r.try_get("accept_due")?,
+        r.try_get("accept_met")?,
+        r.try_get("handling_due")?,
+        r.try_get("handling_met")?,
+        r.try_get("delivered_on")?,
+        r.try_get("satisfaction")?,
+    ];
     let new = [
         day(f.accept_due),
         day(f.accept_met),
@@ -744,7 +753,10 @@ pub(crate) async fn outbox_if_facts_change(
         day(f.delivered_on),
         f.satisfaction.map(|s| s.key().to_string()),
     ];
-    let flags: (i64, i64) = (r.get(6), r.get(7));
+    let flags: (i64, i64) = (
+        r.try_get("review_requested")?,
+        r.try_get("repeats_after_delivery")?,
+    );
     if now != new || flags != (f.review_requested as i64, f.repeats_after_delivery as i64) {
         sqlx::query("INSERT INTO outbox (case_id, created_at) VALUES ($1, $2)")
             .bind(case_id)

@@ -102,7 +102,7 @@ impl Store {
     ) -> Result<RollupBreakdowns, StoreError> {
         let groups = self.visible_groups(scope).await?;
         let rows = sqlx::query(
-            "SELECT group_id, metric, SUBSTR(day, 1, 7), CAST(SUM(n) AS BIGINT) FROM stats_rollup \
+            "SELECT group_id, metric, SUBSTR(day, 1, 7) AS ym, CAST(SUM(n) AS BIGINT) AS n FROM stats_rollup \
              WHERE day >= $1 AND day <= $2 AND day2 < $1 AND metric >= 'b:' AND metric < 'b;' \
              GROUP BY group_id, metric, SUBSTR(day, 1, 7)",
         )
@@ -114,11 +114,11 @@ impl Store {
         let mut sums: BTreeMap<(String, String), [i64; 4]> = BTreeMap::new();
         let mut monthly: BTreeMap<(String, String), i64> = BTreeMap::new();
         for r in &rows {
-            if !groups.contains_key(&r.get::<i64, _>(0)) {
+            if !groups.contains_key(&r.try_get::<i64, _>("group_id")?) {
                 continue;
             }
-            let m: String = r.get(1);
-            let n: i64 = r.get(3);
+            let m: String = r.try_get("metric")?;
+            let n: i64 = r.try_get("n")?;
             // "b:<dim>:<value>:<col>"; a value never holds ':'.
             let mut parts = m.splitn(4, ':').skip(1);
             let (Some(dim), Some(value), Some(col)) = (parts.next(), parts.next(), parts.next())
@@ -136,7 +136,7 @@ impl Store {
                 .or_insert([0; 4])[i] += n;
             if dim == "channel" && i == 0 {
                 *monthly
-                    .entry((r.get::<String, _>(2), value.to_string()))
+                    .entry((r.try_get::<String, _>("ym")?, value.to_string()))
                     .or_insert(0) += n;
             }
         }

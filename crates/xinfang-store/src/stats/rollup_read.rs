@@ -39,22 +39,31 @@ impl Store {
             }
         };
         let hidden: std::collections::HashSet<i64> = scope.hidden_accused.iter().copied().collect();
-        Ok(rows
-            .iter()
-            .filter(|r| !hidden.contains(&r.get::<i64, _>(1)))
-            .map(|r| (r.get(0), r.get(2)))
-            .collect())
+        let mut out = HashMap::new();
+        for r in &rows {
+            let accused: i64 = r.try_get("accused")?;
+            if !hidden.contains(&accused) {
+                out.insert(r.try_get("id")?, r.try_get("holder")?);
+            }
+        }
+        Ok(out)
     }
 
     async fn rollup_sums(&self, sql: &str, from: &str, to: &str) -> Result<Sums, StoreError> {
-        Ok(sqlx::query(sql)
+        sqlx::query(sql)
             .bind(from.to_string())
             .bind(to.to_string())
             .fetch_all(self.reader())
             .await?
             .iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2)))
-            .collect())
+            .map(|r| {
+                Ok((
+                    r.try_get("group_id")?,
+                    r.try_get("metric")?,
+                    r.try_get("n")?,
+                ))
+            })
+            .collect()
     }
 
     /// [`Store::overview_counts`] from the rollup (fold it first).
@@ -67,8 +76,8 @@ impl Store {
     ) -> Result<OverviewCounts, StoreError> {
         let groups = self.visible_groups(scope).await?;
         // One scan: duties count up to `due_to`, everything else up to `to`.
-        let sql = "SELECT group_id, metric, CAST(SUM(CASE WHEN day <= $2 THEN n ELSE 0 END) AS BIGINT), \
-                   CAST(SUM(CASE WHEN day <= $3 THEN n ELSE 0 END) AS BIGINT) \
+        let sql = "SELECT group_id, metric, CAST(SUM(CASE WHEN day <= $2 THEN n ELSE 0 END) AS BIGINT) AS upto_to, \
+                   CAST(SUM(CASE WHEN day <= $3 THEN n ELSE 0 END) AS BIGINT) AS upto_due \
                    FROM stats_rollup WHERE day >= $1 AND day <= $4 AND day2 = '' GROUP BY group_id, metric";
         let rows = sqlx::query(sql)
             .bind(from.to_string())
@@ -79,12 +88,12 @@ impl Store {
             .await?;
         let mut m: BTreeMap<String, i64> = BTreeMap::new();
         for r in &rows {
-            if !groups.contains_key(&r.get::<i64, _>(0)) {
+            if !groups.contains_key(&r.try_get::<i64, _>("group_id")?) {
                 continue;
             }
-            let metric: String = r.get(1);
+            let metric: String = r.try_get("metric")?;
             let duty = metric.starts_with("accept") || metric.starts_with("handling");
-            let n: i64 = if duty { r.get(3) } else { r.get(2) };
+            let n: i64 = r.try_get(if duty { "upto_due" } else { "upto_to" })?;
             *m.entry(metric).or_insert(0) += n;
         }
         let get = |k: &str| m.get(k).copied().unwrap_or(0);
@@ -132,7 +141,7 @@ impl Store {
             "r_first_time",
         ];
         let groups = self.visible_groups(scope).await?;
-        let sql = "SELECT group_id, metric, CAST(SUM(n) AS BIGINT) FROM stats_rollup \
+        let sql = "SELECT group_id, metric, CAST(SUM(n) AS BIGINT) AS n FROM stats_rollup \
                    WHERE day >= $1 AND day2 <> '' AND day2 <= $2 AND SUBSTR(metric, 1, 2) = 'r_' \
                    GROUP BY group_id, metric";
         let mut per: BTreeMap<i64, (i64, [i64; 9])> = BTreeMap::new();
