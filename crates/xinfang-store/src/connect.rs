@@ -33,6 +33,8 @@ pub struct Store {
     /// The statistics rollup's visibility groups already made, by key
     /// (`stats/rollup.rs`): folds resolve them without a statement.
     pub(crate) stat_groups: Arc<crate::stats::rollup::GroupCache>,
+    /// Folds of the statistics rollup take turns within a process.
+    pub(crate) fold_lock: Arc<tokio::sync::Mutex<()>>,
     /// While any clone lives, a SQLite file's WAL is checkpointed beside
     /// the writers (`checkpoint.rs`), not inside their commits.
     _alive: Arc<()>,
@@ -164,6 +166,7 @@ impl Store {
                 Dialect::Postgres => None,
             },
             stat_groups: Default::default(),
+            fold_lock: Default::default(),
             _alive: alive,
         })
     }

@@ -548,8 +548,12 @@ impl Store {
     /// a change committed after that read wrote an outbox row past this
     /// slice, so the case is folded again with its new state. The cursor is
     /// checked under the writer and the slice read again if another folder
-    /// moved it meanwhile.
+    /// (another node) moved it meanwhile; within a process folds take turns.
     pub async fn fold_stats(&self) -> Result<FoldReport, StoreError> {
+        // One folder per process at a time: folders that raced would each
+        // read the same slice and all but one throw it away. A caller that
+        // waited here finds the rollup folded and returns at once.
+        let _one = self.fold_lock.lock().await;
         let mut report = FoldReport::default();
         loop {
             let r = sqlx::query(
