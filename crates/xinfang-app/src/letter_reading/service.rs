@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 use xinfang_domain::Staff;
-use xinfang_ocr::{Limits, Ocr, OcrError};
+use xinfang_ocr::{Limits, Ocr, OcrError, Reading};
 
 use super::{propose, LetterReading, PageInfo, ReadLine};
 use crate::documents::{check_attachments, UploadedFile};
@@ -64,6 +64,18 @@ pub async fn warm() {
     let _ = tokio::task::spawn_blocking(engine).await;
 }
 
+fn queue_closed() -> AppError {
+    unreadable(&OcrError::Engine("队列已关闭".into()))
+}
+
+/// Read `bytes` on a blocking thread (the caller holds [`ONE_AT_A_TIME`]).
+/// `Err`: the engine is not there; `Ok(Err)`: the file was refused.
+async fn read_blocking(bytes: Vec<u8>) -> Result<Result<Reading, OcrError>, AppError> {
+    tokio::task::spawn_blocking(move || Ok(engine()?.read_file(&bytes, &Limits::default())))
+        .await
+        .map_err(|e| unreadable(&OcrError::Engine(e.to_string())))?
+}
+
 impl App {
     /// Read an uploaded letter and propose its registration. Staff only;
     /// writes nothing but the audit entry (and the assistant's look-up entry
@@ -78,18 +90,11 @@ impl App {
         let bytes = file.bytes.clone();
         let sha256 = hex::encode(Sha256::digest(&bytes));
         let size = bytes.len();
-        let permit = ONE_AT_A_TIME
-            .acquire()
-            .await
-            .map_err(|_| unreadable(&OcrError::Engine("队列已关闭".into())))?;
+        let permit = ONE_AT_A_TIME.acquire().await.map_err(|_| queue_closed())?;
         let started = std::time::Instant::now();
-        let reading = tokio::task::spawn_blocking(move || {
-            let ocr = engine()?;
-            ocr.read_file(&bytes, &Limits::default())
-                .map_err(|e| unreadable(&e))
-        })
-        .await
-        .map_err(|e| unreadable(&OcrError::Engine(e.to_string())))?;
+        let reading = read_blocking(bytes)
+            .await
+            .and_then(|r| r.map_err(|e| unreadable(&e)));
         drop(permit);
         let seconds = started.elapsed().as_secs_f64();
         // Audited whether or not it could be read: someone looked at a scan.
@@ -160,10 +165,56 @@ impl App {
 }
 
 impl App {
-    /// The read text of a scan registered with a letter: remembered from the
-    /// registrar's read of the same file, else read now (audited like any
-    /// read, with the case number). None when it cannot be read or holds no
-    /// text.
+    /// The text of a file: remembered by its SHA-256 from an earlier read
+    /// (the registrar's on the form, or the background reader's), else read
+    /// now, one read at a time. A read is audited as `actor`, with `about`
+    /// (case number, attachment) besides hash, size, lines and any refusal
+    /// — never the text. `Err` when the engine is not there; `Ok(Err)` when
+    /// the file was refused.
+    async fn text_of(
+        &self,
+        actor: &str,
+        sha256: &str,
+        bytes: &[u8],
+        about: serde_json::Value,
+    ) -> Result<Result<String, OcrError>, AppError> {
+        if let Some(text) = remembered(sha256) {
+            return Ok(Ok(text));
+        }
+        let permit = ONE_AT_A_TIME.acquire().await.map_err(|_| queue_closed())?;
+        // Another read of the same file may have finished while this waited.
+        if let Some(text) = remembered(sha256) {
+            return Ok(Ok(text));
+        }
+        let read = read_blocking(bytes.to_vec()).await;
+        drop(permit);
+        let refused = match &read {
+            Err(e) => Some(e.to_string()),
+            Ok(Err(e)) => Some(e.to_string()),
+            Ok(Ok(_)) => None,
+        };
+        let mut entry = serde_json::json!({
+            "sha256": sha256,
+            "bytes": bytes.len(),
+            "lines": read.as_ref().ok().and_then(|r| r.as_ref().ok()).map(|r| r.lines().count()).unwrap_or(0),
+            "refused": refused,
+        });
+        if let (Some(entry), serde_json::Value::Object(about)) = (entry.as_object_mut(), about) {
+            entry.extend(about);
+        }
+        self.store
+            .audit("letter_read", "letter_read", actor, &entry)
+            .await?;
+        let text = read?.map(|r| r.text());
+        if let Ok(t) = &text {
+            remember(sha256, t);
+        }
+        Ok(text)
+    }
+
+    /// The read text of a scan registered with a letter ([`App::text_of`],
+    /// audited with the case number). None when it cannot be read or holds
+    /// no text.
     pub(super) async fn scan_text(
         &self,
         staff: &Staff,
@@ -171,49 +222,12 @@ impl App {
         file: &UploadedFile,
     ) -> Option<String> {
         let sha256 = hex::encode(Sha256::digest(&file.bytes));
-        if let Some(text) = remembered(&sha256) {
-            return Some(text).filter(|t| !t.trim().is_empty());
-        }
-        let bytes = file.bytes.clone();
-        let permit = ONE_AT_A_TIME.acquire().await.ok()?;
-        // The background reader may have read it while this waited.
-        if let Some(text) = remembered(&sha256) {
-            return Some(text).filter(|t| !t.trim().is_empty());
-        }
-        let reading = tokio::task::spawn_blocking(move || {
-            let ocr = engine().map_err(|e| e.to_string())?;
-            ocr.read_file(&bytes, &Limits::default())
-                .map_err(|e| e.to_string())
-        })
-        .await
-        .map_err(|e| e.to_string())
-        .and_then(|r| r);
-        drop(permit);
-        let audited = self
-            .store
-            .audit(
-                "letter_read",
-                "letter_read",
-                &format!("user:{}", staff.username),
-                &serde_json::json!({
-                    "sha256": sha256,
-                    "bytes": file.bytes.len(),
-                    "case_no": case_no,
-                    "lines": reading.as_ref().map(|r| r.lines().count()).unwrap_or(0),
-                    "refused": reading.as_ref().err(),
-                }),
-            )
-            .await;
-        if audited.is_err() {
-            return None;
-        }
-        let text = reading.ok()?.text();
-        remember(&sha256, &text);
-        Some(text).filter(|t| !t.trim().is_empty())
+        let actor = format!("user:{}", staff.username);
+        let about = serde_json::json!({ "case_no": case_no });
+        let text = self.text_of(&actor, &sha256, &file.bytes, about).await;
+        text.ok()?.ok().filter(|t| !t.trim().is_empty())
     }
-}
 
-impl App {
     /// Read up to `limit` attachments not yet read (issue #22: a scan's text
     /// is searchable whichever path brought it — the registration form, the
     /// portal's 证明材料, the API) and store their text, or mark them read
@@ -224,54 +238,11 @@ impl App {
     /// refuses is marked read without text, so it cannot hold up the rest.
     pub async fn read_unread_scans(&self, limit: i64) -> Result<usize, AppError> {
         let waiting = self.store.unread_scans(limit).await?;
-        let mut done = 0;
-        for scan in waiting {
-            let text = match remembered(&scan.sha256) {
-                Some(text) => Ok(text),
-                None => {
-                    let permit = ONE_AT_A_TIME
-                        .acquire()
-                        .await
-                        .map_err(|_| unreadable(&OcrError::Engine("队列已关闭".into())))?;
-                    // The registration form may have read it meanwhile.
-                    if let Some(text) = remembered(&scan.sha256) {
-                        drop(permit);
-                        self.store
-                            .set_attachment_text(scan.case_id, scan.id, &text)
-                            .await?;
-                        done += 1;
-                        continue;
-                    }
-                    let bytes = scan.content.clone();
-                    let read = tokio::task::spawn_blocking(move || {
-                        let ocr = engine()?;
-                        Ok::<_, AppError>(ocr.read_file(&bytes, &Limits::default()))
-                    })
-                    .await
-                    .map_err(|e| unreadable(&OcrError::Engine(e.to_string())))??;
-                    drop(permit);
-                    self.store
-                        .audit(
-                            "letter_read",
-                            "letter_read",
-                            "system:scan_reader",
-                            &serde_json::json!({
-                                "case_no": scan.case_no,
-                                "attachment": scan.id,
-                                "sha256": scan.sha256,
-                                "bytes": scan.content.len(),
-                                "lines": read.as_ref().map(|r| r.lines().count()).unwrap_or(0),
-                                "refused": read.as_ref().err().map(|e| e.to_string()),
-                            }),
-                        )
-                        .await?;
-                    let text = read.map(|r| r.text());
-                    if let Ok(t) = &text {
-                        remember(&scan.sha256, t);
-                    }
-                    text
-                }
-            };
+        for scan in &waiting {
+            let about = serde_json::json!({ "case_no": scan.case_no, "attachment": scan.id });
+            let text = self
+                .text_of("system:scan_reader", &scan.sha256, &scan.content, about)
+                .await?;
             match text {
                 Ok(t) if !t.trim().is_empty() => {
                     self.store
@@ -284,8 +255,7 @@ impl App {
                         .await?;
                 }
             }
-            done += 1;
         }
-        Ok(done)
+        Ok(waiting.len())
     }
 }

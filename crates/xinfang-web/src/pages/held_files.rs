@@ -25,6 +25,7 @@ fn ticked(f: &HashMap<String, String>) -> Vec<String> {
 }
 
 /// The held files a form brings back: the ticked ones `owner` holds.
+#[derive(Default)]
 pub struct Recalled {
     /// As the form lists them.
     pub shown: Vec<HeldFile>,
@@ -37,10 +38,7 @@ pub struct Recalled {
 pub async fn recall(st: &AppState, owner: &str, f: &HashMap<String, String>) -> Recalled {
     let tokens = ticked(f);
     if tokens.is_empty() {
-        return Recalled {
-            shown: vec![],
-            files: vec![],
-        };
+        return Recalled::default();
     }
     match st.app.held_files(owner, &tokens).await {
         Ok(found) => {
@@ -49,10 +47,7 @@ pub async fn recall(st: &AppState, owner: &str, f: &HashMap<String, String>) -> 
         }
         Err(e) => {
             tracing::warn!("held files could not be read: {e}");
-            Recalled {
-                shown: vec![],
-                files: vec![],
-            }
+            Recalled::default()
         }
     }
 }

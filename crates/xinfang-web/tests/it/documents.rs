@@ -11,38 +11,8 @@ use axum::http::{Request, StatusCode};
 use common::*;
 use serde_json::json;
 
-/// A real 1×1 PNG.
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82";
 /// A real (tiny) PDF.
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
-
-fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])], file_field: &str) -> Vec<u8> {
-    let mut b = vec![];
-    for (k, v) in fields {
-        b.extend_from_slice(
-            format!("--BND\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    for (name, data) in files {
-        // The declared type is always image/png: it must not matter.
-        b.extend_from_slice(format!("--BND\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{name}\"\r\nContent-Type: image/png\r\n\r\n").as_bytes());
-        b.extend_from_slice(data);
-        b.extend_from_slice(b"\r\n");
-    }
-    b.extend_from_slice(b"--BND--\r\n");
-    b
-}
-
-async fn post_multipart(app: &TestApp, path: &str, body: Vec<u8>) -> Resp {
-    let req = Request::builder()
-        .method("POST")
-        .uri(path)
-        .header("content-type", "multipart/form-data; boundary=BND")
-        .body(Body::from(body))
-        .unwrap();
-    send(app, req).await
-}
 
 /// Submit online in `region`; returns case number and query code.
 async fn submit(app: &TestApp, id17: &str, request: &str, region: &str) -> (String, String) {

@@ -5,39 +5,8 @@
 //! them again. A held file is found only by its owner, and used once.
 
 use crate::common;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use common::*;
-
-/// A real (tiny) PNG.
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82";
-
-fn multipart(fields: &[(&str, &str)], field: &str, files: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut b = vec![];
-    for (k, v) in fields {
-        b.extend(
-            format!("--BND\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").bytes(),
-        );
-    }
-    for (name, data) in files {
-        b.extend(format!("--BND\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: image/png\r\n\r\n").bytes());
-        b.extend_from_slice(data);
-        b.extend_from_slice(b"\r\n");
-    }
-    b.extend_from_slice(b"--BND--\r\n");
-    b
-}
-
-async fn post(app: &TestApp, path: &str, cookie: Option<&str>, body: Vec<u8>) -> Resp {
-    let mut req = Request::builder()
-        .method("POST")
-        .uri(path)
-        .header("content-type", "multipart/form-data; boundary=BND");
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    send(app, req.body(Body::from(body)).unwrap()).await
-}
 
 /// The held files a page lists: (field, token) of each ticked box.
 fn held(html: &str) -> Vec<(String, String)> {
@@ -77,11 +46,11 @@ dual_test!(
         // No 请求 and one file that is not a picture: shown again; the good
         // photo is kept, the bad file is not.
         let files: [(&str, &[u8]); 2] = [("屋顶.png", PNG), ("说明.png", b"<html>x</html>")];
-        let r = post(
+        let r = post_multipart_as(
             &app,
             "/submit",
             None,
-            multipart(&fields, "attachments", &files),
+            multipart(&fields, &files, "attachments"),
         )
         .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -96,7 +65,7 @@ dual_test!(
         fields.push(("request", "要求物业公司修复漏水的屋顶"));
         let mut again = fields.clone();
         again.push(("held0", &kept[0].1));
-        let r = post(&app, "/submit", None, multipart(&again, "attachments", &[])).await;
+        let r = post_multipart(&app, "/submit", multipart(&again, &[], "attachments")).await;
         let receipt = r.text();
         assert_eq!(r.status, StatusCode::OK, "{receipt}");
         assert!(receipt.contains("已保存证明材料1个"), "{receipt}");
@@ -107,11 +76,11 @@ dual_test!(
         fields.retain(|(k, _)| *k != "request");
         fields.push(("request", "要求修复楼道的灯"));
         fields.push(("held0", &kept[0].1));
-        let r = post(
+        let r = post_multipart_as(
             &app,
             "/submit",
             None,
-            multipart(&fields, "attachments", &[]),
+            multipart(&fields, &[], "attachments"),
         )
         .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
@@ -143,11 +112,11 @@ dual_test!(
             ("request", "反映噪声扰民"),
         ];
         // No petitioner's name: shown again, the scan kept and ticked.
-        let r = post(
+        let r = post_multipart_as(
             &app,
             "/work/register",
             Some(&cookie),
-            multipart(&fields, "scan", &[("来信.png", PNG)]),
+            multipart(&fields, &[("来信.png", PNG)], "scan"),
         )
         .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
@@ -169,11 +138,11 @@ dual_test!(
             ("request", "反映道路破损"),
             ("held0", token.as_str()),
         ];
-        let r = post(
+        let r = post_multipart_as(
             &app,
             "/work/register",
             Some(&other),
-            multipart(&foreign, "scan", &[]),
+            multipart(&foreign, &[], "scan"),
         )
         .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
@@ -181,11 +150,11 @@ dual_test!(
         // The registrar corrects the form without choosing the scan again.
         fields.push(("name0", "王建国"));
         fields.push(("held0", &token));
-        let r = post(
+        let r = post_multipart_as(
             &app,
             "/work/register",
             Some(&cookie),
-            multipart(&fields, "scan", &[]),
+            multipart(&fields, &[], "scan"),
         )
         .await;
         let done = r.text();

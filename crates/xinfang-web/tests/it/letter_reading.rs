@@ -410,6 +410,23 @@ dual_test!(
     }
 );
 
+/// Submit online through the portal with `file` as 证明材料; the new
+/// case's number from the receipt.
+async fn submit_with_evidence(app: &TestApp, request: &str, file: &[u8]) -> String {
+    let fields = [
+        ("name", "李红"),
+        ("address", "杭州市上城区湖滨街道东湖小区3号"),
+        ("region_code", "330102"),
+        ("kind", "claim"),
+        ("request", request),
+    ];
+    let body = common::multipart(&fields, &[("证明材料.jpg", file)], "attachments");
+    let r = post_multipart(app, "/submit", body).await;
+    let receipt = r.text();
+    assert_eq!(r.status, StatusCode::OK, "{receipt}");
+    between(&receipt, "id=\"receipt-case-no\">", "</strong>").to_string()
+}
+
 dual_test!(
     attachments_from_every_path_are_read_once,
     |app: TestApp| async move {
@@ -421,28 +438,9 @@ dual_test!(
             std::env::temp_dir().join(format!("xinfang-scan-reader-{:x}", rand::random::<u64>()));
         app.app
             .attach_search(xinfang_search::SearchIndex::open(&dir).unwrap());
-        let fields = [
-            ("name", "李红"),
-            ("address", "杭州市上城区湖滨街道东湖小区3号"),
-            ("region_code", "330102"),
-            ("kind", "claim"),
-            ("request", "请求督促有关部门处理"),
-        ];
         let mut one = LETTER.to_vec();
         one.extend_from_slice(b"\0sent through the portal");
-        let r = send(
-            &app,
-            Request::builder()
-                .method("POST")
-                .uri("/submit")
-                .header("content-type", format!("multipart/form-data; boundary={B}"))
-                .body(Body::from(multipart(&fields, "attachments", &one)))
-                .unwrap(),
-        )
-        .await;
-        let receipt = r.text();
-        assert_eq!(r.status, StatusCode::OK, "{receipt}");
-        let case_no = between(&receipt, "id=\"receipt-case-no\">", "</strong>").to_string();
+        let case_no = submit_with_evidence(&app, "请求督促有关部门处理", &one).await;
         let (case_id, _) = app.app.store.load_case(&case_no).await.unwrap().unwrap();
         let att = app.app.store.attachments_for_case(case_id).await.unwrap()[0].id;
         let text = |app: &TestApp| {
@@ -479,25 +477,7 @@ dual_test!(
 
         // A file with nothing to read (a 1×1 picture) is marked read without
         // text, so it is not tried again.
-        let png: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82";
-        let fields = [
-            ("name", "李红"),
-            ("address", "杭州市上城区湖滨街道东湖小区3号"),
-            ("region_code", "330102"),
-            ("kind", "claim"),
-            ("request", "请求修复路灯"),
-        ];
-        let r = send(
-            &app,
-            Request::builder()
-                .method("POST")
-                .uri("/submit")
-                .header("content-type", format!("multipart/form-data; boundary={B}"))
-                .body(Body::from(multipart(&fields, "attachments", png)))
-                .unwrap(),
-        )
-        .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        submit_with_evidence(&app, "请求修复路灯", PNG).await;
         assert_eq!(app.app.read_unread_scans(8).await.unwrap(), 1);
         assert_eq!(app.app.store.unread_scan_count().await.unwrap(), 0);
         assert_eq!(app.app.read_unread_scans(8).await.unwrap(), 0);

@@ -645,9 +645,6 @@ dual_test!(
     }
 );
 
-/// A real 1×1 PNG.
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82";
-
 // 7. A PNG with HTML appended, sent as poly.html, is stored and served as poly.png.
 dual_test!(
     attachment_name_follows_the_detected_type,

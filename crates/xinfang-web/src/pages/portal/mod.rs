@@ -135,21 +135,15 @@ pub async fn submit(State(st): State<AppState>, req: axum::extract::Request) -> 
     let mut problems = required_errors(&f);
     problems.extend(xinfang_app::intake::check_fields(&req, st.app.now().date()));
     // Nothing chosen is lost: the files that passed come back ticked.
-    let again = |result| Again {
-        st: &st,
-        f: &f,
-        result,
-        held: &held.shown,
-        chosen_now: &chosen_now,
-    };
+    let again = |result| form_again(&st, &f, result, &held.shown, &chosen_now);
     // Attachments are checked before anything is registered (issue #5).
     match xinfang_app::documents::check_attachments(&files, 0) {
         Ok(_) => {}
         Err(AppError::Invalid(list)) => problems.extend(list),
-        Err(e) => return again(Err(e)).show().await,
+        Err(e) => return again(Err(e)).await,
     }
     if !problems.is_empty() {
-        return again(Err(AppError::Invalid(problems))).show().await;
+        return again(Err(AppError::Invalid(problems))).await;
     }
     // The form's hidden key (a browser without it registers as before).
     let key = Some(get(&f, "idempotency_key").trim()).filter(|k| !k.is_empty());
@@ -164,38 +158,23 @@ pub async fn submit(State(st): State<AppState>, req: axum::extract::Request) -> 
             held_files::used(&st, &held.shown).await;
             page
         }
-        Err(e) => again(Err(e)).show().await,
+        Err(e) => again(Err(e)).await,
     }
 }
 
 /// The owner of files held for the portal's form (held_files.rs).
 const PORTAL: &str = "portal";
 
-/// The form to show again, with what the files of this try were.
-struct Again<'a> {
-    st: &'a AppState,
-    f: &'a HashMap<String, String>,
-    result: Result<(), AppError>,
-    held: &'a [xinfang_app::held_files::HeldFile],
-    chosen_now: &'a [xinfang_app::documents::UploadedFile],
-}
-
-impl Again<'_> {
-    /// Hold the files chosen now and show the form with all kept files.
-    async fn show(self) -> Response {
-        let kept = held_files::keep(self.st, PORTAL, self.held.to_vec(), self.chosen_now).await;
-        form_again(self.st, self.f, self.result, kept)
-    }
-}
-
-/// The form again (422) with the errors of `result` beside their fields and
-/// the files kept from this try.
-fn form_again(
+/// The form again (422) with the errors of `result` beside their fields,
+/// the files held before and those chosen now kept (`held_files::keep`).
+async fn form_again(
     st: &AppState,
     f: &HashMap<String, String>,
     result: Result<(), AppError>,
-    held: Vec<xinfang_app::held_files::HeldFile>,
+    held: &[xinfang_app::held_files::HeldFile],
+    chosen_now: &[xinfang_app::documents::UploadedFile],
 ) -> Response {
+    let held = held_files::keep(st, PORTAL, held.to_vec(), chosen_now).await;
     let mut errors = Errors::default();
     let mut general = None;
     match result {

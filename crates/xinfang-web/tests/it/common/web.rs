@@ -201,3 +201,48 @@ pub fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
     let j = html[i..].find(end).unwrap() + i;
     &html[i..j]
 }
+
+/// A real 1×1 PNG.
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82";
+
+/// A multipart body (boundary `BND`): text fields, then `files` (name,
+/// bytes) under `file_field`, each declared image/png — the server must
+/// judge by content, not by the declared type.
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])], file_field: &str) -> Vec<u8> {
+    let mut b = vec![];
+    for (k, v) in fields {
+        b.extend_from_slice(
+            format!("--BND\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    for (name, data) in files {
+        b.extend_from_slice(format!("--BND\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{name}\"\r\nContent-Type: image/png\r\n\r\n").as_bytes());
+        b.extend_from_slice(data);
+        b.extend_from_slice(b"\r\n");
+    }
+    b.extend_from_slice(b"--BND--\r\n");
+    b
+}
+
+/// POST a [`multipart`] body without a session.
+pub async fn post_multipart(app: &TestApp, path: &str, body: Vec<u8>) -> Resp {
+    post_multipart_as(app, path, None, body).await
+}
+
+/// POST a [`multipart`] body, with a session cookie when given.
+pub async fn post_multipart_as(
+    app: &TestApp,
+    path: &str,
+    cookie: Option<&str>,
+    body: Vec<u8>,
+) -> Resp {
+    let mut req = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header("content-type", "multipart/form-data; boundary=BND");
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    send(app, req.body(Body::from(body)).unwrap()).await
+}
