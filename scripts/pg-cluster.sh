@@ -36,12 +36,22 @@ done
 bin=/usr/lib/postgresql/15/bin
 export PATH="$bin:$PATH"
 export PG_CONFIG="$bin/pg_config"
+# No libpq call of this script (psql, pg_autoctl show) waits on a node that
+# accepts but does not answer: a connection that takes over 5 s fails.
+export PGCONNECT_TIMEOUT=5
 monitor_port=$base
 monitor_url="postgres://autoctl_node@127.0.0.1:$monitor_port/pg_auto_failover?sslmode=disable"
 # A node's number is its place in the list: node1 on BASE+1, node2 on BASE+2.
 node_port() { echo $((base + ${1#node})); }
 
-as_pg() { runuser -u postgres -- env PATH="$PATH" PG_CONFIG="$PG_CONFIG" HOME="$dir" "$@"; }
+as_pg() { runuser -u postgres -- env PATH="$PATH" PG_CONFIG="$PG_CONFIG" HOME="$dir" PGCONNECT_TIMEOUT=5 "$@"; }
+# The same, killed after SECS: creating a node waits on the monitor and on
+# the other node, and must fail rather than wait for ever.
+as_pg_within() { # SECS COMMAND...
+  local secs=$1
+  shift
+  timeout -k 5 "$secs" runuser -u postgres -- env PATH="$PATH" PG_CONFIG="$PG_CONFIG" HOME="$dir" PGCONNECT_TIMEOUT=5 "$@"
+}
 
 ensure_package() {
   if command -v pg_autoctl >/dev/null 2>&1; then return; fi
@@ -77,7 +87,8 @@ wal_keep_size = 128MB
 EOF
 }
 
-state() { as_pg pg_autoctl show state --pgdata "$dir/monitor" 2>/dev/null; }
+state() { timeout -k 2 15 runuser -u postgres -- env PATH="$PATH" PG_CONFIG="$PG_CONFIG" HOME="$dir" PGCONNECT_TIMEOUT=5 \
+  pg_autoctl show state --pgdata "$dir/monitor" 2>/dev/null; }
 
 # host:port of the node the monitor reports as primary (empty when none).
 primary() {
@@ -107,7 +118,7 @@ up() {
   echo "$base" >"$dir/base_port"
   chown postgres:postgres "$dir"
   # Monitor: its own small PostgreSQL with the pgautofailover extension.
-  as_pg pg_autoctl create monitor --pgdata "$dir/monitor" --pgport "$monitor_port" \
+  as_pg_within 120 pg_autoctl create monitor --pgdata "$dir/monitor" --pgport "$monitor_port" \
     --hostname 127.0.0.1 --auth trust --no-ssl --pgctl "$bin/pg_ctl" >>"$dir/monitor.log" 2>&1
   as_pg pg_ctl -D "$dir/monitor" -m fast -w stop >/dev/null 2>&1 || true
   small_settings "$dir/monitor"
@@ -128,10 +139,16 @@ host all all 127.0.0.1/32 trust
 host replication all 127.0.0.1/32 trust
 EOF
   run_keeper monitor
+  local ready=0
   for _ in $(seq 1 60); do
-    pg_isready -q -h 127.0.0.1 -p "$monitor_port" && break
+    if pg_isready -q -h 127.0.0.1 -p "$monitor_port"; then ready=1; break; fi
     sleep 1
   done
+  if [ $ready = 0 ]; then
+    echo "monitor not accepting connections on port $monitor_port after 60 s" >&2
+    tail -n 30 "$dir/monitor.log" >&2 || true
+    return 1
+  fi
   # node1: our own initdb (so the small settings are in place before the
   # first start), then pg_autoctl takes it over and registers it as primary.
   as_pg initdb -D "$dir/node1" --auth=trust --data-checksums -U postgres >>"$dir/node1.log" 2>&1
@@ -140,7 +157,7 @@ EOF
     if [ "$n" = node2 ]; then
       wait_state node1 single 60 || wait_state node1 primary 5
     fi
-    as_pg pg_autoctl create postgres --pgdata "$dir/$n" --pgport "$(node_port "$n")" \
+    as_pg_within 180 pg_autoctl create postgres --pgdata "$dir/$n" --pgport "$(node_port "$n")" \
       --hostname 127.0.0.1 --name "$n" --monitor "$monitor_url" --auth trust --no-ssl \
       --dbname xinfang --username postgres --pgctl "$bin/pg_ctl" >>"$dir/$n.log" 2>&1
     if [ "$n" = node1 ]; then

@@ -11,18 +11,31 @@
 //! Runs where `pg_autoctl` is installed (`scripts/test.sh` installs
 //! postgresql-15-auto-failover) and as root (the cluster runs as `postgres`);
 //! otherwise it says so and passes without running. Bounded: every wait has
-//! a deadline, the whole test takes about a minute.
+//! a deadline, every call of the cluster script runs under `timeout`, and a
+//! watchdog tears the cluster and the server down (printing the cluster's
+//! state and logs) if the whole test is not done in ten minutes — a hung
+//! test once held CI until its 90 minutes ran out. It takes about a minute.
 
 use crate::server::{bin, petition, Node};
 use std::collections::{HashMap, HashSet};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 fn script() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/pg-cluster.sh")
+}
+
+/// The cluster script under `timeout`: a call that hangs is killed after
+/// `secs` and fails its caller instead of holding the test.
+fn cluster_script(secs: u32) -> Command {
+    let mut c = Command::new("timeout");
+    c.args(["--kill-after=5", &secs.to_string(), "bash"])
+        .arg(script());
+    c
 }
 
 /// The cluster of this test (own directory and ports); torn down on drop.
@@ -32,8 +45,7 @@ struct Cluster {
 
 impl Cluster {
     fn run(&self, args: &[&str]) -> String {
-        let o = Command::new("bash")
-            .arg(script())
+        let o = cluster_script(180)
             .args(args)
             .args(["--dir", &self.dir])
             .output()
@@ -50,10 +62,72 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        let _ = Command::new("bash")
-            .arg(script())
+        let _ = cluster_script(60)
             .args(["down", "--dir", &self.dir])
             .output();
+    }
+}
+
+/// The whole test's deadline. When it passes, the watchdog writes the
+/// cluster's state and the tail of every log to stderr (straight, not
+/// through the test harness's capture), kills the server and tears the
+/// cluster down, so whatever call is blocked returns and the test fails;
+/// if the test is still not done a minute later, it ends the process.
+struct Watchdog {
+    done: Arc<AtomicBool>,
+    serve_pid: Arc<AtomicU32>,
+}
+
+impl Watchdog {
+    fn arm(dir: &str, limit: Duration) -> Watchdog {
+        let done = Arc::new(AtomicBool::new(false));
+        let serve_pid = Arc::new(AtomicU32::new(0));
+        let (d, pid, dir) = (done.clone(), serve_pid.clone(), dir.to_string());
+        std::thread::spawn(move || {
+            let t = Instant::now();
+            while t.elapsed() < limit {
+                if d.load(Ordering::SeqCst) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(500));
+            }
+            let mut report =
+                format!("failover test not done after {limit:?}: cluster state and logs follow\n");
+            let state = cluster_script(20)
+                .args(["status", "--dir", &dir])
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+                .unwrap_or_default();
+            report.push_str(&state);
+            for log in ["monitor", "node1", "node2"] {
+                let text = std::fs::read_to_string(format!("{dir}/{log}.log")).unwrap_or_default();
+                let tail: Vec<&str> = text.lines().rev().take(30).collect();
+                report.push_str(&format!("--- {log}.log (last 30 lines)\n"));
+                for line in tail.into_iter().rev() {
+                    report.push_str(line);
+                    report.push('\n');
+                }
+            }
+            let _ = std::io::stderr().write_all(report.as_bytes());
+            let p = pid.load(Ordering::SeqCst);
+            if p != 0 {
+                let _ = Command::new("kill").args(["-9", &p.to_string()]).output();
+            }
+            let _ = cluster_script(60).args(["down", "--dir", &dir]).output();
+            std::thread::sleep(Duration::from_secs(60));
+            if !d.load(Ordering::SeqCst) {
+                let _ = std::io::stderr()
+                    .write_all(b"failover test still blocked: ending the test process\n");
+                std::process::exit(2);
+            }
+        });
+        Watchdog { done, serve_pid }
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.done.store(true, Ordering::SeqCst);
     }
 }
 
@@ -167,8 +241,8 @@ async fn failover_under_load_loses_nothing_acknowledged() {
     let cluster = Cluster {
         dir: format!("/tmp/xinfang-failover-{pid}"),
     };
-    let up = Command::new("bash")
-        .arg(script())
+    let watchdog = Watchdog::arm(&cluster.dir, Duration::from_secs(600));
+    let up = cluster_script(300)
         .args(["up", "--dir", &cluster.dir, "--port", &port.to_string()])
         .output()
         .unwrap();
@@ -185,6 +259,7 @@ async fn failover_under_load_loses_nothing_acknowledged() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     replica_reads(&cluster, port, &url).await;
     let node = Node::start(&url, &[]);
+    watchdog.serve_pid.store(node.child.id(), Ordering::SeqCst);
     let base = node.base.clone();
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(8))
