@@ -113,6 +113,14 @@ up() {
     echo "cluster already running in $dir" >&2
     return 0
   fi
+  # Another server on one of the ports would answer in this cluster's
+  # place (a killed run's leftovers): refuse at once rather than hang.
+  for p in "$monitor_port" "$(node_port node1)" "$(node_port node2)"; do
+    if pg_isready -q -h 127.0.0.1 -p "$p" -t 2 || (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "port $p is in use: choose another --port" >&2
+      return 1
+    fi
+  done
   rm -rf "$dir"
   mkdir -p "$dir"
   echo "$base" >"$dir/base_port"

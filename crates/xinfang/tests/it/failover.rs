@@ -145,6 +145,40 @@ fn available() -> bool {
     has("pg_autoctl") && has("runuser") && root
 }
 
+/// Tear down the clusters of earlier runs whose test process is gone (a
+/// run killed mid-test leaves its servers behind, on ports a later run may
+/// pick).
+fn reap_stale_clusters() {
+    let Ok(entries) = std::fs::read_dir("/tmp") else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(owner) = name
+            .strip_prefix("xinfang-failover-")
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if std::path::Path::new(&format!("/proc/{owner}")).exists() {
+            continue;
+        }
+        let _ = cluster_script(60)
+            .args(["down", "--dir", &format!("/tmp/{name}")])
+            .output();
+    }
+}
+
+/// The first base port from `start` (stepping by 4) whose three ports
+/// (monitor, node1, node2) nothing listens on.
+fn free_ports(start: u32) -> u32 {
+    let free = |p: u32| std::net::TcpListener::bind(("127.0.0.1", p as u16)).is_ok();
+    (0..80)
+        .map(|k| 5500 + (start - 5500 + 4 * k) % 320)
+        .find(|&b| (b..b + 3).all(free))
+        .expect("no free ports for the cluster between 5500 and 5820")
+}
+
 /// One acknowledged submission.
 #[derive(Clone, Debug)]
 struct Ack {
@@ -237,7 +271,8 @@ async fn failover_under_load_loses_nothing_acknowledged() {
     }
     let started = Instant::now();
     let pid = std::process::id();
-    let port = 5500 + (pid % 80) * 4;
+    reap_stale_clusters();
+    let port = free_ports(5500 + (pid % 80) * 4);
     let cluster = Cluster {
         dir: format!("/tmp/xinfang-failover-{pid}"),
     };
