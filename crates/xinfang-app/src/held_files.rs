@@ -6,7 +6,7 @@
 //! Only a file that passes the attachment checks on its own is held (an
 //! empty, oversized or wrong-type file is the mistake, and is refused).
 
-use crate::documents::{check_attachments, UploadedFile};
+use crate::documents::{check_attachments, sniff, UploadedFile};
 use crate::error::AppError;
 use crate::state::App;
 use xinfang_store::HeldUpload;
@@ -18,6 +18,9 @@ pub struct HeldFile {
     pub token: String,
     pub file_name: String,
     pub size_bytes: usize,
+    /// The picture's media type when the file is a JPEG or PNG (the form
+    /// shows it beside itself again); None for a PDF.
+    pub image: Option<&'static str>,
 }
 
 impl HeldFile {
@@ -51,6 +54,19 @@ impl App {
             .collect();
         self.store.hold_uploads(owner, &keep).await?;
         Ok(keep.iter().map(held_file).collect())
+    }
+
+    /// One held picture of `owner`'s, to show beside the form again: its
+    /// media type and bytes (None: not `owner`'s, used, or not a picture).
+    pub async fn held_picture(
+        &self,
+        owner: &str,
+        token: &str,
+    ) -> Result<Option<(&'static str, Vec<u8>)>, AppError> {
+        let found = self.held_files(owner, &[token.to_string()]).await?;
+        Ok(found
+            .into_iter()
+            .find_map(|(shown, file)| shown.image.map(|t| (t, file.bytes))))
     }
 
     /// The files `owner` holds under `tokens` (the ones the form sent back
@@ -88,6 +104,7 @@ fn held_file(h: &HeldUpload) -> HeldFile {
         token: h.token.clone(),
         file_name: h.file_name.clone(),
         size_bytes: h.content.len(),
+        image: sniff(&h.content).filter(|t| t.starts_with("image/")),
     }
 }
 
@@ -101,6 +118,7 @@ mod tests {
             token: String::new(),
             file_name: String::new(),
             size_bytes: n,
+            image: None,
         };
         assert_eq!(f(1).size_label(), "1KB");
         assert_eq!(f(85 * 1024).size_label(), "85KB");

@@ -160,6 +160,8 @@
   input.addEventListener("change", function () {
     var file = input.files && input.files[0];
     if (url) { URL.revokeObjectURL(url); url = null; }
+    var heldNote = document.getElementById("scan-held-note");
+    if (heldNote) { heldNote.remove(); }
     clearMarks();
     if (!file) { view.hidden = true; return; }
     if (file.type !== "application/pdf") {

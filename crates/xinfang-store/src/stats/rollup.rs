@@ -538,8 +538,16 @@ async fn refold(
 }
 
 impl Store {
-    /// Fold every case changed since the rollup's cursor (read-your-writes:
-    /// called before each statistics read). Cheap when nothing changed.
+    /// Fold every case changed since the rollup's cursor up to the newest
+    /// change committed when called (read-your-writes: called before each
+    /// statistics read). Cheap when nothing changed.
+    ///
+    /// The target is fixed at the call (issue #17): under steady intake
+    /// the outbox never drains, and a read that folded until it did chased
+    /// the writers for seconds (a dashboard under 1,000 registrations/s
+    /// took 10.9 s). A change committed before the read began is below the
+    /// target, so the read still sees it; what came after waits for the
+    /// next read or the background folder.
     ///
     /// A fold holds the store's writer, so it works in slices, and it reads
     /// a slice's outbox rows and cases *before* taking the writer (issue
@@ -553,6 +561,7 @@ impl Store {
         // One folder per process at a time: folders that raced would each
         // read the same slice and all but one throw it away. A caller that
         // waited here finds the rollup folded and returns at once.
+        let target = self.max_outbox_id().await?;
         let _one = self.fold_lock.lock().await;
         let mut report = FoldReport::default();
         loop {
@@ -568,7 +577,7 @@ impl Store {
                 return self.rebuild(true).await;
             }
             report.cursor = pos;
-            if self.max_outbox_id().await? <= pos {
+            if pos >= target {
                 return Ok(report);
             }
             let slice = self.read_slice(&cursor).await?;
@@ -584,7 +593,7 @@ impl Store {
             tx.commit().await?;
             groups.committed();
             report.cursor = slice.last;
-            if slice.last == pos || slice.rows < FOLD_SLICE {
+            if slice.last == pos || slice.last >= target || slice.rows < FOLD_SLICE {
                 return Ok(report);
             }
             // Writers waiting for the lock go first.

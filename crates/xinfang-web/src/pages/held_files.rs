@@ -7,7 +7,11 @@
 //! registrar (`user:NAME`) or the portal — so a token alone finds nothing
 //! of anyone else's. The list is `templates/components/held_files.html`.
 
+use crate::pages::extract::StaffPage;
 use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use xinfang_app::documents::UploadedFile;
 use xinfang_app::held_files::HeldFile;
@@ -66,6 +70,37 @@ pub async fn keep(
     }
     shown.truncate(MOST);
     shown
+}
+
+/// `GET /work/register/held/{token}`: a held scan the registrar chose, so
+/// the form shown again shows it beside itself as before. Only its owner's
+/// session finds it; not stored in any cache.
+pub async fn picture(
+    State(st): State<AppState>,
+    Path(token): Path<String>,
+    StaffPage { staff, .. }: StaffPage,
+) -> Response {
+    let owner = format!("user:{}", staff.username);
+    match st.app.held_picture(&owner, &token).await {
+        Ok(Some((media_type, bytes))) => (
+            [
+                (header::CONTENT_TYPE, media_type),
+                (header::CACHE_CONTROL, "no-store"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(None) => (StatusCode::NOT_FOUND, "没有这份保留的扫描件").into_response(),
+        Err(e) => {
+            tracing::warn!("held scan could not be read: {e}");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "暂时无法读取扫描件，请稍后再试",
+            )
+                .into_response()
+        }
+    }
 }
 
 /// The form registered: its held files are used.

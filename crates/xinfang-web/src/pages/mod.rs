@@ -115,6 +115,7 @@ pub fn routes() -> crate::routes::Routes {
             get(work::register::register_form).post(work::register::register),
         )
         .route("/work/register/assist", post(work::assist::assist))
+        .route("/work/register/held/{token}", get(held_files::picture))
         .route(
             "/work/register/read",
             post(work::letter_read::read).layer(axum::extract::DefaultBodyLimit::max(

@@ -125,8 +125,22 @@ dual_test!(
         assert_eq!(kept.len(), 1, "{html}");
         assert!(html.contains("来信.png"), "{html}");
         let token = kept[0].1.clone();
+        // The scan is shown beside the form again, as when it was chosen;
+        // only to its registrar, and never cached.
+        let src = format!("/work/register/held/{token}");
+        assert!(html.contains(&format!("src=\"{src}\"")), "{html}");
+        assert!(html.contains("来信.png（上次提交时保留"), "{html}");
+        let r = request(&app, "GET", &src, Some(&cookie), "").await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.header("content-type").as_deref(), Some("image/png"));
+        assert_eq!(r.header("cache-control").as_deref(), Some("no-store"));
+        assert_eq!(r.body, PNG);
+        let r = request(&app, "GET", &src, None, "").await;
+        assert_eq!(r.location(), "/login", "signed out: to the sign-in page");
         // Another registrar who came by the token gets nothing with it.
         let other = login(&app, "hangzhou_xfj").await;
+        let r = request(&app, "GET", &src, Some(&other), "").await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "another registrar's view");
         let other_csrf = csrf_of(&page_ok(&app, "/work/register", &other).await);
         let foreign = [
             ("csrf", other_csrf.as_str()),
@@ -162,5 +176,8 @@ dual_test!(
         assert!(done.contains("来信扫描件已作为附件保存（1个）"), "{done}");
         let case_no = between(&done, "信访编号 <a href=\"/work/cases/", "\"").to_string();
         assert_eq!(attachment_names(&app, &case_no).await, ["来信.png"]);
+        // Used with the registration: the held copy is no longer served.
+        let r = request(&app, "GET", &src, Some(&cookie), "").await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
     }
 );
