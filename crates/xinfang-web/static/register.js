@@ -162,6 +162,7 @@
     if (url) { URL.revokeObjectURL(url); url = null; }
     var heldNote = document.getElementById("scan-held-note");
     if (heldNote) { heldNote.remove(); }
+    document.getElementById("scan-text").hidden = false;
     clearMarks();
     if (!file) { view.hidden = true; return; }
     if (file.type !== "application/pdf") {

@@ -65,6 +65,9 @@ struct RegionGroup {
 struct RepCell {
     name: String,
     label: String,
+    /// The column's name inside the empty input: on a phone the table's
+    /// headings are not shown.
+    hint: &'static str,
     value: String,
     error: Option<String>,
 }
@@ -175,6 +178,7 @@ fn form_html(
                 let name = format!("{field}{i}");
                 RepCell {
                     label: format!("代表{n}{label}"),
+                    hint: label,
                     value: v(f, &name).to_string(),
                     error: field_errors.get(&name).cloned(),
                     name,
