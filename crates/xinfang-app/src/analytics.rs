@@ -92,7 +92,7 @@ impl App {
         let scope = self.stats_scope(staff);
         // From the rollup (one index scan for every dimension); the direct
         // `Store::breakdown` is the reference the tests compare it with.
-        self.store.fold_stats().await?;
+        self.store.fold_for_read().await?;
         let all = self
             .store
             .breakdowns_rollup(&from.to_string(), &to.to_string(), &scope)

@@ -96,7 +96,7 @@ impl App {
         let weights = self.ranking_weights().await?;
         let scope = self.stats_scope(staff);
         let due_to = to.min(self.now().date());
-        self.store.fold_stats().await?;
+        self.store.fold_for_read().await?;
         let mut rows: BTreeMap<i64, [i64; 9]> = self
             .store
             .unit_facts_rollup(&from.to_string(), &due_to.to_string(), &scope)

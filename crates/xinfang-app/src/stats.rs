@@ -2,7 +2,9 @@
 //! (issue #6 §7) and the monthly trend, scoped to what the caller may see
 //! (the assessment ranking is `rankings.rs`).
 //! Both read the rollup (`xinfang_store` `stats_rollup`), folded from the
-//! outbox first so a change is counted as soon as it is committed; the
+//! outbox first so a change is counted as soon as it is committed (under
+//! heavy intake, as `serve`'s background folder left it a fraction of a
+//! second ago: `Store::fold_for_read`); the
 //! direct queries (`Store::overview_counts`, `Store::unit_facts`) are the
 //! reference it is tested against.
 
@@ -34,7 +36,7 @@ impl App {
         to: NaiveDate,
     ) -> Result<Vec<(String, String, i64)>, AppError> {
         let scope = self.stats_scope(staff);
-        self.store.fold_stats().await?;
+        self.store.fold_for_read().await?;
         Ok(self
             .store
             .breakdowns_rollup(&from.to_string(), &to.to_string(), &scope)
@@ -62,7 +64,7 @@ impl App {
         };
         let scope = self.stats_scope_at(staff, root);
         let due_to = to.min(self.now().date());
-        self.store.fold_stats().await?;
+        self.store.fold_for_read().await?;
         let c = self
             .store
             .overview_counts_rollup(

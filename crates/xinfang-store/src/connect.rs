@@ -35,6 +35,9 @@ pub struct Store {
     pub(crate) stat_groups: Arc<crate::stats::rollup::GroupCache>,
     /// Folds of the statistics rollup take turns within a process.
     pub(crate) fold_lock: Arc<tokio::sync::Mutex<()>>,
+    /// When `serve`'s background folder last finished a round
+    /// (`stats/freshness.rs`).
+    pub(crate) folder_beat: Arc<crate::stats::freshness::FolderBeat>,
     /// While any clone lives, a SQLite file's WAL is checkpointed beside
     /// the writers (`checkpoint.rs`), not inside their commits.
     _alive: Arc<()>,
@@ -167,6 +170,7 @@ impl Store {
             },
             stat_groups: Default::default(),
             fold_lock: Default::default(),
+            folder_beat: Default::default(),
             _alive: alive,
         })
     }

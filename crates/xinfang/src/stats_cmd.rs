@@ -28,15 +28,21 @@ pub async fn rebuild(app: &App) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Fold the outbox into the rollup every 500 ms (serve), in small slices
-/// (`fold_stats`) so intake never waits long for the writer.
+/// Fold the outbox into the rollup (serve), in small slices so intake
+/// never waits long for the writer: round after round while intake fills
+/// it, every 500 ms when it is quiet (`Store::fold_in_background`; readers
+/// under load rely on it instead of folding themselves).
 pub fn spawn_folder(app: App) {
     tokio::spawn(async move {
         loop {
-            if let Err(e) = app.store.fold_stats().await {
-                tracing::warn!("statistics rollup fold failed: {e}");
-            }
-            tokio::time::sleep(Duration::from_millis(500)).await;
+            let pause = match app.store.fold_in_background().await {
+                Ok(pause) => pause,
+                Err(e) => {
+                    tracing::warn!("statistics rollup fold failed: {e}");
+                    Duration::from_millis(500)
+                }
+            };
+            tokio::time::sleep(pause).await;
         }
     });
 }

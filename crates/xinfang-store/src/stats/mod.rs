@@ -3,6 +3,7 @@
 //! One scan per group, indexed by date; scope is the same path rule as lists.
 
 pub(crate) mod breakdown;
+pub(crate) mod freshness;
 pub(crate) mod hot;
 pub(crate) mod rollup;
 pub(crate) mod rollup_breakdown;

@@ -372,3 +372,47 @@ dual_test!(
         assert!(tables(store).await.contains(&"sqlite_stat1".to_string()));
     }
 );
+
+dual_test!(
+    a_read_under_a_live_folder_folds_only_a_little,
+    |app: TestApp| async move {
+        // Issue #17 (`stats/freshness.rs`): a statistics read folds what
+        // waits itself unless `serve`'s background folder is live and more
+        // than one slice waits; then the folder's next round folds it.
+        let store = &app.app.store;
+        let submit = |from: usize, n: usize| {
+            let app = &app;
+            async move {
+                for i in from..from + n {
+                    let body = online_petition(
+                        "钱多多",
+                        &format!("33010219800101{:03}", i % 1000),
+                        &format!("请求修复第{i}号路灯"),
+                    );
+                    let (s, v) = app.post("/api/v1/petitions", None, body).await;
+                    assert_eq!(s, StatusCode::CREATED, "{v}");
+                }
+            }
+        };
+        let folded = || async { store.stats_cursor().await.unwrap() };
+        let newest = || async { store.max_outbox_id().await.unwrap() };
+        // No background folder (a CLI, these tests): a read folds it all.
+        submit(0, 60).await;
+        store.fold_for_read().await.unwrap();
+        assert_eq!(folded().await, newest().await);
+        // The folder ran a round just now; then a burst of intake.
+        store.fold_in_background().await.unwrap();
+        submit(60, 60).await;
+        let before = folded().await;
+        store.fold_for_read().await.unwrap();
+        assert_eq!(folded().await, before, "left to the folder");
+        assert!(before < newest().await);
+        store.fold_in_background().await.unwrap();
+        assert_eq!(folded().await, newest().await, "the folder's round");
+        // A little waiting: the read folds it (read-your-writes).
+        submit(120, 1).await;
+        assert!(folded().await < newest().await);
+        store.fold_for_read().await.unwrap();
+        assert_eq!(folded().await, newest().await);
+    }
+);
