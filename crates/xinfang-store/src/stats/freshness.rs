@@ -4,18 +4,22 @@
 //! (read-your-writes). Under heavy intake that second fold cost the reader
 //! its turn at the writer behind the registrations, slice after slice: a
 //! dashboard under 1,000 registrations/s took seconds. So a reader folds
-//! only when little is waiting (one slice, one turn) or when no background
-//! folder is keeping up; otherwise it reads the rollup as the folder left
-//! it — at most a fold round behind, a fraction of a second under load.
+//! only when a few changes wait (a registrar's own, on a quiet server) or
+//! when no background folder is keeping up; otherwise it reads the rollup
+//! as the folder left it — at most a fold round behind, a fraction of a
+//! second under load.
 
 use crate::error::StoreError;
-use crate::stats::rollup::FOLD_SLICE;
 use crate::Store;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 /// A background folder is trusted while its last round ended this recently.
 const FOLDER_FRESH_MS: i64 = 5_000;
+/// Outbox rows a reader folds itself beside a live folder: a few
+/// registrations' worth (each writes one or two). More waiting means
+/// intake is busy, and the folder's next round is moments away.
+const READER_FOLDS_AT_MOST: i64 = 10;
 
 /// When the background folder last finished a round (ms since the epoch;
 /// 0 = this process runs none).
@@ -28,13 +32,13 @@ fn now_ms() -> i64 {
 
 impl Store {
     /// Before a statistics read: fold the changes waiting, unless a live
-    /// background folder has more than one slice of them in hand (see the
+    /// background folder has more than a few of them in hand (see the
     /// module doc). Without a folder (CLI, tests) every read folds all.
     pub async fn fold_for_read(&self) -> Result<(), StoreError> {
         let beat = self.folder_beat.0.load(Ordering::Relaxed);
         if beat != 0 && now_ms() - beat < FOLDER_FRESH_MS {
             let waiting = self.max_outbox_id().await? - self.stats_cursor().await?;
-            if waiting > FOLD_SLICE {
+            if waiting > READER_FOLDS_AT_MOST {
                 return Ok(());
             }
         }

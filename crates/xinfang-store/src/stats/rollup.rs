@@ -31,7 +31,7 @@ const BATCH: i64 = 5000;
 /// it works in slices this small (a few milliseconds each) and lets intake
 /// in between: one 4,000-row fold held it ~110 ms, and every registration
 /// arriving meanwhile waited that long (issue #17).
-pub(crate) const FOLD_SLICE: i64 = 50;
+const FOLD_SLICE: i64 = 50;
 /// A gap in PostgreSQL outbox ids (a transaction holding an id that has not
 /// committed yet) is waited for this many seconds, then skipped as rolled back.
 const GAP_WAIT_SECS: i64 = 5;

@@ -378,7 +378,7 @@ dual_test!(
     |app: TestApp| async move {
         // Issue #17 (`stats/freshness.rs`): a statistics read folds what
         // waits itself unless `serve`'s background folder is live and more
-        // than one slice waits; then the folder's next round folds it.
+        // than a few changes wait; then the folder's next round folds it.
         let store = &app.app.store;
         let submit = |from: usize, n: usize| {
             let app = &app;
@@ -402,7 +402,7 @@ dual_test!(
         assert_eq!(folded().await, newest().await);
         // The folder ran a round just now; then a burst of intake.
         store.fold_in_background().await.unwrap();
-        submit(60, 60).await;
+        submit(60, 20).await;
         let before = folded().await;
         store.fold_for_read().await.unwrap();
         assert_eq!(folded().await, before, "left to the folder");
