@@ -9,7 +9,6 @@
 use crate::cases::CaseListRow;
 use crate::error::StoreError;
 use crate::rows::{placeholders, Val};
-use crate::scope::AreaBranch;
 use crate::Store;
 use sqlx::Row;
 
@@ -176,11 +175,6 @@ impl CaseFilter {
         self.conditions_on(false)
     }
 
-    /// [`Self::conditions`] with one branch of the scope's area rule.
-    fn conditions_in(&self, branch: AreaBranch) -> (String, Vec<Val>) {
-        self.conditions_branch(false, branch)
-    }
-
     /// The conditions with the submission conditions (and the period, on
     /// the 件次's own date) on a joined `submissions s` row: the 件次 list.
     pub(crate) fn submission_conditions(&self) -> (String, Vec<Val>) {
@@ -197,10 +191,6 @@ impl CaseFilter {
     /// As [`Self::conditions`]; with `joined`, the submission conditions apply
     /// to a joined `submissions s` row instead of an EXISTS (to count 件次).
     fn conditions_on(&self, joined: bool) -> (String, Vec<Val>) {
-        self.conditions_branch(joined, AreaBranch::All)
-    }
-
-    fn conditions_branch(&self, joined: bool, branch: AreaBranch) -> (String, Vec<Val>) {
         let mut sql = String::new();
         let mut binds: Vec<Val> = vec![];
         let push = |b: Val, binds: &mut Vec<Val>| {
@@ -208,7 +198,7 @@ impl CaseFilter {
             binds.len()
         };
         if let Some(scope) = &self.scope {
-            crate::scope::push_scope_branch(&mut sql, &mut binds, scope, "c", branch);
+            crate::scope::push_scope(&mut sql, &mut binds, scope, "c");
         }
         if !self.statuses.is_empty() {
             let start = binds.len() + 1;
@@ -397,25 +387,13 @@ impl Store {
         ))
     }
 
-    /// How many cases match the filter (ignoring limit and offset): the
-    /// sum over the disjoint branches of the viewer's area rule, each
-    /// counted from its own index range (`AreaBranch`; at 1M cases on
-    /// PostgreSQL the single OR read every row of the heap, ~1 s).
+    /// How many cases match the filter (ignoring limit and offset).
     pub async fn count_cases(&self, f: &CaseFilter) -> Result<i64, StoreError> {
-        let branches = match &f.scope {
-            Some(scope) => scope.branches(),
-            None => vec![AreaBranch::All],
-        };
-        let mut total = 0;
-        for branch in branches {
-            let (cond, binds) = f.conditions_in(branch);
-            let sql = format!("SELECT COUNT(*) AS n FROM cases c WHERE 1 = 1{cond}");
-            let n: i64 = crate::db::bind_all(sqlx::query(&sql), binds)
-                .fetch_one(self.reader())
-                .await?
-                .try_get("n")?;
-            total += n;
-        }
-        Ok(total)
+        let (cond, binds) = f.conditions();
+        let sql = format!("SELECT COUNT(*) AS n FROM cases c WHERE 1 = 1{cond}");
+        Ok(crate::db::bind_all(sqlx::query(&sql), binds)
+            .fetch_one(self.reader())
+            .await?
+            .try_get("n")?)
     }
 }

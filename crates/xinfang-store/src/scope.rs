@@ -21,90 +21,37 @@ pub struct CaseScope {
     pub sees_unresolved: bool,
 }
 
-/// The three disjoint ways a case falls in the viewer's area (rule 1): its
-/// area lies under the viewer's, it is not filled yet, or it lies strictly
-/// above (both of these probe the case's units). `All` is their OR; a count
-/// over a large area sums the branches instead, each of which an index can
-/// answer alone (on PostgreSQL the OR became a bitmap scan of every row).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum AreaBranch {
-    All,
-    Within,
-    Unfilled,
-    Above,
-}
-
 impl CaseScope {
     /// The condition (to follow `WHERE …`, starting with ` AND`) on the case
     /// alias `c`, its binds numbered from `$first`: rule 1 (the area), then
     /// rules 2 and 3 (第三十条).
     pub(crate) fn sql(&self, c: &str, first: usize) -> (String, Vec<Val>) {
-        self.sql_branch(c, first, AreaBranch::All)
-    }
-
-    /// The branches of rule 1 this viewer has ([`AreaBranch::Above`] only
-    /// when the viewer's area has ancestors).
-    pub(crate) fn branches(&self) -> Vec<AreaBranch> {
-        let mut out = vec![AreaBranch::Within, AreaBranch::Unfilled];
-        if !crate::area::strict_ancestors(&self.reach_prefix).is_empty() {
-            out.push(AreaBranch::Above);
-        }
-        out
-    }
-
-    /// [`Self::sql`] keeping only `branch` of rule 1; rules 2 and 3 always.
-    pub(crate) fn sql_branch(
-        &self,
-        c: &str,
-        first: usize,
-        branch: AreaBranch,
-    ) -> (String, Vec<Val>) {
         // Rule 1 by the case's area (`area.rs`): under the viewer's area →
         // seen; strictly above it (or not filled yet) → probe the units.
         let reach = &self.reach_prefix;
         let above = crate::area::strict_ancestors(reach);
-        let mut binds: Vec<Val> = vec![];
-        let bind = |v: Val, binds: &mut Vec<Val>| {
-            binds.push(v);
-            first + binds.len() - 1
-        };
-        let mut terms: Vec<String> = vec![];
-        if matches!(branch, AreaBranch::All | AreaBranch::Within) {
-            let lo = bind(Val::S(reach.clone()), &mut binds);
-            let hi = bind(Val::S(crate::area::upper_bound(reach)), &mut binds);
-            terms.push(format!(
-                "({c}.area_path >= ${lo} AND {c}.area_path < ${hi})"
-            ));
-        }
+        let mut binds = vec![
+            Val::S(reach.clone()),
+            Val::S(crate::area::upper_bound(reach)),
+            Val::S(format!("{reach}%")),
+        ];
+        binds.extend(above.iter().map(|p| Val::S(p.clone())));
         // Flat OR terms, each on `area_path` alone, so the planner can read
         // each from the area index (a nested OR made it scan every case).
-        let probe = |cond: String, like: usize| {
+        let probe = |cond: String| {
             format!(
                 "({cond} AND EXISTS (SELECT 1 FROM case_units cu JOIN units u ON u.id = cu.unit_id \
-                 WHERE cu.case_id = {c}.id AND u.path LIKE ${like}))"
+                 WHERE cu.case_id = {c}.id AND u.path LIKE ${like}))",
+                like = first + 2
             )
         };
-        let probes = match branch {
-            AreaBranch::All => (true, !above.is_empty()),
-            AreaBranch::Within => (false, false),
-            AreaBranch::Unfilled => (true, false),
-            AreaBranch::Above => (false, true),
-        };
-        if probes.0 || probes.1 {
-            let like = bind(Val::S(format!("{reach}%")), &mut binds);
-            if probes.0 {
-                terms.push(probe(format!("{c}.area_path IS NULL"), like));
-            }
-            if probes.1 {
-                let start = first + binds.len();
-                binds.extend(above.iter().map(|p| Val::S(p.clone())));
-                let list = if above.is_empty() {
-                    "NULL".to_string() // no ancestors: matches nothing
-                } else {
-                    placeholders(start, above.len())
-                };
-                terms.push(probe(format!("{c}.area_path IN ({list})"), like));
-            }
+        let mut above_sql = probe(format!("{c}.area_path IS NULL"));
+        if !above.is_empty() {
+            above_sql.push_str(" OR ");
+            above_sql.push_str(&probe(format!(
+                "{c}.area_path IN ({})",
+                placeholders(first + 3, above.len())
+            )));
         }
         let next = first + binds.len();
         let chain: Vec<i64> = if self.chain.is_empty() {
@@ -121,10 +68,10 @@ impl CaseScope {
             format!(" OR {c}.accused_unit IS NULL")
         };
         let sql = format!(
-            " AND ({area}) \
+            " AND (({c}.area_path >= ${first} AND {c}.area_path < ${bound}) OR {above_sql}) \
              AND NOT ({c}.kind = 'accusation' AND ({c}.accused_unit IN ({chain}) \
              OR {c}.accused_unit IN (SELECT au.id FROM units au WHERE au.path LIKE ${under}){unresolved}))",
-            area = terms.join(" OR "),
+            bound = first + 1,
             chain = placeholders(next, chain.len()),
         );
         (sql, binds)
@@ -134,18 +81,7 @@ impl CaseScope {
 /// Append `scope`'s condition on case alias `c` to `sql` whose binds so far
 /// are `binds`.
 pub(crate) fn push_scope(sql: &mut String, binds: &mut Vec<Val>, scope: &CaseScope, c: &str) {
-    push_scope_branch(sql, binds, scope, c, AreaBranch::All);
-}
-
-/// [`push_scope`] keeping one branch of the area rule.
-pub(crate) fn push_scope_branch(
-    sql: &mut String,
-    binds: &mut Vec<Val>,
-    scope: &CaseScope,
-    c: &str,
-    branch: AreaBranch,
-) {
-    let (cond, b) = scope.sql_branch(c, binds.len() + 1, branch);
+    let (cond, b) = scope.sql(c, binds.len() + 1);
     sql.push_str(&cond);
     binds.extend(b);
 }

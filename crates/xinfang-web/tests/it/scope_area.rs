@@ -3,8 +3,8 @@
 //! demo case: the area column (`cases.area_path`) that now answers the
 //! scope's first rule must select exactly the cases the domain lets each
 //! viewer see — also for cases spanning several areas (the probe branch) and
-//! for rows from before the column (not yet filled). The count, which sums
-//! the rule's branches instead of OR-ing them, must agree as well.
+//! for rows from before the column (not yet filled). The list's count must
+//! agree as well.
 
 use crate::common;
 use common::*;
@@ -45,8 +45,7 @@ async fn assert_scope_is_the_rule(app: &TestApp, label: &str) -> usize {
             .map(|c| c.case_no.clone())
             .collect();
         assert_eq!(listed, seen, "{label}: {} ({:?})", u.username, scope);
-        // The count sums the rule's disjoint branches (`AreaBranch`): it
-        // must come to the same set's size, whichever branches hold cases.
+        // The count (a query of its own) comes to the same set's size.
         let counted = store
             .count_cases(&CaseFilter {
                 scope: Some(scope.clone()),
