@@ -313,8 +313,9 @@ mod tests {
             let r = write_hand_lines(&[&s], 30.0, 1)
                 .unwrap_or_else(|e| panic!("{c} cannot be written: {e}"));
             let ink = dark_pixels(&r.image);
-            // A dot of the colon is the least ink: two blobs of a few pixels.
-            assert!(ink >= 8, "{c}: {ink} dark pixels");
+            // The colon is the least ink: two dots of a few pixels each
+            // (a thin pen, a small hand); a character skipped has none.
+            assert!(ink >= 4, "{c}: {ink} dark pixels");
         }
     }
 
@@ -337,7 +338,12 @@ mod tests {
             assert_eq!(a.truth, b.truth);
             let c = render_hand(&l, 30.0, 12).expect("another writer");
             assert!(a.image != c.image, "{layout:?}: another seed, another hand");
-            assert_eq!(a.truth, c.truth, "the words do not depend on the hand");
+            // The same words; a wider hand may break the lines elsewhere.
+            assert_eq!(
+                a.truth.concat(),
+                c.truth.concat(),
+                "the words do not depend on the hand"
+            );
             assert!(a.truth.iter().any(|t| t.contains(&l.id_number)));
             assert!(dark_pixels(&a.image) > 10_000, "{layout:?}: a page of ink");
         }
