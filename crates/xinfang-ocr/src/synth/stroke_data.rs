@@ -3,11 +3,34 @@
 //! `data/hand-medians.txt` by `scripts/vendor-hand-strokes.sh`, Arphic Public
 //! License, see `data/PROVENANCE.md`), and hand-made shapes for digits and
 //! punctuation (`hand_marks.rs`), which that data does not have.
+//!
+//! The medians are read from the source tree when first needed, not built
+//! into the binary: they are under the Arphic Public License, the program
+//! under Apache-2.0, and only the benchmark (`xinfang bench ocr --hand`,
+//! run from a checkout) and the tests use them. `XINFANG_HAND_STROKES`
+//! names another copy of the file.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-const MEDIANS: &str = include_str!("../../data/hand-medians.txt");
+/// Where the vendored medians are: `XINFANG_HAND_STROKES`, else the
+/// source tree this crate was built from.
+fn medians_path() -> String {
+    std::env::var("XINFANG_HAND_STROKES")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/data/hand-medians.txt").into())
+}
+
+/// The medians file's text; empty (every Chinese character then missing,
+/// which the renderer reports) when it cannot be read, with the reason.
+fn medians_text() -> String {
+    let path = medians_path();
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        eprintln!(
+            "手写笔画数据无法读取（{path}：{e}）：该数据只随源码提供，请在源码目录中运行，或用 XINFANG_HAND_STROKES 指定文件"
+        );
+        String::new()
+    })
+}
 
 /// Where the baseline lies in the em box, from its top (Make Me a Hanzi's
 /// 900 of 1024 units).
@@ -60,7 +83,7 @@ fn parse(text: &str) -> HashMap<char, Glyph> {
 pub fn glyphs() -> &'static HashMap<char, Glyph> {
     static GLYPHS: OnceLock<HashMap<char, Glyph>> = OnceLock::new();
     GLYPHS.get_or_init(|| {
-        let mut all = parse(MEDIANS);
+        let mut all = parse(&medians_text());
         all.extend(super::hand_marks::marks());
         all
     })
@@ -72,7 +95,7 @@ mod tests {
 
     #[test]
     fn the_vendored_medians_parse_inside_the_em() {
-        let g = parse(MEDIANS);
+        let g = parse(&medians_text());
         assert!(g.len() > 250, "{}", g.len());
         let wang = &g[&'王'];
         assert_eq!(wang.strokes.len(), 4);
