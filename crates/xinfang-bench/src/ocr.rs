@@ -1,7 +1,8 @@
 //! `xinfang bench ocr` (issue #22): reads a labelled set of synthetic letters
 //! — generated here, deterministically, from `xinfang_ocr::synth` with the
-//! three CJK faces the binary already embeds for 公文 (仿宋, 小标宋, 黑体) at
-//! three sizes, in three layouts, under each degradation — and reports
+//! three CJK faces the binary already embeds for 公文 (仿宋, 小标宋, 黑体), a
+//! font file, or a simulated ballpoint pen (`--hand`), at three sizes, in
+//! three layouts, under each degradation — and reports
 //! character accuracy per condition, field accuracy (ID number, phone, name,
 //! letter date) through the same `propose` the API uses, seconds per page on
 //! this machine and, separately, the model load time.
@@ -12,7 +13,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use xinfang_gongwen::fonts::Face;
 use xinfang_ocr::metrics::char_accuracy;
-use xinfang_ocr::synth::{degrade, render, Degradation, Layout, Letter};
+use xinfang_ocr::synth::{degrade, render, render_hand, Degradation, Layout, Letter};
 use xinfang_ocr::Ocr;
 
 use xinfang_app::letter_reading::{propose, ReadLine};
@@ -62,9 +63,9 @@ pub struct ConditionResult {
 
 #[derive(Debug, Serialize)]
 pub struct OcrBench {
-    /// The faces the pages were set in: the three embedded ones, or the
-    /// font file given with `--font` (e.g. a 楷体 face as a stand-in for
-    /// neat handwriting — print all the same).
+    /// The faces the pages were set in: the three embedded ones, the font
+    /// file given with `--font` (e.g. a 楷体 face — print all the same), or
+    /// the simulated pen of `--hand`.
     pub faces: String,
     pub load_seconds: f64,
     pub pages: usize,
@@ -86,21 +87,49 @@ pub struct Sample {
     pub condition: Degradation,
 }
 
+/// What the pages are written with.
+#[derive(Debug, Clone, Copy)]
+pub enum Faces<'a> {
+    /// The three embedded 公文 faces, in turn.
+    Embedded,
+    /// A font file: its name and bytes.
+    File(&'a str, &'a [u8]),
+    /// A simulated ballpoint pen from stroke data (`synth::render_hand`).
+    Hand,
+}
+
+impl Faces<'_> {
+    fn describe(&self) -> String {
+        match self {
+            Faces::Embedded => {
+                "embedded: 仿宋 (Fandol), 小标宋 (Noto Serif CJK Bold), 黑体 (Noto Sans CJK)".into()
+            }
+            Faces::File(name, _) => name.to_string(),
+            Faces::Hand => "handwriting: simulated ballpoint pen on Make Me a Hanzi stroke \
+                            medians (hanzi-writer-data 2.0.1), hand-made digits and punctuation"
+                .into(),
+        }
+    }
+}
+
 /// Page `k` of a condition: layout, face and size rotate so every
 /// condition sees each of them.
 pub fn sample(condition: usize, k: usize) -> Result<Sample, String> {
-    sample_in(condition, k, None)
+    sample_in(condition, k, Faces::Embedded)
 }
 
-/// Page `k` of a condition set in `font` (a font file's bytes) instead of
-/// the embedded faces, when given.
-pub fn sample_in(condition: usize, k: usize, font: Option<&[u8]>) -> Result<Sample, String> {
+/// Page `k` of a condition written with `faces`.
+pub fn sample_in(condition: usize, k: usize, faces: Faces<'_>) -> Result<Sample, String> {
     let layout = LAYOUTS[k % LAYOUTS.len()];
     let face = Face::ALL[(k + condition) % Face::ALL.len()];
     let px = SIZES[(k / LAYOUTS.len() + condition) % SIZES.len()];
     let seed = (condition * 1000 + k) as u64 + 1;
     let letter = Letter::random(seed, layout);
-    let r = render(&letter, font.unwrap_or(face.bytes()), px)?;
+    let r = match faces {
+        Faces::Embedded => render(&letter, face.bytes(), px)?,
+        Faces::File(_, bytes) => render(&letter, bytes, px)?,
+        Faces::Hand => render_hand(&letter, px, seed)?,
+    };
     let d = CONDITIONS[condition];
     Ok(Sample {
         image: degrade(&r.image, d, seed),
@@ -117,11 +146,10 @@ fn peak_rss_mb() -> Option<u64> {
     Some(kb / 1024)
 }
 
-/// Run the benchmark with `per` pages per condition, in the embedded faces
-/// or in `font` (name and bytes of a font file).
+/// Run the benchmark with `per` pages per condition written with `faces`.
 pub fn run(
     per: usize,
-    font: Option<(&str, &[u8])>,
+    faces: Faces<'_>,
     mut progress: impl FnMut(&str),
 ) -> Result<OcrBench, String> {
     let t = Instant::now();
@@ -142,7 +170,7 @@ pub fn run(
     for (c, condition) in CONDITIONS.iter().enumerate() {
         let (mut acc, mut worst, mut secs, mut id_ok, mut ph_ok) = (0.0, 1.0f64, 0.0, 0, 0);
         for k in 0..per {
-            let s = sample_in(c, k, font.map(|f| f.1))?;
+            let s = sample_in(c, k, faces)?;
             let t = Instant::now();
             let page = ocr.read_page(&s.image, 0).map_err(|e| e.to_string())?;
             let dt = t.elapsed().as_secs_f64();
@@ -206,12 +234,7 @@ pub fn run(
         });
     }
     Ok(OcrBench {
-        faces: match font {
-            Some((name, _)) => name.to_string(),
-            None => {
-                "embedded: 仿宋 (Fandol), 小标宋 (Noto Serif CJK Bold), 黑体 (Noto Sans CJK)".into()
-            }
-        },
+        faces: faces.describe(),
         load_seconds,
         pages,
         conditions,

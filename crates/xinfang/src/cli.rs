@@ -306,10 +306,14 @@ enum BenchCmd {
         #[arg(long)]
         write_sample: Option<std::path::PathBuf>,
         /// Set every page in this font file (TTF/OTF/TTC) instead of the
-        /// three embedded faces — e.g. a 楷体 face as a stand-in for neat
-        /// handwriting, which it is not.
+        /// three embedded faces — e.g. a 楷体 face, which is still print.
         #[arg(long)]
         font: Option<std::path::PathBuf>,
+        /// Write every page by hand instead: a simulated ballpoint pen on
+        /// stroke data (neat 楷书-like writing, not cursive); with
+        /// --write-sample the page is letter-hand.png.
+        #[arg(long, conflicts_with = "font")]
+        hand: bool,
     },
     /// Cross-validate the kind/category suggestions on the labelled petition
     /// corpus (`data/bench/petitions.tsv`, or --corpus) in a fresh SQLite
@@ -829,8 +833,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     per_condition,
                     write_sample,
                     font,
+                    hand,
                 },
-        } => crate::bench_ocr_cmd::run(per_condition, write_sample, font),
+        } => crate::bench_ocr_cmd::run(per_condition, write_sample, font, hand),
         Cmd::Bench {
             cmd:
                 BenchCmd::Classify {
