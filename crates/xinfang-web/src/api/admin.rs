@@ -328,7 +328,7 @@ pub fn openapi_paths() -> Value {
       "/api/v1/taxonomy": {
         "get": { "summary": "内容分类（领域 → 类别 → 细类）", "security": sec, "responses": { "200": { "description": "分类树" }, "401": err() } },
         "post": { "summary": "新增分类（管理员）", "security": sec,
-          "requestBody": obj(json!({ "parent": { "type": "string", "nullable": true }, "name": { "type": "string" } }), json!(["name"])),
+          "requestBody": obj(json!({ "parent": { "type": ["string", "null"] }, "name": { "type": "string" } }), json!(["name"])),
           "responses": { "201": { "description": "已新增" }, "401": err(), "403": err(), "422": err() } } },
       "/api/v1/taxonomy/{code}": { "post": { "summary": "更名、停用或启用分类（管理员；不删除）", "security": sec,
           "parameters": [ { "name": "code", "in": "path", "required": true, "schema": { "type": "string" } } ],

@@ -195,7 +195,7 @@ pub fn openapi_paths() -> Value {
         "id": { "type": "integer" }, "name": { "type": "string" }, "url": { "type": "string" },
         "kinds": { "type": "array", "items": { "type": "string" } }, "scope_unit": { "type": "integer" }, "scope_unit_name": { "type": "string" },
         "status": { "type": "string", "enum": ["active", "suspended", "disabled"] }, "status_label": { "type": "string" },
-        "failures": { "type": "integer" }, "last_error": { "type": "string" }, "suspended_at": { "type": "string", "nullable": true } } });
+        "failures": { "type": "integer" }, "last_error": { "type": "string" }, "suspended_at": { "type": ["string", "null"] } } });
     let one = |d: &str| json!({ "description": d, "content": { "application/json": { "schema": { "type": "object", "required": ["webhook"], "properties": { "webhook": hook } } } } });
     let payload_doc = "推送内容（JSON）：id（事件编号，同一事件重试时不变，用于去重）、kind、kind_label、occurred_at（北京时间，+08:00）、sequence（本件第几个事件，同一件按此顺序推送）、case（case_no、region_code、channel、kind、status、stage、handling_unit、registered_at、category、work_orders）、detail（本事件的枚举信息）。不含信访人姓名、身份证号、电话、地址和信访内容。请求头 X-Xinfang-Signature: sha256=<以密钥对原始请求体计算的 HMAC-SHA256 十六进制>，X-Xinfang-Event-Id / Idempotency-Key 为事件编号，X-Xinfang-Timestamp 为发送时间（Unix 秒），X-Xinfang-Attempt 为第几次尝试。返回 2xx 即为送达；否则按 1、2、4……60 分钟间隔重试，连续失败 8 次自动暂停并提示管理员。详见 docs/integrations/EVENTS.md。";
     json!({

@@ -125,15 +125,15 @@ pub fn openapi_paths() -> Value {
     let id =
         json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } });
     let session = json!({ "type": "object", "required": ["kind", "leader", "date", "slot", "place", "capacity"], "properties": {
-        "unit_id": { "type": "integer", "nullable": true },
+        "unit_id": { "type": ["integer", "null"] },
         "kind": { "type": "string", "enum": ["hall", "down", "appointment"], "description": "接访 / 下访 / 约访" },
         "leader": { "type": "string" }, "date": { "type": "string", "format": "date" },
         "slot": { "type": "string", "example": "09:00-11:30" }, "place": { "type": "string" },
         "capacity": { "type": "integer", "minimum": 1, "maximum": 200 },
         "online": { "type": "boolean", "default": false, "description": "开放网上预约（信访人在“我的信访”中预约）" } } });
     let appointment = json!({ "type": "object", "required": ["name", "matter"], "properties": {
-        "name": { "type": "string" }, "phone": { "type": "string", "nullable": true },
-        "matter": { "type": "string" }, "case_no": { "type": "string", "nullable": true } } });
+        "name": { "type": "string" }, "phone": { "type": ["string", "null"] },
+        "matter": { "type": "string" }, "case_no": { "type": ["string", "null"] } } });
     json!({
       "/api/v1/receptions": {
         "get": { "summary": "领导接访日历（接访/下访/约访）与敏感时期场次不足的地区", "security": [ { "bearer": [] } ],
