@@ -287,8 +287,7 @@ pub fn spec() -> Value {
         "/api/v1/stats/ranking-weights": { "put": { "summary": "设置考核权重（管理员）", "security": [ { "bearer": [] } ],
           "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["timely_acceptance", "on_time_completion", "satisfaction", "first_time_resolution"], "properties": {
              "timely_acceptance": { "type": "number" }, "on_time_completion": { "type": "number" }, "satisfaction": { "type": "number" }, "first_time_resolution": { "type": "number" } } } } } },
-          "responses": { "200": { "description": "已设置" }, "401": error_response(), "403": error_response(), "422": error_response() } } },
-        "/api/v1/units": { "get": { "summary": "单位树", "security": [ { "bearer": [] } ], "responses": { "200": { "description": "单位" }, "401": error_response() } } }
+          "responses": { "200": { "description": "已设置" }, "401": error_response(), "403": error_response(), "422": error_response() } } }
       },
       "components": {
         "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },

@@ -92,7 +92,9 @@ pub fn routes() -> crate::routes::Routes {
 /// common error body.
 pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = Shared::openapi();
-    doc.merge(calendar::Api::openapi());
+    for family in [calendar::Api::openapi(), units::Api::openapi()] {
+        doc.merge(family);
+    }
     doc
 }
 
