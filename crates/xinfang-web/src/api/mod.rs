@@ -92,7 +92,11 @@ pub fn routes() -> crate::routes::Routes {
 /// common error body.
 pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = Shared::openapi();
-    for family in [calendar::Api::openapi(), units::Api::openapi()] {
+    for family in [
+        calendar::Api::openapi(),
+        units::Api::openapi(),
+        warnings::Api::openapi(),
+    ] {
         doc.merge(family);
     }
     doc
