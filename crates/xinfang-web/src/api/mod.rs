@@ -96,6 +96,7 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
         calendar::Api::openapi(),
         units::Api::openapi(),
         warnings::Api::openapi(),
+        search::Api::openapi(),
     ] {
         doc.merge(family);
     }
