@@ -97,6 +97,7 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
         units::Api::openapi(),
         warnings::Api::openapi(),
         search::Api::openapi(),
+        supervisions::Api::openapi(),
     ] {
         doc.merge(family);
     }
