@@ -98,6 +98,7 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
         warnings::Api::openapi(),
         search::Api::openapi(),
         supervisions::Api::openapi(),
+        leadership::Api::openapi(),
     ] {
         doc.merge(family);
     }
