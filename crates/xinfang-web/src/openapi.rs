@@ -203,20 +203,6 @@ pub fn spec() -> Value {
                           { "name": "to", "in": "query", "required": true, "schema": { "type": "string", "format": "date" } },
                           { "name": "unit", "in": "query", "schema": { "type": "integer" } } ],
           "responses": { "200": { "description": "xlsx", "content": { "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { "schema": { "type": "string", "format": "binary" } } } }, "400": error_response(), "401": error_response(), "403": error_response(), "422": error_response() } } },
-        "/api/v1/campaigns": {
-          "get": { "summary": "积案化解与三张清单", "security": [ { "bearer": [] } ], "responses": { "200": { "description": "清单" }, "401": error_response() } },
-          "post": { "summary": "新建攻坚清单", "security": [ { "bearer": [] } ],
-            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["deadline"], "properties": {
-               "name": { "type": "string" }, "list_kind": { "type": "string", "enum": ["backlog", "increment", "stock", "variable"] }, "starts_on": { "type": "string", "format": "date" }, "deadline": { "type": "string", "format": "date" } } } } } },
-            "responses": { "201": { "description": "已建立" }, "401": error_response(), "403": error_response(), "422": error_response() } } },
-        "/api/v1/campaigns/{id}/items": { "post": { "summary": "按编号或按条件加入事项", "security": [ { "bearer": [] } ],
-          "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } } ],
-          "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "properties": { "case_nos": { "type": "array", "items": { "type": "string" } }, "query": { "type": "object" } } } } } },
-          "responses": { "200": { "description": "已加入" }, "401": error_response(), "403": error_response(), "404": error_response(), "422": error_response() } } },
-        "/api/v1/campaign-items/{id}": { "post": { "summary": "化解、稳控、销号", "security": [ { "bearer": [] } ],
-          "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } } ],
-          "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["status"], "properties": { "status": { "type": "string" }, "evidence": { "type": "string" } } } } } },
-          "responses": { "200": { "description": "已更新" }, "401": error_response(), "403": error_response(), "404": error_response(), "409": error_response(), "422": error_response() } } },
         "/api/v1/disputes": {
           "get": { "summary": "矛盾纠纷排查台账", "security": [ { "bearer": [] } ], "responses": { "200": { "description": "台账" }, "401": error_response() } },
           "post": { "summary": "登记排查发现的矛盾纠纷", "security": [ { "bearer": [] } ],

@@ -99,6 +99,7 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
         search::Api::openapi(),
         supervisions::Api::openapi(),
         leadership::Api::openapi(),
+        campaigns::Api::openapi(),
     ] {
         doc.merge(family);
     }
