@@ -212,12 +212,6 @@ pub fn spec() -> Value {
           "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } } ],
           "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["status"], "properties": { "status": { "type": "string" }, "track": { "type": "string" }, "outcome": { "type": "string" } } } } } },
           "responses": { "200": { "description": "已更新" }, "401": error_response(), "403": error_response(), "404": error_response(), "409": error_response(), "422": error_response() } } },
-        "/api/v1/accountability": {
-          "get": { "summary": "约谈、通报记录（第三十九条）", "security": [ { "bearer": [] } ], "responses": { "200": { "description": "记录" }, "401": error_response() } },
-          "post": { "summary": "记录约谈或通报", "security": [ { "bearer": [] } ],
-            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["kind", "unit_id"], "properties": {
-               "kind": { "type": "string", "enum": ["talk", "circular"] }, "unit_id": { "type": "integer" }, "case_no": { "type": "string" }, "reason": { "type": "string" } } } } } },
-            "responses": { "201": { "description": "已记录" }, "401": error_response(), "403": error_response(), "422": error_response() } } },
         "/api/v1/reports/annual": { "get": { "summary": "年度信访工作情况（第四十一条）", "security": [ { "bearer": [] } ],
           "parameters": [ { "name": "year", "in": "query", "required": true, "schema": { "type": "integer" } } ],
           "responses": { "200": { "description": "报告" }, "401": error_response(), "422": error_response() } } },

@@ -100,6 +100,7 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
         supervisions::Api::openapi(),
         leadership::Api::openapi(),
         campaigns::Api::openapi(),
+        accountability::Api::openapi(),
     ] {
         doc.merge(family);
     }
