@@ -101,6 +101,7 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
         leadership::Api::openapi(),
         campaigns::Api::openapi(),
         accountability::Api::openapi(),
+        disputes::Api::openapi(),
     ] {
         doc.merge(family);
     }
