@@ -102,6 +102,7 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
         campaigns::Api::openapi(),
         accountability::Api::openapi(),
         disputes::Api::openapi(),
+        drafts::Api::openapi(),
     ] {
         doc.merge(family);
     }
