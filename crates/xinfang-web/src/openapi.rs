@@ -15,7 +15,6 @@ pub async fn document() -> Result<Json<Value>, ApiError> {
     merge_paths(&mut doc, crate::api::ledgers::openapi_paths());
     merge_paths(&mut doc, crate::api::stats::export_openapi_paths());
     merge_paths(&mut doc, crate::api::admin::openapi_paths());
-    merge_paths(&mut doc, crate::api::notify::openapi_paths());
     merge_paths(&mut doc, crate::api::events::openapi_paths());
     merge_paths(&mut doc, crate::api::intake::openapi_paths());
     merge_paths(&mut doc, crate::api::stats::openapi_paths());

@@ -103,6 +103,7 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
         accountability::Api::openapi(),
         disputes::Api::openapi(),
         drafts::Api::openapi(),
+        notify::Api::openapi(),
     ] {
         doc.merge(family);
     }
