@@ -18,7 +18,6 @@ pub async fn document() -> Result<Json<Value>, ApiError> {
     merge_paths(&mut doc, crate::api::events::openapi_paths());
     merge_paths(&mut doc, crate::api::intake::openapi_paths());
     merge_paths(&mut doc, crate::api::stats::openapi_paths());
-    merge_paths(&mut doc, crate::api::import::openapi_paths());
     merge_paths(&mut doc, crate::api::reception::openapi_paths());
     merge_generated(&mut doc, crate::api::openapi())?;
     Ok(Json(with_common_responses(doc)))

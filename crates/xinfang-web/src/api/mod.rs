@@ -104,6 +104,7 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
         disputes::Api::openapi(),
         drafts::Api::openapi(),
         notify::Api::openapi(),
+        import::Api::openapi(),
     ] {
         doc.merge(family);
     }
