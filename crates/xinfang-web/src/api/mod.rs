@@ -105,6 +105,7 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
         drafts::Api::openapi(),
         notify::Api::openapi(),
         import::Api::openapi(),
+        reception::Api::openapi(),
     ] {
         doc.merge(family);
     }
