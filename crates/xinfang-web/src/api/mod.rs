@@ -106,6 +106,7 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
         notify::Api::openapi(),
         import::Api::openapi(),
         reception::Api::openapi(),
+        events::Api::openapi(),
     ] {
         doc.merge(family);
     }
