@@ -190,11 +190,7 @@ pub fn spec() -> Value {
         "/api/v1/stats/rankings": { "get": { "summary": "单位考核排名（可配置权重）", "security": [ { "bearer": [] } ],
           "parameters": [ { "name": "from", "in": "query", "required": true, "schema": { "type": "string", "format": "date" } },
                           { "name": "to", "in": "query", "required": true, "schema": { "type": "string", "format": "date" } } ],
-          "responses": { "200": { "description": "排名：所辖每个单位；本期无考核数据的单位 rank、score 为 null，排在最后" }, "401": error_response(), "422": error_response() } } },
-        "/api/v1/stats/ranking-weights": { "put": { "summary": "设置考核权重（管理员）", "security": [ { "bearer": [] } ],
-          "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["timely_acceptance", "on_time_completion", "satisfaction", "first_time_resolution"], "properties": {
-             "timely_acceptance": { "type": "number" }, "on_time_completion": { "type": "number" }, "satisfaction": { "type": "number" }, "first_time_resolution": { "type": "number" } } } } } },
-          "responses": { "200": { "description": "已设置" }, "401": error_response(), "403": error_response(), "422": error_response() } } }
+          "responses": { "200": { "description": "排名：所辖每个单位；本期无考核数据的单位 rank、score 为 null，排在最后" }, "401": error_response(), "422": error_response() } } }
       },
       "components": {
         "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },

@@ -107,6 +107,7 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
         import::Api::openapi(),
         reception::Api::openapi(),
         events::Api::openapi(),
+        stats::Api::openapi(),
     ] {
         doc.merge(family);
     }
