@@ -14,7 +14,6 @@ pub async fn document() -> Result<Json<Value>, ApiError> {
     let mut doc = spec();
     merge_paths(&mut doc, crate::api::ledgers::openapi_paths());
     merge_paths(&mut doc, crate::api::stats::export_openapi_paths());
-    merge_paths(&mut doc, crate::api::admin::openapi_paths());
     merge_paths(&mut doc, crate::api::events::openapi_paths());
     merge_paths(&mut doc, crate::api::intake::openapi_paths());
     merge_paths(&mut doc, crate::api::stats::openapi_paths());
@@ -147,14 +146,6 @@ pub fn spec() -> Value {
         "/api/v1/auth/login": { "post": { "summary": "工作人员登录，取得 API 令牌",
           "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["username", "password"], "properties": { "username": { "type": "string" }, "password": { "type": "string" }, "code": { "type": "string", "description": "已绑定动态验证码的用户：6位动态验证码或恢复码" } } } } } },
           "responses": { "200": { "description": "令牌" }, "400": error_response(), "401": error_response(), "422": error_response(), "429": error_response() } } },
-        "/api/v1/admin/second-factor": {
-          "get": { "summary": "须使用动态验证码的角色及会话超时（管理员）", "security": [ { "bearer": [] } ], "responses": { "200": { "description": "设置" }, "401": error_response(), "403": error_response() } },
-          "put": { "summary": "设置须使用动态验证码的角色（管理员，记入审计）", "security": [ { "bearer": [] } ],
-            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["roles"], "properties": { "roles": { "type": "array", "items": { "type": "string", "enum": ["registrar", "handler", "supervisor", "leader", "admin"] } } } } } } },
-            "responses": { "200": { "description": "已保存" }, "400": error_response(), "401": error_response(), "403": error_response(), "422": error_response() } } },
-        "/api/v1/admin/users/{id}/second-factor/reset": { "post": { "summary": "重置用户的动态验证码（管理员，记入审计；该用户的会话失效）", "security": [ { "bearer": [] } ],
-          "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } } ],
-          "responses": { "200": { "description": "已重置" }, "401": error_response(), "403": error_response(), "404": error_response() } } },
         "/api/v1/cases": {
           "get": { "summary": "本人数据范围内的信访事项", "security": [ { "bearer": [] } ], "responses": { "200": { "description": "列表" }, "401": error_response() } },
           "post": { "summary": "登记来信、来访、来电（同一信访人同一事项关联为重复件次：repeat_of、similarity；一信多投：multi_body）", "security": [ { "bearer": [] } ],

@@ -108,6 +108,7 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
         reception::Api::openapi(),
         events::Api::openapi(),
         stats::Api::openapi(),
+        admin::Api::openapi(),
     ] {
         doc.merge(family);
     }
