@@ -18,7 +18,7 @@ use xinfang_domain::{Actor, Role, Staff};
 use xinfang_store::{DraftRow, NewDraft};
 
 /// What a handler submits for sign-off.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
 pub struct DraftInput {
     pub outcome: Outcome,
     #[serde(default)]
@@ -41,7 +41,7 @@ pub struct PendingExtension {
 }
 
 /// A draft as staff see it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct DraftView {
     #[serde(flatten)]
     pub row: DraftRow,

@@ -6,7 +6,7 @@ use xinfang_domain::DomainError;
 use xinfang_store::StoreError;
 
 /// A field-level input error (machine-readable `field`, Chinese `message`).
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,

@@ -67,7 +67,7 @@ fn model_features(a: &Analysis) -> Vec<String> {
 }
 
 /// An administrator-set 重大活动 window with extra vigilance.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct SensitivePeriod {
     pub name: String,
     pub from: NaiveDate,

@@ -34,7 +34,7 @@ pub struct SearchHandle {
 }
 
 /// One search result as shown to a user.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct HitView {
     pub case_no: String,
     pub score: f32,
@@ -54,7 +54,7 @@ pub struct HitView {
 }
 
 /// A page of results.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct SearchPage {
     pub total: usize,
     pub hits: Vec<HitView>,

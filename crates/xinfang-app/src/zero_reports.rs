@@ -12,7 +12,7 @@ use xinfang_domain::{DomainError, Staff, UnitKind};
 use xinfang_store::{NewZeroReport, StoreError, ZeroReportRow};
 
 /// A bureau's state for one day.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct BureauReport {
     pub unit_id: i64,
     pub unit_name: String,
@@ -20,7 +20,7 @@ pub struct BureauReport {
 }
 
 /// Who has and has not reported on a day.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ZeroReportStatus {
     pub day: NaiveDate,
     /// The sensitive period covering the day, if any (reports are due only then).

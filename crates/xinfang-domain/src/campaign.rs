@@ -73,7 +73,7 @@ pub fn check_period(starts_on: NaiveDate, deadline: NaiveDate) -> Result<(), Dom
 }
 
 /// Where a campaign stands over its period, as of `today`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Progress {
     /// Days of the period (start and end included) and how many have passed.
     pub days_total: i64,

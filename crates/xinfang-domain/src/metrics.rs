@@ -156,7 +156,7 @@ mod tests {
 }
 
 /// Weights of the monthly assessment score (configurable per deployment).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct RankingWeights {
     pub timely_acceptance: f64,
     pub on_time_completion: f64,

@@ -8,7 +8,19 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// Database id of a unit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(transparent)]
 pub struct UnitId(pub i64);
 
@@ -18,7 +30,19 @@ pub struct UnitId(pub i64);
 pub struct UserId(pub i64);
 
 /// Administrative level of a unit; also the "registering level" of the 倒金字塔.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitLevel {
     National,
@@ -60,7 +84,7 @@ impl UnitLevel {
 }
 
 /// What sort of body a unit is; decides who may receive what.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     /// 党委政府 (人民政府): the root of each level; 复查/复核 go up through it.
@@ -112,7 +136,7 @@ impl UnitKind {
 }
 
 /// A body (机关、单位).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Unit {
     pub id: UnitId,
     pub parent: Option<UnitId>,
@@ -124,7 +148,7 @@ pub struct Unit {
 }
 
 /// Staff roles (登记员, 办理员, 督办员, 领导, 管理员).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Registrar,

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 pub const DEFAULT_TAXONOMY: &str = include_str!("../../../data/taxonomy/default.csv");
 
 /// One node of the tree.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TaxonNode {
     /// Stable code: 2 digits (领域), 4 (类别) or 6 (细类).
     pub code: String,

@@ -22,7 +22,7 @@ pub struct UserChange {
 }
 
 /// One recorded daily report.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ZeroReportRow {
     pub id: i64,
     pub unit_id: i64,

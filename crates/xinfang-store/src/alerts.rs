@@ -21,7 +21,7 @@ pub struct NewAlert<'a> {
 }
 
 /// A raised alert, for inboxes.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct AlertRow {
     pub case_no: String,
     pub clock: String,

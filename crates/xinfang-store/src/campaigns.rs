@@ -12,7 +12,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct CampaignRow {
     pub id: i64,
     pub name: String,
@@ -27,7 +27,7 @@ pub struct CampaignRow {
     pub progress: Option<xinfang_domain::campaign::Progress>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct CampaignItemRow {
     pub id: i64,
     pub case_no: String,
@@ -58,7 +58,7 @@ pub struct DisputeChange<'a> {
     pub case_no: Option<&'a str>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct DisputeRow {
     pub id: i64,
     pub unit_id: i64,

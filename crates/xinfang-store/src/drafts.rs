@@ -10,7 +10,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 /// A draft as stored.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct DraftRow {
     pub id: i64,
     pub case_no: String,

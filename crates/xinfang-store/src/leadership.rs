@@ -12,7 +12,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 /// An ownership with its progress, for boards and case pages.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct OwnershipRow {
     pub id: i64,
     pub case_no: String,
@@ -26,14 +26,14 @@ pub struct OwnershipRow {
     pub progress: Vec<ProgressRow>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ProgressRow {
     pub author: String,
     pub text: String,
     pub at: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct InstructionRow {
     pub leader: String,
     pub text: String,

@@ -11,7 +11,7 @@ use crate::Store;
 use serde::Serialize;
 use sqlx::Row;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct AccountabilityRow {
     pub id: i64,
     pub kind: String,

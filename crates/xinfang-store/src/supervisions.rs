@@ -12,7 +12,7 @@ use sqlx::Row;
 use xinfang_domain::supervision::{SupervisionKind, SupervisionStatus};
 
 /// A supervision as stored.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct SupervisionRow {
     pub id: i64,
     pub case_no: String,

@@ -12,7 +12,7 @@ use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
 /// A warning as listed.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct WarningRow {
     pub id: i64,
     pub case_no: String,

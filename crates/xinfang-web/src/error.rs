@@ -1,11 +1,12 @@
 //! One error type for every handler: maps service errors to HTTP statuses
-//! with a machine-readable body `{"errors":[{"field","message"}], "code"}`.
+//! with a machine-readable body, [`Errors`]: `{"code", "errors":[{"field","message"}]}`.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
-use xinfang_app::AppError;
+use serde::Serialize;
+use utoipa::ToSchema;
+use xinfang_app::{AppError, FieldError};
 use xinfang_domain::DomainError;
 
 pub struct ApiError(pub AppError);
@@ -36,13 +37,48 @@ pub const UNAVAILABLE_CODE: &str = "database_unavailable";
 /// Seconds a client should wait before retrying after a 503.
 pub const RETRY_AFTER_SECS: &str = "2";
 
+/// The body of every error answer (`#/components/schemas/Errors` in the
+/// OpenAPI document): a machine-readable code and the fields at fault.
+#[derive(Serialize, ToSchema)]
+pub struct Errors {
+    /// 机器可读的错误码，如 invalid、not_found、forbidden、database_unavailable
+    pub code: &'static str,
+    /// 为 true 时本次未保存，可按 Retry-After 用同一幂等键重试
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retryable: Option<bool>,
+    /// 出错的字段及说明；field 为空表示不针对某一字段
+    pub errors: Vec<FieldError>,
+}
+
+impl Errors {
+    /// One message not tied to a field.
+    fn general(code: &'static str, message: impl Into<String>) -> Self {
+        Self::on_field(code, "", message)
+    }
+
+    fn on_field(code: &'static str, field: &str, message: impl Into<String>) -> Self {
+        Errors {
+            code,
+            retryable: None,
+            errors: vec![FieldError {
+                field: field.to_string(),
+                message: message.into(),
+            }],
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, code, errors) = match &self.0 {
+        let message = self.0.to_string();
+        let (status, body) = match self.0 {
             AppError::Invalid(list) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                serde_json::to_value(list).unwrap_or_default(),
+                Errors {
+                    code: "invalid",
+                    retryable: None,
+                    errors: list,
+                },
             ),
             AppError::Domain(d) => {
                 let status = match d {
@@ -52,71 +88,59 @@ impl IntoResponse for ApiError {
                 };
                 (
                     status,
-                    d.code(),
-                    json!([{ "field": d.field().unwrap_or(""), "message": d.to_string() }]),
+                    Errors::on_field(d.code(), d.field().unwrap_or(""), d.to_string()),
                 )
             }
             AppError::BadRequest(_) => (
                 StatusCode::BAD_REQUEST,
-                "bad_request",
-                json!([{ "field": "", "message": self.0.to_string() }]),
+                Errors::general("bad_request", message),
             ),
             AppError::NotFound => (
                 StatusCode::NOT_FOUND,
-                "not_found",
-                json!([{ "field": "", "message": "未找到该信访事项或查询码错误" }]),
+                Errors::general("not_found", "未找到该信访事项或查询码错误"),
             ),
             AppError::Unauthenticated => (
                 StatusCode::UNAUTHORIZED,
-                "unauthenticated",
-                json!([{ "field": "", "message": self.0.to_string() }]),
+                Errors::general("unauthenticated", message),
             ),
-            AppError::Forbidden => (
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                json!([{ "field": "", "message": self.0.to_string() }]),
-            ),
+            AppError::Forbidden => (StatusCode::FORBIDDEN, Errors::general("forbidden", message)),
             AppError::TooManyAttempts => (
                 StatusCode::TOO_MANY_REQUESTS,
-                "too_many_attempts",
-                json!([{ "field": "", "message": self.0.to_string() }]),
+                Errors::general("too_many_attempts", message),
             ),
             AppError::LockedOut(_) => (
                 StatusCode::TOO_MANY_REQUESTS,
-                "locked_out",
-                json!([{ "field": "", "message": self.0.to_string() }]),
+                Errors::general("locked_out", message),
             ),
             AppError::DirectoryUnavailable(reason) => {
                 tracing::warn!("directory unavailable: {reason}");
                 (
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "directory_unavailable",
-                    json!([{ "field": "", "message": self.0.to_string() }]),
+                    Errors::general("directory_unavailable", message),
                 )
             }
             AppError::Unreadable {
                 code, input_fault, ..
             } => (
-                if *input_fault {
+                if input_fault {
                     StatusCode::UNPROCESSABLE_ENTITY
                 } else {
                     StatusCode::SERVICE_UNAVAILABLE
                 },
-                *code,
-                json!([{ "field": "file", "message": self.0.to_string() }]),
+                Errors::on_field(code, "file", message),
             ),
-            AppError::Conflict => (
-                StatusCode::CONFLICT,
-                "conflict",
-                json!([{ "field": "", "message": self.0.to_string() }]),
-            ),
+            AppError::Conflict => (StatusCode::CONFLICT, Errors::general("conflict", message)),
             AppError::Store(e) if e.is_unavailable() => {
                 // A failover under way: nothing was stored for this request;
                 // the client retries (with its Idempotency-Key) shortly.
                 tracing::warn!("database unavailable: {e}");
-                let body = json!({ "code": UNAVAILABLE_CODE, "retryable": true, "errors": [{
-                    "field": "", "message": "数据库正在切换，本次提交未保存，请稍后用同一幂等键重试"
-                }]});
+                let body = Errors {
+                    retryable: Some(true),
+                    ..Errors::general(
+                        UNAVAILABLE_CODE,
+                        "数据库正在切换，本次提交未保存，请稍后用同一幂等键重试",
+                    )
+                };
                 return (
                     StatusCode::SERVICE_UNAVAILABLE,
                     [(axum::http::header::RETRY_AFTER, RETRY_AFTER_SECS)],
@@ -128,11 +152,10 @@ impl IntoResponse for ApiError {
                 tracing::error!("store error: {e}");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    json!([{ "field": "", "message": "服务器内部错误，已记录" }]),
+                    Errors::general("internal", "服务器内部错误，已记录"),
                 )
             }
         };
-        (status, Json(json!({ "code": code, "errors": errors }))).into_response()
+        (status, Json(body)).into_response()
     }
 }

@@ -6,7 +6,7 @@ use crate::state::{App, CALENDAR_SETTING};
 use xinfang_domain::calendar::Calendar;
 
 /// What a calendar import changed.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ReflowReport {
     pub years: Vec<i32>,
     pub open_cases: usize,

@@ -15,7 +15,7 @@ use xinfang_text::{RiskCategory, RiskLexicon};
 pub const RISK_SETTING: &str = "risk_lexicon";
 
 /// When repeats and collective size become signals, and when they are high.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RiskThresholds {
     /// 重复信访: a case with this many submissions is a signal (level 2).
     pub repeat_at: u32,
@@ -39,7 +39,7 @@ impl Default for RiskThresholds {
 }
 
 /// One term as edited and stored.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LexiconTerm {
     pub term: String,
     /// `threat` / `article26` / `collective` / `public_opinion`, or the Chinese label.
@@ -49,7 +49,7 @@ pub struct LexiconTerm {
 }
 
 /// What is stored: the whole lexicon and the thresholds.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RiskSettings {
     pub terms: Vec<LexiconTerm>,
     pub thresholds: RiskThresholds,

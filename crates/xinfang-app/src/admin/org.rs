@@ -33,7 +33,7 @@ pub struct UserInput {
 }
 
 /// A user as administrators see it (no password hash).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct UserView {
     pub id: i64,
     pub username: String,

@@ -18,19 +18,45 @@ use xinfang_domain::{Role, Staff, UnitId};
 use xinfang_store::{fmt_time, DeliveryRow, WebhookFields, WebhookRow};
 
 /// What an administrator submits.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct WebhookInput {
+    /// 接收系统名称
+    #[schema(max_length = 50)]
     pub name: String,
+    /// 推送地址（http:// 或 https://，不含用户名密码）
     pub url: String,
+    #[schema(schema_with = event_kinds)]
     pub kinds: Vec<String>,
+    /// 订阅范围：该单位的工作人员能看到的信访事项（含第三十条限制），须在本人管辖范围内
     pub scope_unit: i64,
-    /// None or empty: a new random secret (shown once).
+    /// 签名密钥；不填（或为空）则随机生成，只在本次响应中返回一次
     #[serde(default)]
+    #[schema(min_length = 16, max_length = 200)]
     pub secret: Option<String>,
 }
 
+/// The OpenAPI schema of [`WebhookInput::kinds`]: at least one of [`KINDS`].
+fn event_kinds() -> utoipa::openapi::schema::Array {
+    let kind = utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(KINDS.iter().map(|(key, _)| *key)));
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(kind)
+        .min_items(Some(1))
+        .description(Some("订阅的事件"))
+        .build()
+}
+
+/// The OpenAPI schema of [`WebhookView::status`]: the keys [`status_label`] names.
+fn webhook_status() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(["active", "suspended", "disabled"]))
+        .build()
+}
+
 /// An endpoint as administrators see it (never its secret).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct WebhookView {
     pub id: i64,
     pub name: String,
@@ -39,6 +65,7 @@ pub struct WebhookView {
     pub kind_labels: Vec<&'static str>,
     pub scope_unit: i64,
     pub scope_unit_name: String,
+    #[schema(schema_with = webhook_status)]
     pub status: String,
     pub status_label: &'static str,
     pub failures: i64,
@@ -54,7 +81,7 @@ pub struct WebhookView {
 }
 
 /// One line of an endpoint's delivery log.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct DeliveryView {
     pub case_no: String,
     pub event_id: String,

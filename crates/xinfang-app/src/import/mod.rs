@@ -34,7 +34,7 @@ use xinfang_store::{ImportedCase, NewCaseRecord};
 pub const MAX_ROWS: usize = 20_000;
 
 /// One rejected row.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Rejection {
     /// Row number as Excel shows it (the header is row 1).
     pub row: usize,
@@ -42,7 +42,7 @@ pub struct Rejection {
 }
 
 /// What an import did (or, on a dry run, would do).
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct ImportReport {
     pub dry_run: bool,
     /// Data rows read (blank rows skipped).

@@ -573,7 +573,7 @@ mod tests {
 
 /// A message as staff see it on the case: the recipient masked unless the
 /// viewer holds the case (the same rule as the case's identity fields).
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct MessageView {
     pub id: i64,
     pub notice: String,
@@ -622,13 +622,24 @@ fn mask_recipient(r: &str) -> String {
 /// A gateway's state for administrators: configured or not, messages by
 /// status, and the latest failures (a dead gateway shows here, never to the
 /// petitioner).
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct GatewayView {
     pub channel: &'static str,
     pub channel_label: &'static str,
     pub configured: bool,
     pub counts: Vec<(String, i64)>,
     pub recent_failures: Vec<(String, String)>,
+}
+
+/// A notice's text in force beside its default and the placeholders it
+/// may use (what an administrator edits).
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct NoticeText {
+    pub notice: &'static str,
+    pub label: &'static str,
+    pub text: String,
+    pub default_text: &'static str,
+    pub placeholders: &'static [&'static str],
 }
 
 impl App {
@@ -706,19 +717,19 @@ impl App {
     pub async fn notice_texts(
         &self,
         staff: &xinfang_domain::Staff,
-    ) -> Result<Vec<serde_json::Value>, AppError> {
+    ) -> Result<Vec<NoticeText>, AppError> {
         if !staff.has(xinfang_domain::Role::Admin) {
             return Err(AppError::Forbidden);
         }
         let mut out = vec![];
         for n in Notice::ALL {
-            out.push(serde_json::json!({
-                "notice": n.key(),
-                "label": n.label_zh(),
-                "text": self.notice_text(n).await?,
-                "default_text": n.default_text(),
-                "placeholders": n.placeholders(),
-            }));
+            out.push(NoticeText {
+                notice: n.key(),
+                label: n.label_zh(),
+                text: self.notice_text(n).await?,
+                default_text: n.default_text(),
+                placeholders: n.placeholders(),
+            });
         }
         Ok(out)
     }

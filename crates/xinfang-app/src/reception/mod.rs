@@ -23,7 +23,7 @@ use xinfang_store::NewSession;
 pub const RECEPTION_MIN_SETTING: &str = "reception_min_per_week";
 
 /// A session as entered.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct SessionInput {
     /// Defaults to the caller's unit.
     #[serde(default)]
@@ -31,8 +31,11 @@ pub struct SessionInput {
     pub kind: ReceptionKind,
     pub leader: String,
     pub date: NaiveDate,
+    #[schema(examples("09:00-11:30"))]
     pub slot: String,
     pub place: String,
+    /// 可预约人数，1 到 200（`xinfang_domain::reception::MAX_CAPACITY`）
+    #[schema(minimum = 1, maximum = 200)]
     pub capacity: u32,
     /// Open to petitioners' online booking (我的信访 → 预约领导接访).
     #[serde(default)]
@@ -40,7 +43,7 @@ pub struct SessionInput {
 }
 
 /// An appointment as entered.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct AppointmentInput {
     pub name: String,
     #[serde(default)]

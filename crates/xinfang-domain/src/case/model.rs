@@ -5,7 +5,7 @@ use crate::org::UnitId;
 use serde::{Deserialize, Serialize};
 
 /// 渠道: how a submission arrived (第十七条).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Online,
@@ -47,7 +47,7 @@ impl Channel {
 }
 
 /// 类型 (第二十九–三十一条).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// 建议意见类 (第二十九条).
@@ -291,7 +291,7 @@ pub enum Route {
 }
 
 /// The outcome written in a 处理意见书 / reply.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// 予以支持 (第三十二条(一)).

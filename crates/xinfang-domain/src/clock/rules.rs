@@ -6,7 +6,19 @@ use super::{Counting, PeriodSpec};
 use serde::{Deserialize, Serialize};
 
 /// The clocks of the 《信访工作条例》.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ClockKind {
     /// 信访部门登记后转送、交办：15日（第二十二条）.
@@ -114,7 +126,7 @@ pub const LOCAL_DEFAULT_SOURCE: &str =
     "本地规定（默认参照第三十四条的60日；条例未规定此类事项的期限）";
 
 /// One clock as data.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ClockRule {
     pub kind: ClockKind,
     pub spec: PeriodSpec,

@@ -11,7 +11,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 /// One value of a dimension and its counts.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct BreakdownRow {
     /// The stored key ("online", "county", "330102", "claim", a category, "" = none).
     pub key: String,

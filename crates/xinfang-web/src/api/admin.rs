@@ -1,22 +1,26 @@
 //! Administration API: the content taxonomy, the risk lexicon and thresholds,
 //! units, users (and their second factor), and the daily 零报告. Handlers parse and call the services
-//! in `xinfang-app` (which check the administrator role and audit).
+//! in `xinfang-app` (which check the administrator role and audit). Answers
+//! and bodies are typed; their OpenAPI operations are generated ([`Api`]).
 
 use crate::auth::ApiUser;
-use crate::error::ApiError;
+use crate::error::{ApiError, Errors};
 use crate::public::parse_json;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use utoipa::{OpenApi, ToSchema};
 use xinfang_app::admin::lexicon::RiskSettings;
-use xinfang_app::admin::org::{UnitInput, UserInput};
+use xinfang_app::admin::org::{UnitInput, UserInput, UserView};
+use xinfang_app::zero_reports::ZeroReportStatus;
 use xinfang_app::AppError;
+use xinfang_domain::taxonomy::{TaxonNode, Taxonomy};
+use xinfang_domain::{Role, Unit, UnitId, UnitKind, UnitLevel};
+use xinfang_store::ZeroReportRow;
 
 pub fn routes() -> crate::routes::Routes {
     crate::routes::Routes::new()
@@ -41,49 +45,112 @@ pub fn routes() -> crate::routes::Routes {
         )
 }
 
-/// The taxonomy as JSON rows with paths.
-pub(crate) fn taxonomy_json(t: &xinfang_domain::taxonomy::Taxonomy) -> Value {
-    let nodes: Vec<Value> = t
+/// The operations of this file in the OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(paths(
+    taxonomy,
+    add_taxon,
+    change_taxon,
+    lexicon,
+    put_lexicon,
+    units,
+    add_unit,
+    change_unit,
+    users,
+    add_user,
+    change_user,
+    reset_second_factor,
+    second_factor_policy,
+    put_second_factor_policy,
+    zero_reports,
+    record_zero_report
+))]
+pub(super) struct Api;
+
+/// 内容分类树
+#[derive(Serialize, ToSchema)]
+struct TaxonomyNodes {
+    nodes: Vec<TaxonEntry>,
+}
+
+/// 一个分类及其上级和全称
+#[derive(Serialize, ToSchema)]
+struct TaxonEntry {
+    code: String,
+    name: String,
+    /// 1 领域, 2 类别, 3 细类
+    level: u8,
+    active: bool,
+    parent: Option<String>,
+    /// 全称（领域 / 类别 / 细类）
+    path: Option<String>,
+}
+
+/// The taxonomy as rows with their parents and paths.
+fn taxonomy_nodes(t: &Taxonomy) -> TaxonomyNodes {
+    let nodes = t
         .nodes()
         .iter()
-        .map(|n| {
-            json!({ "code": n.code, "name": n.name, "level": n.level, "active": n.active,
-                         "parent": n.parent_code(), "path": t.path(&n.code) })
+        .map(|n| TaxonEntry {
+            code: n.code.clone(),
+            name: n.name.clone(),
+            level: n.level,
+            active: n.active,
+            parent: n.parent_code().map(str::to_string),
+            path: t.path(&n.code),
         })
         .collect();
-    json!({ "nodes": nodes })
+    TaxonomyNodes { nodes }
 }
 
-async fn taxonomy(State(st): State<AppState>, ApiUser(_): ApiUser) -> Json<Value> {
-    Json(taxonomy_json(&st.app.taxonomy()))
+#[utoipa::path(get, path = "/api/v1/taxonomy", summary = "内容分类（领域 → 类别 → 细类）",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "分类树", body = TaxonomyNodes),
+        (status = 401, description = "错误", body = Errors)))]
+async fn taxonomy(State(st): State<AppState>, ApiUser(_): ApiUser) -> Json<TaxonomyNodes> {
+    Json(taxonomy_nodes(&st.app.taxonomy()))
 }
 
-#[derive(Deserialize)]
+/// 新分类：上级的编码（不填为领域）和名称
+#[derive(Deserialize, ToSchema)]
 struct NewTaxon {
     #[serde(default)]
     parent: Option<String>,
     name: String,
 }
 
+/// 一个分类及其全称
+#[derive(Serialize, ToSchema)]
+struct TaxonWithPath {
+    node: TaxonNode,
+    path: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/taxonomy", summary = "新增分类（管理员）",
+    security(("bearer" = [])),
+    request_body = NewTaxon,
+    responses(
+        (status = 201, description = "已新增", body = TaxonWithPath),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors),
+        (status = 422, description = "错误", body = Errors)))]
 async fn add_taxon(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     body: axum::body::Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<TaxonWithPath>), ApiError> {
     let b: NewTaxon = parse_json(&body)?;
     let node = st
         .app
         .add_taxon(&staff, b.parent.as_deref(), &b.name)
         .await?;
     let path = st.app.taxonomy().path(&node.code);
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "node": node, "path": path })),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(TaxonWithPath { node, path })))
 }
 
-#[derive(Deserialize)]
+/// 更名、停用或启用（不填的不变）
+#[derive(Deserialize, ToSchema)]
 struct TaxonChange {
     #[serde(default)]
     name: Option<String>,
@@ -91,65 +158,139 @@ struct TaxonChange {
     active: Option<bool>,
 }
 
+#[utoipa::path(post, path = "/api/v1/taxonomy/{code}", summary = "更名、停用或启用分类（管理员；不删除）",
+    security(("bearer" = [])),
+    params(("code" = String, Path)),
+    request_body = TaxonChange,
+    responses(
+        (status = 200, description = "已更新", body = TaxonWithPath),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors),
+        (status = 404, description = "错误", body = Errors),
+        (status = 422, description = "错误", body = Errors)))]
 async fn change_taxon(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Path(code): Path<String>,
     body: axum::body::Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<TaxonWithPath>, ApiError> {
     let b: TaxonChange = parse_json(&body)?;
     let node = st
         .app
         .change_taxon(&staff, &code, b.name.as_deref(), b.active)
         .await?;
     let path = st.app.taxonomy().path(&node.code);
-    Ok(Json(json!({ "node": node, "path": path })))
+    Ok(Json(TaxonWithPath { node, path }))
 }
 
-async fn lexicon(State(st): State<AppState>, ApiUser(_): ApiUser) -> Json<Value> {
-    Json(json!(st.app.risk_config().settings()))
+#[utoipa::path(get, path = "/api/v1/risk-lexicon", summary = "风险词库与预警阈值",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "词库", body = RiskSettings),
+        (status = 401, description = "错误", body = Errors)))]
+async fn lexicon(State(st): State<AppState>, ApiUser(_): ApiUser) -> Json<RiskSettings> {
+    Json(st.app.risk_config().settings())
 }
 
+#[utoipa::path(put, path = "/api/v1/risk-lexicon", summary = "替换风险词库与阈值（管理员）",
+    security(("bearer" = [])),
+    request_body = RiskSettings,
+    responses(
+        (status = 200, description = "已更新", body = RiskSettings),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors),
+        (status = 422, description = "错误", body = Errors)))]
 async fn put_lexicon(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     body: axum::body::Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<RiskSettings>, ApiError> {
     let b: RiskSettings = parse_json(&body)?;
     let c = st.app.set_risk_settings(&staff, b).await?;
-    Ok(Json(json!(c.settings())))
+    Ok(Json(c.settings()))
 }
 
+/// 单位树（含停用）
+#[derive(Serialize, ToSchema)]
+struct AdminUnits {
+    /// 按 id 排序
+    units: Vec<AdminUnit>,
+}
+
+/// 单位及其是否启用
+#[derive(Serialize, ToSchema)]
+struct AdminUnit {
+    id: UnitId,
+    parent_id: Option<UnitId>,
+    name: String,
+    level: UnitLevel,
+    kind: UnitKind,
+    region_code: String,
+    active: bool,
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/units", summary = "单位树（含停用，管理员）",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "单位", body = AdminUnits),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors)))]
 async fn units(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<AdminUnits>, ApiError> {
     st.app.require_admin(&staff)?;
     let org = st.app.org();
     let mut list: Vec<_> = org.units().collect();
     list.sort_by_key(|u| u.id);
-    let units: Vec<Value> = list
+    let units = list
         .iter()
-        .map(|u| json!({ "id": u.id, "parent_id": u.parent, "name": u.name, "level": u.level,
-                         "kind": u.kind, "region_code": u.region_code, "active": st.app.unit_active(u.id) }))
+        .map(|u| AdminUnit {
+            id: u.id,
+            parent_id: u.parent,
+            name: u.name.clone(),
+            level: u.level,
+            kind: u.kind,
+            region_code: u.region_code.clone(),
+            active: st.app.unit_active(u.id),
+        })
         .collect();
-    Ok(Json(json!({ "units": units })))
+    Ok(Json(AdminUnits { units }))
 }
 
-#[derive(Deserialize)]
+/// 新单位
+#[derive(Deserialize, ToSchema)]
 struct NewUnit {
     parent_id: i64,
     name: String,
+    #[schema(value_type = UnitLevel)]
     level: String,
+    #[schema(value_type = UnitKind)]
     kind: String,
     region_code: String,
 }
 
+/// 单位及其是否启用
+#[derive(Serialize, ToSchema)]
+struct UnitState {
+    unit: Unit,
+    active: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/units", summary = "新增单位（管理员）",
+    security(("bearer" = [])),
+    request_body = NewUnit,
+    responses(
+        (status = 201, description = "已新增", body = UnitState),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors),
+        (status = 404, description = "错误", body = Errors),
+        (status = 422, description = "错误", body = Errors)))]
 async fn add_unit(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     body: axum::body::Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<UnitState>), ApiError> {
     let b: NewUnit = parse_json(&body)?;
     let id = st
         .app
@@ -165,14 +306,11 @@ async fn add_unit(
         )
         .await?;
     let unit = st.app.org().get(id).cloned().ok_or(AppError::NotFound)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "unit": unit, "active": true })),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(UnitState { unit, active: true })))
 }
 
-#[derive(Deserialize)]
+/// 更名、停用或启用（不填的不变）
+#[derive(Deserialize, ToSchema)]
 struct UnitChange {
     #[serde(default)]
     name: Option<String>,
@@ -180,28 +318,58 @@ struct UnitChange {
     active: Option<bool>,
 }
 
+#[utoipa::path(post, path = "/api/v1/admin/units/{id}", summary = "更名、停用或启用单位（管理员；不删除）",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body = UnitChange,
+    responses(
+        (status = 200, description = "已更新", body = UnitState),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors),
+        (status = 404, description = "错误", body = Errors),
+        (status = 422, description = "错误", body = Errors)))]
 async fn change_unit(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Path(id): Path<i64>,
     body: axum::body::Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<UnitState>, ApiError> {
     let b: UnitChange = parse_json(&body)?;
     st.app
         .change_unit(&staff, id, b.name.as_deref(), b.active)
         .await?;
-    let uid = xinfang_domain::UnitId(id);
+    let uid = UnitId(id);
     let unit = st.app.org().get(uid).cloned().ok_or(AppError::NotFound)?;
-    Ok(Json(
-        json!({ "unit": unit, "active": st.app.unit_active(uid) }),
-    ))
+    Ok(Json(UnitState {
+        unit,
+        active: st.app.unit_active(uid),
+    }))
 }
 
+/// 用户
+#[derive(Serialize, ToSchema)]
+struct Users {
+    users: Vec<UserView>,
+}
+
+/// 一个用户
+#[derive(Serialize, ToSchema)]
+struct OneUser {
+    user: UserView,
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/users", summary = "用户（管理员）",
+    security(("bearer" = [])),
+    params(("unit" = Option<i64>, Query, description = "只列该单位的用户")),
+    responses(
+        (status = 200, description = "用户", body = Users),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors)))]
 async fn users(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Users>, ApiError> {
     let unit = match q.get("unit").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         Some(s) => Some(
             s.parse::<i64>()
@@ -210,27 +378,39 @@ async fn users(
         None => None,
     };
     let users = st.app.admin_users(&staff, unit).await?;
-    Ok(Json(json!({ "users": users })))
+    Ok(Json(Users { users }))
 }
 
-#[derive(Deserialize)]
+/// 新用户（初始密码须符合密码策略）
+#[derive(Deserialize, ToSchema)]
 struct NewUserBody {
     username: String,
     display_name: String,
     unit_id: i64,
+    #[schema(value_type = Vec<Role>)]
     roles: Vec<String>,
     password: String,
+    /// 职务（领导的批示、包案中显示）
     #[serde(default)]
     post: Option<String>,
 }
 
+#[utoipa::path(post, path = "/api/v1/admin/users", summary = "新建用户（管理员；初始密码须符合密码策略）",
+    security(("bearer" = [])),
+    request_body = NewUserBody,
+    responses(
+        (status = 201, description = "已新建", body = OneUser),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors),
+        (status = 404, description = "错误", body = Errors),
+        (status = 422, description = "错误", body = Errors)))]
 async fn add_user(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     body: axum::body::Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<OneUser>), ApiError> {
     let b: NewUserBody = parse_json(&body)?;
-    let u = st
+    let user = st
         .app
         .add_user(
             &staff,
@@ -244,10 +424,11 @@ async fn add_user(
             },
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "user": u }))).into_response())
+    Ok((StatusCode::CREATED, Json(OneUser { user })))
 }
 
-#[derive(Deserialize)]
+/// 修改角色、重置密码、停用或启用（不填的不变）
+#[derive(Deserialize, ToSchema)]
 struct UserChangeBody {
     #[serde(default)]
     display_name: Option<String>,
@@ -259,14 +440,24 @@ struct UserChangeBody {
     active: Option<bool>,
 }
 
+#[utoipa::path(post, path = "/api/v1/admin/users/{id}", summary = "修改角色、重置密码、停用或启用用户（管理员）",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body = UserChangeBody,
+    responses(
+        (status = 200, description = "已更新", body = OneUser),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors),
+        (status = 404, description = "错误", body = Errors),
+        (status = 422, description = "错误", body = Errors)))]
 async fn change_user(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Path(id): Path<i64>,
     body: axum::body::Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<OneUser>, ApiError> {
     let b: UserChangeBody = parse_json(&body)?;
-    let u = st
+    let user = st
         .app
         .change_user(
             &staff,
@@ -277,117 +468,91 @@ async fn change_user(
             b.active,
         )
         .await?;
-    Ok(Json(json!({ "user": u })))
+    Ok(Json(OneUser { user }))
 }
 
+#[utoipa::path(get, path = "/api/v1/zero-reports", summary = "敏感时期每日零报告：已报、未报的信访局",
+    security(("bearer" = [])),
+    params(("day" = Option<chrono::NaiveDate>, Query, description = "默认今天")),
+    responses(
+        (status = 200, description = "报告情况", body = ZeroReportStatus),
+        (status = 401, description = "错误", body = Errors),
+        (status = 422, description = "错误", body = Errors)))]
 async fn zero_reports(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ZeroReportStatus>, ApiError> {
     let day = match q.get("day").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         Some(s) => s
             .parse()
             .map_err(|_| ApiError(AppError::field("day", "日期格式应为 YYYY-MM-DD")))?,
         None => st.app.now().date(),
     };
-    let status = st.app.zero_report_status(&staff, day).await?;
-    Ok(Json(json!(status)))
+    Ok(Json(st.app.zero_report_status(&staff, day).await?))
 }
 
-#[derive(Deserialize)]
+/// 本信访局今日报告：零报告或预警情况
+#[derive(Deserialize, ToSchema)]
 struct ZeroReportBody {
     nothing_to_report: bool,
     #[serde(default)]
     note: String,
 }
 
+/// 已记录的报告
+#[derive(Serialize, ToSchema)]
+struct Reported {
+    report: ZeroReportRow,
+}
+
+#[utoipa::path(post, path = "/api/v1/zero-reports", summary = "本信访局今日报告（零报告或预警情况；每日一次）",
+    security(("bearer" = [])),
+    request_body = ZeroReportBody,
+    responses(
+        (status = 201, description = "已报告", body = Reported),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors),
+        (status = 404, description = "错误", body = Errors),
+        (status = 409, description = "错误", body = Errors),
+        (status = 422, description = "错误", body = Errors)))]
 async fn record_zero_report(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     body: axum::body::Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<Reported>), ApiError> {
     let b: ZeroReportBody = parse_json(&body)?;
-    let r = st
+    let report = st
         .app
         .record_zero_report(&staff, b.nothing_to_report, &b.note)
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "report": r }))).into_response())
+    Ok((StatusCode::CREATED, Json(Reported { report })))
 }
 
-fn err() -> Value {
-    json!({ "description": "错误", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Errors" } } } })
-}
-
-/// The OpenAPI paths of this file (merged into the document by `openapi.rs`).
-pub fn openapi_paths() -> Value {
-    let sec = json!([{ "bearer": [] }]);
-    let obj = |props: Value, required: Value| json!({ "required": true, "content": { "application/json": { "schema": { "type": "object", "required": required, "properties": props } } } });
-    let int_path = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } }]);
-    json!({
-      "/api/v1/taxonomy": {
-        "get": { "summary": "内容分类（领域 → 类别 → 细类）", "security": sec, "responses": { "200": { "description": "分类树" }, "401": err() } },
-        "post": { "summary": "新增分类（管理员）", "security": sec,
-          "requestBody": obj(json!({ "parent": { "type": "string", "nullable": true }, "name": { "type": "string" } }), json!(["name"])),
-          "responses": { "201": { "description": "已新增" }, "401": err(), "403": err(), "422": err() } } },
-      "/api/v1/taxonomy/{code}": { "post": { "summary": "更名、停用或启用分类（管理员；不删除）", "security": sec,
-          "parameters": [ { "name": "code", "in": "path", "required": true, "schema": { "type": "string" } } ],
-          "requestBody": obj(json!({ "name": { "type": "string" }, "active": { "type": "boolean" } }), json!([])),
-          "responses": { "200": { "description": "已更新" }, "401": err(), "403": err(), "404": err(), "422": err() } } },
-      "/api/v1/risk-lexicon": {
-        "get": { "summary": "风险词库与预警阈值", "security": sec, "responses": { "200": { "description": "词库" }, "401": err() } },
-        "put": { "summary": "替换风险词库与阈值（管理员）", "security": sec,
-          "requestBody": obj(json!({
-            "terms": { "type": "array", "items": { "type": "object", "required": ["term", "category", "level"], "properties": {
-              "term": { "type": "string" }, "category": { "type": "string" }, "level": { "type": "integer", "minimum": 0, "maximum": 255 } } } },
-            "thresholds": { "type": "object", "required": ["repeat_at", "repeat_high_at", "collective_at", "collective_high_at"], "properties": {
-              "repeat_at": { "type": "integer", "minimum": 0, "maximum": 4294967295u64 }, "repeat_high_at": { "type": "integer", "minimum": 0, "maximum": 4294967295u64 },
-              "collective_at": { "type": "integer", "minimum": 0, "maximum": 4294967295u64 }, "collective_high_at": { "type": "integer", "minimum": 0, "maximum": 4294967295u64 } } } }),
-            json!(["terms", "thresholds"])),
-          "responses": { "200": { "description": "已更新" }, "401": err(), "403": err(), "422": err() } } },
-      "/api/v1/admin/units": {
-        "get": { "summary": "单位树（含停用，管理员）", "security": sec, "responses": { "200": { "description": "单位" }, "401": err(), "403": err() } },
-        "post": { "summary": "新增单位（管理员）", "security": sec,
-          "requestBody": obj(json!({ "parent_id": { "type": "integer", "format": "int64" }, "name": { "type": "string" },
-            "level": { "type": "string", "enum": ["national", "provincial", "municipal", "county", "township"] },
-            "kind": { "type": "string", "enum": ["government", "petition_bureau", "functional", "discipline", "political_legal", "township"] },
-            "region_code": { "type": "string" } }), json!(["parent_id", "name", "level", "kind", "region_code"])),
-          "responses": { "201": { "description": "已新增" }, "401": err(), "403": err(), "404": err(), "422": err() } } },
-      "/api/v1/admin/units/{id}": { "post": { "summary": "更名、停用或启用单位（管理员；不删除）", "security": sec, "parameters": int_path,
-          "requestBody": obj(json!({ "name": { "type": "string" }, "active": { "type": "boolean" } }), json!([])),
-          "responses": { "200": { "description": "已更新" }, "401": err(), "403": err(), "404": err(), "422": err() } } },
-      "/api/v1/admin/users": {
-        "get": { "summary": "用户（管理员）", "security": sec,
-          "parameters": [ { "name": "unit", "in": "query", "schema": { "type": "integer", "format": "int64" } } ],
-          "responses": { "200": { "description": "用户" }, "401": err(), "403": err() } },
-        "post": { "summary": "新建用户（管理员；初始密码须符合密码策略）", "security": sec,
-          "requestBody": obj(json!({ "username": { "type": "string" }, "display_name": { "type": "string" }, "unit_id": { "type": "integer", "format": "int64" },
-            "roles": { "type": "array", "items": { "type": "string", "enum": ["registrar", "handler", "supervisor", "leader", "admin"] } }, "password": { "type": "string" } }),
-            json!(["username", "display_name", "unit_id", "roles", "password"])),
-          "responses": { "201": { "description": "已新建" }, "401": err(), "403": err(), "404": err(), "422": err() } } },
-      "/api/v1/admin/users/{id}": { "post": { "summary": "修改角色、重置密码、停用或启用用户（管理员）", "security": sec, "parameters": int_path,
-          "requestBody": obj(json!({ "display_name": { "type": "string" }, "roles": { "type": "array", "items": { "type": "string" } },
-            "password": { "type": "string" }, "active": { "type": "boolean" } }), json!([])),
-          "responses": { "200": { "description": "已更新" }, "401": err(), "403": err(), "404": err(), "422": err() } } },
-      "/api/v1/zero-reports": {
-        "get": { "summary": "敏感时期每日零报告：已报、未报的信访局", "security": sec,
-          "parameters": [ { "name": "day", "in": "query", "schema": { "type": "string", "format": "date" } } ],
-          "responses": { "200": { "description": "报告情况" }, "401": err(), "422": err() } },
-        "post": { "summary": "本信访局今日报告（零报告或预警情况；每日一次）", "security": sec,
-          "requestBody": obj(json!({ "nothing_to_report": { "type": "boolean" }, "note": { "type": "string" } }), json!(["nothing_to_report"])),
-          "responses": { "201": { "description": "已报告" }, "401": err(), "403": err(), "404": err(), "409": err(), "422": err() } } }
-    })
+/// 须使用动态验证码的角色及会话超时
+#[derive(Serialize, ToSchema)]
+struct SecondFactorSettings {
+    #[schema(value_type = Vec<Role>)]
+    roles: Vec<&'static str>,
+    idle_timeout_secs: u64,
+    absolute_timeout_secs: u64,
 }
 
 /// The roles that must use a second factor, and the session timeouts.
+#[utoipa::path(get, path = "/api/v1/admin/second-factor", summary = "须使用动态验证码的角色及会话超时（管理员）",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "设置", body = SecondFactorSettings),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors)))]
 async fn second_factor_policy(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
-) -> Result<Json<Value>, ApiError> {
-    if !staff.has(xinfang_domain::Role::Admin) {
+) -> Result<Json<SecondFactorSettings>, ApiError> {
+    if !staff.has(Role::Admin) {
         return Err(ApiError(AppError::Forbidden));
     }
-    let roles: Vec<&str> = st
+    let roles = st
         .app
         .second_factor_roles()
         .await?
@@ -395,38 +560,71 @@ async fn second_factor_policy(
         .map(|r| r.key())
         .collect();
     let p = st.app.session_policy();
-    Ok(Json(json!({
-        "roles": roles,
-        "idle_timeout_secs": p.idle.as_secs(),
-        "absolute_timeout_secs": p.absolute.as_secs(),
-    })))
+    Ok(Json(SecondFactorSettings {
+        roles,
+        idle_timeout_secs: p.idle.as_secs(),
+        absolute_timeout_secs: p.absolute.as_secs(),
+    }))
 }
 
-#[derive(Deserialize)]
+/// 须使用动态验证码的角色
+#[derive(Deserialize, ToSchema)]
 struct FactorPolicy {
+    #[schema(value_type = Vec<Role>)]
     roles: Vec<String>,
 }
 
+/// 已保存的角色
+#[derive(Serialize, ToSchema)]
+struct FactorRoles {
+    #[schema(value_type = Vec<Role>)]
+    roles: Vec<&'static str>,
+}
+
+#[utoipa::path(put, path = "/api/v1/admin/second-factor", summary = "设置须使用动态验证码的角色（管理员，记入审计）",
+    security(("bearer" = [])),
+    request_body = FactorPolicy,
+    responses(
+        (status = 200, description = "已保存", body = FactorRoles),
+        (status = 400, description = "错误", body = Errors),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors),
+        (status = 422, description = "错误", body = Errors)))]
 async fn put_second_factor_policy(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     body: axum::body::Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<FactorRoles>, ApiError> {
     let b: FactorPolicy = parse_json(&body)?;
     let roles = st.app.set_second_factor_roles(&staff, &b.roles).await?;
-    let keys: Vec<&str> = roles.iter().map(|r| r.key()).collect();
-    Ok(Json(json!({ "roles": keys })))
+    Ok(Json(FactorRoles {
+        roles: roles.iter().map(|r| r.key()).collect(),
+    }))
+}
+
+/// 是否曾绑定动态验证码
+#[derive(Serialize, ToSchema)]
+struct FactorReset {
+    reset: bool,
 }
 
 /// Remove a user's second factor (audited); their sessions end.
+#[utoipa::path(post, path = "/api/v1/admin/users/{id}/second-factor/reset", summary = "重置用户的动态验证码（管理员，记入审计；该用户的会话失效）",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "已重置", body = FactorReset),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors),
+        (status = 404, description = "错误", body = Errors)))]
 async fn reset_second_factor(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, ApiError> {
-    let had = st
+) -> Result<Json<FactorReset>, ApiError> {
+    let reset = st
         .app
         .reset_second_factor(&staff, xinfang_domain::UserId(id))
         .await?;
-    Ok(Json(json!({ "reset": had })))
+    Ok(Json(FactorReset { reset }))
 }

@@ -1,17 +1,18 @@
 //! The 矛盾纠纷排查台账: registering a dispute and moving it through 三调联动
-//! (a mediation track, its outcome, or conversion into a case).
+//! (a mediation track, its outcome, or conversion into a case). Answers and
+//! bodies are typed; their OpenAPI operations are generated ([`Api`]).
 
 use crate::auth::ApiUser;
-use crate::error::ApiError;
+use crate::error::{ApiError, Errors};
 use crate::public::parse_json;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::{OpenApi, ToSchema};
+use xinfang_store::DisputeRow;
 
 pub fn routes() -> crate::routes::Routes {
     crate::routes::Routes::new()
@@ -19,7 +20,13 @@ pub fn routes() -> crate::routes::Routes {
         .route("/api/v1/disputes/{id}", post(move_dispute))
 }
 
-#[derive(Deserialize)]
+/// The operations of this file in the OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(paths(disputes, register_dispute, move_dispute))]
+pub(super) struct Api;
+
+/// 排查发现的矛盾纠纷
+#[derive(Deserialize, ToSchema)]
 struct DisputeBody {
     #[serde(default)]
     region_code: String,
@@ -31,12 +38,25 @@ struct DisputeBody {
     risk_level: Option<i64>,
 }
 
+/// 矛盾纠纷排查台账
+#[derive(Serialize, ToSchema)]
+struct Disputes {
+    disputes: Vec<DisputeRow>,
+}
+
 /// Register a dispute in the 矛盾纠纷排查台账.
+#[utoipa::path(post, path = "/api/v1/disputes", summary = "登记排查发现的矛盾纠纷",
+    security(("bearer" = [])),
+    request_body = DisputeBody,
+    responses(
+        (status = 201, description = "已登记", body = DisputeRow),
+        (status = 401, description = "错误", body = Errors),
+        (status = 422, description = "错误", body = Errors)))]
 async fn register_dispute(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     body: axum::body::Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<DisputeRow>), ApiError> {
     let b: DisputeBody = parse_json(&body)?;
     let d = st
         .app
@@ -48,19 +68,24 @@ async fn register_dispute(
             b.risk_level.unwrap_or(1),
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(crate::error::to_json(d)?)).into_response())
+    Ok((StatusCode::CREATED, Json(d)))
 }
 
+#[utoipa::path(get, path = "/api/v1/disputes", summary = "矛盾纠纷排查台账",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "台账", body = Disputes),
+        (status = 401, description = "错误", body = Errors)))]
 async fn disputes(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        json!({ "disputes": st.app.disputes_for(&staff).await? }),
-    ))
+) -> Result<Json<Disputes>, ApiError> {
+    let disputes = st.app.disputes_for(&staff).await?;
+    Ok(Json(Disputes { disputes }))
 }
 
-#[derive(Deserialize)]
+/// 三调联动：调解、结果、转为信访事项
+#[derive(Deserialize, ToSchema)]
 struct DisputeMove {
     status: String,
     #[serde(default)]
@@ -70,12 +95,23 @@ struct DisputeMove {
 }
 
 /// 三调联动: start mediation on a track, record the outcome, or convert into a case.
+#[utoipa::path(post, path = "/api/v1/disputes/{id}", summary = "三调联动：调解、结果、转为信访事项",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body = DisputeMove,
+    responses(
+        (status = 200, description = "已更新", body = DisputeRow),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors),
+        (status = 404, description = "错误", body = Errors),
+        (status = 409, description = "错误", body = Errors),
+        (status = 422, description = "错误", body = Errors)))]
 async fn move_dispute(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Path(id): Path<i64>,
     body: axum::body::Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<DisputeRow>, ApiError> {
     let b: DisputeMove = parse_json(&body)?;
     let d = st
         .app
@@ -87,5 +123,5 @@ async fn move_dispute(
             b.outcome.as_deref(),
         )
         .await?;
-    Ok(Json(crate::error::to_json(d)?))
+    Ok(Json(d))
 }

@@ -1,7 +1,7 @@
 //! What the API handlers share beyond the extractors of `crate::auth`
 //! (`ApiUser`) and the body parsing of `crate::public` (`parse_json`): a
-//! date parameter with a field error naming it, and an .xlsx download (the
-//! pages' exports use it too).
+//! date parameter with a field error naming it, an .xlsx download (the
+//! pages' exports use it too), and the OpenAPI schema of a fixed set of keys.
 
 use crate::error::ApiError;
 use axum::response::{IntoResponse, Response};
@@ -29,4 +29,14 @@ pub(crate) fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
         bytes,
     )
         .into_response()
+}
+
+/// The OpenAPI schema of a key out of a fixed set (e.g. the keys of
+/// `xinfang_domain::campaign::LIST_KINDS`): a string, one of `keys`, so the
+/// document lists exactly what the code accepts.
+pub(crate) fn key_schema(keys: impl IntoIterator<Item = &'static str>) -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(keys))
+        .build()
 }

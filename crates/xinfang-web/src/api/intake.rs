@@ -137,7 +137,7 @@ pub fn openapi_paths() -> serde_json::Value {
               "registration": { "type": "object", "description": "POST /api/v1/cases 的请求体形状（另有 letter_date、fields、problems）",
                 "properties": { "channel": { "type": "string" }, "petitioners": { "type": "array", "items": { "type": "object" } },
                   "request": { "type": "string" }, "facts": { "type": "string" }, "reasons": { "type": "string" },
-                  "accused": { "type": "object", "nullable": true }, "letter_date": { "type": "string", "format": "date", "nullable": true },
+                  "accused": { "type": ["object", "null"] }, "letter_date": { "type": ["string", "null"], "format": "date" },
                   "fields": { "type": "object", "additionalProperties": field }, "problems": { "type": "array", "items": { "type": "string" } } } },
               "analysis": { "type": "object", "description": "登记辅助：分类建议、风险词、既往事项" },
               "seconds": { "type": "number" } } } } } },

@@ -30,7 +30,11 @@
 //!
 //! Shared helpers are in [`extract`]; the petitioner's own API (online
 //! submission, status by query code) is `crate::public`, the OpenAPI
-//! document `crate::openapi`.
+//! document `crate::openapi`. A family whose handlers carry
+//! `#[utoipa::path]` has its own `Api` (`#[derive(OpenApi)]`), gathered by
+//! [`openapi`].
+
+use utoipa::OpenApi;
 
 mod accountability;
 pub(crate) mod admin;
@@ -82,3 +86,36 @@ pub fn routes() -> crate::routes::Routes {
         .merge(search::routes())
         .merge(intake::routes())
 }
+
+/// The part of the OpenAPI document generated from the handlers' types:
+/// every converted family's operations, the schemas they name, and the
+/// common error body.
+pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = Shared::openapi();
+    for family in [
+        calendar::Api::openapi(),
+        units::Api::openapi(),
+        warnings::Api::openapi(),
+        search::Api::openapi(),
+        supervisions::Api::openapi(),
+        leadership::Api::openapi(),
+        campaigns::Api::openapi(),
+        accountability::Api::openapi(),
+        disputes::Api::openapi(),
+        drafts::Api::openapi(),
+        notify::Api::openapi(),
+        import::Api::openapi(),
+        reception::Api::openapi(),
+        events::Api::openapi(),
+        stats::Api::openapi(),
+        admin::Api::openapi(),
+    ] {
+        doc.merge(family);
+    }
+    doc
+}
+
+/// What every family shares: the body of an error answer.
+#[derive(OpenApi)]
+#[openapi(components(schemas(crate::error::Errors)))]
+struct Shared;

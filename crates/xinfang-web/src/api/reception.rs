@@ -1,18 +1,23 @@
 //! Reception calendar API (领导接访, 第十八条): list sessions with their
 //! (masked) appointments and the sensitive-period shortfalls, schedule and
-//! cancel sessions, book appointments, set the weekly minimum.
+//! cancel sessions, book appointments, set the weekly minimum. Answers and
+//! bodies are typed and their OpenAPI operations generated ([`Api`]),
+//! except the calendar itself: `App::reception_calendar` still builds it as
+//! JSON, so its `GET` is described by hand in [`openapi_paths`].
 
 use crate::api::extract::date_param;
 use crate::auth::ApiUser;
-use crate::error::ApiError;
+use crate::error::{ApiError, Errors};
 use crate::public::parse_json;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::Json;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use utoipa::{OpenApi, ToSchema};
 use xinfang_app::reception::{AppointmentInput, SessionInput};
 use xinfang_app::AppError;
 
@@ -24,6 +29,11 @@ pub fn routes() -> crate::routes::Routes {
         .route("/api/v1/receptions/{id}/cancel", post(cancel))
         .route("/api/v1/receptions/{id}/online", put(set_online))
 }
+
+/// The operations of this file in the OpenAPI document (all but the list).
+#[derive(OpenApi)]
+#[openapi(paths(create, set_minimum, book, set_online, cancel))]
+pub(super) struct Api;
 
 fn id_param(raw: &str) -> Result<i64, ApiError> {
     raw.parse()
@@ -50,112 +60,175 @@ async fn list(
     Ok(Json(st.app.reception_calendar(&staff, from, to).await?))
 }
 
+/// 新场次的 id
+#[derive(Serialize, ToSchema)]
+struct SessionCreated {
+    id: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/receptions", summary = "安排接访场次",
+    security(("bearer" = [])),
+    request_body = SessionInput,
+    responses(
+        (status = 201, description = "已安排", body = SessionCreated),
+        (status = 400, description = "错误", body = Errors),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors),
+        (status = 422, description = "错误", body = Errors)))]
 async fn create(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     body: axum::body::Bytes,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<SessionCreated>), ApiError> {
     let input: SessionInput = parse_json(&body)?;
     let id = st.app.create_session(&staff, input).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+    Ok((StatusCode::CREATED, Json(SessionCreated { id })))
 }
 
+/// 预约：预约的 id 及其场次
+#[derive(Serialize, ToSchema)]
+struct Booked {
+    id: i64,
+    session_id: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/receptions/{id}/appointments", summary = "为信访人预约场次",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body = AppointmentInput,
+    responses(
+        (status = 201, description = "已预约", body = Booked),
+        (status = 400, description = "错误", body = Errors),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors),
+        (status = 404, description = "错误", body = Errors),
+        (status = 422, description = "错误", body = Errors)))]
 async fn book(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Path(id): Path<String>,
     body: axum::body::Bytes,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<Booked>), ApiError> {
     let id = id_param(&id)?;
     let input: AppointmentInput = parse_json(&body)?;
     let appt = st.app.book_appointment(&staff, id, input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "id": appt, "session_id": id })),
+        Json(Booked {
+            id: appt,
+            session_id: id,
+        }),
     ))
 }
 
+/// 已取消的场次
+#[derive(Serialize, ToSchema)]
+struct Cancelled {
+    id: i64,
+    /// cancelled
+    status: &'static str,
+}
+
+#[utoipa::path(post, path = "/api/v1/receptions/{id}/cancel", summary = "取消场次（保留记录）",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "已取消", body = Cancelled),
+        (status = 400, description = "错误", body = Errors),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors),
+        (status = 404, description = "错误", body = Errors)))]
 async fn cancel(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Cancelled>, ApiError> {
     let id = id_param(&id)?;
     st.app.cancel_session(&staff, id).await?;
-    Ok(Json(json!({ "id": id, "status": "cancelled" })))
+    Ok(Json(Cancelled {
+        id,
+        status: "cancelled",
+    }))
+}
+
+/// 是否开放网上预约
+#[derive(Deserialize, ToSchema)]
+struct Online {
+    online: bool,
+}
+
+/// 场次及其是否开放网上预约
+#[derive(Serialize, ToSchema)]
+struct SessionOnline {
+    id: i64,
+    online: bool,
 }
 
 /// Open or close a session to petitioners' online booking.
+#[utoipa::path(put, path = "/api/v1/receptions/{id}/online", summary = "开放或停止网上预约",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body = Online,
+    responses(
+        (status = 200, description = "已设置", body = SessionOnline),
+        (status = 400, description = "错误", body = Errors),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors),
+        (status = 404, description = "错误", body = Errors),
+        (status = 422, description = "错误", body = Errors)))]
 async fn set_online(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Path(id): Path<String>,
     body: axum::body::Bytes,
-) -> Result<Json<Value>, ApiError> {
-    #[derive(serde::Deserialize)]
-    struct Online {
-        online: bool,
-    }
+) -> Result<Json<SessionOnline>, ApiError> {
     let id = id_param(&id)?;
     let o: Online = parse_json(&body)?;
     st.app.set_session_online(&staff, id, o.online).await?;
-    Ok(Json(json!({ "id": id, "online": o.online })))
+    Ok(Json(SessionOnline {
+        id,
+        online: o.online,
+    }))
 }
 
+/// 敏感时期每周最少接访场次
+#[derive(Serialize, Deserialize, ToSchema)]
+struct WeeklyMinimum {
+    #[schema(minimum = 0, maximum = 50)]
+    min_per_week: u32,
+}
+
+#[utoipa::path(put, path = "/api/v1/receptions/minimum", summary = "设置敏感时期每周最少接访场次（管理员）",
+    security(("bearer" = [])),
+    request_body = WeeklyMinimum,
+    responses(
+        (status = 200, description = "已设置", body = WeeklyMinimum),
+        (status = 400, description = "错误", body = Errors),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors),
+        (status = 422, description = "错误", body = Errors)))]
 async fn set_minimum(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     body: axum::body::Bytes,
-) -> Result<Json<Value>, ApiError> {
-    #[derive(serde::Deserialize)]
-    struct Min {
-        min_per_week: u32,
-    }
-    let m: Min = parse_json(&body)?;
+) -> Result<Json<WeeklyMinimum>, ApiError> {
+    let m: WeeklyMinimum = parse_json(&body)?;
     st.app.set_reception_minimum(&staff, m.min_per_week).await?;
-    Ok(Json(json!({ "min_per_week": m.min_per_week })))
+    Ok(Json(m))
 }
 
 fn err() -> Value {
     json!({ "description": "错误", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Errors" } } } })
 }
 
-/// OpenAPI paths of the reception API.
+/// The OpenAPI path item of the calendar's `GET` (the app builds that
+/// answer as JSON; every other operation here is generated, see [`Api`]).
 pub fn openapi_paths() -> Value {
-    let id =
-        json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } });
-    let session = json!({ "type": "object", "required": ["kind", "leader", "date", "slot", "place", "capacity"], "properties": {
-        "unit_id": { "type": "integer", "nullable": true },
-        "kind": { "type": "string", "enum": ["hall", "down", "appointment"], "description": "接访 / 下访 / 约访" },
-        "leader": { "type": "string" }, "date": { "type": "string", "format": "date" },
-        "slot": { "type": "string", "example": "09:00-11:30" }, "place": { "type": "string" },
-        "capacity": { "type": "integer", "minimum": 1, "maximum": 200 },
-        "online": { "type": "boolean", "default": false, "description": "开放网上预约（信访人在“我的信访”中预约）" } } });
-    let appointment = json!({ "type": "object", "required": ["name", "matter"], "properties": {
-        "name": { "type": "string" }, "phone": { "type": "string", "nullable": true },
-        "matter": { "type": "string" }, "case_no": { "type": "string", "nullable": true } } });
     json!({
       "/api/v1/receptions": {
         "get": { "summary": "领导接访日历（接访/下访/约访）与敏感时期场次不足的地区", "security": [ { "bearer": [] } ],
           "parameters": [ { "name": "from", "in": "query", "schema": { "type": "string", "format": "date" } },
                           { "name": "to", "in": "query", "schema": { "type": "string", "format": "date" } } ],
-          "responses": { "200": { "description": "场次" }, "400": err(), "401": err(), "422": err() } },
-        "post": { "summary": "安排接访场次", "security": [ { "bearer": [] } ],
-          "requestBody": { "required": true, "content": { "application/json": { "schema": session } } },
-          "responses": { "201": { "description": "已安排" }, "400": err(), "401": err(), "403": err(), "422": err() } } },
-      "/api/v1/receptions/minimum": { "put": { "summary": "设置敏感时期每周最少接访场次（管理员）", "security": [ { "bearer": [] } ],
-          "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["min_per_week"], "properties": { "min_per_week": { "type": "integer", "minimum": 0, "maximum": 50 } } } } } },
-          "responses": { "200": { "description": "已设置" }, "400": err(), "401": err(), "403": err(), "422": err() } } },
-      "/api/v1/receptions/{id}/appointments": { "post": { "summary": "为信访人预约场次", "security": [ { "bearer": [] } ],
-          "parameters": [ id.clone() ],
-          "requestBody": { "required": true, "content": { "application/json": { "schema": appointment } } },
-          "responses": { "201": { "description": "已预约" }, "400": err(), "401": err(), "403": err(), "404": err(), "422": err() } } },
-      "/api/v1/receptions/{id}/online": { "put": { "summary": "开放或停止网上预约", "security": [ { "bearer": [] } ],
-          "parameters": [ id.clone() ],
-          "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["online"], "properties": { "online": { "type": "boolean" } } } } } },
-          "responses": { "200": { "description": "已设置" }, "400": err(), "401": err(), "403": err(), "404": err(), "422": err() } } },
-      "/api/v1/receptions/{id}/cancel": { "post": { "summary": "取消场次（保留记录）", "security": [ { "bearer": [] } ],
-          "parameters": [ id ],
-          "responses": { "200": { "description": "已取消" }, "400": err(), "401": err(), "403": err(), "404": err() } } }
+          "responses": { "200": { "description": "场次" }, "400": err(), "401": err(), "422": err() } } }
     })
 }

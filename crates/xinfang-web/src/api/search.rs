@@ -1,16 +1,18 @@
 //! Full-text search API: `GET /api/v1/search` and
 //! `GET /api/v1/cases/{case_no}/similar`, both scoped to the caller (a unit
 //! finds only what it may see; never a 检举控告 about itself, 第三十条).
-//! Parameters that do not parse answer 400 with the field named.
+//! Parameters that do not parse answer 400 with the field named. The answer
+//! is typed ([`SearchPage`]); the OpenAPI operations are generated ([`Api`]).
 
 use crate::auth::ApiUser;
-use crate::error::ApiError;
+use crate::error::{ApiError, Errors};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::Json;
-use serde_json::{json, Value};
 use std::collections::HashMap;
+use utoipa::OpenApi;
+use xinfang_app::search::SearchPage;
 use xinfang_app::AppError;
 use xinfang_domain::case::{Channel, Kind, Status};
 use xinfang_search::{Flag, SearchQuery};
@@ -21,6 +23,12 @@ pub const MAX_LIMIT: usize = 100;
 pub const MAX_OFFSET: usize = 10_000;
 /// Longest query text, in characters.
 pub const MAX_Q: usize = 200;
+
+/// The operations of this file in the OpenAPI document.
+#[derive(OpenApi)]
+// A parameter's schema is not collected by itself: name the enums here.
+#[openapi(paths(search, similar), components(schemas(Channel, Kind)))]
+pub(super) struct Api;
 
 pub fn routes() -> crate::routes::Routes {
     crate::routes::Routes::new()
@@ -108,64 +116,51 @@ pub(crate) fn search_query(p: &HashMap<String, String>) -> Result<SearchQuery, S
     })
 }
 
+/// Scoped full-text search. The parameters are read by [`search_query`]
+/// (shared with the search page); the limits below are [`MAX_Q`],
+/// [`MAX_LIMIT`] and [`MAX_OFFSET`].
+#[utoipa::path(get, path = "/api/v1/search", summary = "全文检索（按数据权限范围）",
+    security(("bearer" = [])),
+    params(
+        ("q" = Option<String>, Query, description = "检索词、\"短语\"或信访编号（最多 200 字）"),
+        ("region" = Option<String>, Query, description = "行政区划代码或其前缀"),
+        ("unit" = Option<u64>, Query, description = "单位 id（含下级）"),
+        ("channel" = Option<Channel>, Query),
+        ("kind" = Option<Kind>, Query),
+        ("category" = Option<String>, Query, description = "分类"),
+        ("status" = Option<String>, Query, description = "状态，可用逗号分隔多个"),
+        ("from" = Option<chrono::NaiveDate>, Query),
+        ("to" = Option<chrono::NaiveDate>, Query),
+        ("flag" = Option<String>, Query, description = "skip_level、collective、repeat、risk，可用逗号分隔"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 100),
+        ("offset" = Option<u32>, Query, minimum = 0, maximum = 10000)),
+    responses(
+        (status = 200, description = "检索结果（仅含调用者有权查看的事项）", body = SearchPage),
+        (status = 400, description = "错误", body = Errors),
+        (status = 401, description = "错误", body = Errors)))]
 async fn search(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Query(p): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<SearchPage>, ApiError> {
     let q = search_query(&p).map_err(|m| ApiError(AppError::BadRequest(m)))?;
     let page = st.app.search_cases(&staff, &q).await?;
-    Ok(Json(crate::error::to_json(page)?))
+    Ok(Json(page))
 }
 
+#[utoipa::path(get, path = "/api/v1/cases/{case_no}/similar", summary = "相似信访事项（前 10 件，按数据权限范围）",
+    security(("bearer" = [])),
+    params(("case_no" = String, Path)),
+    responses(
+        (status = 200, description = "检索结果（仅含调用者有权查看的事项）", body = SearchPage),
+        (status = 400, description = "错误", body = Errors),
+        (status = 401, description = "错误", body = Errors),
+        (status = 404, description = "错误", body = Errors)))]
 async fn similar(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Path(case_no): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<SearchPage>, ApiError> {
     let page = st.app.similar_cases(&staff, &case_no, 10).await?;
-    Ok(Json(crate::error::to_json(page)?))
-}
-
-/// OpenAPI paths of this module (merged into the document).
-pub fn openapi_paths() -> Value {
-    let err = || json!({ "description": "错误", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Errors" } } } });
-    let results = json!({ "description": "检索结果（仅含调用者有权查看的事项）", "content": { "application/json": { "schema": {
-        "type": "object", "required": ["total", "hits"], "properties": {
-          "total": { "type": "integer", "minimum": 0 },
-          "hits": { "type": "array", "items": { "type": "object",
-            "required": ["case_no", "score", "kind", "status", "channel", "registered_on", "current_unit_name", "snippet"],
-            "properties": {
-              "case_no": { "type": "string" }, "score": { "type": "number" },
-              "kind": { "type": "string" }, "kind_label": { "type": "string" },
-              "status": { "type": "string" }, "status_label": { "type": "string" },
-              "channel": { "type": "string" }, "channel_label": { "type": "string" },
-              "registered_on": { "type": "string" }, "current_unit_name": { "type": "string" },
-              "snippet": { "type": "string", "description": "HTML：已转义，命中词以 <b> 标出" },
-              "petitioner_names": { "type": "string", "description": "仅对该事项所涉单位的登记、办理人员返回" } } } } } } } } });
-    let s = |name: &str, desc: &str| json!({ "name": name, "in": "query", "required": false, "description": desc, "schema": { "type": "string" } });
-    json!({
-      "/api/v1/search": { "get": {
-        "summary": "全文检索（按数据权限范围）",
-        "security": [ { "bearer": [] } ],
-        "parameters": [
-          s("q", "检索词、\"短语\"或信访编号（最多 200 字）"),
-          s("region", "行政区划代码或其前缀"),
-          { "name": "unit", "in": "query", "required": false, "description": "单位 id（含下级）", "schema": { "type": "integer", "minimum": 0 } },
-          { "name": "channel", "in": "query", "required": false, "schema": { "type": "string", "enum": ["letter", "visit", "online", "phone", "fax"] } },
-          { "name": "kind", "in": "query", "required": false, "schema": { "type": "string", "enum": ["suggestion", "accusation", "claim"] } },
-          s("category", "分类"),
-          s("status", "状态，可用逗号分隔多个"),
-          { "name": "from", "in": "query", "required": false, "schema": { "type": "string", "format": "date" } },
-          { "name": "to", "in": "query", "required": false, "schema": { "type": "string", "format": "date" } },
-          s("flag", "skip_level、collective、repeat、risk，可用逗号分隔"),
-          { "name": "limit", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": MAX_LIMIT } },
-          { "name": "offset", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0, "maximum": MAX_OFFSET } } ],
-        "responses": { "200": results.clone(), "400": err(), "401": err() } } },
-      "/api/v1/cases/{case_no}/similar": { "get": {
-        "summary": "相似信访事项（前 10 件，按数据权限范围）",
-        "security": [ { "bearer": [] } ],
-        "parameters": [ { "name": "case_no", "in": "path", "required": true, "schema": { "type": "string" } } ],
-        "responses": { "200": results, "400": err(), "401": err(), "404": err() } } }
-    })
+    Ok(Json(page))
 }

@@ -1,23 +1,30 @@
 //! Statistics API: everything under `/api/v1/stats/` — the overview
 //! indicators, the unit rankings and their weights, hot issues, breakdowns of
 //! the period's volume — and the statistics as Excel under
-//! `/api/v1/export/stats/` (overview, rankings, trend). The OpenAPI paths of
-//! hot issues and breakdowns are in [`openapi_paths`]; the others are in the
-//! document of `crate::openapi` and [`export_openapi_paths`].
+//! `/api/v1/export/stats/` (overview, rankings, trend). Breakdowns and the
+//! ranking weights answer typed values and their OpenAPI operations are
+//! generated ([`Api`]); hot issues, the overview and the rankings are still
+//! JSON built by the app, described by hand in [`openapi_paths`] and the
+//! document of `crate::openapi`, as are the Excel downloads
+//! ([`export_openapi_paths`]).
 
 use super::extract::{date_param, xlsx_response};
 use crate::auth::ApiUser;
-use crate::error::ApiError;
+use crate::error::{ApiError, Errors};
 use crate::public::parse_json;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Json;
-use serde::Deserialize;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use utoipa::{OpenApi, ToSchema};
 use xinfang_app::AppError;
+use xinfang_domain::metrics::RankingWeights;
+use xinfang_store::BreakdownRow;
 
 pub fn routes() -> crate::routes::Routes {
     crate::routes::Routes::new()
@@ -37,6 +44,11 @@ pub fn routes() -> crate::routes::Routes {
         .route("/api/v1/export/stats/trend.xlsx", get(trend_xlsx))
 }
 
+/// The operations of this file in the OpenAPI document (breakdowns and weights).
+#[derive(OpenApi)]
+#[openapi(paths(breakdowns, put_ranking_weights))]
+pub(super) struct Api;
+
 /// Hot issues of the week containing `week` (default: today).
 async fn hot(
     State(st): State<AppState>,
@@ -50,29 +62,61 @@ async fn hot(
     Ok(Json(st.app.hot_issues(&staff, day).await?))
 }
 
+/// 按渠道、地区、登记层级、类型、内容分类的分组统计
+#[derive(Serialize, ToSchema)]
+struct Breakdowns {
+    from: NaiveDate,
+    to: NaiveDate,
+    /// 维度（channel、region、level、kind、category）→ 各值的统计（前 10）
+    breakdowns: BTreeMap<&'static str, Vec<LabelledRow>>,
+}
+
+/// 一个值的件次、批次、人次、事项及其名称
+#[derive(Serialize, ToSchema)]
+struct LabelledRow {
+    #[serde(flatten)]
+    row: BreakdownRow,
+    label: String,
+}
+
 /// 件次 / 批次 / 人次 / 事项 by channel, region, level, kind and category (top 10).
+/// A missing or malformed date is a field error (422) naming it.
+#[utoipa::path(get, path = "/api/v1/stats/breakdowns", summary = "按渠道、地区、登记层级、类型、内容分类的件次/批次/人次/事项",
+    security(("bearer" = [])),
+    params(("from" = NaiveDate, Query), ("to" = NaiveDate, Query)),
+    responses(
+        (status = 200, description = "分组统计", body = Breakdowns),
+        (status = 400, description = "错误", body = Errors),
+        (status = 401, description = "错误", body = Errors),
+        (status = 422, description = "错误", body = Errors)))]
 async fn breakdowns(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Breakdowns>, ApiError> {
     let from = date_param("from", q.get("from").map(String::as_str).unwrap_or(""))?;
     let to = date_param("to", q.get("to").map(String::as_str).unwrap_or(""))?;
-    let mut out = serde_json::Map::new();
-    for (dim, rows) in st.app.breakdowns(&staff, from, to).await? {
-        let rows: Vec<Value> = rows
-            .iter()
-            .map(|r| {
-                let mut v = crate::error::to_json(r)?;
-                v["label"] = json!(st.app.dimension_label(dim, &r.key));
-                Ok(v)
-            })
-            .collect::<Result<_, ApiError>>()?;
-        out.insert(dim.to_string(), Value::Array(rows));
-    }
-    Ok(Json(
-        json!({ "from": from.to_string(), "to": to.to_string(), "breakdowns": out }),
-    ))
+    let breakdowns = st
+        .app
+        .breakdowns(&staff, from, to)
+        .await?
+        .into_iter()
+        .map(|(dim, rows)| {
+            let rows = rows
+                .into_iter()
+                .map(|row| LabelledRow {
+                    label: st.app.dimension_label(dim, &row.key),
+                    row,
+                })
+                .collect();
+            (dim, rows)
+        })
+        .collect();
+    Ok(Json(Breakdowns {
+        from,
+        to,
+        breakdowns,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -129,14 +173,28 @@ async fn stats_rankings(
     Ok(Json(st.app.unit_rankings(&staff, from, to).await?))
 }
 
+/// 考核权重
+#[derive(Serialize, ToSchema)]
+struct Weights {
+    weights: RankingWeights,
+}
+
+#[utoipa::path(put, path = "/api/v1/stats/ranking-weights", summary = "设置考核权重（管理员）",
+    security(("bearer" = [])),
+    request_body = RankingWeights,
+    responses(
+        (status = 200, description = "已设置", body = Weights),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors),
+        (status = 422, description = "错误", body = Errors)))]
 async fn put_ranking_weights(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     body: axum::body::Bytes,
-) -> Result<Json<Value>, ApiError> {
-    let w: xinfang_domain::metrics::RankingWeights = parse_json(&body)?;
-    st.app.set_ranking_weights(&staff, w.clone()).await?;
-    Ok(Json(json!({ "weights": w })))
+) -> Result<Json<Weights>, ApiError> {
+    let weights: RankingWeights = parse_json(&body)?;
+    st.app.set_ranking_weights(&staff, weights.clone()).await?;
+    Ok(Json(Weights { weights }))
 }
 
 fn period(q: &PeriodQuery) -> Result<(chrono::NaiveDate, chrono::NaiveDate), ApiError> {
@@ -181,7 +239,7 @@ fn date(name: &str, required: bool) -> Value {
     json!({ "name": name, "in": "query", "required": required, "schema": { "type": "string", "format": "date" } })
 }
 
-/// The OpenAPI paths of hot issues and breakdowns.
+/// The OpenAPI path of hot issues.
 pub fn openapi_paths() -> Value {
     let hot_item = json!({ "type": "object", "required": ["key", "this_week", "last_week", "rise"], "properties": {
         "key": { "type": "string" }, "this_week": { "type": "integer" }, "last_week": { "type": "integer" }, "rise": { "type": "integer" } } });
@@ -194,10 +252,7 @@ pub fn openapi_paths() -> Value {
               "last_week_from": { "type": "string", "format": "date" }, "last_week_to": { "type": "string", "format": "date" },
               "min_support": { "type": "integer" },
               "categories": { "type": "array", "items": hot_item.clone() }, "terms": { "type": "array", "items": hot_item } } } } } },
-          "400": err(), "401": err(), "422": err() } } },
-      "/api/v1/stats/breakdowns": { "get": { "summary": "按渠道、地区、登记层级、类型、内容分类的件次/批次/人次/事项", "security": [ { "bearer": [] } ],
-        "parameters": [ date("from", true), date("to", true) ],
-        "responses": { "200": { "description": "分组统计" }, "400": err(), "401": err(), "422": err() } } }
+          "400": err(), "401": err(), "422": err() } } }
     });
     paths
 }

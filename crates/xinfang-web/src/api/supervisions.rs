@@ -1,18 +1,20 @@
 //! 催办 / 督办 / 挂牌督办 (第四十条): supervising a case, the supervised
-//! body's feedback, closing a supervision, and the caller's list.
+//! body's feedback, closing a supervision, and the caller's list. Answers
+//! and bodies are typed; their OpenAPI operations are generated ([`Api`]).
 
 use crate::auth::ApiUser;
-use crate::error::ApiError;
+use crate::error::{ApiError, Errors};
 use crate::public::parse_json;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::{OpenApi, ToSchema};
 use xinfang_app::AppError;
+use xinfang_domain::supervision::SupervisionKind;
+use xinfang_store::SupervisionRow;
 
 pub fn routes() -> crate::routes::Routes {
     crate::routes::Routes::new()
@@ -25,30 +27,58 @@ pub fn routes() -> crate::routes::Routes {
         .route("/api/v1/supervisions/{id}/close", post(close_supervision))
 }
 
-#[derive(Deserialize)]
+/// The operations of this file in the OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(paths(supervisions, supervise, supervision_feedback, close_supervision))]
+pub(super) struct Api;
+
+/// 督办事项（本辖区发出或收到）
+#[derive(Serialize, ToSchema)]
+struct Supervisions {
+    supervisions: Vec<SupervisionRow>,
+}
+
+/// 催办、督办或挂牌督办
+#[derive(Deserialize, ToSchema)]
 struct SuperviseBody {
+    /// 其他值答 422
+    #[schema(value_type = SupervisionKind)]
     kind: String,
+    /// 反馈期限
     #[serde(default)]
+    #[schema(format = Date)]
     feedback_due: Option<String>,
+    /// 督办要求
     #[serde(default)]
     requirement: String,
 }
 
 /// 催办 / 督办 / 挂牌督办 a case (第四十条).
+#[utoipa::path(post, path = "/api/v1/cases/{case_no}/supervisions", summary = "催办、督办、挂牌督办（第四十条）",
+    security(("bearer" = [])),
+    params(("case_no" = String, Path)),
+    request_body = SuperviseBody,
+    responses(
+        (status = 201, description = "已督办", body = SupervisionRow),
+        (status = 400, description = "错误", body = Errors),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors),
+        (status = 404, description = "错误", body = Errors),
+        (status = 409, description = "错误", body = Errors),
+        (status = 422, description = "错误", body = Errors)))]
 async fn supervise(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Path(case_no): Path<String>,
     body: axum::body::Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<SupervisionRow>), ApiError> {
     let b: SuperviseBody = parse_json(&body)?;
-    let kind =
-        xinfang_domain::supervision::SupervisionKind::from_key(&b.kind).ok_or_else(|| {
-            ApiError(AppError::field(
-                "kind",
-                "应为 urge（催办）、supervise（督办）或 listed（挂牌督办）",
-            ))
-        })?;
+    let kind = SupervisionKind::from_key(&b.kind).ok_or_else(|| {
+        ApiError(AppError::field(
+            "kind",
+            "应为 urge（催办）、supervise（督办）或 listed（挂牌督办）",
+        ))
+    })?;
     let due =
         match b
             .feedback_due
@@ -65,42 +95,66 @@ async fn supervise(
         .app
         .supervise(&staff, &case_no, kind, due, &b.requirement)
         .await?;
-    Ok((StatusCode::CREATED, Json(crate::error::to_json(row)?)).into_response())
+    Ok((StatusCode::CREATED, Json(row)))
 }
 
-#[derive(Deserialize)]
-struct FeedbackBody {
+/// 被督办单位的反馈
+#[derive(Deserialize, ToSchema)]
+struct SupervisionFeedback {
     #[serde(default)]
     feedback: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/supervisions/{id}/feedback", summary = "被督办单位反馈",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body = SupervisionFeedback,
+    responses(
+        (status = 200, description = "已反馈", body = SupervisionRow),
+        (status = 400, description = "错误", body = Errors),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors),
+        (status = 404, description = "错误", body = Errors),
+        (status = 409, description = "错误", body = Errors),
+        (status = 422, description = "错误", body = Errors)))]
 async fn supervision_feedback(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Path(id): Path<i64>,
     body: axum::body::Bytes,
-) -> Result<Json<Value>, ApiError> {
-    let b: FeedbackBody = parse_json(&body)?;
-    Ok(Json(crate::error::to_json(
+) -> Result<Json<SupervisionRow>, ApiError> {
+    let b: SupervisionFeedback = parse_json(&body)?;
+    Ok(Json(
         st.app.supervision_feedback(&staff, id, &b.feedback).await?,
-    )?))
+    ))
 }
 
+#[utoipa::path(post, path = "/api/v1/supervisions/{id}/close", summary = "督办单位办结督办",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "已办结", body = SupervisionRow),
+        (status = 401, description = "错误", body = Errors),
+        (status = 403, description = "错误", body = Errors),
+        (status = 404, description = "错误", body = Errors),
+        (status = 409, description = "错误", body = Errors)))]
 async fn close_supervision(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(crate::error::to_json(
-        st.app.close_supervision(&staff, id).await?,
-    )?))
+) -> Result<Json<SupervisionRow>, ApiError> {
+    Ok(Json(st.app.close_supervision(&staff, id).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/supervisions", summary = "督办事项（本辖区发出或收到）",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "督办", body = Supervisions),
+        (status = 401, description = "错误", body = Errors)))]
 async fn supervisions(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        json!({ "supervisions": st.app.supervisions_for(&staff).await? }),
-    ))
+) -> Result<Json<Supervisions>, ApiError> {
+    let supervisions = st.app.supervisions_for(&staff).await?;
+    Ok(Json(Supervisions { supervisions }))
 }
