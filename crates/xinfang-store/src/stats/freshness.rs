@@ -35,14 +35,15 @@ impl Store {
     /// background folder has more than a few of them in hand (see the
     /// module doc). Without a folder (CLI, tests) every read folds all.
     pub async fn fold_for_read(&self) -> Result<(), StoreError> {
+        let target = self.max_outbox_id().await?;
         let beat = self.folder_beat.0.load(Ordering::Relaxed);
-        if beat != 0 && now_ms() - beat < FOLDER_FRESH_MS {
-            let waiting = self.max_outbox_id().await? - self.stats_cursor().await?;
-            if waiting > READER_FOLDS_AT_MOST {
-                return Ok(());
-            }
+        if beat != 0
+            && now_ms() - beat < FOLDER_FRESH_MS
+            && target - self.stats_cursor().await? > READER_FOLDS_AT_MOST
+        {
+            return Ok(());
         }
-        self.fold_stats().await.map(|_| ())
+        self.fold_stats_to(target).await.map(|_| ())
     }
 
     /// One round of the background folder (`serve`): fold what is waiting

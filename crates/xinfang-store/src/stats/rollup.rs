@@ -558,10 +558,14 @@ impl Store {
     /// checked under the writer and the slice read again if another folder
     /// (another node) moved it meanwhile; within a process folds take turns.
     pub async fn fold_stats(&self) -> Result<FoldReport, StoreError> {
+        self.fold_stats_to(self.max_outbox_id().await?).await
+    }
+
+    /// [`Store::fold_stats`] up to outbox id `target`, read by the caller.
+    pub(crate) async fn fold_stats_to(&self, target: i64) -> Result<FoldReport, StoreError> {
         // One folder per process at a time: folders that raced would each
         // read the same slice and all but one throw it away. A caller that
         // waited here finds the rollup folded and returns at once.
-        let target = self.max_outbox_id().await?;
         let _one = self.fold_lock.lock().await;
         let mut report = FoldReport::default();
         loop {

@@ -90,9 +90,14 @@ struct RegisterForm<'a> {
     new_matter: &'a str,
     /// Scans kept from the last try (`templates/components/held_files.html`).
     held: Vec<HeldFile>,
-    /// The first of them that is a picture, shown beside the form again
+}
+
+impl RegisterForm<'_> {
+    /// The first held file that is a picture, shown beside the form again
     /// (`/work/register/held/{token}`).
-    held_picture: Option<HeldFile>,
+    fn held_picture(&self) -> Option<&HeldFile> {
+        self.held.iter().find(|h| h.image.is_some())
+    }
 }
 
 fn form_html(
@@ -253,7 +258,6 @@ fn form_html(
         accused_person: v(f, "accused_person"),
         accused_units,
         new_matter: v(f, "new_matter_reason"),
-        held_picture: held.iter().find(|h| h.image.is_some()).cloned(),
         held,
     })
 }
