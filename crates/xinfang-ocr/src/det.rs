@@ -19,6 +19,12 @@ const UNCLIP: f32 = 1.6;
 /// textured wall must not cost a thousand recognitions.
 pub const MAX_REGIONS: usize = 200;
 
+/// A landscape canvas of a quarter of the pixels, for a first look at a
+/// page wider than tall: enough to see whether its lines stand (a letter
+/// lying sideways) before detecting it in full. Both sides are multiples
+/// of 32, as the detector's down-sampling needs.
+pub const GLANCE_LANDSCAPE: (u32, u32) = (704, 512);
+
 /// The canvas for a page: portrait or landscape.
 pub fn canvas_for(w: u32, h: u32) -> (u32, u32) {
     if w > h {

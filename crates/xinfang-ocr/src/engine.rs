@@ -141,7 +141,15 @@ impl Ocr {
     /// Detect text regions on a page: the regions and the page's angle.
     fn detect(&self, img: &GrayImage) -> Result<(Vec<det::Region>, f32), OcrError> {
         let (w, h) = img.dimensions();
-        let canvas = det::canvas_for(w, h);
+        self.detect_on(img, det::canvas_for(w, h))
+    }
+
+    /// [`Ocr::detect`] with the page scaled into `canvas`.
+    fn detect_on(
+        &self,
+        img: &GrayImage,
+        canvas: (u32, u32),
+    ) -> Result<(Vec<det::Region>, f32), OcrError> {
         let (input, scale) = det::input(img, canvas);
         let out = self
             .det_plan(canvas)?
@@ -154,93 +162,96 @@ impl Ocr {
         Ok(det::regions(flat, pw, ph, scale))
     }
 
-    /// Mean confidence of reading these regions, as they stand or turned
-    /// half round.
-    fn mean_confidence(
+    /// Read one region as it stands, or turned half round: (text, confidence).
+    fn read_region(
         &self,
         img: &GrayImage,
-        regions: &[&det::Region],
+        r: &det::Region,
         half_turn: bool,
-    ) -> Result<f32, OcrError> {
-        let mut sum = 0.0;
-        for r in regions {
-            let mut rect = r.rect;
-            if half_turn {
-                rect.angle += std::f32::consts::PI;
-            }
-            let (cw, px) = crop(img, &rect, HEIGHT, STEPS[STEPS.len() - 1]);
-            sum += self.rec.read(cw, &px)?.1;
+    ) -> Result<(String, f32), OcrError> {
+        let mut rect = r.rect;
+        if half_turn {
+            rect.angle += std::f32::consts::PI;
         }
-        Ok(sum / regions.len().max(1) as f32)
+        let (cw, px) = crop(img, &rect, HEIGHT, STEPS[STEPS.len() - 1]);
+        self.rec.read(cw, &px)
     }
 
-    /// Read every region as it stands: (text, confidence) in region order.
+    /// Read every region as it stands: (text, confidence) in region order;
+    /// the regions already read (`known`, by index) are not read again.
     fn read_regions(
         &self,
         img: &GrayImage,
         regions: &[det::Region],
+        mut known: HashMap<usize, (String, f32)>,
     ) -> Result<Vec<(String, f32)>, OcrError> {
-        regions
-            .iter()
-            .map(|r| {
-                let (cw, px) = crop(img, &r.rect, HEIGHT, STEPS[STEPS.len() - 1]);
-                self.rec.read(cw, &px)
+        (0..regions.len())
+            .map(|i| match known.remove(&i) {
+                Some(read) => Ok(read),
+                None => self.read_region(img, &regions[i], false),
             })
             .collect()
     }
 
-    /// Whether the page is upside down: the widest few lines, as already
-    /// read upright (`reads`), are doubtful and read with clearly more
-    /// confidence turned half round. An upright page answers from the
-    /// reading it needs anyway, so the check costs nothing there; only a
-    /// doubtful page pays a turned reading of those few lines. One wide
-    /// line is enough to decide (a short note turned over is still read).
+    /// Whether the page is upside down, decided before the page is read:
+    /// the widest few lines are read as they stand; when that reading is
+    /// doubtful they are read turned half round too, and the page is
+    /// upside down when that reads clearly better. One wide line is enough
+    /// to decide (a short note turned over is still read). Returns the
+    /// verdict and the probe's readings in the winning direction, by region
+    /// index, so that no line is read twice the same way.
     fn upside_down(
         &self,
         img: &GrayImage,
         regions: &[det::Region],
-        reads: &[(String, f32)],
-    ) -> Result<bool, OcrError> {
+    ) -> Result<(bool, HashMap<usize, (String, f32)>), OcrError> {
         let mut wide: Vec<usize> = (0..regions.len())
             .filter(|&i| regions[i].rect.half_w > 3.0 * regions[i].rect.half_h)
             .collect();
         wide.sort_by(|&a, &b| regions[b].rect.half_w.total_cmp(&regions[a].rect.half_w));
         wide.truncate(orient::PROBE_LINES);
-        if wide.is_empty() {
-            return Ok(false);
+        let mean = |reads: &HashMap<usize, (String, f32)>| {
+            reads.values().map(|r| r.1).sum::<f32>() / reads.len().max(1) as f32
+        };
+        let read = |half_turn: bool| -> Result<HashMap<usize, (String, f32)>, OcrError> {
+            wide.iter()
+                .map(|&i| Ok((i, self.read_region(img, &regions[i], half_turn)?)))
+                .collect()
+        };
+        let upright = read(false)?;
+        if wide.is_empty() || mean(&upright) >= orient::SURE {
+            return Ok((false, upright));
         }
-        let upright = wide.iter().map(|&i| reads[i].1).sum::<f32>() / wide.len() as f32;
-        if upright >= orient::SURE {
-            return Ok(false);
+        let turned = read(true)?;
+        if orient::turned_reads_better(mean(&upright), mean(&turned)) {
+            // Read again on the turned page below: its crops are cut from
+            // the page turned round, as every other line's.
+            Ok((true, HashMap::new()))
+        } else {
+            Ok((false, upright))
         }
-        let probe: Vec<&det::Region> = wide.iter().map(|&i| &regions[i]).collect();
-        let turned = self.mean_confidence(img, &probe, true)?;
-        Ok(orient::turned_reads_better(upright, turned))
     }
 
     /// Read one grey page. A page turned a quarter (most regions taller than
-    /// wide) is turned back and detected again; one upside down (its lines
-    /// read better turned half round) is turned round. Boxes are given on
+    /// wide: on a page wider than tall, seen at a glance first) is turned
+    /// back and detected upright; one upside down (its widest lines read
+    /// better turned half round) is turned round before it is read. Boxes are given on
     /// the page as it came.
     pub fn read_page(&self, img: &GrayImage, page: usize) -> Result<Page, OcrError> {
         let (w, h) = img.dimensions();
-        let (mut regions, mut angle) = self.detect(img)?;
         let mut turn = orient::Turn::None;
         let mut work = std::borrow::Cow::Borrowed(img);
-        // Each region's extent along the page's axes (a region of a
-        // sideways line runs along its own axis at a right angle).
-        let shapes: Vec<(f32, f32)> = regions
-            .iter()
-            .map(|r| {
-                let (s, c) = r.rect.angle.sin_cos();
-                let (s, c) = (s.abs(), c.abs());
-                (
-                    c * r.rect.half_w + s * r.rect.half_h,
-                    s * r.rect.half_w + c * r.rect.half_h,
-                )
-            })
-            .collect();
-        if orient::quarter_turned(&shapes) {
+        // A page wider than tall is most often a letter lying sideways: a
+        // glance at a quarter of the pixels decides, so that a sideways
+        // page is detected in full once (upright), not twice.
+        let sideways = |regions: &[det::Region]| orient::quarter_turned(&shapes(regions));
+        let glanced_sideways = w > h && sideways(&self.detect_on(img, det::GLANCE_LANDSCAPE)?.0);
+        let (mut regions, mut angle) = if glanced_sideways {
+            (vec![], 0.0)
+        } else {
+            self.detect(img)?
+        };
+        if glanced_sideways || sideways(&regions) {
             // A quarter turn clockwise; were it the other way, the page is
             // now upside down and the half-turn check below rights it.
             let turned = image::imageops::rotate90(img);
@@ -248,8 +259,8 @@ impl Ocr {
             work = std::borrow::Cow::Owned(turned);
             turn = orient::Turn::Quarter;
         }
-        let mut reads = self.read_regions(&work, &regions)?;
-        if self.upside_down(&work, &regions, &reads)? {
+        let (upside_down, known) = self.upside_down(&work, &regions)?;
+        if upside_down {
             let turned = image::imageops::rotate180(work.as_ref());
             let (tw, th) = turned.dimensions();
             for r in &mut regions {
@@ -258,8 +269,8 @@ impl Ocr {
             }
             work = std::borrow::Cow::Owned(turned);
             turn = turn.and_half();
-            reads = self.read_regions(&work, &regions)?;
         }
+        let reads = self.read_regions(&work, &regions, known)?;
         let work = work.as_ref();
         let (ww, wh) = work.dimensions();
 
@@ -303,4 +314,20 @@ impl Ocr {
             lines,
         })
     }
+}
+
+/// Each region's extent along the page's axes (a region of a sideways line
+/// runs along its own axis at a right angle).
+fn shapes(regions: &[det::Region]) -> Vec<(f32, f32)> {
+    regions
+        .iter()
+        .map(|r| {
+            let (s, c) = r.rect.angle.sin_cos();
+            let (s, c) = (s.abs(), c.abs());
+            (
+                c * r.rect.half_w + s * r.rect.half_h,
+                s * r.rect.half_w + c * r.rect.half_h,
+            )
+        })
+        .collect()
 }
