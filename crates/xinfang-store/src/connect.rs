@@ -38,6 +38,9 @@ pub struct Store {
     /// When `serve`'s background folder last finished a round
     /// (`stats/freshness.rs`).
     pub(crate) folder_beat: Arc<crate::stats::freshness::FolderBeat>,
+    /// Statistics answers remembered with the fold cursor they were read
+    /// at (`stats/memo.rs`).
+    pub(crate) stats_memo: Arc<crate::stats::memo::StatsMemo>,
     /// While any clone lives, a SQLite file's WAL is checkpointed beside
     /// the writers (`checkpoint.rs`), not inside their commits.
     _alive: Arc<()>,
@@ -171,6 +174,7 @@ impl Store {
             stat_groups: Default::default(),
             fold_lock: Default::default(),
             folder_beat: Default::default(),
+            stats_memo: Default::default(),
             _alive: alive,
         })
     }

@@ -11,7 +11,7 @@
 
 use crate::error::StoreError;
 use crate::Store;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::Duration;
 
 /// A background folder is trusted while its last round ended this recently.
@@ -22,9 +22,11 @@ const FOLDER_FRESH_MS: i64 = 5_000;
 const READER_FOLDS_AT_MOST: i64 = 10;
 
 /// When the background folder last finished a round (ms since the epoch;
-/// 0 = this process runs none).
+/// 0 = this process runs none), and whether the last read found it behind
+/// by more than a few changes (then reads take the rollup as the folder
+/// left it, and remembered answers a few seconds old: `memo.rs`).
 #[derive(Default)]
-pub(crate) struct FolderBeat(AtomicI64);
+pub(crate) struct FolderBeat(AtomicI64, AtomicBool);
 
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
@@ -41,9 +43,17 @@ impl Store {
             && now_ms() - beat < FOLDER_FRESH_MS
             && target - self.stats_cursor().await? > READER_FOLDS_AT_MOST
         {
+            self.folder_beat.1.store(true, Ordering::Relaxed);
             return Ok(());
         }
+        self.folder_beat.1.store(false, Ordering::Relaxed);
         self.fold_stats_to(target).await.map(|_| ())
+    }
+
+    /// Whether statistics reads lag behind busy intake (the last
+    /// [`Store::fold_for_read`] left the waiting changes to the folder).
+    pub(crate) fn reads_lag(&self) -> bool {
+        self.folder_beat.1.load(Ordering::Relaxed)
     }
 
     /// One round of the background folder (`serve`): fold what is waiting

@@ -5,6 +5,7 @@
 pub(crate) mod breakdown;
 pub(crate) mod freshness;
 pub(crate) mod hot;
+pub(crate) mod memo;
 pub(crate) mod rollup;
 pub(crate) mod rollup_breakdown;
 pub(crate) mod rollup_read;

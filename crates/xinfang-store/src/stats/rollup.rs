@@ -562,7 +562,7 @@ impl Store {
     }
 
     /// [`Store::fold_stats`] up to outbox id `target`, read by the caller.
-    pub(crate) async fn fold_stats_to(&self, target: i64) -> Result<FoldReport, StoreError> {
+    pub async fn fold_stats_to(&self, target: i64) -> Result<FoldReport, StoreError> {
         // One folder per process at a time: folders that raced would each
         // read the same slice and all but one throw it away. A caller that
         // waited here finds the rollup folded and returns at once.
@@ -717,6 +717,7 @@ impl Store {
             .await?;
         tx.commit().await?;
         groups.committed();
+        self.stats_memo.clear();
         self.analyze().await?;
         Ok(FoldReport { cases, cursor })
     }

@@ -93,8 +93,20 @@ impl RollupBreakdowns {
 impl Store {
     /// Breakdowns and the monthly trend of [from, to] from the rollup (fold
     /// it first): the same numbers as [`Store::breakdown`] and
-    /// [`Store::monthly_by_channel`] for the same scope, in one index scan.
+    /// [`Store::monthly_by_channel`] for the same scope, in one index scan;
+    /// remembered per question (`memo.rs`).
     pub async fn breakdowns_rollup(
+        &self,
+        from: &str,
+        to: &str,
+        scope: &StatsScope,
+    ) -> Result<RollupBreakdowns, StoreError> {
+        let key = format!("breakdowns {from} {to} {scope:?}");
+        self.remembered(key, self.read_breakdowns(from, to, scope))
+            .await
+    }
+
+    async fn read_breakdowns(
         &self,
         from: &str,
         to: &str,

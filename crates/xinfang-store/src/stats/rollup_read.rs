@@ -66,8 +66,21 @@ impl Store {
             .collect()
     }
 
-    /// [`Store::overview_counts`] from the rollup (fold it first).
+    /// [`Store::overview_counts`] from the rollup (fold it first);
+    /// remembered per question (`memo.rs`).
     pub async fn overview_counts_rollup(
+        &self,
+        from: &str,
+        to: &str,
+        due_to: &str,
+        scope: &StatsScope,
+    ) -> Result<OverviewCounts, StoreError> {
+        let key = format!("overview {from} {to} {due_to} {scope:?}");
+        self.remembered(key, self.read_overview_counts(from, to, due_to, scope))
+            .await
+    }
+
+    async fn read_overview_counts(
         &self,
         from: &str,
         to: &str,
@@ -123,8 +136,20 @@ impl Store {
         })
     }
 
-    /// [`Store::unit_facts`] from the rollup (fold it first), by holder ascending.
+    /// [`Store::unit_facts`] from the rollup (fold it first), by holder
+    /// ascending; remembered per question (`memo.rs`).
     pub async fn unit_facts_rollup(
+        &self,
+        from: &str,
+        to: &str,
+        scope: &StatsScope,
+    ) -> Result<Vec<[i64; 9]>, StoreError> {
+        let key = format!("unit facts {from} {to} {scope:?}");
+        self.remembered(key, self.read_unit_facts(from, to, scope))
+            .await
+    }
+
+    async fn read_unit_facts(
         &self,
         from: &str,
         to: &str,

@@ -416,3 +416,92 @@ dual_test!(
         assert_eq!(folded().await, newest().await);
     }
 );
+
+dual_test!(
+    a_question_is_remembered_only_while_it_cannot_have_changed,
+    |app: TestApp| async move {
+        // Issue #17 (`stats/memo.rs`): a statistics answer is kept with the
+        // fold cursor it was read at. A quiet server reads it again as soon
+        // as a change is folded (read-your-writes); under busy intake, when
+        // reads already lag the folder, a few seconds' old answer is served.
+        let store = &app.app.store;
+        let today = app.app.now().date();
+        let (f, t) = ((today - Duration::days(30)).to_string(), today.to_string());
+        let scope = StatsScope::default();
+        let submit = |from: usize, n: usize| {
+            let app = &app;
+            async move {
+                for i in from..from + n {
+                    let body = online_petition(
+                        "孙有福",
+                        &format!("33010219700101{:03}", i % 1000),
+                        &format!("请求清理第{i}号排水沟"),
+                    );
+                    let (s, v) = app.post("/api/v1/petitions", None, body).await;
+                    assert_eq!(s, StatusCode::CREATED, "{v}");
+                }
+            }
+        };
+        let ask = || async {
+            store
+                .overview_counts_rollup(&f, &t, &t, &scope)
+                .await
+                .unwrap()
+                .submissions
+        };
+        let direct = || async {
+            store
+                .overview_counts(&f, &t, &t, &scope)
+                .await
+                .unwrap()
+                .submissions
+        };
+        // Quiet, no background folder: every folded change is seen at once.
+        store.fold_for_read().await.unwrap();
+        let first = ask().await;
+        assert_eq!(first, direct().await);
+        submit(0, 1).await;
+        store.fold_for_read().await.unwrap();
+        assert_eq!(
+            ask().await,
+            first + 1,
+            "a registrar's own change is counted"
+        );
+        // A live folder and a burst of intake: reads lag it.
+        store.fold_in_background().await.unwrap();
+        submit(1, 30).await;
+        store.fold_for_read().await.unwrap();
+        let before = ask().await;
+        assert_eq!(before, first + 1, "the rollup as the folder left it");
+        // The folder moves part of the way; the remembered answer stands.
+        let newest = store.max_outbox_id().await.unwrap();
+        let part = store.stats_cursor().await.unwrap() + 5;
+        assert!(part < newest);
+        store.fold_stats_to(part).await.unwrap();
+        assert_eq!(ask().await, before, "remembered while intake is busy");
+        // The folder catches up and intake stops: read again, exact.
+        store.fold_in_background().await.unwrap();
+        store.fold_for_read().await.unwrap();
+        assert_eq!(ask().await, first + 31);
+        assert_eq!(ask().await, direct().await);
+        // Other scopes never share the answer: each unit's subtree, with and
+        // without the accusations hidden from it, answers its own count.
+        let org = app.app.org();
+        for u in org.units().take(12) {
+            for hidden in [vec![], vec![u.id.0]] {
+                let scope = StatsScope {
+                    path_prefix: Some(app.app.unit_path(u.id)),
+                    hidden_accused: hidden,
+                };
+                let rolled = store.overview_counts_rollup(&f, &t, &t, &scope).await;
+                let direct = store.overview_counts(&f, &t, &t, &scope).await;
+                assert_eq!(
+                    sorted(rolled.unwrap()),
+                    sorted(direct.unwrap()),
+                    "{}",
+                    u.name
+                );
+            }
+        }
+    }
+);
