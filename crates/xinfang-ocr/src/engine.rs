@@ -73,6 +73,9 @@ impl Reading {
 
 type Plan = Arc<TypedRunnableModel>;
 
+/// Lines already read, by region index: (text, confidence).
+type Reads = HashMap<usize, (String, f32)>;
+
 /// The loaded models. Cheap to share (`Arc`); reads may run concurrently
 /// but each uses a few hundred MB, so callers bound concurrency.
 pub struct Ocr {
@@ -183,7 +186,7 @@ impl Ocr {
         &self,
         img: &GrayImage,
         regions: &[det::Region],
-        mut known: HashMap<usize, (String, f32)>,
+        mut known: Reads,
     ) -> Result<Vec<(String, f32)>, OcrError> {
         (0..regions.len())
             .map(|i| match known.remove(&i) {
@@ -204,16 +207,15 @@ impl Ocr {
         &self,
         img: &GrayImage,
         regions: &[det::Region],
-    ) -> Result<(bool, HashMap<usize, (String, f32)>), OcrError> {
+    ) -> Result<(bool, Reads), OcrError> {
         let mut wide: Vec<usize> = (0..regions.len())
             .filter(|&i| regions[i].rect.half_w > 3.0 * regions[i].rect.half_h)
             .collect();
         wide.sort_by(|&a, &b| regions[b].rect.half_w.total_cmp(&regions[a].rect.half_w));
         wide.truncate(orient::PROBE_LINES);
-        let mean = |reads: &HashMap<usize, (String, f32)>| {
-            reads.values().map(|r| r.1).sum::<f32>() / reads.len().max(1) as f32
-        };
-        let read = |half_turn: bool| -> Result<HashMap<usize, (String, f32)>, OcrError> {
+        let mean =
+            |reads: &Reads| reads.values().map(|r| r.1).sum::<f32>() / reads.len().max(1) as f32;
+        let read = |half_turn: bool| -> Result<Reads, OcrError> {
             wide.iter()
                 .map(|&i| Ok((i, self.read_region(img, &regions[i], half_turn)?)))
                 .collect()
