@@ -3,6 +3,9 @@
 //! API — is read by one background reader, which takes them here in upload
 //! order and stores their text (`set_attachment_text`) or marks them as read
 //! without text, so the search finds what a scan says whichever way it came.
+//! With several `serve` nodes on one database each reader claims what it
+//! takes for a while (`claim_unread_scans`), so a scan is read by one node,
+//! and by another only when the first let its claim lapse.
 
 use crate::error::StoreError;
 use crate::Store;
@@ -19,27 +22,56 @@ pub struct UnreadScan {
 }
 
 impl Store {
-    /// Up to `limit` attachments not yet read, oldest first.
-    pub async fn unread_scans(&self, limit: i64) -> Result<Vec<UnreadScan>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT a.id, a.case_id, c.case_no, a.sha256, a.content \
-             FROM attachments a JOIN cases c ON c.id = a.case_id \
-             WHERE a.ocr_text IS NULL ORDER BY a.id LIMIT $1",
-        )
+    /// Claim up to `limit` attachments not yet read and not claimed by
+    /// another reader (or whose claim lapsed), oldest first, for `lease`:
+    /// until then no other reader takes them. On PostgreSQL rows another
+    /// node is claiming at this moment are skipped, not waited for.
+    pub async fn claim_unread_scans(
+        &self,
+        limit: i64,
+        lease: std::time::Duration,
+    ) -> Result<Vec<UnreadScan>, StoreError> {
+        let now = crate::shanghai_now();
+        let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
+        let skip_locked = match self.dialect {
+            crate::Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
+            crate::Dialect::Sqlite => "",
+        };
+        let (mut tx, _g) = self.write_tx().await?;
+        let ids: Vec<i64> = sqlx::query_scalar(&format!(
+            "SELECT id FROM attachments WHERE ocr_text IS NULL \
+             AND (ocr_claimed_until IS NULL OR ocr_claimed_until <= $1) ORDER BY id LIMIT $2{skip_locked}"
+        ))
+        .bind(crate::fmt_time(now))
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(UnreadScan {
-                    id: r.try_get("id")?,
-                    case_id: r.try_get("case_id")?,
-                    case_no: r.try_get("case_no")?,
-                    sha256: r.try_get("sha256")?,
-                    content: r.try_get("content")?,
-                })
-            })
-            .collect()
+        for id in &ids {
+            sqlx::query("UPDATE attachments SET ocr_claimed_until = $1 WHERE id = $2")
+                .bind(crate::fmt_time(until))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let r = sqlx::query(
+                "SELECT a.id, a.case_id, c.case_no, a.sha256, a.content \
+                 FROM attachments a JOIN cases c ON c.id = a.case_id WHERE a.id = $1",
+            )
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?;
+            out.push(UnreadScan {
+                id: r.try_get("id")?,
+                case_id: r.try_get("case_id")?,
+                case_no: r.try_get("case_no")?,
+                sha256: r.try_get("sha256")?,
+                content: r.try_get("content")?,
+            });
+        }
+        Ok(out)
     }
 
     /// Mark an attachment read without text (not a letter, a blank page, a

@@ -231,13 +231,18 @@ impl App {
     /// Read up to `limit` attachments not yet read (issue #22: a scan's text
     /// is searchable whichever path brought it — the registration form, the
     /// portal's 证明材料, the API) and store their text, or mark them read
-    /// without text. Each read is audited as the reader's
+    /// without text, claiming them first so that another `serve` node on the
+    /// same database does not read them too. Each read is audited as the reader's
     /// (`system:scan_reader`) with case number, attachment and hash. Returns
     /// how many were read. Stops without marking anything when the engine
     /// itself cannot load (the files are not at fault); a file the engine
     /// refuses is marked read without text, so it cannot hold up the rest.
     pub async fn read_unread_scans(&self, limit: i64) -> Result<usize, AppError> {
-        let waiting = self.store.unread_scans(limit).await?;
+        // Claimed for longer than a few reads take, so that another node
+        // does not read them too; a node that dies mid-read leaves them to
+        // the others when the claim lapses.
+        let lease = std::time::Duration::from_secs(300);
+        let waiting = self.store.claim_unread_scans(limit, lease).await?;
         for scan in &waiting {
             let about = serde_json::json!({ "case_no": scan.case_no, "attachment": scan.id });
             let text = self

@@ -11,7 +11,11 @@
 //! - **cursor moved, intake busy**: when the last read found the background
 //!   folder behind by more than a few changes (`freshness.rs`), reads are
 //!   already "as the folder left it"; an answer younger than
-//!   [`LAGGING_FOR`] is as good, and is served instead of read again;
+//!   [`LAGGING_FOR`] is as good, and is served instead of read again. An
+//!   older one (up to [`STALE_AT_MOST`]) is served too while one
+//!   background task reads the question again, so under busy intake no
+//!   leader waits for a dashboard's reads — they run beside, one per
+//!   question;
 //! - otherwise (a quiet server, where a registrar's own change was just
 //!   folded) the question is read again: read-your-writes holds.
 //!
@@ -31,6 +35,9 @@ use std::time::{Duration, Instant};
 const EXACT_FOR: Duration = Duration::from_secs(30);
 /// Under busy intake, an answer this young is served though the cursor moved.
 const LAGGING_FOR: Duration = Duration::from_secs(5);
+/// Under busy intake, an older answer is served while it is read again
+/// in the background, if it is no older than this.
+const STALE_AT_MOST: Duration = Duration::from_secs(30);
 /// Questions remembered (scopes × periods × kinds).
 const CAPACITY: usize = 512;
 
@@ -38,6 +45,18 @@ struct Answer {
     cursor: i64,
     read_at: Instant,
     value: Arc<dyn Any + Send + Sync>,
+    /// A background read of this question is under way.
+    refreshing: bool,
+}
+
+/// What the memo holds for a question.
+enum Found<T> {
+    /// Serve it.
+    Fresh(T),
+    /// Serve it, and read the question again in the background.
+    Stale(T),
+    /// Read it now.
+    Missing,
 }
 
 /// The remembered answers, by question.
@@ -59,15 +78,47 @@ impl StatsMemo {
         }
     }
 
-    fn get<T: Clone + 'static>(&self, key: &str, cursor: i64, lagging: bool) -> Option<T> {
-        let mut m = self.0.lock().ok()?;
-        let a = m.get(key)?;
+    fn get<T: Clone + 'static>(&self, key: &str, cursor: i64, lagging: bool) -> Found<T> {
+        let Ok(mut m) = self.0.lock() else {
+            return Found::Missing;
+        };
+        let Some(a) = m.get_mut(key) else {
+            return Found::Missing;
+        };
+        let Some(value) = a.value.downcast_ref::<T>().cloned() else {
+            return Found::Missing;
+        };
         let age = a.read_at.elapsed();
-        let fresh = (a.cursor == cursor && age < EXACT_FOR) || (lagging && age < LAGGING_FOR);
-        if !fresh {
-            return None;
+        if (a.cursor == cursor && age < EXACT_FOR) || (lagging && age < LAGGING_FOR) {
+            Found::Fresh(value)
+        } else if lagging && age < STALE_AT_MOST {
+            if a.refreshing {
+                Found::Fresh(value)
+            } else {
+                a.refreshing = true;
+                Found::Stale(value)
+            }
+        } else {
+            Found::Missing
         }
-        a.value.downcast_ref::<T>().cloned()
+    }
+
+    /// Make every answer `by` older (tests of the time rules).
+    fn age(&self, by: Duration) {
+        if let Ok(mut m) = self.0.lock() {
+            for (_, a) in m.iter_mut() {
+                a.read_at = a.read_at.checked_sub(by).unwrap_or(a.read_at);
+            }
+        }
+    }
+
+    /// A background read failed: let the next read try again.
+    fn unmark(&self, key: &str) {
+        if let Ok(mut m) = self.0.lock() {
+            if let Some(a) = m.get_mut(key) {
+                a.refreshing = false;
+            }
+        }
     }
 
     fn put<T: Send + Sync + 'static>(&self, key: String, cursor: i64, value: T) {
@@ -78,6 +129,7 @@ impl StatsMemo {
                     cursor,
                     read_at: Instant::now(),
                     value: Arc::new(value),
+                    refreshing: false,
                 },
             );
         }
@@ -88,18 +140,40 @@ impl Store {
     /// The answer to `key`, remembered or read by `read` (see the module doc).
     /// The cursor is taken before reading, so an answer is never filed
     /// under a cursor newer than what it saw.
-    pub(crate) async fn remembered<T, F>(&self, key: String, read: F) -> Result<T, StoreError>
+    pub(crate) async fn remembered<T, F, Fut>(&self, key: String, read: F) -> Result<T, StoreError>
     where
         T: Clone + Send + Sync + 'static,
-        F: Future<Output = Result<T, StoreError>>,
+        F: FnOnce(Store) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, StoreError>> + Send + 'static,
     {
         let cursor = self.stats_cursor().await?;
-        let lagging = self.reads_lag();
-        if let Some(v) = self.stats_memo.get::<T>(&key, cursor, lagging) {
-            return Ok(v);
+        match self.stats_memo.get::<T>(&key, cursor, self.reads_lag()) {
+            Found::Fresh(v) => Ok(v),
+            Found::Stale(v) => {
+                let store = self.clone();
+                tokio::spawn(async move {
+                    match read(store.clone()).await {
+                        Ok(fresh) => store.stats_memo.put(key, cursor, fresh),
+                        Err(e) => {
+                            tracing::warn!("statistics read in the background failed: {e}");
+                            store.stats_memo.unmark(&key);
+                        }
+                    }
+                });
+                Ok(v)
+            }
+            Found::Missing => {
+                let v = read(self.clone()).await?;
+                self.stats_memo.put(key, cursor, v.clone());
+                Ok(v)
+            }
         }
-        let v = read.await?;
-        self.stats_memo.put(key, cursor, v.clone());
-        Ok(v)
+    }
+
+    /// Make every remembered statistics answer `by` older, as if read that
+    /// long ago (for tests of the time rules; nothing else calls it).
+    #[doc(hidden)]
+    pub fn age_remembered_stats(&self, by: Duration) {
+        self.stats_memo.age(by);
     }
 }

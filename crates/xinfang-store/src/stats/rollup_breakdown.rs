@@ -102,8 +102,11 @@ impl Store {
         scope: &StatsScope,
     ) -> Result<RollupBreakdowns, StoreError> {
         let key = format!("breakdowns {from} {to} {scope:?}");
-        self.remembered(key, self.read_breakdowns(from, to, scope))
-            .await
+        let (from, to, scope) = (from.to_string(), to.to_string(), scope.clone());
+        self.remembered(key, move |s| async move {
+            s.read_breakdowns(&from, &to, &scope).await
+        })
+        .await
     }
 
     async fn read_breakdowns(

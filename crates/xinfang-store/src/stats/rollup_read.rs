@@ -76,8 +76,12 @@ impl Store {
         scope: &StatsScope,
     ) -> Result<OverviewCounts, StoreError> {
         let key = format!("overview {from} {to} {due_to} {scope:?}");
-        self.remembered(key, self.read_overview_counts(from, to, due_to, scope))
-            .await
+        let (from, to, due_to) = (from.to_string(), to.to_string(), due_to.to_string());
+        let scope = scope.clone();
+        self.remembered(key, move |s| async move {
+            s.read_overview_counts(&from, &to, &due_to, &scope).await
+        })
+        .await
     }
 
     async fn read_overview_counts(
@@ -145,8 +149,11 @@ impl Store {
         scope: &StatsScope,
     ) -> Result<Vec<[i64; 9]>, StoreError> {
         let key = format!("unit facts {from} {to} {scope:?}");
-        self.remembered(key, self.read_unit_facts(from, to, scope))
-            .await
+        let (from, to, scope) = (from.to_string(), to.to_string(), scope.clone());
+        self.remembered(key, move |s| async move {
+            s.read_unit_facts(&from, &to, &scope).await
+        })
+        .await
     }
 
     async fn read_unit_facts(

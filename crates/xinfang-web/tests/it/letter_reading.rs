@@ -484,3 +484,39 @@ dual_test!(
         let _ = std::fs::remove_dir_all(&dir);
     }
 );
+
+dual_test!(
+    a_scan_is_claimed_by_one_reader_until_its_claim_lapses,
+    |app: TestApp| async move {
+        // With several `serve` nodes on one database, each background reader
+        // claims what it takes (issue #22): another reader skips those until
+        // the claim lapses, and then takes them (a node died mid-read).
+        app.set_time("2026-12-30 09:00");
+        for topic in ["请求修复路灯", "请求清理河道", "请求整治噪音"] {
+            submit_with_evidence(&app, topic, PNG).await;
+        }
+        let store = &app.app.store;
+        let long = std::time::Duration::from_secs(300);
+        let ids = |v: Vec<xinfang_store::UnreadScan>| v.iter().map(|s| s.id).collect::<Vec<_>>();
+        let first = ids(store.claim_unread_scans(2, long).await.unwrap());
+        let second = ids(store.claim_unread_scans(8, long).await.unwrap());
+        assert_eq!(first.len(), 2);
+        assert_eq!(second.len(), 1);
+        assert!(first.iter().all(|id| !second.contains(id)), "disjoint");
+        assert!(store.claim_unread_scans(8, long).await.unwrap().is_empty());
+        // A reader finds nothing to take while others hold every scan; the
+        // scans still wait (claimed is not read).
+        assert_eq!(app.app.read_unread_scans(8).await.unwrap(), 0);
+        assert_eq!(store.unread_scan_count().await.unwrap(), 3);
+
+        // A claim that lapses at once leaves the scan to the next reader.
+        submit_with_evidence(&app, "请求补发工资", PNG).await;
+        let lapsed = ids(store
+            .claim_unread_scans(8, std::time::Duration::ZERO)
+            .await
+            .unwrap());
+        assert_eq!(lapsed.len(), 1);
+        let again = ids(store.claim_unread_scans(8, long).await.unwrap());
+        assert_eq!(again, lapsed, "taken over after the claim lapsed");
+    }
+);

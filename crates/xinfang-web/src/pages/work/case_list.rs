@@ -7,8 +7,10 @@
 
 use crate::pages::extract::StaffPage;
 use crate::pages::html::{esc, page};
+use crate::pages::ledgers::kit::render;
 use crate::pages::list_view::{Cell, Column, Export, Filter, ListQuery, ListView};
 use crate::AppState;
+use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use std::collections::HashMap;
@@ -65,6 +67,21 @@ pub fn filter_from(q: &HashMap<String, String>) -> CaseFilter {
 }
 
 /// The filter in words, for the list's heading.
+/// What a list says above its rows (`work/list_above.html`): the
+/// conditions in words, and the 件次, 批次 and 人次 behind them.
+#[derive(Template)]
+#[template(path = "work/list_above.html")]
+pub(crate) struct ListAbove {
+    pub conditions: String,
+    /// (件次, 来访批次, 来访人次) of a filter on 件次.
+    pub volume: Option<(i64, i64, i64)>,
+    /// Cases listed (with `volume`).
+    pub total: i64,
+    /// (来访批次, 来访人次) of the 件次 list.
+    pub visits: Option<(i64, i64)>,
+}
+
+/// The filter's conditions in words (plain text: the template escapes it).
 fn describe(q: &HashMap<String, String>) -> String {
     let names = [
         ("from", "自"),
@@ -87,10 +104,7 @@ fn describe(q: &HashMap<String, String>) -> String {
     ];
     names
         .iter()
-        .filter_map(|(k, label)| {
-            q.get(*k)
-                .map(|v| format!("{label}：{}", esc(&value_zh(k, v))))
-        })
+        .filter_map(|(k, label)| q.get(*k).map(|v| format!("{label}：{}", value_zh(k, v))))
         .collect::<Vec<_>>()
         .join("；")
 }
@@ -151,19 +165,19 @@ pub async fn case_list(
     };
     let total = st.app.count_for(&staff, f.clone()).await.unwrap_or(0);
     // A 件次/批次/人次 figure counts submissions; the list shows their cases.
-    let volume = match st.app.submission_counts_for(&staff, f.clone()).await {
-        Ok(Some((subs, batches, persons))) => format!(
-            "<p id=\"volume\">按件次筛选：符合条件的 <span id=\"submissions\">{subs}</span> 件次（其中来访 <span id=\"batches\">{batches}</span> 批次、<span id=\"persons\">{persons}</span> 人次）涉及以下 {total} 件信访事项（一件事项可有多个件次，故事项数可少于件次数）。</p>"
-        ),
-        _ => String::new(),
-    };
+    let volume = st
+        .app
+        .submission_counts_for(&staff, f.clone())
+        .await
+        .ok()
+        .flatten();
     let rows = st.app.list_for(&staff, f).await.unwrap_or_default();
-    let conditions = describe(&q);
-    let above = if conditions.is_empty() {
-        volume
-    } else {
-        format!("<p class=\"muted\">筛选条件：{conditions}</p>{volume}")
-    };
+    let above = render(&ListAbove {
+        conditions: describe(&q),
+        volume,
+        total,
+        visits: None,
+    });
     let view = ListView {
         title: "信访事项".into(),
         unit_word: "件",

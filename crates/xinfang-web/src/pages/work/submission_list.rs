@@ -6,8 +6,9 @@
 
 use crate::pages::extract::StaffPage;
 use crate::pages::html::page;
+use crate::pages::ledgers::kit::render;
 use crate::pages::list_view::{Cell, Column, Export, Filter, ListQuery, ListView};
-use crate::pages::work::case_list::filter_from;
+use crate::pages::work::case_list::{filter_from, ListAbove};
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Response};
@@ -132,12 +133,12 @@ pub async fn submission_list(
         rows,
         export: Export::Here,
         empty: "没有符合条件的件次。",
-        above: format!(
-            "<p class=\"muted\">{}</p>",
-            crate::pages::html::esc(&format!(
-                "其中来访 {batches} 批次、{persons} 人次。一件信访事项可有多个件次（重复信访、一信多投），所涉事项见“信访事项”。"
-            ))
-        ),
+        above: render(&ListAbove {
+            conditions: String::new(),
+            volume: None,
+            total: 0,
+            visits: Some((batches, persons)),
+        }),
     };
     if export {
         return view.xlsx(&st, &staff, "submissions.xlsx").await;
