@@ -163,15 +163,17 @@ pub async fn case_list(
         Some(("due", true)) => CaseSort::DueLast,
         _ => CaseSort::Newest,
     };
-    let total = st.app.count_for(&staff, f.clone()).await.unwrap_or(0);
+    // The count, the 件次 behind a 件次 filter and the page's rows are
+    // independent reads: run side by side on the store's readers.
+    let (total, volume, rows) = tokio::join!(
+        st.app.count_for(&staff, f.clone()),
+        st.app.submission_counts_for(&staff, f.clone()),
+        st.app.list_for(&staff, f),
+    );
+    let total = total.unwrap_or(0);
     // A 件次/批次/人次 figure counts submissions; the list shows their cases.
-    let volume = st
-        .app
-        .submission_counts_for(&staff, f.clone())
-        .await
-        .ok()
-        .flatten();
-    let rows = st.app.list_for(&staff, f).await.unwrap_or_default();
+    let volume = volume.ok().flatten();
+    let rows = rows.unwrap_or_default();
     let above = render(&ListAbove {
         conditions: describe(&q),
         volume,

@@ -565,7 +565,19 @@ pub async fn render_case(
         }
     };
     let c = &d.case;
-    let levels = st.app.account_levels(&c.case_no).await.unwrap_or_default();
+    // The page's remaining reads are independent of one another: they run
+    // side by side on the store's readers.
+    let (levels, drafts, levers, documents, similar, messages) = tokio::join!(
+        st.app.account_levels(&c.case_no),
+        st.app.drafts_of(staff, case_no),
+        crate::pages::work::case_levers::panel(st, staff, csrf, &c.case_no, c.current_unit),
+        crate::pages::work::documents::panel(st, staff, &c.case_no),
+        crate::pages::work::search::similar_panel(st, staff, &c.case_no),
+        st.app.case_messages(staff, &c.case_no),
+    );
+    let levels = levels.unwrap_or_default();
+    let drafts = drafts.unwrap_or_default();
+    let messages = messages.unwrap_or_default();
     let people: Vec<String> = c
         .petitioners
         .iter()
@@ -584,7 +596,6 @@ pub async fn render_case(
         })
         .collect();
     let repeats = c.submissions.iter().skip(1).filter(|s| s.repeat).count();
-    let drafts = st.app.drafts_of(staff, case_no).await.unwrap_or_default();
     let form = |a: &str, open: bool| {
         if a == "reply" {
             reply_form(staff, csrf, c, &drafts, open)
@@ -625,15 +636,6 @@ pub async fn render_case(
         .filter(|a| Some(*a) != next)
         .map(|a| form(a, false))
         .collect();
-    let levers =
-        crate::pages::work::case_levers::panel(st, staff, csrf, &c.case_no, c.current_unit).await;
-    let documents = crate::pages::work::documents::panel(st, staff, &c.case_no).await;
-    let similar = crate::pages::work::search::similar_panel(st, staff, &c.case_no).await;
-    let messages = st
-        .app
-        .case_messages(staff, &c.case_no)
-        .await
-        .unwrap_or_default();
     let body = html_of(&CasePage {
         done,
         notice,
