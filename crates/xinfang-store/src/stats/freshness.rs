@@ -22,11 +22,13 @@ const FOLDER_FRESH_MS: i64 = 5_000;
 const READER_FOLDS_AT_MOST: i64 = 10;
 
 /// When the background folder last finished a round (ms since the epoch;
-/// 0 = this process runs none), and whether the last read found it behind
-/// by more than a few changes (then reads take the rollup as the folder
-/// left it, and remembered answers a few seconds old: `memo.rs`).
+/// 0 = this process runs none); whether the last read found it behind by
+/// more than a few changes (then reads take the rollup as the folder left
+/// it); and whether its last round folded more than a few cases (intake is
+/// busy). Either way remembered answers a few seconds old are served
+/// (`memo.rs`).
 #[derive(Default)]
-pub(crate) struct FolderBeat(AtomicI64, AtomicBool);
+pub(crate) struct FolderBeat(AtomicI64, AtomicBool, AtomicBool);
 
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
@@ -50,10 +52,15 @@ impl Store {
         self.fold_stats_to(target).await.map(|_| ())
     }
 
-    /// Whether statistics reads lag behind busy intake (the last
-    /// [`Store::fold_for_read`] left the waiting changes to the folder).
+    /// Whether statistics reads lag behind busy intake: a live background
+    /// folder whose last round folded more than a few cases, or the last
+    /// [`Store::fold_for_read`] left the waiting changes to it.
     pub(crate) fn reads_lag(&self) -> bool {
-        self.folder_beat.1.load(Ordering::Relaxed)
+        let beat = self.folder_beat.0.load(Ordering::Relaxed);
+        beat != 0
+            && now_ms() - beat < FOLDER_FRESH_MS
+            && (self.folder_beat.1.load(Ordering::Relaxed)
+                || self.folder_beat.2.load(Ordering::Relaxed))
     }
 
     /// One round of the background folder (`serve`): fold what is waiting
@@ -63,6 +70,10 @@ impl Store {
     pub async fn fold_in_background(&self) -> Result<Duration, StoreError> {
         let report = self.fold_stats().await?;
         self.folder_beat.0.store(now_ms(), Ordering::Relaxed);
+        self.folder_beat.2.store(
+            report.cases as i64 > READER_FOLDS_AT_MOST,
+            Ordering::Relaxed,
+        );
         Ok(if report.cases > 0 {
             Duration::from_millis(50)
         } else {

@@ -8,9 +8,10 @@
 //! - **same cursor**: nothing was folded since, the answer is exact (for at
 //!   most [`EXACT_FOR`], because another process may rebuild the rollup to
 //!   the same cursor — this process's rebuilds clear the memo);
-//! - **cursor moved, intake busy**: when the last read found the background
-//!   folder behind by more than a few changes (`freshness.rs`), reads are
-//!   already "as the folder left it"; an answer younger than
+//! - **cursor moved, intake busy**: when the background folder's last
+//!   round folded more than a few cases, or the last read found it behind
+//!   by more than a few changes (`freshness.rs`), reads are already "as
+//!   the folder left it", moments old; an answer younger than
 //!   [`LAGGING_FOR`] is as good, and is served instead of read again. An
 //!   older one (up to [`STALE_AT_MOST`]) is served too while one
 //!   background task reads the question again, so under busy intake no

@@ -478,6 +478,10 @@ dual_test!(
         store.fold_in_background().await.unwrap();
         assert!(store.stats_cursor().await.unwrap() > cursor);
         assert_eq!(ask().await, before, "remembered while intake is busy");
+        // A read that finds nothing waiting folds it itself, but the
+        // folder's last round took thirty cases: intake is busy still.
+        store.fold_for_read().await.unwrap();
+        assert_eq!(ask().await, before, "remembered while the folder is busy");
         // Older than a few seconds: still served at once, and read again
         // beside; the next read has the new answer.
         store.age_remembered_stats(std::time::Duration::from_secs(6));
