@@ -196,12 +196,16 @@ impl Ocr {
             .collect()
     }
 
-    /// Whether the page is upside down, decided before the page is read:
-    /// the widest few lines are read as they stand; when that reading is
-    /// doubtful they are read turned half round too, and the page is
-    /// upside down when that reads clearly better. One wide line is enough
-    /// to decide (a short note turned over is still read). Returns the
-    /// verdict and the probe's readings in the winning direction, by region
+    /// Whether the page is upside down, decided before the page is read,
+    /// from its widest few lines, one at a time: each is read as it stands
+    /// and, while that reading is doubtful, turned half round too. The
+    /// page stands as it is once the lines read so far are read surely
+    /// (mean confidence ≥ [`orient::SURE`]); it is upside down once they
+    /// read surely and clearly better turned; otherwise the next line
+    /// decides, and after the last the better direction wins. A printed
+    /// page is usually decided by its widest line: one or two line reads,
+    /// not a page. One wide line is enough for a short note. Returns the
+    /// verdict and the lines read in the winning direction, by region
     /// index, so that no line is read twice the same way.
     fn upside_down(
         &self,
@@ -213,22 +217,21 @@ impl Ocr {
             .collect();
         wide.sort_by(|&a, &b| regions[b].rect.half_w.total_cmp(&regions[a].rect.half_w));
         wide.truncate(orient::PROBE_LINES);
-        let mean =
-            |reads: &Reads| reads.values().map(|r| r.1).sum::<f32>() / reads.len().max(1) as f32;
-        let read = |half_turn: bool| -> Result<Reads, OcrError> {
-            wide.iter()
-                .map(|&i| Ok((i, self.read_region(img, &regions[i], half_turn)?)))
-                .collect()
-        };
-        let upright = read(false)?;
-        if wide.is_empty() || mean(&upright) >= orient::SURE {
-            return Ok((false, upright));
+        let mean = |reads: &Reads| reads.values().map(|r| r.1).sum::<f32>() / reads.len() as f32;
+        let (mut upright, mut turned) = (Reads::new(), Reads::new());
+        for &i in &wide {
+            upright.insert(i, self.read_region(img, &regions[i], false)?);
+            if mean(&upright) >= orient::SURE {
+                return Ok((false, upright));
+            }
+            turned.insert(i, self.read_region(img, &regions[i], true)?);
+            let (up, down) = (mean(&upright), mean(&turned));
+            if down >= orient::SURE && orient::turned_reads_better(up, down) {
+                return Ok((true, turned));
+            }
         }
-        let turned = read(true)?;
-        if orient::turned_reads_better(mean(&upright), mean(&turned)) {
-            // Read again on the turned page below: its crops are cut from
-            // the page turned round, as every other line's.
-            Ok((true, HashMap::new()))
+        if !turned.is_empty() && orient::turned_reads_better(mean(&upright), mean(&turned)) {
+            Ok((true, turned))
         } else {
             Ok((false, upright))
         }

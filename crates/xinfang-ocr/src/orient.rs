@@ -7,10 +7,11 @@
 //!   regions stand upright, the page is turned a quarter clockwise and
 //!   detected again.
 //! - **Half turn**: the recogniser reads upside-down text with little
-//!   confidence. The widest few lines (one is enough) are read first; when
-//!   that reading is doubtful they are read turned half round too, and the
-//!   page is turned if that reads clearly better — before the rest of the
-//!   page is read, so an upside-down page is read once, not twice. A quarter turn the wrong way (a page
+//!   confidence. The widest few lines are read first, one at a time (one
+//!   is usually enough); while that reading is doubtful each is read turned
+//!   half round too, and the page is turned if that reads clearly better —
+//!   before the rest of the page is read, so an upside-down page is read
+//!   once, not twice. A quarter turn the wrong way (a page
 //!   turned 270°) ends upside down and is righted by this second rule.
 //!
 //! Boxes are reported on the page as uploaded: [`Turn::back`] maps them.
