@@ -27,6 +27,7 @@
 use crate::error::StoreError;
 use crate::Store;
 use std::any::Any;
+use std::collections::HashMap;
 use std::future::Future;
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
@@ -61,13 +62,26 @@ enum Found<T> {
 }
 
 /// The remembered answers, by question.
-pub(crate) struct StatsMemo(Mutex<lru::LruCache<String, Answer>>);
+/// The questions being read now, each with a lock its readers queue on, so
+/// that leaders opening the same dashboard together cause one read, not one
+/// each (on PostgreSQL at a million cases a herd of the same reads filled
+/// the pool and every request waited).
+pub(crate) struct StatsMemo(
+    Mutex<lru::LruCache<String, Answer>>,
+    Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Questions actually read from the rollup so far.
+    std::sync::atomic::AtomicU64,
+);
 
 impl Default for StatsMemo {
     fn default() -> Self {
-        StatsMemo(Mutex::new(lru::LruCache::new(
-            NonZeroUsize::new(CAPACITY).expect("non-zero"),
-        )))
+        StatsMemo(
+            Mutex::new(lru::LruCache::new(
+                NonZeroUsize::new(CAPACITY).expect("non-zero"),
+            )),
+            Mutex::default(),
+            Default::default(),
+        )
     }
 }
 
@@ -101,6 +115,21 @@ impl StatsMemo {
             }
         } else {
             Found::Missing
+        }
+    }
+
+    /// The lock the readers of `key` take turns on.
+    fn turn(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut m = self.1.lock().unwrap_or_else(|p| p.into_inner());
+        m.entry(key.to_string()).or_default().clone()
+    }
+
+    /// A read of `key` ended: forget its lock when no one else waits on it.
+    fn done(&self, key: &str, turn: &Arc<tokio::sync::Mutex<()>>) {
+        let mut m = self.1.lock().unwrap_or_else(|p| p.into_inner());
+        // Held by this caller and the map: nobody else queues on it.
+        if Arc::strong_count(turn) <= 2 {
+            m.remove(key);
         }
     }
 
@@ -152,6 +181,9 @@ impl Store {
             Found::Fresh(v) => Ok(v),
             Found::Stale(v) => {
                 let store = self.clone();
+                self.stats_memo
+                    .2
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 tokio::spawn(async move {
                     match read(store.clone()).await {
                         Ok(fresh) => store.stats_memo.put(key, cursor, fresh),
@@ -164,11 +196,30 @@ impl Store {
                 Ok(v)
             }
             Found::Missing => {
-                let v = read(self.clone()).await?;
+                let turn = self.stats_memo.turn(&key);
+                let _mine = turn.lock().await;
+                // Whoever read it while this caller waited has filed it.
+                if let Found::Fresh(v) | Found::Stale(v) =
+                    self.stats_memo.get::<T>(&key, cursor, self.reads_lag())
+                {
+                    return Ok(v);
+                }
+                self.stats_memo
+                    .2
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let v = read(self.clone()).await;
+                self.stats_memo.done(&key, &turn);
+                let v = v?;
                 self.stats_memo.put(key, cursor, v.clone());
                 Ok(v)
             }
         }
+    }
+
+    /// How many statistics questions were read from the rollup rather
+    /// than answered from the memo, since the store was opened.
+    pub fn stats_questions_read(&self) -> u64 {
+        self.stats_memo.2.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Make every remembered statistics answer `by` older, as if read that

@@ -506,6 +506,16 @@ dual_test!(
         store.fold_for_read().await.unwrap();
         assert_eq!(ask().await, first + 34);
         assert_eq!(ask().await, direct().await);
+        // Eight leaders asking a question nobody has asked yet cause one
+        // read of the rollup, not eight.
+        submit(34, 1).await;
+        store.fold_for_read().await.unwrap();
+        let reads = store.stats_questions_read();
+        let (a, b, c, d, e, f2, g, h) =
+            tokio::join!(ask(), ask(), ask(), ask(), ask(), ask(), ask(), ask());
+        let answers = [a, b, c, d, e, f2, g, h];
+        assert!(answers.iter().all(|a| *a == first + 35), "{answers:?}");
+        assert_eq!(store.stats_questions_read(), reads + 1);
         // Other scopes never share the answer: each unit's subtree, with and
         // without the accusations hidden from it, answers its own count.
         let org = app.app.org();
