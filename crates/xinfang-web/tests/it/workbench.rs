@@ -228,3 +228,45 @@ async fn the_menu_marks_the_page_and_the_breadcrumb_names_its_place() {
         assert!(html.contains("杭州市上城区信访局") && html.contains("登记员"));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_lists_conditions_are_named_in_words_not_codes() {
+    for app in demo().await {
+        // Every condition a dashboard figure can carry into the list is
+        // said as the staff know it — a status, a time-limit grade, a
+        // region, a unit — never as the stored key, code or id.
+        let cookie = login(&app, "hangzhou_xfj").await;
+        let org = app.app.org();
+        let unit = org
+            .units()
+            .find(|u| u.name == "杭州市上城区住房和城乡建设局")
+            .map(|u| u.id.0)
+            .expect("the demo's 上城区住建局");
+        let path = format!(
+            "/work/cases?status=handling&grade=overdue&region=330102&unit={unit}&kind=claim"
+        );
+        let list = page_ok(&app, &path, &cookie).await;
+        let said = list
+            .split("筛选条件：")
+            .nth(1)
+            .and_then(|s| s.split("</p>").next())
+            .expect("the conditions in words")
+            .to_string();
+        for word in [
+            "状态：办理中",
+            "时限：超期",
+            "地区：杭州市上城区",
+            "单位：杭州市上城区住房和城乡建设局",
+            "类型：申诉求决类",
+        ] {
+            assert!(said.contains(word), "{word} in {said}");
+        }
+        for code in ["handling", "overdue", "330102", "claim"] {
+            assert!(!said.contains(code), "{code} shown in {said}");
+        }
+        assert!(
+            !said.contains(&format!("：{unit}")),
+            "unit id shown in {said}"
+        );
+    }
+}

@@ -81,8 +81,10 @@ pub(crate) struct ListAbove {
     pub visits: Option<(i64, i64)>,
 }
 
-/// The filter's conditions in words (plain text: the template escapes it).
-fn describe(q: &HashMap<String, String>) -> String {
+/// The filter's conditions in words (plain text: the template escapes it):
+/// names, never stored codes — statuses, grades, regions, categories and
+/// units as the staff know them.
+fn describe(st: &AppState, q: &HashMap<String, String>) -> String {
     let names = [
         ("from", "自"),
         ("to", "至"),
@@ -104,14 +106,27 @@ fn describe(q: &HashMap<String, String>) -> String {
     ];
     names
         .iter()
-        .filter_map(|(k, label)| q.get(*k).map(|v| format!("{label}：{}", value_zh(k, v))))
+        .filter_map(|(k, label)| {
+            q.get(*k)
+                .map(|v| format!("{label}：{}", value_zh(st, k, v)))
+        })
         .collect::<Vec<_>>()
         .join("；")
 }
 
 /// A filter value in words.
-fn value_zh(key: &str, v: &str) -> String {
+fn value_zh(st: &AppState, key: &str, v: &str) -> String {
     use xinfang_domain::case::{Channel, Kind};
+    match key {
+        "region" | "category" => return st.app.dimension_label(key, v),
+        "unit" => {
+            return match v.parse::<i64>() {
+                Ok(id) => st.app.unit_name(xinfang_domain::UnitId(id)),
+                Err(_) => v.to_string(),
+            }
+        }
+        _ => {}
+    }
     let word = match (key, v) {
         ("basis", "registered") => "登记日期",
         ("basis", "submitted") => "件次日期",
@@ -128,6 +143,8 @@ fn value_zh(key: &str, v: &str) -> String {
         ("fact", "not_first_time") => "未一次性化解",
         ("channel", c) => Channel::from_key(c).map(|c| c.label_zh()).unwrap_or(c),
         ("kind", k) => Kind::from_key(k).map(|k| k.label_zh()).unwrap_or(k),
+        ("status", x) => Status::from_key(x).map(|s| s.label_zh()).unwrap_or(x),
+        ("grade", g) => Grade::from_key(g).map(|g| g.label_zh()).unwrap_or(g),
         ("category", "") => "未分类",
         ("level", l) => {
             return l
@@ -175,7 +192,7 @@ pub async fn case_list(
     let volume = volume.ok().flatten();
     let rows = rows.unwrap_or_default();
     let above = render(&ListAbove {
-        conditions: describe(&q),
+        conditions: describe(&st, &q),
         volume,
         total,
         visits: None,
