@@ -152,14 +152,14 @@ impl App {
                 "权重应在 0 到 1 之间，且不全为 0",
             ));
         }
-        let j = serde_json::to_string(&w).unwrap_or_default();
+        let j = xinfang_store::json_text(&w)?;
         self.store.put_setting(WEIGHTS_SETTING, &j).await?;
         self.store
             .audit(
                 "settings",
                 "ranking_weights_changed",
                 &format!("user:{}", staff.username),
-                &serde_json::to_value(&w).unwrap_or_default(),
+                &xinfang_store::json_value(&w)?,
             )
             .await?;
         Ok(())
