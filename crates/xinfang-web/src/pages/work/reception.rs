@@ -110,10 +110,6 @@ struct Typed<'a> {
     booking: Option<i64>,
 }
 
-fn text(v: &serde_json::Value) -> String {
-    v.as_str().unwrap_or("").to_string()
-}
-
 async fn render(
     st: &AppState,
     staff: &Staff,
@@ -164,30 +160,25 @@ async fn render(
         ReceptionKind::ALL.iter().map(|k| (k.key(), k.label_zh())),
         &get("kind").unwrap_or_default(),
     );
-    let list = |v: &serde_json::Value| v.as_array().cloned().unwrap_or_default();
-    let weeks = list(&cal["sensitive_weeks"])
+    let weeks = cal
+        .sensitive_weeks
         .iter()
         .map(|w| Week {
-            period: text(&w["period"]),
-            from: text(&w["week_from"]),
-            to: text(&w["week_to"]),
-            below: list(&w["below_minimum"])
+            period: w.period.clone(),
+            from: w.week_from.to_string(),
+            to: w.week_to.to_string(),
+            below: w
+                .below_minimum
                 .iter()
-                .map(|b| {
-                    format!(
-                        "{}（已安排 {}，缺 {}）",
-                        text(&b["unit"]),
-                        b["held"],
-                        b["missing"]
-                    )
-                })
+                .map(|b| format!("{}（已安排 {}，缺 {}）", b.unit, b.held, b.missing))
                 .collect(),
         })
         .collect();
-    let sessions = list(&cal["sessions"])
+    let sessions = cal
+        .sessions
         .iter()
         .map(|s| {
-            let id = s["id"].as_i64().unwrap_or(0);
+            let id = s.id;
             let mine = typed
                 .as_ref()
                 .filter(|t| t.booking == Some(id))
@@ -195,24 +186,25 @@ async fn render(
             let kept = |k: &str| mine.and_then(|f| f.get(k).cloned()).unwrap_or_default();
             Session {
                 id,
-                date: text(&s["date"]),
-                slot: text(&s["slot"]),
-                kind: text(&s["kind_label"]),
-                unit: text(&s["unit"]),
-                leader: text(&s["leader"]),
-                place: text(&s["place"]),
-                booked: s["booked"].to_string(),
-                capacity: s["capacity"].to_string(),
-                cancelled: s["status"] == "cancelled",
-                online: s["online"] == true,
-                bookings: list(&s["appointments"])
+                date: s.date.clone(),
+                slot: s.slot.clone(),
+                kind: s.kind_label.to_string(),
+                unit: s.unit.clone(),
+                leader: s.leader.clone(),
+                place: s.place.clone(),
+                booked: s.booked.to_string(),
+                capacity: s.capacity.to_string(),
+                cancelled: s.status == "cancelled",
+                online: s.online,
+                bookings: s
+                    .appointments
                     .iter()
                     .map(|a| Booking {
-                        name: text(&a["name"]),
-                        phone: text(&a["phone"]),
-                        matter: text(&a["matter"]),
-                        case_no: a["case_no"].as_str().map(str::to_string),
-                        online: a["online"] == true,
+                        name: a.name.clone(),
+                        phone: a.phone.clone().unwrap_or_default(),
+                        matter: a.matter.clone(),
+                        case_no: a.case_no.clone(),
+                        online: a.online,
                     })
                     .collect(),
                 open: mine.is_some(),
@@ -225,7 +217,7 @@ async fn render(
         csrf,
         from,
         to,
-        min_per_week: cal["min_per_week_in_sensitive_period"].to_string(),
+        min_per_week: cal.min_per_week_in_sensitive_period.to_string(),
         weeks,
         sessions,
         units,
