@@ -8,7 +8,7 @@
 use crate::pages::extract::{SessionForm, StaffPage};
 use crate::pages::html::page;
 use crate::pages::ledgers::kit::{
-    message_page, options, render as render_template, Banner, Message, Opt,
+    message_page, options, page_form, render as render_template, Banner, Echo, Message, Opt,
 };
 use crate::pages::session::csrf_ok;
 use crate::AppState;
@@ -106,8 +106,72 @@ struct ReceptionPage<'a> {
 /// A post that failed: what was typed, and into which booking form (none:
 /// the form that schedules a session).
 struct Typed<'a> {
-    form: &'a HashMap<String, String>,
+    form: &'a (dyn Echo + Sync),
     booking: Option<i64>,
+}
+
+/// A session scheduled (`templates/ledgers/reception.html`); the 开放网上预约
+/// box is posted only when ticked.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct SessionFields {
+    csrf: String,
+    unit_id: String,
+    kind: String,
+    leader: String,
+    date: String,
+    slot: String,
+    place: String,
+    capacity: String,
+    online: Option<String>,
+}
+
+impl Echo for SessionFields {
+    fn echo(&self, name: &str) -> Option<&str> {
+        Some(match name {
+            "unit_id" => &self.unit_id,
+            "kind" => &self.kind,
+            "leader" => &self.leader,
+            "date" => &self.date,
+            "slot" => &self.slot,
+            "place" => &self.place,
+            "capacity" => &self.capacity,
+            "online" => return self.online.as_deref(),
+            _ => return None,
+        })
+    }
+}
+
+/// A petitioner booked into a session; a phone or case number left out of
+/// the post is none, one posted empty is "" (the service decides).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct BookingFields {
+    csrf: String,
+    name: String,
+    phone: Option<String>,
+    matter: String,
+    case_no: Option<String>,
+}
+
+impl Echo for BookingFields {
+    fn echo(&self, name: &str) -> Option<&str> {
+        match name {
+            "name" => Some(&self.name),
+            "phone" => self.phone.as_deref(),
+            "matter" => Some(&self.matter),
+            "case_no" => self.case_no.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+page_form! {
+    /// A session cancelled, or opened (`online=1`) or closed to online booking.
+    pub struct SessionSwitch {
+        csrf,
+        online,
+    }
 }
 
 async fn render(
@@ -142,7 +206,7 @@ async fn render(
         typed
             .as_ref()
             .filter(|t| t.booking.is_none())
-            .and_then(|t| t.form.get(k).cloned())
+            .and_then(|t| t.form.echo(k).map(str::to_string))
     };
     let org = st.app.org();
     let units = options(
@@ -183,7 +247,11 @@ async fn render(
                 .as_ref()
                 .filter(|t| t.booking == Some(id))
                 .map(|t| t.form);
-            let kept = |k: &str| mine.and_then(|f| f.get(k).cloned()).unwrap_or_default();
+            let kept = |k: &str| {
+                mine.and_then(|f| f.echo(k))
+                    .map(str::to_string)
+                    .unwrap_or_default()
+            };
             Session {
                 id,
                 date: s.date.clone(),
@@ -289,30 +357,29 @@ pub async fn create(
         staff,
         csrf,
         form: f,
-    }: SessionForm<HashMap<String, String>>,
+    }: SessionForm<SessionFields>,
 ) -> Response {
-    if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
+    if !csrf_ok(&csrf, &f.csrf) {
         return forbidden();
     }
-    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     let r = match (
-        ReceptionKind::from_key(&get("kind")),
-        get("date").parse::<NaiveDate>(),
-        get("capacity").trim().parse::<u32>(),
+        ReceptionKind::from_key(&f.kind),
+        f.date.parse::<NaiveDate>(),
+        f.capacity.trim().parse::<u32>(),
     ) {
         (Some(kind), Ok(date), Ok(capacity)) => st
             .app
             .create_session(
                 &staff,
                 SessionInput {
-                    unit_id: get("unit_id").parse().ok(),
+                    unit_id: f.unit_id.parse().ok(),
                     kind,
-                    leader: get("leader"),
+                    leader: f.leader.clone(),
                     date,
-                    slot: get("slot"),
-                    place: get("place"),
+                    slot: f.slot.clone(),
+                    place: f.place.clone(),
                     capacity,
-                    online: f.contains_key("online"),
+                    online: f.online.is_some(),
                 },
             )
             .await
@@ -338,12 +405,11 @@ pub async fn book(
         staff,
         csrf,
         form: f,
-    }: SessionForm<HashMap<String, String>>,
+    }: SessionForm<BookingFields>,
 ) -> Response {
-    if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
+    if !csrf_ok(&csrf, &f.csrf) {
         return forbidden();
     }
-    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     let booking = id.parse::<i64>().ok();
     let r = match booking {
         Some(id) => st
@@ -352,10 +418,10 @@ pub async fn book(
                 &staff,
                 id,
                 AppointmentInput {
-                    name: get("name"),
-                    phone: f.get("phone").cloned(),
-                    matter: get("matter"),
-                    case_no: f.get("case_no").cloned(),
+                    name: f.name.clone(),
+                    phone: f.phone.clone(),
+                    matter: f.matter.clone(),
+                    case_no: f.case_no.clone(),
                 },
             )
             .await
@@ -373,9 +439,9 @@ pub async fn cancel(
         staff,
         csrf,
         form: f,
-    }: SessionForm<HashMap<String, String>>,
+    }: SessionForm<SessionSwitch>,
 ) -> Response {
-    if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
+    if !csrf_ok(&csrf, &f.csrf) {
         return forbidden();
     }
     let r = match id.parse::<i64>() {
@@ -395,12 +461,12 @@ pub async fn set_online(
         staff,
         csrf,
         form: f,
-    }: SessionForm<HashMap<String, String>>,
+    }: SessionForm<SessionSwitch>,
 ) -> Response {
-    if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
+    if !csrf_ok(&csrf, &f.csrf) {
         return forbidden();
     }
-    let online = f.get("online").map(String::as_str) == Some("1");
+    let online = f.online == "1";
     let r = match id.parse::<i64>() {
         Ok(id) => st.app.set_session_online(&staff, id, online).await,
         Err(_) => Err(AppError::NotFound),
