@@ -6,7 +6,8 @@
 use crate::error::AppError;
 use crate::state::App;
 use chrono::{Datelike, NaiveDate};
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 use xinfang_domain::case::{Channel, Kind};
 use xinfang_domain::hot;
 use xinfang_domain::{Staff, UnitKind, UnitLevel};
@@ -28,8 +29,63 @@ pub const HOT_MEMO_SECS: u64 = 60;
 
 /// (scope, week) → (when counted, the hot issues with `counted_at`).
 pub type HotMemo = std::sync::Arc<
-    std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, Value)>>,
+    std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, HotIssues)>>,
 >;
+
+/// 热点问题：本周较上周上升最多的内容分类与诉求词语
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct HotIssues {
+    /// 本周第一天（周一）
+    pub week_from: NaiveDate,
+    /// 本周最后一天（周日）
+    pub week_to: NaiveDate,
+    /// 上周第一天
+    pub last_week_from: NaiveDate,
+    /// 上周最后一天
+    pub last_week_to: NaiveDate,
+    /// 本周至少这么多件才算热点
+    pub min_support: u64,
+    /// 上升的内容分类（key 为分类代码，label 为名称）
+    pub categories: Vec<HotIssue>,
+    /// 上升的诉求词语
+    pub terms: Vec<HotIssue>,
+    /// 统计时刻（北京时间 HH:MM；仅统计分析页，接口每次现算，不带此项）
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counted_at: Option<String>,
+}
+
+/// 一个上升的热点
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct HotIssue {
+    /// 分类代码或诉求词语
+    pub key: String,
+    /// 本周件数
+    pub this_week: u64,
+    /// 上周件数
+    pub last_week: u64,
+    /// 本周减上周（大于 0）
+    pub rise: i64,
+    /// 分类的名称（仅内容分类）
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+impl HotIssue {
+    fn of(item: hot::HotItem, label: Option<String>) -> Self {
+        HotIssue {
+            key: item.key,
+            this_week: item.this_week,
+            last_week: item.last_week,
+            rise: item.rise,
+            label,
+        }
+    }
+
+    /// The label, or the key where there is none (a term).
+    pub fn label_or_key(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.key)
+    }
+}
 
 /// Per dimension, its rows (largest 件次 first).
 pub type Breakdowns = Vec<(&'static str, Vec<BreakdownRow>)>;
@@ -115,7 +171,7 @@ impl App {
         &self,
         staff: &Staff,
         day: NaiveDate,
-    ) -> Result<Value, AppError> {
+    ) -> Result<HotIssues, AppError> {
         let scope = self.stats_scope(staff);
         let key = format!(
             "{:?}|{:?}|{}",
@@ -130,7 +186,7 @@ impl App {
             }
         }
         let mut v = self.hot_issues(staff, day).await?;
-        v["counted_at"] = json!(self.now().format("%H:%M").to_string());
+        v.counted_at = Some(self.now().format("%H:%M").to_string());
         if let Ok(mut m) = self.hot_memo.lock() {
             // Scopes and weeks asked for are few; forget the stale ones.
             m.retain(|_, (at, _)| at.elapsed() < fresh);
@@ -142,7 +198,7 @@ impl App {
     /// Hot issues of the week containing `day`: categories and request terms
     /// (jieba tokens, stop words removed) whose number of cases rose most over
     /// the week before, with at least `hot::MIN_SUPPORT` cases this week.
-    pub async fn hot_issues(&self, staff: &Staff, day: NaiveDate) -> Result<Value, AppError> {
+    pub async fn hot_issues(&self, staff: &Staff, day: NaiveDate) -> Result<HotIssues, AppError> {
         if !(1900..=2200).contains(&day.year()) {
             return Err(AppError::field("week", "日期应在 1900 年至 2200 年之间"));
         }
@@ -169,20 +225,23 @@ impl App {
         let categories = hot::rising(&cats(&this), &cats(&last), hot::MIN_SUPPORT, hot::TOP);
         let terms = hot::rising(&terms(&this), &terms(&last), hot::MIN_SUPPORT, hot::TOP);
         // Categories are stored as taxonomy codes; say what they are.
-        let mut categories = serde_json::to_value(categories).unwrap_or_default();
-        for c in categories.as_array_mut().into_iter().flatten() {
-            let label = self.category_label(c["key"].as_str().unwrap_or_default());
-            c["label"] = json!(label);
-        }
-        Ok(json!({
-            "week_from": this_from.to_string(),
-            "week_to": this_to.to_string(),
-            "last_week_from": last_from.to_string(),
-            "last_week_to": last_to.to_string(),
-            "min_support": hot::MIN_SUPPORT,
-            "categories": categories,
-            "terms": terms,
-        }))
+        let categories = categories
+            .into_iter()
+            .map(|c| {
+                let label = self.category_label(&c.key);
+                HotIssue::of(c, Some(label))
+            })
+            .collect();
+        Ok(HotIssues {
+            week_from: this_from,
+            week_to: this_to,
+            last_week_from: last_from,
+            last_week_to: last_to,
+            min_support: hot::MIN_SUPPORT,
+            categories,
+            terms: terms.into_iter().map(|t| HotIssue::of(t, None)).collect(),
+            counted_at: None,
+        })
     }
 }
 

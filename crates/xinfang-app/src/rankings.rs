@@ -12,11 +12,61 @@
 use crate::error::AppError;
 use crate::state::App;
 use chrono::NaiveDate;
-use serde_json::{json, Value};
+use serde::Serialize;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use utoipa::ToSchema;
 use xinfang_domain::metrics as m;
 use xinfang_domain::{Staff, UnitId};
+
+/// 单位考核排名：所辖每个单位；本期无考核数据的单位 rank、score 为 null，排在最后
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Rankings {
+    /// 统计期间第一天
+    pub from: NaiveDate,
+    /// 统计期间最后一天
+    pub to: NaiveDate,
+    /// 计算得分所用的权重
+    pub weights: m::RankingWeights,
+    /// 按得分排列的单位
+    pub units: Vec<UnitRanking>,
+}
+
+/// 一个单位的考核结果（比率为 0 到 1 之间的小数，无分母时为 null）
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct UnitRanking {
+    /// 单位编号
+    pub unit_id: i64,
+    /// 单位名称
+    pub unit: String,
+    /// 名次（从 1 起；无考核数据的单位为 null）
+    pub rank: Option<usize>,
+    /// 及时受理率
+    pub timely_acceptance_rate: Option<f64>,
+    /// 按期办结率
+    pub on_time_completion_rate: Option<f64>,
+    /// 满意率
+    pub satisfaction_rate: Option<f64>,
+    /// 一次性化解率
+    pub first_time_resolution_rate: Option<f64>,
+    /// 加权得分（0–100；无考核数据时为 null）
+    pub score: Option<f64>,
+    /// 考核基数：四项比率的分母之和
+    pub base: i64,
+}
+
+impl UnitRanking {
+    /// The four rates in the order the tables show them: 及时受理率,
+    /// 按期办结率, 满意率, 一次性化解率.
+    pub fn rates(&self) -> [Option<f64>; 4] {
+        [
+            self.timely_acceptance_rate,
+            self.on_time_completion_rate,
+            self.satisfaction_rate,
+            self.first_time_resolution_rate,
+        ]
+    }
+}
 
 /// Settings key of the assessment weights.
 pub const WEIGHTS_SETTING: &str = "ranking_weights";
@@ -92,7 +142,7 @@ impl App {
         staff: &Staff,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<Value, AppError> {
+    ) -> Result<Rankings, AppError> {
         let weights = self.ranking_weights().await?;
         let scope = self.stats_scope(staff);
         let due_to = to.min(self.now().date());
@@ -112,25 +162,26 @@ impl App {
             });
         }
         let rows: Vec<[i64; 9]> = rows.into_values().collect();
-        let units: Vec<Value> = rank(&weights, &rows)
+        let units = rank(&weights, &rows)
             .into_iter()
-            .map(|r| {
-                json!({
-                    "unit_id": r.unit,
-                    "unit": self.unit_name(UnitId(r.unit)),
-                    "rank": r.rank,
-                    "timely_acceptance_rate": r.rates[0],
-                    "on_time_completion_rate": r.rates[1],
-                    "satisfaction_rate": r.rates[2],
-                    "first_time_resolution_rate": r.rates[3],
-                    "score": r.score,
-                    "base": r.base,
-                })
+            .map(|r| UnitRanking {
+                unit_id: r.unit,
+                unit: self.unit_name(UnitId(r.unit)),
+                rank: r.rank,
+                timely_acceptance_rate: r.rates[0],
+                on_time_completion_rate: r.rates[1],
+                satisfaction_rate: r.rates[2],
+                first_time_resolution_rate: r.rates[3],
+                score: r.score,
+                base: r.base,
             })
             .collect();
-        Ok(
-            json!({ "from": from.to_string(), "to": to.to_string(), "weights": weights, "units": units }),
-        )
+        Ok(Rankings {
+            from,
+            to,
+            weights,
+            units,
+        })
     }
 
     /// Set the assessment weights (管理员), audited.
@@ -152,14 +203,14 @@ impl App {
                 "权重应在 0 到 1 之间，且不全为 0",
             ));
         }
-        let j = serde_json::to_string(&w).unwrap_or_default();
+        let j = xinfang_store::json_text(&w)?;
         self.store.put_setting(WEIGHTS_SETTING, &j).await?;
         self.store
             .audit(
                 "settings",
                 "ranking_weights_changed",
                 &format!("user:{}", staff.username),
-                &serde_json::to_value(&w).unwrap_or_default(),
+                &xinfang_store::json_value(&w)?,
             )
             .await?;
         Ok(())

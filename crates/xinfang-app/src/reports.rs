@@ -5,9 +5,44 @@
 use crate::error::AppError;
 use crate::state::App;
 use chrono::NaiveDate;
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 use xinfang_domain::{Role, Staff, UnitId};
 use xinfang_store::AccountabilityRow;
+
+/// 年度信访工作情况（第四十一条），本人所在地区
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AnnualReport {
+    /// 年份
+    pub year: i32,
+    /// 报告单位
+    pub unit: String,
+    /// 全年统计概览
+    pub statistics: crate::stats::Overview,
+    /// 信访事项最多的机关（前列）
+    pub most_petitioned_bodies: Vec<PetitionedBody>,
+    /// 转送件数
+    pub forwarded: i64,
+    /// 交办件数
+    pub assigned: i64,
+    /// 督办件数
+    pub supervised: i64,
+    /// 采纳的建议
+    pub suggestions_adopted: i64,
+    /// 约谈、通报记录
+    pub accountability_records: i64,
+}
+
+/// 一个信访事项较多的机关
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PetitionedBody {
+    /// 单位编号
+    pub unit_id: i64,
+    /// 单位名称
+    pub unit: String,
+    /// 信访事项数
+    pub cases: i64,
+}
 
 impl App {
     /// Record a 约谈 or 通报 of a unit in the staff member's area.
@@ -80,7 +115,7 @@ impl App {
     }
 
     /// The annual report for `year` (第四十一条).
-    pub async fn annual_report(&self, staff: &Staff, year: i32) -> Result<Value, AppError> {
+    pub async fn annual_report(&self, staff: &Staff, year: i32) -> Result<AnnualReport, AppError> {
         let (Some(from), Some(to)) = (
             NaiveDate::from_ymd_opt(year, 1, 1),
             NaiveDate::from_ymd_opt(year, 12, 31),
@@ -92,21 +127,25 @@ impl App {
             .store
             .annual_counts(&self.scope_of(staff), &from.to_string(), &to.to_string())
             .await?;
-        let top: Vec<Value> = c
+        let most_petitioned_bodies = c
             .top_units
             .iter()
-            .map(|(u, n)| json!({ "unit_id": u, "unit": self.unit_name(UnitId(*u)), "cases": n }))
+            .map(|(u, n)| PetitionedBody {
+                unit_id: *u,
+                unit: self.unit_name(UnitId(*u)),
+                cases: *n,
+            })
             .collect();
-        Ok(json!({
-            "year": year,
-            "unit": self.unit_name(staff.unit),
-            "statistics": overview,
-            "most_petitioned_bodies": top,
-            "forwarded": c.forwarded,
-            "assigned": c.assigned,
-            "supervised": c.supervised,
-            "suggestions_adopted": c.suggestions_adopted,
-            "accountability_records": c.accountability,
-        }))
+        Ok(AnnualReport {
+            year,
+            unit: self.unit_name(staff.unit),
+            statistics: overview,
+            most_petitioned_bodies,
+            forwarded: c.forwarded,
+            assigned: c.assigned,
+            supervised: c.supervised,
+            suggestions_adopted: c.suggestions_adopted,
+            accountability_records: c.accountability,
+        })
     }
 }

@@ -7,80 +7,128 @@ use crate::intake::hash_code;
 use crate::state::App;
 use serde::Serialize;
 use subtle::ConstantTimeEq;
+use utoipa::ToSchema;
 use xinfang_domain::case::{case_clocks, Case, Kind, Stage, Status};
 use xinfang_domain::clock::ClockKind;
 use xinfang_domain::scope::can_see;
 use xinfang_domain::{Actor, Role, Staff};
 use xinfang_store::{CaseFilter, CaseListRow};
 
-/// One clock as shown: due date with its explanation.
-#[derive(Clone, Debug, Serialize)]
+/// 一个办理时限及其计算说明
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct ClockView {
+    /// 时限种类（机器可读）
     pub kind: &'static str,
+    /// 时限名称
     pub name: &'static str,
+    /// 依据条款
     pub article: String,
+    /// 所处环节
     pub stage: &'static str,
+    /// 起算日
     pub start: String,
+    /// 到期日
     pub due: String,
+    /// 完成日（未完成为 null）
     pub met_on: Option<String>,
+    /// 预警等级（机器可读）
     pub grade: &'static str,
+    /// 预警等级名称
     pub grade_label: &'static str,
+    /// 是否为本单位须履行的时限
     pub duty: bool,
+    /// 到期日的计算过程，逐行
     pub explanation: Vec<String>,
 }
 
-/// One timeline step.
-#[derive(Clone, Debug, Serialize)]
+/// 时间线上的一步
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Step {
+    /// 事件序号
     pub seq: i64,
+    /// 时间（YYYY-MM-DD HH:MM）
     pub at: String,
+    /// 办理人（信访人查询时为空）
     pub actor: String,
+    /// 事件种类（机器可读）
     pub kind: &'static str,
+    /// 摘要
     pub summary: String,
 }
 
-/// The staff case page.
-#[derive(Clone, Debug, Serialize)]
+/// 信访事项详情：事项、时限说明、时间线、可执行操作
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct CaseDetail {
+    /// 信访事项（信访人、诉求、各件次、办理情况；无权查看的个人信息已遮蔽）
+    #[schema(value_type = Object)]
     pub case: Case,
+    /// 状态名称
     pub status_label: &'static str,
+    /// 当前办理单位
     pub current_unit_name: String,
+    /// 登记单位
     pub registering_unit_name: String,
+    /// 办理时限
     pub clocks: Vec<ClockView>,
+    /// 时限无法计算时的原因（如缺少该年度的节假日安排）
     pub clock_error: Option<String>,
+    /// 时间线
     pub timeline: Vec<Step>,
+    /// 本人现在可执行的操作（POST …/actions 的 action）
     pub actions: Vec<&'static str>,
+    /// 个人信息是否已遮蔽
     pub masked: bool,
 }
 
-/// What the petitioner sees with the case number and query code.
-#[derive(Clone, Debug, Serialize)]
+/// 信访人凭信访编号和查询码看到的办理情况
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct PublicCaseView {
+    /// 信访编号
     pub case_no: String,
+    /// 状态（机器可读）
     pub status: &'static str,
+    /// 状态名称
     pub status_label: &'static str,
+    /// 环节（机器可读）
     pub stage: &'static str,
+    /// 类型名称
     pub kind_label: &'static str,
+    /// 登记时间
     pub registered_at: String,
+    /// 信访请求
     pub request: String,
+    /// 办理经过（信访人可见的步骤）
     pub steps: Vec<Step>,
+    /// 办理时限
     pub due_dates: Vec<ClockView>,
+    /// 处理、复查、复核意见
     pub replies: Vec<PublicReply>,
+    /// 现在可否评价
     pub can_evaluate: bool,
-    /// Last day to ask for 复查/复核, while the window is open.
+    /// 可请求复查/复核的最后一天（期限内才有）
     pub review_window_until: Option<String>,
+    /// 可请求的是复查还是复核
     pub review_name: Option<&'static str>,
+    /// 是否已终结（复核意见）
     pub is_final: bool,
+    /// 不予受理、不再受理的理由
     pub not_accepted_reason: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+/// 一份处理、复查或复核意见
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct PublicReply {
+    /// 环节名称
     pub stage: &'static str,
+    /// 结果
     pub outcome: &'static str,
+    /// 依据
     pub basis: String,
+    /// 意见正文
     pub text: String,
+    /// 出具日期
     pub on: String,
+    /// 送达日期
     pub delivered_on: Option<String>,
 }
 

@@ -31,15 +31,22 @@ pub fn status_label(s: &str) -> &'static str {
 impl App {
     /// The warning `signals` raise on a registration at `unit`: it goes to the
     /// supervisors of the unit's government at the highest signal's level.
-    /// `None` when nothing signalled.
-    pub fn warning_for(&self, unit: UnitId, signals: &[Signal]) -> Option<NewWarning> {
-        let level = signals.iter().map(|s| s.level).max()?;
+    /// `None` when nothing signalled; an error when the signals cannot be
+    /// written as JSON (never a warning with its signals lost).
+    pub fn warning_for(
+        &self,
+        unit: UnitId,
+        signals: &[Signal],
+    ) -> Result<Option<NewWarning>, AppError> {
+        let Some(level) = signals.iter().map(|s| s.level).max() else {
+            return Ok(None);
+        };
         let area = self.org().government_of(unit).unwrap_or(unit);
-        Some(NewWarning {
+        Ok(Some(NewWarning {
             unit_id: area.0,
             level: level as i64,
-            signals: serde_json::to_value(signals).unwrap_or_default(),
-        })
+            signals: xinfang_store::json_value(signals)?,
+        }))
     }
 
     /// Warnings in the staff member's area (their government's subtree).
@@ -113,14 +120,14 @@ impl App {
                 format!("敏感时期“{}”的名称或日期无效", p.name),
             ));
         }
-        let json = serde_json::to_string(&periods).unwrap_or_default();
+        let json = xinfang_store::json_text(&periods)?;
         self.store.put_setting(SENSITIVE_SETTING, &json).await?;
         self.store
             .audit(
                 "settings",
                 "sensitive_periods_changed",
                 &format!("user:{}", staff.username),
-                &serde_json::to_value(&periods).unwrap_or_default(),
+                &xinfang_store::json_value(&periods)?,
             )
             .await?;
         self.set_sensitive_periods(periods);

@@ -96,7 +96,7 @@ pub async fn stats(app: &App, load_secs: f64, runs: usize) -> Result<StatsReport
             let t = Instant::now();
             let v = app.stats_overview(&s, from, to, None).await?;
             ov.push(t.elapsed().as_secs_f64() * 1000.0);
-            submissions = v["submissions"].as_i64().unwrap_or(0);
+            submissions = v.submissions;
             let t = Instant::now();
             app.unit_rankings(&s, from, to).await?;
             rk.push(t.elapsed().as_secs_f64() * 1000.0);

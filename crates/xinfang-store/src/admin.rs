@@ -120,7 +120,7 @@ impl Store {
             "settings",
             "taxon_added",
             actor,
-            serde_json::to_value(node).unwrap_or_default(),
+            crate::json_value(node)?,
         )
         .await?;
         tx.commit().await?;

@@ -58,21 +58,34 @@ pub struct StoredEvent {
     pub event: CaseEvent,
 }
 
-/// One line of a case list.
-#[derive(Clone, Debug, Serialize)]
+/// 信访事项列表的一行
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct CaseListRow {
+    /// 信访编号
     pub case_no: String,
+    /// 渠道：online、letter、visit、phone、fax
     pub channel: String,
+    /// 类型：suggestion、accusation、claim
     pub kind: String,
+    /// 状态（机器可读）
     pub status: String,
+    /// 环节（机器可读）
     pub stage: String,
+    /// 登记时间
     pub registered_at: String,
+    /// 当前办理单位编号
     pub current_unit: i64,
+    /// 最近的到期日
     pub next_due: Option<String>,
+    /// 预警等级
     pub grade: Option<String>,
+    /// 信访人姓名（无权查看时已遮蔽）
     pub petitioner_names: String,
+    /// 信访请求（摘要）
     pub request: String,
+    /// 人数
     pub persons: i64,
+    /// 是否越级
     pub skip_level: bool,
 }
 

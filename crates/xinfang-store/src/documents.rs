@@ -53,16 +53,24 @@ pub struct NewAttachment {
     pub content: Vec<u8>,
 }
 
-/// A stored attachment without its bytes.
-#[derive(Clone, Debug, Serialize)]
+/// 一个附件（不含内容）
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct AttachmentRow {
+    /// 编号
     pub id: i64,
+    /// 所属信访事项的内部编号
     pub case_id: i64,
+    /// 上传时的文件名
     pub file_name: String,
+    /// 按内容判断的类型：image/jpeg、image/png、application/pdf
     pub media_type: String,
+    /// 字节数
     pub size_bytes: i64,
+    /// 内容的 SHA-256（十六进制）
     pub sha256: String,
+    /// 上传者：petitioner 或工作人员
     pub uploaded_by: String,
+    /// 上传时间
     pub uploaded_at: String,
 }
 

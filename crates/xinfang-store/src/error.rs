@@ -1,5 +1,5 @@
 //! Store errors: database failures, optimistic-concurrency conflicts and
-//! corrupt stored data, kept apart so the web layer can answer 409 vs 500.
+//! corrupt stored data (and values that cannot be encoded), kept apart so the web layer can answer 409 vs 500.
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -17,6 +17,24 @@ pub enum StoreError {
     /// under way): the outcome is not stored, the client should retry.
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// A value could not be written as JSON (a map with non-string keys, a
+    /// failing `Serialize`): nothing is stored rather than a silent null.
+    #[error("could not encode as JSON: {0}")]
+    Encode(String),
+}
+
+/// `value` as a JSON value for a stored column or an audit entry; a
+/// serialisation failure is [`StoreError::Encode`], never a silent null.
+pub fn json_value<T: serde::Serialize + ?Sized>(
+    value: &T,
+) -> Result<serde_json::Value, StoreError> {
+    serde_json::to_value(value).map_err(|e| StoreError::Encode(e.to_string()))
+}
+
+/// `value` as JSON text for a stored setting; a serialisation failure is
+/// [`StoreError::Encode`], never an empty string.
+pub fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Encode(e.to_string()))
 }
 
 impl StoreError {

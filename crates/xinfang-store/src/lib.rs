@@ -70,7 +70,7 @@ pub use connect::{Dialect, Store};
 pub use deliveries::{Attempt, DeliveryRow, NewDelivery};
 pub use documents::{AttachmentRow, DocumentRow, NewAttachment, NewDocument};
 pub use drafts::{DraftRow, NewDraft};
-pub use error::StoreError;
+pub use error::{json_text, json_value, StoreError};
 pub use failover::split_hosts;
 pub use filter::{CaseFilter, CaseSort, DateBasis, SubmissionFilter, FACTS};
 pub use held_uploads::HeldUpload;

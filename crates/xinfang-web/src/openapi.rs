@@ -1,23 +1,29 @@
 //! The OpenAPI 3.1 document served at `GET /api/openapi.json`, offline and
-//! with no build-time downloads. It is moving from hand-written JSON to one
-//! generated from the handlers' types (issue #18 item 3): the families
-//! converted so far are described by `#[utoipa::path]` and `ToSchema` (see
-//! `crate::api::openapi`), the rest is still written out here and in the
-//! `openapi_paths()` of some api files. The served document is both,
-//! merged; `tests/it/openapi_snapshot.rs` guards it against drift.
+//! with no build-time downloads. A handler answering `Json<T>` has a typed
+//! `T` and its operation is generated (`#[utoipa::path]`, `ToSchema`, the
+//! error answers of `crate::api::responses`; gathered by
+//! `crate::api::openapi`). Still written out by hand, here and in the
+//! `openapi_paths()` of a few api files, is what that does not cover: the
+//! Excel and file downloads, multipart uploads, the letter reader (its
+//! answer depends on a build feature), and the operations whose answer is
+//! built as a `Response` with a status of its own (online submission,
+//! registration, case actions, evaluation, the review request, staff
+//! sign-in, inbound work orders). The served document is both, merged;
+//! `tests/it/openapi_snapshot.rs` guards it against drift.
 
 use crate::error::ApiError;
 use axum::Json;
 use serde_json::{json, Value};
 
+/// The served document. It answers a `serde_json::Value` on purpose: the
+/// document *is* a JSON document, assembled from the generated part and the
+/// hand-written rest, not a value of one Rust type.
 pub async fn document() -> Result<Json<Value>, ApiError> {
     let mut doc = spec();
     merge_paths(&mut doc, crate::api::ledgers::openapi_paths());
     merge_paths(&mut doc, crate::api::stats::export_openapi_paths());
     merge_paths(&mut doc, crate::api::events::openapi_paths());
     merge_paths(&mut doc, crate::api::intake::openapi_paths());
-    merge_paths(&mut doc, crate::api::stats::openapi_paths());
-    merge_paths(&mut doc, crate::api::reception::openapi_paths());
     merge_generated(&mut doc, crate::api::openapi())?;
     Ok(Json(with_common_responses(doc)))
 }
@@ -86,13 +92,18 @@ pub fn with_common_responses(mut doc: Value) -> Value {
             if let Some(ops) = item.as_object_mut() {
                 for op in ops.values_mut() {
                     if let Some(responses) = op["responses"].as_object_mut() {
-                        responses.entry("400").or_insert_with(error_response);
+                        responses.entry("400").or_insert_with(bad_request_response);
                     }
                 }
             }
         }
     }
     doc
+}
+
+/// The 400 every operation can give, worded as `api::responses::BadRequest`.
+fn bad_request_response() -> Value {
+    json!({ "description": "请求格式错误", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Errors" } } } })
 }
 
 fn error_response() -> Value {
@@ -117,21 +128,6 @@ pub fn spec() -> Value {
                                   "headers": { "Retry-After": { "schema": { "type": "integer" } } },
                                   "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Errors" } } } },
                          "400": error_response(), "422": error_response() } } },
-        "/api/v1/petitions/{case_no}": {
-          "get": {
-            "summary": "凭信访编号和查询码查询（查询码放在 X-Query-Code 头中；网址中带 query_code 的请求一律拒绝：400 query_code_in_url）",
-            "parameters": [ { "name": "case_no", "in": "path", "required": true, "schema": { "type": "string" } },
-                            { "name": "X-Query-Code", "in": "header", "required": true, "schema": { "type": "string" } } ],
-            "responses": { "200": { "description": "信访人可见的办理情况", "content": { "application/json": { "schema": { "type": "object" } } } },
-                           "400": { "description": "网址中带有查询码（code: query_code_in_url）或请求格式错误", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Errors" } } } },
-                           "404": error_response(), "429": error_response() } },
-          "post": {
-            "summary": "凭信访编号和查询码查询（查询码放在请求正文中）",
-            "parameters": [ { "name": "case_no", "in": "path", "required": true, "schema": { "type": "string" } } ],
-            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["query_code"], "properties": { "query_code": { "type": "string" } } } } } },
-            "responses": { "200": { "description": "信访人可见的办理情况", "content": { "application/json": { "schema": { "type": "object" } } } },
-                           "400": { "description": "网址中带有查询码（code: query_code_in_url）或请求格式错误", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Errors" } } } },
-                           "404": error_response(), "429": error_response() } } },
         "/api/v1/petitions/{case_no}/evaluation": { "post": {
           "summary": "评价",
           "parameters": [ { "name": "case_no", "in": "path", "required": true, "schema": { "type": "string" } } ],
@@ -147,41 +143,22 @@ pub fn spec() -> Value {
           "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["username", "password"], "properties": { "username": { "type": "string" }, "password": { "type": "string" }, "code": { "type": "string", "description": "已绑定动态验证码的用户：6位动态验证码或恢复码" } } } } } },
           "responses": { "200": { "description": "令牌" }, "400": error_response(), "401": error_response(), "422": error_response(), "429": error_response() } } },
         "/api/v1/cases": {
-          "get": { "summary": "本人数据范围内的信访事项", "security": [ { "bearer": [] } ], "responses": { "200": { "description": "列表" }, "401": error_response() } },
           "post": { "summary": "登记来信、来访、来电（同一信访人同一事项关联为重复件次：repeat_of、similarity；一信多投：multi_body）", "security": [ { "bearer": [] } ],
                     "parameters": [ { "name": "Idempotency-Key", "in": "header", "required": false, "description": "同网上信访：同一幂等键、同一内容的重发返回 200 和第一次的登记结果（replayed 为 true）",
                                       "schema": { "type": "string", "minLength": 16, "maxLength": 128, "pattern": "^[A-Za-z0-9._:-]+$" } } ],
                     "responses": { "201": { "description": "已登记" }, "200": { "description": "同一幂等键的重发：第一次的登记结果" }, "400": error_response(), "401": error_response(), "403": error_response(), "422": error_response(),
                                    "503": { "description": "数据库正在切换，本次未保存；用同一幂等键重试（code: database_unavailable）", "headers": { "Retry-After": { "schema": { "type": "integer" } } } } } } },
-        "/api/v1/cases/{case_no}": { "get": { "summary": "信访事项详情（含时限说明、时间线、可执行操作）", "security": [ { "bearer": [] } ],
-          "parameters": [ { "name": "case_no", "in": "path", "required": true, "schema": { "type": "string" } } ],
-          "responses": { "200": { "description": "详情" }, "401": error_response(), "404": error_response() } } },
         "/api/v1/cases/{case_no}/actions": { "post": { "summary": "办理操作：转送、交办、签收、异议、告知、延期、答复、送达、回访……；重复件核对：confirm_repeat（确认为同一事项）、split_repeat（拆分为新件，响应含 new_case_no 和新件的查询码 query_code，仅此一次显示，须告知信访人）", "security": [ { "bearer": [] } ],
           "parameters": [ { "name": "case_no", "in": "path", "required": true, "schema": { "type": "string" } } ],
           "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["action"], "properties": { "action": { "type": "string" }, "submission": { "type": "integer", "minimum": 0, "description": "confirm_repeat / split_repeat：件次序号（case.submissions 的下标）" } } } } } },
           "responses": { "200": { "description": "已办理" }, "400": error_response(), "401": error_response(), "403": error_response(), "404": error_response(), "409": error_response(), "422": error_response() } } },
-        "/api/v1/intake/analyze": { "post": { "summary": "登记辅助：类型、分类、有权处理机关、涉法涉诉、风险词", "security": [ { "bearer": [] } ],
-          "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "properties": { "text": { "type": "string" }, "region_code": { "type": "string" } } } } } },
-          "responses": { "200": { "description": "建议" }, "400": error_response(), "401": error_response() } } },
-        "/api/v1/stats/overview": { "get": { "summary": "统计概览（三率、一次性化解率、倒金字塔等）", "security": [ { "bearer": [] } ],
-          "parameters": [ { "name": "from", "in": "query", "required": true, "schema": { "type": "string", "format": "date" } },
-                          { "name": "to", "in": "query", "required": true, "schema": { "type": "string", "format": "date" } },
-                          { "name": "unit", "in": "query", "schema": { "type": "integer" } } ],
-          "responses": { "200": { "description": "指标", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Overview" } } } }, "400": error_response(), "401": error_response(), "403": error_response(), "422": error_response() } } },
         "/api/v1/export/cases.xlsx": { "get": { "summary": "导出信访事项列表（Excel）", "security": [ { "bearer": [] } ],
           "responses": { "200": { "description": "xlsx", "content": { "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { "schema": { "type": "string", "format": "binary" } } } }, "400": error_response(), "401": error_response(), "422": error_response() } } },
         "/api/v1/export/stats/overview.xlsx": { "get": { "summary": "导出统计概览（Excel）", "security": [ { "bearer": [] } ],
           "parameters": [ { "name": "from", "in": "query", "required": true, "schema": { "type": "string", "format": "date" } },
                           { "name": "to", "in": "query", "required": true, "schema": { "type": "string", "format": "date" } },
                           { "name": "unit", "in": "query", "schema": { "type": "integer" } } ],
-          "responses": { "200": { "description": "xlsx", "content": { "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { "schema": { "type": "string", "format": "binary" } } } }, "400": error_response(), "401": error_response(), "403": error_response(), "422": error_response() } } },
-        "/api/v1/reports/annual": { "get": { "summary": "年度信访工作情况（第四十一条）", "security": [ { "bearer": [] } ],
-          "parameters": [ { "name": "year", "in": "query", "required": true, "schema": { "type": "integer" } } ],
-          "responses": { "200": { "description": "报告" }, "401": error_response(), "422": error_response() } } },
-        "/api/v1/stats/rankings": { "get": { "summary": "单位考核排名（可配置权重）", "security": [ { "bearer": [] } ],
-          "parameters": [ { "name": "from", "in": "query", "required": true, "schema": { "type": "string", "format": "date" } },
-                          { "name": "to", "in": "query", "required": true, "schema": { "type": "string", "format": "date" } } ],
-          "responses": { "200": { "description": "排名：所辖每个单位；本期无考核数据的单位 rank、score 为 null，排在最后" }, "401": error_response(), "422": error_response() } } }
+          "responses": { "200": { "description": "xlsx", "content": { "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { "schema": { "type": "string", "format": "binary" } } } }, "400": error_response(), "401": error_response(), "403": error_response(), "422": error_response() } } }
       },
       "components": {
         "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
@@ -193,17 +170,6 @@ pub fn spec() -> Value {
             "kind": { "type": "string", "enum": ["suggestion", "accusation", "claim"] },
             "request": { "type": "string" }, "facts": { "type": "string" }, "reasons": { "type": "string" },
             "region_code": { "type": "string" }, "accused": { "type": "string" } } },
-          "Overview": { "type": "object", "required": ["submissions", "cases", "batches", "persons", "timely_acceptance_rate", "on_time_completion_rate", "participation_rate", "satisfaction_rate", "first_time_resolution_rate", "repeat_rate", "skip_level_rate", "online_share", "collective_batches", "level_distribution"],
-            "properties": {
-              "submissions": { "type": "integer" }, "cases": { "type": "integer" }, "batches": { "type": "integer" }, "persons": { "type": "integer" },
-              "timely_acceptance_rate": { "$ref": "#/components/schemas/Rate" }, "on_time_completion_rate": { "$ref": "#/components/schemas/Rate" },
-              "participation_rate": { "$ref": "#/components/schemas/Rate" }, "satisfaction_rate": { "$ref": "#/components/schemas/Rate" },
-              "first_time_resolution_rate": { "$ref": "#/components/schemas/Rate" }, "repeat_rate": { "$ref": "#/components/schemas/Rate" },
-              "skip_level_rate": { "$ref": "#/components/schemas/Rate" }, "online_share": { "$ref": "#/components/schemas/Rate" },
-              "collective_batches": { "type": "integer" },
-              "level_distribution": { "type": "object", "required": ["national", "provincial", "municipal", "county", "township"], "properties": {
-                "national": { "type": "integer" }, "provincial": { "type": "integer" }, "municipal": { "type": "integer" }, "county": { "type": "integer" }, "township": { "type": "integer" } } } } },
-          "Rate": { "type": ["number", "null"], "minimum": 0, "maximum": 1 },
           "Receipt": { "type": "object", "required": ["case_no", "status"], "properties": {
             "case_no": { "type": "string" }, "query_code": { "type": ["string", "null"] }, "status": { "type": "string" }, "notice_due": { "type": ["string", "null"] }, "replayed": { "type": "boolean", "description": "true：同一幂等键的重发，答复为第一次登记的结果" } } }
         }

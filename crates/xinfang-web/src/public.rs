@@ -7,7 +7,13 @@
 //! proxies, and the code is all that guards the petitioner's personal data
 //! (第二十一条第二款: the petitioner 查询 their matter; the data are theirs).
 //! A URL carrying `query_code` is refused (400 `query_code_in_url`).
+//!
+//! Tracking answers a typed [`Tracking`] and its OpenAPI operations are
+//! generated ([`Api`]); submission, evaluation and the review request are
+//! still described by hand in `crate::openapi`.
 
+use crate::api::documents::DocumentTitle;
+use crate::api::responses::{NotFound, TooMany};
 use crate::client::ClientAddr;
 use crate::error::ApiError;
 use crate::AppState;
@@ -17,9 +23,11 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use utoipa::{OpenApi, ToSchema};
 use xinfang_app::intake::{AccusedInput, IntakeRequest, PetitionerInput};
+use xinfang_app::views::PublicCaseView;
 use xinfang_app::{AppError, FieldError};
 use xinfang_domain::case::{Channel, Command, Kind, Satisfaction};
 use xinfang_domain::Actor;
@@ -31,6 +39,11 @@ pub fn routes() -> crate::routes::Routes {
         .route("/api/v1/petitions/{case_no}/evaluation", post(evaluate))
         .route("/api/v1/petitions/{case_no}/review", post(request_review))
 }
+
+/// The operations of this file in the OpenAPI document (tracking).
+#[derive(OpenApi)]
+#[openapi(paths(track, track_post))]
+pub(crate) struct Api;
 
 #[derive(Deserialize)]
 pub struct OnlinePetition {
@@ -225,10 +238,21 @@ pub async fn no_query_code_in_url(req: Request, next: Next) -> Response {
     (StatusCode::BAD_REQUEST, Html(html)).into_response()
 }
 
-#[derive(Deserialize, Default)]
+/// 信访人的查询码
+#[derive(Deserialize, Default, ToSchema)]
 struct CodeBody {
+    /// 查询码（也可放在 X-Query-Code 请求头中）
     #[serde(default)]
     query_code: String,
+}
+
+/// 信访人可见的办理情况，以及送达本人的文书
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Tracking {
+    #[serde(flatten)]
+    view: PublicCaseView,
+    /// 送达本人的文书（标题和文号；阅读全文另行请求）
+    documents: Vec<DocumentTitle>,
 }
 
 /// A 复查/复核 request: the code and, optionally, why the petitioner disputes the opinion.
@@ -241,23 +265,38 @@ struct ReviewBody {
 }
 
 /// `GET /api/v1/petitions/{case_no}` with `X-Query-Code`.
+#[utoipa::path(get, path = "/api/v1/petitions/{case_no}", summary = "凭信访编号和查询码查询（查询码放在 X-Query-Code 头中；网址中带 query_code 的请求一律拒绝：400 query_code_in_url）",
+    params(("case_no" = String, Path), ("X-Query-Code" = String, Header)),
+    responses(
+        (status = 200, description = "信访人可见的办理情况", body = Tracking),
+        (status = 400, description = "网址中带有查询码（code: query_code_in_url）或请求格式错误", body = crate::error::Errors),
+        NotFound,
+        TooMany))]
 async fn track(
     State(st): State<AppState>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Path(case_no): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Tracking>, ApiError> {
     tracking_view(&st, &client, &case_no, &query_code(&headers, "")).await
 }
 
 /// `POST /api/v1/petitions/{case_no}` with `{"query_code": …}` (or the header).
+#[utoipa::path(post, path = "/api/v1/petitions/{case_no}", summary = "凭信访编号和查询码查询（查询码放在请求正文中）",
+    params(("case_no" = String, Path)),
+    request_body = CodeBody,
+    responses(
+        (status = 200, description = "信访人可见的办理情况", body = Tracking),
+        (status = 400, description = "网址中带有查询码（code: query_code_in_url）或请求格式错误", body = crate::error::Errors),
+        NotFound,
+        TooMany))]
 async fn track_post(
     State(st): State<AppState>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Path(case_no): Path<String>,
     body: axum::body::Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Tracking>, ApiError> {
     let b: CodeBody = if body.is_empty() {
         CodeBody::default()
     } else {
@@ -272,15 +311,14 @@ async fn tracking_view(
     client: &str,
     case_no: &str,
     code: &str,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Tracking>, ApiError> {
     let (id, case) = st
         .app
         .check_query_code(&st.portal_throttle, client, case_no, code)
         .await?;
     let view = st.app.public_view(id, &case).await?;
-    let mut v = crate::error::to_json(view)?;
-    v["documents"] = crate::api::documents::petitioner_documents_json(st, id).await?;
-    Ok(Json(v))
+    let documents = crate::api::documents::petitioner_document_titles(st, id).await?;
+    Ok(Json(Tracking { view, documents }))
 }
 
 #[derive(Deserialize)]

@@ -57,17 +57,14 @@ impl App {
             .filter(|r| stat.get(r.kind) != *r)
             .collect();
         self.store
-            .put_setting(
-                RULES_SETTING,
-                &serde_json::to_string(&overrides).unwrap_or_default(),
-            )
+            .put_setting(RULES_SETTING, &xinfang_store::json_text(&overrides)?)
             .await?;
         self.store
             .audit(
                 "settings",
                 "clock_rule_changed",
                 &format!("user:{}", staff.username),
-                &serde_json::to_value(&rule).unwrap_or_default(),
+                &xinfang_store::json_value(&rule)?,
             )
             .await?;
         self.set_rules(table.clone());

@@ -9,7 +9,6 @@ pub mod tables;
 use crate::error::AppError;
 use crate::state::App;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
-use serde_json::Value;
 use xinfang_domain::case::{Channel, Kind, Stage, Status};
 use xinfang_domain::clock::Grade;
 use xinfang_domain::Staff;
@@ -108,7 +107,7 @@ impl App {
     }
 
     /// The overview indicators as a two-column table.
-    pub fn export_overview(&self, overview: &Value) -> Result<Vec<u8>, AppError> {
+    pub fn export_overview(&self, overview: &crate::stats::Overview) -> Result<Vec<u8>, AppError> {
         let mut wb = Workbook::new();
         let ws = wb.add_worksheet();
         ws.set_name("统计概览").map_err(xerr)?;
@@ -133,7 +132,7 @@ impl App {
         for (i, (name, key, is_rate)) in items.iter().enumerate() {
             let row = (i + 1) as u32;
             ws.write_string(row, 0, *name).map_err(xerr)?;
-            match overview[*key].as_f64() {
+            match overview.figure(key) {
                 Some(v) if *is_rate => ws.write_number_with_format(row, 1, v, &pct).map(|_| ()),
                 Some(v) => ws.write_number(row, 1, v).map(|_| ()),
                 None => ws.write_string(row, 1, "—（无分母）").map(|_| ()),

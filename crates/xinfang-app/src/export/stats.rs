@@ -36,37 +36,24 @@ impl App {
         ];
         header(ws, &cols).map_err(xerr)?;
         let pct = Format::new().set_num_format("0.0%");
-        let keys = [
-            "timely_acceptance_rate",
-            "on_time_completion_rate",
-            "satisfaction_rate",
-            "first_time_resolution_rate",
-        ];
-        for (i, u) in r["units"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
+        for (i, u) in r.units.iter().enumerate() {
             let row = (i + 1) as u32;
             // A unit without data has no place ("—"), like no score.
-            match u["rank"].as_f64() {
-                Some(rank) => ws.write_number(row, 0, rank).map(|_| ()),
+            match u.rank {
+                Some(rank) => ws.write_number(row, 0, rank as f64).map(|_| ()),
                 None => ws.write_string(row, 0, "—").map(|_| ()),
             }
             .map_err(xerr)?;
-            ws.write_string(row, 1, u["unit"].as_str().unwrap_or(""))
-                .map_err(xerr)?;
-            for (c, k) in keys.iter().enumerate() {
+            ws.write_string(row, 1, &u.unit).map_err(xerr)?;
+            for (c, rate) in u.rates().into_iter().enumerate() {
                 let col = (c + 2) as u16;
-                match u[*k].as_f64() {
+                match rate {
                     Some(v) => ws.write_number_with_format(row, col, v, &pct).map(|_| ()),
                     None => ws.write_string(row, col, "—").map(|_| ()),
                 }
                 .map_err(xerr)?;
             }
-            match u["score"].as_f64() {
+            match u.score {
                 Some(v) => ws
                     .write_number(row, 6, (v * 10.0).round() / 10.0)
                     .map(|_| ()),

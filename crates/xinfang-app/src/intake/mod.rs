@@ -480,7 +480,7 @@ impl App {
                 let outcome_case = case.clone();
                 let similarity = prior.as_ref().map(|(_, _, s, _)| *s);
                 let link_basis = prior.as_ref().map(|(_, _, _, why)| why.clone());
-                let (signals, warning) = self.risk_of(req, &analysis, &outcome_case);
+                let (signals, warning) = self.risk_of(req, &analysis, &outcome_case)?;
                 let record = NewCaseRecord {
                     case,
                     event,
@@ -572,7 +572,7 @@ impl App {
                     }
                     _ => (false, 1),
                 };
-                let (signals, warning) = self.risk_of(req, &analysis, &case);
+                let (signals, warning) = self.risk_of(req, &analysis, &case)?;
                 let written = self
                     .store
                     .commit_intake(xinfang_store::IntakeWrite::Append {
@@ -645,7 +645,7 @@ impl App {
         req: &IntakeRequest,
         a: &xinfang_text::Analysis,
         case: &Case,
-    ) -> (Vec<Signal>, Option<NewWarning>) {
+    ) -> Result<(Vec<Signal>, Option<NewWarning>), AppError> {
         let sub = case.submissions.last().cloned();
         let (persons, skip) = sub.map(|s| (s.persons, s.skip_level)).unwrap_or((1, false));
         let signals = self.risk_signals(a, case, req.channel, persons, skip);
@@ -654,8 +654,8 @@ impl App {
             .last()
             .map(|s| s.unit)
             .unwrap_or(case.registering_unit);
-        let warning = self.warning_for(unit, &signals);
-        (signals, warning)
+        let warning = self.warning_for(unit, &signals)?;
+        Ok((signals, warning))
     }
 
     /// The most similar earlier case of the same petitioner and matter (the

@@ -7,14 +7,14 @@
 //! (a 信访局: its government's area);
 //! every change is a chained audit entry; phones are masked in lists.
 
+pub mod calendar;
 pub mod online;
 
 use crate::error::AppError;
 use crate::state::App;
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
-use xinfang_domain::hot::weeks_of;
+use serde_json::json;
 use xinfang_domain::reception::{self as rc, ReceptionKind, SessionDraft};
 use xinfang_domain::{Role, Staff, UnitId, UnitKind};
 use xinfang_store::NewSession;
@@ -285,121 +285,5 @@ impl App {
             )
             .await?;
         Ok(())
-    }
-
-    /// Sessions (with masked appointments) of the caller's units in [from, to],
-    /// and, for every week of a sensitive period in that range, the government
-    /// areas holding fewer sessions than the minimum.
-    pub async fn reception_calendar(
-        &self,
-        staff: &Staff,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<Value, AppError> {
-        if to < from {
-            return Err(AppError::field("to", "结束日期不能早于开始日期"));
-        }
-        if !(1900..=2200).contains(&from.year()) || !(1900..=2200).contains(&to.year()) {
-            return Err(AppError::field("from", "日期应在 1900 年至 2200 年之间"));
-        }
-        if (to - from).num_days() > 366 {
-            return Err(AppError::field("to", "一次最多查询一年"));
-        }
-        let org = self.org();
-        let units = org.subtree(self.reception_root(staff));
-        let ids: Vec<i64> = units.iter().map(|u| u.0).collect();
-        let sessions = self
-            .store
-            .sessions(&ids, &from.to_string(), &to.to_string())
-            .await?;
-        let mut out = vec![];
-        for s in &sessions {
-            let all = self.store.appointments(s.id).await?;
-            let before = all.iter().filter(|a| a.status == "booked").count() as i64;
-            // An appointment about a case the viewer may not see is not shown,
-            // nor counted (第三十条).
-            let visible = self
-                .retain_visible(staff, all, |a| a.case_no.as_deref())
-                .await?;
-            let hidden = before - visible.iter().filter(|a| a.status == "booked").count() as i64;
-            let appts: Vec<Value> = visible
-                .into_iter()
-                .map(|a| {
-                    json!({
-                        "id": a.id,
-                        "name": a.name,
-                        "phone": a.phone.as_deref().map(xinfang_text::phone::mask_phone),
-                        "matter": a.matter,
-                        "case_no": a.case_no,
-                        "status": a.status,
-                        "online": a.online,
-                    })
-                })
-                .collect();
-            out.push(json!({
-                "id": s.id,
-                "unit_id": s.unit_id,
-                "unit": self.unit_name(UnitId(s.unit_id)),
-                "kind": s.kind,
-                "kind_label": ReceptionKind::from_key(&s.kind).map(|k| k.label_zh()).unwrap_or(""),
-                "leader": s.leader,
-                "date": s.day,
-                "slot": s.slot,
-                "place": s.place,
-                "capacity": s.capacity,
-                "booked": s.booked - hidden,
-                "status": s.status,
-                "online": s.online,
-                "appointments": appts,
-            }));
-        }
-        // Sensitive-period weeks and the areas below the minimum.
-        let min = self.reception_minimum().await?;
-        let governments: Vec<UnitId> = units
-            .iter()
-            .copied()
-            .filter(|u| {
-                org.get(*u)
-                    .map(|x| x.kind == UnitKind::Government)
-                    .unwrap_or(false)
-            })
-            .collect();
-        let mut weeks = vec![];
-        for p in self.sensitive_periods() {
-            let (start, end) = (p.from.max(from), p.to.min(to));
-            if start > end {
-                continue;
-            }
-            let mut monday = weeks_of(start).0 .0;
-            while monday <= end {
-                let sunday = monday + Duration::days(6);
-                let (m, s) = (monday.to_string(), sunday.to_string());
-                let below: Vec<Value> = governments
-                    .iter()
-                    .filter_map(|g| {
-                        let held = sessions
-                            .iter()
-                            .filter(|x| x.status != "cancelled" && x.day >= m && x.day <= s)
-                            .filter(|x| org.government_of(UnitId(x.unit_id)) == Some(*g))
-                            .count() as u32;
-                        let missing = rc::shortfall(held, min);
-                        (missing > 0).then(|| {
-                            json!({"unit_id": g.0, "unit": self.unit_name(*g), "held": held, "missing": missing})
-                        })
-                    })
-                    .collect();
-                weeks.push(
-                    json!({"period": p.name, "week_from": m, "week_to": s, "below_minimum": below}),
-                );
-                monday += Duration::days(7);
-            }
-        }
-        Ok(json!({
-            "from": from.to_string(),
-            "to": to.to_string(),
-            "min_per_week_in_sensitive_period": min,
-            "sessions": out,
-            "sensitive_weeks": weeks,
-        }))
     }
 }

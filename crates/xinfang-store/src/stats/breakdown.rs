@@ -5,7 +5,7 @@
 //! drill-down list (`DateBasis::Submitted` with the same value).
 
 use crate::error::StoreError;
-use crate::stats::StatsScope;
+use crate::stats::{CountParts, StatsScope};
 use crate::Store;
 use serde::Serialize;
 use sqlx::Row;
@@ -50,15 +50,18 @@ impl Store {
         let Some(expr) = dimension_expr(dim) else {
             return Ok(vec![]);
         };
-        let sql = format!(
-            "SELECT {expr} AS dim_key, COUNT(*) AS submissions, \
-             CAST(COALESCE(SUM(CASE WHEN s.channel = 'visit' THEN 1 ELSE 0 END), 0) AS BIGINT) AS batches, \
-             CAST(COALESCE(SUM(CASE WHEN s.channel = 'visit' THEN s.persons ELSE 0 END), 0) AS BIGINT) AS visit_persons, \
-             COUNT(DISTINCT c.id) AS cases \
-             FROM submissions s JOIN cases c ON c.id = s.case_id \
-             WHERE s.registered_on >= $1 AND s.registered_on <= $2 {{scope}} GROUP BY {expr} ORDER BY 2 DESC, 1"
-        );
-        self.fetch_counts(&sql, from, to, scope)
+        let sql = |p: &CountParts| {
+            format!(
+                "SELECT {expr} AS dim_key, COUNT(*) AS submissions, \
+                 CAST(COALESCE(SUM(CASE WHEN s.channel = 'visit' THEN 1 ELSE 0 END), 0) AS BIGINT) AS batches, \
+                 CAST(COALESCE(SUM(CASE WHEN s.channel = 'visit' THEN s.persons ELSE 0 END), 0) AS BIGINT) AS visit_persons, \
+                 COUNT(DISTINCT c.id) AS cases \
+                 FROM submissions s JOIN {} ON c.id = s.case_id \
+                 WHERE s.registered_on >= $1 AND s.registered_on <= $2{} GROUP BY {expr} ORDER BY 2 DESC, 1",
+                p.cases_join, p.scope
+            )
+        };
+        self.fetch_counts(sql, from, to, scope)
             .await?
             .iter()
             .map(|r| {

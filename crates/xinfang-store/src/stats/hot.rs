@@ -3,7 +3,7 @@
 //! the projection), within the viewer's scope.
 
 use crate::error::StoreError;
-use crate::stats::StatsScope;
+use crate::stats::{CountParts, StatsScope};
 use crate::Store;
 use sqlx::Row;
 
@@ -15,9 +15,13 @@ impl Store {
         to: &str,
         scope: &StatsScope,
     ) -> Result<Vec<(String, String, String)>, StoreError> {
-        let sql =
-            "SELECT c.registered_on, COALESCE(c.category, '') AS category, c.request FROM cases c \
-                   WHERE c.registered_on >= $1 AND c.registered_on <= $2 {scope}";
+        let sql = |p: &CountParts| {
+            format!(
+                "SELECT c.registered_on, COALESCE(c.category, '') AS category, c.request FROM cases c \
+                 WHERE c.registered_on >= $1 AND c.registered_on <= $2{}",
+                p.scope
+            )
+        };
         self.fetch_window_rows(sql, from, to, scope)
             .await?
             .iter()

@@ -98,6 +98,17 @@ impl StatsScope {
     }
 }
 
+/// What a statistics statement is built from besides its own text (the
+/// statement is a function of these, never a template edited afterwards):
+/// `$1` and `$2` are the period's dates, the scope's binds follow.
+pub(crate) struct CountParts {
+    /// The cases table to join as `c` (`JOIN {cases_join} ON …`), as the
+    /// dialect reads it best ([`crate::Dialect::stats_cases_join`]).
+    pub cases_join: &'static str,
+    /// The viewer's scope: empty or ` AND (…)` on `c`, binds from `$3`.
+    pub scope: String,
+}
+
 impl Store {
     /// Which [`ScopeShape`] suits `scope` (one count over the small units table).
     async fn scope_shape(&self, scope: &StatsScope) -> Result<ScopeShape, StoreError> {
@@ -123,7 +134,7 @@ impl Store {
 
     pub(crate) async fn fetch_counts(
         &self,
-        sql: &str,
+        sql: impl Fn(&CountParts) -> String,
         from: &str,
         to: &str,
         scope: &StatsScope,
@@ -138,7 +149,7 @@ impl Store {
     /// million cases that gathering was most of the cost.
     pub(crate) async fn fetch_window_rows(
         &self,
-        sql: &str,
+        sql: impl Fn(&CountParts) -> String,
         from: &str,
         to: &str,
         scope: &StatsScope,
@@ -152,22 +163,17 @@ impl Store {
 
     async fn fetch_counts_shaped(
         &self,
-        sql: &str,
+        sql: impl Fn(&CountParts) -> String,
         from: &str,
         to: &str,
         scope: &StatsScope,
         shape: ScopeShape,
     ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
-        let (clause, binds) = scope.clause(3, shape);
-        let mut sql = sql.replace("{scope}", &clause);
-        if self.dialect == crate::Dialect::Sqlite {
-            // SQLite would look the case up by rowid (the wide row); the
-            // covering index holds every column the statistics read.
-            sql = sql.replace(
-                "JOIN cases c ON",
-                "JOIN cases c INDEXED BY cases_kind_accused ON",
-            );
-        }
+        let (scope, binds) = scope.clause(3, shape);
+        let sql = sql(&CountParts {
+            cases_join: self.dialect.stats_cases_join(),
+            scope,
+        });
         let q = sqlx::query(&sql)
             .bind(from.to_string())
             .bind(to.to_string());
@@ -186,16 +192,31 @@ impl Store {
         scope: &StatsScope,
     ) -> Result<OverviewCounts, StoreError> {
         let mut o = OverviewCounts::default();
-        let subs = format!(
-            "SELECT COUNT(*) AS n, {}, {}, {}, {}, {}, {} FROM submissions s JOIN cases c ON c.id = s.case_id WHERE s.registered_on >= $1 AND s.registered_on <= $2 {{scope}}",
+        let sums = [
             sum_as("s.is_repeat", "repeats"),
             sum_as("CASE WHEN s.channel = 'online' THEN 1 ELSE 0 END", "online"),
             sum_as("CASE WHEN s.channel = 'visit' THEN 1 ELSE 0 END", "visits"),
-            sum_as("CASE WHEN s.channel = 'visit' THEN s.persons ELSE 0 END", "visit_persons"),
-            sum_as("CASE WHEN s.channel = 'visit' AND s.skip_level = 1 THEN 1 ELSE 0 END", "skip_level"),
-            sum_as("CASE WHEN s.channel = 'visit' AND s.persons >= 5 THEN 1 ELSE 0 END", "collective"),
-        );
-        let r = &self.fetch_counts(&subs, from, to, scope).await?[0];
+            sum_as(
+                "CASE WHEN s.channel = 'visit' THEN s.persons ELSE 0 END",
+                "visit_persons",
+            ),
+            sum_as(
+                "CASE WHEN s.channel = 'visit' AND s.skip_level = 1 THEN 1 ELSE 0 END",
+                "skip_level",
+            ),
+            sum_as(
+                "CASE WHEN s.channel = 'visit' AND s.persons >= 5 THEN 1 ELSE 0 END",
+                "collective",
+            ),
+        ]
+        .join(", ");
+        let subs = |p: &CountParts| {
+            format!(
+                "SELECT COUNT(*) AS n, {sums} FROM submissions s JOIN {} ON c.id = s.case_id WHERE s.registered_on >= $1 AND s.registered_on <= $2{}",
+                p.cases_join, p.scope
+            )
+        };
+        let r = &self.fetch_counts(subs, from, to, scope).await?[0];
         (
             o.submissions,
             o.repeats,
@@ -213,35 +234,63 @@ impl Store {
             r.try_get("skip_level")?,
             r.try_get("collective")?,
         );
-        let levels = "SELECT s.unit_level, COUNT(*) AS n FROM submissions s JOIN cases c ON c.id = s.case_id WHERE s.registered_on >= $1 AND s.registered_on <= $2 {scope} GROUP BY s.unit_level";
+        let levels = |p: &CountParts| {
+            format!(
+                "SELECT s.unit_level, COUNT(*) AS n FROM submissions s JOIN {} ON c.id = s.case_id WHERE s.registered_on >= $1 AND s.registered_on <= $2{} GROUP BY s.unit_level",
+                p.cases_join, p.scope
+            )
+        };
         o.levels = self
             .fetch_counts(levels, from, to, scope)
             .await?
             .iter()
             .map(|r| Ok((r.try_get("unit_level")?, r.try_get("n")?)))
             .collect::<Result<_, StoreError>>()?;
-        let cases = "SELECT COUNT(*) AS n FROM cases c WHERE c.registered_on >= $1 AND c.registered_on <= $2 {scope}";
+        let cases = |p: &CountParts| {
+            format!(
+                "SELECT COUNT(*) AS n FROM cases c WHERE c.registered_on >= $1 AND c.registered_on <= $2{}",
+                p.scope
+            )
+        };
         o.cases = self.fetch_counts(cases, from, to, scope).await?[0].try_get("n")?;
-        let accept = format!(
-            "SELECT COUNT(*) AS n, {} FROM cases c WHERE c.accept_due >= $1 AND c.accept_due <= $2 {{scope}}",
-            sum_as("CASE WHEN c.accept_met IS NOT NULL AND c.accept_met <= c.accept_due THEN 1 ELSE 0 END", "in_time")
+        let in_time = sum_as(
+            "CASE WHEN c.accept_met IS NOT NULL AND c.accept_met <= c.accept_due THEN 1 ELSE 0 END",
+            "in_time",
         );
-        let r = &self.fetch_counts(&accept, from, due_to, scope).await?[0];
+        let accept = |p: &CountParts| {
+            format!(
+                "SELECT COUNT(*) AS n, {in_time} FROM cases c WHERE c.accept_due >= $1 AND c.accept_due <= $2{}",
+                p.scope
+            )
+        };
+        let r = &self.fetch_counts(accept, from, due_to, scope).await?[0];
         (o.accept_due, o.accept_in_time) = (r.try_get("n")?, r.try_get("in_time")?);
-        let handling = format!(
-            "SELECT COUNT(*) AS n, {} FROM cases c WHERE c.handling_due >= $1 AND c.handling_due <= $2 {{scope}}",
-            sum_as("CASE WHEN c.handling_met IS NOT NULL AND c.handling_met <= c.handling_due THEN 1 ELSE 0 END", "in_time")
+        let in_time = sum_as(
+            "CASE WHEN c.handling_met IS NOT NULL AND c.handling_met <= c.handling_due THEN 1 ELSE 0 END",
+            "in_time",
         );
-        let r = &self.fetch_counts(&handling, from, due_to, scope).await?[0];
+        let handling = |p: &CountParts| {
+            format!(
+                "SELECT COUNT(*) AS n, {in_time} FROM cases c WHERE c.handling_due >= $1 AND c.handling_due <= $2{}",
+                p.scope
+            )
+        };
+        let r = &self.fetch_counts(handling, from, due_to, scope).await?[0];
         (o.handling_due, o.handling_in_time) = (r.try_get("n")?, r.try_get("in_time")?);
-        let delivered = format!(
-            "SELECT COUNT(*) AS n, {}, {}, {}, {} FROM cases c WHERE c.delivered_on >= $1 AND c.delivered_on <= $2 {{scope}}",
+        let sums = [
             sum_as("CASE WHEN c.satisfaction IS NOT NULL THEN 1 ELSE 0 END", "evaluated"),
             sum_as("CASE WHEN c.satisfaction = 'satisfied' THEN 1 ELSE 0 END", "satisfied"),
             sum_as("CASE WHEN c.satisfaction = 'basically_satisfied' THEN 1 ELSE 0 END", "basically"),
             sum_as("CASE WHEN c.review_requested = 0 AND c.repeats_after_delivery = 0 THEN 1 ELSE 0 END", "first_time"),
-        );
-        let r = &self.fetch_counts(&delivered, from, to, scope).await?[0];
+        ]
+        .join(", ");
+        let delivered = |p: &CountParts| {
+            format!(
+                "SELECT COUNT(*) AS n, {sums} FROM cases c WHERE c.delivered_on >= $1 AND c.delivered_on <= $2{}",
+                p.scope
+            )
+        };
+        let r = &self.fetch_counts(delivered, from, to, scope).await?[0];
         (
             o.delivered,
             o.evaluated,
@@ -266,8 +315,7 @@ impl Store {
         to: &str,
         scope: &StatsScope,
     ) -> Result<Vec<[i64; 9]>, StoreError> {
-        let sql = format!(
-            "SELECT c.current_unit AS f0, {}, {}, {}, {}, {}, {}, {}, {} FROM cases c WHERE c.registered_on <= $2 AND (c.registered_on >= $1 OR c.delivered_on >= $1) {{scope}} GROUP BY c.current_unit",
+        let sums = [
             sum_as("CASE WHEN c.accept_due >= $1 AND c.accept_due <= $2 THEN 1 ELSE 0 END", "f1"),
             sum_as("CASE WHEN c.accept_due >= $1 AND c.accept_due <= $2 AND c.accept_met IS NOT NULL AND c.accept_met <= c.accept_due THEN 1 ELSE 0 END", "f2"),
             sum_as("CASE WHEN c.handling_due >= $1 AND c.handling_due <= $2 THEN 1 ELSE 0 END", "f3"),
@@ -276,8 +324,15 @@ impl Store {
             sum_as("CASE WHEN c.delivered_on >= $1 AND c.delivered_on <= $2 AND c.satisfaction IS NOT NULL THEN 1 ELSE 0 END", "f6"),
             sum_as("CASE WHEN c.delivered_on >= $1 AND c.delivered_on <= $2 AND c.satisfaction IN ('satisfied', 'basically_satisfied') THEN 1 ELSE 0 END", "f7"),
             sum_as("CASE WHEN c.delivered_on >= $1 AND c.delivered_on <= $2 AND c.review_requested = 0 AND c.repeats_after_delivery = 0 THEN 1 ELSE 0 END", "f8"),
-        );
-        self.fetch_counts(&sql, from, to, scope)
+        ]
+        .join(", ");
+        let sql = |p: &CountParts| {
+            format!(
+                "SELECT c.current_unit AS f0, {sums} FROM cases c WHERE c.registered_on <= $2 AND (c.registered_on >= $1 OR c.delivered_on >= $1){} GROUP BY c.current_unit",
+                p.scope
+            )
+        };
+        self.fetch_counts(sql, from, to, scope)
             .await?
             .iter()
             .map(|r| {
@@ -298,8 +353,13 @@ impl Store {
         to: &str,
         scope: &StatsScope,
     ) -> Result<Vec<(String, String, i64)>, StoreError> {
-        let sql = "SELECT SUBSTR(s.registered_on, 1, 7) AS ym, s.channel, COUNT(*) AS n FROM submissions s JOIN cases c ON c.id = s.case_id \
-                   WHERE s.registered_on >= $1 AND s.registered_on <= $2 {scope} GROUP BY SUBSTR(s.registered_on, 1, 7), s.channel ORDER BY 1";
+        let sql = |p: &CountParts| {
+            format!(
+                "SELECT SUBSTR(s.registered_on, 1, 7) AS ym, s.channel, COUNT(*) AS n FROM submissions s JOIN {} ON c.id = s.case_id \
+                 WHERE s.registered_on >= $1 AND s.registered_on <= $2{} GROUP BY SUBSTR(s.registered_on, 1, 7), s.channel ORDER BY 1",
+                p.cases_join, p.scope
+            )
+        };
         self.fetch_counts(sql, from, to, scope)
             .await?
             .iter()

@@ -285,17 +285,18 @@ fn bound<'q>(
 }
 
 /// The cases' rows, units and submissions, read on `conn` (a transaction's
-/// or a reader's connection); `cond` is a
-/// condition on the case id column `{col}` with binds `binds`.
+/// or a reader's connection); `cond(col)` is the condition on the case id
+/// column `col` (`id` in `cases`, `case_id` in the others) with binds
+/// `binds`.
 async fn load(
     conn: &mut sqlx::AnyConnection,
-    cond: &str,
+    cond: impl Fn(&str) -> String,
     binds: &[i64],
 ) -> Result<Vec<(CaseRow, Vec<i64>, Vec<SubRow>)>, StoreError> {
-    let on_case = cond.replace("{col}", "case_id");
+    let on_case = cond("case_id");
     let sql = format!(
         "SELECT {CASE_COLS} FROM cases WHERE {} ORDER BY id",
-        cond.replace("{col}", "id")
+        cond("id")
     );
     let cases: Vec<CaseRow> = bound(&sql, binds)
         .fetch_all(&mut *conn)
@@ -639,8 +640,9 @@ impl Store {
         let ids: Vec<i64> = ids.into_iter().collect();
         let mut fresh = vec![];
         for chunk in ids.chunks(500) {
-            let cond = format!("{{col}} IN ({})", placeholders(1, chunk.len()));
-            for (c, units, subs) in load(&mut conn, &cond, chunk).await? {
+            let list = placeholders(1, chunk.len());
+            let cond = |col: &str| format!("{col} IN ({list})");
+            for (c, units, subs) in load(&mut conn, cond, chunk).await? {
                 let (key, e) = contribution(&c, &units, &subs);
                 fresh.push((c.id, key, e));
             }
@@ -697,8 +699,12 @@ impl Store {
             .await?;
             let Some(upto) = upto else { break };
             let mut contribs = Vec::with_capacity(BATCH as usize);
-            for (c, units, subs) in
-                load(&mut tx, "{col} > $1 AND {col} <= $2", &[after, upto]).await?
+            for (c, units, subs) in load(
+                &mut tx,
+                |col: &str| format!("{col} > $1 AND {col} <= $2"),
+                &[after, upto],
+            )
+            .await?
             {
                 let (key, e) = contribution(&c, &units, &subs);
                 let g = groups.id(&mut tx, &key).await?;

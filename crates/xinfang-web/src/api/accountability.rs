@@ -2,8 +2,9 @@
 //! a case) and the caller's list. Answers and bodies are typed; their
 //! OpenAPI operations are generated ([`Api`]).
 
+use super::responses::{Forbidden, Invalid, Unauthorized};
 use crate::auth::ApiUser;
-use crate::error::{ApiError, Errors};
+use crate::error::ApiError;
 use crate::public::parse_json;
 use crate::AppState;
 use axum::extract::State;
@@ -55,9 +56,9 @@ struct AccountabilityRecords {
     request_body = AccountabilityBody,
     responses(
         (status = 201, description = "已记录", body = AccountabilityRow),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        Invalid))]
 async fn record_accountability(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -81,7 +82,7 @@ async fn record_accountability(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "记录", body = AccountabilityRecords),
-        (status = 401, description = "错误", body = Errors)))]
+        Unauthorized))]
 async fn accountability(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,

@@ -3,8 +3,9 @@
 //! in `xinfang-app` (which check the administrator role and audit). Answers
 //! and bodies are typed; their OpenAPI operations are generated ([`Api`]).
 
+use super::responses::{BadRequest, Conflict, Forbidden, Invalid, NotFound, Unauthorized};
 use crate::auth::ApiUser;
-use crate::error::{ApiError, Errors};
+use crate::error::ApiError;
 use crate::public::parse_json;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -107,7 +108,7 @@ fn taxonomy_nodes(t: &Taxonomy) -> TaxonomyNodes {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "分类树", body = TaxonomyNodes),
-        (status = 401, description = "错误", body = Errors)))]
+        Unauthorized))]
 async fn taxonomy(State(st): State<AppState>, ApiUser(_): ApiUser) -> Json<TaxonomyNodes> {
     Json(taxonomy_nodes(&st.app.taxonomy()))
 }
@@ -132,9 +133,9 @@ struct TaxonWithPath {
     request_body = NewTaxon,
     responses(
         (status = 201, description = "已新增", body = TaxonWithPath),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        Invalid))]
 async fn add_taxon(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -164,10 +165,10 @@ struct TaxonChange {
     request_body = TaxonChange,
     responses(
         (status = 200, description = "已更新", body = TaxonWithPath),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Invalid))]
 async fn change_taxon(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -187,7 +188,7 @@ async fn change_taxon(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "词库", body = RiskSettings),
-        (status = 401, description = "错误", body = Errors)))]
+        Unauthorized))]
 async fn lexicon(State(st): State<AppState>, ApiUser(_): ApiUser) -> Json<RiskSettings> {
     Json(st.app.risk_config().settings())
 }
@@ -197,9 +198,9 @@ async fn lexicon(State(st): State<AppState>, ApiUser(_): ApiUser) -> Json<RiskSe
     request_body = RiskSettings,
     responses(
         (status = 200, description = "已更新", body = RiskSettings),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        Invalid))]
 async fn put_lexicon(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -233,8 +234,8 @@ struct AdminUnit {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "单位", body = AdminUnits),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden))]
 async fn units(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -282,10 +283,10 @@ struct UnitState {
     request_body = NewUnit,
     responses(
         (status = 201, description = "已新增", body = UnitState),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Invalid))]
 async fn add_unit(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -324,10 +325,10 @@ struct UnitChange {
     request_body = UnitChange,
     responses(
         (status = 200, description = "已更新", body = UnitState),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Invalid))]
 async fn change_unit(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -363,8 +364,8 @@ struct OneUser {
     params(("unit" = Option<i64>, Query, description = "只列该单位的用户")),
     responses(
         (status = 200, description = "用户", body = Users),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden))]
 async fn users(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -400,10 +401,10 @@ struct NewUserBody {
     request_body = NewUserBody,
     responses(
         (status = 201, description = "已新建", body = OneUser),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Invalid))]
 async fn add_user(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -446,10 +447,10 @@ struct UserChangeBody {
     request_body = UserChangeBody,
     responses(
         (status = 200, description = "已更新", body = OneUser),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Invalid))]
 async fn change_user(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -476,8 +477,8 @@ async fn change_user(
     params(("day" = Option<chrono::NaiveDate>, Query, description = "默认今天")),
     responses(
         (status = 200, description = "报告情况", body = ZeroReportStatus),
-        (status = 401, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Unauthorized,
+        Invalid))]
 async fn zero_reports(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -511,11 +512,11 @@ struct Reported {
     request_body = ZeroReportBody,
     responses(
         (status = 201, description = "已报告", body = Reported),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 409, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Conflict,
+        Invalid))]
 async fn record_zero_report(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -543,8 +544,8 @@ struct SecondFactorSettings {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "设置", body = SecondFactorSettings),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden))]
 async fn second_factor_policy(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -586,10 +587,10 @@ struct FactorRoles {
     request_body = FactorPolicy,
     responses(
         (status = 200, description = "已保存", body = FactorRoles),
-        (status = 400, description = "错误", body = Errors),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        Invalid))]
 async fn put_second_factor_policy(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -614,9 +615,9 @@ struct FactorReset {
     params(("id" = i64, Path)),
     responses(
         (status = 200, description = "已重置", body = FactorReset),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        NotFound))]
 async fn reset_second_factor(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,

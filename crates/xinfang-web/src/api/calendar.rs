@@ -5,8 +5,9 @@
 //! operations are generated from them ([`Api`]).
 
 use super::extract::date_param;
+use super::responses::{BadRequest, Forbidden, Invalid, Unauthorized};
 use crate::auth::ApiUser;
-use crate::error::{ApiError, Errors};
+use crate::error::ApiError;
 use crate::public::parse_json;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -83,8 +84,8 @@ struct CalendarDay {
     params(DeadlineQuery),
     responses(
         (status = 200, description = "到期日与说明", body = Deadline),
-        (status = 400, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        BadRequest,
+        Invalid))]
 async fn deadline(
     State(st): State<AppState>,
     Query(q): Query<DeadlineQuery>,
@@ -105,7 +106,7 @@ async fn deadline(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "规则", body = ClockRules),
-        (status = 401, description = "错误", body = Errors)))]
+        Unauthorized))]
 async fn clock_rules(State(st): State<AppState>, ApiUser(_): ApiUser) -> Json<ClockRules> {
     Json(ClockRules {
         rules: st.app.rules().rules.clone(),
@@ -118,10 +119,10 @@ async fn clock_rules(State(st): State<AppState>, ApiUser(_): ApiUser) -> Json<Cl
     request_body = ClockRule,
     responses(
         (status = 200, description = "已更新", body = ClockRules),
-        (status = 400, description = "错误", body = Errors),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        Invalid))]
 async fn put_clock_rule(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -140,9 +141,9 @@ async fn put_clock_rule(
     params(("year" = i32, Path, description = "年份")),
     responses(
         (status = 200, description = "日历", body = CalendarYear),
-        (status = 400, description = "错误", body = Errors),
-        (status = 401, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        BadRequest,
+        Unauthorized,
+        Invalid))]
 async fn calendar_year(
     State(st): State<AppState>,
     ApiUser(_): ApiUser,
@@ -170,9 +171,9 @@ async fn calendar_year(
     request_body(content = String, content_type = "text/plain"),
     responses(
         (status = 200, description = "已载入并重新计算期限", body = ReflowReport),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        Invalid))]
 async fn import_calendar(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,

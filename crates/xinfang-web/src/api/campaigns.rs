@@ -4,8 +4,9 @@
 //! ([`Api`]).
 
 use super::extract::date_param;
+use super::responses::{Conflict, Forbidden, Invalid, NotFound, Unauthorized};
 use crate::auth::ApiUser;
-use crate::error::{ApiError, Errors};
+use crate::error::ApiError;
 use crate::public::parse_json;
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -65,9 +66,9 @@ struct Campaigns {
     request_body = CampaignBody,
     responses(
         (status = 201, description = "已建立", body = CampaignRow),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        Invalid))]
 async fn create_campaign(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -90,7 +91,7 @@ async fn create_campaign(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "清单", body = Campaigns),
-        (status = 401, description = "错误", body = Errors)))]
+        Unauthorized))]
 async fn campaigns(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -133,10 +134,10 @@ struct Added {
     request_body = ItemsBody,
     responses(
         (status = 200, description = "已加入", body = Added),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Invalid))]
 async fn add_campaign_items(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -179,11 +180,11 @@ struct MoveBody {
     request_body = MoveBody,
     responses(
         (status = 200, description = "已更新", body = CampaignRow),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 409, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Conflict,
+        Invalid))]
 async fn move_campaign_item(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,

@@ -2,9 +2,13 @@
 //! as online submissions), list, read and act — every staff action of the
 //! lifecycle goes through `POST /api/v1/cases/{case_no}/actions` with a
 //! tagged command — and the visible case list as Excel
-//! (`GET /api/v1/export/cases.xlsx`).
+//! (`GET /api/v1/export/cases.xlsx`). The list and the detail answer typed
+//! values and their OpenAPI operations are generated ([`Api`]); registering,
+//! acting and the Excel download are still described by hand in
+//! `crate::openapi`.
 
 use super::extract::xlsx_response;
+use super::responses::{BadRequest, NotFound, Unauthorized};
 use crate::auth::ApiUser;
 use crate::error::ApiError;
 use crate::public::{accused_from, kind_from, parse_json};
@@ -14,13 +18,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use utoipa::{OpenApi, ToSchema};
 use xinfang_app::intake::{IntakeRequest, PetitionerInput};
+use xinfang_app::views::CaseDetail;
 use xinfang_app::AppError;
 use xinfang_domain::case::{Channel, Command};
 use xinfang_domain::Actor;
-use xinfang_store::CaseFilter;
+use xinfang_store::{CaseFilter, CaseListRow};
 
 pub fn routes() -> crate::routes::Routes {
     crate::routes::Routes::new()
@@ -29,6 +35,11 @@ pub fn routes() -> crate::routes::Routes {
         .route("/api/v1/cases/{case_no}/actions", post(act))
         .route("/api/v1/export/cases.xlsx", get(cases_xlsx))
 }
+
+/// The operations of this file in the OpenAPI document (list and detail).
+#[derive(OpenApi)]
+#[openapi(paths(list, detail))]
+pub(super) struct Api;
 
 #[derive(Deserialize)]
 pub(crate) struct StaffRegistration {
@@ -122,11 +133,31 @@ struct ListQuery {
     offset: Option<i64>,
 }
 
+/// 本人数据范围内的信访事项
+#[derive(Serialize, ToSchema)]
+struct CaseList {
+    /// 本人可见的事项（按 limit、offset 分页）
+    cases: Vec<CaseListRow>,
+}
+
+#[utoipa::path(get, path = "/api/v1/cases", summary = "本人数据范围内的信访事项",
+    security(("bearer" = [])),
+    params(
+        ("status" = Option<String>, Query, description = "状态，多个用逗号分隔"),
+        ("grade" = Option<String>, Query, description = "预警等级"),
+        ("from" = Option<String>, Query, description = "登记日期起（YYYY-MM-DD）"),
+        ("to" = Option<String>, Query, description = "登记日期止（YYYY-MM-DD）"),
+        ("limit" = Option<i64>, Query, description = "条数，1–500，默认 50"),
+        ("offset" = Option<i64>, Query, description = "跳过条数，默认 0")),
+    responses(
+        (status = 200, description = "列表", body = CaseList),
+        BadRequest,
+        Unauthorized))]
 async fn list(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Query(q): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CaseList>, ApiError> {
     let filter = CaseFilter {
         statuses: q
             .status
@@ -139,8 +170,8 @@ async fn list(
         offset: q.offset.unwrap_or(0).max(0),
         ..Default::default()
     };
-    let rows = st.app.list_for(&staff, filter).await?;
-    Ok(Json(json!({ "cases": rows })))
+    let cases = st.app.list_for(&staff, filter).await?;
+    Ok(Json(CaseList { cases }))
 }
 
 #[derive(Deserialize)]
@@ -149,17 +180,26 @@ struct DetailQuery {
     purpose: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/cases/{case_no}", summary = "信访事项详情（含时限说明、时间线、可执行操作）",
+    security(("bearer" = [])),
+    params(("case_no" = String, Path),
+        ("purpose" = Option<String>, Query, description = "查阅目的（记入审计），默认“办理”")),
+    responses(
+        (status = 200, description = "详情", body = CaseDetail),
+        BadRequest,
+        Unauthorized,
+        NotFound))]
 async fn detail(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Path(case_no): Path<String>,
     Query(q): Query<DetailQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CaseDetail>, ApiError> {
     let d = st
         .app
         .case_detail(&staff, &case_no, q.purpose.as_deref().unwrap_or("办理"))
         .await?;
-    Ok(Json(crate::error::to_json(d)?))
+    Ok(Json(d))
 }
 
 async fn act(

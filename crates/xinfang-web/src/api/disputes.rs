@@ -2,8 +2,9 @@
 //! (a mediation track, its outcome, or conversion into a case). Answers and
 //! bodies are typed; their OpenAPI operations are generated ([`Api`]).
 
+use super::responses::{Conflict, Forbidden, Invalid, NotFound, Unauthorized};
 use crate::auth::ApiUser;
-use crate::error::{ApiError, Errors};
+use crate::error::ApiError;
 use crate::public::parse_json;
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -50,8 +51,8 @@ struct Disputes {
     request_body = DisputeBody,
     responses(
         (status = 201, description = "已登记", body = DisputeRow),
-        (status = 401, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Unauthorized,
+        Invalid))]
 async fn register_dispute(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -75,7 +76,7 @@ async fn register_dispute(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "台账", body = Disputes),
-        (status = 401, description = "错误", body = Errors)))]
+        Unauthorized))]
 async fn disputes(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -101,11 +102,11 @@ struct DisputeMove {
     request_body = DisputeMove,
     responses(
         (status = 200, description = "已更新", body = DisputeRow),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 409, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Conflict,
+        Invalid))]
 async fn move_dispute(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,

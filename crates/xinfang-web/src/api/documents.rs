@@ -2,8 +2,12 @@
 //! case number + query code (in the body, never in the URL): upload
 //! attachments (multipart, checked by content), read a document addressed to
 //! the petitioner. Also the request-size rule: 2 MB everywhere except multipart bodies
-//! on the upload routes, which take up to five 5 MB files.
+//! on the upload routes, which take up to five 5 MB files. Reading documents
+//! answers typed values ([`DocumentText`], [`CaseDocuments`]) whose OpenAPI
+//! operations are generated ([`Api`]); the uploads and downloads are
+//! described by hand in [`merge_openapi`].
 
+use super::responses::{BadRequest, NotFound, TooMany, Unauthorized};
 use crate::auth::ApiUser;
 use crate::client::ClientAddr;
 use crate::error::ApiError;
@@ -16,10 +20,12 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use utoipa::{OpenApi, ToSchema};
 use xinfang_app::documents::{DocumentView, UploadedFile, MAX_FILES, MAX_FILE_BYTES};
 use xinfang_app::AppError;
+use xinfang_store::AttachmentRow;
 
 /// Body limit of ordinary requests.
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
@@ -51,6 +57,80 @@ pub fn routes() -> crate::routes::Routes {
         )
 }
 
+/// The operations of this file in the OpenAPI document (reading documents).
+#[derive(OpenApi)]
+#[openapi(paths(staff_list, staff_document, read_document))]
+pub(super) struct Api;
+
+/// 一份文书
+#[derive(Serialize, ToSchema)]
+pub struct DocumentText {
+    /// 编号
+    id: i64,
+    /// 文号
+    doc_no: String,
+    /// 文书种类（机器可读）
+    doc_type: String,
+    /// 标题
+    title: String,
+    /// 发文机关
+    issuing_unit: String,
+    /// 成文日期
+    issued_on: String,
+    /// 主送
+    recipient: String,
+    /// 正文各段
+    paragraphs: Vec<String>,
+    /// 依据的条例条款
+    articles: Vec<String>,
+    /// 是否为送达信访人的文书（仅在工作人员的清单中）
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to_petitioner: Option<bool>,
+}
+
+impl DocumentText {
+    fn of(d: &DocumentView) -> Self {
+        DocumentText {
+            id: d.id,
+            doc_no: d.doc_no.clone(),
+            doc_type: d.doc_type.clone(),
+            title: d.title.clone(),
+            issuing_unit: d.issuing_unit.clone(),
+            issued_on: d.issued_on.clone(),
+            recipient: d.content.recipient.clone(),
+            paragraphs: d.content.paragraphs.clone(),
+            articles: d.content.articles.clone(),
+            to_petitioner: None,
+        }
+    }
+}
+
+/// 信访事项的文书和附件
+#[derive(Serialize, ToSchema)]
+struct CaseDocuments {
+    /// 文书（含内部转送单、交办单）
+    documents: Vec<DocumentText>,
+    /// 附件
+    attachments: Vec<AttachmentRow>,
+}
+
+/// 送达信访人的一份文书的标题（阅读全文另行请求，记入审计）
+#[derive(Serialize, ToSchema)]
+pub struct DocumentTitle {
+    /// 编号
+    id: i64,
+    /// 文号
+    doc_no: String,
+    /// 文书种类（机器可读）
+    doc_type: String,
+    /// 标题
+    title: String,
+    /// 发文机关
+    issuing_unit: String,
+    /// 成文日期
+    issued_on: String,
+}
+
 /// A numeric path id, or a 400 saying so.
 pub(crate) fn parse_id(id: &str) -> Result<i64, ApiError> {
     id.parse()
@@ -58,29 +138,52 @@ pub(crate) fn parse_id(id: &str) -> Result<i64, ApiError> {
 }
 
 /// Staff: the case's documents (incl. internal 转送/交办单) and attachments.
+#[utoipa::path(get, path = "/api/v1/cases/{case_no}/documents", summary = "信访事项的文书（含内部转送单、交办单）和附件清单",
+    security(("bearer" = [])),
+    params(("case_no" = String, Path)),
+    responses(
+        (status = 200, description = "文书和附件", body = CaseDocuments),
+        BadRequest,
+        Unauthorized,
+        NotFound))]
 async fn staff_list(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Path(case_no): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    let (docs, atts) = st.app.case_documents(&staff, &case_no).await?;
-    Ok(Json(json!({
-        "documents": docs.iter().map(|d| { let mut v = document_json(d); v["to_petitioner"] = json!(d.to_petitioner); v }).collect::<Vec<_>>(),
-        "attachments": atts,
-    })))
+) -> Result<Json<CaseDocuments>, ApiError> {
+    let (docs, attachments) = st.app.case_documents(&staff, &case_no).await?;
+    let documents = docs
+        .iter()
+        .map(|d| DocumentText {
+            to_petitioner: Some(d.to_petitioner),
+            ..DocumentText::of(d)
+        })
+        .collect();
+    Ok(Json(CaseDocuments {
+        documents,
+        attachments,
+    }))
 }
 
 /// Staff: one document (audited).
+#[utoipa::path(get, path = "/api/v1/cases/{case_no}/documents/{id}", summary = "阅读一份文书（记入审计）",
+    security(("bearer" = [])),
+    params(("case_no" = String, Path), ("id" = i64, Path)),
+    responses(
+        (status = 200, description = "文书", body = DocumentText),
+        BadRequest,
+        Unauthorized,
+        NotFound))]
 async fn staff_document(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Path((case_no, id)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<DocumentText>, ApiError> {
     let d = st
         .app
         .document_for_staff(&staff, &case_no, parse_id(&id)?)
         .await?;
-    Ok(Json(document_json(&d)))
+    Ok(Json(DocumentText::of(&d)))
 }
 
 /// Staff: the signed package of an issued document (电子签章文件), which
@@ -230,28 +333,29 @@ async fn upload(
     Ok((StatusCode::CREATED, Json(json!({ "attachments": rows }))).into_response())
 }
 
-#[derive(Deserialize)]
+/// 信访人的查询码
+#[derive(Deserialize, ToSchema)]
 struct CodeBody {
+    /// 查询码（也可放在 X-Query-Code 请求头中）
     #[serde(default)]
     query_code: String,
 }
 
-/// A document as JSON for the petitioner.
-pub fn document_json(d: &DocumentView) -> Value {
-    json!({
-        "id": d.id, "doc_no": d.doc_no, "doc_type": d.doc_type, "title": d.title,
-        "issuing_unit": d.issuing_unit, "issued_on": d.issued_on,
-        "recipient": d.content.recipient, "paragraphs": d.content.paragraphs, "articles": d.content.articles,
-    })
-}
-
+#[utoipa::path(post, path = "/api/v1/petitions/{case_no}/documents/{id}", summary = "信访人阅读送达给本人的文书（告知书、延期告知书、处理/复查/复核意见书）",
+    params(("case_no" = String, Path), ("id" = i64, Path)),
+    request_body = CodeBody,
+    responses(
+        (status = 200, description = "文书", body = DocumentText),
+        BadRequest,
+        NotFound,
+        TooMany))]
 async fn read_document(
     State(st): State<AppState>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Path((case_no, id)): Path<(String, String)>,
     body: axum::body::Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<DocumentText>, ApiError> {
     let doc_id: i64 = id
         .parse()
         .map_err(|_| ApiError(AppError::BadRequest("文书编号应为整数".into())))?;
@@ -269,18 +373,27 @@ async fn read_document(
         .app
         .petitioner_document(case_id, &case_no, doc_id)
         .await?;
-    Ok(Json(document_json(&d)))
+    Ok(Json(DocumentText::of(&d)))
 }
 
 /// The list of documents addressed to the petitioner (titles and 文号; reading
 /// one is a separate, audited request).
-pub async fn petitioner_documents_json(st: &AppState, case_id: i64) -> Result<Value, ApiError> {
+pub async fn petitioner_document_titles(
+    st: &AppState,
+    case_id: i64,
+) -> Result<Vec<DocumentTitle>, ApiError> {
     let docs = st.app.petitioner_documents(case_id).await?;
-    Ok(Value::Array(
-        docs.iter()
-            .map(|d| json!({ "id": d.id, "doc_no": d.doc_no, "doc_type": d.doc_type, "title": d.title, "issuing_unit": d.issuing_unit, "issued_on": d.issued_on }))
-            .collect(),
-    ))
+    Ok(docs
+        .into_iter()
+        .map(|d| DocumentTitle {
+            id: d.id,
+            doc_no: d.doc_no,
+            doc_type: d.doc_type,
+            title: d.title,
+            issuing_unit: d.issuing_unit,
+            issued_on: d.issued_on,
+        })
+        .collect())
 }
 
 /// Add this file's paths to the OpenAPI document.
@@ -295,22 +408,6 @@ pub fn merge_openapi(doc: &mut Value) {
              "query_code": { "type": "string" }, "file": { "type": "array", "items": { "type": "string", "format": "binary" } } } } } } },
           "responses": { "201": { "description": "已保存", "content": { "application/json": { "schema": { "type": "object", "properties": { "attachments": { "type": "array", "items": { "type": "object" } } } } } } },
                          "400": err, "404": err, "413": err, "422": err, "429": err } } },
-        "/api/v1/petitions/{case_no}/documents/{id}": { "post": {
-          "summary": "信访人阅读送达给本人的文书（告知书、延期告知书、处理/复查/复核意见书）",
-          "parameters": [ case_no, { "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } } ],
-          "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["query_code"], "properties": { "query_code": { "type": "string" } } } } } },
-          "responses": { "200": { "description": "文书", "content": { "application/json": { "schema": { "type": "object" } } } },
-                         "400": err, "404": err, "429": err } } },
-        "/api/v1/cases/{case_no}/documents": { "get": {
-          "summary": "信访事项的文书（含内部转送单、交办单）和附件清单", "security": [ { "bearer": [] } ],
-          "parameters": [ case_no ],
-          "responses": { "200": { "description": "文书和附件", "content": { "application/json": { "schema": { "type": "object" } } } },
-                         "400": err, "401": err, "404": err } } },
-        "/api/v1/cases/{case_no}/documents/{id}": { "get": {
-          "summary": "阅读一份文书（记入审计）", "security": [ { "bearer": [] } ],
-          "parameters": [ case_no, { "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } } ],
-          "responses": { "200": { "description": "文书", "content": { "application/json": { "schema": { "type": "object" } } } },
-                         "400": err, "401": err, "404": err } } },
         "/api/v1/cases/{case_no}/documents/{id}/signed": { "get": {
           "summary": "文书的电子签章文件（SM2 签名、签章证书、平台根公钥；可用 xinfang documents verify 离线核验）", "security": [ { "bearer": [] } ],
           "parameters": [ case_no.clone(), { "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } } ],

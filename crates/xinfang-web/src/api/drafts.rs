@@ -4,6 +4,7 @@
 //! (see `xinfang_app::drafts`). Answers and bodies are typed; their OpenAPI
 //! operations are generated ([`Api`]).
 
+use super::responses::{BadRequest, Conflict, Forbidden, Invalid, NotFound, Unauthorized};
 use crate::api::documents::parse_id;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Errors};
@@ -77,12 +78,12 @@ struct ReturnBody {
     request_body = DraftInput,
     responses(
         (status = 201, description = "已送审", body = Submitted),
-        (status = 400, description = "错误", body = Errors),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
         (status = 409, description = "该事项当前的状态不能出具书面意见（code: invalid_state）", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Invalid))]
 async fn submit(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -107,8 +108,8 @@ async fn submit(
     params(("case_no" = String, Path)),
     responses(
         (status = 200, description = "草稿列表", body = Drafts),
-        (status = 401, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors)))]
+        Unauthorized,
+        NotFound))]
 async fn of_case(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -123,7 +124,7 @@ async fn of_case(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "待签发草稿", body = Drafts),
-        (status = 401, description = "错误", body = Errors)))]
+        Unauthorized))]
 async fn pending(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -138,12 +139,12 @@ async fn pending(
     params(("id" = i64, Path)),
     responses(
         (status = 200, description = "已签发", body = Signed),
-        (status = 400, description = "错误", body = Errors),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 409, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Conflict,
+        Invalid))]
 async fn sign(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -164,12 +165,12 @@ async fn sign(
     request_body = ReturnBody,
     responses(
         (status = 200, description = "已退回", body = Returned),
-        (status = 400, description = "错误", body = Errors),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 409, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Conflict,
+        Invalid))]
 async fn send_back(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,

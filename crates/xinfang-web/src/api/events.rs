@@ -7,9 +7,10 @@
 //! generated ([`Api`]); the work order still answers the app's outcome as
 //! JSON and is described by hand in [`openapi_paths`].
 
+use super::responses::{Forbidden, Invalid, NotFound, Unauthorized};
 use crate::api::cases::StaffRegistration;
 use crate::auth::ApiUser;
-use crate::error::{ApiError, Errors};
+use crate::error::ApiError;
 use crate::public::parse_json;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -79,8 +80,8 @@ struct Secret {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "接收地址列表", body = Webhooks),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden))]
 async fn list(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -99,9 +100,9 @@ async fn list(
     request_body = WebhookInput,
     responses(
         (status = 201, description = "已登记；secret 只返回这一次", body = NewWebhook),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        Invalid))]
 async fn create(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -118,9 +119,9 @@ async fn create(
     params(("id" = i64, Path)),
     responses(
         (status = 200, description = "接收地址", body = OneWebhook),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        NotFound))]
 async fn one(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -136,10 +137,10 @@ async fn one(
     request_body = WebhookInput,
     responses(
         (status = 200, description = "已保存", body = OneWebhook),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Invalid))]
 async fn update(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -166,10 +167,10 @@ struct SecretBody {
     request_body(content = Option<SecretBody>),
     responses(
         (status = 200, description = "新密钥", body = Secret),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Invalid))]
 async fn rotate(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -193,9 +194,9 @@ async fn rotate(
     params(("id" = i64, Path)),
     responses(
         (status = 200, description = "已启用", body = OneWebhook),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        NotFound))]
 async fn enable(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -211,9 +212,9 @@ async fn enable(
     params(("id" = i64, Path)),
     responses(
         (status = 200, description = "已停用", body = OneWebhook),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        NotFound))]
 async fn disable(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -244,9 +245,9 @@ struct Deliveries {
     params(("id" = i64, Path), LogQuery),
     responses(
         (status = 200, description = "推送记录", body = Deliveries),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        NotFound))]
 async fn deliveries(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,

@@ -3,8 +3,9 @@
 //! row writes nothing (the report names each rejected row and why). The
 //! answer is typed; the OpenAPI operation is generated ([`Api`]).
 
+use super::responses::{BadRequest, Forbidden, Invalid, Unauthorized};
 use crate::auth::ApiUser;
-use crate::error::{ApiError, Errors};
+use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::routing::post;
@@ -43,11 +44,11 @@ fn true_or_false() -> utoipa::openapi::Object {
     request_body(content = String, content_type = "application/octet-stream", description = ".xlsx 文件"),
     responses(
         (status = 200, description = "导入报告（被拒行的行号与原因）", body = ImportReport),
-        (status = 400, description = "错误", body = Errors),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
+        BadRequest,
+        Unauthorized,
+        Forbidden,
         (status = 413, description = "文件过大"),
-        (status = 422, description = "错误", body = Errors)))]
+        Invalid))]
 async fn import_cases(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,

@@ -7,17 +7,23 @@
 //! `POST /api/v1/cases` takes, and the registration assistant's analysis of
 //! it. Nothing is registered and nothing about any case is returned except
 //! what the assistant shows the same staff member on the form (第三十条
-//! rules apply there); every read is audited.
+//! rules apply there); every read is audited. The analysis answers a typed
+//! [`Analysis`] and its OpenAPI operation is generated ([`Api`]); the read
+//! (its answer varies with the `ocr` feature) is described by hand in
+//! [`openapi_paths`].
 
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::{OpenApi, ToSchema};
+use xinfang_app::intelligence::Suggestions;
 use xinfang_app::AppError;
 
+use super::responses::{BadRequest, Unauthorized};
 use crate::api::documents::{read_multipart, UPLOAD_LIMIT};
 use crate::auth::ApiUser;
 use crate::error::ApiError;
@@ -35,31 +41,76 @@ pub fn routes() -> crate::routes::Routes {
         )
 }
 
-#[derive(Deserialize)]
+/// The operation of this file in the OpenAPI document (the analysis).
+#[derive(OpenApi)]
+#[openapi(paths(analyze))]
+pub(super) struct Api;
+
+/// 待分析的文字
+#[derive(Deserialize, ToSchema)]
 struct AnalyzeBody {
+    /// 信访请求、事实和理由，录入到哪里算到哪里
     #[serde(default)]
     text: String,
+    /// 行政区划代码，用于建议有权处理的机关
     #[serde(default)]
     region_code: String,
 }
 
+/// 登记辅助的建议
+#[derive(Serialize, ToSchema)]
+struct Analysis {
+    /// 类型、内容分类（名称路径和概率）、分类代码、有权处理机关（编号和名称）、是否涉法涉诉及其线索；
+    /// kind、category、body 为 [值, 概率或名称] 二元组，无建议时为 null
+    #[schema(value_type = Object)]
+    suggestions: Suggestions,
+    /// 命中的风险词
+    risk_hits: Vec<RiskHit>,
+    /// 分词结果
+    tokens: Vec<String>,
+}
+
+/// 一个命中的风险词
+#[derive(Serialize, ToSchema)]
+struct RiskHit {
+    /// 风险词（间隔匹配的词以 … 连接）
+    term: String,
+    /// 类别名称
+    category: &'static str,
+    /// 等级：1 低、2 中、3 高
+    level: u8,
+}
+
 /// What registration would suggest for a text, as the registrar types.
+#[utoipa::path(post, path = "/api/v1/intake/analyze", summary = "登记辅助：类型、分类、有权处理机关、涉法涉诉、风险词",
+    security(("bearer" = [])),
+    request_body = AnalyzeBody,
+    responses(
+        (status = 200, description = "建议", body = Analysis),
+        BadRequest,
+        Unauthorized))]
 async fn analyze(
     State(st): State<AppState>,
     ApiUser(_): ApiUser,
     body: axum::body::Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Analysis>, ApiError> {
     let b: AnalyzeBody = parse_json(&body)?;
     let a = st.app.analyze(&b.text);
-    let s = st.app.suggest(&a, b.region_code.trim());
-    let hits: Vec<Value> = a
+    let suggestions = st.app.suggest(&a, b.region_code.trim());
+    let risk_hits = a
         .risk_hits
         .iter()
-        .map(|h| json!({ "term": h.term, "category": h.category.label(), "level": h.level }))
+        .map(|h| RiskHit {
+            term: h.term.clone(),
+            category: h.category.label(),
+            level: h.level,
+        })
         .collect();
-    Ok(Json(
-        json!({ "suggestions": s, "risk_hits": hits, "tokens": a.tokens }),
-    ))
+    Ok(Json(Analysis {
+        suggestions,
+        risk_hits,
+        tokens: a.tokens,
+    }))
 }
 
 /// The one file of a read request, or a field error.

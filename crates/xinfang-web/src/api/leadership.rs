@@ -4,8 +4,9 @@
 //! operations are generated ([`Api`]).
 
 use super::extract::date_param;
+use super::responses::{BadRequest, Conflict, Forbidden, Invalid, NotFound, Unauthorized};
 use crate::auth::ApiUser;
-use crate::error::{ApiError, Errors};
+use crate::error::ApiError;
 use crate::public::parse_json;
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -78,12 +79,12 @@ struct LeaderText {
     request_body = OwnershipBody,
     responses(
         (status = 201, description = "已包案", body = OwnershipRow),
-        (status = 400, description = "错误", body = Errors),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 409, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Conflict,
+        Invalid))]
 async fn take_charge(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -103,7 +104,7 @@ async fn take_charge(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "包案", body = Ownerships),
-        (status = 401, description = "错误", body = Errors)))]
+        Unauthorized))]
 async fn ownership_board(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -118,11 +119,11 @@ async fn ownership_board(
     request_body = LeaderText,
     responses(
         (status = 200, description = "已记录", body = OwnershipRow),
-        (status = 400, description = "错误", body = Errors),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Invalid))]
 async fn ownership_progress(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -138,10 +139,10 @@ async fn ownership_progress(
     params(("id" = i64, Path)),
     responses(
         (status = 200, description = "已化解", body = OwnershipRow),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 409, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Conflict))]
 async fn resolve_ownership(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -155,8 +156,8 @@ async fn resolve_ownership(
     params(("case_no" = String, Path)),
     responses(
         (status = 200, description = "批示", body = Instructions),
-        (status = 401, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors)))]
+        Unauthorized,
+        NotFound))]
 async fn instructions(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -173,11 +174,11 @@ async fn instructions(
     request_body = LeaderText,
     responses(
         (status = 201, description = "已批示", body = Instructions),
-        (status = 400, description = "错误", body = Errors),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Invalid))]
 async fn instruct(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,

@@ -28,7 +28,8 @@
 //! | `import` | `/import/cases` |
 //! | `admin` | `/admin/units…`, `/admin/users…`, `/admin/second-factor`, `/taxonomy…`, `/risk-lexicon`, `/zero-reports` |
 //!
-//! Shared helpers are in [`extract`]; the petitioner's own API (online
+//! Shared helpers are in [`extract`], the error answers of the OpenAPI
+//! document in [`responses`]; the petitioner's own API (online
 //! submission, status by query code) is `crate::public`, the OpenAPI
 //! document `crate::openapi`. A family whose handlers carry
 //! `#[utoipa::path]` has its own `Api` (`#[derive(OpenApi)]`), gathered by
@@ -54,6 +55,7 @@ pub(crate) mod ledgers;
 pub(crate) mod notify;
 pub(crate) mod reception;
 mod reports;
+pub(crate) mod responses;
 pub(crate) mod search;
 pub(crate) mod stats;
 mod supervisions;
@@ -109,6 +111,11 @@ pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
         events::Api::openapi(),
         stats::Api::openapi(),
         admin::Api::openapi(),
+        cases::Api::openapi(),
+        reports::Api::openapi(),
+        intake::Api::openapi(),
+        documents::Api::openapi(),
+        crate::public::Api::openapi(),
     ] {
         doc.merge(family);
     }

@@ -4,9 +4,10 @@
 //! number and query code, as on the tracking page). Answers and bodies are
 //! typed; their OpenAPI operations are generated ([`Api`]).
 
+use super::responses::{Forbidden, Invalid, NotFound, TooMany, Unauthorized};
 use crate::auth::ApiUser;
 use crate::client::ClientAddr;
-use crate::error::{ApiError, Errors};
+use crate::error::ApiError;
 use crate::public::parse_json;
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -53,9 +54,9 @@ struct Verified {
     request_body = VerifyBody,
     responses(
         (status = 200, description = "已核验", body = Verified),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        Invalid))]
 async fn verify_id(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -82,8 +83,8 @@ struct Messages {
     params(("case_no" = String, Path)),
     responses(
         (status = 200, description = "通知列表", body = Messages),
-        (status = 401, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors)))]
+        Unauthorized,
+        NotFound))]
 async fn of_case(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -103,8 +104,8 @@ struct Notices {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "通知文字", body = Notices),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden))]
 async fn texts(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -145,9 +146,9 @@ struct NoticeSaved {
     request_body = NoticeTextBody,
     responses(
         (status = 200, description = "已保存", body = NoticeSaved),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        Invalid))]
 async fn set_text(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -172,8 +173,8 @@ struct Gateways {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "网关状态", body = Gateways),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden))]
 async fn gateways(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -199,8 +200,8 @@ struct OptedOut {
     request_body = OptOutBody,
     responses(
         (status = 200, description = "已退订，opted_out 为退订的手机号码和邮箱个数", body = OptedOut),
-        (status = 404, description = "错误", body = Errors),
-        (status = 429, description = "错误", body = Errors)))]
+        NotFound,
+        TooMany))]
 async fn opt_out(
     State(st): State<AppState>,
     ClientAddr(client): ClientAddr,

@@ -1,13 +1,13 @@
 //! Reception calendar API (领导接访, 第十八条): list sessions with their
 //! (masked) appointments and the sensitive-period shortfalls, schedule and
 //! cancel sessions, book appointments, set the weekly minimum. Answers and
-//! bodies are typed and their OpenAPI operations generated ([`Api`]),
-//! except the calendar itself: `App::reception_calendar` still builds it as
-//! JSON, so its `GET` is described by hand in [`openapi_paths`].
+//! bodies are typed (the calendar is the app's `ReceptionCalendar`) and
+//! their OpenAPI operations generated ([`Api`]).
 
+use super::responses::{BadRequest, Forbidden, Invalid, NotFound, Unauthorized};
 use crate::api::extract::date_param;
 use crate::auth::ApiUser;
-use crate::error::{ApiError, Errors};
+use crate::error::ApiError;
 use crate::public::parse_json;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -15,9 +15,9 @@ use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 use std::collections::HashMap;
 use utoipa::{OpenApi, ToSchema};
+use xinfang_app::reception::calendar::ReceptionCalendar;
 use xinfang_app::reception::{AppointmentInput, SessionInput};
 use xinfang_app::AppError;
 
@@ -30,9 +30,9 @@ pub fn routes() -> crate::routes::Routes {
         .route("/api/v1/receptions/{id}/online", put(set_online))
 }
 
-/// The operations of this file in the OpenAPI document (all but the list).
+/// The operations of this file in the OpenAPI document.
 #[derive(OpenApi)]
-#[openapi(paths(create, set_minimum, book, set_online, cancel))]
+#[openapi(paths(list, create, set_minimum, book, set_online, cancel))]
 pub(super) struct Api;
 
 fn id_param(raw: &str) -> Result<i64, ApiError> {
@@ -41,11 +41,20 @@ fn id_param(raw: &str) -> Result<i64, ApiError> {
 }
 
 /// Sessions in [from, to] (default: today and the next 30 days).
+#[utoipa::path(get, path = "/api/v1/receptions", summary = "领导接访日历（接访/下访/约访）与敏感时期场次不足的地区",
+    security(("bearer" = [])),
+    params(("from" = Option<chrono::NaiveDate>, Query, description = "默认今天"),
+        ("to" = Option<chrono::NaiveDate>, Query, description = "默认 from 后 30 天")),
+    responses(
+        (status = 200, description = "场次", body = ReceptionCalendar),
+        BadRequest,
+        Unauthorized,
+        Invalid))]
 async fn list(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ReceptionCalendar>, ApiError> {
     let today = st.app.now().date();
     let from = match q.get("from") {
         Some(d) => date_param("from", d)?,
@@ -71,10 +80,10 @@ struct SessionCreated {
     request_body = SessionInput,
     responses(
         (status = 201, description = "已安排", body = SessionCreated),
-        (status = 400, description = "错误", body = Errors),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        Invalid))]
 async fn create(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -98,11 +107,11 @@ struct Booked {
     request_body = AppointmentInput,
     responses(
         (status = 201, description = "已预约", body = Booked),
-        (status = 400, description = "错误", body = Errors),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Invalid))]
 async fn book(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -134,10 +143,10 @@ struct Cancelled {
     params(("id" = i64, Path)),
     responses(
         (status = 200, description = "已取消", body = Cancelled),
-        (status = 400, description = "错误", body = Errors),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors)))]
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound))]
 async fn cancel(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -171,11 +180,11 @@ struct SessionOnline {
     request_body = Online,
     responses(
         (status = 200, description = "已设置", body = SessionOnline),
-        (status = 400, description = "错误", body = Errors),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Invalid))]
 async fn set_online(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -203,10 +212,10 @@ struct WeeklyMinimum {
     request_body = WeeklyMinimum,
     responses(
         (status = 200, description = "已设置", body = WeeklyMinimum),
-        (status = 400, description = "错误", body = Errors),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        Invalid))]
 async fn set_minimum(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -215,20 +224,4 @@ async fn set_minimum(
     let m: WeeklyMinimum = parse_json(&body)?;
     st.app.set_reception_minimum(&staff, m.min_per_week).await?;
     Ok(Json(m))
-}
-
-fn err() -> Value {
-    json!({ "description": "错误", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Errors" } } } })
-}
-
-/// The OpenAPI path item of the calendar's `GET` (the app builds that
-/// answer as JSON; every other operation here is generated, see [`Api`]).
-pub fn openapi_paths() -> Value {
-    json!({
-      "/api/v1/receptions": {
-        "get": { "summary": "领导接访日历（接访/下访/约访）与敏感时期场次不足的地区", "security": [ { "bearer": [] } ],
-          "parameters": [ { "name": "from", "in": "query", "schema": { "type": "string", "format": "date" } },
-                          { "name": "to", "in": "query", "schema": { "type": "string", "format": "date" } } ],
-          "responses": { "200": { "description": "场次" }, "400": err(), "401": err(), "422": err() } } }
-    })
 }

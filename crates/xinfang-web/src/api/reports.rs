@@ -1,6 +1,7 @@
 //! `GET /api/v1/reports/annual`: the annual report of 第四十一条 for the
 //! caller's area.
 
+use super::responses::{BadRequest, Invalid, Unauthorized};
 use crate::auth::ApiUser;
 use crate::error::ApiError;
 use crate::AppState;
@@ -8,11 +9,17 @@ use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::Json;
 use serde::Deserialize;
-use serde_json::Value;
+use utoipa::OpenApi;
+use xinfang_app::reports::AnnualReport;
 
 pub fn routes() -> crate::routes::Routes {
     crate::routes::Routes::new().route("/api/v1/reports/annual", get(annual_report))
 }
+
+/// The operation of this file in the OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(paths(annual_report))]
+pub(super) struct Api;
 
 #[derive(Deserialize)]
 struct YearQuery {
@@ -20,10 +27,18 @@ struct YearQuery {
 }
 
 /// The annual report of 第四十一条 for the caller's area.
+#[utoipa::path(get, path = "/api/v1/reports/annual", summary = "年度信访工作情况（第四十一条）",
+    security(("bearer" = [])),
+    params(("year" = i32, Query)),
+    responses(
+        (status = 200, description = "报告", body = AnnualReport),
+        BadRequest,
+        Unauthorized,
+        Invalid))]
 async fn annual_report(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Query(q): Query<YearQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<AnnualReport>, ApiError> {
     Ok(Json(st.app.annual_report(&staff, q.year).await?))
 }

@@ -4,8 +4,9 @@
 //! Parameters that do not parse answer 400 with the field named. The answer
 //! is typed ([`SearchPage`]); the OpenAPI operations are generated ([`Api`]).
 
+use super::responses::{BadRequest, NotFound, Unauthorized};
 use crate::auth::ApiUser;
-use crate::error::{ApiError, Errors};
+use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
@@ -136,8 +137,8 @@ pub(crate) fn search_query(p: &HashMap<String, String>) -> Result<SearchQuery, S
         ("offset" = Option<u32>, Query, minimum = 0, maximum = 10000)),
     responses(
         (status = 200, description = "检索结果（仅含调用者有权查看的事项）", body = SearchPage),
-        (status = 400, description = "错误", body = Errors),
-        (status = 401, description = "错误", body = Errors)))]
+        BadRequest,
+        Unauthorized))]
 async fn search(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -153,9 +154,9 @@ async fn search(
     params(("case_no" = String, Path)),
     responses(
         (status = 200, description = "检索结果（仅含调用者有权查看的事项）", body = SearchPage),
-        (status = 400, description = "错误", body = Errors),
-        (status = 401, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors)))]
+        BadRequest,
+        Unauthorized,
+        NotFound))]
 async fn similar(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,

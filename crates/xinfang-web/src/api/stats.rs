@@ -1,16 +1,15 @@
 //! Statistics API: everything under `/api/v1/stats/` — the overview
 //! indicators, the unit rankings and their weights, hot issues, breakdowns of
 //! the period's volume — and the statistics as Excel under
-//! `/api/v1/export/stats/` (overview, rankings, trend). Breakdowns and the
-//! ranking weights answer typed values and their OpenAPI operations are
-//! generated ([`Api`]); hot issues, the overview and the rankings are still
-//! JSON built by the app, described by hand in [`openapi_paths`] and the
-//! document of `crate::openapi`, as are the Excel downloads
-//! ([`export_openapi_paths`]).
+//! `/api/v1/export/stats/` (overview, rankings, trend). The JSON answers are
+//! typed (the app's `Overview`, `Rankings`, `HotIssues`) and their OpenAPI
+//! operations generated ([`Api`]); the Excel downloads are described by
+//! hand ([`export_openapi_paths`] and the document of `crate::openapi`).
 
 use super::extract::{date_param, xlsx_response};
+use super::responses::{BadRequest, Forbidden, Invalid, Unauthorized};
 use crate::auth::ApiUser;
-use crate::error::{ApiError, Errors};
+use crate::error::ApiError;
 use crate::public::parse_json;
 use crate::AppState;
 use axum::extract::{Query, State};
@@ -22,6 +21,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 use utoipa::{OpenApi, ToSchema};
+use xinfang_app::analytics::HotIssues;
+use xinfang_app::rankings::Rankings;
+use xinfang_app::stats::Overview;
 use xinfang_app::AppError;
 use xinfang_domain::metrics::RankingWeights;
 use xinfang_store::BreakdownRow;
@@ -44,17 +46,25 @@ pub fn routes() -> crate::routes::Routes {
         .route("/api/v1/export/stats/trend.xlsx", get(trend_xlsx))
 }
 
-/// The operations of this file in the OpenAPI document (breakdowns and weights).
+/// The operations of this file in the OpenAPI document (all but the Excel downloads).
 #[derive(OpenApi)]
-#[openapi(paths(breakdowns, put_ranking_weights))]
+#[openapi(paths(hot, breakdowns, stats_overview, stats_rankings, put_ranking_weights))]
 pub(super) struct Api;
 
 /// Hot issues of the week containing `week` (default: today).
+#[utoipa::path(get, path = "/api/v1/stats/hot", summary = "热点问题：本周较上周上升最多的内容分类与诉求词语",
+    security(("bearer" = [])),
+    params(("week" = Option<NaiveDate>, Query, description = "所在周的任一天，默认今天")),
+    responses(
+        (status = 200, description = "热点", body = HotIssues),
+        BadRequest,
+        Unauthorized,
+        Invalid))]
 async fn hot(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<HotIssues>, ApiError> {
     let day = match q.get("week") {
         Some(w) => date_param("week", w)?,
         None => st.app.now().date(),
@@ -86,9 +96,9 @@ struct LabelledRow {
     params(("from" = NaiveDate, Query), ("to" = NaiveDate, Query)),
     responses(
         (status = 200, description = "分组统计", body = Breakdowns),
-        (status = 400, description = "错误", body = Errors),
-        (status = 401, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        BadRequest,
+        Unauthorized,
+        Invalid))]
 async fn breakdowns(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -127,11 +137,21 @@ struct StatsQuery {
 }
 
 /// The overview indicators (a stable contract, issue #6 §7).
+#[utoipa::path(get, path = "/api/v1/stats/overview", summary = "统计概览（三率、一次性化解率、倒金字塔等）",
+    security(("bearer" = [])),
+    params(("from" = NaiveDate, Query), ("to" = NaiveDate, Query),
+        ("unit" = Option<i64>, Query, description = "所辖的一个下级单位，默认本人所辖全部")),
+    responses(
+        (status = 200, description = "指标", body = Overview),
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        Invalid))]
 async fn stats_overview(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Query(q): Query<StatsQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Overview>, ApiError> {
     let from = date_param("from", &q.from)?;
     let to = date_param("to", &q.to)?;
     Ok(Json(
@@ -163,11 +183,19 @@ struct PeriodQuery {
 }
 
 /// Units ranked by the weighted monthly-assessment score.
+#[utoipa::path(get, path = "/api/v1/stats/rankings", summary = "单位考核排名（可配置权重）",
+    security(("bearer" = [])),
+    params(("from" = NaiveDate, Query), ("to" = NaiveDate, Query)),
+    responses(
+        (status = 200, description = "排名：所辖每个单位；本期无考核数据的单位 rank、score 为 null，排在最后", body = Rankings),
+        BadRequest,
+        Unauthorized,
+        Invalid))]
 async fn stats_rankings(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
     Query(q): Query<PeriodQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Rankings>, ApiError> {
     let from = date_param("from", &q.from)?;
     let to = date_param("to", &q.to)?;
     Ok(Json(st.app.unit_rankings(&staff, from, to).await?))
@@ -184,9 +212,9 @@ struct Weights {
     request_body = RankingWeights,
     responses(
         (status = 200, description = "已设置", body = Weights),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        Invalid))]
 async fn put_ranking_weights(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -229,32 +257,6 @@ async fn trend_xlsx(
         st.app.export_trend(&staff, from, to).await?,
         "trend.xlsx",
     ))
-}
-
-fn err() -> Value {
-    json!({ "description": "错误", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Errors" } } } })
-}
-
-fn date(name: &str, required: bool) -> Value {
-    json!({ "name": name, "in": "query", "required": required, "schema": { "type": "string", "format": "date" } })
-}
-
-/// The OpenAPI path of hot issues.
-pub fn openapi_paths() -> Value {
-    let hot_item = json!({ "type": "object", "required": ["key", "this_week", "last_week", "rise"], "properties": {
-        "key": { "type": "string" }, "this_week": { "type": "integer" }, "last_week": { "type": "integer" }, "rise": { "type": "integer" } } });
-    let paths = json!({
-      "/api/v1/stats/hot": { "get": { "summary": "热点问题：本周较上周上升最多的内容分类与诉求词语", "security": [ { "bearer": [] } ],
-        "parameters": [ date("week", false) ],
-        "responses": { "200": { "description": "热点", "content": { "application/json": { "schema": { "type": "object",
-            "required": ["week_from", "week_to", "categories", "terms"], "properties": {
-              "week_from": { "type": "string", "format": "date" }, "week_to": { "type": "string", "format": "date" },
-              "last_week_from": { "type": "string", "format": "date" }, "last_week_to": { "type": "string", "format": "date" },
-              "min_support": { "type": "integer" },
-              "categories": { "type": "array", "items": hot_item.clone() }, "terms": { "type": "array", "items": hot_item } } } } } },
-          "400": err(), "401": err(), "422": err() } } }
-    });
-    paths
 }
 
 /// The OpenAPI path items of the statistics exports (rankings and trend).

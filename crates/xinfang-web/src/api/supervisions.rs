@@ -2,8 +2,9 @@
 //! body's feedback, closing a supervision, and the caller's list. Answers
 //! and bodies are typed; their OpenAPI operations are generated ([`Api`]).
 
+use super::responses::{BadRequest, Conflict, Forbidden, Invalid, NotFound, Unauthorized};
 use crate::auth::ApiUser;
-use crate::error::{ApiError, Errors};
+use crate::error::ApiError;
 use crate::public::parse_json;
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -60,12 +61,12 @@ struct SuperviseBody {
     request_body = SuperviseBody,
     responses(
         (status = 201, description = "已督办", body = SupervisionRow),
-        (status = 400, description = "错误", body = Errors),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 409, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Conflict,
+        Invalid))]
 async fn supervise(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -111,12 +112,12 @@ struct SupervisionFeedback {
     request_body = SupervisionFeedback,
     responses(
         (status = 200, description = "已反馈", body = SupervisionRow),
-        (status = 400, description = "错误", body = Errors),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 409, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Conflict,
+        Invalid))]
 async fn supervision_feedback(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -134,10 +135,10 @@ async fn supervision_feedback(
     params(("id" = i64, Path)),
     responses(
         (status = 200, description = "已办结", body = SupervisionRow),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 409, description = "错误", body = Errors)))]
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Conflict))]
 async fn close_supervision(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -150,7 +151,7 @@ async fn close_supervision(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "督办", body = Supervisions),
-        (status = 401, description = "错误", body = Errors)))]
+        Unauthorized))]
 async fn supervisions(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,

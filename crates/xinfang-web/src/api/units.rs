@@ -2,8 +2,8 @@
 //! active, for clients that choose a body or a region. The answer is typed;
 //! its OpenAPI operation is generated from it ([`Api`]).
 
+use super::responses::Unauthorized;
 use crate::auth::ApiUser;
-use crate::error::Errors;
 use crate::AppState;
 use axum::extract::State;
 use axum::routing::get;
@@ -40,7 +40,7 @@ struct ActiveUnit {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "单位", body = Units),
-        (status = 401, description = "错误", body = Errors)))]
+        Unauthorized))]
 async fn units(State(st): State<AppState>, ApiUser(_): ApiUser) -> Json<Units> {
     let org = st.app.org();
     let mut units: Vec<ActiveUnit> = org

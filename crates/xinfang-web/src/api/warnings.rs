@@ -3,8 +3,9 @@
 //! (管理员) that raise them. Answers and bodies are typed; their OpenAPI
 //! operations are generated from them ([`Api`]).
 
+use super::responses::{BadRequest, Conflict, Forbidden, Invalid, NotFound, Unauthorized};
 use crate::auth::ApiUser;
-use crate::error::{ApiError, Errors};
+use crate::error::ApiError;
 use crate::public::parse_json;
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -70,7 +71,7 @@ struct WarningNote {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "提醒", body = Alerts),
-        (status = 401, description = "错误", body = Errors)))]
+        Unauthorized))]
 async fn alerts(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -84,7 +85,7 @@ async fn alerts(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "预警", body = Warnings),
-        (status = 401, description = "错误", body = Errors)))]
+        Unauthorized))]
 async fn warnings(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -102,12 +103,12 @@ async fn warnings(
     request_body = WarningNote,
     responses(
         (status = 200, description = "已更新", body = WarningRow),
-        (status = 400, description = "错误", body = Errors),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 404, description = "错误", body = Errors),
-        (status = 409, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Conflict,
+        Invalid))]
 async fn advance_warning(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,
@@ -134,7 +135,7 @@ enum WarningAction {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "敏感时期", body = SensitivePeriods),
-        (status = 401, description = "错误", body = Errors)))]
+        Unauthorized))]
 async fn sensitive_periods(
     State(st): State<AppState>,
     ApiUser(_): ApiUser,
@@ -150,10 +151,10 @@ async fn sensitive_periods(
     request_body = Vec<SensitivePeriod>,
     responses(
         (status = 200, description = "已设置", body = SensitivePeriods),
-        (status = 400, description = "错误", body = Errors),
-        (status = 401, description = "错误", body = Errors),
-        (status = 403, description = "错误", body = Errors),
-        (status = 422, description = "错误", body = Errors)))]
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        Invalid))]
 async fn put_sensitive_periods(
     State(st): State<AppState>,
     ApiUser(staff): ApiUser,

@@ -8,16 +8,22 @@
 //!
 //! Put [`StaffPage`] AFTER `Path`/`Query` in a handler's arguments so a
 //! malformed path is still refused before the session is looked at.
+//!
+//! A posted form is a struct naming its fields (`String` with
+//! `#[serde(default)]`, "" when absent as a map's missing key was, or
+//! `Option<String>` where presence matters), read by [`typed_form`]: it
+//! takes what a map took — unknown fields ignored, a repeated field's last
+//! value — so a handler answers bad input with its own Chinese message,
+//! never with axum's plain-text 422. [`PostedForm`] is that for the pages
+//! without a staff session.
 
 use crate::pages::ledgers::kit::{message_page, FormMap, Message};
 use crate::pages::session::{csrf_ok, current};
 use crate::AppState;
-use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, RawForm, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::de::DeserializeOwned;
 use xinfang_domain::Staff;
 
@@ -59,9 +65,9 @@ pub fn csrf_refused(staff: &Staff) -> Response {
 }
 
 /// A posted form read once (content type and size checked as `Form` does)
-/// and parsed twice: as `T`, and as its list of fields (for the token).
-/// The form is refused before the session is looked at, as when `Form`
-/// was the handler's own extractor.
+/// and parsed twice: as `T` ([`typed_form`]), and as its list of fields
+/// (for the token). The form is refused before the session is looked at,
+/// as when `Form` was the handler's own extractor.
 pub(crate) async fn read_form<T: DeserializeOwned>(
     req: Request,
     st: &AppState,
@@ -70,14 +76,77 @@ pub(crate) async fn read_form<T: DeserializeOwned>(
     let RawForm(bytes) = RawForm::from_request(Request::from_parts(parts.clone(), body), st)
         .await
         .map_err(IntoResponse::into_response)?;
-    let again = |b| Request::from_parts(parts.clone(), Body::from(b));
-    let Form(form) = Form::<T>::from_request(again(bytes.clone()), st)
-        .await
-        .map_err(IntoResponse::into_response)?;
-    let Form(fields) = Form::<Vec<(String, String)>>::from_request(again(bytes), st)
-        .await
-        .map_err(IntoResponse::into_response)?;
+    let form = typed_form::<T>(&bytes).map_err(IntoResponse::into_response)?;
+    let fields = serde_urlencoded::from_bytes(&bytes).map_err(|_| Unreadable.into_response())?;
     Ok((parts, form, fields))
+}
+
+/// `T` from a url-encoded form body. A body that does not fit `T` as it
+/// stands — a struct refuses a field posted twice, where a map kept the
+/// last value — is read again with each name once, its last value; what
+/// still does not fit (a form type that is not all text) is the Chinese
+/// page of [`Unreadable`], never axum's plain-text 422.
+pub(crate) fn typed_form<T: DeserializeOwned>(body: &[u8]) -> Result<T, Unreadable> {
+    if let Ok(form) = serde_urlencoded::from_bytes(body) {
+        return Ok(form);
+    }
+    let fields: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(body).map_err(|_| Unreadable)?;
+    let once = serde_urlencoded::to_string(last_of_each(fields)).map_err(|_| Unreadable)?;
+    serde_urlencoded::from_str(&once).map_err(|e| {
+        tracing::warn!(
+            "a posted form does not fit {}: {e}",
+            std::any::type_name::<T>()
+        );
+        Unreadable
+    })
+}
+
+/// Each name once, with its last value, in the order the names first came.
+fn last_of_each(fields: Vec<(String, String)>) -> Vec<(String, String)> {
+    let mut once: Vec<(String, String)> = Vec::with_capacity(fields.len());
+    for (name, value) in fields {
+        match once.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value,
+            None => once.push((name, value)),
+        }
+    }
+    once
+}
+
+/// A form that cannot be read at all: answered with a Chinese page (400).
+pub(crate) struct Unreadable;
+
+impl IntoResponse for Unreadable {
+    fn into_response(self) -> Response {
+        message_page(
+            StatusCode::BAD_REQUEST,
+            "无法办理",
+            None,
+            Message::alert("提交的表单无法识别，请返回刷新页面后重新填写。"),
+        )
+    }
+}
+
+/// A posted form as `T` ([`typed_form`]), for the pages without a staff
+/// session (the portal); content type and size are checked as `Form` does.
+pub struct PostedForm<T>(pub T);
+
+impl<T, S> FromRequest<S> for PostedForm<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, st: &S) -> Result<Self, Response> {
+        let RawForm(bytes) = RawForm::from_request(req, st)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        typed_form(&bytes)
+            .map(PostedForm)
+            .map_err(IntoResponse::into_response)
+    }
 }
 
 /// A posted form and the logged-in staff member, for the few handlers that

@@ -40,6 +40,7 @@ mod nav;
 mod notify;
 mod notify_smpp;
 mod openapi_snapshot;
+mod page_forms;
 mod pages;
 mod petitioner_accounts;
 mod portal;

@@ -5,7 +5,7 @@
 //! all read from here, so a definition cannot say one thing and a figure
 //! count another.
 
-use serde_json::Value;
+use xinfang_app::stats::Overview;
 
 /// Whether a rise is good news (colours the change against the last period).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -234,13 +234,10 @@ impl Measure {
 }
 
 /// Every indicator's figures in `o` (a `stats_overview`), with their lists.
-pub fn measures(o: &Value) -> Vec<Measure> {
-    let s = |k: &str| o[k].as_str().unwrap_or("").to_string();
-    let (from, to, due_to) = (s("from"), s("to"), s("due_to"));
-    let c = &o["counts"];
-    let n = |k: &str| c[k].as_i64().unwrap_or(0);
-    let top = |k: &str| o[k].as_i64().unwrap_or(0);
-    let subs = top("submissions");
+pub fn measures(o: &Overview) -> Vec<Measure> {
+    let (from, to, due_to) = (o.from, o.to, o.due_to);
+    let c = &o.counts;
+    let subs = o.submissions;
     let fig = |n: i64, href: String, counted: Counted| Figure { n, href, counted };
     let p = |extra: &str| format!("/work/cases?from={from}&to={to}{extra}");
     let d = |extra: &str| format!("/work/cases?from={from}&to={due_to}{extra}");
@@ -251,75 +248,71 @@ pub fn measures(o: &Value) -> Vec<Measure> {
         .map(|def| {
             let (num, den) = match def.key {
                 "submissions" => (fig(subs, sub(""), Submissions), None),
-                "cases" => (fig(top("cases"), p(""), Cases), None),
-                "batches" => (fig(top("batches"), sub("&visit=1"), Batches), None),
-                "persons" => (fig(top("persons"), sub("&visit=1"), Persons), None),
+                "cases" => (fig(o.cases, p(""), Cases), None),
+                "batches" => (fig(o.batches, sub("&visit=1"), Batches), None),
+                "persons" => (fig(o.persons, sub("&visit=1"), Persons), None),
                 "collective_batches" => (
-                    fig(top("collective_batches"), sub("&collective=1"), Batches),
+                    fig(o.collective_batches, sub("&collective=1"), Batches),
                     None,
                 ),
                 "timely_acceptance_rate" => (
                     fig(
-                        n("accept_in_time"),
+                        c.accept_in_time,
                         d("&basis=accept_due&fact=accept_in_time"),
                         Cases,
                     ),
-                    Some(fig(n("accept_due"), d("&basis=accept_due"), Cases)),
+                    Some(fig(c.accept_due, d("&basis=accept_due"), Cases)),
                 ),
                 "on_time_completion_rate" => (
                     fig(
-                        n("handling_in_time"),
+                        c.handling_in_time,
                         d("&basis=handling_due&fact=handling_in_time"),
                         Cases,
                     ),
-                    Some(fig(n("handling_due"), d("&basis=handling_due"), Cases)),
+                    Some(fig(c.handling_due, d("&basis=handling_due"), Cases)),
                 ),
                 "participation_rate" => (
-                    fig(n("evaluated"), p("&basis=delivered&fact=evaluated"), Cases),
-                    Some(fig(n("delivered"), p("&basis=delivered"), Cases)),
+                    fig(c.evaluated, p("&basis=delivered&fact=evaluated"), Cases),
+                    Some(fig(c.delivered, p("&basis=delivered"), Cases)),
                 ),
                 "satisfaction_rate" => (
                     fig(
-                        n("satisfied_or_basically"),
+                        c.satisfied_or_basically,
                         p("&basis=delivered&fact=satisfied"),
                         Cases,
                     ),
                     Some(fig(
-                        n("evaluated"),
+                        c.evaluated,
                         p("&basis=delivered&fact=evaluated"),
                         Cases,
                     )),
                 ),
                 "first_time_resolution_rate" => (
-                    fig(
-                        n("first_time"),
-                        p("&basis=delivered&fact=first_time"),
-                        Cases,
-                    ),
-                    Some(fig(n("delivered"), p("&basis=delivered"), Cases)),
+                    fig(c.first_time, p("&basis=delivered&fact=first_time"), Cases),
+                    Some(fig(c.delivered, p("&basis=delivered"), Cases)),
                 ),
                 "repeat_rate" => (
-                    fig(n("repeats"), sub("&repeat=1"), Submissions),
+                    fig(c.repeats, sub("&repeat=1"), Submissions),
                     Some(fig(subs, sub(""), Submissions)),
                 ),
                 "skip_level_rate" => (
-                    fig(n("skip_level_visits"), sub("&skip_level=1"), Batches),
-                    Some(fig(n("visits"), sub("&visit=1"), Batches)),
+                    fig(c.skip_level_visits, sub("&skip_level=1"), Batches),
+                    Some(fig(c.visits, sub("&visit=1"), Batches)),
                 ),
                 "online_share" => (
-                    fig(n("online"), sub("&channel=online"), Submissions),
+                    fig(c.online, sub("&channel=online"), Submissions),
                     Some(fig(subs, sub(""), Submissions)),
                 ),
                 _ => (
                     fig(
-                        n("county_and_below"),
+                        c.county_and_below,
                         sub("&level=county,township"),
                         Submissions,
                     ),
                     Some(fig(subs, sub(""), Submissions)),
                 ),
             };
-            let rate = den.as_ref().and_then(|_| o[def.key].as_f64());
+            let rate = den.as_ref().and_then(|_| o.figure(def.key));
             Measure {
                 def,
                 count: den.is_none().then_some(num.n),
@@ -366,7 +359,59 @@ pub fn change(cur: &Measure, prev: &Measure) -> (String, &'static str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use xinfang_app::stats::{LevelDistribution, OverviewFigures};
+
+    /// An overview of [from, to] with these figures, every other one nothing.
+    fn overview(
+        (from, to): (&str, &str),
+        submissions: i64,
+        (satisfaction_rate, timely_acceptance_rate): (Option<f64>, Option<f64>),
+        (accept_due, accept_in_time): (i64, i64),
+    ) -> Overview {
+        let day = |d: &str| d.parse().unwrap();
+        Overview {
+            from: day(from),
+            to: day(to),
+            unit: 1,
+            submissions,
+            cases: 0,
+            batches: 0,
+            persons: 0,
+            timely_acceptance_rate,
+            on_time_completion_rate: None,
+            participation_rate: None,
+            satisfaction_rate,
+            first_time_resolution_rate: None,
+            repeat_rate: None,
+            skip_level_rate: None,
+            online_share: None,
+            collective_batches: 0,
+            level_distribution: LevelDistribution {
+                national: 0,
+                provincial: 0,
+                municipal: 0,
+                county: 0,
+                township: 0,
+            },
+            county_and_below_share: None,
+            due_to: day(to),
+            counts: OverviewFigures {
+                accept_due,
+                accept_in_time,
+                handling_due: 0,
+                handling_in_time: 0,
+                delivered: 0,
+                evaluated: 0,
+                satisfied_or_basically: 0,
+                first_time: 0,
+                repeats: 0,
+                online: 0,
+                visits: 0,
+                skip_level_visits: 0,
+                county_and_below: 0,
+            },
+        }
+    }
 
     #[test]
     fn definitions_say_what_the_domain_computes() {
@@ -385,12 +430,13 @@ mod tests {
 
     #[test]
     fn a_rate_of_nothing_is_a_dash_and_its_change_unmarked() {
-        let o = json!({"from": "2026-03-01", "to": "2026-03-31", "due_to": "2026-03-31",
-            "submissions": 4, "satisfaction_rate": null, "timely_acceptance_rate": 0.5,
-            "counts": {"accept_due": 2, "accept_in_time": 1}});
-        let p = json!({"from": "2026-01-29", "to": "2026-02-28", "due_to": "2026-02-28",
-            "submissions": 8, "satisfaction_rate": 0.9, "timely_acceptance_rate": 0.25,
-            "counts": {"accept_due": 4, "accept_in_time": 1}});
+        let o = overview(("2026-03-01", "2026-03-31"), 4, (None, Some(0.5)), (2, 1));
+        let p = overview(
+            ("2026-01-29", "2026-02-28"),
+            8,
+            (Some(0.9), Some(0.25)),
+            (4, 1),
+        );
         let (cur, prev) = (measures(&o), measures(&p));
         let at = |key: &str| DEFINITIONS.iter().position(|d| d.key == key).unwrap();
         let sat = at("satisfaction_rate");

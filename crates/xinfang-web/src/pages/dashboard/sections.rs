@@ -8,9 +8,9 @@ use crate::pages::case_list::url_enc;
 use crate::pages::charts::{pyramid, trend, Bar, BarChart, Pyramid, Trend};
 use crate::AppState;
 use chrono::{Duration, Months, NaiveDate};
-use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use xinfang_app::analytics::{Breakdowns, DIMENSIONS};
+use xinfang_app::stats::Overview;
 use xinfang_domain::{Staff, UnitLevel};
 
 /// A figure in a table and its drill-down.
@@ -27,20 +27,19 @@ fn link(text: impl ToString, href: String) -> Link {
 }
 
 /// "12.3%", or "—" for a rate of nothing.
-pub fn pct(v: &Value) -> String {
-    v.as_f64()
-        .map(|x| format!("{:.1}%", x * 100.0))
+pub fn pct(rate: Option<f64>) -> String {
+    rate.map(|x| format!("{:.1}%", x * 100.0))
         .unwrap_or_else(|| "—".into())
 }
 
 /// The 倒金字塔 of an overview, national at the top.
-pub fn pyramid(o: &Value, p: Period) -> String {
-    let lv = &o["level_distribution"];
+pub fn pyramid(o: &Overview, p: Period) -> String {
+    let lv = &o.level_distribution;
     let levels: Vec<pyramid::Level> = UnitLevel::ALL
         .iter()
         .map(|l| pyramid::Level {
             label: l.label_zh().to_string(),
-            value: lv[l.key()].as_i64().unwrap_or(0),
+            value: lv.at(*l),
             low: matches!(l, UnitLevel::County | UnitLevel::Township),
             href: format!(
                 "/work/cases?{}&basis=submitted&level={}",
@@ -179,42 +178,34 @@ pub async fn hot(
 ) -> Option<Hot> {
     let day = q.get("week").and_then(|w| w.parse().ok()).unwrap_or(p.to);
     let hot = st.app.hot_issues_for_dashboard(staff, day).await.ok()?;
-    let s = |k: &str| hot[k].as_str().unwrap_or("").to_string();
     let groups = [
-        ("categories", "内容分类", "category"),
-        ("terms", "诉求词语", "text"),
+        (&hot.categories, "内容分类", "category"),
+        (&hot.terms, "诉求词语", "text"),
     ]
     .into_iter()
-    .map(|(key, title, param)| HotGroup {
+    .map(|(items, title, param)| HotGroup {
         title,
-        items: hot[key]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
+        items: items
             .iter()
             .map(|h| {
-                let k = h["key"].as_str().unwrap_or("");
-                let list = |f: &str, t: &str| {
-                    format!("/work/cases?from={f}&to={t}&{param}={}", url_enc(k))
+                let list = |f: NaiveDate, t: NaiveDate| {
+                    format!("/work/cases?from={f}&to={t}&{param}={}", url_enc(&h.key))
                 };
                 HotItem {
-                    label: h["label"].as_str().unwrap_or(k).to_string(),
-                    this_week: link(&h["this_week"], list(&s("week_from"), &s("week_to"))),
-                    last_week: link(
-                        &h["last_week"],
-                        list(&s("last_week_from"), &s("last_week_to")),
-                    ),
-                    rise: h["rise"].as_i64().unwrap_or(0),
+                    label: h.label_or_key().to_string(),
+                    this_week: link(h.this_week, list(hot.week_from, hot.week_to)),
+                    last_week: link(h.last_week, list(hot.last_week_from, hot.last_week_to)),
+                    rise: h.rise,
                 }
             })
             .collect(),
     })
     .collect();
     Some(Hot {
-        counted_at: s("counted_at"),
-        week_from: s("week_from"),
-        week_to: s("week_to"),
-        min_support: hot["min_support"].as_i64().unwrap_or(0),
+        counted_at: hot.counted_at.clone().unwrap_or_default(),
+        week_from: hot.week_from.to_string(),
+        week_to: hot.week_to.to_string(),
+        min_support: hot.min_support as i64,
         groups,
     })
 }
@@ -239,34 +230,26 @@ pub async fn rankings(st: &AppState, staff: &Staff, p: Period) -> Vec<RankRow> {
     };
     // Rankings count what fell due up to today (like the overview).
     let due_to = p.to.min(st.app.now().date());
-    let mut rows: Vec<RankRow> = r["units"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+    let mut rows: Vec<RankRow> = r
+        .units
         .iter()
         .map(|u| {
-            let unit = u["unit_id"].as_i64().unwrap_or(0);
+            let unit = u.unit_id;
             let l = |extra: &str, text: String| {
                 link(
                     text,
                     format!("/work/cases?from={}&to={due_to}&unit={unit}{extra}", p.from),
                 )
             };
-            let score = u["score"].as_f64();
+            let score = u.score;
             RankRow {
-                rank: u["rank"]
-                    .as_i64()
-                    .map(|r| r.to_string())
-                    .unwrap_or_else(|| "—".into()),
-                unit: l("", u["unit"].as_str().unwrap_or("").to_string()),
+                rank: u.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into()),
+                unit: l("", u.unit.clone()),
                 rates: vec![
-                    l("&basis=accept_due", pct(&u["timely_acceptance_rate"])),
-                    l("&basis=handling_due", pct(&u["on_time_completion_rate"])),
-                    l(
-                        "&basis=delivered&fact=evaluated",
-                        pct(&u["satisfaction_rate"]),
-                    ),
-                    l("&basis=delivered", pct(&u["first_time_resolution_rate"])),
+                    l("&basis=accept_due", pct(u.timely_acceptance_rate)),
+                    l("&basis=handling_due", pct(u.on_time_completion_rate)),
+                    l("&basis=delivered&fact=evaluated", pct(u.satisfaction_rate)),
+                    l("&basis=delivered", pct(u.first_time_resolution_rate)),
                 ],
                 score: score
                     .map(|x| format!("{x:.1}"))

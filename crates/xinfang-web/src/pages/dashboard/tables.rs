@@ -58,41 +58,39 @@ pub async fn stats_tables(
         ]
         .map(String::from)
         .to_vec(),
-        rows: r["units"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
+        rows: r
+            .units
             .iter()
             .map(|u| {
                 vec![
-                    u["unit"].clone(),
-                    u["timely_acceptance_rate"].clone(),
-                    u["on_time_completion_rate"].clone(),
-                    u["satisfaction_rate"].clone(),
-                    u["first_time_resolution_rate"].clone(),
-                    u["score"].clone(),
-                    u["rank"].clone(),
+                    json!(u.unit),
+                    json!(u.timely_acceptance_rate),
+                    json!(u.on_time_completion_rate),
+                    json!(u.satisfaction_rate),
+                    json!(u.first_time_resolution_rate),
+                    json!(u.score),
+                    json!(u.rank),
                 ]
             })
             .collect(),
         rate_columns: vec![1, 2, 3, 4],
     });
     let hot = st.app.hot_issues(staff, to).await?;
-    for (key, name) in [("categories", "热点内容分类"), ("terms", "热点诉求词语")] {
+    for (items, name) in [
+        (&hot.categories, "热点内容分类"),
+        (&hot.terms, "热点诉求词语"),
+    ] {
         tables.push(Table {
             name: name.into(),
             columns: ["热点", "本周", "上周", "增加"].map(String::from).to_vec(),
-            rows: hot[key]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
+            rows: items
                 .iter()
                 .map(|h| {
                     vec![
-                        h.get("label").unwrap_or(&h["key"]).clone(),
-                        h["this_week"].clone(),
-                        h["last_week"].clone(),
-                        h["rise"].clone(),
+                        json!(h.label_or_key()),
+                        json!(h.this_week),
+                        json!(h.last_week),
+                        json!(h.rise),
                     ]
                 })
                 .collect(),

@@ -12,7 +12,6 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use chrono::Datelike;
-use serde_json::Value;
 use xinfang_app::AppError;
 use xinfang_domain::{Role, Staff, UnitId};
 
@@ -165,15 +164,12 @@ pub async fn record(
     })
 }
 
-fn num(v: &Value) -> String {
-    v.as_i64()
-        .map(|x| x.to_string())
-        .unwrap_or_else(|| "—".into())
+fn num(n: i64) -> String {
+    n.to_string()
 }
 
-fn pct(v: &Value) -> String {
-    v.as_f64()
-        .map(|x| format!("{:.1}%", x * 100.0))
+fn pct(rate: Option<f64>) -> String {
+    rate.map(|x| format!("{:.1}%", x * 100.0))
         .unwrap_or_else(|| "—（无分母）".into())
 }
 
@@ -201,7 +197,7 @@ pub async fn annual(
         "年度报告",
         "/work/reports/annual",
     )?;
-    let s = &r["statistics"];
+    let s = &r.statistics;
     let stats: [(&str, &str); 12] = [
         ("信访件次", "submissions"),
         ("信访事项", "cases"),
@@ -218,35 +214,31 @@ pub async fn annual(
     ];
     let body = render(&AnnualPage {
         year,
-        unit: r["unit"].as_str().unwrap_or("").to_string(),
+        unit: r.unit.clone(),
         stats: stats
             .iter()
             .map(|(name, key)| {
                 let v = if key.ends_with("_rate") {
-                    pct(&s[*key])
+                    pct(s.figure(key))
                 } else {
-                    num(&s[*key])
+                    // A volume is always there; as a whole number.
+                    s.figure(key)
+                        .map(|n| num(n as i64))
+                        .unwrap_or_else(|| "—".into())
                 };
                 (*name, v)
             })
             .collect(),
-        bodies: r["most_petitioned_bodies"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
+        bodies: r
+            .most_petitioned_bodies
             .iter()
-            .map(|u| {
-                (
-                    u["unit"].as_str().unwrap_or("").to_string(),
-                    num(&u["cases"]),
-                )
-            })
+            .map(|u| (u.unit.clone(), num(u.cases)))
             .collect(),
-        forwarded: num(&r["forwarded"]),
-        assigned: num(&r["assigned"]),
-        supervised: num(&r["supervised"]),
-        adopted: num(&r["suggestions_adopted"]),
-        accountability: num(&r["accountability_records"]),
+        forwarded: num(r.forwarded),
+        assigned: num(r.assigned),
+        supervised: num(r.supervised),
+        adopted: num(r.suggestions_adopted),
+        accountability: num(r.accountability_records),
     });
     Ok(staff_page("年度报告", &staff, &body))
 }

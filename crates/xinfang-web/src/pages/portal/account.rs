@@ -8,16 +8,17 @@
 //! it for a case of theirs. Query-code tracking is unchanged.
 
 use crate::client::ClientAddr;
+use crate::pages::extract::PostedForm;
+use crate::pages::ledgers::kit::{page_form, Echo};
 use crate::pages::portal::extract::SignedIn;
 use crate::pages::portal::kit::{
-    cn_date, form_errors, get, plain_error, respond, Errors, Field, SummaryItem,
+    cn_date, form_errors, plain_error, respond, Errors, Field, SummaryItem,
 };
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use std::collections::HashMap;
 use xinfang_app::accounts::Petitioner;
 use xinfang_app::AppError;
@@ -84,9 +85,17 @@ struct SignIn {
 
 const FIELDS: &[(&str, &str)] = &[("phone", "手机号码"), ("code", "验证码")];
 
+page_form! {
+    /// The sign-in form: the mobile number, and the code sent to it.
+    pub struct SignInForm {
+        phone,
+        code,
+    }
+}
+
 fn sign_in_page(
     status: StatusCode,
-    f: &HashMap<String, String>,
+    f: &dyn Echo,
     errors: &Errors,
     notice: Option<String>,
     alert: Option<String>,
@@ -176,11 +185,11 @@ fn errors_of(e: AppError) -> (StatusCode, Errors, Option<String>) {
 pub async fn request_code(
     State(st): State<AppState>,
     ClientAddr(client): ClientAddr,
-    Form(f): Form<HashMap<String, String>>,
+    PostedForm(f): PostedForm<SignInForm>,
 ) -> Response {
-    match st.app.request_signin_code(&client, get(&f, "phone")).await {
+    match st.app.request_signin_code(&client, &f.phone).await {
         Ok(()) => {
-            let to = xinfang_text::phone::mask_phone(get(&f, "phone").trim());
+            let to = xinfang_text::phone::mask_phone(f.phone.trim());
             let notice = format!("验证码已发送到{to}，5分钟内有效。收到后请填写下面的验证码。");
             sign_in_page(StatusCode::OK, &f, &Errors::default(), Some(notice), None)
         }
@@ -202,10 +211,10 @@ pub async fn request_code(
 pub async fn sign_in(
     State(st): State<AppState>,
     ClientAddr(client): ClientAddr,
-    Form(f): Form<HashMap<String, String>>,
+    PostedForm(f): PostedForm<SignInForm>,
 ) -> Response {
     let mut missing = Errors::default();
-    if get(&f, "code").trim().is_empty() {
+    if f.code.trim().is_empty() {
         missing.add("code", "请填写短信中的6位验证码");
     }
     if !missing.is_empty() {
@@ -213,12 +222,7 @@ pub async fn sign_in(
     }
     match st
         .app
-        .sign_in_petitioner(
-            &st.portal_throttle,
-            &client,
-            get(&f, "phone"),
-            get(&f, "code"),
-        )
+        .sign_in_petitioner(&st.portal_throttle, &client, &f.phone, &f.code)
         .await
     {
         Ok(token) => {
@@ -256,7 +260,10 @@ pub async fn case_view(
     Path(case_no): Path<String>,
     _: SignedIn,
 ) -> Response {
-    let f: HashMap<String, String> = [("case_no".to_string(), case_no)].into_iter().collect();
+    let f = crate::pages::portal::track::TrackVisit {
+        case_no,
+        ..Default::default()
+    };
     crate::pages::portal::track::view(&st, &client, &headers, f).await
 }
 

@@ -6,6 +6,7 @@
 //! the visit, so the citizen never types the number and code again.
 
 use crate::client::ClientAddr;
+use crate::pages::extract::PostedForm;
 use crate::pages::portal::kit::{message, render, Visit};
 use crate::pages::work::documents::{not_found, render_document};
 use crate::AppState;
@@ -117,12 +118,22 @@ struct Toolbar<'a> {
     id: i64,
 }
 
+crate::pages::ledgers::kit::page_form! {
+    /// A document asked for: the visit, which document, and whether as a PDF (`download=1`).
+    pub struct DocumentRequest {
+        case_no,
+        query_code,
+        id,
+        download,
+    }
+}
+
 /// `POST /track/documents`: one of the petitioner's documents (audited).
 pub async fn portal_document(
     State(st): State<AppState>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
-    Form(f): Form<HashMap<String, String>>,
+    PostedForm(f): PostedForm<DocumentRequest>,
 ) -> Response {
     let visit = Visit::from_form(&f);
     let checked = crate::pages::portal::account::check_visit(&st, &client, &headers, &visit).await;
@@ -134,11 +145,11 @@ pub async fn portal_document(
         }
         Err(_) => return not_found(None),
     };
-    let id = f.get("id").and_then(|s| s.trim().parse::<i64>().ok());
+    let id = f.id.trim().parse::<i64>().ok();
     let Some(id) = id else {
         return not_found(None);
     };
-    let download = f.get("download").map(String::as_str) == Some("1");
+    let download = f.download == "1";
     match st
         .app
         .petitioner_document(case_id, &visit.case_no, id)

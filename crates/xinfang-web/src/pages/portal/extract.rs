@@ -5,12 +5,12 @@
 //! extractor. (The portal's forms carry no CSRF token: the petitioner's
 //! cookie is SameSite=Strict.)
 
+use crate::pages::extract::PostedForm;
 use crate::pages::portal::account::signed_in;
 use crate::AppState;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::de::DeserializeOwned;
 use xinfang_app::accounts::Petitioner;
 
@@ -42,9 +42,8 @@ where
 
     async fn from_request(req: Request, st: &AppState) -> Result<Self, Response> {
         let (mut parts, body) = req.into_parts();
-        let Form(form) = Form::<T>::from_request(Request::from_parts(parts.clone(), body), st)
-            .await
-            .map_err(IntoResponse::into_response)?;
+        let PostedForm(form) =
+            PostedForm::<T>::from_request(Request::from_parts(parts.clone(), body), st).await?;
         let SignedIn(petitioner) = SignedIn::from_request_parts(&mut parts, st).await?;
         Ok(SignedInForm { petitioner, form })
     }

@@ -6,6 +6,7 @@
 //! value, so no portal page assembles HTML by hand.
 
 use crate::pages::html::page;
+use crate::pages::ledgers::kit::Echo;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -21,7 +22,7 @@ pub struct Visit {
 
 impl Visit {
     /// From a posted form (trimmed; a code typed in lower case still works).
-    pub fn from_form(f: &HashMap<String, String>) -> Visit {
+    pub fn from_form(f: &(impl Echo + ?Sized)) -> Visit {
         Visit {
             case_no: get(f, "case_no").trim().to_string(),
             query_code: get(f, "query_code").trim().to_string(),
@@ -29,9 +30,17 @@ impl Visit {
     }
 }
 
-/// One posted value, or "".
-pub fn get<'a>(f: &'a HashMap<String, String>, k: &str) -> &'a str {
-    f.get(k).map(String::as_str).unwrap_or("")
+crate::pages::ledgers::kit::page_form! {
+    /// A follow-up form that carries only the visit.
+    pub struct VisitForm {
+        case_no,
+        query_code,
+    }
+}
+
+/// One posted value, or "" (a typed form, or a map of the fields).
+pub fn get<'a>(f: &'a (impl Echo + ?Sized), k: &str) -> &'a str {
+    f.echo(k).unwrap_or("")
 }
 
 /// A form control: its id (= name), the value to show again, and its error.
@@ -43,7 +52,7 @@ pub struct Field {
 }
 
 impl Field {
-    pub fn new(id: &'static str, f: &HashMap<String, String>, errors: &Errors) -> Field {
+    pub fn new(id: &'static str, f: &(impl Echo + ?Sized), errors: &Errors) -> Field {
         Field {
             id,
             value: get(f, id).to_string(),

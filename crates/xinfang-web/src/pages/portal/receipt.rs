@@ -6,15 +6,15 @@
 //! returns the same receipt as a self-contained HTML file to keep.
 
 use crate::client::ClientAddr;
+use crate::pages::extract::PostedForm;
 use crate::pages::portal::documents::Attached;
+use crate::pages::portal::kit::VisitForm;
 use crate::pages::portal::kit::{cn_date, message, render, respond, Visit};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
-use std::collections::HashMap;
 use xinfang_app::intake::IntakeOutcome;
 use xinfang_app::AppError;
 
@@ -80,7 +80,7 @@ pub async fn after_submit(
 pub async fn download(
     State(st): State<AppState>,
     ClientAddr(client): ClientAddr,
-    Form(f): Form<HashMap<String, String>>,
+    PostedForm(f): PostedForm<VisitForm>,
 ) -> Response {
     let visit = Visit::from_form(&f);
     let checked = st

@@ -4,6 +4,7 @@
 //! petitions), sees their bookings and cancels one before its day. The
 //! rules are in `xinfang_app::reception::online`; this file only renders.
 
+use crate::pages::ledgers::kit::{page_form, Echo};
 use crate::pages::portal::extract::{SignedIn, SignedInForm};
 use crate::pages::portal::kit::{
     form_errors, get, plain_error, respond, Errors, Field, SummaryItem,
@@ -65,7 +66,7 @@ async fn page(
     st: &AppState,
     p: &Petitioner,
     status: StatusCode,
-    f: &HashMap<String, String>,
+    f: &(dyn Echo + Sync),
     errors: &Errors,
     notice: Option<&'static str>,
     mut alert: Option<String>,
@@ -169,15 +170,26 @@ fn errors_of(e: AppError) -> (StatusCode, Errors, Option<String>) {
     })
 }
 
+page_form! {
+    /// A place booked: the session (its area picked first), who comes, about what.
+    pub struct BookingForm {
+        area,
+        session,
+        name,
+        matter,
+        case_no,
+    }
+}
+
 /// `POST /my/reception`: book a place.
 pub async fn book(
     State(st): State<AppState>,
     SignedInForm {
         petitioner: p,
         form: f,
-    }: SignedInForm<HashMap<String, String>>,
+    }: SignedInForm<BookingForm>,
 ) -> Response {
-    let Ok(session) = get(&f, "session").trim().parse::<i64>() else {
+    let Ok(session) = f.session.trim().parse::<i64>() else {
         let mut errors = Errors::default();
         errors.add("session", "请选择一个接访场次");
         return page(
@@ -193,13 +205,7 @@ pub async fn book(
     };
     match st
         .app
-        .book_online(
-            &p,
-            session,
-            get(&f, "name"),
-            get(&f, "matter"),
-            get(&f, "case_no"),
-        )
+        .book_online(&p, session, &f.name, &f.matter, &f.case_no)
         .await
     {
         Ok(_) => Redirect::to("/my/reception?done=booked").into_response(),

@@ -10,6 +10,8 @@
 //! its last day is shown.
 
 use crate::client::ClientAddr;
+use crate::pages::extract::PostedForm;
+use crate::pages::ledgers::kit::{page_form, Echo};
 use crate::pages::portal::form::Choice;
 use crate::pages::portal::kit::{
     cn_date, get, message, plain_error, respond, Errors, Field, SummaryItem, Visit,
@@ -20,8 +22,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::Form;
-use std::collections::HashMap;
 use xinfang_app::views::PublicCaseView;
 use xinfang_app::AppError;
 use xinfang_domain::case::{Command, Satisfaction};
@@ -45,16 +45,28 @@ struct TrackForm {
 
 /// `GET /track`: the empty form.
 pub async fn track_page() -> Response {
-    let empty = HashMap::new();
-    track_form(StatusCode::OK, &empty, &Errors::default(), None)
+    track_form(
+        StatusCode::OK,
+        &TrackVisit::default(),
+        &Errors::default(),
+        None,
+    )
 }
 
-fn track_form(
-    status: StatusCode,
-    f: &HashMap<String, String>,
-    errors: &Errors,
-    alert: Option<&str>,
-) -> Response {
+page_form! {
+    /// A visit posted to `/track`: the case number and code, and the
+    /// evaluation or 复查/复核 request (`op`) with its fields, if any.
+    pub struct TrackVisit {
+        case_no,
+        query_code,
+        op,
+        satisfaction,
+        reason,
+        review_reason,
+    }
+}
+
+fn track_form(status: StatusCode, f: &dyn Echo, errors: &Errors, alert: Option<&str>) -> Response {
     let form = TrackForm {
         summary: errors.summary(&[("case_no", "信访编号"), ("query_code", "查询码")]),
         alert: alert.map(String::from),
@@ -129,7 +141,7 @@ struct Outcome {
 }
 
 /// Run the evaluation or 复查/复核 request the form asked for.
-async fn run_op(st: &AppState, visit: &Visit, f: &HashMap<String, String>) -> Outcome {
+async fn run_op(st: &AppState, visit: &Visit, f: &TrackVisit) -> Outcome {
     let mut out = Outcome::default();
     let (cmd, done) = match get(f, "op") {
         "evaluate" => match Satisfaction::from_key(get(f, "satisfaction")) {
@@ -200,7 +212,7 @@ pub async fn track(
     State(st): State<AppState>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
-    Form(f): Form<HashMap<String, String>>,
+    PostedForm(f): PostedForm<TrackVisit>,
 ) -> Response {
     view(&st, &client, &headers, f).await
 }
@@ -211,7 +223,7 @@ pub(crate) async fn view(
     st: &AppState,
     client: &str,
     headers: &HeaderMap,
-    f: HashMap<String, String>,
+    f: TrackVisit,
 ) -> Response {
     let st = st.clone();
     let visit = Visit::from_form(&f);
@@ -262,7 +274,7 @@ pub(crate) async fn view(
     };
     let docs = st.app.petitioner_documents(id).await.unwrap_or_default();
     // After a success the form starts empty again; after an error it keeps what was typed.
-    let empty = HashMap::new();
+    let empty = TrackVisit::default();
     let typed = if out.notice.is_some() { &empty } else { &f };
     let satisfaction = Field::new("satisfaction", typed, &out.errors);
     let page = CasePage {

@@ -6,15 +6,22 @@
 //! wrong codes are throttled per client like query codes.
 
 use crate::client::ClientAddr;
-use crate::pages::portal::kit::{get, plain_error, respond, Errors, Field, SummaryItem};
+use crate::pages::extract::PostedForm;
+use crate::pages::ledgers::kit::{page_form, Echo};
+use crate::pages::portal::kit::{plain_error, respond, Errors, Field, SummaryItem};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
-use std::collections::HashMap;
 use xinfang_app::document_seal::SealCheck;
+
+page_form! {
+    /// The verification code typed.
+    pub struct VerifyForm {
+        code,
+    }
+}
 
 #[derive(Template)]
 #[template(path = "portal/verify.html")]
@@ -24,12 +31,7 @@ struct Page {
     result: Option<SealCheck>,
 }
 
-fn page(
-    status: StatusCode,
-    f: &HashMap<String, String>,
-    errors: &Errors,
-    result: Option<SealCheck>,
-) -> Response {
+fn page(status: StatusCode, f: &dyn Echo, errors: &Errors, result: Option<SealCheck>) -> Response {
     let body = Page {
         summary: errors.summary(&[("code", "验证码")]),
         code: Field::new("code", f, errors),
@@ -40,16 +42,21 @@ fn page(
 
 /// `GET /verify`.
 pub async fn form() -> Response {
-    page(StatusCode::OK, &HashMap::new(), &Errors::default(), None)
+    page(
+        StatusCode::OK,
+        &VerifyForm::default(),
+        &Errors::default(),
+        None,
+    )
 }
 
 /// `POST /verify`: check a code.
 pub async fn check(
     State(st): State<AppState>,
     ClientAddr(client): ClientAddr,
-    Form(f): Form<HashMap<String, String>>,
+    PostedForm(f): PostedForm<VerifyForm>,
 ) -> Response {
-    let code = xinfang_app::document_seal::normalize_code(get(&f, "code"));
+    let code = xinfang_app::document_seal::normalize_code(&f.code);
     let mut errors = Errors::default();
     if code.len() != 14 {
         errors.add("code", "验证码是12位字母和数字，请对照文书附注核对");

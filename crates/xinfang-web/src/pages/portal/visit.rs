@@ -2,14 +2,13 @@
 //! 送达 (issue #19; `xinfang_app::notify::visit`). The token is the only
 //! key: it opens one case's evaluation once, for 30 days.
 
+use crate::pages::extract::PostedForm;
 use crate::pages::html::page;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use axum::Form;
-use std::collections::HashMap;
 use xinfang_app::notify::visit::VisitView;
 use xinfang_app::AppError;
 use xinfang_domain::case::Satisfaction;
@@ -68,13 +67,23 @@ pub async fn visit_page(State(st): State<AppState>, Path(token): Path<String>) -
     }
 }
 
+crate::pages::ledgers::kit::page_form! {
+    /// The evaluation given through a 回访 link.
+    pub struct VisitEvaluation {
+        satisfaction,
+        reason,
+    }
+}
+
 pub async fn visit_submit(
     State(st): State<AppState>,
     Path(token): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
+    PostedForm(f): PostedForm<VisitEvaluation>,
 ) -> Response {
-    let chosen = f.get("satisfaction").cloned().unwrap_or_default();
-    let reason = f.get("reason").cloned().unwrap_or_default();
+    let VisitEvaluation {
+        satisfaction: chosen,
+        reason,
+    } = f;
     let Some(s) = Satisfaction::from_key(&chosen) else {
         let view = st.app.visit_view(&token).await.ok();
         return render(

@@ -4,10 +4,10 @@
 //! escaped where it is written; this module only gathers the values.
 
 use crate::pages::html::page;
+use crate::pages::ledgers::kit::page_form;
 use crate::AppState;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use std::collections::HashMap;
 use xinfang_app::drafts::DraftView;
 use xinfang_app::views::{ClockView, Step};
 use xinfang_app::AppError;
@@ -16,101 +16,133 @@ use xinfang_domain::case::{
 };
 use xinfang_domain::{Staff, UnitId, UnitLevel};
 
-fn field<'a>(f: &'a HashMap<String, String>, k: &str) -> &'a str {
-    f.get(k).map(String::as_str).unwrap_or("").trim()
+page_form! {
+    /// What the case page's action forms post (`templates/case/`): the
+    /// action and the fields of whichever form it came from; a field the
+    /// form does not have is "". 审核签发 posts `draft`, `replaces` and
+    /// `comment` (`work::draft_step`).
+    pub struct CaseActionForm {
+        csrf,
+        action,
+        to,
+        mode,
+        report_due,
+        reason,
+        upheld,
+        unit,
+        route,
+        procedure,
+        guidance,
+        tell_to,
+        litigation_reason,
+        days,
+        approved,
+        outcome,
+        basis,
+        text,
+        method,
+        on,
+        note,
+        satisfaction,
+        draft,
+        replaces,
+        comment,
+    }
 }
 
-/// Build a domain command from a posted form.
-pub fn command_from_form(f: &HashMap<String, String>) -> Result<Command, AppError> {
-    let unit = |k: &str| {
-        field(f, k)
+/// Build a domain command from a posted form (every value trimmed).
+pub fn command_from_form(f: &CaseActionForm) -> Result<Command, AppError> {
+    let unit = |k: &str, v: &str| {
+        v.trim()
             .parse::<i64>()
             .map(UnitId)
             .map_err(|_| AppError::field(k, "请选择单位"))
     };
-    Ok(match field(f, "action") {
+    Ok(match f.action.trim() {
         "transfer" => Command::Transfer {
-            to: unit("to")?,
-            mode: if field(f, "mode") == "assign" {
+            to: unit("to", &f.to)?,
+            mode: if f.mode.trim() == "assign" {
                 TransferMode::Assign
             } else {
                 TransferMode::Forward
             },
-            report_due: field(f, "report_due").parse().ok(),
+            report_due: f.report_due.trim().parse().ok(),
         },
         "sign" => Command::Sign,
         "object" => Command::Object {
-            reason: field(f, "reason").into(),
+            reason: f.reason.trim().into(),
         },
         "decide_objection" => Command::DecideObjection {
-            upheld: field(f, "upheld") == "yes",
+            upheld: f.upheld.trim() == "yes",
         },
         "decide_jurisdiction" => Command::DecideJurisdiction {
-            unit: unit("unit")?,
+            unit: unit("unit", &f.unit)?,
         },
         "notify" => Command::Notify {
-            route: match field(f, "route") {
+            route: match f.route.trim() {
                 "divert" => Route::Divert {
-                    procedure: match field(f, "procedure") {
+                    procedure: match f.procedure.trim() {
                         "arbitration" => LegalProcedure::Arbitration,
                         "party_appeal" => LegalProcedure::PartyAppeal,
                         "administrative" => LegalProcedure::Administrative,
                         _ => LegalProcedure::Litigation,
                     },
-                    guidance: field(f, "guidance").into(),
+                    guidance: f.guidance.trim().into(),
                 },
                 "not_ours" => Route::NotOurs {
-                    tell_to: field(f, "tell_to").into(),
+                    tell_to: f.tell_to.trim().into(),
                 },
                 _ => Route::Accept {
                     investigate: true,
-                    litigation_reason: Some(field(f, "litigation_reason").trim().to_string())
+                    litigation_reason: Some(f.litigation_reason.trim().to_string())
                         .filter(|r| !r.is_empty()),
                 },
             },
         },
         "start_pause" => Command::StartPause {
-            reason: field(f, "reason").into(),
+            reason: f.reason.trim().into(),
         },
         "end_pause" => Command::EndPause,
         "request_extension" => Command::RequestExtension {
-            days: field(f, "days")
+            days: f
+                .days
+                .trim()
                 .parse()
                 .map_err(|_| AppError::field("days", "请填写延期天数"))?,
-            reason: field(f, "reason").into(),
+            reason: f.reason.trim().into(),
         },
         "decide_extension" => Command::DecideExtension {
-            approved: field(f, "approved") == "yes",
+            approved: f.approved.trim() == "yes",
         },
         "reply" => Command::Reply {
-            outcome: serde_json::from_value(serde_json::Value::String(field(f, "outcome").into()))
+            outcome: serde_json::from_value(serde_json::Value::String(f.outcome.trim().into()))
                 .map_err(|_| AppError::field("outcome", "请选择处理意见"))?,
-            basis: field(f, "basis").into(),
-            text: field(f, "text").into(),
+            basis: f.basis.trim().into(),
+            text: f.text.trim().into(),
         },
         "deliver" => Command::Deliver {
-            method: xinfang_domain::case::DeliveryMethod::from_key(field(f, "method"))
+            method: xinfang_domain::case::DeliveryMethod::from_key(f.method.trim())
                 .unwrap_or_default(),
-            on: match field(f, "on").trim() {
+            on: match f.on.trim() {
                 "" => None,
                 d => Some(
                     d.parse()
                         .map_err(|_| AppError::field("on", "送达日期格式应为 年-月-日"))?,
                 ),
             },
-            note: field(f, "note").into(),
+            note: f.note.trim().into(),
         },
         "evaluate" => Command::Evaluate {
-            satisfaction: Satisfaction::from_key(field(f, "satisfaction"))
+            satisfaction: Satisfaction::from_key(f.satisfaction.trim())
                 .ok_or_else(|| AppError::field("satisfaction", "请选择评价"))?,
-            reason: field(f, "reason").into(),
+            reason: f.reason.trim().into(),
         },
         "request_review" => Command::RequestReview {
-            reason: field(f, "reason").into(),
+            reason: f.reason.trim().into(),
         },
         "declare_interest" => Command::DeclareInterest,
         "resolve_accused" => Command::ResolveAccused {
-            unit: unit("unit")?,
+            unit: unit("unit", &f.unit)?,
         },
         other => return Err(AppError::field("action", format!("未知操作：{other}"))),
     })

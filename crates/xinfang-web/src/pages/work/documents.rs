@@ -13,7 +13,6 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use std::collections::HashMap;
 use xinfang_app::documents::DocumentView;
 use xinfang_app::AppError;
 
@@ -519,6 +518,14 @@ pub(crate) fn download(media_type: &str, file_name: &str, bytes: Vec<u8>) -> Res
     resp
 }
 
+crate::pages::ledgers::kit::page_form! {
+    /// The corrected text of a document, a paragraph a line.
+    pub struct CorrectionForm {
+        csrf,
+        paragraphs,
+    }
+}
+
 /// `POST /work/cases/{case_no}/documents/{id}/correct`: issue a correcting document.
 pub async fn correct_document(
     State(st): State<AppState>,
@@ -527,9 +534,9 @@ pub async fn correct_document(
         staff,
         csrf,
         form: f,
-    }: SessionForm<HashMap<String, String>>,
+    }: SessionForm<CorrectionForm>,
 ) -> Response {
-    if !crate::pages::session::csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
+    if !crate::pages::session::csrf_ok(&csrf, &f.csrf) {
         return (
             StatusCode::FORBIDDEN,
             Html(message_page(
@@ -543,10 +550,7 @@ pub async fn correct_document(
     let Ok(id) = id.parse::<i64>() else {
         return not_found(Some(&staff));
     };
-    let paragraphs: Vec<String> = f
-        .get("paragraphs")
-        .map(|t| t.lines().map(str::to_string).collect())
-        .unwrap_or_default();
+    let paragraphs: Vec<String> = f.paragraphs.lines().map(str::to_string).collect();
     match st
         .app
         .correct_document(&staff, &case_no, id, paragraphs)

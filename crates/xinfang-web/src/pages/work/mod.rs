@@ -25,7 +25,9 @@ pub(crate) mod zero_reports;
 
 use crate::pages::extract::{SessionForm, StaffPage};
 use crate::pages::html::page;
+use crate::pages::ledgers::kit::page_form;
 use crate::pages::session::csrf_ok;
+use crate::pages::work::case_page::CaseActionForm;
 use crate::pages::work::case_page::{html_of, message_page, render_case, Notice};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -50,30 +52,30 @@ async fn draft_step(
     st: &AppState,
     staff: &xinfang_domain::Staff,
     case_no: &str,
-    f: &HashMap<String, String>,
+    f: &CaseActionForm,
 ) -> Result<(), xinfang_app::AppError> {
     use xinfang_app::AppError;
-    let text = |k: &str| f.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
     let draft_id = || {
-        text("draft")
+        f.draft
+            .trim()
             .parse::<i64>()
             .map_err(|_| AppError::field("draft", "未指定草稿"))
     };
-    match f.get("action").map(String::as_str) {
-        Some("submit_draft") => {
-            let outcome = xinfang_app::drafts::outcome_of(&text("outcome"))?;
+    match f.action.as_str() {
+        "submit_draft" => {
+            let outcome = xinfang_app::drafts::outcome_of(f.outcome.trim())?;
             let input = xinfang_app::drafts::DraftInput {
                 outcome,
-                basis: text("basis"),
-                text: text("text"),
-                replaces: text("replaces").parse().ok(),
+                basis: f.basis.trim().to_string(),
+                text: f.text.trim().to_string(),
+                replaces: f.replaces.trim().parse().ok(),
             };
             st.app.submit_draft(staff, case_no, input).await.map(|_| ())
         }
-        Some("sign_draft") => st.app.sign_draft(staff, draft_id()?).await.map(|_| ()),
+        "sign_draft" => st.app.sign_draft(staff, draft_id()?).await.map(|_| ()),
         _ => {
             st.app
-                .return_draft(staff, draft_id()?, &text("comment"))
+                .return_draft(staff, draft_id()?, f.comment.trim())
                 .await
         }
     }
@@ -86,9 +88,9 @@ pub async fn act(
         staff,
         csrf,
         form: f,
-    }: SessionForm<HashMap<String, String>>,
+    }: SessionForm<CaseActionForm>,
 ) -> Response {
-    if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
+    if !csrf_ok(&csrf, &f.csrf) {
         return (
             StatusCode::FORBIDDEN,
             Html(message_page(
@@ -99,8 +101,8 @@ pub async fn act(
         )
             .into_response();
     }
-    let result = match f.get("action").map(String::as_str) {
-        Some("submit_draft" | "sign_draft" | "return_draft") => {
+    let result = match f.action.as_str() {
+        "submit_draft" | "sign_draft" | "return_draft" => {
             draft_step(&st, &staff, &case_no, &f).await
         }
         _ => match crate::pages::work::case_page::command_from_form(&f) {
@@ -116,13 +118,10 @@ pub async fn act(
         Ok(()) => {
             // The action's key names the result message (case_flow::done_message).
             let action: String = f
-                .get("action")
-                .map(|a| {
-                    a.chars()
-                        .filter(|c| c.is_ascii_lowercase() || *c == '_')
-                        .collect()
-                })
-                .unwrap_or_default();
+                .action
+                .chars()
+                .filter(|c| c.is_ascii_lowercase() || *c == '_')
+                .collect();
             Redirect::to(&format!(
                 "/work/cases/{}?done={action}",
                 crate::pages::work::case_list::url_enc(&case_no)
@@ -208,15 +207,23 @@ struct CalendarImported {
     error: String,
 }
 
+page_form! {
+    /// A year's official calendar pasted by an administrator.
+    pub struct CalendarForm {
+        csrf,
+        text,
+    }
+}
+
 pub async fn calendar_import(
     State(st): State<AppState>,
     SessionForm {
         staff,
         csrf,
         form: f,
-    }: SessionForm<HashMap<String, String>>,
+    }: SessionForm<CalendarForm>,
 ) -> Response {
-    if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) || !staff.has(Role::Admin) {
+    if !csrf_ok(&csrf, &f.csrf) || !staff.has(Role::Admin) {
         return (
             StatusCode::FORBIDDEN,
             Html(message_page(
@@ -227,10 +234,9 @@ pub async fn calendar_import(
         )
             .into_response();
     }
-    let text = f.get("text").cloned().unwrap_or_default();
     let result = st
         .app
-        .import_calendar(&format!("user:{}", staff.username), &text)
+        .import_calendar(&format!("user:{}", staff.username), &f.text)
         .await;
     let body = html_of(&match result {
         Ok(r) => CalendarImported {

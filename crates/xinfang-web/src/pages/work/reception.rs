@@ -8,7 +8,7 @@
 use crate::pages::extract::{SessionForm, StaffPage};
 use crate::pages::html::page;
 use crate::pages::ledgers::kit::{
-    message_page, options, render as render_template, Banner, Message, Opt,
+    message_page, options, page_form, render as render_template, Banner, Echo, Message, Opt,
 };
 use crate::pages::session::csrf_ok;
 use crate::AppState;
@@ -106,12 +106,72 @@ struct ReceptionPage<'a> {
 /// A post that failed: what was typed, and into which booking form (none:
 /// the form that schedules a session).
 struct Typed<'a> {
-    form: &'a HashMap<String, String>,
+    form: &'a (dyn Echo + Sync),
     booking: Option<i64>,
 }
 
-fn text(v: &serde_json::Value) -> String {
-    v.as_str().unwrap_or("").to_string()
+/// A session scheduled (`templates/ledgers/reception.html`); the 开放网上预约
+/// box is posted only when ticked.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct SessionFields {
+    csrf: String,
+    unit_id: String,
+    kind: String,
+    leader: String,
+    date: String,
+    slot: String,
+    place: String,
+    capacity: String,
+    online: Option<String>,
+}
+
+impl Echo for SessionFields {
+    fn echo(&self, name: &str) -> Option<&str> {
+        Some(match name {
+            "unit_id" => &self.unit_id,
+            "kind" => &self.kind,
+            "leader" => &self.leader,
+            "date" => &self.date,
+            "slot" => &self.slot,
+            "place" => &self.place,
+            "capacity" => &self.capacity,
+            "online" => return self.online.as_deref(),
+            _ => return None,
+        })
+    }
+}
+
+/// A petitioner booked into a session; a phone or case number left out of
+/// the post is none, one posted empty is "" (the service decides).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct BookingFields {
+    csrf: String,
+    name: String,
+    phone: Option<String>,
+    matter: String,
+    case_no: Option<String>,
+}
+
+impl Echo for BookingFields {
+    fn echo(&self, name: &str) -> Option<&str> {
+        match name {
+            "name" => Some(&self.name),
+            "phone" => self.phone.as_deref(),
+            "matter" => Some(&self.matter),
+            "case_no" => self.case_no.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+page_form! {
+    /// A session cancelled, or opened (`online=1`) or closed to online booking.
+    pub struct SessionSwitch {
+        csrf,
+        online,
+    }
 }
 
 async fn render(
@@ -146,7 +206,7 @@ async fn render(
         typed
             .as_ref()
             .filter(|t| t.booking.is_none())
-            .and_then(|t| t.form.get(k).cloned())
+            .and_then(|t| t.form.echo(k).map(str::to_string))
     };
     let org = st.app.org();
     let units = options(
@@ -164,55 +224,55 @@ async fn render(
         ReceptionKind::ALL.iter().map(|k| (k.key(), k.label_zh())),
         &get("kind").unwrap_or_default(),
     );
-    let list = |v: &serde_json::Value| v.as_array().cloned().unwrap_or_default();
-    let weeks = list(&cal["sensitive_weeks"])
+    let weeks = cal
+        .sensitive_weeks
         .iter()
         .map(|w| Week {
-            period: text(&w["period"]),
-            from: text(&w["week_from"]),
-            to: text(&w["week_to"]),
-            below: list(&w["below_minimum"])
+            period: w.period.clone(),
+            from: w.week_from.to_string(),
+            to: w.week_to.to_string(),
+            below: w
+                .below_minimum
                 .iter()
-                .map(|b| {
-                    format!(
-                        "{}（已安排 {}，缺 {}）",
-                        text(&b["unit"]),
-                        b["held"],
-                        b["missing"]
-                    )
-                })
+                .map(|b| format!("{}（已安排 {}，缺 {}）", b.unit, b.held, b.missing))
                 .collect(),
         })
         .collect();
-    let sessions = list(&cal["sessions"])
+    let sessions = cal
+        .sessions
         .iter()
         .map(|s| {
-            let id = s["id"].as_i64().unwrap_or(0);
+            let id = s.id;
             let mine = typed
                 .as_ref()
                 .filter(|t| t.booking == Some(id))
                 .map(|t| t.form);
-            let kept = |k: &str| mine.and_then(|f| f.get(k).cloned()).unwrap_or_default();
+            let kept = |k: &str| {
+                mine.and_then(|f| f.echo(k))
+                    .map(str::to_string)
+                    .unwrap_or_default()
+            };
             Session {
                 id,
-                date: text(&s["date"]),
-                slot: text(&s["slot"]),
-                kind: text(&s["kind_label"]),
-                unit: text(&s["unit"]),
-                leader: text(&s["leader"]),
-                place: text(&s["place"]),
-                booked: s["booked"].to_string(),
-                capacity: s["capacity"].to_string(),
-                cancelled: s["status"] == "cancelled",
-                online: s["online"] == true,
-                bookings: list(&s["appointments"])
+                date: s.date.clone(),
+                slot: s.slot.clone(),
+                kind: s.kind_label.to_string(),
+                unit: s.unit.clone(),
+                leader: s.leader.clone(),
+                place: s.place.clone(),
+                booked: s.booked.to_string(),
+                capacity: s.capacity.to_string(),
+                cancelled: s.status == "cancelled",
+                online: s.online,
+                bookings: s
+                    .appointments
                     .iter()
                     .map(|a| Booking {
-                        name: text(&a["name"]),
-                        phone: text(&a["phone"]),
-                        matter: text(&a["matter"]),
-                        case_no: a["case_no"].as_str().map(str::to_string),
-                        online: a["online"] == true,
+                        name: a.name.clone(),
+                        phone: a.phone.clone().unwrap_or_default(),
+                        matter: a.matter.clone(),
+                        case_no: a.case_no.clone(),
+                        online: a.online,
                     })
                     .collect(),
                 open: mine.is_some(),
@@ -225,7 +285,7 @@ async fn render(
         csrf,
         from,
         to,
-        min_per_week: cal["min_per_week_in_sensitive_period"].to_string(),
+        min_per_week: cal.min_per_week_in_sensitive_period.to_string(),
         weeks,
         sessions,
         units,
@@ -297,30 +357,29 @@ pub async fn create(
         staff,
         csrf,
         form: f,
-    }: SessionForm<HashMap<String, String>>,
+    }: SessionForm<SessionFields>,
 ) -> Response {
-    if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
+    if !csrf_ok(&csrf, &f.csrf) {
         return forbidden();
     }
-    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     let r = match (
-        ReceptionKind::from_key(&get("kind")),
-        get("date").parse::<NaiveDate>(),
-        get("capacity").trim().parse::<u32>(),
+        ReceptionKind::from_key(&f.kind),
+        f.date.parse::<NaiveDate>(),
+        f.capacity.trim().parse::<u32>(),
     ) {
         (Some(kind), Ok(date), Ok(capacity)) => st
             .app
             .create_session(
                 &staff,
                 SessionInput {
-                    unit_id: get("unit_id").parse().ok(),
+                    unit_id: f.unit_id.parse().ok(),
                     kind,
-                    leader: get("leader"),
+                    leader: f.leader.clone(),
                     date,
-                    slot: get("slot"),
-                    place: get("place"),
+                    slot: f.slot.clone(),
+                    place: f.place.clone(),
                     capacity,
-                    online: f.contains_key("online"),
+                    online: f.online.is_some(),
                 },
             )
             .await
@@ -346,12 +405,11 @@ pub async fn book(
         staff,
         csrf,
         form: f,
-    }: SessionForm<HashMap<String, String>>,
+    }: SessionForm<BookingFields>,
 ) -> Response {
-    if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
+    if !csrf_ok(&csrf, &f.csrf) {
         return forbidden();
     }
-    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     let booking = id.parse::<i64>().ok();
     let r = match booking {
         Some(id) => st
@@ -360,10 +418,10 @@ pub async fn book(
                 &staff,
                 id,
                 AppointmentInput {
-                    name: get("name"),
-                    phone: f.get("phone").cloned(),
-                    matter: get("matter"),
-                    case_no: f.get("case_no").cloned(),
+                    name: f.name.clone(),
+                    phone: f.phone.clone(),
+                    matter: f.matter.clone(),
+                    case_no: f.case_no.clone(),
                 },
             )
             .await
@@ -381,9 +439,9 @@ pub async fn cancel(
         staff,
         csrf,
         form: f,
-    }: SessionForm<HashMap<String, String>>,
+    }: SessionForm<SessionSwitch>,
 ) -> Response {
-    if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
+    if !csrf_ok(&csrf, &f.csrf) {
         return forbidden();
     }
     let r = match id.parse::<i64>() {
@@ -403,12 +461,12 @@ pub async fn set_online(
         staff,
         csrf,
         form: f,
-    }: SessionForm<HashMap<String, String>>,
+    }: SessionForm<SessionSwitch>,
 ) -> Response {
-    if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
+    if !csrf_ok(&csrf, &f.csrf) {
         return forbidden();
     }
-    let online = f.get("online").map(String::as_str) == Some("1");
+    let online = f.online == "1";
     let r = match id.parse::<i64>() {
         Ok(id) => st.app.set_session_online(&staff, id, online).await,
         Err(_) => Err(AppError::NotFound),

@@ -7,6 +7,7 @@
 
 use crate::pages::extract::{SessionForm, StaffPage};
 use crate::pages::html::page_in;
+use crate::pages::ledgers::kit::page_form;
 use crate::pages::session::csrf_ok;
 use crate::pages::work::case_page::{html_of, message_page, Notice};
 use crate::AppState;
@@ -173,6 +174,15 @@ pub async fn repeats_page(
     show(&st, &staff, &csrf, &case_no, notice).await
 }
 
+page_form! {
+    /// One 件次 confirmed as the same matter or split off.
+    pub struct RepeatDecision {
+        csrf,
+        submission,
+        action,
+    }
+}
+
 /// POST: confirm or split one 件次.
 pub async fn repeats_decide(
     State(st): State<AppState>,
@@ -181,9 +191,9 @@ pub async fn repeats_decide(
         staff,
         csrf,
         form: f,
-    }: SessionForm<HashMap<String, String>>,
+    }: SessionForm<RepeatDecision>,
 ) -> Response {
-    if !csrf_ok(&csrf, f.get("csrf").map(String::as_str).unwrap_or("")) {
+    if !csrf_ok(&csrf, &f.csrf) {
         return (
             StatusCode::FORBIDDEN,
             Html(message_page(
@@ -194,18 +204,18 @@ pub async fn repeats_decide(
         )
             .into_response();
     }
-    let Some(k) = f.get("submission").and_then(|s| s.parse::<usize>().ok()) else {
+    let Ok(k) = f.submission.parse::<usize>() else {
         let msg = Notice::err("未能办理：请选择件次");
         return show(&st, &staff, &csrf, &case_no, Some(msg)).await;
     };
     let actor = Actor::Staff(staff.clone());
-    let result = match f.get("action").map(String::as_str) {
-        Some("confirm_repeat") => st
+    let result = match f.action.as_str() {
+        "confirm_repeat" => st
             .app
             .act(&actor, &case_no, &Command::ConfirmRepeat { submission: k })
             .await
             .map(|_| None),
-        Some("split_repeat") => st.app.split_repeat(&actor, &case_no, k).await.map(Some),
+        "split_repeat" => st.app.split_repeat(&actor, &case_no, k).await.map(Some),
         _ => Err(AppError::field("action", "未知的操作")),
     };
     match result {
