@@ -438,8 +438,12 @@ dual_test!(
             std::env::temp_dir().join(format!("xinfang-scan-reader-{:x}", rand::random::<u64>()));
         app.app
             .attach_search(xinfang_search::SearchIndex::open(&dir).unwrap());
+        // Bytes of its own: reads are remembered by content within the
+        // process, and the other database's variant of this test sends the
+        // same letter (the reader would find it read and audit nothing).
         let mut one = LETTER.to_vec();
-        one.extend_from_slice(b"\0sent through the portal");
+        one.extend_from_slice(b"\0sent through the portal ");
+        one.extend_from_slice(&rand::random::<u64>().to_le_bytes());
         let case_no = submit_with_evidence(&app, "请求督促有关部门处理", &one).await;
         let (case_id, _) = app.app.store.load_case(&case_no).await.unwrap().unwrap();
         let att = app.app.store.attachments_for_case(case_id).await.unwrap()[0].id;
