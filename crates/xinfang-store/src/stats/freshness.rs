@@ -28,7 +28,11 @@ const READER_FOLDS_AT_MOST: i64 = 10;
 /// busy). Either way remembered answers a few seconds old are served
 /// (`memo.rs`).
 #[derive(Default)]
-pub(crate) struct FolderBeat(AtomicI64, AtomicBool, AtomicBool);
+pub(crate) struct FolderBeat {
+    last_round_ms: AtomicI64,
+    left_to_folder: AtomicBool,
+    last_round_large: AtomicBool,
+}
 
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
@@ -40,15 +44,15 @@ impl Store {
     /// module doc). Without a folder (CLI, tests) every read folds all.
     pub async fn fold_for_read(&self) -> Result<(), StoreError> {
         let target = self.max_outbox_id().await?;
-        let beat = self.folder_beat.0.load(Ordering::Relaxed);
-        if beat != 0
-            && now_ms() - beat < FOLDER_FRESH_MS
-            && target - self.stats_cursor().await? > READER_FOLDS_AT_MOST
-        {
-            self.folder_beat.1.store(true, Ordering::Relaxed);
+        if self.folder_live() && target - self.stats_cursor().await? > READER_FOLDS_AT_MOST {
+            self.folder_beat
+                .left_to_folder
+                .store(true, Ordering::Relaxed);
             return Ok(());
         }
-        self.folder_beat.1.store(false, Ordering::Relaxed);
+        self.folder_beat
+            .left_to_folder
+            .store(false, Ordering::Relaxed);
         self.fold_stats_to(target).await.map(|_| ())
     }
 
@@ -56,11 +60,16 @@ impl Store {
     /// folder whose last round folded more than a few cases, or the last
     /// [`Store::fold_for_read`] left the waiting changes to it.
     pub(crate) fn reads_lag(&self) -> bool {
-        let beat = self.folder_beat.0.load(Ordering::Relaxed);
-        beat != 0
-            && now_ms() - beat < FOLDER_FRESH_MS
-            && (self.folder_beat.1.load(Ordering::Relaxed)
-                || self.folder_beat.2.load(Ordering::Relaxed))
+        self.folder_live()
+            && (self.folder_beat.left_to_folder.load(Ordering::Relaxed)
+                || self.folder_beat.last_round_large.load(Ordering::Relaxed))
+    }
+
+    /// Whether this process runs a background folder that finished a round
+    /// lately.
+    fn folder_live(&self) -> bool {
+        let beat = self.folder_beat.last_round_ms.load(Ordering::Relaxed);
+        beat != 0 && now_ms() - beat < FOLDER_FRESH_MS
     }
 
     /// One round of the background folder (`serve`): fold what is waiting
@@ -69,8 +78,10 @@ impl Store {
     /// when it was empty.
     pub async fn fold_in_background(&self) -> Result<Duration, StoreError> {
         let report = self.fold_stats().await?;
-        self.folder_beat.0.store(now_ms(), Ordering::Relaxed);
-        self.folder_beat.2.store(
+        self.folder_beat
+            .last_round_ms
+            .store(now_ms(), Ordering::Relaxed);
+        self.folder_beat.last_round_large.store(
             report.cases as i64 > READER_FOLDS_AT_MOST,
             Ordering::Relaxed,
         );

@@ -30,6 +30,7 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::future::Future;
 use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -61,43 +62,43 @@ enum Found<T> {
     Missing,
 }
 
-/// The remembered answers, by question.
-/// The questions being read now, each with a lock its readers queue on, so
-/// that leaders opening the same dashboard together cause one read, not one
-/// each (on PostgreSQL at a million cases a herd of the same reads filled
-/// the pool and every request waited).
-pub(crate) struct StatsMemo(
-    Mutex<lru::LruCache<String, Answer>>,
-    Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+/// The remembered answers, by question, and the questions being read now.
+#[derive(Default)]
+pub(crate) struct StatsMemo {
+    answers: Mutex<Answers>,
+    /// Each question being read now, with a lock its readers queue on, so
+    /// that leaders opening the same dashboard together cause one read, not
+    /// one each (on PostgreSQL at a million cases a herd of the same reads
+    /// filled the pool and every request waited).
+    reading: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Questions actually read from the rollup so far.
-    std::sync::atomic::AtomicU64,
-);
+    reads: AtomicU64,
+}
 
-impl Default for StatsMemo {
+/// The answers, least recently used forgotten first.
+struct Answers(lru::LruCache<String, Answer>);
+
+impl Default for Answers {
     fn default() -> Self {
-        StatsMemo(
-            Mutex::new(lru::LruCache::new(
-                NonZeroUsize::new(CAPACITY).expect("non-zero"),
-            )),
-            Mutex::default(),
-            Default::default(),
-        )
+        Answers(lru::LruCache::new(
+            NonZeroUsize::new(CAPACITY).expect("non-zero"),
+        ))
     }
 }
 
 impl StatsMemo {
     /// Forget every answer (the rollup was rebuilt).
     pub(crate) fn clear(&self) {
-        if let Ok(mut m) = self.0.lock() {
-            m.clear();
+        if let Ok(mut m) = self.answers.lock() {
+            m.0.clear();
         }
     }
 
     fn get<T: Clone + 'static>(&self, key: &str, cursor: i64, lagging: bool) -> Found<T> {
-        let Ok(mut m) = self.0.lock() else {
+        let Ok(mut m) = self.answers.lock() else {
             return Found::Missing;
         };
-        let Some(a) = m.get_mut(key) else {
+        let Some(a) = m.0.get_mut(key) else {
             return Found::Missing;
         };
         let Some(value) = a.value.downcast_ref::<T>().cloned() else {
@@ -120,13 +121,14 @@ impl StatsMemo {
 
     /// The lock the readers of `key` take turns on.
     fn turn(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
-        let mut m = self.1.lock().unwrap_or_else(|p| p.into_inner());
+        let mut m = self.reading.lock().unwrap_or_else(|p| p.into_inner());
         m.entry(key.to_string()).or_default().clone()
     }
 
-    /// A read of `key` ended: forget its lock when no one else waits on it.
+    /// A turn at reading `key` ended: forget its lock when no one else
+    /// waits on it.
     fn done(&self, key: &str, turn: &Arc<tokio::sync::Mutex<()>>) {
-        let mut m = self.1.lock().unwrap_or_else(|p| p.into_inner());
+        let mut m = self.reading.lock().unwrap_or_else(|p| p.into_inner());
         // Held by this caller and the map: nobody else queues on it.
         if Arc::strong_count(turn) <= 2 {
             m.remove(key);
@@ -135,8 +137,8 @@ impl StatsMemo {
 
     /// Make every answer `by` older (tests of the time rules).
     fn age(&self, by: Duration) {
-        if let Ok(mut m) = self.0.lock() {
-            for (_, a) in m.iter_mut() {
+        if let Ok(mut m) = self.answers.lock() {
+            for (_, a) in m.0.iter_mut() {
                 a.read_at = a.read_at.checked_sub(by).unwrap_or(a.read_at);
             }
         }
@@ -144,16 +146,16 @@ impl StatsMemo {
 
     /// A background read failed: let the next read try again.
     fn unmark(&self, key: &str) {
-        if let Ok(mut m) = self.0.lock() {
-            if let Some(a) = m.get_mut(key) {
+        if let Ok(mut m) = self.answers.lock() {
+            if let Some(a) = m.0.get_mut(key) {
                 a.refreshing = false;
             }
         }
     }
 
     fn put<T: Send + Sync + 'static>(&self, key: String, cursor: i64, value: T) {
-        if let Ok(mut m) = self.0.lock() {
-            m.put(
+        if let Ok(mut m) = self.answers.lock() {
+            m.0.put(
                 key,
                 Answer {
                     cursor,
@@ -180,46 +182,61 @@ impl Store {
         match self.stats_memo.get::<T>(&key, cursor, self.reads_lag()) {
             Found::Fresh(v) => Ok(v),
             Found::Stale(v) => {
-                let store = self.clone();
-                self.stats_memo
-                    .2
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                tokio::spawn(async move {
-                    match read(store.clone()).await {
-                        Ok(fresh) => store.stats_memo.put(key, cursor, fresh),
-                        Err(e) => {
-                            tracing::warn!("statistics read in the background failed: {e}");
-                            store.stats_memo.unmark(&key);
-                        }
-                    }
-                });
+                self.read_in_background(key, cursor, read);
                 Ok(v)
             }
             Found::Missing => {
                 let turn = self.stats_memo.turn(&key);
-                let _mine = turn.lock().await;
+                let mine = turn.lock().await;
                 // Whoever read it while this caller waited has filed it.
-                if let Found::Fresh(v) | Found::Stale(v) =
-                    self.stats_memo.get::<T>(&key, cursor, self.reads_lag())
-                {
-                    return Ok(v);
-                }
-                self.stats_memo
-                    .2
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let v = read(self.clone()).await;
+                let found = self.stats_memo.get::<T>(&key, cursor, self.reads_lag());
+                let v = match found {
+                    Found::Fresh(v) => Ok(v),
+                    Found::Stale(v) => {
+                        self.read_in_background(key.clone(), cursor, read);
+                        Ok(v)
+                    }
+                    Found::Missing => {
+                        self.stats_memo.reads.fetch_add(1, Ordering::Relaxed);
+                        let v = read(self.clone()).await;
+                        if let Ok(v) = &v {
+                            self.stats_memo.put(key.clone(), cursor, v.clone());
+                        }
+                        v
+                    }
+                };
+                drop(mine);
                 self.stats_memo.done(&key, &turn);
-                let v = v?;
-                self.stats_memo.put(key, cursor, v.clone());
-                Ok(v)
+                v
             }
         }
+    }
+
+    /// Read `key` again beside the caller and file the answer (the memo
+    /// marked it as being read: `Found::Stale`).
+    fn read_in_background<T, F, Fut>(&self, key: String, cursor: i64, read: F)
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce(Store) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, StoreError>> + Send + 'static,
+    {
+        self.stats_memo.reads.fetch_add(1, Ordering::Relaxed);
+        let store = self.clone();
+        tokio::spawn(async move {
+            match read(store.clone()).await {
+                Ok(fresh) => store.stats_memo.put(key, cursor, fresh),
+                Err(e) => {
+                    tracing::warn!("statistics read in the background failed: {e}");
+                    store.stats_memo.unmark(&key);
+                }
+            }
+        });
     }
 
     /// How many statistics questions were read from the rollup rather
     /// than answered from the memo, since the store was opened.
     pub fn stats_questions_read(&self) -> u64 {
-        self.stats_memo.2.load(std::sync::atomic::Ordering::Relaxed)
+        self.stats_memo.reads.load(Ordering::Relaxed)
     }
 
     /// Make every remembered statistics answer `by` older, as if read that
