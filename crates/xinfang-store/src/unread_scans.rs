@@ -8,6 +8,7 @@
 //! and by another only when the first let its claim lapse.
 
 use crate::error::StoreError;
+use crate::rows::placeholders;
 use crate::Store;
 use sqlx::Row;
 
@@ -46,23 +47,29 @@ impl Store {
         .bind(limit)
         .fetch_all(&mut *tx)
         .await?;
-        for id in &ids {
-            sqlx::query("UPDATE attachments SET ocr_claimed_until = $1 WHERE id = $2")
-                .bind(crate::fmt_time(until))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+        if ids.is_empty() {
+            tx.commit().await?;
+            return Ok(vec![]);
         }
+        let among = placeholders(2, ids.len());
+        let sql = format!("UPDATE attachments SET ocr_claimed_until = $1 WHERE id IN ({among})");
+        let mut claim = sqlx::query(&sql).bind(crate::fmt_time(until));
+        for id in &ids {
+            claim = claim.bind(*id);
+        }
+        claim.execute(&mut *tx).await?;
         tx.commit().await?;
+        let among = placeholders(1, ids.len());
+        let sql = format!(
+            "SELECT a.id, a.case_id, c.case_no, a.sha256, a.content \
+             FROM attachments a JOIN cases c ON c.id = a.case_id WHERE a.id IN ({among}) ORDER BY a.id"
+        );
+        let mut read = sqlx::query(&sql);
+        for id in &ids {
+            read = read.bind(*id);
+        }
         let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            let r = sqlx::query(
-                "SELECT a.id, a.case_id, c.case_no, a.sha256, a.content \
-                 FROM attachments a JOIN cases c ON c.id = a.case_id WHERE a.id = $1",
-            )
-            .bind(id)
-            .fetch_one(&self.pool)
-            .await?;
+        for r in read.fetch_all(&self.pool).await? {
             out.push(UnreadScan {
                 id: r.try_get("id")?,
                 case_id: r.try_get("case_id")?,

@@ -66,7 +66,6 @@ pub fn filter_from(q: &HashMap<String, String>) -> CaseFilter {
     }
 }
 
-/// The filter in words, for the list's heading.
 /// What a list says above its rows (`work/list_above.html`): the
 /// conditions in words, and the 件次, 批次 and 人次 behind them.
 #[derive(Template)]
