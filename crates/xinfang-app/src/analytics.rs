@@ -282,7 +282,7 @@ impl App {
         mut filter: xinfang_store::CaseFilter,
     ) -> Result<i64, AppError> {
         filter.scope = Some(self.scope_of(staff));
-        Ok(self.store.count_cases(&filter).await?)
+        Ok(self.store.count_cases_remembered(&filter).await?)
     }
 
     /// 件次, 来访批次, 来访人次 behind a submission filter, within what `staff` may see.

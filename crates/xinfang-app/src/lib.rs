@@ -27,6 +27,7 @@ pub mod ledgers;
 pub mod letter_reading;
 pub mod lockout;
 pub mod notify;
+pub mod period;
 pub mod plain_words;
 pub mod projection;
 pub mod rankings;

@@ -143,6 +143,7 @@ impl App {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Rankings, AppError> {
+        crate::period::check(from, to)?;
         let weights = self.ranking_weights().await?;
         let scope = self.stats_scope(staff);
         let due_to = to.min(self.now().date());

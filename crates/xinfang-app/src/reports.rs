@@ -4,7 +4,6 @@
 
 use crate::error::AppError;
 use crate::state::App;
-use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 use xinfang_domain::{Role, Staff, UnitId};
@@ -116,12 +115,7 @@ impl App {
 
     /// The annual report for `year` (第四十一条).
     pub async fn annual_report(&self, staff: &Staff, year: i32) -> Result<AnnualReport, AppError> {
-        let (Some(from), Some(to)) = (
-            NaiveDate::from_ymd_opt(year, 1, 1),
-            NaiveDate::from_ymd_opt(year, 12, 31),
-        ) else {
-            return Err(AppError::field("year", "年份无效"));
-        };
+        let (from, to) = crate::period::year(year)?;
         let overview = self.stats_overview(staff, from, to, None).await?;
         let c = self
             .store

@@ -168,6 +168,7 @@ impl App {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<(String, String, i64)>, AppError> {
+        crate::period::check(from, to)?;
         let scope = self.stats_scope(staff);
         self.store.fold_for_read().await?;
         Ok(self
@@ -185,9 +186,7 @@ impl App {
         to: NaiveDate,
         unit: Option<UnitId>,
     ) -> Result<Overview, AppError> {
-        if to < from {
-            return Err(AppError::field("to", "结束日期不能早于开始日期"));
-        }
+        crate::period::check(from, to)?;
         let org = self.org();
         let root = match unit {
             Some(u) if org.get(u).is_none() => return Err(AppError::field("unit", "单位不存在")),

@@ -113,7 +113,7 @@ impl App {
         self.require_admin(staff)?;
         if let Some(p) = periods
             .iter()
-            .find(|p| p.to < p.from || p.name.trim().is_empty())
+            .find(|p| crate::period::check(p.from, p.to).is_err() || p.name.trim().is_empty())
         {
             return Err(AppError::field(
                 "periods",

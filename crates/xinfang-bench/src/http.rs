@@ -103,6 +103,16 @@ const TOPICS: [&str; 8] = [
     "医保报销困难",
 ];
 
+/// The statuses the benchmark's case lists filter on ("" = every case).
+const LIST_STATUSES: [&str; 6] = [
+    "handling",
+    "",
+    "delivered",
+    "registered",
+    "replied",
+    "pending_receipt",
+];
+
 fn petition(n: u64) -> serde_json::Value {
     let topic = TOPICS[(n % TOPICS.len() as u64) as usize];
     serde_json::json!({
@@ -132,7 +142,13 @@ impl Target {
                 let no = &self.case_nos[n as usize % self.case_nos.len()];
                 self.page(format!("{b}/work/cases/{no}"))
             }
-            Kind::CaseList => self.page(format!("{b}/work/cases?status=handling")),
+            Kind::CaseList => {
+                // A registrar's lists: six filters (the whole area among
+                // them), paged through five pages each.
+                let status = LIST_STATUSES[n as usize % LIST_STATUSES.len()];
+                let page = n / LIST_STATUSES.len() as u64 % 5 + 1;
+                self.page(format!("{b}/work/cases?status={status}&page={page}"))
+            }
             Kind::Search => {
                 let q = ["交房", "拖欠工资", "噪音", "物业"][n as usize % 4];
                 self.page(format!("{b}/work/search?q={q}"))

@@ -6,7 +6,7 @@
 
 use crate::error::AppError;
 use crate::state::App;
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use utoipa::ToSchema;
 use xinfang_domain::hot::weeks_of;
@@ -116,12 +116,7 @@ impl App {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<ReceptionCalendar, AppError> {
-        if to < from {
-            return Err(AppError::field("to", "结束日期不能早于开始日期"));
-        }
-        if !(1900..=2200).contains(&from.year()) || !(1900..=2200).contains(&to.year()) {
-            return Err(AppError::field("from", "日期应在 1900 年至 2200 年之间"));
-        }
+        crate::period::check(from, to)?;
         if (to - from).num_days() > 366 {
             return Err(AppError::field("to", "一次最多查询一年"));
         }

@@ -41,8 +41,8 @@ const LAGGING_FOR: Duration = Duration::from_secs(5);
 /// Under busy intake, an older answer is served while it is read again
 /// in the background, if it is no older than this.
 const STALE_AT_MOST: Duration = Duration::from_secs(30);
-/// Questions remembered (scopes × periods × kinds).
-const CAPACITY: usize = 512;
+/// Questions remembered (scopes × periods × kinds, list counts by filter).
+const CAPACITY: usize = 4096;
 
 struct Answer {
     cursor: i64,
@@ -179,6 +179,23 @@ impl Store {
         Fut: Future<Output = Result<T, StoreError>> + Send + 'static,
     {
         let cursor = self.stats_cursor().await?;
+        self.remembered_at(key, cursor, read).await
+    }
+
+    /// As [`Store::remembered`], for a question whose answer depends on
+    /// everything committed (not only on what the rollup folded): `cursor`
+    /// is the latest change taken before reading (the case list's count).
+    pub(crate) async fn remembered_at<T, F, Fut>(
+        &self,
+        key: String,
+        cursor: i64,
+        read: F,
+    ) -> Result<T, StoreError>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce(Store) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, StoreError>> + Send + 'static,
+    {
         match self.stats_memo.get::<T>(&key, cursor, self.reads_lag()) {
             Found::Fresh(v) => Ok(v),
             Found::Stale(v) => {

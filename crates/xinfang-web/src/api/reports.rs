@@ -29,7 +29,7 @@ struct YearQuery {
 /// The annual report of 第四十一条 for the caller's area.
 #[utoipa::path(get, path = "/api/v1/reports/annual", summary = "年度信访工作情况（第四十一条）",
     security(("bearer" = [])),
-    params(("year" = i32, Query)),
+    params(("year" = i32, Query, description = "年份（1949–2199）", minimum = 1949, maximum = 2199)),
     responses(
         (status = 200, description = "报告", body = AnnualReport),
         BadRequest,

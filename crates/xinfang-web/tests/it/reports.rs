@@ -90,5 +90,23 @@ dual_test!(
             )
             .await;
         assert_eq!(other["forwarded"], 0);
+        // A period outside the years petition work is recorded in is
+        // refused with its field named, on every statistics path: stored
+        // dates compare as four-digit 'YYYY-MM-DD' text.
+        for year in ["11777", "1948", "2200", "0", "-1"] {
+            let (s, v) = app
+                .get(&format!("/api/v1/reports/annual?year={year}"), Some(&gov))
+                .await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{year}: {v}");
+            assert_eq!(v["errors"][0]["field"], "year", "{year}: {v}");
+        }
+        for path in [
+            "/api/v1/stats/overview?from=1900-01-01&to=2026-01-01",
+            "/api/v1/stats/overview?from=2026-01-01&to=2201-01-01",
+            "/api/v1/stats/rankings?from=1800-01-01&to=2026-01-01",
+        ] {
+            let (s, v) = app.get(path, Some(&gov)).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {v}");
+        }
     }
 );

@@ -59,6 +59,19 @@ async fn assert_scope_is_the_rule(app: &TestApp, label: &str) -> usize {
             "{label}: count of {}",
             u.username
         );
+        // The list page's remembered count (issue #17) is every viewer's
+        // own: no viewer is answered with another scope's count (第三十条).
+        let remembered = app
+            .app
+            .count_for(&staff, CaseFilter::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            remembered as usize,
+            seen.len(),
+            "{label}: remembered count of {}",
+            u.username
+        );
         // Visible cases whose area lies strictly above the viewer's: the
         // probe branch of the rule was needed for them.
         let reach = scope.reach_prefix.clone();

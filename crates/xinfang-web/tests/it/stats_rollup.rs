@@ -16,7 +16,7 @@ use sqlx::Row;
 use tower::ServiceExt;
 use xinfang_app::App;
 use xinfang_domain::UnitId;
-use xinfang_store::{OverviewCounts, StatsScope, Store};
+use xinfang_store::{CaseFilter, OverviewCounts, StatsScope, Store};
 
 fn ranges(today: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
     let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
@@ -535,5 +535,73 @@ dual_test!(
                 );
             }
         }
+    }
+);
+
+dual_test!(
+    a_list_count_is_remembered_only_until_a_change_is_committed,
+    |app: TestApp| async move {
+        // Issue #17: the case list counts every matching case on each page
+        // it shows. Paging through a list, or opening it again, asks the
+        // same question: answered once while nothing was committed since.
+        // Any commit (a registration, an action) is seen by the next count.
+        let store = &app.app.store;
+        let handling = |offset: i64| CaseFilter {
+            statuses: vec!["handling".into()],
+            offset,
+            limit: 20,
+            ..Default::default()
+        };
+        let everything = CaseFilter::default();
+        let first = store.count_cases_remembered(&handling(0)).await.unwrap();
+        assert_eq!(first, store.count_cases(&handling(0)).await.unwrap());
+        let reads = store.stats_questions_read();
+        for page in 1..5 {
+            let n = store.count_cases_remembered(&handling(page * 20)).await;
+            assert_eq!(n.unwrap(), first, "page {page}");
+        }
+        assert_eq!(store.stats_questions_read(), reads, "pages share one count");
+        // Another filter is another question.
+        let all = store.count_cases_remembered(&everything).await.unwrap();
+        assert_eq!(all, store.count_cases(&everything).await.unwrap());
+        assert_eq!(store.stats_questions_read(), reads + 1);
+        // A registration is counted at once.
+        let body = online_petition("钱有根", "33010219700101123", "请求修复村口路灯");
+        let (s, v) = app.post("/api/v1/petitions", None, body).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert_eq!(
+            store.count_cases_remembered(&everything).await.unwrap(),
+            all + 1
+        );
+        // So is each step that changes what a filter selects (forwarded,
+        // signed for, accepted for handling): every count agrees with a
+        // direct count after each.
+        let bureau = app.token("shangcheng_xfj").await;
+        let zhujian = app.token("shangcheng_zhujian").await;
+        let case_no = v["case_no"].as_str().unwrap().to_string();
+        let steps = [
+            (
+                &bureau,
+                json!({"action": "transfer", "to": app.unit("杭州市上城区住房和城乡建设局"), "mode": "forward", "report_due": null}),
+            ),
+            (&zhujian, json!({"action": "sign"})),
+            (
+                &zhujian,
+                json!({"action": "notify", "route": {"route": "accept", "investigate": true}}),
+            ),
+        ];
+        let mut seen = vec![];
+        for (token, body) in steps {
+            app.act_ok(token, &case_no, body).await;
+            for f in [handling(0), everything.clone()] {
+                let n = store.count_cases_remembered(&f).await.unwrap();
+                assert_eq!(n, store.count_cases(&f).await.unwrap(), "{:?}", f.statuses);
+                seen.push(n);
+            }
+        }
+        assert!(
+            seen.iter().step_by(2).any(|n| *n != first),
+            "the steps moved the case into or out of 办理中: {seen:?}"
+        );
     }
 );
