@@ -493,6 +493,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             #[cfg(feature = "ocr")]
             crate::scan_cmd::spawn_reader(app.clone());
             crate::node::spawn_cache_refresh(app.clone());
+            crate::node::spawn_upkeep(app.clone());
             crate::stats_cmd::spawn_folder(app.clone());
             // The dashboard's hot issues read two weeks of requests: their
             // terms are segmented once, here, not on the first load (#17).

@@ -31,3 +31,23 @@ pub fn spawn_cache_refresh(app: App) {
         }
     });
 }
+
+/// PostgreSQL with autovacuum off: say so once, and do its work for this
+/// database every minute (`xinfang_store::Store::upkeep_round`).
+pub fn spawn_upkeep(app: App) {
+    tokio::spawn(async move {
+        match app.store.autovacuum_off().await {
+            Ok(true) => eprintln!(
+                "提示：PostgreSQL 的 autovacuum 已关闭，本服务每分钟代为执行 VACUUM/ANALYZE；建议按 deploy/postgresql-xinfang.conf 开启。"
+            ),
+            Ok(false) => return,
+            Err(e) => tracing::warn!("autovacuum setting unreadable: {e}"),
+        }
+        loop {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            if let Err(e) = app.store.upkeep_round().await {
+                tracing::warn!("database upkeep failed: {e}");
+            }
+        }
+    });
+}

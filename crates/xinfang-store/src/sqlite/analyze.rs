@@ -16,13 +16,15 @@ use crate::error::StoreError;
 use crate::{Dialect, Store};
 
 impl Store {
-    /// `ANALYZE`, then the samples dropped (SQLite); nothing on PostgreSQL,
-    /// whose autovacuum keeps its own statistics.
+    /// `ANALYZE` after a bulk change (a fill, a rebuild), then on SQLite the
+    /// samples dropped. PostgreSQL's autovacuum would analyse later, if it
+    /// is on at all (`upkeep.rs`); until then the planner would plan for
+    /// the tables as they were.
     pub(crate) async fn analyze(&self) -> Result<(), StoreError> {
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
         if self.dialect != Dialect::Sqlite {
             return Ok(());
         }
-        sqlx::query("ANALYZE").execute(&self.pool).await?;
         self.drop_index_samples().await
     }
 

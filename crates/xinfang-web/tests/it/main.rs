@@ -13,6 +13,7 @@ mod campaign_period;
 mod campaigns;
 mod clocks;
 mod dashboard;
+mod db_upkeep;
 mod directory_login;
 mod document_seal;
 mod documents;
