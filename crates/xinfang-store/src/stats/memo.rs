@@ -16,7 +16,9 @@
 //!   older one (up to [`STALE_AT_MOST`]) is served too while one
 //!   background task reads the question again, so under busy intake no
 //!   leader waits for a dashboard's reads — they run beside, one per
-//!   question;
+//!   question. Both times stretch to [`COST_MULTIPLE`] (and twice that)
+//!   times what reading the question took, so an expensive question is
+//!   not read over and over while intake is busy;
 //! - otherwise (a quiet server, where a registrar's own change was just
 //!   folded) the question is read again: read-your-writes holds.
 //!
@@ -41,12 +43,19 @@ const LAGGING_FOR: Duration = Duration::from_secs(5);
 /// Under busy intake, an older answer is served while it is read again
 /// in the background, if it is no older than this.
 const STALE_AT_MOST: Duration = Duration::from_secs(30);
+/// Under busy intake a question is read again at most once per this many
+/// times its own reading took: a count that takes 2 s on PostgreSQL at a
+/// million cases is refreshed every 20–40 s, not every 5 (which kept a
+/// core reading it over and over).
+const COST_MULTIPLE: u32 = 10;
 /// Questions remembered (scopes × periods × kinds, list counts by filter).
 const CAPACITY: usize = 4096;
 
 struct Answer {
     cursor: i64,
     read_at: Instant,
+    /// How long reading it took.
+    cost: Duration,
     value: Arc<dyn Any + Send + Sync>,
     /// A background read of this question is under way.
     refreshing: bool,
@@ -105,9 +114,11 @@ impl StatsMemo {
             return Found::Missing;
         };
         let age = a.read_at.elapsed();
-        if (a.cursor == cursor && age < EXACT_FOR) || (lagging && age < LAGGING_FOR) {
+        let lagging_for = LAGGING_FOR.max(a.cost * COST_MULTIPLE);
+        let stale_at_most = STALE_AT_MOST.max(a.cost * (2 * COST_MULTIPLE));
+        if (a.cursor == cursor && age < EXACT_FOR) || (lagging && age < lagging_for) {
             Found::Fresh(value)
-        } else if lagging && age < STALE_AT_MOST {
+        } else if lagging && age < stale_at_most {
             if a.refreshing {
                 Found::Fresh(value)
             } else {
@@ -153,13 +164,14 @@ impl StatsMemo {
         }
     }
 
-    fn put<T: Send + Sync + 'static>(&self, key: String, cursor: i64, value: T) {
+    fn put<T: Send + Sync + 'static>(&self, key: String, cursor: i64, cost: Duration, value: T) {
         if let Ok(mut m) = self.answers.lock() {
             m.0.put(
                 key,
                 Answer {
                     cursor,
                     read_at: Instant::now(),
+                    cost,
                     value: Arc::new(value),
                     refreshing: false,
                 },
@@ -215,9 +227,11 @@ impl Store {
                     }
                     Found::Missing => {
                         self.stats_memo.reads.fetch_add(1, Ordering::Relaxed);
+                        let started = Instant::now();
                         let v = read(self.clone()).await;
                         if let Ok(v) = &v {
-                            self.stats_memo.put(key.clone(), cursor, v.clone());
+                            let cost = started.elapsed();
+                            self.stats_memo.put(key.clone(), cursor, cost, v.clone());
                         }
                         v
                     }
@@ -240,8 +254,9 @@ impl Store {
         self.stats_memo.reads.fetch_add(1, Ordering::Relaxed);
         let store = self.clone();
         tokio::spawn(async move {
+            let started = Instant::now();
             match read(store.clone()).await {
-                Ok(fresh) => store.stats_memo.put(key, cursor, fresh),
+                Ok(fresh) => store.stats_memo.put(key, cursor, started.elapsed(), fresh),
                 Err(e) => {
                     tracing::warn!("statistics read in the background failed: {e}");
                     store.stats_memo.unmark(&key);
@@ -261,5 +276,45 @@ impl Store {
     #[doc(hidden)]
     pub fn age_remembered_stats(&self, by: Duration) {
         self.stats_memo.age(by);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer_aged(cost_ms: u64, age_s: u64, lagging: bool) -> &'static str {
+        let memo = StatsMemo::default();
+        memo.put("q".into(), 1, Duration::from_millis(cost_ms), 7_i64);
+        memo.age(Duration::from_secs(age_s));
+        // The cursor moved on (2): only the busy-intake rules can serve it.
+        match memo.get::<i64>("q", 2, lagging) {
+            Found::Fresh(_) => "fresh",
+            Found::Stale(_) => "stale",
+            Found::Missing => "missing",
+        }
+    }
+
+    #[test]
+    fn an_expensive_question_is_read_again_less_often_under_busy_intake() {
+        // (cost, age, lagging) → what the memo does with the answer.
+        for (cost_ms, age_s, lagging, want) in [
+            (5, 3, true, "fresh"),
+            (5, 6, true, "stale"),
+            (5, 31, true, "missing"),
+            (2_000, 6, true, "fresh"),
+            (2_000, 19, true, "fresh"),
+            (2_000, 21, true, "stale"),
+            (2_000, 39, true, "stale"),
+            (2_000, 41, true, "missing"),
+            // A quiet server reads a moved question again, whatever it cost.
+            (2_000, 1, false, "missing"),
+        ] {
+            assert_eq!(
+                answer_aged(cost_ms, age_s, lagging),
+                want,
+                "cost {cost_ms} ms, age {age_s} s, lagging {lagging}"
+            );
+        }
     }
 }

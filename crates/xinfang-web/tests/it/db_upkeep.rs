@@ -35,7 +35,10 @@ dual_test!(
         let run = |sql: String| async move {
             sqlx::query(&sql).execute(store.pool()).await.unwrap();
         };
-        run(format!("CREATE TABLE {probe} (id BIGINT PRIMARY KEY, area TEXT)")).await;
+        run(format!(
+            "CREATE TABLE {probe} (id BIGINT PRIMARY KEY, area TEXT)"
+        ))
+        .await;
         run(format!(
             "INSERT INTO {probe} SELECT g, '/1/' || (g % 7) || '/' FROM generate_series(1, 5000) g"
         ))
