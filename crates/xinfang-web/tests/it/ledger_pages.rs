@@ -889,8 +889,14 @@ dual_test!(
                 && html.contains("约谈、通报记录：1 条"),
             "{html}"
         );
-        let (s, _) = page(&app, "/work/reports/annual?year=abc", &ld).await;
-        assert_eq!(s, StatusCode::BAD_REQUEST);
+        // The page and the API keep one rule for years (app `period.rs`).
+        for year in ["abc", "11777", "1948", "2200", "-1"] {
+            let (s, html) = page(&app, &format!("/work/reports/annual?year={year}"), &ld).await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{year}");
+            assert!(html.contains("1949 年至 2199 年"), "{year}: {html}");
+        }
+        let (s, _) = page(&app, "/work/reports/annual?year=1949", &ld).await;
+        assert_eq!(s, StatusCode::OK);
 
         let rows = api_export(&app, "shangcheng_ld", "accountability").await;
         assert_eq!(rows[0][1], "类别");

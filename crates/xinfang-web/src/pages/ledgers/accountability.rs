@@ -182,11 +182,11 @@ pub async fn annual(
     let year = match field(&q, "year") {
         "" => st.app.now().date().year(),
         y => match y.parse::<i32>() {
-            Ok(y) if (1990..=2200).contains(&y) => y,
+            Ok(y) if xinfang_app::period::YEARS.contains(&y) => y,
             _ => {
                 return Ok(bad_request(
                     &staff,
-                    "年份应为四位数字，如 2026",
+                    "年份应为 1949 年至 2199 年之间的四位数字，如 2026",
                     "/work/reports/annual",
                 ))
             }
