@@ -203,20 +203,15 @@ pub async fn run(o: Options) -> Result<serde_json::Value> {
     prepare(&url, o.cases, &index).await?;
 
     let mut server = start_server(&url, &index)?;
-    let cpu_before = (cpu_secs_of(server.0.id()), cpu_secs_of(std::process::id()));
-    let result = drive(&o, &server.1).await;
-    let cpu = (
-        cpu_secs_of(server.0.id()) - cpu_before.0,
-        cpu_secs_of(std::process::id()) - cpu_before.1,
-    );
+    let result = drive(&o, &server.1, server.0.id()).await;
     let server_rss = crate::intake::rss_mb_of(&server.0.id().to_string());
     let _ = server.0.kill();
     let _ = server.0.wait();
     let _ = std::fs::remove_dir_all(&work);
-    let mut report = result?;
+    let (mut report, cpu) = result?;
     report["server_rss_mb"] = serde_json::json!(server_rss);
-    // CPU seconds over the run (warm-up included): the server's per request
-    // is what a core buys; the generator's shares the same two cores.
+    // CPU seconds over the measured run: the server's per request is what a
+    // core buys; the generator's shares the same two cores.
     let requests = report["requests"].as_f64().unwrap_or(0.0).max(1.0);
     report["server_cpu_ms_per_request"] =
         serde_json::json!((cpu.0 * 1000.0 / requests * 1000.0).round() / 1000.0);
@@ -292,8 +287,8 @@ fn start_server(url: &str, index: &std::path::Path) -> Result<(Child, String)> {
 
 /// Log the staff member in (API token for the case numbers, a page session
 /// for the reads) and run the load.
-async fn drive(o: &Options, base: &str) -> Result<serde_json::Value> {
-    tokio::time::sleep(Duration::from_secs_f64(o.settle.max(0.0))).await;
+async fn drive(o: &Options, base: &str, server: u32) -> Result<(serde_json::Value, (f64, f64))> {
+    settle(server, o.settle).await;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(1024)
         .redirect(reqwest::redirect::Policy::none())
@@ -350,10 +345,15 @@ async fn drive(o: &Options, base: &str) -> Result<serde_json::Value> {
         target.send(kind_of(n, o.read_ratio), n + 10_000_000).await;
         n += 1;
     }
+    let cpu_before = (cpu_secs_of(server), cpu_secs_of(std::process::id()));
     let (samples, secs) = match o.rate {
         Some(rate) => open_loop(&target, rate, o.duration, o.read_ratio).await,
         None => closed_loop(&target, o.connections, o.duration, o.read_ratio).await,
     };
+    let cpu = (
+        cpu_secs_of(server) - cpu_before.0,
+        cpu_secs_of(std::process::id()) - cpu_before.1,
+    );
     if let Ok(path) = std::env::var("XINFANG_BENCH_SAMPLES") {
         // Every request as `kind,at_s,latency_ms,ok`, for plotting a run.
         let lines: Vec<String> = samples
@@ -381,7 +381,30 @@ async fn drive(o: &Options, base: &str) -> Result<serde_json::Value> {
     r["staff"] = serde_json::json!(o.staff);
     r["loadavg_before"] =
         serde_json::json!(load_before.split_whitespace().take(3).collect::<Vec<_>>());
-    Ok(r)
+    Ok((r, cpu))
+}
+
+/// Leave a new server alone for at least `min` seconds, then until its
+/// start-up work (the letter reader's models, the hot-issue terms, the first
+/// clock scan) is done: until it used under a tenth of a core over half a
+/// second, or two minutes passed. Start-up is not what the run measures.
+async fn settle(server: u32, min: f64) {
+    let start = Instant::now();
+    tokio::time::sleep(Duration::from_secs_f64(min.max(0.0))).await;
+    let mut last = cpu_secs_of(server);
+    while start.elapsed() < Duration::from_secs(120) {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let now = cpu_secs_of(server);
+        if now - last < 0.05 {
+            break;
+        }
+        last = now;
+    }
+    eprintln!(
+        "  服务启动后静置 {:.1} 秒（启动工作用 CPU {:.1} 秒）",
+        start.elapsed().as_secs_f64(),
+        last
+    );
 }
 
 async fn closed_loop(t: &Arc<Target>, clients: usize, secs: f64, ratio: f64) -> (Vec<Sample>, f64) {
