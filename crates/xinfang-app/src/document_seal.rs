@@ -321,14 +321,30 @@ impl App {
 
     /// Sign up to `limit` documents that have no signature yet; how many.
     pub async fn seal_pending(&self, limit: i64) -> Result<usize, AppError> {
+        Ok(self.seal_pending_after(0, limit).await?.0)
+    }
+
+    /// Sign up to `limit` unsigned documents numbered above `after`: how
+    /// many, and the id the next round starts after — the last one signed
+    /// while more may wait, else the highest document id seen before
+    /// looking (everything up to it is signed now).
+    pub async fn seal_pending_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<(usize, i64), AppError> {
         if self.signing_root().is_none() {
-            return Ok(0);
+            return Ok((0, after));
         }
-        let docs = self.store.unsigned_documents(limit).await?;
+        let top = self.store.max_document_id().await?;
+        let docs = self.store.unsigned_documents(after, limit).await?;
+        let mut last = after;
         for d in &docs {
             self.seal(d).await?;
+            last = d.id;
         }
-        Ok(docs.len())
+        let full = docs.len() as i64 >= limit;
+        Ok((docs.len(), if full { last } else { last.max(top) }))
     }
 
     /// The view of an issued document, signed (and its code attached).

@@ -240,12 +240,27 @@ impl Store {
         Ok(doc.map(|d| (sig, d)))
     }
 
-    /// Documents without a signature yet, oldest first.
-    pub async fn unsigned_documents(&self, limit: i64) -> Result<Vec<DocumentRow>, StoreError> {
+    /// The highest document id (0 when there is none).
+    pub async fn max_document_id(&self) -> Result<i64, StoreError> {
+        let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM documents")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(id.unwrap_or(0))
+    }
+
+    /// Documents numbered above `after` without a signature yet, oldest
+    /// first. The signer passes the last id it saw, so a round looks only at
+    /// documents issued since, not at every signed document again.
+    pub async fn unsigned_documents(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<DocumentRow>, StoreError> {
         let sql = format!(
-            "SELECT {DOC_COLS} FROM documents d WHERE NOT EXISTS (SELECT 1 FROM document_signatures s WHERE s.document_id = d.id) ORDER BY d.id LIMIT $1"
+            "SELECT {DOC_COLS} FROM documents d WHERE d.id > $1 AND NOT EXISTS (SELECT 1 FROM document_signatures s WHERE s.document_id = d.id) ORDER BY d.id LIMIT $2"
         );
         sqlx::query(&sql)
+            .bind(after)
             .bind(limit)
             .fetch_all(&self.pool)
             .await?

@@ -7,7 +7,10 @@
 
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// How often the signer looks at every document again, not only new ones.
+const FULL_SWEEP: Duration = Duration::from_secs(600);
 use xinfang_app::document_seal::{fingerprint, verify_package, SignedDocument};
 use xinfang_app::App;
 use xinfang_crypto::keys::KeyFile;
@@ -19,13 +22,26 @@ pub fn install_root(app: &App, keys: &KeyFile) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Sign newly issued documents every two seconds.
+/// Sign newly issued documents every two seconds. Each round looks only
+/// at documents numbered above the last one signed; every ten minutes the
+/// signer looks at them all again, for a document committed after one with
+/// a higher number (PostgreSQL hands out ids before commit).
 pub fn spawn_signer(app: App) {
     tokio::spawn(async move {
+        let mut after = 0;
+        let mut swept = Instant::now();
         loop {
-            match app.seal_pending(200).await {
-                Ok(n) if n > 0 => continue,
-                Ok(_) => {}
+            if swept.elapsed() >= FULL_SWEEP {
+                after = 0;
+                swept = Instant::now();
+            }
+            match app.seal_pending_after(after, 200).await {
+                Ok((n, last)) => {
+                    after = last;
+                    if n > 0 {
+                        continue;
+                    }
+                }
                 Err(e) => tracing::warn!("document signing failed: {e}"),
             }
             tokio::time::sleep(Duration::from_secs(2)).await;

@@ -285,6 +285,9 @@ struct ListTemplate<'a> {
     columns: Vec<Heading>,
     rows: Vec<Vec<RowCell>>,
     empty: &'a str,
+    /// Asked for a page past the last one (an old link, a typed number):
+    /// the page asked for and the link to the last page.
+    beyond: Option<(i64, String)>,
     prev_href: Option<String>,
     next_href: Option<String>,
     page_links: Vec<PageLink>,
@@ -433,6 +436,8 @@ impl ListView {
             columns,
             rows,
             empty: self.empty,
+            beyond: (q.page > pages && self.total > 0)
+                .then(|| (q.page, q.href(self.base, &keep(pages)))),
             prev_href: (page > 1).then(|| q.href(self.base, &keep(page - 1))),
             next_href: (page < pages).then(|| q.href(self.base, &keep(page + 1))),
             page_links,
@@ -568,6 +573,34 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("aria-sort=\"descending\""), "{html}");
+    }
+
+    #[test]
+    fn a_page_past_the_last_says_so_and_links_to_the_last() {
+        let q = q(&[("status", "handling"), ("page", "7")]);
+        let view = |total| ListView {
+            title: "信访事项".into(),
+            unit_word: "件",
+            base: "/work/cases",
+            total,
+            filters: vec![],
+            columns: vec![Column::plain("信访编号")],
+            rows: vec![],
+            export: Export::None,
+            empty: "没有符合条件的信访事项。",
+            above: String::new(),
+        };
+        let html = view(45).render(&q);
+        assert!(html.contains("第 7 页已超出范围，共 3 页"), "{html}");
+        assert!(
+            html.contains("href=\"/work/cases?status=handling&amp;page=3\">转到第 3 页"),
+            "{html}"
+        );
+        assert!(!html.contains("没有符合条件"), "{html}");
+        // Nothing matches at all: the list's own words, no paging talk.
+        let html = view(0).render(&q);
+        assert!(html.contains("没有符合条件的信访事项。"), "{html}");
+        assert!(!html.contains("超出范围"), "{html}");
     }
 
     #[test]

@@ -56,10 +56,28 @@ dual_test!(
         // The signer's sweep signs both documents; a second sweep finds none.
         let d = docs(&app, &case_no).await;
         assert_eq!(d.len(), 2);
-        assert!(app.app.seal_pending(100).await.unwrap() >= 2);
+        let top = d.iter().map(|x| x.id).max().unwrap();
+        // A full round of one stops at the document it signed: more may wait.
+        let (n, first) = app.app.seal_pending_after(0, 1).await.unwrap();
+        assert_eq!(n, 1);
+        assert!(first < top, "{first} {top}");
+        assert!(app.app.seal_pending(100).await.unwrap() >= 1);
         assert_eq!(
-            app.app.store.unsigned_documents(100).await.unwrap().len(),
+            app.app
+                .store
+                .unsigned_documents(0, 100)
+                .await
+                .unwrap()
+                .len(),
             0
+        );
+        // With everything signed, a round moves past every document, and
+        // later rounds look only above it.
+        let (n, after) = app.app.seal_pending_after(0, 100).await.unwrap();
+        assert_eq!((n, after), (0, top));
+        assert_eq!(
+            app.app.seal_pending_after(after, 100).await.unwrap(),
+            (0, top)
         );
         let notice = d.iter().find(|x| x.doc_type == "accept_notice").unwrap();
         let sig = app
