@@ -19,6 +19,11 @@ pub(crate) trait Db {
     async fn rows(&mut self, sql: &str, vals: Vec<Val>) -> Result<Vec<Vec<Val>>, StoreError>;
     /// Run `sql` with `vals` bound; how many rows it changed.
     async fn exec(&mut self, sql: &str, vals: Vec<Val>) -> Result<u64, StoreError>;
+    /// Whether the statements go to PostgreSQL, which can take several
+    /// tables' rows in one statement (`rows::insert_tables`).
+    fn postgres(&self) -> bool {
+        false
+    }
 }
 
 /// Bind `vals` in order to a query's `$1…$n`.
@@ -65,6 +70,10 @@ impl Db for Transaction<'_, Any> {
             .execute(&mut **self)
             .await?
             .rows_affected())
+    }
+
+    fn postgres(&self) -> bool {
+        (**self).backend_name() == "PostgreSQL"
     }
 }
 

@@ -119,7 +119,9 @@ fn chunk_rows(left: usize, per: usize) -> usize {
 /// `INSERT … VALUES (…), (…) <tail>` statements of at most [`MAX_ROWS`]
 /// rows and [`MAX_BINDS`] values, so a batch costs a few round trips to the
 /// database instead of one per row. `tail` may hold `ON CONFLICT …` and
-/// `RETURNING …`; the returned rows come back in no promised order.
+/// `RETURNING …`; the returned rows come back in no promised order. On
+/// PostgreSQL the rows go as one JSON parameter of one statement instead
+/// (`pg_insert`): one round trip, one prepared statement, any number of rows.
 pub(crate) async fn insert_rows<D: Db>(
     tx: &mut D,
     table_cols: &str,
@@ -129,6 +131,11 @@ pub(crate) async fn insert_rows<D: Db>(
     let Some(width) = rows.first().map(Vec::len) else {
         return Ok(vec![]);
     };
+    if tx.postgres() {
+        // One statement whatever the number of rows (see `insert_tables`).
+        let (sql, json) = pg_insert(table_cols, 1, rows, tail)?;
+        return tx.rows(&sql, vec![json]).await;
+    }
     let per = (MAX_BINDS / width.max(1)).max(1);
     let mut out = Vec::new();
     let mut left = rows.len();
@@ -150,6 +157,99 @@ pub(crate) async fn insert_rows<D: Db>(
         out.extend(tx.rows(&sql, vals).await?);
     }
     Ok(out)
+}
+
+/// One table's rows for [`insert_tables`]: `table (a, b)` as
+/// [`insert_rows`] takes it, the rows, and what follows the insert
+/// (`ON CONFLICT DO NOTHING`, or nothing).
+pub(crate) struct TableRows<'a> {
+    pub table_cols: &'a str,
+    pub rows: Vec<Vec<Val>>,
+    pub tail: &'a str,
+}
+
+/// Insert several tables' rows (no table reading another's).
+///
+/// On PostgreSQL in ONE statement whose text does not depend on how many
+/// rows there are: each table's rows travel as one JSON array bound to one
+/// parameter and are unpacked by `json_populate_recordset` into the table's
+/// own row type (each value takes its column's type); each table is one
+/// data-modifying `WITH` part, its rows inserted in array order (serial ids
+/// are drawn in batch order). A group-commit batch is then one round trip
+/// for all its tables instead of one per table and per power-of-two chunk —
+/// round trips, not PostgreSQL's work, bounded intake there. SQLite has no
+/// data-modifying `WITH` (and no round trips): one [`insert_rows`] per table.
+pub(crate) async fn insert_tables<D: Db>(
+    tx: &mut D,
+    tables: Vec<TableRows<'_>>,
+) -> Result<(), StoreError> {
+    if !tx.postgres() {
+        for t in tables {
+            insert_rows(tx, t.table_cols, t.rows, t.tail).await?;
+        }
+        return Ok(());
+    }
+    let mut parts = Vec::with_capacity(tables.len());
+    let mut vals = Vec::with_capacity(tables.len());
+    for (i, t) in tables.into_iter().enumerate() {
+        if t.rows.is_empty() {
+            continue;
+        }
+        let (sql, json) = pg_insert(t.table_cols, vals.len() + 1, t.rows, t.tail)?;
+        parts.push(format!("t{i} AS ({sql})"));
+        vals.push(json);
+    }
+    if parts.is_empty() {
+        return Ok(());
+    }
+    tx.rows(&format!("WITH {} SELECT 1", parts.join(", ")), vals)
+        .await?;
+    Ok(())
+}
+
+/// PostgreSQL: the insert of `rows` into `table_cols` ("table (a, b)") as
+/// one statement of fixed text, its rows the JSON array bound to `$param`
+/// (returned beside it), unpacked into the table's row type and inserted in
+/// array order.
+fn pg_insert(
+    table_cols: &str,
+    param: usize,
+    rows: Vec<Vec<Val>>,
+    tail: &str,
+) -> Result<(String, Val), StoreError> {
+    let (table, cols) = table_cols
+        .split_once(' ')
+        .map(|(t, c)| (t, c.trim().trim_start_matches('(').trim_end_matches(')')))
+        .ok_or_else(|| StoreError::Corrupt(format!("列清单有误：{table_cols}")))?;
+    let sql = format!(
+        "INSERT INTO {table} ({cols}) SELECT {cols} FROM json_populate_recordset(NULL::{table}, ${param}::json) WITH ORDINALITY ORDER BY ordinality {tail}"
+    );
+    Ok((sql, Val::S(json_rows(cols, rows)?)))
+}
+
+/// Rows as a JSON array of objects keyed by the column names `cols`
+/// ("a, b, c").
+fn json_rows(cols: &str, rows: Vec<Vec<Val>>) -> Result<String, StoreError> {
+    let names: Vec<&str> = cols.split(',').map(str::trim).collect();
+    let array: Vec<serde_json::Value> = rows
+        .into_iter()
+        .map(|row| {
+            names
+                .iter()
+                .zip(row)
+                .map(|(n, v)| {
+                    let v = match v {
+                        Val::I(i) | Val::OptI(Some(i)) => serde_json::Value::from(i),
+                        Val::S(s) | Val::OptS(Some(s)) => serde_json::Value::from(s),
+                        Val::OptI(None) | Val::OptS(None) => serde_json::Value::Null,
+                    };
+                    (n.to_string(), v)
+                })
+                .collect::<serde_json::Map<_, _>>()
+                .into()
+        })
+        .collect();
+    serde_json::to_string(&array).map_err(|e| StoreError::Encode(e.to_string()))
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use crate::db::{col, Db};
 use crate::error::StoreError;
 use crate::idempotency::{idempotency_row, IDEMPOTENCY_COLS};
 use crate::intake::group::{IntakeWrite, IntakeWritten};
-use crate::rows::{insert_rows, placeholders, NamedRow, Val};
+use crate::rows::{insert_rows, insert_tables, placeholders, NamedRow, TableRows, Val};
 use crate::warnings::{raise_risk_level, warning_event, warning_row, NewWarning, WARNING_COLS};
 use std::collections::HashMap;
 use xinfang_domain::case::EventBody;
@@ -286,21 +286,27 @@ async fn insert_cases<D: Db>(
 }
 
 async fn write_rows<D: Db>(tx: &mut D, rows: Rows) -> Result<(), StoreError> {
-    insert_rows(tx, CASE_UNIT_COLS, rows.units, "ON CONFLICT DO NOTHING").await?;
-    insert_rows(tx, SUBMISSION_COLS, rows.submissions, "").await?;
-    insert_rows(
-        tx,
-        PETITIONER_COLS,
-        rows.petitioners,
-        "ON CONFLICT DO NOTHING",
-    )
-    .await?;
-    insert_rows(tx, EVENT_COLS, rows.events, "").await?;
-    insert_rows(tx, OUTBOX_COLS, rows.outbox, "").await?;
+    let table = |table_cols, rows, tail| TableRows {
+        table_cols,
+        rows,
+        tail,
+    };
+    const SKIP_SAME: &str = "ON CONFLICT DO NOTHING";
     // A key already stored fails the batch (unique), which is then written
     // one by one: only the repeated submission fails, and its caller answers
     // from the stored key.
-    insert_rows(tx, IDEMPOTENCY_COLS, rows.idempotency, "").await?;
+    insert_tables(
+        tx,
+        vec![
+            table(CASE_UNIT_COLS, rows.units, SKIP_SAME),
+            table(SUBMISSION_COLS, rows.submissions, ""),
+            table(PETITIONER_COLS, rows.petitioners, SKIP_SAME),
+            table(EVENT_COLS, rows.events, ""),
+            table(OUTBOX_COLS, rows.outbox, ""),
+            table(IDEMPOTENCY_COLS, rows.idempotency, ""),
+        ],
+    )
+    .await?;
     if !rows.litigation.is_empty() {
         let sql = format!(
             "UPDATE cases SET litigation = 1 WHERE id IN ({})",
