@@ -6,9 +6,9 @@ use crate::case_rows::{
     case_row, case_year, counter_name, day, event_rows, format_case_no, submission_row,
     update_case_row, CASE_UNIT_COLS, OUTBOX_COLS, PETITIONER_COLS, SUBMISSION_COLS,
 };
-use crate::chain::{lock_head, store_head, Cursor, EVENT_COLS};
+use crate::chain::{lock_head, Cursor, EVENT_COLS};
 use crate::error::StoreError;
-use crate::rows::{insert_rows, placeholders, NamedRow, Val};
+use crate::rows::{insert_rows, insert_tables, placeholders, NamedRow, TableRows, Val};
 use crate::{fmt_time, Store};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
@@ -145,12 +145,20 @@ async fn append_case_event(
         None => own.insert(lock_head(tx).await?),
     };
     let (event, outbox) = event_rows(cur, case_id, case_no, ev)?;
-    insert_rows(tx, EVENT_COLS, vec![event], "").await?;
-    insert_rows(tx, OUTBOX_COLS, vec![outbox], "").await?;
     let seq = cur.seq;
-    if let Some(own) = &own {
-        store_head(tx, own).await?;
-    }
+    let table = |table_cols, row| TableRows {
+        table_cols,
+        rows: vec![row],
+        tail: "",
+    };
+    // One statement on PostgreSQL: the event, its outbox row and (alone)
+    // the head.
+    insert_tables(
+        tx,
+        vec![table(EVENT_COLS, event), table(OUTBOX_COLS, outbox)],
+        own.as_ref().map(crate::chain::head_update),
+    )
+    .await?;
     Ok(seq)
 }
 

@@ -11,7 +11,7 @@
 
 use crate::db::{col, Db};
 use crate::error::StoreError;
-use crate::rows::{insert_rows, Val};
+use crate::rows::{insert_rows, Then, Val};
 use crate::Store;
 use sqlx::{Any, Row, Transaction};
 use std::sync::Arc;
@@ -150,12 +150,23 @@ pub(crate) async fn lock_head<D: Db>(tx: &mut D) -> Result<Cursor, StoreError> {
 
 /// Write the batch's final head.
 pub(crate) async fn store_head<D: Db>(tx: &mut D, cur: &Cursor) -> Result<(), StoreError> {
-    tx.exec(
-        "UPDATE chain_head SET seq = $1, hash = $2 WHERE id = 1",
-        vec![Val::I(cur.seq), Val::S(cur.hash.clone())],
-    )
-    .await?;
+    let update = head_update(cur);
+    tx.exec(&(update.sql)(1), update.vals).await?;
     Ok(())
+}
+
+/// The statement storing `cur` as the head, to run with a batch's inserts
+/// ([`crate::rows::insert_tables`]) in place of [`store_head`].
+pub(crate) fn head_update(cur: &Cursor) -> Then {
+    Then {
+        sql: |first| {
+            format!(
+                "UPDATE chain_head SET seq = ${first}, hash = ${} WHERE id = 1",
+                first + 1
+            )
+        },
+        vals: vec![Val::I(cur.seq), Val::S(cur.hash.clone())],
+    }
 }
 
 /// Columns of an event row, in the order [`link`] builds them.

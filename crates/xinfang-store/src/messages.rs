@@ -334,12 +334,7 @@ impl Store {
 
     /// The highest event seq (0 when none).
     pub async fn max_event_seq(&self) -> Result<i64, StoreError> {
-        Ok(
-            sqlx::query("SELECT COALESCE(MAX(seq), 0) AS seq FROM events")
-                .fetch_one(&self.pool)
-                .await?
-                .try_get("seq")?,
-        )
+        self.highest("events", "seq").await
     }
 
     /// Cases now 已送达 whose reply was received between the two days

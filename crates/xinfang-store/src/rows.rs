@@ -131,6 +131,7 @@ pub(crate) async fn insert_rows<D: Db>(
     let Some(width) = rows.first().map(Vec::len) else {
         return Ok(vec![]);
     };
+    check_width(table_cols, width, &rows)?;
     if tx.postgres() {
         // One statement whatever the number of rows (see `insert_tables`).
         let (sql, json) = pg_insert(table_cols, 1, rows, tail)?;
@@ -151,12 +152,25 @@ pub(crate) async fn insert_rows<D: Db>(
         let sql = format!("INSERT INTO {table_cols} VALUES {groups} {tail}");
         let mut vals = Vec::with_capacity(chunk.len() * width);
         for row in chunk {
-            debug_assert_eq!(row.len(), width);
             vals.extend(row);
         }
         out.extend(tx.rows(&sql, vals).await?);
     }
     Ok(out)
+}
+
+/// Every row as wide as the first: a short row would shift its values into
+/// the next row's columns (SQLite) or leave columns unset (PostgreSQL's
+/// JSON), so it fails the write instead, naming the table.
+fn check_width(table_cols: &str, width: usize, rows: &[Vec<Val>]) -> Result<(), StoreError> {
+    match rows.iter().position(|r| r.len() != width) {
+        None => Ok(()),
+        Some(i) => Err(StoreError::Corrupt(format!(
+            "写入 {table_cols} 的第 {} 行有 {} 个值，应为 {width} 个",
+            i + 1,
+            rows[i].len()
+        ))),
+    }
 }
 
 /// One table's rows for [`insert_tables`]: `table (a, b)` as
@@ -168,24 +182,39 @@ pub(crate) struct TableRows<'a> {
     pub tail: &'a str,
 }
 
-/// Insert several tables' rows (no table reading another's).
+/// A statement that follows a batch's inserts (the chain head's `UPDATE`),
+/// its text made for parameters numbered from the one it is given, so that
+/// on PostgreSQL it joins the inserts' statement instead of costing a round
+/// trip of its own.
+pub(crate) struct Then {
+    pub sql: fn(first: usize) -> String,
+    pub vals: Vec<Val>,
+}
+
+/// Insert several tables' rows (no table reading another's), then run
+/// `then`.
 ///
 /// On PostgreSQL in ONE statement whose text does not depend on how many
 /// rows there are: each table's rows travel as one JSON array bound to one
 /// parameter and are unpacked by `json_populate_recordset` into the table's
 /// own row type (each value takes its column's type); each table is one
 /// data-modifying `WITH` part, its rows inserted in array order (serial ids
-/// are drawn in batch order). A group-commit batch is then one round trip
-/// for all its tables instead of one per table and per power-of-two chunk —
-/// round trips, not PostgreSQL's work, bounded intake there. SQLite has no
-/// data-modifying `WITH` (and no round trips): one [`insert_rows`] per table.
+/// are drawn in batch order), and `then` is the last part. A group-commit
+/// batch is then one round trip for all its tables and its chain head
+/// instead of one per table and per power-of-two chunk — round trips, not
+/// PostgreSQL's work, bounded intake there. SQLite has no data-modifying
+/// `WITH` (and no round trips): one [`insert_rows`] per table, then `then`.
 pub(crate) async fn insert_tables<D: Db>(
     tx: &mut D,
     tables: Vec<TableRows<'_>>,
+    then: Option<Then>,
 ) -> Result<(), StoreError> {
     if !tx.postgres() {
         for t in tables {
             insert_rows(tx, t.table_cols, t.rows, t.tail).await?;
+        }
+        if let Some(then) = then {
+            tx.exec(&(then.sql)(1), then.vals).await?;
         }
         return Ok(());
     }
@@ -198,6 +227,10 @@ pub(crate) async fn insert_tables<D: Db>(
         let (sql, json) = pg_insert(t.table_cols, vals.len() + 1, t.rows, t.tail)?;
         parts.push(format!("t{i} AS ({sql})"));
         vals.push(json);
+    }
+    if let Some(then) = then {
+        parts.push(format!("then_part AS ({})", (then.sql)(vals.len() + 1)));
+        vals.extend(then.vals);
     }
     if parts.is_empty() {
         return Ok(());
@@ -228,9 +261,10 @@ fn pg_insert(
 }
 
 /// Rows as a JSON array of objects keyed by the column names `cols`
-/// ("a, b, c").
+/// ("a, b, c"); a row of another width than the names is an error.
 fn json_rows(cols: &str, rows: Vec<Vec<Val>>) -> Result<String, StoreError> {
     let names: Vec<&str> = cols.split(',').map(str::trim).collect();
+    check_width(cols, names.len(), &rows)?;
     let array: Vec<serde_json::Value> = rows
         .into_iter()
         .map(|row| {
@@ -254,7 +288,30 @@ fn json_rows(cols: &str, rows: Vec<Vec<Val>>) -> Result<String, StoreError> {
 
 #[cfg(test)]
 mod tests {
-    use super::chunk_rows;
+    use super::{chunk_rows, json_rows, Val};
+
+    #[test]
+    fn json_rows_key_values_by_column_and_refuse_a_row_of_another_width() {
+        let rows = vec![
+            vec![Val::I(7), Val::S("甲".into()), Val::OptS(None)],
+            vec![Val::OptI(None), Val::OptS(Some("乙".into())), Val::I(0)],
+        ];
+        let json = json_rows("a, b, c", rows.clone()).unwrap();
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            back,
+            serde_json::json!([
+                {"a": 7, "b": "甲", "c": null},
+                {"a": null, "b": "乙", "c": 0}
+            ])
+        );
+        for bad in [vec![Val::I(1), Val::I(2)], vec![Val::I(1); 4]] {
+            let mut rows = rows.clone();
+            rows.push(bad);
+            let e = json_rows("a, b, c", rows).unwrap_err().to_string();
+            assert!(e.contains("第 3 行") && e.contains("应为 3 个"), "{e}");
+        }
+    }
 
     #[test]
     fn batches_are_written_in_power_of_two_statements() {

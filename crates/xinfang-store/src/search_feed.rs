@@ -40,10 +40,7 @@ impl Store {
 
     /// The highest outbox id (0 when empty).
     pub async fn max_outbox_id(&self) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) AS id FROM outbox")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(row.try_get::<i64, _>("id")?)
+        self.highest("outbox", "id").await
     }
 
     /// These cases (by id) with their state; missing ids are skipped.

@@ -242,10 +242,7 @@ impl Store {
 
     /// The highest document id (0 when there is none).
     pub async fn max_document_id(&self) -> Result<i64, StoreError> {
-        let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM documents")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(id.unwrap_or(0))
+        self.highest("documents", "id").await
     }
 
     /// Documents numbered above `after` without a signature yet, oldest

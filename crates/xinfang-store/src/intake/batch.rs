@@ -36,7 +36,7 @@ struct Rows {
 }
 
 /// Write every registration of the batch inside `tx`, chaining events after
-/// `cur` in batch order. Returns each registration's result in order: a
+/// `cur` in batch order, and store the head they end at. Returns each registration's result in order: a
 /// 件次 whose case moved on to another version (another 件次 of the same
 /// case earlier in the batch, say) is that caller's `Conflict` and writes
 /// nothing; any other failure fails the whole call.
@@ -144,7 +144,7 @@ pub(crate) async fn write_all<D: Db>(
             IntakeWrite::Append { .. } => IntakeWritten::Appended { seq, warning },
         }));
     }
-    write_rows(tx, rows).await?;
+    write_rows(tx, rows, cur).await?;
     Ok(results)
 }
 
@@ -285,7 +285,9 @@ async fn insert_cases<D: Db>(
         .collect()
 }
 
-async fn write_rows<D: Db>(tx: &mut D, rows: Rows) -> Result<(), StoreError> {
+/// The batch's rows, and the chain head after them (in the same statement on
+/// PostgreSQL).
+async fn write_rows<D: Db>(tx: &mut D, rows: Rows, cur: &Cursor) -> Result<(), StoreError> {
     let table = |table_cols, rows, tail| TableRows {
         table_cols,
         rows,
@@ -305,6 +307,7 @@ async fn write_rows<D: Db>(tx: &mut D, rows: Rows) -> Result<(), StoreError> {
             table(OUTBOX_COLS, rows.outbox, ""),
             table(IDEMPOTENCY_COLS, rows.idempotency, ""),
         ],
+        Some(crate::chain::head_update(cur)),
     )
     .await?;
     if !rows.litigation.is_empty() {

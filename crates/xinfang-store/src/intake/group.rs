@@ -20,15 +20,17 @@
 //! fails.
 
 use crate::cases::{NewCaseRecord, Projection};
-use crate::chain::{lock_head, store_head};
+use crate::chain::lock_head;
 use crate::connect::Dialect;
 use crate::db::Db;
 use crate::error::StoreError;
 use crate::warnings::NewWarning;
 use crate::Store;
-use sqlx::AnyPool;
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyPool};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, Mutex};
 use xinfang_domain::case::{Case, CaseEvent};
 use xinfang_domain::org::UnitLevel;
@@ -89,9 +91,49 @@ pub(crate) struct Writer {
     pool: AnyPool,
     dialect: Dialect,
     pub(crate) write_lock: Arc<Mutex<()>>,
+    /// PostgreSQL: the connection kept between batches, and when it was
+    /// taken (see [`Writer::connection`]).
+    held: Option<(PoolConnection<Any>, Instant)>,
+    /// Says when the primary changed (a multi-host URL), held weakly.
+    follower: Option<Weak<crate::failover::Follower>>,
 }
 
+/// How long the PostgreSQL writer keeps one connection before handing it
+/// back and taking one again (which checks it, see `connect.rs`).
+const HOLD: Duration = Duration::from_secs(1);
+
 impl Writer {
+    /// The connection a batch is written on. On PostgreSQL the writer keeps
+    /// it from one batch to the next while registrations keep coming: sqlx
+    /// pings a connection each time it goes back to the pool — one round
+    /// trip per batch for nothing. It is given up when no registration is
+    /// waiting, after [`HOLD`], after any failed batch, and as soon as the
+    /// primary changed after it was taken. On SQLite (an in-memory pool of few connections)
+    /// it goes back after every batch.
+    async fn connection(&mut self) -> Result<&mut PoolConnection<Any>, StoreError> {
+        let moved = |taken: &Instant| {
+            self.follower
+                .as_ref()
+                .and_then(Weak::upgrade)
+                .is_some_and(|f| f.is_stale(taken.elapsed()))
+        };
+        if self
+            .held
+            .as_ref()
+            .is_some_and(|(_, taken)| taken.elapsed() > HOLD || moved(taken))
+            || self.dialect == Dialect::Sqlite
+        {
+            self.held = None;
+        }
+        if self.held.is_none() {
+            self.held = Some((self.pool.acquire().await?, Instant::now()));
+        }
+        match &mut self.held {
+            Some((conn, _)) => Ok(conn),
+            None => Err(StoreError::Corrupt("登记写入连接缺失".into())),
+        }
+    }
+
     /// Count a batch of `n` registrations.
     pub(crate) fn count(&self, n: usize) {
         self.stats.batches.fetch_add(1, Ordering::Relaxed);
@@ -165,6 +207,8 @@ impl Store {
             pool: self.pool.clone(),
             dialect: self.dialect,
             write_lock: self.write_lock.clone(),
+            held: None,
+            follower: self.follower.as_ref().map(Arc::downgrade),
         };
         if let Some(lite) = crate::sqlite::write::open(self.url()) {
             match crate::sqlite::group::spawn(writer(), lite) {
@@ -189,7 +233,7 @@ impl Store {
     }
 }
 
-async fn run(w: Writer, mut rx: mpsc::UnboundedReceiver<Job>) {
+async fn run(mut w: Writer, mut rx: mpsc::UnboundedReceiver<Job>) {
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -199,7 +243,12 @@ async fn run(w: Writer, mut rx: mpsc::UnboundedReceiver<Job>) {
             }
         }
         w.count(batch.len());
-        commit_batch(&w, batch).await;
+        commit_batch(&mut w, batch).await;
+        if rx.is_empty() {
+            // Nothing waiting: the connection goes back (a quiet writer
+            // holds none, so closing the pool never waits on it).
+            w.held = None;
+        }
     }
 }
 
@@ -223,8 +272,8 @@ pub(crate) enum Mode {
     Each,
 }
 
-/// Lock the chain head, write the registrations (`group_batch::write_all`)
-/// as `mode` says, store the head. Each registration's own outcome, in order.
+/// Lock the chain head, write the registrations (`batch::write_all`, which
+/// stores the head with its rows) as `mode` says. Each registration's own outcome, in order.
 pub(crate) async fn write_batch<D: Db>(
     db: &mut D,
     writes: &mut [IntakeWrite],
@@ -259,13 +308,13 @@ pub(crate) async fn write_batch<D: Db>(
             out
         }
     };
-    store_head(db, &cur).await?;
+    // Each `write_all` stored the head it ended at (with its rows).
     Ok(done)
 }
 
 /// Write the batch through the pool (PostgreSQL, SQLite without a file),
 /// then acknowledge each job.
-async fn commit_batch(w: &Writer, batch: Vec<Job>) {
+async fn commit_batch(w: &mut Writer, batch: Vec<Job>) {
     let _guard = match w.dialect {
         Dialect::Sqlite => Some(w.write_lock.clone().lock_owned().await),
         Dialect::Postgres => None,
@@ -304,19 +353,27 @@ pub(crate) fn acknowledge(acks: Vec<Ack>, results: Vec<AckResult>) {
 /// One transaction on the pool: committed when the batch was written
 /// (whatever its registrations' own outcomes), rolled back otherwise.
 async fn on_pool(
-    w: &Writer,
+    w: &mut Writer,
     writes: &mut [IntakeWrite],
     mode: Mode,
 ) -> Result<Vec<AckResult>, StoreError> {
-    let mut tx = w.pool.begin().await?;
-    match write_batch(&mut tx, writes, mode).await {
-        Ok(done) => {
-            tx.commit().await?;
-            Ok(done)
-        }
-        Err(e) => {
-            tx.rollback().await?;
-            Err(e)
+    let done = async {
+        let mut tx = sqlx::Connection::begin(&mut **w.connection().await?).await?;
+        match write_batch(&mut tx, writes, mode).await {
+            Ok(done) => {
+                tx.commit().await?;
+                Ok(done)
+            }
+            Err(e) => {
+                tx.rollback().await?;
+                Err(e)
+            }
         }
     }
+    .await;
+    if done.is_err() {
+        // Whatever failed, the next batch starts on a connection taken anew.
+        w.held = None;
+    }
+    done
 }
