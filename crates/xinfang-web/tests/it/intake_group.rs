@@ -84,6 +84,39 @@ dual_test!(
 );
 
 dual_test!(
+    the_head_is_stored_with_the_rows_and_a_quiet_writer_holds_no_connection,
+    |app: TestApp| async move {
+        let mut tasks = vec![];
+        for i in 0..40 {
+            let a = app.app.clone();
+            tasks.push(tokio::spawn(async move {
+                a.intake(&Actor::Petitioner, request(i, "330102")).await
+            }));
+        }
+        for t in tasks {
+            t.await.expect("task").expect("registered");
+        }
+        // The head is written in the batch's last statement (PostgreSQL) or
+        // after its rows (SQLite): either way it is the newest event.
+        let head: i64 = sqlx::query_scalar("SELECT seq FROM chain_head WHERE id = 1")
+            .fetch_one(app.app.store.pool())
+            .await
+            .unwrap();
+        assert_eq!(head, app.app.store.max_event_seq().await.unwrap());
+        assert!(app.app.store.verify_chain().await.unwrap().is_ok());
+        // Closing the pool waits for every connection taken. The writer
+        // keeps one only while registrations are waiting, so with none
+        // waiting the pool closes.
+        tokio::time::timeout(
+            std::time::Duration::from_secs(30),
+            app.app.store.pool().close(),
+        )
+        .await
+        .expect("the idle writer gave its connection back");
+    }
+);
+
+dual_test!(
     warnings_are_written_with_their_registrations,
     |app: TestApp| async move {
         // Every third petitioner threatens self-harm: each of those cases gets
