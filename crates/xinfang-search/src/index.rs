@@ -58,6 +58,7 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let writer = index.writer(heap)?;
+        crate::merge_priority::lowest_for_merges();
         Ok(SearchIndex {
             index,
             fields,

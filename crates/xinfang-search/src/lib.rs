@@ -13,6 +13,7 @@
 
 mod doc;
 mod index;
+mod merge_priority;
 mod query;
 mod schema;
 mod tokenizer;
